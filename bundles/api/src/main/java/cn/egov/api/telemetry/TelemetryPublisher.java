@@ -1,0 +1,30 @@
+package cn.egov.api.telemetry;
+
+import cn.egov.api.payload.KuraPayload;
+
+/**
+ * The box's one way out: an OSGi service that every capability uses to report. The message is
+ * durably queued before this method returns and is sent when the broker is reachable; the
+ * implementation adds the account and the box's own client id to the topic, so a capability
+ * cannot publish as another box.
+ *
+ * <pre>{@code
+ * @Reference TelemetryPublisher telemetry;
+ * telemetry.publish("ISOLATION", "policy", payload, Priority.STATE);
+ * // goes out on hebei/130602-001/ISOLATION/policy
+ * }</pre>
+ */
+public interface TelemetryPublisher {
+
+    /**
+     * Queues a telemetry message on {@code <account>/<client-id>/<appId>/<resource>} at QoS 1.
+     *
+     * @param priority see {@link Priority}; lower drains first and is evicted last
+     */
+    void publish(String appId, String resource, KuraPayload payload, int priority);
+
+    /** Raises an alarm: published at {@link Priority#ALARM} on {@code <account>/<client-id>/ALARM/<kind>}. */
+    default void alarm(Alarm alarm) {
+        publish(Alarm.APP_ID, alarm.kind(), alarm.toPayload(), Priority.ALARM);
+    }
+}
