@@ -1,0 +1,41 @@
+package cn.egov.api.telemetry;
+
+/**
+ * Names of the application ids and metrics that box and manager agree on. Lifecycle (BIRTH)
+ * metric names follow Kura's own, so that a Kura/Kapua tool reads them.
+ */
+public final class BoxMetrics {
+    private BoxMetrics() {
+    }
+
+    /** Application id for periodic health: {@code <account>/<client-id>/HEALTH/status}. */
+    public static final String HEALTH_APP = "HEALTH";
+    public static final String HEALTH_RESOURCE = "status";
+
+    // BIRTH metrics, as Kura names them
+    public static final String UPTIME = "uptime";
+    public static final String DISPLAY_NAME = "display_name";
+    public static final String MODEL_ID = "model_id";
+    public static final String SERIAL_NUMBER = "serial_number";
+    public static final String FIRMWARE_VERSION = "firmware_version";
+    public static final String OS = "os";
+    public static final String OS_VERSION = "os_version";
+    public static final String JVM_NAME = "jvm_name";
+    public static final String JVM_VERSION = "jvm_version";
+    public static final String OSGI_FRAMEWORK = "osgi_framework";
+    public static final String CONNECTION_INTERFACE = "connection_interface";
+    public static final String CONNECTION_IP = "connection_ip";
+    public static final String APPLICATION_IDS = "application_ids";
+    /** Our addition to BIRTH: the unit code (CCCCCC-DDD). */
+    public static final String UNIT_CODE = "unit_code";
+    /** Our addition to BIRTH: the health interval in seconds, so the manager knows when a box is MISSING. */
+    public static final String HEALTH_INTERVAL_S = "health_interval_s";
+
+    // Health metrics
+    public static final String HEAP_USED_BYTES = "heap_used_bytes";
+    public static final String HEAP_MAX_BYTES = "heap_max_bytes";
+    public static final String CPU_LOAD = "cpu_load";
+    public static final String DISK_FREE_BYTES = "disk_free_bytes";
+    public static final String OUTBOX_DEPTH = "outbox_depth";
+    public static final String OUTBOX_EVICTED = "outbox_evicted";
+}
