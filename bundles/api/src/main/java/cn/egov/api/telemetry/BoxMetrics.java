@@ -38,4 +38,11 @@ public final class BoxMetrics {
     public static final String DISK_FREE_BYTES = "disk_free_bytes";
     public static final String OUTBOX_DEPTH = "outbox_depth";
     public static final String OUTBOX_EVICTED = "outbox_evicted";
+
+    /** Tunnel state and counters: {@code <account>/<client-id>/VPN/tunnel}; metrics state (UP/DOWN),
+     *  established_s, rekeys, bytes_in, bytes_out, packets_in, packets_out, initiations, failures. */
+    public static final String VPN_APP = "VPN";
+    public static final String VPN_RESOURCE = "tunnel";
+    /** Alarm kind raised when the tunnel goes down (CLEARED when it is up again). */
+    public static final String VPN_DOWN_ALARM = "vpn.down";
 }
