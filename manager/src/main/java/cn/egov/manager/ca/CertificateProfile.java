@@ -1,0 +1,13 @@
+package cn.egov.manager.ca;
+
+/** What a certificate is for; decides key type, extensions and lifetime. */
+public enum CertificateProfile {
+    /** An edge box: ECDSA P-256, client+server auth, unit code in CN and SAN URI, unit domain as SAN DNS. */
+    BOX,
+    /** A backbone VPN hub: ECDSA P-256, client+server auth, DNS/IP names in the SAN. */
+    HUB,
+    /** A TLS server of the manager (EST endpoint, MQTT broker): server auth only. */
+    TLS_SERVER,
+    /** Document signing: SM2 key, SM3withSM2 signature from the SM2 signing CA. */
+    SIGNING_SM2
+}

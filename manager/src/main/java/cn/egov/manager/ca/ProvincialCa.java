@@ -1,0 +1,397 @@
+package cn.egov.manager.ca;
+
+import cn.egov.rules.unit.UnitCode;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * The provincial CA: the only issuer of certificates in the network. A root, an online issuing
+ * CA (ECDSA P-256) and an SM2 signing CA, with keys in an encrypted key store and the register
+ * of issued certificates, revocations and enrolment tokens in SQLite.
+ *
+ * <p>Plain Java, usable from tests of other modules (the VPN tests issue their box and hub
+ * certificates with it):
+ * <pre>{@code
+ * ProvincialCa ca = ProvincialCa.create(dir, "passphrase".toCharArray(), CaSettings.defaults("http://127.0.0.1:8081"));
+ * KeyPair box = KeyPairs.p256();
+ * X509Certificate boxCert = ca.issueBox(box.getPublic(), UnitCode.parse("130602-001"), "slj.bd.gov.cn");
+ * KeyPair hub = KeyPairs.p256();
+ * X509Certificate hubCert = ca.issueHub(hub.getPublic(), "hub.backbone.hebei.gov.cn", List.of("hub.backbone.hebei.gov.cn"), List.of("192.0.2.1"));
+ * PemFiles.write(dir.resolve("ca.pem"), ca.rootCertificate());          // strongSwan x509ca/
+ * PemFiles.write(dir.resolve("box.pem"), boxCert, ca.issuingCertificate()); // leaf + intermediate
+ * ca.revoke(boxCert.getSerialNumber(), RevocationReason.keyCompromise);
+ * PemFiles.write(dir.resolve("issuing.crl"), ca.crl());                   // strongSwan x509crl/
+ * }</pre>
+ *
+ * <p>Box certificates: subject {@code CN=<unit code>, OU=<county code>, O=<organisation>, C=CN};
+ * SAN URI {@code urn:egov:unit:<unit code>} and, when the unit has one, SAN DNS {@code <unit domain>}
+ * (e.g. {@code slj.bd.gov.cn}); EKU clientAuth + serverAuth; CRL distribution point and OCSP URL.
+ *
+ * <p>Thread-safe: every change is one SQLite transaction; a refused request changes nothing.
+ */
+public final class ProvincialCa implements AutoCloseable {
+
+    /** Tokens are 256 random bits, base64url without padding (43 characters). */
+    private static final int TOKEN_BYTES = 32;
+
+    private final CaSettings settings;
+    private final CaKeys keys;
+    private final CaDatabase db;
+    private final CertificateSigner signer = new CertificateSigner();
+    private final SecureRandom random = new SecureRandom();
+
+    private ProvincialCa(CaSettings settings, CaKeys keys, CaDatabase db) {
+        this.settings = settings;
+        this.keys = keys;
+        this.db = db;
+    }
+
+    /** Creates a new CA hierarchy in an empty (or absent) directory. */
+    public static ProvincialCa create(Path dir, char[] passphrase, CaSettings settings) throws IOException, GeneralSecurityException {
+        requirePassphrase(passphrase);
+        Files.createDirectories(dir);
+        if (Files.exists(dir.resolve(CaKeys.FILE)) || Files.exists(dir.resolve(CaDatabase.FILE))) {
+            throw new IOException("a CA already exists in " + dir + "; refusing to overwrite it");
+        }
+        CertificateSigner s = new CertificateSigner();
+        KeyPair rootKeys = KeyPairs.p256();
+        X509Certificate root = s.selfSignedRoot(caName(settings, "Root CA"), rootKeys, CaSettings.ROOT_LIFETIME);
+        CaKeys.CaKey rootKey = new CaKeys.CaKey(rootKeys.getPrivate(), new X509Certificate[]{root});
+        KeyPair issuingKeys = KeyPairs.p256();
+        X509Certificate issuing = s.subordinateCa(caName(settings, "Issuing CA"), issuingKeys.getPublic(), rootKey,
+                CaSettings.ISSUING_LIFETIME, null);
+        KeyPair sm2Keys = KeyPairs.sm2();
+        X509Certificate sm2 = s.subordinateCa(caName(settings, "SM2 Signing CA"), sm2Keys.getPublic(), rootKey,
+                CaSettings.ISSUING_LIFETIME, null);
+        CaKeys keys = new CaKeys(rootKey,
+                new CaKeys.CaKey(issuingKeys.getPrivate(), new X509Certificate[]{issuing, root}),
+                new CaKeys.CaKey(sm2Keys.getPrivate(), new X509Certificate[]{sm2, root}));
+        keys.save(dir, passphrase);
+        return open(dir, passphrase, settings);
+    }
+
+    /** Opens an existing CA; a wrong passphrase is refused with a clear error. */
+    public static ProvincialCa open(Path dir, char[] passphrase, CaSettings settings) throws IOException, GeneralSecurityException {
+        requirePassphrase(passphrase);
+        CaKeys keys = CaKeys.load(dir, passphrase);
+        try {
+            return new ProvincialCa(settings, keys, CaDatabase.open(dir));
+        } catch (SQLException e) {
+            throw new IOException("cannot open CA database in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public CaSettings settings() {
+        return settings;
+    }
+
+    public X509Certificate rootCertificate() {
+        return keys.root().certificate();
+    }
+
+    public X509Certificate issuingCertificate() {
+        return keys.issuing().certificate();
+    }
+
+    public X509Certificate sm2SigningCaCertificate() {
+        return keys.sm2Signing().certificate();
+    }
+
+    /** What EST {@code cacerts} returns and TLS trust stores hold: issuing CA, root. */
+    public List<X509Certificate> caCertificates() {
+        return List.of(issuingCertificate(), rootCertificate(), sm2SigningCaCertificate());
+    }
+
+    // ---- issuance -------------------------------------------------------------------------
+
+    /** A box certificate for a public key made on the box (ECDSA P-256). */
+    public X509Certificate issueBox(PublicKey key, UnitCode unit, String unitDomain) throws GeneralSecurityException {
+        Objects.requireNonNull(unit, "unit");
+        return tx(d -> issueBoxIn(d, key, unit, unitDomain));
+    }
+
+    /** A backbone hub certificate (strongSwan responder); {@code dnsNames} and {@code ips} go into the SAN. */
+    public X509Certificate issueHub(PublicKey key, String hubName, List<String> dnsNames, List<String> ips) throws GeneralSecurityException {
+        X500Name subject = name(hubName, "backbone");
+        return tx(d -> record(d, CertificateProfile.HUB, null, hubName, subject, key, keys.issuing(),
+                settings.hubLifetime(), dnsNames, ips, List.of()));
+    }
+
+    /** A TLS server certificate for one of the manager's endpoints (EST, MQTT broker). */
+    public X509Certificate issueTlsServer(PublicKey key, String serverName, List<String> dnsNames, List<String> ips) throws GeneralSecurityException {
+        X500Name subject = name(serverName, "manager");
+        return tx(d -> record(d, CertificateProfile.TLS_SERVER, null, serverName, subject, key, keys.issuing(),
+                settings.hubLifetime(), dnsNames, ips, List.of()));
+    }
+
+    /** A document-signing certificate: SM2 key, signed SM3withSM2 by the SM2 signing CA. */
+    public X509Certificate issueSigning(PublicKey sm2Key, String holderName) throws GeneralSecurityException {
+        if (!KeyPairs.isSm2(sm2Key)) {
+            throw new GeneralSecurityException("the signing profile needs an SM2 key (curve " + KeyPairs.SM2 + ")");
+        }
+        X500Name subject = name(holderName, "document-signing");
+        return tx(d -> record(d, CertificateProfile.SIGNING_SM2, null, null, subject, sm2Key, keys.sm2Signing(),
+                settings.signingLifetime(), List.of(), List.of(), List.of()));
+    }
+
+    // ---- enrolment (EST) ------------------------------------------------------------------
+
+    /** Issues a one-time enrolment token for one unit; only its hash is stored. */
+    public EnrolmentToken newToken(UnitCode unit, String unitDomain, Duration ttl) throws GeneralSecurityException {
+        Objects.requireNonNull(unit, "unit");
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("token lifetime must be positive, got " + ttl);
+        }
+        byte[] raw = new byte[TOKEN_BYTES];
+        random.nextBytes(raw);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Instant now = Instant.now();
+        Instant expires = now.plus(ttl);
+        tx(d -> {
+            d.insertToken(hash(secret), unit.toString(), unitDomain, now, expires);
+            return null;
+        });
+        return new EnrolmentToken(secret, unit, unitDomain, expires);
+    }
+
+    /**
+     * EST simpleenroll: checks the CSR, then in one transaction checks and uses the token and
+     * records the certificate. Any refusal leaves the database unchanged.
+     */
+    public X509Certificate enrol(String tokenSecret, byte[] csrDer) throws EnrolmentException {
+        if (tokenSecret == null || tokenSecret.isBlank()) {
+            throw EnrolmentException.unauthorised("no enrolment token presented");
+        }
+        PKCS10CertificationRequest csr = CsrValidator.parse(csrDer);
+        String hash = hash(tokenSecret);
+        return enrolmentTx(d -> {
+            CaDatabase.TokenRow t = d.token(hash).orElseThrow(() ->
+                    EnrolmentException.unauthorised("enrolment token is not known to this CA"));
+            Instant now = Instant.now();
+            if (t.usedAt() != null) {
+                throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " was already used at " + t.usedAt());
+            }
+            if (!now.isBefore(t.expiresAt())) {
+                throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " expired at " + t.expiresAt());
+            }
+            UnitCode unit = UnitCode.parse(t.unit());
+            CsrValidator.checkBoxRequest(csr, unit, t.domain());
+            X509Certificate cert = issueBoxIn(d, publicKey(csr), unit, t.domain());
+            if (!d.useToken(hash, now, cert.getSerialNumber())) {
+                throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " was used concurrently");
+            }
+            return cert;
+        });
+    }
+
+    /**
+     * EST simplereenroll: the box authenticates with its current certificate (TLS client
+     * certificate); the new one keeps the unit and domain, the CSR's subject must be the same.
+     */
+    public X509Certificate reenrol(X509Certificate current, byte[] csrDer) throws EnrolmentException {
+        if (current == null) {
+            throw EnrolmentException.unauthorised("simplereenroll needs the box's current certificate as TLS client certificate");
+        }
+        PKCS10CertificationRequest csr = CsrValidator.parse(csrDer);
+        return enrolmentTx(d -> {
+            try {
+                current.verify(issuingCertificate().getPublicKey());
+                current.checkValidity();
+            } catch (GeneralSecurityException e) {
+                throw EnrolmentException.unauthorised("client certificate is not a valid certificate of this CA: " + e.getMessage());
+            }
+            IssuedCertificate row = d.certificate(current.getSerialNumber()).orElseThrow(() ->
+                    EnrolmentException.unauthorised("client certificate serial " + CaDatabase.hex(current.getSerialNumber()) + " is not in the CA's register"));
+            if (row.revoked()) {
+                throw EnrolmentException.forbidden("client certificate " + CaDatabase.hex(row.serial()) + " was revoked at " + row.revokedAt());
+            }
+            if (row.profile() != CertificateProfile.BOX || row.unit() == null) {
+                throw EnrolmentException.forbidden("client certificate is a " + row.profile() + " certificate, not a box's");
+            }
+            UnitCode unit = UnitCode.parse(row.unit());
+            if (!X500Name.getInstance(current.getSubjectX500Principal().getEncoded()).equals(csr.getSubject())) {
+                throw EnrolmentException.forbidden("CSR subject '" + csr.getSubject() + "' differs from the current certificate's '"
+                        + current.getSubjectX500Principal().getName() + "' (RFC 7030 §4.2.2)");
+            }
+            CsrValidator.checkBoxRequest(csr, unit, row.domain());
+            return issueBoxIn(d, publicKey(csr), unit, row.domain());
+        });
+    }
+
+    // ---- revocation -----------------------------------------------------------------------
+
+    /** Revokes a certificate; unknown or already revoked serials are refused. */
+    public void revoke(BigInteger serial, RevocationReason reason) throws GeneralSecurityException {
+        Objects.requireNonNull(reason, "reason");
+        boolean done = tx(d -> d.revoke(serial, reason, Instant.now()));
+        if (!done) {
+            throw new GeneralSecurityException("serial " + CaDatabase.hex(serial) + " is not an unrevoked certificate of this CA");
+        }
+    }
+
+    /** What OCSP answers for a serial of the issuing or SM2 CA. */
+    public CertificateStatus status(BigInteger serial) throws GeneralSecurityException {
+        return tx(d -> d.certificate(serial)
+                .map(c -> c.revoked() ? new CertificateStatus(CertificateStatus.State.REVOKED, c.revokedAt(), c.reason())
+                        : CertificateStatus.GOOD)
+                .orElse(CertificateStatus.UNKNOWN));
+    }
+
+    public List<IssuedCertificate> certificates() throws GeneralSecurityException {
+        return tx(CaDatabase::certificates);
+    }
+
+    /** A fresh CRL of the issuing CA (box, hub, TLS server revocations), valid for two publication intervals. */
+    public X509CRL crl() throws GeneralSecurityException {
+        return tx(d -> buildCrl(d, keys.issuing(), d.revoked().stream().filter(c -> c.profile() != CertificateProfile.SIGNING_SM2).toList()));
+    }
+
+    /** A fresh CRL of the SM2 signing CA. */
+    public X509CRL sm2Crl() throws GeneralSecurityException {
+        return tx(d -> buildCrl(d, keys.sm2Signing(), d.revoked().stream().filter(c -> c.profile() == CertificateProfile.SIGNING_SM2).toList()));
+    }
+
+    /** A fresh CRL of the root (no subordinate CA revoked yet: empty). */
+    public X509CRL rootCrl() throws GeneralSecurityException {
+        return tx(d -> buildCrl(d, keys.root(), List.of()));
+    }
+
+    /** The key and chain OCSP responses are signed with (the issuing CA signs its own responses). */
+    CaKeys keys() {
+        return keys;
+    }
+
+    /** A stable dump of the register, for tests that prove a refusal changed nothing. */
+    String databaseDump() throws SQLException {
+        return db.dump();
+    }
+
+    // ---- internals ------------------------------------------------------------------------
+
+    private X509Certificate issueBoxIn(CaDatabase d, PublicKey key, UnitCode unit, String unitDomain)
+            throws GeneralSecurityException, SQLException {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, settings.country())
+                .addRDN(BCStyle.O, settings.organisation()).addRDN(BCStyle.OU, unit.countyCode())
+                .addRDN(BCStyle.CN, unit.toString()).build();
+        return record(d, CertificateProfile.BOX, unit.toString(), unitDomain, subject, key, keys.issuing(),
+                settings.boxLifetime(), unitDomain == null ? List.of() : List.of(unitDomain), List.of(),
+                List.of(CsrValidator.UNIT_URI_PREFIX + unit));
+    }
+
+    private X509Certificate record(CaDatabase d, CertificateProfile profile, String unit, String domain, X500Name subject,
+                                   PublicKey key, CaKeys.CaKey issuer, Duration lifetime, List<String> dns, List<String> ips,
+                                   List<String> uris) throws GeneralSecurityException, SQLException {
+        X509Certificate cert = signer.endEntity(signer.newSerial(), profile, subject, key, issuer, lifetime, dns, ips, uris, settings);
+        d.insertCertificate(new IssuedCertificate(cert.getSerialNumber(), profile, unit, domain,
+                cert.getSubjectX500Principal().getName(), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
+                null, null, cert.getEncoded()));
+        return cert;
+    }
+
+    private X509CRL buildCrl(CaDatabase d, CaKeys.CaKey issuer, List<IssuedCertificate> revoked)
+            throws GeneralSecurityException, SQLException {
+        Instant now = Instant.now();
+        X509v2CRLBuilder b = new JcaX509v2CRLBuilder(issuer.certificate().getSubjectX500Principal(), java.util.Date.from(now));
+        b.setNextUpdate(java.util.Date.from(now.plus(settings.crlInterval().multipliedBy(2))));
+        for (IssuedCertificate c : revoked) {
+            b.addCRLEntry(c.serial(), java.util.Date.from(c.revokedAt()), c.reason().code());
+        }
+        try {
+            b.addExtension(Extension.cRLNumber, false, new CRLNumber(d.nextCrlNumber()));
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.certificate()));
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        String alg = KeyPairs.isSm2(issuer.certificate().getPublicKey()) ? CertificateSigner.SM2 : CertificateSigner.ECDSA;
+        return new JcaX509CRLConverter().setProvider(BouncyCastle.PROVIDER)
+                .getCRL(b.build(CertificateSigner.contentSigner(issuer.key(), alg)));
+    }
+
+    private X500Name name(String cn, String ou) {
+        if (cn == null || cn.isBlank()) {
+            throw new IllegalArgumentException("certificate holder name is missing");
+        }
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, settings.country())
+                .addRDN(BCStyle.O, settings.organisation()).addRDN(BCStyle.OU, ou).addRDN(BCStyle.CN, cn).build();
+    }
+
+    private static X500Name caName(CaSettings s, String role) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, s.country()).addRDN(BCStyle.O, s.organisation())
+                .addRDN(BCStyle.CN, s.organisation() + " " + role).build();
+    }
+
+    private static PublicKey publicKey(PKCS10CertificationRequest csr) throws EnrolmentException {
+        try {
+            return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr).setProvider(BouncyCastle.PROVIDER).getPublicKey();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw EnrolmentException.badRequest("CSR public key cannot be read: " + e.getMessage());
+        }
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    private static void requirePassphrase(char[] passphrase) {
+        if (passphrase == null || passphrase.length == 0) {
+            throw new IllegalArgumentException("CA key store passphrase is empty; set ca.passphrase_file in the manager configuration");
+        }
+    }
+
+    private <T> T tx(CaDatabase.Work<T, GeneralSecurityException> work) throws GeneralSecurityException {
+        try {
+            return db.inTransaction(work);
+        } catch (SQLException e) {
+            throw new GeneralSecurityException("CA database error: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T enrolmentTx(CaDatabase.Work<T, Exception> work) throws EnrolmentException {
+        try {
+            return db.inTransaction(work);
+        } catch (EnrolmentException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw EnrolmentException.badRequest(e.getMessage());
+        } catch (Exception e) {
+            throw new EnrolmentException(500, "CA could not issue the certificate: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+    }
+}
