@@ -1,0 +1,249 @@
+package cn.egov.telemetry.mqtt;
+
+import cn.egov.api.identity.BoxIdentity;
+import cn.egov.api.payload.KuraPayload;
+import cn.egov.api.payload.KuraPayloadCodec;
+import cn.egov.api.telemetry.Priority;
+import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.api.topic.KuraTopic;
+import cn.egov.telemetry.outbox.DurableOutbox;
+import cn.egov.telemetry.outbox.OutboxException;
+import cn.egov.telemetry.outbox.StoredMessage;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The box's {@link TelemetryPublisher}: every message goes into the {@link DurableOutbox} first; a
+ * link thread connects to the broker (with backoff), publishes BIRTH, then drains the outbox at
+ * QoS 1 and deletes each message only after its PUBACK. On {@link #close()} it publishes DC and
+ * disconnects; if the process dies instead, the broker publishes the last will.
+ *
+ * <p>The client id is the box's unit code and every topic is built here from the account and that
+ * id, so a capability cannot publish as another box.
+ */
+public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttTelemetryPublisher.class);
+    /** Messages read from the outbox per round; each round ends when all of them are acknowledged. */
+    static final int DRAIN_BATCH = 500;
+    /** Paho window slots kept free for BIRTH and DC, which bypass the outbox. */
+    private static final int LIFECYCLE_SLOTS = 2;
+    private static final long CONNECT_TIMEOUT_MS = 10_000;
+    private static final long POLL_MS = 200;
+
+    private final MqttSettings settings;
+    private final BoxIdentity identity;
+    private final DurableOutbox outbox;
+    private final LifecyclePayloads lifecycle;
+    private final Set<String> applicationIds = new ConcurrentSkipListSet<>();
+    private final MqttAsyncClient client;
+    private final Thread link;
+    private volatile boolean running;
+
+    public MqttTelemetryPublisher(MqttSettings settings, BoxIdentity identity, DurableOutbox outbox, LifecyclePayloads lifecycle) {
+        this.settings = settings;
+        this.identity = identity;
+        this.outbox = outbox;
+        this.lifecycle = lifecycle;
+        try {
+            // MemoryPersistence: the outbox is the durable store; Paho's file store would duplicate it in the CWD.
+            this.client = new MqttAsyncClient(settings.brokerUrl(), identity.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot create MQTT client for " + settings.brokerUrl() + ": " + e.getMessage(), e);
+        }
+        this.link = new Thread(this::runLink, "telemetry-link-" + identity.clientId());
+        this.link.setDaemon(true);
+    }
+
+    public void start() {
+        running = true;
+        link.start();
+    }
+
+    @Override
+    public void publish(String appId, String resource, KuraPayload payload, int priority) {
+        Priority.check(priority);
+        KuraTopic topic = KuraTopic.telemetry(settings.account(), identity.clientId(), appId, resource);
+        applicationIds.add(appId);
+        outbox.enqueue(topic.toString(), payload, priority);
+    }
+
+    /** Queues a Kura control message ({@code $EDC/...}) through the outbox, e.g. a reply. */
+    public void publishControl(String appId, String resource, KuraPayload payload, int priority) {
+        KuraTopic topic = KuraTopic.control(settings.account(), identity.clientId(), appId, resource);
+        outbox.enqueue(topic.toString(), payload, priority);
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /** Declares an application id for BIRTH's {@code application_ids} before it first publishes. */
+    public void declareApplication(String appId) {
+        applicationIds.add(appId);
+    }
+
+    private void runLink() {
+        ReconnectBackoff backoff = new ReconnectBackoff(settings.reconnectMin(), settings.reconnectMax());
+        while (running) {
+            try {
+                connect();
+                backoff.reset();
+                publishLifecycle(KuraTopic.birth(settings.account(), identity.clientId()),
+                        lifecycle.birth(settings.brokerUrl(), applicationIds), 1);
+                LOG.info("connected to {} as {}; outbox depth {}", settings.brokerUrl(), identity.clientId(), outbox.depth());
+                drainWhileConnected();
+            } catch (MqttException e) {
+                if (!running) {
+                    break;
+                }
+                long wait = backoff.nextMillis();
+                LOG.warn("MQTT link to {} failed ({}); retrying in {} ms", settings.brokerUrl(), e.getMessage(), wait);
+                sleep(wait);
+            } catch (OutboxException e) {
+                LOG.error("outbox failure; retrying", e);
+                sleep(settings.reconnectMin().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+    private void connect() throws MqttException {
+        if (client.isConnected()) {
+            return;
+        }
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setCleanSession(true); // the outbox, not the broker session, holds what is unsent
+        options.setAutomaticReconnect(false); // our loop reconnects, so that BIRTH follows every connect
+        options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+        options.setMaxInflight(settings.maxInflight() + LIFECYCLE_SLOTS);
+        options.setConnectionTimeout((int) TimeUnit.MILLISECONDS.toSeconds(CONNECT_TIMEOUT_MS));
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password());
+        }
+        if (settings.tls() != null) {
+            SSLSocketFactory factory = settings.tls().get();
+            options.setSocketFactory(factory);
+        }
+        KuraTopic will = KuraTopic.lastWill(settings.account(), identity.clientId());
+        options.setWill(will.toString(), KuraPayloadCodec.encode(lifecycle.lastWill()), 1, false);
+        client.connect(options).waitForCompletion(CONNECT_TIMEOUT_MS);
+    }
+
+    private void publishLifecycle(KuraTopic topic, KuraPayload payload, int qos) throws MqttException {
+        MqttMessage m = new MqttMessage(KuraPayloadCodec.encode(payload));
+        m.setQos(qos);
+        client.publish(topic.toString(), m).waitForCompletion(CONNECT_TIMEOUT_MS);
+    }
+
+    private void drainWhileConnected() throws InterruptedException {
+        while (running && client.isConnected()) {
+            List<StoredMessage> batch = outbox.peek(DRAIN_BATCH);
+            if (batch.isEmpty()) {
+                outbox.awaitWork(POLL_MS * 5);
+                continue;
+            }
+            sendRound(batch);
+        }
+    }
+
+    /**
+     * Publishes one round in order, keeping at most {@code maxInflight} unacknowledged, then deletes
+     * the acknowledged ones in one transaction. Unacknowledged ones stay and go again next round.
+     */
+    private void sendRound(List<StoredMessage> batch) throws InterruptedException {
+        int window = settings.maxInflight();
+        Semaphore slots = new Semaphore(window);
+        ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+        try {
+            for (StoredMessage m : batch) {
+                while (!slots.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
+                    if (!client.isConnected()) {
+                        return;
+                    }
+                }
+                MqttMessage message = new MqttMessage(m.payload());
+                message.setQos(1);
+                try {
+                    client.publish(m.topic(), message, null, new IMqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            acked.add(m.seq());
+                            slots.release();
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable failure) {
+                            slots.release();
+                        }
+                    });
+                } catch (MqttException e) {
+                    slots.release();
+                    LOG.warn("publish of message {} failed: {}", m.seq(), e.getMessage());
+                    return;
+                }
+            }
+            // Wait for the last PUBACKs of the round, unless the link drops.
+            while (!slots.tryAcquire(window, POLL_MS, TimeUnit.MILLISECONDS)) {
+                if (!client.isConnected()) {
+                    return;
+                }
+            }
+        } finally {
+            outbox.acknowledge(List.copyOf(acked));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops draining, publishes DC (QoS 0, as Kura does) and disconnects cleanly. */
+    @Override
+    public void close() {
+        running = false;
+        link.interrupt();
+        try {
+            link.join(CONNECT_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (client.isConnected()) {
+                publishLifecycle(KuraTopic.disconnect(settings.account(), identity.clientId()), lifecycle.disconnect(), 0);
+                client.disconnect(CONNECT_TIMEOUT_MS).waitForCompletion(CONNECT_TIMEOUT_MS);
+            }
+        } catch (MqttException e) {
+            LOG.warn("clean disconnect from {} failed: {}", settings.brokerUrl(), e.getMessage());
+        } finally {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.debug("closing MQTT client", e);
+            }
+        }
+    }
+}
