@@ -1,0 +1,95 @@
+package cn.egov.manager.ca;
+
+import java.security.KeyStore;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The CA's own Jetty server, separate from the manager's web UI because EST needs TLS with
+ * optional client certificates from the provincial CA: an HTTPS connector for EST and a plain
+ * HTTP connector for CRLs and OCSP. Ports come from the manager configuration
+ * ({@code ca.est_port}, {@code ca.http_port}); 0 picks a free port (tests).
+ *
+ * <pre>{@code
+ * CrlPublisher crls = new CrlPublisher(ca, caDir.resolve("crl"));
+ * crls.start();
+ * KeyStore tls = EstTlsIdentity.loadOrIssue(ca, caDir, pass, List.of("ca.hebei.gov.cn"), List.of());
+ * try (CaHttpServer server = CaHttpServer.start(ca, crls, tls, pass, "0.0.0.0", 8443, 8081)) { ... }
+ * }</pre>
+ */
+public final class CaHttpServer implements AutoCloseable {
+
+    private final Server server;
+    private final ServerConnector https;
+    private final ServerConnector http;
+
+    private CaHttpServer(Server server, ServerConnector https, ServerConnector http) {
+        this.server = server;
+        this.https = https;
+        this.http = http;
+    }
+
+    public static CaHttpServer start(ProvincialCa ca, CrlPublisher crls, KeyStore tlsKeyStore, char[] tlsPassphrase,
+                                     String host, int httpsPort, int httpPort) throws Exception {
+        Server server = new Server();
+
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(tlsKeyStore);
+        tls.setKeyStorePassword(new String(tlsPassphrase));
+        tls.setTrustStore(EstTlsIdentity.trustStore(ca));
+        // EST cacerts and simpleenroll work without a client certificate; simplereenroll needs one
+        tls.setWantClientAuth(true);
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+
+        HttpConfiguration httpsConfig = new HttpConfiguration();
+        SecureRequestCustomizer src = new SecureRequestCustomizer();
+        src.setSniHostCheck(false);
+        httpsConfig.addCustomizer(src);
+        ServerConnector httpsConnector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                new HttpConnectionFactory(httpsConfig));
+        httpsConnector.setHost(host);
+        httpsConnector.setPort(httpsPort);
+
+        ServerConnector httpConnector = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
+        httpConnector.setHost(host);
+        httpConnector.setPort(httpPort);
+        server.addConnector(httpsConnector);
+        server.addConnector(httpConnector);
+
+        Handler est = new EstHandler(ca);
+        Handler revocation = new CrlAndOcspHandler(crls, new OcspResponder(ca));
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                if (est.handle(request, response, callback) || revocation.handle(request, response, callback)) {
+                    return true;
+                }
+                return EstHandler.text(response, callback, 404, "not found: " + Request.getPathInContext(request));
+            }
+        });
+        server.start();
+        return new CaHttpServer(server, httpsConnector, httpConnector);
+    }
+
+    public int httpsPort() {
+        return https.getLocalPort();
+    }
+
+    public int httpPort() {
+        return http.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,162 @@
+package cn.egov.manager.ca;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSAbsentContent;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * EST (RFC 7030) over the HTTPS connector: {@code GET cacerts}, {@code POST simpleenroll}
+ * authorised by a one-time token, {@code POST simplereenroll} authorised by the box's current
+ * certificate (TLS client certificate).
+ *
+ * <p>The token is presented as {@code Authorization: Bearer <token>}, or as HTTP Basic
+ * (RFC 7030 §3.2.3) with the unit code as user name and the token as password. Request bodies
+ * are base64 DER ({@code Content-Transfer-Encoding: base64}); PEM and raw DER are accepted too.
+ * Answers are base64 {@code application/pkcs7-mime; smime-type=certs-only}. Errors are
+ * {@code text/plain} with the reason.
+ */
+final class EstHandler extends Handler.Abstract {
+
+    static final String PKCS7_CERTS = "application/pkcs7-mime; smime-type=certs-only";
+
+    private final ProvincialCa ca;
+
+    EstHandler(ProvincialCa ca) {
+        this.ca = ca;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (!path.startsWith(CaHttpPaths.EST + "/")) {
+            return false;
+        }
+        if (!request.isSecure()) {
+            return text(response, callback, 403, "EST is served over HTTPS only");
+        }
+        try {
+            switch (path) {
+                case CaHttpPaths.EST_CACERTS -> {
+                    requireMethod(request, "GET");
+                    return pkcs7(response, callback, ca.caCertificates());
+                }
+                case CaHttpPaths.EST_SIMPLEENROLL -> {
+                    requireMethod(request, "POST");
+                    String token = token(request);
+                    byte[] csr = body(request);
+                    return pkcs7(response, callback, List.of(ca.enrol(token, csr)));
+                }
+                case CaHttpPaths.EST_SIMPLEREENROLL -> {
+                    requireMethod(request, "POST");
+                    X509Certificate client = clientCertificate(request);
+                    byte[] csr = body(request);
+                    return pkcs7(response, callback, List.of(ca.reenrol(client, csr)));
+                }
+                default -> {
+                    return text(response, callback, 404, "unknown EST operation " + path);
+                }
+            }
+        } catch (EnrolmentException e) {
+            if (e.httpStatus() == 401) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"est\", Basic realm=\"est\"");
+            }
+            return text(response, callback, e.httpStatus(), e.getMessage());
+        }
+    }
+
+    private static void requireMethod(Request request, String method) throws EnrolmentException {
+        if (!method.equals(request.getMethod())) {
+            throw new EnrolmentException(405, request.getMethod() + " not allowed here; use " + method);
+        }
+    }
+
+    /** The token from {@code Bearer <token>} or Basic {@code <unit>:<token>}. */
+    static String token(Request request) throws EnrolmentException {
+        String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (auth == null) {
+            throw EnrolmentException.unauthorised("simpleenroll needs an enrolment token: Authorization: Bearer <token>");
+        }
+        if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).trim();
+        }
+        if (auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw EnrolmentException.badRequest("Authorization: Basic credentials are not base64");
+            }
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? decoded : decoded.substring(colon + 1);
+        }
+        throw EnrolmentException.unauthorised("Authorization scheme must be Bearer or Basic");
+    }
+
+    private static X509Certificate clientCertificate(Request request) throws EnrolmentException {
+        Object data = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        if (data instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0) {
+            return ssl.peerCertificates()[0];
+        }
+        throw EnrolmentException.unauthorised("simplereenroll needs the box's current certificate as TLS client certificate");
+    }
+
+    /** Reads at most the CSR limit (base64 of it is 4/3 larger, plus PEM armour) and decodes it. */
+    static byte[] body(Request request) throws EnrolmentException, IOException {
+        int limit = CsrValidator.MAX_CSR_BYTES * 2;
+        byte[] raw;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            raw = in.readNBytes(limit + 1);
+        }
+        if (raw.length > limit) {
+            throw new EnrolmentException(413, "request body exceeds " + limit + " bytes; a CSR is limited to "
+                    + CsrValidator.MAX_CSR_BYTES + " bytes DER");
+        }
+        return decode(raw);
+    }
+
+    static byte[] decode(byte[] raw) throws EnrolmentException {
+        if (raw.length > 0 && raw[0] == 0x30) {
+            return raw; // DER
+        }
+        String text = new String(raw, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "");
+        try {
+            return Base64.getMimeDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw EnrolmentException.badRequest("request body is neither base64 nor DER: " + e.getMessage());
+        }
+    }
+
+    private static boolean pkcs7(Response response, Callback callback, List<X509Certificate> certs)
+            throws CertificateEncodingException, CMSException, IOException {
+        CMSSignedDataGenerator g = new CMSSignedDataGenerator();
+        g.addCertificates(new JcaCertStore(certs));
+        byte[] der = g.generate(new CMSAbsentContent()).getEncoded();
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, PKCS7_CERTS);
+        response.getHeaders().put("Content-Transfer-Encoding", "base64");
+        Content.Sink.write(response, true, Base64.getMimeEncoder().encodeToString(der) + "\r\n", callback);
+        return true;
+    }
+
+    static boolean text(Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        Content.Sink.write(response, true, message + "\n", callback);
+        return true;
+    }
+}

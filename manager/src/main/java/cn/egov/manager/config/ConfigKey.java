@@ -1,0 +1,73 @@
+package cn.egov.manager.config;
+
+/**
+ * Every key of the manager's configuration file: the one schema from which loading, validation
+ * and the documented sample ({@code manager.properties.sample}, {@code manager config-keys}) derive.
+ */
+public enum ConfigKey {
+    DATA_DIR("data.dir", "./manager-data", "Folder for the database, the embedded broker's journal and other state."),
+    ACCOUNT("account", "hebei", "Kura account (first topic level) whose boxes this manager ingests."),
+    DB_URL("db.url", "", "JDBC URL of the store; empty means SQLite at <data.dir>/manager.db (WAL). PostgreSQL: jdbc:postgresql://host/db."),
+    DB_USER("db.user", "", "Database user (PostgreSQL); unused for SQLite."),
+    DB_PASSWORD("db.password", "", "Database password (PostgreSQL); unused for SQLite."),
+
+    BROKER_MODE("broker.mode", "embedded", "'embedded' starts Apache ActiveMQ Artemis inside the manager; 'external' connects to broker.url."),
+    BROKER_BIND("broker.bind", "127.0.0.1", "Address the embedded broker listens on for MQTT 3.1.1."),
+    BROKER_PORT("broker.port", "1883", "Port of the embedded broker; 0 picks a free port (printed at start)."),
+    BROKER_URL("broker.url", "", "External broker URL, e.g. tcp://mqtt.example:1883 (broker.mode=external)."),
+    BROKER_USERNAME("broker.username", "", "User name the manager's subscriber presents to an external broker."),
+    BROKER_PASSWORD("broker.password", "", "Password the manager's subscriber presents to an external broker."),
+    BROKER_QUEUE_MAX_BYTES("broker.queue.max-bytes", "2147483648",
+            "Embedded broker: bytes of undelivered messages kept (memory, then paged to disk) before publishes are refused. The no-loss bound."),
+    BROKER_QUEUE_ALARM_RATIO("broker.queue.alarm-ratio", "0.8", "Raise the broker.backlog alarm when the backlog passes this share of broker.queue.max-bytes."),
+
+    INGEST_CLIENT_ID("ingest.client-id", "egov-manager", "MQTT client id of the manager's persistent (cleanSession=false) subscription."),
+    INGEST_QUEUE_CAPACITY("ingest.queue.capacity", "20000", "Bound of the queue between the MQTT receiver and the database writer; when full, the receiver waits (back-pressure), nothing is dropped."),
+    INGEST_QUEUE_ALARM_RATIO("ingest.queue.alarm-ratio", "0.8", "Raise the ingest.backlog alarm when the queue passes this share of its capacity."),
+    INGEST_BATCH_SIZE("ingest.batch.size", "2000", "Most messages written in one database transaction."),
+    INGEST_MAX_PAYLOAD_BYTES("ingest.max-payload-bytes", "4194304", "Larger payloads are counted as malformed (reason too-large) and not decoded."),
+
+    FLEET_MISSING_FACTOR("fleet.missing-factor", "3", "A connected box with no health for this many health intervals becomes MISSING."),
+    FLEET_DEFAULT_HEALTH_INTERVAL_S("fleet.default-health-interval-s", "60", "Health interval assumed when a box's BIRTH lacks health_interval_s."),
+    FLEET_CHECK_PERIOD_MS("fleet.check-period-ms", "1000", "How often the registry looks for MISSING boxes."),
+
+    WEB_BIND("web.bind", "127.0.0.1", "Address of the web UI and REST API."),
+    WEB_PORT("web.port", "8080", "Port of the web UI and REST API; 0 picks a free port (printed at start)."),
+    AUTH_NOC_TOKEN("auth.noc.token", "", "Secret of the NOC operator role (user 'noc' in Basic auth, or a Bearer token); empty disables the role."),
+    AUTH_AUDITOR_TOKEN("auth.auditor.token", "", "Secret of the auditor role (user 'auditor'); empty disables the role."),
+    AUTH_TECHNICIAN_TOKEN("auth.technician.token", "", "Secret of the county technician role (user 'technician'); empty disables the role.");
+
+    /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
+    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.");
+
+    public final String key;
+    public final String defaultValue;
+    public final String description;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public static java.util.Optional<ConfigKey> byKey(String key) {
+        for (ConfigKey k : values()) {
+            if (k.key.equals(key)) {
+                return java.util.Optional.of(k);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The documented sample file: every key with its description and default. */
+    public static String sample() {
+        StringBuilder sb = new StringBuilder("# egov-edge manager configuration. Every key, with its default.\n");
+        for (ConfigKey k : values()) {
+            sb.append("\n# ").append(k.description).append('\n');
+            sb.append("#").append(k.key).append(" = ").append(k.defaultValue).append('\n');
+        }
+        sb.append("\n# Keys starting with ").append(EXTENSION_PREFIXES)
+                .append(" belong to the CA, hub, policy and plan parts; see their READMEs.\n");
+        return sb.toString();
+    }
+}

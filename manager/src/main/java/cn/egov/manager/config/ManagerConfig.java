@@ -1,0 +1,169 @@
+package cn.egov.manager.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The manager's configuration, read from one {@code key = value} file (UTF-8, {@code #} comments).
+ * Unknown keys are errors that name file and line, except keys under {@link ConfigKey#EXTENSION_PREFIXES},
+ * which other parts of the manager read through {@link #extension(String)}.
+ *
+ * @param source     where the values came from (file name or "defaults"), for error messages
+ * @param values     the known keys' values (defaults filled in)
+ * @param extensions the other parts' keys, unchecked
+ */
+public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<String, String> extensions) {
+
+    public ManagerConfig {
+        EnumMap<ConfigKey, String> all = new EnumMap<>(ConfigKey.class);
+        for (ConfigKey k : ConfigKey.values()) {
+            all.put(k, k.defaultValue);
+        }
+        all.putAll(values);
+        values = Collections.unmodifiableMap(all);
+        extensions = Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+    }
+
+    public static ManagerConfig defaults() {
+        return new ManagerConfig("defaults", Map.of(), Map.of());
+    }
+
+    /** Reads and validates a file; every error names {@code file:line}. */
+    public static ManagerConfig load(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
+        Map<String, String> ext = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            String where = file + ":" + (i + 1);
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(where + ": expected 'key = value', got '" + line + "'");
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (ConfigKey.EXTENSION_PREFIXES.stream().anyMatch(key::startsWith)) {
+                ext.put(key, value);
+                continue;
+            }
+            ConfigKey k = ConfigKey.byKey(key).orElseThrow(() ->
+                    new ConfigException(where + ": unknown key '" + key + "' (see 'manager config-keys')"));
+            if (values.containsKey(k)) {
+                throw new ConfigException(where + ": key '" + key + "' is set twice");
+            }
+            values.put(k, value);
+        }
+        ManagerConfig c = new ManagerConfig(file.toString(), values, ext);
+        c.validate();
+        return c;
+    }
+
+    /** A copy with some keys replaced (tests, command-line overrides). */
+    public ManagerConfig with(ConfigKey key, Object value) {
+        Map<ConfigKey, String> v = new EnumMap<>(values);
+        v.put(key, String.valueOf(value));
+        ManagerConfig c = new ManagerConfig(source, v, extensions);
+        c.validate();
+        return c;
+    }
+
+    private void validate() {
+        for (ConfigKey k : List.of(ConfigKey.BROKER_PORT, ConfigKey.WEB_PORT)) {
+            int p = integer(k);
+            if (p < 0 || p > 65535) {
+                throw new ConfigException(source + ": " + k.key + " must be a port 0..65535, got " + p);
+            }
+        }
+        for (ConfigKey k : List.of(ConfigKey.INGEST_QUEUE_CAPACITY, ConfigKey.INGEST_BATCH_SIZE,
+                ConfigKey.INGEST_MAX_PAYLOAD_BYTES, ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
+                ConfigKey.FLEET_CHECK_PERIOD_MS)) {
+            if (integer(k) <= 0) {
+                throw new ConfigException(source + ": " + k.key + " must be positive, got " + get(k));
+            }
+        }
+        if (longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES) <= 0) {
+            throw new ConfigException(source + ": broker.queue.max-bytes must be positive");
+        }
+        for (ConfigKey k : List.of(ConfigKey.BROKER_QUEUE_ALARM_RATIO, ConfigKey.INGEST_QUEUE_ALARM_RATIO)) {
+            double r = ratio(k);
+            if (r <= 0 || r > 1) {
+                throw new ConfigException(source + ": " + k.key + " must be in (0, 1], got " + r);
+            }
+        }
+        String mode = get(ConfigKey.BROKER_MODE);
+        if (!mode.equals("embedded") && !mode.equals("external")) {
+            throw new ConfigException(source + ": broker.mode must be 'embedded' or 'external', got '" + mode + "'");
+        }
+        if (mode.equals("external") && get(ConfigKey.BROKER_URL).isEmpty()) {
+            throw new ConfigException(source + ": broker.mode=external needs broker.url");
+        }
+        String account = get(ConfigKey.ACCOUNT);
+        if (account.isEmpty() || account.contains("/") || account.contains("+") || account.contains("#")) {
+            throw new ConfigException(source + ": account must be one topic level, got '" + account + "'");
+        }
+    }
+
+    public String get(ConfigKey key) {
+        return values.get(key);
+    }
+
+    public int integer(ConfigKey key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + ": " + key.key + " must be an integer, got '" + get(key) + "'");
+        }
+    }
+
+    public long longValue(ConfigKey key) {
+        try {
+            return Long.parseLong(get(key));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + ": " + key.key + " must be an integer, got '" + get(key) + "'");
+        }
+    }
+
+    public double ratio(ConfigKey key) {
+        try {
+            return Double.parseDouble(get(key));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + ": " + key.key + " must be a number, got '" + get(key) + "'");
+        }
+    }
+
+    public Path dataDir() {
+        return Path.of(get(ConfigKey.DATA_DIR));
+    }
+
+    public String jdbcUrl() {
+        String url = get(ConfigKey.DB_URL);
+        return url.isEmpty() ? "jdbc:sqlite:" + dataDir().resolve("manager.db") : url;
+    }
+
+    /** The keys under one extension prefix, e.g. {@code extension("ca")}, with the prefix removed. */
+    public Map<String, String> extension(String prefix) {
+        String p = prefix.endsWith(".") ? prefix : prefix + ".";
+        Map<String, String> m = new LinkedHashMap<>();
+        extensions.forEach((k, v) -> {
+            if (k.startsWith(p)) {
+                m.put(k.substring(p.length()), v);
+            }
+        });
+        return m;
+    }
+}

@@ -1,0 +1,136 @@
+package cn.egov.manager.ingest;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single database writer: takes batches from the {@link IngestQueue}, decodes, stores in one
+ * transaction, then acknowledges every message of the batch to the broker (so a crash before
+ * the commit means redelivery, not loss), then tells the listeners.
+ *
+ * <p>A failed batch is retried whole a few times; after that each message is stored alone, and a
+ * message the store refuses on its own is kept as malformed input ({@code store-error}) so that
+ * the rest flows. If even that fails the store is down: the writer waits and retries, acknowledging
+ * nothing meanwhile (the broker keeps the messages).
+ */
+public final class IngestWriter implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestWriter.class);
+    private static final int WHOLE_BATCH_TRIES = 3;
+    private static final long RETRY_PAUSE_MS = 500;
+    private static final long POLL_MS = 200;
+
+    private final IngestQueue queue;
+    private final MessageDecoder decoder;
+    private final BatchStore store;
+    private final Acknowledger acknowledger;
+    private final TelemetryListeners listeners;
+    private final IngestMetrics metrics;
+    private final int batchSize;
+    private volatile boolean running = true;
+
+    public IngestWriter(IngestQueue queue, MessageDecoder decoder, BatchStore store, Acknowledger acknowledger,
+                        TelemetryListeners listeners, IngestMetrics metrics, int batchSize) {
+        this.queue = queue;
+        this.decoder = decoder;
+        this.store = store;
+        this.acknowledger = acknowledger;
+        this.listeners = listeners;
+        this.metrics = metrics;
+        this.batchSize = batchSize;
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                List<InboundMessage> raw = queue.take(batchSize, POLL_MS);
+                if (!raw.isEmpty()) {
+                    processBatch(raw);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Decodes, stores, acknowledges and announces one batch; visible for benchmarks. */
+    public void processBatch(List<InboundMessage> raw) throws InterruptedException {
+        List<IngestRecord> records = new ArrayList<>(raw.size());
+        for (InboundMessage m : raw) {
+            IngestRecord r = decoder.decode(m);
+            if (r instanceof IngestRecord.Malformed bad) {
+                metrics.malformed(bad.reason());
+                LOG.warn("malformed message on topic '{}' ({} bytes): {}: {}", abbreviate(m.topic()),
+                        m.payload() == null ? 0 : m.payload().length, bad.reason().label, bad.detail());
+            }
+            records.add(r);
+        }
+        List<IngestRecord.Decoded> stored = storeWithRetries(records);
+        if (stored == null) {
+            return; // stopping while the store was down: nothing acknowledged, the broker redelivers
+        }
+        for (InboundMessage m : raw) {
+            acknowledger.ack(m);
+        }
+        metrics.batches.increment();
+        metrics.stored.add(stored.size());
+        long decoded = records.stream().filter(r -> r instanceof IngestRecord.Decoded).count();
+        metrics.duplicates.add(decoded - stored.size());
+        listeners.fire(stored);
+    }
+
+    private List<IngestRecord.Decoded> storeWithRetries(List<IngestRecord> records) throws InterruptedException {
+        while (true) {
+            for (int i = 0; i < WHOLE_BATCH_TRIES; i++) {
+                try {
+                    return store.store(records);
+                } catch (SQLException e) {
+                    metrics.storeRetries.increment();
+                    LOG.warn("storing a batch of {} failed (try {} of {}): {}", records.size(), i + 1, WHOLE_BATCH_TRIES, e.toString());
+                    Thread.sleep(RETRY_PAUSE_MS);
+                }
+            }
+            List<IngestRecord.Decoded> stored = storeOneByOne(records);
+            if (stored != null) {
+                return stored;
+            }
+            if (!running) {
+                return null;
+            }
+            Thread.sleep(RETRY_PAUSE_MS * 4);
+        }
+    }
+
+    /** Null when the store refuses even the evidence of a bad message: it is down. */
+    private List<IngestRecord.Decoded> storeOneByOne(List<IngestRecord> records) {
+        List<IngestRecord.Decoded> stored = new ArrayList<>();
+        for (IngestRecord r : records) {
+            try {
+                stored.addAll(store.store(List.of(r)));
+            } catch (SQLException e) {
+                IngestRecord.Malformed evidence = new IngestRecord.Malformed(MalformedReason.STORE_ERROR, e.getMessage(), r.raw());
+                try {
+                    store.store(List.of(evidence));
+                    metrics.malformed(MalformedReason.STORE_ERROR);
+                    LOG.warn("message on topic '{}' refused by the store, kept as evidence: {}", abbreviate(r.raw().topic()), e.toString());
+                } catch (SQLException down) {
+                    LOG.error("store is down: {}", down.toString());
+                    return null;
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static String abbreviate(String topic) {
+        return topic == null || topic.length() <= 200 ? topic : topic.substring(0, 200) + "...";
+    }
+}

@@ -1,0 +1,161 @@
+package cn.egov.manager.ingest;
+
+import cn.egov.api.payload.KuraPayload;
+import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.telemetry.BoxMetrics;
+import cn.egov.manager.fleet.BoxState;
+import cn.egov.manager.fleet.FleetRegistry;
+import cn.egov.manager.store.AlarmStore;
+import cn.egov.manager.store.BoxStore;
+import cn.egov.manager.store.Database;
+import cn.egov.manager.store.MetricsJson;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stores a batch in one transaction: each message into its table with
+ * {@code ON CONFLICT DO NOTHING} on (client id, msg.epoch, msg.seq) so that a QoS 1 redelivery is
+ * stored once; new messages update the fleet registry, whose changed boxes are written in the
+ * same transaction; malformed input goes to the {@code malformed} table as evidence.
+ */
+public final class SqlBatchStore implements BatchStore {
+
+    private static final String HEALTH = "INSERT INTO health_samples (client_id, msg_epoch, msg_seq, ts, received, heap_used_bytes,"
+            + " heap_max_bytes, cpu_load, disk_free_bytes, outbox_depth, outbox_evicted, metrics_json)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String LIFECYCLE = "INSERT INTO lifecycle_events (client_id, kind, msg_epoch, msg_seq, ts, received, metrics_json)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String TELEMETRY = "INSERT INTO telemetry (client_id, app_id, resource, msg_epoch, msg_seq, ts, received,"
+            + " metrics_json, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String MALFORMED = "INSERT INTO malformed (topic, reason, detail, size, received) VALUES (?, ?, ?, ?, ?)";
+    /** Longest topic and detail kept in the malformed table. */
+    private static final int MAX_TEXT = 1024;
+
+    private final Database database;
+    private final FleetRegistry fleet;
+
+    public SqlBatchStore(Database database, FleetRegistry fleet) {
+        this.database = database;
+        this.fleet = fleet;
+    }
+
+    @Override
+    public List<IngestRecord.Decoded> store(List<IngestRecord> batch) throws SQLException {
+        List<IngestRecord.Decoded> stored = new ArrayList<>();
+        Map<String, BoxState> changed = new LinkedHashMap<>();
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement health = c.prepareStatement(HEALTH);
+                 PreparedStatement life = c.prepareStatement(LIFECYCLE);
+                 PreparedStatement tele = c.prepareStatement(TELEMETRY);
+                 PreparedStatement bad = c.prepareStatement(MALFORMED)) {
+                for (IngestRecord r : batch) {
+                    if (r instanceof IngestRecord.Malformed m) {
+                        bad.setString(1, cut(m.raw().topic()));
+                        bad.setString(2, m.reason().label);
+                        bad.setString(3, cut(m.detail()));
+                        bad.setLong(4, m.raw().payload() == null ? 0 : m.raw().payload().length);
+                        bad.setLong(5, m.raw().received());
+                        bad.executeUpdate();
+                    } else if (r instanceof IngestRecord.Decoded d && insert(c, d, health, life, tele)) {
+                        stored.add(d);
+                        BoxState s = applyToFleet(d);
+                        changed.put(s.clientId(), s);
+                    }
+                }
+                BoxStore.upsert(c, changed.values());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e instanceof SQLException se ? se : new SQLException("batch failed: " + e, e);
+            }
+        }
+        return stored;
+    }
+
+    private boolean insert(Connection c, IngestRecord.Decoded d, PreparedStatement health, PreparedStatement life,
+                           PreparedStatement tele) throws SQLException {
+        KuraPayload p = d.payload();
+        String client = d.unit().toString();
+        String epoch = d.id() == null ? null : d.id().epoch();
+        Long seq = d.id() == null ? null : d.id().sequence();
+        long received = d.raw().received();
+        switch (d.kind()) {
+            case HEALTH -> {
+                int i = 1;
+                health.setString(i++, client);
+                health.setString(i++, epoch);
+                setLong(health, i++, seq);
+                setLong(health, i++, p.timestamp());
+                health.setLong(i++, received);
+                setLong(health, i++, p.longMetric(BoxMetrics.HEAP_USED_BYTES));
+                setLong(health, i++, p.longMetric(BoxMetrics.HEAP_MAX_BYTES));
+                Double cpu = p.doubleMetric(BoxMetrics.CPU_LOAD);
+                if (cpu == null) {
+                    health.setNull(i++, Types.DOUBLE);
+                } else {
+                    health.setDouble(i++, cpu);
+                }
+                setLong(health, i++, p.longMetric(BoxMetrics.DISK_FREE_BYTES));
+                setLong(health, i++, p.longMetric(BoxMetrics.OUTBOX_DEPTH));
+                setLong(health, i++, p.longMetric(BoxMetrics.OUTBOX_EVICTED));
+                health.setString(i, MetricsJson.write(p.metrics()));
+                return health.executeUpdate() == 1;
+            }
+            case BIRTH, DC, LWT -> {
+                life.setString(1, client);
+                life.setString(2, d.kind().name());
+                life.setString(3, epoch);
+                setLong(life, 4, seq);
+                setLong(life, 5, p.timestamp());
+                life.setLong(6, received);
+                life.setString(7, MetricsJson.write(p.metrics()));
+                return life.executeUpdate() == 1;
+            }
+            case ALARM -> {
+                return AlarmStore.insert(c, client, epoch, seq, Alarm.fromPayload(d.topic().resource(), p), received);
+            }
+            default -> {
+                tele.setString(1, client);
+                tele.setString(2, (d.topic().control() ? "$EDC/" : "") + d.topic().appId());
+                tele.setString(3, d.topic().resource());
+                tele.setString(4, epoch);
+                setLong(tele, 5, seq);
+                setLong(tele, 6, p.timestamp());
+                tele.setLong(7, received);
+                tele.setString(8, MetricsJson.write(p.metrics()));
+                tele.setBytes(9, p.body());
+                return tele.executeUpdate() == 1;
+            }
+        }
+    }
+
+    private BoxState applyToFleet(IngestRecord.Decoded d) {
+        long at = d.raw().received();
+        return switch (d.kind()) {
+            case BIRTH -> fleet.onBirth(d.unit(), d.payload(), at);
+            case DC -> fleet.onDisconnect(d.unit(), "DC", at);
+            case LWT -> fleet.onDisconnect(d.unit(), "LWT", at);
+            case HEALTH -> fleet.onHealth(d.unit(), d.payload(), at);
+            default -> fleet.onMessage(d.unit(), at);
+        };
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v);
+        }
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "...";
+    }
+}

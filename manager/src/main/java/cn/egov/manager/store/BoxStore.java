@@ -1,0 +1,71 @@
+package cn.egov.manager.store;
+
+import cn.egov.manager.fleet.BoxState;
+import cn.egov.manager.fleet.BoxStatus;
+import cn.egov.manager.fleet.Place;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** The {@code boxes} table: one row per box, upserted with portable {@code ON CONFLICT}. */
+public final class BoxStore {
+
+    private static final String UPSERT = """
+            INSERT INTO boxes (client_id, province, city, county, department, display_name, status, status_since,
+              last_seen, last_health, health_interval_s, firmware_version, connection_ip, last_health_json, status_cause)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
+              status_since = excluded.status_since, last_seen = excluded.last_seen, last_health = excluded.last_health,
+              health_interval_s = excluded.health_interval_s, firmware_version = excluded.firmware_version,
+              connection_ip = excluded.connection_ip, last_health_json = excluded.last_health_json,
+              status_cause = excluded.status_cause
+            """;
+
+    private BoxStore() {
+    }
+
+    public static void upsert(Connection c, Collection<BoxState> states) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (BoxState b : states) {
+                int i = 1;
+                ps.setString(i++, b.clientId());
+                ps.setString(i++, b.place().provinceCode());
+                ps.setString(i++, b.place().cityCode());
+                ps.setString(i++, b.place().countyCode());
+                ps.setString(i++, b.place().department());
+                ps.setString(i++, b.displayName());
+                ps.setString(i++, b.status().name());
+                ps.setLong(i++, b.statusSince());
+                ps.setLong(i++, b.lastSeen());
+                ps.setLong(i++, b.lastHealth());
+                ps.setInt(i++, b.healthIntervalS());
+                ps.setString(i++, b.firmwareVersion());
+                ps.setString(i++, b.connectionIp());
+                ps.setString(i++, MetricsJson.write(b.healthFigures()));
+                ps.setString(i, b.lastStatusCause());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Every stored box, with place names from {@code names}. */
+    public static List<BoxState> loadAll(Connection c, cn.egov.manager.fleet.PlaceNames names) throws SQLException {
+        List<BoxState> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT client_id, display_name, status, status_since, last_seen, last_health,"
+                + " health_interval_s, firmware_version, connection_ip, last_health_json, status_cause FROM boxes");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                out.add(new BoxState(id, Place.of(cn.egov.rules.unit.UnitCode.parse(id), names), rs.getString(2),
+                        BoxStatus.valueOf(rs.getString(3)), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7),
+                        rs.getString(8), rs.getString(9), MetricsJson.read(rs.getString(10)), rs.getString(11)));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,104 @@
+package cn.egov.manager.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The versioned schema. Each step runs once, in order, in its own transaction; the version reached
+ * is kept in {@code schema_version}. Append steps, never edit one that has shipped.
+ * Types are kept portable between SQLite and PostgreSQL (BIGINT, TEXT, DOUBLE PRECISION).
+ */
+final class SchemaMigrations {
+
+    static final List<String> STEPS = List.of(
+            // 1: fleet registry, lifecycle, health, alarms, generic telemetry, malformed input log
+            """
+            CREATE TABLE boxes (
+              client_id TEXT PRIMARY KEY,
+              province TEXT, city TEXT, county TEXT, department TEXT,
+              display_name TEXT,
+              status TEXT NOT NULL,
+              status_since BIGINT NOT NULL,
+              last_seen BIGINT NOT NULL,
+              last_health BIGINT,
+              health_interval_s INTEGER,
+              firmware_version TEXT,
+              connection_ip TEXT,
+              last_health_json TEXT,
+              status_cause TEXT
+            );
+            CREATE TABLE lifecycle_events (
+              client_id TEXT NOT NULL, kind TEXT NOT NULL,
+              msg_epoch TEXT, msg_seq BIGINT,
+              ts BIGINT, received BIGINT NOT NULL, metrics_json TEXT
+            );
+            CREATE UNIQUE INDEX lifecycle_msg ON lifecycle_events (client_id, msg_epoch, msg_seq);
+            CREATE INDEX lifecycle_box ON lifecycle_events (client_id, received);
+            CREATE TABLE health_samples (
+              client_id TEXT NOT NULL, msg_epoch TEXT, msg_seq BIGINT,
+              ts BIGINT, received BIGINT NOT NULL,
+              heap_used_bytes BIGINT, heap_max_bytes BIGINT, cpu_load DOUBLE PRECISION,
+              disk_free_bytes BIGINT, outbox_depth BIGINT, outbox_evicted BIGINT,
+              metrics_json TEXT
+            );
+            CREATE UNIQUE INDEX health_msg ON health_samples (client_id, msg_epoch, msg_seq);
+            CREATE INDEX health_box ON health_samples (client_id, received);
+            CREATE TABLE alarms (
+              client_id TEXT NOT NULL, msg_epoch TEXT, msg_seq BIGINT,
+              kind TEXT NOT NULL, severity TEXT NOT NULL, source TEXT, message TEXT,
+              evidence_json TEXT, ts BIGINT, received BIGINT NOT NULL
+            );
+            CREATE UNIQUE INDEX alarms_msg ON alarms (client_id, msg_epoch, msg_seq);
+            CREATE INDEX alarms_box ON alarms (client_id, received);
+            CREATE TABLE telemetry (
+              client_id TEXT NOT NULL, app_id TEXT NOT NULL, resource TEXT NOT NULL,
+              msg_epoch TEXT, msg_seq BIGINT,
+              ts BIGINT, received BIGINT NOT NULL, metrics_json TEXT, body BYTEA
+            );
+            CREATE UNIQUE INDEX telemetry_msg ON telemetry (client_id, msg_epoch, msg_seq);
+            CREATE INDEX telemetry_box ON telemetry (client_id, app_id, received);
+            CREATE TABLE malformed (
+              topic TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, size BIGINT NOT NULL, received BIGINT NOT NULL
+            );
+            """
+    );
+
+    private SchemaMigrations() {
+    }
+
+    static int migrate(Connection c) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            int version = 0;
+            try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                if (rs.next()) {
+                    version = rs.getInt(1);
+                }
+            }
+            if (version > STEPS.size()) {
+                throw new SQLException("database schema version " + version + " is newer than this manager knows ("
+                        + STEPS.size() + "); refusing to touch it");
+            }
+            c.setAutoCommit(false);
+            for (int v = version; v < STEPS.size(); v++) {
+                for (String stmt : STEPS.get(v).split(";")) {
+                    if (!stmt.isBlank()) {
+                        s.execute(stmt);
+                    }
+                }
+                s.execute("INSERT INTO schema_version (version) VALUES (" + (v + 1) + ")");
+                c.commit();
+            }
+            return STEPS.size();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package cn.egov.manager.web;
+
+import java.util.List;
+
+/**
+ * The one list of the manager's web parts. To add yours: one line, your {@link RouteContributor}.
+ */
+public final class RouteContributors {
+    private RouteContributors() {
+    }
+
+    public static List<RouteContributor> all() {
+        return List.of(
+                new FleetRoutes()
+        );
+    }
+}

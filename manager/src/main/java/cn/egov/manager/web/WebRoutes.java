@@ -1,0 +1,88 @@
+package cn.egov.manager.web;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The composition point of the manager's web server: every part (fleet, CA, hub, policy, plan)
+ * registers its REST routes and pages here, through a {@link RouteContributor} listed in
+ * {@link RouteContributors}. Routes are checked when added (path form, no duplicates) and the
+ * registry refuses changes once the server has started.
+ *
+ * <pre>{@code
+ * public final class CaRoutes implements RouteContributor {
+ *     public void contribute(WebRoutes routes, ManagerContext ctx) {
+ *         routes.api("/api/ca/certificates", Set.of(Role.NOC, Role.AUDITOR), new CertificateListHandler(ctx.database()));
+ *         routes.page("/ca", "CA 证书", Set.of(Role.NOC), new CaPageHandler(ctx.database()));
+ *         routes.publicRoute("/.well-known/est/*", new EstHandler(...)); // authenticates by one-time token itself
+ *     }
+ * }
+ * }</pre>
+ *
+ * Longest path wins when several match. Handlers write JSON with {@link Json} and HTML with
+ * {@link HtmlPage} so pages share the navigation bar.
+ */
+public final class WebRoutes {
+
+    private final List<WebRoute> routes = new ArrayList<>();
+    private boolean frozen;
+
+    public synchronized WebRoutes add(WebRoute route) {
+        if (frozen) {
+            throw new IllegalStateException("routes are fixed once the web server has started; cannot add " + route.path());
+        }
+        for (WebRoute r : routes) {
+            if (r.path().equals(route.path())) {
+                throw new IllegalArgumentException("route " + route.path() + " is registered twice");
+            }
+        }
+        routes.add(route);
+        return this;
+    }
+
+    /** A REST (JSON) route for the given roles. */
+    public WebRoutes api(String path, Set<Role> roles, Request.Handler handler) {
+        return add(new WebRoute(path, requireRoles(roles, path), null, handler));
+    }
+
+    /** An HTML page, listed in the navigation bar under {@code title} for users of the given roles. */
+    public WebRoutes page(String path, String title, Set<Role> roles, Request.Handler handler) {
+        return add(new WebRoute(path, requireRoles(roles, path), title, handler));
+    }
+
+    /** A route without role check: its handler must authenticate the caller itself. */
+    public WebRoutes publicRoute(String path, Request.Handler handler) {
+        return add(new WebRoute(path, Set.of(), null, handler));
+    }
+
+    private static Set<Role> requireRoles(Set<Role> roles, String path) {
+        if (roles == null || roles.isEmpty()) {
+            throw new IllegalArgumentException("route " + path + " names no role; use publicRoute for routes that authenticate themselves");
+        }
+        return EnumSet.copyOf(roles);
+    }
+
+    synchronized void freeze() {
+        frozen = true;
+    }
+
+    /** The route serving {@code target}: exact paths first, then the longest prefix. */
+    public synchronized java.util.Optional<WebRoute> find(String target) {
+        return routes.stream()
+                .filter(r -> r.matches(target))
+                .max(Comparator.comparing((WebRoute r) -> !r.isPrefix()).thenComparing(r -> r.path().length()));
+    }
+
+    /** Pages for the navigation bar that {@code role} may open, in registration order. */
+    public synchronized List<WebRoute> navigation(Role role) {
+        return routes.stream().filter(r -> r.navTitle() != null && r.roles().contains(role)).toList();
+    }
+
+    public synchronized List<WebRoute> all() {
+        return List.copyOf(routes);
+    }
+}
