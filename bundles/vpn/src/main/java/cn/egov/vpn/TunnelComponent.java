@@ -1,0 +1,76 @@
+package cn.egov.vpn;
+
+import cn.egov.api.identity.IdentityProvider;
+import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.vpn.swanctl.CharonSettings;
+import cn.egov.vpn.swanctl.StrongswanConfWriter;
+import cn.egov.vpn.swanctl.SwanctlConfigWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The box's tunnel into the backbone as a DS component (PID {@code cn.egov.vpn.tunnel}): on
+ * activation it checks the certificate is the box's own, writes swanctl.conf (and, if configured,
+ * strongswan.conf), and starts a {@link TunnelWatcher}. A configuration change re-activates it.
+ */
+@Component(name = "cn.egov.vpn.tunnel", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = TunnelComponent.class)
+@Designate(ocd = TunnelConfig.class)
+public final class TunnelComponent {
+
+    private final TelemetryPublisher telemetry;
+    private final TunnelWatcher watcher;
+    private final ScheduledExecutorService executor;
+
+    @Activate
+    public TunnelComponent(@Reference TelemetryPublisher telemetry, @Reference IdentityProvider identity,
+                           TunnelConfig config) throws IOException {
+        this.telemetry = telemetry;
+        TunnelSpec spec = TunnelSpecs.fromConfig(config);
+        BoxCertificate.requireUnit(spec.certFile(), identity.identity().unit());
+        Path swanctlDir = TunnelSpecs.path("swanctl_dir", config.swanctl_dir());
+        Path vici = TunnelSpecs.path("vici_socket", config.vici_socket());
+        SwanctlConfigWriter.write(spec.toSwanctl(), swanctlDir.resolve("swanctl.conf"));
+        if (config.strongswan_conf_path() != null && !config.strongswan_conf_path().isBlank()) {
+            Path conf = TunnelSpecs.path("strongswan_conf_path", config.strongswan_conf_path());
+            Files.createDirectories(conf.getParent());
+            Files.writeString(conf, StrongswanConfWriter.render(new CharonSettings(vici, config.libipsec(), null)),
+                    StandardCharsets.UTF_8);
+        }
+        Charon charon = new SwanctlCharon(swanctlDir, vici, Duration.ofSeconds(TunnelSpecs.seconds("poll_interval_s",
+                config.poll_interval_s()).toSeconds() + 10));
+        Backoff backoff = new Backoff(TunnelSpecs.seconds("retry_initial_s", config.retry_initial_s()),
+                TunnelSpecs.seconds("retry_max_s", config.retry_max_s()));
+        this.watcher = new TunnelWatcher(charon, spec.name(), spec.hubAddress(), telemetry, backoff,
+                TunnelSpecs.seconds("report_interval_s", config.report_interval_s()), Clock.systemUTC());
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vpn-tunnel-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.start(executor, Duration.ofSeconds(config.poll_interval_s()));
+    }
+
+    /** The latest observed state (the console and the CLI show it). */
+    public TunnelStatus status() {
+        return watcher.status();
+    }
+
+    @Deactivate
+    void deactivate() {
+        watcher.stop();
+        executor.shutdownNow();
+    }
+}
