@@ -1,0 +1,373 @@
+package cn.egov.rules.nft;
+
+import cn.egov.rules.policy.FlowRule;
+import cn.egov.rules.policy.IsolationPolicy;
+import cn.egov.rules.policy.NeverRule;
+import cn.egov.rules.policy.Prefix;
+import cn.egov.rules.policy.Protocol;
+import cn.egov.rules.policy.Service;
+import cn.egov.rules.policy.Tunnel;
+import cn.egov.rules.policy.TunnelMode;
+import cn.egov.rules.policy.Zone;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Compiles a validated {@link IsolationPolicy} into the nftables model of table {@code inet egov}.
+ * All decisions are made here (chain of each rule, address family split, tunnel matching); the
+ * {@link NftRenderer} only writes the result.
+ *
+ * <p>Shape of the table (rules do not grow with the number of prefixes: zones, tunnel peers and
+ * rule addresses are named interval sets):
+ * <pre>
+ * forward (hook, policy drop)
+ *   never rules: zone A to zone B [outside the tunnel]  goto deny_&lt;never&gt;  (before conntrack:
+ *                                                        established connections are cut too)
+ *   ct state vmap { established : accept, related : accept, invalid : drop }
+ *   iifname @if_A [ip saddr @net_A_v4]                  jump fwd_from_A
+ *   goto drop_forward                                   (record + drop)
+ * fwd_from_A:   oifname @if_B [ip daddr @net_B_v4]      jump fwd_A__B
+ * fwd_A__B:     one rule per flow and service, in policy order, accept
+ * input (hook, policy drop): loopback, conntrack, IPv6 ND, tunnel IKE/ESP from peers,
+ *                            iifname @if_A ... jump in_from_A, goto drop_input
+ * deny_&lt;never&gt;, drop_&lt;chain&gt;: add the packet to a bounded dynamic set, count, drop
+ * policy_info: rules whose comments carry the policy name, version and hash
+ * </pre>
+ * The box's own outgoing traffic (output hook) is not filtered by this table.
+ */
+public final class NftablesCompiler {
+
+    /** How long a recorded denial stays in its set (repeats within it raise no new alarm). */
+    public static final int DENIAL_MEMORY_SECONDS = 3600;
+    /** Bound of each denial set; when full, packets are still dropped but not recorded. */
+    public static final int DENIAL_SET_SIZE = 4096;
+    /** nftables limits comments to 128 bytes. */
+    static final int COMMENT_MAX_BYTES = 128;
+    /** IKE and NAT-T ports a tunnel peer may use to reach the box. */
+    static final String IKE_PORTS = "{ 500, 4500 }";
+
+    private final IsolationPolicy p;
+    private final LocalDate today;
+    private final List<NftSet> sets = new ArrayList<>();
+    private final List<NftChain> chains = new ArrayList<>();
+    private final List<DenyPoint> denyPoints = new ArrayList<>();
+    private final List<String> notCompiled = new ArrayList<>();
+
+    private NftablesCompiler(IsolationPolicy policy, LocalDate today) {
+        this.p = policy;
+        this.today = today;
+    }
+
+    /**
+     * Compiles; the policy must have passed {@link cn.egov.rules.policy.PolicyValidator}.
+     * Exceptions that expired before {@code today} are left out (listed in {@link NftRuleset#notCompiled()}).
+     */
+    public static NftRuleset compile(IsolationPolicy policy, LocalDate today) {
+        return new NftablesCompiler(policy, today).build();
+    }
+
+    /** A family-specific address match, or none: {@code null} family means "both". */
+    private record Side(Boolean v6, List<String> matches) {
+    }
+
+    private NftRuleset build() {
+        zoneSets();
+        serviceSets();
+        List<NftRule> forward = new ArrayList<>();
+        List<NftRule> input = new ArrayList<>();
+        for (NeverRule n : p.nevers()) {
+            forward.addAll(neverRules(n, n.from(), n.to()));
+            if (n.bothWays()) {
+                forward.addAll(neverRules(n, n.to(), n.from()));
+            }
+            denyChain(NftNames.denyChain(n.name()), NftNames.denySet(n.name(), false), NftNames.denySet(n.name(), true),
+                    "never " + n.name(), n.origin().toString(), n.reason(), false);
+        }
+        forward.add(new NftRule(List.of("ct state vmap { established : accept, related : accept, invalid : drop }"), "",
+                "base: connection tracking"));
+        input.add(new NftRule(List.of("iifname \"lo\""), "accept", "base: loopback"));
+        input.add(new NftRule(List.of("ct state vmap { established : accept, related : accept, invalid : drop }"), "",
+                "base: connection tracking"));
+        input.add(new NftRule(List.of("icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert }"),
+                "accept", "base: IPv6 neighbour discovery"));
+        for (Tunnel t : p.tunnels()) {
+            input.addAll(tunnelPeerRules(t));
+        }
+        Map<String, Map<String, List<FlowRule>>> byPair = new LinkedHashMap<>();
+        for (FlowRule f : p.flows()) {
+            if (!f.inForceOn(today)) {
+                notCompiled.add(f.origin() + " " + f.label() + ": expired on " + f.expires());
+                continue;
+            }
+            byPair.computeIfAbsent(f.from(), k -> new LinkedHashMap<>()).computeIfAbsent(f.to(), k -> new ArrayList<>()).add(f);
+        }
+        List<NftChain> regular = new ArrayList<>();
+        for (Zone z : p.zones()) {
+            Map<String, List<FlowRule>> targets = byPair.getOrDefault(z.name(), Map.of());
+            List<NftRule> dispatch = new ArrayList<>();
+            for (Map.Entry<String, List<FlowRule>> e : targets.entrySet()) {
+                String to = e.getKey();
+                if (Zone.BOX.equals(to)) {
+                    String chain = NftNames.inputFrom(z.name());
+                    for (Side in : zoneSide(z.name(), true)) {
+                        input.add(new NftRule(in.matches(), "jump " + chain, comment(z.origin() + " zone " + z.name() + " to box")));
+                    }
+                    regular.add(new NftChain(chain, null, flowRules(e.getValue())));
+                } else {
+                    String chain = NftNames.forwardPair(z.name(), to);
+                    for (Side out : zoneSide(to, false)) {
+                        dispatch.add(new NftRule(out.matches(), "jump " + chain, comment(p.zone(to).origin() + " zone " + to)));
+                    }
+                    regular.add(new NftChain(chain, null, flowRules(e.getValue())));
+                }
+            }
+            if (!dispatch.isEmpty()) {
+                String chain = NftNames.forwardFrom(z.name());
+                for (Side in : zoneSide(z.name(), true)) {
+                    forward.add(new NftRule(in.matches(), "jump " + chain, comment(z.origin() + " zone " + z.name())));
+                }
+                regular.add(0, new NftChain(chain, null, dispatch));
+            }
+        }
+        forward.add(new NftRule(List.of(), "goto " + NftNames.defaultDenyChain(NftNames.FORWARD), "base: default deny"));
+        input.add(new NftRule(List.of(), "goto " + NftNames.defaultDenyChain(NftNames.INPUT), "base: default deny"));
+        denyChain(NftNames.defaultDenyChain(NftNames.FORWARD), NftNames.defaultDenySet(NftNames.FORWARD, false),
+                NftNames.defaultDenySet(NftNames.FORWARD, true), "default deny (forward)", "base",
+                "no flow allows this traffic", false);
+        denyChain(NftNames.defaultDenyChain(NftNames.INPUT), NftNames.defaultDenySet(NftNames.INPUT, false),
+                NftNames.defaultDenySet(NftNames.INPUT, true), "default deny (input)", "base",
+                "no flow allows this traffic to the box", true);
+        List<NftChain> all = new ArrayList<>();
+        all.add(new NftChain(NftNames.INPUT, "input", input));
+        all.add(new NftChain(NftNames.FORWARD, "forward", forward));
+        all.addAll(regular);
+        all.addAll(chains);
+        all.add(new NftChain(NftNames.POLICY_INFO, null, List.of(
+                new NftRule(List.of(), "counter", "policy=" + p.name()),
+                new NftRule(List.of(), "counter", "version=" + p.version()),
+                new NftRule(List.of(), "counter", "sha256=" + p.sha256()))));
+        return new NftRuleset(p.name(), p.version(), p.sha256(), sets, all, denyPoints, notCompiled);
+    }
+
+    // ---- sets
+
+    private void zoneSets() {
+        for (Zone z : p.zones()) {
+            sets.add(new NftSet(NftNames.zoneInterfaces(z.name()), "ifname", false,
+                    p.interfacesOf(z.name()).stream().map(i -> "\"" + i + "\"").toList(), false, z.origin() + " zone " + z.name()));
+            addressSets(z.prefixes(), v6 -> NftNames.zoneNet(z.name(), v6), z.origin() + " zone " + z.name());
+        }
+        for (Tunnel t : p.tunnels()) {
+            if (t.mode() == TunnelMode.INTERFACE) {
+                sets.add(new NftSet(NftNames.tunnelInterfaces(t.name()), "ifname", false, List.of("\"" + t.iface() + "\""),
+                        false, t.origin() + " tunnel " + t.name()));
+            }
+            addressSets(t.peers(), v6 -> NftNames.tunnelPeers(t.name(), v6), t.origin() + " tunnel " + t.name() + " peers");
+        }
+        for (FlowRule f : p.flows()) {
+            if (f.inForceOn(today)) {
+                addressSets(f.sources(), v6 -> NftNames.ruleSources(f.name(), v6), f.origin() + " " + f.label() + " sources");
+                addressSets(f.destinations(), v6 -> NftNames.ruleDestinations(f.name(), v6), f.origin() + " " + f.label() + " destinations");
+            }
+        }
+    }
+
+    private void addressSets(List<Prefix> prefixes, java.util.function.Function<Boolean, String> name, String comment) {
+        for (boolean v6 : new boolean[] {false, true}) {
+            List<String> elems = prefixes.stream().filter(x -> x.v6() == v6).map(Prefix::toString).toList();
+            if (!elems.isEmpty()) {
+                sets.add(new NftSet(name.apply(v6), v6 ? "ipv6_addr" : "ipv4_addr", true, elems, false, comment(comment)));
+            }
+        }
+    }
+
+    private void serviceSets() {
+        for (Service s : p.services()) {
+            if (s.protocol().hasPorts() && !s.ports().isEmpty()) {
+                sets.add(new NftSet(NftNames.service(s.name()), "inet_service", true,
+                        s.ports().stream().map(Object::toString).toList(), false, comment(s.origin() + " service " + s.name())));
+            }
+        }
+    }
+
+    // ---- zone matching
+
+    /**
+     * How to match a zone on the way in (source) or out (destination): one {@link Side} per
+     * address family the zone has prefixes in, or one family-free side when it has none.
+     */
+    private List<Side> zoneSide(String zoneName, boolean in) {
+        Zone z = p.zone(zoneName);
+        String ifMatch = (in ? "iifname @" : "oifname @") + NftNames.zoneInterfaces(zoneName);
+        if (z.prefixes().isEmpty()) {
+            return List.of(new Side(null, List.of(ifMatch)));
+        }
+        List<Side> out = new ArrayList<>();
+        for (boolean v6 : new boolean[] {false, true}) {
+            if (!z.prefixes(v6).isEmpty()) {
+                out.add(new Side(v6, List.of(ifMatch, addr(v6, in) + " @" + NftNames.zoneNet(zoneName, v6))));
+            }
+        }
+        return out;
+    }
+
+    private static String addr(boolean v6, boolean source) {
+        return (v6 ? "ip6 " : "ip ") + (source ? "saddr" : "daddr");
+    }
+
+    /** Pairs of sides that can match the same packet (same family, or one family-free). */
+    private static List<List<String>> combine(List<Side> a, List<Side> b) {
+        List<List<String>> out = new ArrayList<>();
+        for (Side x : a) {
+            for (Side y : b) {
+                if (x.v6() == null || y.v6() == null || x.v6().equals(y.v6())) {
+                    List<String> m = new ArrayList<>(x.matches());
+                    m.addAll(y.matches());
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- never rules
+
+    private List<NftRule> neverRules(NeverRule n, String from, String to) {
+        List<String> tunnelCondition = List.of();
+        if (n.unlessTunnel()) {
+            Optional<Tunnel> into = p.tunnelInto(to);
+            if (into.isPresent()) {
+                Tunnel t = into.get();
+                tunnelCondition = List.of(t.mode() == TunnelMode.INTERFACE
+                        ? "oifname != @" + NftNames.tunnelInterfaces(t.name()) : "rt ipsec missing");
+            } else {
+                Tunnel t = p.tunnelInto(from).orElseThrow();
+                tunnelCondition = List.of(t.mode() == TunnelMode.INTERFACE
+                        ? "iifname != @" + NftNames.tunnelInterfaces(t.name()) : "meta ipsec missing");
+            }
+        }
+        List<NftRule> out = new ArrayList<>();
+        for (List<String> m : combine(zoneSide(from, true), zoneSide(to, false))) {
+            List<String> all = new ArrayList<>(m);
+            all.addAll(tunnelCondition);
+            out.add(new NftRule(all, "goto " + NftNames.denyChain(n.name()),
+                    comment(n.origin() + " never " + n.name() + ": " + from + " to " + to + (n.unlessTunnel() ? " outside tunnel" : ""))));
+        }
+        return out;
+    }
+
+    private void denyChain(String chain, String setV4, String setV6, String rule, String origin, String reason, boolean unicastOnly) {
+        String portProtos = "{ tcp, udp, sctp }";
+        List<NftRule> rules = new ArrayList<>();
+        String only = unicastOnly ? "meta pkttype host " : "";
+        for (boolean v6 : new boolean[] {false, true}) {
+            String set = v6 ? setV6 : setV4;
+            String ipk = v6 ? "ip6" : "ip";
+            String key = "meta iif . " + ipk + " saddr . " + ipk + " daddr . meta l4proto . ";
+            String nfproto = "meta nfproto " + (v6 ? "ipv6" : "ipv4");
+            rules.add(new NftRule(List.of(only + nfproto + " meta l4proto " + portProtos), "add @" + set + " { " + key + "th dport }",
+                    comment(origin + " " + rule + ": record")));
+            rules.add(new NftRule(List.of(only + nfproto + " meta l4proto != " + portProtos), "add @" + set + " { " + key + "0 }",
+                    comment(origin + " " + rule + ": record")));
+            sets.add(new NftSet(set, "iface_index . " + (v6 ? "ipv6_addr . ipv6_addr" : "ipv4_addr . ipv4_addr")
+                    + " . inet_proto . inet_service", false, List.of(), true, comment(origin + " " + rule + " denials")));
+        }
+        rules.add(new NftRule(List.of(), "counter drop", comment(origin + " " + rule)));
+        chains.add(new NftChain(chain, null, rules));
+        denyPoints.add(new DenyPoint(chain, setV4, setV6, rule, origin, reason));
+    }
+
+    private List<NftRule> tunnelPeerRules(Tunnel t) {
+        List<NftRule> out = new ArrayList<>();
+        String ifMatch = "iifname @" + NftNames.zoneInterfaces(t.zone());
+        for (boolean v6 : new boolean[] {false, true}) {
+            if (t.peers().stream().anyMatch(x -> x.v6() == v6)) {
+                String peer = addr(v6, true) + " @" + NftNames.tunnelPeers(t.name(), v6);
+                out.add(new NftRule(List.of(ifMatch, peer, "udp dport " + IKE_PORTS), "accept",
+                        comment(t.origin() + " tunnel " + t.name() + ": IKE")));
+                out.add(new NftRule(List.of(ifMatch, peer, "meta l4proto esp"), "accept",
+                        comment(t.origin() + " tunnel " + t.name() + ": ESP")));
+            }
+        }
+        return out;
+    }
+
+    // ---- flows
+
+    private List<NftRule> flowRules(List<FlowRule> flows) {
+        List<NftRule> out = new ArrayList<>();
+        for (FlowRule f : flows) {
+            List<String> tunnel = List.of();
+            if (f.viaTunnel()) {
+                Tunnel t = p.tunnelInto(f.to()).orElseThrow();
+                tunnel = List.of(t.mode() == TunnelMode.INTERFACE ? "oifname @" + NftNames.tunnelInterfaces(t.name()) : "rt ipsec exists");
+            }
+            List<Side> src = ruleSide(f.sources(), v6 -> NftNames.ruleSources(f.name(), v6), true);
+            List<Side> dst = ruleSide(f.destinations(), v6 -> NftNames.ruleDestinations(f.name(), v6), false);
+            List<String> services = f.services().isEmpty() ? List.of(Service.ANY) : f.services();
+            for (List<String> addr : combine(src, dst)) {
+                for (String svcName : services) {
+                    List<String> m = new ArrayList<>(tunnel);
+                    m.addAll(addr);
+                    String what = f.origin() + " " + f.label();
+                    if (!Service.ANY.equals(svcName)) {
+                        m.addAll(serviceMatch(p.service(svcName).orElseThrow()));
+                        what += " service " + svcName;
+                    }
+                    if (f.kind() == FlowRule.Kind.EXCEPTION) {
+                        what += " until " + f.expires();
+                    }
+                    out.add(new NftRule(m, "accept", comment(what)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Side> ruleSide(List<Prefix> prefixes, java.util.function.Function<Boolean, String> name, boolean source) {
+        if (prefixes.isEmpty()) {
+            return List.of(new Side(null, List.of()));
+        }
+        List<Side> out = new ArrayList<>();
+        for (boolean v6 : new boolean[] {false, true}) {
+            if (prefixes.stream().anyMatch(x -> x.v6() == v6)) {
+                out.add(new Side(v6, List.of(addr(v6, source) + " @" + name.apply(v6))));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> serviceMatch(Service s) {
+        Protocol proto = s.protocol();
+        return switch (proto) {
+            case ANY -> List.of();
+            case ICMPV6 -> List.of("meta l4proto ipv6-icmp");
+            case TCP, UDP, SCTP -> s.ports().isEmpty() ? List.of("meta l4proto " + proto.word())
+                    : List.of(proto.word() + " dport @" + NftNames.service(s.name()));
+            default -> List.of("meta l4proto " + proto.word());
+        };
+    }
+
+    /** Comments are limited to 128 bytes; long ones are cut on a character boundary. */
+    static String comment(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (b.length <= COMMENT_MAX_BYTES) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        int used = 0;
+        for (int cp : text.codePoints().toArray()) {
+            int len = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (used + len > COMMENT_MAX_BYTES - 3) {
+                break;
+            }
+            sb.appendCodePoint(cp);
+            used += len;
+        }
+        return sb.append("...").toString();
+    }
+}

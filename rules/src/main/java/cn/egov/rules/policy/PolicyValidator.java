@@ -1,0 +1,240 @@
+package cn.egov.rules.policy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a parsed policy as a whole. Errors: unknown references, zones without interfaces,
+ * interfaces without zones, interfaces shared by zones that prefixes cannot tell apart, flows
+ * that contradict a {@code never} rule, rules shadowed by an earlier rule and rules made
+ * redundant by a later one (classified protection 2.0 asks for no redundant rules). Warnings:
+ * expired exceptions (they are not compiled) and exceptions that expire within
+ * {@link #EXPIRY_WARNING_DAYS} days.
+ */
+public final class PolicyValidator {
+
+    /** Exceptions expiring within this many days get a warning, so their owner can renew them. */
+    public static final int EXPIRY_WARNING_DAYS = 14;
+
+    private final IsolationPolicy p;
+    private final LocalDate today;
+    private final List<Finding> out = new ArrayList<>();
+
+    private PolicyValidator(IsolationPolicy policy, LocalDate today) {
+        this.p = policy;
+        this.today = today;
+    }
+
+    /** Every finding about {@code policy}, as of {@code today} (exception expiry). */
+    public static List<Finding> validate(IsolationPolicy policy, LocalDate today) {
+        PolicyValidator v = new PolicyValidator(policy, today);
+        v.references();
+        v.interfacesAndZones();
+        v.tunnels();
+        v.flows();
+        v.overlaps();
+        v.prefixLists();
+        return List.copyOf(v.out);
+    }
+
+    private void error(String code, Origin at, String field, String message) {
+        out.add(new Finding(Finding.Severity.ERROR, code, at, field, message));
+    }
+
+    private boolean zoneExists(String name) {
+        return p.zones().stream().anyMatch(z -> z.name().equals(name));
+    }
+
+    private void zoneRef(String name, Origin at, String field, boolean boxAllowed) {
+        if (boxAllowed && Zone.BOX.equals(name)) {
+            return;
+        }
+        if (!zoneExists(name)) {
+            error("unknown-reference", at, field, "unknown zone '" + name + "'; zones: "
+                    + p.zones().stream().map(Zone::name).collect(Collectors.joining(", ")));
+        }
+    }
+
+    private void references() {
+        if (p.zones().stream().anyMatch(z -> z.name().equals(Zone.BOX))) {
+            Zone z = p.zone(Zone.BOX);
+            error("bad-value", z.origin(), "name", "'box' is reserved for the box itself");
+        }
+        for (BoxInterface i : p.interfaces()) {
+            i.zones().forEach(z -> zoneRef(z, i.origin(), "zone", false));
+        }
+        for (Tunnel t : p.tunnels()) {
+            zoneRef(t.zone(), t.origin(), "zone", false);
+            if (t.iface() != null && p.interfaces().stream().noneMatch(i -> i.name().equals(t.iface()))) {
+                error("unknown-reference", t.origin(), "interface", "tunnel interface '" + t.iface()
+                        + "' has no 'interface " + t.iface() + "' section");
+            }
+        }
+        for (FlowRule f : p.flows()) {
+            zoneRef(f.from(), f.origin(), "from", false);
+            zoneRef(f.to(), f.origin(), "to", true);
+            for (String s : f.services()) {
+                if (p.service(s).isEmpty()) {
+                    error("unknown-reference", f.origin(), "services", "unknown service '" + s + "'");
+                }
+            }
+        }
+        for (NeverRule n : p.nevers()) {
+            zoneRef(n.from(), n.origin(), n.bothWays() ? "between" : "from", false);
+            zoneRef(n.to(), n.origin(), n.bothWays() ? "between" : "to", false);
+            if (n.from().equals(n.to())) {
+                error("bad-value", n.origin(), "between", "a zone cannot be forbidden to reach itself");
+            }
+        }
+    }
+
+    private void interfacesAndZones() {
+        for (BoxInterface i : p.interfaces()) {
+            if (i.zones().isEmpty()) {
+                error("interface-without-zone", i.origin(), "zone", "interface " + i.name() + " is in no zone");
+            }
+            if (Set.copyOf(i.zones()).size() != i.zones().size()) {
+                error("bad-value", i.origin(), "zone", "a zone is listed twice on interface " + i.name());
+            }
+            long withoutPrefixes = i.zones().stream().filter(this::zoneExists)
+                    .filter(z -> p.zone(z).prefixes().isEmpty()).count();
+            if (i.zones().size() > 1 && withoutPrefixes > 1) {
+                error("ambiguous-interface", i.origin(), "zone", "interface " + i.name() + " serves " + i.zones()
+                        + "; at most one of them may be without prefixes, or their traffic cannot be told apart");
+            }
+        }
+        for (Zone z : p.zones()) {
+            if (p.interfacesOf(z.name()).isEmpty()) {
+                error("zone-without-interfaces", z.origin(), "zone", "zone " + z.name()
+                        + " has no interface (add 'zone " + z.name() + "' to an interface section)");
+            }
+        }
+    }
+
+    private void tunnels() {
+        for (Tunnel t : p.tunnels()) {
+            if (t.iface() != null && zoneExists(t.zone()) && !p.zonesOfInterface(t.iface()).contains(t.zone())) {
+                error("bad-value", t.origin(), "interface", "tunnel interface " + t.iface() + " must be in zone " + t.zone());
+            }
+            if (p.tunnels().stream().filter(o -> o.zone().equals(t.zone())).count() > 1) {
+                error("duplicate", t.origin(), "zone", "zone " + t.zone() + " has more than one tunnel");
+            }
+        }
+        for (NeverRule n : p.nevers()) {
+            if (n.unlessTunnel() && p.tunnelInto(n.to()).isEmpty() && !(n.bothWays() && p.tunnelInto(n.from()).isPresent())) {
+                error("unknown-reference", n.origin(), "unless", "'unless tunnel' but there is no tunnel into " + n.to()
+                        + (n.bothWays() ? " or " + n.from() : ""));
+            }
+        }
+    }
+
+    private void flows() {
+        for (FlowRule f : p.flows()) {
+            if (f.viaTunnel() && p.tunnelInto(f.to()).isEmpty()) {
+                error("unknown-reference", f.origin(), "via", f.label() + " goes 'via tunnel' but there is no tunnel into " + f.to());
+            }
+            if (f.viaTunnel() && Zone.BOX.equals(f.to())) {
+                error("bad-value", f.origin(), "via", "traffic to the box has no tunnel to go through");
+            }
+            if (f.from().equals(f.to())) {
+                error("bad-value", f.origin(), "to", "traffic within one zone does not cross the box; remove this rule");
+            }
+            if (f.kind() == FlowRule.Kind.EXCEPTION && f.expires() != null) {
+                if (today.isAfter(f.expires())) {
+                    out.add(new Finding(Finding.Severity.WARNING, "expired", f.origin(), "expires", f.label()
+                            + " (owner " + f.owner() + ") expired on " + f.expires() + " and is not compiled"));
+                } else if (!today.plusDays(EXPIRY_WARNING_DAYS).isBefore(f.expires())) {
+                    out.add(new Finding(Finding.Severity.WARNING, "expiring", f.origin(), "expires", f.label()
+                            + " (owner " + f.owner() + ") expires on " + f.expires()));
+                }
+            }
+            for (NeverRule n : p.nevers()) {
+                if (n.concerns(f.from(), f.to()) && !(n.unlessTunnel() && f.viaTunnel() && p.tunnelInto(f.to()).isPresent())) {
+                    error("contradiction", f.origin(), "to", f.label() + " from " + f.from() + " to " + f.to()
+                            + " contradicts never '" + n.name() + "' (" + n.origin() + ")"
+                            + (n.unlessTunnel() ? ": add 'via tunnel'" : ""));
+                }
+            }
+        }
+    }
+
+    /** Shadowed (covered by an earlier rule) and redundant (covered by a later rule) rules. */
+    private void overlaps() {
+        List<FlowRule> live = p.allowedFlows(today);
+        for (int i = 0; i < live.size(); i++) {
+            FlowRule a = live.get(i);
+            for (int j = 0; j < live.size(); j++) {
+                if (i == j) {
+                    continue;
+                }
+                FlowRule b = live.get(j);
+                if (covers(b, a) && (!covers(a, b) || j < i)) {
+                    boolean earlier = j < i;
+                    error(earlier ? "shadowed" : "redundant", a.origin(), "services", a.label() + " is "
+                            + (earlier ? "shadowed by" : "redundant with") + " " + b.label() + " (" + b.origin()
+                            + "), which already allows all of its traffic" + (earlier ? "; it can never match" : "; remove one"));
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Overlapping prefixes in one list are redundant, and nftables interval sets refuse them. */
+    private void prefixLists() {
+        p.zones().forEach(z -> prefixList(z.prefixes(), z.origin(), "prefixes"));
+        p.tunnels().forEach(t -> prefixList(t.peers(), t.origin(), "peers"));
+        p.flows().forEach(f -> {
+            prefixList(f.sources(), f.origin(), "sources");
+            prefixList(f.destinations(), f.origin(), "destinations");
+        });
+    }
+
+    private void prefixList(List<Prefix> list, Origin at, String field) {
+        // after sorting by (family, network, length) any overlap shows up between neighbours
+        List<Prefix> sorted = new ArrayList<>(list);
+        sorted.sort(java.util.Comparator.comparing(Prefix::v6).thenComparing(Prefix::network).thenComparingInt(Prefix::length));
+        for (int i = 0; i + 1 < sorted.size(); i++) {
+            if (sorted.get(i).overlaps(sorted.get(i + 1))) {
+                error("redundant", at, field, "prefixes " + sorted.get(i) + " and " + sorted.get(i + 1)
+                        + " overlap; list each address once");
+                return;
+            }
+        }
+    }
+
+    /** True when every packet {@code inner} allows is also allowed by {@code outer}. */
+    boolean covers(FlowRule outer, FlowRule inner) {
+        return outer.from().equals(inner.from()) && outer.to().equals(inner.to())
+                && (!outer.viaTunnel() || inner.viaTunnel())
+                && prefixesCover(outer.sources(), inner.sources())
+                && prefixesCover(outer.destinations(), inner.destinations())
+                && servicesCover(outer.services(), inner.services());
+    }
+
+    private static boolean prefixesCover(List<Prefix> outer, List<Prefix> inner) {
+        if (outer.isEmpty()) {
+            return true;
+        }
+        return !inner.isEmpty() && inner.stream().allMatch(i -> outer.stream().anyMatch(o -> o.contains(i)));
+    }
+
+    private boolean servicesCover(List<String> outer, List<String> inner) {
+        if (outer.isEmpty()) {
+            return true;
+        }
+        if (inner.isEmpty()) {
+            return false;
+        }
+        for (String in : inner) {
+            Optional<Service> si = p.service(in);
+            if (si.isEmpty() || outer.stream().map(p::service).flatMap(Optional::stream).noneMatch(si.get()::coveredBy)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
