@@ -1,0 +1,48 @@
+package cn.egov.rules.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class IpPrefixTest {
+
+    @Test
+    void parsesAndPrintsBothFamilies() {
+        assertEquals("10.6.8.0/21", IpPrefix.parse("10.6.8.0/21").toString());
+        assertEquals("2001:db8:601:100::/56", IpPrefix.parse("2001:db8:0601:0100::/56").toString());
+        assertEquals("::ffff:a00:1", IpPrefix.address("::ffff:10.0.0.1").toString());
+        assertEquals("fe80::1", IpPrefix.address("fe80::1%eth0").toString());
+        assertEquals("2001:db8::1:0:0:1", IpPrefix.address("2001:db8:0:0:1:0:0:1").toString());
+        assertEquals("10.6.8.9", IpPrefix.parseLenient("10.6.8.9/25").addressText());
+        assertEquals("10.6.8.0/25", IpPrefix.parseLenient("10.6.8.9/25").network().toString());
+    }
+
+    @Test
+    void containment() {
+        IpPrefix p = IpPrefix.parse("10.6.8.0/21");
+        assertTrue(p.contains(IpPrefix.address("10.6.15.255")));
+        assertFalse(p.contains(IpPrefix.address("10.6.16.0")));
+        assertFalse(p.contains(IpPrefix.parse("10.6.0.0/16")));
+        assertTrue(IpPrefix.parse("0.0.0.0/0").contains(p));
+        IpPrefix v6 = IpPrefix.parse("2001:db8::/33");
+        assertTrue(v6.contains(IpPrefix.address("2001:db8:7fff:ffff::1")));
+        assertFalse(v6.contains(IpPrefix.address("2001:db8:8000::")));
+        assertFalse(v6.contains(IpPrefix.address("10.0.0.1")));
+        assertEquals(2048, p.size());
+        assertEquals("10.6.8.20", p.addressAt(20).toString());
+        assertEquals(20, IpPrefix.parse("10.9.9.0/24").offsetOf(IpPrefix.address("10.9.9.20")));
+    }
+
+    @Test
+    void rejectsBadInputWithTheText() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("10.6.8.1/21")).getMessage().contains("host bits"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("10.256.0.0/16")).getMessage().contains("10.256.0.0/16"));
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("1:2::3::4/64"));
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("10.0.0/8"));
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.address("10.0.0.1/8"));
+    }
+}
