@@ -1,0 +1,262 @@
+package cn.egov.isolation.capture;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Decodes link layer, VLAN stacks, IP and transport ports by hand into a reused
+ * {@link DecodedPacket}. Handles Ethernet with any stack of 802.1Q (0x8100) and 802.1ad/QinQ
+ * (0x88A8, 0x9100, 0x9200) tags, Linux cooked headers v1/v2, raw IP and BSD loopback; IPv4
+ * (no ports in non-first fragments), IPv6 with hop-by-hop, routing, destination-options,
+ * fragment and AH extension headers; TCP, UDP and SCTP ports, ICMP and ICMPv6 types.
+ * Pcap4J 1.8.2 does not decode QinQ, hence this decoder for live frames too.
+ */
+public final class FrameDecoder {
+
+    public static final int ETHERTYPE_IPV4 = 0x0800;
+    public static final int ETHERTYPE_ARP = 0x0806;
+    public static final int ETHERTYPE_IPV6 = 0x86DD;
+    public static final int ETHERTYPE_VLAN = 0x8100;
+    public static final int ETHERTYPE_QINQ = 0x88A8;
+    public static final int ETHERTYPE_QINQ_OLD = 0x9100;
+    public static final int ETHERTYPE_QINQ_OLD2 = 0x9200;
+
+    private static final int ETHERNET_HEADER = 14;
+    private static final int VLAN_TAG = 4;
+    private static final int SLL_HEADER = 16;
+    private static final int SLL2_HEADER = 20;
+    private static final int NULL_HEADER = 4;
+    private static final int ARP_IPV4_LENGTH = 28;
+    private static final int ARP_SENDER_IP = 14;
+    private static final int IPV4_MIN_HEADER = 20;
+    private static final int IPV6_HEADER = 40;
+    /** An attacker can chain extension headers; real stacks use a handful. */
+    private static final int MAX_EXTENSION_HEADERS = 8;
+    private static final int MAX_VLAN_TAGS = 4;
+    private static final long IPV4_MAPPED_HI = 0L;
+    private static final long IPV4_MAPPED_LO = 0x0000_FFFF_0000_0000L;
+    private static final long MAC_MASK = 0xFFFF_FFFF_FFFFL;
+
+    /**
+     * Decodes one frame into {@code out} (all of whose fields are overwritten) and returns
+     * {@code out.kind}.
+     *
+     * @param b big-endian buffer; the captured frame occupies {@code [offset, offset + length)}
+     */
+    public DecodedPacket.Kind decode(int interfaceIndex, int linkType, long timeNanos, ByteBuffer b, int offset,
+                                     int length, int wireLength, DecodedPacket out) {
+        out.reset(interfaceIndex, timeNanos, wireLength);
+        int end = offset + length;
+        switch (linkType) {
+            case LinkType.ETHERNET -> {
+                if (length < ETHERNET_HEADER) {
+                    return out.kind = DecodedPacket.Kind.TRUNCATED;
+                }
+                out.dstMac = mac(b, offset);
+                out.srcMac = mac(b, offset + 6);
+                return etherPayload(b, offset + 12, end, out);
+            }
+            case LinkType.LINUX_SLL -> {
+                if (length < SLL_HEADER) {
+                    return out.kind = DecodedPacket.Kind.TRUNCATED;
+                }
+                if ((b.getShort(offset + 4) & 0xFFFF) == 6) {
+                    out.srcMac = mac(b, offset + 6);
+                }
+                return etherPayload(b, offset + 14, end, out);
+            }
+            case LinkType.LINUX_SLL2 -> {
+                if (length < SLL2_HEADER) {
+                    return out.kind = DecodedPacket.Kind.TRUNCATED;
+                }
+                if ((b.get(offset + 11) & 0xFF) == 6) {
+                    out.srcMac = mac(b, offset + 12);
+                }
+                int type = b.getShort(offset) & 0xFFFF;
+                return network(type, b, offset + SLL2_HEADER, end, out);
+            }
+            case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> {
+                return byVersion(b, offset, end, out);
+            }
+            case LinkType.NULL, LinkType.LOOP -> {
+                if (length < NULL_HEADER) {
+                    return out.kind = DecodedPacket.Kind.TRUNCATED;
+                }
+                return byVersion(b, offset + NULL_HEADER, end, out);
+            }
+            default -> {
+                return out.kind = DecodedPacket.Kind.UNSUPPORTED_LINK;
+            }
+        }
+    }
+
+    /** Reads the EtherType at {@code typeAt}, walks VLAN tags, then the network layer. */
+    private DecodedPacket.Kind etherPayload(ByteBuffer b, int typeAt, int end, DecodedPacket out) {
+        int p = typeAt;
+        int type = b.getShort(p) & 0xFFFF;
+        p += 2;
+        int tags = 0;
+        while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD || type == ETHERTYPE_QINQ_OLD2) {
+            if (p + VLAN_TAG > end) {
+                return out.kind = DecodedPacket.Kind.TRUNCATED;
+            }
+            if (++tags > MAX_VLAN_TAGS) {
+                return out.kind = DecodedPacket.Kind.MALFORMED;
+            }
+            int vid = b.getShort(p) & 0x0FFF;
+            if (out.outerVlan < 0) {
+                out.outerVlan = vid;
+            } else {
+                out.innerVlan = vid;
+            }
+            type = b.getShort(p + 2) & 0xFFFF;
+            p += VLAN_TAG;
+        }
+        return network(type, b, p, end, out);
+    }
+
+    private DecodedPacket.Kind network(int etherType, ByteBuffer b, int p, int end, DecodedPacket out) {
+        out.etherType = etherType;
+        if (etherType == ETHERTYPE_IPV4) {
+            return ipv4(b, p, end, out);
+        }
+        if (etherType == ETHERTYPE_IPV6) {
+            return ipv6(b, p, end, out);
+        }
+        if (etherType == ETHERTYPE_ARP && p + ARP_IPV4_LENGTH <= end && (b.getShort(p + 2) & 0xFFFF) == ETHERTYPE_IPV4) {
+            out.srcHi = IPV4_MAPPED_HI;
+            out.srcLo = IPV4_MAPPED_LO | (b.getInt(p + ARP_SENDER_IP) & 0xFFFF_FFFFL);
+            out.arpSender = true;
+        }
+        return out.kind = DecodedPacket.Kind.OTHER;
+    }
+
+    private DecodedPacket.Kind byVersion(ByteBuffer b, int p, int end, DecodedPacket out) {
+        if (p >= end) {
+            return out.kind = DecodedPacket.Kind.TRUNCATED;
+        }
+        int version = (b.get(p) & 0xF0) >>> 4;
+        if (version == 4) {
+            out.etherType = ETHERTYPE_IPV4;
+            return ipv4(b, p, end, out);
+        }
+        if (version == 6) {
+            out.etherType = ETHERTYPE_IPV6;
+            return ipv6(b, p, end, out);
+        }
+        return out.kind = DecodedPacket.Kind.MALFORMED;
+    }
+
+    private DecodedPacket.Kind ipv4(ByteBuffer b, int p, int end, DecodedPacket out) {
+        if (p + IPV4_MIN_HEADER > end) {
+            return out.kind = DecodedPacket.Kind.TRUNCATED;
+        }
+        int first = b.get(p) & 0xFF;
+        int headerLength = (first & 0x0F) * 4;
+        int totalLength = b.getShort(p + 2) & 0xFFFF;
+        if (first >>> 4 != 4 || headerLength < IPV4_MIN_HEADER || totalLength < headerLength) {
+            return out.kind = DecodedPacket.Kind.MALFORMED;
+        }
+        if (p + headerLength > end) {
+            return out.kind = DecodedPacket.Kind.TRUNCATED;
+        }
+        out.ipVersion = 4;
+        out.protocol = b.get(p + 9) & 0xFF;
+        out.srcHi = IPV4_MAPPED_HI;
+        out.srcLo = IPV4_MAPPED_LO | (b.getInt(p + 12) & 0xFFFF_FFFFL);
+        out.dstHi = IPV4_MAPPED_HI;
+        out.dstLo = IPV4_MAPPED_LO | (b.getInt(p + 16) & 0xFFFF_FFFFL);
+        boolean laterFragment = (b.getShort(p + 6) & 0x1FFF) != 0;
+        if (laterFragment) {
+            return out.kind = DecodedPacket.Kind.IP;
+        }
+        return transport(b, p + headerLength, end, out);
+    }
+
+    private DecodedPacket.Kind ipv6(ByteBuffer b, int p, int end, DecodedPacket out) {
+        if (p + IPV6_HEADER > end) {
+            return out.kind = DecodedPacket.Kind.TRUNCATED;
+        }
+        if ((b.get(p) & 0xF0) >>> 4 != 6) {
+            return out.kind = DecodedPacket.Kind.MALFORMED;
+        }
+        out.ipVersion = 6;
+        out.srcHi = b.getLong(p + 8);
+        out.srcLo = b.getLong(p + 16);
+        out.dstHi = b.getLong(p + 24);
+        out.dstLo = b.getLong(p + 32);
+        int next = b.get(p + 6) & 0xFF;
+        int q = p + IPV6_HEADER;
+        for (int i = 0; ; i++) {
+            switch (next) {
+                case 0, 43, 60 -> { // hop-by-hop, routing, destination options
+                    if (q + 2 > end) {
+                        return out.kind = DecodedPacket.Kind.TRUNCATED;
+                    }
+                    int nextHeader = b.get(q) & 0xFF;
+                    q += ((b.get(q + 1) & 0xFF) + 1) * 8;
+                    next = nextHeader;
+                }
+                case 44 -> { // fragment: ports only in the first fragment
+                    if (q + 8 > end) {
+                        return out.kind = DecodedPacket.Kind.TRUNCATED;
+                    }
+                    int nextHeader = b.get(q) & 0xFF;
+                    boolean laterFragment = (b.getShort(q + 2) & 0xFFF8) != 0;
+                    q += 8;
+                    next = nextHeader;
+                    if (laterFragment) {
+                        out.protocol = next;
+                        return out.kind = DecodedPacket.Kind.IP;
+                    }
+                }
+                case 51 -> { // authentication header: length in 4-byte units, minus 2
+                    if (q + 2 > end) {
+                        return out.kind = DecodedPacket.Kind.TRUNCATED;
+                    }
+                    int nextHeader = b.get(q) & 0xFF;
+                    q += ((b.get(q + 1) & 0xFF) + 2) * 4;
+                    next = nextHeader;
+                }
+                default -> {
+                    out.protocol = next;
+                    return transport(b, q, end, out);
+                }
+            }
+            if (i >= MAX_EXTENSION_HEADERS) {
+                return out.kind = DecodedPacket.Kind.MALFORMED;
+            }
+        }
+    }
+
+    private DecodedPacket.Kind transport(ByteBuffer b, int p, int end, DecodedPacket out) {
+        switch (out.protocol) {
+            case DecodedPacket.PROTO_TCP -> {
+                if (p + 14 > end) {
+                    return out.kind = DecodedPacket.Kind.TRUNCATED;
+                }
+                out.srcPort = b.getShort(p) & 0xFFFF;
+                out.dstPort = b.getShort(p + 2) & 0xFFFF;
+                out.tcpFlags = b.get(p + 13) & 0xFF;
+            }
+            case DecodedPacket.PROTO_UDP, DecodedPacket.PROTO_SCTP -> {
+                if (p + 4 > end) {
+                    return out.kind = DecodedPacket.Kind.TRUNCATED;
+                }
+                out.srcPort = b.getShort(p) & 0xFFFF;
+                out.dstPort = b.getShort(p + 2) & 0xFFFF;
+            }
+            case DecodedPacket.PROTO_ICMP, DecodedPacket.PROTO_ICMPV6 -> {
+                if (p + 1 > end) {
+                    return out.kind = DecodedPacket.Kind.TRUNCATED;
+                }
+                out.icmpType = b.get(p) & 0xFF;
+            }
+            default -> { /* no ports */ }
+        }
+        return out.kind = DecodedPacket.Kind.IP;
+    }
+
+    private static long mac(ByteBuffer b, int p) {
+        return (((long) (b.getShort(p) & 0xFFFF)) << 32 | (b.getInt(p + 2) & 0xFFFF_FFFFL)) & MAC_MASK;
+    }
+}

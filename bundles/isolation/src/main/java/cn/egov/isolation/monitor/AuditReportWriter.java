@@ -1,0 +1,135 @@
+package cn.egov.isolation.monitor;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Prints an {@link AuditReport} as an aligned table for people or as JSON for tools. */
+public final class AuditReportWriter {
+
+    private static final String[] COLUMNS = {"#", "rule", "time", "interface", "vlan", "proto", "source", "destination", "mac", "packets"};
+
+    private AuditReportWriter() {
+    }
+
+    public static void table(AuditReport r, PrintWriter out) {
+        out.printf("capture %s (%s)%s, policy %s%n", r.file(), r.format(), r.unit() == null ? "" : ", unit " + r.unit(), r.policy());
+        out.printf("frames %d: ip %d, other %d, truncated %d, malformed %d, unsupported link %d%n",
+                r.frames(), r.ipPackets(), r.otherFrames(), r.truncated(), r.malformed(), r.unsupportedLink());
+        if (r.damage() != null) {
+            out.println("damaged: " + r.damage());
+        }
+        if (r.flowTableOverflows() > 0) {
+            out.println("note: the flow table filled up " + r.flowTableOverflows() + " times; some flows are listed twice");
+        }
+        if (r.clean()) {
+            out.println("no violations");
+            out.flush();
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(COLUMNS);
+        int n = 1;
+        for (AuditReport.Entry e : r.findings()) {
+            Map<String, String> ev = e.finding().evidence();
+            rows.add(new String[] {Integer.toString(n++), e.finding().rule().alarmKind().replace("isolation.", ""),
+                    ev.get("time"), ev.getOrDefault("interface", "-"), ev.getOrDefault("vlan", "-"),
+                    ev.getOrDefault("proto", "-"), endpoint(ev.get("src"), ev.get("sport")),
+                    endpoint(ev.get("dst"), ev.get("dport")), ev.getOrDefault("mac", "-"), Long.toString(e.packets())});
+        }
+        int[] width = new int[COLUMNS.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(String.format("%-" + width[i] + "s", row[i]));
+                if (i < row.length - 1) {
+                    line.append("  ");
+                }
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.println();
+        n = 1;
+        for (AuditReport.Entry e : r.findings()) {
+            out.printf("%d. %s: %s%n", n++, e.finding().rule().description(), e.finding().policyRule());
+        }
+        out.printf("%d violating flows%n", r.findings().size());
+        out.flush();
+    }
+
+    public static void json(AuditReport r, PrintWriter out) {
+        StringBuilder s = new StringBuilder(256 + 256 * r.findings().size());
+        s.append("{\"file\":").append(quote(r.file()))
+                .append(",\"format\":").append(quote(r.format()))
+                .append(",\"unit\":").append(quote(r.unit()))
+                .append(",\"policy\":").append(quote(r.policy()))
+                .append(",\"frames\":").append(r.frames())
+                .append(",\"ipPackets\":").append(r.ipPackets())
+                .append(",\"otherFrames\":").append(r.otherFrames())
+                .append(",\"truncated\":").append(r.truncated())
+                .append(",\"malformed\":").append(r.malformed())
+                .append(",\"unsupportedLink\":").append(r.unsupportedLink())
+                .append(",\"damage\":").append(quote(r.damage()))
+                .append(",\"flowTableOverflows\":").append(r.flowTableOverflows())
+                .append(",\"clean\":").append(r.clean())
+                .append(",\"findings\":[");
+        boolean first = true;
+        for (AuditReport.Entry e : r.findings()) {
+            s.append(first ? "" : ",").append("\n {\"kind\":").append(quote(e.finding().rule().alarmKind()))
+                    .append(",\"description\":").append(quote(e.finding().rule().description()))
+                    .append(",\"packets\":").append(e.packets())
+                    .append(",\"evidence\":{");
+            boolean firstKey = true;
+            for (Map.Entry<String, String> ev : e.finding().evidence().entrySet()) {
+                s.append(firstKey ? "" : ",").append(quote(ev.getKey())).append(':').append(quote(ev.getValue()));
+                firstKey = false;
+            }
+            s.append("}}");
+            first = false;
+        }
+        s.append("]}");
+        out.println(s);
+        out.flush();
+    }
+
+    private static String endpoint(String address, String port) {
+        if (address == null) {
+            return "-";
+        }
+        if (port == null) {
+            return address;
+        }
+        return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
+    }
+
+    static String quote(String v) {
+        if (v == null) {
+            return "null";
+        }
+        StringBuilder s = new StringBuilder(v.length() + 2).append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                case '\n' -> s.append("\\n");
+                case '\r' -> s.append("\\r");
+                case '\t' -> s.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        s.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        return s.append('"').toString();
+    }
+}
