@@ -45,4 +45,19 @@ public final class BoxMetrics {
     public static final String VPN_RESOURCE = "tunnel";
     /** Alarm kind raised when the tunnel goes down (CLEARED when it is up again). */
     public static final String VPN_DOWN_ALARM = "vpn.down";
+
+    /** Isolation policy state: {@code <account>/<client-id>/ISOLATION/policy}; metrics below. */
+    public static final String ISOLATION_APP = "ISOLATION";
+    public static final String POLICY_RESOURCE = "policy";
+    public static final String POLICY_NAME = "policy_name";
+    public static final String POLICY_VERSION = "policy_version";
+    public static final String POLICY_SHA256 = "policy_sha256";
+    /** ms since the epoch when the ruleset was applied. */
+    public static final String POLICY_APPLIED_AT = "policy_applied_at";
+    /** ms since the epoch of the last read-back that matched (0 = never). */
+    public static final String POLICY_VERIFIED_AT = "policy_verified_at";
+    /** true while the live table differs from the policy. */
+    public static final String POLICY_DRIFT = "policy_drift";
+    /** IN_FORCE, DRIFT, REJECTED (last apply refused, previous in force) or NONE. */
+    public static final String POLICY_STATE = "policy_state";
 }
