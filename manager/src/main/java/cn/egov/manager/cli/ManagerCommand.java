@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Provincial manager of the e-government edge network.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                RunCommand.class, FleetListCommand.class, ConfigKeysCommand.class,
         })
 public final class ManagerCommand implements Runnable {
 

@@ -1,0 +1,197 @@
+package cn.egov.manager.broker;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import javax.security.auth.Subject;
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.WildcardConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.postoffice.QueueBinding;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTUtil;
+import org.apache.activemq.artemis.core.remoting.CertificateUtil;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ActiveMQServers;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager5;
+import org.apache.activemq.artemis.spi.core.security.jaas.UserPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Apache ActiveMQ Artemis embedded, speaking MQTT 3.1.1 only (what Kura embeds; chosen over HiveMQ CE
+ * by the no-loss test, see {@code bench/RESULTS.md}).
+ *
+ * <ul>
+ *   <li>Persistence: journal, bindings, paging and large messages under {@code <data dir>/broker}
+ *       (NIO journal, no libaio needed); QoS 1 messages survive a restart.</li>
+ *   <li>No-loss bound: undelivered messages are held in memory up to {@code maxBytes}
+ *       ({@code broker.queue.max-bytes}) and paged to disk beyond it ({@code PAGE} policy, nothing
+ *       dropped); only when the disk is 95% full does the broker stop reading publishers, which then
+ *       keep the messages in their durable outbox. {@link #backlogBytes()} is the metric.</li>
+ *   <li>Security: every CONNECT goes through a {@link ClientAuthenticator} (the TLS seam); every
+ *       publish through the {@link TopicAcl} (a box publishes only under its own client id).</li>
+ * </ul>
+ */
+public final class ArtemisBroker implements MqttBroker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtemisBroker.class);
+    /** Share of the disk at which Artemis stops accepting messages (blocks publishers; no drop). */
+    private static final int MAX_DISK_USAGE_PERCENT = 95;
+
+    private final String host;
+    private final int port;
+    private final Path dataDir;
+    private final long maxBytes;
+    private final ClientAuthenticator authenticator;
+    private final TopicAcl acl;
+    private final LongAdder aclRefusals = new LongAdder();
+    private final WildcardConfiguration wildcards = new WildcardConfiguration();
+    private ActiveMQServer server;
+
+    /**
+     * @param port a port, already chosen (see {@link FreePort} for tests)
+     */
+    public ArtemisBroker(String host, int port, Path dataDir, long maxBytes, ClientAuthenticator authenticator, TopicAcl acl) {
+        this.host = host;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.maxBytes = maxBytes;
+        this.authenticator = authenticator;
+        this.acl = acl;
+    }
+
+    @Override
+    public void start() throws Exception {
+        Path dir = dataDir.resolve("broker");
+        Configuration cfg = new ConfigurationImpl()
+                .setName("egov-manager-broker")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(true)
+                .setJMXManagementEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
+                .setGlobalMaxSize(maxBytes)
+                .setMaxDiskUsage(MAX_DISK_USAGE_PERCENT)
+                .setCriticalAnalyzer(false);
+        cfg.addAcceptorConfiguration("mqtt", "tcp://" + host + ":" + port + "?protocols=MQTT");
+        cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+        cfg.registerBrokerPlugin(new PublishAclPlugin());
+        server = ActiveMQServers.newActiveMQServer(cfg, null, new SecurityBridge(), true);
+        server.start();
+        if (!server.isActive()) {
+            throw new IllegalStateException("Artemis did not become active; see the log");
+        }
+        LOG.info("embedded MQTT broker (Artemis) on {} with data in {}", url(), dir);
+    }
+
+    @Override
+    public String url() {
+        return "tcp://" + host + ":" + port;
+    }
+
+    @Override
+    public long backlogBytes() {
+        return server == null ? 0 : server.getPagingManager().getGlobalSize();
+    }
+
+    @Override
+    public long backlogMessages() {
+        if (server == null) {
+            return 0;
+        }
+        return server.getPostOffice().getAllBindings()
+                .filter(b -> b instanceof QueueBinding)
+                .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
+                .sum();
+    }
+
+    /** Messages waiting in the queues of one client's subscriptions (MQTT queue names start with the client id). */
+    public long backlogMessages(String clientId) {
+        return server.getPostOffice().getAllBindings()
+                .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
+                .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
+                .sum();
+    }
+
+    @Override
+    public long aclRefusals() {
+        return aclRefusals.sum();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** Refuses publishes outside the client's own topics. */
+    private final class PublishAclPlugin implements ActiveMQServerMessagePlugin {
+        @Override
+        public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
+                throws ActiveMQSecurityException {
+            RemotingConnection conn = session.getRemotingConnection();
+            if (conn == null || message.getAddress() == null) {
+                return;
+            }
+            String clientId = conn.getClientID();
+            String topic = MQTTUtil.getMqttTopicFromCoreAddress(message.getAddress(), wildcards);
+            boolean privileged = InternalClientGate.INTERNAL_USER.equals(session.getValidatedUser());
+            if (privileged || acl.mayPublish(clientId, topic)) {
+                return;
+            }
+            aclRefusals.increment();
+            LOG.warn("refused publish by client '{}' on topic '{}': a box may publish only under its own client id", clientId, topic);
+            throw new ActiveMQSecurityException("client " + clientId + " may not publish on " + topic);
+        }
+    }
+
+    /** Artemis's security SPI, handing CONNECT to our {@link ClientAuthenticator}. */
+    private final class SecurityBridge implements ActiveMQSecurityManager5 {
+        @Override
+        public Subject authenticate(String user, String password, RemotingConnection connection, String domain) {
+            java.security.cert.X509Certificate[] chain = connection == null ? null : CertificateUtil.getCertsFromConnection(connection);
+            ClientCredentials c = new ClientCredentials(connection == null ? null : connection.getClientID(), user, password,
+                    chain == null ? null : Arrays.asList(chain));
+            return authenticator.authenticate(c).map(name -> {
+                Subject s = new Subject();
+                s.getPrincipals().add(new UserPrincipal(name));
+                return s;
+            }).orElseGet(() -> {
+                LOG.warn("refused connection of client '{}' (user '{}')", c.clientId(), user);
+                return null;
+            });
+        }
+
+        @Override
+        public boolean authorize(Subject subject, Set<Role> roles, CheckType checkType, String address) {
+            return true; // per-topic rules are in PublishAclPlugin, which knows the client id
+        }
+
+        @Override
+        public boolean validateUser(String user, String password) {
+            return false; // Artemis calls authenticate() (security manager 5) instead
+        }
+
+        @Override
+        public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
+            return false;
+        }
+    }
+
+}

@@ -1,0 +1,44 @@
+package cn.egov.manager.broker;
+
+import cn.egov.api.topic.KuraTopic;
+import cn.egov.rules.unit.UnitCode;
+
+/**
+ * Who may publish where: a box (client id = its unit code) only under
+ * {@code $EDC/<acct>/<its id>/#} and {@code <acct>/<its id>/#}; the manager's own client
+ * anywhere; everyone else nowhere. The same rule as Kapua's device permissions and the Mosquitto
+ * {@code pattern write} lines in {@code image/mosquitto/egov.conf}.
+ */
+public final class TopicAcl {
+
+    private final String account;
+    private final String managerClientId;
+
+    public TopicAcl(String account, String managerClientId) {
+        this.account = account;
+        this.managerClientId = managerClientId;
+    }
+
+    public boolean mayPublish(String clientId, String topic) {
+        if (clientId == null || topic == null) {
+            return false;
+        }
+        if (clientId.equals(managerClientId)) {
+            return true;
+        }
+        if (!UnitCode.isValid(clientId)) {
+            return false;
+        }
+        for (String filter : KuraTopic.boxFilters(account, clientId)) {
+            String prefix = filter.substring(0, filter.length() - 1); // "…/<id>/"
+            if (topic.startsWith(prefix) && topic.length() > prefix.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public String managerClientId() {
+        return managerClientId;
+    }
+}

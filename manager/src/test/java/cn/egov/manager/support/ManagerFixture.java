@@ -1,0 +1,32 @@
+package cn.egov.manager.support;
+
+import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.config.ConfigKey;
+import cn.egov.manager.config.ManagerConfig;
+import java.nio.file.Path;
+
+/** A manager on free ports with its data in a test folder; tokens for the three roles. */
+public final class ManagerFixture {
+
+    public static final String NOC_TOKEN = "noc-secret";
+    public static final String AUDITOR_TOKEN = "auditor-secret";
+    public static final String TECHNICIAN_TOKEN = "tech-secret";
+
+    private ManagerFixture() {
+    }
+
+    public static ManagerConfig config(Path dataDir) {
+        return ManagerConfig.defaults()
+                .with(ConfigKey.DATA_DIR, dataDir)
+                .with(ConfigKey.BROKER_PORT, 0)
+                .with(ConfigKey.WEB_PORT, 0)
+                .with(ConfigKey.FLEET_CHECK_PERIOD_MS, 200)
+                .with(ConfigKey.AUTH_NOC_TOKEN, NOC_TOKEN)
+                .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR_TOKEN)
+                .with(ConfigKey.AUTH_TECHNICIAN_TOKEN, TECHNICIAN_TOKEN);
+    }
+
+    public static ManagerAssembly start(Path dataDir) throws Exception {
+        return ManagerAssembly.start(config(dataDir), ManagerAssembly.Options.defaults());
+    }
+}

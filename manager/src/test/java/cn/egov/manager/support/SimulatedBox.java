@@ -1,0 +1,117 @@
+package cn.egov.manager.support;
+
+import cn.egov.api.payload.KuraPayload;
+import cn.egov.api.payload.KuraPayloadCodec;
+import cn.egov.api.telemetry.BoxMetrics;
+import cn.egov.api.telemetry.MessageId;
+import cn.egov.api.topic.KuraTopic;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.UUID;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * A box simulated with Paho and the KuraPayload codec: BIRTH, health with message ids, raw
+ * publishes. Publishes QoS 1 with a window of outstanding messages, as fast as the broker acks.
+ */
+public final class SimulatedBox implements AutoCloseable {
+
+    public static final String ACCOUNT = "hebei";
+    private static final int WINDOW = 50;
+
+    private final MqttAsyncClient client;
+    private final String clientId;
+    private final String epoch = UUID.randomUUID().toString();
+    private final Deque<IMqttDeliveryToken> outstanding = new ArrayDeque<>();
+    private long seq;
+
+    public SimulatedBox(String brokerUrl, String clientId) throws MqttException {
+        this.clientId = clientId;
+        this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+    }
+
+    public SimulatedBox connect() throws MqttException {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setCleanSession(true);
+        o.setMaxInflight(WINDOW * 2);
+        o.setWill(KuraTopic.lastWill(ACCOUNT, clientId).toString(), KuraPayloadCodec.encode(KuraPayload.builder()
+                .timestamp(System.currentTimeMillis()).build()), 1, false);
+        client.connect(o).waitForCompletion(10_000);
+        return this;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public void birth(int healthIntervalS) throws MqttException {
+        publish(KuraTopic.birth(ACCOUNT, clientId).toString(), KuraPayloadCodec.encode(withId(KuraPayload.builder()
+                .timestamp(System.currentTimeMillis())
+                .metric(BoxMetrics.DISPLAY_NAME, "测试单位 " + clientId)
+                .metric(BoxMetrics.UNIT_CODE, clientId)
+                .metric(BoxMetrics.FIRMWARE_VERSION, "0.1.0-test")
+                .metric(BoxMetrics.HEALTH_INTERVAL_S, healthIntervalS))));
+    }
+
+    /** One health message with the next sequence number; returns that number. */
+    public long health() throws MqttException {
+        long s = seq;
+        publish(KuraTopic.telemetry(ACCOUNT, clientId, BoxMetrics.HEALTH_APP, BoxMetrics.HEALTH_RESOURCE).toString(),
+                KuraPayloadCodec.encode(withId(KuraPayload.builder()
+                        .timestamp(System.currentTimeMillis())
+                        .metric(BoxMetrics.CPU_LOAD, 0.25)
+                        .metric(BoxMetrics.HEAP_USED_BYTES, 40L * 1024 * 1024)
+                        .metric(BoxMetrics.HEAP_MAX_BYTES, 128L * 1024 * 1024)
+                        .metric(BoxMetrics.DISK_FREE_BYTES, 2048L * 1024 * 1024)
+                        .metric(BoxMetrics.OUTBOX_DEPTH, 0L))));
+        return s;
+    }
+
+    public void disconnectMessage() throws MqttException {
+        publish(KuraTopic.disconnect(ACCOUNT, clientId).toString(), KuraPayloadCodec.encode(withId(KuraPayload.builder()
+                .timestamp(System.currentTimeMillis()))));
+    }
+
+    private KuraPayload withId(KuraPayload.Builder b) {
+        return b.metric(MessageId.EPOCH_METRIC, epoch).metric(MessageId.SEQUENCE_METRIC, seq++).build();
+    }
+
+    public String epoch() {
+        return epoch;
+    }
+
+    /** QoS 1 publish; waits only when the window of unacknowledged messages is full. */
+    public void publish(String topic, byte[] payload) throws MqttException {
+        while (outstanding.size() >= WINDOW) {
+            outstanding.removeFirst().waitForCompletion(60_000);
+        }
+        outstanding.addLast(client.publish(topic, payload, 1, false));
+    }
+
+    /** Waits until the broker acknowledged every publish. */
+    public void flush() throws MqttException {
+        while (!outstanding.isEmpty()) {
+            outstanding.removeFirst().waitForCompletion(60_000);
+        }
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public void close() throws MqttException {
+        try {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(5000);
+            }
+        } finally {
+            client.close();
+        }
+    }
+}
