@@ -140,8 +140,9 @@ final class CaDatabase implements AutoCloseable {
                     return Optional.empty();
                 }
                 long used = r.getLong(5);
+                Instant usedAt = r.wasNull() ? null : Instant.ofEpochMilli(used);
                 return Optional.of(new TokenRow(r.getString(1), r.getString(2), r.getString(3),
-                        Instant.ofEpochMilli(r.getLong(4)), r.wasNull() ? null : Instant.ofEpochMilli(used)));
+                        Instant.ofEpochMilli(r.getLong(4)), usedAt));
             }
         }
     }

@@ -4,13 +4,10 @@ import java.security.KeyStore;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -65,17 +62,7 @@ public final class CaHttpServer implements AutoCloseable {
         server.addConnector(httpsConnector);
         server.addConnector(httpConnector);
 
-        Handler est = new EstHandler(ca);
-        Handler revocation = new CrlAndOcspHandler(crls, new OcspResponder(ca));
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                if (est.handle(request, response, callback) || revocation.handle(request, response, callback)) {
-                    return true;
-                }
-                return EstHandler.text(response, callback, 404, "not found: " + Request.getPathInContext(request));
-            }
-        });
+        server.setHandler(new Handler.Sequence(new EstHandler(ca), new CrlAndOcspHandler(crls, new OcspResponder(ca))));
         server.start();
         return new CaHttpServer(server, httpsConnector, httpConnector);
     }

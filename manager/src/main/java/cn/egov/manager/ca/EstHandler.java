@@ -149,7 +149,7 @@ final class EstHandler extends Handler.Abstract {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, PKCS7_CERTS);
         response.getHeaders().put("Content-Transfer-Encoding", "base64");
-        Content.Sink.write(response, true, Base64.getMimeEncoder().encodeToString(der) + "\r\n", callback);
+        Content.Sink.write(response, true, Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(der) + "\n", callback);
         return true;
     }
 

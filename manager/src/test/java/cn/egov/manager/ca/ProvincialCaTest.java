@@ -16,26 +16,29 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+/** One CA for the class: creating one costs seconds of key-store PBKDF2. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvincialCaTest {
 
     static final char[] PASS = "correct horse battery staple".toCharArray();
     static final UnitCode UNIT = UnitCode.parse("130602-001");
 
     @TempDir
-    Path dir;
+    static Path dir;
     ProvincialCa ca;
 
-    @BeforeEach
+    @BeforeAll
     void create() throws Exception {
         ca = ProvincialCa.create(dir.resolve("ca"), PASS, CaSettings.defaults("http://127.0.0.1:1"));
     }
 
-    @AfterEach
+    @AfterAll
     void close() throws Exception {
         ca.close();
     }

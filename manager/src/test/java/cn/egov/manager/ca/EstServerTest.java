@@ -1,0 +1,214 @@
+package cn.egov.manager.ca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.rules.unit.UnitCode;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The EST, CRL and OCSP endpoints against real clients: curl and openssl, never our own client.
+ * One CA and server for the class (creating a CA costs seconds of key-store PBKDF2); every test
+ * uses its own tokens and units' certificates.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EstServerTest {
+
+    static final char[] PASS = "est test passphrase".toCharArray();
+    static final UnitCode UNIT = UnitCode.parse("130602-001");
+
+    @TempDir
+    static Path dir;
+    ProvincialCa ca;
+    CrlPublisher crls;
+    CaHttpServer server;
+    String est;
+    String http;
+
+    @BeforeAll
+    void start() throws Exception {
+        int httpPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            httpPort = s.getLocalPort();
+        }
+        Path caDir = dir.resolve("ca");
+        ca = ProvincialCa.create(caDir, PASS, CaSettings.defaults("http://127.0.0.1:" + httpPort));
+        crls = new CrlPublisher(ca, caDir.resolve("crl"));
+        crls.start();
+        KeyStore tls = EstTlsIdentity.loadOrIssue(ca, caDir, PASS, List.of("localhost"), List.of("127.0.0.1"));
+        server = CaHttpServer.start(ca, crls, tls, PASS, "127.0.0.1", 0, httpPort);
+        est = "https://127.0.0.1:" + server.httpsPort() + CaHttpPaths.EST;
+        http = "http://127.0.0.1:" + server.httpPort();
+        PemFiles.write(dir.resolve("root.pem"), ca.rootCertificate());
+        PemFiles.write(dir.resolve("issuing.pem"), ca.issuingCertificate());
+        PemFiles.write(dir.resolve("chain.pem"), ca.rootCertificate(), ca.issuingCertificate());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+        crls.close();
+        ca.close();
+    }
+
+    @Test
+    void cacertsReturnsTheProvincialChainToCurl() throws Exception {
+        String out = sh("curl -sS --fail --cacert root.pem " + est + "/cacerts | base64 -d | openssl pkcs7 -inform DER -print_certs -noout")
+                .expectOk().output();
+        assertTrue(out.contains("Issuing CA") && out.contains("Root CA"), out);
+    }
+
+    @Test
+    void simpleenrollWithCurlAndOpensslSucceedsOnceThenTheTokenIsRefused() throws Exception {
+        EnrolmentToken token = ca.newToken(UNIT, "slj.bd.gov.cn", Duration.ofHours(1));
+        csr("box", "/CN=130602-001");
+        assertEquals("200", enroll(token.secret(), "box"));
+        sh("base64 -d box.p7.b64 | openssl pkcs7 -inform DER -print_certs -out box.pem").expectOk();
+        String verify = sh("openssl verify -CAfile root.pem -untrusted issuing.pem box.pem").expectOk().output();
+        assertTrue(verify.contains("box.pem: OK"), verify);
+        String text = sh("openssl x509 -in box.pem -noout -text").expectOk().output();
+        assertTrue(text.contains("URI:urn:egov:unit:130602-001") && text.contains("DNS:slj.bd.gov.cn"), text);
+        // the certificate is for the key made by openssl, which never left this directory
+        assertEquals(sh("openssl x509 -in box.pem -pubkey -noout").output(), sh("openssl pkey -in box.key -pubout").output());
+
+        String before = ca.databaseDump();
+        csr("again", "/CN=130602-001");
+        assertEquals("401", enroll(token.secret(), "again"));
+        assertTrue(Files.readString(dir.resolve("again.p7.b64")).contains("already used"));
+        assertEquals(before, ca.databaseDump(), "replayed token leaves the register unchanged");
+    }
+
+    @Test
+    void expiredTokenIsRefusedAndChangesNothing() throws Exception {
+        EnrolmentToken token = ca.newToken(UNIT, null, Duration.ofMillis(1));
+        Thread.sleep(20);
+        csr("box", "/CN=130602-001");
+        String before = ca.databaseDump();
+        assertEquals("401", enroll(token.secret(), "box"));
+        assertTrue(Files.readString(dir.resolve("box.p7.b64")).contains("expired"));
+        assertEquals(before, ca.databaseDump());
+    }
+
+    @Test
+    void badCsrsAreRefusedWithAClearErrorAndTheTokenSurvives() throws Exception {
+        EnrolmentToken token = ca.newToken(UNIT, "slj.bd.gov.cn", Duration.ofHours(1));
+        String before = ca.databaseDump();
+
+        csr("other", "/CN=130602-002");
+        assertEquals("403", enroll(token.secret(), "other"));
+        assertTrue(Files.readString(dir.resolve("other.p7.b64")).contains("does not match the unit 130602-001"));
+
+        sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout san.key -subj /CN=130602-001"
+                + " -addext subjectAltName=URI:urn:egov:unit:130602-999 -outform DER -out san.der && base64 san.der > san.b64").expectOk();
+        assertEquals("403", enroll(token.secret(), "san"));
+        assertTrue(Files.readString(dir.resolve("san.p7.b64")).contains("urn:egov:unit:130602-999"));
+
+        sh("openssl req -new -newkey rsa:2048 -nodes -keyout rsa.key -subj /CN=130602-001 -outform DER -out rsa.der && base64 rsa.der > rsa.b64").expectOk();
+        assertEquals("400", enroll(token.secret(), "rsa"));
+        assertTrue(Files.readString(dir.resolve("rsa.p7.b64")).contains("P-256"));
+
+        Files.writeString(dir.resolve("junk.b64"), "bm90IGEgY3NyIGF0IGFsbA==\n");
+        assertEquals("400", enroll(token.secret(), "junk"));
+        assertTrue(Files.readString(dir.resolve("junk.p7.b64")).contains("not a DER-encoded PKCS#10"));
+
+        Files.write(dir.resolve("huge.b64"), new byte[40_000]);
+        assertEquals("413", enroll(token.secret(), "huge"));
+
+        assertEquals("401", enroll("not-a-token", "other"));
+        assertEquals(before, ca.databaseDump(), "refused requests leave the register unchanged");
+
+        csr("box", "/CN=130602-001");
+        assertEquals("200", enroll(token.secret(), "box"), "the token was not used up by refused requests");
+    }
+
+    @Test
+    void ocspSaysGoodThenRevokedAndTheHttpCrlListsTheRevocation() throws Exception {
+        EnrolmentToken token = ca.newToken(UNIT, null, Duration.ofHours(1));
+        csr("box", "/CN=130602-001");
+        assertEquals("200", enroll(token.secret(), "box"));
+        sh("base64 -d box.p7.b64 | openssl pkcs7 -inform DER -print_certs -out box.pem").expectOk();
+        String ocsp = "openssl ocsp -issuer issuing.pem -cert box.pem -CAfile chain.pem -url " + http + CaHttpPaths.OCSP;
+        String good = sh(ocsp).expectOk().output();
+        assertTrue(good.contains("box.pem: good") && good.contains("Response verify OK"), good);
+
+        ca.revoke(serialOf("box.pem"), RevocationReason.keyCompromise);
+        String revoked = sh(ocsp).expectOk().output();
+        assertTrue(revoked.contains("box.pem: revoked") && revoked.contains("Response verify OK"), revoked);
+
+        crls.publishNow();
+        sh("curl -sS --fail -o issuing.crl " + http + CaHttpPaths.CRL_ISSUING).expectOk();
+        Commands.Result v = sh("openssl verify -crl_check -CAfile chain.pem -CRLfile issuing.crl box.pem");
+        assertNotEquals(0, v.exit());
+        assertTrue(v.output().contains("certificate revoked"), v.output());
+    }
+
+    @Test
+    void simplereenrollAuthenticatesWithTheCurrentCertificateAndRefusesRevokedOnes() throws Exception {
+        EnrolmentToken token = ca.newToken(UNIT, "slj.bd.gov.cn", Duration.ofHours(1));
+        csr("box", "/CN=130602-001");
+        assertEquals("200", enroll(token.secret(), "box"));
+        sh("base64 -d box.p7.b64 | openssl pkcs7 -inform DER -print_certs -out box.pem").expectOk();
+
+        String subject = "/C=CN/O=" + CaSettings.DEFAULT_ORGANISATION + "/OU=130602/CN=130602-001";
+        sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout new.key -subj '" + subject
+                + "' -outform DER -out new.der && base64 new.der > new.b64").expectOk();
+        assertEquals("200", reenroll("box", "new"));
+        sh("base64 -d new.p7.b64 | openssl pkcs7 -inform DER -print_certs -out new.pem").expectOk();
+        assertTrue(sh("openssl x509 -in new.pem -noout -ext subjectAltName").output().contains("DNS:slj.bd.gov.cn"));
+        sh("openssl verify -CAfile root.pem -untrusted issuing.pem new.pem").expectOk();
+
+        // without a client certificate: refused
+        assertEquals("401", sh("curl -sS -o none.out -w '%{http_code}' --cacert root.pem --data-binary @new.b64"
+                + " -H 'Content-Type: application/pkcs10' " + est + "/simplereenroll").output().trim());
+
+        ca.revoke(serialOf("box.pem"), RevocationReason.keyCompromise);
+        String before = ca.databaseDump();
+        assertEquals("403", reenroll("box", "new"));
+        assertTrue(Files.readString(dir.resolve("new.p7.b64")).contains("revoked"));
+        assertEquals(before, ca.databaseDump());
+    }
+
+    private void csr(String name, String subject) throws Exception {
+        sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + name + ".key -subj " + subject
+                + " -outform DER -out " + name + ".der && base64 " + name + ".der > " + name + ".b64").expectOk();
+    }
+
+    /** POSTs NAME.b64 with curl; the answer goes to NAME.p7.b64; returns the HTTP status. */
+    private String post(String token, String name) throws Exception {
+        return sh("curl -sS -o " + name + ".p7.b64 -w '%{http_code}' --cacert root.pem --data-binary @" + name + ".b64"
+                + " -H 'Content-Type: application/pkcs10' -H 'Content-Transfer-Encoding: base64'"
+                + " -H 'Authorization: Bearer " + token + "' " + est + "/simpleenroll").expectOk().output().trim();
+    }
+
+    private String enroll(String token, String name) throws Exception {
+        String status = post(token, name);
+        System.out.println("simpleenroll " + name + " -> " + status + " " + Files.readString(dir.resolve(name + ".p7.b64")));
+        return status;
+    }
+
+    private String reenroll(String current, String name) throws Exception {
+        return sh("curl -sS -o " + name + ".p7.b64 -w '%{http_code}' --cacert root.pem --cert " + current + ".pem --key "
+                + current + ".key --data-binary @" + name + ".b64 -H 'Content-Type: application/pkcs10' " + est
+                + "/simplereenroll").expectOk().output().trim();
+    }
+
+    private java.math.BigInteger serialOf(String pem) throws Exception {
+        return new java.math.BigInteger(sh("openssl x509 -in " + pem + " -noout -serial").expectOk().output().trim()
+                .substring("serial=".length()), 16);
+    }
+
+    private Commands.Result sh(String script) throws Exception {
+        return Commands.run(dir, "bash", "-c", script);
+    }
+}
