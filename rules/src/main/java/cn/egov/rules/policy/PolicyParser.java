@@ -67,7 +67,10 @@ final class PolicyParser {
         if (opts == null) {
             return;
         }
-        Section sec = new Section(s, opts);
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        opts.forEach((k, v) -> lines.put(k, v.origin().line()));
+        Section sec = new Section(new RawSection(s.type(), s.name(), new Origin(s.origin().file(), s.origin().line(), lines),
+                s.options()), opts);
         switch (spec.type()) {
             case "policy" -> {
                 if (policySection != null) {
@@ -77,8 +80,8 @@ final class PolicyParser {
                     policyOptions = opts;
                 }
             }
-            case "zone" -> zones.add(new Zone(s.name(), sec.text("description"), sec.prefixes("prefixes"), s.origin()));
-            case "interface" -> interfaces.add(new BoxInterface(s.name(), sec.words("zone"), sec.text("description"), s.origin()));
+            case "zone" -> zones.add(new Zone(s.name(), sec.text("description"), sec.prefixes("prefixes"), sec.raw.origin()));
+            case "interface" -> interfaces.add(new BoxInterface(s.name(), sec.words("zone"), sec.text("description"), sec.raw.origin()));
             case "service" -> service(sec);
             case "tunnel" -> tunnel(sec);
             case "flow", "exception" -> flow(sec, spec.type().equals("exception") ? FlowRule.Kind.EXCEPTION : FlowRule.Kind.FLOW);

@@ -41,8 +41,9 @@ public final class PolicyValidator {
         return List.copyOf(v.out);
     }
 
+    /** Records an error at the line of {@code field} within the section that {@code at} points to. */
     private void error(String code, Origin at, String field, String message) {
-        out.add(new Finding(Finding.Severity.ERROR, code, at, field, message));
+        out.add(new Finding(Finding.Severity.ERROR, code, at.of(field), field, message));
     }
 
     private boolean zoneExists(String name) {
@@ -145,10 +146,10 @@ public final class PolicyValidator {
             }
             if (f.kind() == FlowRule.Kind.EXCEPTION && f.expires() != null) {
                 if (today.isAfter(f.expires())) {
-                    out.add(new Finding(Finding.Severity.WARNING, "expired", f.origin(), "expires", f.label()
+                    out.add(new Finding(Finding.Severity.WARNING, "expired", f.origin().of("expires"), "expires", f.label()
                             + " (owner " + f.owner() + ") expired on " + f.expires() + " and is not compiled"));
                 } else if (!today.plusDays(EXPIRY_WARNING_DAYS).isBefore(f.expires())) {
-                    out.add(new Finding(Finding.Severity.WARNING, "expiring", f.origin(), "expires", f.label()
+                    out.add(new Finding(Finding.Severity.WARNING, "expiring", f.origin().of("expires"), "expires", f.label()
                             + " (owner " + f.owner() + ") expires on " + f.expires()));
                 }
             }

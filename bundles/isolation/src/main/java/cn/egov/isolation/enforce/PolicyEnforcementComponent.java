@@ -1,0 +1,73 @@
+package cn.egov.isolation.enforce;
+
+import cn.egov.api.telemetry.TelemetryPublisher;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires {@link PolicyEnforcement} into the box: applies the configured policy directory at
+ * activation (and on every configuration change), verifies it every {@code verify_interval_s} and
+ * turns denial records into alarms every {@code denial_poll_interval_s}. Signed distribution of
+ * policies from the manager is not handled here yet: the directory is filled by other means.
+ */
+@Component(immediate = true, configurationPolicy = ConfigurationPolicy.OPTIONAL, configurationPid = "cn.egov.isolation.enforce")
+@Designate(ocd = PolicyEnforcementConfig.class)
+public final class PolicyEnforcementComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyEnforcementComponent.class);
+
+    @Reference
+    private TelemetryPublisher telemetry;
+
+    private ScheduledExecutorService scheduler;
+    private PolicyEnforcement enforcement;
+
+    @Activate
+    void activate(PolicyEnforcementConfig config) {
+        NftCommand nft = new ProcessNft(Arrays.asList(config.nft_command().trim().split("\\s+")));
+        enforcement = new PolicyEnforcement(nft, telemetry, Clock.systemUTC(), Path.of(config.lock_file()), config.auto_restore());
+        Path dir = Path.of(config.policy_directory());
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "isolation-enforce");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.execute(() -> {
+            ApplyResult r = enforcement.apply(dir);
+            LOG.info("isolation policy {}: {}", r.status(), r.message());
+        });
+        scheduler.scheduleWithFixedDelay(guard("verify", enforcement::verify), config.verify_interval_s(),
+                config.verify_interval_s(), TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(guard("denials", enforcement::pollDenials), config.denial_poll_interval_s(),
+                config.denial_poll_interval_s(), TimeUnit.SECONDS);
+    }
+
+    private static Runnable guard(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // a failed round must not cancel the schedule
+                LOG.warn("isolation {} failed", what, e);
+            }
+        };
+    }
+
+    @Deactivate
+    void deactivate() {
+        // the ruleset stays in force when the bundle stops: isolation must not depend on the JVM
+        scheduler.shutdownNow();
+    }
+}
