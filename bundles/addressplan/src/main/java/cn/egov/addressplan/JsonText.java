@@ -1,0 +1,185 @@
+package cn.egov.addressplan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small JSON reader for the output of {@code ip -j}: objects become {@link Map}s, arrays
+ * {@link List}s, numbers {@link Double} or {@link Long}, plus strings, booleans and null. The box
+ * bundle stays free of a JSON library for this one use.
+ */
+final class JsonText {
+
+    private final String s;
+    private int i;
+
+    private JsonText(String s) {
+        this.s = s;
+    }
+
+    /** Parses one JSON value; the error names the offset. */
+    static Object parse(String text) {
+        JsonText p = new JsonText(text);
+        p.ws();
+        Object v = p.value();
+        p.ws();
+        if (p.i != text.length()) {
+            throw p.error("trailing characters");
+        }
+        return v;
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException("JSON: " + what + " at offset " + i);
+    }
+
+    private void ws() {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+    }
+
+    private Object value() {
+        if (i >= s.length()) {
+            throw error("unexpected end");
+        }
+        char c = s.charAt(i);
+        switch (c) {
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
+            default:
+                return number();
+        }
+    }
+
+    private Object literal(String word, Object v) {
+        if (!s.startsWith(word, i)) {
+            throw error("expected " + word);
+        }
+        i += word.length();
+        return v;
+    }
+
+    private Map<String, Object> object() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        i++;
+        ws();
+        if (peek('}')) {
+            i++;
+            return m;
+        }
+        while (true) {
+            ws();
+            if (!peek('"')) {
+                throw error("expected a key");
+            }
+            String k = string();
+            ws();
+            expect(':');
+            ws();
+            m.put(k, value());
+            ws();
+            if (peek(',')) {
+                i++;
+            } else {
+                expect('}');
+                return m;
+            }
+        }
+    }
+
+    private List<Object> array() {
+        List<Object> l = new ArrayList<>();
+        i++;
+        ws();
+        if (peek(']')) {
+            i++;
+            return l;
+        }
+        while (true) {
+            ws();
+            l.add(value());
+            ws();
+            if (peek(',')) {
+                i++;
+            } else {
+                expect(']');
+                return l;
+            }
+        }
+    }
+
+    private String string() {
+        i++;
+        StringBuilder sb = new StringBuilder();
+        while (i < s.length()) {
+            char c = s.charAt(i++);
+            if (c == '"') {
+                return sb.toString();
+            }
+            if (c == '\\') {
+                if (i >= s.length()) {
+                    break;
+                }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'u' -> {
+                        if (i + 4 > s.length()) {
+                            throw error("bad \\u escape");
+                        }
+                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> sb.append(e);
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        throw error("unterminated string");
+    }
+
+    private Object number() {
+        int start = i;
+        while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+            i++;
+        }
+        String n = s.substring(start, i);
+        if (n.isEmpty()) {
+            throw error("unexpected character '" + s.charAt(i) + "'");
+        }
+        try {
+            return n.contains(".") || n.contains("e") || n.contains("E") ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
+        } catch (NumberFormatException e) {
+            throw error("bad number '" + n + "'");
+        }
+    }
+
+    private boolean peek(char c) {
+        return i < s.length() && s.charAt(i) == c;
+    }
+
+    private void expect(char c) {
+        if (!peek(c)) {
+            throw error("expected '" + c + "'");
+        }
+        i++;
+    }
+}
