@@ -90,37 +90,35 @@ final class PolicyParser {
         }
     }
 
-    /** Checks options against the schema; null when the section has an error that stops it. */
+    /**
+     * Checks options against the schema. Unknown or repeated options are reported and left out,
+     * so the section's other values are still checked; null when a required option is missing.
+     */
     private Map<String, RawOption> options(RawSection s, SectionSpec spec) {
         Map<String, RawOption> byName = new LinkedHashMap<>();
-        boolean bad = false;
+        boolean missing = false;
         for (RawOption o : s.options()) {
             OptionSpec os = spec.option(o.name()).orElse(null);
             if (os == null) {
                 error("unknown-option", o.origin(), o.name(), "unknown option of " + spec.type() + " '" + s.name()
                         + "'; known: " + String.join(", ", spec.options().stream().map(OptionSpec::name).toList()));
-                bad = true;
                 continue;
             }
             if (byName.containsKey(o.name())) {
                 error("duplicate", o.origin(), o.name(), "option given twice (first at " + byName.get(o.name()).origin()
                         + "); list values go on one line");
-                bad = true;
                 continue;
             }
             if (o.values().isEmpty()) {
                 error("bad-value", o.origin(), o.name(), "option has no value");
-                bad = true;
                 continue;
             }
             if (!os.list() && os.type() != ValueType.TEXT && o.values().size() > 1) {
                 error("bad-value", o.origin(), o.name(), "takes one value, got " + o.values().size());
-                bad = true;
                 continue;
             }
             if (os.type() == ValueType.CHOICE && !os.choices().contains(o.values().get(0))) {
                 error("bad-value", o.origin(), o.name(), "'" + o.values().get(0) + "' is not one of " + os.choices());
-                bad = true;
                 continue;
             }
             byName.put(o.name(), o);
@@ -128,10 +126,10 @@ final class PolicyParser {
         for (OptionSpec os : spec.options()) {
             if (os.required() && !byName.containsKey(os.name())) {
                 error("missing-option", s.origin(), os.name(), spec.type() + " '" + s.name() + "' needs option '" + os.name() + "'");
-                bad = true;
+                missing = true;
             }
         }
-        return bad ? null : byName;
+        return missing ? null : byName;
     }
 
     /** Typed access to a checked section's options; value errors are reported and mark it bad. */

@@ -96,8 +96,8 @@ public final class PolicySchema {
                             "addresses that belong to the zone; none = any address on its interfaces"),
                     opt("description", ValueType.TEXT, false, false, "free text"))),
             new SectionSpec("interface", IFACE_PATTERN, "one interface of the box and its zone(s)", List.of(
-                    opt("zone", ValueType.NAME, true, true,
-                            "zone(s) on this interface; several only when their prefixes tell them apart"),
+                    opt("zone", ValueType.NAME, false, true,
+                            "zone(s) on this interface (an interface without one is an error); several only when their prefixes tell them apart"),
                     opt("description", ValueType.TEXT, false, false, "free text"))),
             new SectionSpec("service", NAME_PATTERN, "a protocol and its destination ports", List.of(
                     choice("protocol", true, List.of("tcp", "udp", "sctp", "icmp", "icmpv6", "esp", "any"), "",

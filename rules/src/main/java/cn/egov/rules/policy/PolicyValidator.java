@@ -153,7 +153,7 @@ public final class PolicyValidator {
                             + " (owner " + f.owner() + ") expires on " + f.expires()));
                 }
             }
-            for (NeverRule n : p.nevers()) {
+            for (NeverRule n : f.inForceOn(today) ? p.nevers() : List.<NeverRule>of()) {
                 if (n.concerns(f.from(), f.to()) && !(n.unlessTunnel() && f.viaTunnel() && p.tunnelInto(f.to()).isPresent())) {
                     error("contradiction", f.origin(), "to", f.label() + " from " + f.from() + " to " + f.to()
                             + " contradicts never '" + n.name() + "' (" + n.origin() + ")"

@@ -9,7 +9,8 @@ public record PortRange(int first, int last) {
 
     public PortRange {
         if (first < 0 || last > MAX_PORT || first > last) {
-            throw new IllegalArgumentException("port range " + first + "-" + last + " is not within 0.." + MAX_PORT);
+            throw new IllegalArgumentException((first == last ? "port " + first : "port range " + first + "-" + last)
+                    + " is not within 0.." + MAX_PORT + (first > last ? " or is reversed" : ""));
         }
     }
 
