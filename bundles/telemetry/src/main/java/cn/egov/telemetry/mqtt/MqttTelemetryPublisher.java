@@ -9,8 +9,10 @@ import cn.egov.api.topic.KuraTopic;
 import cn.egov.telemetry.outbox.DurableOutbox;
 import cn.egov.telemetry.outbox.OutboxException;
 import cn.egov.telemetry.outbox.StoredMessage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
@@ -37,8 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttTelemetryPublisher.class);
-    /** Messages read from the outbox per round; each round ends when all of them are acknowledged. */
+    /** Messages read from the outbox at a time. */
     static final int DRAIN_BATCH = 500;
+    /** Acknowledged messages deleted per transaction while the pipeline is busy. */
+    static final int ACK_BATCH = 200;
+    private static final long IDLE_WAIT_MS = 1_000;
+    private static final long ACK_WAIT_MS = 5;
     /** Paho window slots kept free for BIRTH and DC, which bypass the outbox. */
     private static final int LIFECYCLE_SLOTS = 2;
     private static final long CONNECT_TIMEOUT_MS = 10_000;
@@ -155,62 +161,91 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoClo
         client.publish(topic.toString(), m).waitForCompletion(CONNECT_TIMEOUT_MS);
     }
 
-    private void drainWhileConnected() throws InterruptedException {
-        while (running && client.isConnected()) {
-            List<StoredMessage> batch = outbox.peek(DRAIN_BATCH);
-            if (batch.isEmpty()) {
-                outbox.awaitWork(POLL_MS * 5);
-                continue;
-            }
-            sendRound(batch);
-        }
-    }
-
     /**
-     * Publishes one round in order, keeping at most {@code maxInflight} unacknowledged, then deletes
-     * the acknowledged ones in one transaction. Unacknowledged ones stay and go again next round.
+     * Publishes the outbox in priority-then-age order while the link is up, keeping at most
+     * {@code maxInflight} unacknowledged. The next read from the outbox skips what is already on
+     * the wire, so the pipeline never stalls between reads; acknowledged messages are deleted in
+     * batches. What is unacknowledged when the link drops stays in the outbox and goes again.
      */
-    private void sendRound(List<StoredMessage> batch) throws InterruptedException {
+    private void drainWhileConnected() throws InterruptedException {
         int window = settings.maxInflight();
         Semaphore slots = new Semaphore(window);
+        Set<Long> onWire = ConcurrentHashMap.newKeySet(); // published, not yet deleted from the outbox
         ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
         try {
-            for (StoredMessage m : batch) {
-                while (!slots.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
-                    if (!client.isConnected()) {
+            while (running && client.isConnected()) {
+                deleteAcknowledged(acked, onWire, ACK_BATCH);
+                List<StoredMessage> next = new ArrayList<>(DRAIN_BATCH);
+                for (StoredMessage m : outbox.peek(DRAIN_BATCH + onWire.size())) {
+                    if (!onWire.contains(m.seq())) {
+                        next.add(m);
+                    }
+                }
+                if (next.isEmpty()) {
+                    if (onWire.isEmpty()) {
+                        outbox.awaitWork(IDLE_WAIT_MS);
+                    } else {
+                        deleteAcknowledged(acked, onWire, 1);
+                        Thread.sleep(ACK_WAIT_MS); // the last PUBACKs are on their way
+                    }
+                    continue;
+                }
+                for (StoredMessage m : next) {
+                    if (!publishOne(m, slots, onWire, acked)) {
                         return;
                     }
                 }
-                MqttMessage message = new MqttMessage(m.payload());
-                message.setQos(1);
-                try {
-                    client.publish(m.topic(), message, null, new IMqttActionListener() {
-                        @Override
-                        public void onSuccess(IMqttToken token) {
-                            acked.add(m.seq());
-                            slots.release();
-                        }
-
-                        @Override
-                        public void onFailure(IMqttToken token, Throwable failure) {
-                            slots.release();
-                        }
-                    });
-                } catch (MqttException e) {
-                    slots.release();
-                    LOG.warn("publish of message {} failed: {}", m.seq(), e.getMessage());
-                    return;
-                }
-            }
-            // Wait for the last PUBACKs of the round, unless the link drops.
-            while (!slots.tryAcquire(window, POLL_MS, TimeUnit.MILLISECONDS)) {
-                if (!client.isConnected()) {
-                    return;
-                }
             }
         } finally {
-            outbox.acknowledge(List.copyOf(acked));
+            deleteAcknowledged(acked, onWire, 1);
         }
+    }
+
+    /** Publishes one message once a window slot is free; false when the link is gone. */
+    private boolean publishOne(StoredMessage m, Semaphore slots, Set<Long> onWire, ConcurrentLinkedQueue<Long> acked)
+            throws InterruptedException {
+        while (!slots.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
+            if (!client.isConnected() || !running) {
+                return false;
+            }
+        }
+        MqttMessage message = new MqttMessage(m.payload());
+        message.setQos(1);
+        onWire.add(m.seq());
+        try {
+            client.publish(m.topic(), message, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    acked.add(m.seq()); // QoS 1: the token completes on PUBACK
+                    slots.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    onWire.remove(m.seq()); // not acknowledged: the next read picks it up again
+                    slots.release();
+                }
+            });
+            return true;
+        } catch (MqttException e) {
+            onWire.remove(m.seq());
+            slots.release();
+            LOG.warn("publish of message {} failed: {}", m.seq(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Deletes acknowledged messages in one transaction once at least {@code min} are waiting. */
+    private void deleteAcknowledged(ConcurrentLinkedQueue<Long> acked, Set<Long> onWire, int min) {
+        if (acked.size() < min) {
+            return;
+        }
+        List<Long> done = new ArrayList<>();
+        for (Long seq; (seq = acked.poll()) != null; ) {
+            done.add(seq);
+        }
+        outbox.acknowledge(done);
+        onWire.removeAll(done);
     }
 
     private static void sleep(long millis) {
