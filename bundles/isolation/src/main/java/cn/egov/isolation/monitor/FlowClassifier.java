@@ -13,8 +13,11 @@ import java.util.List;
  * <ol>
  *   <li><b>outbound</b> (违规外联): source in an INTERNAL zone, destination outside the planned
  *       government prefixes (DNS, port 53/853, is reported as {@code outbound-dns});</li>
- *   <li><b>backbone-bypass</b>: destination in the backbone prefixes, not on the tunnel
- *       interface, and not IKE/ESP to the tunnel's endpoint;</li>
+ *   <li><b>backbone-bypass</b>: destination in the backbone prefixes, seen in the clear on an
+ *       uplink: an interface of a BACKBONE or INTERNET_ACCESS zone other than the tunnel's (on a
+ *       LAN interface such a packet is on its way into the tunnel; a capture that does not name
+ *       its interface cannot show this rule). IKE and ESP to or from the tunnel's endpoint are
+ *       the tunnel itself and never a violation;</li>
  *   <li><b>cross-zone</b>: source and destination zones differ and no allowed flow covers the
  *       packet, nor its reverse (a reply; a TCP SYN is never a reply). A destination outside
  *       every zone's prefixes counts as the BACKBONE zone when in the backbone prefixes, as the
@@ -26,7 +29,7 @@ import java.util.List;
  * </ol>
  * The source zone is the first of the interface's zones whose prefixes hold the source address,
  * else any zone whose prefixes hold it (forwarded traffic leaving by this interface), else the
- * interface's zone without prefixes. Destinations of local scope (multicast, broadcast, link-local, loopback) are never
+ * interface's only zone, or its zone without prefixes. Destinations of local scope (multicast, broadcast, link-local, loopback) are never
  * violations. Each finding is reported once per flow (rule, protocol, addresses, ports; per MAC
  * and zone pair; per interface); later packets of the flow are counted.
  */
@@ -64,6 +67,8 @@ public final class FlowClassifier {
     /** Per capture interface: its zone without prefixes, or NONE. */
     private int[] interfaceAnyZone = new int[0];
     private boolean[] interfaceIsTunnel = new boolean[0];
+    /** Per capture interface: it serves a BACKBONE or INTERNET_ACCESS zone (an uplink). */
+    private boolean[] interfaceIsUplink = new boolean[0];
     private String[] interfaceNames = new String[0];
     private int findings;
     private final long[] packetsByRule = new long[FindingRule.values().length];
@@ -125,11 +130,13 @@ public final class FlowClassifier {
             interfaceZones = Arrays.copyOf(interfaceZones, n);
             interfaceAnyZone = Arrays.copyOf(interfaceAnyZone, n);
             interfaceIsTunnel = Arrays.copyOf(interfaceIsTunnel, n);
+            interfaceIsUplink = Arrays.copyOf(interfaceIsUplink, n);
             interfaceNames = Arrays.copyOf(interfaceNames, n);
         }
         interfaceNames[index] = name;
         interfaceIsTunnel[index] = name != null && name.equals(policy.tunnel().interfaceName());
         interfaceAnyZone[index] = NONE;
+        interfaceIsUplink[index] = false;
         if (name == null) {
             interfaceZones[index] = null;
             return;
@@ -137,8 +144,18 @@ public final class FlowClassifier {
         int[] zs = policy.zonesOfInterface(name).stream().mapToInt(policy::zoneIndex).toArray();
         interfaceZones[index] = zs;
         for (int z : zs) {
-            if (zones[z].prefixes().isEmpty() && interfaceAnyZone[index] == NONE) {
-                interfaceAnyZone[index] = z;
+            if (roles[z] == ClassificationPolicy.Role.BACKBONE || roles[z] == ClassificationPolicy.Role.INTERNET_ACCESS) {
+                interfaceIsUplink[index] = !interfaceIsTunnel[index];
+            }
+        }
+        // An interface of one zone owns whatever arrives on it; of several, the zone without prefixes does.
+        if (zs.length == 1) {
+            interfaceAnyZone[index] = zs[0];
+        } else {
+            for (int z : zs) {
+                if (zones[z].prefixes().isEmpty() && interfaceAnyZone[index] == NONE) {
+                    interfaceAnyZone[index] = z;
+                }
             }
         }
     }
@@ -186,7 +203,7 @@ public final class FlowClassifier {
         if (!ip) {
             return;
         }
-        if (localScope.contains(p.dstHi, p.dstLo)) {
+        if (localScope.contains(p.dstHi, p.dstLo) || tunnelTransport(p)) {
             return;
         }
         boolean dstPlanned = planned.contains(p.dstHi, p.dstLo);
@@ -198,7 +215,7 @@ public final class FlowClassifier {
             return;
         }
         boolean dstBackbone = backbone.contains(p.dstHi, p.dstLo);
-        if (dstBackbone && !interfaceIsTunnel[index] && !tunnelTransport(p)) {
+        if (dstBackbone && interfaceIsUplink[index]) {
             report(FindingRule.BACKBONE_BYPASS, flowKey(FindingRule.BACKBONE_BYPASS, p), p, NONE, NONE);
             return;
         }
@@ -277,13 +294,14 @@ public final class FlowClassifier {
         }
     }
 
-    /** IKE or ESP between this box and the tunnel's endpoint: the tunnel itself. */
+    /** IKE or ESP to or from the tunnel's endpoint: the tunnel itself, never a violation. */
     private boolean tunnelTransport(DecodedPacket p) {
-        if (!tunnelEndpoints.contains(p.dstHi, p.dstLo)) {
+        if (!tunnelEndpoints.contains(p.dstHi, p.dstLo) && !tunnelEndpoints.contains(p.srcHi, p.srcLo)) {
             return false;
         }
         return p.protocol == DecodedPacket.PROTO_ESP
-                || (p.protocol == DecodedPacket.PROTO_UDP && (p.dstPort == IKE_PORT || p.dstPort == IKE_NAT_T_PORT));
+                || (p.protocol == DecodedPacket.PROTO_UDP && (p.dstPort == IKE_PORT || p.dstPort == IKE_NAT_T_PORT
+                || p.srcPort == IKE_PORT || p.srcPort == IKE_NAT_T_PORT));
     }
 
     private void checkMac(DecodedPacket p, int zone) {

@@ -1,0 +1,99 @@
+package cn.egov.appliance.cli;
+
+import cn.egov.isolation.capture.CaptureFormatException;
+import cn.egov.isolation.monitor.AuditReport;
+import cn.egov.isolation.monitor.AuditReportWriter;
+import cn.egov.isolation.monitor.MonitorPolicyLoader;
+import cn.egov.isolation.monitor.OfflineAudit;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code appliance audit}: runs the traffic monitor's classifier over a capture file. Exit status
+ * 0 when clean, 1 when it found violations, 2 on bad input (policy, plan, unit or capture).
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Check a capture (pcap or pcapng, as tcpdump and Wireshark write them) against the isolation policy:",
+                "internal hosts reaching outside the planned government prefixes (违规外联, DNS included), backbone",
+                "traffic outside the tunnel, cross-zone traffic the policy denies, one MAC in two zones, traffic on",
+                "interfaces of no zone. Exit status: 0 clean, 1 violations found, 2 bad input."},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:no violations", "1:violations found", "2:bad input (policy, plan, unit or capture file)"})
+public final class AuditCommand implements Callable<Integer> {
+
+    static final int CLEAN = 0;
+    static final int VIOLATIONS = 1;
+    static final int BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--policy", required = true, paramLabel = "DIR", description = "Policy directory (*.policy files).")
+    Path policy;
+
+    @Option(names = "--pcap", required = true, paramLabel = "FILE", description = "Capture file: pcap or pcapng.")
+    Path pcap;
+
+    @Option(names = "--unit", paramLabel = "CODE",
+            description = "Unit code (CCCCCC-DDD): its address-plan allocations place addresses in the internal and external zones.")
+    String unit;
+
+    @Option(names = "--plan", paramLabel = "PATH",
+            description = "Address plan file or directory (default: *.plan in the policy directory, or a plan/ directory next to it or to its parent).")
+    Path plan;
+
+    @Option(names = "--interface", paramLabel = "NAME",
+            description = "The interface a pcap file was captured on (pcap does not record it; pcapng does).")
+    String interfaceName;
+
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+            description = "Apply the flows and exceptions in force on this day (default: today).")
+    LocalDate date;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        MonitorPolicyLoader.Loaded loaded;
+        try {
+            loaded = MonitorPolicyLoader.load(policy, plan, unit, date != null ? date : LocalDate.now());
+        } catch (MonitorPolicyLoader.PolicyInputException e) {
+            err.println("appliance audit: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (!Files.isRegularFile(pcap)) {
+            err.println("appliance audit: capture file " + pcap + " does not exist or is not a file");
+            return BAD_INPUT;
+        }
+        AuditReport report;
+        try {
+            report = new OfflineAudit(loaded.policy(), loaded.identity(), unit).run(pcap, interfaceName);
+        } catch (CaptureFormatException e) {
+            err.println("appliance audit: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (IOException e) {
+            err.println("appliance audit: cannot read " + pcap + ": " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (json) {
+            AuditReportWriter.json(report, out);
+        } else {
+            AuditReportWriter.table(report, out);
+        }
+        if (report.damage() != null || report.truncated() > 0 || report.malformed() > 0) {
+            err.printf("appliance audit: %d truncated and %d malformed frames skipped%s%n", report.truncated(),
+                    report.malformed(), report.damage() == null ? "" : "; " + report.damage());
+        }
+        return report.clean() ? CLEAN : VIOLATIONS;
+    }
+}

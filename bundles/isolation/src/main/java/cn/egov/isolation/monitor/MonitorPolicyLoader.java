@@ -1,0 +1,108 @@
+package cn.egov.isolation.monitor;
+
+import cn.egov.rules.plan.AddressPlan;
+import cn.egov.rules.plan.PlanFinding;
+import cn.egov.rules.plan.PlanParser;
+import cn.egov.rules.policy.IsolationPolicy;
+import cn.egov.rules.policy.PolicyLoad;
+import cn.egov.rules.policy.PolicyLoader;
+import cn.egov.rules.unit.UnitCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reads a policy directory and the address plan and adapts them for the classifier; used by
+ * {@code appliance audit} and the live monitor. Fails closed: any error in either input is a
+ * {@link PolicyInputException} that lists every finding with its file and line.
+ */
+public final class MonitorPolicyLoader {
+
+    /** The classifier's policy and a line that says which policy it was (name, version, hash). */
+    public record Loaded(ClassificationPolicy policy, String identity) {
+    }
+
+    /** The policy, plan or unit given cannot be used; the message says why, with file and line. */
+    public static final class PolicyInputException extends Exception {
+        public PolicyInputException(String message) {
+            super(message);
+        }
+    }
+
+    private MonitorPolicyLoader() {
+    }
+
+    /**
+     * @param policyDir the policy directory ({@code *.policy})
+     * @param plan      the plan file or directory, or null to look in the policy directory, then in
+     *                  {@code plan} next to it and next to its parent (the layout of {@code rules/})
+     * @param unit      a unit code whose plan allocations place addresses in zones, or null
+     */
+    public static Loaded load(Path policyDir, Path plan, String unit, LocalDate day) throws PolicyInputException {
+        if (!Files.isDirectory(policyDir)) {
+            throw new PolicyInputException("policy directory " + policyDir + " does not exist");
+        }
+        PolicyLoad load = PolicyLoader.load(policyDir, day);
+        if (!load.ok()) {
+            throw new PolicyInputException("policy " + policyDir + " has errors:\n  "
+                    + load.errors().stream().map(Object::toString).collect(Collectors.joining("\n  ")));
+        }
+        IsolationPolicy policy = load.policy();
+        Path planPath = plan != null ? plan : findPlan(policyDir);
+        AddressPlan addressPlan;
+        try {
+            PlanParser.Result r = PlanParser.forHebei().parse(planPath);
+            if (!r.ok()) {
+                throw new PolicyInputException("address plan " + planPath + " has errors:\n  " + r.findings().stream()
+                        .filter(f -> f.severity() == PlanFinding.Severity.ERROR).map(Object::toString)
+                        .collect(Collectors.joining("\n  ")));
+            }
+            addressPlan = r.plan();
+        } catch (IOException e) {
+            throw new PolicyInputException("cannot read the address plan " + planPath + ": " + e.getMessage());
+        }
+        UnitCode unitCode = null;
+        if (unit != null) {
+            try {
+                unitCode = UnitCode.parse(unit);
+            } catch (IllegalArgumentException e) {
+                throw new PolicyInputException("--unit " + unit + ": " + e.getMessage());
+            }
+        }
+        try {
+            ClassificationPolicy cp = PolicyModelAdapter.adapt(policy, addressPlan, unitCode, day);
+            return new Loaded(cp, policy.identity());
+        } catch (IllegalArgumentException e) {
+            throw new PolicyInputException("policy " + policyDir + ": " + e.getMessage());
+        }
+    }
+
+    private static Path findPlan(Path policyDir) throws PolicyInputException {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(policyDir);
+        Path abs = policyDir.toAbsolutePath().normalize();
+        if (abs.getParent() != null) {
+            candidates.add(abs.getParent().resolve("plan"));
+            if (abs.getParent().getParent() != null) {
+                candidates.add(abs.getParent().getParent().resolve("plan"));
+            }
+        }
+        for (Path c : candidates) {
+            if (Files.isDirectory(c)) {
+                try (Stream<Path> s = Files.list(c)) {
+                    if (s.anyMatch(f -> f.getFileName().toString().endsWith(PlanParser.EXTENSION))) {
+                        return c;
+                    }
+                } catch (IOException e) {
+                    // not readable: try the next place
+                }
+            }
+        }
+        throw new PolicyInputException("no address plan (*.plan) in " + candidates + "; give one with --plan");
+    }
+}
