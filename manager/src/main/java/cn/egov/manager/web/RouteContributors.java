@@ -11,7 +11,8 @@ public final class RouteContributors {
 
     public static List<RouteContributor> all() {
         return List.of(
-                new FleetRoutes()
+                new FleetRoutes(),
+                new cn.egov.manager.plan.PlanRoutes()
         );
     }
 }

@@ -23,6 +23,11 @@ public record Owner(String code) implements Comparable<Owner> {
         }
     }
 
+    /** True when {@code code} is a well-formed division or unit code. */
+    public static boolean isValid(String code) {
+        return valid(code);
+    }
+
     private static boolean valid(String c) {
         if (c == null) {
             return false;

@@ -1,0 +1,22 @@
+package cn.egov.manager.plan;
+
+import cn.egov.manager.web.Json;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** {@code GET /api/plan/remediation}: units not built to plan and how far each has come. */
+final class RemediationHandler implements Request.Handler {
+
+    private final PlanService service;
+
+    RemediationHandler(PlanService service) {
+        this.service = service;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        return Json.write(response, callback, 200, Map.of("units", service.remediation(System.currentTimeMillis())));
+    }
+}
