@@ -1,0 +1,61 @@
+package cn.egov.manager.ca;
+
+import java.security.KeyStore;
+import java.util.Arrays;
+
+/**
+ * The CA as the manager runs it: opens (or on first start creates) the CA, publishes CRLs on
+ * the schedule and serves EST, CRLs and OCSP. What {@code manager run} starts when the
+ * configuration names {@code ca.passphrase-file}, and what {@code manager ca serve} runs alone.
+ */
+public final class CaService implements AutoCloseable {
+
+    private final ProvincialCa ca;
+    private final CrlPublisher crls;
+    private final CaHttpServer server;
+
+    private CaService(ProvincialCa ca, CrlPublisher crls, CaHttpServer server) {
+        this.ca = ca;
+        this.crls = crls;
+        this.server = server;
+    }
+
+    public static CaService start(CaConfig config) throws Exception {
+        char[] pass = config.passphrase();
+        try {
+            ProvincialCa ca = java.nio.file.Files.exists(config.dir().resolve(CaKeys.FILE))
+                    ? ProvincialCa.open(config.dir(), pass, config.settings())
+                    : ProvincialCa.create(config.dir(), pass, config.settings());
+            CrlPublisher crls = new CrlPublisher(ca, config.dir().resolve("crl"));
+            crls.start();
+            KeyStore tls = EstTlsIdentity.loadOrIssue(ca, config.dir(), pass, config.estDnsNames(), config.estIps());
+            CaHttpServer server = CaHttpServer.start(ca, crls, tls, pass, config.bind(), config.estPort(), config.httpPort());
+            return new CaService(ca, crls, server);
+        } finally {
+            Arrays.fill(pass, '\0');
+        }
+    }
+
+    public ProvincialCa ca() {
+        return ca;
+    }
+
+    public CrlPublisher crls() {
+        return crls;
+    }
+
+    public int estPort() {
+        return server.httpsPort();
+    }
+
+    public int httpPort() {
+        return server.httpPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+        crls.close();
+        ca.close();
+    }
+}
