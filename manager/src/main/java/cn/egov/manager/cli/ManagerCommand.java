@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 RunCommand.class, FleetListCommand.class, ConfigKeysCommand.class,
+                PlanCommand.class,
                 CaCommand.class,
         })
 public final class ManagerCommand implements Runnable {
