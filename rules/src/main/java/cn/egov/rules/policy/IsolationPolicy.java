@@ -85,16 +85,26 @@ public record IsolationPolicy(String name, String version, String description,
 
     /**
      * The zone of a packet seen on {@code ifaceName} whose remote address (source when it arrives,
-     * destination when it leaves) is {@code address}: the first zone of the interface whose
-     * prefixes contain the address, else the interface's zone without prefixes.
+     * destination when it leaves) is {@code address}: among the interface's zones whose prefixes
+     * contain the address, the one with the longest matching prefix (the NOC inside the
+     * backbone is {@code management}); else the interface's zone without prefixes. The nftables
+     * ruleset treats such a packet as a member of every matching zone; this answer names the most
+     * specific one.
      */
     public Optional<String> zoneOf(String ifaceName, InetAddress address) {
         List<String> candidates = zonesOfInterface(ifaceName);
+        String best = null;
+        int bestLength = -1;
         for (String z : candidates) {
-            List<Prefix> ps = zone(z).prefixes();
-            if (!ps.isEmpty() && ps.stream().anyMatch(p -> p.contains(address))) {
-                return Optional.of(z);
+            for (Prefix pf : zone(z).prefixes()) {
+                if (pf.contains(address) && pf.length() > bestLength) {
+                    best = z;
+                    bestLength = pf.length();
+                }
             }
+        }
+        if (best != null) {
+            return Optional.of(best);
         }
         return candidates.stream().filter(z -> zone(z).prefixes().isEmpty()).findFirst();
     }
