@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * {@link Charon} over the real tools: {@code swanctl --load-all} for loading (it reconciles with
@@ -19,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * @see ViciClient
  */
 public final class SwanctlCharon implements Charon {
+
+    /** control-log lines worth passing on when an initiation fails. */
+    private static final Pattern REASON = Pattern.compile("(?i)failed|error|refused|timeout|giving up|unreachable|no .*found");
 
     private final Path swanctlDir;
     private final ViciClient vici;
@@ -69,21 +73,34 @@ public final class SwanctlCharon implements Charon {
                 .put("child", child)
                 .put("timeout", Long.toString(timeout.toMillis()))
                 .build();
-        ViciMessage reply;
+        ViciClient.Streamed reply;
         try {
-            reply = vici.request("initiate", args);
+            reply = vici.streamedRequest("initiate", "control-log", args);
         } catch (ViciException e) {
             throw new TunnelException("initiating '" + child + "' failed: " + e.getMessage(), e);
         }
-        if (!"yes".equals(reply.value("success"))) {
-            throw new TunnelException("initiating '" + child + "' failed: " + reply.value("errmsg"));
+        if (!"yes".equals(reply.response().value("success"))) {
+            throw new TunnelException("initiating '" + child + "' failed: " + reply.response().value("errmsg")
+                    + reasons(reply.events()));
         }
+    }
+
+    /** The daemon's own words for a failure (e.g. "received AUTHENTICATION_FAILED notify error"). */
+    private static String reasons(List<ViciMessage> log) {
+        StringBuilder out = new StringBuilder();
+        for (ViciMessage line : log) {
+            String msg = line.value("msg");
+            if (msg != null && REASON.matcher(msg).find()) {
+                out.append(out.length() == 0 ? " (" : "; ").append(msg);
+            }
+        }
+        return out.length() == 0 ? "" : out.append(')').toString();
     }
 
     @Override
     public List<IkeSa> listSas() {
         try {
-            return SaListReader.read(vici.streamedRequest("list-sas", "list-sa", ViciMessage.EMPTY));
+            return SaListReader.read(vici.streamedRequest("list-sas", "list-sa", ViciMessage.EMPTY).events());
         } catch (ViciException e) {
             throw new TunnelException("listing security associations failed: " + e.getMessage(), e);
         }

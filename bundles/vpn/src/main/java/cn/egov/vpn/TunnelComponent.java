@@ -42,7 +42,7 @@ public final class TunnelComponent {
         BoxCertificate.requireUnit(spec.certFile(), identity.identity().unit());
         Path swanctlDir = TunnelSpecs.path("swanctl_dir", config.swanctl_dir());
         Path vici = TunnelSpecs.path("vici_socket", config.vici_socket());
-        SwanctlConfigWriter.write(spec.toSwanctl(), swanctlDir.resolve("swanctl.conf"));
+        SwanctlConfigWriter.write(spec.toSwanctl(), swanctlDir);
         if (config.strongswan_conf_path() != null && !config.strongswan_conf_path().isBlank()) {
             Path conf = TunnelSpecs.path("strongswan_conf_path", config.strongswan_conf_path());
             Files.createDirectories(conf.getParent());

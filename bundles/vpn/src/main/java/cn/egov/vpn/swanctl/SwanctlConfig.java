@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A whole swanctl.conf: connections plus the private keys charon must load.
+ * A whole swanctl configuration: connections plus the private keys charon must load (swanctl
+ * loads keys only from its {@code private/} folder; {@link SwanctlConfigWriter#write} links them there).
  *
  * @param connections the connections, names unique
  * @param privateKeys private key files (absolute paths, PEM)

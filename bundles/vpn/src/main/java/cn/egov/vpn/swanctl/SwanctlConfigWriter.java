@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Renders a {@link SwanctlConfig} as swanctl.conf text. It decides nothing: every value comes
@@ -16,10 +19,15 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * String text = SwanctlConfigWriter.render(config);
- * SwanctlConfigWriter.write(config, Path.of("/etc/swanctl/swanctl.conf"));
+ * SwanctlConfigWriter.write(config, Path.of("/etc/swanctl")); // swanctl.conf + private/ key links
  * }</pre>
  */
 public final class SwanctlConfigWriter {
+
+    /** The file swanctl reads in its folder. */
+    public static final String CONF_FILE = "swanctl.conf";
+    /** Key links this writer owns in {@code private/}; anything else there is left alone. */
+    static final String KEY_LINK_PREFIX = "egov-";
 
     private SwanctlConfigWriter() {
     }
@@ -31,29 +39,41 @@ public final class SwanctlConfigWriter {
             renderConnection(c, out);
         }
         out.append("}\n");
-        if (!config.privateKeys().isEmpty()) {
-            out.append("secrets {\n");
-            int i = 0;
-            for (Path key : config.privateKeys()) {
-                out.append("  private-").append(i++).append(" {\n");
-                kv(out, 4, "file", quote(key.toString()));
-                out.append("  }\n");
-            }
-            out.append("}\n");
-        }
         return out.toString();
     }
 
-    /** Writes atomically (temp file + rename), so charon never reads half a file. */
-    public static void write(SwanctlConfig config, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
+    /**
+     * Writes {@code swanctl.conf} into a swanctl folder atomically (temp file + rename, so charon
+     * never reads half a file) and links the private keys into its {@code private/} folder, the
+     * only place swanctl loads keys from. Links we made earlier for keys no longer configured are
+     * removed, so the next {@code --load-all} unloads those keys from charon.
+     */
+    public static void write(SwanctlConfig config, Path swanctlDir) throws IOException {
+        Path dir = swanctlDir.toAbsolutePath();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".swanctl", ".tmp");
         try {
             Files.writeString(tmp, render(config), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, dir.resolve(CONF_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+        Path keys = Files.createDirectories(dir.resolve("private"));
+        Set<Path> wanted = new HashSet<>();
+        for (Path key : config.privateKeys()) {
+            Path link = keys.resolve(KEY_LINK_PREFIX + key.getFileName());
+            if (!wanted.add(link)) {
+                throw new IllegalArgumentException("two private keys share the file name " + key.getFileName());
+            }
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, key);
+        }
+        try (Stream<Path> existing = Files.list(keys)) {
+            for (Path p : existing.toList()) {
+                if (p.getFileName().toString().startsWith(KEY_LINK_PREFIX) && !wanted.contains(p)) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.List;
  *
  * <pre>{@code
  * ViciClient vici = new ViciClient(Path.of("/run/charon.vici"), Duration.ofSeconds(5));
- * List<ViciMessage> sas = vici.streamedRequest("list-sas", "list-sa", ViciMessage.EMPTY);
+ * List<ViciMessage> sas = vici.streamedRequest("list-sas", "list-sa", ViciMessage.EMPTY).events();
  * }</pre>
  */
 public final class ViciClient {
@@ -58,11 +58,16 @@ public final class ViciClient {
         }
     }
 
+    /** The events a streamed command produced, and its final response. */
+    public record Streamed(List<ViciMessage> events, ViciMessage response) {
+    }
+
     /**
-     * Sends a command whose results come as events (e.g. {@code list-sas} → {@code list-sa}),
-     * returning the events in order; the final response must arrive before the deadline.
+     * Sends a command whose results come as events (e.g. {@code list-sas} → {@code list-sa},
+     * {@code initiate} → {@code control-log}), returning the events in order and the response,
+     * which must arrive before the deadline.
      */
-    public List<ViciMessage> streamedRequest(String command, String event, ViciMessage args) {
+    public Streamed streamedRequest(String command, String event, ViciMessage args) {
         try (Connection c = connect()) {
             c.send(EVENT_REGISTER, event, null);
             Packet confirm = c.receive();
@@ -76,8 +81,7 @@ public final class ViciClient {
                 if (p.type == EVENT) {
                     events.add(p.message);
                 } else {
-                    expectResponse(command, p);
-                    return events;
+                    return new Streamed(List.copyOf(events), expectResponse(command, p));
                 }
             }
         }
