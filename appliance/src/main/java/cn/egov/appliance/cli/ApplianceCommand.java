@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Edge box of the provincial e-government network.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                AuditCommand.class,
                 PlanCommand.class,
         })
 public final class ApplianceCommand implements Runnable {
