@@ -117,7 +117,7 @@ public final class ManagerAssembly implements AutoCloseable {
             int port = config.integer(ConfigKey.BROKER_PORT);
             InternalClientGate gate = new InternalClientGate(options.boxAuthenticator());
             broker = new ArtemisBroker(bind, port == 0 ? FreePort.on(bind) : port, config.dataDir(),
-                    config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES), gate, new TopicAcl(account, clientId));
+                    config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES), gate, new TopicAcl(account));
             broker.start();
             closeables.add(broker);
             brokerUrl = broker.url();

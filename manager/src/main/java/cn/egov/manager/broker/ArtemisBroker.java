@@ -49,6 +49,8 @@ public final class ArtemisBroker implements MqttBroker {
     private static final Logger LOG = LoggerFactory.getLogger(ArtemisBroker.class);
     /** Share of the disk at which Artemis stops accepting messages (blocks publishers; no drop). */
     private static final int MAX_DISK_USAGE_PERCENT = 95;
+    /** Artemis's default of 5 s failed CONNECTs when 50 boxes connected at once on a busy 2-core host. */
+    private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
 
     private final String host;
     private final int port;
@@ -87,7 +89,9 @@ public final class ArtemisBroker implements MqttBroker {
                 .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
                 .setGlobalMaxSize(maxBytes)
                 .setMaxDiskUsage(MAX_DISK_USAGE_PERCENT)
-                .setCriticalAnalyzer(false);
+                .setCriticalAnalyzer(false)
+                // a connect storm (every box after a backbone outage) must not time out storing session state
+                .setMqttSessionStatePersistenceTimeout(SESSION_STATE_TIMEOUT_MS);
         cfg.addAcceptorConfiguration("mqtt", "tcp://" + host + ":" + port + "?protocols=MQTT");
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishAclPlugin());

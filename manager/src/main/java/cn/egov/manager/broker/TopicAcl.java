@@ -5,26 +5,22 @@ import cn.egov.rules.unit.UnitCode;
 
 /**
  * Who may publish where: a box (client id = its unit code) only under
- * {@code $EDC/<acct>/<its id>/#} and {@code <acct>/<its id>/#}; the manager's own client
- * anywhere; everyone else nowhere. The same rule as Kapua's device permissions and the Mosquitto
+ * {@code $EDC/<acct>/<its id>/#} and {@code <acct>/<its id>/#}; a client id that is not a unit
+ * code nowhere. (The manager's own connection is privileged by its authenticated user, never by a
+ * client id that anyone could claim: see {@link InternalClientGate}.) The same rule as Kapua's device permissions and the Mosquitto
  * {@code pattern write} lines in {@code image/mosquitto/egov.conf}.
  */
 public final class TopicAcl {
 
     private final String account;
-    private final String managerClientId;
 
-    public TopicAcl(String account, String managerClientId) {
+    public TopicAcl(String account) {
         this.account = account;
-        this.managerClientId = managerClientId;
     }
 
     public boolean mayPublish(String clientId, String topic) {
         if (clientId == null || topic == null) {
             return false;
-        }
-        if (clientId.equals(managerClientId)) {
-            return true;
         }
         if (!UnitCode.isValid(clientId)) {
             return false;
@@ -36,9 +32,5 @@ public final class TopicAcl {
             }
         }
         return false;
-    }
-
-    public String managerClientId() {
-        return managerClientId;
     }
 }

@@ -22,6 +22,8 @@ public final class SimulatedBox implements AutoCloseable {
 
     public static final String ACCOUNT = "hebei";
     private static final int WINDOW = 50;
+    /** Generous: 50 boxes connecting at once on a loaded 2-core CI host. */
+    private static final int CONNECT_TIMEOUT_S = 60;
 
     private final MqttAsyncClient client;
     private final String clientId;
@@ -41,7 +43,8 @@ public final class SimulatedBox implements AutoCloseable {
         o.setMaxInflight(WINDOW * 2);
         o.setWill(KuraTopic.lastWill(ACCOUNT, clientId).toString(), KuraPayloadCodec.encode(KuraPayload.builder()
                 .timestamp(System.currentTimeMillis()).build()), 1, false);
-        client.connect(o).waitForCompletion(10_000);
+        o.setConnectionTimeout(CONNECT_TIMEOUT_S);
+        client.connect(o).waitForCompletion(CONNECT_TIMEOUT_S * 1000L);
         return this;
     }
 
