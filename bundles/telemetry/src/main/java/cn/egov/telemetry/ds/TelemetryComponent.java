@@ -22,15 +22,16 @@ import org.osgi.service.metatype.annotations.Designate;
  * The telemetry stack as the box's {@link TelemetryPublisher} service. A configuration change or a
  * new TLS source restarts it (static references); queued messages stay in the outbox meanwhile.
  */
-@Component(configurationPid = TelemetrySettings.PID, service = TelemetryPublisher.class)
+// Immediate: the box connects, publishes BIRTH and health even before any capability uses the service.
+@Component(configurationPid = TelemetrySettings.PID, service = TelemetryPublisher.class, immediate = true)
 @Designate(ocd = TelemetryConfig.class)
 public final class TelemetryComponent implements TelemetryPublisher {
     private final TelemetryRuntime runtime;
 
     @Activate
     public TelemetryComponent(BundleContext context, Map<String, Object> properties,
-                              @Reference IdentityProvider identity,
-                              @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+                              @Reference(name = "identity") IdentityProvider identity,
+                              @Reference(name = "tls", cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
                               TlsSocketFactorySource tls) {
         TelemetrySettings settings = TelemetrySettings.parse(new ConfigValues(TelemetrySettings.PID, properties));
         if (tls != null) {
