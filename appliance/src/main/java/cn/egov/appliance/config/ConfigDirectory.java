@@ -1,0 +1,113 @@
+package cn.egov.appliance.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The box's configuration directory, applied to Configuration Admin: one file per PID. Each read
+ * reconciles Configuration Admin with the directory, as swanctl does with its files: new and
+ * changed files are applied, configurations whose file was deleted are deleted, and a file with an
+ * error is reported and skipped, so whatever configuration it had before stays in force.
+ */
+public final class ConfigDirectory {
+    /** Any bundle may use our configurations (Configuration Admin's multi-location). */
+    private static final String ANY_LOCATION = "?";
+
+    private final Path directory;
+    private final ConfigurationAdmin configAdmin;
+    private final SchemaLookup schemas;
+    private final ConfigFileParser parser;
+    private final ConfigTyping typing = new ConfigTyping();
+    private volatile List<ConfigProblem> problems = List.of();
+
+    /** @param variables what {@code ${name}} stands for in values, e.g. {@code data} */
+    public ConfigDirectory(Path directory, ConfigurationAdmin configAdmin, SchemaLookup schemas,
+                           Map<String, String> variables) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.parser = new ConfigFileParser(variables);
+        this.configAdmin = configAdmin;
+        this.schemas = schemas;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The files rejected by the last {@link #apply()}. */
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    public synchronized ApplyReport apply() throws IOException {
+        List<Path> files = configFiles();
+        int changed = 0;
+        int unchanged = 0;
+        List<ConfigProblem> rejected = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                ConfigFile parsed = parser.parse(file);
+                Dictionary<String, Object> properties = typing.toProperties(parsed,
+                        schemas.find(parsed.pid(), parsed.factoryName().isPresent()));
+                if (configuration(parsed).updateIfDifferent(properties)) {
+                    changed++;
+                } else {
+                    unchanged++;
+                }
+            } catch (ConfigFileException e) {
+                rejected.add(e.problem());
+            } catch (IOException e) {
+                rejected.add(new ConfigProblem(file, 0, "cannot be read: " + e.getMessage()));
+            }
+        }
+        int removed = deleteOrphans(files);
+        problems = List.copyOf(rejected);
+        return new ApplyReport(files.size(), changed, unchanged, removed, rejected);
+    }
+
+    private List<Path> configFiles() throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(p -> p.getFileName().toString().endsWith(ConfigFileParser.EXTENSION))
+                    .filter(Files::isRegularFile)
+                    .map(p -> p.toAbsolutePath().normalize())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private Configuration configuration(ConfigFile file) throws IOException {
+        return file.factoryName().isPresent()
+                ? configAdmin.getFactoryConfiguration(file.pid(), file.factoryName().get(), ANY_LOCATION)
+                : configAdmin.getConfiguration(file.pid(), ANY_LOCATION);
+    }
+
+    private int deleteOrphans(List<Path> files) throws IOException {
+        Set<String> present = new HashSet<>();
+        files.forEach(f -> present.add(f.toString()));
+        Configuration[] ours;
+        try {
+            ours = configAdmin.listConfigurations("(" + ConfigTyping.SOURCE_FILE + "=*)");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException("constant filter is invalid", e);
+        }
+        int removed = 0;
+        for (Configuration c : ours == null ? new Configuration[0] : ours) {
+            Object source = c.getProperties() == null ? null : c.getProperties().get(ConfigTyping.SOURCE_FILE);
+            if (source instanceof String s && Path.of(s).getParent().equals(directory) && !present.contains(s)) {
+                c.delete();
+                removed++;
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,92 @@
+package cn.egov.appliance.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.api.topic.KuraTopic;
+import cn.egov.appliance.probe.ProbeBundle;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same bundles on Eclipse Equinox, Kura's framework, with Felix SCR, ConfigAdmin and
+ * Metatype: the real launcher ({@code appliance run}) in its own JVM with Equinox in place of
+ * Felix on the class path. Proves the bundles stay Kura-compatible.
+ */
+class BoxRuntimeEquinoxIT {
+
+    @Test
+    void theBoxBootsOnEquinoxWithEveryComponentSatisfied(@TempDir Path root) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.start(root)) {
+            BoxFixture box = new BoxFixture(root, broker.url());
+            MqttClient subscriber = new MqttClient(broker.url(), "it-equinox", new MemoryPersistence());
+            subscriber.connect();
+            BlockingQueue<byte[]> births = new ArrayBlockingQueue<>(4);
+            subscriber.subscribe(KuraTopic.birth("hebei", "130602-001").toString(), 1, (t, m) -> births.offer(m.getPayload()));
+            Process process = new ProcessBuilder(command(box)).redirectErrorStream(true)
+                    .redirectOutput(root.resolve("box.log").toFile()).start();
+            try {
+                Path statusFile = box.settings().statusFile();
+                BoxFixture.await("telemetry and probe active on Equinox (log: " + root.resolve("box.log") + ")",
+                        () -> (read(statusFile).contains("component cn.egov.telemetry.ds.TelemetryComponent ACTIVE")
+                                && read(statusFile).contains("component " + ProbeBundle.COMPONENT + " ACTIVE")) || !process.isAlive());
+                assertTrue(process.isAlive(), () -> "the box exited: " + read(root.resolve("box.log")));
+                String status = read(statusFile);
+                assertTrue(status.startsWith("framework org.eclipse.osgi "), status);
+                List<String> bundles = status.lines().filter(l -> l.startsWith("bundle ")).toList();
+                assertFalse(bundles.isEmpty(), status);
+                bundles.forEach(b -> assertTrue(b.endsWith(" ACTIVE") || b.endsWith(" RESOLVED fragment"), b));
+                assertTrue(status.contains("component " + ProbeBundle.COMPONENT + " ACTIVE"), status);
+                assertTrue(status.contains("component cn.egov.telemetry.identity.IdentityComponent ACTIVE"), status);
+                assertTrue(status.contains("component cn.egov.telemetry.ds.TelemetryComponent ACTIVE"), status);
+                assertNotNull(births.poll(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS), "no BIRTH from the box on Equinox");
+                BoxFixture.await("the probe's configuration", () -> read(box.probeOut).contains("count=3 (Integer)"));
+            } finally {
+                process.destroy();
+                assertTrue(process.waitFor(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS), "the box did not stop on SIGTERM");
+                subscriber.disconnect();
+                subscriber.close();
+            }
+            assertEquals(0, process.exitValue(), () -> read(root.resolve("box.log")));
+            assertFalse(Files.exists(box.settings().statusFile()), "status file removed at stop");
+        }
+    }
+
+    /** {@code java -cp <equinox>:<dist lib without Felix> ApplianceCommand run ...}. */
+    private static List<String> command(BoxFixture box) throws Exception {
+        Path equinox = Path.of(Class.forName("org.eclipse.osgi.launch.EquinoxFactory")
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> classPath = new ArrayList<>();
+        classPath.add(equinox.toString());
+        try (Stream<Path> lib = Files.list(box.dist.resolve("lib"))) {
+            lib.filter(p -> !p.getFileName().toString().startsWith("org.apache.felix.framework"))
+                    .forEach(p -> classPath.add(p.toString()));
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return List.of(java.toString(), "-Xmx128m", "-cp", String.join(File.pathSeparator, classPath),
+                "cn.egov.appliance.cli.ApplianceCommand", "run", "--config", box.config.toString(),
+                "--data", box.data.toString(), "--bundles", box.bundles.toString());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

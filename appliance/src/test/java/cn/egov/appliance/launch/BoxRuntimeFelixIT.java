@@ -1,0 +1,189 @@
+package cn.egov.appliance.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.api.payload.KuraPayload;
+import cn.egov.api.payload.KuraPayloadCodec;
+import cn.egov.api.telemetry.BoxMetrics;
+import cn.egov.api.topic.KuraTopic;
+import cn.egov.appliance.config.ConfigTyping;
+import cn.egov.appliance.probe.ProbeBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.felix.framework.FrameworkFactory;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Boots the assembled box on Apache Felix against a real Mosquitto, with the real bundles and
+ * the probe bundle: every bundle active, every component satisfied, BIRTH on the broker, and the
+ * configuration directory live (a change reconfigures, a bad file is rejected and the old
+ * configuration stays).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BoxRuntimeFelixIT {
+    private static final String UNIT = "130602-001";
+    private Path root;
+    private MosquittoBroker broker;
+    private MqttClient subscriber;
+    private final BlockingQueue<byte[]> births = new ArrayBlockingQueue<>(16);
+    private BoxFixture box;
+    private BoxRuntime runtime;
+
+    @BeforeAll
+    void boot() throws Exception {
+        root = Files.createTempDirectory("box-felix-it");
+        broker = MosquittoBroker.start(root);
+        subscriber = new MqttClient(broker.url(), "it-subscriber", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        subscriber.connect(options);
+        subscriber.subscribe(KuraTopic.birth("hebei", UNIT).toString(), 1, (topic, message) -> births.offer(message.getPayload()));
+        box = new BoxFixture(root, broker.url());
+        runtime = BoxRuntime.start(box.settings(), new FrameworkFactory());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (subscriber != null) {
+            subscriber.disconnect();
+            subscriber.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyBundleIsActiveAndTheBoxComponentsAreActive() throws Exception {
+        assertTrue(runtime.startFailures().isEmpty(), () -> "start failures: " + runtime.startFailures());
+        BoxFixture.await("identity, telemetry and probe components active", () -> {
+            RuntimeStatus s = runtime.status();
+            return active(s, "cn.egov.telemetry.identity.IdentityComponent") && active(s, "cn.egov.telemetry.ds.TelemetryComponent")
+                    && active(s, ProbeBundle.COMPONENT);
+        });
+        RuntimeStatus status = runtime.status();
+        System.out.println(status.render());
+        assertTrue(status.framework().startsWith("org.apache.felix.framework"), status.framework());
+        for (Bundle b : runtime.framework().getBundleContext().getBundles()) {
+            assertEquals(Bundle.ACTIVE, b.getState(), () -> b.getSymbolicName() + " is not active");
+        }
+        BoxFixture.await("the status file", () -> Files.exists(box.settings().statusFile()));
+        waitForStatusFile("component " + ProbeBundle.COMPONENT + " ACTIVE");
+    }
+
+    private static boolean active(RuntimeStatus status, String component) {
+        return status.component(component).stream().anyMatch(c -> RuntimeStatus.ACTIVE.equals(c.state()));
+    }
+
+    @Test
+    @Order(2)
+    void metatypeTypesTheValuesOfTheFile() throws Exception {
+        BoxFixture.await("the probe's first configuration", () -> read(box).contains("greeting=hello"));
+        String out = read(box);
+        assertTrue(out.contains("count=3 (Integer)"), out);
+        assertTrue(out.contains("activations=1"), out);
+        assertTrue(out.contains(ConfigTyping.SOURCE_FILE + "=" + box.probeConfig()), out);
+    }
+
+    @Test
+    @Order(3)
+    void theBoxPublishesBirthWithItsIdentity() throws Exception {
+        byte[] birth = births.poll(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(birth, "no BIRTH on " + KuraTopic.birth("hebei", UNIT));
+        KuraPayload payload = KuraPayloadCodec.decode(birth);
+        assertEquals("DEMO-0001", payload.stringMetric(BoxMetrics.SERIAL_NUMBER));
+        assertEquals(UNIT, payload.stringMetric(BoxMetrics.UNIT_CODE));
+    }
+
+    @Test
+    @Order(4)
+    void aChangedFileReconfiguresTheRunningComponent() throws Exception {
+        box.writeProbeConfig("greeting = changed\ncount = 4\n");
+        BoxFixture.await("the probe to see the new greeting", () -> read(box).contains("greeting=changed"));
+        String out = read(box);
+        assertTrue(out.contains("count=4 (Integer)"), out);
+        assertTrue(out.contains("activations=1"), () -> "reconfigured in place, not restarted: " + out);
+    }
+
+    @Test
+    @Order(5)
+    void aBadFileIsReportedWithItsLineAndTheOldConfigurationStays() throws Exception {
+        box.writeProbeConfig("greeting = broken\ncount = eleven\n");
+        String where = box.probeConfig() + ":4";
+        BoxFixture.await("the rejection of " + where,
+                () -> runtime.status().configProblems().stream().anyMatch(p -> p.startsWith(where) && p.contains("count")));
+        assertFalse(runtime.status().healthy(), "a rejected file makes the box unhealthy");
+        waitForStatusFile("config-rejected " + where);
+        Configuration probe = configAdmin().getConfiguration(ProbeBundle.PID, "?");
+        assertEquals("changed", probe.getProperties().get("greeting"));
+        assertEquals(4, probe.getProperties().get("count"));
+        assertTrue(read(box).contains("greeting=changed"), read(box));
+
+        box.writeProbeConfig("greeting = mended\ncount = 5\nnot.an.option = x\n");
+        String unknown = box.probeConfig() + ":5";
+        BoxFixture.await("the rejection of the unknown option",
+                () -> runtime.status().configProblems().stream().anyMatch(p -> p.startsWith(unknown) && p.contains("not.an.option")));
+        assertTrue(read(box).contains("greeting=changed"), read(box));
+
+        box.writeProbeConfig("greeting = mended\ncount = 5\n");
+        BoxFixture.await("the mended file to apply", () -> read(box).contains("greeting=mended"));
+        BoxFixture.await("no rejected file any more", () -> runtime.status().configProblems().isEmpty());
+    }
+
+    @Test
+    @Order(6)
+    void deletingTheFileDeletesTheConfiguration() throws Exception {
+        Files.delete(box.probeConfig());
+        BoxFixture.await("the probe component to lose its configuration",
+                () -> runtime.status().component(ProbeBundle.COMPONENT).stream().noneMatch(c -> RuntimeStatus.ACTIVE.equals(c.state())));
+        assertEquals(null, configAdmin().listConfigurations("(service.pid=" + ProbeBundle.PID + ")"));
+    }
+
+    private void waitForStatusFile(String text) throws InterruptedException {
+        BoxFixture.await("status file to list " + text, () -> {
+            try {
+                return Files.readString(box.settings().statusFile()).contains(text);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
+    private ConfigurationAdmin configAdmin() {
+        var context = runtime.framework().getBundleContext();
+        ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
+        return context.getService(ref);
+    }
+
+    private static String read(BoxFixture box) {
+        try {
+            return box.probeOutput();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}
