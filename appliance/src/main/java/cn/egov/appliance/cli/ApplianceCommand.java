@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Edge box of the provincial e-government network.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                EnrolCommand.class,
                 RunCommand.class, StatusCommand.class,
                 AuditCommand.class,
                 PlanCommand.class,

@@ -124,9 +124,13 @@ public final class ProvincialCa implements AutoCloseable {
         return keys.sm2Signing().certificate();
     }
 
-    /** What EST {@code cacerts} returns and TLS trust stores hold: issuing CA, root. */
+    /**
+     * What EST {@code cacerts} returns and TLS trust stores hold: issuing CA, root. The SM2
+     * signing CA is not here: boxes do not use it, and JDK-only clients cannot parse SM2 keys
+     * ({@code manager ca export} writes it).
+     */
     public List<X509Certificate> caCertificates() {
-        return List.of(issuingCertificate(), rootCertificate(), sm2SigningCaCertificate());
+        return List.of(issuingCertificate(), rootCertificate());
     }
 
     // ---- issuance -------------------------------------------------------------------------

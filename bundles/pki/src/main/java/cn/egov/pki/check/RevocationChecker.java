@@ -81,7 +81,7 @@ public final class RevocationChecker {
             byte[] nonce = new byte[16];
             random.nextBytes(nonce);
             OCSPReq req = new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(
-                    new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(nonce)))).build();
+                    new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(new DEROctetString(nonce).getEncoded())))).build();
             byte[] answer = post(url.get(), req.getEncoded());
             OCSPResp resp = new OCSPResp(answer);
             if (resp.getStatus() != 0) {

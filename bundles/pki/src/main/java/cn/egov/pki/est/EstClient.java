@@ -164,10 +164,17 @@ public final class EstClient {
             JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
             List<X509Certificate> out = new ArrayList<>();
             for (X509CertificateHolder h : cms.getCertificates().getMatches(null)) {
-                out.add(conv.getCertificate(h));
+                try {
+                    out.add(conv.getCertificate(h));
+                } catch (GeneralSecurityException e) {
+                    // e.g. an SM2 certificate the JDK cannot read: not one the box needs
+                }
+            }
+            if (out.isEmpty()) {
+                throw new EstException(200, "EST answer holds no certificate this box can read");
             }
             return out;
-        } catch (IllegalArgumentException | CMSException | GeneralSecurityException e) {
+        } catch (IllegalArgumentException | CMSException e) {
             throw new EstException(200, "EST answer is not a base64 certs-only PKCS#7: " + e.getMessage());
         }
     }
