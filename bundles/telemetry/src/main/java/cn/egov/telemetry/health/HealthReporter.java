@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * sent count. Health goes through the outbox like everything else, so a backlog keeps its history.
  */
 public final class HealthReporter implements AutoCloseable {
+    /** Messages acknowledged by the broker since the outbox was created. */
+    public static final String OUTBOX_SENT = "outbox_sent";
+    /** The configured outbox bound, so the manager can show depth against it. */
+    public static final String OUTBOX_CAPACITY = "outbox_capacity";
     private static final Logger LOG = LoggerFactory.getLogger(HealthReporter.class);
 
     private final TelemetryPublisher publisher;
@@ -76,11 +80,6 @@ public final class HealthReporter implements AutoCloseable {
                 .metric(OUTBOX_CAPACITY, (long) stats.capacity())
                 .build();
     }
-
-    /** Messages acknowledged by the broker since the outbox was created. */
-    public static final String OUTBOX_SENT = "outbox_sent";
-    /** The configured outbox bound, so the manager can show depth against it. */
-    public static final String OUTBOX_CAPACITY = "outbox_capacity";
 
     private static long diskFree(Path path) {
         try {

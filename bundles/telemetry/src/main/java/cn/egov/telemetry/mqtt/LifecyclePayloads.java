@@ -4,18 +4,14 @@ import cn.egov.api.identity.BoxIdentity;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.telemetry.BoxMetrics;
 import java.lang.management.ManagementFactory;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.URI;
 import java.util.Collection;
 
 /** Builds the BIRTH, DC and last-will payloads with Kura's metric names. */
 public final class LifecyclePayloads {
     /** Kura's {@code model_id}: what kind of device this is. */
     public static final String MODEL_ID = "egov-edge-box";
+    /** System property through which the appliance launcher reports the firmware (image) version. */
+    public static final String FIRMWARE_PROPERTY = "egov.firmware.version";
 
     private final BoxIdentity identity;
     private final String osgiFramework;
@@ -31,7 +27,7 @@ public final class LifecyclePayloads {
     }
 
     public KuraPayload birth(String brokerUrl, Collection<String> applicationIds) {
-        String[] link = localLink(brokerUrl);
+        LocalLink link = LocalLink.towards(brokerUrl);
         return KuraPayload.builder()
                 .timestamp(System.currentTimeMillis())
                 .metric(BoxMetrics.UPTIME, ManagementFactory.getRuntimeMXBean().getUptime())
@@ -44,8 +40,8 @@ public final class LifecyclePayloads {
                 .metric(BoxMetrics.JVM_NAME, System.getProperty("java.vm.name"))
                 .metric(BoxMetrics.JVM_VERSION, System.getProperty("java.version"))
                 .metric(BoxMetrics.OSGI_FRAMEWORK, osgiFramework)
-                .metric(BoxMetrics.CONNECTION_INTERFACE, link[0])
-                .metric(BoxMetrics.CONNECTION_IP, link[1])
+                .metric(BoxMetrics.CONNECTION_INTERFACE, link.interfaceName())
+                .metric(BoxMetrics.CONNECTION_IP, link.address())
                 .metric(BoxMetrics.APPLICATION_IDS, String.join(",", applicationIds))
                 .metric(BoxMetrics.UNIT_CODE, identity.clientId())
                 .metric(BoxMetrics.HEALTH_INTERVAL_S, healthIntervalSeconds)
@@ -69,21 +65,12 @@ public final class LifecyclePayloads {
                 .build();
     }
 
+    /** The image's version as the launcher sets it ({@value #FIRMWARE_PROPERTY}), else this jar's, else "dev". */
     private static String firmwareVersion() {
-        String v = LifecyclePayloads.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
-    /** The interface and local address that route to the broker (a UDP connect sends no packet). */
-    static String[] localLink(String brokerUrl) {
-        try (DatagramSocket probe = new DatagramSocket()) {
-            URI uri = URI.create(brokerUrl);
-            probe.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
-            InetAddress local = probe.getLocalAddress();
-            NetworkInterface nif = NetworkInterface.getByInetAddress(local);
-            return new String[] {nif == null ? "unknown" : nif.getName(), local.getHostAddress()};
-        } catch (SocketException | IllegalArgumentException e) {
-            return new String[] {"unknown", "unknown"};
+        String v = System.getProperty(FIRMWARE_PROPERTY);
+        if (v == null || v.isBlank()) {
+            v = LifecyclePayloads.class.getPackage().getImplementationVersion();
         }
+        return v == null ? "dev" : v;
     }
 }

@@ -87,12 +87,6 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoClo
         outbox.enqueue(topic.toString(), payload, priority);
     }
 
-    /** Queues a Kura control message ({@code $EDC/...}) through the outbox, e.g. a reply. */
-    public void publishControl(String appId, String resource, KuraPayload payload, int priority) {
-        KuraTopic topic = KuraTopic.control(settings.account(), identity.clientId(), appId, resource);
-        outbox.enqueue(topic.toString(), payload, priority);
-    }
-
     public boolean isConnected() {
         return client.isConnected();
     }

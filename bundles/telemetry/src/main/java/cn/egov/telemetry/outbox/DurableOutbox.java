@@ -166,10 +166,8 @@ public final class DurableOutbox implements AutoCloseable {
             }
         }
         alarms.forEach(this::raise);
-        if (!alarms.isEmpty() || mine.error == null) {
-            synchronized (workSignal) {
-                workSignal.notifyAll();
-            }
+        synchronized (workSignal) {
+            workSignal.notifyAll();
         }
         if (mine.error != null) {
             throw mine.error;

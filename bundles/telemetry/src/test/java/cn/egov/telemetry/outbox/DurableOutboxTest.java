@@ -65,11 +65,10 @@ class DurableOutboxTest {
     void keepsMessagesUntilAcknowledgedAndAcrossReopen() throws Exception {
         Path db = dir.resolve("o.db");
         String epoch;
-        long lastSeq;
         try (DurableOutbox outbox = new DurableOutbox(OutboxSettings.of(db, 100))) {
             epoch = outbox.epoch();
             for (int i = 0; i < 10; i++) {
-                lastSeq = outbox.enqueue(TOPIC, payload(i), Priority.STATE).sequence();
+                outbox.enqueue(TOPIC, payload(i), Priority.STATE);
             }
             List<StoredMessage> batch = outbox.peek(4);
             outbox.acknowledge(batch.stream().map(StoredMessage::seq).toList());
