@@ -12,7 +12,8 @@ public final class RouteContributors {
     public static List<RouteContributor> all() {
         return List.of(
                 new FleetRoutes(),
-                new cn.egov.manager.plan.PlanRoutes()
+                new cn.egov.manager.plan.PlanRoutes(),
+                new cn.egov.manager.policy.PolicyRoutes()
         );
     }
 }

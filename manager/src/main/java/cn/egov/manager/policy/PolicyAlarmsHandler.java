@@ -1,0 +1,28 @@
+package cn.egov.manager.policy;
+
+import cn.egov.manager.web.Json;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** {@code GET /api/policy/alarms?city=&county=&unit=&kind=&hours=}: the province-wide isolation alarm list. */
+final class PolicyAlarmsHandler implements Request.Handler {
+
+    private final PolicyQueries queries;
+
+    PolicyAlarmsHandler(PolicyQueries queries) {
+        this.queries = queries;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        PolicyQueries.AlarmFilter f;
+        try {
+            f = AlarmFilterParams.read(request, System.currentTimeMillis());
+        } catch (IllegalArgumentException e) {
+            return Json.error(response, callback, 400, e.getMessage());
+        }
+        return Json.write(response, callback, 200, Map.of("alarms", queries.alarms(f)));
+    }
+}

@@ -1,0 +1,70 @@
+package cn.egov.manager.policy;
+
+import static cn.egov.manager.web.HtmlPage.esc;
+
+import cn.egov.manager.store.AlarmStore.StoredAlarm;
+import cn.egov.manager.web.HtmlPage;
+import cn.egov.manager.web.Json;
+import cn.egov.manager.web.WebRoutes;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** {@code /policy}: per-unit policy state and the isolation alarm list with filters. */
+final class PolicyPageHandler implements Request.Handler {
+
+    /** Times are shown in the province's time zone. */
+    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE);
+
+    private final PolicyQueries queries;
+    private final WebRoutes routes;
+
+    PolicyPageHandler(PolicyQueries queries, WebRoutes routes) {
+        this.queries = queries;
+        this.routes = routes;
+    }
+
+    private static String time(long ms) {
+        return ms <= 0 ? "—" : TIME.format(Instant.ofEpochMilli(ms));
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long now = System.currentTimeMillis();
+        PolicyQueries.AlarmFilter f;
+        try {
+            f = AlarmFilterParams.read(request, now);
+        } catch (IllegalArgumentException e) {
+            return Json.error(response, callback, 400, e.getMessage());
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("<h2>各单位隔离策略 Policy per unit</h2><table id=\"units\"><tr><th>unit</th><th>policy</th><th>version</th>"
+                + "<th>sha256</th><th>state</th><th>drift</th><th>last verified</th><th>alarms 24 h</th></tr>");
+        for (UnitPolicyState u : queries.units(now)) {
+            b.append("<tr><td><a href=\"/policy?unit=").append(esc(u.unit())).append("\">").append(esc(u.unit())).append("</a></td><td>")
+                    .append(esc(u.name())).append("</td><td>").append(esc(u.version())).append("</td><td><code>")
+                    .append(esc(u.sha256().length() > 12 ? u.sha256().substring(0, 12) : u.sha256())).append("</code></td><td>")
+                    .append(esc(u.state())).append("</td><td>").append(u.drift() ? "<b>DRIFT</b>" : "no").append("</td><td>")
+                    .append(esc(time(u.verifiedAt()))).append("</td><td class=\"num\">").append(u.alarms24h()).append("</td></tr>");
+        }
+        b.append("</table><h2>隔离告警 Isolation alarms</h2><form method=\"get\">city <input name=\"city\" size=\"4\" value=\"")
+                .append(esc(f.city())).append("\"> county <input name=\"county\" size=\"6\" value=\"").append(esc(f.county()))
+                .append("\"> unit <input name=\"unit\" size=\"10\" value=\"").append(esc(f.unit()))
+                .append("\"> kind <input name=\"kind\" size=\"24\" value=\"").append(esc(f.kind()))
+                .append("\"> <button>filter</button></form>");
+        List<StoredAlarm> alarms = queries.alarms(f);
+        b.append("<table id=\"alarms\"><tr><th>time</th><th>unit</th><th>kind</th><th>severity</th><th>message</th></tr>");
+        for (StoredAlarm a : alarms) {
+            b.append("<tr><td>").append(esc(time(a.alarm().time()))).append("</td><td>").append(esc(a.clientId())).append("</td><td>")
+                    .append(esc(a.alarm().kind())).append("</td><td>").append(esc(a.alarm().severity())).append("</td><td>")
+                    .append(esc(a.alarm().message())).append("</td></tr>");
+        }
+        b.append("</table><p class=\"muted\">").append(alarms.size()).append(" alarm(s)</p>");
+        return HtmlPage.write(request, response, callback, routes, "隔离策略 Isolation policy", b.toString());
+    }
+}

@@ -1,0 +1,45 @@
+package cn.egov.manager.policy;
+
+import cn.egov.manager.web.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code GET /api/policy/units}: every unit's policy in force, last verification, drift and
+ * number of isolation alarms in the last 24 hours. {@code GET /api/policy/units/{code}}: one unit
+ * with its alarms of the last 24 hours.
+ */
+final class PolicyUnitsHandler implements Request.Handler {
+
+    static final String PREFIX = "/api/policy/units";
+
+    private final PolicyQueries queries;
+
+    PolicyUnitsHandler(PolicyQueries queries) {
+        this.queries = queries;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long now = System.currentTimeMillis();
+        String path = Request.getPathInContext(request);
+        if (path.equals(PREFIX) || path.equals(PREFIX + "/")) {
+            return Json.write(response, callback, 200, Map.of("units", queries.units(now)));
+        }
+        String code = path.substring(PREFIX.length() + 1);
+        if (!code.matches("\\d{6}-\\d{3}")) {
+            return Json.error(response, callback, 400, "unit code must be CCCCCC-DDD, got '" + code + "'");
+        }
+        var state = queries.units(now).stream().filter(u -> u.unit().equals(code)).findFirst();
+        if (state.isEmpty()) {
+            return Json.error(response, callback, 404, "unit " + code + " has not reported an isolation policy");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("unit", state.get());
+        body.put("alarms", queries.alarms(new PolicyQueries.AlarmFilter(null, null, code, null, now - PolicyQueries.DAY_MS)));
+        return Json.write(response, callback, 200, body);
+    }
+}
