@@ -26,4 +26,12 @@ public record ChildSa(String name, long uniqueId, String state, long bytesIn, lo
     public boolean installed() {
         return "INSTALLED".equals(state);
     }
+
+    /** Installed, or still carrying traffic while it is being rekeyed or updated. */
+    public boolean carriesTraffic() {
+        return switch (state == null ? "" : state) {
+            case "INSTALLED", "REKEYING", "REKEYED", "UPDATING" -> true;
+            default -> false;
+        };
+    }
 }

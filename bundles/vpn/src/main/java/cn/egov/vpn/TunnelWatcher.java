@@ -157,18 +157,31 @@ public final class TunnelWatcher {
     private record Observed(IkeSa ike, ChildSa child) {
     }
 
+    /**
+     * The tunnel is up when its IKE SA is established and a CHILD SA of its name carries traffic.
+     * During a rekey the old and new CHILD SAs overlap (INSTALLED next to REKEYING/REKEYED): the
+     * newest one carrying traffic counts, so a rekey is never mistaken for an outage.
+     */
     private Optional<Observed> observe(List<IkeSa> sas) {
+        Observed best = null;
         for (IkeSa ike : sas) {
             if (!connection.equals(ike.connection()) || !ike.established()) {
                 continue;
             }
             for (ChildSa child : ike.children()) {
-                if (connection.equals(child.name()) && child.installed()) {
-                    return Optional.of(new Observed(ike, child));
+                if (connection.equals(child.name()) && child.carriesTraffic()
+                        && (best == null || rank(child) > rank(best.child())
+                        || rank(child) == rank(best.child()) && child.uniqueId() > best.child().uniqueId())) {
+                    best = new Observed(ike, child);
                 }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(best);
+    }
+
+    /** An installed SA is preferred to one being replaced. */
+    private static int rank(ChildSa child) {
+        return child.installed() ? 1 : 0;
     }
 
     private TunnelStatus upStatus(Observed o, long initiations, long now) {

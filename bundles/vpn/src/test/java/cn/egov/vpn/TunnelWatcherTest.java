@@ -177,6 +177,26 @@ class TunnelWatcherTest {
     }
 
     @Test
+    void overlappingSasDuringARekeyAreNotAnOutage() {
+        charon.onInitiate = List.of(up(1, 1, 100, 100));
+        watcher.poll();
+        // Mid-rekey: the old SA is REKEYED, the new one INSTALLED, both listed.
+        IkeSa both = new IkeSa("backbone", 1, "ESTABLISHED", "192.0.2.2", "CN=hub", 9, List.of(
+                new ChildSa("backbone", 1, "REKEYED", 150, 150, 2, 2, List.of(), List.of()),
+                new ChildSa("backbone", 2, "INSTALLED", 0, 0, 0, 0, List.of(), List.of())));
+        charon.sas = List.of(both);
+        TunnelStatus s = watcher.poll();
+        assertTrue(s.up());
+        assertEquals(1, s.rekeys());
+        assertEquals(1, charon.initiates, "no restart during a rekey");
+        // Only the old SA, still carrying traffic while it is rekeyed: up, not down.
+        charon.sas = List.of(new IkeSa("backbone", 1, "ESTABLISHED", "192.0.2.2", "CN=hub", 9, List.of(
+                new ChildSa("backbone", 2, "REKEYING", 10, 10, 1, 1, List.of(), List.of()))));
+        assertTrue(watcher.poll().up());
+        assertEquals(1, charon.initiates);
+    }
+
+    @Test
     void tunnelLostBetweenPollsIsRestartedAndNotCountedAsRekey() {
         charon.onInitiate = List.of(up(1, 1, 10, 10));
         watcher.poll();

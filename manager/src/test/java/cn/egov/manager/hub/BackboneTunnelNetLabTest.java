@@ -1,0 +1,385 @@
+package cn.egov.manager.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.telemetry.BoxMetrics;
+import cn.egov.lab.NetLab;
+import cn.egov.manager.ca.CaSettings;
+import cn.egov.manager.ca.KeyPairs;
+import cn.egov.manager.ca.PemFiles;
+import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.ca.RevocationReason;
+import cn.egov.rules.unit.UnitCode;
+import cn.egov.vpn.Backoff;
+import cn.egov.vpn.SubjectIds;
+import cn.egov.vpn.TunnelSpec;
+import cn.egov.vpn.TunnelStatus;
+import cn.egov.vpn.TunnelWatcher;
+import cn.egov.vpn.swanctl.CharonSettings;
+import cn.egov.vpn.swanctl.Revocation;
+import cn.egov.vpn.swanctl.SwanctlConfigWriter;
+import cn.egov.vpn.swanctl.TrafficSelector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tunnel end to end in network namespaces: a box and the backbone hub, each with its own
+ * charon (kernel-libipsec), certificates from the provincial CA ({@link ProvincialCa}), the hub
+ * running the configuration {@link HubConfigGenerator} made, the box the one {@link TunnelSpec}
+ * renders, and the box's {@link TunnelWatcher} keeping it up.
+ *
+ * <pre>
+ *  lan (10.8.1.2) --eth1-- box (10.8.1.1 | wan0 192.0.2.1) ==== (192.0.2.2 wan0) hub (eth1 10.8.100.1) -- backbone (10.8.100.2)
+ * </pre>
+ *
+ * The tests share one lab (daemons start in ~0.1 s, the namespaces and the CA cost more) and run
+ * in order; each one first brings the tunnel to the state it needs.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackboneTunnelNetLabTest {
+
+    private static final UnitCode UNIT = UnitCode.parse("130602-001");
+    private static final String LAN_NET = "10.8.1.0/24";
+    private static final String BACKBONE_NET = "10.8.100.0/24";
+    private static final String BACKBONE_HOST = "10.8.100.2";
+    private static final String HUB_WAN = "192.0.2.2";
+    private static final int ECHO_PORT = 7000;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path tmp;
+
+    static NetLab lab;
+    static String box;
+    static String lan;
+    static String hubNs;
+    static String backbone;
+    static ProvincialCa ca;
+    static CharonDaemon boxCharon;
+    static CharonDaemon hubCharon;
+    static TunnelSpec spec;
+    static HubSpec hubSpec;
+    static RecordingTelemetry telemetry = new RecordingTelemetry();
+    static TunnelWatcher watcher;
+    static X509Certificate boxCert;
+    static Process echo;
+
+    @BeforeAll
+    static void lab() throws Exception {
+        lab = NetLab.create("vpn");
+        box = lab.host("box");
+        lan = lab.host("lan");
+        hubNs = lab.host("hub");
+        backbone = lab.host("bb");
+        lab.link(box, "eth1", "10.8.1.1/24", lan, "eth0", "10.8.1.2/24");
+        lab.link(box, "wan0", "192.0.2.1/24", hubNs, "wan0", HUB_WAN + "/24");
+        lab.link(hubNs, "eth1", "10.8.100.1/24", backbone, "eth0", BACKBONE_HOST + "/24");
+        lab.forwarding(box);
+        lab.forwarding(hubNs);
+        lab.exec(lan, "ip", "route", "add", "default", "via", "10.8.1.1");
+        lab.exec(backbone, "ip", "route", "add", "default", "via", "10.8.100.1");
+        // The box's default route is its WAN: without the tunnel and the guard, backbone traffic would leave in clear.
+        lab.exec(box, "ip", "route", "add", "default", "via", HUB_WAN);
+
+        // Certificates from the provincial CA.
+        ca = ProvincialCa.create(tmp.resolve("ca"), "lab passphrase".toCharArray(), CaSettings.defaults("http://127.0.0.1:9"));
+        Path pki = Files.createDirectories(tmp.resolve("pki"));
+        PemFiles.write(pki.resolve("root.pem"), ca.rootCertificate());
+        PemFiles.write(pki.resolve("issuing.pem"), ca.issuingCertificate());
+        KeyPair boxKeys = KeyPairs.p256();
+        boxCert = ca.issueBox(boxKeys.getPublic(), UNIT, "slj.bd.gov.cn");
+        PemFiles.write(pki.resolve("box.pem"), boxCert);
+        writePkcs8(pki.resolve("box.key"), boxKeys.getPrivate());
+        KeyPair hubKeys = KeyPairs.p256();
+        X509Certificate hubCert = ca.issueHub(hubKeys.getPublic(), "hub.backbone.hebei.gov.cn",
+                List.of("hub.backbone.hebei.gov.cn"), List.of(HUB_WAN));
+        PemFiles.write(pki.resolve("hub.pem"), hubCert);
+        writePkcs8(pki.resolve("hub.key"), hubKeys.getPrivate());
+        List<Path> caCerts = List.of(pki.resolve("root.pem"), pki.resolve("issuing.pem"));
+
+        // Hub: configuration generated for all units (here one plus a neighbour that never connects).
+        hubCharon = new CharonDaemon(lab, hubNs, Files.createDirectories(tmp.resolve("hub")));
+        hubSpec = HubSpec.withDefaults(HUB_WAN, pki.resolve("hub.pem"), pki.resolve("hub.key"), caCerts,
+                List.of(TrafficSelector.parse("test", BACKBONE_NET)), ca.settings().country(), ca.settings().organisation());
+        HubConfigGenerator.write(hubSpec, List.of(
+                new HubUnit(UNIT, List.of(TrafficSelector.parse("test", LAN_NET))),
+                new HubUnit(UnitCode.parse("130602-002"), List.of(TrafficSelector.parse("test", "10.8.2.0/24")))),
+                hubCharon.swanctlDir());
+        // strict revocation: the hub needs a valid CRL for every certificate in the chain.
+        PemFiles.write(hubCharon.swanctlDir().resolve("x509crl/issuing.crl"), ca.crl());
+        PemFiles.write(hubCharon.swanctlDir().resolve("x509crl/root.crl"), ca.rootCrl());
+        hubCharon.start();
+        hubCharon.control().loadAll();
+
+        // Box: configuration from its TunnelSpec; the hub must prove the subject of its certificate.
+        boxCharon = new CharonDaemon(lab, box, Files.createDirectories(tmp.resolve("box")));
+        spec = new TunnelSpec("backbone", pki.resolve("box.pem"), pki.resolve("box.key"), caCerts, Revocation.RELAXED,
+                HUB_WAN, SubjectIds.of(hubCert), List.of(TrafficSelector.parse("test", LAN_NET)),
+                List.of(TrafficSelector.parse("test", BACKBONE_NET)), TunnelSpec.DEFAULT_IKE_PROPOSALS,
+                TunnelSpec.DEFAULT_ESP_PROPOSALS, Duration.ofSeconds(2), Duration.ofHours(4), Duration.ofHours(1));
+        SwanctlConfigWriter.write(spec.toSwanctl(), boxCharon.swanctlDir());
+        boxCharon.start();
+        watcher = new TunnelWatcher(boxCharon.control(), spec.name(), HUB_WAN, telemetry,
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2)), Duration.ofSeconds(60), Clock.systemUTC());
+
+        echo = lab.start(backbone, java(), "-cp", System.getProperty("java.class.path"), UdpProbe.class.getName(),
+                "server", BACKBONE_HOST, Integer.toString(ECHO_PORT));
+        String ready = new String(echo.getInputStream().readNBytes(5));
+        assertEquals("ready", ready, "UDP echo server in the backbone namespace did not start");
+    }
+
+    @AfterAll
+    static void cleanup() throws Exception {
+        if (echo != null) {
+            echo.destroyForcibly();
+        }
+        if (boxCharon != null) {
+            boxCharon.close();
+        }
+        if (hubCharon != null) {
+            hubCharon.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+        if (ca != null) {
+            ca.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void tunnelComesUpWithProvincialCertificatesAndCarriesTraffic() throws Exception {
+        TunnelStatus up = awaitStatus(TunnelStatus::up, "tunnel up");
+        assertEquals(SubjectIds.of(hubCertFromSpec()), up.remoteId(), "the hub proved the identity the box expects");
+        assertTrue(Files.readString(hubCharon.log()).contains("CN=" + UNIT), "hub authenticated the box as its unit");
+
+        TunnelStatus before = watcher.poll();
+        String out = probe(5);
+        assertTrue(out.contains("answered 5 of 5"), "UDP through the tunnel: " + out);
+        TunnelStatus after = watcher.poll();
+        assertTrue(after.bytesOut() > before.bytesOut() && after.packetsOut() >= before.packetsOut() + 5,
+                "out counters grew: " + before + " -> " + after);
+        assertTrue(after.bytesIn() > before.bytesIn() && after.packetsIn() >= before.packetsIn() + 5,
+                "in counters grew: " + before + " -> " + after);
+
+        // A rekey keeps the tunnel up, gets a new SA, and is counted; the counters stay cumulative.
+        boxCharon.control().rekeyChild(spec.name());
+        TunnelStatus rekeyed = awaitStatus(s -> s.up() && s.rekeys() >= 1, "rekey counted");
+        assertTrue(rekeyed.bytesOut() >= after.bytesOut(), "counters survive the rekey: " + rekeyed);
+
+        List<RecordingTelemetry.Message> reports = telemetry.messages();
+        assertTrue(reports.stream().anyMatch(m -> m.appId().equals(BoxMetrics.VPN_APP)
+                && "UP".equals(m.payload().stringMetric("state"))), "UP state published: " + reports);
+    }
+
+    @Test
+    @Order(2)
+    void backboneTrafficDoesNotLeaveInClearWhenTheTunnelIsDown() throws Exception {
+        awaitStatus(TunnelStatus::up, "tunnel up");
+        // While up: the WAN carries ESP in UDP/4500 only, nothing addressed to the backbone in clear.
+        assertEquals(0, clearPacketsOnWan(() -> probe(3)), "clear backbone packets on the WAN while the tunnel is up");
+
+        // Tunnel gone entirely (daemon stopped: no SA, no trap policy, no ipsec0, no table 220).
+        boxCharon.stop();
+        TunnelStatus down = watcher.poll();
+        assertFalse(down.up());
+        // Control: without the guard rule backbone traffic would leave in clear through the default route.
+        assertTrue(clearPacketsOnWan(() -> probe(2)) > 0, "without the guard, traffic leaks: the capture can see it");
+
+        // The fail-closed rule (the isolation policy's rule, here as a minimal nft ruleset of our own).
+        Path rules = tmp.resolve("guard.nft");
+        Files.writeString(rules, guardRuleset(BACKBONE_NET, CharonSettings.LIBIPSEC_INTERFACE));
+        lab.exec(box, "nft", "-f", rules.toString());
+        try {
+            assertEquals(0, clearPacketsOnWan(() -> probe(2)), "with the guard no backbone packet leaves in clear");
+        } finally {
+            boxCharon.start();
+        }
+        // With the guard in place the tunnel comes back and carries traffic again.
+        awaitStatus(TunnelStatus::up, "tunnel up again after the daemon restart");
+        String out = probe(3);
+        assertTrue(out.contains("answered 3 of 3"), "traffic through the tunnel passes the guard: " + out);
+    }
+
+    @Test
+    @Order(3)
+    void watcherReportsDownWhenTheHubStopsAndRestartsTheTunnelWhenItReturns() throws Exception {
+        awaitStatus(TunnelStatus::up, "tunnel up");
+        telemetry.clear();
+        long initiationsBefore = watcher.status().initiations();
+
+        hubCharon.stop();
+        TunnelStatus down = awaitStatus(s -> !s.up(), "down after the hub stopped");
+        assertTrue(alarms().stream().anyMatch(a -> a.severity() == Alarm.Severity.MAJOR
+                && a.kind().equals(BoxMetrics.VPN_DOWN_ALARM)), "down alarm raised: " + telemetry.messages());
+        // While the hub is away the watcher keeps trying, with backoff, and says why it fails.
+        TunnelStatus failing = awaitStatus(s -> !s.up() && s.failures() >= 1 && s.lastError() != null, "failed restart");
+        assertTrue(failing.initiations() > initiationsBefore, "restart attempted: " + failing);
+
+        hubCharon.start();
+        hubCharon.control().loadAll();
+        TunnelStatus back = awaitStatus(TunnelStatus::up, "up again after the hub returned");
+        assertEquals(0, back.failures());
+        assertTrue(alarms().stream().anyMatch(a -> a.severity() == Alarm.Severity.CLEARED), "alarm cleared");
+        assertTrue(probe(3).contains("answered 3 of 3"), "traffic flows again");
+        assertFalse(down.up());
+    }
+
+    @Test
+    @Order(4)
+    void certificateFromAnotherCaIsRefused() throws Exception {
+        // Same unit, same subject, but issued by another CA: only the issuer differs.
+        try (ProvincialCa rogue = ProvincialCa.create(tmp.resolve("rogue-ca"), "other".toCharArray(),
+                CaSettings.defaults("http://127.0.0.1:9"))) {
+            KeyPair keys = KeyPairs.p256();
+            X509Certificate foreign = rogue.issueBox(keys.getPublic(), UNIT, "slj.bd.gov.cn");
+            assertEquals(boxCert.getSubjectX500Principal(), foreign.getSubjectX500Principal());
+            Path dir = Files.createDirectories(tmp.resolve("foreign"));
+            PemFiles.write(dir.resolve("box.pem"), foreign);
+            writePkcs8(dir.resolve("box.key"), keys.getPrivate());
+            TunnelSpec foreignSpec = withCredentials(dir.resolve("box.pem"), dir.resolve("box.key"));
+            try {
+                assertRefused(foreignSpec, "certificate from another CA");
+            } finally {
+                SwanctlConfigWriter.write(spec.toSwanctl(), boxCharon.swanctlDir());
+            }
+        }
+        awaitStatus(TunnelStatus::up, "the legitimate certificate still works");
+    }
+
+    @Test
+    @Order(5)
+    void revokedBoxCertificateIsRefusedOnTheNextConnection() throws Exception {
+        awaitStatus(TunnelStatus::up, "tunnel up before revocation");
+        ca.revoke(boxCert.getSerialNumber(), RevocationReason.keyCompromise);
+        PemFiles.write(hubCharon.swanctlDir().resolve("x509crl/issuing.crl"), ca.crl());
+        hubCharon.control().loadAll();
+        hubCharon.control().flushCerts();
+        assertRefused(spec, "revoked certificate");
+        assertTrue(Files.readString(hubCharon.log()).contains("certificate was revoked"), "hub found the box on the CRL");
+    }
+
+    /** Replaces the box's connection, drops the current SA and checks the hub refuses the next one. */
+    private void assertRefused(TunnelSpec s, String why) throws Exception {
+        SwanctlConfigWriter.write(s.toSwanctl(), boxCharon.swanctlDir());
+        boxCharon.control().loadAll();
+        if (watcher.poll().up()) {
+            boxCharon.control().terminateIke(spec.name());
+        }
+        TunnelStatus refused = awaitStatus(st -> !st.up() && st.failures() >= 1 && st.lastError() != null, why);
+        assertTrue(refused.lastError().contains("AUTHENTICATION_FAILED"), why + " refused by the hub: " + refused.lastError());
+        assertTrue(probe(2).contains("answered 0 of 2"), "nothing reaches the backbone with a " + why);
+    }
+
+    private static TunnelSpec withCredentials(Path cert, Path key) {
+        return new TunnelSpec(spec.name(), cert, key, spec.caCertFiles(), spec.hubRevocation(), spec.hubAddress(),
+                spec.hubId(), spec.localTs(), spec.remoteTs(), spec.ikeProposals(), spec.espProposals(), spec.dpdDelay(),
+                spec.ikeRekey(), spec.childRekey());
+    }
+
+    private static X509Certificate hubCertFromSpec() throws Exception {
+        try (var in = Files.newInputStream(hubSpec.hubCert())) {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    /** Backbone prefixes may leave only through the tunnel interface; everything else towards them is dropped. */
+    static String guardRuleset(String backbone, String tunnelInterface) {
+        return "table inet egov {\n"
+                + "  chain vpn_guard_forward {\n"
+                + "    type filter hook forward priority 0; policy accept;\n"
+                + "    ip daddr " + backbone + " oifname != \"" + tunnelInterface + "\" counter drop comment \"backbone only via tunnel\"\n"
+                + "  }\n"
+                + "  chain vpn_guard_output {\n"
+                + "    type filter hook output priority 0; policy accept;\n"
+                + "    ip daddr " + backbone + " oifname != \"" + tunnelInterface + "\" counter drop comment \"backbone only via tunnel\"\n"
+                + "  }\n"
+                + "}\n";
+    }
+
+    /** Polls the watcher (as its schedule would) until the condition holds. */
+    private static TunnelStatus awaitStatus(Predicate<TunnelStatus> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        TunnelStatus s = watcher.poll();
+        while (!condition.test(s)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; last status " + s);
+            }
+            Thread.sleep(250);
+            s = watcher.poll();
+        }
+        return s;
+    }
+
+    private static List<Alarm> alarms() {
+        return telemetry.messages().stream().filter(m -> m.appId().equals(Alarm.APP_ID))
+                .map(m -> Alarm.fromPayload(m.resource(), m.payload())).toList();
+    }
+
+    private static String probe(int count) {
+        return lab.exec(lan, java(), "-cp", System.getProperty("java.class.path"), UdpProbe.class.getName(),
+                "client", BACKBONE_HOST, Integer.toString(ECHO_PORT), Integer.toString(count), "200");
+    }
+
+    private interface Traffic {
+        void run() throws Exception;
+    }
+
+    /** Captures on the box's WAN while the traffic runs; counts packets addressed to the backbone in clear. */
+    private static int clearPacketsOnWan(Traffic traffic) throws Exception {
+        Path pcap = Files.createTempFile(tmp, "wan", ".pcap");
+        Process dump = lab.start(box, "tcpdump", "-i", "wan0", "-n", "-U", "-w", pcap.toString(), "dst", "net", BACKBONE_NET);
+        // tcpdump says "listening on wan0" once the capture runs (after any warnings).
+        java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(dump.getInputStream()));
+        String line;
+        StringBuilder seen = new StringBuilder();
+        while ((line = err.readLine()) != null && !line.contains("listening on")) {
+            seen.append(line).append('\n');
+        }
+        assertTrue(line != null, "tcpdump did not start: " + seen);
+        try {
+            traffic.run();
+        } finally {
+            dump.destroy();
+            dump.waitFor(5, TimeUnit.SECONDS);
+        }
+        NetLab.Result read = NetLab.runResult(10, "tcpdump", "-r", pcap.toString(), "-n");
+        return (int) read.output().lines().filter(l -> l.contains(" IP ")).count();
+    }
+
+    /**
+     * PKCS#8 PEM ("PRIVATE KEY"), which carries the curve. PemFiles writes an EC key as
+     * "EC PRIVATE KEY" without the curve parameters, which neither strongSwan nor OpenSSL can load.
+     */
+    private static void writePkcs8(Path file, java.security.PrivateKey key) throws Exception {
+        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}
