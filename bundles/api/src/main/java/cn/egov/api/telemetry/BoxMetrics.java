@@ -38,6 +38,14 @@ public final class BoxMetrics {
     public static final String DISK_FREE_BYTES = "disk_free_bytes";
     public static final String OUTBOX_DEPTH = "outbox_depth";
     public static final String OUTBOX_EVICTED = "outbox_evicted";
+    /** Messages the broker acknowledged since the outbox database was created. */
+    public static final String OUTBOX_SENT = "outbox_sent";
+    /** The configured outbox bound (depth may exceed it only with priority 0/1 messages). */
+    public static final String OUTBOX_CAPACITY = "outbox_capacity";
+    /** Alarm kind: the outbox is full and evicts its lowest-priority, oldest messages. */
+    public static final String OUTBOX_EVICTION_ALARM = "outbox.eviction";
+    /** Alarm kind: priority 0/1 messages alone exceed the outbox capacity; it grows rather than lose them. */
+    public static final String OUTBOX_OVERFLOW_ALARM = "outbox.overflow";
 
     /** Tunnel state and counters: {@code <account>/<client-id>/VPN/tunnel}; metrics state (UP/DOWN),
      *  established_s, rekeys, bytes_in, bytes_out, packets_in, packets_out, initiations, failures. */

@@ -25,10 +25,6 @@ import org.slf4j.LoggerFactory;
  * sent count. Health goes through the outbox like everything else, so a backlog keeps its history.
  */
 public final class HealthReporter implements AutoCloseable {
-    /** Messages acknowledged by the broker since the outbox was created. */
-    public static final String OUTBOX_SENT = "outbox_sent";
-    /** The configured outbox bound, so the manager can show depth against it. */
-    public static final String OUTBOX_CAPACITY = "outbox_capacity";
     private static final Logger LOG = LoggerFactory.getLogger(HealthReporter.class);
 
     private final TelemetryPublisher publisher;
@@ -76,8 +72,8 @@ public final class HealthReporter implements AutoCloseable {
                 .metric(BoxMetrics.DISK_FREE_BYTES, diskFree(outbox.settings().path().toAbsolutePath()))
                 .metric(BoxMetrics.OUTBOX_DEPTH, stats.depth())
                 .metric(BoxMetrics.OUTBOX_EVICTED, stats.evicted())
-                .metric(OUTBOX_SENT, stats.sent())
-                .metric(OUTBOX_CAPACITY, (long) stats.capacity())
+                .metric(BoxMetrics.OUTBOX_SENT, stats.sent())
+                .metric(BoxMetrics.OUTBOX_CAPACITY, (long) stats.capacity())
                 .build();
     }
 

@@ -3,6 +3,7 @@ package cn.egov.telemetry.outbox;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.api.telemetry.Priority;
 import java.io.IOException;
@@ -42,8 +43,8 @@ import org.sqlite.SQLiteConfig;
  * </ul>
  */
 public final class DurableOutbox implements AutoCloseable {
-    public static final String EVICTION_ALARM = "outbox.eviction";
-    public static final String OVERFLOW_ALARM = "outbox.overflow";
+    public static final String EVICTION_ALARM = BoxMetrics.OUTBOX_EVICTION_ALARM;
+    public static final String OVERFLOW_ALARM = BoxMetrics.OUTBOX_OVERFLOW_ALARM;
     private static final String ALARM_SOURCE = "telemetry";
 
     private static final String META_EPOCH = "epoch";
