@@ -113,8 +113,11 @@ public final class SimulatedBox implements AutoCloseable {
             if (client.isConnected()) {
                 client.disconnect().waitForCompletion(5000);
             }
+        } catch (MqttException e) {
+            // the broker may already have closed the connection (e.g. after an ACL refusal)
+            client.disconnectForcibly(0, 1000);
         } finally {
-            client.close();
+            client.close(true);
         }
     }
 }

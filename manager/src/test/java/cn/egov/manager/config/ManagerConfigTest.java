@@ -1,0 +1,59 @@
+package cn.egov.manager.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManagerConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws Exception {
+        Path f = dir.resolve("manager.properties");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void defaultsAndOverrides() throws Exception {
+        ManagerConfig c = ManagerConfig.load(write("# comment\ndata.dir = /var/lib/egov-manager\nweb.port=9090\nca.validity.days = 365\n"));
+        assertEquals("/var/lib/egov-manager", c.get(ConfigKey.DATA_DIR));
+        assertEquals(9090, c.integer(ConfigKey.WEB_PORT));
+        assertEquals("embedded", c.get(ConfigKey.BROKER_MODE));
+        assertEquals("jdbc:sqlite:/var/lib/egov-manager/manager.db", c.jdbcUrl());
+        assertEquals("365", c.extension("ca").get("validity.days"));
+    }
+
+    @Test
+    void errorsNameFileLineAndKey() throws Exception {
+        Path f = write("web.port = 80\nweb.prot = 81\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ManagerConfig.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":2: unknown key 'web.prot'"), e.getMessage());
+        ConfigException twice = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("account = a\naccount = b\n")));
+        assertTrue(twice.getMessage().contains(":2: key 'account' is set twice"), twice.getMessage());
+        ConfigException noEq = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("data.dir\n")));
+        assertTrue(noEq.getMessage().contains(":1: expected 'key = value'"), noEq.getMessage());
+        ConfigException port = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("broker.port = 70000\n")));
+        assertTrue(port.getMessage().contains("broker.port must be a port"), port.getMessage());
+        ConfigException ext = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("broker.mode = external\n")));
+        assertTrue(ext.getMessage().contains("needs broker.url"), ext.getMessage());
+    }
+
+    @Test
+    void sampleDocumentsEveryKeyAndLoadsBack() throws Exception {
+        String sample = ConfigKey.sample();
+        for (ConfigKey k : ConfigKey.values()) {
+            assertTrue(sample.contains("#" + k.key + " = " + k.defaultValue), k.key);
+        }
+        // uncommented, the sample is a valid file equal to the defaults
+        String uncommented = sample.lines().filter(l -> l.matches("#[a-z].* = .*")).map(l -> l.substring(1))
+                .reduce("", (a, b) -> a + b + "\n");
+        assertEquals(ManagerConfig.defaults().values(), ManagerConfig.load(write(uncommented)).values());
+    }
+}

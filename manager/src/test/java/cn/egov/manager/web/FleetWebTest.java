@@ -1,0 +1,126 @@
+package cn.egov.manager.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.fleet.BoxStatus;
+import cn.egov.manager.support.ManagerFixture;
+import cn.egov.manager.support.Poll;
+import cn.egov.manager.support.SimulatedBox;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** REST with role checks, and the fleet page rendered by a real headless Chromium. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FleetWebTest {
+
+    @TempDir
+    Path dir;
+
+    private ManagerAssembly m;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    void fleetOfThree() throws Exception {
+        m = ManagerFixture.start(dir);
+        try (SimulatedBox a = new SimulatedBox(m.brokerUrl(), "130602-001").connect();
+             SimulatedBox b = new SimulatedBox(m.brokerUrl(), "130602-002").connect();
+             SimulatedBox c = new SimulatedBox(m.brokerUrl(), "130105-001").connect()) {
+            a.birth(60);
+            a.health();
+            b.birth(60);
+            b.disconnectMessage();
+            c.birth(60);
+            c.health();
+            for (SimulatedBox x : List.of(a, b, c)) {
+                x.flush();
+            }
+        }
+        Poll.until("three boxes", 30_000, () -> m.fleet().list().size() == 3
+                && m.fleet().get("130602-002").orElseThrow().status() == BoxStatus.DISCONNECTED
+                && m.fleet().get("130105-001").orElseThrow().lastHealth() > 0);
+    }
+
+    @AfterAll
+    void stop() {
+        m.close();
+    }
+
+    private HttpResponse<String> get(String path, String user, String secret) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(m.webUrl() + path));
+        if (user != null) {
+            r.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void rolesSeparateWhatEachCanReach() throws Exception {
+        assertEquals(401, get("/api/boxes", null, null).statusCode());
+        assertEquals(401, get("/api/boxes", "noc", "wrong").statusCode());
+        assertEquals(200, get("/api/boxes", "noc", ManagerFixture.NOC_TOKEN).statusCode());
+        assertEquals(200, get("/api/boxes", "auditor", ManagerFixture.AUDITOR_TOKEN).statusCode());
+        assertEquals(403, get("/api/boxes", "technician", ManagerFixture.TECHNICIAN_TOKEN).statusCode());
+        assertEquals(200, get("/api/boxes/130602-001", "technician", ManagerFixture.TECHNICIAN_TOKEN).statusCode());
+        assertEquals(403, get("/api/metrics", "auditor", ManagerFixture.AUDITOR_TOKEN).statusCode());
+        assertEquals(200, get("/api/metrics", "noc", ManagerFixture.NOC_TOKEN).statusCode());
+        assertEquals(200, get("/api/health", null, null).statusCode());
+        HttpResponse<String> bearer = http.send(HttpRequest.newBuilder(URI.create(m.webUrl() + "/api/boxes"))
+                .header("Authorization", "Bearer " + ManagerFixture.NOC_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, bearer.statusCode());
+        assertEquals(404, get("/api/boxes/130699-999", "noc", ManagerFixture.NOC_TOKEN).statusCode());
+    }
+
+    @Test
+    void restListsBoxesWithStatusPlaceAndHealth() throws Exception {
+        JsonNode boxes = json.readTree(get("/api/boxes", "noc", ManagerFixture.NOC_TOKEN).body());
+        assertEquals(3, boxes.size());
+        assertEquals("130105-001", boxes.get(0).get("clientId").asText(), "ordered by city: 1301 before 1306");
+        JsonNode baoding = json.readTree(get("/api/boxes?county=130602", "noc", ManagerFixture.NOC_TOKEN).body());
+        assertEquals(2, baoding.size());
+        JsonNode one = json.readTree(get("/api/boxes/130602-001", "noc", ManagerFixture.NOC_TOKEN).body()).get("box");
+        assertEquals("CONNECTED", one.get("status").asText());
+        assertEquals("保定市", one.get("place").get("cityName").asText());
+        assertEquals("竞秀区", one.get("place").get("countyName").asText());
+        assertEquals(0.25, one.get("health").get("cpu_load").asDouble());
+        JsonNode disconnected = json.readTree(get("/api/boxes?status=DISCONNECTED", "noc", ManagerFixture.NOC_TOKEN).body());
+        assertEquals(1, disconnected.size());
+        JsonNode metrics = json.readTree(get("/api/metrics", "noc", ManagerFixture.NOC_TOKEN).body());
+        assertTrue(metrics.get("ingest.stored").asLong() == 6, metrics.toString());
+        assertTrue(metrics.has("ingest.queue.depth") && metrics.has("ingest.malformed.bad-payload") && metrics.has("broker.backlog.messages"));
+    }
+
+    @Test
+    void chromiumRendersTheFleetPageByCityAndCounty() throws Exception {
+        String url = m.webUrl().replace("http://", "http://noc:" + ManagerFixture.NOC_TOKEN + "@") + "/fleet";
+        Process p = new ProcessBuilder("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--user-data-dir=" + dir.resolve("chromium"), "--dump-dom", url)
+                .redirectError(dir.resolve("chromium.err").toFile()).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(dom.contains("设备状态 Fleet"), "page title in the DOM:\n" + dom);
+        assertTrue(dom.contains("石家庄市") && dom.contains("保定市") && dom.contains("竞秀区") && dom.contains("新华区"), dom);
+        assertTrue(dom.indexOf("石家庄市") < dom.indexOf("保定市"), "cities in code order");
+        assertTrue(dom.contains("id=\"box-130602-001\"") && dom.contains("id=\"box-130602-002\""), dom);
+        assertTrue(dom.matches("(?s).*id=\"count-CONNECTED\">2<.*"), "two connected in the summary");
+        assertTrue(dom.matches("(?s).*id=\"count-DISCONNECTED\">1<.*"), "one disconnected in the summary");
+        assertTrue(dom.matches("(?s).*id=\"box-130602-002\".*?离线 DISCONNECTED.*"), "status of the disconnected box");
+        assertTrue(dom.contains("0.25"), "last CPU figure shown");
+    }
+}
