@@ -1,0 +1,161 @@
+package cn.egov.bench.monitor;
+
+import cn.egov.isolation.capture.DecodedPacket;
+import cn.egov.isolation.capture.FrameBuilder;
+import cn.egov.isolation.capture.FrameDecoder;
+import cn.egov.isolation.capture.LinkType;
+import cn.egov.isolation.capture.PcapWriter;
+import cn.egov.isolation.monitor.AuditReport;
+import cn.egov.isolation.monitor.OfflineAudit;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Classification rate of the offline audit against {@code tcpdump -r FILE -w /dev/null} on the
+ * same file in the same run. Writes a capture of N packets (default 1,000,000) in the format
+ * tcpdump writes (pcap, microseconds, little-endian, Ethernet): a mix of IPv4 and IPv6, TCP, UDP
+ * and ICMP, 802.1Q and QinQ tags, with about 1 % violating packets spread over a few hundred flows.
+ *
+ * <pre>
+ * java -cp ... cn.egov.bench.monitor.OfflineAuditBench [packets] [runs] [dir]
+ * </pre>
+ * Prints tcpdump's rate (median of runs), the audit's warm in-process rate (median of runs, after
+ * two warm-up passes) and a cold single pass in a fresh JVM (what a user of {@code appliance audit}
+ * sees, JVM start excluded).
+ */
+public final class OfflineAuditBench {
+
+    private OfflineAuditBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--once")) {
+            once(Path.of(args[1]));
+            return;
+        }
+        int packets = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("audit-bench");
+        Path file = dir.resolve("bench-" + packets + ".pcap");
+        long t0 = System.nanoTime();
+        write(file, packets);
+        System.out.printf("capture: %s, %d packets, %.1f MB, written in %.1f s%n", file, packets,
+                Files.size(file) / 1e6, (System.nanoTime() - t0) / 1e9);
+
+        double[] tcpdump = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            tcpdump[i] = tcpdumpRate(file, packets);
+        }
+        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null);
+        for (int i = 0; i < 2; i++) {
+            audit.run(file, null);
+        }
+        double[] ours = new double[runs];
+        AuditReport last = null;
+        for (int i = 0; i < runs; i++) {
+            long s = System.nanoTime();
+            last = audit.run(file, null);
+            ours[i] = last.frames() / ((System.nanoTime() - s) / 1e9);
+        }
+        if (last.frames() != packets) {
+            throw new IllegalStateException("audit read " + last.frames() + " of " + packets + " frames");
+        }
+        double cold = coldRate(file);
+        System.out.printf("tcpdump -r FILE -w /dev/null: median %.2f M packets/s  (runs: %s)%n", median(tcpdump) / 1e6, format(tcpdump));
+        System.out.printf("offline audit, warm JVM:      median %.2f M packets/s  (runs: %s)%n", median(ours) / 1e6, format(ours));
+        System.out.printf("offline audit, cold JVM:      %.2f M packets/s (one pass in a fresh JVM, JVM start excluded)%n", cold / 1e6);
+        System.out.printf("ratio audit/tcpdump: warm %.2f, cold %.2f%n", median(ours) / median(tcpdump), cold / median(tcpdump));
+        System.out.printf("findings: %d flows, ip %d, other %d, truncated %d, malformed %d%n", last.findings().size(),
+                last.ipPackets(), last.otherFrames(), last.truncated(), last.malformed());
+        Files.delete(file);
+    }
+
+    /** One pass in this JVM: what {@code appliance audit} does after start-up. */
+    private static void once(Path file) throws Exception {
+        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null);
+        long s = System.nanoTime();
+        AuditReport r = audit.run(file, null);
+        System.out.println(r.frames() / ((System.nanoTime() - s) / 1e9));
+    }
+
+    private static double coldRate(Path file) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OfflineAuditBench.class.getName(),
+                "--once", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("cold run failed: " + out);
+        }
+        String[] lines = out.split("\n");
+        return Double.parseDouble(lines[lines.length - 1]);
+    }
+
+    private static double tcpdumpRate(Path file, int packets) throws IOException, InterruptedException {
+        long s = System.nanoTime();
+        Process p = new ProcessBuilder("tcpdump", "-r", file.toString(), "-w", "/dev/null").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("tcpdump failed: " + out);
+        }
+        return packets / ((System.nanoTime() - s) / 1e9);
+    }
+
+    static void write(Path file, int packets) throws IOException {
+        Random r = new Random(42);
+        List<byte[]> templates = new ArrayList<>();
+        // clean traffic: internal to the backbone resolver and web, external browsing, IPv6, tagged
+        for (int i = 0; i < 200; i++) {
+            String host = "10.6.8." + (i % 250 + 1);
+            String ext = "198.18.81." + (i % 250 + 1);
+            int payload = r.nextInt(256);
+            templates.add(FrameBuilder.ethernet(mac(i), "02:00:00:00:00:f1").ip(host, "10.200.1.53").udp(30000 + i, 53, payload).build());
+            templates.add(FrameBuilder.ethernet(mac(i), "02:00:00:00:00:f1").ip(host, "10.200.2." + (i % 200 + 1))
+                    .tcp(40000 + i, 443, DecodedPacket.TCP_ACK, payload).build());
+            templates.add(FrameBuilder.ethernet(mac(1000 + i), "02:00:00:00:00:f2").vlan(FrameDecoder.ETHERTYPE_VLAN, 20)
+                    .ip(ext, "203.0.113." + (i % 250 + 1)).tcp(50000 + i, 443, DecodedPacket.TCP_ACK, payload).build());
+            templates.add(FrameBuilder.ethernet(mac(1000 + i), "02:00:00:00:00:f2").vlan(FrameDecoder.ETHERTYPE_QINQ, 100)
+                    .vlan(FrameDecoder.ETHERTYPE_VLAN, 21).ip("2001:db8:8006::" + Integer.toHexString(i + 1), "3fff::" + Integer.toHexString(i + 1))
+                    .tcp(50000 + i, 443, DecodedPacket.TCP_ACK, payload).build());
+            templates.add(FrameBuilder.ethernet(mac(i), "02:00:00:00:00:f1").ip("2001:db8:6:8::" + Integer.toHexString(i + 1), "2001:db8:6:8::1")
+                    .withExtensionHeader().icmp(128, payload).build());
+        }
+        int clean = templates.size();
+        // violations: internal hosts to the Internet and to public resolvers, a few hundred flows
+        for (int i = 0; i < 300; i++) {
+            templates.add(FrameBuilder.ethernet(mac(i), "02:00:00:00:00:f1").ip("10.6.8." + (i % 250 + 1), "198.51.100." + (i % 250 + 1))
+                    .udp(20000 + i, i % 3 == 0 ? 53 : 5000, r.nextInt(128)).build());
+        }
+        long t = 1_764_230_400_000_000_000L;
+        try (PcapWriter w = PcapWriter.create(file, PcapWriter.Format.PCAP_MICROS, ByteOrder.LITTLE_ENDIAN,
+                List.of(new PcapWriter.InterfaceSpec(null, LinkType.ETHERNET)))) {
+            for (int i = 0; i < packets; i++) {
+                byte[] f = r.nextInt(100) == 0 ? templates.get(clean + r.nextInt(templates.size() - clean)) : templates.get(r.nextInt(clean));
+                w.frame(0, t += 2_000, f);
+            }
+        }
+    }
+
+    private static String mac(int i) {
+        return String.format("02:00:00:00:%02x:%02x", (i >> 8) & 0xFF, i & 0xFF);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static String format(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (double d : v) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format("%.2f", d / 1e6));
+        }
+        return b.append(" M/s").toString();
+    }
+}
