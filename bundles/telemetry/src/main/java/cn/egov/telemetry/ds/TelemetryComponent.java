@@ -15,28 +15,39 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The telemetry stack as the box's {@link TelemetryPublisher} service. A configuration change or a
- * new TLS source restarts it (static references); queued messages stay in the outbox meanwhile.
+ * The telemetry stack as the box's {@link TelemetryPublisher} service. A configuration change
+ * restarts it; queued messages stay in the outbox meanwhile.
+ *
+ * <p>The TLS source is a dynamic reference, asked at every connect: when the PKI bundle (which
+ * itself reports through this service) registers or renews it, the next connection uses it without
+ * restarting this component, so the two do not form a reference cycle.
  */
 // Immediate: the box connects, publishes BIRTH and health even before any capability uses the service.
 @Component(configurationPid = TelemetrySettings.PID, service = TelemetryPublisher.class, immediate = true)
 @Designate(ocd = TelemetryConfig.class)
 public final class TelemetryComponent implements TelemetryPublisher {
-    private final TelemetryRuntime runtime;
+
+    @Reference(name = "identity")
+    private IdentityProvider identity;
+
+    @Reference(name = "tls", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TlsSocketFactorySource tls;
+
+    private TelemetryRuntime runtime;
 
     @Activate
-    public TelemetryComponent(BundleContext context, Map<String, Object> properties,
-                              @Reference(name = "identity") IdentityProvider identity,
-                              @Reference(name = "tls", cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-                              TlsSocketFactorySource tls) {
-        TelemetrySettings settings = TelemetrySettings.parse(new ConfigValues(TelemetrySettings.PID, properties));
-        if (tls != null) {
-            settings = new TelemetrySettings(settings.mqtt().withTls(tls::socketFactory), settings.outbox(), settings.healthInterval());
-        }
+    void activate(BundleContext context, Map<String, Object> properties) {
+        TelemetrySettings parsed = TelemetrySettings.parse(new ConfigValues(TelemetrySettings.PID, properties));
+        TelemetrySettings settings = new TelemetrySettings(parsed.mqtt().withTls(() -> {
+            TlsSocketFactorySource source = tls;
+            return source == null ? null : source.socketFactory();
+        }), parsed.outbox(), parsed.healthInterval());
         String framework = context.getProperty(Constants.FRAMEWORK_VENDOR) + " " + context.getProperty(Constants.FRAMEWORK_VERSION);
         this.runtime = TelemetryRuntime.start(identity.identity(), settings, framework);
     }

@@ -17,8 +17,8 @@ import javax.net.ssl.SSLSocketFactory;
  * @param reconnectMax  longest wait between connect attempts
  * @param maxInflight   QoS 1 messages sent but not yet acknowledged (Paho's window)
  * @param keepAlive     MQTT keep-alive; the broker publishes the last will after 1.5 times this
- * @param tls           TLS seam: supplies the socket factory (client certificate) at each connect,
- *                      or {@code null} for plain TCP / the JVM default
+ * @param tls           TLS seam: supplies the socket factory (client certificate) at each connect;
+ *                      {@code null}, or a supplier returning {@code null}, means plain TCP / the JVM default
  */
 public record MqttSettings(String brokerUrl, String account, String username, char[] password,
                            Duration reconnectMin, Duration reconnectMax, int maxInflight, Duration keepAlive,

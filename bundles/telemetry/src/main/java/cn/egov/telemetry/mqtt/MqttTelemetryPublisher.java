@@ -140,9 +140,9 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoClo
         if (settings.password() != null) {
             options.setPassword(settings.password());
         }
-        if (settings.tls() != null) {
-            SSLSocketFactory factory = settings.tls().get();
-            options.setSocketFactory(factory);
+        SSLSocketFactory factory = settings.tls() == null ? null : settings.tls().get();
+        if (factory != null) {
+            options.setSocketFactory(factory); // client certificate; asked per connect so renewals apply
         }
         KuraTopic will = KuraTopic.lastWill(settings.account(), identity.clientId());
         options.setWill(will.toString(), KuraPayloadCodec.encode(lifecycle.lastWill()), 1, false);
