@@ -2,6 +2,7 @@ package cn.egov.vpn;
 
 import cn.egov.api.identity.IdentityProvider;
 import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.rules.unit.UnitCode;
 import cn.egov.vpn.swanctl.CharonSettings;
 import cn.egov.vpn.swanctl.StrongswanConfWriter;
 import cn.egov.vpn.swanctl.SwanctlConfigWriter;
@@ -38,8 +39,9 @@ public final class TunnelComponent {
     public TunnelComponent(@Reference TelemetryPublisher telemetry, @Reference IdentityProvider identity,
                            TunnelConfig config) throws IOException {
         this.telemetry = telemetry;
-        TunnelSpec spec = TunnelSpecs.fromConfig(config);
-        BoxCertificate.requireUnit(spec.certFile(), identity.identity().unit());
+        UnitCode unit = identity.identity().unit();
+        TunnelSpec spec = TunnelSpecs.fromConfig(config, unit);
+        BoxCertificate.requireUnit(spec.certFile(), unit);
         Path swanctlDir = TunnelSpecs.path("swanctl_dir", config.swanctl_dir());
         Path vici = TunnelSpecs.path("vici_socket", config.vici_socket());
         SwanctlConfigWriter.write(spec.toSwanctl(), swanctlDir);

@@ -32,9 +32,18 @@ public @interface TunnelConfig {
                     @Option(label = "ifuri", value = "ifuri")})
     String hub_revocation() default "relaxed";
 
-    @AttributeDefinition(name = "Local subnets",
-            description = "The unit's subnets (CIDR) from its allocation in the address plan; the tunnel's local traffic selectors.")
-    String[] local_subnets();
+    @AttributeDefinition(name = "Address plan",
+            description = "Plan file or folder; the tunnel's local subnets are this unit's allocations in the plan zone. Empty: use Local subnets.")
+    String plan_path() default "";
+
+    @AttributeDefinition(name = "Plan zone", description = "Zone of the plan the backbone carries.",
+            options = {@Option(label = "external (公务外网)", value = "external"), @Option(label = "private", value = "private"),
+                    @Option(label = "internal (公务内网)", value = "internal")})
+    String plan_zone() default "external";
+
+    @AttributeDefinition(name = "Local subnets", required = false,
+            description = "Only without an address plan: the unit's subnets (CIDR), the tunnel's local traffic selectors.")
+    String[] local_subnets() default {};
 
     @AttributeDefinition(name = "Backbone prefixes", description = "Backbone prefixes (CIDR) reached through the hub.")
     String[] backbone_prefixes();

@@ -2,6 +2,9 @@ package cn.egov.vpn;
 
 import cn.egov.vpn.swanctl.Revocation;
 import cn.egov.vpn.swanctl.TrafficSelector;
+import cn.egov.rules.plan.Zone;
+import cn.egov.rules.unit.UnitCode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,14 +20,38 @@ public final class TunnelSpecs {
     private TunnelSpecs() {
     }
 
-    public static TunnelSpec fromConfig(TunnelConfig c) {
+    /**
+     * @param unit this box's unit, whose allocations in the plan become the local subnets
+     * @throws IOException when the configured plan cannot be read
+     */
+    public static TunnelSpec fromConfig(TunnelConfig c, UnitCode unit) throws IOException {
         return new TunnelSpec(CONNECTION, path("cert_path", c.cert_path()), path("key_path", c.key_path()),
                 paths("ca_cert_paths", c.ca_cert_paths()), revocation(c.hub_revocation()),
                 text("hub_address", c.hub_address()), text("hub_id", c.hub_id()),
-                selectors("local_subnets", c.local_subnets()), selectors("backbone_prefixes", c.backbone_prefixes()),
+                localSubnets(c, unit), selectors("backbone_prefixes", c.backbone_prefixes()),
                 List.of(nonNull(c.ike_proposals())), List.of(nonNull(c.esp_proposals())),
                 seconds("dpd_delay_s", c.dpd_delay_s()), seconds("ike_rekey_s", c.ike_rekey_s()),
                 seconds("child_rekey_s", c.child_rekey_s()));
+    }
+
+    /** From the address plan when one is configured, else from {@code local_subnets}; never both. */
+    static List<TrafficSelector> localSubnets(TunnelConfig c, UnitCode unit) throws IOException {
+        boolean fromPlan = c.plan_path() != null && !c.plan_path().isBlank();
+        boolean listed = c.local_subnets() != null && c.local_subnets().length > 0;
+        if (fromPlan && listed) {
+            throw new IllegalArgumentException("tunnel settings plan_path and local_subnets are both set; "
+                    + "the plan decides the unit's subnets, remove local_subnets");
+        }
+        if (!fromPlan) {
+            return selectors("local_subnets", c.local_subnets());
+        }
+        Zone zone;
+        try {
+            zone = Zone.parse(text("plan_zone", c.plan_zone()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tunnel setting plan_zone: " + e.getMessage(), e);
+        }
+        return PlanSelectors.localSubnets(PlanSelectors.readPlan(path("plan_path", c.plan_path())), unit, zone);
     }
 
     public static List<TrafficSelector> selectors(String field, String[] values) {
