@@ -27,7 +27,7 @@ public final class BundleJars {
         List<BundleJar> bundles = new ArrayList<>();
         for (Path jar : jars) {
             BundleJar.read(jar).ifPresentOrElse(bundles::add,
-                    () -> LOG.warn("{} is not an OSGi bundle (no Bundle-SymbolicName): not installed", jar));
+                    () -> LOG.info("{} is not an OSGi bundle: not installed (a library for the offline commands)", jar));
         }
         if (bundles.isEmpty()) {
             throw new IOException("no OSGi bundles in " + directory);
