@@ -105,8 +105,15 @@ final class PolicyParser {
                 continue;
             }
             if (byName.containsKey(o.name())) {
-                error("duplicate", o.origin(), o.name(), "option given twice (first at " + byName.get(o.name()).origin()
-                        + "); list values go on one line");
+                if (os.list() && !o.values().isEmpty()) {
+                    // a list option may continue on further lines: each repeat appends
+                    RawOption first = byName.get(o.name());
+                    List<String> all = new ArrayList<>(first.values());
+                    all.addAll(o.values());
+                    byName.put(o.name(), new RawOption(o.name(), all, first.origin()));
+                    continue;
+                }
+                error("duplicate", o.origin(), o.name(), "option given twice (first at " + byName.get(o.name()).origin() + ")");
                 continue;
             }
             if (o.values().isEmpty()) {

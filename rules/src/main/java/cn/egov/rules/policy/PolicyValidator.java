@@ -3,7 +3,6 @@ package cn.egov.rules.policy;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,12 +20,14 @@ public final class PolicyValidator {
     public static final int EXPIRY_WARNING_DAYS = 14;
 
     private final IsolationPolicy p;
+    private final java.util.Map<String, Service> servicesByName = new java.util.HashMap<>();
     private final LocalDate today;
     private final List<Finding> out = new ArrayList<>();
 
     private PolicyValidator(IsolationPolicy policy, LocalDate today) {
         this.p = policy;
         this.today = today;
+        policy.services().forEach(s -> servicesByName.putIfAbsent(s.name(), s));
     }
 
     /** Every finding about {@code policy}, as of {@code today} (exception expiry). */
@@ -173,6 +174,9 @@ public final class PolicyValidator {
                     continue;
                 }
                 FlowRule b = live.get(j);
+                if (!a.from().equals(b.from()) || !a.to().equals(b.to())) {
+                    continue;
+                }
                 if (covers(b, a) && (!covers(a, b) || j < i)) {
                     boolean earlier = j < i;
                     error(earlier ? "shadowed" : "redundant", a.origin(), "services", a.label() + " is "
@@ -211,9 +215,9 @@ public final class PolicyValidator {
     boolean covers(FlowRule outer, FlowRule inner) {
         return outer.from().equals(inner.from()) && outer.to().equals(inner.to())
                 && (!outer.viaTunnel() || inner.viaTunnel())
+                && servicesCover(outer.services(), inner.services())
                 && prefixesCover(outer.sources(), inner.sources())
-                && prefixesCover(outer.destinations(), inner.destinations())
-                && servicesCover(outer.services(), inner.services());
+                && prefixesCover(outer.destinations(), inner.destinations());
     }
 
     private static boolean prefixesCover(List<Prefix> outer, List<Prefix> inner) {
@@ -231,8 +235,16 @@ public final class PolicyValidator {
             return false;
         }
         for (String in : inner) {
-            Optional<Service> si = p.service(in);
-            if (si.isEmpty() || outer.stream().map(p::service).flatMap(Optional::stream).noneMatch(si.get()::coveredBy)) {
+            Service si = servicesByName.get(in);
+            boolean covered = false;
+            for (String out : outer) {
+                Service so = servicesByName.get(out);
+                if (si != null && so != null && si.coveredBy(so)) {
+                    covered = true;
+                    break;
+                }
+            }
+            if (!covered) {
                 return false;
             }
         }

@@ -19,8 +19,10 @@ import java.util.stream.Collectors;
 
 /**
  * Puts a policy directory in force and proves it stays in force: load and validate, compile,
- * {@code nft -c}, then one {@code nft -f} transaction that replaces only {@code table inet egov};
- * read the table back and compare. Anything that fails leaves the previous ruleset in force.
+ * then one {@code nft -f} transaction that replaces only {@code table inet egov} (the kernel
+ * checks the whole transaction, as {@code nft -c} does, and aborts all of it on any error); read
+ * the table back and compare. Anything that fails leaves the previous ruleset in force.
+ * {@link #check} runs {@code nft -c} without applying.
  * Plain class: the OSGi component and the CLI both use it.
  *
  * <pre>{@code
@@ -105,28 +107,28 @@ public final class PolicyEnforcer {
         String text = ruleset.text();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = ch.lock()) {
-            NftCommand.Result check = nft.run(List.of("-c", "-f", "-"), text);
-            if (!check.ok()) {
-                return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
-                        "nft -c refused the ruleset; the previous ruleset stays in force: " + check.stderr().strip());
-            }
             InForce current = inForce;
-            LiveTable live = readLiveOrNull();
-            if (current != null && current.text().equals(text) && DriftDetector.compare(ruleset, current.snapshot(), live).isClean()) {
+            if (current != null && current.text().equals(text)
+                    && DriftDetector.compare(ruleset, current.snapshot(), readLiveOrNull()).isClean()) {
                 inForce = current.verified(clock.millis(), Drift.NONE);
                 return new ApplyResult(ApplyResult.Status.UNCHANGED, identity, findings, "already in force: " + identity);
             }
-            if (current == null && live != null && ruleset.sha256().equals(live.policyInfo("sha256"))
-                    && DriftDetector.compare(ruleset, null, live).isClean()) {
-                // after a restart: the same policy is in the kernel; adopt it without touching it
-                long now = clock.millis();
-                inForce = new InForce(ruleset, text, live, now, now, Drift.NONE);
-                return new ApplyResult(ApplyResult.Status.UNCHANGED, identity, findings, "already in force: " + identity);
+            if (current == null) {
+                // after a restart: when the same policy is in the kernel, adopt it without touching it
+                LiveTable live = readLiveOrNull();
+                if (live != null && ruleset.sha256().equals(live.policyInfo("sha256"))
+                        && DriftDetector.compare(ruleset, null, live).isClean()) {
+                    long now = clock.millis();
+                    inForce = new InForce(ruleset, text, live, now, now, Drift.NONE);
+                    return new ApplyResult(ApplyResult.Status.UNCHANGED, identity, findings, "already in force: " + identity);
+                }
             }
+            // One transaction: the kernel checks all of it (as nft -c does) and any error aborts
+            // the whole transaction, so the previous ruleset stays in force.
             NftCommand.Result r = nft.run(List.of("-f", "-"), text);
             if (!r.ok()) {
                 return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
-                        "nft -f failed; the previous ruleset stays in force: " + r.stderr().strip());
+                        "nft refused the ruleset; the previous ruleset stays in force: " + r.stderr().strip());
             }
             LiveTable after = readLiveOrNull();
             long now = clock.millis();

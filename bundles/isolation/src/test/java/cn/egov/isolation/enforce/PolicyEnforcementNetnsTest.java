@@ -239,13 +239,7 @@ class PolicyEnforcementNetnsTest {
     @Test
     @Order(10)
     void aBrokenPolicyLeavesThePreviousRulesetInForce() throws IOException {
-        Path broken = tmp.resolve("broken");
-        Files.createDirectories(broken);
-        try (Stream<Path> s = Files.list(BASELINE)) {
-            for (Path f : s.toList()) {
-                Files.copy(f, broken.resolve(f.getFileName()));
-            }
-        }
+        Path broken = copyOfBaseline("broken");
         Path rules = broken.resolve("30-rules.policy");
         List<String> lines = Files.readAllLines(rules);
         int line = lines.indexOf("    to internet-access") + 1;
@@ -268,16 +262,30 @@ class PolicyEnforcementNetnsTest {
     @Test
     @Order(11)
     void aRulesetTheKernelRefusesLeavesThePreviousInForce() throws IOException {
-        // The language cannot express a ruleset that this kernel refuses, so nft -c's refusal is
-        // simulated (as on an older kernel without a feature); everything else runs the real nft.
-        PolicyEnforcer refusing = new PolicyEnforcer((args, stdin) -> args.contains("-c")
-                ? new NftCommand.Result(1, "", "Error: Could not process rule: Operation not supported")
-                : ProcessNft.inNamespace(box).run(args, stdin), Clock.systemUTC(), tmp.resolve("nft.lock"));
+        // The language cannot express a ruleset that this kernel refuses, so the refusal is made
+        // real by handing nft a ruleset it cannot load: the policy refers to a chain type this nft
+        // does not know once rendered with a broken hook name (as an older kernel would refuse a feature).
+        PolicyEnforcer refusing = new PolicyEnforcer((args, stdin) -> ProcessNft.inNamespace(box).run(args,
+                stdin == null ? null : stdin.replace("hook forward", "hook forwardx")), Clock.systemUTC(), tmp.resolve("nft.lock"));
+        Path next = copyOfBaseline("next");
+        Path zones = next.resolve("10-zones.policy");
+        Files.writeString(zones, Files.readString(zones).replace("version 2026.11-1", "version 2026.11-2"));
         String before = lab.exec(box, "nft", "-a", "list", "chain", "inet", "egov", "forward");
-        ApplyResult r = refusing.apply(BASELINE);
+        ApplyResult r = refusing.apply(next);
         assertEquals(ApplyResult.Status.REJECTED, r.status());
-        assertTrue(r.message().contains("nft -c refused"), r.message());
+        assertTrue(r.message().contains("nft refused the ruleset") && r.message().contains("forwardx"), r.message());
         assertEquals(before, lab.exec(box, "nft", "-a", "list", "chain", "inet", "egov", "forward"));
+    }
+
+    private static Path copyOfBaseline(String name) throws IOException {
+        Path dir = tmp.resolve(name);
+        Files.createDirectories(dir);
+        try (Stream<Path> s = Files.list(BASELINE)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        return dir;
     }
 
     private static String stripCounters(String s) {
