@@ -18,7 +18,12 @@ public final class PemFiles {
         StringWriter s = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(s)) {
             for (Object o : objects) {
-                w.writeObject(o);
+                if (o instanceof java.security.PrivateKey k) {
+                    // unencrypted PKCS#8 ("PRIVATE KEY"), which OpenSSL, Mosquitto and strongSwan all read
+                    w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null));
+                } else {
+                    w.writeObject(o);
+                }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot PEM-encode: " + e.getMessage(), e);
