@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 EnrolCommand.class,
                 RunCommand.class, StatusCommand.class,
                 AuditCommand.class,
+                PolicyCommand.class,
                 PlanCommand.class,
         })
 public final class ApplianceCommand implements Runnable {
