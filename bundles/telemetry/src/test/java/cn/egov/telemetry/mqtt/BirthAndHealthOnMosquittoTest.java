@@ -46,11 +46,15 @@ class BirthAndHealthOnMosquittoTest {
             Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()),
                     "-q", "1", "-t", birthTopic, "-t", healthTopic, "-C", "2", "-F", "%t %x")
                     .redirectErrorStream(true).redirectOutput(subOut.toFile()).start();
-            waitForSubscriber(broker);
-            Map<String, String> conf = TestIds.config(broker.url(), dir.resolve("outbox.db"), 1);
-            try (TelemetryRuntime box = TelemetryRuntime.start(
-                    IdentitySettings.parse(TestIds.values(conf)), TelemetrySettings.parse(TestIds.values(conf)), "none")) {
-                assertTrue(sub.waitFor(30, TimeUnit.SECONDS), "mosquitto_sub got BIRTH and HEALTH");
+            try {
+                waitForSubscriber(broker);
+                Map<String, String> conf = TestIds.config(broker.url(), dir.resolve("outbox.db"), 1);
+                try (TelemetryRuntime box = TelemetryRuntime.start(
+                        IdentitySettings.parse(TestIds.values(conf)), TelemetrySettings.parse(TestIds.values(conf)), "none")) {
+                    assertTrue(sub.waitFor(30, TimeUnit.SECONDS), "mosquitto_sub got BIRTH and HEALTH");
+                }
+            } finally {
+                sub.destroyForcibly(); // never leave it behind when the test fails early
             }
             List<String> lines = Files.readAllLines(subOut);
             assertEquals(2, lines.size(), String.join("\n", lines));
