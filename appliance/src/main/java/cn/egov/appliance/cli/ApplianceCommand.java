@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
                 EnrolCommand.class,
                 RunCommand.class, StatusCommand.class,
                 AuditCommand.class,
-                PolicyCommand.class,
                 PlanCommand.class,
+                VpnCommand.class,
         })
 public final class ApplianceCommand implements Runnable {
 

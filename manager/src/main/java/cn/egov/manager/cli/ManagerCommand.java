@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class, FleetListCommand.class, ConfigKeysCommand.class,
                 PlanCommand.class,
                 CaCommand.class,
+                HubConfigCommand.class,
         })
 public final class ManagerCommand implements Runnable {
 
