@@ -41,12 +41,7 @@ public final class PrefixIndex<T> {
         @SuppressWarnings("unchecked")
         Family(List<IpPrefix> ps, List<T> vs) {
             int n = ps.size();
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            // stable: equal prefixes keep their input (file) order
-            Arrays.sort(order, Comparator.comparing(ps::get));
+            int[] order = sortOrder(ps);
             prefixes = new IpPrefix[n];
             values = (T[]) new Object[n];
             startHi = new long[n];
@@ -75,6 +70,38 @@ public final class PrefixIndex<T> {
                 }
                 stack[++top] = i;
             }
+        }
+
+        /**
+         * Input positions in (start, length, input position) order, so that equal prefixes keep
+         * their file order. IPv4 packs all three into one long and sorts primitives; IPv6 uses the
+         * prefix comparator.
+         */
+        private int[] sortOrder(List<IpPrefix> ps) {
+            int n = ps.size();
+            int[] order = new int[n];
+            if (n > 0 && !ps.get(0).v6() && n < (1 << 24)) {
+                long[] keys = new long[n];
+                for (int i = 0; i < n; i++) {
+                    IpPrefix p = ps.get(i);
+                    // flip the sign bit so that signed order of the keys is unsigned order of the addresses
+                    keys[i] = ((p.lo() << 32) | ((long) p.length() << 24) | i) ^ Long.MIN_VALUE;
+                }
+                Arrays.sort(keys);
+                for (int i = 0; i < n; i++) {
+                    order[i] = (int) (keys[i] & 0xffffff);
+                }
+                return order;
+            }
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = i;
+            }
+            Arrays.sort(boxed, Comparator.comparing(ps::get)); // stable
+            for (int i = 0; i < n; i++) {
+                order[i] = boxed[i];
+            }
+            return order;
         }
 
         boolean encloses(int i, long hi, long lo) {

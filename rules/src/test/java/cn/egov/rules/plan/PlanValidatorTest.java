@@ -105,7 +105,7 @@ class PlanValidatorTest {
         expect(f, Kind.SYNTAX, p, 14, "unknown directive 'frobnicate'");
         expect(f, Kind.SYNTAX, p, 15, "139999");
         expect(f, Kind.UNUSED, p, 16, "never sub-allocated");
-        expect(f, Kind.OUTSIDE_PARENT, p, 17, "outside every external allocation of 1306");
+        expect(f, Kind.OUTSIDE_PARENT, p, 17, "lies in the internal allocation alloc 130602 internal 10.6.8.0/21");
         expect(f, Kind.OUTSIDE_PARENT, p, 6, "outside every internal allocation of its parent 130602");
         // line 12 is a legal placement: a unit directly in its city's block when its county holds none
         assertTrue(f.stream().noneMatch(x -> x.source().file().equals(p) && x.source().line() == 12), f.toString());

@@ -17,13 +17,14 @@ class PrefixIndexTest {
         Random rnd = new Random(42);
         List<IpPrefix> prefixes = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
-            int len = 8 + rnd.nextInt(21);
-            long addr = (10L << 24) | (rnd.nextInt(1 << 20) << 4);
+            int len = 1 + rnd.nextInt(28);
+            // the whole IPv4 space: addresses above 128.0.0.0 must sort after those below
+            long addr = rnd.nextInt() & 0xfffffff0L;
             prefixes.add(new IpPrefix(false, 0, addr & 0xffffffffL, len).network());
         }
         PrefixIndex<IpPrefix> index = PrefixIndex.of(prefixes, p -> p);
         for (int i = 0; i < 5000; i++) {
-            IpPrefix a = new IpPrefix(false, 0, ((10L << 24) | rnd.nextInt(1 << 24)) & 0xffffffffL, 32);
+            IpPrefix a = new IpPrefix(false, 0, rnd.nextInt() & 0xffffffffL, 32);
             Optional<IpPrefix> expected = prefixes.stream().filter(p -> p.contains(a))
                     .max((x, y) -> Integer.compare(x.length(), y.length()));
             assertEquals(expected, index.mostSpecific(a), a.toString());
