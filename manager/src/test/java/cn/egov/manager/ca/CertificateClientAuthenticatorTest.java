@@ -1,0 +1,75 @@
+package cn.egov.manager.ca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.manager.broker.ClientCredentials;
+import cn.egov.rules.unit.UnitCode;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded broker's certificate check, with real certificates of the CA and of a rogue CA (openssl). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CertificateClientAuthenticatorTest {
+
+    @TempDir
+    static Path dir;
+    ProvincialCa ca;
+    CertificateClientAuthenticator auth;
+
+    @BeforeAll
+    void create() throws Exception {
+        ca = ProvincialCa.create(dir.resolve("ca"), "auth test".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"));
+        auth = new CertificateClientAuthenticator(ca);
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        ca.close();
+    }
+
+    @Test
+    void aBoxGetsInAsItsUnitCodeOnlyWithItsOwnClientId() throws Exception {
+        X509Certificate box = ca.issueBox(KeyPairs.p256().getPublic(), UnitCode.parse("130602-001"), "slj.bd.gov.cn");
+        assertEquals(Optional.of("130602-001"), auth.authenticate(creds("130602-001", box)));
+        assertEquals(Optional.empty(), auth.authenticate(creds("130602-002", box)));
+        assertTrue(auth.refusal(creds("130602-002", box)).contains("differs from the certificate's unit code 130602-001"));
+        assertEquals(Optional.empty(), auth.authenticate(new ClientCredentials("130602-001", null, null, List.of())));
+    }
+
+    @Test
+    void revokedAtTheNextConnection() throws Exception {
+        X509Certificate box = ca.issueBox(KeyPairs.p256().getPublic(), UnitCode.parse("130602-005"), null);
+        assertEquals(Optional.of("130602-005"), auth.authenticate(creds("130602-005", box)));
+        ca.revoke(box.getSerialNumber(), RevocationReason.keyCompromise);
+        assertEquals(Optional.empty(), auth.authenticate(creds("130602-005", box)));
+        assertTrue(auth.refusal(creds("130602-005", box)).contains("REVOKED (keyCompromise)"));
+    }
+
+    @Test
+    void otherCasAndNonBoxCertificatesAreRefused() throws Exception {
+        Commands.run(dir, "bash", "-c", "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout r.key"
+                + " -subj /CN=130602-001 -addext subjectAltName=URI:urn:egov:unit:130602-001 -days 5 -out rogue.pem").expectOk();
+        X509Certificate rogue = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("rogue.pem"))));
+        assertEquals(Optional.empty(), auth.authenticate(creds("130602-001", rogue)));
+        assertTrue(auth.refusal(creds("130602-001", rogue)).contains("not a valid certificate of the provincial issuing CA"));
+
+        X509Certificate hub = ca.issueHub(KeyPairs.p256().getPublic(), "130602-001", List.of("hub.example"), List.of());
+        assertEquals(Optional.empty(), auth.authenticate(creds("130602-001", hub)), "a hub certificate with a unit-like CN is no box");
+    }
+
+    private static ClientCredentials creds(String clientId, X509Certificate cert) {
+        return new ClientCredentials(clientId, null, null, List.of(cert));
+    }
+}
