@@ -33,6 +33,7 @@ public final class AlarmGate implements FindingSink, AutoCloseable {
     private final AtomicLong suppressed = new AtomicLong();
     private final AtomicLong queueDropped = new AtomicLong();
     private final AtomicLong found = new AtomicLong();
+    private final AtomicLong tableOverflows = new AtomicLong();
     private double tokens;
     private long lastRefill;
     private long lastSummary;
@@ -83,6 +84,7 @@ public final class AlarmGate implements FindingSink, AutoCloseable {
 
     @Override
     public synchronized void tableOverflow(String table, long overflows) {
+        tableOverflows.incrementAndGet();
         offer(new Alarm(OVERFLOW_KIND, Alarm.Severity.WARNING, "isolation",
                 "the monitor's " + table + " table was full and was cleared; flows may be reported again",
                 Map.of("table", table, "overflows", Long.toString(overflows)), System.currentTimeMillis()));
@@ -129,6 +131,11 @@ public final class AlarmGate implements FindingSink, AutoCloseable {
     /** Distinct violating flows the classifier found. */
     public long found() {
         return found.get();
+    }
+
+    /** How often a bounded table of the classifier (flows, MACs) filled up and was cleared. */
+    public long tableOverflows() {
+        return tableOverflows.get();
     }
 
     public long published() {

@@ -114,7 +114,8 @@ public final class LiveMonitor implements AutoCloseable {
                     .metric("alarms.published", gate.published())
                     .metric("alarms.suppressed", gate.suppressed())
                     .metric("alarms.queue_dropped", gate.queueDropped())
-                    .metric("alarms.queue_depth", (long) gate.queueDepth());
+                    .metric("alarms.queue_depth", (long) gate.queueDepth())
+                    .metric("tables.overflows", gate.tableOverflows());
             for (LiveCapture c : captures) {
                 LiveCapture.Stats s = c.stats();
                 if (s == null) {

@@ -41,6 +41,26 @@ class AlarmGateTest {
     }
 
     @Test
+    void aFullFlowTableIsCountedAndRaisedAndOldFlowsMayBeReportedAgain() {
+        RecordingTelemetry telemetry = new RecordingTelemetry();
+        try (AlarmGate gate = new AlarmGate(telemetry, 1000, 1000, 1000, 60, System::nanoTime)) {
+            FlowClassifier classifier = new FlowClassifier(LabPolicy.policy(), gate, 2);
+            classifier.interfaceDeclared(0, "eth1");
+            cn.egov.isolation.capture.FrameDecoder decoder = new cn.egov.isolation.capture.FrameDecoder();
+            cn.egov.isolation.capture.DecodedPacket p = new cn.egov.isolation.capture.DecodedPacket();
+            for (int i = 0; i < 3; i++) {
+                byte[] f = cn.egov.isolation.capture.FrameBuilder.ethernet("02:00:00:00:01:05", "02:00:00:00:00:fe")
+                        .ip("10.1.0.5", "198.51.100." + (i + 1)).udp(1000, 5000, 0).build();
+                decoder.decode(0, cn.egov.isolation.capture.LinkType.ETHERNET, 0, java.nio.ByteBuffer.wrap(f), 0, f.length, f.length, p);
+                classifier.classify(p);
+            }
+            assertEquals(1, gate.tableOverflows());
+            assertEquals(3, gate.found());
+        }
+        assertEquals(1, telemetry.alarms().stream().filter(a -> a.kind().equals(AlarmGate.OVERFLOW_KIND)).count());
+    }
+
+    @Test
     void aFullQueueCountsWhatItCannotTakeInsteadOfBlockingCapture() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         TelemetryPublisher slow = new TelemetryPublisher() {
