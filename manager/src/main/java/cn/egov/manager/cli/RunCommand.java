@@ -1,6 +1,8 @@
 package cn.egov.manager.cli;
 
 import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.ca.CaConfig;
+import cn.egov.manager.ca.CaService;
 import cn.egov.manager.config.ManagerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,14 +22,26 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ManagerConfig cfg = ManagerConfig.load(config);
+        // the provincial CA (EST, CRLs, OCSP) when the file names ca.passphrase-file: manager/docs/ca.md
+        CaService ca = CaConfig.configured(cfg) ? CaService.start(CaConfig.from(cfg)) : null;
         ManagerAssembly manager = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             manager.close();
+            if (ca != null) {
+                try {
+                    ca.close();
+                } catch (Exception e) {
+                    System.err.println("CA did not stop cleanly: " + e.getMessage());
+                }
+            }
             stopped.countDown();
         }, "manager-shutdown"));
         System.out.println("broker: " + manager.brokerUrl());
         System.out.println("fleet: " + manager.fleetUrl());
+        if (ca != null) {
+            System.out.println("ca: EST on port " + ca.estPort() + ", CRL/OCSP on port " + ca.httpPort());
+        }
         System.out.flush();
         stopped.await();
         return 0;
