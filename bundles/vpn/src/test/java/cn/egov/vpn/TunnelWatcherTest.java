@@ -59,11 +59,11 @@ class TunnelWatcherTest {
         final List<Published> out = new ArrayList<>();
 
         @Override
-        public void publish(String appId, String resource, KuraPayload payload, int priority) {
+        public synchronized void publish(String appId, String resource, KuraPayload payload, int priority) {
             out.add(new Published(appId, resource, payload, priority));
         }
 
-        List<Alarm> alarms() {
+        synchronized List<Alarm> alarms() {
             return out.stream().filter(p -> p.app.equals(Alarm.APP_ID)).map(p -> Alarm.fromPayload(p.resource, p.payload)).toList();
         }
     }
