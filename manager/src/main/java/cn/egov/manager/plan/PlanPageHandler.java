@@ -3,6 +3,7 @@ package cn.egov.manager.plan;
 import static cn.egov.manager.web.HtmlPage.esc;
 
 import cn.egov.manager.web.HtmlPage;
+import cn.egov.manager.web.Role;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.rules.plan.PlanFinding;
 import cn.egov.rules.plan.PlanWhois;
@@ -52,7 +53,11 @@ final class PlanPageHandler implements Request.Handler {
         if (unit != null && !unit.isBlank()) {
             unitView(b, unit);
         }
-        remediation(b);
+        // the remediation list covers every unit: NOC and auditors only, as GET /api/plan/remediation
+        Object role = request.getAttribute(Role.class.getName());
+        if (role == Role.NOC || role == Role.AUDITOR) {
+            remediation(b);
+        }
         var plan = current.get();
         b.append("<h2>规划 Plan</h2><p class=\"summary\"><span>files: ").append(plan.files().size())
                 .append("</span><span>allocations: ").append(plan.plan().allocations().size())
