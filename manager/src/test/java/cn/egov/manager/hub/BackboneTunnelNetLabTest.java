@@ -12,6 +12,9 @@ import cn.egov.manager.ca.KeyPairs;
 import cn.egov.manager.ca.PemFiles;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.ca.RevocationReason;
+import cn.egov.rules.nft.NftablesCompiler;
+import cn.egov.rules.policy.PolicyLoad;
+import cn.egov.rules.policy.PolicyLoader;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.vpn.Backoff;
 import cn.egov.vpn.SubjectIds;
@@ -28,6 +31,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -47,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * renders, and the box's {@link TunnelWatcher} keeping it up.
  *
  * <pre>
- *  lan (10.8.1.2) --eth1-- box (10.8.1.1 | wan0 192.0.2.1) ==== (192.0.2.2 wan0) hub (eth1 10.8.100.1) -- backbone (10.8.100.2)
+ *  lan (10.8.1.2) --eth1-- box (10.8.1.1 | eth0 192.0.2.1) ==== (192.0.2.2 wan0) hub (eth1 10.200.1.1) -- backbone (10.200.1.2)
  * </pre>
  *
  * The tests share one lab (daemons start in ~0.1 s, the namespaces and the CA cost more) and run
@@ -58,8 +62,8 @@ class BackboneTunnelNetLabTest {
 
     private static final UnitCode UNIT = UnitCode.parse("130602-001");
     private static final String LAN_NET = "10.8.1.0/24";
-    private static final String BACKBONE_NET = "10.8.100.0/24";
-    private static final String BACKBONE_HOST = "10.8.100.2";
+    private static final String BACKBONE_NET = "10.200.0.0/16";
+    private static final String BACKBONE_HOST = "10.200.1.2";
     private static final String HUB_WAN = "192.0.2.2";
     private static final int ECHO_PORT = 7000;
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -90,12 +94,13 @@ class BackboneTunnelNetLabTest {
         hubNs = lab.host("hub");
         backbone = lab.host("bb");
         lab.link(box, "eth1", "10.8.1.1/24", lan, "eth0", "10.8.1.2/24");
-        lab.link(box, "wan0", "192.0.2.1/24", hubNs, "wan0", HUB_WAN + "/24");
-        lab.link(hubNs, "eth1", "10.8.100.1/24", backbone, "eth0", BACKBONE_HOST + "/24");
+        // Interface names as in the provincial isolation baseline (rules/policy/baseline): eth0 uplink, eth1 LAN.
+        lab.link(box, "eth0", "192.0.2.1/24", hubNs, "wan0", HUB_WAN + "/24");
+        lab.link(hubNs, "eth1", "10.200.1.1/24", backbone, "eth0", BACKBONE_HOST + "/24");
         lab.forwarding(box);
         lab.forwarding(hubNs);
         lab.exec(lan, "ip", "route", "add", "default", "via", "10.8.1.1");
-        lab.exec(backbone, "ip", "route", "add", "default", "via", "10.8.100.1");
+        lab.exec(backbone, "ip", "route", "add", "default", "via", "10.200.1.1");
         // The box's default route is its WAN: without the tunnel and the guard, backbone traffic would leave in clear.
         lab.exec(box, "ip", "route", "add", "default", "via", HUB_WAN);
 
@@ -222,6 +227,35 @@ class BackboneTunnelNetLabTest {
 
     @Test
     @Order(3)
+    void theProvincialIsolationPolicyPassesTheTunnelAndFailsClosedWithIt() throws Exception {
+        awaitStatus(TunnelStatus::up, "tunnel up");
+        // The isolation engineer's compiler on the province's baseline policy (tunnel backbone-vpn
+        // via ipsec0, peer 192.0.2.2, backbone 10.200.0.0/16): the real ruleset, not our guard.
+        PolicyLoad load = PolicyLoader.load(Path.of("../rules/policy/baseline"), LocalDate.now());
+        assertTrue(load.ok(), "baseline policy loads: " + load);
+        Path rules = tmp.resolve("baseline.nft");
+        Files.writeString(rules, NftablesCompiler.compile(load.policy(), LocalDate.now()).text());
+        lab.exec(box, "nft", "-f", rules.toString());
+        try {
+            assertTrue(probe(3).contains("answered 3 of 3"), "the policy lets the LAN reach the backbone through the tunnel");
+            boxCharon.stop();
+            assertFalse(watcher.poll().up());
+            int[] answered = new int[1];
+            assertEquals(0, clearPacketsOnWan(() -> answered[0] = probe(2).contains("answered 0 of 2") ? 0 : 1),
+                    "with the tunnel down the policy lets no backbone packet leave in clear");
+            assertEquals(0, answered[0], "and nothing reaches the backbone");
+        } finally {
+            if (!boxCharon.running()) {
+                boxCharon.start();
+            }
+        }
+        awaitStatus(TunnelStatus::up, "tunnel up again under the isolation policy");
+        assertTrue(probe(3).contains("answered 3 of 3"), "traffic flows again under the policy");
+        lab.exec(box, "nft", "delete", "table", "inet", "egov");
+    }
+
+    @Test
+    @Order(4)
     void watcherReportsDownWhenTheHubStopsAndRestartsTheTunnelWhenItReturns() throws Exception {
         awaitStatus(TunnelStatus::up, "tunnel up");
         telemetry.clear();
@@ -245,7 +279,7 @@ class BackboneTunnelNetLabTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void certificateFromAnotherCaIsRefused() throws Exception {
         // Same unit, same subject, but issued by another CA: only the issuer differs.
         try (ProvincialCa rogue = ProvincialCa.create(tmp.resolve("rogue-ca"), "other".toCharArray(),
@@ -267,7 +301,7 @@ class BackboneTunnelNetLabTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void revokedBoxCertificateIsRefusedOnTheNextConnection() throws Exception {
         awaitStatus(TunnelStatus::up, "tunnel up before revocation");
         ca.revoke(boxCert.getSerialNumber(), RevocationReason.keyCompromise);
@@ -347,7 +381,7 @@ class BackboneTunnelNetLabTest {
     /** Captures on the box's WAN while the traffic runs; counts packets addressed to the backbone in clear. */
     private static int clearPacketsOnWan(Traffic traffic) throws Exception {
         Path pcap = Files.createTempFile(tmp, "wan", ".pcap");
-        Process dump = lab.start(box, "tcpdump", "-i", "wan0", "-n", "-U", "-w", pcap.toString(), "dst", "net", BACKBONE_NET);
+        Process dump = lab.start(box, "tcpdump", "-i", "eth0", "-n", "-U", "-w", pcap.toString(), "dst", "net", BACKBONE_NET);
         // tcpdump says "listening on wan0" once the capture runs (after any warnings).
         java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(dump.getInputStream()));
         String line;
