@@ -51,6 +51,8 @@ public final class ArtemisBroker implements MqttBroker {
     private static final int MAX_DISK_USAGE_PERCENT = 95;
     /** Artemis's default of 5 s failed CONNECTs when 50 boxes connected at once on a busy 2-core host. */
     private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
+    /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
+    private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
 
     private final String host;
     private final int port;
@@ -119,7 +121,7 @@ public final class ArtemisBroker implements MqttBroker {
             return 0;
         }
         return server.getPostOffice().getAllBindings()
-                .filter(b -> b instanceof QueueBinding)
+                .filter(b -> b instanceof QueueBinding && !b.getAddress().toString().startsWith(INTERNAL_ADDRESS_PREFIX))
                 .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
                 .sum();
     }

@@ -55,6 +55,12 @@ public final class SqlBatchStore implements BatchStore {
                  PreparedStatement life = c.prepareStatement(LIFECYCLE);
                  PreparedStatement tele = c.prepareStatement(TELEMETRY);
                  PreparedStatement bad = c.prepareStatement(MALFORMED)) {
+                // JDBC batches per table (SQLite: ~20x faster than one statement at a time); the
+                // per-row update counts say which rows were new, in the order of the input.
+                List<IngestRecord.Decoded> decoded = new ArrayList<>();
+                List<PreparedStatement> statementOf = new ArrayList<>();
+                List<Integer> indexOf = new ArrayList<>();
+                Map<PreparedStatement, Integer> sizes = new java.util.IdentityHashMap<>();
                 for (IngestRecord r : batch) {
                     if (r instanceof IngestRecord.Malformed m) {
                         bad.setString(1, cut(m.raw().topic()));
@@ -62,8 +68,35 @@ public final class SqlBatchStore implements BatchStore {
                         bad.setString(3, cut(m.detail()));
                         bad.setLong(4, m.raw().payload() == null ? 0 : m.raw().payload().length);
                         bad.setLong(5, m.raw().received());
-                        bad.executeUpdate();
-                    } else if (r instanceof IngestRecord.Decoded d && insert(c, d, health, life, tele)) {
+                        bad.addBatch();
+                    } else if (r instanceof IngestRecord.Decoded d) {
+                        if (d.kind() == IngestKind.ALARM) {
+                            if (AlarmStore.insert(c, d.unit().toString(), d.id() == null ? null : d.id().epoch(),
+                                    d.id() == null ? null : d.id().sequence(), Alarm.fromPayload(d.topic().resource(), d.payload()),
+                                    d.raw().received())) {
+                                decoded.add(d);
+                                statementOf.add(null);
+                                indexOf.add(-1);
+                            }
+                            continue;
+                        }
+                        PreparedStatement ps = bind(d, health, life, tele);
+                        ps.addBatch();
+                        int index = sizes.merge(ps, 1, Integer::sum) - 1;
+                        decoded.add(d);
+                        statementOf.add(ps);
+                        indexOf.add(index);
+                    }
+                }
+                bad.executeBatch();
+                Map<PreparedStatement, int[]> counts = new java.util.IdentityHashMap<>();
+                for (PreparedStatement ps : sizes.keySet()) {
+                    counts.put(ps, ps.executeBatch());
+                }
+                for (int i = 0; i < decoded.size(); i++) {
+                    PreparedStatement ps = statementOf.get(i);
+                    if (ps == null || counts.get(ps)[indexOf.get(i)] == 1) {
+                        IngestRecord.Decoded d = decoded.get(i);
                         stored.add(d);
                         BoxState s = applyToFleet(d);
                         changed.put(s.clientId(), s);
@@ -79,8 +112,9 @@ public final class SqlBatchStore implements BatchStore {
         return stored;
     }
 
-    private boolean insert(Connection c, IngestRecord.Decoded d, PreparedStatement health, PreparedStatement life,
-                           PreparedStatement tele) throws SQLException {
+    /** Binds the message's row to the statement of its table and returns that statement. */
+    private static PreparedStatement bind(IngestRecord.Decoded d, PreparedStatement health, PreparedStatement life,
+                                          PreparedStatement tele) throws SQLException {
         KuraPayload p = d.payload();
         String client = d.unit().toString();
         String epoch = d.id() == null ? null : d.id().epoch();
@@ -106,7 +140,7 @@ public final class SqlBatchStore implements BatchStore {
                 setLong(health, i++, p.longMetric(BoxMetrics.OUTBOX_DEPTH));
                 setLong(health, i++, p.longMetric(BoxMetrics.OUTBOX_EVICTED));
                 health.setString(i, MetricsJson.write(p.metrics()));
-                return health.executeUpdate() == 1;
+                return health;
             }
             case BIRTH, DC, LWT -> {
                 life.setString(1, client);
@@ -116,10 +150,7 @@ public final class SqlBatchStore implements BatchStore {
                 setLong(life, 5, p.timestamp());
                 life.setLong(6, received);
                 life.setString(7, MetricsJson.write(p.metrics()));
-                return life.executeUpdate() == 1;
-            }
-            case ALARM -> {
-                return AlarmStore.insert(c, client, epoch, seq, Alarm.fromPayload(d.topic().resource(), p), received);
+                return life;
             }
             default -> {
                 tele.setString(1, client);
@@ -131,7 +162,7 @@ public final class SqlBatchStore implements BatchStore {
                 tele.setLong(7, received);
                 tele.setString(8, MetricsJson.write(p.metrics()));
                 tele.setBytes(9, p.body());
-                return tele.executeUpdate() == 1;
+                return tele;
             }
         }
     }
