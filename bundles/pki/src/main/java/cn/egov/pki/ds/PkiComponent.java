@@ -8,11 +8,8 @@ import cn.egov.pki.check.RevocationChecker;
 import cn.egov.pki.est.BoxEnrolment;
 import cn.egov.pki.store.BoxCredentials;
 import cn.egov.pki.store.BoxKeyStore;
-import cn.egov.telemetry.mqtt.TlsSocketFactorySource;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
@@ -20,10 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -31,13 +24,12 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The box's PKI as OSGi services: {@link BoxCertificates} for the tunnel and peers, and the
- * {@link TlsSocketFactorySource} that the telemetry bundle uses for MQTT over TLS with the
- * box's certificate. Runs {@link CertificateMaintenance} every {@code check_interval_s}.
+ * The box's PKI as the OSGi service {@link BoxCertificates} (for the tunnel, MQTT over TLS and
+ * peer checks). Runs {@link CertificateMaintenance} every {@code check_interval_s}.
  */
-@Component(configurationPid = PkiComponent.PID, service = {BoxCertificates.class, TlsSocketFactorySource.class})
+@Component(configurationPid = PkiComponent.PID, service = BoxCertificates.class)
 @Designate(ocd = PkiConfig.class)
-public final class PkiComponent implements BoxCertificates, TlsSocketFactorySource {
+public final class PkiComponent implements BoxCertificates {
 
     public static final String PID = "cn.egov.pki";
 
@@ -66,32 +58,6 @@ public final class PkiComponent implements BoxCertificates, TlsSocketFactorySour
     @Override
     public RevocationChecker.Result checkPeer(X509Certificate peer) {
         return maintenance.checkPeer(peer);
-    }
-
-    /** Client certificate = the box's current one; server trusted only through the provincial CA. */
-    @Override
-    public SSLSocketFactory socketFactory() {
-        BoxCredentials c = current().orElseThrow(() -> new IllegalStateException("box not enrolled: no certificate for MQTT over TLS"));
-        try {
-            char[] pw = new char[0];
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("box", c.key(), pw, c.chain().toArray(X509Certificate[]::new));
-            KeyStore ts = KeyStore.getInstance("PKCS12");
-            ts.load(null, null);
-            for (int i = 0; i < c.trustAnchors().size(); i++) {
-                ts.setCertificateEntry("ca" + i, c.trustAnchors().get(i));
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-            kmf.init(ks, pw);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(ts);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
-            return ctx.getSocketFactory();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot build the TLS context from the box certificate: " + e.getMessage(), e);
-        }
     }
 
     @Deactivate
