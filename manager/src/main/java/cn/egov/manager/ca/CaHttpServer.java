@@ -1,6 +1,7 @@
 package cn.egov.manager.ca;
 
 import java.security.KeyStore;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -56,7 +57,11 @@ public final class CaHttpServer implements AutoCloseable {
         httpsConnector.setHost(host);
         httpsConnector.setPort(httpsPort);
 
-        ServerConnector httpConnector = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        // OCSP GET (RFC 6960 Appendix A) puts URL-encoded base64 in the path, '/' as %2F included
+        httpConfig.setUriCompliance(UriCompliance.DEFAULT.with("ocsp-get",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        ServerConnector httpConnector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         httpConnector.setHost(host);
         httpConnector.setPort(httpPort);
         server.addConnector(httpsConnector);

@@ -49,10 +49,11 @@ final class CrlAndOcspHandler extends Handler.Abstract {
             }
             return der(response, callback, "application/ocsp-response", ocsp.respond(body));
         }
-        if (path.startsWith(CaHttpPaths.OCSP + "/") && "GET".equals(request.getMethod())) {
+        String raw = request.getHttpURI().getPath(); // still URL-encoded: base64 may hold '/'
+        if (raw != null && raw.startsWith(CaHttpPaths.OCSP + "/") && "GET".equals(request.getMethod())) {
             byte[] req;
             try {
-                String enc = java.net.URLDecoder.decode(path.substring(CaHttpPaths.OCSP.length() + 1), java.nio.charset.StandardCharsets.US_ASCII);
+                String enc = java.net.URLDecoder.decode(raw.substring(CaHttpPaths.OCSP.length() + 1), java.nio.charset.StandardCharsets.US_ASCII);
                 req = Base64.getDecoder().decode(enc);
             } catch (IllegalArgumentException e) {
                 req = new byte[0];

@@ -90,6 +90,22 @@ class EstServerTest {
     }
 
     @Test
+    void httpBasicCarriesTheTokenAsPasswordPerRfc7030() throws Exception {
+        EnrolmentToken token = ca.newToken(UnitCode.parse("130602-007"), null, Duration.ofHours(1));
+        csr("basic", "/CN=130602-007");
+        String status = sh("curl -sS -o basic.p7.b64 -w '%{http_code}' --cacert root.pem --data-binary @basic.b64"
+                + " -H 'Content-Type: application/pkcs10' -u 130602-007:" + token.secret() + " " + est + "/simpleenroll").expectOk().output().trim();
+        assertEquals("200", status, Files.readString(dir.resolve("basic.p7.b64")));
+        sh("base64 -d basic.p7.b64 | openssl pkcs7 -inform DER -print_certs -out basic.pem").expectOk();
+        // RFC 6960 Appendix A: OCSP by GET with the base64 request in the path
+        sh("openssl ocsp -issuer issuing.pem -cert basic.pem -reqout get.req -no_nonce").expectOk();
+        String b64 = sh("base64 -w0 get.req | sed 's#/#%2F#g; s#+#%2B#g; s#=#%3D#g'").expectOk().output().trim();
+        sh("curl -sS --fail -o get.resp " + http + CaHttpPaths.OCSP + "/" + b64).expectOk();
+        String resp = sh("openssl ocsp -respin get.resp -issuer issuing.pem -cert basic.pem -CAfile chain.pem").expectOk().output();
+        assertTrue(resp.contains("basic.pem: good") && resp.contains("Response verify OK"), resp);
+    }
+
+    @Test
     void expiredTokenIsRefusedAndChangesNothing() throws Exception {
         EnrolmentToken token = ca.newToken(UNIT, null, Duration.ofMillis(1));
         Thread.sleep(20);
