@@ -47,6 +47,7 @@ stop() {
   echo; echo "stopping ..."
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  exit 0
 }
 trap stop INT TERM EXIT
 

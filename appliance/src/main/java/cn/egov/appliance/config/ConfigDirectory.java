@@ -8,6 +8,7 @@ import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.osgi.framework.InvalidSyntaxException;
@@ -18,7 +19,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * The box's configuration directory, applied to Configuration Admin: one file per PID. Each read
  * reconciles Configuration Admin with the directory, as swanctl does with its files: new and
  * changed files are applied, configurations whose file was deleted are deleted, and a file with an
- * error is reported and skipped, so whatever configuration it had before stays in force.
+ * error is reported and skipped, so whatever configuration it had before stays in force. An error
+ * is what the Metatype rejects, or what the component itself refuses by failing to activate (then
+ * the previous configuration is restored).
  */
 public final class ConfigDirectory {
     /** Any bundle may use our configurations (Configuration Admin's multi-location). */
@@ -27,14 +30,18 @@ public final class ConfigDirectory {
     private final Path directory;
     private final ConfigurationAdmin configAdmin;
     private final SchemaLookup schemas;
+    private final ActivationCheck activation;
     private final ConfigFileParser parser;
     private final ConfigTyping typing = new ConfigTyping();
     private volatile List<ConfigProblem> problems = List.of();
+    /** Files whose content a component refused, by revision: not applied again until they change. */
+    private final Map<Path, ConfigFileException> refused = new java.util.HashMap<>();
 
     /** @param variables what {@code ${name}} stands for in values, e.g. {@code data} */
     public ConfigDirectory(Path directory, ConfigurationAdmin configAdmin, SchemaLookup schemas,
-                           Map<String, String> variables) {
+                           Map<String, String> variables, ActivationCheck activation) {
         this.directory = directory.toAbsolutePath().normalize();
+        this.activation = activation;
         this.parser = new ConfigFileParser(variables);
         this.configAdmin = configAdmin;
         this.schemas = schemas;
@@ -59,8 +66,17 @@ public final class ConfigDirectory {
                 ConfigFile parsed = parser.parse(file);
                 Dictionary<String, Object> properties = typing.toProperties(parsed,
                         schemas.find(parsed.pid(), parsed.factoryName().isPresent()));
-                if (configuration(parsed).updateIfDifferent(properties)) {
+                String revision = (String) properties.get(ConfigTyping.REVISION);
+                ConfigFileException refusal = refused.get(file);
+                if (refusal != null && refusal.getMessage().endsWith(revisionTag(revision))) {
+                    throw refusal;
+                }
+                refused.remove(file);
+                Configuration configuration = configuration(parsed);
+                Dictionary<String, Object> previous = configuration.getProperties();
+                if (configuration.updateIfDifferent(properties)) {
                     changed++;
+                    rejectIfComponentFails(parsed, configuration, previous, revision);
                 } else {
                     unchanged++;
                 }
@@ -73,6 +89,47 @@ public final class ConfigDirectory {
         int removed = deleteOrphans(files);
         problems = List.copyOf(rejected);
         return new ApplyReport(files.size(), changed, unchanged, removed, rejected);
+    }
+
+    /**
+     * A configuration the component refuses (it fails to activate) is taken back: the previous
+     * one is restored (or, for a new file, the configuration deleted) and the file is reported,
+     * at the line of the option the component's message names.
+     */
+    private void rejectIfComponentFails(ConfigFile file, Configuration configuration, Dictionary<String, Object> previous,
+                                        String revision) throws IOException, ConfigFileException {
+        String pid = configuration.getPid();
+        Optional<String> failure;
+        try {
+            failure = activation.failure(pid, revision);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (failure.isEmpty()) {
+            return;
+        }
+        if (previous == null) {
+            configuration.delete();
+        } else {
+            configuration.update(previous);
+        }
+        int line = file.entries().stream().filter(e -> namesOption(failure.get(), e.key())).mapToInt(ConfigEntry::line)
+                .findFirst().orElse(0);
+        ConfigFileException refusal = new ConfigFileException(file.file(), line,
+                "refused by the component: " + failure.get() + revisionTag(revision));
+        refused.put(file.file(), refusal);
+        throw refusal;
+    }
+
+    /** True when the message names the option as a word of its own ("level" in "level must be 0-5"). */
+    static boolean namesOption(String message, String key) {
+        return java.util.regex.Pattern.compile("(?<![\\w.])" + java.util.regex.Pattern.quote(key) + "(?![\\w.])")
+                .matcher(message).find();
+    }
+
+    private static String revisionTag(String revision) {
+        return " [revision " + revision + "]";
     }
 
     private List<Path> configFiles() throws IOException {

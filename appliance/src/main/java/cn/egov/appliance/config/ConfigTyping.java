@@ -24,6 +24,8 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 public final class ConfigTyping {
     /** Property added to every configuration we apply, so that we can find it again when its file goes. */
     public static final String SOURCE_FILE = "egov.config.file";
+    /** Property identifying one version of a file's content, to see which version a component runs with. */
+    public static final String REVISION = "egov.config.revision";
 
     private static final String LIST_SEPARATOR = ",";
     /**
@@ -43,7 +45,21 @@ public final class ConfigTyping {
             typed(file, definition.get(), properties);
         }
         properties.put(SOURCE_FILE, file.file().toAbsolutePath().toString());
+        properties.put(REVISION, revision(file));
         return properties;
+    }
+
+    /** A digest of the options (not of comments or layout): equal content, equal revision. */
+    static String revision(ConfigFile file) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (ConfigEntry e : file.entries()) {
+                sha.update((e.key() + "\u0000" + e.value() + "\u0000").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
     }
 
     private static void typed(ConfigFile file, ObjectClassDefinition ocd, Map<String, Object> out)

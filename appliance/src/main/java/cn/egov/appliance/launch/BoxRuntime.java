@@ -48,13 +48,15 @@ public final class BoxRuntime implements AutoCloseable {
     private final LaunchSettings settings;
     private final Framework framework;
     private final ConfigDirectory configDirectory;
+    private final ScrActivationCheck activation;
     private final List<String> startFailures;
     private final StatusProbe probe;
     private final ConfigDirectoryWatcher watcher;
     private final StatusFile statusFile;
 
     private BoxRuntime(LaunchSettings settings, Framework framework, ConfigDirectory configDirectory,
-                       List<String> startFailures) throws IOException {
+                       ScrActivationCheck activation, List<String> startFailures) throws IOException {
+        this.activation = activation;
         this.settings = settings;
         this.framework = framework;
         this.configDirectory = configDirectory;
@@ -93,16 +95,17 @@ public final class BoxRuntime implements AutoCloseable {
             List<String> failures = new ArrayList<>();
             bundles.stream().filter(b -> CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .forEach(b -> startBundle(b, failures));
+            ScrActivationCheck activation = new ScrActivationCheck(context);
             ConfigDirectory configDirectory = new ConfigDirectory(settings.configDir(),
                     awaitService(context, ConfigurationAdmin.class),
                     new MetatypeSchemas(context, awaitService(context, MetaTypeService.class)),
-                    Map.of(DATA_VARIABLE, settings.dataDir().toString()));
+                    Map.of(DATA_VARIABLE, settings.dataDir().toString()), activation);
             log(configDirectory.apply());
 
             bundles.stream().filter(b -> !CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .filter(b -> b.getHeaders("").get(Constants.FRAGMENT_HOST) == null)
                     .forEach(b -> startBundle(b, failures));
-            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, failures);
+            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures);
             LOG.info("{} {} started {} bundles from {}; configuration from {}", framework.getSymbolicName(),
                     framework.getVersion(), bundles.size(), settings.bundleDir(), settings.configDir());
             return runtime;
@@ -194,6 +197,7 @@ public final class BoxRuntime implements AutoCloseable {
         watcher.close();
         statusFile.close();
         probe.close();
+        activation.close();
         framework.stop();
         framework.waitForStop(STOP_WAIT.toMillis());
     }

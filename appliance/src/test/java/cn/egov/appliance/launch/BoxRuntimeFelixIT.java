@@ -156,6 +156,27 @@ class BoxRuntimeFelixIT {
 
     @Test
     @Order(6)
+    void aValueTheComponentRefusesIsTakenBackAndReported() throws Exception {
+        Path strict = box.config.resolve(ProbeBundle.STRICT_PID + ".cfg");
+        Path out = root.resolve("strict.out");
+        Files.writeString(strict, "out = " + out + "\nlevel = 2\n");
+        BoxFixture.await("the strict probe to run with level 2", () -> readFile(out).equals("level=2\n"));
+
+        Files.writeString(strict, "out = " + out + "\n# the component allows 0-5\nlevel = 9\n");
+        String where = strict + ":3: refused by the component: " + ProbeBundle.STRICT_COMPONENT + ": ";
+        BoxFixture.await("the refusal of level 9", () -> runtime.status().configProblems().stream()
+                .anyMatch(p -> p.startsWith(where) && p.contains("level must be 0-5, got 9")));
+        assertEquals("2", configAdmin().getConfiguration(ProbeBundle.STRICT_PID, "?").getProperties().get("level"));
+        BoxFixture.await("the strict probe active again with level 2", () -> active(runtime.status(), ProbeBundle.STRICT_COMPONENT));
+        assertEquals("level=2\n", readFile(out));
+
+        Files.writeString(strict, "out = " + out + "\nlevel = 4\n");
+        BoxFixture.await("level 4 applied", () -> readFile(out).equals("level=4\n"));
+        BoxFixture.await("no rejected file any more", () -> runtime.status().configProblems().isEmpty());
+    }
+
+    @Test
+    @Order(7)
     void deletingTheFileDeletesTheConfiguration() throws Exception {
         Files.delete(box.probeConfig());
         BoxFixture.await("the probe component to lose its configuration",
@@ -177,6 +198,14 @@ class BoxRuntimeFelixIT {
         var context = runtime.framework().getBundleContext();
         ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
         return context.getService(ref);
+    }
+
+    private static String readFile(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static String read(BoxFixture box) {

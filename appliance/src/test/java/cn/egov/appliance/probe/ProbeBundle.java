@@ -15,8 +15,11 @@ import java.util.jar.Manifest;
 public final class ProbeBundle {
     public static final String PID = "cn.egov.probe";
     public static final String COMPONENT = "cn.egov.appliance.probe";
-    private static final String CLASS_ENTRY = ProbeComponent.class.getName().replace('.', '/') + ".class";
-    private static final List<String> RESOURCES = List.of("OSGI-INF/probe.xml", "OSGI-INF/metatype/probe.xml");
+    public static final String STRICT_PID = "cn.egov.probe.strict";
+    public static final String STRICT_COMPONENT = "cn.egov.appliance.probe.strict";
+    private static final List<Class<?>> CLASSES = List.of(ProbeComponent.class, StrictProbeComponent.class);
+    private static final List<String> RESOURCES = List.of("OSGI-INF/probe.xml", "OSGI-INF/strict.xml",
+            "OSGI-INF/metatype/probe.xml");
 
     private ProbeBundle() {
     }
@@ -28,11 +31,14 @@ public final class ProbeBundle {
         main.putValue("Bundle-ManifestVersion", "2");
         main.putValue("Bundle-SymbolicName", COMPONENT);
         main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Service-Component", RESOURCES.get(0));
+        main.putValue("Service-Component", RESOURCES.get(0) + "," + RESOURCES.get(1));
         main.putValue("Require-Capability",
-                "osgi.extender;filter:=\"(&(osgi.extender=osgi.component)(version>=1.3.0)(!(version>=2.0.0)))\"");
+                "osgi.extender;filter:=\"(&(osgi.extender=osgi.component)(version>=1.4.0)(!(version>=2.0.0)))\"");
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
-            copy(out, CLASS_ENTRY, "/" + CLASS_ENTRY);
+            for (Class<?> type : CLASSES) {
+                String entry = type.getName().replace('.', '/') + ".class";
+                copy(out, entry, "/" + entry);
+            }
             for (String resource : RESOURCES) {
                 copy(out, resource, "/probe/" + resource);
             }
