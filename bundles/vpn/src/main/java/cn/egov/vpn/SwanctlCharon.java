@@ -24,6 +24,9 @@ public final class SwanctlCharon implements Charon {
     /** control-log lines worth passing on when an initiation fails. */
     private static final Pattern REASON = Pattern.compile("(?i)failed|error|refused|timeout|giving up|unreachable|no .*found");
 
+    /** Share (%) of the call timeout charon may spend on an initiation before it answers. */
+    private static final int INITIATE_SHARE = 80;
+
     private final Path swanctlDir;
     private final ViciClient vici;
     private final Duration timeout;
@@ -71,7 +74,9 @@ public final class SwanctlCharon implements Charon {
     public void initiate(String child) {
         ViciMessage args = ViciMessage.builder()
                 .put("child", child)
-                .put("timeout", Long.toString(timeout.toMillis()))
+                // charon answers "timeout" itself a little before our read deadline, so the
+                // reason comes from charon rather than from a closed socket.
+                .put("timeout", Long.toString(timeout.toMillis() * INITIATE_SHARE / 100))
                 .build();
         ViciClient.Streamed reply;
         try {

@@ -51,8 +51,7 @@ public final class TunnelComponent {
             Files.writeString(conf, StrongswanConfWriter.render(new CharonSettings(vici, config.libipsec(), null)),
                     StandardCharsets.UTF_8);
         }
-        Charon charon = new SwanctlCharon(swanctlDir, vici, Duration.ofSeconds(TunnelSpecs.seconds("poll_interval_s",
-                config.poll_interval_s()).toSeconds() + 10));
+        Charon charon = new SwanctlCharon(swanctlDir, vici, TunnelSpecs.seconds("charon_timeout_s", config.charon_timeout_s()));
         Backoff backoff = new Backoff(TunnelSpecs.seconds("retry_initial_s", config.retry_initial_s()),
                 TunnelSpecs.seconds("retry_max_s", config.retry_max_s()));
         this.watcher = new TunnelWatcher(charon, spec.name(), spec.hubAddress(), telemetry, backoff,

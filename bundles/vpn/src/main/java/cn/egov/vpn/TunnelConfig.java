@@ -62,6 +62,10 @@ public @interface TunnelConfig {
             description = "Carry ESP in userspace through the TUN device ipsec0 instead of kernel IPsec (labs, kernels without IPsec crypto).")
     boolean libipsec() default false;
 
+    @AttributeDefinition(name = "charon call timeout (s)",
+            description = "Longest wait for one load, initiate or list; an initiation gives up a little earlier.", min = "2")
+    int charon_timeout_s() default 30;
+
     @AttributeDefinition(name = "Poll interval (s)", min = "1")
     int poll_interval_s() default 5;
 

@@ -42,6 +42,7 @@ class TunnelSpecsTest {
         @Override public String vici_socket() { return "/var/run/charon.vici"; }
         @Override public String strongswan_conf_path() { return ""; }
         @Override public boolean libipsec() { return false; }
+        @Override public int charon_timeout_s() { return 30; }
         @Override public int poll_interval_s() { return 5; }
         @Override public int report_interval_s() { return 60; }
         @Override public int retry_initial_s() { return 2; }
