@@ -72,15 +72,24 @@ class PolicyWebTest {
             a.flush();
             b.flush();
         }
-        Poll.until("policy reports stored", 30_000, () -> {
-            try {
-                JsonNode units = json.readTree(get("/api/policy/units", "noc", ManagerFixture.NOC_TOKEN).body()).get("units");
-                JsonNode alarms = json.readTree(get("/api/policy/alarms", "noc", ManagerFixture.NOC_TOKEN).body()).get("alarms");
-                return units.size() == 2 && alarms.size() == 3 && "DRIFT".equals(units.get(1).get("state").asText());
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        String[] seen = {""};
+        try {
+            Poll.until("policy reports stored", 30_000, () -> {
+                try {
+                    String u = get("/api/policy/units", "noc", ManagerFixture.NOC_TOKEN).body();
+                    String al = get("/api/policy/alarms", "noc", ManagerFixture.NOC_TOKEN).body();
+                    seen[0] = u + "\n" + al;
+                    JsonNode units = json.readTree(u).get("units");
+                    JsonNode alarms = json.readTree(al).get("alarms");
+                    return units.size() == 2 && alarms.size() == 3 && "DRIFT".equals(units.get(1).get("state").asText());
+                } catch (Exception e) {
+                    seen[0] = e.toString();
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last answer: " + seen[0], e);
+        }
     }
 
     /** Message ids of one simulated outbox, independent of SimulatedBox's own. */
