@@ -41,8 +41,9 @@ class PolicyWebTest {
     static final String BAODING = "130602-001";
     static final String SHIJIAZHUANG = "130105-001";
 
+    // static: with a per-class lifecycle JUnit fills instance @TempDir fields only before each test, after @BeforeAll
     @TempDir
-    Path dir;
+    static Path dir;
 
     private ManagerAssembly m;
     private final HttpClient http = HttpClient.newHttpClient();

@@ -17,7 +17,7 @@ public final class ManagerFixture {
 
     public static ManagerConfig config(Path dataDir) {
         return ManagerConfig.defaults()
-                .with(ConfigKey.DATA_DIR, dataDir)
+                .with(ConfigKey.DATA_DIR, java.util.Objects.requireNonNull(dataDir, "test data folder"))
                 .with(ConfigKey.BROKER_PORT, 0)
                 .with(ConfigKey.WEB_PORT, 0)
                 .with(ConfigKey.FLEET_CHECK_PERIOD_MS, 200)

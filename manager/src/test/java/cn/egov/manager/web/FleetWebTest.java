@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetWebTest {
 
+    // static: with a per-class lifecycle JUnit fills instance @TempDir fields only before each test, after @BeforeAll
     @TempDir
-    Path dir;
+    static Path dir;
 
     private ManagerAssembly m;
     private final HttpClient http = HttpClient.newHttpClient();
