@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 EnrolCommand.class,
-                RunCommand.class, StatusCommand.class,
                 AuditCommand.class,
+                PolicyCommand.class,
                 PlanCommand.class,
+                RunCommand.class, StatusCommand.class,
                 VpnCommand.class,
         })
 public final class ApplianceCommand implements Runnable {
