@@ -48,10 +48,10 @@ public final class EnrolCommand implements Callable<Integer> {
         Path caFile;
     }
 
-    @Option(names = "--key-store", defaultValue = "/var/lib/egov/pki/box.p12", description = "Where the key and certificate go (default ${DEFAULT-VALUE}); must match the PKI bundle's key_store_path.")
+    @Option(names = "--key-store", defaultValue = "/var/lib/egov/pki/box.p12", description = "Where the key and certificate go (default ${DEFAULT-VALUE}); must match the PKI bundle's key.store.path.")
     Path keyStore;
 
-    @Option(names = "--key-store-password-file", paramLabel = "FILE", description = "File with the key store password (the PKI bundle's key_store_password); default: empty.")
+    @Option(names = "--key-store-password-file", paramLabel = "FILE", description = "File with the key store password (the PKI bundle's key.store.password); default: empty.")
     Path passwordFile;
 
     @Override

@@ -25,9 +25,10 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The box's PKI as the OSGi service {@link BoxCertificates} (for the tunnel, MQTT over TLS and
- * peer checks). Runs {@link CertificateMaintenance} every {@code check_interval_s}.
+ * peer checks). Runs {@link CertificateMaintenance} every {@code check_interval_s}; immediate, so
+ * the timer runs even before another bundle asks for the service.
  */
-@Component(configurationPid = PkiComponent.PID, service = BoxCertificates.class)
+@Component(configurationPid = PkiComponent.PID, service = BoxCertificates.class, immediate = true)
 @Designate(ocd = PkiConfig.class)
 public final class PkiComponent implements BoxCertificates {
 
