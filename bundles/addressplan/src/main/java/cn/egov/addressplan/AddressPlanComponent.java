@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class AddressPlanComponent {
 
     @Activate
     public AddressPlanComponent(@Reference TelemetryPublisher telemetry,
-                                @Reference(cardinality = ReferenceCardinality.OPTIONAL) IdentityProvider identity,
+                                @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY) IdentityProvider identity,
                                 AddressPlanConfig config) {
         this.telemetry = telemetry;
         this.identity = identity;
