@@ -18,13 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One maintenance pass over the box's certificate, run on a timer by the DS component: report
  * its state, renew it when due (simplereenroll), and audit the trust stores for CAs other than
- * the provincial one. Plain Java, so that tests run it against a real EST server.
+ * the provincial one. Standing conditions (not enrolled, a foreign CA) are alarmed once and again
+ * only after they have cleared. Plain Java, so that tests run it against a real EST server.
  */
 public final class CertificateMaintenance implements BoxCertificates {
 
@@ -43,6 +46,9 @@ public final class CertificateMaintenance implements BoxCertificates {
     private final Clock clock;
     private final RevocationChecker revocation = new RevocationChecker();
     private volatile BoxCredentials current;
+    /** Standing conditions alarmed in the previous pass: alarmed once, again only after they clear. */
+    private Set<String> standing = Set.of();
+    private final Set<String> seenThisPass = new HashSet<>();
 
     public CertificateMaintenance(BoxKeyStore store, BoxEnrolment enrolment, RenewalPolicy policy, List<Path> trustStores,
                                   TelemetryPublisher telemetry, Clock clock) {
@@ -55,14 +61,23 @@ public final class CertificateMaintenance implements BoxCertificates {
     }
 
     /** One pass; never throws (failures become alarms). */
-    public void runOnce() {
+    public synchronized void runOnce() {
         Instant now = clock.instant();
+        seenThisPass.clear();
+        try {
+            pass(now);
+        } finally {
+            standing = Set.copyOf(seenThisPass);
+        }
+    }
+
+    private void pass(Instant now) {
         try {
             Optional<BoxCredentials> creds = store.load();
             if (creds.isEmpty()) {
                 current = null;
                 telemetry.publish(CertificateState.APP_ID, CertificateState.RESOURCE, CertificateState.notEnrolled().toPayload(now), Priority.STATE);
-                alarm(ALARM_NOT_ENROLLED, Alarm.Severity.MAJOR, "The box has no certificate; enrol it with 'appliance enrol'",
+                standingAlarm(ALARM_NOT_ENROLLED, ALARM_NOT_ENROLLED, Alarm.Severity.MAJOR, "The box has no certificate; enrol it with 'appliance enrol'",
                         Map.of("key_store", store.file().toString()), now);
                 return;
             }
@@ -94,11 +109,11 @@ public final class CertificateMaintenance implements BoxCertificates {
             ev.put("file", f.file().toString());
             ev.put("subject", f.subject());
             ev.put("sha256", f.sha256());
-            alarm(ALARM_FOREIGN_CA, Alarm.Severity.MAJOR,
+            standingAlarm(ALARM_FOREIGN_CA + " " + f.file() + " " + f.sha256(), ALARM_FOREIGN_CA, Alarm.Severity.MAJOR,
                     "Trust store " + f.file() + " holds a CA that is not the provincial CA: " + f.subject(), ev, now);
         }
         for (TrustStoreAudit.Unreadable u : report.unreadable()) {
-            alarm(ALARM_UNREADABLE_TRUST_STORE, Alarm.Severity.WARNING, "Trust store file " + u.file() + " cannot be read: " + u.reason(),
+            standingAlarm(ALARM_UNREADABLE_TRUST_STORE + " " + u.file(), ALARM_UNREADABLE_TRUST_STORE, Alarm.Severity.WARNING, "Trust store file " + u.file() + " cannot be read: " + u.reason(),
                     Map.of("file", u.file().toString()), now);
         }
     }
@@ -126,6 +141,14 @@ public final class CertificateMaintenance implements BoxCertificates {
         }
         return new RevocationChecker.Result(RevocationChecker.Status.UNKNOWN, "none",
                 "issuer " + peer.getIssuerX500Principal().getName() + " is not a provincial CA");
+    }
+
+    /** Alarms a condition that persists across passes once, not every pass. */
+    private void standingAlarm(String key, String kind, Alarm.Severity severity, String message, Map<String, String> evidence, Instant now) {
+        seenThisPass.add(key);
+        if (!standing.contains(key)) {
+            alarm(kind, severity, message, evidence, now);
+        }
     }
 
     private void alarm(String kind, Alarm.Severity severity, String message, Map<String, String> evidence, Instant now) {
