@@ -14,8 +14,7 @@ READY_TIMEOUT_S=120
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "building (mvn -q -DskipTests package) ..."
-  mvn -q -B -DskipTests -Degov.buildDir="$BUILD_DIR" package \
-    dependency:build-classpath -Dmdep.outputFile="$BUILD_DIR/runtime-classpath.txt" -Dmdep.includeScope=runtime
+  mvn -q -B -DskipTests -Degov.buildDir="$BUILD_DIR" package
 fi
 
 BOX_DIST=$ROOT/appliance/$BUILD_DIR/dist
@@ -51,8 +50,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-java -cp "$MANAGER_JAR:$(cat "$ROOT/manager/$BUILD_DIR/runtime-classpath.txt")" cn.egov.manager.cli.ManagerCommand \
-  run --config "$DEMO/manager.properties" > "$DEMO/manager.log" 2>&1 &
+EGOV_BUILD_DIR="$BUILD_DIR" "$ROOT/manager/bin/manager" run --config "$DEMO/manager.properties" > "$DEMO/manager.log" 2>&1 &
 PIDS+=($!)
 echo "manager starting (log: $DEMO/manager.log) ..."
 for _ in $(seq "$READY_TIMEOUT_S"); do
