@@ -96,6 +96,7 @@ public final class ArtemisBroker implements MqttBroker {
                 .setMqttSessionStatePersistenceTimeout(SESSION_STATE_TIMEOUT_MS);
         cfg.addAcceptorConfiguration("mqtt", "tcp://" + host + ":" + port + "?protocols=MQTT");
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+        cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         cfg.registerBrokerPlugin(new PublishAclPlugin());
         server = ActiveMQServers.newActiveMQServer(cfg, null, new SecurityBridge(), true);
         server.start();
