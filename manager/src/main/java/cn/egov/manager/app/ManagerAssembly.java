@@ -6,6 +6,8 @@ import cn.egov.manager.broker.FreePort;
 import cn.egov.manager.broker.InternalClientGate;
 import cn.egov.manager.broker.MqttBroker;
 import cn.egov.manager.broker.TopicAcl;
+import cn.egov.manager.ca.BrokerTlsIdentity;
+import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.fleet.BoxStatus;
@@ -32,6 +34,7 @@ import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +62,20 @@ public final class ManagerAssembly implements AutoCloseable {
      * @param boxAuthenticator who may connect to the embedded broker (the CA part plugs certificate checks in here)
      * @param storeDecorator   wraps the batch store (tests slow it down on purpose)
      * @param placeNames       names of divisions for the hierarchy
+     * @param tlsCa            the provincial CA for the broker's TLS listener ({@code broker.tls.port}), or null
      */
-    public record Options(ClientAuthenticator boxAuthenticator, UnaryOperator<BatchStore> storeDecorator, PlaceNames placeNames) {
+    public record Options(ClientAuthenticator boxAuthenticator, UnaryOperator<BatchStore> storeDecorator, PlaceNames placeNames,
+                          ProvincialCa tlsCa) {
         public static Options defaults() {
-            return new Options(InternalClientGate.openToBoxes(), UnaryOperator.identity(), PlaceNames.HEBEI);
+            return new Options(InternalClientGate.openToBoxes(), UnaryOperator.identity(), PlaceNames.HEBEI, null);
         }
 
         public Options withStoreDecorator(UnaryOperator<BatchStore> d) {
-            return new Options(boxAuthenticator, d, placeNames);
+            return new Options(boxAuthenticator, d, placeNames, tlsCa);
+        }
+
+        public Options withTlsCa(ProvincialCa ca) {
+            return new Options(boxAuthenticator, storeDecorator, placeNames, ca);
         }
     }
 
@@ -83,6 +92,7 @@ public final class ManagerAssembly implements AutoCloseable {
     private final MetricGauges gauges = new MetricGauges();
     private ManagerContext context;
     private String brokerUrl;
+    private String brokerTlsUrl;
 
     private ManagerAssembly(ManagerConfig config) {
         this.config = config;
@@ -118,6 +128,7 @@ public final class ManagerAssembly implements AutoCloseable {
             InternalClientGate gate = new InternalClientGate(options.boxAuthenticator());
             broker = new ArtemisBroker(bind, port == 0 ? FreePort.on(bind) : port, config.dataDir(),
                     config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES), gate, new TopicAcl(account));
+            enableTls((ArtemisBroker) broker, bind, options.tlsCa());
             broker.start();
             closeables.add(broker);
             brokerUrl = broker.url();
@@ -180,7 +191,27 @@ public final class ManagerAssembly implements AutoCloseable {
             gauges.register("broker.backlog.alarm", brokerAlarm::isRaised);
             timer.scheduleWithFixedDelay(brokerAlarm::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
         }
-        LOG.info("manager ready: fleet at {}/fleet, broker at {}", web.baseUrl(), brokerUrl);
+        LOG.info("manager ready: fleet at {}/fleet, broker at {}{}", web.baseUrl(), brokerUrl,
+                brokerTlsUrl == null ? "" : " and " + brokerTlsUrl);
+    }
+
+    /** The TLS listener when {@code broker.tls.port} is set: certificates of the provincial CA only. */
+    private void enableTls(ArtemisBroker artemis, String bind, ProvincialCa ca) throws Exception {
+        String tlsPort = config.get(ConfigKey.BROKER_TLS_PORT).trim();
+        if (tlsPort.isEmpty()) {
+            return;
+        }
+        if (ca == null) {
+            throw new IllegalStateException(ConfigKey.BROKER_TLS_PORT.key + " is set but the provincial CA is not (set ca.passphrase-file)");
+        }
+        int port = config.integer(ConfigKey.BROKER_TLS_PORT);
+        artemis.enableTls(BrokerTlsIdentity.acceptor(ca, config.dataDir().resolve("broker-tls"), bind, port == 0 ? FreePort.on(bind) : port,
+                csv(config.get(ConfigKey.BROKER_TLS_DNS_NAMES)), csv(config.get(ConfigKey.BROKER_TLS_IPS))));
+        brokerTlsUrl = artemis.tlsUrl();
+    }
+
+    private static List<String> csv(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private void registerGauges() {
@@ -219,6 +250,11 @@ public final class ManagerAssembly implements AutoCloseable {
 
     public String brokerUrl() {
         return brokerUrl;
+    }
+
+    /** The embedded broker's MQTT-over-TLS URL, or null without a TLS listener. */
+    public String brokerTlsUrl() {
+        return brokerTlsUrl;
     }
 
     public FleetRegistry fleet() {

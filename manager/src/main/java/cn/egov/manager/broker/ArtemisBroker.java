@@ -2,17 +2,22 @@ package cn.egov.manager.broker;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTUtil;
 import org.apache.activemq.artemis.core.remoting.CertificateUtil;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -42,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *       keep the messages in their durable outbox. {@link #backlogBytes()} is the metric.</li>
  *   <li>Security: every CONNECT goes through a {@link ClientAuthenticator} (the TLS seam); every
  *       publish through the {@link TopicAcl} (a box publishes only under its own client id).</li>
+ *   <li>TLS (optional, {@link #enableTls}): a second MQTT listener requiring a client certificate of
+ *       the trust store's CAs; its clients go to the listener's own authenticator, with the chain.</li>
  * </ul>
  */
 public final class ArtemisBroker implements MqttBroker {
@@ -62,6 +69,7 @@ public final class ArtemisBroker implements MqttBroker {
     private final TopicAcl acl;
     private final LongAdder aclRefusals = new LongAdder();
     private final WildcardConfiguration wildcards = new WildcardConfiguration();
+    private TlsAcceptor tls;
     private ActiveMQServer server;
 
     /**
@@ -74,6 +82,12 @@ public final class ArtemisBroker implements MqttBroker {
         this.maxBytes = maxBytes;
         this.authenticator = authenticator;
         this.acl = acl;
+    }
+
+    /** Adds the MQTT-over-TLS listener; call before {@link #start()}. */
+    public ArtemisBroker enableTls(TlsAcceptor acceptor) {
+        this.tls = acceptor;
+        return this;
     }
 
     @Override
@@ -93,8 +107,13 @@ public final class ArtemisBroker implements MqttBroker {
                 .setMaxDiskUsage(MAX_DISK_USAGE_PERCENT)
                 .setCriticalAnalyzer(false)
                 // a connect storm (every box after a backbone outage) must not time out storing session state
-                .setMqttSessionStatePersistenceTimeout(SESSION_STATE_TIMEOUT_MS);
+                .setMqttSessionStatePersistenceTimeout(SESSION_STATE_TIMEOUT_MS)
+                // no cached logins: a revoked certificate or another client id must be refused at the next CONNECT
+                .setAuthenticationCacheSize(0);
         cfg.addAcceptorConfiguration("mqtt", "tcp://" + host + ":" + port + "?protocols=MQTT");
+        if (tls != null) {
+            cfg.addAcceptorConfiguration(tlsAcceptorConfiguration(tls));
+        }
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         cfg.registerBrokerPlugin(new PublishAclPlugin());
@@ -104,6 +123,27 @@ public final class ArtemisBroker implements MqttBroker {
             throw new IllegalStateException("Artemis did not become active; see the log");
         }
         LOG.info("embedded MQTT broker (Artemis) on {} with data in {}", url(), dir);
+    }
+
+    private static TransportConfiguration tlsAcceptorConfiguration(TlsAcceptor t) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(TransportConstants.HOST_PROP_NAME, t.host());
+        p.put(TransportConstants.PORT_PROP_NAME, t.port());
+        p.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
+        p.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
+        p.put(TransportConstants.NEED_CLIENT_AUTH_PROP_NAME, true);
+        p.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, "PKCS12");
+        p.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, t.keyStore().toString());
+        p.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, t.keyStorePassword());
+        p.put(TransportConstants.TRUSTSTORE_TYPE_PROP_NAME, "PKCS12");
+        p.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, t.trustStore().toString());
+        p.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, t.trustStorePassword());
+        return new TransportConfiguration(NettyAcceptorFactory.class.getName(), p, "mqtt-tls");
+    }
+
+    /** The TLS listener's URL, or null without one. */
+    public String tlsUrl() {
+        return tls == null ? null : tls.url();
     }
 
     @Override
@@ -175,7 +215,9 @@ public final class ArtemisBroker implements MqttBroker {
             java.security.cert.X509Certificate[] chain = connection == null ? null : CertificateUtil.getCertsFromConnection(connection);
             ClientCredentials c = new ClientCredentials(connection == null ? null : connection.getClientID(), user, password,
                     chain == null ? null : Arrays.asList(chain));
-            return authenticator.authenticate(c).map(name -> {
+            // a peer chain exists only on the TLS listener (needClientAuth): its authenticator decides
+            ClientAuthenticator decider = tls != null && !c.peerChain().isEmpty() ? tls.certificates() : authenticator;
+            return decider.authenticate(c).map(name -> {
                 Subject s = new Subject();
                 s.getPrincipals().add(new UserPrincipal(name));
                 return s;

@@ -24,7 +24,8 @@ public final class RunCommand implements Callable<Integer> {
         ManagerConfig cfg = ManagerConfig.load(config);
         // the provincial CA (EST, CRLs, OCSP) when the file names ca.passphrase-file: manager/docs/ca.md
         CaService ca = CaConfig.configured(cfg) ? CaService.start(CaConfig.from(cfg)) : null;
-        ManagerAssembly manager = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults());
+        ManagerAssembly.Options options = ManagerAssembly.Options.defaults();
+        ManagerAssembly manager = ManagerAssembly.start(cfg, ca == null ? options : options.withTlsCa(ca.ca()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             manager.close();
@@ -38,6 +39,9 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "manager-shutdown"));
         System.out.println("broker: " + manager.brokerUrl());
+        if (manager.brokerTlsUrl() != null) {
+            System.out.println("broker (TLS, box certificates): " + manager.brokerTlsUrl());
+        }
         System.out.println("fleet: " + manager.fleetUrl());
         if (ca != null) {
             System.out.println("ca: EST on port " + ca.estPort() + ", CRL/OCSP on port " + ca.httpPort());

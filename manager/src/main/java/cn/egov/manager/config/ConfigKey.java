@@ -20,6 +20,10 @@ public enum ConfigKey {
     BROKER_QUEUE_MAX_BYTES("broker.queue.max-bytes", "2147483648",
             "Embedded broker: bytes of undelivered messages kept (memory, then paged to disk) before publishes are refused. The no-loss bound."),
     BROKER_QUEUE_ALARM_RATIO("broker.queue.alarm-ratio", "0.8", "Raise the broker.backlog alarm when the backlog passes this share of broker.queue.max-bytes."),
+    BROKER_TLS_PORT("broker.tls.port", "",
+            "Embedded broker: port of the MQTT-over-TLS listener for boxes (client certificate of the provincial CA required; needs ca.passphrase-file); empty = no TLS listener, 0 = a free port."),
+    BROKER_TLS_DNS_NAMES("broker.tls.dns-names", "localhost", "Comma-separated DNS names in the TLS listener's certificate (issued by the provincial CA at each start)."),
+    BROKER_TLS_IPS("broker.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the TLS listener's certificate."),
 
     INGEST_CLIENT_ID("ingest.client-id", "egov-manager", "MQTT client id of the manager's persistent (cleanSession=false) subscription."),
     INGEST_QUEUE_CAPACITY("ingest.queue.capacity", "20000", "Bound of the queue between the MQTT receiver and the database writer; when full, the receiver waits (back-pressure), nothing is dropped."),
