@@ -3,6 +3,7 @@ package cn.egov.manager.ca;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.payload.KuraPayload;
@@ -17,7 +18,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The manager's embedded Artemis broker with its TLS listener ({@code broker.tls.port}), driven by
- * real clients (Debian's mosquitto_pub with --cafile/--cert/--key): a box with a provincial CA
+ * real clients (Debian's mosquitto_pub with --cafile/--cert/--key, and Paho with an SSLSocketFactory
+ * made from a box key and certificate): a box with a provincial CA
  * certificate publishes under its own client id and the manager stores it; a certificate of
  * another CA, a client id that is not the certificate's unit code and a revoked certificate are
  * refused; a publish under another box's topic is not stored.
@@ -75,6 +85,22 @@ class EmbeddedBrokerTlsTest {
         assertEquals(0, r.exit(), r.output());
         Poll.until("health of 130602-001 stored", 60_000, () -> stored() >= before + 1);
         assertTrue(manager.fleet().get("130602-001").isPresent(), "the box is in the fleet");
+    }
+
+    @Test
+    void aPahoClientWithItsBoxKeyPublishesAsItselfAndOnlyAsItself() throws Exception {
+        KeyPair k = KeyPairs.p256();
+        X509Certificate cert = ca.issueBox(k.getPublic(), UnitCode.parse("130602-010"), null);
+        SSLContext tls = boxTls(k, cert);
+        MqttException wrongId = assertThrows(MqttException.class, () -> pahoConnect(tls, "130602-011").close());
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, wrongId.getReasonCode(), wrongId.toString());
+        long before = stored();
+        try (MqttClient c = pahoConnect(tls, "130602-010")) {
+            c.publish("hebei/130602-010/HEALTH/status", Files.readAllBytes(pki.resolve("health.bin")), 1, false);
+            c.disconnect();
+        }
+        Poll.until("health of 130602-010 stored", 60_000, () -> stored() >= before + 1);
+        assertTrue(manager.fleet().get("130602-010").isPresent(), "the box is in the fleet");
     }
 
     @Test
@@ -145,6 +171,35 @@ class EmbeddedBrokerTlsTest {
         PemFiles.write(pki.resolve(unit + ".pem"), cert, ca.issuingCertificate());
         PemFiles.write(pki.resolve(unit + ".key"), k.getPrivate()); // PKCS#8: what mosquitto_pub reads for EC keys
         return cert;
+    }
+
+    private SSLContext boxTls(KeyPair k, X509Certificate cert) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pass = "box".toCharArray();
+        ks.setKeyEntry("box", k.getPrivate(), pass, new X509Certificate[]{cert});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, pass);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(EstTlsIdentity.trustStore(ca));
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private MqttClient pahoConnect(SSLContext tls, String clientId) throws MqttException {
+        MqttClient c = new MqttClient(manager.brokerTlsUrl(), clientId, new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setSocketFactory(tls.getSocketFactory());
+        o.setCleanSession(true);
+        try {
+            c.connect(o);
+        } catch (MqttException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private Commands.Result handshake(String certOf) throws Exception {
