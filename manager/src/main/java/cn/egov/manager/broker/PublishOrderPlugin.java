@@ -5,6 +5,7 @@ import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerSessionPlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 
 /**
@@ -21,8 +22,12 @@ import org.apache.activemq.artemis.core.transaction.Transaction;
  * connection into one context, which completes in order. The binding stays after {@code send}:
  * the MQTT handler commits the message's transaction and sends the PUBACK right after it, on this
  * thread, and both must go through the same context.
+ *
+ * <p>A binding left on a pool thread must not be inherited by the next connection that thread
+ * serves: MQTT's CONNECT stores the session state and waits for the thread's context to complete,
+ * and a busy box's context may never be idle. So a new session binds its own context at once.
  */
-final class PublishOrderPlugin implements ActiveMQServerMessagePlugin {
+final class PublishOrderPlugin implements ActiveMQServerMessagePlugin, ActiveMQServerSessionPlugin {
 
     private volatile ActiveMQServer server;
 
@@ -32,7 +37,16 @@ final class PublishOrderPlugin implements ActiveMQServerMessagePlugin {
     }
 
     @Override
+    public void afterCreateSession(ServerSession session) {
+        bind(session);
+    }
+
+    @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) {
+        bind(session);
+    }
+
+    private void bind(ServerSession session) {
         OperationContext context = session.getSessionContext();
         ActiveMQServer s = server;
         if (context != null && s != null) {
