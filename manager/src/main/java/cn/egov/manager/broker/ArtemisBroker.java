@@ -108,6 +108,9 @@ public final class ArtemisBroker implements MqttBroker {
                 .setCriticalAnalyzer(false)
                 // a connect storm (every box after a backbone outage) must not time out storing session state
                 .setMqttSessionStatePersistenceTimeout(SESSION_STATE_TIMEOUT_MS)
+                // each CONNECT blocks a pool thread until its session state is stored, and the store's
+                // completion needs a pool thread too: a bounded pool deadlocked in a 50-box connect storm
+                .setThreadPoolMaxSize(-1)
                 // no cached logins: a revoked certificate or another client id must be refused at the next CONNECT
                 .setAuthenticationCacheSize(0);
         cfg.addAcceptorConfiguration("mqtt", "tcp://" + host + ":" + port + "?protocols=MQTT");
