@@ -1,5 +1,6 @@
 package cn.egov.addressplan;
 
+import cn.egov.api.json.JsonValues;
 import cn.egov.addressplan.SiteObservation.InterfaceAddress;
 import cn.egov.addressplan.SiteObservation.Neighbour;
 import cn.egov.addressplan.SiteObservation.Route;
@@ -78,7 +79,7 @@ public final class IpCommandReader {
     private static List<Map<String, Object>> list(String json, String what) {
         Object v;
         try {
-            v = JsonText.parse(json);
+            v = JsonValues.parse(json);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ip -j " + what + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package cn.egov.isolation.enforce;
 
+import cn.egov.api.json.JsonValues;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.rules.nft.DenyPoint;
 import cn.egov.rules.nft.NftNames;
@@ -81,7 +82,7 @@ public final class DenialWatcher {
         if (!r.ok()) {
             return out;
         }
-        Map<String, Object> root = (Map<String, Object>) NftJson.parse(r.stdout());
+        Map<String, Object> root = (Map<String, Object>) JsonValues.parse(r.stdout());
         for (Object item : (List<Object>) root.getOrDefault("nftables", List.of())) {
             if (!(((Map<String, Object>) item).get("set") instanceof Map<?, ?> s) || !(s.get("elem") instanceof List<?> elems)) {
                 continue;

@@ -1,5 +1,6 @@
 package cn.egov.isolation.enforce;
 
+import cn.egov.api.json.JsonValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ record LiveTable(Map<String, List<LiveRule>> chains, Map<String, List<String>> s
 
     @SuppressWarnings("unchecked")
     static LiveTable parse(String json) {
-        Object root = NftJson.parse(json);
+        Object root = JsonValues.parse(json);
         if (!(root instanceof Map<?, ?> m) || !(m.get("nftables") instanceof List<?> items)) {
             throw new IllegalArgumentException("nft JSON: no 'nftables' array");
         }
@@ -49,14 +50,14 @@ record LiveTable(Map<String, List<LiveRule>> chains, Map<String, List<String>> s
                         || set.get("flags") instanceof List<?> f2 && f2.contains("timeout");
                 List<String> elems = new ArrayList<>();
                 if (!dynamic && set.get("elem") instanceof List<?> list) {
-                    list.forEach(e -> elems.add(NftJson.canonical(e)));
+                    list.forEach(e -> elems.add(JsonValues.canonical(e)));
                 }
                 sets.put(String.valueOf(set.get("name")), elems);
             } else if (obj.get("rule") instanceof Map<?, ?> rule) {
                 String chain = String.valueOf(rule.get("chain"));
                 Object comment = rule.get("comment");
                 chains.computeIfAbsent(chain, k -> new ArrayList<>())
-                        .add(new LiveRule(comment == null ? null : String.valueOf(comment), NftJson.canonical(withoutCounts(rule.get("expr")))));
+                        .add(new LiveRule(comment == null ? null : String.valueOf(comment), JsonValues.canonical(withoutCounts(rule.get("expr")))));
             }
         }
         return new LiveTable(chains, sets);

@@ -1,4 +1,4 @@
-package cn.egov.addressplan;
+package cn.egov.api.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,22 +6,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader for the output of {@code ip -j}: objects become {@link Map}s, arrays
- * {@link List}s, numbers {@link Double} or {@link Long}, plus strings, booleans and null. The box
- * bundle stays free of a JSON library for this one use.
+ * A small JSON reader and canonical writer for what the box's tools print ({@code ip -j},
+ * {@code nft -j}), so that box bundles carry no JSON library. Objects become {@link Map}s (in
+ * document order), arrays {@link List}s, numbers {@link Long} or {@link Double}, plus strings,
+ * booleans and {@code null}. Malformed or truncated input is an {@link IllegalArgumentException}
+ * naming the offset.
+ *
+ * <pre>{@code
+ * Object v = JsonValues.parse("[{\"ifname\":\"eth0\",\"mtu\":1500}]");
+ * JsonValues.canonical(v); // [{"ifname":"eth0","mtu":1500}] (keys sorted, no spaces)
+ * }</pre>
  */
-final class JsonText {
+public final class JsonValues {
 
     private final String s;
     private int i;
 
-    private JsonText(String s) {
+    private JsonValues(String s) {
         this.s = s;
     }
 
     /** Parses one JSON value; the error names the offset. */
-    static Object parse(String text) {
-        JsonText p = new JsonText(text);
+    public static Object parse(String text) {
+        JsonValues p = new JsonValues(text);
         p.ws();
         Object v = p.value();
         p.ws();
@@ -181,5 +188,39 @@ final class JsonText {
             throw error("expected '" + c + "'");
         }
         i++;
+    }
+
+    /** Canonical text of a parsed value: maps in key order, no spaces. */
+    public static String canonical(Object v) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, v);
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object v) {
+        if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            m.keySet().stream().map(String::valueOf).sorted().forEach(k -> {
+                if (sb.charAt(sb.length() - 1) != '{') {
+                    sb.append(',');
+                }
+                sb.append('"').append(k).append("\":");
+                write(sb, m.get(k));
+            });
+            sb.append('}');
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
+            for (int k = 0; k < l.size(); k++) {
+                if (k > 0) {
+                    sb.append(',');
+                }
+                write(sb, l.get(k));
+            }
+            sb.append(']');
+        } else if (v instanceof String str) {
+            sb.append('"').append(str.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        } else {
+            sb.append(v);
+        }
     }
 }
