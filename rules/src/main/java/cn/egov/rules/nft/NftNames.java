@@ -15,6 +15,7 @@ public final class NftNames {
 
     public static final String INPUT = "input";
     public static final String FORWARD = "forward";
+    public static final String OUTPUT = "output";
     /** Chain that holds the policy identity in its rules' comments; never jumped to. */
     public static final String POLICY_INFO = "policy_info";
 
@@ -56,6 +57,11 @@ public final class NftNames {
 
     public static String inputFrom(String zone) {
         return "in_from_" + id(zone);
+    }
+
+    /** Chain of the flows from the box itself to {@code zone} (output hook). */
+    public static String outputTo(String zone) {
+        return "out_to_" + id(zone);
     }
 
     public static String forwardFrom(String zone) {

@@ -34,10 +34,16 @@ import java.util.Optional;
  * fwd_A__B:     one rule per flow and service, in policy order, accept
  * input (hook, policy drop): loopback, conntrack, IPv6 ND, tunnel IKE/ESP from peers,
  *                            iifname @if_A ... jump in_from_A, goto drop_input
+ * output (hook, policy drop): the box's own traffic: loopback, conntrack, IPv6 ND/MLD,
+ *                            tunnel IKE/ESP to peers on the tunnel zone's interfaces,
+ *                            never rules "from box" (goto deny_&lt;never&gt;),
+ *                            oifname @if_B ... jump out_to_B, goto drop_output
  * deny_&lt;never&gt;, drop_&lt;chain&gt;: add the packet to a bounded dynamic set, count, drop
+ *                            (keyed by the incoming interface; by the outgoing one for the box's own traffic)
  * policy_info: rules whose comments carry the policy name, version and hash
  * </pre>
- * The box's own outgoing traffic (output hook) is not filtered by this table.
+ * In output the never rules come after conntrack: they stop every new connection of the box,
+ * while the ICMP errors the box sends about forwarded traffic (state related) still leave.
  */
 public final class NftablesCompiler {
 
@@ -49,6 +55,10 @@ public final class NftablesCompiler {
     static final int COMMENT_MAX_BYTES = 128;
     /** IKE and NAT-T ports a tunnel peer may use to reach the box. */
     static final String IKE_PORTS = "{ 500, 4500 }";
+    static final String CT_VMAP = "ct state vmap { established : accept, related : accept, invalid : drop }";
+    static final String ND_TYPES = "nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert";
+    /** The box's own link-local ICMPv6: neighbour discovery and the multicast listener reports the kernel sends. */
+    static final String ND_MLD_TYPES = ND_TYPES + ", mld-listener-report, mld2-listener-report";
 
     private final IsolationPolicy p;
     private final LocalDate today;
@@ -79,23 +89,28 @@ public final class NftablesCompiler {
         serviceSets();
         List<NftRule> forward = new ArrayList<>();
         List<NftRule> input = new ArrayList<>();
+        List<NftRule> output = new ArrayList<>();
+        output.add(new NftRule(List.of("oifname \"lo\""), "accept", "base: loopback"));
+        output.add(new NftRule(List.of(CT_VMAP), "", "base: connection tracking"));
+        output.add(new NftRule(List.of("icmpv6 type { " + ND_MLD_TYPES + " }"), "accept", "base: IPv6 neighbour discovery and MLD"));
+        for (Tunnel t : p.tunnels()) {
+            output.addAll(tunnelPeerRules(t, false));
+        }
         for (NeverRule n : p.nevers()) {
-            forward.addAll(neverRules(n, n.from(), n.to()));
+            boolean fromBox = Zone.BOX.equals(n.from());
+            (fromBox ? output : forward).addAll(neverRules(n, n.from(), n.to()));
             if (n.bothWays()) {
                 forward.addAll(neverRules(n, n.to(), n.from()));
             }
             denyChain(NftNames.denyChain(n.name()), NftNames.denySet(n.name(), false), NftNames.denySet(n.name(), true),
-                    "never " + n.name(), n.origin().toString(), n.reason(), false);
+                    "never " + n.name(), n.origin().toString(), n.reason(), false, fromBox);
         }
-        forward.add(new NftRule(List.of("ct state vmap { established : accept, related : accept, invalid : drop }"), "",
-                "base: connection tracking"));
+        forward.add(new NftRule(List.of(CT_VMAP), "", "base: connection tracking"));
         input.add(new NftRule(List.of("iifname \"lo\""), "accept", "base: loopback"));
-        input.add(new NftRule(List.of("ct state vmap { established : accept, related : accept, invalid : drop }"), "",
-                "base: connection tracking"));
-        input.add(new NftRule(List.of("icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert }"),
-                "accept", "base: IPv6 neighbour discovery"));
+        input.add(new NftRule(List.of(CT_VMAP), "", "base: connection tracking"));
+        input.add(new NftRule(List.of("icmpv6 type { " + ND_TYPES + " }"), "accept", "base: IPv6 neighbour discovery"));
         for (Tunnel t : p.tunnels()) {
-            input.addAll(tunnelPeerRules(t));
+            input.addAll(tunnelPeerRules(t, true));
         }
         Map<String, Map<String, List<FlowRule>>> byPair = new LinkedHashMap<>();
         for (FlowRule f : p.flows()) {
@@ -133,17 +148,30 @@ public final class NftablesCompiler {
                 regular.add(0, new NftChain(chain, null, dispatch));
             }
         }
+        for (Map.Entry<String, List<FlowRule>> e : byPair.getOrDefault(Zone.BOX, Map.of()).entrySet()) {
+            String to = e.getKey();
+            String chain = NftNames.outputTo(to);
+            for (Side out : zoneSide(to, false)) {
+                output.add(new NftRule(out.matches(), "jump " + chain, comment(p.zone(to).origin() + " box to zone " + to)));
+            }
+            regular.add(new NftChain(chain, null, flowRules(e.getValue())));
+        }
         forward.add(new NftRule(List.of(), "goto " + NftNames.defaultDenyChain(NftNames.FORWARD), "base: default deny"));
         input.add(new NftRule(List.of(), "goto " + NftNames.defaultDenyChain(NftNames.INPUT), "base: default deny"));
+        output.add(new NftRule(List.of(), "goto " + NftNames.defaultDenyChain(NftNames.OUTPUT), "base: default deny"));
         denyChain(NftNames.defaultDenyChain(NftNames.FORWARD), NftNames.defaultDenySet(NftNames.FORWARD, false),
                 NftNames.defaultDenySet(NftNames.FORWARD, true), "default deny (forward)", "base",
-                "no flow allows this traffic", false);
+                "no flow allows this traffic", false, false);
         denyChain(NftNames.defaultDenyChain(NftNames.INPUT), NftNames.defaultDenySet(NftNames.INPUT, false),
                 NftNames.defaultDenySet(NftNames.INPUT, true), "default deny (input)", "base",
-                "no flow allows this traffic to the box", true);
+                "no flow allows this traffic to the box", true, false);
+        denyChain(NftNames.defaultDenyChain(NftNames.OUTPUT), NftNames.defaultDenySet(NftNames.OUTPUT, false),
+                NftNames.defaultDenySet(NftNames.OUTPUT, true), "default deny (output)", "base",
+                "no flow allows the box itself to send this traffic", false, true);
         List<NftChain> all = new ArrayList<>();
         all.add(new NftChain(NftNames.INPUT, "input", input));
         all.add(new NftChain(NftNames.FORWARD, "forward", forward));
+        all.add(new NftChain(NftNames.OUTPUT, "output", output));
         all.addAll(regular);
         all.addAll(chains);
         all.add(new NftChain(NftNames.POLICY_INFO, null, List.of(
@@ -251,7 +279,8 @@ public final class NftablesCompiler {
             }
         }
         List<NftRule> out = new ArrayList<>();
-        for (List<String> m : combine(zoneSide(from, true), zoneSide(to, false))) {
+        List<Side> source = Zone.BOX.equals(from) ? List.of(new Side(null, List.of())) : zoneSide(from, true);
+        for (List<String> m : combine(source, zoneSide(to, false))) {
             List<String> all = new ArrayList<>(m);
             all.addAll(tunnelCondition);
             out.add(new NftRule(all, "goto " + NftNames.denyChain(n.name()),
@@ -260,14 +289,20 @@ public final class NftablesCompiler {
         return out;
     }
 
-    private void denyChain(String chain, String setV4, String setV6, String rule, String origin, String reason, boolean unicastOnly) {
+    /**
+     * A chain that records the dropped packet in a dynamic set, then counts and drops it. The
+     * record's interface is the incoming one, or for the box's own traffic ({@code outgoing}, where
+     * there is none) the outgoing one.
+     */
+    private void denyChain(String chain, String setV4, String setV6, String rule, String origin, String reason,
+                           boolean unicastOnly, boolean outgoing) {
         String portProtos = "{ tcp, udp, sctp }";
         List<NftRule> rules = new ArrayList<>();
         String only = unicastOnly ? "meta pkttype host " : "";
         for (boolean v6 : new boolean[] {false, true}) {
             String set = v6 ? setV6 : setV4;
             String ipk = v6 ? "ip6" : "ip";
-            String key = "meta iif . " + ipk + " saddr . " + ipk + " daddr . meta l4proto . ";
+            String key = (outgoing ? "meta oif . " : "meta iif . ") + ipk + " saddr . " + ipk + " daddr . meta l4proto . ";
             String nfproto = "meta nfproto " + (v6 ? "ipv6" : "ipv4");
             rules.add(new NftRule(List.of(only + nfproto + " meta l4proto " + portProtos), "add @" + set + " { " + key + "th dport }",
                     comment(origin + " " + rule + ": record")));
@@ -281,12 +316,13 @@ public final class NftablesCompiler {
         denyPoints.add(new DenyPoint(chain, setV4, setV6, rule, origin, reason));
     }
 
-    private List<NftRule> tunnelPeerRules(Tunnel t) {
+    /** IKE and ESP from the tunnel peers ({@code in}) or to them, on the tunnel zone's interfaces. */
+    private List<NftRule> tunnelPeerRules(Tunnel t, boolean in) {
         List<NftRule> out = new ArrayList<>();
-        String ifMatch = "iifname @" + NftNames.zoneInterfaces(t.zone());
+        String ifMatch = (in ? "iifname @" : "oifname @") + NftNames.zoneInterfaces(t.zone());
         for (boolean v6 : new boolean[] {false, true}) {
             if (t.peers().stream().anyMatch(x -> x.v6() == v6)) {
-                String peer = addr(v6, true) + " @" + NftNames.tunnelPeers(t.name(), v6);
+                String peer = addr(v6, in) + " @" + NftNames.tunnelPeers(t.name(), v6);
                 out.add(new NftRule(List.of(ifMatch, peer, "udp dport " + IKE_PORTS), "accept",
                         comment(t.origin() + " tunnel " + t.name() + ": IKE")));
                 out.add(new NftRule(List.of(ifMatch, peer, "meta l4proto esp"), "accept",

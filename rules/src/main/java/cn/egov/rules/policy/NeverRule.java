@@ -4,7 +4,9 @@ package cn.egov.rules.policy;
  * A prohibition that no flow may contradict: traffic from {@code from} to {@code to} (and back,
  * when {@code bothWays}) is dropped before anything else is looked at, also for established
  * connections. With {@code unlessTunnel} only traffic outside the tunnel into one of the zones is
- * dropped ("internal to backbone only through the tunnel").
+ * dropped ("internal to backbone only through the tunnel"). {@code from} may be
+ * {@link Zone#BOX} (one direction only): the box's own traffic, dropped in the output hook after
+ * connection tracking, so that the box's ICMP errors about forwarded traffic still leave.
  *
  * @param name         policy name
  * @param from         one zone

@@ -78,8 +78,8 @@ public final class PolicySchema {
     }
 
     private static final List<OptionSpec> FLOW_OPTIONS = List.of(
-            opt("from", ValueType.NAME, true, false, "source zone"),
-            opt("to", ValueType.NAME, true, false, "destination zone, or `box` for the box itself"),
+            opt("from", ValueType.NAME, true, false, "source zone, or `box` for the box's own traffic (nftables output)"),
+            opt("to", ValueType.NAME, true, false, "destination zone, or `box` for traffic to the box itself (nftables input)"),
             new OptionSpec("services", ValueType.NAME, true, true, List.of(), "",
                     "service names, or `any` for all traffic"),
             opt("sources", ValueType.PREFIX, false, true, "only these source prefixes (default: the whole source zone)"),
@@ -111,7 +111,7 @@ public final class PolicySchema {
                                     + "`kernel-ipsec`: policy-based kernel IPsec (`rt ipsec`/`meta ipsec`)"),
                     opt("interface", ValueType.NAME, false, false, "the tunnel interface (mode `interface` only)"),
                     opt("peers", ValueType.PREFIX, false, true,
-                            "remote tunnel endpoints: IKE (UDP 500/4500) and ESP from them reach the box"),
+                            "remote tunnel endpoints: IKE (UDP 500/4500) and ESP between them and the box pass"),
                     opt("description", ValueType.TEXT, false, false, "free text"))),
             new SectionSpec("flow", NAME_PATTERN, "an allowed flow (everything else is denied)", FLOW_OPTIONS),
             new SectionSpec("exception", NAME_PATTERN, "an allowed flow with an owner, a reason and an expiry date",
@@ -120,10 +120,10 @@ public final class PolicySchema {
                             opt("reason", ValueType.TEXT, true, false, "why it is needed"),
                             opt("expires", ValueType.DATE, true, false,
                                     "last day in force (YYYY-MM-DD); afterwards it is not compiled")))),
-            new SectionSpec("never", NAME_PATTERN, "a prohibition no flow may contradict; enforced before anything else",
+            new SectionSpec("never", NAME_PATTERN, "a prohibition no flow may contradict; enforced before the flows (in forward also before connection tracking)",
                     List.of(
                             opt("between", ValueType.NAME, false, true, "two zones, both directions (or use from/to)"),
-                            opt("from", ValueType.NAME, false, false, "source zone (one direction)"),
+                            opt("from", ValueType.NAME, false, false, "source zone, or `box` for the box's own traffic (one direction)"),
                             opt("to", ValueType.NAME, false, false, "destination zone (one direction)"),
                             choice("unless", false, List.of("tunnel"), "",
                                     "`tunnel`: forbid only traffic outside the tunnel into one of the zones"),

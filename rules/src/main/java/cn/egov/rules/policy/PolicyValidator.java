@@ -52,7 +52,11 @@ public final class PolicyValidator {
     }
 
     private void zoneRef(String name, Origin at, String field, boolean boxAllowed) {
-        if (boxAllowed && Zone.BOX.equals(name)) {
+        if (Zone.BOX.equals(name)) {
+            if (!boxAllowed) {
+                error("bad-value", at, field, "'box' (the box itself) is not allowed in '" + field + "' here"
+                        + ("between".equals(field) ? "; write 'from box' and 'to <zone>'" : ""));
+            }
             return;
         }
         if (!zoneExists(name)) {
@@ -77,7 +81,7 @@ public final class PolicyValidator {
             }
         }
         for (FlowRule f : p.flows()) {
-            zoneRef(f.from(), f.origin(), "from", false);
+            zoneRef(f.from(), f.origin(), "from", true);
             zoneRef(f.to(), f.origin(), "to", true);
             for (String s : f.services()) {
                 if (p.service(s).isEmpty()) {
@@ -86,7 +90,8 @@ public final class PolicyValidator {
             }
         }
         for (NeverRule n : p.nevers()) {
-            zoneRef(n.from(), n.origin(), n.bothWays() ? "between" : "from", false);
+            // the box may only be the source of a one-way never: traffic to the box is denied by default anyway
+            zoneRef(n.from(), n.origin(), n.bothWays() ? "between" : "from", !n.bothWays());
             zoneRef(n.to(), n.origin(), n.bothWays() ? "between" : "to", false);
             if (n.from().equals(n.to())) {
                 error("bad-value", n.origin(), "between", "a zone cannot be forbidden to reach itself");
@@ -143,7 +148,8 @@ public final class PolicyValidator {
                 error("bad-value", f.origin(), "via", "traffic to the box has no tunnel to go through");
             }
             if (f.from().equals(f.to())) {
-                error("bad-value", f.origin(), "to", "traffic within one zone does not cross the box; remove this rule");
+                error("bad-value", f.origin(), "to", Zone.BOX.equals(f.to()) ? "the box's traffic to itself is always allowed (loopback); remove this rule"
+                        : "traffic within one zone does not cross the box; remove this rule");
             }
             if (f.kind() == FlowRule.Kind.EXCEPTION && f.expires() != null) {
                 if (today.isAfter(f.expires())) {
