@@ -11,6 +11,8 @@ import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.KeyPairs;
 import cn.egov.manager.ca.PemFiles;
 import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.lab.BackboneTunnelLab;
+import cn.egov.manager.lab.CharonDaemon;
 import cn.egov.manager.ca.RevocationReason;
 import cn.egov.rules.nft.NftablesCompiler;
 import cn.egov.rules.policy.PolicyLoad;
@@ -22,7 +24,6 @@ import cn.egov.vpn.TunnelSpec;
 import cn.egov.vpn.TunnelStatus;
 import cn.egov.vpn.TunnelWatcher;
 import cn.egov.vpn.swanctl.CharonSettings;
-import cn.egov.vpn.swanctl.Revocation;
 import cn.egov.vpn.swanctl.SwanctlConfigWriter;
 import cn.egov.vpn.swanctl.TrafficSelector;
 import java.nio.file.Files;
@@ -76,6 +77,7 @@ class BackboneTunnelNetLabTest {
     static String lan;
     static String hubNs;
     static String backbone;
+    static BackboneTunnelLab tunnel;
     static ProvincialCa ca;
     static CharonDaemon boxCharon;
     static CharonDaemon hubCharon;
@@ -104,44 +106,16 @@ class BackboneTunnelNetLabTest {
         // The box's default route is its WAN: without the tunnel and the guard, backbone traffic would leave in clear.
         lab.exec(box, "ip", "route", "add", "default", "via", HUB_WAN);
 
-        // Certificates from the provincial CA.
-        ca = ProvincialCa.create(tmp.resolve("ca"), "lab passphrase".toCharArray(), CaSettings.defaults("http://127.0.0.1:9"));
-        Path pki = Files.createDirectories(tmp.resolve("pki"));
-        PemFiles.write(pki.resolve("root.pem"), ca.rootCertificate());
-        PemFiles.write(pki.resolve("issuing.pem"), ca.issuingCertificate());
-        KeyPair boxKeys = KeyPairs.p256();
-        boxCert = ca.issueBox(boxKeys.getPublic(), UNIT, "slj.bd.gov.cn");
-        PemFiles.write(pki.resolve("box.pem"), boxCert);
-        writePkcs8(pki.resolve("box.key"), boxKeys.getPrivate());
-        KeyPair hubKeys = KeyPairs.p256();
-        X509Certificate hubCert = ca.issueHub(hubKeys.getPublic(), "hub.backbone.hebei.gov.cn",
-                List.of("hub.backbone.hebei.gov.cn"), List.of(HUB_WAN));
-        PemFiles.write(pki.resolve("hub.pem"), hubCert);
-        writePkcs8(pki.resolve("hub.key"), hubKeys.getPrivate());
-        List<Path> caCerts = List.of(pki.resolve("root.pem"), pki.resolve("issuing.pem"));
-
-        // Hub: configuration generated for all units (here one plus a neighbour that never connects).
-        hubCharon = new CharonDaemon(lab, hubNs, Files.createDirectories(tmp.resolve("hub")));
-        hubSpec = HubSpec.withDefaults(HUB_WAN, pki.resolve("hub.pem"), pki.resolve("hub.key"), caCerts,
-                List.of(TrafficSelector.parse("test", BACKBONE_NET)), ca.settings().country(), ca.settings().organisation());
-        HubConfigGenerator.write(hubSpec, List.of(
-                new HubUnit(UNIT, List.of(TrafficSelector.parse("test", LAN_NET))),
-                new HubUnit(UnitCode.parse("130602-002"), List.of(TrafficSelector.parse("test", "10.8.2.0/24")))),
-                hubCharon.swanctlDir());
-        // strict revocation: the hub needs a valid CRL for every certificate in the chain.
-        PemFiles.write(hubCharon.swanctlDir().resolve("x509crl/issuing.crl"), ca.crl());
-        PemFiles.write(hubCharon.swanctlDir().resolve("x509crl/root.crl"), ca.rootCrl());
-        hubCharon.start();
-        hubCharon.control().loadAll();
-
-        // Box: configuration from its TunnelSpec; the hub must prove the subject of its certificate.
-        boxCharon = new CharonDaemon(lab, box, Files.createDirectories(tmp.resolve("box")));
-        spec = new TunnelSpec("backbone", pki.resolve("box.pem"), pki.resolve("box.key"), caCerts, Revocation.RELAXED,
-                HUB_WAN, SubjectIds.of(hubCert), List.of(TrafficSelector.parse("test", LAN_NET)),
-                List.of(TrafficSelector.parse("test", BACKBONE_NET)), TunnelSpec.DEFAULT_IKE_PROPOSALS,
-                TunnelSpec.DEFAULT_ESP_PROPOSALS, Duration.ofSeconds(2), Duration.ofHours(4), Duration.ofHours(1));
-        SwanctlConfigWriter.write(spec.toSwanctl(), boxCharon.swanctlDir());
-        boxCharon.start();
+        // CA, certificates, the hub's generated configuration (one unit plus a neighbour that never
+        // connects) and the box's TunnelSpec: the shared fixture also used by the isolation e2e test.
+        tunnel = BackboneTunnelLab.start(lab, box, hubNs, tmp, UNIT, LAN_NET, BACKBONE_NET, HUB_WAN,
+                List.of(new HubUnit(UnitCode.parse("130602-002"), List.of(TrafficSelector.parse("test", "10.8.2.0/24")))));
+        ca = tunnel.ca();
+        boxCert = tunnel.boxCert();
+        hubCharon = tunnel.hubCharon();
+        hubSpec = tunnel.hubSpec();
+        boxCharon = tunnel.boxCharon();
+        spec = tunnel.spec();
         watcher = new TunnelWatcher(boxCharon.control(), spec.name(), HUB_WAN, telemetry,
                 new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2)), Duration.ofSeconds(60), Clock.systemUTC());
 
@@ -156,17 +130,11 @@ class BackboneTunnelNetLabTest {
         if (echo != null) {
             echo.destroyForcibly();
         }
-        if (boxCharon != null) {
-            boxCharon.close();
-        }
-        if (hubCharon != null) {
-            hubCharon.close();
+        if (tunnel != null) {
+            tunnel.close();
         }
         if (lab != null) {
             lab.close();
-        }
-        if (ca != null) {
-            ca.close();
         }
     }
 
@@ -289,7 +257,7 @@ class BackboneTunnelNetLabTest {
             assertEquals(boxCert.getSubjectX500Principal(), foreign.getSubjectX500Principal());
             Path dir = Files.createDirectories(tmp.resolve("foreign"));
             PemFiles.write(dir.resolve("box.pem"), foreign);
-            writePkcs8(dir.resolve("box.key"), keys.getPrivate());
+            BackboneTunnelLab.writePkcs8(dir.resolve("box.key"), keys.getPrivate());
             TunnelSpec foreignSpec = withCredentials(dir.resolve("box.pem"), dir.resolve("box.key"));
             try {
                 assertRefused(foreignSpec, "certificate from another CA");
@@ -398,19 +366,6 @@ class BackboneTunnelNetLabTest {
         }
         NetLab.Result read = NetLab.runResult(10, "tcpdump", "-r", pcap.toString(), "-n");
         return (int) read.output().lines().filter(l -> l.contains(" IP ")).count();
-    }
-
-    /**
-     * PKCS#8 PEM ("PRIVATE KEY"), which carries the curve. PemFiles writes an EC key as
-     * "EC PRIVATE KEY" without the curve parameters, which neither strongSwan nor OpenSSL can load.
-     */
-    private static void writePkcs8(Path file, java.security.PrivateKey key) throws Exception {
-        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .encodeToString(key.getEncoded());
-        Files.deleteIfExists(file);
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
     }
 
     private static String java() {

@@ -1,4 +1,4 @@
-package cn.egov.manager.hub;
+package cn.egov.manager.lab;
 
 import cn.egov.lab.NetLab;
 import cn.egov.vpn.SwanctlCharon;
@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One charon-systemd in one lab namespace, with its own strongswan.conf, VICI socket and swanctl
- * folder (LAB-NOTES: one daemon per namespace). Stopped by its own process handle.
+ * folder (LAB-NOTES: one daemon per namespace). Stopped by its own process handle. Shared by the
+ * tunnel tests of the manager and, through the manager's test jar, the isolation end-to-end test.
  */
-final class CharonDaemon implements AutoCloseable {
+public final class CharonDaemon implements AutoCloseable {
 
     /** Fast failure detection in the lab: 1 s first timeout, 2 retransmissions (~6 s in all). */
     private static final Duration LAB_RETRANSMIT = Duration.ofSeconds(1);
@@ -27,7 +28,7 @@ final class CharonDaemon implements AutoCloseable {
     private final CharonSettings settings;
     private Process process;
 
-    CharonDaemon(NetLab lab, String ns, Path dir) throws IOException {
+    public CharonDaemon(NetLab lab, String ns, Path dir) throws IOException {
         this.lab = lab;
         this.ns = ns;
         this.dir = dir;
@@ -39,23 +40,23 @@ final class CharonDaemon implements AutoCloseable {
         Files.writeString(dir.resolve("strongswan.conf"), StrongswanConfWriter.render(settings));
     }
 
-    Path swanctlDir() {
+    public Path swanctlDir() {
         return dir.resolve("swanctl");
     }
 
-    Path log() {
+    public Path log() {
         return dir.resolve("charon.log");
     }
 
-    CharonSettings settings() {
+    public CharonSettings settings() {
         return settings;
     }
 
-    SwanctlCharon control() {
+    public SwanctlCharon control() {
         return new SwanctlCharon(swanctlDir(), settings.viciSocket(), Duration.ofSeconds(12));
     }
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         Files.deleteIfExists(settings.viciSocket());
         process = lab.start(ns, "env", "STRONGSWAN_CONF=" + dir.resolve("strongswan.conf"), "/usr/sbin/charon-systemd");
         process.getOutputStream().close();
@@ -87,12 +88,12 @@ final class CharonDaemon implements AutoCloseable {
         throw new IllegalStateException("charon in " + ns + " did not open " + settings.viciSocket() + " within " + STARTUP);
     }
 
-    boolean running() {
+    public boolean running() {
         return process != null && process.isAlive();
     }
 
     /** SIGTERM: charon deletes its SAs (telling the peer) and removes ipsec0. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
