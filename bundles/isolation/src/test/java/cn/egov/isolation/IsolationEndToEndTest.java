@@ -73,7 +73,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hub's uplink {@code wan0}, ESP-in-UDP arriving on {@code wan0}, and packets from the LAN arriving on
  * the hub's {@code ipsec0}; plus the box's CHILD SA packet counters. A control before the policy shows
  * that the clear-text counter does see a leak. Reachability is a TCP connect to a closed port:
- * "refused" means the SYN arrived, a timeout that it was dropped.
+ * "refused" means the SYN arrived, a timeout that it was dropped. Attempts "from the box" are made
+ * inside the box namespace, so they pass the box's output chain like the box's own traffic would.
  */
 class IsolationEndToEndTest {
 
@@ -82,6 +83,8 @@ class IsolationEndToEndTest {
     private static final String LAN_HOST = "10.1.0.2";
     private static final String EXT_HOST = "10.2.0.2";
     private static final String INET_HOST = "198.51.100.2";
+    /** The box's own address on its internet-access interface eth3. */
+    private static final String BOX_INET = "198.51.100.1";
     /** An Internet address the box routes out of its backbone uplink: the wrong way to the Internet. */
     private static final String INET_VIA_UPLINK = "198.51.100.200";
     private static final String BACKBONE_HOST = "10.200.0.1";
@@ -120,12 +123,12 @@ class IsolationEndToEndTest {
         // the baseline's interface names: eth0 uplink, eth1 internal, eth2 external, eth3 internet-access, ipsec0 tunnel
         lab.link(box, "eth1", "10.1.0.1/24", lan, "eth0", LAN_HOST + "/24");
         lab.link(box, "eth2", "10.2.0.1/24", ext, "eth0", EXT_HOST + "/24");
-        lab.link(box, "eth3", "198.51.100.1/24", inet, "eth0", INET_HOST + "/24");
+        lab.link(box, "eth3", BOX_INET + "/24", inet, "eth0", INET_HOST + "/24");
         lab.link(box, "eth0", "192.0.2.1/24", hub, "wan0", HUB_WAN + "/24");
         lab.forwarding(box);
         lab.exec(lan, "ip", "route", "add", "default", "via", "10.1.0.1");
         lab.exec(ext, "ip", "route", "add", "default", "via", "10.2.0.1");
-        lab.exec(inet, "ip", "route", "add", "10.0.0.0/8", "via", "198.51.100.1");
+        lab.exec(inet, "ip", "route", "add", "10.0.0.0/8", "via", BOX_INET);
         lab.exec(hub, "ip", "addr", "add", BACKBONE_HOST + "/32", "dev", "lo");
         lab.exec(hub, "ip", "addr", "add", INET_VIA_UPLINK + "/32", "dev", "lo");
         // clear-text return paths: with the tunnel down (and no policy) replies would flow in clear
@@ -175,6 +178,7 @@ class IsolationEndToEndTest {
         assertTrue(reaches(lan, INET_HOST), "control: the lab routes internal -> Internet");
         assertTrue(counter(inet, "from_internal") > 0, "control: the Internet host counts packets from the internal net");
         assertTrue(reaches(ext, INET_VIA_UPLINK), "control: the lab routes external -> Internet via the uplink");
+        assertTrue(reaches(box, INET_HOST), "control: the box itself reaches the Internet host");
         tunnelDown();
         assertTrue(reaches(lan, BACKBONE_HOST), "control: with the tunnel down the backbone is reachable in clear via eth0");
         assertTrue(counter(hub, "clear_to_backbone") > 0, "control: the hub counts a clear-text leak on its uplink");
@@ -223,16 +227,19 @@ class IsolationEndToEndTest {
         assertFalse(reaches(ext, INET_VIA_UPLINK), "external -> Internet routed out of the backbone uplink is denied");
         assertFalse(reaches(ext, BACKBONE_HOST), "external -> backbone is denied");
         assertFalse(reaches(ext, LAN_HOST), "external -> internal is denied");
+        // the box's own traffic (output chain): it forwards the external network's, but starts nothing towards the Internet
+        assertFalse(reaches(box, INET_HOST), "box -> Internet is denied");
 
         // --- every denied attempt becomes an alarm that reaches the manager
         int denials = enforcement.pollDenials();
-        assertTrue(denials >= 5, "denial records turned into alarms: " + denials);
+        assertTrue(denials >= 6, "denial records turned into alarms: " + denials);
         List<Expected> expected = List.of(
                 new Expected("never internal-internet", LAN_HOST, INET_HOST, "eth1", "CRITICAL"),
                 new Expected("never internal-backbone-cleartext", LAN_HOST, BACKBONE_HOST, "eth1", "CRITICAL"),
                 new Expected("default deny (forward)", EXT_HOST, INET_VIA_UPLINK, "eth2", "MAJOR"),
                 new Expected("default deny (forward)", EXT_HOST, BACKBONE_HOST, "eth2", "MAJOR"),
-                new Expected("never internal-external", EXT_HOST, LAN_HOST, "eth2", "CRITICAL"));
+                new Expected("never internal-external", EXT_HOST, LAN_HOST, "eth2", "CRITICAL"),
+                new Expected("never box-internet", BOX_INET, INET_HOST, "eth3", "CRITICAL"));
         JsonNode alarms = awaitAlarms("?unit=" + UNIT + "&kind=" + IsolationAlarms.DENIED,
                 list -> expected.stream().allMatch(e -> e.in(list)), "every denied attempt in /api/policy/alarms: " + expected);
         for (JsonNode a : alarms) {
