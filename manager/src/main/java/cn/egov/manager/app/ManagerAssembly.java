@@ -23,6 +23,7 @@ import cn.egov.manager.ingest.MessageDecoder;
 import cn.egov.manager.ingest.MqttIngestClient;
 import cn.egov.manager.ingest.SqlBatchStore;
 import cn.egov.manager.ingest.TelemetryListeners;
+import cn.egov.manager.policy.dist.PolicySigningKey;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.store.BoxStore;
 import cn.egov.manager.store.Database;
@@ -63,19 +64,24 @@ public final class ManagerAssembly implements AutoCloseable {
      * @param storeDecorator   wraps the batch store (tests slow it down on purpose)
      * @param placeNames       names of divisions for the hierarchy
      * @param tlsCa            the provincial CA for the broker's TLS listener ({@code broker.tls.port}), or null
+     * @param policySigning    the key that signs isolation policy bundles, or null (no signed distribution)
      */
     public record Options(ClientAuthenticator boxAuthenticator, UnaryOperator<BatchStore> storeDecorator, PlaceNames placeNames,
-                          ProvincialCa tlsCa) {
+                          ProvincialCa tlsCa, PolicySigningKey policySigning) {
         public static Options defaults() {
-            return new Options(InternalClientGate.openToBoxes(), UnaryOperator.identity(), PlaceNames.HEBEI, null);
+            return new Options(InternalClientGate.openToBoxes(), UnaryOperator.identity(), PlaceNames.HEBEI, null, null);
         }
 
         public Options withStoreDecorator(UnaryOperator<BatchStore> d) {
-            return new Options(boxAuthenticator, d, placeNames, tlsCa);
+            return new Options(boxAuthenticator, d, placeNames, tlsCa, policySigning);
         }
 
         public Options withTlsCa(ProvincialCa ca) {
-            return new Options(boxAuthenticator, storeDecorator, placeNames, ca);
+            return new Options(boxAuthenticator, storeDecorator, placeNames, ca, policySigning);
+        }
+
+        public Options withPolicySigning(PolicySigningKey key) {
+            return new Options(boxAuthenticator, storeDecorator, placeNames, tlsCa, key);
         }
     }
 
@@ -153,7 +159,7 @@ public final class ManagerAssembly implements AutoCloseable {
         client.start();
         closeables.add(client);
 
-        context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges);
+        context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning());
         registerGauges();
 
         WebRoutes routes = new WebRoutes();

@@ -17,8 +17,9 @@ import cn.egov.manager.store.Database;
  * @param messenger  publishes to boxes through the broker as the manager's own client
  * @param listeners  register here to see every stored message (after it is committed)
  * @param gauges     register metrics here; {@code /api/metrics} shows them
+ * @param policySigning the key that signs isolation policy bundles, or null when the CA is not configured
  */
 public record ManagerContext(ManagerConfig config, Database database, FleetRegistry fleet, AlarmStore alarms,
                              BoxMessenger messenger, TelemetryListeners listeners,
-                             MetricGauges gauges) {
+                             MetricGauges gauges, cn.egov.manager.policy.dist.PolicySigningKey policySigning) {
 }

@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *       dropped); only when the disk is 95% full does the broker stop reading publishers, which then
  *       keep the messages in their durable outbox. {@link #backlogBytes()} is the metric.</li>
  *   <li>Security: every CONNECT goes through a {@link ClientAuthenticator} (the TLS seam); every
- *       publish through the {@link TopicAcl} (a box publishes only under its own client id).</li>
+ *       publish and every subscription through the {@link TopicAcl} (a box publishes only under its
+ *       own client id and never on control request topics, and subscribes only inside its own
+ *       control namespace). Authorisation is not cached: boxes may share a user name.</li>
  *   <li>TLS (optional, {@link #enableTls}): a second MQTT listener requiring a client certificate of
  *       the trust store's CAs; its clients go to the listener's own authenticator, with the chain.</li>
  * </ul>
@@ -112,7 +114,9 @@ public final class ArtemisBroker implements MqttBroker {
                 // completion needs a pool thread too: a bounded pool deadlocked in a 50-box connect storm
                 .setThreadPoolMaxSize(-1)
                 // no cached logins: a revoked certificate or another client id must be refused at the next CONNECT
-                .setAuthenticationCacheSize(0);
+                .setAuthenticationCacheSize(0)
+                // nor cached grants: they are keyed by user name, which boxes on the plain listener may share
+                .setAuthorizationCacheSize(0);
         cfg.addAcceptorConfiguration("mqtt", "tcp://" + host + ":" + port + "?protocols=MQTT");
         if (tls != null) {
             cfg.addAcceptorConfiguration(tlsAcceptorConfiguration(tls));
@@ -206,8 +210,17 @@ public final class ArtemisBroker implements MqttBroker {
                 return;
             }
             aclRefusals.increment();
-            LOG.warn("refused publish by client '{}' on topic '{}': a box may publish only under its own client id", clientId, topic);
+            LOG.warn("refused publish by client '{}' on topic '{}': a box may publish only under its own client id,"
+                    + " never on control request topics", clientId, topic);
             throw new ActiveMQSecurityException("client " + clientId + " may not publish on " + topic);
+        }
+    }
+
+    /** The MQTT client id a session authenticated with; authorisation needs it and Artemis passes only the subject. */
+    private record ClientIdPrincipal(String clientId) implements java.security.Principal {
+        @Override
+        public String getName() {
+            return clientId;
         }
     }
 
@@ -223,6 +236,7 @@ public final class ArtemisBroker implements MqttBroker {
             return decider.authenticate(c).map(name -> {
                 Subject s = new Subject();
                 s.getPrincipals().add(new UserPrincipal(name));
+                s.getPrincipals().add(new ClientIdPrincipal(c.clientId() == null ? "" : c.clientId()));
                 return s;
             }).orElseGet(() -> {
                 LOG.warn("refused connection of client '{}' (user '{}')", c.clientId(), user);
@@ -232,7 +246,36 @@ public final class ArtemisBroker implements MqttBroker {
 
         @Override
         public boolean authorize(Subject subject, Set<Role> roles, CheckType checkType, String address) {
-            return true; // per-topic rules are in PublishAclPlugin, which knows the client id
+            // publishes: PublishAclPlugin (it sees the session); here: subscriptions, which create and consume queues
+            if (checkType != CheckType.CONSUME && checkType != CheckType.BROWSE
+                    && checkType != CheckType.CREATE_NON_DURABLE_QUEUE && checkType != CheckType.CREATE_DURABLE_QUEUE) {
+                return true;
+            }
+            if (subject == null) {
+                return false;
+            }
+            boolean internal = subject.getPrincipals(UserPrincipal.class).stream()
+                    .anyMatch(p -> InternalClientGate.INTERNAL_USER.equals(p.getName()));
+            if (internal) {
+                return true;
+            }
+            String core = address == null ? "" : address;
+            int fqqn = core.indexOf("::");
+            if (fqqn >= 0) {
+                core = core.substring(0, fqqn); // address::queue
+            }
+            String filter = MQTTUtil.getMqttTopicFromCoreAddress(core, wildcards);
+            String clientId = subject.getPrincipals(ClientIdPrincipal.class).stream().map(ClientIdPrincipal::getName)
+                    .findFirst().orElse(null);
+            if (acl.maySubscribe(clientId, filter)) {
+                return true;
+            }
+            if (checkType == CheckType.CREATE_NON_DURABLE_QUEUE || checkType == CheckType.CREATE_DURABLE_QUEUE) {
+                aclRefusals.increment(); // counted once per SUBSCRIBE (queue creation comes first)
+                LOG.warn("refused subscription by client '{}' to '{}': a box subscribes only inside its own control namespace",
+                        clientId, filter);
+            }
+            return false;
         }
 
         @Override

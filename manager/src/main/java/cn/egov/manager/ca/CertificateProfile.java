@@ -9,5 +9,11 @@ public enum CertificateProfile {
     /** A TLS server of the manager (EST endpoint, MQTT broker): server auth only. */
     TLS_SERVER,
     /** Document signing: SM2 key, SM3withSM2 signature from the SM2 signing CA. */
-    SIGNING_SM2
+    SIGNING_SM2,
+    /**
+     * Isolation policy signing: ECDSA P-256, key usage digitalSignature only, extended key usage
+     * {@link cn.egov.api.policy.PolicySigning#POLICY_SIGNING_EKU} and nothing else, so that it
+     * cannot serve TLS and no box or TLS certificate can sign policy.
+     */
+    POLICY_SIGNING
 }

@@ -106,6 +106,12 @@ final class CertificateSigner {
                 }
                 case SIGNING_SM2 -> b.b.addExtension(Extension.keyUsage, true,
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+                case POLICY_SIGNING -> {
+                    b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                    b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(
+                                    cn.egov.api.policy.PolicySigning.POLICY_SIGNING_EKU))));
+                }
             }
             b.crl(settings.crlUrl());
             b.b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(

@@ -165,6 +165,21 @@ public final class ProvincialCa implements AutoCloseable {
                 settings.signingLifetime(), List.of(), List.of(), List.of()));
     }
 
+    /**
+     * A policy-signing certificate for a P-256 key the manager keeps: what boxes accept as the
+     * signer of an isolation policy bundle ({@link CertificateProfile#POLICY_SIGNING}). Lives as
+     * long as a hub certificate; the manager renews it before it expires.
+     */
+    public X509Certificate issuePolicySigning(PublicKey key, String holderName) throws GeneralSecurityException {
+        if (!(key instanceof java.security.interfaces.ECPublicKey ec) || KeyPairs.isSm2(key)
+                || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new GeneralSecurityException("the policy-signing profile needs an ECDSA P-256 key");
+        }
+        X500Name subject = name(holderName, "policy-signing");
+        return tx(d -> record(d, CertificateProfile.POLICY_SIGNING, null, null, subject, key, keys.issuing(),
+                settings.hubLifetime(), List.of(), List.of(), List.of()));
+    }
+
     // ---- enrolment (EST) ------------------------------------------------------------------
 
     /** Issues a one-time enrolment token for one unit; only its hash is stored. */

@@ -1,6 +1,15 @@
 package cn.egov.manager.policy;
 
 import cn.egov.manager.app.ManagerContext;
+import cn.egov.manager.config.ConfigKey;
+import cn.egov.manager.fleet.BoxState;
+import cn.egov.manager.ingest.IngestKind;
+import cn.egov.manager.policy.dist.PolicyBundleStore;
+import cn.egov.manager.policy.dist.PolicyBundlesHandler;
+import cn.egov.manager.policy.dist.PolicyDistributor;
+import java.sql.SQLException;
+import java.time.Clock;
+import org.slf4j.LoggerFactory;
 import cn.egov.manager.web.Role;
 import cn.egov.manager.web.RouteContributor;
 import cn.egov.manager.web.WebRoutes;
@@ -14,17 +23,41 @@ import java.util.EnumSet;
  *       the alarm list with filters {@code city}, {@code county}, {@code unit}, {@code kind}, {@code hours}</li>
  *   <li>{@code GET /api/policy/units}, {@code GET /api/policy/units/{code}} (that unit's alarms of 24 h)</li>
  *   <li>{@code GET /api/policy/alarms?city=1306&county=130602&kind=isolation.denied&hours=24}</li>
+ *   <li>{@code GET /api/policy/bundles} (history of signed bundles), {@code POST /api/policy/bundles} (NOC only:
+ *       validate, sign and publish; see {@link PolicyBundlesHandler})</li>
  * </ul>
+ * A box that connects (BIRTH) gets the newest bundle of its scope it was never sent ({@link PolicyDistributor#catchUp}).
  */
 public final class PolicyRoutes implements RouteContributor {
 
     @Override
     public void contribute(WebRoutes routes, ManagerContext ctx) {
+        PolicyBundleStore bundles;
+        try {
+            bundles = new PolicyBundleStore(ctx.database());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the policy bundle tables: " + e.getMessage(), e);
+        }
+        PolicyDistributor distributor = ctx.policySigning() == null ? null : new PolicyDistributor(bundles, ctx.policySigning(),
+                ctx.messenger(), () -> ctx.fleet().list().stream().map(BoxState::clientId).toList(),
+                ctx.config().get(ConfigKey.ACCOUNT), Clock.systemUTC());
+        if (distributor != null) {
+            ctx.listeners().add(m -> {
+                if (m.kind() == IngestKind.BIRTH) {
+                    try {
+                        distributor.catchUp(m.unit());
+                    } catch (SQLException | RuntimeException e) {
+                        LoggerFactory.getLogger(PolicyRoutes.class).warn("policy catch-up for {} failed: {}", m.unit(), e.toString());
+                    }
+                }
+            });
+        }
         PolicyQueries queries = new PolicyQueries(ctx.database());
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
         routes.page("/policy", "隔离策略 Policy", readers, new PolicyPageHandler(queries, routes));
         routes.api("/api/policy/units", readers, new PolicyUnitsHandler(queries));
         routes.api("/api/policy/units/*", readers, new PolicyUnitsHandler(queries));
         routes.api("/api/policy/alarms", readers, new PolicyAlarmsHandler(queries));
+        routes.api("/api/policy/bundles", readers, new PolicyBundlesHandler(bundles, distributor));
     }
 }

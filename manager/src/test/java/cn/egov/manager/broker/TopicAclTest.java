@@ -26,4 +26,29 @@ class TopicAclTest {
         assertFalse(acl.mayPublish("egov-manager", "hebei/130602-001/POLICY/bundle"), "privilege comes from the authenticated user only");
         assertFalse(acl.mayPublish(null, "hebei/130602-001/HEALTH/status"));
     }
+
+    @Test
+    void aBoxNeverPublishesOnControlRequestTopicsNotEvenItsOwn() {
+        assertFalse(acl.mayPublish("130602-001", "$EDC/hebei/130602-001/POLICY/PUT/bundle"), "its own policy topic");
+        assertFalse(acl.mayPublish("130602-001", "$EDC/hebei/130602-002/POLICY/PUT/bundle"));
+        for (String verb : new String[]{"GET", "PUT", "POST", "DEL", "EXEC"}) {
+            assertFalse(acl.mayPublish("130602-001", "$EDC/hebei/130602-001/CONF/" + verb + "/x"), verb);
+        }
+        assertTrue(acl.mayPublish("130602-001", "$EDC/hebei/130602-001/MQTT/DC"), "lifecycle stays allowed");
+        assertTrue(acl.mayPublish("130602-001", "hebei/130602-001/POLICY/PUT"), "telemetry namespace is not control");
+    }
+
+    @Test
+    void aBoxSubscribesOnlyInsideItsOwnControlNamespace() {
+        assertTrue(acl.maySubscribe("130602-001", "$EDC/hebei/130602-001/POLICY/PUT/bundle"));
+        assertTrue(acl.maySubscribe("130602-001", "$EDC/hebei/130602-001/+/PUT/#"));
+        assertFalse(acl.maySubscribe("130602-001", "$EDC/hebei/130602-002/POLICY/PUT/bundle"), "another unit");
+        assertFalse(acl.maySubscribe("130602-001", "$EDC/hebei/+/POLICY/PUT/bundle"), "a wildcard over units");
+        assertFalse(acl.maySubscribe("130602-001", "$EDC/hebei/#"));
+        assertFalse(acl.maySubscribe("130602-001", "#"));
+        assertFalse(acl.maySubscribe("130602-001", "hebei/130602-002/HEALTH/status"), "others' telemetry");
+        assertFalse(acl.maySubscribe("130602-001", "hebei/130602-001/#"), "telemetry is not a control topic");
+        assertFalse(acl.maySubscribe("130602-001", "$EDC/hebei/130602-0011/POLICY/PUT/bundle"), "prefix of another id");
+        assertFalse(acl.maySubscribe("not-a-unit", "$EDC/hebei/not-a-unit/POLICY/PUT/bundle"));
+    }
 }

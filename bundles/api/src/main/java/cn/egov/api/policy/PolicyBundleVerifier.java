@@ -1,0 +1,163 @@
+package cn.egov.api.policy;
+
+import cn.egov.api.policy.PolicyBundleException.Check;
+import cn.egov.rules.unit.UnitCode;
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.Signature;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides whether a box may use a signed policy. The checks run in this order and the first that
+ * fails names itself ({@link PolicyBundleException#check()}):
+ * <ol>
+ *   <li>{@code format}: the envelope and manifest can be read;</li>
+ *   <li>{@code chain}: the signer's certificate chains to one of the provincial roots this box
+ *       trusts and every certificate is valid now (PKIX; revocation is not checked here, an offline
+ *       box must still restart with its policy);</li>
+ *   <li>{@code signer_profile}: the signer is a policy-signing end entity (extended key usage
+ *       {@link PolicySigning#POLICY_SIGNING_EKU}, key usage digitalSignature, ECDSA P-256), so
+ *       a box or TLS certificate of the same CA cannot sign policy;</li>
+ *   <li>{@code signature}: ECDSA/SHA-256 over the exact manifest bytes;</li>
+ *   <li>{@code file_hash}: every file's content has the SHA-256 its entry names;</li>
+ *   <li>{@code scope}: this box's unit is in the manifest's scope;</li>
+ *   <li>{@code serial}: the serial is greater than the one in force (no rollback, no replay).</li>
+ * </ol>
+ *
+ * <pre>{@code
+ * PolicyBundleVerifier v = new PolicyBundleVerifier(List.of(provincialRoot), Clock.systemUTC());
+ * try {
+ *     PolicyManifest m = v.verify(SignedPolicyBundle.decode(payload), UnitCode.parse("130602-001"), 6);
+ *     // m.files() may now be validated and applied
+ * } catch (PolicyBundleException e) {
+ *     alarm(e.check().label(), e.getMessage());   // nothing of the bundle was used
+ * }
+ * }</pre>
+ */
+public final class PolicyBundleVerifier {
+
+    private static final int P256_FIELD_BITS = 256;
+    private static final int KEY_USAGE_DIGITAL_SIGNATURE = 0;
+
+    private final Set<TrustAnchor> anchors = new HashSet<>();
+    private final Clock clock;
+
+    /**
+     * @param trustedRoots the provincial root certificates this box trusts (at least one)
+     */
+    public PolicyBundleVerifier(Collection<X509Certificate> trustedRoots, Clock clock) {
+        if (trustedRoots == null || trustedRoots.isEmpty()) {
+            throw new IllegalArgumentException("no trusted root certificate: a signed policy cannot be verified");
+        }
+        trustedRoots.forEach(r -> anchors.add(new TrustAnchor(r, null)));
+        this.clock = clock;
+    }
+
+    /**
+     * Runs every check; returns the manifest only when all pass.
+     *
+     * @param serialInForce the serial of the bundle in force, 0 when none
+     */
+    public PolicyManifest verify(SignedPolicyBundle bundle, UnitCode unit, long serialInForce) throws PolicyBundleException {
+        PolicyManifest.Parsed parsed = PolicyManifest.parse(bundle.manifest());
+        PolicyManifest m = parsed.manifest();
+        X509Certificate signer = bundle.chain().get(0);
+        checkChain(bundle.chain());
+        checkProfile(signer);
+        checkSignature(bundle, signer);
+        for (PolicyFile f : m.files()) {
+            String claimed = parsed.claimedHashes().get(f.name());
+            if (!f.sha256().equals(claimed)) {
+                throw new PolicyBundleException(Check.FILE_HASH, "file " + f.name() + " has SHA-256 " + f.sha256()
+                        + " but its manifest entry names " + claimed);
+            }
+        }
+        if (!m.scope().includes(unit)) {
+            throw new PolicyBundleException(Check.SCOPE, "bundle serial " + m.serial() + " is for " + m.scope() + ", not for unit " + unit);
+        }
+        if (m.serial() <= serialInForce) {
+            throw new PolicyBundleException(Check.SERIAL, "bundle serial " + m.serial() + " (" + m.policyName() + " "
+                    + m.policyVersion() + ") is not newer than serial " + serialInForce + " in force: rollback or replay refused");
+        }
+        return m;
+    }
+
+    private void checkChain(List<X509Certificate> chain) throws PolicyBundleException {
+        List<X509Certificate> path = new ArrayList<>();
+        for (X509Certificate c : chain) {
+            if (anchors.stream().noneMatch(a -> a.getTrustedCert().equals(c))) {
+                path.add(c); // a root sent along is the anchor, not part of the path
+            }
+        }
+        try {
+            CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
+            PKIXParameters params = new PKIXParameters(anchors);
+            params.setRevocationEnabled(false);
+            params.setDate(Date.from(clock.instant()));
+            CertPathValidator.getInstance("PKIX").validate(cp, params);
+        } catch (CertPathValidatorException e) {
+            throw new PolicyBundleException(Check.CHAIN, "signer " + chain.get(0).getSubjectX500Principal().getName()
+                    + " does not chain to a trusted provincial root: " + e.getMessage()
+                    + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), e);
+        } catch (InvalidAlgorithmParameterException e) {
+            throw new IllegalStateException("trust anchors unusable: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new PolicyBundleException(Check.CHAIN, "signer chain cannot be checked: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkProfile(X509Certificate signer) throws PolicyBundleException {
+        String who = signer.getSubjectX500Principal().getName();
+        List<String> eku;
+        try {
+            eku = signer.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " has an unreadable extended key usage", e);
+        }
+        if (eku == null || !eku.contains(PolicySigning.POLICY_SIGNING_EKU)) {
+            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " is not a policy-signing certificate"
+                    + " (extended key usage " + (eku == null ? "absent" : eku) + " lacks " + PolicySigning.POLICY_SIGNING_EKU + ")");
+        }
+        if (signer.getBasicConstraints() >= 0) {
+            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " is a CA certificate, not a policy signer");
+        }
+        boolean[] ku = signer.getKeyUsage();
+        if (ku == null || !ku[KEY_USAGE_DIGITAL_SIGNATURE]) {
+            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " lacks key usage digitalSignature");
+        }
+        if (!(signer.getPublicKey() instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != P256_FIELD_BITS) {
+            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " has no ECDSA P-256 key");
+        }
+    }
+
+    private static void checkSignature(SignedPolicyBundle bundle, X509Certificate signer) throws PolicyBundleException {
+        boolean ok;
+        try {
+            Signature s = Signature.getInstance(PolicySigning.SIGNATURE_ALGORITHM);
+            s.initVerify(signer.getPublicKey());
+            s.update(bundle.manifest());
+            ok = s.verify(bundle.signature());
+        } catch (GeneralSecurityException e) {
+            ok = false; // a malformed DER signature is a bad signature
+        }
+        if (!ok) {
+            throw new PolicyBundleException(Check.SIGNATURE, "signature of " + signer.getSubjectX500Principal().getName()
+                    + " does not match the manifest (changed after signing?)");
+        }
+    }
+}
