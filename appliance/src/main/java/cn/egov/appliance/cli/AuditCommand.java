@@ -60,6 +60,11 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "1: read and classify on one thread; 2: classify on a second thread while reading (same report). "
+                    + "Default: 2 on a machine with two or more cores, else 1.")
+    Integer threads;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -75,9 +80,14 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("appliance audit: capture file " + pcap + " does not exist or is not a file");
             return BAD_INPUT;
         }
+        if (threads != null && (threads < 1 || threads > 2)) {
+            err.println("appliance audit: --threads must be 1 or 2, not " + threads);
+            return BAD_INPUT;
+        }
         AuditReport report;
         try {
-            report = new OfflineAudit(loaded.policy(), loaded.identity(), unit).run(pcap, interfaceName);
+            report = new OfflineAudit(loaded.policy(), loaded.identity(), unit, OfflineAudit.DEFAULT_FLOW_TABLE,
+                    threads != null ? threads : OfflineAudit.DEFAULT_THREADS).run(pcap, interfaceName);
         } catch (CaptureFormatException e) {
             err.println("appliance audit: " + e.getMessage());
             return BAD_INPUT;

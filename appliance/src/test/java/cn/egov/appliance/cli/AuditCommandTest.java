@@ -93,6 +93,19 @@ class AuditCommandTest {
     }
 
     @Test
+    void oneAndTwoThreadsPrintTheSameReport() throws Exception {
+        Path file = dir.resolve("site.pcapng");
+        PlantedCapture.writePcapng(file, PlantedCapture.all(), ByteOrder.BIG_ENDIAN);
+        Run one = audit("--policy", policy.toString(), "--pcap", file.toString(), "--unit", PlantedCapture.UNIT, "--json", "--threads", "1");
+        Run two = audit("--policy", policy.toString(), "--pcap", file.toString(), "--unit", PlantedCapture.UNIT, "--json", "--threads", "2");
+        assertEquals(1, one.exit(), one.err());
+        assertEquals(one.out(), two.out());
+        Run bad = audit("--policy", policy.toString(), "--pcap", file.toString(), "--threads", "3");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--threads must be 1 or 2"), bad.err());
+    }
+
+    @Test
     void withoutTheUnitAddressesOfPrefixlessZonesCannotBePlacedSoOnlyInterZoneByAddressIsMissed() throws Exception {
         Path file = dir.resolve("site-be.pcapng");
         List<PlantedCapture.Frame> frames = PlantedCapture.all();

@@ -25,9 +25,11 @@ import java.util.Random;
  * <pre>
  * java -cp ... cn.egov.bench.monitor.OfflineAuditBench [packets] [runs] [dir]
  * </pre>
- * Prints tcpdump's rate (median of runs), the audit's warm in-process rate (median of runs, after
- * two warm-up passes) and a cold single pass in a fresh JVM (what a user of {@code appliance audit}
- * sees, JVM start excluded).
+ * Prints, each as the median of {@code runs}: tcpdump's rate (its whole process); the audit's
+ * rate in a warm JVM (after two warm-up passes) with one thread and with two (read and decode |
+ * classify); one pass in a fresh JVM with one and two threads (what a user of {@code appliance
+ * audit} sees once the JVM is up); and the fresh JVM's whole process, start-up included, against
+ * tcpdump's whole process.
  */
 public final class OfflineAuditBench {
 
@@ -36,7 +38,7 @@ public final class OfflineAuditBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--once")) {
-            once(Path.of(args[1]));
+            once(Path.of(args[1]), Integer.parseInt(args[2]));
             return;
         }
         int packets = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -45,55 +47,86 @@ public final class OfflineAuditBench {
         Path file = dir.resolve("bench-" + packets + ".pcap");
         long t0 = System.nanoTime();
         write(file, packets);
-        System.out.printf("capture: %s, %d packets, %.1f MB, written in %.1f s%n", file, packets,
-                Files.size(file) / 1e6, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("capture: %s, %d packets, %.1f MB, written in %.1f s; %d processors%n", file, packets,
+                Files.size(file) / 1e6, (System.nanoTime() - t0) / 1e9, Runtime.getRuntime().availableProcessors());
 
         double[] tcpdump = new double[runs];
         for (int i = 0; i < runs; i++) {
             tcpdump[i] = tcpdumpRate(file, packets);
         }
-        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null);
-        for (int i = 0; i < 2; i++) {
-            audit.run(file, null);
-        }
-        double[] ours = new double[runs];
-        AuditReport last = null;
+        double[] warm1 = warm(file, packets, runs, 1);
+        double[] warm2 = warm(file, packets, runs, 2);
+        double[] cold1 = new double[runs];
+        double[] cold2 = new double[runs];
+        double[] process2 = new double[runs];
         for (int i = 0; i < runs; i++) {
-            long s = System.nanoTime();
-            last = audit.run(file, null);
-            ours[i] = last.frames() / ((System.nanoTime() - s) / 1e9);
+            cold1[i] = coldRate(file, 1, packets)[0];
+            double[] c = coldRate(file, 2, packets);
+            cold2[i] = c[0];
+            process2[i] = c[1];
         }
-        if (last.frames() != packets) {
-            throw new IllegalStateException("audit read " + last.frames() + " of " + packets + " frames");
-        }
-        double cold = coldRate(file);
-        System.out.printf("tcpdump -r FILE -w /dev/null: median %.2f M packets/s  (runs: %s)%n", median(tcpdump) / 1e6, format(tcpdump));
-        System.out.printf("offline audit, warm JVM:      median %.2f M packets/s  (runs: %s)%n", median(ours) / 1e6, format(ours));
-        System.out.printf("offline audit, cold JVM:      %.2f M packets/s (one pass in a fresh JVM, JVM start excluded)%n", cold / 1e6);
-        System.out.printf("ratio audit/tcpdump: warm %.2f, cold %.2f%n", median(ours) / median(tcpdump), cold / median(tcpdump));
-        System.out.printf("findings: %d flows, ip %d, other %d, truncated %d, malformed %d%n", last.findings().size(),
-                last.ipPackets(), last.otherFrames(), last.truncated(), last.malformed());
+        double td = median(tcpdump);
+        System.out.printf("tcpdump -r FILE -w /dev/null (whole process): median %.2f M packets/s  (runs: %s)%n", td / 1e6, format(tcpdump));
+        report("offline audit, warm JVM, 1 thread:  ", warm1, td);
+        report("offline audit, warm JVM, 2 threads: ", warm2, td);
+        report("offline audit, fresh JVM, 1 thread (JVM start excluded):  ", cold1, td);
+        report("offline audit, fresh JVM, 2 threads (JVM start excluded): ", cold2, td);
+        report("offline audit, fresh JVM, 2 threads, whole process:       ", process2, td);
         Files.delete(file);
     }
 
-    /** One pass in this JVM: what {@code appliance audit} does after start-up. */
-    private static void once(Path file) throws Exception {
-        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null);
-        long s = System.nanoTime();
-        AuditReport r = audit.run(file, null);
-        System.out.println(r.frames() / ((System.nanoTime() - s) / 1e9));
+    private static double[] warm(Path file, int packets, int runs, int threads) throws Exception {
+        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null, OfflineAudit.DEFAULT_FLOW_TABLE, threads);
+        for (int i = 0; i < 2; i++) {
+            audit.run(file, null);
+        }
+        double[] rates = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long s = System.nanoTime();
+            AuditReport r = audit.run(file, null);
+            rates[i] = r.frames() / ((System.nanoTime() - s) / 1e9);
+            check(r, packets);
+        }
+        return rates;
     }
 
-    private static double coldRate(Path file) throws IOException, InterruptedException {
+    private static void check(AuditReport r, int packets) {
+        if (r.frames() != packets || r.ipPackets() != packets || r.findings().isEmpty()) {
+            throw new IllegalStateException("audit read " + r.frames() + " of " + packets + " frames, " + r.ipPackets()
+                    + " as IP, " + r.findings().size() + " findings");
+        }
+    }
+
+    private static void report(String what, double[] rates, double tcpdump) {
+        System.out.printf("%s median %.2f M packets/s, %.2f x tcpdump  (runs: %s)%n", what, median(rates) / 1e6,
+                median(rates) / tcpdump, format(rates));
+    }
+
+    /** One pass in this JVM: what {@code appliance audit} does after start-up. */
+    private static void once(Path file, int threads) throws Exception {
+        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null, OfflineAudit.DEFAULT_FLOW_TABLE, threads);
+        long s = System.nanoTime();
+        AuditReport r = audit.run(file, null);
+        System.out.println(r.frames() / ((System.nanoTime() - s) / 1e9) + " " + r.findings().size());
+    }
+
+    /** {rate inside the fresh JVM, rate of its whole process}. */
+    private static double[] coldRate(Path file, int threads, int packets) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        long s = System.nanoTime();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OfflineAuditBench.class.getName(),
-                "--once", file.toString()).redirectErrorStream(true).start();
+                "--once", file.toString(), Integer.toString(threads)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("cold run failed: " + out);
         }
+        double wall = (System.nanoTime() - s) / 1e9;
         String[] lines = out.split("\n");
-        return Double.parseDouble(lines[lines.length - 1]);
+        String[] last = lines[lines.length - 1].split(" ");
+        if (Integer.parseInt(last[1]) == 0) {
+            throw new IllegalStateException("cold run found nothing: " + out);
+        }
+        return new double[] {Double.parseDouble(last[0]), packets / wall};
     }
 
     private static double tcpdumpRate(Path file, int packets) throws IOException, InterruptedException {

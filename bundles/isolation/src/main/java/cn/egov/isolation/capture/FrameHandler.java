@@ -1,9 +1,7 @@
 package cn.egov.isolation.capture;
 
-import java.nio.ByteBuffer;
-
 /**
- * Receives the frames of a capture file in order. The buffer is big-endian and valid only during
+ * Receives the frames of a capture file in order. The array is the reader's and valid only during
  * the call: copy what must outlive it. Readers call {@link #interfaceDeclared} before the first
  * frame of each interface.
  */
@@ -20,9 +18,9 @@ public interface FrameHandler {
     /**
      * One captured frame.
      *
-     * @param data           big-endian view of the file; the frame is at {@code offset}
+     * @param data           a chunk of the file; the frame is at {@code offset}
      * @param capturedLength bytes present in the file
      * @param originalLength bytes on the wire
      */
-    void frame(int interfaceIndex, long timeNanos, ByteBuffer data, int offset, int capturedLength, int originalLength);
+    void frame(int interfaceIndex, long timeNanos, byte[] data, int offset, int capturedLength, int originalLength);
 }

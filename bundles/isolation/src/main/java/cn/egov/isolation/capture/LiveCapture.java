@@ -1,6 +1,5 @@
 package cn.egov.isolation.capture;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -154,7 +153,7 @@ public final class LiveCapture implements AutoCloseable {
         DecodedPacket packet = new DecodedPacket();
         int linkType = h.getDlt().value();
         RawPacketListener listener = raw -> {
-            decoder.decode(interfaceIndex, linkType, System.currentTimeMillis() * 1_000_000L, ByteBuffer.wrap(raw), 0,
+            decoder.decode(interfaceIndex, linkType, System.currentTimeMillis() * 1_000_000L, raw, 0,
                     raw.length, raw.length, packet);
             decoded++;
             consumer.packet(packet);

@@ -18,7 +18,6 @@ final class MappedWindow {
     private long start;
     private MappedByteBuffer buffer;
     private ByteBuffer big;
-    private ByteBuffer ordered;
 
     MappedWindow(FileChannel channel) throws IOException {
         this.channel = channel;
@@ -37,7 +36,7 @@ final class MappedWindow {
 
     /**
      * Makes {@code length} bytes at {@code position} addressable and returns their offset in
-     * {@link #big()} / {@link #ordered()}. The caller has checked {@link #has}.
+     * {@link #big()}. The caller has checked {@link #has}.
      */
     int at(long position, int length) throws IOException {
         if (position < start || position + length > start + buffer.capacity()) {
@@ -46,18 +45,9 @@ final class MappedWindow {
         return (int) (position - start);
     }
 
-    /** The window, big-endian (network order, for frame contents). */
+    /** The window (read with absolute bulk gets, so its position never matters). */
     ByteBuffer big() {
         return big;
-    }
-
-    /** The window in the file's byte order (for record headers). */
-    ByteBuffer ordered() {
-        return ordered;
-    }
-
-    void order(ByteOrder order) {
-        ordered = buffer.duplicate().order(order);
     }
 
     private void map(long position) throws IOException {
@@ -65,6 +55,5 @@ final class MappedWindow {
         long length = Math.min(WINDOW_BYTES, size - position);
         buffer = channel.map(FileChannel.MapMode.READ_ONLY, position, length);
         big = buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
-        ordered = buffer.duplicate().order(ordered == null ? ByteOrder.BIG_ENDIAN : ordered.order());
     }
 }

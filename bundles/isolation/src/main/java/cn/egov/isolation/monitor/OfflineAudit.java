@@ -7,7 +7,6 @@ import cn.egov.isolation.capture.DecodedPacket;
 import cn.egov.isolation.capture.FrameDecoder;
 import cn.egov.isolation.capture.FrameHandler;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,21 +24,34 @@ public final class OfflineAudit {
 
     /** Distinct flows remembered; a capture with more violating flows reports some twice. */
     public static final int DEFAULT_FLOW_TABLE = 1 << 20;
+    /** Two threads (read and decode | classify) when the machine has two cores or more. */
+    public static final int DEFAULT_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
+    private static final int PIPE_BATCHES = 8;
+    private static final int PIPE_BATCH_PACKETS = 1024;
 
     private final ClassificationPolicy policy;
     private final String policyIdentity;
     private final String unit;
     private final int flowTable;
+    private final int threads;
 
     public OfflineAudit(ClassificationPolicy policy, String policyIdentity, String unit) {
-        this(policy, policyIdentity, unit, DEFAULT_FLOW_TABLE);
+        this(policy, policyIdentity, unit, DEFAULT_FLOW_TABLE, DEFAULT_THREADS);
     }
 
-    public OfflineAudit(ClassificationPolicy policy, String policyIdentity, String unit, int flowTable) {
+    /**
+     * @param threads 1: read, decode and classify on the calling thread; 2: classify on a second
+     *                thread while the calling thread reads and decodes (same findings, same order)
+     */
+    public OfflineAudit(ClassificationPolicy policy, String policyIdentity, String unit, int flowTable, int threads) {
+        if (threads < 1 || threads > 2) {
+            throw new IllegalArgumentException("threads must be 1 or 2, not " + threads);
+        }
         this.policy = policy;
         this.policyIdentity = policyIdentity;
         this.unit = unit;
         this.flowTable = flowTable;
+        this.threads = threads;
     }
 
     /**
@@ -52,8 +64,18 @@ public final class OfflineAudit {
     public AuditReport run(Path file, String interfaceName) throws IOException, CaptureFormatException {
         Collector collector = new Collector();
         FlowClassifier classifier = new FlowClassifier(policy, collector, flowTable);
-        Handler handler = new Handler(classifier, interfaceName);
-        CaptureSummary summary = CaptureFileReader.read(file, handler);
+        CaptureSummary summary;
+        Handler handler;
+        if (threads == 1) {
+            handler = new Handler(classifier, interfaceName, null);
+            summary = CaptureFileReader.read(file, handler);
+        } else {
+            try (PacketPipe pipe = new PacketPipe(PIPE_BATCHES, PIPE_BATCH_PACKETS, "audit-classifier", classifier::classify)) {
+                handler = new Handler(classifier, interfaceName, pipe);
+                summary = CaptureFileReader.read(file, handler);
+                pipe.finish();
+            }
+        }
         List<AuditReport.Entry> entries = new ArrayList<>(collector.findings.size());
         for (int i = 0; i < collector.findings.size(); i++) {
             entries.add(new AuditReport.Entry(collector.findings.get(i), collector.packets[i]));
@@ -66,18 +88,23 @@ public final class OfflineAudit {
                 collector.overflows);
     }
 
-    /** Decodes each frame into one reused packet and classifies it. */
+    /**
+     * Decodes each frame into a reused packet and classifies it, or passes it to the classifying
+     * thread when there is a pipe.
+     */
     private static final class Handler implements FrameHandler {
         private final FlowClassifier classifier;
         private final String interfaceOverride;
+        private final PacketPipe pipe;
         private final FrameDecoder decoder = new FrameDecoder();
         private final DecodedPacket packet = new DecodedPacket();
         private final long[] count = new long[DecodedPacket.Kind.values().length];
         private int[] linkTypes = new int[4];
 
-        Handler(FlowClassifier classifier, String interfaceOverride) {
+        Handler(FlowClassifier classifier, String interfaceOverride, PacketPipe pipe) {
             this.classifier = classifier;
             this.interfaceOverride = interfaceOverride;
+            this.pipe = pipe;
         }
 
         @Override
@@ -86,15 +113,28 @@ public final class OfflineAudit {
                 linkTypes = Arrays.copyOf(linkTypes, Math.max(index + 1, linkTypes.length * 2));
             }
             linkTypes[index] = linkType;
-            classifier.interfaceDeclared(index, name != null ? name : interfaceOverride);
+            String effective = name != null ? name : interfaceOverride;
+            if (pipe == null) {
+                classifier.interfaceDeclared(index, effective);
+            } else {
+                pipe.inOrder(() -> classifier.interfaceDeclared(index, effective));
+            }
         }
 
         @Override
-        public void frame(int interfaceIndex, long timeNanos, ByteBuffer data, int offset, int capturedLength, int originalLength) {
+        public void frame(int interfaceIndex, long timeNanos, byte[] data, int offset, int capturedLength, int originalLength) {
+            DecodedPacket p = pipe == null ? packet : pipe.next();
             DecodedPacket.Kind kind = decoder.decode(interfaceIndex, linkTypes[interfaceIndex], timeNanos, data, offset,
-                    capturedLength, originalLength, packet);
+                    capturedLength, originalLength, p);
             count[kind.ordinal()]++;
-            classifier.classify(packet);
+            if (kind != DecodedPacket.Kind.IP && kind != DecodedPacket.Kind.OTHER) {
+                return; // counted; the classifier ignores them
+            }
+            if (pipe == null) {
+                classifier.classify(p);
+            } else {
+                pipe.commit();
+            }
         }
     }
 

@@ -38,8 +38,8 @@ class CaptureFileReaderTest {
         }
 
         @Override
-        public void frame(int interfaceIndex, long timeNanos, ByteBuffer data, int offset, int capturedLength, int originalLength) {
-            frames.add(new Seen(interfaceIndex, timeNanos, capturedLength, originalLength, data.get(offset) & 0xFF));
+        public void frame(int interfaceIndex, long timeNanos, byte[] data, int offset, int capturedLength, int originalLength) {
+            frames.add(new Seen(interfaceIndex, timeNanos, capturedLength, originalLength, data[offset] & 0xFF));
         }
     }
 

@@ -11,7 +11,7 @@ class FrameDecoderTest {
     private final DecodedPacket p = new DecodedPacket();
 
     private DecodedPacket.Kind decode(int linkType, byte[] frame) {
-        return decoder.decode(0, linkType, 0L, ByteBuffer.wrap(frame), 0, frame.length, frame.length, p);
+        return decoder.decode(0, linkType, 0L, frame, 0, frame.length, frame.length, p);
     }
 
     @Test
@@ -58,9 +58,9 @@ class FrameDecoderTest {
     @Test
     void truncatedAndMalformedFramesAreToldApart() {
         byte[] f = FrameBuilder.ethernet("02:00:00:00:00:05", "02:00:00:00:00:fe").ip("10.1.0.5", "10.2.0.9").udp(1, 2, 0).build();
-        assertEquals(DecodedPacket.Kind.TRUNCATED, decoder.decode(0, LinkType.ETHERNET, 0, ByteBuffer.wrap(f), 0, 20, 60, p));
-        assertEquals(DecodedPacket.Kind.TRUNCATED, decoder.decode(0, LinkType.ETHERNET, 0, ByteBuffer.wrap(f), 0, 36, 60, p));
-        assertEquals(DecodedPacket.Kind.TRUNCATED, decoder.decode(0, LinkType.ETHERNET, 0, ByteBuffer.wrap(f), 0, 8, 60, p));
+        assertEquals(DecodedPacket.Kind.TRUNCATED, decoder.decode(0, LinkType.ETHERNET, 0, f, 0, 20, 60, p));
+        assertEquals(DecodedPacket.Kind.TRUNCATED, decoder.decode(0, LinkType.ETHERNET, 0, f, 0, 36, 60, p));
+        assertEquals(DecodedPacket.Kind.TRUNCATED, decoder.decode(0, LinkType.ETHERNET, 0, f, 0, 8, 60, p));
         byte[] bad = f.clone();
         bad[14] = 0x42; // version 4, header length 8 bytes: impossible
         assertEquals(DecodedPacket.Kind.MALFORMED, decode(LinkType.ETHERNET, bad));
@@ -94,5 +94,36 @@ class FrameDecoderTest {
         assertEquals(DecodedPacket.Kind.IP, decode(LinkType.LINUX_SLL, sll.array()));
         assertEquals(0x0200_0000_0008L, p.srcMac);
         assertEquals(9, p.srcPort);
+    }
+
+    /**
+     * Every cut of every kind of frame decodes without an exception, and gives the same result
+     * whether the frame fills its array (live capture) or sits in the middle of a larger chunk
+     * followed by other bytes (a capture file): the decoder never reads past the frame's end.
+     */
+    @Test
+    void everyCutDecodesAndNeverReadsPastTheFrame() {
+        java.util.List<byte[]> frames = java.util.List.of(
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").vlan(FrameDecoder.ETHERTYPE_QINQ, 100)
+                        .vlan(FrameDecoder.ETHERTYPE_VLAN, 20).ip("10.1.0.5", "198.51.100.7").tcp(40000, 443, DecodedPacket.TCP_SYN, 0).build(),
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ip("2001:db8::1", "2001:db8::2")
+                        .withExtensionHeader().udp(5353, 53, 0).build(),
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ip("2001:db8::1", "2001:db8::2").icmp(128, 0).build());
+        DecodedPacket inChunk = new DecodedPacket();
+        for (byte[] frame : frames) {
+            for (int cut = 0; cut <= frame.length; cut++) {
+                byte[] exact = java.util.Arrays.copyOf(frame, cut);
+                byte[] chunk = new byte[cut + 64];
+                java.util.Arrays.fill(chunk, (byte) 0x5A);
+                System.arraycopy(frame, 0, chunk, 7, cut);
+                DecodedPacket.Kind alone = decoder.decode(0, LinkType.ETHERNET, 0L, exact, 0, cut, frame.length, p);
+                DecodedPacket.Kind embedded = decoder.decode(0, LinkType.ETHERNET, 0L, chunk, 7, cut, frame.length, inChunk);
+                assertEquals(alone, embedded, "cut at " + cut + " of " + frame.length);
+                assertEquals(p.dstPort, inChunk.dstPort, "cut at " + cut);
+                assertEquals(p.dstLo, inChunk.dstLo, "cut at " + cut);
+                assertEquals(p.icmpType, inChunk.icmpType, "cut at " + cut);
+                assertEquals(cut == frame.length ? DecodedPacket.Kind.IP : alone, alone, "cut at " + cut);
+            }
+        }
     }
 }

@@ -51,7 +51,7 @@ class AlarmGateTest {
             for (int i = 0; i < 3; i++) {
                 byte[] f = cn.egov.isolation.capture.FrameBuilder.ethernet("02:00:00:00:01:05", "02:00:00:00:00:fe")
                         .ip("10.1.0.5", "198.51.100." + (i + 1)).udp(1000, 5000, 0).build();
-                decoder.decode(0, cn.egov.isolation.capture.LinkType.ETHERNET, 0, java.nio.ByteBuffer.wrap(f), 0, f.length, f.length, p);
+                decoder.decode(0, cn.egov.isolation.capture.LinkType.ETHERNET, 0, f, 0, f.length, f.length, p);
                 classifier.classify(p);
             }
             assertEquals(1, gate.tableOverflows());

@@ -7,7 +7,6 @@ import cn.egov.isolation.capture.DecodedPacket;
 import cn.egov.isolation.capture.FrameBuilder;
 import cn.egov.isolation.capture.FrameDecoder;
 import cn.egov.isolation.capture.LinkType;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,13 +46,13 @@ class FlowClassifierTest {
     }
 
     private void feed(int iface, byte[] frame) {
-        decoder.decode(iface, LinkType.ETHERNET, 1_000_000_000L, ByteBuffer.wrap(frame), 0, frame.length, frame.length, packet);
+        decoder.decode(iface, LinkType.ETHERNET, 1_000_000_000L, frame, 0, frame.length, frame.length, packet);
         classifier.classify(packet);
     }
 
     /** The tunnel is a TUN device: raw IP, no MACs. */
     private void feedRaw(int iface, byte[] packet) {
-        decoder.decode(iface, LinkType.RAW, 1_000_000_000L, ByteBuffer.wrap(packet), 0, packet.length, packet.length, this.packet);
+        decoder.decode(iface, LinkType.RAW, 1_000_000_000L, packet, 0, packet.length, packet.length, this.packet);
         classifier.classify(this.packet);
     }
 
