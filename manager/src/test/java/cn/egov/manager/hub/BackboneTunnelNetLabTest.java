@@ -257,7 +257,7 @@ class BackboneTunnelNetLabTest {
             assertEquals(boxCert.getSubjectX500Principal(), foreign.getSubjectX500Principal());
             Path dir = Files.createDirectories(tmp.resolve("foreign"));
             PemFiles.write(dir.resolve("box.pem"), foreign);
-            BackboneTunnelLab.writePkcs8(dir.resolve("box.key"), keys.getPrivate());
+            PemFiles.write(dir.resolve("box.key"), keys.getPrivate());
             TunnelSpec foreignSpec = withCredentials(dir.resolve("box.pem"), dir.resolve("box.key"));
             try {
                 assertRefused(foreignSpec, "certificate from another CA");

@@ -14,16 +14,12 @@ import cn.egov.vpn.TunnelSpec;
 import cn.egov.vpn.swanctl.Revocation;
 import cn.egov.vpn.swanctl.SwanctlConfigWriter;
 import cn.egov.vpn.swanctl.TrafficSelector;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -91,11 +87,11 @@ public final class BackboneTunnelLab implements AutoCloseable {
             KeyPair boxKeys = KeyPairs.p256();
             X509Certificate boxCert = ca.issueBox(boxKeys.getPublic(), unit, BOX_SITE);
             PemFiles.write(pki.resolve("box.pem"), boxCert);
-            writePkcs8(pki.resolve("box.key"), boxKeys.getPrivate());
+            PemFiles.write(pki.resolve("box.key"), boxKeys.getPrivate());
             KeyPair hubKeys = KeyPairs.p256();
             X509Certificate hubCert = ca.issueHub(hubKeys.getPublic(), HUB_NAME, List.of(HUB_NAME), List.of(hubWan));
             PemFiles.write(pki.resolve("hub.pem"), hubCert);
-            writePkcs8(pki.resolve("hub.key"), hubKeys.getPrivate());
+            PemFiles.write(pki.resolve("hub.key"), hubKeys.getPrivate());
             List<Path> caCerts = List.of(pki.resolve("root.pem"), pki.resolve("issuing.pem"));
 
             hubCharon = new CharonDaemon(lab, hubNs, Files.createDirectories(dir.resolve("hub")));
@@ -169,17 +165,6 @@ public final class BackboneTunnelLab implements AutoCloseable {
 
     public String hubAddress() {
         return spec.hubAddress();
-    }
-
-    /**
-     * PKCS#8 PEM ("PRIVATE KEY"), which carries the curve. PemFiles writes an EC key as
-     * "EC PRIVATE KEY" without the curve parameters, which neither strongSwan nor OpenSSL can load.
-     */
-    public static void writePkcs8(Path file, PrivateKey key) throws Exception {
-        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
     }
 
     /** Stops both daemons (SIGTERM, then SIGKILL) and closes the CA. */
