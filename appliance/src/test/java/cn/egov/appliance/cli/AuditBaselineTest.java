@@ -44,7 +44,7 @@ class AuditBaselineTest {
         int exit = cl.execute("--policy", BASELINE.toString(), "--plan", PLAN.toString(), "--unit", "130602-001",
                 "--pcap", file.toString(), "--json");
         assertEquals(1, exit, err.toString() + out);
-        Object findings = ((java.util.Map<?, ?>) MiniJson.parse(out.toString())).get("findings");
+        Object findings = ((java.util.Map<?, ?>) cn.egov.api.json.JsonValues.parse(out.toString())).get("findings");
         assertEquals(1, ((List<?>) findings).size(), out.toString());
         assertTrue(out.toString().contains("\"isolation.outbound\"") && out.toString().contains("198.51.100.7"), out.toString());
         assertTrue(out.toString().contains("hebei-baseline"), out.toString());

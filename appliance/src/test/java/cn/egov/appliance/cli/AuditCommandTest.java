@@ -28,7 +28,7 @@ class AuditCommandTest {
     record Run(int exit, String out, String err) {
         @SuppressWarnings("unchecked")
         Map<String, Object> json() {
-            return (Map<String, Object>) MiniJson.parse(out);
+            return (Map<String, Object>) cn.egov.api.json.JsonValues.parse(out);
         }
 
         /** The finding keys of a --json report, in the form {@link PlantedCapture} plants them. */
