@@ -11,6 +11,9 @@ import cn.egov.isolation.enforce.InForce;
 import cn.egov.isolation.enforce.IsolationAlarms;
 import cn.egov.isolation.enforce.PolicyEnforcement;
 import cn.egov.isolation.enforce.ProcessNft;
+import cn.egov.isolation.capture.LiveCapture;
+import cn.egov.isolation.monitor.LiveMonitor;
+import cn.egov.isolation.monitor.MonitorPolicyLoader;
 import cn.egov.lab.NetLab;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.lab.BackboneTunnelLab;
@@ -34,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -50,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real strongSwan tunnel to the backbone hub, and every denied attempt reaching the manager.
  *
  * <pre>
- *   lan  10.1.0.2      ── eth1 ┐                                     ┌ wan0 192.0.2.2  hub: backbone host 10.200.0.1 (lo),
+ *   lan  10.6.8.5      ── eth1 ┐                                     ┌ wan0 192.0.2.2  hub: backbone host 10.200.0.1 (lo),
  *   ext  10.2.0.2      ── eth2 ┤ box  eth0 192.0.2.1 ────────────────┘                 "Internet via uplink" 198.51.100.200 (lo)
  *   inet 198.51.100.2  ── eth3 ┘      ipsec0: box charon ══ ESP in UDP/4500 ══ hub charon, ipsec0
  * </pre>
@@ -58,9 +62,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Where things run: the five hosts are network namespaces. nft, ip, tcp probes and both
  * charon-systemd daemons (kernel-libipsec, TUN {@code ipsec0}) run <em>inside</em> them; the box's
  * Java code (the enforcement loop {@link PolicyEnforcement} with its {@code DenialWatcher}, the
- * tunnel's {@link TunnelWatcher}, the telemetry runtime with its SQLite outbox and Paho publisher)
- * runs in this test JVM in the host namespace and reaches into the box namespace only through
- * {@code ip netns exec box nft|swanctl}. The manager ({@link ManagerAssembly}: embedded Artemis,
+ * traffic monitor {@link LiveMonitor}, the tunnel's {@link TunnelWatcher}, the telemetry runtime
+ * with its SQLite outbox and Paho publisher) runs in this test JVM in the host namespace and reaches
+ * into the box namespace only through {@code ip netns exec box nft}, the daemons' VICI sockets and
+ * (the monitor's capture threads) {@code setns} into the box namespace. The manager ({@link ManagerAssembly}: embedded Artemis,
  * SQLite, Jetty, on ports 0 of the host's loopback) runs here too; the box's MQTT client talks to it
  * over loopback, which stands in for the management path through the tunnel.
  *
@@ -79,8 +84,11 @@ import org.junit.jupiter.api.io.TempDir;
 class IsolationEndToEndTest {
 
     private static final Path BASELINE = Path.of("../../rules/policy/baseline").toAbsolutePath().normalize();
+    private static final Path PLAN = Path.of("../../rules/plan").toAbsolutePath().normalize();
     private static final UnitCode UNIT = UnitCode.parse("130602-001");
-    private static final String LAN_HOST = "10.1.0.2";
+    /** The unit's internal allocation in rules/plan is 10.6.8.0/25: the monitor places the LAN host by it. */
+    private static final String LAN_NET = "10.6.8.0/25";
+    private static final String LAN_HOST = "10.6.8.5";
     private static final String EXT_HOST = "10.2.0.2";
     private static final String INET_HOST = "198.51.100.2";
     /** The box's own address on its internet-access interface eth3. */
@@ -108,6 +116,7 @@ class IsolationEndToEndTest {
     static TelemetryRuntime telemetry;
     static TunnelWatcher watcher;
     static PolicyEnforcement enforcement;
+    static LiveMonitor monitor;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -121,18 +130,18 @@ class IsolationEndToEndTest {
         hub = lab.host("hub");
         inet = lab.host("inet");
         // the baseline's interface names: eth0 uplink, eth1 internal, eth2 external, eth3 internet-access, ipsec0 tunnel
-        lab.link(box, "eth1", "10.1.0.1/24", lan, "eth0", LAN_HOST + "/24");
+        lab.link(box, "eth1", "10.6.8.1/25", lan, "eth0", LAN_HOST + "/25");
         lab.link(box, "eth2", "10.2.0.1/24", ext, "eth0", EXT_HOST + "/24");
         lab.link(box, "eth3", BOX_INET + "/24", inet, "eth0", INET_HOST + "/24");
         lab.link(box, "eth0", "192.0.2.1/24", hub, "wan0", HUB_WAN + "/24");
         lab.forwarding(box);
-        lab.exec(lan, "ip", "route", "add", "default", "via", "10.1.0.1");
+        lab.exec(lan, "ip", "route", "add", "default", "via", "10.6.8.1");
         lab.exec(ext, "ip", "route", "add", "default", "via", "10.2.0.1");
         lab.exec(inet, "ip", "route", "add", "10.0.0.0/8", "via", BOX_INET);
         lab.exec(hub, "ip", "addr", "add", BACKBONE_HOST + "/32", "dev", "lo");
         lab.exec(hub, "ip", "addr", "add", INET_VIA_UPLINK + "/32", "dev", "lo");
         // clear-text return paths: with the tunnel down (and no policy) replies would flow in clear
-        lab.exec(hub, "ip", "route", "add", "10.1.0.0/16", "via", "192.0.2.1");
+        lab.exec(hub, "ip", "route", "add", LAN_NET, "via", "192.0.2.1");
         lab.exec(hub, "ip", "route", "add", "10.2.0.0/16", "via", "192.0.2.1");
         // the box's default route is its uplink: without the tunnel, backbone traffic would leave in clear
         lab.exec(box, "ip", "route", "add", "default", "via", HUB_WAN);
@@ -140,7 +149,7 @@ class IsolationEndToEndTest {
         lab.exec(hub, "nft", "-f", Files.writeString(tmp.resolve("hub-counters.nft"), watchCounters()).toString());
         lab.exec(inet, "nft", "-f", Files.writeString(tmp.resolve("inet-counters.nft"), inetCounters()).toString());
 
-        tunnel = BackboneTunnelLab.start(lab, box, hub, tmp.resolve("tunnel"), UNIT, "10.1.0.0/24", BACKBONE_NET, HUB_WAN, List.of());
+        tunnel = BackboneTunnelLab.start(lab, box, hub, tmp.resolve("tunnel"), UNIT, LAN_NET, BACKBONE_NET, HUB_WAN, List.of());
         BoxIdentity identity = new BoxIdentity(UNIT, "SN-E2E-1", "竞秀区水利局");
         MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT.toString(), "x".toCharArray(),
                 Duration.ofMillis(100), Duration.ofSeconds(1), MqttSettings.DEFAULT_MAX_INFLIGHT, MqttSettings.DEFAULT_KEEP_ALIVE, null);
@@ -156,7 +165,7 @@ class IsolationEndToEndTest {
     static void tearDown() throws Exception {
         // each step runs even when an earlier one fails: no daemon or namespace outlives the test
         List<Exception> failures = new ArrayList<>();
-        for (AutoCloseable c : new AutoCloseable[] {telemetry, tunnel, lab, manager}) {
+        for (AutoCloseable c : new AutoCloseable[] {monitor, telemetry, tunnel, lab, manager}) {
             try {
                 if (c != null) {
                     c.close();
@@ -193,6 +202,10 @@ class IsolationEndToEndTest {
         assertEquals(inForce.ruleset().version(), unit.path("version").asText());
         assertEquals(inForce.ruleset().sha256(), unit.path("sha256").asText());
         assertFalse(unit.path("drift").asBoolean());
+        // the monitor watches the LAN interfaces with the same policy and the unit's plan allocations
+        MonitorPolicyLoader.Loaded watched = MonitorPolicyLoader.load(BASELINE, PLAN, UNIT.toString(), LocalDate.now());
+        monitor = LiveMonitor.start(watched.policy(), watched.identity(), new LiveMonitor.Settings(List.of("eth1", "eth2"),
+                new LiveCapture.Settings(128, 4 << 20, true, true, box), 1024, 100, 100, 100, 60), telemetry.publisher());
         long clearBefore = counter(hub, "clear_to_backbone");
         long internalSeenByInternet = counter(inet, "from_internal");
 
@@ -249,6 +262,20 @@ class IsolationEndToEndTest {
         // the allowed flows raised nothing
         assertFalse(contains(alarms, LAN_HOST, BACKBONE_HOST, "default deny (forward)"), alarms.toString());
         assertFalse(contains(alarms, EXT_HOST, INET_HOST, null), "external -> Internet is allowed: " + alarms);
+        // the monitor's findings on the LAN interfaces reached the manager as well: 违规外联 and cross-zone attempts
+        List<Finding> findings = List.of(
+                new Finding("isolation.outbound", LAN_HOST, INET_HOST, "eth1"),
+                new Finding("isolation.cross-zone", EXT_HOST, LAN_HOST, "eth2"),
+                new Finding("isolation.cross-zone", EXT_HOST, BACKBONE_HOST, "eth2"));
+        JsonNode seen = awaitAlarms("?unit=" + UNIT, list -> findings.stream().allMatch(f -> f.in(list)),
+                "the monitor's findings in /api/policy/alarms: " + findings);
+        for (JsonNode a : seen) {
+            JsonNode ev = a.path("alarm").path("evidence");
+            assertFalse(LAN_HOST.equals(ev.path("src").asText()) && BACKBONE_HOST.equals(ev.path("dst").asText()),
+                    "internal -> backbone is an allowed flow, not a finding: " + a);
+            assertFalse(EXT_HOST.equals(ev.path("src").asText()) && INET_HOST.equals(ev.path("dst").asText()),
+                    "external -> Internet is an allowed flow, not a finding: " + a);
+        }
         // readers: the auditor sees the same list, nobody else sees anything
         HttpResponse<String> asAuditor = get("/api/policy/alarms?unit=" + UNIT + "&kind=" + IsolationAlarms.DENIED,
                 ManagerFixture.AUDITOR_TOKEN);
@@ -273,6 +300,21 @@ class IsolationEndToEndTest {
         assertTrue(driftAlarms.get(0).path("alarm").path("evidence").path("differences").asText().contains("rule added"),
                 driftAlarms.toString());
         assertEquals("CRITICAL", driftAlarms.get(0).path("alarm").path("severity").asText());
+    }
+
+    /** One finding of the traffic monitor as the manager must list it (evidence keys of {@code FlowClassifier}). */
+    private record Finding(String kind, String src, String dst, String iface) {
+        boolean in(JsonNode alarms) {
+            for (JsonNode a : alarms) {
+                JsonNode ev = a.path("alarm").path("evidence");
+                if (kind.equals(a.path("alarm").path("kind").asText()) && src.equals(ev.path("src").asText())
+                        && dst.equals(ev.path("dst").asText()) && iface.equals(ev.path("interface").asText())
+                        && CLOSED_PORT.equals(ev.path("dport").asText()) && !ev.path("rule").asText().isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** One denied attempt as the manager must list it. */
@@ -348,7 +390,7 @@ class IsolationEndToEndTest {
                 + "    type filter hook prerouting priority -300; policy accept;\n"
                 + "    iifname \"wan0\" ip daddr " + BACKBONE_NET + " counter name clear_to_backbone\n"
                 + "    iifname \"wan0\" udp dport 4500 counter name esp_on_uplink\n"
-                + "    iifname \"ipsec0\" ip saddr 10.1.0.0/24 counter name lan_via_tunnel\n"
+                + "    iifname \"ipsec0\" ip saddr " + LAN_NET + " counter name lan_via_tunnel\n"
                 + "  }\n"
                 + "}\n";
     }
@@ -360,7 +402,7 @@ class IsolationEndToEndTest {
                 + "  counter from_external {}\n"
                 + "  chain pre {\n"
                 + "    type filter hook prerouting priority -300; policy accept;\n"
-                + "    ip saddr 10.1.0.0/16 counter name from_internal\n"
+                + "    ip saddr " + LAN_NET + " counter name from_internal\n"
                 + "    ip saddr 10.2.0.0/16 counter name from_external\n"
                 + "  }\n"
                 + "}\n";
