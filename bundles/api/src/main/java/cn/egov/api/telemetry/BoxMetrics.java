@@ -68,4 +68,10 @@ public final class BoxMetrics {
     public static final String POLICY_DRIFT = "policy_drift";
     /** IN_FORCE, DRIFT, REJECTED (last apply refused, previous in force) or NONE. */
     public static final String POLICY_STATE = "policy_state";
+    /** Route guard (same message): NO_ROUTE when no isolated interface has a route to the Internet, else FINDINGS. */
+    public static final String ROUTE_STATE = "route_state";
+    /** ms since the epoch of the last route check. */
+    public static final String ROUTE_CHECKED_AT = "route_checked_at";
+    /** Number of route findings at the last check (routes to the Internet, split default routes, guard problems). */
+    public static final String ROUTE_FINDINGS = "route_findings";
 }

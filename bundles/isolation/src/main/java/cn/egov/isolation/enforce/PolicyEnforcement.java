@@ -25,6 +25,7 @@ public final class PolicyEnforcement {
     private final boolean autoRestore;
     private volatile String state = "NONE";
     private volatile Drift lastDrift = Drift.NONE;
+    private volatile java.util.function.Consumer<KuraPayload.Builder> moreState = b -> { };
 
     public PolicyEnforcement(NftCommand nft, TelemetryPublisher telemetry, Clock clock, Path lockFile, boolean autoRestore) {
         this.enforcer = new PolicyEnforcer(nft, clock, lockFile);
@@ -87,6 +88,11 @@ public final class PolicyEnforcement {
         return f.map(inForce -> denials.poll(inForce.ruleset(), clock.millis())).orElse(0);
     }
 
+    /** Adds other guards' metrics (the route guard's) to every {@code ISOLATION/policy} message. */
+    public void addToState(java.util.function.Consumer<KuraPayload.Builder> metrics) {
+        this.moreState = metrics;
+    }
+
     /** IN_FORCE, DRIFT, REJECTED or NONE. */
     public String state() {
         return state;
@@ -101,6 +107,7 @@ public final class PolicyEnforcement {
                 .metric(BoxMetrics.POLICY_APPLIED_AT, f.appliedAt())
                 .metric(BoxMetrics.POLICY_VERIFIED_AT, f.lastVerifiedAt())
                 .metric(BoxMetrics.POLICY_DRIFT, !f.drift().isClean()));
+        moreState.accept(b);
         telemetry.publish(BoxMetrics.ISOLATION_APP, BoxMetrics.POLICY_RESOURCE, b.build(), Priority.STATE);
     }
 }

@@ -1,8 +1,13 @@
 package cn.egov.isolation.enforce;
 
 import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.isolation.route.ProcessIp;
+import cn.egov.isolation.route.RouteGuardSettings;
+import cn.egov.isolation.route.RouteIsolation;
+import cn.egov.rules.policy.PolicyLoader;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires {@link PolicyEnforcement} into the box: applies the configured policy directory at
  * activation (and on every configuration change), verifies it every {@code verify_interval_s} and
- * turns denial records into alarms every {@code denial_poll_interval_s}. Signed distribution of
- * policies from the manager is not handled here yet: the directory is filled by other means.
+ * turns denial records into alarms every {@code denial_poll_interval_s}. With {@code route_guard_enabled}
+ * it also keeps the isolated zones without a route to the Internet ({@link RouteIsolation}) and
+ * checks that at every verification. Signed distribution of policies from the manager is not
+ * handled here yet: the directory is filled by other means.
  */
 @Component(immediate = true, configurationPolicy = ConfigurationPolicy.OPTIONAL, configurationPid = "cn.egov.isolation.enforce")
 @Designate(ocd = PolicyEnforcementConfig.class)
@@ -44,11 +51,26 @@ public final class PolicyEnforcementComponent {
             t.setDaemon(true);
             return t;
         });
+        RouteIsolation routes = !config.route_guard_enabled() ? null : new RouteIsolation(
+                new ProcessIp(Arrays.asList(config.ip_command().trim().split("\\s+"))), RouteGuardSettings.of(config), telemetry::alarm, Clock.systemUTC());
+        if (routes != null) {
+            enforcement.addToState(routes::addMetrics);
+        }
         scheduler.execute(() -> {
             ApplyResult r = enforcement.apply(dir);
             LOG.info("isolation policy {}: {}", r.status(), r.message());
+            if (routes != null && r.status() != ApplyResult.Status.REJECTED) {
+                guard("route guard", () -> {
+                    routes.follow(PolicyLoader.load(dir, LocalDate.now(Clock.systemUTC())).policyOrThrow());
+                    routes.run();
+                }).run();
+            }
         });
-        scheduler.scheduleWithFixedDelay(guard("verify", enforcement::verify), config.verify_interval_s(),
+        Runnable verify = routes == null ? enforcement::verify : () -> {
+            guard("route guard", routes::run).run(); // first, so that the state message carries this round
+            enforcement.verify();
+        };
+        scheduler.scheduleWithFixedDelay(guard("verify", verify), config.verify_interval_s(),
                 config.verify_interval_s(), TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(guard("denials", enforcement::pollDenials), config.denial_poll_interval_s(),
                 config.denial_poll_interval_s(), TimeUnit.SECONDS);
