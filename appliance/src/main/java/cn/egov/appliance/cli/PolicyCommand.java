@@ -5,6 +5,12 @@ import cn.egov.isolation.enforce.Drift;
 import cn.egov.isolation.enforce.NftCommand;
 import cn.egov.isolation.enforce.PolicyEnforcer;
 import cn.egov.isolation.enforce.ProcessNft;
+import cn.egov.isolation.route.ProcessIp;
+import cn.egov.isolation.route.RouteFinding;
+import cn.egov.isolation.route.RouteGuardSettings;
+import cn.egov.isolation.route.RouteIsolation;
+import cn.egov.isolation.route.RouteProbe;
+import cn.egov.rules.policy.IsolationPolicy;
 import cn.egov.rules.policy.Finding;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,11 +26,14 @@ import picocli.CommandLine.Parameters;
  * {@code appliance policy check|print|apply DIR}: the isolation policy from the command line.
  * {@code check} validates, renders and asks the kernel ({@code nft -c}) without changing anything;
  * {@code print} writes the nftables ruleset; {@code apply} puts it in force in one transaction and
- * reads it back. Exit code 0 on success, 1 when the policy is refused (the previous ruleset stays).
+ * reads it back. Both also handle the route guard ("internal ↔ Internet: no route"): {@code check}
+ * asks the kernel whether an isolated interface has a route to the Internet, {@code apply} first
+ * puts the guard's routing rules in force. Exit code 0 on success, 1 when the policy is refused
+ * (the previous ruleset stays) or a route to the Internet was found.
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
         description = {"Check, print or apply an isolation policy directory (*.policy files).",
-                "Exit code: 0 ok, 1 policy refused (previous ruleset stays in force)."})
+                "Exit code: 0 ok, 1 policy refused (previous ruleset stays in force) or a route to the Internet found."})
 public final class PolicyCommand {
 
     static final int REFUSED = 1;
@@ -40,6 +49,50 @@ public final class PolicyCommand {
     @Option(names = "--date", paramLabel = "YYYY-MM-DD", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Evaluate exception expiry as of this day (default: today, UTC).")
     LocalDate date;
+
+    @Option(names = "--ip", paramLabel = "CMD", defaultValue = "ip", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Command that runs iproute2's ip, space separated (default: ${DEFAULT-VALUE}).")
+    String ipCommand;
+
+    @Option(names = "--no-route-guard", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Leave routing alone: no guard rules, no route check.")
+    boolean noRouteGuard;
+
+    @Option(names = "--route-priority", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+            defaultValue = "" + RouteGuardSettings.DEFAULT_PRIORITY,
+            description = "Priority of the guard's first ip rule, as the box is configured (default: ${DEFAULT-VALUE}).")
+    int routePriority;
+
+    @Option(names = "--route-protocol", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+            defaultValue = "" + RouteGuardSettings.DEFAULT_PROTOCOL,
+            description = "ip rule protocol that marks the guard's rules (default: ${DEFAULT-VALUE}).")
+    int routeProtocol;
+
+    @Option(names = "--route-group", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+            defaultValue = "" + RouteGuardSettings.DEFAULT_INTERFACE_GROUP,
+            description = "Interface group of the Internet-facing interfaces (default: ${DEFAULT-VALUE}).")
+    int routeGroup;
+
+    @Option(names = "--route-probe", paramLabel = "ADDR", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Destination outside every government prefix to ask the kernel about (repeatable; default: public resolvers).")
+    List<String> routeProbes;
+
+    private RouteGuardSettings routeSettings() {
+        return new RouteGuardSettings(routePriority, routeProtocol, routeGroup, List.of(RouteGuardSettings.DEFAULT_ISOLATED_ZONE),
+                List.of(RouteGuardSettings.DEFAULT_INTERNET_ZONE), routeProbes == null ? RouteGuardSettings.defaultProbes() : routeProbes);
+    }
+
+    private ProcessIp ip() {
+        return new ProcessIp(Arrays.asList(ipCommand.trim().split("\\s+")));
+    }
+
+    /** Prints the route findings; true when there are none. */
+    private static boolean printRoutes(List<RouteFinding> findings) {
+        findings.forEach(f -> System.err.println("route: " + f.kind().alarmKind() + ": " + f.message()));
+        System.out.println(findings.isEmpty() ? "route: no route from the isolated zones to the Internet"
+                : "route: " + findings.size() + " finding(s)");
+        return findings.isEmpty();
+    }
 
     private NftCommand nft() {
         return new ProcessNft(Arrays.asList(nftCommand.trim().split("\\s+")));
@@ -60,6 +113,10 @@ public final class PolicyCommand {
         printFindings(r.findings());
         boolean ok = r.status() != ApplyResult.Status.REJECTED;
         (ok ? System.out : System.err).println((ok ? "ok: " + r.policy() + ": " : "refused: ") + firstLine(r.message()).replaceAll(":$", ""));
+        if (ok && !noRouteGuard) {
+            IsolationPolicy policy = PolicyEnforcer.compile(dir, LocalDate.now(clock())).load().policyOrThrow();
+            ok = printRoutes(new RouteProbe(ip(), routeSettings().probes()).check(routeSettings().interfacesIn(policy)));
+        }
         return ok ? 0 : REFUSED;
     }
 
@@ -88,7 +145,16 @@ public final class PolicyCommand {
         Drift d = enforcer.verify();
         System.out.println(r.status().name().toLowerCase() + ": " + r.message());
         System.out.println("verified: " + d);
-        return d.isClean() ? 0 : REFUSED;
+        boolean routesOk = true;
+        if (!noRouteGuard) {
+            IsolationPolicy policy = PolicyEnforcer.compile(dir, LocalDate.now(clock())).load().policyOrThrow();
+            RouteIsolation.Report report = new RouteIsolation(ip(), routeSettings(), alarm -> { }, clock())
+                    .run(routeSettings().interfacesIn(policy));
+            report.guard().changes().forEach(c -> System.out.println("route guard: " + c));
+            System.out.println("route guard: " + (report.guard().changes().isEmpty() ? "unchanged" : report.guard().changes().size() + " change(s)"));
+            routesOk = printRoutes(report.findings());
+        }
+        return d.isClean() && routesOk ? 0 : REFUSED;
     }
 
     private static String firstLine(String s) {

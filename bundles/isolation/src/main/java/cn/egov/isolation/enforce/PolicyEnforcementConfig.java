@@ -1,5 +1,6 @@
 package cn.egov.isolation.enforce;
 
+import cn.egov.isolation.route.RouteGuardSettings;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -35,25 +36,26 @@ public @interface PolicyEnforcementConfig {
 
     @AttributeDefinition(name = "Route guard priority", description = "Priority of the guard's first ip rule (the second takes "
             + "the next one): after strongSwan's rule (220) and before the main table's (32766)", min = "221", max = "32764")
-    int route_guard_priority() default 30000;
+    int route_guard_priority() default RouteGuardSettings.DEFAULT_PRIORITY;
 
     @AttributeDefinition(name = "Route guard protocol", description = "ip rule 'protocol' value that marks the guard's rules "
-            + "as ours; only rules with it are ever changed (0-4 are the kernel's, 201 is unassigned in iproute2's rt_protos)",
+            + "as ours; only rules with it are ever changed (0-4 are the kernel's; the default is unassigned in iproute2's rt_protos)",
             min = "5", max = "255")
-    int route_guard_protocol() default 201;
+    int route_guard_protocol() default RouteGuardSettings.DEFAULT_PROTOCOL;
 
     @AttributeDefinition(name = "Route guard interface group", description = "Interface group given to the Internet-facing "
             + "interfaces; the guard suppresses routes through them for the isolated zones (0 is the default group)", min = "1")
-    int route_guard_interface_group() default 201;
+    int route_guard_interface_group() default RouteGuardSettings.DEFAULT_INTERFACE_GROUP;
 
     @AttributeDefinition(name = "Isolated zones", description = "Policy zones that must have no route to the Internet")
-    String[] route_guard_isolated_zones() default {"internal"};
+    String[] route_guard_isolated_zones() default RouteGuardSettings.DEFAULT_ISOLATED_ZONE;
 
     @AttributeDefinition(name = "Internet zones", description = "Policy zones whose interfaces lead to the Internet")
-    String[] route_guard_internet_zones() default {"internet-access"};
+    String[] route_guard_internet_zones() default RouteGuardSettings.DEFAULT_INTERNET_ZONE;
 
     @AttributeDefinition(name = "Route probes", description = "Addresses outside every government prefix; the kernel is asked "
             + "how it would route them from each isolated interface (no packet is sent). Default: public DNS resolvers "
             + "in 0.0.0.0/1, 128.0.0.0/1 and IPv6")
-    String[] route_probe_destinations() default {"114.114.114.114", "223.5.5.5", "2400:3200::1", "240c::6666"};
+    String[] route_probe_destinations() default {RouteGuardSettings.PROBE_1, RouteGuardSettings.PROBE_2,
+            RouteGuardSettings.PROBE_3, RouteGuardSettings.PROBE_4};
 }

@@ -32,6 +32,30 @@ public record RouteGuardSettings(int priority, int protocol, int interfaceGroup,
     public static final int FIRST_FREE_PROTOCOL = 5;
     public static final int MAX_PROTOCOL = 255;
 
+    /** Defaults, shared by the box's Metatype configuration and the {@code appliance policy} command. */
+    public static final int DEFAULT_PRIORITY = 30000;
+    /** Unassigned in iproute2's rt_protos. */
+    public static final int DEFAULT_PROTOCOL = 201;
+    public static final int DEFAULT_INTERFACE_GROUP = 201;
+    public static final String DEFAULT_ISOLATED_ZONE = "internal";
+    public static final String DEFAULT_INTERNET_ZONE = "internet-access";
+    /** Public resolvers (114DNS, AliDNS, AliDNS IPv6, CNNIC SDNS IPv6): in 0.0.0.0/1, 128.0.0.0/1 and IPv6; only ever looked up, never contacted. */
+    public static final String PROBE_1 = "114.114.114.114";
+    public static final String PROBE_2 = "223.5.5.5";
+    public static final String PROBE_3 = "2400:3200::1";
+    public static final String PROBE_4 = "240c::6666";
+
+    /** The defaults with other probes. */
+    public static RouteGuardSettings defaults(List<String> probes) {
+        return new RouteGuardSettings(DEFAULT_PRIORITY, DEFAULT_PROTOCOL, DEFAULT_INTERFACE_GROUP, List.of(DEFAULT_ISOLATED_ZONE),
+                List.of(DEFAULT_INTERNET_ZONE), probes);
+    }
+
+    /** The default probes. */
+    public static List<String> defaultProbes() {
+        return List.of(PROBE_1, PROBE_2, PROBE_3, PROBE_4);
+    }
+
     public RouteGuardSettings {
         isolatedZones = List.copyOf(isolatedZones);
         internetZones = List.copyOf(internetZones);
