@@ -33,6 +33,17 @@ final class PolicyPageHandler implements Request.Handler {
         return ms <= 0 ? "—" : TIME.format(Instant.ofEpochMilli(ms));
     }
 
+    /** Sent vs in force ("#serial version"), and the last bundle's outcome with the failed check. */
+    private static String signedCells(SignedPolicyState s) {
+        String sent = s.sentSerial() == 0 ? "—" : "#" + s.sentSerial() + " " + s.sentVersion() + " (" + time(s.sentAt()) + ")";
+        String inForce = s.serialInForce() == 0 ? "—" : "#" + s.serialInForce() + " " + s.versionInForce();
+        String cls = s.sentSerial() > 0 && !s.upToDate() ? " class=\"warn\"" : "";
+        String last = s.lastOutcome().isEmpty() ? "—" : "REJECTED".equals(s.lastOutcome())
+                ? "<b>REJECTED</b> #" + s.lastSerial() + " (" + esc(s.rejectedCheck()) + "): " + esc(s.rejectedReason())
+                : "accepted #" + s.lastSerial();
+        return "<td>" + esc(sent) + "</td><td" + cls + ">" + esc(inForce) + "</td><td>" + last + "</td>";
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long now = System.currentTimeMillis();
@@ -44,13 +55,15 @@ final class PolicyPageHandler implements Request.Handler {
         }
         StringBuilder b = new StringBuilder();
         b.append("<h2>各单位隔离策略 Policy per unit</h2><table id=\"units\"><tr><th>unit</th><th>policy</th><th>version</th>"
-                + "<th>sha256</th><th>state</th><th>drift</th><th>last verified</th><th>alarms 24 h</th></tr>");
+                + "<th>sha256</th><th>state</th><th>drift</th><th>last verified</th><th>alarms 24 h</th>"
+                + "<th>signed: sent</th><th>signed: in force</th><th>last bundle</th></tr>");
         for (UnitPolicyState u : queries.units(now)) {
             b.append("<tr><td><a href=\"/policy?unit=").append(esc(u.unit())).append("\">").append(esc(u.unit())).append("</a></td><td>")
                     .append(esc(u.name())).append("</td><td>").append(esc(u.version())).append("</td><td><code>")
                     .append(esc(u.sha256().length() > 12 ? u.sha256().substring(0, 12) : u.sha256())).append("</code></td><td>")
                     .append(esc(u.state())).append("</td><td>").append(u.drift() ? "<b>DRIFT</b>" : "no").append("</td><td>")
-                    .append(esc(time(u.verifiedAt()))).append("</td><td class=\"num\">").append(u.alarms24h()).append("</td></tr>");
+                    .append(esc(time(u.verifiedAt()))).append("</td><td class=\"num\">").append(u.alarms24h()).append("</td>")
+                    .append(signedCells(u.signed())).append("</tr>");
         }
         b.append("</table><h2>隔离告警 Isolation alarms</h2><form method=\"get\">city <input name=\"city\" size=\"4\" value=\"")
                 .append(esc(f.city())).append("\"> county <input name=\"county\" size=\"6\" value=\"").append(esc(f.county()))

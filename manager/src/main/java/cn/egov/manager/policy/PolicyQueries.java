@@ -1,7 +1,9 @@
 package cn.egov.manager.policy;
 
+import cn.egov.api.policy.PolicySigning;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
+import cn.egov.manager.policy.dist.PolicyBundleStore;
 import cn.egov.manager.store.AlarmStore.StoredAlarm;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.store.MetricsJson;
@@ -14,7 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Reads what boxes reported about their isolation policy from the manager's store: the latest
@@ -32,39 +34,75 @@ public final class PolicyQueries {
     public static final int MAX_ALARMS = 1000;
 
     private final Database database;
+    private final PolicyBundleStore bundles;
 
     public PolicyQueries(Database database) {
+        this(database, null);
+    }
+
+    /** @param bundles what the manager signed and sent, or null (then only box reports are shown) */
+    public PolicyQueries(Database database, PolicyBundleStore bundles) {
         this.database = database;
+        this.bundles = bundles;
     }
 
     /** Alarm filters; null fields do not filter. */
     public record AlarmFilter(String city, String county, String unit, String kind, long since) {
     }
 
-    /** The latest policy report of every unit that sent one, in unit order. */
+    /**
+     * The latest policy report of every unit that sent one, and every unit the manager sent a
+     * signed policy to, in unit order.
+     */
     public List<UnitPolicyState> units(long now) throws SQLException {
         Map<String, Integer> counts = alarmCounts(now - DAY_MS);
-        Map<String, UnitPolicyState> latest = new TreeMap<>();
+        Map<String, Latest> policy = latest(BoxMetrics.POLICY_RESOURCE);
+        Map<String, Latest> signed = latest(PolicySigning.REPORT_RESOURCE);
+        Map<String, PolicyBundleStore.Sent> sent = bundles == null ? Map.of() : bundles.lastSent();
+        TreeSet<String> units = new TreeSet<>(policy.keySet());
+        units.addAll(signed.keySet());
+        units.addAll(sent.keySet());
+        List<UnitPolicyState> out = new ArrayList<>();
+        for (String unit : units) {
+            Latest p = policy.getOrDefault(unit, Latest.NONE);
+            Map<String, Object> m = p.metrics();
+            out.add(new UnitPolicyState(unit, prefix(unit, 4), prefix(unit, 6), str(m.get(BoxMetrics.POLICY_NAME)),
+                    str(m.get(BoxMetrics.POLICY_VERSION)), str(m.get(BoxMetrics.POLICY_SHA256)),
+                    p == Latest.NONE ? "NONE" : str(m.get(BoxMetrics.POLICY_STATE)),
+                    Boolean.parseBoolean(str(m.get(BoxMetrics.POLICY_DRIFT))), num(m.get(BoxMetrics.POLICY_APPLIED_AT)),
+                    num(m.get(BoxMetrics.POLICY_VERIFIED_AT)), p.received(), counts.getOrDefault(unit, 0),
+                    signedState(sent.get(unit), signed.getOrDefault(unit, Latest.NONE))));
+        }
+        return out;
+    }
+
+    private static SignedPolicyState signedState(PolicyBundleStore.Sent sent, Latest report) {
+        Map<String, Object> m = report.metrics();
+        return new SignedPolicyState(sent == null ? 0 : sent.serial(), sent == null ? "" : sent.version(), sent == null ? 0 : sent.sentAt(),
+                num(m.get(PolicySigning.METRIC_SERIAL)), str(m.get(PolicySigning.METRIC_VERSION)), str(m.get(PolicySigning.METRIC_OUTCOME)),
+                num(m.get(PolicySigning.METRIC_LAST_SERIAL)), str(m.get(PolicySigning.METRIC_REJECTED_CHECK)),
+                str(m.get(PolicySigning.METRIC_REJECTED_REASON)), report.received());
+    }
+
+    /** A unit's newest report on one resource of {@code ISOLATION}. */
+    private record Latest(long received, Map<String, Object> metrics) {
+        static final Latest NONE = new Latest(0, Map.of());
+    }
+
+    private Map<String, Latest> latest(String resource) throws SQLException {
+        Map<String, Latest> out = new HashMap<>();
         try (Connection c = database.connect();
              PreparedStatement ps = c.prepareStatement("SELECT client_id, received, metrics_json FROM telemetry"
                      + " WHERE app_id = ? AND resource = ? ORDER BY received")) {
             ps.setString(1, BoxMetrics.ISOLATION_APP);
-            ps.setString(2, BoxMetrics.POLICY_RESOURCE);
+            ps.setString(2, resource);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String unit = rs.getString(1);
-                    latest.put(unit, state(unit, rs.getLong(2), MetricsJson.read(rs.getString(3)), counts.getOrDefault(unit, 0)));
+                    out.put(rs.getString(1), new Latest(rs.getLong(2), MetricsJson.read(rs.getString(3))));
                 }
             }
         }
-        return List.copyOf(latest.values());
-    }
-
-    private static UnitPolicyState state(String unit, long received, Map<String, Object> m, int alarms) {
-        return new UnitPolicyState(unit, prefix(unit, 4), prefix(unit, 6), str(m.get(BoxMetrics.POLICY_NAME)),
-                str(m.get(BoxMetrics.POLICY_VERSION)), str(m.get(BoxMetrics.POLICY_SHA256)), str(m.get(BoxMetrics.POLICY_STATE)),
-                Boolean.parseBoolean(str(m.get(BoxMetrics.POLICY_DRIFT))), num(m.get(BoxMetrics.POLICY_APPLIED_AT)),
-                num(m.get(BoxMetrics.POLICY_VERIFIED_AT)), received, alarms);
+        return out;
     }
 
     private static String prefix(String unit, int len) {

@@ -52,7 +52,7 @@ public final class PolicyRoutes implements RouteContributor {
                 }
             });
         }
-        PolicyQueries queries = new PolicyQueries(ctx.database());
+        PolicyQueries queries = new PolicyQueries(ctx.database(), bundles);
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
         routes.page("/policy", "隔离策略 Policy", readers, new PolicyPageHandler(queries, routes));
         routes.api("/api/policy/units", readers, new PolicyUnitsHandler(queries));

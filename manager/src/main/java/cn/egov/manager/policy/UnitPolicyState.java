@@ -15,7 +15,9 @@ package cn.egov.manager.policy;
  * @param verifiedAt last read-back that matched (ms since the epoch, 0 = never)
  * @param reportedAt when the manager received the report
  * @param alarms24h  the unit's isolation alarms received in the last 24 hours
+ * @param signed     the signed policy sent to the unit and the one its box has in force
  */
 public record UnitPolicyState(String unit, String city, String county, String name, String version, String sha256,
-                              String state, boolean drift, long appliedAt, long verifiedAt, long reportedAt, int alarms24h) {
+                              String state, boolean drift, long appliedAt, long verifiedAt, long reportedAt, int alarms24h,
+                              SignedPolicyState signed) {
 }

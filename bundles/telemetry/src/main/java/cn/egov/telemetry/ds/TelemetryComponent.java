@@ -1,5 +1,7 @@
 package cn.egov.telemetry.ds;
 
+import cn.egov.api.control.ControlChannel;
+import cn.egov.api.control.ControlListener;
 import cn.egov.api.identity.IdentityProvider;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.telemetry.TelemetryPublisher;
@@ -28,9 +30,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * restarting this component, so the two do not form a reference cycle.
  */
 // Immediate: the box connects, publishes BIRTH and health even before any capability uses the service.
-@Component(configurationPid = TelemetrySettings.PID, service = TelemetryPublisher.class, immediate = true)
+// Also the ControlChannel: cloud-to-device messages share the box's one MQTT connection.
+@Component(configurationPid = TelemetrySettings.PID, service = {TelemetryPublisher.class, ControlChannel.class}, immediate = true)
 @Designate(ocd = TelemetryConfig.class)
-public final class TelemetryComponent implements TelemetryPublisher {
+public final class TelemetryComponent implements TelemetryPublisher, ControlChannel {
 
     @Reference(name = "identity")
     private IdentityProvider identity;
@@ -55,6 +58,11 @@ public final class TelemetryComponent implements TelemetryPublisher {
     @Override
     public void publish(String appId, String resource, KuraPayload payload, int priority) {
         runtime.publisher().publish(appId, resource, payload, priority);
+    }
+
+    @Override
+    public Subscription subscribe(String appId, String resource, ControlListener listener) {
+        return runtime.mqtt().subscribe(appId, resource, listener);
     }
 
     @Deactivate

@@ -1,5 +1,7 @@
 package cn.egov.telemetry.mqtt;
 
+import cn.egov.api.control.ControlChannel;
+import cn.egov.api.control.ControlListener;
 import cn.egov.api.identity.BoxIdentity;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
@@ -11,6 +13,7 @@ import cn.egov.telemetry.outbox.OutboxException;
 import cn.egov.telemetry.outbox.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,6 +22,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -36,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The client id is the box's unit code and every topic is built here from the account and that
  * id, so a capability cannot publish as another box.
+ *
+ * <p>As {@link ControlChannel} it carries cloud-to-device messages on the same connection: each
+ * subscription is made again after every connect (the session is clean), after BIRTH.
  */
-public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoCloseable {
+public final class MqttTelemetryPublisher implements TelemetryPublisher, ControlChannel, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttTelemetryPublisher.class);
     /** Messages read from the outbox at a time. */
     static final int DRAIN_BATCH = 500;
@@ -56,6 +64,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoClo
     private final LifecyclePayloads lifecycle;
     private final Set<String> applicationIds = new ConcurrentSkipListSet<>();
     private final MqttAsyncClient client;
+    /** Control topic → its listener. */
+    private final Map<String, ControlListener> control = new ConcurrentHashMap<>();
     private final Thread link;
     private volatile boolean running;
 
@@ -70,6 +80,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoClo
         } catch (MqttException e) {
             throw new IllegalArgumentException("cannot create MQTT client for " + settings.brokerUrl() + ": " + e.getMessage(), e);
         }
+        this.client.setCallback(new ControlDispatch());
         this.link = new Thread(this::runLink, "telemetry-link-" + identity.clientId());
         this.link.setDaemon(true);
     }
@@ -105,6 +116,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoClo
                 publishLifecycle(KuraTopic.birth(settings.account(), identity.clientId()),
                         lifecycle.birth(settings.brokerUrl(), applicationIds), 1);
                 LOG.info("connected to {} as {}; outbox depth {}", settings.brokerUrl(), identity.clientId(), outbox.depth());
+                control.keySet().forEach(this::subscribeNow);
                 drainWhileConnected();
             } catch (MqttException e) {
                 if (!running) {
@@ -147,6 +159,77 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, AutoClo
         KuraTopic will = KuraTopic.lastWill(settings.account(), identity.clientId());
         options.setWill(will.toString(), KuraPayloadCodec.encode(lifecycle.lastWill()), 1, false);
         client.connect(options).waitForCompletion(CONNECT_TIMEOUT_MS);
+    }
+
+    @Override
+    public Subscription subscribe(String appId, String resource, ControlListener listener) {
+        String topic = KuraTopic.control(settings.account(), identity.clientId(), appId, resource).toString();
+        if (listener == null) {
+            throw new IllegalArgumentException("no listener for " + topic);
+        }
+        if (control.putIfAbsent(topic, listener) != null) {
+            throw new IllegalArgumentException("control topic " + topic + " already has a listener");
+        }
+        if (client.isConnected()) {
+            subscribeNow(topic); // else the link subscribes after its next connect
+        }
+        return () -> {
+            if (control.remove(topic, listener) && client.isConnected()) {
+                try {
+                    client.unsubscribe(topic);
+                } catch (MqttException e) {
+                    LOG.debug("unsubscribe {}: {}", topic, e.getMessage());
+                }
+            }
+        };
+    }
+
+    private void subscribeNow(String topic) {
+        try {
+            client.subscribe(topic, 1, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int granted = token.getGrantedQos() == null || token.getGrantedQos().length == 0 ? -1 : token.getGrantedQos()[0];
+                    if (granted < 0 || granted > 2) {
+                        LOG.error("broker refused the subscription to {} (SUBACK {}): control messages cannot reach this box", topic, granted);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    LOG.warn("subscription to {} failed: {}; retried at the next connect", topic, String.valueOf(failure));
+                }
+            });
+        } catch (MqttException e) {
+            LOG.warn("subscription to {} failed: {}; retried at the next connect", topic, e.getMessage());
+        }
+    }
+
+    /** Hands control messages to their listener; a listener's failure must not drop the connection. */
+    private final class ControlDispatch implements MqttCallback {
+        @Override
+        public void connectionLost(Throwable cause) {
+            // the link loop notices isConnected() == false and reconnects
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            ControlListener l = control.get(topic);
+            if (l == null) {
+                LOG.warn("message on {} without a listener; ignored", topic);
+                return;
+            }
+            try {
+                l.onMessage(topic, message.getPayload());
+            } catch (RuntimeException e) {
+                LOG.error("control listener of {} failed", topic, e);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // publishes are tracked by their own action listeners
+        }
     }
 
     private void publishLifecycle(KuraTopic topic, KuraPayload payload, int qos) throws MqttException {

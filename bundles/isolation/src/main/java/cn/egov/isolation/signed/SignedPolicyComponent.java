@@ -1,0 +1,82 @@
+package cn.egov.isolation.signed;
+
+import cn.egov.api.control.ControlChannel;
+import cn.egov.api.identity.IdentityProvider;
+import cn.egov.api.policy.PolicyBundleVerifier;
+import cn.egov.api.policy.PolicySigning;
+import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.isolation.enforce.PolicyApplier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires {@link PolicyBundleReceiver} into the box: at activation re-applies the accepted bundle
+ * (after verifying it again), then subscribes to {@code $EDC/<account>/<unit>/POLICY/PUT/bundle}
+ * on the box's MQTT connection. Messages are handled on one thread of this component; while it is
+ * busy only the newest waiting message is kept (each bundle supersedes the one before, and the
+ * broker keeps the newest retained anyway).
+ */
+@Component(immediate = true, configurationPolicy = ConfigurationPolicy.OPTIONAL, configurationPid = "cn.egov.isolation.signed")
+@Designate(ocd = SignedPolicyConfig.class)
+public final class SignedPolicyComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignedPolicyComponent.class);
+
+    @Reference
+    private TelemetryPublisher telemetry;
+    @Reference
+    private ControlChannel control;
+    @Reference
+    private IdentityProvider identity;
+    @Reference
+    private PolicyApplier applier;
+
+    private ExecutorService worker;
+    private ControlChannel.Subscription subscription;
+    private final AtomicReference<byte[]> waiting = new AtomicReference<>();
+
+    @Activate
+    void activate(SignedPolicyConfig config) throws IOException {
+        PolicyBundleVerifier verifier = new PolicyBundleVerifier(TrustAnchors.read(Path.of(config.trust_anchors())), Clock.systemUTC());
+        PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifier, identity.identity().unit(),
+                Path.of(config.state_directory()), applier, telemetry, Clock.systemUTC());
+        worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "isolation-signed-policy");
+            t.setDaemon(true);
+            return t;
+        });
+        worker.execute(() -> receiver.restore().ifPresent(o -> LOG.info("signed policy at start: {} {}", o.status(), o.message())));
+        subscription = control.subscribe(PolicySigning.APP_ID, PolicySigning.BUNDLE_RESOURCE, (topic, payload) -> {
+            if (waiting.getAndSet(payload) == null) {
+                worker.execute(() -> {
+                    byte[] next = waiting.getAndSet(null);
+                    if (next != null) {
+                        BundleOutcome o = receiver.receive(next);
+                        LOG.info("signed policy from {}: {} {}", topic, o.status(), o.message());
+                    }
+                });
+            }
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        // what is in force stays in force: isolation must not depend on the JVM
+        if (subscription != null) {
+            subscription.close();
+        }
+        worker.shutdownNow();
+    }
+}
