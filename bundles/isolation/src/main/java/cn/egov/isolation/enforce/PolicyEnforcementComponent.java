@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +29,14 @@ import org.slf4j.LoggerFactory;
  * activation (and on every configuration change), verifies it every {@code verify_interval_s} and
  * turns denial records into alarms every {@code denial_poll_interval_s}. With {@code route_guard_enabled}
  * it also keeps the isolated zones without a route to the Internet ({@link RouteIsolation}) and
- * checks that at every verification. Signed distribution of policies from the manager is not
- * handled here yet: the directory is filled by other means.
+ * checks that at every verification. As {@link PolicyApplier} it applies other directories (the
+ * verified files of a signed policy from the manager, {@code cn.egov.isolation.signed}) on the
+ * same thread, after the start-up apply and never interleaved with a verification.
  */
-@Component(immediate = true, configurationPolicy = ConfigurationPolicy.OPTIONAL, configurationPid = "cn.egov.isolation.enforce")
+@Component(immediate = true, service = PolicyApplier.class, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        configurationPid = "cn.egov.isolation.enforce")
 @Designate(ocd = PolicyEnforcementConfig.class)
-public final class PolicyEnforcementComponent {
+public final class PolicyEnforcementComponent implements PolicyApplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEnforcementComponent.class);
 
@@ -40,6 +45,7 @@ public final class PolicyEnforcementComponent {
 
     private ScheduledExecutorService scheduler;
     private PolicyEnforcement enforcement;
+    private RouteIsolation routes;
 
     @Activate
     void activate(PolicyEnforcementConfig config) {
@@ -51,21 +57,12 @@ public final class PolicyEnforcementComponent {
             t.setDaemon(true);
             return t;
         });
-        RouteIsolation routes = !config.route_guard_enabled() ? null : new RouteIsolation(
+        routes = !config.route_guard_enabled() ? null : new RouteIsolation(
                 new ProcessIp(Arrays.asList(config.ip_command().trim().split("\\s+"))), RouteGuardSettings.of(config), telemetry::alarm, Clock.systemUTC());
         if (routes != null) {
             enforcement.addToState(routes::addMetrics);
         }
-        scheduler.execute(() -> {
-            ApplyResult r = enforcement.apply(dir);
-            LOG.info("isolation policy {}: {}", r.status(), r.message());
-            if (routes != null && r.status() != ApplyResult.Status.REJECTED) {
-                guard("route guard", () -> {
-                    routes.follow(PolicyLoader.load(dir, LocalDate.now(Clock.systemUTC())).policyOrThrow());
-                    routes.run();
-                }).run();
-            }
-        });
+        scheduler.execute(() -> applyDirectory(dir));
         Runnable verify = routes == null ? enforcement::verify : () -> {
             guard("route guard", routes::run).run(); // first, so that the state message carries this round
             enforcement.verify();
@@ -74,6 +71,31 @@ public final class PolicyEnforcementComponent {
                 config.verify_interval_s(), TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(guard("denials", enforcement::pollDenials), config.denial_poll_interval_s(),
                 config.denial_poll_interval_s(), TimeUnit.SECONDS);
+    }
+
+    private ApplyResult applyDirectory(Path dir) {
+        ApplyResult r = enforcement.apply(dir);
+        LOG.info("isolation policy {}: {}", r.status(), r.message());
+        if (routes != null && r.status() != ApplyResult.Status.REJECTED) {
+            guard("route guard", () -> {
+                routes.follow(PolicyLoader.load(dir, LocalDate.now(Clock.systemUTC())).policyOrThrow());
+                routes.run();
+            }).run();
+        }
+        return r;
+    }
+
+    /** Applies {@code dir} on this component's thread and waits for the outcome. */
+    @Override
+    public ApplyResult apply(Path dir) {
+        try {
+            return scheduler.submit(() -> applyDirectory(dir)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ApplyResult(ApplyResult.Status.REJECTED, "", List.of(), "interrupted before " + dir + " was applied");
+        } catch (ExecutionException | RejectedExecutionException e) {
+            return new ApplyResult(ApplyResult.Status.REJECTED, "", List.of(), "applying " + dir + " failed: " + e);
+        }
     }
 
     private static Runnable guard(String what, Runnable task) {

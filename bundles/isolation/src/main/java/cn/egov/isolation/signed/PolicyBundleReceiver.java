@@ -18,6 +18,7 @@ import cn.egov.isolation.enforce.PolicyApplier;
 import cn.egov.rules.policy.Finding;
 import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -61,7 +63,7 @@ public final class PolicyBundleReceiver {
     private static final int MAX_ERRORS_IN_ALARM = 20;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyBundleReceiver.class);
 
-    private final PolicyBundleVerifier verifier;
+    private final Supplier<PolicyBundleVerifier> verifiers;
     private final UnitCode unit;
     private final Path stateDir;
     private final PolicyApplier applier;
@@ -72,9 +74,13 @@ public final class PolicyBundleReceiver {
     private String shaInForce = "";
     private BundleOutcome last;
 
-    public PolicyBundleReceiver(PolicyBundleVerifier verifier, UnitCode unit, Path stateDir, PolicyApplier applier,
+    /**
+     * @param verifiers the verifier over the roots the box trusts now; asked for every bundle, so that a
+     *                  root installed by enrolment counts without a restart (may throw {@link UncheckedIOException})
+     */
+    public PolicyBundleReceiver(Supplier<PolicyBundleVerifier> verifiers, UnitCode unit, Path stateDir, PolicyApplier applier,
                                 TelemetryPublisher telemetry, Clock clock) {
-        this.verifier = verifier;
+        this.verifiers = verifiers;
         this.unit = unit;
         this.stateDir = stateDir;
         this.applier = applier;
@@ -107,7 +113,7 @@ public final class PolicyBundleReceiver {
         try {
             b = SignedPolicyBundle.decode(envelope);
             serialInForce = Math.max(serialInForce, PolicyManifest.parse(b.manifest()).manifest().serial()); // the floor, whatever follows
-            m = verifier.verify(b, unit, 0);
+            m = verifier().verify(b, unit, 0);
         } catch (PolicyBundleException e) {
             return Optional.of(reject(0, "", e.check().label(), "accepted bundle " + file + " no longer verifies: " + e.getMessage()));
         }
@@ -142,7 +148,7 @@ public final class PolicyBundleReceiver {
         }
         PolicyManifest m;
         try {
-            m = verifier.verify(b, unit, serialInForce);
+            m = verifier().verify(b, unit, serialInForce);
         } catch (PolicyBundleException e) {
             long serial = 0;
             String policy = "";
@@ -156,6 +162,15 @@ public final class PolicyBundleReceiver {
             return reject(serial, policy, e.check().label(), e.getMessage());
         }
         return applyVerified(b, m, "applied");
+    }
+
+    private PolicyBundleVerifier verifier() throws PolicyBundleException {
+        try {
+            return verifiers.get();
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw new PolicyBundleException(PolicyBundleException.Check.CHAIN, "no trusted provincial root to verify against: "
+                    + e.getMessage(), e);
+        }
     }
 
     private BundleOutcome applyVerified(SignedPolicyBundle b, PolicyManifest m, String verb) {

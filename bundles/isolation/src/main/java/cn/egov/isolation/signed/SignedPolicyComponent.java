@@ -7,11 +7,13 @@ import cn.egov.api.policy.PolicySigning;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.isolation.enforce.PolicyApplier;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -48,9 +50,17 @@ public final class SignedPolicyComponent {
     private final AtomicReference<byte[]> waiting = new AtomicReference<>();
 
     @Activate
-    void activate(SignedPolicyConfig config) throws IOException {
-        PolicyBundleVerifier verifier = new PolicyBundleVerifier(TrustAnchors.read(Path.of(config.trust_anchors())), Clock.systemUTC());
-        PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifier, identity.identity().unit(),
+    void activate(SignedPolicyConfig config) {
+        Path anchors = Path.of(config.trust_anchors());
+        // read at every bundle: a box that is not enrolled yet has no root, and gets one without a restart
+        Supplier<PolicyBundleVerifier> verifiers = () -> {
+            try {
+                return new PolicyBundleVerifier(TrustAnchors.read(anchors), Clock.systemUTC());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifiers, identity.identity().unit(),
                 Path.of(config.state_directory()), applier, telemetry, Clock.systemUTC());
         worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "isolation-signed-policy");

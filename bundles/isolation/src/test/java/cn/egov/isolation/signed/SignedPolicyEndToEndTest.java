@@ -130,7 +130,7 @@ class SignedPolicyEndToEndTest {
                 new TelemetrySettings(mqtt, OutboxSettings.of(dir.resolve("outbox.db"), 10_000), Duration.ofMinutes(10)), "none")) {
             PolicyEnforcement enforcement = new PolicyEnforcement(ProcessNft.inNamespace(box), telemetry.publisher(), Clock.systemUTC(),
                     dir.resolve("nft.lock"), false);
-            PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifier, identity.unit(), state, enforcement::apply,
+            PolicyBundleReceiver receiver = new PolicyBundleReceiver(() -> verifier, identity.unit(), state, enforcement::apply,
                     telemetry.publisher(), Clock.systemUTC());
             telemetry.mqtt().subscribe(PolicySigning.APP_ID, PolicySigning.BUNDLE_RESOURCE, (topic, payload) -> inbox.add(payload));
 
@@ -174,7 +174,7 @@ class SignedPolicyEndToEndTest {
                 new TelemetrySettings(mqtt, OutboxSettings.of(dir.resolve("outbox.db"), 10_000), Duration.ofMinutes(10)), "none")) {
             PolicyEnforcement enforcement = new PolicyEnforcement(ProcessNft.inNamespace(box), telemetry.publisher(), Clock.systemUTC(),
                     dir.resolve("nft.lock"), false);
-            PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifier, identity.unit(), state, enforcement::apply,
+            PolicyBundleReceiver receiver = new PolicyBundleReceiver(() -> verifier, identity.unit(), state, enforcement::apply,
                     telemetry.publisher(), Clock.systemUTC());
             BundleOutcome restored = receiver.restore().orElseThrow();
             assertEquals(BundleOutcome.Status.APPLIED, restored.status(), restored.message());
