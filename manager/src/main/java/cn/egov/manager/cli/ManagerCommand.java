@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 PlanCommand.class,
                 CaCommand.class,
                 HubConfigCommand.class,
+                PolicyCommand.class,
         })
 public final class ManagerCommand implements Runnable {
 

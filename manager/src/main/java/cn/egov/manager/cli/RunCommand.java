@@ -4,6 +4,7 @@ import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.ca.CaConfig;
 import cn.egov.manager.ca.CaService;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.policy.dist.PolicySigningKey;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,9 +24,12 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ManagerConfig cfg = ManagerConfig.load(config);
         // the provincial CA (EST, CRLs, OCSP) when the file names ca.passphrase-file: manager/docs/ca.md
-        CaService ca = CaConfig.configured(cfg) ? CaService.start(CaConfig.from(cfg)) : null;
+        CaConfig caConfig = CaConfig.configured(cfg) ? CaConfig.from(cfg) : null;
+        CaService ca = caConfig == null ? null : CaService.start(caConfig);
         ManagerAssembly.Options options = ManagerAssembly.Options.defaults();
-        ManagerAssembly manager = ManagerAssembly.start(cfg, ca == null ? options : options.withTlsCa(ca.ca()));
+        ManagerAssembly manager = ManagerAssembly.start(cfg, ca == null ? options : options.withTlsCa(ca.ca())
+                // and signs isolation policy bundles with a key it issues for that: manager/docs/policy-distribution.md
+                .withPolicySigning(PolicySigningKey.loadOrIssue(ca.ca(), caConfig.dir().resolve(PolicySigningKey.FILE), caConfig.passphrase())));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             manager.close();
