@@ -14,10 +14,14 @@ import cn.egov.isolation.enforce.ProcessNft;
 import cn.egov.isolation.capture.LiveCapture;
 import cn.egov.isolation.monitor.LiveMonitor;
 import cn.egov.isolation.monitor.MonitorPolicyLoader;
+import cn.egov.isolation.route.ProcessIp;
+import cn.egov.isolation.route.RouteGuardSettings;
+import cn.egov.isolation.route.RouteIsolation;
 import cn.egov.lab.NetLab;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.lab.BackboneTunnelLab;
 import cn.egov.manager.support.ManagerFixture;
+import cn.egov.rules.policy.PolicyLoader;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.telemetry.TelemetryRuntime;
 import cn.egov.telemetry.TelemetrySettings;
@@ -70,7 +74,8 @@ import org.junit.jupiter.api.io.TempDir;
  * over loopback, which stands in for the management path through the tunnel.
  *
  * <p>The test drives the enforcement loop at the moments {@code PolicyEnforcementComponent}'s
- * timers would ({@code apply}, {@code pollDenials}, {@code verify}); everything after that
+ * timers would ({@code apply}, then the route guard {@link RouteIsolation}, on by default, which
+ * leaves the internal zone no route to the Internet; {@code pollDenials}; {@code verify}); everything after that
  * (outbox, MQTT, ingestion, REST) is asynchronous and awaited by polling with a deadline.
  *
  * <p>Evidence that traffic used the tunnel and nothing leaked: named nft counters on the hub
@@ -196,6 +201,15 @@ class IsolationEndToEndTest {
         // --- the shipped baseline in force, reported to the manager
         ApplyResult applied = enforcement.apply(BASELINE);
         assertEquals(ApplyResult.Status.APPLIED, applied.status(), applied.message());
+        // as PolicyEnforcementComponent does (route guard on by default): no route from the internal zone to the Internet
+        RouteIsolation routes = new RouteIsolation(ProcessIp.inNamespace(box),
+                RouteGuardSettings.defaults(RouteGuardSettings.defaultProbes()), telemetry.publisher()::alarm, Clock.systemUTC());
+        enforcement.addToState(routes::addMetrics);
+        routes.follow(PolicyLoader.load(BASELINE, LocalDate.now()).policyOrThrow());
+        RouteIsolation.Report guarded = routes.run();
+        assertEquals("NO_ROUTE", guarded.state(), guarded.toString());
+        NetLab.Result noRoute = lab.tryExec(box, "ip", "route", "get", INET_HOST, "from", LAN_HOST, "iif", "eth1");
+        assertFalse(noRoute.ok(), "the kernel has no route from the internal zone to the Internet host: " + noRoute);
         InForce inForce = enforcement.enforcer().inForce().orElseThrow();
         JsonNode unit = awaitUnit(u -> "IN_FORCE".equals(u.path("state").asText()), "policy in force reported");
         assertEquals(inForce.ruleset().policyName(), unit.path("name").asText());
@@ -287,7 +301,9 @@ class IsolationEndToEndTest {
 
         // --- a rule inserted by hand is drift, on the box and at the manager
         lab.exec(box, "nft", "insert", "rule", "inet", "egov", "forward", "accept");
-        assertTrue(reaches(lan, INET_HOST), "the hand-made rule really opens internal -> Internet");
+        // it opens a path only the default deny closed (never rules hold in prerouting too)
+        assertTrue(reaches(ext, INET_VIA_UPLINK), "the hand-made rule really opens external -> Internet via the uplink");
+        routes.run();
         Drift drift = enforcement.verify();
         assertFalse(drift.isClean());
         assertTrue(drift.toString().contains("rule added"), drift.toString());

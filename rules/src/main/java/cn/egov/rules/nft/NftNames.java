@@ -16,6 +16,8 @@ public final class NftNames {
     public static final String INPUT = "input";
     public static final String FORWARD = "forward";
     public static final String OUTPUT = "output";
+    /** Never rules decided on the route the packet would take, before routing (see NftablesCompiler). */
+    public static final String PREROUTING = "prerouting";
     /** Chain that holds the policy identity in its rules' comments; never jumped to. */
     public static final String POLICY_INFO = "policy_info";
 

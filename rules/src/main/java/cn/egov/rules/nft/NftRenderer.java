@@ -58,7 +58,7 @@ public final class NftRenderer {
     private static void chain(StringBuilder sb, NftChain c) {
         sb.append("\tchain ").append(c.name()).append(" {\n");
         if (c.isBase()) {
-            sb.append("\t\ttype filter hook ").append(c.hook()).append(" priority filter; policy drop;\n");
+            sb.append("\t\ttype filter hook ").append(c.hook()).append(" priority filter; policy ").append(c.policy()).append(";\n");
         }
         for (NftRule rule : c.rules()) {
             sb.append("\t\t");

@@ -40,6 +40,9 @@ import java.util.Optional;
  *                            oifname @if_B ... jump out_to_B, goto drop_output
  * deny_&lt;never&gt;, drop_&lt;chain&gt;: add the packet to a bounded dynamic set, count, drop
  *                            (keyed by the incoming interface; by the outgoing one for the box's own traffic)
+ * prerouting (hook, policy accept): the forward never rules once more, on the route the packet
+ *                            would take (fib daddr oifname): recorded even when policy routing
+ *                            (the route guard) refuses the packet before forward sees it
  * policy_info: rules whose comments carry the policy name, version and hash
  * </pre>
  * In output the never rules come after conntrack: they stop every new connection of the box,
@@ -55,6 +58,9 @@ public final class NftablesCompiler {
     static final int COMMENT_MAX_BYTES = 128;
     /** IKE and NAT-T ports a tunnel peer may use to reach the box. */
     static final String IKE_PORTS = "{ 500, 4500 }";
+    /** The interface the packet would leave by, looked up before routing. */
+    static final String ROUTE_OIF = "fib daddr oifname";
+    static final String ROUTE_NOT_LOCAL = "fib daddr type != local";
     static final String CT_VMAP = "ct state vmap { established : accept, related : accept, invalid : drop }";
     static final String ND_TYPES = "nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert";
     /** The box's own link-local ICMPv6: neighbour discovery and the multicast listener reports the kernel sends. */
@@ -90,6 +96,7 @@ public final class NftablesCompiler {
         List<NftRule> forward = new ArrayList<>();
         List<NftRule> input = new ArrayList<>();
         List<NftRule> output = new ArrayList<>();
+        List<NftRule> prerouting = new ArrayList<>();
         output.add(new NftRule(List.of("oifname \"lo\""), "accept", "base: loopback"));
         output.add(new NftRule(List.of(CT_VMAP), "", "base: connection tracking"));
         output.add(new NftRule(List.of("icmpv6 type { " + ND_MLD_TYPES + " }"), "accept", "base: IPv6 neighbour discovery and MLD"));
@@ -99,8 +106,12 @@ public final class NftablesCompiler {
         for (NeverRule n : p.nevers()) {
             boolean fromBox = Zone.BOX.equals(n.from());
             (fromBox ? output : forward).addAll(neverRules(n, n.from(), n.to()));
+            if (!fromBox) {
+                prerouting.addAll(routedNeverRules(n, n.from(), n.to()));
+            }
             if (n.bothWays()) {
                 forward.addAll(neverRules(n, n.to(), n.from()));
+                prerouting.addAll(routedNeverRules(n, n.to(), n.from()));
             }
             denyChain(NftNames.denyChain(n.name()), NftNames.denySet(n.name(), false), NftNames.denySet(n.name(), true),
                     "never " + n.name(), n.origin().toString(), n.reason(), false, fromBox);
@@ -169,6 +180,9 @@ public final class NftablesCompiler {
                 NftNames.defaultDenySet(NftNames.OUTPUT, true), "default deny (output)", "base",
                 "no flow allows the box itself to send this traffic", false, true);
         List<NftChain> all = new ArrayList<>();
+        if (!prerouting.isEmpty()) {
+            all.add(new NftChain(NftNames.PREROUTING, "prerouting", "accept", prerouting));
+        }
         all.add(new NftChain(NftNames.INPUT, "input", input));
         all.add(new NftChain(NftNames.FORWARD, "forward", forward));
         all.add(new NftChain(NftNames.OUTPUT, "output", output));
@@ -287,6 +301,74 @@ public final class NftablesCompiler {
                     comment(n.origin() + " never " + n.name() + ": " + from + " to " + to + (n.unlessTunnel() ? " outside tunnel" : ""))));
         }
         return out;
+    }
+
+    /**
+     * The never rule once more, decided before routing on the route the packet would take
+     * ({@code fib daddr oifname}, looked up as for a packet from the box: policy rules that select
+     * on the incoming interface do not apply). Whatever the routing then does, the attempt is
+     * recorded and dropped under the never rule's name: when policy routing refuses it (the route
+     * guard's {@code unreachable} for the internal zone, or no route at all) the forward chain never
+     * sees the packet and the attempt would leave no record, hence no alarm. Addresses of the box
+     * itself ({@code fib daddr type local}) are left to the input chain. A tunnel of policy mode
+     * ({@code rt ipsec missing}) cannot be told before routing; those never rules stay in forward only.
+     */
+    private List<NftRule> routedNeverRules(NeverRule n, String from, String to) {
+        List<String> toInterfaces = p.interfacesOf(to);
+        if (toInterfaces.isEmpty()) {
+            return List.of();
+        }
+        List<String> tunnelCondition = List.of();
+        if (n.unlessTunnel()) {
+            Optional<Tunnel> into = p.tunnelInto(to);
+            if (into.isPresent()) {
+                if (into.get().mode() != TunnelMode.INTERFACE) {
+                    return List.of();
+                }
+                tunnelCondition = List.of(ROUTE_OIF + " != " + anonymousSet(List.of(into.get().iface())));
+            } else {
+                Tunnel t = p.tunnelInto(from).orElseThrow();
+                tunnelCondition = List.of(t.mode() == TunnelMode.INTERFACE
+                        ? "iifname != @" + NftNames.tunnelInterfaces(t.name()) : "meta ipsec missing");
+            }
+        }
+        List<NftRule> out = new ArrayList<>();
+        for (Side source : zoneSide(from, true)) {
+            for (Side dest : zoneNets(to)) {
+                if (source.v6() != null && dest.v6() != null && !source.v6().equals(dest.v6())) {
+                    continue;
+                }
+                // cheap matches first: the two route lookups only for packets between the two zones
+                List<String> all = new ArrayList<>(source.matches());
+                all.addAll(dest.matches());
+                all.add(ROUTE_NOT_LOCAL);
+                all.add(ROUTE_OIF + " " + anonymousSet(toInterfaces));
+                all.addAll(tunnelCondition);
+                out.add(new NftRule(all, "goto " + NftNames.denyChain(n.name()), comment(n.origin() + " never " + n.name() + ": "
+                        + from + " to " + to + (n.unlessTunnel() ? " outside tunnel" : "") + ", before routing")));
+            }
+        }
+        return out;
+    }
+
+    /** The destination zone's addresses: one side per family it has prefixes in, or one empty side. */
+    private List<Side> zoneNets(String zoneName) {
+        Zone z = p.zone(zoneName);
+        if (z.prefixes().isEmpty()) {
+            return List.of(new Side(null, List.of()));
+        }
+        List<Side> out = new ArrayList<>();
+        for (boolean v6 : new boolean[] {false, true}) {
+            if (!z.prefixes(v6).isEmpty()) {
+                out.add(new Side(v6, List.of(addr(v6, false) + " @" + NftNames.zoneNet(zoneName, v6))));
+            }
+        }
+        return out;
+    }
+
+    /** {@code fib daddr oifname} is a string, not an ifname: it cannot use the zones' named ifname sets. */
+    private static String anonymousSet(List<String> interfaces) {
+        return "{ " + String.join(", ", interfaces.stream().map(i -> "\"" + i + "\"").toList()) + " }";
     }
 
     /**
