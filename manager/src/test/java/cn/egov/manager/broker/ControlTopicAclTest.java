@@ -101,7 +101,7 @@ class ControlTopicAclTest {
     }
 
     /** A Paho client that records what it receives per topic. */
-    private static final class Client implements AutoCloseable {
+    static final class Client implements AutoCloseable {
         final MqttAsyncClient paho;
         final Map<String, List<byte[]>> received = new ConcurrentHashMap<>();
 
@@ -137,6 +137,10 @@ class ControlTopicAclTest {
 
         static Client manager(String url, String secret) throws MqttException {
             return new Client(url, "egov-manager-test", InternalClientGate.INTERNAL_USER, secret);
+        }
+
+        static Client user(String url, String clientId, String user, String password) throws MqttException {
+            return new Client(url, clientId, user, password);
         }
 
         /** The granted QoS, or 0x80 when refused. */
