@@ -257,7 +257,8 @@ class IsolationEndToEndTest {
         // the box's own traffic (output chain): it forwards the external network's, but starts nothing towards the Internet
         assertFalse(reaches(box, INET_HOST), "box -> Internet is denied");
 
-        // --- every denied attempt becomes an alarm that reaches the manager
+        // --- every denied attempt becomes an alarm that reaches the manager. The route guard refuses the two
+        // internal attempts before forward could see them: their records come from the prerouting chain.
         int denials = enforcement.pollDenials();
         assertTrue(denials >= 6, "denial records turned into alarms: " + denials);
         List<Expected> expected = List.of(
