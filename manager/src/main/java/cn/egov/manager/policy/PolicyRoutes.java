@@ -6,10 +6,10 @@ import cn.egov.manager.fleet.BoxState;
 import cn.egov.manager.ingest.IngestKind;
 import cn.egov.manager.policy.dist.PolicyBundleStore;
 import cn.egov.manager.policy.dist.PolicyBundlesHandler;
+import cn.egov.manager.policy.dist.PolicyCatchUp;
 import cn.egov.manager.policy.dist.PolicyDistributor;
 import java.sql.SQLException;
 import java.time.Clock;
-import org.slf4j.LoggerFactory;
 import cn.egov.manager.web.Role;
 import cn.egov.manager.web.RouteContributor;
 import cn.egov.manager.web.WebRoutes;
@@ -26,7 +26,7 @@ import java.util.EnumSet;
  *   <li>{@code GET /api/policy/bundles} (history of signed bundles), {@code POST /api/policy/bundles} (NOC only:
  *       validate, sign and publish; see {@link PolicyBundlesHandler})</li>
  * </ul>
- * A box that connects (BIRTH) gets the newest bundle of its scope it was never sent ({@link PolicyDistributor#catchUp}).
+ * A box that connects (BIRTH) gets the newest bundle of its scope it was never sent ({@link PolicyCatchUp}).
  */
 public final class PolicyRoutes implements RouteContributor {
 
@@ -42,15 +42,16 @@ public final class PolicyRoutes implements RouteContributor {
                 ctx.messenger(), () -> ctx.fleet().list().stream().map(BoxState::clientId).toList(),
                 ctx.config().get(ConfigKey.ACCOUNT), Clock.systemUTC());
         if (distributor != null) {
+            PolicyCatchUp catchUp = new PolicyCatchUp(distributor, ctx.alarms());
             ctx.listeners().add(m -> {
                 if (m.kind() == IngestKind.BIRTH) {
-                    try {
-                        distributor.catchUp(m.unit());
-                    } catch (SQLException | RuntimeException e) {
-                        LoggerFactory.getLogger(PolicyRoutes.class).warn("policy catch-up for {} failed: {}", m.unit(), e.toString());
-                    }
+                    catchUp.onBirth(m.unit());
                 }
             });
+            ctx.gauges().register("policy.catchup.queue.depth", catchUp::depth);
+            ctx.gauges().register("policy.catchup.queue.capacity", () -> PolicyCatchUp.CAPACITY);
+            ctx.gauges().register("policy.catchup.dropped", catchUp::dropped);
+            ctx.gauges().register("policy.catchup.sent", catchUp::sent);
         }
         PolicyQueries queries = new PolicyQueries(ctx.database(), bundles);
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);

@@ -126,7 +126,7 @@ public final class PolicyBundleStore {
         return out;
     }
 
-    /** The newest bundle whose scope text is one of those given, newest first; for late joiners. */
+    /** The newest {@code limit} bundles with their envelopes, newest first (what a late joiner may need). */
     public List<IssuedBundle> newestFirst(int limit) throws SQLException {
         List<IssuedBundle> out = new ArrayList<>();
         try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(
