@@ -60,14 +60,16 @@ public final class IngestBench {
         System.out.printf("ingest bench: %d boxes x %d health messages = %d, work dir %s%n", boxes, perBox, total, work);
 
         int port = FreePort.on("127.0.0.1");
+        // the consumers log in as the manager's internal user: the broker lets boxes subscribe only to their own control topics
+        InternalClientGate gate = new InternalClientGate(InternalClientGate.openToBoxes());
         try (ArtemisBroker broker = new ArtemisBroker("127.0.0.1", port, work.resolve("broker-data"), 2L << 30,
-                InternalClientGate.openToBoxes(), new TopicAcl(ACCOUNT))) {
+                gate, new TopicAcl(ACCOUNT))) {
             broker.start();
             String url = broker.url();
             // persistent sessions for both consumers, then away while the boxes publish
             for (String id : List.of(NULL_CLIENT, MANAGER_CLIENT)) {
                 MqttClient c = new MqttClient(url, id, new MemoryPersistence());
-                c.connect(persistent());
+                c.connect(persistent(gate));
                 c.subscribe(MqttIngestClient.subscriptions(ACCOUNT).toArray(String[]::new), new int[] {1, 1});
                 c.disconnect();
                 c.close();
@@ -99,7 +101,7 @@ public final class IngestBench {
                 }
             });
             long a0 = System.nanoTime();
-            nul.connect(persistent());
+            nul.connect(persistent(gate));
             if (!all.await(30, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("null subscriber got only " + got.get() + " of " + total);
             }
@@ -114,6 +116,7 @@ public final class IngestBench {
             ManagerConfig cfg = ManagerConfig.defaults()
                     .with(ConfigKey.DATA_DIR, work.resolve("manager-data"))
                     .with(ConfigKey.BROKER_URL, url).with(ConfigKey.BROKER_MODE, "external")
+                    .with(ConfigKey.BROKER_USERNAME, InternalClientGate.INTERNAL_USER).with(ConfigKey.BROKER_PASSWORD, gate.secret())
                     .with(ConfigKey.WEB_PORT, 0)
                     .with(ConfigKey.INGEST_CLIENT_ID, MANAGER_CLIENT);
             long b0 = System.nanoTime();
@@ -141,8 +144,10 @@ public final class IngestBench {
         }
     }
 
-    private static MqttConnectOptions persistent() {
+    private static MqttConnectOptions persistent(InternalClientGate gate) {
         MqttConnectOptions o = new MqttConnectOptions();
+        o.setUserName(InternalClientGate.INTERNAL_USER);
+        o.setPassword(gate.secret().toCharArray());
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(false);
         o.setConnectionTimeout(120);
