@@ -28,8 +28,8 @@ import java.util.Set;
  * <ol>
  *   <li>{@code format}: the envelope and manifest can be read;</li>
  *   <li>{@code chain}: the signer's certificate chains to one of the provincial roots this box
- *       trusts and every certificate is valid now (PKIX; revocation is not checked here, an offline
- *       box must still restart with its policy);</li>
+ *       trusts and every certificate is valid now ({@link #reverify}: when it was issued) (PKIX;
+ *       revocation is not checked here, an offline box must still restart with its policy);</li>
  *   <li>{@code signer_profile}: the signer is a policy-signing end entity (extended key usage
  *       {@link PolicySigning#POLICY_SIGNING_EKU}, key usage digitalSignature, ECDSA P-256), so
  *       a box or TLS certificate of the same CA cannot sign policy;</li>
@@ -74,10 +74,29 @@ public final class PolicyBundleVerifier {
      * @param serialInForce the serial of the bundle in force, 0 when none
      */
     public PolicyManifest verify(SignedPolicyBundle bundle, UnitCode unit, long serialInForce) throws PolicyBundleException {
+        return verify(bundle, unit, serialInForce, false);
+    }
+
+    /**
+     * For a bundle this box accepted earlier (re-applied after a restart): every check but the
+     * serial, with the chain checked at the manifest's {@code issued_at} instead of now, so that a
+     * policy in force does not fall away when its signer's certificate expires later. A bundle
+     * whose {@code issued_at} lies in the future is refused.
+     */
+    public PolicyManifest reverify(SignedPolicyBundle bundle, UnitCode unit) throws PolicyBundleException {
+        return verify(bundle, unit, 0, true);
+    }
+
+    private PolicyManifest verify(SignedPolicyBundle bundle, UnitCode unit, long serialInForce, boolean atIssueTime)
+            throws PolicyBundleException {
         PolicyManifest.Parsed parsed = PolicyManifest.parse(bundle.manifest());
         PolicyManifest m = parsed.manifest();
         X509Certificate signer = bundle.chain().get(0);
-        checkChain(bundle.chain());
+        if (atIssueTime && m.issuedAt().isAfter(clock.instant())) {
+            throw new PolicyBundleException(Check.CHAIN, "bundle serial " + m.serial() + " claims to be issued at " + m.issuedAt()
+                    + ", in the future");
+        }
+        checkChain(bundle.chain(), atIssueTime ? m.issuedAt() : clock.instant());
         checkProfile(signer);
         checkSignature(bundle, signer);
         for (PolicyFile f : m.files()) {
@@ -97,7 +116,7 @@ public final class PolicyBundleVerifier {
         return m;
     }
 
-    private void checkChain(List<X509Certificate> chain) throws PolicyBundleException {
+    private void checkChain(List<X509Certificate> chain, java.time.Instant at) throws PolicyBundleException {
         List<X509Certificate> path = new ArrayList<>();
         for (X509Certificate c : chain) {
             if (anchors.stream().noneMatch(a -> a.getTrustedCert().equals(c))) {
@@ -108,7 +127,7 @@ public final class PolicyBundleVerifier {
             CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
-            params.setDate(Date.from(clock.instant()));
+            params.setDate(Date.from(at));
             CertPathValidator.getInstance("PKIX").validate(cp, params);
         } catch (CertPathValidatorException e) {
             throw new PolicyBundleException(Check.CHAIN, "signer " + chain.get(0).getSubjectX500Principal().getName()

@@ -113,7 +113,7 @@ public final class PolicyBundleReceiver {
         try {
             b = SignedPolicyBundle.decode(envelope);
             serialInForce = Math.max(serialInForce, PolicyManifest.parse(b.manifest()).manifest().serial()); // the floor, whatever follows
-            m = verifier().verify(b, unit, 0);
+            m = verifier().reverify(b, unit); // the chain as it was when issued: an expired signer does not drop the policy in force
         } catch (PolicyBundleException e) {
             return Optional.of(reject(0, "", e.check().label(), "accepted bundle " + file + " no longer verifies: " + e.getMessage()));
         }

@@ -162,6 +162,22 @@ class PolicyBundleSigningTest {
     }
 
     @Test
+    void anAcceptedBundleStillReverifiesAfterItsSignerExpiredButANewOneDoesNot() throws Exception {
+        SignedPolicyBundle b = signer.sign(manifest(15, "unit:130602-001"));
+        Clock later = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(3 * 365));
+        PolicyBundleVerifier afterExpiry = new PolicyBundleVerifier(List.of(ca.rootCertificate()), later);
+        PolicyBundleException e = assertThrows(PolicyBundleException.class, () -> afterExpiry.verify(b, UNIT, 0));
+        assertEquals(Check.CHAIN, e.check(), e.getMessage());
+        assertEquals(15, afterExpiry.reverify(b, UNIT).serial(), "checked as of its issued_at");
+        Clock earlier = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-1));
+        PolicyBundleVerifier skewed = new PolicyBundleVerifier(List.of(ca.rootCertificate()), earlier);
+        assertEquals(Check.CHAIN, assertThrows(PolicyBundleException.class, () -> skewed.reverify(b, UNIT)).check(),
+                "issued in the future");
+        assertEquals(Check.SCOPE, assertThrows(PolicyBundleException.class,
+                () -> afterExpiry.reverify(b, UnitCode.parse("130602-002"))).check(), "reverify keeps every other check");
+    }
+
+    @Test
     void malformedEnvelopesNameTheField() throws Exception {
         PolicyBundleException e = assertThrows(PolicyBundleException.class,
                 () -> SignedPolicyBundle.decode("{\"format\":\"egov-signed-policy/1\"}".getBytes(StandardCharsets.US_ASCII)));
