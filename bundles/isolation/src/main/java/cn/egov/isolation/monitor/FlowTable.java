@@ -4,17 +4,21 @@ import java.util.Arrays;
 
 /**
  * A bounded map from 64-bit keys (hashes of a flow, a MAC...) to ints, by open addressing in
- * primitive arrays: looking up a flow allocates nothing. When it holds {@code capacity} keys it
- * is cleared and {@link #overflows()} grows: the owner reports that (a metric and an alarm), and
- * old flows may be reported again rather than new ones being lost.
+ * primitive arrays: looking up a flow allocates nothing. The arrays start small and double as
+ * keys arrive (an audit's table of a million flows would otherwise cost 24 MB before the first
+ * packet). When it holds {@code capacity} keys it is cleared and {@link #overflows()} grows: the
+ * owner reports that (a metric and an alarm), and old flows may be reported again rather than
+ * new ones being lost.
  */
 final class FlowTable {
     static final int ABSENT = Integer.MIN_VALUE;
     private static final long EMPTY = 0L;
+    private static final int INITIAL_SLOTS = 1 << 12;
 
-    private final long[] keys;
-    private final int[] values;
-    private final int mask;
+    private long[] keys;
+    private int[] values;
+    private int mask;
+    private final int maxSlots;
     private final int capacity;
     private int size;
     private long overflows;
@@ -24,10 +28,8 @@ final class FlowTable {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        int slots = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1; // load factor <= 0.5
-        keys = new long[slots];
-        values = new int[slots];
-        mask = slots - 1;
+        maxSlots = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1; // load factor <= 0.5
+        allocate(Math.min(maxSlots, INITIAL_SLOTS));
         this.capacity = capacity;
     }
 
@@ -55,14 +57,10 @@ final class FlowTable {
             Arrays.fill(keys, EMPTY);
             size = 0;
             overflows++;
+        } else if ((size + 1) * 2 > keys.length && keys.length < maxSlots) {
+            grow();
         }
-        long k = key == EMPTY ? 1 : key;
-        int i = slot(k);
-        while (keys[i] != EMPTY) {
-            i = (i + 1) & mask;
-        }
-        keys[i] = k;
-        values[i] = value;
+        insert(key == EMPTY ? 1 : key, value);
         size++;
         return true;
     }
@@ -73,6 +71,37 @@ final class FlowTable {
 
     long overflows() {
         return overflows;
+    }
+
+    /** Slots in use now (for tests of the growth). */
+    int slots() {
+        return keys.length;
+    }
+
+    private void insert(long k, int value) {
+        int i = slot(k);
+        while (keys[i] != EMPTY) {
+            i = (i + 1) & mask;
+        }
+        keys[i] = k;
+        values[i] = value;
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        int[] oldValues = values;
+        allocate(keys.length * 2);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != EMPTY) {
+                insert(oldKeys[i], oldValues[i]);
+            }
+        }
+    }
+
+    private void allocate(int slots) {
+        keys = new long[slots];
+        values = new int[slots];
+        mask = slots - 1;
     }
 
     private int slot(long k) {
