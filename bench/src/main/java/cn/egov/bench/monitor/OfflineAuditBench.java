@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * Classification rate of the offline audit against {@code tcpdump -r FILE -w /dev/null} on the
@@ -23,8 +24,11 @@ import java.util.Random;
  * and ICMP, 802.1Q and QinQ tags, with about 1 % violating packets spread over a few hundred flows.
  *
  * <pre>
- * java -cp ... cn.egov.bench.monitor.OfflineAuditBench [packets] [runs] [dir]
+ * java -cp ... cn.egov.bench.monitor.OfflineAuditBench [packets] [runs] [dir] [flows]
  * </pre>
+ * {@code flows}: {@code reused} (default; a thousand clean flows of about a thousand packets
+ * each) or {@code unique} (every clean packet a new flow: the worst case for the classifier's
+ * memory of clean flows).
  * Prints, each as the median of {@code runs}: tcpdump's rate (its whole process); the audit's
  * rate in a warm JVM (after two warm-up passes) with one thread and with two (read and decode |
  * classify); one pass in a fresh JVM with one and two threads (what a user of {@code appliance
@@ -44,11 +48,13 @@ public final class OfflineAuditBench {
         int packets = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("audit-bench");
-        Path file = dir.resolve("bench-" + packets + ".pcap");
+        boolean unique = args.length > 3 && args[3].equals("unique");
+        Path file = dir.resolve("bench-" + packets + (unique ? "-unique" : "") + ".pcap");
         long t0 = System.nanoTime();
-        write(file, packets);
-        System.out.printf("capture: %s, %d packets, %.1f MB, written in %.1f s; %d processors%n", file, packets,
-                Files.size(file) / 1e6, (System.nanoTime() - t0) / 1e9, Runtime.getRuntime().availableProcessors());
+        write(file, packets, unique);
+        System.out.printf("capture: %s, %d packets (%s clean flows), %.1f MB, written in %.1f s; %d processors%n", file, packets,
+                unique ? "every clean packet a new flow" : "1,000 reused", Files.size(file) / 1e6, (System.nanoTime() - t0) / 1e9,
+                Runtime.getRuntime().availableProcessors());
 
         double[] tcpdump = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -140,23 +146,38 @@ public final class OfflineAuditBench {
     }
 
     static void write(Path file, int packets) throws IOException {
+        write(file, packets, false);
+    }
+
+    /**
+     * @param newFlowEachPacket every clean packet a flow of its own (a new source port or address):
+     *                          the worst case for the classifier's memory of clean flows
+     */
+    static void write(Path file, int packets, boolean newFlowEachPacket) throws IOException {
         Random r = new Random(42);
-        List<byte[]> templates = new ArrayList<>();
-        // clean traffic: internal to the backbone resolver and web, external browsing, IPv6, tagged
+        List<IntFunction<byte[]>> makers = new ArrayList<>();
+        // clean traffic: internal to the backbone resolver and web, external browsing, IPv6, tagged;
+        // n picks the flow: a source port (and past 64,000 another host), or an ICMPv6 source address
         for (int i = 0; i < 200; i++) {
-            String host = "10.6.8." + (i % 250 + 1);
-            String ext = "198.18.81." + (i % 250 + 1);
+            int k = i;
             int payload = r.nextInt(256);
-            templates.add(FrameBuilder.ethernet(mac(i), "02:00:00:00:00:f1").ip(host, "10.200.1.53").udp(30000 + i, 53, payload).build());
-            templates.add(FrameBuilder.ethernet(mac(i), "02:00:00:00:00:f1").ip(host, "10.200.2." + (i % 200 + 1))
-                    .tcp(40000 + i, 443, DecodedPacket.TCP_ACK, payload).build());
-            templates.add(FrameBuilder.ethernet(mac(1000 + i), "02:00:00:00:00:f2").vlan(FrameDecoder.ETHERTYPE_VLAN, 20)
-                    .ip(ext, "203.0.113." + (i % 250 + 1)).tcp(50000 + i, 443, DecodedPacket.TCP_ACK, payload).build());
-            templates.add(FrameBuilder.ethernet(mac(1000 + i), "02:00:00:00:00:f2").vlan(FrameDecoder.ETHERTYPE_QINQ, 100)
-                    .vlan(FrameDecoder.ETHERTYPE_VLAN, 21).ip("2001:db8:8006::" + Integer.toHexString(i + 1), "3fff::" + Integer.toHexString(i + 1))
-                    .tcp(50000 + i, 443, DecodedPacket.TCP_ACK, payload).build());
-            templates.add(FrameBuilder.ethernet(mac(i), "02:00:00:00:00:f1").ip("2001:db8:6:8::" + Integer.toHexString(i + 1), "2001:db8:6:8::1")
+            makers.add(n -> FrameBuilder.ethernet(mac(k), "02:00:00:00:00:f1").ip(host("10.6.", n, k), "10.200.1.53")
+                    .udp(port(n, 30000 + k), 53, payload).build());
+            makers.add(n -> FrameBuilder.ethernet(mac(k), "02:00:00:00:00:f1").ip(host("10.6.", n, k), "10.200.2." + (k % 200 + 1))
+                    .tcp(port(n, 40000 + k), 443, DecodedPacket.TCP_ACK, payload).build());
+            makers.add(n -> FrameBuilder.ethernet(mac(1000 + k), "02:00:00:00:00:f2").vlan(FrameDecoder.ETHERTYPE_VLAN, 20)
+                    .ip(host("198.18.", n, k), "203.0.113." + (k % 250 + 1)).tcp(port(n, 50000 + k), 443, DecodedPacket.TCP_ACK, payload).build());
+            makers.add(n -> FrameBuilder.ethernet(mac(1000 + k), "02:00:00:00:00:f2").vlan(FrameDecoder.ETHERTYPE_QINQ, 100)
+                    .vlan(FrameDecoder.ETHERTYPE_VLAN, 21).ip("2001:db8:8006::" + Integer.toHexString(k + 1), "3fff::" + Integer.toHexString(k + 1))
+                    .tcp(port(n, 50000 + k), 443, DecodedPacket.TCP_ACK, payload).build());
+            makers.add(n -> FrameBuilder.ethernet(mac(k), "02:00:00:00:00:f1")
+                    .ip(n < 0 ? "2001:db8:6:8::" + Integer.toHexString(k + 1)
+                            : "2001:db8:6:8::" + Integer.toHexString((n >>> 16) + 1) + ":" + Integer.toHexString(n & 0xFFFF), "2001:db8:6:8::1")
                     .withExtensionHeader().icmp(128, payload).build());
+        }
+        List<byte[]> templates = new ArrayList<>();
+        for (IntFunction<byte[]> m : makers) {
+            templates.add(m.apply(-1));
         }
         int clean = templates.size();
         // violations: internal hosts to the Internet and to public resolvers, a few hundred flows
@@ -168,10 +189,27 @@ public final class OfflineAuditBench {
         try (PcapWriter w = PcapWriter.create(file, PcapWriter.Format.PCAP_MICROS, ByteOrder.LITTLE_ENDIAN,
                 List.of(new PcapWriter.InterfaceSpec(null, LinkType.ETHERNET)))) {
             for (int i = 0; i < packets; i++) {
-                byte[] f = r.nextInt(100) == 0 ? templates.get(clean + r.nextInt(templates.size() - clean)) : templates.get(r.nextInt(clean));
+                byte[] f;
+                if (r.nextInt(100) == 0) {
+                    f = templates.get(clean + r.nextInt(templates.size() - clean));
+                } else {
+                    int j = r.nextInt(clean);
+                    f = newFlowEachPacket ? makers.get(j).apply(i) : templates.get(j);
+                }
                 w.frame(0, t += 2_000, f);
             }
         }
+    }
+
+    /** A source port: the template's own, or one for flow n. */
+    private static int port(int n, int own) {
+        return n < 0 ? own : 1024 + n % 64_000;
+    }
+
+    /** A source host in the /16: the template's own, or one per 64,000 flows. */
+    private static String host(String net, int n, int k) {
+        int octet = n < 0 ? k % 250 + 1 : n / 64_000 % 250 + 1;
+        return net + (net.startsWith("10.") ? "8." : "81.") + octet;
     }
 
     private static String mac(int i) {

@@ -30,7 +30,8 @@ import java.util.List;
  * The source zone is the first of the interface's zones whose prefixes hold the source address,
  * else any zone whose prefixes hold it (forwarded traffic leaving by this interface), else the
  * interface's only zone, or its zone without prefixes. Destinations of local scope (multicast, broadcast, link-local, loopback) are never
- * violations. Each finding is reported once per flow (rule, protocol, addresses, ports; per MAC
+ * violations. Packets of a flow that broke no address rule are remembered ({@link CleanFlowCache})
+ * so that its later packets only have their MAC checked. Each finding is reported once per flow (rule, protocol, addresses, ports; per MAC
  * and zone pair; per interface); later packets of the flow are counted.
  */
 public final class FlowClassifier {
@@ -45,6 +46,9 @@ public final class FlowClassifier {
             Prefix.parse("224.0.0.0/4"), Prefix.parse("255.255.255.255/32"),
             Prefix.parse("::/128"), Prefix.parse("::1/128"), Prefix.parse("fe80::/10"), Prefix.parse("ff00::/8"));
     private static final long MAC_MULTICAST_BIT = 0x0100_0000_0000L;
+    /** Recent clean flows remembered (160 KB: stays in the second-level cache). */
+    private static final int CLEAN_FLOW_SLOTS = 1 << 12;
+    private static final int CACHE_MISS = Integer.MIN_VALUE;
 
     private final ClassificationPolicy policy;
     private final FindingSink sink;
@@ -61,6 +65,7 @@ public final class FlowClassifier {
     private final int backboneZone;
     private final FlowTable flows;
     private final FlowTable macZones;
+    private final CleanFlowCache cleanFlows = new CleanFlowCache(CLEAN_FLOW_SLOTS);
 
     /** Per capture interface: its zones, or null when the capture does not name it. */
     private int[][] interfaceZones = new int[0][];
@@ -133,6 +138,7 @@ public final class FlowClassifier {
             interfaceIsUplink = Arrays.copyOf(interfaceIsUplink, n);
             interfaceNames = Arrays.copyOf(interfaceNames, n);
         }
+        cleanFlows.clear();
         interfaceNames[index] = name;
         interfaceIsTunnel[index] = name != null && name.equals(policy.tunnel().interfaceName());
         interfaceAnyZone[index] = NONE;
@@ -197,14 +203,27 @@ public final class FlowClassifier {
             report(FindingRule.UNZONED_INTERFACE, key(FindingRule.UNZONED_INTERFACE.ordinal(), index), p, NONE, NONE);
         }
         boolean ip = p.kind == DecodedPacket.Kind.IP;
+        long cacheKey = ip ? CleanFlowCache.meta(p) : 0;
+        if (cacheKey != 0) {
+            int cachedZone = cleanFlows.lookup(p, cacheKey, CACHE_MISS);
+            if (cachedZone != CACHE_MISS) {
+                checkMac(p, cachedZone);
+                return;
+            }
+        }
         int dstAddressZone = ip ? zonePrefixes.tagOf(p.dstHi, p.dstLo, NONE) : NONE;
         int srcZone = ip || p.arpSender ? zoneOn(index, p.srcHi, p.srcLo) : NONE;
-        checkMac(p, segmentZone(index, srcZone, dstAddressZone, ip));
-        if (!ip) {
-            return;
+        int segment = segmentZone(index, srcZone, dstAddressZone, ip);
+        checkMac(p, segment);
+        if (ip && addressRulesPass(p, index, srcZone, dstAddressZone) && cacheKey != 0) {
+            cleanFlows.put(p, cacheKey, segment);
         }
+    }
+
+    /** The outbound, bypass and cross-zone rules; reports what the packet breaks, true when nothing. */
+    private boolean addressRulesPass(DecodedPacket p, int index, int srcZone, int dstAddressZone) {
         if (localScope.contains(p.dstHi, p.dstLo) || tunnelTransport(p)) {
-            return;
+            return true;
         }
         boolean dstPlanned = planned.contains(p.dstHi, p.dstLo);
         if (srcZone >= 0 && roles[srcZone] == ClassificationPolicy.Role.INTERNAL && !dstPlanned) {
@@ -212,24 +231,25 @@ public final class FlowClassifier {
                     && (p.dstPort == DNS_PORT || p.dstPort == DNS_OVER_TLS_PORT);
             FindingRule rule = dns ? FindingRule.OUTBOUND_DNS : FindingRule.OUTBOUND;
             report(rule, flowKey(rule, p), p, srcZone, NONE);
-            return;
+            return false;
         }
         boolean dstBackbone = backbone.contains(p.dstHi, p.dstLo);
         if (dstBackbone && interfaceIsUplink[index]) {
             report(FindingRule.BACKBONE_BYPASS, flowKey(FindingRule.BACKBONE_BYPASS, p), p, NONE, NONE);
-            return;
+            return false;
         }
         int dstZone = dstAddressZone;
         if (dstZone < 0) {
             dstZone = dstBackbone ? backboneZone : dstPlanned ? NONE : internetZone;
         }
         if (srcZone < 0 || dstZone < 0 || srcZone == dstZone) {
-            return;
+            return true;
         }
         if (allows(srcZone, dstZone, p, false) || (!p.tcpOpening() && allows(dstZone, srcZone, p, true))) {
-            return;
+            return true;
         }
         report(FindingRule.CROSS_ZONE, flowKey(FindingRule.CROSS_ZONE, p), p, srcZone, dstZone);
+        return false;
     }
 
     /** Whether a flow from zone {@code from} to {@code to} covers the packet, or, as a reply, its reverse. */

@@ -26,8 +26,8 @@ public final class OfflineAudit {
     public static final int DEFAULT_FLOW_TABLE = 1 << 20;
     /** Two threads (read and decode | classify) when the machine has two cores or more. */
     public static final int DEFAULT_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
-    private static final int PIPE_BATCHES = 8;
-    private static final int PIPE_BATCH_PACKETS = 1024;
+    private static final int PIPE_BATCHES = 4;
+    private static final int PIPE_BATCH_PACKETS = 4096;
 
     private final ClassificationPolicy policy;
     private final String policyIdentity;

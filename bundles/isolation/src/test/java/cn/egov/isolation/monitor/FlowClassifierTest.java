@@ -119,6 +119,38 @@ class FlowClassifierTest {
         assertTrue(found.get(1).policyRule().contains("internal to zone external for tcp/22"), found.get(1).policyRule());
     }
 
+    /**
+     * Clean flows are remembered so their later packets skip the address rules: whatever the
+     * rules read must be part of what is remembered, or a violation would pass as a repeat.
+     */
+    @Test
+    void aRememberedCleanFlowNeverHidesAViolationThatDiffersInAnythingTheRulesRead() {
+        // a reply of the allowed internal->external https flow, twice: clean and remembered
+        feed(1, eth("02:00:00:00:02:09").ip("10.2.0.9", "10.1.0.5").tcp(443, 3000, DecodedPacket.TCP_ACK, 0).build());
+        feed(1, eth("02:00:00:00:02:09").ip("10.2.0.9", "10.1.0.5").tcp(443, 3000, DecodedPacket.TCP_ACK, 0).build());
+        assertEquals(List.of(), found);
+        // the same addresses and ports as an opening SYN are no reply
+        feed(1, eth("02:00:00:00:02:09").ip("10.2.0.9", "10.1.0.5").tcp(443, 3000, DecodedPacket.TCP_SYN, 0).build());
+        // another destination port, another protocol
+        feed(0, eth(HOST_MAC).ip("10.1.0.5", "10.2.0.9").tcp(3000, 443, DecodedPacket.TCP_SYN, 0).build());
+        feed(0, eth(HOST_MAC).ip("10.1.0.5", "10.2.0.9").tcp(3000, 443, DecodedPacket.TCP_SYN, 0).build());
+        feed(0, eth(HOST_MAC).ip("10.1.0.5", "10.2.0.9").tcp(3000, 444, DecodedPacket.TCP_SYN, 0).build());
+        feed(0, eth(HOST_MAC).ip("10.1.0.5", "10.2.0.9").udp(3000, 443, 0).build());
+        // internal -> backbone is allowed on the LAN; the very same packet on the Internet uplink is a bypass
+        feed(0, eth(HOST_MAC).ip("10.1.0.5", "172.16.5.5").tcp(3335, 443, DecodedPacket.TCP_SYN, 0).build());
+        feed(2, eth("02:00:00:00:02:07").ip("10.1.0.5", "172.16.5.5").tcp(3335, 443, DecodedPacket.TCP_SYN, 0).build());
+        // a destination outside the plan
+        feed(0, eth(HOST_MAC).ip("10.1.0.5", "198.51.100.9").udp(1, 2, 0).build());
+        assertEquals(List.of(FindingRule.CROSS_ZONE, FindingRule.CROSS_ZONE, FindingRule.CROSS_ZONE, FindingRule.BACKBONE_BYPASS,
+                FindingRule.OUTBOUND), found.stream().map(Finding::rule).toList());
+        assertEquals(1, classifier.packetsByRule()[FindingRule.BACKBONE_BYPASS.ordinal()]);
+        // a remembered flow still has its MAC checked: the host turns up in the external zone
+        feed(0, eth("02:00:00:00:07:07").ip("10.1.0.7", "10.1.0.1").udp(1, 2, 0).build());
+        feed(0, eth("02:00:00:00:07:07").ip("10.1.0.7", "10.1.0.1").udp(1, 2, 0).build());
+        feed(1, eth("02:00:00:00:07:07").ip("10.2.0.7", "10.2.0.1").udp(1, 2, 0).build());
+        assertEquals(FindingRule.DUAL_HOMED, found.get(found.size() - 1).rule());
+    }
+
     @Test
     void oneMacInTwoZonesIsDualHomed() {
         feed(0, eth(HOST_MAC).ip("10.1.0.5", "10.1.0.1").udp(1, 2, 0).build());
