@@ -44,6 +44,18 @@ final class PolicyPageHandler implements Request.Handler {
         return "<td>" + esc(sent) + "</td><td" + cls + ">" + esc(inForce) + "</td><td>" + last + "</td>";
     }
 
+    /** The route guard's verdict: what an auditor checks for "internal and Internet never meet, no route". */
+    private static String routeCell(UnitPolicyState u) {
+        if (u.routeState().isEmpty()) {
+            return "<td class=\"muted\">not reported</td>";
+        }
+        if ("NO_ROUTE".equals(u.routeState())) {
+            return "<td>yes (checked " + esc(time(u.routeCheckedAt())) + ")</td>";
+        }
+        return "<td class=\"warn\"><b>" + esc(u.routeState()) + "</b>: " + u.routeFindings() + " finding(s), checked "
+                + esc(time(u.routeCheckedAt())) + "</td>";
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long now = System.currentTimeMillis();
@@ -55,14 +67,15 @@ final class PolicyPageHandler implements Request.Handler {
         }
         StringBuilder b = new StringBuilder();
         b.append("<h2>各单位隔离策略 Policy per unit</h2><table id=\"units\"><tr><th>unit</th><th>policy</th><th>version</th>"
-                + "<th>sha256</th><th>state</th><th>drift</th><th>last verified</th><th>alarms 24 h</th>"
+                + "<th>sha256</th><th>state</th><th>drift</th><th>last verified</th><th>no route to the Internet</th><th>alarms 24 h</th>"
                 + "<th>signed: sent</th><th>signed: in force</th><th>last bundle</th></tr>");
         for (UnitPolicyState u : queries.units(now)) {
             b.append("<tr><td><a href=\"/policy?unit=").append(esc(u.unit())).append("\">").append(esc(u.unit())).append("</a></td><td>")
                     .append(esc(u.name())).append("</td><td>").append(esc(u.version())).append("</td><td><code>")
                     .append(esc(u.sha256().length() > 12 ? u.sha256().substring(0, 12) : u.sha256())).append("</code></td><td>")
                     .append(esc(u.state())).append("</td><td>").append(u.drift() ? "<b>DRIFT</b>" : "no").append("</td><td>")
-                    .append(esc(time(u.verifiedAt()))).append("</td><td class=\"num\">").append(u.alarms24h()).append("</td>")
+                    .append(esc(time(u.verifiedAt()))).append("</td>").append(routeCell(u))
+                    .append("<td class=\"num\">").append(u.alarms24h()).append("</td>")
                     .append(signedCells(u.signed())).append("</tr>");
         }
         b.append("</table><h2>隔离告警 Isolation alarms</h2><form method=\"get\">city <input name=\"city\" size=\"4\" value=\"")

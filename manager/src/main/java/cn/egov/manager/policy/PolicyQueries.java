@@ -70,7 +70,9 @@ public final class PolicyQueries {
                     str(m.get(BoxMetrics.POLICY_VERSION)), str(m.get(BoxMetrics.POLICY_SHA256)),
                     p == Latest.NONE ? "NONE" : str(m.get(BoxMetrics.POLICY_STATE)),
                     Boolean.parseBoolean(str(m.get(BoxMetrics.POLICY_DRIFT))), num(m.get(BoxMetrics.POLICY_APPLIED_AT)),
-                    num(m.get(BoxMetrics.POLICY_VERIFIED_AT)), p.received(), counts.getOrDefault(unit, 0),
+                    num(m.get(BoxMetrics.POLICY_VERIFIED_AT)), str(m.get(BoxMetrics.ROUTE_STATE)),
+                    num(m.get(BoxMetrics.ROUTE_CHECKED_AT)), num(m.get(BoxMetrics.ROUTE_FINDINGS)), p.received(),
+                    counts.getOrDefault(unit, 0),
                     signedState(sent.get(unit), signed.getOrDefault(unit, Latest.NONE))));
         }
         return out;

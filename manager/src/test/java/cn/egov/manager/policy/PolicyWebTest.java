@@ -106,6 +106,8 @@ class PolicyWebTest {
                         .metric(BoxMetrics.POLICY_SHA256, "0d417fd511c9c134052f2ac44a9f7e22091791939f2e391c748db9f097d42dbb")
                         .metric(BoxMetrics.POLICY_STATE, state).metric(BoxMetrics.POLICY_DRIFT, drift)
                         .metric(BoxMetrics.POLICY_APPLIED_AT, now - 60_000).metric(BoxMetrics.POLICY_VERIFIED_AT, now - 1_000)
+                        .metric(BoxMetrics.ROUTE_STATE, drift ? "FINDINGS" : "NO_ROUTE").metric(BoxMetrics.ROUTE_FINDINGS, drift ? 2L : 0L)
+                        .metric(BoxMetrics.ROUTE_CHECKED_AT, now - 2_000)
                         .metric(MessageId.EPOCH_METRIC, ids.epoch).metric(MessageId.SEQUENCE_METRIC, ids.seq++).build()));
     }
 
@@ -150,6 +152,10 @@ class PolicyWebTest {
         assertTrue(bd.get("drift").asBoolean());
         assertEquals(2, bd.get("alarms24h").asInt());
         assertTrue(bd.get("verifiedAt").asLong() > 0);
+        assertEquals("NO_ROUTE", sjz.get("routeState").asText());
+        assertEquals("FINDINGS", bd.get("routeState").asText());
+        assertEquals(2, bd.get("routeFindings").asLong());
+        assertTrue(bd.get("routeCheckedAt").asLong() > 0);
         JsonNode one = json.readTree(get("/api/policy/units/" + BAODING, "noc", ManagerFixture.NOC_TOKEN).body());
         assertEquals(2, one.get("alarms").size());
         assertEquals(404, get("/api/policy/units/130699-999", "noc", ManagerFixture.NOC_TOKEN).statusCode());
@@ -180,5 +186,6 @@ class PolicyWebTest {
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains(BAODING) && page.body().contains("<b>DRIFT</b>"), page.body());
         assertTrue(page.body().contains("never internal-internet") && !page.body().contains("10.3.0.5"), "filtered to city 1306");
+        assertTrue(page.body().contains("<b>FINDINGS</b>: 2 finding(s)") && page.body().contains("<td>yes (checked "), page.body());
     }
 }
