@@ -210,8 +210,13 @@ class IsolationEndToEndTest {
         assertEquals("NO_ROUTE", guarded.state(), guarded.toString());
         NetLab.Result noRoute = lab.tryExec(box, "ip", "route", "get", INET_HOST, "from", LAN_HOST, "iif", "eth1");
         assertFalse(noRoute.ok(), "the kernel has no route from the internal zone to the Internet host: " + noRoute);
+        assertTrue(enforcement.verify().isClean(), "the first read-back (the component's verify timer) matches");
         InForce inForce = enforcement.enforcer().inForce().orElseThrow();
-        JsonNode unit = awaitUnit(u -> "IN_FORCE".equals(u.path("state").asText()), "policy in force reported");
+        JsonNode unit = awaitUnit(u -> "IN_FORCE".equals(u.path("state").asText()) && "NO_ROUTE".equals(u.path("routeState").asText()),
+                "policy in force, verified, and no route to the Internet reported");
+        assertTrue(unit.path("verifiedAt").asLong() >= inForce.appliedAt(), unit.toString());
+        assertTrue(unit.path("routeCheckedAt").asLong() > 0, unit.toString());
+        assertEquals(0, unit.path("routeFindings").asLong(), unit.toString());
         assertEquals(inForce.ruleset().policyName(), unit.path("name").asText());
         assertEquals(inForce.ruleset().version(), unit.path("version").asText());
         assertEquals(inForce.ruleset().sha256(), unit.path("sha256").asText());
