@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads pcap and pcapng files as tcpdump and Wireshark write them, in chunks of a memory-mapped
- * file ({@link FileChunks}), without allocating per frame (Pcap4J's offline path makes a JNA object per packet and is ~40×
- * slower). pcap: both byte orders, microsecond and nanosecond magic. pcapng: several sections
+ * Reads pcap and pcapng files as tcpdump and Wireshark write them, in 4 MiB chunks
+ * ({@link FileChunks}), without allocating per frame (Pcap4J's offline path makes a JNA object
+ * per packet and is ~40× slower). pcap: both byte orders, microsecond and nanosecond magic. pcapng: several sections
  * of either byte order; Interface Description (with {@code if_name} and {@code if_tsresol}),
  * Enhanced, Simple and obsolete Packet blocks; other block types are skipped.
  *

@@ -1,20 +1,25 @@
 package cn.egov.isolation.capture;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 /**
- * The bytes of a capture file, a few MiB at a time, in one reused array copied from a
- * memory-mapped view: decoding a byte array is a field access per byte where a mapped buffer is
- * a chain of calls, which matters most while the JIT compiler has not compiled the decoder yet.
- * Multi-byte header fields are read in the file's byte order.
+ * The bytes of a capture file, a few MiB at a time, read into one reused array: decoding a byte
+ * array is a field access per byte where a buffer is a chain of calls, which matters most while
+ * the JIT compiler has not compiled the decoder yet. Plain reads, not a memory mapping: a mapping
+ * saves a copy (a fifth of the audit's rate) but turns a capture that shrinks while it is read
+ * (someone empties it) into an asynchronous JVM error at an arbitrary point, and shows the whole
+ * file as resident memory. Multi-byte header fields are read in the file's byte order.
  */
 final class FileChunks {
     /** Large enough that refills are rare, small enough to stay in the last-level cache's reach. */
     private static final int CHUNK_BYTES = 4 << 20;
 
-    private final MappedWindow window;
+    private final FileChannel channel;
+    private final long size;
     private byte[] buffer = new byte[CHUNK_BYTES];
     /** File position of {@code buffer[0]}. */
     private long start;
@@ -22,16 +27,18 @@ final class FileChunks {
     private boolean little;
 
     FileChunks(FileChannel channel) throws IOException {
-        this.window = new MappedWindow(channel);
+        this.channel = channel;
+        this.size = channel.size();
     }
 
+    /** The file's size when it was opened. */
     long size() {
-        return window.size();
+        return size;
     }
 
     /** Whether {@code length} bytes exist at {@code position}. */
     boolean has(long position, long length) {
-        return window.has(position, length);
+        return position >= 0 && length >= 0 && position + length <= size;
     }
 
     /**
@@ -77,12 +84,17 @@ final class FileChunks {
     }
 
     private void fill(long position, int needed) throws IOException {
-        int n = (int) Math.min(Math.max(buffer.length, needed), window.size() - position);
+        int n = (int) Math.min(Math.max(buffer.length, needed), size - position);
         if (n > buffer.length) {
             buffer = new byte[n]; // a record longer than a chunk (up to libpcap's maximum)
         }
-        int offset = window.at(position, n);
-        window.big().get(offset, buffer, 0, n);
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, n);
+        while (target.hasRemaining()) {
+            if (channel.read(target, position + target.position()) < 0) {
+                throw new EOFException("the capture file shrank while it was read (" + size + " bytes when opened, "
+                        + (position + target.position()) + " now)");
+            }
+        }
         start = position;
         length = n;
     }

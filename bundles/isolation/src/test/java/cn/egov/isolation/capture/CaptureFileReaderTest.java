@@ -28,7 +28,7 @@ class CaptureFileReaderTest {
     record Seen(int iface, long time, int captured, int original, int firstByte) {
     }
 
-    static final class Recorder implements FrameHandler {
+    static class Recorder implements FrameHandler {
         final List<String> interfaces = new ArrayList<>();
         final List<Seen> frames = new ArrayList<>();
 
@@ -175,5 +175,33 @@ class CaptureFileReaderTest {
         CaptureSummary s = CaptureFileReader.read(theirs, r);
         assertEquals(5, s.frames());
         assertEquals(List.of("0:1:null"), r.interfaces);
+    }
+
+    /** A capture truncated while it is read (someone empties it) is an IOException, not a JVM crash. */
+    @Test
+    void aFileThatShrinksWhileReadIsAClearError() throws Exception {
+        Path file = dir.resolve("shrinking.pcap");
+        try (PcapWriter w = PcapWriter.create(file, PcapWriter.Format.PCAP_MICROS, ByteOrder.LITTLE_ENDIAN,
+                List.of(new PcapWriter.InterfaceSpec(null, LinkType.ETHERNET)))) {
+            for (int i = 0; i < 10_000; i++) { // 10 MB: more than one 4 MiB chunk
+                w.frame(0, T0 + i, frame(0x22, 1000));
+            }
+        }
+        Recorder truncating = new Recorder() {
+            @Override
+            public void frame(int interfaceIndex, long timeNanos, byte[] data, int offset, int capturedLength, int originalLength) {
+                if (frames.isEmpty()) {
+                    try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                        c.truncate(100_000);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                super.frame(interfaceIndex, timeNanos, data, offset, capturedLength, originalLength);
+            }
+        };
+        IOException e = assertThrows(IOException.class, () -> CaptureFileReader.read(file, truncating));
+        assertTrue(e.getMessage().contains("shrank while it was read"), e.getMessage());
+        assertTrue(truncating.frames.size() > 1000, "the frames of the first chunk were delivered: " + truncating.frames.size());
     }
 }
