@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads pcap and pcapng files as tcpdump and Wireshark write them, in 4 MiB chunks
- * ({@link FileChunks}), without allocating per frame (Pcap4J's offline path makes a JNA object
+ * Reads pcap and pcapng files as tcpdump and Wireshark write them, in 4 MiB chunks of a
+ * memory-mapped file ({@link FileChunks}), without allocating per frame (Pcap4J's offline path makes a JNA object
  * per packet and is ~40× slower). pcap: both byte orders, microsecond and nanosecond magic. pcapng: several sections
  * of either byte order; Interface Description (with {@code if_name} and {@code if_tsresol}),
  * Enhanced, Simple and obsolete Packet blocks; other block types are skipped.
@@ -53,6 +53,13 @@ public final class CaptureFileReader {
                 return readPcapng(file, w, handler);
             }
             return readPcap(file, w, magic, handler);
+        } catch (InternalError e) {
+            // The JVM's report of a fault on a mapped page: the file was cut between the size check
+            // and the copy. Everything read since is suspect, so the whole read fails.
+            if (e.getMessage() == null || !e.getMessage().contains("unsafe memory access")) {
+                throw e;
+            }
+            throw new IOException("the capture file changed while it was read: " + e.getMessage(), e);
         }
     }
 
