@@ -271,7 +271,7 @@ class PolicyEnforcementNetnsTest {
                 stdin == null ? null : stdin.replace("hook forward", "hook forwardx")), Clock.systemUTC(), tmp.resolve("nft.lock"));
         Path next = copyOfBaseline("next");
         Path zones = next.resolve("10-zones.policy");
-        Files.writeString(zones, Files.readString(zones).replace("version 2026.11-1", "version 2026.11-2"));
+        Files.writeString(zones, Files.readString(zones).replace("version 2026.11-2", "version 2026.11-3"));
         String before = lab.exec(box, "nft", "-a", "list", "chain", "inet", "egov", "forward");
         ApplyResult r = refusing.apply(next);
         assertEquals(ApplyResult.Status.REJECTED, r.status());

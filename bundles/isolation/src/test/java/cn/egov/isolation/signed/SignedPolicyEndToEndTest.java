@@ -70,8 +70,8 @@ class SignedPolicyEndToEndTest {
     private static final String TECHNICIAN = "technician-secret";
     private static final char[] PASS = "e2e-ca-passphrase".toCharArray();
     private static final Path BASELINE = Path.of("../../rules/policy/baseline");
-    private static final String V1 = "2026.11-1";
-    private static final String V2 = "2026.11-2";
+    private static final String V1 = "2026.11-2";
+    private static final String V2 = "2026.11-3";
     private static final long WAIT_S = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
 
