@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A small JSON reader and canonical writer for what the box's tools print ({@code ip -j},
@@ -190,7 +191,11 @@ public final class JsonValues {
         i++;
     }
 
-    /** Canonical text of a parsed value: maps in key order, no spaces. */
+    /**
+     * Canonical text of a parsed value: maps in key order, no spaces, strings (keys too) in
+     * ASCII with every other character escaped, so that equal values have equal bytes (what a
+     * signature over a policy manifest needs).
+     */
     public static String canonical(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v);
@@ -200,13 +205,16 @@ public final class JsonValues {
     private static void write(StringBuilder sb, Object v) {
         if (v instanceof Map<?, ?> m) {
             sb.append('{');
-            m.keySet().stream().map(String::valueOf).sorted().forEach(k -> {
-                if (sb.charAt(sb.length() - 1) != '{') {
+            boolean first = true;
+            for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+                if (!first) {
                     sb.append(',');
                 }
-                sb.append('"').append(k).append("\":");
-                write(sb, m.get(k));
-            });
+                first = false;
+                string(sb, String.valueOf(e.getKey()));
+                sb.append(':');
+                write(sb, e.getValue());
+            }
             sb.append('}');
         } else if (v instanceof List<?> l) {
             sb.append('[');
@@ -218,9 +226,31 @@ public final class JsonValues {
             }
             sb.append(']');
         } else if (v instanceof String str) {
-            sb.append('"').append(str.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            string(sb, str);
         } else {
             sb.append(v);
         }
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
     }
 }

@@ -1,72 +1,31 @@
 package cn.egov.api.policy;
 
+import cn.egov.api.json.JsonValues;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** Canonical JSON text of maps, lists, strings and longs: keys sorted, no spaces, strings fully escaped. */
+/**
+ * The canonical JSON text of a policy manifest or envelope ({@link JsonValues#canonical}),
+ * limited to maps, lists, strings and integers: a signed value has one byte form, which
+ * floating-point numbers, booleans and nulls would put in doubt.
+ */
 final class JsonText {
 
     private JsonText() {
     }
 
     static String write(Object v) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, v);
-        return sb.toString();
+        requireSignable(v);
+        return JsonValues.canonical(v);
     }
 
-    private static void write(StringBuilder sb, Object v) {
+    private static void requireSignable(Object v) {
         if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                write(sb, e.getValue());
-            }
-            sb.append('}');
+            m.values().forEach(JsonText::requireSignable);
         } else if (v instanceof List<?> l) {
-            sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                write(sb, l.get(i));
-            }
-            sb.append(']');
-        } else if (v instanceof String s) {
-            string(sb, s);
-        } else if (v instanceof Long || v instanceof Integer) {
-            sb.append(v);
-        } else {
+            l.forEach(JsonText::requireSignable);
+        } else if (!(v instanceof String || v instanceof Long || v instanceof Integer)) {
             throw new IllegalArgumentException("cannot write " + (v == null ? "null" : v.getClass().getSimpleName()) + " as canonical JSON");
         }
-    }
-
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        sb.append(String.format("\\u%04x", (int) c)); // ASCII-only text: one byte form per value
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -36,4 +36,12 @@ class JsonValuesTest {
             assertTrue(e.getMessage().startsWith("JSON: ") && e.getMessage().contains("offset"), bad + " -> " + e.getMessage());
         }
     }
+
+    @Test
+    void canonicalTextIsAsciiWithEveryOtherCharacterEscapedAndParsesBack() {
+        Object v = JsonValues.parse("{\"名\": \"内网\\n\\\"x\\\"\\u0001\", \"a\": [1, -2, true, null]}");
+        String text = JsonValues.canonical(v);
+        assertEquals("{\"a\":[1,-2,true,null],\"\\u540d\":\"\\u5185\\u7f51\\n\\\"x\\\"\\u0001\"}", text);
+        assertEquals(text, JsonValues.canonical(JsonValues.parse(text)));
+    }
 }
