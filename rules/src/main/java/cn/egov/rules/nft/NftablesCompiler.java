@@ -60,7 +60,8 @@ public final class NftablesCompiler {
     static final String IKE_PORTS = "{ 500, 4500 }";
     /** The interface the packet would leave by, looked up before routing. */
     static final String ROUTE_OIF = "fib daddr oifname";
-    static final String ROUTE_NOT_LOCAL = "fib daddr type != local";
+    /** Only unicast destinations: not the box's own (input decides those), nor LAN broadcast and multicast. */
+    static final String ROUTE_UNICAST = "fib daddr type unicast";
     static final String CT_VMAP = "ct state vmap { established : accept, related : accept, invalid : drop }";
     static final String ND_TYPES = "nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert";
     /** The box's own link-local ICMPv6: neighbour discovery and the multicast listener reports the kernel sends. */
@@ -309,8 +310,10 @@ public final class NftablesCompiler {
      * on the incoming interface do not apply). Whatever the routing then does, the attempt is
      * recorded and dropped under the never rule's name: when policy routing refuses it (the route
      * guard's {@code unreachable} for the internal zone, or no route at all) the forward chain never
-     * sees the packet and the attempt would leave no record, hence no alarm. Addresses of the box
-     * itself ({@code fib daddr type local}) are left to the input chain. A tunnel of policy mode
+     * sees the packet and the attempt would leave no record, hence no alarm. Only unicast
+     * destinations count ({@code fib daddr type unicast}): the box's own addresses are left to the
+     * input chain, and LAN broadcast and multicast (DHCP, mDNS, SSDP), which the box would "route"
+     * by its default route, never leave the segment and are no attempt to reach another zone. A tunnel of policy mode
      * ({@code rt ipsec missing}) cannot be told before routing; those never rules stay in forward only.
      */
     private List<NftRule> routedNeverRules(NeverRule n, String from, String to) {
@@ -341,7 +344,7 @@ public final class NftablesCompiler {
                 // cheap matches first: the two route lookups only for packets between the two zones
                 List<String> all = new ArrayList<>(source.matches());
                 all.addAll(dest.matches());
-                all.add(ROUTE_NOT_LOCAL);
+                all.add(ROUTE_UNICAST);
                 all.add(ROUTE_OIF + " " + anonymousSet(toInterfaces));
                 all.addAll(tunnelCondition);
                 out.add(new NftRule(all, "goto " + NftNames.denyChain(n.name()), comment(n.origin() + " never " + n.name() + ": "

@@ -65,6 +65,14 @@ class RoutedDenialsNetnsTest {
             assertEquals("NO_ROUTE", routes.run().state());
             assertTrue(reaches(lab, lan, "10.200.0.1", "9"), "the tunnel carries internal -> backbone");
 
+            // LAN multicast and broadcast stay on the segment: no attempt to reach another zone, no record,
+            // even when the box's route for them points at the Internet line
+            lab.exec(box, "ip", "route", "add", "224.0.0.0/4", "dev", "eth3");
+            lab.tryExec(lan, "ping", "-c", "1", "-W", "1", "239.255.255.250");
+            lab.tryExec(lan, "ping", "-b", "-c", "1", "-W", "1", "255.255.255.255");
+            lab.tryExec(lan, "ping", "-b", "-c", "1", "-W", "1", "10.1.0.255");
+            assertEquals(0, enforcement.pollDenials(), "LAN multicast and broadcast are no denial");
+
             // internal -> Internet: the guard leaves no route, prerouting records the attempt
             assertFalse(routable(lab, box, "198.51.100.2"), "the route guard leaves internal no route to the Internet");
             assertFalse(reaches(lab, lan, "198.51.100.2", "9"));
