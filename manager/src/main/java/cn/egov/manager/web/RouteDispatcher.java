@@ -2,6 +2,7 @@ package cn.egov.manager.web;
 
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -13,6 +14,12 @@ import org.slf4j.LoggerFactory;
  * The server's one handler: finds the {@link WebRoute} for the path, checks the caller's role,
  * and hands over. 404 for unknown paths, 401 (with a Basic challenge) without valid credentials,
  * 403 when the role may not reach the route. The role is left in a request attribute for pages.
+ *
+ * <p>Requests that change something (any method but GET and HEAD) on an authenticated route must
+ * come from this site and carry JSON: a browser that has logged in to a page resends its Basic
+ * credentials with a form another site submits (text/plain, form-encoded, multipart), which could
+ * otherwise sign and publish a policy. JSON cannot be sent across sites without a CORS preflight,
+ * which this server never grants; a foreign {@code Origin} is refused outright.
  */
 final class RouteDispatcher extends Handler.Abstract {
 
@@ -46,6 +53,11 @@ final class RouteDispatcher extends Handler.Abstract {
                 return Json.error(response, callback, 403, "role " + role.get().user + " may not reach " + path);
             }
             request.setAttribute(ROLE_ATTRIBUTE, role.get());
+            String refusal = crossSiteRefusal(request);
+            if (refusal != null) {
+                LOG.warn("refused {} {} from {}: {}", request.getMethod(), path, Request.getRemoteAddr(request), refusal);
+                return Json.error(response, callback, refusal.startsWith("Content-Type") ? 415 : 403, refusal);
+            }
         }
         try {
             return r.handler().handle(request, response, callback);
@@ -53,5 +65,27 @@ final class RouteDispatcher extends Handler.Abstract {
             LOG.warn("handler of {} failed on {}: {}", r.path(), path, e.toString(), e);
             return Json.error(response, callback, 500, "internal error");
         }
+    }
+
+    /** Why a state-changing request cannot be trusted to come from this site, or null. */
+    private static String crossSiteRefusal(Request request) {
+        String method = request.getMethod();
+        if ("GET".equals(method) || "HEAD".equals(method)) {
+            return null;
+        }
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin != null) {
+            HttpURI uri = request.getHttpURI();
+            String own = uri.getScheme() + "://" + uri.getAuthority();
+            if (!origin.equalsIgnoreCase(own)) {
+                return "cross-site request refused (Origin " + origin + " is not " + own + ")";
+            }
+        }
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!mime.equals("application/json")) {
+            return "Content-Type must be application/json for " + method + " (was " + (type == null ? "none" : type) + ")";
+        }
+        return null;
     }
 }

@@ -59,7 +59,8 @@ class PolicyCatchUpTest {
                 String body = new ObjectMapper().writeValueAsString(Map.of("scope", "county:130602",
                         "files", PolicyBundleSigningTest.baseline()));
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.webUrl() + "/api/policy/bundles"))
-                        .header("Authorization", "Bearer " + NOC).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .header("Authorization", "Bearer " + NOC).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 assertEquals(201, r.statusCode(), r.body());
                 assertTrue(r.body().contains("\"units\":[]"), "no box of the county known yet: " + r.body());
