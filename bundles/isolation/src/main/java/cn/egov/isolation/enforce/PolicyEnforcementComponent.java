@@ -5,6 +5,7 @@ import cn.egov.isolation.route.ProcessIp;
 import cn.egov.isolation.route.RouteGuardSettings;
 import cn.egov.isolation.route.RouteIsolation;
 import cn.egov.rules.policy.PolicyLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -32,6 +33,14 @@ import org.slf4j.LoggerFactory;
  * checks that at every verification. As {@link PolicyApplier} it applies other directories (the
  * verified files of a signed policy from the manager, {@code cn.egov.isolation.signed}) on the
  * same thread, after the start-up apply and never interleaved with a verification.
+ *
+ * <p>When the signed-policy component holds an accepted bundle ({@code signed_state_directory}), the
+ * local directory is not applied at start: that component re-verifies and applies the signed bundle
+ * itself, and applying the (older, unsigned) local policy first would put it in force for a moment
+ * at every restart or configuration change. The local directory is then only the fallback: applied
+ * when the signed component asks ({@link #applyLocalPolicy}, its bundle no longer verifies or
+ * applies) or when nothing was applied by the first verification round (the signed component never
+ * started), so the box is never left without a policy.
  */
 @Component(immediate = true, service = PolicyApplier.class, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         configurationPid = "cn.egov.isolation.enforce")
@@ -46,12 +55,18 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
     private ScheduledExecutorService scheduler;
     private PolicyEnforcement enforcement;
     private RouteIsolation routes;
+    private Path localDirectory;
+    private boolean awaitingSigned; // only touched on the scheduler's thread
 
     @Activate
     void activate(PolicyEnforcementConfig config) {
-        NftCommand nft = new ProcessNft(Arrays.asList(config.nft_command().trim().split("\\s+")));
+        activate(config, new ProcessNft(Arrays.asList(config.nft_command().trim().split("\\s+"))));
+    }
+
+    void activate(PolicyEnforcementConfig config, NftCommand nft) {
         enforcement = new PolicyEnforcement(nft, telemetry, Clock.systemUTC(), Path.of(config.lock_file()), config.auto_restore());
-        Path dir = Path.of(config.policy_directory());
+        localDirectory = Path.of(config.policy_directory());
+        Path accepted = Path.of(config.signed_state_directory()).resolve(PolicyApplier.ACCEPTED_BUNDLE_FILE);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "isolation-enforce");
             t.setDaemon(true);
@@ -62,18 +77,33 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
         if (routes != null) {
             enforcement.addToState(routes::addMetrics);
         }
-        scheduler.execute(() -> applyDirectory(dir));
+        scheduler.execute(() -> {
+            awaitingSigned = Files.exists(accepted);
+            if (awaitingSigned) {
+                LOG.info("isolation policy: {} exists, the signed policy is applied first; {} only as fallback", accepted, localDirectory);
+            } else {
+                applyDirectory(localDirectory);
+            }
+        });
         Runnable verify = routes == null ? enforcement::verify : () -> {
             guard("route guard", routes::run).run(); // first, so that the state message carries this round
             enforcement.verify();
         };
-        scheduler.scheduleWithFixedDelay(guard("verify", verify), config.verify_interval_s(),
+        Runnable verifyOrFallBack = () -> {
+            if (awaitingSigned) {
+                LOG.warn("isolation policy: the signed policy was not applied by the first verification; applying {}", localDirectory);
+                applyDirectory(localDirectory);
+            }
+            verify.run();
+        };
+        scheduler.scheduleWithFixedDelay(guard("verify", verifyOrFallBack), config.verify_interval_s(),
                 config.verify_interval_s(), TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(guard("denials", enforcement::pollDenials), config.denial_poll_interval_s(),
                 config.denial_poll_interval_s(), TimeUnit.SECONDS);
     }
 
     private ApplyResult applyDirectory(Path dir) {
+        awaitingSigned = false;
         ApplyResult r = enforcement.apply(dir);
         LOG.info("isolation policy {}: {}", r.status(), r.message());
         if (routes != null && r.status() != ApplyResult.Status.REJECTED) {
@@ -96,6 +126,12 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
         } catch (ExecutionException | RejectedExecutionException e) {
             return new ApplyResult(ApplyResult.Status.REJECTED, "", List.of(), "applying " + dir + " failed: " + e);
         }
+    }
+
+    /** Applies the configured policy directory on this component's thread and waits for the outcome. */
+    @Override
+    public ApplyResult applyLocalPolicy() {
+        return apply(localDirectory);
     }
 
     private static Runnable guard(String what, Runnable task) {

@@ -12,6 +12,11 @@ public @interface PolicyEnforcementConfig {
     @AttributeDefinition(name = "Policy directory", description = "Directory holding the *.policy files to enforce")
     String policy_directory() default "/etc/egov/policy";
 
+    @AttributeDefinition(name = "Signed policy state", description = "State directory of the signed policy component "
+            + "(cn.egov.isolation.signed state.directory). When it holds an accepted bundle, that bundle is put in force at start "
+            + "instead of the policy directory, which is then only the fallback")
+    String signed_state_directory() default PolicyApplier.DEFAULT_SIGNED_STATE_DIRECTORY;
+
     @AttributeDefinition(name = "Verify interval (s)", description = "How often the live table is read back and compared", min = "1")
     int verify_interval_s() default 60;
 

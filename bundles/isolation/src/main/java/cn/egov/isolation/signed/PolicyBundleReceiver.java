@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,7 +46,12 @@ import org.slf4j.LoggerFactory;
  * <p>State in {@code stateDir}: {@code accepted.bundle} (the envelope in force, written atomically
  * after a successful apply) and {@code policy/} (its files, for whoever wants to read them).
  * {@link #restore()} re-verifies and re-applies the accepted bundle after a restart; its serial
- * stays the floor for what is accepted next, so a restart does not reopen rollback.
+ * stays the floor for what is accepted next, so a restart does not reopen rollback. When that
+ * fails (a clock behind its issue time at boot, trust anchors unreadable for a moment, nft failing
+ * once) the box's local policy is put in force instead ({@link PolicyApplier#applyLocalPolicy}) and
+ * the accepted bundle is not in force: the same bundle (same manifest bytes) is then accepted again
+ * at its own serial, by a later {@link #restore()} or when the broker delivers it again, while any
+ * other content at that serial or a lower one is still refused.
  *
  * <p>Telemetry {@code ISOLATION/bundle} after every bundle: serial and version in force, outcome
  * of the last one, and the failed check and reason when it was refused.
@@ -56,7 +62,7 @@ public final class PolicyBundleReceiver {
     public static final String REJECTED_ALARM = "isolation.policy.bundle.rejected";
     /** The check name used when the verified policy itself was refused (validation or nft). */
     public static final String POLICY_CHECK = "policy";
-    static final String ACCEPTED_FILE = "accepted.bundle";
+    static final String ACCEPTED_FILE = PolicyApplier.ACCEPTED_BUNDLE_FILE;
     static final String POLICY_DIR = "policy";
     private static final String STAGING_DIR = "staging";
     private static final String SOURCE = "isolation";
@@ -72,6 +78,10 @@ public final class PolicyBundleReceiver {
     private long serialInForce;
     private String versionInForce = "";
     private String shaInForce = "";
+    /** Highest serial ever accepted (the stored bundle's even when it is not in force): what is new must exceed it. */
+    private long floor;
+    /** Manifest of the stored accepted bundle; re-applying it is no replay, whatever the floor. */
+    private byte[] storedManifest = new byte[0];
     private BundleOutcome last;
 
     /**
@@ -94,30 +104,53 @@ public final class PolicyBundleReceiver {
     }
 
     /**
-     * After a restart: re-verifies the accepted bundle and applies it again. Empty when none was
-     * ever accepted.
+     * After a restart (and to retry one that failed): re-verifies the accepted bundle and applies it
+     * again; when that fails, puts the local policy in force instead. Empty when none was ever
+     * accepted; {@link BundleOutcome.Status#ALREADY_IN_FORCE} when it is in force already.
      */
     public synchronized Optional<BundleOutcome> restore() {
         Path file = stateDir.resolve(ACCEPTED_FILE);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        byte[] envelope;
+        BundleOutcome o;
         try {
-            envelope = Files.readAllBytes(file);
+            SignedPolicyBundle b = SignedPolicyBundle.decode(Files.readAllBytes(file));
+            if (b.sha256().equals(shaInForce)) {
+                return Optional.of(alreadyInForce());
+            }
+            // the floor before anything can fail: a restore that fails must not reopen rollback
+            floor = Math.max(floor, PolicyManifest.parse(b.manifest()).manifest().serial());
+            storedManifest = b.manifest();
+            o = reapply(b, "restored", "accepted bundle " + file);
         } catch (IOException e) {
-            return Optional.of(reject(0, "", "format", "cannot read " + file + ": " + e.getMessage()));
+            o = reject(0, "", "format", "cannot read " + file + ": " + e.getMessage());
+        } catch (PolicyBundleException e) {
+            o = reject(0, "", e.check().label(), "accepted bundle " + file + " is unreadable: " + e.getMessage());
         }
-        SignedPolicyBundle b;
+        if (o.status() == BundleOutcome.Status.REJECTED) {
+            ApplyResult local = applier.applyLocalPolicy();
+            LOG.warn("accepted signed bundle not restored; local policy instead: {} {}", local.status(), local.message());
+        }
+        return Optional.of(o);
+    }
+
+    /** Verifies the accepted bundle again (no serial check: it is the floor) and applies it. */
+    private BundleOutcome reapply(SignedPolicyBundle b, String verb, String what) {
         PolicyManifest m;
         try {
-            b = SignedPolicyBundle.decode(envelope);
-            serialInForce = Math.max(serialInForce, PolicyManifest.parse(b.manifest()).manifest().serial()); // the floor, whatever follows
             m = verifier().reverify(b, unit); // the chain as it was when issued: an expired signer does not drop the policy in force
         } catch (PolicyBundleException e) {
-            return Optional.of(reject(0, "", e.check().label(), "accepted bundle " + file + " no longer verifies: " + e.getMessage()));
+            return reject(e.check().label(), what + " does not verify now: " + e.getMessage(), b);
         }
-        return Optional.of(applyVerified(b, m, "restored"));
+        return applyVerified(b, m, verb);
+    }
+
+    private BundleOutcome alreadyInForce() {
+        last = new BundleOutcome(BundleOutcome.Status.ALREADY_IN_FORCE, serialInForce, versionInForce, "",
+                "bundle serial " + serialInForce + " is already in force");
+        report();
+        return last;
     }
 
     /** Handles one MQTT payload (a KuraPayload whose body is the signed envelope). */
@@ -138,30 +171,34 @@ public final class PolicyBundleReceiver {
         } catch (PolicyBundleException e) {
             return reject(0, "", e.check().label(), e.getMessage());
         }
-        String sha = b.sha256();
-        if (sha.equals(shaInForce)) {
+        if (b.sha256().equals(shaInForce)) {
             // the retained bundle again after a reconnect: already in force, nothing to re-check
-            last = new BundleOutcome(BundleOutcome.Status.ALREADY_IN_FORCE, serialInForce, versionInForce, "",
-                    "bundle serial " + serialInForce + " is already in force");
-            report();
-            return last;
+            return alreadyInForce();
+        }
+        if (storedManifest.length > 0 && Arrays.equals(b.manifest(), storedManifest)) {
+            // the accepted bundle, not in force because its restore failed: applying it is no replay
+            return reapply(b, "re-applied", "the accepted bundle");
         }
         PolicyManifest m;
         try {
-            m = verifier().verify(b, unit, serialInForce);
+            m = verifier().verify(b, unit, floor);
         } catch (PolicyBundleException e) {
-            long serial = 0;
-            String policy = "";
-            try {
-                PolicyManifest claimed = PolicyManifest.parse(b.manifest()).manifest(); // for the evidence only
-                serial = claimed.serial();
-                policy = claimed.policyName() + " " + claimed.policyVersion();
-            } catch (PolicyBundleException unreadable) {
-                // the alarm says so through the check
-            }
-            return reject(serial, policy, e.check().label(), e.getMessage());
+            return reject(e.check().label(), e.getMessage(), b);
         }
         return applyVerified(b, m, "applied");
+    }
+
+    private BundleOutcome reject(String check, String reason, SignedPolicyBundle b) {
+        long serial = 0;
+        String policy = "";
+        try {
+            PolicyManifest claimed = PolicyManifest.parse(b.manifest()).manifest(); // for the evidence only
+            serial = claimed.serial();
+            policy = claimed.policyName() + " " + claimed.policyVersion();
+        } catch (PolicyBundleException unreadable) {
+            // the alarm says so through the check
+        }
+        return reject(serial, policy, check, reason);
     }
 
     private PolicyBundleVerifier verifier() throws PolicyBundleException {
@@ -201,6 +238,8 @@ public final class PolicyBundleReceiver {
                     evidence("store", e.getMessage(), m.serial(), policy), clock.millis()));
         }
         serialInForce = m.serial();
+        floor = Math.max(floor, m.serial());
+        storedManifest = b.manifest();
         versionInForce = m.policyVersion();
         shaInForce = b.sha256();
         last = new BundleOutcome(BundleOutcome.Status.APPLIED, m.serial(), policy, "", verb + " signed policy " + policy

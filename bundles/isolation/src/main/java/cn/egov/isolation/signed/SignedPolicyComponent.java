@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * (after verifying it again), then subscribes to {@code $EDC/<account>/<unit>/POLICY/PUT/bundle}
  * on the box's MQTT connection. Messages are handled on one thread of this component; while it is
  * busy only the newest waiting message is kept (each bundle supersedes the one before, and the
- * broker keeps the newest retained anyway).
+ * broker keeps the newest retained anyway). The enforcement component does not apply its local
+ * directory at start while an accepted bundle exists: this component's restore puts the signed
+ * policy in force first, or the local one when the bundle fails (and retries every
+ * {@code restore_retry_s} until the accepted bundle or a newer one is in force).
  */
 @Component(immediate = true, configurationPolicy = ConfigurationPolicy.OPTIONAL, configurationPid = "cn.egov.isolation.signed")
 @Designate(ocd = SignedPolicyConfig.class)
@@ -45,7 +49,7 @@ public final class SignedPolicyComponent {
     @Reference
     private PolicyApplier applier;
 
-    private ExecutorService worker;
+    private ScheduledExecutorService worker;
     private ControlChannel.Subscription subscription;
     private final AtomicReference<byte[]> waiting = new AtomicReference<>();
 
@@ -62,12 +66,12 @@ public final class SignedPolicyComponent {
         };
         PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifiers, identity.identity().unit(),
                 Path.of(config.state_directory()), applier, telemetry, Clock.systemUTC());
-        worker = Executors.newSingleThreadExecutor(r -> {
+        worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "isolation-signed-policy");
             t.setDaemon(true);
             return t;
         });
-        worker.execute(() -> receiver.restore().ifPresent(o -> LOG.info("signed policy at start: {} {}", o.status(), o.message())));
+        worker.execute(() -> restore(receiver, config.restore_retry_s()));
         subscription = control.subscribe(PolicySigning.APP_ID, PolicySigning.BUNDLE_RESOURCE, (topic, payload) -> {
             if (waiting.getAndSet(payload) == null) {
                 worker.execute(() -> {
@@ -77,6 +81,16 @@ public final class SignedPolicyComponent {
                         LOG.info("signed policy from {}: {} {}", topic, o.status(), o.message());
                     }
                 });
+            }
+        });
+    }
+
+    private void restore(PolicyBundleReceiver receiver, int retrySeconds) {
+        receiver.restore().ifPresent(o -> {
+            LOG.info("signed policy at start: {} {}", o.status(), o.message());
+            if (o.status() == BundleOutcome.Status.REJECTED) {
+                // the causes are often passing (clock set by NTP later, anchors back, nft once): try again
+                worker.schedule(() -> restore(receiver, retrySeconds), retrySeconds, TimeUnit.SECONDS);
             }
         });
     }

@@ -1,5 +1,6 @@
 package cn.egov.isolation.signed;
 
+import cn.egov.isolation.enforce.PolicyApplier;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -14,5 +15,9 @@ public @interface SignedPolicyConfig {
 
     @AttributeDefinition(name = "State directory", description = "Where the accepted bundle and its files are kept, so that a "
             + "restart re-verifies and re-applies it")
-    String state_directory() default "/var/lib/egov/policy-bundle";
+    String state_directory() default PolicyApplier.DEFAULT_SIGNED_STATE_DIRECTORY;
+
+    @AttributeDefinition(name = "Restore retry (s)", description = "When the accepted bundle could not be re-applied at start "
+            + "(clock behind its issue time, trust anchors unreadable, nft failing), how long until it is tried again", min = "1")
+    int restore_retry_s() default 60;
 }

@@ -152,4 +152,83 @@ class PolicyBundleReceiverTest {
         assertEquals(7, afterRestart.serialInForce());
         assertEquals("serial", afterRestart.receive(payload(6)).check(), "rollback stays barred after a restart");
     }
+
+    /** Refuses the first {@code refusals} applies (nft failing once), then applies; counts local fallbacks. */
+    private final class FlakyApplier implements PolicyApplier {
+        int refusals;
+        int localFallbacks;
+
+        FlakyApplier(int refusals) {
+            this.refusals = refusals;
+        }
+
+        @Override
+        public ApplyResult apply(Path dir) {
+            applied.add(dir);
+            boolean refuse = refusals-- > 0;
+            return new ApplyResult(refuse ? ApplyResult.Status.REJECTED : ApplyResult.Status.APPLIED, "lab 1", List.of(),
+                    refuse ? "nft refused the ruleset: Error: Could not process rule" : "applied lab 1");
+        }
+
+        @Override
+        public ApplyResult applyLocalPolicy() {
+            localFallbacks++;
+            return new ApplyResult(ApplyResult.Status.APPLIED, "local 1", List.of(), "applied local 1");
+        }
+    }
+
+    private static byte[] payload(long serial, String content, Instant issuedAt) throws Exception {
+        PolicyManifest m = new PolicyManifest("lab", "1", serial, issuedAt, PolicyScope.parse("county:130602"),
+                List.of(new PolicyFile("10-zones.policy", content.getBytes(StandardCharsets.UTF_8))));
+        return KuraPayloadCodec.encode(KuraPayload.builder().timestamp(1L).body(key.sign(m).encode()).build());
+    }
+
+    @Test
+    void aRestoreThatFailsOnceIsMadeGoodByTheSameRetainedBundle() throws Exception {
+        byte[] p = payload(7, "policy lab\n    version 1\n", Instant.now());
+        assertEquals(BundleOutcome.Status.APPLIED, receiver(ApplyResult.Status.APPLIED, trusted()).receive(p).status());
+
+        FlakyApplier nftFailsOnce = new FlakyApplier(1);
+        PolicyBundleReceiver afterRestart = new PolicyBundleReceiver(trusted(), UNIT, state, nftFailsOnce, telemetry, Clock.systemUTC());
+        BundleOutcome restored = afterRestart.restore().orElseThrow();
+        assertEquals(BundleOutcome.Status.REJECTED, restored.status(), restored.message());
+        assertEquals(1, nftFailsOnce.localFallbacks, "the local policy instead of none");
+        assertEquals(0, afterRestart.serialInForce(), "the stored bundle is not in force");
+        assertEquals("serial", afterRestart.receive(payload(6)).check(), "rollback stays barred while the restore failed");
+        BundleOutcome sameSerialOtherContent = afterRestart.receive(payload(7, "policy lab\n    version 2\n", Instant.now()));
+        assertEquals("serial", sameSerialOtherContent.check(), "serial 7 with other content is a replay: " + sameSerialOtherContent);
+        int appliesBefore = applied.size();
+
+        BundleOutcome again = afterRestart.receive(p); // the broker delivers the retained bundle again
+        assertEquals(BundleOutcome.Status.APPLIED, again.status(), again.message());
+        assertEquals(appliesBefore + 1, applied.size());
+        assertEquals(7, afterRestart.serialInForce());
+        assertEquals(BundleOutcome.Status.ALREADY_IN_FORCE, afterRestart.receive(p).status());
+        assertEquals(BundleOutcome.Status.ALREADY_IN_FORCE, afterRestart.restore().orElseThrow().status(), "a retry finds it in force");
+        assertEquals(1, nftFailsOnce.localFallbacks);
+    }
+
+    @Test
+    void aClockBehindTheIssueTimeAtBootIsRetriedOnceTheClockIsRight() throws Exception {
+        Instant issued = Instant.now();
+        byte[] p = payload(9, "policy lab\n    version 1\n", issued);
+        assertEquals(BundleOutcome.Status.APPLIED, receiver(ApplyResult.Status.APPLIED, trusted()).receive(p).status());
+
+        Instant[] boxTime = {issued.minusSeconds(3600)}; // no NTP yet at boot
+        FlakyApplier enforcer = new FlakyApplier(0);
+        PolicyBundleReceiver afterRestart = new PolicyBundleReceiver(
+                () -> new PolicyBundleVerifier(List.of(ca.rootCertificate()), Clock.fixed(boxTime[0], java.time.ZoneOffset.UTC)),
+                UNIT, state, enforcer, telemetry, Clock.systemUTC());
+        BundleOutcome restored = afterRestart.restore().orElseThrow();
+        assertEquals("chain", restored.check(), restored.message());
+        assertTrue(restored.message().contains("issued at"), restored.message());
+        assertEquals(1, enforcer.localFallbacks);
+        assertEquals(BundleOutcome.Status.REJECTED, afterRestart.receive(p).status(), "still behind when it is delivered at once");
+
+        boxTime[0] = Instant.now(); // the clock is set
+        BundleOutcome retried = afterRestart.restore().orElseThrow();
+        assertEquals(BundleOutcome.Status.APPLIED, retried.status(), retried.message());
+        assertEquals(9, afterRestart.serialInForce());
+        assertEquals(BundleOutcome.Status.ALREADY_IN_FORCE, afterRestart.receive(p).status());
+    }
 }

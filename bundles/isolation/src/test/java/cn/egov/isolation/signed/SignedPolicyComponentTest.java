@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,7 @@ class SignedPolicyComponentTest {
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private volatile CountDownLatch applying = new CountDownLatch(0);
     private volatile CountDownLatch release = new CountDownLatch(0);
+    private final AtomicInteger refuse = new AtomicInteger();
 
     @Test
     void newestWaitingBundleWinsAndARestartReappliesTheAcceptedOne() throws Exception {
@@ -70,6 +72,7 @@ class SignedPolicyComponentTest {
             release.countDown();
             awaitApplied(2);
             assertEquals(List.of("1", "3"), applied, "the newest waiting bundle, not every one");
+            awaitStored("3");
             first.deactivate();
 
             applied.clear();
@@ -78,6 +81,37 @@ class SignedPolicyComponentTest {
             assertEquals(List.of("3"), applied, "the accepted bundle again at start");
             second.deactivate();
         }
+    }
+
+    @Test
+    void aRestoreThatFailsIsRetried() throws Exception {
+        try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "p".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"))) {
+            PolicySigningKey key = PolicySigningKey.loadOrIssue(ca, dir.resolve("signer.p12"), "p".toCharArray());
+            Path roots = PemFiles.write(dir.resolve("roots.pem"), ca.rootCertificate());
+            FakeChannel channel = new FakeChannel();
+            SignedPolicyComponent first = component(channel, roots);
+            channel.deliver(payload(key, 4));
+            awaitApplied(1);
+            awaitStored("4");
+            first.deactivate();
+
+            applied.clear();
+            refuse.set(1); // nft fails once after the restart; nothing is delivered again
+            SignedPolicyComponent second = component(new FakeChannel(), roots);
+            awaitApplied(2);
+            assertEquals(List.of("4", "4"), applied, "refused at start, applied by the retry");
+            second.deactivate();
+        }
+    }
+
+    /** Stored after the apply returns: a deactivation before that would interrupt the write. */
+    private void awaitStored(String version) throws Exception {
+        Path stored = dir.resolve("state").resolve(PolicyBundleReceiver.POLICY_DIR).resolve("10-zones.policy");
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+             !(Files.exists(stored) && Files.readString(stored).contains("version " + version)) && System.nanoTime() < end; ) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.readString(stored).contains("version " + version), "stored: " + stored);
     }
 
     private void awaitApplied(int n) throws InterruptedException {
@@ -106,6 +140,9 @@ class SignedPolicyComponentTest {
                 Thread.currentThread().interrupt();
             }
             applied.add(version);
+            if (refuse.getAndDecrement() > 0) {
+                return new ApplyResult(ApplyResult.Status.REJECTED, "lab " + version, List.of(), "nft refused the ruleset");
+            }
             return new ApplyResult(ApplyResult.Status.APPLIED, "lab " + version, List.of(), "applied lab " + version);
         };
         set(c, "telemetry", telemetry);
@@ -116,6 +153,7 @@ class SignedPolicyComponentTest {
                 new Class<?>[]{SignedPolicyConfig.class}, (p, m, a) -> switch (m.getName()) {
                     case "trust_anchors" -> roots.toString();
                     case "state_directory" -> dir.resolve("state").toString();
+                    case "restore_retry_s" -> 1;
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
         var activate = SignedPolicyComponent.class.getDeclaredMethod("activate", SignedPolicyConfig.class);
