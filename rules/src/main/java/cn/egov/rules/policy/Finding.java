@@ -8,7 +8,7 @@ package cn.egov.rules.policy;
  * @param code     stable machine name: {@code syntax}, {@code unknown-option}, {@code missing-option},
  *                 {@code bad-value}, {@code duplicate}, {@code unknown-reference}, {@code contradiction},
  *                 {@code shadowed}, {@code redundant}, {@code expired}, {@code zone-without-interfaces},
- *                 {@code interface-without-zone}, {@code ambiguous-interface}
+ *                 {@code interface-without-zone}, {@code ambiguous-interface}, {@code box-cut-off}
  * @param origin   file and line
  * @param field    the option (field) concerned, or the section type when it is the whole section
  * @param message  one sentence for an operator

@@ -22,6 +22,9 @@ public final class PolicyValidator {
     private final IsolationPolicy p;
     private final java.util.Map<String, Service> servicesByName = new java.util.HashMap<>();
     private final LocalDate today;
+    /** Finding code of a policy under which the box cannot reach the manager. */
+    public static final String BOX_CUT_OFF = "box-cut-off";
+
     private final List<Finding> out = new ArrayList<>();
 
     private PolicyValidator(IsolationPolicy policy, LocalDate today) {
@@ -37,6 +40,7 @@ public final class PolicyValidator {
         v.interfacesAndZones();
         v.tunnels();
         v.flows();
+        v.boxReach();
         v.overlaps();
         v.prefixLists();
         return List.copyOf(v.out);
@@ -167,6 +171,19 @@ public final class PolicyValidator {
                             + (n.unlessTunnel() ? ": add 'via tunnel'" : ""));
                 }
             }
+        }
+    }
+
+    /**
+     * A policy that lets the box itself reach nothing: the output chain then denies its MQTT to
+     * the manager, EST, OCSP and NTP, so it can neither report nor receive a corrected policy.
+     * A warning here (a bench box may want it); the manager refuses to sign such a policy.
+     */
+    private void boxReach() {
+        if (p.allowedFlows(today).stream().noneMatch(f -> Zone.BOX.equals(f.from()))) {
+            out.add(new Finding(Finding.Severity.WARNING, BOX_CUT_OFF, p.origin(), "policy",
+                    "no flow from box is in force: the box's own traffic is all denied, so it cannot reach the manager "
+                            + "(MQTT, EST, OCSP, NTP) nor receive a corrected policy; add e.g. 'flow ... from box to backbone via tunnel'"));
         }
     }
 

@@ -42,6 +42,19 @@ class IsolationPolicyTest {
     }
 
     @Test
+    void aPolicyUnderWhichTheBoxReachesNothingIsWarnedAbout(@TempDir Path dir) throws IOException {
+        copyBaseline(dir);
+        assertTrue(PolicyLoader.load(dir, TODAY).findings().stream().noneMatch(f -> f.code().equals(PolicyValidator.BOX_CUT_OFF)));
+        Path rules = dir.resolve("30-rules.policy");
+        Files.writeString(rules, String.join("\n\n", java.util.Arrays.stream(Files.readString(rules).split("\n\n"))
+                .filter(section -> !section.contains("from box")).toList()));
+        PolicyLoad load = PolicyLoader.load(dir, TODAY);
+        assertTrue(load.ok(), "a warning, not an error: " + load.findings());
+        assertTrue(load.findings().stream().anyMatch(f -> f.code().equals(PolicyValidator.BOX_CUT_OFF) && !f.isError()
+                && f.message().contains("cannot reach the manager")), load.findings().toString());
+    }
+
+    @Test
     void hashChangesWithAnyByte(@TempDir Path dir) throws IOException {
         copyBaseline(dir);
         String before = PolicyLoader.load(dir, TODAY).policyOrThrow().sha256();

@@ -7,9 +7,11 @@ import cn.egov.api.policy.PolicyScope;
 import cn.egov.api.policy.PolicySigning;
 import cn.egov.api.policy.SignedPolicyBundle;
 import cn.egov.manager.ingest.BoxMessenger;
+import cn.egov.rules.policy.Finding;
 import cn.egov.rules.policy.IsolationPolicy;
 import cn.egov.rules.policy.PolicyLoad;
 import cn.egov.rules.policy.PolicyLoader;
+import cn.egov.rules.policy.PolicyValidator;
 import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -174,6 +176,12 @@ public final class PolicyDistributor {
             if (!load.ok()) {
                 throw new PolicyRefusedException("policy is not valid; nothing was signed (" + load.errors().size() + " error(s))",
                         load.findings());
+            }
+            List<Finding> cutOff = load.findings().stream().filter(f -> PolicyValidator.BOX_CUT_OFF.equals(f.code())).toList();
+            if (!cutOff.isEmpty()) {
+                // signed and sent, it would cut every box in scope off for good: no corrected policy could reach them
+                throw new PolicyRefusedException("policy lets the box reach nothing, not even the manager; nothing was signed",
+                        cutOff);
             }
             return load.policy();
         } catch (IOException e) {

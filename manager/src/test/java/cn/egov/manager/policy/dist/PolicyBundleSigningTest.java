@@ -219,6 +219,17 @@ class PolicyBundleSigningTest {
         assertTrue(published.isEmpty());
         assertEquals(1, store.nextSerial(), "nothing signed, no serial used");
 
+        // valid, but the box could reach nothing, not even the manager: once sent, no fix could follow
+        Map<String, String> cutOff = new TreeMap<>(baseline());
+        cutOff.put("30-rules.policy", String.join("\n\n", java.util.Arrays.stream(cutOff.get("30-rules.policy").split("\n\n"))
+                .filter(section -> !section.contains("from box")).toList()));
+        PolicyRefusedException isolated = assertThrows(PolicyRefusedException.class,
+                () -> d.publish(cutOff, PolicyScope.parse("county:130602"), "noc"));
+        assertTrue(isolated.findings().stream().anyMatch(f -> f.code().equals(cn.egov.rules.policy.PolicyValidator.BOX_CUT_OFF)),
+                isolated.findings().toString());
+        assertTrue(published.isEmpty());
+        assertEquals(1, store.nextSerial(), "nothing signed, no serial used");
+
         PolicyDistributor.Outcome first = d.publish(baseline(), PolicyScope.parse("county:130602"), "noc");
         assertEquals(1, first.bundle().serial());
         assertEquals(List.of("130602-001", "130602-002"), first.units());

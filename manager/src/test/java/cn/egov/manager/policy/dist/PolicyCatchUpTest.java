@@ -16,6 +16,7 @@ import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.support.Poll;
 import cn.egov.rules.unit.UnitCode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -83,9 +84,17 @@ class PolicyCatchUpTest {
                     box.disconnect();
                     box.close();
                 }
-                HttpResponse<String> history = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.webUrl()
-                        + "/api/policy/bundles")).header("Authorization", "Bearer " + NOC).build(), HttpResponse.BodyHandlers.ofString());
-                assertTrue(history.body().contains("\"units\":[\"" + UNIT + "\"]"), "the delivery is recorded: " + history.body());
+                // the delivery is recorded after the publish returns: wait for it rather than race it
+                String[] history = {""};
+                Poll.until("the delivery is recorded", 20_000, () -> {
+                    try {
+                        history[0] = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.webUrl() + "/api/policy/bundles"))
+                                .header("Authorization", "Bearer " + NOC).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    } catch (Exception e) {
+                        history[0] = e.toString();
+                    }
+                    return history[0].contains("\"units\":[\"" + UNIT + "\"]");
+                });
             }
         }
     }
