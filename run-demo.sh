@@ -18,7 +18,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 
 BOX_DIST=$ROOT/appliance/$BUILD_DIR/dist
-MANAGER_JAR=$(ls "$ROOT"/manager/"$BUILD_DIR"/manager-*.jar 2>/dev/null | grep -v -- '-sources' | head -1 || true)
+MANAGER_JAR=$(ls "$ROOT"/manager/"$BUILD_DIR"/manager-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -1 || true)
 [ -x "$BOX_DIST/bin/appliance" ] || { echo "no box distribution in $BOX_DIST: build first" >&2; exit 1; }
 [ -n "$MANAGER_JAR" ] || { echo "no manager jar in manager/$BUILD_DIR: build first" >&2; exit 1; }
 
