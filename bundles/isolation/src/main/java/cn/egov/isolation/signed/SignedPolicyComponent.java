@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class SignedPolicyComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignedPolicyComponent.class);
+    /** An apply with its read-back takes about a second; this bounds a stop on a hung nft. */
+    private static final long DEACTIVATE_WAIT_SECONDS = 30;
 
     @Reference
     private TelemetryPublisher telemetry;
@@ -66,11 +68,14 @@ public final class SignedPolicyComponent {
         };
         PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifiers, identity.identity().unit(),
                 Path.of(config.state_directory()), applier, telemetry, Clock.systemUTC());
-        worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "isolation-signed-policy");
             t.setDaemon(true);
             return t;
         });
+        // at deactivation a pending restore retry is dropped, but a bundle being applied is finished and saved
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        worker = executor;
         worker.execute(() -> restore(receiver, config.restore_retry_s()));
         subscription = control.subscribe(PolicySigning.APP_ID, PolicySigning.BUNDLE_RESOURCE, (topic, payload) -> {
             if (waiting.getAndSet(payload) == null) {
@@ -101,6 +106,17 @@ public final class SignedPolicyComponent {
         if (subscription != null) {
             subscription.close();
         }
-        worker.shutdownNow();
+        // not shutdownNow: interrupting a bundle between its apply and its save would leave a policy
+        // in force that the next start does not know about
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(DEACTIVATE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("signed policy: still busy after {} s at deactivation; interrupting", DEACTIVATE_WAIT_SECONDS);
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
