@@ -23,7 +23,9 @@ public final class PolicyBundleException extends Exception {
         /** This box's unit is not in the bundle's scope. */
         SCOPE,
         /** The serial is not greater than the one in force (rollback or replay). */
-        SERIAL;
+        SERIAL,
+        /** The provincial CA has revoked the signer's certificate (a leaked or withdrawn signing key). */
+        REVOKED;
 
         /** Lower-case name for alarms and telemetry, e.g. {@code signer_profile}. */
         public String label() {

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,6 +71,7 @@ public final class PolicyBundleReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyBundleReceiver.class);
 
     private final Supplier<PolicyBundleVerifier> verifiers;
+    private final SignerRevocation revocation;
     private final UnitCode unit;
     private final Path stateDir;
     private final PolicyApplier applier;
@@ -90,7 +92,14 @@ public final class PolicyBundleReceiver {
      */
     public PolicyBundleReceiver(Supplier<PolicyBundleVerifier> verifiers, UnitCode unit, Path stateDir, PolicyApplier applier,
                                 TelemetryPublisher telemetry, Clock clock) {
+        this(verifiers, SignerRevocation.NONE, unit, stateDir, applier, telemetry, clock);
+    }
+
+    /** @param revocation asked after every other check passed, for new bundles and at restore */
+    public PolicyBundleReceiver(Supplier<PolicyBundleVerifier> verifiers, SignerRevocation revocation, UnitCode unit, Path stateDir,
+                                PolicyApplier applier, TelemetryPublisher telemetry, Clock clock) {
         this.verifiers = verifiers;
+        this.revocation = revocation;
         this.unit = unit;
         this.stateDir = stateDir;
         this.applier = applier;
@@ -140,6 +149,7 @@ public final class PolicyBundleReceiver {
         PolicyManifest m;
         try {
             m = verifier().reverify(b, unit); // the chain as it was when issued: an expired signer does not drop the policy in force
+            checkNotRevoked(b);
         } catch (PolicyBundleException e) {
             return reject(e.check().label(), what + " does not verify now: " + e.getMessage(), b);
         }
@@ -182,6 +192,7 @@ public final class PolicyBundleReceiver {
         PolicyManifest m;
         try {
             m = verifier().verify(b, unit, floor);
+            checkNotRevoked(b);
         } catch (PolicyBundleException e) {
             return reject(e.check().label(), e.getMessage(), b);
         }
@@ -199,6 +210,19 @@ public final class PolicyBundleReceiver {
             // the alarm says so through the check
         }
         return reject(serial, policy, check, reason);
+    }
+
+    /** Asked last: the chain is verified, so its second certificate is the signer's issuer. */
+    private void checkNotRevoked(SignedPolicyBundle b) throws PolicyBundleException {
+        if (b.chain().size() < 2) {
+            return; // the chain check passed with the signer issued by a root itself: nothing else to ask about
+        }
+        X509Certificate signer = b.chain().get(0);
+        Optional<String> why = revocation.revoked(signer, b.chain().get(1));
+        if (why.isPresent()) {
+            throw new PolicyBundleException(PolicyBundleException.Check.REVOKED, "signer " + signer.getSubjectX500Principal().getName()
+                    + " (serial " + signer.getSerialNumber().toString(16) + ") is revoked: " + why.get());
+        }
     }
 
     private PolicyBundleVerifier verifier() throws PolicyBundleException {

@@ -6,6 +6,7 @@ import cn.egov.api.policy.PolicyBundleVerifier;
 import cn.egov.api.policy.PolicySigning;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.isolation.enforce.PolicyApplier;
+import cn.egov.pki.BoxCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,9 @@ public final class SignedPolicyComponent {
     private IdentityProvider identity;
     @Reference
     private PolicyApplier applier;
+    /** Optional: a box that is not enrolled yet still takes signed policies, unchecked for revocation. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile BoxCertificates certificates;
 
     private ScheduledExecutorService worker;
     private ControlChannel.Subscription subscription;
@@ -66,7 +72,7 @@ public final class SignedPolicyComponent {
                 throw new UncheckedIOException(e);
             }
         };
-        PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifiers, identity.identity().unit(),
+        PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifiers, new PkiSignerRevocation(() -> certificates), identity.identity().unit(),
                 Path.of(config.state_directory()), applier, telemetry, Clock.systemUTC());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "isolation-signed-policy");

@@ -17,7 +17,9 @@ import cn.egov.isolation.enforce.ApplyResult;
 import cn.egov.isolation.enforce.PolicyApplier;
 import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.ca.RevocationReason;
 import cn.egov.manager.policy.dist.PolicySigningKey;
+import cn.egov.pki.check.RevocationChecker;
 import cn.egov.rules.unit.UnitCode;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,9 +94,13 @@ class PolicyBundleReceiverTest {
     }
 
     private static byte[] payload(long serial) throws Exception {
+        return payload(serial, key);
+    }
+
+    private static byte[] payload(long serial, PolicySigningKey signer) throws Exception {
         PolicyManifest m = new PolicyManifest("lab", "1", serial, Instant.now(), PolicyScope.parse("county:130602"),
                 List.of(new PolicyFile("10-zones.policy", "policy lab\n    version 1\n".getBytes(StandardCharsets.UTF_8))));
-        return KuraPayloadCodec.encode(KuraPayload.builder().timestamp(1L).body(key.sign(m).encode()).build());
+        return KuraPayloadCodec.encode(KuraPayload.builder().timestamp(1L).body(signer.sign(m).encode()).build());
     }
 
     @Test
@@ -112,6 +119,40 @@ class PolicyBundleReceiverTest {
         assertTrue(a.message().contains("nft refused"), a.message());
         assertEquals("REJECTED", reports.get(0).metrics().get(PolicySigning.METRIC_OUTCOME));
         assertTrue(r.restore().isEmpty(), "nothing to restore");
+    }
+
+    /**
+     * A signing key the CA revokes (leaked, withdrawn) stops counting at once, for new bundles and
+     * for the accepted one at the next restart, though its certificate has not expired: the CA's
+     * real CRL, checked as the PKI bundle checks it.
+     */
+    @Test
+    void aRevokedSignerNoLongerCountsForNewBundlesNorAtRestore() throws Exception {
+        PolicySigningKey leaked = PolicySigningKey.loadOrIssue(ca, caDir.resolve("leaked-signer.p12"), PASS);
+        SignerRevocation crl = (signer, issuer) -> {
+            try {
+                RevocationChecker.Result r = new RevocationChecker().checkCrl(signer, issuer, ca.crl());
+                return r.status() == RevocationChecker.Status.REVOKED ? Optional.of(r.source() + ": " + r.detail()) : Optional.empty();
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        FlakyApplier applier = new FlakyApplier(0);
+        PolicyBundleReceiver r = new PolicyBundleReceiver(trusted(), crl, UNIT, state, applier, telemetry, Clock.systemUTC());
+        assertEquals(BundleOutcome.Status.APPLIED, r.receive(payload(11, leaked)).status(), "good until revoked");
+
+        ca.revoke(leaked.certificate().getSerialNumber(), RevocationReason.keyCompromise);
+        BundleOutcome refused = r.receive(payload(12, leaked));
+        assertEquals("revoked", refused.check(), refused.message());
+        assertTrue(refused.message().contains("is revoked"), refused.message());
+        assertEquals(11, r.serialInForce(), "the refused bundle changes nothing");
+        assertEquals("revoked", alarms.get(alarms.size() - 1).evidence().get("check"));
+
+        PolicyBundleReceiver afterRestart = new PolicyBundleReceiver(trusted(), crl, UNIT, state, applier, telemetry, Clock.systemUTC());
+        BundleOutcome restored = afterRestart.restore().orElseThrow();
+        assertEquals("revoked", restored.check(), restored.message());
+        assertEquals(1, applier.localFallbacks, "the local policy instead of the revoked signer's");
+        assertEquals(BundleOutcome.Status.APPLIED, afterRestart.receive(payload(13)).status(), "another signer's newer bundle counts");
     }
 
     @Test

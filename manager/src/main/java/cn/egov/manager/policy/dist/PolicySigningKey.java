@@ -2,6 +2,7 @@ package cn.egov.manager.policy.dist;
 
 import cn.egov.api.policy.PolicyManifest;
 import cn.egov.api.policy.SignedPolicyBundle;
+import cn.egov.manager.ca.CertificateStatus;
 import cn.egov.manager.ca.KeyPairs;
 import cn.egov.manager.ca.ProvincialCa;
 import java.io.IOException;
@@ -54,7 +55,11 @@ public record PolicySigningKey(PrivateKey key, List<X509Certificate> chain) {
         return SignedPolicyBundle.sign(manifest, key, chain);
     }
 
-    /** Loads the key from {@code file}, or has the CA issue a new one there when absent or near expiry. */
+    /**
+     * Loads the key from {@code file}, or has the CA issue a new one there when absent, near expiry,
+     * or revoked (a leaked key is revoked with {@code manager ca revoke}; boxes then refuse what it
+     * signs, and the next start signs with a new one).
+     */
     public static PolicySigningKey loadOrIssue(ProvincialCa ca, Path file, char[] passphrase) throws IOException, GeneralSecurityException {
         if (Files.exists(file)) {
             PolicySigningKey k = load(file, passphrase);
@@ -63,7 +68,8 @@ public record PolicySigningKey(PrivateKey key, List<X509Certificate> chain) {
             Instant until = c.getNotAfter().toInstant();
             Duration left = Duration.between(Instant.now(), until);
             if (left.compareTo(Duration.between(from, until).dividedBy(RENEW_DIVISOR)) > 0
-                    && c.getIssuerX500Principal().equals(ca.issuingCertificate().getSubjectX500Principal())) {
+                    && c.getIssuerX500Principal().equals(ca.issuingCertificate().getSubjectX500Principal())
+                    && ca.status(c.getSerialNumber()).state() != CertificateStatus.State.REVOKED) {
                 return k;
             }
         }

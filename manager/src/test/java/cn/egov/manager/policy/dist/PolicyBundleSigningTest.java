@@ -205,6 +205,17 @@ class PolicyBundleSigningTest {
     }
 
     @Test
+    void aRevokedSigningKeyIsReplacedAtTheNextLoad() throws Exception {
+        Path file = dir.resolve("revoked-signer.p12");
+        PolicySigningKey first = PolicySigningKey.loadOrIssue(ca, file, PASS);
+        assertEquals(first.certificate(), PolicySigningKey.loadOrIssue(ca, file, PASS).certificate());
+        ca.revoke(first.certificate().getSerialNumber(), cn.egov.manager.ca.RevocationReason.keyCompromise);
+        PolicySigningKey next = PolicySigningKey.loadOrIssue(ca, file, PASS);
+        assertTrue(!next.certificate().getSerialNumber().equals(first.certificate().getSerialNumber()), "a new key after revocation");
+        assertEquals(next.certificate(), PolicySigningKey.loadOrIssue(ca, file, PASS).certificate(), "and it is kept");
+    }
+
+    @Test
     void theManagerNeverSignsAnInvalidPolicyAndSerialsOnlyGrow() throws Exception {
         Database db = Database.open("jdbc:sqlite:" + dir.resolve("manager.db"));
         PolicyBundleStore store = new PolicyBundleStore(db);
