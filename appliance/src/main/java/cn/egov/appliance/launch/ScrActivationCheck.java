@@ -47,9 +47,15 @@ final class ScrActivationCheck implements ActivationCheck, AutoCloseable {
                 used = true;
                 for (ComponentConfigurationDTO c : runtime.getComponentConfigurationDTOs(d)) {
                     if (revision.equals(c.properties.get(ConfigTyping.REVISION))) {
-                        return c.state == ComponentConfigurationDTO.FAILED_ACTIVATION
-                                ? Optional.of(d.name + ": " + StatusProbe.rootCause(String.valueOf(c.failure)))
-                                : Optional.empty();
+                        if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                            return Optional.of(d.name + ": " + StatusProbe.rootCause(String.valueOf(c.failure)));
+                        }
+                        // SCR shows the new revision as SATISFIED before it activates an immediate
+                        // component: that is no verdict yet (under load the activation, and its
+                        // failure, came after this check had already accepted the change)
+                        if (!(d.immediate && c.state == ComponentConfigurationDTO.SATISFIED)) {
+                            return Optional.empty();
+                        }
                     }
                 }
             }
