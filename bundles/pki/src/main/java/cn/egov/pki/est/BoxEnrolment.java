@@ -46,6 +46,7 @@ public final class BoxEnrolment {
     }
 
     /**
+     * @param estBase the manager's EST base; may be null when only {@link #resumePending} is used
      * @param clock   the box clock, checked against the CA certificates before enrolling
      * @param timeout for the connection to the EST server, and again for its answer
      */
@@ -112,7 +113,7 @@ public final class BoxEnrolment {
             throw new PreconditionException("pending enrolment file " + file + " holds a certificate that expired at "
                     + cert.getNotAfter().toInstant() + ": remove the file and enrol with a new token");
         }
-        Optional<BoxCredentials> stored = store.load();
+        Optional<BoxCredentials> stored = storedIfReadable();
         if (stored.isPresent() && stored.get().certificate().equals(cert)) {
             removePending(file); // stored already; the pending file was left behind
             return stored;
@@ -163,6 +164,15 @@ public final class BoxEnrolment {
         }
         if (kept) {
             removePending(pending);
+        }
+    }
+
+    /** What the key store holds; empty when it cannot be read (damaged, or another password): enrolment replaces it anyway. */
+    private Optional<BoxCredentials> storedIfReadable() {
+        try {
+            return store.load();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
