@@ -76,7 +76,8 @@ final class NetworkProblems {
             }
         }
         String m = innermostMessage(chain);
-        if (m != null && m.contains("Unsupported or unrecognized SSL message")) {
+        // JDK wording varies: "Unsupported or unrecognized SSL message", "Unrecognized SSL message, plaintext connection?"
+        if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("unrecognized ssl message")) {
             return "the server does not speak TLS on this port (" + m + ")";
         }
         return m != null ? m : chain.get(chain.size() - 1).getClass().getSimpleName();

@@ -63,10 +63,10 @@ class EstClientErrorsTest {
     @Test
     void aServerThatDoesNotSpeakTlsIsATlsFailureWithItsReason() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            List<Socket> accepted = new ArrayList<>();
             Thread t = new Thread(() -> {
+                // a plain HTTP server (e.g. the manager's CRL/OCSP port): reads the request, answers in clear text
                 try (Socket s = server.accept()) {
-                    accepted.add(s);
+                    s.getInputStream().read(new byte[4096]);
                     s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                     s.getInputStream().read(new byte[4096]);
@@ -78,7 +78,7 @@ class EstClientErrorsTest {
             EstException e = assertThrows(EstException.class,
                     () -> EstClient.bootstrapCaCerts(URI.create("https://127.0.0.1:" + server.getLocalPort()), ANY_FINGERPRINT));
             assertTrue(e.getMessage().startsWith("cannot reach the EST server: TLS handshake with 127.0.0.1:" + server.getLocalPort()
-                    + " failed: "), e.getMessage());
+                    + " failed: the server does not speak TLS on this port ("), e.getMessage());
             assertFalse(e.getMessage().contains("null"), e.getMessage());
             t.join();
         }
