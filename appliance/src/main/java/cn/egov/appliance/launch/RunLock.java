@@ -104,6 +104,10 @@ public final class RunLock implements AutoCloseable {
     /**
      * Whether a running box holds the lock of {@code dataDir}; empty when that cannot be told
      * (no lock file, or not readable by this user), and the caller falls back to the pid.
+     *
+     * <p>Meant for another process than the box ({@code appliance status}): POSIX record locks
+     * belong to the process, and closing any channel on the file may drop them all (see
+     * {@link FileLock}), so the box itself never opens its lock file a second time.
      */
     public static Optional<Boolean> held(Path dataDir) {
         Path file = dataDir.resolve(NAME);
