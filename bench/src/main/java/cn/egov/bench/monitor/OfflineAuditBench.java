@@ -6,6 +6,7 @@ import cn.egov.isolation.capture.FrameDecoder;
 import cn.egov.isolation.capture.LinkType;
 import cn.egov.isolation.capture.PcapWriter;
 import cn.egov.isolation.monitor.AuditReport;
+import cn.egov.isolation.monitor.FindingRule;
 import cn.egov.isolation.monitor.OfflineAudit;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -46,6 +47,12 @@ public final class OfflineAuditBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--write")) { // --write PACKETS DIR reused|unique: the capture only, kept
+            int n = Integer.parseInt(args[1]);
+            boolean unique = args[3].equals("unique");
+            write(Path.of(args[2]).resolve("bench-" + n + (unique ? "-unique" : "") + ".pcap"), n, unique);
+            return;
+        }
         if (args.length > 0 && args[0].equals("--once")) {
             once(Path.of(args[1]), Integer.parseInt(args[2]), BenchPolicy.Mode.valueOf(args[3]));
             return;
@@ -108,7 +115,9 @@ public final class OfflineAuditBench {
     }
 
     private static void check(AuditReport r, int packets) {
-        if (r.frames() != packets || r.ipPackets() != packets || r.findings().size() != 300) {
+        // only the planted violating flows (300, all of them from 1 M packets up); no source of the capture is unplanned
+        if (r.frames() != packets || r.ipPackets() != packets || r.findings().isEmpty() || r.findings().size() > 300
+                || r.findings().stream().anyMatch(e -> e.finding().rule() == FindingRule.UNPLANNED_HOST)) {
             throw new IllegalStateException("audit read " + r.frames() + " of " + packets + " frames, " + r.ipPackets()
                     + " as IP, " + r.findings().size() + " findings");
         }
