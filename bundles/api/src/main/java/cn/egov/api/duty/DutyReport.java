@@ -105,7 +105,7 @@ public record DutyReport(String id, UnitCode unit, String incident, ReportKind k
         if (category == null) {
             throw new DutyInputException("category", "the report has no category (自然灾害, 事故灾难, 公共卫生事件 or 社会安全事件)");
         }
-        title = line("title", title, MAX_TITLE, true);
+        title = DutyText.line("title", title, MAX_TITLE, true);
         if (occurredAt == null) {
             throw new DutyInputException("occurredAt", "the report has no time of the event");
         }
@@ -118,12 +118,12 @@ public record DutyReport(String id, UnitCode unit, String incident, ReportKind k
         if (phoneReportedAt != null && phoneReportedAt.isBefore(occurredAt)) {
             throw new DutyInputException("phoneReportedAt", "the phone report " + phoneReportedAt + " is before the event " + occurredAt);
         }
-        location = line("location", location, MAX_LOCATION, false);
-        description = text("description", description, MAX_DESCRIPTION);
-        measures = text("measures", measures, MAX_MEASURES);
+        location = DutyText.line("location", location, MAX_LOCATION, false);
+        description = DutyText.text("description", description, MAX_DESCRIPTION);
+        measures = DutyText.text("measures", measures, MAX_MEASURES);
         casualties = casualties == null ? Casualties.NONE : casualties;
-        reporter = line("reporter", reporter, MAX_PERSON, true);
-        phone = line("phone", phone, MAX_PHONE, false);
+        reporter = DutyText.line("reporter", reporter, MAX_PERSON, true);
+        phone = DutyText.line("phone", phone, MAX_PHONE, false);
     }
 
     /** The identifier as a value. */
@@ -134,37 +134,5 @@ public record DutyReport(String id, UnitCode unit, String incident, ReportKind k
     /** The report's name as a duty officer says it: 初报, 续报 2, 终报. */
     public String label() {
         return kind == ReportKind.FOLLOW_UP ? kind.chinese() + " " + number : kind.chinese();
-    }
-
-    /** One line of text: trimmed, no control characters, at most {@code max} characters. */
-    static String line(String field, String value, int max, boolean required) {
-        String v = value == null ? "" : value.strip();
-        if (required && v.isEmpty()) {
-            throw new DutyInputException(field, field + " is empty");
-        }
-        if (v.codePointCount(0, v.length()) > max) {
-            throw new DutyInputException(field, field + " has " + v.codePointCount(0, v.length()) + " characters, at most " + max + " are allowed");
-        }
-        for (int i = 0; i < v.length(); i++) {
-            if (Character.isISOControl(v.charAt(i))) {
-                throw new DutyInputException(field, field + " must be one line without control characters");
-            }
-        }
-        return v;
-    }
-
-    /** Text of several lines: line breaks and tabs allowed, other control characters not. */
-    static String text(String field, String value, int max) {
-        String v = value == null ? "" : value.strip().replace("\r\n", "\n");
-        if (v.codePointCount(0, v.length()) > max) {
-            throw new DutyInputException(field, field + " has " + v.codePointCount(0, v.length()) + " characters, at most " + max + " are allowed");
-        }
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (Character.isISOControl(c) && c != '\n' && c != '\t') {
-                throw new DutyInputException(field, field + " holds a control character (U+" + String.format("%04X", (int) c) + ")");
-            }
-        }
-        return v;
     }
 }

@@ -20,7 +20,7 @@ public record Shift(String id, Instant start, Instant end, ShiftRole role, Strin
 
     public Shift {
         if (id == null || !id.matches("[A-Za-z0-9-]{1,40}")) {
-            throw new DutyInputException("id", "shift id must be 1-40 of A-Z a-z 0-9 -, got '" + (id == null ? "" : DutyReport.line("id", id, 60, false)) + "'");
+            throw new DutyInputException("id", "shift id must be 1-40 of A-Z a-z 0-9 -, got '" + cn.egov.api.text.LogSafe.of(id) + "'");
         }
         if (start == null || end == null) {
             throw new DutyInputException(start == null ? "start" : "end", "a shift needs its start and end");
@@ -34,8 +34,8 @@ public record Shift(String id, Instant start, Instant end, ShiftRole role, Strin
         if (role == null) {
             throw new DutyInputException("role", "shift " + id + " has no role (带班领导 or 值班员)");
         }
-        person = DutyReport.line("person", person, DutyReport.MAX_PERSON, true);
-        phone = DutyReport.line("phone", phone, DutyReport.MAX_PHONE, false);
+        person = DutyText.line("person", person, DutyReport.MAX_PERSON, true);
+        phone = DutyText.line("phone", phone, DutyReport.MAX_PHONE, false);
     }
 
     /** True while {@code at} lies within the shift (start inclusive, end exclusive). */
