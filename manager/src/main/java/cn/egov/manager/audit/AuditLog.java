@@ -32,8 +32,9 @@ public final class AuditLog {
      */
     public void record(AuditEntry e) throws SQLException {
         try (Connection c = database.connect();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (ts, actor, role, action, target, outcome, detail, source)"
-                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+             // id: the order of entries written within one millisecond (portable: no identity column needed)
+             PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (id, ts, actor, role, action, target, outcome, detail, source)"
+                     + " SELECT COALESCE(MAX(id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? FROM audit_log")) {
             ps.setLong(1, e.time());
             ps.setString(2, e.actor());
             ps.setString(3, e.role());
@@ -55,7 +56,7 @@ public final class AuditLog {
         List<AuditEntry> out = new ArrayList<>();
         try (Connection c = database.connect();
              PreparedStatement ps = c.prepareStatement("SELECT ts, actor, role, action, target, outcome, detail, source FROM audit_log"
-                     + " ORDER BY ts DESC LIMIT ?")) {
+                     + " ORDER BY ts DESC, id DESC LIMIT ?")) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -71,10 +71,11 @@ final class SchemaMigrations {
               password_hash TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL
             );
             CREATE TABLE audit_log (
-              ts BIGINT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
+              id BIGINT NOT NULL, ts BIGINT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
               target TEXT, outcome TEXT NOT NULL, detail TEXT, source TEXT
             );
             CREATE INDEX audit_log_ts ON audit_log (ts);
+            CREATE INDEX audit_log_id ON audit_log (id);
             """
     );
 
