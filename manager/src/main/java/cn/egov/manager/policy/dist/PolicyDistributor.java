@@ -6,6 +6,7 @@ import cn.egov.api.policy.PolicyManifest;
 import cn.egov.api.policy.PolicyScope;
 import cn.egov.api.policy.PolicySigning;
 import cn.egov.api.policy.SignedPolicyBundle;
+import cn.egov.api.text.LogSafe;
 import cn.egov.manager.ingest.BoxMessenger;
 import cn.egov.rules.policy.Finding;
 import cn.egov.rules.policy.IsolationPolicy;
@@ -86,8 +87,9 @@ public final class PolicyDistributor {
                 sent.add(unit);
             }
         }
-        LOG.info("policy bundle serial {} ({} {}) for {} published to {} unit(s) by {}", b.serial(), b.policyName(),
-                b.policyVersion(), scope, sent.size(), issuedBy);
+        // name and version are the uploaded policy's own text
+        LOG.info("policy bundle serial {} ({} {}) for {} published to {} unit(s) by {}", b.serial(), LogSafe.of(b.policyName()),
+                LogSafe.of(b.policyVersion()), scope, sent.size(), LogSafe.of(issuedBy));
         return new Outcome(b, sent);
     }
 
