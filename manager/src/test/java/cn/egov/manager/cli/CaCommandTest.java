@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code manager config-keys} and {@code manager ca issue-signing} through the picocli entry
- * point, checked with openssl.
+ * {@code manager config-keys}, {@code manager ca issue-signing}, {@code revoke} and {@code crl}
+ * through the picocli entry point, checked with openssl.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CaCommandTest {
@@ -109,6 +109,28 @@ class CaCommandTest {
         assertEquals(1, absent.exit());
         assertTrue(absent.err().contains("130602-009 is not in the address plan"), absent.err());
         assertTrue(!Files.exists(dir.resolve("x.pem")));
+    }
+
+    @Test
+    void revokeAndCrlWriteCurrentCrlFiles() throws Exception {
+        sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout crl-test.key -subj /CN=130602-002 -out crl-test.csr");
+        assertEquals(0, run("ca", "issue-signing", "-c", config.toString(), "--unit", "130602-002", "--algorithm", "p256",
+                "--csr", "crl-test.csr", "--out", "crl-test.pem").exit());
+        String serial = sh("openssl x509 -in crl-test.pem -noout -serial").strip().substring("serial=".length());
+        Run revoke = run("ca", "revoke", "-c", config.toString(), serial, "--reason", "superseded");
+        assertEquals(0, revoke.exit(), revoke.err());
+        Path issuing = dir.resolve("m/ca/crl/issuing.crl.pem");
+        assertTrue(sh("openssl crl -in " + issuing + " -noout -text").contains("Serial Number: " + serial), "revoke publishes");
+        String before = sh("openssl crl -in " + issuing + " -noout -crlnumber");
+
+        Files.delete(issuing);
+        Run crl = run("ca", "crl", "-c", config.toString());
+        assertEquals(0, crl.exit(), crl.err());
+        assertTrue(crl.out().contains("CRLs published to " + dir.resolve("m/ca/crl")), crl.out());
+        String text = sh("openssl crl -in " + issuing + " -noout -text -CAfile chain.pem");
+        assertTrue(text.contains("Serial Number: " + serial), text);
+        assertNotEquals(before, sh("openssl crl -in " + issuing + " -noout -crlnumber"), "a new CRL, not the old file");
+        assertTrue(Files.exists(dir.resolve("m/ca/crl/root.crl.pem")) && Files.exists(dir.resolve("m/ca/crl/sm2.crl.pem")));
     }
 
     private Run run(String... args) {
