@@ -165,6 +165,9 @@ public final class ManagerAssembly implements AutoCloseable {
         WebRoutes routes = new WebRoutes();
         for (RouteContributor c : RouteContributors.all()) {
             c.contribute(routes, context);
+            if (c instanceof AutoCloseable part) {
+                closeables.add(part); // a part with servers or threads of its own (portal) stops with the manager
+            }
         }
         web = WebPart.build(config, options.tlsCa(), routes, context, webMetrics);
         web.start();
