@@ -73,12 +73,18 @@ public final class PolicyCommand {
             description = "Interface group of the Internet-facing interfaces (default: ${DEFAULT-VALUE}).")
     int routeGroup;
 
+    @Option(names = "--route-isolated-group", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+            defaultValue = "" + RouteGuardSettings.DEFAULT_ISOLATED_GROUP,
+            description = "Interface group of the isolated (internal) interfaces (default: ${DEFAULT-VALUE}).")
+    int routeIsolatedGroup;
+
     @Option(names = "--route-probe", paramLabel = "ADDR", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Destination outside every government prefix to ask the kernel about (repeatable; default: public resolvers).")
     List<String> routeProbes;
 
     private RouteGuardSettings routeSettings() {
-        return new RouteGuardSettings(routePriority, routeProtocol, routeGroup, List.of(RouteGuardSettings.DEFAULT_ISOLATED_ZONE),
+        return new RouteGuardSettings(routePriority, routeProtocol, routeGroup, routeIsolatedGroup,
+                List.of(RouteGuardSettings.DEFAULT_ISOLATED_ZONE),
                 List.of(RouteGuardSettings.DEFAULT_INTERNET_ZONE), routeProbes == null ? RouteGuardSettings.defaultProbes() : routeProbes);
     }
 
@@ -89,7 +95,7 @@ public final class PolicyCommand {
     /** Prints the route findings; true when there are none. */
     private static boolean printRoutes(List<RouteFinding> findings) {
         findings.forEach(f -> System.err.println("route: " + f.kind().alarmKind() + ": " + f.message()));
-        System.out.println(findings.isEmpty() ? "route: no route from the isolated zones to the Internet"
+        System.out.println(findings.isEmpty() ? "route: no route between the isolated zones and the Internet"
                 : "route: " + findings.size() + " finding(s)");
         return findings.isEmpty();
     }
