@@ -82,11 +82,11 @@ public final class PolicyCommand {
             description = "Interface group of the isolated (internal) interfaces (default: ${DEFAULT-VALUE}).")
     int routeIsolatedGroup;
 
-    @Option(names = "--scratch", paramLabel = "CMD", defaultValue = ProcessScratchNft.DEFAULT_COMMAND,
-            scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "Command that runs a program in new, empty namespaces, where the ruleset is loaded and listed to compare "
-                    + "the live table with (default: ${DEFAULT-VALUE}).")
-    String scratchCommand;
+    @Option(names = "--scratch", paramLabel = "CMD", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = {"Command that runs a program in new, empty namespaces, where the ruleset is loaded and listed to compare "
+                    + "the live table with (repeatable, tried in order; default: '" + ProcessScratchNft.NET_NAMESPACE + "', then '"
+                    + ProcessScratchNft.USER_NET_NAMESPACE + "')."})
+    List<String> scratchCommands;
 
     @Option(names = "--route-probe", paramLabel = "ADDR", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Destination outside every government prefix to ask the kernel about (repeatable; default: public resolvers).")
@@ -115,7 +115,8 @@ public final class PolicyCommand {
     }
 
     private PolicyEnforcer enforcer() {
-        return new PolicyEnforcer(nft(), new ProcessScratchNft(Arrays.asList(scratchCommand.trim().split("\\s+"))), clock(), lock);
+        return new PolicyEnforcer(nft(), new ProcessScratchNft(scratchCommands == null ? ProcessScratchNft.DEFAULT_COMMANDS : scratchCommands),
+                clock(), lock);
     }
 
     private Clock clock() {

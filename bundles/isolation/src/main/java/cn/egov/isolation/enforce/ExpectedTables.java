@@ -1,5 +1,6 @@
 package cn.egov.isolation.enforce;
 
+import cn.egov.rules.nft.NftRuleset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,8 +14,8 @@ import java.util.Map;
  * the comparison with the live table sees the kernel's own normalisation on both sides and needs
  * nothing from an earlier apply (a fresh CLI process and a restarted service compare exactly too).
  *
- * <p>Kept in memory per ruleset (the SHA-256 of its script, which carries the policy hash and
- * differs when an exception expires), the last {@link #SIZE}: a verification every minute costs
+ * <p>Kept in memory per ruleset (the SHA-256 of its commands, which carry the policy hash and
+ * differ when an exception expires), the last {@link #SIZE}: a verification every minute costs
  * one {@code nft -j list} of the live table, not a scratch load.
  */
 final class ExpectedTables {
@@ -47,8 +48,9 @@ final class ExpectedTables {
         this.scratch = scratch;
     }
 
-    /** The canonical table the ruleset script {@code text} becomes; loads it into a scratch namespace unless remembered. */
-    Expected of(String text) {
+    /** The canonical table {@code ruleset} becomes; loads it into a scratch namespace unless remembered. */
+    Expected of(NftRuleset ruleset) {
+        String text = ruleset.commands();
         String key = sha256(text);
         synchronized (cache) {
             CanonicalTable t = cache.get(key);

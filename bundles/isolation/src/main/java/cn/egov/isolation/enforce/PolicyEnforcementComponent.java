@@ -64,7 +64,7 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
     }
 
     void activate(PolicyEnforcementConfig config, NftCommand nft) {
-        activate(config, nft, new ProcessScratchNft(Arrays.asList(config.nft_scratch_command().trim().split("\\s+"))));
+        activate(config, nft, new ProcessScratchNft(List.of(config.nft_scratch_commands())));
     }
 
     void activate(PolicyEnforcementConfig config, NftCommand nft, ScratchNft scratch) {

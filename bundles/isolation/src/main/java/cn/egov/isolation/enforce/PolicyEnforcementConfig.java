@@ -29,10 +29,11 @@ public @interface PolicyEnforcementConfig {
     @AttributeDefinition(name = "nft command", description = "Command (and arguments) that runs nft, space separated")
     String nft_command() default "nft";
 
-    @AttributeDefinition(name = "Scratch namespace command", description = "Command (and arguments) that runs a program in "
-            + "new, empty namespaces, space separated: the policy's ruleset is loaded there and listed back, and the live table "
-            + "must match that listing exactly. The default needs no CAP_SYS_ADMIN (a user namespace keeps CAP_NET_ADMIN)")
-    String nft_scratch_command() default ProcessScratchNft.DEFAULT_COMMAND;
+    @AttributeDefinition(name = "Scratch namespace commands", description = "Commands (and arguments, space separated) that "
+            + "run a program in new, empty namespaces, tried in order until one works: the policy's ruleset is loaded there and "
+            + "listed back, and the live table must match that listing exactly. The second default needs no CAP_SYS_ADMIN "
+            + "(a user namespace keeps CAP_NET_ADMIN)")
+    String[] nft_scratch_commands() default {ProcessScratchNft.NET_NAMESPACE, ProcessScratchNft.USER_NET_NAMESPACE};
 
     @AttributeDefinition(name = "Lock file", description = "Serialises table changes with the appliance policy command")
     String lock_file() default "/run/egov-nft.lock";

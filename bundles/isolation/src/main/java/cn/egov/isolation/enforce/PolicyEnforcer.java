@@ -105,8 +105,7 @@ public final class PolicyEnforcer {
             return rejected(c.load(), "policy " + dir + " is not valid");
         }
         String identity = c.load().policy().identity();
-        String text = c.ruleset().text();
-        ExpectedTables.Expected exp = expected.of(text);
+        ExpectedTables.Expected exp = expected.of(c.ruleset());
         if (exp.refused()) {
             return new ApplyResult(ApplyResult.Status.REJECTED, identity, c.load().findings(), "nft refused the ruleset: " + exp.problem());
         }
@@ -152,7 +151,7 @@ public final class PolicyEnforcer {
         String text = ruleset.text();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = ch.lock()) {
-            ExpectedTables.Expected exp = expected.of(text);
+            ExpectedTables.Expected exp = expected.of(ruleset);
             if (exp.refused()) {
                 return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
                         "nft refused the ruleset; the previous ruleset stays in force: " + exp.problem());
@@ -181,7 +180,7 @@ public final class PolicyEnforcer {
                 return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
                         "nft refused the ruleset; the previous ruleset stays in force: " + r.stderr().strip(), found);
             }
-            Drift readBack = verifyAgainst(ruleset, text, exp);
+            Drift readBack = verifyAgainst(ruleset, exp);
             now = clock.millis();
             inForce = new InForce(ruleset, text, now, readBack.isClean() ? now : 0, readBack);
             String before = !found.isClean() ? "drift found and corrected: " + found + "; "
@@ -202,7 +201,7 @@ public final class PolicyEnforcer {
      */
     private Drift drift(InForce current, NftRuleset ruleset, String text, ExpectedTables.Expected exp, Live live) {
         if (current != null) {
-            ExpectedTables.Expected had = current.text().equals(text) ? exp : expected.of(current.text());
+            ExpectedTables.Expected had = current.text().equals(text) ? exp : expected.of(current.ruleset());
             if (live.table() == null) {
                 return new Drift(List.of(live.problem() == null ? "table inet egov is missing" : live.problem()));
             }
@@ -221,12 +220,12 @@ public final class PolicyEnforcer {
         if (f == null) {
             return new Drift(List.of("no policy in force"));
         }
-        Drift d = verifyAgainst(f.ruleset(), f.text(), expected.of(f.text()));
+        Drift d = verifyAgainst(f.ruleset(), expected.of(f.ruleset()));
         inForce = f.verified(clock.millis(), d);
         return d;
     }
 
-    private Drift verifyAgainst(NftRuleset ruleset, String text, ExpectedTables.Expected exp) {
+    private Drift verifyAgainst(NftRuleset ruleset, ExpectedTables.Expected exp) {
         if (!exp.ok()) {
             return new Drift(List.of("cannot verify: " + exp.problem()));
         }

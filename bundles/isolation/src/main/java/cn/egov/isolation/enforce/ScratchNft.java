@@ -14,11 +14,12 @@ public interface ScratchNft {
     int NOT_LISTED = 4;
 
     /**
-     * Runs {@code nft -f -} with {@code script} in a new, empty network namespace, then
+     * Loads {@code commands} (a ruleset as one {@code nft} command per line,
+     * {@link cn.egov.rules.nft.NftRuleset#commands()}) in a new, empty network namespace, then runs
      * {@code nft -j list table inet egov} there; the namespace goes away with the process.
      *
      * @return exit code 0 and the listing; {@link #REFUSED} or {@link #NOT_LISTED} with nft's error;
      *         anything else when the scratch namespace could not be made
      */
-    NftCommand.Result load(String script);
+    NftCommand.Result load(String commands);
 }

@@ -7,15 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cn.egov.rules.nft.NftRuleset;
 import cn.egov.rules.nft.NftablesCompiler;
 import cn.egov.rules.policy.PolicyLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exact comparison on tables the kernel really made: the shipped baseline's ruleset, and
- * copies of it changed one way each, are loaded into scratch namespaces by the real
- * {@link ProcessScratchNft} (root, or user namespaces) and listed back; what differs must be named,
+ * The exact comparison on tables the kernel really made: the shipped baseline's ruleset (as the
+ * enforcer loads it, one command per line), and whole scripts of it changed one way each, are
+ * loaded into scratch namespaces by the real {@link ProcessScratchNft} (root) and listed back; what differs must be named,
  * and what the kernel does not keep as policy (handles, counter values, element order) must not be.
  */
 class TableDiffTest {
@@ -30,7 +35,7 @@ class TableDiffTest {
         LocalDate today = LocalDate.now();
         ruleset = NftablesCompiler.compile(PolicyLoader.load(PolicyEnforcementNetnsTest.BASELINE, today).policyOrThrow(), today);
         script = ruleset.text();
-        expected = load(script);
+        expected = load(ruleset.commands()); // as the enforcer loads it; the variants below are whole scripts
     }
 
     static CanonicalTable load(String text) {
@@ -105,6 +110,44 @@ class TableDiffTest {
 
         List<String> dormant = diff(replaceOnce(script, "table inet egov {\n", "table inet egov {\n\tflags dormant\n"));
         assertEquals(List.of("table inet egov: flags \"set\" added"), dormant);
+    }
+
+    /**
+     * Where nft cannot enlarge its socket buffer (a user namespace: the box service's case) a large
+     * ruleset in one transaction fails, so the scratch load goes in pieces: the table must come out
+     * the same as from a plain network namespace, in one transaction.
+     */
+    @Test
+    void aLargeRulesetLoadsInPiecesInAUserNamespaceToTheSameTable(@TempDir Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(PolicyEnforcementNetnsTest.BASELINE)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        StringBuilder zone = new StringBuilder("zone bulk\n    description \"4,000 prefixes\"\n");
+        for (int i = 0; i < 4000; i++) {
+            zone.append("    prefixes 10.").append(64 + (i >> 12)).append('.').append((i >> 4) & 0xff).append('.').append((i & 0xf) << 4)
+                    .append("/28\n");
+        }
+        zone.append("\ninterface eth9\n    zone bulk\n");
+        Files.writeString(dir.resolve("15-bulk.policy"), zone);
+        LocalDate today = LocalDate.now();
+        NftRuleset large = NftablesCompiler.compile(PolicyLoader.load(dir, today).policyOrThrow(), today);
+        assertTrue(large.elementCount() > 4000);
+
+        NftCommand.Result whole = new ProcessNft(List.of(ProcessScratchNft.USER_NET_NAMESPACE.split(" ")))
+                .run(List.of("nft", "-f", "-"), large.text());
+        assertFalse(whole.ok(), "the control: in one transaction a user namespace refuses it");
+        assertTrue(whole.stderr().contains("Message too long"), whole.stderr());
+
+        NftCommand.Result pieces = new ProcessScratchNft(List.of(ProcessScratchNft.USER_NET_NAMESPACE)).load(large.commands());
+        assertEquals(0, pieces.exitCode(), pieces.stderr());
+        NftCommand.Result plain = new ProcessScratchNft(List.of(ProcessScratchNft.NET_NAMESPACE)).load(large.commands());
+        assertEquals(0, plain.exitCode(), plain.stderr());
+        assertEquals(List.of(), TableDiff.compare(CanonicalTable.parse(plain.stdout()), CanonicalTable.parse(pieces.stdout()), large, null)
+                .differences());
+        assertEquals(large.elementCount(), CanonicalTable.parse(pieces.stdout()).sets().values().stream()
+                .mapToInt(set -> set.elements().size()).sum(), "every element loaded");
     }
 
     @Test
