@@ -180,7 +180,12 @@ final class TableDiff {
     }
 
     private static String comment(Rule r) {
-        return r.comment() == null ? "no comment" : "\"" + r.comment() + "\"";
+        return r.comment() == null ? "no comment" : "\"" + plain(r.comment()) + "\"";
+    }
+
+    /** Text someone wrote into the live table goes into alarms, logs and terminals: no control characters. */
+    private static String plain(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** The rule as the compiler wrote it; the kernel's JSON when the compiled chain does not line up. */
@@ -234,7 +239,7 @@ final class TableDiff {
     }
 
     private static String listed(Set<String> elements) {
-        List<String> shown = elements.stream().limit(ELEMENTS_LISTED).map(CanonicalTable::elementText).toList();
+        List<String> shown = elements.stream().limit(ELEMENTS_LISTED).map(e -> plain(CanonicalTable.elementText(e))).toList();
         return String.join(", ", shown) + (elements.size() > ELEMENTS_LISTED ? " and " + (elements.size() - ELEMENTS_LISTED) + " more" : "");
     }
 

@@ -325,16 +325,24 @@ class RouteGuardNetnsTest {
     @Order(8)
     void rulesRemovedByHandAreRestoredAndReported() {
         lab.exec(box, "ip", "rule", "del", "priority", "30001", "iif", "eth1");
+        lab.exec(box, "ip", "rule", "del", "priority", "30003", "iif", "eth3");
         lab.exec(box, "ip", "link", "set", "eth3", "group", "default");
+        lab.exec(box, "ip", "link", "set", "eth1", "group", "default");
+        NetLab.Result in = lab.tryExec(box, "ip", "route", "get", "10.1.0.2", "from", "198.51.100.2", "iif", "eth3");
+        assertTrue(in.ok() && in.output().contains("dev eth1"), "the hand edit opened the way in: " + in);
         NetLab.Result opened = lab.tryExec(box, "ip", "route", "get", "198.51.100.2", "from", "10.1.0.2", "iif", "eth1");
         assertTrue(opened.ok() && opened.output().contains("dev eth3"), "the hand edit opened a route: " + opened);
         RouteIsolation.Report r = routes.run(guarded);
         assertTrue(r.findings().stream().anyMatch(f -> f.kind() == RouteFinding.Kind.GUARD && f.message().contains("restored")
                 && f.message().contains("group 201") && f.message().contains("unreachable")), r.findings().toString());
+        assertTrue(r.findings().stream().anyMatch(f -> f.message().contains("priority 30003 iif eth3 unreachable")
+                && f.message().contains("interface eth1 put in group 202")), "the way in is restored and reported too: " + r.findings());
         assertNotNull(telemetry.alarms(RouteFinding.Kind.GUARD.alarmKind()).stream().filter(a -> a.message().contains("restored"))
                 .findFirst().orElse(null));
         assertEquals("NO_ROUTE", routes.run(guarded).state());
         assertFalse(reaches(lan, INTERNET));
+        assertTrue(lab.tryExec(box, "ip", "route", "get", "10.1.0.2", "from", "198.51.100.2", "iif", "eth3").output()
+                .contains("Network is unreachable"));
     }
 
     static int count(String text, String part) {
