@@ -46,13 +46,16 @@ public final class ConfigSaver {
     }
 
     /**
-     * @param submitted the form's values by option id; a secret left empty keeps its value
+     * @param submitted the form's values by option id; an option not sent, or a secret left empty, keeps its value
      */
     public synchronized Verdict save(ConfigSchemas.Form form, Path file, Map<String, String> submitted, String who,
                                      Optional<BoxLauncher> launcher) throws IOException {
         Map<String, String> changes = new LinkedHashMap<>();
         for (ConfigSchemas.Field field : form.fields()) {
-            String value = submitted.getOrDefault(field.id(), "").strip();
+            if (!submitted.containsKey(field.id())) {
+                continue; // not in the form sent: left as it is
+            }
+            String value = submitted.get(field.id()).strip();
             if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
                 return new Verdict.Invalid("option '" + field.id() + "': a value is one line");
             }

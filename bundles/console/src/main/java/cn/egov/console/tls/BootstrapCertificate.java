@@ -69,7 +69,7 @@ public final class BootstrapCertificate {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = generator.generateKeyPair();
-        X500Name subject = new X500Name("CN=" + name + " (not enrolled yet),O=egov-box console");
+        X500Name subject = new X500Name("CN=" + (name.isEmpty() ? "egov-box" : name) + " console (not enrolled yet),O=egov-box");
         GeneralNames san = new GeneralNames(new GeneralName[]{new GeneralName(GeneralName.dNSName, "localhost"),
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
         try {

@@ -1,12 +1,14 @@
 package cn.egov.console.web;
 
 import cn.egov.console.api.Role;
+import cn.egov.console.pages.jte.JteaccountsGenerated;
+import cn.egov.console.pages.jte.JteauditGenerated;
+import cn.egov.console.pages.jte.JtemeGenerated;
 import cn.egov.console.store.Accounts;
 import cn.egov.console.store.AuditLog;
 import cn.egov.console.store.StoreException;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.FormFields;
@@ -105,10 +107,10 @@ final class AccountPages {
     }
 
     private void renderAccounts(Exchange x, int status, String message, boolean ok) throws StoreException {
-        services.pages().render(x.response(), x.callback(), status, "accounts.jte", Map.of(
-                "frame", handler.frame(x.session(), "账户 Accounts", "/accounts"),
-                "accounts", services.accounts().list(), "roles", List.of(Role.values()), "message", message, "ok", ok,
-                "unit", services.unit().get()));
+        List<cn.egov.console.store.Account> list = services.accounts().list();
+        Frame frame = handler.frame(x.session(), "账户 Accounts", "/accounts");
+        services.pages().render(x.response(), x.callback(), status, out -> JteaccountsGenerated.render(out, null, frame, list,
+                List.of(Role.values()), message, ok, services.unit().get()));
     }
 
     private boolean audit(Exchange x) throws Exception {
@@ -121,10 +123,11 @@ final class AccountPages {
             page = Integer.parseInt(p);
         }
         List<AuditLog.Entry> entries = services.audit().recent(AUDIT_PAGE, page * AUDIT_PAGE);
-        services.pages().render(x.response(), x.callback(), 200, "audit.jte", Map.of(
-                "frame", handler.frame(x.session(), "审计 Audit", "/audit"), "entries", entries,
-                "stats", services.audit().stats(), "retentionDays", services.audit().settings().retention().toDays(),
-                "page", page, "more", entries.size() == AUDIT_PAGE));
+        AuditLog.Stats stats = services.audit().stats();
+        int shown = page;
+        services.pages().render(x.response(), x.callback(), 200, out -> JteauditGenerated.render(out, null,
+                handler.frame(x.session(), "审计 Audit", "/audit"), entries, stats, services.audit().settings().retention().toDays(),
+                shown, entries.size() == AUDIT_PAGE));
         return true;
     }
 
@@ -179,9 +182,8 @@ final class AccountPages {
 
     private void renderMe(Exchange x, int status, String message, boolean ok, String token) throws StoreException {
         boolean hasToken = services.accounts().find(x.user().name()).map(a -> a.apiToken()).orElse(false);
-        services.pages().render(x.response(), x.callback(), status, "me.jte", Map.of(
-                "frame", handler.frame(x.session(), "我的账户 My account", "/me"), "message", message, "ok", ok,
-                "token", token, "hasToken", hasToken));
+        services.pages().render(x.response(), x.callback(), status, out -> JtemeGenerated.render(out, null,
+                handler.frame(x.session(), "我的账户 My account", "/me"), message, ok, token, hasToken));
     }
 
     private static Set<Role> roles(Fields f) {

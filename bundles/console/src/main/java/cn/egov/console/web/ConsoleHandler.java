@@ -11,7 +11,7 @@ import cn.egov.console.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import cn.egov.console.pages.jte.JtehomeGenerated;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
@@ -113,8 +113,8 @@ public final class ConsoleHandler extends Handler.Abstract {
     private boolean home(Exchange x) {
         List<Frame.NavItem> links = new ArrayList<>(nav(x.user(), ""));
         links.removeIf(n -> n.href().equals("/"));
-        services.pages().render(x.response(), x.callback(), 200, "home.jte",
-                Map.of("frame", frame(x.session(), "首页 Home", "/"), "links", links));
+        Frame frame = frame(x.session(), "首页 Home", "/");
+        services.pages().render(x.response(), x.callback(), 200, out -> JtehomeGenerated.render(out, null, frame, links));
         return true;
     }
 

@@ -5,7 +5,6 @@ import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.SectionContext;
 import cn.egov.console.store.StoreException;
 import gg.jte.Content;
-import java.util.Map;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -47,7 +46,7 @@ final class ConsoleSectionContext implements SectionContext {
 
     @Override
     public Content csrfField() {
-        return output -> services.pages().renderTo(output, "csrf.jte", Map.of("token", csrf));
+        return Pages.csrfField(csrf);
     }
 
     @Override

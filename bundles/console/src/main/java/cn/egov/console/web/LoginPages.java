@@ -7,7 +7,6 @@ import cn.egov.console.auth.Sessions;
 import cn.egov.console.store.Accounts;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -75,8 +74,7 @@ final class LoginPages {
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Response.addCookie(response, loginCookie(token, -1));
-        services.pages().render(response, callback, status, "login.jte", Map.of(
-                "frame", anonymous(), "token", token, "error", error));
+        services.pages().render(response, callback, status, out -> cn.egov.console.pages.jte.JteloginGenerated.render(out, null, anonymous(), token, error));
     }
 
     private Frame anonymous() {

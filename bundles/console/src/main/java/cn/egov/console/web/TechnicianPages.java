@@ -4,6 +4,11 @@ import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.api.selftest.SelfTest;
 import cn.egov.console.config.ConfigSaver;
 import cn.egov.console.config.ConfigSchemas;
+import cn.egov.console.pages.jte.JteconfigformGenerated;
+import cn.egov.console.pages.jte.JteconfiglistGenerated;
+import cn.egov.console.pages.jte.JtelogsGenerated;
+import cn.egov.console.pages.jte.JteselftestGenerated;
+import cn.egov.console.pages.jte.JtestatusGenerated;
 import cn.egov.console.status.BuiltInChecks;
 import java.util.HashMap;
 import java.util.List;
@@ -44,36 +49,31 @@ final class TechnicianPages {
     private boolean status(Exchange x) {
         List<String> refused = services.launcher().get().map(BoxLauncher::refusedFiles).orElse(List.of())
                 .stream().map(Object::toString).toList();
-        services.pages().render(x.response(), x.callback(), 200, "status.jte", Map.of(
-                "frame", handler.frame(x.session(), "状态 Status", "/status"),
-                "status", services.status().get(), "refused", refused, "tls", services.tls().served(),
-                "sessions", services.sessions().stats(), "throttle", services.login().throttle().stats()));
+        services.pages().render(x.response(), x.callback(), 200, out -> JtestatusGenerated.render(out, null, handler.frame(x.session(), "状态 Status", "/status"), services.status().get(), refused, services.tls().served(), services.sessions().stats(), services.login().throttle().stats()));
         return true;
     }
 
     private boolean selfTest(Exchange x) {
         List<BuiltInChecks.Row> rows = BuiltInChecks.runAll(services.selfTests().get());
         boolean failed = rows.stream().anyMatch(r -> r.result().outcome() == SelfTest.Outcome.FAIL);
-        services.pages().render(x.response(), x.callback(), 200, "selftest.jte", Map.of(
-                "frame", handler.frame(x.session(), "自检 Self-test", "/selftest"), "rows", rows, "failed", failed));
+        services.pages().render(x.response(), x.callback(), 200, out -> JteselftestGenerated.render(out, null, handler.frame(x.session(), "自检 Self-test", "/selftest"), rows, failed));
         return true;
     }
 
     private boolean logs(Exchange x) {
         Optional<BoxLauncher> launcher = services.launcher().get();
         List<String> lines = launcher.map(l -> l.recentLog(services.logLines())).orElse(List.of());
-        services.pages().render(x.response(), x.callback(), 200, "logs.jte", Map.of(
-                "frame", handler.frame(x.session(), "日志 Logs", "/logs"), "lines", lines, "available", launcher.isPresent()));
+        services.pages().render(x.response(), x.callback(), 200, out -> JtelogsGenerated.render(out, null, handler.frame(x.session(), "日志 Logs", "/logs"), lines, launcher.isPresent()));
         return true;
     }
 
     private boolean config(Exchange x) throws Exception {
         Optional<ConfigSchemas> schemas = services.schemas();
         if (x.path().equals("/config")) {
-            services.pages().render(x.response(), x.callback(), 200, "config-list.jte", Map.of(
-                    "frame", handler.frame(x.session(), "配置 Configuration", "/config"),
-                    "forms", schemas.isPresent() ? schemas.get().forms() : List.of(),
-                    "directory", schemas.map(s -> s.directory().toString()).orElse("")));
+            List<ConfigSchemas.Form> forms = schemas.isPresent() ? schemas.get().forms() : List.of();
+            services.pages().render(x.response(), x.callback(), 200, out -> JteconfiglistGenerated.render(out, null,
+                    handler.frame(x.session(), "配置 Configuration", "/config"), forms,
+                    schemas.map(s -> s.directory().toString()).orElse("")));
             return true;
         }
         if (!x.path().startsWith("/config/") || schemas.isEmpty()) {
@@ -123,8 +123,10 @@ final class TechnicianPages {
         } else if (verdict instanceof ConfigSaver.Verdict.Invalid i) {
             message = "未保存 Not saved: " + i.message();
         }
-        services.pages().render(x.response(), x.callback(), status, "config-form.jte", Map.of(
-                "frame", handler.frame(x.session(), form.name(), "/config"), "form", form, "message", message, "ok", ok));
+        String text = message;
+        boolean good = ok;
+        services.pages().render(x.response(), x.callback(), status, out -> JteconfigformGenerated.render(out, null,
+                handler.frame(x.session(), form.name(), "/config"), form, text, good));
     }
 
 }
