@@ -237,7 +237,9 @@ public final class ConsoleHandler extends Handler.Abstract {
 
     private static boolean acceptsHtml(Request request) {
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
-        return accept == null || accept.contains("text/html") || accept.contains("*/*");
+        // only page loads go to the log-in form: a favicon or style request answered by a redirect
+        // would load /login behind the user's back
+        return accept != null && accept.contains("text/html");
     }
 
     static String firstSegment(String path) {

@@ -31,7 +31,7 @@ final class LoginPages {
 
     boolean handle(Request request, Response response, Callback callback, String source) throws Exception {
         if ("GET".equals(request.getMethod())) {
-            form(response, callback, 200, "");
+            form(request, response, callback, 200, "");
             return true;
         }
         if (!"POST".equals(request.getMethod())) {
@@ -61,20 +61,27 @@ final class LoginPages {
             Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/", true);
         } else if (outcome instanceof LoginService.Outcome.Throttled t) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(t.retryAfter().toSeconds()));
-            form(response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "尝试次数过多，请 " + t.retryAfter().toSeconds()
+            form(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "尝试次数过多，请 " + t.retryAfter().toSeconds()
                     + " 秒后再试。 Too many failed attempts: try again in " + t.retryAfter().toSeconds() + " s.");
         } else {
-            form(response, callback, HttpStatus.UNAUTHORIZED_401, "用户名或密码错误。 Wrong name or password.");
+            form(request, response, callback, HttpStatus.UNAUTHORIZED_401, "用户名或密码错误。 Wrong name or password.");
         }
         return true;
     }
 
-    private void form(Response response, Callback callback, int status, String error) {
-        byte[] bytes = new byte[24];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Response.addCookie(response, loginCookie(token, -1));
-        services.pages().render(response, callback, status, out -> cn.egov.console.pages.jte.JteloginGenerated.render(out, null, anonymous(), token, error));
+    private void form(Request request, Response response, Callback callback, int status, String error) {
+        // one token per browser, kept while its cookie lives: a second tab (or any load of /login)
+        // must not invalidate the form already on screen
+        String token = Request.getCookies(request).stream().filter(c -> LOGIN_COOKIE.equals(c.getName()))
+                .map(HttpCookie::getValue).filter(v -> v.matches("[A-Za-z0-9_-]{32}")).findFirst().orElse(null);
+        if (token == null) {
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            Response.addCookie(response, loginCookie(token, -1));
+        }
+        String formToken = token;
+        services.pages().render(response, callback, status, out -> cn.egov.console.pages.jte.JteloginGenerated.render(out, null, anonymous(), formToken, error));
     }
 
     private Frame anonymous() {
