@@ -46,12 +46,18 @@ public final class CsrfGuard {
     /** Why the request's origin is not the console's own, or null when it is (or the client does not say). */
     public static String originProblem(Request request) {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        if (origin != null) {
+        // Under our Referrer-Policy: no-referrer, browsers send "Origin: null" on every POST (Fetch
+        // standard): then Sec-Fetch-Site, which they always send, says where the request came from.
+        boolean opaque = "null".equals(origin);
+        if (origin != null && !opaque) {
             return origin.equalsIgnoreCase(ownOrigin(request)) ? null : "cross-origin request from " + origin;
         }
         String site = request.getHeaders().get("Sec-Fetch-Site");
         if (site != null && !site.equals("same-origin") && !site.equals("none")) {
             return "cross-site request (Sec-Fetch-Site: " + site + ")";
+        }
+        if (opaque && site == null) {
+            return "request with an opaque origin and no Sec-Fetch-Site";
         }
         return null;
     }

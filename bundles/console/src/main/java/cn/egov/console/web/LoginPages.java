@@ -42,7 +42,11 @@ final class LoginPages {
         String token = fields.getValue(SectionContext.CSRF_FIELD);
         String cookie = Request.getCookies(request).stream().filter(c -> LOGIN_COOKIE.equals(c.getName()))
                 .map(HttpCookie::getValue).findFirst().orElse(null);
-        if (CsrfGuard.originProblem(request) != null || cookie == null || !Sessions.sameToken(cookie, token)) {
+        String origin = CsrfGuard.originProblem(request);
+        if (origin != null || cookie == null || !Sessions.sameToken(cookie, token)) {
+            org.slf4j.LoggerFactory.getLogger(LoginPages.class).warn("console: log-in form from {} refused: {}",
+                    cn.egov.api.text.LogSafe.of(source), origin != null ? cn.egov.api.text.LogSafe.of(origin)
+                            : cookie == null ? "no log-in cookie" : "log-in token does not match its cookie");
             Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
             return true;
         }
