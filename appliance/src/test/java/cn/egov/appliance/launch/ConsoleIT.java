@@ -210,13 +210,13 @@ class ConsoleIT {
 
             driver.get(base.resolve("config/" + ProbeBundle.PID).toString());
             setField(driver, "opt.greeting", "from the browser");
-            driver.findElement(By.id("save")).click();
+            save(driver);
             assertTrue(driver.findElement(By.id("verdict")).getText().contains("Applied"), driver.getPageSource());
             BoxFixture.await("the probe to run with the new greeting", () -> read().contains("greeting=from the browser"));
             assertTrue(Files.readString(box.probeConfig()).contains("# probe"), "the file's comment stays");
 
             setField(driver, "opt.count", "eleven");
-            driver.findElement(By.id("save")).click();
+            save(driver);
             String verdict = driver.findElement(By.id("verdict")).getText();
             assertTrue(verdict.contains("Refused") && verdict.contains(box.probeConfig() + ":")
                     && verdict.contains("option 'count': 'eleven' is not a whole number"), verdict);
@@ -291,6 +291,14 @@ class ConsoleIT {
         driver.findElement(By.id("password")).sendKeys(PASSWORD);
         driver.findElement(By.id("login")).click();
         assertEquals(base.toString(), driver.getCurrentUrl());
+    }
+
+    /** Submits the form and waits for the next page (else the old page's verdict would be read). */
+    private static void save(WebDriver driver) {
+        var button = driver.findElement(By.id("save"));
+        button.click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(60))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(button));
     }
 
     private static void setField(WebDriver driver, String name, String value) {
