@@ -8,6 +8,8 @@ import cn.egov.api.identity.IdentityProvider;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.payload.PayloadFormatException;
 import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.console.api.ConsoleSection;
+import cn.egov.duty.console.DutySection;
 import cn.egov.duty.DeadlineWatch;
 import cn.egov.duty.DutyDesk;
 import cn.egov.duty.DutySettings;
@@ -16,6 +18,8 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The duty desk as a service of the box: opens the store, queues what a crash left behind, starts
  * the deadline clock, and takes the province's receipts from the control channel
  * ({@code $EDC/<acct>/<unit>/DUTY/PUT/receipts}, retained). A configuration change restarts it;
- * everything filed stays in the store. The console section (pages and JSON) is registered by it.
+ * everything filed stays in the store. It registers the duty officer's console section
+ * ({@link DutySection}, pages and JSON at {@code /duty/}).
  */
 @Component(configurationPid = DutySettings.PID, service = {}, immediate = true)
 @Designate(ocd = DutyConfig.class)
@@ -40,9 +45,10 @@ public final class DutyComponent {
     private final DutyDesk desk;
     private final ScheduledExecutorService timer;
     private final ControlChannel.Subscription receipts;
+    private final ServiceRegistration<ConsoleSection> section;
 
     @Activate
-    public DutyComponent(@Reference IdentityProvider identity, @Reference TelemetryPublisher telemetry,
+    public DutyComponent(BundleContext context, @Reference IdentityProvider identity, @Reference TelemetryPublisher telemetry,
                          @Reference ControlChannel control, DutyConfig config) {
         DutySettings settings = DutySettings.of(config.store_path(), config.deadlines(), config.warn_before_min(),
                 config.check_period_s(), config.leads(), config.roster_days());
@@ -59,6 +65,8 @@ public final class DutyComponent {
         timer.scheduleWithFixedDelay(watch, 0, settings.checkPeriod().toMillis(), TimeUnit.MILLISECONDS);
         this.receipts = control.subscribe(DutyTopics.APP, DutyTopics.RECEIPTS,
                 (topic, payload) -> timer.execute(() -> receive(payload))); // off the MQTT thread
+        // the duty officer's pages: the console mounts the section at /duty/ (whiteboard)
+        this.section = context.registerService(ConsoleSection.class, new DutySection(desk, clock), null);
         LOG.info("duty desk of {} ready (store {}, deadlines {})", desk.unit(), settings.storePath(), settings.deadlines().toText());
     }
 
@@ -79,6 +87,7 @@ public final class DutyComponent {
 
     @Deactivate
     void deactivate() {
+        section.unregister();
         receipts.close();
         timer.shutdownNow();
         try {
