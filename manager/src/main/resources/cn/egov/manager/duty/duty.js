@@ -9,7 +9,8 @@ document.addEventListener('click', function (event) {
   }
   var status = document.getElementById('ack-status');
   button.disabled = true;
-  fetch('/api/duty/reports/' + encodeURIComponent(button.dataset.ack) + '/ack', {
+  // from the origin, not the page's URL: a URL with user:password@ (how some open the page) cannot be fetched
+  fetch(window.location.origin + '/api/duty/reports/' + encodeURIComponent(button.dataset.ack) + '/ack', {
     method: 'POST',
     credentials: 'same-origin',
     headers: {'Content-Type': 'application/json'},
