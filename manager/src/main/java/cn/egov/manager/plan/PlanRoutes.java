@@ -32,7 +32,7 @@ public final class PlanRoutes implements RouteContributor {
 
     @Override
     public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
-        PlanStore store = new PlanStore(ctx.database());
+        PlanStore store = ctx.plans();
         String dir = ctx.config().extension("plan").get(DIR_KEY);
         if (store.current().isEmpty() && dir != null && !dir.isBlank()) {
             PlanStore.ImportResult r = store.importPath(Path.of(dir), System.currentTimeMillis());

@@ -53,8 +53,8 @@ class PolicyWebTest {
     void twoBoxesReport() throws Exception {
         m = ManagerFixture.start(dir);
         long now = System.currentTimeMillis();
-        try (SimulatedBox a = new SimulatedBox(m.brokerUrl(), BAODING).connect();
-             SimulatedBox b = new SimulatedBox(m.brokerUrl(), SHIJIAZHUANG).connect()) {
+        try (SimulatedBox a = SimulatedBox.lab(m, BAODING).connect();
+             SimulatedBox b = SimulatedBox.lab(m, SHIJIAZHUANG).connect()) {
             a.birth(60);
             b.birth(60);
             Ids ia = new Ids();

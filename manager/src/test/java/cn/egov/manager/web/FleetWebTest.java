@@ -40,9 +40,9 @@ class FleetWebTest {
     @BeforeAll
     void fleetOfThree() throws Exception {
         m = ManagerFixture.start(dir);
-        try (SimulatedBox a = new SimulatedBox(m.brokerUrl(), "130602-001").connect();
-             SimulatedBox b = new SimulatedBox(m.brokerUrl(), "130602-002").connect();
-             SimulatedBox c = new SimulatedBox(m.brokerUrl(), "130105-001").connect()) {
+        try (SimulatedBox a = SimulatedBox.lab(m, "130602-001").connect();
+             SimulatedBox b = SimulatedBox.lab(m, "130602-002").connect();
+             SimulatedBox c = SimulatedBox.lab(m, "130105-001").connect()) {
             a.birth(60);
             a.health();
             b.birth(60);
