@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,6 +52,13 @@ public final class ManagerFixture {
         return config.with(ConfigKey.BROKER_PORT, 0)
                 .with(ConfigKey.BROKER_PLAIN_ENABLED, true)
                 .with(ConfigKey.BROKER_PLAIN_PASSWORD_FILE, file);
+    }
+
+    /** The address plan of {@code rules/plan} imported at start ({@code plan.dir}): units it does not declare are refused. */
+    public static ManagerConfig withPlan(ManagerConfig config) {
+        Map<String, String> ext = new LinkedHashMap<>(config.extensions());
+        ext.put("plan.dir", Path.of("..", "rules", "plan").toAbsolutePath().normalize().toString());
+        return new ManagerConfig(config.source(), config.values(), ext);
     }
 
     public static ManagerAssembly start(Path dataDir) throws Exception {
