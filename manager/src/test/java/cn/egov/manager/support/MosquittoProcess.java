@@ -27,6 +27,8 @@ public final class MosquittoProcess implements AutoCloseable {
     public static final String MANAGER_USER = "egov-manager";
     public static final String MANAGER_PASSWORD = "test-manager-password";
     public static final String NOC_USER = "noc-operator-1";
+    /** A second operator: one user per operator, as the user name is the client id. */
+    public static final String NOC_USER_2 = "noc-operator-2";
     public static final String NOC_PASSWORD = "test-noc-password";
 
     private Process process;
@@ -80,7 +82,7 @@ public final class MosquittoProcess implements AutoCloseable {
 
     /**
      * tls/egov-tls.conf: the broker's certificate issued by {@code ca}, the chain and CRL, the
-     * manager's password, one NOC user ({@link #NOC_USER}) and the three ACL files as shipped.
+     * manager's password, two NOC users ({@link #NOC_USER}, {@link #NOC_USER_2}) and the three ACL files as shipped.
      */
     public static MosquittoProcess startTls(Path dir, ProvincialCa ca) throws Exception {
         Files.createDirectories(dir);
@@ -111,6 +113,7 @@ public final class MosquittoProcess implements AutoCloseable {
         }
         run(List.of("mosquitto_passwd", "-b", "-c", dir.resolve("egov.passwd").toString(), MANAGER_USER, MANAGER_PASSWORD));
         run(List.of("mosquitto_passwd", "-b", "-c", dir.resolve("egov-noc.passwd").toString(), NOC_USER, NOC_PASSWORD));
+        run(List.of("mosquitto_passwd", "-b", dir.resolve("egov-noc.passwd").toString(), NOC_USER_2, NOC_PASSWORD));
         return launch(dir, dir.resolve("egov-tls.conf"), ports, Map.of());
     }
 
