@@ -48,6 +48,7 @@ ca.est-port = $EST_PORT
 ca.http-port = $CA_HTTP_PORT
 plan.dir = $ROOT/rules/plan
 CONF
+chmod 600 "$DEMO/manager.properties"   # it holds the NOC token: the manager refuses a file others can read
 
 # The provincial CA (once) and a one-time enrolment token for the demo box.
 if [ ! -e "$DEMO/manager-data/ca/ca-keys.p12" ]; then

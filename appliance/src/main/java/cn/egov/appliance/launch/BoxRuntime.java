@@ -53,9 +53,11 @@ public final class BoxRuntime implements AutoCloseable {
     private final StatusProbe probe;
     private final ConfigDirectoryWatcher watcher;
     private final StatusFile statusFile;
+    private final RunLock lock;
 
     private BoxRuntime(LaunchSettings settings, Framework framework, ConfigDirectory configDirectory,
-                       ScrActivationCheck activation, List<String> startFailures) throws IOException {
+                       ScrActivationCheck activation, List<String> startFailures, RunLock lock) throws IOException {
+        this.lock = lock;
         this.activation = activation;
         this.settings = settings;
         this.framework = framework;
@@ -75,12 +77,32 @@ public final class BoxRuntime implements AutoCloseable {
 
     public static BoxRuntime start(LaunchSettings settings, FrameworkFactory factory) throws Exception {
         if (!Files.isDirectory(settings.configDir())) {
-            throw new IOException("configuration directory " + settings.configDir() + " does not exist");
+            throw new LaunchException("configuration directory " + settings.configDir()
+                    + (Files.exists(settings.configDir()) ? " is not a directory" : " does not exist"));
         }
-        List<BundleJar> jars = BundleJars.scan(settings.bundleDir());
-        Files.createDirectories(settings.nativeDir());
-        useNativeDir(settings);
+        try {
+            Files.createDirectories(settings.nativeDir());
+        } catch (IOException e) {
+            throw new LaunchException("data directory " + settings.dataDir() + ": cannot create " + settings.nativeDir()
+                    + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+        RunLock lock = RunLock.acquire(settings.dataDir());
+        try {
+            List<BundleJar> jars = BundleJars.scan(settings.bundleDir());
+            useNativeDir(settings);
+            return start(settings, factory, jars, lock);
+        } catch (Exception | Error e) {
+            try {
+                lock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
 
+    private static BoxRuntime start(LaunchSettings settings, FrameworkFactory factory, List<BundleJar> jars, RunLock lock)
+            throws Exception {
         Framework framework = factory.newFramework(frameworkProperties(settings));
         framework.init();
         try {
@@ -105,7 +127,7 @@ public final class BoxRuntime implements AutoCloseable {
             bundles.stream().filter(b -> !CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .filter(b -> b.getHeaders("").get(Constants.FRAGMENT_HOST) == null)
                     .forEach(b -> startBundle(b, failures));
-            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures);
+            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures, lock);
             LOG.info("{} {} started {} bundles from {}; configuration from {}", framework.getSymbolicName(),
                     framework.getVersion(), bundles.size(), settings.bundleDir(), settings.configDir());
             return runtime;
@@ -194,11 +216,15 @@ public final class BoxRuntime implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        watcher.close();
-        statusFile.close();
-        probe.close();
-        activation.close();
-        framework.stop();
-        framework.waitForStop(STOP_WAIT.toMillis());
+        try {
+            watcher.close();
+            statusFile.close();
+            probe.close();
+            activation.close();
+            framework.stop();
+            framework.waitForStop(STOP_WAIT.toMillis());
+        } finally {
+            lock.close(); // last: the data directory is free once the framework has stopped
+        }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.api.payload.KuraPayloadCodec;
+import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.appliance.probe.ProbeBundle;
 import java.io.File;
@@ -54,7 +56,10 @@ class BoxRuntimeEquinoxIT {
                 assertTrue(status.contains("component " + ProbeBundle.COMPONENT + " ACTIVE"), status);
                 assertTrue(status.contains("component cn.egov.telemetry.identity.IdentityComponent ACTIVE"), status);
                 assertTrue(status.contains("component cn.egov.telemetry.ds.TelemetryComponent ACTIVE"), status);
-                assertNotNull(births.poll(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS), "no BIRTH from the box on Equinox");
+                byte[] birth = births.poll(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertNotNull(birth, "no BIRTH from the box on Equinox");
+                String framework = KuraPayloadCodec.decode(birth).stringMetric(BoxMetrics.OSGI_FRAMEWORK);
+                assertTrue(framework.startsWith("Eclipse Equinox 3.21."), framework);
                 BoxFixture.await("the probe's configuration", () -> read(box.probeOut).contains("count=3 (Integer)"));
             } finally {
                 process.destroy();

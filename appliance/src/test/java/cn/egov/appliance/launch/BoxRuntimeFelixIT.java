@@ -117,6 +117,9 @@ class BoxRuntimeFelixIT {
         KuraPayload payload = KuraPayloadCodec.decode(birth);
         assertEquals("DEMO-0001", payload.stringMetric(BoxMetrics.SERIAL_NUMBER));
         assertEquals(UNIT, payload.stringMetric(BoxMetrics.UNIT_CODE));
+        // the framework and its version (not "Apache Software Foundation 1.9": vendor and OSGi spec version)
+        assertEquals("Apache Felix " + runtime.framework().getVersion(), payload.stringMetric(BoxMetrics.OSGI_FRAMEWORK));
+        assertTrue(payload.stringMetric(BoxMetrics.OSGI_FRAMEWORK).startsWith("Apache Felix 7."), payload.stringMetric(BoxMetrics.OSGI_FRAMEWORK));
     }
 
     @Test

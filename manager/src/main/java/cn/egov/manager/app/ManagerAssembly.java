@@ -33,16 +33,16 @@ import cn.egov.manager.ingest.SqlBatchStore;
 import cn.egov.manager.ingest.TelemetryListeners;
 import cn.egov.manager.ingest.UnitFilter;
 import cn.egov.manager.plan.LoadedPlan;
+import cn.egov.manager.plan.PlanRoutes;
 import cn.egov.manager.plan.PlanStore;
 import cn.egov.manager.policy.dist.PolicySigningKey;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.store.BoxStore;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.store.ThrottledAlarms;
-import cn.egov.manager.web.Role;
-import cn.egov.manager.web.RoleAuthenticator;
 import cn.egov.manager.web.RouteContributor;
 import cn.egov.manager.web.RouteContributors;
+import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
 import cn.egov.rules.plan.Divisions;
@@ -50,7 +50,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,8 @@ public final class ManagerAssembly implements AutoCloseable {
      *
      * @param storeDecorator   wraps the batch store (tests slow it down on purpose)
      * @param placeNames       names of divisions for the hierarchy
-     * @param tlsCa            the provincial CA for the broker's TLS listener ({@code broker.tls.port}), or null
+     * @param tlsCa            the provincial CA for the broker's TLS listener ({@code broker.tls.port}) and the web
+     *                         server's HTTPS ({@code web.tls = ca}), or null
      * @param policySigning    the key that signs isolation policy bundles, or null (no signed distribution)
      */
     public record Options(UnaryOperator<BatchStore> storeDecorator, PlaceNames placeNames,
@@ -115,6 +115,7 @@ public final class ManagerAssembly implements AutoCloseable {
     private ThrottledAlarms refusalAlarms;
     private final IngestMetrics metrics = new IngestMetrics();
     private final MetricGauges gauges = new MetricGauges();
+    private final WebMetrics webMetrics = new WebMetrics();
     private ManagerContext context;
     private String brokerUrl;
 
@@ -134,6 +135,7 @@ public final class ManagerAssembly implements AutoCloseable {
     }
 
     private void startAll(Options options) throws Exception {
+        WebPart.check(config, options.tlsCa()); // refuse bad web/auth settings before anything starts
         database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD));
         fleet = new FleetRegistry(options.placeNames(), config.integer(ConfigKey.FLEET_MISSING_FACTOR),
                 config.integer(ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S));
@@ -144,7 +146,7 @@ public final class ManagerAssembly implements AutoCloseable {
         refusalAlarms = new ThrottledAlarms(alarms, TimeUnit.SECONDS.toMillis(config.integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)),
                 MAX_PENDING_ALARMS);
         // the plan in force decides, with the province's divisions, which units may be boxes here
-        PlanStore plans = new PlanStore(database);
+        PlanStore plans = PlanRoutes.openStore(config, database);
         KnownUnits known = new KnownUnits(Divisions.hebei(), () -> plans.current().map(LoadedPlan::plan));
         String account = config.get(ConfigKey.ACCOUNT);
         String clientId = config.get(ConfigKey.INGEST_CLIENT_ID);
@@ -187,15 +189,7 @@ public final class ManagerAssembly implements AutoCloseable {
         for (RouteContributor c : RouteContributors.all()) {
             c.contribute(routes, context);
         }
-        Map<Role, String> secrets = new EnumMap<>(Role.class);
-        secrets.put(Role.NOC, config.get(ConfigKey.AUTH_NOC_TOKEN));
-        secrets.put(Role.AUDITOR, config.get(ConfigKey.AUTH_AUDITOR_TOKEN));
-        secrets.put(Role.TECHNICIAN, config.get(ConfigKey.AUTH_TECHNICIAN_TOKEN));
-        RoleAuthenticator auth = new RoleAuthenticator(secrets);
-        if (!auth.anyRoleEnabled()) {
-            LOG.warn("no auth.*.token is set: the web UI and REST API will refuse everyone but /api/health");
-        }
-        web = new WebServer(config.get(ConfigKey.WEB_BIND), config.integer(ConfigKey.WEB_PORT), routes, auth);
+        web = WebPart.build(config, options.tlsCa(), routes, context, webMetrics);
         web.start();
         closeables.add(web);
 
@@ -375,6 +369,10 @@ public final class ManagerAssembly implements AutoCloseable {
         for (BoxStatus s : BoxStatus.values()) {
             gauges.register("fleet." + s.name().toLowerCase(), () -> fleet.list().stream().filter(b -> b.status() == s).count());
         }
+        gauges.register("web.body.bytes-read", webMetrics.bodyBytesRead::sum);
+        gauges.register("web.body.too-large", webMetrics.bodiesTooLarge::sum);
+        gauges.register("web.login.failures", webMetrics.loginFailures::sum);
+        gauges.register("web.login.throttled", webMetrics.loginsThrottled::sum);
         if (broker != null) {
             gauges.register("broker.backlog.bytes", broker::backlogBytes);
             gauges.register("broker.backlog.messages", broker::backlogMessages);

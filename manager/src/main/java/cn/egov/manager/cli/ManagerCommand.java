@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 CaCommand.class,
                 HubConfigCommand.class,
                 PolicyCommand.class,
+                AccountCommand.class,
         })
 public final class ManagerCommand implements Runnable {
 

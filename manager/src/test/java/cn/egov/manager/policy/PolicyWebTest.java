@@ -9,10 +9,12 @@ import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.api.topic.KuraTopic;
+import cn.egov.manager.account.Role;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
+import cn.egov.manager.support.TestAccounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -52,6 +54,8 @@ class PolicyWebTest {
     @BeforeAll
     void twoBoxesReport() throws Exception {
         m = ManagerFixture.start(dir);
+        TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
+        TestAccounts.add(m.database(), "duty", Role.DUTY_OFFICER);
         long now = System.currentTimeMillis();
         try (SimulatedBox a = SimulatedBox.lab(m, BAODING).connect();
              SimulatedBox b = SimulatedBox.lab(m, SHIJIAZHUANG).connect()) {
@@ -179,9 +183,29 @@ class PolicyWebTest {
     }
 
     @Test
+    void aTechnicianSeesTheUnitsOfItsCountyOnlyAndOthersLookAbsent() throws Exception {
+        String tech = "bd-tech";
+        JsonNode units = json.readTree(get("/api/policy/units", tech, TestAccounts.PASSWORD).body()).get("units");
+        assertEquals(1, units.size(), units.toString());
+        assertEquals(BAODING, units.get(0).get("unit").asText());
+        assertEquals(200, get("/api/policy/units/" + BAODING, tech, TestAccounts.PASSWORD).statusCode());
+        // another county's unit that reported, and one that never existed: the same answer
+        HttpResponse<String> other = get("/api/policy/units/" + SHIJIAZHUANG, tech, TestAccounts.PASSWORD);
+        HttpResponse<String> none = get("/api/policy/units/130105-999", tech, TestAccounts.PASSWORD);
+        assertEquals(404, other.statusCode());
+        assertEquals(none.statusCode(), other.statusCode());
+        assertEquals(none.body().replace("130105-999", "X"), other.body().replace(SHIJIAZHUANG, "X"));
+        JsonNode alarms = json.readTree(get("/api/policy/alarms", tech, TestAccounts.PASSWORD).body()).get("alarms");
+        assertEquals(2, alarms.size(), "only the Baoding unit's isolation alarms: " + alarms);
+        assertEquals(0, json.readTree(get("/api/policy/alarms?city=1301", tech, TestAccounts.PASSWORD).body()).get("alarms").size());
+        String page = get("/policy", tech, TestAccounts.PASSWORD).body();
+        assertTrue(page.contains(BAODING) && !page.contains(SHIJIAZHUANG) && !page.contains("10.3.0.5"), page);
+    }
+
+    @Test
     void rolesAndPage() throws Exception {
         assertEquals(401, get("/api/policy/units", null, null).statusCode());
-        assertEquals(403, get("/api/policy/units", "technician", ManagerFixture.TECHNICIAN_TOKEN).statusCode());
+        assertEquals(403, get("/api/policy/units", "duty", TestAccounts.PASSWORD).statusCode());
         HttpResponse<String> page = get("/policy?city=1306", "auditor", ManagerFixture.AUDITOR_TOKEN);
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains(BAODING) && page.body().contains("<b>DRIFT</b>"), page.body());

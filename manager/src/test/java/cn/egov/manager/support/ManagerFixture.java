@@ -12,15 +12,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A manager on free ports with its data in a test folder; tokens for the three roles. Boxes reach
- * it on the lab listener ({@code broker.plain.enabled}) with per-box passwords
- * ({@link #labPassword}), as a lab would run it: nothing connects anonymously.
+ * A manager on free ports with its data in a test folder; API tokens for the NOC and auditors
+ * (technicians are accounts bound to counties: {@link TestAccounts}). Boxes reach it on the lab
+ * listener ({@code broker.plain.enabled}) with per-box passwords ({@link #labPassword}), as a lab
+ * would run it: nothing connects anonymously.
  */
 public final class ManagerFixture {
 
-    public static final String NOC_TOKEN = "noc-secret";
-    public static final String AUDITOR_TOKEN = "auditor-secret";
-    public static final String TECHNICIAN_TOKEN = "tech-secret";
+    public static final String NOC_TOKEN = "noc-secret-0123456789";
+    public static final String AUDITOR_TOKEN = "auditor-secret-0123456789";
     /** The lab listener's password file, in the manager's data folder. */
     public static final String LAB_PASSWORDS = "lab-boxes.passwd";
 
@@ -34,8 +34,7 @@ public final class ManagerFixture {
                 .with(ConfigKey.WEB_PORT, 0)
                 .with(ConfigKey.FLEET_CHECK_PERIOD_MS, 200)
                 .with(ConfigKey.AUTH_NOC_TOKEN, NOC_TOKEN)
-                .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR_TOKEN)
-                .with(ConfigKey.AUTH_TECHNICIAN_TOKEN, TECHNICIAN_TOKEN));
+                .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR_TOKEN));
     }
 
     /** The lab listener on a free port with an (empty) password file in the data folder. */

@@ -2,14 +2,9 @@ package cn.egov.pki.ds;
 
 import cn.egov.pki.BoxCertificates;
 import cn.egov.pki.store.BoxCredentials;
+import cn.egov.pki.store.TlsContexts;
 import cn.egov.telemetry.mqtt.TlsSocketFactorySource;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -63,22 +58,7 @@ public final class MqttTlsComponent implements TlsSocketFactorySource {
             return null;
         }
         try {
-            char[] pw = new char[0];
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("box", c.key(), pw, c.chain().toArray(X509Certificate[]::new));
-            KeyStore ts = KeyStore.getInstance("PKCS12");
-            ts.load(null, null);
-            for (int i = 0; i < c.trustAnchors().size(); i++) {
-                ts.setCertificateEntry("ca" + i, c.trustAnchors().get(i));
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-            kmf.init(ks, pw);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(ts);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
-            return ctx.getSocketFactory();
+            return TlsContexts.of(c).getSocketFactory();
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the TLS context from the box certificate: " + e.getMessage(), e);
         }

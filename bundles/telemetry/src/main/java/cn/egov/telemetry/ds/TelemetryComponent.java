@@ -51,7 +51,7 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
             TlsSocketFactorySource source = tls;
             return source == null ? null : source.socketFactory();
         }), parsed.outbox(), parsed.healthInterval());
-        String framework = context.getProperty(Constants.FRAMEWORK_VENDOR) + " " + context.getProperty(Constants.FRAMEWORK_VERSION);
+        String framework = FrameworkName.of(context.getBundle(Constants.SYSTEM_BUNDLE_ID));
         this.runtime = TelemetryRuntime.start(identity.identity(), settings, framework);
     }
 
