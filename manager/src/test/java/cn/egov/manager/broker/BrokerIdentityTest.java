@@ -17,10 +17,10 @@ import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.support.Cli;
 import cn.egov.manager.support.LabPasswords;
-import cn.egov.manager.support.LogCapture;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
+import cn.egov.manager.support.StderrCapture;
 import cn.egov.manager.support.TlsBox;
 import java.net.URI;
 import java.nio.file.Files;
@@ -239,15 +239,15 @@ class BrokerIdentityTest {
     void eachRefusalIsOneLogLine() throws Exception {
         TlsBox box = TlsBox.issue(ca, "130602-002", pki);
         List<String> lines;
-        try (LogCapture log = new LogCapture()) {
+        try (StderrCapture log = new StderrCapture()) {
             pub(tls, certificate(box), "130602-001"); // another box's id
             // a line separator in the user name (an ASCII line break does not even pass the broker's MQTT decoder, and
             // mosquitto_pub refuses control characters itself)
             assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, paho(manager.brokerUrl(), "130000-001", "130000-001\u2028WARN forged line",
                     "guess", null));
             try (SimulatedBox b = new SimulatedBox(manager.brokerTlsUrl(), "130602-002").withTls(box.socketFactory()).connect()) {
-                b.publish("hebei/130602-001/HEALTH/status", Files.readAllBytes(pki.resolve("health.bin"))); // as another box
                 long acl = manager.broker().aclRefusals();
+                b.publish("hebei/130602-001/HEALTH/status", Files.readAllBytes(pki.resolve("health.bin"))); // as another box
                 Poll.until("publish refused", 30_000, () -> manager.broker().aclRefusals() > acl);
             }
             try (MqttClient c = new MqttClient(manager.brokerTlsUrl(), "130602-002", new MemoryPersistence())) {
@@ -262,7 +262,7 @@ class BrokerIdentityTest {
                 c.disconnect();
             }
             Thread.sleep(500); // lines Artemis might write after a refusal
-            lines = new ArrayList<>(log.lines());
+            lines = new ArrayList<>(List.of(log.text().split("\n")));
         }
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")), String.join("\n", lines));
         assertEquals(1, lines.stream().filter(l -> l.contains("client '130602-001'") && l.contains("client-id-mismatch")).count(),
