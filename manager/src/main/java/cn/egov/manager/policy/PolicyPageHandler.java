@@ -57,6 +57,15 @@ final class PolicyPageHandler implements Request.Handler {
                 + esc(time(u.routeCheckedAt())) + "</td>";
     }
 
+    /**
+     * A drift alarm's {@code differences} evidence, whole, one per line: what changed in the box's
+     * firewall table (rule, set element, chain policy, table missing) is the event itself.
+     */
+    private static String differences(StoredAlarm a) {
+        String d = a.alarm().evidence().get("differences");
+        return d == null || d.isEmpty() ? "" : "<pre class=\"differences\">" + esc(d) + "</pre>";
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long now = System.currentTimeMillis();
@@ -94,7 +103,7 @@ final class PolicyPageHandler implements Request.Handler {
         for (StoredAlarm a : alarms) {
             b.append("<tr><td>").append(esc(time(a.alarm().time()))).append("</td><td>").append(esc(a.clientId())).append("</td><td>")
                     .append(esc(a.alarm().kind())).append("</td><td>").append(esc(a.alarm().severity())).append("</td><td>")
-                    .append(esc(a.alarm().message())).append("</td></tr>");
+                    .append(esc(a.alarm().message())).append(differences(a)).append("</td></tr>");
         }
         b.append("</table><p class=\"muted\">").append(alarms.size()).append(" alarm(s)</p>");
         return HtmlPage.write(request, response, callback, routes, "隔离策略 Isolation policy", b.toString());

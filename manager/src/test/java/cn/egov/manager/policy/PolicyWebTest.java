@@ -15,6 +15,7 @@ import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
 import cn.egov.manager.support.TestAccounts;
+import cn.egov.manager.web.HtmlPage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -42,6 +43,11 @@ class PolicyWebTest {
 
     static final String BAODING = "130602-001";
     static final String SHIJIAZHUANG = "130105-001";
+    /** What a box's drift alarm names, one difference per line (as PolicyEnforcement raises it). */
+    static final String DRIFT = "chain forward: rule added at position 1: 'accept' (no comment)\n"
+            + "chain fwd_from_external rule 1 (\"10-zones.policy:18 zone internet-access\") changed: policy has "
+            + "'oifname @if_internet_access jump fwd_external__internet_access', live has 'jump fwd_external__internet_access'\n"
+            + "set net_backbone_v4: 1 element(s) missing: 10.200.0.0/16; 1 element(s) added: 10.201.0.0/16";
 
     // static: with a per-class lifecycle JUnit fills instance @TempDir fields only before each test, after @BeforeAll
     @TempDir
@@ -68,7 +74,7 @@ class PolicyWebTest {
                     "tcp 10.1.0.2 -> 198.51.100.2:9 on eth1 denied by never internal-internet (30-rules.policy:3)",
                     Map.of("rule", "never internal-internet", "source", "10.1.0.2", "destination", "198.51.100.2"), now));
             alarm(a, ia, new Alarm("isolation.policy.drift", Alarm.Severity.CRITICAL, "isolation",
-                    "the firewall table differs from policy", Map.of("differences", "chain forward: rule added at position 1"), now));
+                    "the firewall table differs from policy", Map.of("differences", DRIFT), now));
             policy(a, ia, "2026.11-1", "DRIFT", true, now);
             policy(b, ib, "2026.10-3", "IN_FORCE", false, now);
             alarm(b, ib, new Alarm("isolation.denied", Alarm.Severity.MAJOR, "isolation", "udp 10.3.0.5 -> 192.0.2.9:53 denied",
@@ -211,5 +217,7 @@ class PolicyWebTest {
         assertTrue(page.body().contains(BAODING) && page.body().contains("<b>DRIFT</b>"), page.body());
         assertTrue(page.body().contains("never internal-internet") && !page.body().contains("10.3.0.5"), "filtered to city 1306");
         assertTrue(page.body().contains("<b>FINDINGS</b>: 2 finding(s)") && page.body().contains("<td>yes (checked "), page.body());
+        assertTrue(page.body().contains("<pre class=\"differences\">" + HtmlPage.esc(DRIFT) + "</pre>"),
+                "the drift event names every change, whole: " + page.body());
     }
 }

@@ -127,12 +127,6 @@ public final class MosquittoProcess implements AutoCloseable {
         return new MosquittoProcess(spawn(dir, conf, ports), conf, ports, dir, dir.resolve("mosquitto.log"), passwords);
     }
 
-    /** Stops and starts Mosquitto on the same files (it reads its CRL when a listener starts). */
-    public void restart() throws IOException, InterruptedException {
-        close();
-        process = spawn(dir, conf, ports);
-    }
-
     private static Process spawn(Path dir, Path conf, Map<String, Integer> ports) throws IOException, InterruptedException {
         run(List.of("chown", "-R", "mosquitto", dir.toString()));
         run(List.of("chmod", "-R", "a+rX", dir.toString()));
@@ -173,6 +167,15 @@ public final class MosquittoProcess implements AutoCloseable {
         if (p.waitFor() != 0) {
             throw new IllegalStateException(cmd + " failed: " + out);
         }
+    }
+
+    /** The Mosquitto process's id (for a signal: {@code kill -HUP} re-reads its CRL, password and ACL files). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** The manager's loopback listener. */
