@@ -378,6 +378,7 @@ public final class ManagerAssembly implements AutoCloseable {
             gauges.register("broker.backlog.messages", broker::backlogMessages);
             gauges.register("broker.backlog.bound-bytes", () -> config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES));
             gauges.register("broker.acl-refusals", broker::aclRefusals);
+            gauges.register("broker.connections", broker::connections);
             RefusalLog refused = broker.refusals();
             gauges.register("broker.refused.total", refused::total);
             for (ConnectRefusal r : ConnectRefusal.values()) {

@@ -289,6 +289,11 @@ public final class ArtemisBroker implements MqttBroker {
                 .sum();
     }
 
+    /** Client connections on all listeners (the manager's own included). */
+    public int connections() {
+        return server == null ? 0 : server.getRemotingService().getConnections().size();
+    }
+
     @Override
     public long aclRefusals() {
         return aclRefusals.sum();
