@@ -10,6 +10,7 @@ import cn.egov.manager.support.MosquittoProcess;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,47 +21,43 @@ class RestartKeepsFleetTest {
 
     @Test
     void restartedManagerKeepsItsFleet() throws Exception {
-        // the manager stops while both boxes are still connected: a box closed first is offline, and
-        // whether the broker publishes its will on a clean close is a race this test is not about
-        ManagerAssembly m = ManagerFixture.start(dir);
-        SimulatedBox a = new SimulatedBox(m.brokerUrl(), "130602-001").connect();
-        SimulatedBox b = new SimulatedBox(m.brokerUrl(), "130105-002").connect();
-        try {
-            a.birth(60);
-            a.health();
-            b.birth(60);
-            b.disconnectMessage();
-            a.flush();
-            b.flush();
-            Poll.until("two boxes", 30_000, () -> m.fleet().get("130105-002").map(x -> x.status() == BoxStatus.DISCONNECTED).orElse(false)
-                    && m.fleet().get("130602-001").map(x -> x.lastHealth() > 0).orElse(false));
-        } finally {
-            m.close();
-            a.close();
-            b.close();
+        try (ManagerAssembly m = ManagerFixture.start(dir)) {
+            try (SimulatedBox a = SimulatedBox.lab(m, "130602-001").connect();
+                 SimulatedBox b = SimulatedBox.lab(m, "130105-002").connect()) {
+                a.birth(60);
+                a.health();
+                b.birth(60);
+                b.disconnectMessage();
+                a.flush();
+                b.flush();
+                Poll.until("two boxes", 30_000, () -> m.fleet().get("130105-002").map(x -> x.status() == BoxStatus.DISCONNECTED).orElse(false)
+                        && m.fleet().get("130602-001").map(x -> x.lastHealth() > 0 && "BIRTH".equals(x.lastStatusCause())).orElse(false));
+            }
+            // the boxes' DISCONNECT handled before the broker stops: a connection it still held would end with its last will
+            Poll.until("only the manager's own connection left", 30_000, () -> m.broker().connections() == 1);
         }
         try (ManagerAssembly again = ManagerFixture.start(dir)) {
             assertEquals(2, again.fleet().list().size());
-            BoxState first = again.fleet().get("130602-001").orElseThrow();
-            assertEquals(BoxStatus.CONNECTED, first.status());
-            assertEquals(60, first.healthIntervalS());
-            assertEquals(0.25, ((Number) first.healthFigures().get("cpu_load")).doubleValue());
-            assertEquals("竞秀区", first.place().countyName());
-            BoxState second = again.fleet().get("130105-002").orElseThrow();
-            assertEquals(BoxStatus.DISCONNECTED, second.status());
-            assertEquals("石家庄市", second.place().cityName());
+            BoxState a = again.fleet().get("130602-001").orElseThrow();
+            assertEquals(BoxStatus.CONNECTED, a.status());
+            assertEquals(60, a.healthIntervalS());
+            assertEquals(0.25, ((Number) a.healthFigures().get("cpu_load")).doubleValue());
+            assertEquals("竞秀区", a.place().countyName());
+            BoxState b = again.fleet().get("130105-002").orElseThrow();
+            assertEquals(BoxStatus.DISCONNECTED, b.status());
+            assertEquals("石家庄市", b.place().cityName());
         }
     }
 
     /** The persistent session: what boxes publish while the manager is down reaches it after the restart. */
     @Test
     void messagesPublishedWhileTheManagerIsDownAreIngestedAfterRestart() throws Exception {
-        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"))) {
+        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"), List.of("130602-001"))) {
             ManagerConfig cfg = ManagerFixture.config(dir.resolve("manager"))
                     .with(ConfigKey.BROKER_URL, mosquitto.url()).with(ConfigKey.BROKER_MODE, "external")
                     .with(ConfigKey.BROKER_USERNAME, MosquittoProcess.MANAGER_USER)
                     .with(ConfigKey.BROKER_PASSWORD, MosquittoProcess.MANAGER_PASSWORD);
-            try (SimulatedBox box = new SimulatedBox(mosquitto.url(), "130602-001").connect()) {
+            try (SimulatedBox box = new SimulatedBox(mosquitto.url(), "130602-001").withPassword(mosquitto.password("130602-001")).connect()) {
                 try (ManagerAssembly m = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults())) {
                     box.birth(60);
                     box.flush();

@@ -68,7 +68,7 @@ class FleetWebTest {
     }
 
     private SimulatedBox box(String unit) throws Exception {
-        SimulatedBox x = new SimulatedBox(m.brokerUrl(), unit).connect();
+        SimulatedBox x = SimulatedBox.lab(m, unit).connect();
         boxes.add(x);
         return x;
     }
