@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The duty office's tables (plain SQL: SQLite and PostgreSQL), kept apart from the ingest log so
+ * The duty office's tables (plain SQL: SQLite and PostgreSQL; created by the manager's schema step 4), kept apart from the ingest log so
  * that its retention never touches them:
  * <ul>
  *   <li>{@code duty_reports}: every accepted report in its wire form, with its arrival, deadline
@@ -32,26 +31,6 @@ import java.util.Optional;
  */
 final class DutyOfficeStore {
 
-    private static final String[] TABLES = {
-            """
-            CREATE TABLE IF NOT EXISTS duty_reports (
-              id TEXT PRIMARY KEY, unit TEXT NOT NULL, incident TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL,
-              level TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
-              msg_epoch TEXT, msg_seq BIGINT, late INTEGER NOT NULL, payload BYTEA NOT NULL,
-              acknowledged_at BIGINT, acknowledged_by TEXT, ack_note TEXT NOT NULL DEFAULT '',
-              step INTEGER NOT NULL, next_escalation_at BIGINT, alarms INTEGER NOT NULL, UNIQUE (incident, number))""",
-            "CREATE INDEX IF NOT EXISTS duty_reports_unit ON duty_reports (unit, received_at)",
-            "CREATE INDEX IF NOT EXISTS duty_reports_due ON duty_reports (next_escalation_at)",
-            """
-            CREATE TABLE IF NOT EXISTS duty_refusals (
-              unit TEXT NOT NULL, msg_epoch TEXT NOT NULL, msg_seq BIGINT NOT NULL, received_at BIGINT NOT NULL,
-              report_id TEXT, incident TEXT, number INTEGER, field TEXT NOT NULL, reason TEXT NOT NULL, payload BYTEA,
-              resolved INTEGER NOT NULL, PRIMARY KEY (unit, msg_epoch, msg_seq))""",
-            """
-            CREATE TABLE IF NOT EXISTS duty_rosters (
-              unit TEXT PRIMARY KEY, version BIGINT NOT NULL, published_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
-              payload BYTEA NOT NULL)"""
-    };
     private static final String REPORT_COLUMNS = "payload, received_at, late, acknowledged_at, acknowledged_by, ack_note, step,"
             + " next_escalation_at, alarms";
     /** Longest reason kept for a refusal. */
@@ -59,13 +38,9 @@ final class DutyOfficeStore {
 
     private final Database database;
 
-    DutyOfficeStore(Database database) throws SQLException {
+    /** The tables are schema step 4 ({@code cn.egov.manager.store.SchemaMigrations}). */
+    DutyOfficeStore(Database database) {
         this.database = database;
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            for (String t : TABLES) {
-                s.execute(t);
-            }
-        }
     }
 
     /** A refused report message. */
