@@ -90,7 +90,7 @@ class DutyOfficeEndToEndTest {
     }
 
     void publish(UnitCode from, KuraPayload p) throws Exception {
-        try (SimulatedBox box = new SimulatedBox(m.brokerUrl(), from.toString()).connect()) {
+        try (SimulatedBox box = SimulatedBox.lab(m, from.toString()).connect()) {
             box.publish(KuraTopic.telemetry(SimulatedBox.ACCOUNT, from.toString(), DutyTopics.APP, DutyTopics.REPORT).toString(),
                     KuraPayloadCodec.encode(TestReports.withId(p, new MessageId("e2e", seq++))));
             box.flush();
@@ -247,6 +247,8 @@ class DutyOfficeEndToEndTest {
         MqttClient c = new MqttClient(m.brokerUrl(), unit.toString(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
+        o.setUserName(unit.toString());
+        o.setPassword(ManagerFixture.labPassword(m, unit.toString()).toCharArray());
         c.connect(o);
         try {
             c.subscribe(KuraTopic.control(SimulatedBox.ACCOUNT, unit.toString(), DutyTopics.APP, DutyTopics.RECEIPTS).toString(), 1,

@@ -81,7 +81,7 @@ class DutyPageBrowserTest {
     @Test
     void aDutyOfficerAcknowledgesAReportWithItsButton() throws Exception {
         DutyReport r = TestReports.initial(UnitCode.parse("130602-001"), Instant.now().minusSeconds(30), ReportLevel.MAJOR);
-        try (SimulatedBox box = new SimulatedBox(m.brokerUrl(), "130602-001").connect()) {
+        try (SimulatedBox box = SimulatedBox.lab(m, "130602-001").connect()) {
             box.publish(KuraTopic.telemetry(SimulatedBox.ACCOUNT, "130602-001", DutyTopics.APP, DutyTopics.REPORT).toString(),
                     KuraPayloadCodec.encode(TestReports.payload(r, new MessageId("browser", 1))));
             box.flush();
