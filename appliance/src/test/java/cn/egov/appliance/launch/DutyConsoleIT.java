@@ -66,6 +66,9 @@ class DutyConsoleIT {
         manager = ManagerFixture.start(Files.createDirectories(root.resolve("manager")));
         TestAccounts.add(manager.database(), "prov-duty", cn.egov.manager.account.Role.DUTY_OFFICER);
         BoxFixture box = new BoxFixture(root.resolve("box"), manager.brokerUrl());
+        // the manager lets no box in anonymously: the lab listener with a password issued for the unit
+        Files.writeString(box.config.resolve("cn.egov.telemetry.cfg"), "username = 130602-001\npassword = "
+                + ManagerFixture.labPassword(manager, "130602-001") + "\n", java.nio.file.StandardOpenOption.APPEND);
         // zhang is also the unit's duty lead (带班领导): he may keep the roster
         Files.writeString(box.config.resolve("cn.egov.duty.cfg"), "leads = zhang\n", java.nio.file.StandardOpenOption.APPEND);
         Files.createDirectories(box.data);
