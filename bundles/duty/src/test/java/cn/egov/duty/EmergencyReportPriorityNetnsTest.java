@@ -251,11 +251,13 @@ class EmergencyReportPriorityNetnsTest {
                 "the backlog went through the tunnel's CHILD SA: " + before + " -> " + after);
 
         // the manager's arrival order of what was queued during the outage
-        List<Arrival> queued = arrivals.subList(cut, arrivals.size()).stream()
-                .filter(a -> !a.kind().isLifecycle() && a.seq() >= 0 && a.seq() < marker.sequence() && !a.what().startsWith("VPN/"))
-                .toList();
-        System.out.println("manager arrival order of the " + queued.size() + " messages queued during the outage: " + head(queued) + " …");
-        assertEquals("DUTY/report", queued.get(0).what(), "the emergency report is the first message the manager gets: " + head(queued));
+        List<Arrival> everything = arrivals.subList(cut, arrivals.size()).stream()
+                .filter(a -> !a.kind().isLifecycle() && a.seq() >= 0 && a.seq() < marker.sequence()).toList();
+        System.out.println("manager arrival order of the " + everything.size() + " messages queued during the outage: " + head(everything) + " …");
+        assertEquals("DUTY/report", everything.get(0).what(), "the emergency report is the first message of any service the manager gets: "
+                + head(everything));
+        // the tunnel's own messages share one topic at two priorities (state changes, counters): left out of the order check
+        List<Arrival> queued = everything.stream().filter(a -> !a.what().startsWith("VPN/")).toList();
         int warning = indexOf(queued, "ALARM/" + DutyTopics.DEADLINE_APPROACHING);
         int firstDocument = indexOf(queued, "DOCS/document");
         assertTrue(warning > 0 && warning < firstDocument, "the deadline warning after the report, before the documents: " + head(queued));

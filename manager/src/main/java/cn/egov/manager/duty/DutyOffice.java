@@ -142,8 +142,17 @@ public final class DutyOffice {
                 DutyReport r;
                 try {
                     r = DutyReportPayload.decode(KuraPayloadCodec.decode(p.payload()));
-                    ReportSequence.check(store.incident(incident).stream().map(OfficeReport::report).toList(), r);
                 } catch (DutyInputException | PayloadFormatException e) {
+                    continue;
+                }
+                Optional<OfficeReport> same = store.report(r.id());
+                if (same.isPresent() && same.get().report().equals(r)) {
+                    store.resolve(p); // a second copy of one already taken in (queued twice around a crash)
+                    continue;
+                }
+                try {
+                    ReportSequence.check(store.incident(incident).stream().map(OfficeReport::report).toList(), r);
+                } catch (DutyInputException e) {
                     continue;
                 }
                 accept(r, p.messageId(), p.receivedAt());

@@ -185,4 +185,39 @@ class DutyOfficeTest {
         // receipts were queued for the unit at each acceptance (the sender thread is not running in this test)
         assertEquals(1, receipts.depth());
     }
+
+    @Test
+    void aReportQueuedTwiceAroundACrashIsTakenInOnce() throws Exception {
+        // the box died after its outbox took the report and before it noted that: the report is queued again (new message id)
+        DutyReport r = TestReports.initial(UNIT, T.minusSeconds(60), ReportLevel.MAJOR);
+        arrive(r);
+        arrive(r);
+        assertEquals(1, office.accepted.sum());
+        assertEquals(0, office.refused.sum());
+        assertEquals(List.of(), office.store().refusals(10));
+        assertEquals(List.of(), duty(DutyTopics.REFUSED));
+        assertEquals(List.of(0), office.store().incident(r.id()).stream().map(o -> o.report().number()).toList());
+
+        // the same identifier with other content is not a resend: refused, the stored report stays as it was
+        DutyReport changed = new DutyReport(r.id(), r.unit(), r.incident(), r.kind(), 0, r.level(), r.status(), r.category(), "另一个事件",
+                r.occurredAt(), r.filedAt(), null, "", "", "", null, "张三", "");
+        arrive(changed);
+        assertEquals("id", office.store().refusals(10).get(0).field());
+        assertEquals(r, office.store().report(r.id()).orElseThrow().report());
+    }
+
+    @Test
+    void aFollowUpQueuedTwiceWhileItsPredecessorIsMissingIsTakenInOnce() throws Exception {
+        DutyReport first = TestReports.initial(UNIT, T, ReportLevel.LARGE);
+        DutyReport one = TestReports.next(first, ReportKind.FOLLOW_UP, 1, 600);
+        DutyReport two = TestReports.next(first, ReportKind.FOLLOW_UP, 2, 1200);
+        arrive(first);
+        arrive(two);
+        arrive(two);
+        arrive(one);
+        assertEquals(List.of(0, 1, 2), office.store().incident(first.id()).stream().map(o -> o.report().number()).toList());
+        assertEquals(3, office.accepted.sum());
+        assertTrue(office.store().refusals(10).stream().allMatch(DutyOfficeStore.Refusal::resolved),
+                "both parked copies of 续报 2 are settled: " + office.store().refusals(10));
+    }
 }
