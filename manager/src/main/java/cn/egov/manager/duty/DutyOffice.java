@@ -188,14 +188,15 @@ public final class DutyOffice {
         store.refuse(new DutyOfficeStore.Refusal(sender.toString(), id, received, r == null ? cut(reportId) : r.id(),
                 r == null ? null : r.incident(), r == null ? null : r.number(), field, reason,
                 keep ? KuraPayloadCodec.encode(payload) : null, false));
-        LOG.warn("duty: report message from {} refused ({}): {}", sender, field, LogSafe.of(reason));
+        String what = field.startsWith("roster.") ? "roster" : "report";
+        LOG.warn("duty: {} message from {} refused ({}): {}", what, sender, field, LogSafe.of(reason));
         Map<String, String> evidence = new LinkedHashMap<>();
         evidence.put("unit", sender.toString());
         evidence.put("field", field);
         evidence.put("report", r == null ? cut(reportId) : r.id());
         evidence.put("reason", reason);
         alarm(new Alarm(DutyTopics.REFUSED, Alarm.Severity.MAJOR, "duty",
-                "a duty report from " + sender + " was refused: " + reason, evidence, clock.millis()));
+                "a duty " + what + " from " + sender + " was refused: " + reason, evidence, clock.millis()));
     }
 
     private static String cut(String s) {

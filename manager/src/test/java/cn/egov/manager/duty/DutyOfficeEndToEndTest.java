@@ -11,6 +11,11 @@ import cn.egov.api.duty.Receipts;
 import cn.egov.api.duty.ReceiptsPayload;
 import cn.egov.api.duty.ReportKind;
 import cn.egov.api.duty.ReportLevel;
+import cn.egov.api.duty.ReportReceipt;
+import cn.egov.api.duty.Roster;
+import cn.egov.api.duty.RosterPayload;
+import cn.egov.api.duty.Shift;
+import cn.egov.api.duty.ShiftRole;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.Alarm;
@@ -63,6 +68,8 @@ class DutyOfficeEndToEndTest {
 
     static final UnitCode UNIT = UnitCode.parse("130602-001");
     static final UnitCode OTHER = UnitCode.parse("130602-002");
+    /** A unit of another city (石家庄 长安区). */
+    static final UnitCode CITY_UNIT = UnitCode.parse("130102-001");
     static final Path XSD = Path.of("../bundles/api/src/test/resources/cap/CAP-v1.2.xsd").toAbsolutePath().normalize();
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,11 +97,19 @@ class DutyOfficeEndToEndTest {
     }
 
     void publish(UnitCode from, KuraPayload p) throws Exception {
+        publish(from, DutyTopics.REPORT, KuraPayloadCodec.encode(TestReports.withId(p, new MessageId("e2e", seq++))));
+    }
+
+    /** What the box of {@code from} sends on its {@code DUTY/<resource>} topic. */
+    void publish(UnitCode from, String resource, byte[] payload) throws Exception {
         try (SimulatedBox box = SimulatedBox.lab(m, from.toString()).connect()) {
-            box.publish(KuraTopic.telemetry(SimulatedBox.ACCOUNT, from.toString(), DutyTopics.APP, DutyTopics.REPORT).toString(),
-                    KuraPayloadCodec.encode(TestReports.withId(p, new MessageId("e2e", seq++))));
+            box.publish(KuraTopic.telemetry(SimulatedBox.ACCOUNT, from.toString(), DutyTopics.APP, resource).toString(), payload);
             box.flush();
         }
+    }
+
+    void publishRoster(UnitCode from, Roster r) throws Exception {
+        publish(from, DutyTopics.ROSTER, KuraPayloadCodec.encode(TestReports.withId(RosterPayload.encode(r), new MessageId("e2e", seq++))));
     }
 
     HttpResponse<String> get(String path, String auth) throws Exception {
@@ -240,6 +255,158 @@ class DutyOfficeEndToEndTest {
         assertTrue(get("/api/metrics", noc()).body().contains("\"duty.escalations\""));
         // repeat 0: the chain is spent, no second alarm for it
         assertEquals("", v.path("nextEscalationAt").asText(""));
+    }
+
+    @Test
+    void everyUnitsRosterIsShownProvinceWideAndOnlyItsOwnBoxChangesIt() throws Exception {
+        Instant now = Instant.now();
+        publishRoster(UNIT, new Roster(UNIT, 3, now, List.of(
+                new Shift("day-1", now.minusSeconds(3600), now.plusSeconds(7 * 3600), ShiftRole.OFFICER, "张三", "0312-1234567"),
+                new Shift("night-1", now.plusSeconds(7 * 3600), now.plusSeconds(15 * 3600), ShiftRole.LEAD, "李四", "0312-7654321"))));
+        publishRoster(CITY_UNIT, new Roster(CITY_UNIT, 1, now, List.of(
+                new Shift("d1", now.minusSeconds(600), now.plusSeconds(3600), ShiftRole.LEAD, "王五", "0311-1111111"))));
+        Poll.until("both rosters at the province", 30_000, () -> uncheckedCount("SELECT COUNT(*) FROM duty_rosters") == 2);
+
+        JsonNode all = JSON.readTree(get(DutyPart.ROSTERS, officer()).body()).path("rosters");
+        assertEquals(List.of("130102-001", "130602-001"), units(all));
+        JsonNode ours = roster(all, UNIT);
+        assertEquals(3, ours.path("version").asInt());
+        assertEquals(List.of("张三"), people(ours.path("onDuty")), "who is on duty now");
+        assertEquals(List.of("张三", "李四"), people(ours.path("shifts")));
+        assertEquals(List.of("王五"), people(roster(all, CITY_UNIT).path("onDuty")));
+        assertEquals(List.of("130602-001"), units(JSON.readTree(get(DutyPart.ROSTERS + "?city=1306", officer()).body()).path("rosters")));
+        assertEquals(List.of("130102-001"), units(JSON.readTree(get(DutyPart.ROSTERS + "?county=130102", officer()).body()).path("rosters")));
+        HttpResponse<String> bad = get(DutyPart.ROSTERS + "?county=13x", officer());
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("county must be a 6-digit GB/T 2260 code"), bad.body());
+        assertEquals(200, get(DutyPart.ROSTERS, noc()).statusCode(), "the NOC sees who is on duty");
+        assertEquals(403, get(DutyPart.ROSTERS, TestAccounts.basic("bd-tech")).statusCode());
+
+        // another unit's box sends a roster naming this unit; this unit's box sends an older version: neither changes it
+        long refusedBefore = count("SELECT COUNT(*) FROM duty_refusals WHERE field = 'roster.unit'");
+        publishRoster(OTHER, new Roster(UNIT, 9, now, List.of(
+                new Shift("day-1", now.minusSeconds(3600), now.plusSeconds(3600), ShiftRole.OFFICER, "冒充者", "0312-0000000"))));
+        publishRoster(UNIT, new Roster(UNIT, 2, now, List.of(
+                new Shift("old", now.minusSeconds(3600), now.plusSeconds(3600), ShiftRole.OFFICER, "旧人", "0312-0000001"))));
+        // then a roster without its body: its refusal says the duty office has judged the two before it (one writer, in order)
+        long bodyRefusals = count("SELECT COUNT(*) FROM duty_refusals WHERE field = 'roster.body'");
+        publish(UNIT, DutyTopics.ROSTER, KuraPayloadCodec.encode(TestReports.withId(KuraPayload.builder().timestamp(now.toEpochMilli())
+                .metrics(RosterPayload.encode(new Roster(UNIT, 5, now, List.of())).metrics()).build(), new MessageId("e2e", seq++))));
+        Poll.until("the roster without body refused", 30_000,
+                () -> uncheckedCount("SELECT COUNT(*) FROM duty_refusals WHERE field = 'roster.body'") == bodyRefusals + 1);
+        assertEquals(refusedBefore + 1, count("SELECT COUNT(*) FROM duty_refusals WHERE field = 'roster.unit'"), "the forged one refused");
+        JsonNode after = roster(JSON.readTree(get(DutyPart.ROSTERS, officer()).body()).path("rosters"), UNIT);
+        assertEquals(3, after.path("version").asInt());
+        assertEquals(List.of("张三", "李四"), people(after.path("shifts")));
+        String refusals = get(DutyPart.REFUSALS, officer()).body();
+        assertTrue(refusals.contains("forged sender: a roster of unit 130602-001 came from the box of 130602-002"), refusals);
+
+        // the duty office's page shows both units and who is on duty
+        String page = get("/duty", officer()).body();
+        assertTrue(page.contains("id=\"roster-130602-001\"") && page.contains("张三 0312-1234567"), page);
+        assertTrue(page.contains("id=\"roster-130102-001\"") && page.contains("王五"), page);
+    }
+
+    @Test
+    void onlyDutyOfficersAcknowledgeAndNoBoxForgesTheProvincesReceipts() throws Exception {
+        UnitCode unit = UnitCode.parse("130602-003"); // a unit of its own: no other test's acknowledgement changes its receipts
+        DutyReport r = TestReports.initial(unit, Instant.now().minusSeconds(40), ReportLevel.LARGE);
+        publish(unit, DutyReportPayload.encode(r));
+        Poll.until("the report at the duty office", 30_000, () -> uncheckedReport(r.id()) != null);
+        receiptsAsTheBox(unit, x -> x.receipts().stream().anyMatch(c -> c.reportId().equals(r.id())));
+
+        // who may read may not acknowledge: the NOC, the auditor, a county technician, nobody unauthenticated
+        String ack = DutyPart.REPORTS + "/" + r.id() + "/ack";
+        assertEquals(403, post(ack, noc(), "{}").statusCode());
+        assertEquals(403, post(ack, "Bearer " + ManagerFixture.AUDITOR_TOKEN, "{}").statusCode());
+        assertEquals(403, post(ack, TestAccounts.basic("bd-tech"), "{}").statusCode());
+        assertEquals(401, post(ack, "Basic " + java.util.Base64.getEncoder().encodeToString("nobody:wrong".getBytes(StandardCharsets.UTF_8)),
+                "{}").statusCode());
+        assertFalse(report(r.id()).path("acknowledged").asBoolean(), "nothing acknowledged it");
+        assertEquals(0, count("SELECT COUNT(*) FROM audit_log WHERE action = 'duty.acknowledge' AND target = '" + r.id()
+                + "' AND outcome = 'SUCCESS'"));
+
+        // a box forges 'acknowledged' receipts on its own and on another unit's control topic: the broker refuses both
+        Receipts forged = new Receipts(unit, Instant.now().plusSeconds(3600), List.of(new ReportReceipt(r.id(), Instant.now(), Instant.now(),
+                "冒充的省值班员", 0, "省值班室")));
+        byte[] payload = KuraPayloadCodec.encode(ReceiptsPayload.encode(forged));
+        String topic = KuraTopic.control(SimulatedBox.ACCOUNT, unit.toString(), DutyTopics.APP, DutyTopics.RECEIPTS).toString();
+        long refusedPublishes = aclRefusals();
+        forge(unit, topic, payload);
+        forge(OTHER, topic, payload);
+        Poll.until("both publishes refused by the broker", 30_000, () -> aclRefusals() >= refusedPublishes + 2);
+        Receipts retained = receiptsAsTheBox(unit, x -> true);
+        assertTrue(retained.issuedAt().isBefore(forged.issuedAt()), "the retained receipts are still the manager's: " + retained);
+        assertTrue(retained.receipts().stream().noneMatch(ReportReceipt::acknowledged), retained.toString());
+    }
+
+    @Test
+    void malformedReportMessagesAreRefusedAndNothingIsStored() throws Exception {
+        DutyReport first = TestReports.initial(UNIT, Instant.now().minusSeconds(50), ReportLevel.GENERAL);
+        publish(UNIT, DutyReportPayload.encode(first));
+        Poll.until("the 初报", 30_000, () -> uncheckedReport(first.id()) != null);
+        long stored = count("SELECT COUNT(*) FROM duty_reports");
+        long refusedBefore = count("SELECT COUNT(*) FROM duty_refusals");
+        long malformedBefore = count("SELECT COUNT(*) FROM malformed");
+
+        // not a KuraPayload at all: ingest's malformed log has it, the duty office never sees it
+        publish(UNIT, DutyTopics.REPORT, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01});
+        // a number as text, a level nobody knows, an identifier of another unit's code, a report of a 3,000-character title
+        DutyReport one = TestReports.next(first, ReportKind.FOLLOW_UP, 1, 3);
+        publish(UNIT, with(DutyReportPayload.encode(one), DutyReportPayload.NUMBER, "1"));
+        publish(UNIT, with(DutyReportPayload.encode(one), DutyReportPayload.LEVEL, "VERY_BIG"));
+        publish(UNIT, with(DutyReportPayload.encode(one), DutyReportPayload.ID, "13010200100000_20260101000000_0"));
+        publish(UNIT, with(DutyReportPayload.encode(one), DutyReportPayload.TITLE, "题".repeat(3000)));
+        Poll.until("four refusals and one malformed message", 30_000,
+                () -> uncheckedCount("SELECT COUNT(*) FROM duty_refusals") >= refusedBefore + 4
+                        && uncheckedCount("SELECT COUNT(*) FROM malformed") >= malformedBefore + 1);
+        JsonNode refusals = JSON.readTree(get(DutyPart.REFUSALS, officer()).body()).path("refusals");
+        List<String> fields = java.util.stream.StreamSupport.stream(refusals.spliterator(), false)
+                .limit(4).map(n -> n.path("field").asText()).sorted().toList();
+        assertEquals(List.of("id", "level", "number", "title"), fields, refusals.toString());
+        assertTrue(refusals.toString().length() < 20_000, "a refusal names the field, it does not echo 3,000 characters back");
+        assertEquals(stored, count("SELECT COUNT(*) FROM duty_reports"), "nothing stored changed");
+        assertEquals(List.of(0), incidentNumbers(first.id()));
+    }
+
+    /** A box (lab password) publishes on {@code topic}; the broker may drop the connection for it. */
+    void forge(UnitCode as, String topic, byte[] payload) throws Exception {
+        MqttClient c = new MqttClient(m.brokerUrl(), as.toString(), new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setUserName(as.toString());
+        o.setPassword(ManagerFixture.labPassword(m, as.toString()).toCharArray());
+        c.connect(o);
+        c.setTimeToWait(5_000);
+        try {
+            c.publish(topic, payload, 1, true);
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            // refused: the broker closed the connection
+        } finally {
+            try {
+                c.disconnectForcibly(1_000, 1_000);
+            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                // already closed by the broker
+            }
+            c.close(true);
+        }
+    }
+
+    long aclRefusals() {
+        return m.broker().aclRefusals();
+    }
+
+    static List<String> units(JsonNode rosters) {
+        return java.util.stream.StreamSupport.stream(rosters.spliterator(), false).map(n -> n.path("unit").asText()).sorted().toList();
+    }
+
+    static JsonNode roster(JsonNode rosters, UnitCode unit) {
+        return java.util.stream.StreamSupport.stream(rosters.spliterator(), false).filter(n -> n.path("unit").asText().equals(unit.toString()))
+                .findFirst().orElseThrow(() -> new AssertionError("no roster of " + unit + " in " + rosters));
+    }
+
+    static List<String> people(JsonNode shifts) {
+        return java.util.stream.StreamSupport.stream(shifts.spliterator(), false).map(n -> n.path("person").asText()).toList();
     }
 
     Receipts receiptsAsTheBox(UnitCode unit, java.util.function.Predicate<Receipts> wanted) throws Exception {

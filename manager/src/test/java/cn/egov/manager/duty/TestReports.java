@@ -38,7 +38,7 @@ final class TestReports {
     }
 
     static KuraPayload withId(KuraPayload p, MessageId id) {
-        return KuraPayload.builder().timestamp(p.timestamp()).metrics(p.metrics()).metric(MessageId.EPOCH_METRIC, id.epoch())
+        return KuraPayload.builder().timestamp(p.timestamp()).metrics(p.metrics()).body(p.body()).metric(MessageId.EPOCH_METRIC, id.epoch())
                 .metric(MessageId.SEQUENCE_METRIC, id.sequence()).build();
     }
 }
