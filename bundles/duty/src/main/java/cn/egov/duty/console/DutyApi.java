@@ -84,8 +84,9 @@ final class DutyApi {
                 if ("/reports".equals(m.group(2)) && post) {
                     Map<?, ?> b = body(request);
                     Object n = b.get("number");
-                    if (n != null && !(n instanceof Long)) {
-                        throw new DutyInputException("number", "number must be a whole number");
+                    // range first: 4294967297 must not pass as 1 through intValue()
+                    if (n != null && !(n instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE)) {
+                        throw new DutyInputException("number", "number must be a whole number 0.." + Integer.MAX_VALUE);
                     }
                     FiledReport f = desk.file(key, new ReportDraft(ReportKind.parse(text(b, "kind")), n == null ? null : ((Long) n).intValue(),
                             level(b), text(b, "title"), text(b, "location"), text(b, "description"), text(b, "measures"),

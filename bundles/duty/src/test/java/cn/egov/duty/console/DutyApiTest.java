@@ -136,6 +136,12 @@ class DutyApiTest {
         refused(400, "body", post(reports, "{\"kind\":", null));
         refused(400, "deaths", post(reports, "{\"kind\":\"续报\",\"level\":\"LARGE\",\"reporter\":\"张三\",\"deaths\":-1}", null));
         refused(413, null, post(reports, "{\"description\":\"" + "x".repeat(DutyApi.MAX_BODY) + "\"}", null));
+        // 2^32 + 1 would be 1, the next number, if it were cut to an int
+        refused(400, "number", post(reports, "{\"kind\":\"续报\",\"number\":4294967297,\"level\":\"LARGE\",\"reporter\":\"张三\"}", null));
+        refused(400, "number", post(reports, "{\"kind\":\"续报\",\"number\":\"1\",\"level\":\"LARGE\",\"reporter\":\"张三\"}", null));
+        refused(400, "body", post(reports, "[1]", null));
+        refused(400, "title", post("/duty/api/events", "{\"title\":\"x\\u001b[31m\",\"level\":\"MAJOR\",\"category\":\"NATURAL\","
+                + "\"occurredAt\":\"" + occurred + "\"}", null));
 
         String after = http.send(HttpRequest.newBuilder(URI.create(base + "/duty/api/events")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertEquals(before, after, "nothing stored changed");
