@@ -16,6 +16,9 @@ public enum DutyConfigKey {
     ESCALATION_REPEAT("duty.escalation.repeat", "3",
             "After the last step, how many more times the alarm is raised, each after the last step's wait (0 = once at the last step)."),
     CHECK_PERIOD_S("duty.check-period-s", "5", "How often the duty office looks for reports whose acknowledgement is overdue."),
+    REFUSAL_ALARM_INTERVAL_S("duty.refusal-alarm-interval-s", "300",
+            "A refused report message is alarmed (duty.report.refused) at most once per unit and field in this time, with the number "
+                    + "of attempts; every refusal is still recorded in duty_refusals. Keeps a misbehaving box from flooding the alarm list."),
     RECEIPTS_DAYS("duty.receipts-days", "30", "Reports of this many days are in the receipts a box is sent (at most 500)."),
     RECEIPTS_QUEUE("duty.receipts-queue", "10000",
             "Bound of the set of units whose receipts wait to be sent; when full the unit is counted, alarmed (duty.receipts.dropped) "

@@ -16,6 +16,7 @@ import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.api.text.LogSafe;
 import cn.egov.manager.store.AlarmStore;
+import cn.egov.manager.store.ThrottledAlarms;
 import cn.egov.rules.unit.UnitCode;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * unit of the box that sent it (the topic's client id, which the broker ties to the box's
  * certificate), and is the next report of its incident ({@link ReportSequence}, the rules the box
  * applies too). Anything else is refused: recorded in {@code duty_refusals} with the field and the
- * reason, alarmed ({@code duty.report.refused}), and nothing in the register changes. A 续报 that
+ * reason, alarmed ({@code duty.report.refused}, once per unit and field per {@code duty.refusal-alarm-interval-s}),
+ * and nothing in the register changes. A 续报 that
  * arrives before the report it follows (a failed publish is sent again later) is kept with its
  * refusal and accepted once the missing one is in. A 初报 filed after its written deadline is
  * accepted and alarmed ({@code duty.report.late}).
@@ -55,11 +57,14 @@ public final class DutyOffice {
     private static final int ESCALATE_BATCH = 200;
     /** Longest acknowledgement note. */
     static final int MAX_NOTE = 500;
+    /** Distinct refusal alarms (unit and field) waiting for the next check at most; more are counted and alarmed as dropped. */
+    private static final int MAX_PENDING_REFUSAL_ALARMS = 1000;
 
     private final DutyOfficeStore store;
     private final DutyOfficeSettings settings;
     private final AlarmStore alarms;
     private final ReceiptSender receipts;
+    private final ThrottledAlarms refusalAlarms;
     private final Clock clock;
     final LongAdder accepted = new LongAdder();
     final LongAdder refused = new LongAdder();
@@ -70,6 +75,7 @@ public final class DutyOffice {
         this.settings = settings;
         this.alarms = alarms;
         this.receipts = receipts;
+        this.refusalAlarms = new ThrottledAlarms(alarms, settings.refusalAlarmInterval().toMillis(), MAX_PENDING_REFUSAL_ALARMS);
         this.clock = clock;
     }
 
@@ -195,8 +201,19 @@ public final class DutyOffice {
         evidence.put("field", field);
         evidence.put("report", r == null ? cut(reportId) : r.id());
         evidence.put("reason", reason);
-        alarm(new Alarm(DutyTopics.REFUSED, Alarm.Severity.MAJOR, "duty",
+        // every refusal is in duty_refusals; the alarm once per unit and field per interval (a box sending garbage in a loop)
+        refusalAlarms.note(sender + "/" + field, new Alarm(DutyTopics.REFUSED, Alarm.Severity.MAJOR, "duty",
                 "a duty " + what + " from " + sender + " was refused: " + reason, evidence, clock.millis()));
+    }
+
+    /** Stores the refusal alarms noted since the last call (the office's periodic check); returns how many. */
+    public int flushRefusalAlarms() {
+        return refusalAlarms.flush(clock.millis()).size();
+    }
+
+    /** Refusal alarms left out because their unit and field was alarmed within the interval, since start. */
+    long refusalAlarmsSuppressed() {
+        return refusalAlarms.suppressed();
     }
 
     private static String cut(String s) {

@@ -15,11 +15,12 @@ import java.util.Map;
  * @param deadlines     the province's reporting deadlines
  * @param escalation    the escalation chain
  * @param checkPeriod   how often overdue acknowledgements are looked for
+ * @param refusalAlarmInterval least time between two alarms of refused messages of one unit and field
  * @param receiptsDays  how far back the receipts sent to a box reach
  * @param receiptsQueue bound of the units waiting for their receipts to be sent
  */
-public record DutyOfficeSettings(DeadlineRules deadlines, EscalationPolicy escalation, Duration checkPeriod, Duration receiptsDays,
-                                 int receiptsQueue) {
+public record DutyOfficeSettings(DeadlineRules deadlines, EscalationPolicy escalation, Duration checkPeriod,
+                                 Duration refusalAlarmInterval, Duration receiptsDays, int receiptsQueue) {
 
     public static DutyOfficeSettings defaults() {
         return from(ManagerConfig.defaults());
@@ -52,6 +53,7 @@ public record DutyOfficeSettings(DeadlineRules deadlines, EscalationPolicy escal
         }
         return new DutyOfficeSettings(deadlines, escalation,
                 Duration.ofSeconds(number(src, DutyConfigKey.CHECK_PERIOD_S, v, 1, 3600)),
+                Duration.ofSeconds(number(src, DutyConfigKey.REFUSAL_ALARM_INTERVAL_S, v, 1, 86_400)),
                 Duration.ofDays(number(src, DutyConfigKey.RECEIPTS_DAYS, v, 1, 366)),
                 (int) number(src, DutyConfigKey.RECEIPTS_QUEUE, v, 1, 1_000_000));
     }

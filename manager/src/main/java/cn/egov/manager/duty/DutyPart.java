@@ -81,11 +81,13 @@ public final class DutyPart implements RouteContributor, AutoCloseable {
             } catch (Exception e) {
                 LOG.error("duty: escalation check failed: {}", e.toString());
             }
+            office.flushRefusalAlarms();
         }, period, period, TimeUnit.MILLISECONDS);
 
         ctx.gauges().register("duty.reports.accepted", office.accepted::sum);
         ctx.gauges().register("duty.reports.refused", office.refused::sum);
         ctx.gauges().register("duty.escalations", office.escalations::sum);
+        ctx.gauges().register("duty.refusal-alarms.suppressed", office::refusalAlarmsSuppressed);
         ctx.gauges().register("duty.reports.unacknowledged", () -> count(ctx));
         ctx.gauges().register("duty.receipts.queue.depth", receipts::depth);
         ctx.gauges().register("duty.receipts.queue.capacity", settings::receiptsQueue);

@@ -79,7 +79,8 @@ class DutyOfficeTest {
         alarms = new AlarmStore(db);
         clock = new MovingClock(T);
         DutyOfficeSettings settings = new DutyOfficeSettings(DeadlineRules.DEFAULT,
-                EscalationPolicy.parse("市值班室=10m, 省值班室=10m, 省值班带班领导=10m", 2), Duration.ofSeconds(5), Duration.ofDays(30), 100);
+                EscalationPolicy.parse("市值班室=10m, 省值班室=10m, 省值班带班领导=10m", 2), Duration.ofSeconds(5), Duration.ofMinutes(5),
+                Duration.ofDays(30), 100);
         DutyOfficeStore store = new DutyOfficeStore(db);
         receipts = new ReceiptSender(store, settings, (topic, payload, retained) -> published.add(topic), "hebei", alarms, clock);
         office = new DutyOffice(store, settings, alarms, receipts, clock);
@@ -219,5 +220,31 @@ class DutyOfficeTest {
         assertEquals(3, office.accepted.sum());
         assertTrue(office.store().refusals(10).stream().allMatch(DutyOfficeStore.Refusal::resolved),
                 "both parked copies of 续报 2 are settled: " + office.store().refusals(10));
+    }
+
+    @Test
+    void aBoxSendingBadReportsInALoopIsRecordedEveryTimeAndAlarmedOncePerFieldAndInterval() throws Exception {
+        DutyReport first = TestReports.initial(UNIT, T, ReportLevel.LARGE);
+        arrive(first);
+        for (int i = 0; i < 50; i++) {
+            arrive(TestReports.next(first, ReportKind.FOLLOW_UP, 7, i + 1)); // out of sequence, again and again
+        }
+        arrive(TestReports.next(TestReports.initial(UNIT, T.minusSeconds(900), ReportLevel.LARGE), ReportKind.FOLLOW_UP, 1, 1));
+        assertEquals(51, office.store().refusals(100).size(), "every refusal is recorded");
+        assertEquals(2, office.flushRefusalAlarms(), "one alarm per unit and field");
+        List<Alarm> raised = duty(DutyTopics.REFUSED);
+        assertEquals(List.of("incident", "number"), raised.stream().map(a -> a.evidence().get("field")).sorted().toList());
+        assertEquals("50", raised.stream().filter(a -> a.evidence().get("field").equals("number")).findFirst().orElseThrow()
+                .evidence().get("attempts"));
+
+        // within the interval the same unit and field is not alarmed again; after it, it is
+        clock.now = T.plusSeconds(60);
+        arrive(TestReports.next(first, ReportKind.FOLLOW_UP, 9, 99));
+        assertEquals(0, office.flushRefusalAlarms());
+        assertEquals(1, office.refusalAlarmsSuppressed());
+        clock.now = T.plusSeconds(301);
+        arrive(TestReports.next(first, ReportKind.FOLLOW_UP, 9, 100));
+        assertEquals(1, office.flushRefusalAlarms());
+        assertEquals(3, duty(DutyTopics.REFUSED).size());
     }
 }
