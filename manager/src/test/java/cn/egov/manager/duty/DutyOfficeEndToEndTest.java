@@ -368,6 +368,18 @@ class DutyOfficeEndToEndTest {
         assertEquals(List.of(0), incidentNumbers(first.id()));
     }
 
+    @Test
+    void aReportAtItsBoundsInCharactersOutsideTheBasicPlaneIsTakenIn() throws Exception {
+        // rare characters of names and places (CJK Extension B) are two UTF-16 units each: 4,000 characters, 8,000 units
+        String rare = "𠀀".repeat(DutyReport.MAX_DESCRIPTION);
+        DutyReport r = TestReports.initial(UNIT, Instant.now().minusSeconds(45), ReportLevel.GENERAL);
+        DutyReport full = new DutyReport(r.id(), r.unit(), r.incident(), r.kind(), 0, r.level(), r.status(), r.category(), r.title(),
+                r.occurredAt(), r.filedAt(), null, r.location(), rare, r.measures(), r.casualties(), r.reporter(), r.phone());
+        publish(UNIT, DutyReportPayload.encode(full));
+        Poll.until("the report at the duty office", 30_000, () -> uncheckedReport(full.id()) != null);
+        assertEquals(rare, new DutyOfficeStore(m.database()).report(full.id()).orElseThrow().report().description());
+    }
+
     /** A box (lab password) publishes on {@code topic}; the broker may drop the connection for it. */
     void forge(UnitCode as, String topic, byte[] payload) throws Exception {
         MqttClient c = new MqttClient(m.brokerUrl(), as.toString(), new MemoryPersistence());
