@@ -6,8 +6,10 @@ import cn.egov.api.duty.Roster;
 import cn.egov.api.duty.RosterPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.payload.PayloadFormatException;
+import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.manager.store.Database;
+import cn.egov.manager.store.MetricsJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +17,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -279,6 +283,34 @@ final class DutyOfficeStore {
                     } catch (PayloadFormatException e) {
                         throw new SQLException("a stored roster cannot be read: " + e.getMessage(), e);
                     }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A duty alarm as stored: raised by a box (its deadline clock) or by the office (client id {@code manager}). */
+    record StoredAlarm(String clientId, Alarm alarm, Instant receivedAt) {
+    }
+
+    /** Alarms of the given kinds received since {@code since}, newest first. */
+    List<StoredAlarm> alarms(List<String> kinds, Instant since, int limit) throws SQLException {
+        List<StoredAlarm> out = new ArrayList<>();
+        String marks = String.join(", ", java.util.Collections.nCopies(kinds.size(), "?"));
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("SELECT client_id, kind, severity, source, message,"
+                + " evidence_json, ts, received FROM alarms WHERE kind IN (" + marks + ") AND received >= ? ORDER BY received DESC LIMIT ?")) {
+            int i = 1;
+            for (String k : kinds) {
+                ps.setString(i++, k);
+            }
+            ps.setLong(i++, since.toEpochMilli());
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, String> evidence = new LinkedHashMap<>();
+                    MetricsJson.read(rs.getString(6)).forEach((k, v) -> evidence.put(k, String.valueOf(v)));
+                    out.add(new StoredAlarm(rs.getString(1), new Alarm(rs.getString(2), Alarm.Severity.valueOf(rs.getString(3)),
+                            rs.getString(4), rs.getString(5), evidence, rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8))));
                 }
             }
         }

@@ -23,14 +23,15 @@ import org.eclipse.jetty.util.Callback;
 /**
  * {@code /duty}: the province's duty office page. Reports waiting for acknowledgement on top (the
  * longest waiting first, escalated ones marked), with a 签收 button for duty officers (the page's
- * script posts {@code /api/duty/reports/{id}/ack}); then the recent acknowledged ones, who is on
- * duty now in every unit, and refused report messages.
+ * script posts {@code /api/duty/reports/{id}/ack}); then the recent acknowledged ones, the duty
+ * alarms of the last day, who is on duty now in every unit, and refused report messages.
  */
 final class DutyPageHandler implements Request.Handler {
 
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss").withZone(ZONE);
     private static final int SHOWN = 100;
+    private static final int ALARMS_SHOWN = 20;
 
     private final DutyOffice office;
     private final FleetRegistry fleet;
@@ -60,6 +61,7 @@ final class DutyPageHandler implements Request.Handler {
         table(b, waiting, officer);
         b.append("<h2>已签收 Acknowledged</h2>");
         table(b, reports.stream().filter(OfficeReport::acknowledged).toList(), false);
+        alarms(b);
         rosters(b);
         refusals(b);
         b.append("<script src=\"").append(DutyPart.SCRIPT).append("\" defer></script>");
@@ -96,6 +98,24 @@ final class DutyPageHandler implements Request.Handler {
                         .append(esc(r.id())).append("\">签收</button></td>");
             }
             b.append("</tr>");
+        }
+        b.append("</table>");
+    }
+
+    /** The duty alarms of the last day: the office's escalations and refusals, the boxes' deadline warnings. */
+    private void alarms(StringBuilder b) throws java.sql.SQLException {
+        List<DutyOfficeStore.StoredAlarm> list = office.store().alarms(DutyAlarmsHandler.KINDS, clock.instant().minus(java.time.Duration.ofDays(1)),
+                ALARMS_SHOWN);
+        b.append("<h2>值班告警 Duty alarms (24 h)</h2>");
+        if (list.isEmpty()) {
+            b.append("<p class=\"muted\">—</p>");
+            return;
+        }
+        b.append("<table id=\"alarms\"><tr><th>时间 Time</th><th>级别 Severity</th><th>来自 From</th><th>告警 Alarm</th><th>内容 Message</th></tr>");
+        for (DutyOfficeStore.StoredAlarm a : list) {
+            b.append("<tr><td>").append(time(Instant.ofEpochMilli(a.alarm().time()))).append("</td><td>").append(esc(a.alarm().severity().name()))
+                    .append("</td><td>").append(esc(a.clientId())).append("</td><td>").append(esc(a.alarm().kind())).append("</td><td>")
+                    .append(esc(a.alarm().message())).append("</td></tr>");
         }
         b.append("</table>");
     }

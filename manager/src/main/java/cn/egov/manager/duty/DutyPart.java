@@ -40,6 +40,7 @@ public final class DutyPart implements RouteContributor, AutoCloseable {
     static final String REPORTS = "/api/duty/reports";
     static final String ROSTERS = "/api/duty/rosters";
     static final String REFUSALS = "/api/duty/refusals";
+    static final String ALARMS = "/api/duty/alarms";
     static final String SCRIPT = "/duty/duty.js";
     private static final Logger LOG = LoggerFactory.getLogger(DutyPart.class);
 
@@ -105,6 +106,7 @@ public final class DutyPart implements RouteContributor, AutoCloseable {
         RostersHandler rosters = new RostersHandler(store, ctx.fleet(), clock);
         routes.api(ROSTERS, readers, rosters);
         routes.api(REFUSALS, readers, rosters);
+        routes.api(ALARMS, readers, new DutyAlarmsHandler(store, clock));
     }
 
     /** The office (for tests that drive the escalation check themselves). */

@@ -89,7 +89,7 @@ final class SchemaMigrations {
             ALTER TABLE boxes DROP COLUMN last_health_json;
             """,
             // 4: the province's duty office (cn.egov.manager.duty): reports with their acknowledgement and
-            // escalation state, refused report messages, each unit's newest roster
+            // escalation state, refused report messages, each unit's newest roster; alarms by kind (its alarm list)
             """
             CREATE TABLE duty_reports (
               id TEXT PRIMARY KEY, unit TEXT NOT NULL, incident TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL,
@@ -109,6 +109,7 @@ final class SchemaMigrations {
               unit TEXT PRIMARY KEY, version BIGINT NOT NULL, published_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
               payload BYTEA NOT NULL
             );
+            CREATE INDEX alarms_kind ON alarms (kind, received);
             """
     );
 

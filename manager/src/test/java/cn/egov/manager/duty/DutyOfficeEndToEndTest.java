@@ -252,6 +252,14 @@ class DutyOfficeEndToEndTest {
         long receivedAt = Instant.parse(v.path("receivedAt").asText()).toEpochMilli();
         assertTrue(alarm.time() - receivedAt >= 2_000, "escalated only after the 2 s the first step waits: " + (alarm.time() - receivedAt));
         assertTrue(get("/api/metrics", noc()).body().contains("\"duty.escalations\""));
+        // the NOC sees it in the duty alarm list, and the office on its page
+        JsonNode listed = java.util.stream.StreamSupport.stream(JSON.readTree(get(DutyPart.ALARMS, noc()).body()).path("alarms").spliterator(), false)
+                .filter(a -> a.path("kind").asText().equals(DutyTopics.UNACKNOWLEDGED) && a.path("evidence").path("report").asText().equals(r.id())
+                        && a.path("severity").asText().equals("CRITICAL")).findFirst().orElseThrow();
+        assertEquals("manager", listed.path("from").asText());
+        assertEquals("省值班室", listed.path("evidence").path("escalated_to").asText());
+        assertEquals(400, get(DutyPart.ALARMS + "?hours=abc", noc()).statusCode());
+        assertTrue(get("/duty", officer()).body().contains(r.id() + " of 130602-001 not acknowledged for"), "the page lists the alarm");
         // repeat 0: the chain is spent, no second alarm for it
         assertEquals("", v.path("nextEscalationAt").asText(""));
     }
