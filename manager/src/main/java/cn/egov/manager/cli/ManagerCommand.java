@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 CaCommand.class,
                 HubConfigCommand.class,
                 PolicyCommand.class,
+                cn.egov.manager.portal.PortalCommand.class,
         })
 public final class ManagerCommand implements Runnable {
 

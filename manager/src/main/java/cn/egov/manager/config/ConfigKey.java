@@ -42,7 +42,7 @@ public enum ConfigKey {
     AUTH_TECHNICIAN_TOKEN("auth.technician.token", "", "Secret of the county technician role (user 'technician'); empty disables the role.");
 
     /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
-    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.");
+    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "portal.");
 
     public final String key;
     public final String defaultValue;
