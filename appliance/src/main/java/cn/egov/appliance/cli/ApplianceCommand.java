@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 PlanCommand.class,
                 RunCommand.class, StatusCommand.class,
                 VpnCommand.class,
+                PortalCommand.class,
         })
 public final class ApplianceCommand implements Runnable {
 
