@@ -63,7 +63,7 @@ public final class PortalCommand {
             description = "Serve an older kept version of a site (the manager cannot push that version again; a newer one replaces it).")
     int rollback(@Option(names = "--state", defaultValue = DEFAULT_STATE, paramLabel = "DIR") Path state,
                  @Option(names = "--site", required = true, paramLabel = "SITE") String site,
-                 @Option(names = "--version", required = true, paramLabel = "N") long version) {
+                 @Option(names = "--to-version", required = true, paramLabel = "N", description = "A kept version (appliance portal status lists them)") long version) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("site", site);
         m.put("version", version);

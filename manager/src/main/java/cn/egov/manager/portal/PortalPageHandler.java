@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -20,14 +21,17 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PortalPageHandler implements Request.Handler {
 
+    private static final int SHOWN_ALARMS = 50;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
 
     private final PortalStore store;
+    private final cn.egov.manager.store.AlarmStore alarms;
     private final WebRoutes routes;
     private final Duration staleAfter;
 
-    PortalPageHandler(PortalStore store, WebRoutes routes, Duration staleAfter) {
+    PortalPageHandler(PortalStore store, cn.egov.manager.store.AlarmStore alarms, WebRoutes routes, Duration staleAfter) {
         this.store = store;
+        this.alarms = alarms;
         this.routes = routes;
         this.staleAfter = staleAfter;
     }
@@ -83,6 +87,14 @@ final class PortalPageHandler implements Request.Handler {
                     .append(esc(n.unit())).append("</td><td>").append(esc(n.title())).append("</td><td>").append(time(n.issuedAt()))
                     .append("</td><td>").append(time(n.receivedAt())).append("</td><td>").append(esc(n.state()))
                     .append(n.decidedBy() == null ? "" : " (" + esc(n.decidedBy()) + ", " + time(n.decidedAt()) + ")").append("</td></tr>");
+        }
+        b.append("</table><h2>告警 Alarms</h2><table id=\"alarms\"><tr><th>time</th><th>unit</th><th>kind</th><th>severity</th>"
+                + "<th>message</th></tr>");
+        List<Map<String, Object>> recent = PortalViews.alarms(alarms);
+        for (Map<String, Object> a : recent.subList(0, Math.min(recent.size(), SHOWN_ALARMS))) {
+            b.append("<tr><td>").append(time(a.get("time"))).append("</td><td>").append(esc(a.get("unit"))).append("</td><td>")
+                    .append(esc(a.get("kind"))).append("</td><td>").append(esc(a.get("severity"))).append("</td><td>")
+                    .append(esc(a.get("message"))).append("</td></tr>");
         }
         b.append("</table>");
         return HtmlPage.write(request, response, callback, routes, "门户网站群 Portal mirror", b.toString());

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *       {@code POST /api/portal/blobs} (NOC): publish a site ({@code manager portal publish} uses them);</li>
  *   <li>{@code GET /api/portal/units}: per unit and site what the box serves and its probe;</li>
  *   <li>{@code GET /api/portal/notices}, {@code POST /api/portal/notices/<id>} (NOC): fold or withdraw;</li>
+ *   <li>{@code GET /api/portal/alarms}: the newest portal alarms of boxes and of the manager;</li>
  *   <li>{@code GET /api/portal/server}: where boxes fetch from, and whether the manager can sign.</li>
  * </ul>
  * Without the provincial CA ({@code ca.passphrase-file} unset) the part shows what it has but
@@ -86,13 +87,15 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
         ctx.gauges().register("portal.alarms.raised", () -> watch.raised().size());
 
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
-        routes.page("/portal", "门户网站群 Portal", readers, new PortalPageHandler(store, routes, settings.staleAfter()));
+        routes.page("/portal", "门户网站群 Portal", readers, new PortalPageHandler(store, ctx.alarms(), routes, settings.staleAfter()));
         routes.api(SitesHandler.PREFIX, readers, new SitesHandler(store, publisher, MAX_LISTING_BYTES));
         routes.api(SitesHandler.PREFIX + "/*", readers, new SitesHandler(store, publisher, MAX_LISTING_BYTES));
         routes.api("/api/portal/blobs", EnumSet.of(Role.NOC), new BlobsHandler(blobs, settings.maxFileBytes(), MAX_LISTING_BYTES));
         routes.api("/api/portal/units", readers, new UnitsHandler(store));
         routes.api(NoticesHandler.PREFIX, readers, new NoticesHandler(store, desk));
         routes.api(NoticesHandler.PREFIX + "/*", readers, new NoticesHandler(store, desk));
+        routes.api("/api/portal/alarms", readers, (request, response, callback) ->
+                Json.write(response, callback, 200, Map.of("alarms", PortalViews.alarms(ctx.alarms()))));
         routes.api("/api/portal/server", readers, (request, response, callback) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("url", content == null ? "" : content.url());

@@ -72,6 +72,28 @@ final class PortalViews {
         return List.copyOf(rows.values());
     }
 
+    /** Alarms of the portal ({@code portal.*}) among the newest {@link #ALARM_WINDOW} of all, newest first. */
+    static List<Map<String, Object>> alarms(cn.egov.manager.store.AlarmStore alarms) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (cn.egov.manager.store.AlarmStore.StoredAlarm a : alarms.latest(null, ALARM_WINDOW)) {
+            if (a.alarm().kind().startsWith("portal.")) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("unit", a.clientId());
+                m.put("kind", a.alarm().kind());
+                m.put("severity", a.alarm().severity().name());
+                m.put("message", a.alarm().message());
+                m.put("evidence", a.alarm().evidence());
+                m.put("time", a.alarm().time());
+                m.put("received", a.received());
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** How many of the newest alarms are looked through for the portal's. */
+    static final int ALARM_WINDOW = 2000;
+
     private static Map<String, Object> row(Map<String, Map<String, Object>> rows, String unit, String site,
                                            Map<String, PortalStore.Version> newest) {
         return rows.computeIfAbsent(unit + " " + site, k -> {
