@@ -101,7 +101,7 @@ final class SnapshotPublisher {
         } catch (IllegalArgumentException e) {
             throw new Refused(e.getMessage(), List.of());
         }
-        PortalStore.Site registered = register(site, owner, frameAncestors);
+        PortalStore.Site registered = siteFor(site, owner, frameAncestors);
         List<String> missing = new ArrayList<>();
         for (SiteFile f : files) {
             if (!blobs.has(f.sha256())) {
@@ -117,6 +117,11 @@ final class SnapshotPublisher {
         if (!missing.isEmpty()) {
             throw new Refused(missing.size() + " file(s) of " + site + " are not at the manager yet: upload them first",
                     missing.stream().distinct().toList());
+        }
+        if (store.sites().stream().noneMatch(s -> s.site().equals(site))) {
+            // registered only now: a refused first version leaves no trace
+            store.addSite(registered, clock.millis());
+            LOG.info("portal site {} registered: owner {}, mirrored by {}", site, registered.owner(), registered.mirrors());
         }
         return sign(registered, files, by);
     }
@@ -137,7 +142,8 @@ final class SnapshotPublisher {
         return sign(registered, m.files(), by);
     }
 
-    private PortalStore.Site register(String site, String owner, String frameAncestors) throws Refused, SQLException {
+    /** The registered site, or the one to register (not stored yet); refused when the owner is missing or changes. */
+    private PortalStore.Site siteFor(String site, String owner, String frameAncestors) throws Refused, SQLException {
         Optional<PortalStore.Site> known = store.sites().stream().filter(s -> s.site().equals(site)).findFirst();
         if (known.isPresent()) {
             if (owner != null && !owner.isBlank() && !owner.equals(known.get().owner())) {
@@ -156,8 +162,6 @@ final class SnapshotPublisher {
         } catch (IllegalArgumentException e) {
             throw new Refused(e.getMessage(), List.of());
         }
-        store.addSite(s, clock.millis());
-        LOG.info("portal site {} registered: owner {}, mirrored by {}", site, owner, s.mirrors());
         return s;
     }
 
