@@ -163,7 +163,7 @@ public final class PortalCommand {
      * extension, modification time. A symbolic link, a special file or a name that is not a plain
      * site path is an error naming it: what is published is exactly what is in the folder.
      */
-    static Map<String, SiteFile> listing(Path dir) throws IOException {
+    public static Map<String, SiteFile> listing(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + " is not a directory");
         }

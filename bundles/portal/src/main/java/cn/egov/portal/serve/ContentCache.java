@@ -4,27 +4,43 @@ import cn.egov.portal.mirror.MirrorStore;
 import cn.egov.portal.mirror.VerifiedBlobs;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.Iterator;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Content as it is served, checked on every read: a {@code stat} compares the file's stamp with
- * the one it had when it was last verified; a change means it is read and hashed again before a
- * byte of it is served. Small files are kept in memory (bounded by bytes) as the bytes that were
- * verified, so a hit costs one {@code stat}; larger files are streamed from disk after the check.
+ * the one it had when its hash was last verified ({@link VerifiedBlobs}); a file never verified, or
+ * changed since, is hashed before a byte of it is served. Verified small files are kept in memory
+ * while there is room (bounded by bytes; nothing is evicted to make room, so a site larger than the
+ * memory does not churn it: the rest is streamed from disk), and forgotten when no served snapshot
+ * lists them any more ({@link #retain}).
  */
 final class ContentCache {
 
-    /** The outcome of a read. */
-    record Read(VerifiedBlobs.State state, byte[] bytes, Path file) {
+    /**
+     * The outcome of a read.
+     *
+     * @param buffer verified content in memory (direct, read-only: written to the socket without a copy), or null
+     * @param file   verified content on disk, or null
+     */
+    record Read(VerifiedBlobs.State state, ByteBuffer buffer, Path file) {
+        /** The content as bytes (a page to insert the banner into). */
+        byte[] bytes() throws IOException {
+            if (buffer != null) {
+                byte[] b = new byte[buffer.remaining()];
+                buffer.duplicate().get(b);
+                return b;
+            }
+            return Files.readAllBytes(file);
+        }
     }
 
-    private record Entry(VerifiedBlobs.Stamp stamp, byte[] bytes) {
+    private record Entry(VerifiedBlobs.Stamp stamp, ByteBuffer buffer) {
     }
 
     private final MirrorStore store;
@@ -56,42 +72,51 @@ final class ContentCache {
         }
         Entry e = entries.get(sha256);
         if (e != null && e.stamp().equals(now)) {
-            return new Read(VerifiedBlobs.State.OK, e.bytes(), null);
+            return new Read(VerifiedBlobs.State.OK, e.buffer().duplicate(), null);
         }
-        if (size > maxFileBytes || now.size() < 0) {
-            VerifiedBlobs.State s = blobs.check(sha256);
-            return new Read(s, null, s == VerifiedBlobs.State.OK ? p : null);
+        drop(sha256);
+        if (!now.equals(blobs.verifiedStamp(sha256))) {
+            VerifiedBlobs.State s = blobs.check(sha256); // never verified, or changed since: hashed now
+            if (s != VerifiedBlobs.State.OK) {
+                return new Read(s, null, null);
+            }
+            now = VerifiedBlobs.stamp(p);
+            if (now == null || !now.equals(blobs.verifiedStamp(sha256))) {
+                return new Read(VerifiedBlobs.State.TAMPERED, null, null); // changed while it was hashed
+            }
+        }
+        if (size > maxFileBytes || bytes.get() + size > maxBytes) {
+            return new Read(VerifiedBlobs.State.OK, null, p);
         }
         byte[] b;
         try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-            b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, size + 1));
+            b = in.readNBytes((int) size + 1);
         }
-        if (!HexFormat.of().formatHex(VerifiedBlobs.sha256().digest(b)).equals(sha256)) {
-            drop(sha256);
+        // the stamp is the same after reading: the bytes read are the verified ones
+        if (b.length != size || !now.equals(VerifiedBlobs.stamp(p))) {
             blobs.forget(sha256);
             return new Read(VerifiedBlobs.State.TAMPERED, null, null);
         }
-        // the bytes read have the hash: serve them; remember them only when the file did not change meanwhile
-        if (now.equals(VerifiedBlobs.stamp(p))) {
-            put(sha256, new Entry(now, b));
+        ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip().asReadOnlyBuffer();
+        if (entries.putIfAbsent(sha256, new Entry(now, direct)) == null) {
+            bytes.addAndGet(b.length);
         }
-        return new Read(VerifiedBlobs.State.OK, b, null);
+        return new Read(VerifiedBlobs.State.OK, direct.duplicate(), null);
     }
 
-    private void put(String sha256, Entry e) {
-        Entry old = entries.put(sha256, e);
-        bytes.addAndGet(e.bytes().length - (old == null ? 0 : old.bytes().length));
-        // over budget: evict whatever comes first; a site's hot pages are read again at once
-        Iterator<String> it = entries.keySet().iterator();
-        while (bytes.get() > maxBytes && it.hasNext()) {
-            drop(it.next());
+    /** Forgets what no served snapshot lists (after a swap). */
+    void retain(Set<String> served) {
+        for (String sha : entries.keySet()) {
+            if (!served.contains(sha)) {
+                drop(sha);
+            }
         }
     }
 
     void drop(String sha256) {
         Entry old = entries.remove(sha256);
         if (old != null) {
-            bytes.addAndGet(-old.bytes().length);
+            bytes.addAndGet(-old.buffer().capacity());
         }
     }
 

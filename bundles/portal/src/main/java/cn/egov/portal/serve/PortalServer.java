@@ -82,8 +82,13 @@ public final class PortalServer implements AutoCloseable {
         admin.setHost("127.0.0.1"); // the admin endpoint never listens beyond the box itself
         admin.setPort(settings.adminPort());
         server.addConnector(admin);
-        SiteHandler sites = new SiteHandler(served, new ContentCache(store, blobs, settings.cacheBytes(), settings.cacheFileBytes()), notices,
-                settings.banner(), tampered, clock);
+        ContentCache cache = new ContentCache(store, blobs, settings.cacheBytes(), settings.cacheFileBytes());
+        served.onSwap(s -> {
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            served.all().forEach(x -> x.files().values().forEach(f -> listed.add(f.sha256())));
+            cache.retain(listed);
+        });
+        SiteHandler sites = new SiteHandler(served, cache, notices, settings.banner(), tampered, clock);
         AdminHandler adminHandler = new AdminHandler(adminToken, portalAdmin);
         server.setHandler(new Handler.Abstract() {
             @Override

@@ -22,6 +22,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.QuotedQualityCSV;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -57,6 +58,8 @@ final class SiteHandler extends Handler.Abstract {
     private static final HttpField VARY = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
     private static final int RETRY_AFTER_S = 30;
+    /** Chunk of a file streamed from disk. */
+    private static final int STREAM_BUFFER = 64 * 1024;
     /** Pages with the banner or notices inserted, by content hash, version and notices' revision. */
     private static final int MAX_INJECTED = 256;
 
@@ -79,7 +82,7 @@ final class SiteHandler extends Handler.Abstract {
     }
 
     /** What is sent for one request: bytes in memory or a verified file on disk. */
-    private record Body(byte[] bytes, java.nio.file.Path file, long length, String etag, long modifiedMs, String type, String encoding,
+    private record Body(ByteBuffer buffer, java.nio.file.Path file, long length, String etag, long modifiedMs, String type, String encoding,
                         boolean vary) {
     }
 
@@ -124,7 +127,7 @@ final class SiteHandler extends Handler.Abstract {
                 return text(response, callback, 404, "not found on " + snap.site());
             }
             byte[] page = notices.page(n.get());
-            body = new Body(page, null, page.length, "\"n-" + n.get().id() + "\"", n.get().issuedAt().toEpochMilli(),
+            body = new Body(ByteBuffer.wrap(page), null, page.length, "\"n-" + n.get().id() + "\"", n.get().issuedAt().toEpochMilli(),
                     "text/html; charset=utf-8", null, false);
         } else {
             body = body(request, snap, file, rel, now);
@@ -173,10 +176,14 @@ final class SiteHandler extends Handler.Abstract {
         h.put(HttpHeader.CONTENT_LENGTH, length);
         if (head) {
             response.write(true, null, callback);
-        } else if (body.bytes() != null) {
-            response.write(true, ByteBuffer.wrap(body.bytes(), (int) offset, (int) length), callback);
+        } else if (body.buffer() != null) {
+            ByteBuffer b = body.buffer().duplicate();
+            b.position((int) offset).limit((int) (offset + length));
+            response.write(true, b, callback);
         } else {
-            Content.copy(Content.Source.from(body.file(), offset, length), response, callback);
+            // pooled direct buffers: file to socket without a heap copy
+            Content.copy(Content.Source.from(new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, STREAM_BUFFER),
+                    body.file(), offset, length), response, callback);
         }
         return true;
     }
@@ -200,7 +207,7 @@ final class SiteHandler extends Handler.Abstract {
             return null;
         }
         if (inject) {
-            byte[] page = read.bytes() != null ? read.bytes() : java.nio.file.Files.readAllBytes(read.file());
+            byte[] page = read.bytes();
             String key = file.sha256() + " " + snap.version() + " " + notices.revision() + " " + snap.expiredAt(now);
             byte[] out = injected.get(key);
             if (out == null) {
@@ -210,12 +217,12 @@ final class SiteHandler extends Handler.Abstract {
                 out = HtmlInjector.inject(page, snap, banner, open, now);
                 injected.put(key, out);
             }
-            return new Body(out, null, out.length, "\"" + file.sha256().substring(0, 32) + "-v" + snap.version() + "-n" + notices.revision()
+            return new Body(ByteBuffer.wrap(out), null, out.length, "\"" + file.sha256().substring(0, 32) + "-v" + snap.version() + "-n" + notices.revision()
                     + "\"", file.modified() * 1000, file.type(), null, hasSibling);
         }
         // one ETag per representation: a cache must not answer a gzip request with identity bytes
         String etag = "\"" + chosen.sha256().substring(0, 32) + "\"";
-        return new Body(read.bytes(), read.file(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
+        return new Body(read.buffer(), read.file(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
     }
 
     /**
