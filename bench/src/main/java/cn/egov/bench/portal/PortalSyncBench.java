@@ -134,13 +134,14 @@ public final class PortalSyncBench {
                             throw new IllegalStateException("fetched " + o.get(0).filesFetched() + " files, not " + FILES / 100);
                         }
 
+                        // the real box process, asked through its own admin endpoint (what 'appliance portal sync' calls)
                         t0 = System.nanoTime();
-                        String out = PortalServeBench.run(dist.resolve("bin/appliance").toString(), "portal", "sync", "--state",
-                                work.resolve("box-process/portal").toString());
+                        String out = adminSync(work.resolve("box-process/portal"));
                         whole.add((System.nanoTime() - t0) / 1e6);
-                        if (!out.contains("status: ACCEPTED")) {
+                        if (!out.contains("\"status\":\"ACCEPTED\"")) {
                             throw new IllegalStateException("the box process did not take version " + (round + 1) + ":\n" + out);
                         }
+                        // and the command a technician types: the same plus a JVM start (timed on 'status', which changes nothing)
                         t0 = System.nanoTime();
                         PortalServeBench.run(dist.resolve("bin/appliance").toString(), "portal", "status", "--state",
                                 work.resolve("box-process/portal").toString());
@@ -149,15 +150,15 @@ public final class PortalSyncBench {
                         t0 = System.nanoTime();
                         PortalServeBench.run("rsync", "-a", "--delete", site + "/", rsyncUrl);
                         rsync.add((System.nanoTime() - t0) / 1e6);
-                        System.out.printf("round %d: publish %.0f ms, box in process %.0f ms, box process %.0f ms (CLI alone %.0f ms), rsync %.0f ms%n",
+                        System.out.printf("round %d: publish %.0f ms, box in process %.0f ms, box process %.0f ms (CLI JVM %.0f ms), rsync %.0f ms%n",
                                 round, pub.get(round - 1), in.get(round - 1), whole.get(round - 1), cli.get(round - 1), rsync.get(round - 1));
                     }
                     System.out.println();
                     System.out.println("| 1 % of 100 MB changed (10 files, 1 MB) | median ms | min ms | max ms |");
                     System.out.println("|---|---:|---:|---:|");
                     row("box sync in process (mutual TLS, verify, fetch 10, hash, keep, swap)", in);
-                    row("box process: `appliance portal sync` wall time", whole);
-                    row("  of which the CLI's JVM (`appliance portal status`)", cli);
+                    row("box process (`appliance run`), asked through its admin endpoint", whole);
+                    row("`appliance portal status` (the CLI's JVM start that `appliance portal sync` adds)", cli);
                     row("rsync -a --delete to an rsync daemon on loopback (baseline)", rsync);
                     row("publish at the manager (`manager portal publish`: list 100 MB, upload 1 MB, sign)", pub);
                 } finally {
@@ -166,6 +167,14 @@ public final class PortalSyncBench {
                 }
             }
         }
+    }
+
+    /** POST /admin/sync to the box process, with the address and token it wrote to admin.json. */
+    private static String adminSync(Path state) throws Exception {
+        Map<?, ?> admin = (Map<?, ?>) cn.egov.api.json.JsonValues.parse(Files.readString(state.resolve("admin.json")));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(admin.get("url") + "/admin/sync"))
+                .header("Authorization", "Bearer " + admin.get("token")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static void row(String what, List<Double> ms) {
