@@ -57,6 +57,9 @@ final class SiteHandler extends Handler.Abstract {
     private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
     private static final HttpField VARY = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
+    private static final HttpField EXPIRED = new PreEncodedHttpField("X-Snapshot-Expired", "true");
+    /** Formatted dates and per-snapshot headers are computed once, not per request; bounded, cleared when full. */
+    private static final int MAX_MEMO = 4096;
     private static final int RETRY_AFTER_S = 30;
     /** Chunk of a file streamed from disk. */
     private static final int STREAM_BUFFER = 64 * 1024;
@@ -70,6 +73,8 @@ final class SiteHandler extends Handler.Abstract {
     private final BiConsumer<SiteSnapshot, SiteFile> tampered;
     private final Clock clock;
     private final Map<String, byte[]> injected = new ConcurrentHashMap<>();
+    private final Map<SiteSnapshot, HttpField[]> snapshotFields = new ConcurrentHashMap<>();
+    private final Map<Long, String> dates = new ConcurrentHashMap<>();
 
     SiteHandler(ServedSites served, ContentCache cache, NoticeBoard notices, boolean banner, BiConsumer<SiteSnapshot, SiteFile> tampered,
                 Clock clock) {
@@ -103,12 +108,11 @@ final class SiteHandler extends Handler.Abstract {
         Instant now = clock.instant();
         h.add(NOSNIFF);
         h.add(REFERRER);
-        h.put("Content-Security-Policy", "frame-ancestors " + snap.manifest().frameAncestors());
-        h.put("X-Snapshot-Site", snap.site());
-        h.put("X-Snapshot-Version", Long.toString(snap.version()));
-        h.put("X-Snapshot-Time", snap.issuedAt().toString());
+        for (HttpField f : snapshotFields(snap)) {
+            h.add(f);
+        }
         if (snap.expiredAt(now)) {
-            h.put("X-Snapshot-Expired", "true");
+            h.add(EXPIRED);
         }
         String path = Request.getPathInContext(request);
         String rel = path.length() > 1 ? path.substring(1) : "";
@@ -140,7 +144,7 @@ final class SiteHandler extends Handler.Abstract {
         h.add(NO_CACHE);
         h.add(ACCEPT_RANGES);
         h.put(HttpHeader.ETAG, body.etag());
-        h.put(HttpHeader.LAST_MODIFIED, DateGenerator.formatDate(body.modifiedMs()));
+        h.put(HttpHeader.LAST_MODIFIED, httpDate(body.modifiedMs()));
         if (body.vary()) {
             h.add(VARY);
         }
@@ -225,6 +229,34 @@ final class SiteHandler extends Handler.Abstract {
         return new Body(read.buffer(), read.file(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
     }
 
+    /** The headers that name a snapshot and carry its site's policy, pre-encoded once per snapshot. */
+    private HttpField[] snapshotFields(SiteSnapshot s) {
+        HttpField[] f = snapshotFields.get(s);
+        if (f == null) {
+            if (snapshotFields.size() >= MAX_MEMO) {
+                snapshotFields.clear();
+            }
+            f = new HttpField[]{new PreEncodedHttpField("Content-Security-Policy", "frame-ancestors " + s.manifest().frameAncestors()),
+                    new PreEncodedHttpField("X-Snapshot-Site", s.site()),
+                    new PreEncodedHttpField("X-Snapshot-Version", Long.toString(s.version())),
+                    new PreEncodedHttpField("X-Snapshot-Time", s.issuedAt().toString())};
+            snapshotFields.put(s, f);
+        }
+        return f;
+    }
+
+    private String httpDate(long ms) {
+        String d = dates.get(ms);
+        if (d == null) {
+            if (dates.size() >= MAX_MEMO) {
+                dates.clear();
+            }
+            d = DateGenerator.formatDate(ms);
+            dates.put(ms, d);
+        }
+        return d;
+    }
+
     /**
      * The coding to send: of what the client accepts at its highest weight that has a sibling, br
      * before gzip (smaller); {@code *} stands for either. Null: the file itself.
@@ -277,7 +309,7 @@ final class SiteHandler extends Handler.Abstract {
     }
 
     /** If-Range: the range applies only to the representation named (strong ETag or exact date). */
-    private static boolean ifRangeHolds(HttpFields headers, Body body) {
+    private boolean ifRangeHolds(HttpFields headers, Body body) {
         String ir = headers.get(HttpHeader.IF_RANGE);
         if (ir == null) {
             return true;
@@ -285,7 +317,7 @@ final class SiteHandler extends Handler.Abstract {
         if (ir.startsWith("\"") || ir.startsWith("W/")) {
             return ir.equals(body.etag());
         }
-        return ir.equals(DateGenerator.formatDate(body.modifiedMs()));
+        return ir.equals(httpDate(body.modifiedMs()));
     }
 
     private static boolean text(Response response, Callback callback, int status, String message) {
