@@ -35,6 +35,18 @@ public final class VerifiedBlobs {
 
     /** File identity and change marks as {@code stat} gives them. */
     public record Stamp(long size, FileTime mtime, FileTime ctime, Object inode) {
+
+        /** Written out: compared on every request, and a record's generated equals is slow on the box's C1-only JVM. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Stamp s && s.size == size && java.util.Objects.equals(s.mtime, mtime) && java.util.Objects.equals(s.ctime, ctime)
+                    && java.util.Objects.equals(s.inode, inode);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(size) * 31 + java.util.Objects.hashCode(mtime);
+        }
     }
 
     private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,isRegularFile";

@@ -73,7 +73,8 @@ final class SiteHandler extends Handler.Abstract {
     private final BiConsumer<SiteSnapshot, SiteFile> tampered;
     private final Clock clock;
     private final Map<String, byte[]> injected = new ConcurrentHashMap<>();
-    private final Map<SiteSnapshot, HttpField[]> snapshotFields = new ConcurrentHashMap<>();
+    /** Per site, the snapshot served last and its header fields; compared by reference (a record's hashCode walks every file). */
+    private final Map<String, SnapshotFields> snapshotFields = new ConcurrentHashMap<>();
     private final Map<Long, String> dates = new ConcurrentHashMap<>();
 
     SiteHandler(ServedSites served, ContentCache cache, NoticeBoard notices, boolean banner, BiConsumer<SiteSnapshot, SiteFile> tampered,
@@ -229,20 +230,21 @@ final class SiteHandler extends Handler.Abstract {
         return new Body(read.buffer(), read.file(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
     }
 
+    private record SnapshotFields(SiteSnapshot snapshot, HttpField[] fields) {
+    }
+
     /** The headers that name a snapshot and carry its site's policy, pre-encoded once per snapshot. */
     private HttpField[] snapshotFields(SiteSnapshot s) {
-        HttpField[] f = snapshotFields.get(s);
-        if (f == null) {
-            if (snapshotFields.size() >= MAX_MEMO) {
-                snapshotFields.clear();
-            }
-            f = new HttpField[]{new PreEncodedHttpField("Content-Security-Policy", "frame-ancestors " + s.manifest().frameAncestors()),
+        SnapshotFields memo = snapshotFields.get(s.site());
+        if (memo == null || memo.snapshot() != s) {
+            memo = new SnapshotFields(s, new HttpField[]{
+                    new PreEncodedHttpField("Content-Security-Policy", "frame-ancestors " + s.manifest().frameAncestors()),
                     new PreEncodedHttpField("X-Snapshot-Site", s.site()),
                     new PreEncodedHttpField("X-Snapshot-Version", Long.toString(s.version())),
-                    new PreEncodedHttpField("X-Snapshot-Time", s.issuedAt().toString())};
-            snapshotFields.put(s, f);
+                    new PreEncodedHttpField("X-Snapshot-Time", s.issuedAt().toString())});
+            snapshotFields.put(s.site(), memo);
         }
-        return f;
+        return memo.fields();
     }
 
     private String httpDate(long ms) {
