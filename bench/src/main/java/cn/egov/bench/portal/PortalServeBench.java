@@ -166,8 +166,8 @@ public final class PortalServeBench {
             sync.restore();
         }
         NoticeBoard notices = new NoticeBoard(box.state.resolve("notices"), served, UNIT, Optional::empty, NOTHING, 20, Clock.systemUTC());
-        // the box's Metatype defaults: 32 threads, 16 MiB for files up to 256 KiB
-        PortalServer server = new PortalServer(new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", -1, 0, 32, 16L << 20, 256L << 10, false),
+        // the box's Metatype defaults: 32 threads, 4,096 files kept mapped
+        PortalServer server = new PortalServer(new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", -1, 0, 32, 4096, false),
                 box.store, blobs, served, notices, (s, f) -> System.err.println("tampered? " + f.path()), NO_ADMIN, "x", Clock.systemUTC());
         server.start();
         try {

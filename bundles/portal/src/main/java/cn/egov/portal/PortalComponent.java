@@ -66,7 +66,7 @@ public final class PortalComponent {
         return new PortalMirror.Settings(manager, Path.of(c.state_directory()),
                 new SnapshotSync.Limits(c.max_file_bytes(), c.reserve_disk_bytes(), c.keep_versions(), c.fetch_parallelism(), levels),
                 new PortalServer.Settings(c.http_bind(), c.http_port(), c.https_bind(), c.https_port(), c.admin_port(), c.threads(),
-                        c.cache_bytes(), c.cache_file_bytes(), c.banner()),
+                        c.cache_files(), c.banner()),
                 Duration.ofSeconds(c.poll_interval_s()), Duration.ofSeconds(c.fetch_timeout_s()), Duration.ofSeconds(c.probe_interval_s()),
                 Duration.ofDays(c.stale_days()), Duration.ofSeconds(c.scan_interval_s()), c.max_notices(), c.default_site());
     }

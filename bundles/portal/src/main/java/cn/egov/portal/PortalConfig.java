@@ -72,11 +72,9 @@ public @interface PortalConfig {
     @AttributeDefinition(name = "Full scan interval (s)", description = "Every served file is hashed again this often (each read is checked by its stamp)", min = "10")
     int scan_interval_s() default 3600;
 
-    @AttributeDefinition(name = "Memory for small files (bytes)", min = "0")
-    long cache_bytes() default 16L * 1024 * 1024;
-
-    @AttributeDefinition(name = "Small file (bytes)", description = "Files up to this size are kept in memory once verified", min = "0")
-    long cache_file_bytes() default 256L * 1024;
+    @AttributeDefinition(name = "Mapped files", description = "Verified files kept memory-mapped (address space, not memory: "
+            + "the content stays in the kernel's page cache); beyond this, files are mapped per request", min = "0")
+    int cache_files() default 4096;
 
     @AttributeDefinition(name = "Request threads", min = "6", max = "512")
     int threads() default 32;

@@ -71,6 +71,7 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortalMirror.class);
     private static final int TOKEN_BYTES = 32;
     private static final long CERT_CHECK_S = 60;
+    private static final long RESTORE_RETRY_S = 2;
 
     /**
      * Everything {@link PortalConfig} says, validated.
@@ -111,6 +112,9 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
     private final String adminToken;
     /** The credentials HTTPS serves with now (worker thread only). */
     private BoxCredentials tlsFor;
+    /** True once what is on disk was verified and served (worker thread writes it). */
+    private volatile boolean restored;
+    private boolean restoreWaiting;
 
     /** The client and the credentials it was made with (a renewed certificate makes a new one). */
     private record ClientFor(BoxCredentials credentials, ManagerClient client) {
@@ -170,15 +174,11 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
     }
 
     private void begin(ControlChannel control) throws Exception {
-        try {
-            sync.restore();
-        } catch (IOException e) {
-            LOG.error("portal: restoring the mirror from {} failed: {}", settings.state(), e.toString());
-        }
-        notices.load();
         server.start();
         writeAdminFile();
-        LOG.info("portal: serving {} site(s) on HTTP port {}; admin on 127.0.0.1:{}", served.all().size(), server.httpPort(), server.adminPort());
+        LOG.info("portal: listening on HTTP port {}; admin on 127.0.0.1:{}", server.httpPort(), server.adminPort());
+        // what is on disk first (verified again), then the manager; all on the one mirror thread
+        worker.execute(this::restore);
         worker.execute(this::checkCertificate);
         worker.scheduleWithFixedDelay(this::checkCertificate, CERT_CHECK_S, CERT_CHECK_S, TimeUnit.SECONDS);
         worker.scheduleWithFixedDelay(this::poll, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -192,6 +192,30 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
         if (control != null) {
             subscription = control.subscribe(PortalSigning.APP_ID, PortalSigning.INDEX_RESOURCE, (topic, payload) -> worker.execute(() -> onIndex(payload)));
         }
+    }
+
+    /**
+     * Serves what is on disk once it verifies; the roots come from the PKI bundle, which may load the
+     * key store a moment after this component starts (or the box is not enrolled yet): tried again
+     * until they are there. Nothing is fetched before.
+     */
+    private void restore() {
+        if (credentials.get().isEmpty()) {
+            if (!restoreWaiting) {
+                LOG.info("portal: no box certificate yet (not enrolled, or the key store not loaded): the mirror waits for it");
+                restoreWaiting = true;
+            }
+            worker.schedule(this::restore, RESTORE_RETRY_S, TimeUnit.SECONDS);
+            return;
+        }
+        try {
+            sync.restore();
+            notices.load();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("portal: restoring the mirror from {} failed: {}", settings.state(), e.toString());
+        }
+        restored = true;
+        LOG.info("portal: serving {} site(s) on HTTP port {}", served.all().size(), server.httpPort());
     }
 
     /** The root(s) the box enrolled with: every snapshot must chain to one. */
@@ -222,6 +246,9 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
     }
 
     private void poll() {
+        if (!restored) {
+            return;
+        }
         try {
             Optional<ManagerClient> c = client();
             if (c.isEmpty()) {
@@ -238,6 +265,9 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
 
     /** An index on the control topic: sync the sites it names now (it is a hint; everything is verified). */
     private void onIndex(byte[] payload) {
+        if (!restored) {
+            return; // the first poll after the restore asks for the same
+        }
         try {
             KuraPayload p = KuraPayloadCodec.decode(payload);
             PortalIndex index = PortalIndex.parse(p.body() == null ? new byte[0] : p.body());

@@ -99,7 +99,7 @@ class PortalServerTest {
         guard = new TamperGuard(store, blobs, served, fx.telemetry, Clock.systemUTC());
         notices = new NoticeBoard(dir.resolve("state/notices"), served, PortalFixture.UNIT, () -> Optional.of(fx.box), fx.telemetry, 5,
                 Clock.systemUTC());
-        server = new PortalServer(new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", -1, 0, 8, 1 << 20, 64 * 1024, banner),
+        server = new PortalServer(new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", -1, 0, 8, 4096, banner),
                 store, blobs, served, notices, (snap, file) -> {
                     tamperSeen.set(true);
                     guard.tampered(snap, file);

@@ -110,7 +110,7 @@ class PortalWithManagerTest {
             await("the box's BIRTH reached the manager", () -> manager.fleet().list().stream().anyMatch(b -> b.clientId().equals(UNIT.toString())));
             PortalMirror.Settings settings = new PortalMirror.Settings(content, dir.resolve("box"),
                     new SnapshotSync.Limits(1 << 20, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)),
-                    new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", 0, 0, 8, 1 << 20, 64 * 1024, false),
+                    new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", 0, 0, 8, 4096, false),
                     Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofDays(20), Duration.ofHours(1), 5, "");
             try (PortalMirror mirror = PortalMirror.start(settings, UNIT, () -> Optional.of(box), SignerRevocation.NONE, telemetry.publisher(),
                     telemetry.mqtt(), Clock.systemUTC())) {

@@ -166,8 +166,9 @@ public final class SnapshotSync implements AutoCloseable {
         try {
             index = PortalIndex.parse(client.index());
         } catch (IOException e) {
-            LOG.info("portal: manager unreachable ({}); serving what the box has", e.getMessage());
-            return List.of(new SyncOutcome("", SyncOutcome.Status.UNREACHABLE, 0, "", e.getMessage(), 0, 0));
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.info("portal: manager unreachable ({}); serving what the box has", why);
+            return List.of(new SyncOutcome("", SyncOutcome.Status.UNREACHABLE, 0, "", why, 0, 0));
         } catch (SnapshotException e) {
             LOG.warn("portal: manager's index unreadable: {}", e.getMessage());
             return List.of(new SyncOutcome("", SyncOutcome.Status.UNREACHABLE, 0, "", e.getMessage(), 0, 0));

@@ -29,7 +29,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * own domain, not every site mirrored (see the README).
  *
  * <pre>{@code
- * PortalServer s = new PortalServer(new PortalServer.Settings("0.0.0.0", 80, "0.0.0.0", 443, 8089, 32, 16 << 20, 256 << 10, false),
+ * PortalServer s = new PortalServer(new PortalServer.Settings("0.0.0.0", 80, "0.0.0.0", 443, 8089, 32, 4096, false),
  *         store, blobs, served, notices, (snap, file) -> repair(file), admin, token, Clock.systemUTC());
  * s.start();
  * s.tls(TlsContexts.of(certificates.current().get()));   // HTTPS on, or its certificate renewed
@@ -44,12 +44,11 @@ public final class PortalServer implements AutoCloseable {
      * @param httpsPort    its port (0: free; -1: no HTTPS)
      * @param adminPort    loopback port of the admin endpoint (0: free)
      * @param threads      most request threads
-     * @param cacheBytes   memory for small files
-     * @param cacheFileBytes files up to this size are kept in memory
+     * @param cacheFiles   verified files kept mapped
      * @param banner       insert the snapshot banner into HTML pages
      */
-    public record Settings(String httpBind, int httpPort, String httpsBind, int httpsPort, int adminPort, int threads, long cacheBytes,
-                           long cacheFileBytes, boolean banner) {
+    public record Settings(String httpBind, int httpPort, String httpsBind, int httpsPort, int adminPort, int threads, int cacheFiles,
+                           boolean banner) {
     }
 
     private static final String ADMIN = "admin";
@@ -82,7 +81,7 @@ public final class PortalServer implements AutoCloseable {
         admin.setHost("127.0.0.1"); // the admin endpoint never listens beyond the box itself
         admin.setPort(settings.adminPort());
         server.addConnector(admin);
-        ContentCache cache = new ContentCache(store, blobs, settings.cacheBytes(), settings.cacheFileBytes());
+        ContentCache cache = new ContentCache(store, blobs, settings.cacheFiles());
         served.onSwap(s -> {
             java.util.Set<String> listed = new java.util.HashSet<>();
             served.all().forEach(x -> x.files().values().forEach(f -> listed.add(f.sha256())));

@@ -22,8 +22,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.QuotedQualityCSV;
-import org.eclipse.jetty.io.ByteBufferPool;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -61,8 +59,6 @@ final class SiteHandler extends Handler.Abstract {
     /** Formatted dates and per-snapshot headers are computed once, not per request; bounded, cleared when full. */
     private static final int MAX_MEMO = 4096;
     private static final int RETRY_AFTER_S = 30;
-    /** Chunk of a file streamed from disk. */
-    private static final int STREAM_BUFFER = 64 * 1024;
     /** Pages with the banner or notices inserted, by content hash, version and notices' revision. */
     private static final int MAX_INJECTED = 256;
 
@@ -88,8 +84,7 @@ final class SiteHandler extends Handler.Abstract {
     }
 
     /** What is sent for one request: bytes in memory or a verified file on disk. */
-    private record Body(ByteBuffer buffer, java.nio.file.Path file, long length, String etag, long modifiedMs, String type, String encoding,
-                        boolean vary) {
+    private record Body(ByteBuffer buffer, long length, String etag, long modifiedMs, String type, String encoding, boolean vary) {
     }
 
     @Override
@@ -132,7 +127,7 @@ final class SiteHandler extends Handler.Abstract {
                 return text(response, callback, 404, "not found on " + snap.site());
             }
             byte[] page = notices.page(n.get());
-            body = new Body(ByteBuffer.wrap(page), null, page.length, "\"n-" + n.get().id() + "\"", n.get().issuedAt().toEpochMilli(),
+            body = new Body(ByteBuffer.wrap(page), page.length, "\"n-" + n.get().id() + "\"", n.get().issuedAt().toEpochMilli(),
                     "text/html; charset=utf-8", null, false);
         } else {
             body = body(request, snap, file, rel, now);
@@ -181,14 +176,10 @@ final class SiteHandler extends Handler.Abstract {
         h.put(HttpHeader.CONTENT_LENGTH, length);
         if (head) {
             response.write(true, null, callback);
-        } else if (body.buffer() != null) {
+        } else {
             ByteBuffer b = body.buffer().duplicate();
             b.position((int) offset).limit((int) (offset + length));
             response.write(true, b, callback);
-        } else {
-            // pooled direct buffers: file to socket without a heap copy
-            Content.copy(Content.Source.from(new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, STREAM_BUFFER),
-                    body.file(), offset, length), response, callback);
         }
         return true;
     }
@@ -222,12 +213,12 @@ final class SiteHandler extends Handler.Abstract {
                 out = HtmlInjector.inject(page, snap, banner, open, now);
                 injected.put(key, out);
             }
-            return new Body(ByteBuffer.wrap(out), null, out.length, "\"" + file.sha256().substring(0, 32) + "-v" + snap.version() + "-n" + notices.revision()
+            return new Body(ByteBuffer.wrap(out), out.length, "\"" + file.sha256().substring(0, 32) + "-v" + snap.version() + "-n" + notices.revision()
                     + "\"", file.modified() * 1000, file.type(), null, hasSibling);
         }
         // one ETag per representation: a cache must not answer a gzip request with identity bytes
         String etag = "\"" + chosen.sha256().substring(0, 32) + "\"";
-        return new Body(read.buffer(), read.file(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
+        return new Body(read.buffer(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
     }
 
     private record SnapshotFields(SiteSnapshot snapshot, HttpField[] fields) {
