@@ -106,17 +106,22 @@ public final class PortalServeBench {
         List<Run> nginx = new ArrayList<>();
         List<Run> inProcess = new ArrayList<>();
         List<Run> whole = new ArrayList<>();
+        List<Run> wholeC2 = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             nginx.add(nginx(work, site, lua, seconds, connections));
             inProcess.add(inProcess(box, lua, seconds, connections));
-            whole.add(wholeProcess(work, dist, box, lua, seconds, connections));
-            System.out.println("round " + (r + 1) + ": " + nginx.get(r) + "\n         " + inProcess.get(r) + "\n         " + whole.get(r));
+            whole.add(wholeProcess(work, dist, box, lua, seconds, connections, "", "box process (appliance run)"));
+            wholeC2.add(wholeProcess(work, dist, box, lua, seconds, connections, C2, "box process, C2 on (APPLIANCE_JAVA_OPTS)"));
+            System.out.println("round " + (r + 1) + ": " + nginx.get(r) + "\n         " + inProcess.get(r) + "\n         " + whole.get(r)
+                    + "\n         " + wholeC2.get(r));
+            System.out.printf("         vs nginx: in process %.2f, box process %.2f, box process C2 %.2f%n", inProcess.get(r).rps() / nginx.get(r).rps(),
+                    whole.get(r).rps() / nginx.get(r).rps(), wholeC2.get(r).rps() / nginx.get(r).rps());
         }
         System.out.println();
         System.out.println("| server | requests/s | MB/s | p50 ms | p90 ms | p99 ms | errors | vs nginx |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         Run n = median(nginx);
-        for (Run x : List.of(n, median(inProcess), median(whole))) {
+        for (Run x : List.of(n, median(inProcess), median(whole), median(wholeC2))) {
             System.out.printf("| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %d | %.2f× |%n", x.what(), x.rps(), x.mbps(), x.p50ms(), x.p90ms(),
                     x.p99ms(), x.errors(), x.rps() / n.rps());
         }
@@ -177,7 +182,11 @@ public final class PortalServeBench {
         }
     }
 
-    private static Run wholeProcess(Path work, Path dist, Box box, Path lua, int seconds, int connections) throws Exception {
+    /** The box's shipped flags run C1 only (footprint, appliance README); this turns the optimizing compiler back on. */
+    static final String C2 = "-XX:TieredStopAtLevel=4 -XX:ReservedCodeCacheSize=48m";
+
+    private static Run wholeProcess(Path work, Path dist, Box box, Path lua, int seconds, int connections, String javaOpts, String what)
+            throws Exception {
         int port = freePort();
         Path root = work.resolve("appliance");
         Path config = Files.createDirectories(root.resolve("config"));
@@ -193,14 +202,16 @@ public final class PortalServeBench {
                 + "\nhttp.bind = 127.0.0.1\nhttp.port = " + port + "\nhttps.port = -1\nadmin.port = " + freePort() + "\npoll.interval.s = 3600\n"
                 + "probe.interval.s = 3600\n");
         Path out = root.resolve("box.out");
-        Process p = new ProcessBuilder(dist.resolve("bin/appliance").toString(), "run", "--config", config.toString(), "--data", data.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/appliance").toString(), "run", "--config", config.toString(), "--data", data.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("APPLIANCE_JAVA_OPTS", javaOpts);
+        Process p = pb.start();
         try {
             awaitPort(port);
             for (int i = 0; i < 600 && !Files.readString(out).contains("portal: serving"); i++) {
                 Thread.sleep(100);
             }
-            return wrk("box process (appliance run)", port, lua, seconds, connections);
+            return wrk(what, port, lua, seconds, connections);
         } finally {
             stop(p);
         }
