@@ -110,12 +110,14 @@ public final class PortalSyncBench {
                     t0 = System.nanoTime();
                     PortalServeBench.run("rsync", "-a", "--delete", site + "/", rsyncUrl);
                     System.out.printf("first rsync (100 MB): %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                    PortalServeBench.run("rsync", "-a", "--delete", site + "/", rsyncUrl.replace("/site/", "/site2/"));
 
                     List<Double> pub = new ArrayList<>();
                     List<Double> in = new ArrayList<>();
                     List<Double> whole = new ArrayList<>();
                     List<Double> cli = new ArrayList<>();
                     List<Double> rsync = new ArrayList<>();
+                    List<Double> rsyncFsync = new ArrayList<>();
                     Random r = new Random(99);
                     for (int round = 1; round <= rounds; round++) {
                         List<String> change = new ArrayList<>(paths.subList(1, paths.size()));
@@ -150,8 +152,13 @@ public final class PortalSyncBench {
                         t0 = System.nanoTime();
                         PortalServeBench.run("rsync", "-a", "--delete", site + "/", rsyncUrl);
                         rsync.add((System.nanoTime() - t0) / 1e6);
-                        System.out.printf("round %d: publish %.0f ms, box in process %.0f ms, box process %.0f ms (CLI JVM %.0f ms), rsync %.0f ms%n",
-                                round, pub.get(round - 1), in.get(round - 1), whole.get(round - 1), cli.get(round - 1), rsync.get(round - 1));
+                        // the same change once more to a second copy, each file forced to disk as the box does
+                        t0 = System.nanoTime();
+                        PortalServeBench.run("rsync", "-a", "--delete", "--fsync", site + "/", rsyncUrl.replace("/site/", "/site2/"));
+                        rsyncFsync.add((System.nanoTime() - t0) / 1e6);
+                        System.out.printf("round %d: publish %.0f ms, box in process %.0f ms, box process %.0f ms (CLI JVM %.0f ms), rsync %.0f ms,"
+                                        + " rsync --fsync %.0f ms%n", round, pub.get(round - 1), in.get(round - 1), whole.get(round - 1),
+                                cli.get(round - 1), rsync.get(round - 1), rsyncFsync.get(round - 1));
                     }
                     System.out.println();
                     System.out.println("| 1 % of 100 MB changed (10 files, 1 MB) | median ms | min ms | max ms |");
@@ -160,6 +167,7 @@ public final class PortalSyncBench {
                     row("box process (`appliance run`), asked through its admin endpoint", whole);
                     row("`appliance portal status` (the CLI's JVM start that `appliance portal sync` adds)", cli);
                     row("rsync -a --delete to an rsync daemon on loopback (baseline)", rsync);
+                    row("rsync -a --delete --fsync (baseline, each file forced to disk like the box)", rsyncFsync);
                     row("publish at the manager (`manager portal publish`: list 100 MB, upload 1 MB, sign)", pub);
                 } finally {
                     PortalServeBench.stop(box);
@@ -249,8 +257,9 @@ public final class PortalSyncBench {
     private static Process startRsyncDaemon(Path work, Path dst) throws Exception {
         rsyncPort = PortalServeBench.freePort();
         Path conf = work.resolve("rsyncd.conf");
+        Path dst2 = Files.createDirectories(dst.resolveSibling(dst.getFileName() + "-2"));
         Files.writeString(conf, "use chroot = no\nuid = root\ngid = root\npid file = " + work.resolve("rsyncd.pid") + "\n[site]\n  path = " + dst
-                + "\n  read only = no\n");
+                + "\n  read only = no\n[site2]\n  path = " + dst2 + "\n  read only = no\n");
         Process p = new ProcessBuilder("rsync", "--daemon", "--no-detach", "--config=" + conf, "--port=" + rsyncPort, "--address=127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(work.resolve("rsyncd.out").toFile()).start();
         PortalServeBench.awaitPort(rsyncPort);

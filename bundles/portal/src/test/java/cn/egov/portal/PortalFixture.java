@@ -150,6 +150,8 @@ final class PortalFixture implements AutoCloseable {
         final Map<String, byte[]> lies = new ConcurrentHashMap<>();
         final List<String> asked = new CopyOnWriteArrayList<>();
         final AtomicInteger snapshotsAsked = new AtomicInteger();
+        /** Content whose transfer breaks off (the link drops during the fetch), by hash. */
+        final java.util.Set<String> cut = ConcurrentHashMap.newKeySet();
         volatile boolean down;
 
         void put(String site, SignedSnapshot s, Map<String, byte[]> files) {
@@ -202,6 +204,9 @@ final class PortalFixture implements AutoCloseable {
                 throw new IOException("connect timed out (backbone down)");
             }
             asked.add(sha256);
+            if (cut.contains(sha256)) {
+                throw new IOException("connection reset (link dropped)");
+            }
             byte[] b = lies.containsKey(sha256) ? lies.get(sha256) : blobs.get(sha256);
             if (b == null) {
                 throw new FileNotFoundException("no content " + sha256);

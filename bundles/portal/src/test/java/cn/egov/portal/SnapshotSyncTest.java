@@ -228,6 +228,7 @@ class SnapshotSyncTest {
         long currentOnDisk = store.current(PortalFixture.CITY.site());
         List<Long> keptBefore = store.versions(PortalFixture.CITY.site());
         String asked = String.join(",", fx.manager.asked);
+        Set<Path> blobsBefore = blobFiles();
         // the index names the new envelope with a version above the floor, so the box fetches it
         PortalIndex.Entry e = new PortalIndex.Entry(PortalFixture.CITY.site(), 1_000, PortalFixture.sha(s.encode()));
         SyncOutcome o = sync.sync(fx.manager, e);
@@ -242,11 +243,18 @@ class SnapshotSyncTest {
         try (Stream<Path> st = Files.list(store.root().resolve("staging"))) {
             assertEquals(0, st.count(), "no partial file left in staging");
         }
+        assertEquals(blobsBefore, blobFiles(), check + ": nothing of a refused snapshot enters the content store");
         // the same refused snapshot named again is not fetched again, and not alarmed again
         int alarms = fx.telemetry.alarms(PortalMetrics.SNAPSHOT_REJECTED_ALARM).size();
         sync.sync(fx.manager, e);
         assertEquals(alarms, fx.telemetry.alarms(PortalMetrics.SNAPSHOT_REJECTED_ALARM).size());
         fx.manager.lies.clear();
+    }
+
+    private Set<Path> blobFiles() throws Exception {
+        try (Stream<Path> st = Files.walk(store.root().resolve("blobs"))) {
+            return new TreeSet<>(st.filter(Files::isRegularFile).toList());
+        }
     }
 
     @Test
@@ -309,7 +317,44 @@ class SnapshotSyncTest {
         assertEquals(SyncOutcome.Status.ACCEPTED, out.get(0).status(), out.toString()); // jyj.jingxiu.gov.cn
         assertEquals(SyncOutcome.Status.SKIPPED, out.get(1).status(), out.toString()); // www.bd.gov.cn
         assertNull(served.get(PortalFixture.CITY.site()));
-        List<SiteFile> none = List.of();
-        assertTrue(none.isEmpty());
     }
+
+    /**
+     * The link drops during a fetch: nothing is kept or served of that version, no partial file stays,
+     * what did arrive is in the content store (forced to disk before it was moved there) and the next
+     * try fetches only the rest.
+     */
+    @Test
+    void aFetchBrokenOffKeepsNothingOfTheVersionAndTheNextTryFetchesOnlyTheRest() throws Exception {
+        fx.publish(PortalFixture.CITY, 1, PortalFixture.pages(1, "index.html"));
+        assertEquals(SyncOutcome.Status.ACCEPTED, syncCity().status());
+        SiteSnapshot before = served.get(PortalFixture.CITY.site());
+        Map<String, byte[]> v2 = PortalFixture.pages(2, "index.html", "a.html", "b.html", "c.html");
+        fx.publish(PortalFixture.CITY, 2, v2);
+        String lost = PortalFixture.sha(v2.get("c.html"));
+        fx.manager.cut.add(lost);
+        SyncOutcome o = syncCity();
+        assertEquals(SyncOutcome.Status.UNREACHABLE, o.status(), o.message());
+        assertSame(before, served.get(PortalFixture.CITY.site()));
+        assertEquals(1, store.current(PortalFixture.CITY.site()));
+        assertEquals(List.of(1L), store.versions(PortalFixture.CITY.site()), "version 2 is not kept");
+        try (Stream<Path> st = Files.list(store.root().resolve("staging"))) {
+            assertEquals(0, st.count(), "no partial file left in staging");
+        }
+        for (String p : List.of("index.html", "a.html", "b.html")) {
+            assertArrayEquals(v2.get(p), Files.readAllBytes(store.blob(PortalFixture.sha(v2.get(p)))), p + " arrived and is kept");
+            assertFalse(Files.getPosixFilePermissions(store.blob(PortalFixture.sha(v2.get(p))))
+                    .contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), p + " read-only");
+        }
+        assertFalse(Files.exists(store.blob(lost)));
+        assertTrue(fx.telemetry.alarms(PortalMetrics.SNAPSHOT_REJECTED_ALARM).isEmpty(), "a broken link is not a refusal");
+
+        fx.manager.cut.clear();
+        fx.manager.asked.clear();
+        o = syncCity();
+        assertEquals(SyncOutcome.Status.ACCEPTED, o.status(), o.message());
+        assertEquals(List.of(lost), fx.manager.asked, "only the file that did not arrive is fetched again");
+        assertEquals(2, served.get(PortalFixture.CITY.site()).version());
+    }
+
 }

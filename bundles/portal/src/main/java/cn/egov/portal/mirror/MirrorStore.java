@@ -10,11 +10,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,8 +34,9 @@ import java.util.stream.Stream;
  * &lt;state&gt;/sites/&lt;site&gt;/floor                  the highest version ever accepted: nothing older is taken again
  * &lt;state&gt;/staging/                           content being fetched (never served)
  * </pre>
- * The order of a commit: every blob in place, then the snapshot file, then {@code floor}, then
- * {@code current}; each written to a temporary file, forced to disk and renamed.
+ * The order of a commit: every blob in place (forced, renamed, its folder forced), then the snapshot
+ * file, then {@code floor}, then {@code current}; each written to a temporary file, forced to disk,
+ * renamed and its folder forced.
  */
 public final class MirrorStore {
 
@@ -176,15 +183,66 @@ public final class MirrorStore {
         return deleted;
     }
 
-    /** Moves a staged, verified file into the content store under its hash (read-only). */
-    void adopt(Path staged, String sha256) throws IOException {
-        Path target = blob(sha256);
-        Files.createDirectories(target.getParent());
-        try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+    /**
+     * Moves staged, verified files into the content store under their hashes (read-only), each forced
+     * to disk before it is renamed there and the folders forced after: whatever is in {@code blobs/}
+     * is on disk, so a crash at any moment leaves no snapshot referring to content that a power cut
+     * could lose. The fsyncs run many at once ({@code pool}): concurrent fsyncs share the file
+     * system's journal commits (one at a time, a 100 MB site of 1,000 files took 22 s here, mostly
+     * waiting for them). Only the files given are forced, never the rest of the store.
+     */
+    void adopt(Map<String, Path> staged, ExecutorService pool) throws IOException {
+        all(staged.values(), pool, p -> {
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        });
+        Set<Path> folders = new HashSet<>();
+        for (Map.Entry<String, Path> e : staged.entrySet()) {
+            Path target = blob(e.getKey());
+            folders.add(Files.createDirectories(target.getParent()));
+            e.getValue().toFile().setReadOnly();
+            Files.move(e.getValue(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        all(folders, pool, MirrorStore::forceFolder);
+    }
+
+    private interface FileAction {
+        void on(Path p) throws IOException;
+    }
+
+    private static void all(Collection<Path> paths, ExecutorService pool, FileAction action) throws IOException {
+        List<Future<?>> done = new ArrayList<>();
+        for (Path p : paths) {
+            done.add(pool.submit(() -> {
+                action.on(p);
+                return null;
+            }));
+        }
+        IOException failed = null;
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failed == null) {
+                    failed = new IOException("cannot force content to disk: " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed = new IOException("interrupted forcing content to disk", e);
+                break;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** A rename is on disk only once its folder is: fsync of the directory (Linux allows it read-only). */
+    private static void forceFolder(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
-        staged.toFile().setReadOnly();
-        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Every site's kept versions, for what content is in use. */
@@ -203,5 +261,6 @@ public final class MirrorStore {
             ch.force(true); // on disk before it replaces the old one: a power cut leaves one or the other
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceFolder(file.getParent());
     }
 }

@@ -64,6 +64,8 @@ public final class SnapshotSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotSync.class);
     private static final String SOURCE = "portal";
     private static final int BUFFER = 64 * 1024;
+    /** fsyncs at once after a fetch (they wait on the disk, not the CPU; shared journal commits). */
+    private static final int FORCE_THREADS = 32;
 
     /**
      * Bounds of what the box takes.
@@ -90,6 +92,7 @@ public final class SnapshotSync implements AutoCloseable {
     private final TelemetryPublisher telemetry;
     private final Clock clock;
     private final ExecutorService fetchers;
+    private final ExecutorService forcers;
     /** Per site the envelope SHA-256 last refused or skipped: not fetched again until the index names another. */
     private final Map<String, String> refused = new HashMap<>();
     /** Per site the last refusal alarmed ("<envelope sha256> <check>"). */
@@ -108,6 +111,11 @@ public final class SnapshotSync implements AutoCloseable {
         this.clock = clock;
         this.fetchers = Executors.newFixedThreadPool(limits.parallelism(), r -> {
             Thread t = new Thread(r, "portal-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        this.forcers = Executors.newFixedThreadPool(FORCE_THREADS, r -> {
+            Thread t = new Thread(r, "portal-fsync");
             t.setDaemon(true);
             return t;
         });
@@ -236,18 +244,16 @@ public final class SnapshotSync implements AutoCloseable {
             return reject(site, m.version(), Check.STORE.label(), "site " + site + " version " + m.version() + " needs " + needed
                     + " bytes; " + free + " are free and " + limits.reserveDiskBytes() + " must stay free", "");
         }
-        List<Future<Void>> pending = new ArrayList<>();
+        Map<String, Future<Path>> pending = new LinkedHashMap<>();
         for (SiteFile f : wanted.values()) {
-            pending.add(fetchers.submit(() -> {
-                fetchOne(client, site, f);
-                return null;
-            }));
+            pending.put(f.sha256(), fetchers.submit(() -> fetchOne(client, site, f)));
         }
         SnapshotException failure = null;
         String unreachable = null;
-        for (Future<Void> p : pending) {
+        Map<String, Path> staged = new LinkedHashMap<>();
+        for (Map.Entry<String, Future<Path>> p : pending.entrySet()) {
             try {
-                p.get();
+                staged.put(p.getKey(), p.getValue().get());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof SnapshotException se && failure == null) {
                     failure = se;
@@ -259,19 +265,25 @@ public final class SnapshotSync implements AutoCloseable {
                 unreachable = "interrupted";
             }
         }
-        if (failure != null) {
-            // content the manager lacks may come later: that snapshot is tried again, but alarmed once
-            return reject(site, m.version(), failure.check().label(), failure.getMessage(), failure.check() == Check.MISSING ? "" : sha, sha);
-        }
-        if (unreachable != null) {
-            return new SyncOutcome(site, SyncOutcome.Status.UNREACHABLE, m.version(), "", "content of " + site + " version " + m.version()
-                    + " not fetched: " + unreachable, 0, 0);
-        }
         try {
-            store.keep(site, m.version(), envelope);
+            if (failure != null) {
+                // content the manager lacks may come later: that snapshot is tried again, but alarmed once
+                return reject(site, m.version(), failure.check().label(), failure.getMessage(), failure.check() == Check.MISSING ? "" : sha, sha);
+            }
+            // what did arrive (verified) is kept for the next try, which then fetches only the rest
+            adopt(staged);
+            if (unreachable != null) {
+                return new SyncOutcome(site, SyncOutcome.Status.UNREACHABLE, m.version(), "", "content of " + site + " version " + m.version()
+                        + " not fetched: " + unreachable + " (" + staged.size() + " of " + wanted.size() + " files arrived)", 0, 0);
+            }
+            store.keep(site, m.version(), envelope); // only now: every file it lists is on disk
             store.serve(site, m.version());
         } catch (IOException e) {
             return reject(site, m.version(), Check.STORE.label(), "site " + site + " version " + m.version() + " not stored: " + e.getMessage(), "");
+        } finally {
+            for (Path p : staged.values()) {
+                Files.deleteIfExists(p); // left only when refused or not adopted
+            }
         }
         SiteSnapshot before = served.get(site);
         served.swap(SiteSnapshot.of(m, sha));
@@ -286,9 +298,13 @@ public final class SnapshotSync implements AutoCloseable {
         return o;
     }
 
-    /** Fetches one content file into staging while hashing it; adopted only when length and hash match. */
-    private void fetchOne(ManagerClient client, String site, SiteFile f) throws IOException, SnapshotException {
+    /**
+     * Fetches one content file into staging while hashing it; returns the staged file when length and
+     * hash match (it is deleted otherwise).
+     */
+    private Path fetchOne(ManagerClient client, String site, SiteFile f) throws IOException, SnapshotException {
         Path tmp = Files.createTempFile(store.staging(), f.sha256().substring(0, 12), ".part");
+        boolean ok = false;
         try {
             MessageDigest md = VerifiedBlobs.sha256();
             long n = 0;
@@ -316,10 +332,20 @@ public final class SnapshotSync implements AutoCloseable {
                 throw new SnapshotException(Check.FILE_HASH, "site " + site + " file " + f.path() + " arrived with SHA-256 " + actual
                         + ", its manifest entry names " + f.sha256());
             }
-            store.adopt(tmp, f.sha256());
-            blobs.trust(f.sha256());
+            ok = true;
+            return tmp;
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!ok) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Staged, verified files into the content store, on disk before anything refers to them. */
+    private void adopt(Map<String, Path> staged) throws IOException {
+        store.adopt(staged, forcers);
+        for (String sha : staged.keySet()) {
+            blobs.trust(sha);
         }
     }
 
@@ -333,7 +359,12 @@ public final class SnapshotSync implements AutoCloseable {
                 if (f.sha256().equals(sha256)) {
                     try {
                         Files.deleteIfExists(store.blob(sha256)); // the tampered copy was moved aside already; nothing else may stand there
-                        fetchOne(client, s.site(), f);
+                        Path staged = fetchOne(client, s.site(), f);
+                        try {
+                            adopt(Map.of(sha256, staged));
+                        } finally {
+                            Files.deleteIfExists(staged);
+                        }
                         LOG.info("portal: {} of {} fetched again", f.path(), s.site());
                         return true;
                     } catch (IOException | SnapshotException e) {
@@ -453,5 +484,6 @@ public final class SnapshotSync implements AutoCloseable {
     @Override
     public void close() {
         fetchers.shutdownNow();
+        forcers.shutdownNow();
     }
 }
