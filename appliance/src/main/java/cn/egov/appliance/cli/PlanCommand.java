@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
 public final class PlanCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Check addresses, on-link subnets, neighbours, DHCP leases and host names against the unit's allocation.")
+            description = "Check addresses, on-link subnets, neighbours, DHCP leases and host names against the unit's allocation.",
+            exitCodeListHeading = "Exit codes:%n",
+            exitCodeList = {"0:the site conforms", "1:findings (listed)", "2:bad input (plan, unit, lease or hosts file) or a usage error"})
     int check(@Option(names = "--plan", paramLabel = "PATH", defaultValue = "/etc/egov/plan", description = "Plan file or directory (default ${DEFAULT-VALUE})") Path plan,
               @Option(names = "--unit", required = true, paramLabel = "CCCCCC-DDD", description = "The unit this box serves") String unit,
               @Option(names = "--netns", paramLabel = "NS", description = "Read this network namespace (ip -n) instead of the box's own") String netns,

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 public final class VpnCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Show the tunnel's security associations, traffic counters and state.")
+            description = "Show the tunnel's security associations, traffic counters and state.",
+            exitCodeListHeading = "Exit codes:%n",
+            exitCodeList = {"0:the tunnel is up", "1:the tunnel is down", "2:charon cannot be reached (one line naming the socket) or a usage error"})
     int status(@Option(names = "--vici", defaultValue = "/var/run/charon.vici",
                        description = "charon's VICI socket (default: ${DEFAULT-VALUE})") Path vici,
                @Option(names = "--swanctl-dir", defaultValue = "/etc/swanctl",

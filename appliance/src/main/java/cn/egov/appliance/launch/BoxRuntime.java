@@ -1,5 +1,6 @@
 package cn.egov.appliance.launch;
 
+import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.appliance.config.ApplyReport;
 import cn.egov.appliance.config.ConfigDirectory;
 import cn.egov.appliance.config.ConfigDirectoryWatcher;
@@ -53,9 +54,14 @@ public final class BoxRuntime implements AutoCloseable {
     private final StatusProbe probe;
     private final ConfigDirectoryWatcher watcher;
     private final StatusFile statusFile;
+    private final RunLock lock;
+    private final LogRing logRing;
 
     private BoxRuntime(LaunchSettings settings, Framework framework, ConfigDirectory configDirectory,
-                       ScrActivationCheck activation, List<String> startFailures) throws IOException {
+                       ScrActivationCheck activation, List<String> startFailures, RunLock lock, LogRing logRing)
+            throws IOException {
+        this.lock = lock;
+        this.logRing = logRing;
         this.activation = activation;
         this.settings = settings;
         this.framework = framework;
@@ -75,12 +81,33 @@ public final class BoxRuntime implements AutoCloseable {
 
     public static BoxRuntime start(LaunchSettings settings, FrameworkFactory factory) throws Exception {
         if (!Files.isDirectory(settings.configDir())) {
-            throw new IOException("configuration directory " + settings.configDir() + " does not exist");
+            throw new LaunchException("configuration directory " + settings.configDir()
+                    + (Files.exists(settings.configDir()) ? " is not a directory" : " does not exist"));
         }
-        List<BundleJar> jars = BundleJars.scan(settings.bundleDir());
-        Files.createDirectories(settings.nativeDir());
-        useNativeDir(settings);
+        try {
+            Files.createDirectories(settings.nativeDir());
+        } catch (IOException e) {
+            throw new LaunchException("data directory " + settings.dataDir() + ": cannot create " + settings.nativeDir()
+                    + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+        RunLock lock = RunLock.acquire(settings.dataDir());
+        try {
+            List<BundleJar> jars = BundleJars.scan(settings.bundleDir());
+            useNativeDir(settings);
+            return start(settings, factory, jars, lock);
+        } catch (Exception | Error e) {
+            try {
+                lock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
 
+    private static BoxRuntime start(LaunchSettings settings, FrameworkFactory factory, List<BundleJar> jars, RunLock lock)
+            throws Exception {
+        LogRing logRing = LogRing.captureStderr();
         Framework framework = factory.newFramework(frameworkProperties(settings));
         framework.init();
         try {
@@ -95,23 +122,26 @@ public final class BoxRuntime implements AutoCloseable {
             List<String> failures = new ArrayList<>();
             bundles.stream().filter(b -> CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .forEach(b -> startBundle(b, failures));
-            ScrActivationCheck activation = new ScrActivationCheck(context);
-            ConfigDirectory configDirectory = new ConfigDirectory(settings.configDir(),
-                    awaitService(context, ConfigurationAdmin.class),
+            ConfigurationAdmin configAdmin = awaitService(context, ConfigurationAdmin.class);
+            ScrActivationCheck activation = new ScrActivationCheck(context, configAdmin);
+            ConfigDirectory configDirectory = new ConfigDirectory(settings.configDir(), configAdmin,
                     new MetatypeSchemas(context, awaitService(context, MetaTypeService.class)),
                     Map.of(DATA_VARIABLE, settings.dataDir().toString()), activation);
             log(configDirectory.apply());
+            // the console (and any bundle) reaches the configuration directory and the log through this
+            context.registerService(BoxLauncher.class, new LauncherService(configDirectory, BoxRuntime::log, logRing), null);
 
             bundles.stream().filter(b -> !CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .filter(b -> b.getHeaders("").get(Constants.FRAGMENT_HOST) == null)
                     .forEach(b -> startBundle(b, failures));
-            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures);
+            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures, lock, logRing);
             LOG.info("{} {} started {} bundles from {}; configuration from {}", framework.getSymbolicName(),
                     framework.getVersion(), bundles.size(), settings.bundleDir(), settings.configDir());
             return runtime;
         } catch (Exception | Error e) {
             framework.stop();
             framework.waitForStop(STOP_WAIT.toMillis());
+            logRing.close();
             throw e;
         }
     }
@@ -122,6 +152,8 @@ public final class BoxRuntime implements AutoCloseable {
         // The configuration directory, not the cache, is the truth: start clean every time.
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.extraExports());
+        p.put(BoxLauncher.CONFIG_DIR_PROPERTY, settings.configDir().toString());
+        p.put(BoxLauncher.DATA_DIR_PROPERTY, settings.dataDir().toString());
         return p;
     }
 
@@ -194,11 +226,16 @@ public final class BoxRuntime implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        watcher.close();
-        statusFile.close();
-        probe.close();
-        activation.close();
-        framework.stop();
-        framework.waitForStop(STOP_WAIT.toMillis());
+        try {
+            watcher.close();
+            statusFile.close();
+            probe.close();
+            activation.close();
+            framework.stop();
+            framework.waitForStop(STOP_WAIT.toMillis());
+        } finally {
+            logRing.close();
+            lock.close(); // last: the data directory is free once the framework has stopped
+        }
     }
 }

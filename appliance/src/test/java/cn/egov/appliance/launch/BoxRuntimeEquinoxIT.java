@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.api.payload.KuraPayloadCodec;
+import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.appliance.probe.ProbeBundle;
 import java.io.File;
@@ -54,8 +56,24 @@ class BoxRuntimeEquinoxIT {
                 assertTrue(status.contains("component " + ProbeBundle.COMPONENT + " ACTIVE"), status);
                 assertTrue(status.contains("component cn.egov.telemetry.identity.IdentityComponent ACTIVE"), status);
                 assertTrue(status.contains("component cn.egov.telemetry.ds.TelemetryComponent ACTIVE"), status);
-                assertNotNull(births.poll(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS), "no BIRTH from the box on Equinox");
+                byte[] birth = births.poll(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertNotNull(birth, "no BIRTH from the box on Equinox");
+                String framework = KuraPayloadCodec.decode(birth).stringMetric(BoxMetrics.OSGI_FRAMEWORK);
+                assertTrue(framework.startsWith("Eclipse Equinox 3.21."), framework);
                 BoxFixture.await("the probe's configuration", () -> read(box.probeOut).contains("count=3 (Integer)"));
+
+                // the component's verdict on Equinox too, while its old instance is still deactivating
+                Path strict = box.config.resolve(ProbeBundle.STRICT_PID + ".cfg");
+                Path strictOut = root.resolve("strict.out");
+                String slow = "out = " + strictOut + "\nlifecycle.delay.ms = 300\n";
+                Files.writeString(strict, slow + "level = 2\n");
+                BoxFixture.await("the strict probe to run with level 2", () -> read(strictOut).equals("level=2\n"));
+                Files.writeString(strict, slow + "level = 9\n");
+                String refusal = "config-rejected " + strict + ":3: refused by the component: " + ProbeBundle.STRICT_COMPONENT;
+                BoxFixture.await("the status file to list the refusal of level 9", () -> read(statusFile).contains(refusal));
+                BoxFixture.await("the strict probe active again with level 2",
+                        () -> read(statusFile).contains("component " + ProbeBundle.STRICT_COMPONENT + " ACTIVE"));
+                assertEquals("level=2\n", read(strictOut));
             } finally {
                 process.destroy();
                 assertTrue(process.waitFor(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS), "the box did not stop on SIGTERM");

@@ -1,5 +1,7 @@
 package cn.egov.telemetry;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -35,23 +37,42 @@ public final class ConfigValues {
 
     /** An integer in [min, max]; strings such as {@code "60"} are accepted. */
     public int integer(String key, int fallback, int min, int max) {
-        Object v = values.get(key);
-        long n;
-        if (v == null || v.toString().isBlank()) {
-            n = fallback;
-        } else if (v instanceof Number num) {
-            n = num.longValue();
-        } else {
-            try {
-                n = Long.parseLong(v.toString().trim());
-            } catch (NumberFormatException e) {
-                throw error(key, "must be a whole number, got '" + v + "'");
-            }
-        }
+        long n = whole(key, fallback);
         if (n < min || n > max) {
             throw error(key, "must be between " + min + " and " + max + ", got " + n);
         }
         return (int) n;
+    }
+
+    /**
+     * A positive duration given in whole {@code unit}s (the key's suffix says which, e.g.
+     * {@code health.interval.s}), at most {@code max} of them. Errors name the key and the
+     * number as written: "health.interval.s must be positive, got 0", never "PT0S".
+     */
+    public Duration positiveDuration(String key, long fallback, ChronoUnit unit, long max) {
+        long n = whole(key, fallback);
+        if (n <= 0) {
+            throw error(key, "must be positive, got " + n);
+        }
+        if (n > max) {
+            throw error(key, "must be at most " + max + ", got " + n);
+        }
+        return Duration.of(n, unit);
+    }
+
+    private long whole(String key, long fallback) {
+        Object v = values.get(key);
+        if (v == null || v.toString().isBlank()) {
+            return fallback;
+        }
+        if (v instanceof Number num) {
+            return num.longValue();
+        }
+        try {
+            return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw error(key, "must be a whole number, got '" + v + "'");
+        }
     }
 
     public IllegalArgumentException error(String key, String problem) {

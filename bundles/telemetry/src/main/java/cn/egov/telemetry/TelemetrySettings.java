@@ -5,6 +5,7 @@ import cn.egov.telemetry.outbox.OutboxSettings;
 import cn.egov.telemetry.outbox.SyncMode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -53,15 +54,16 @@ public record TelemetrySettings(MqttSettings mqtt, OutboxSettings outbox, Durati
             throw c.error(ACCOUNT, "'" + account + "' must be one topic level without '/', '+', '#' or a leading '$'");
         }
         String password = c.string(PASSWORD, null);
-        int minMs = c.integer(RECONNECT_MIN_MS, DEFAULT_RECONNECT_MIN_MS, 1, HOUR_MS);
-        int maxMs = c.integer(RECONNECT_MAX_MS, DEFAULT_RECONNECT_MAX_MS, 1, HOUR_MS);
-        if (maxMs < minMs) {
-            throw c.error(RECONNECT_MAX_MS, "(" + maxMs + ") must not be below " + RECONNECT_MIN_MS + " (" + minMs + ")");
+        Duration reconnectMin = c.positiveDuration(RECONNECT_MIN_MS, DEFAULT_RECONNECT_MIN_MS, ChronoUnit.MILLIS, HOUR_MS);
+        Duration reconnectMax = c.positiveDuration(RECONNECT_MAX_MS, DEFAULT_RECONNECT_MAX_MS, ChronoUnit.MILLIS, HOUR_MS);
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            throw c.error(RECONNECT_MAX_MS, "(" + reconnectMax.toMillis() + ") must not be below " + RECONNECT_MIN_MS
+                    + " (" + reconnectMin.toMillis() + ")");
         }
         MqttSettings mqtt;
         try {
             mqtt = new MqttSettings(url, account, c.string(USERNAME, null), password == null ? null : password.toCharArray(),
-                    Duration.ofMillis(minMs), Duration.ofMillis(maxMs),
+                    reconnectMin, reconnectMax,
                     c.integer(MAX_INFLIGHT, DEFAULT_MAX_INFLIGHT, 1, PAHO_MAX_INFLIGHT - 2),
                     Duration.ofSeconds(c.integer(KEEPALIVE_S, DEFAULT_KEEPALIVE_S, 5, DAY_S)), null);
         } catch (IllegalArgumentException e) {
@@ -78,6 +80,6 @@ public record TelemetrySettings(MqttSettings mqtt, OutboxSettings outbox, Durati
                 c.integer(OUTBOX_CAPACITY, DEFAULT_OUTBOX_CAPACITY, 1, MAX_CAPACITY), mode,
                 Duration.ofSeconds(c.integer(OUTBOX_ALARM_INTERVAL_S, DEFAULT_OUTBOX_ALARM_INTERVAL_S, 0, DAY_S)));
         return new TelemetrySettings(mqtt, outbox,
-                Duration.ofSeconds(c.integer(HEALTH_INTERVAL_S, DEFAULT_HEALTH_INTERVAL_S, 1, DAY_S)));
+                c.positiveDuration(HEALTH_INTERVAL_S, DEFAULT_HEALTH_INTERVAL_S, ChronoUnit.SECONDS, DAY_S));
     }
 }

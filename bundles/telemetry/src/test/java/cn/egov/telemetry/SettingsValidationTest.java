@@ -94,4 +94,15 @@ class SettingsValidationTest {
         assertEquals("box.properties: outbox.sync must be FULL or NORMAL, got 'OFF'",
                 error(Map.of("outbox.sync", "off"), false));
     }
+
+    @Test
+    void durationsNameTheirKeyAndSayMustBePositive() {
+        assertEquals("box.properties: health.interval.s must be positive, got 0", error(Map.of("health.interval.s", "0"), false));
+        assertEquals("box.properties: reconnect.min.ms must be positive, got -5", error(Map.of("reconnect.min.ms", -5), false));
+        assertEquals("box.properties: health.interval.s must be at most 86400, got 86401",
+                error(Map.of("health.interval.s", "86401"), false));
+        assertEquals("reconnectMin must be positive, got 0 ms", assertThrows(IllegalArgumentException.class,
+                () -> new cn.egov.telemetry.mqtt.MqttSettings("tcp://127.0.0.1:1883", "hebei", null, null, Duration.ZERO,
+                        Duration.ofSeconds(1), 10, Duration.ofSeconds(30), null)).getMessage());
+    }
 }

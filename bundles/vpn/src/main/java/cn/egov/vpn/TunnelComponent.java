@@ -41,6 +41,11 @@ public final class TunnelComponent {
         this.telemetry = telemetry;
         UnitCode unit = identity.identity().unit();
         TunnelSpec spec = TunnelSpecs.fromConfig(config, unit);
+        // every setting checked before anything is written
+        Backoff backoff = TunnelSpecs.backoff(config);
+        Duration pollInterval = TunnelSpecs.seconds("poll_interval_s", config.poll_interval_s());
+        Duration reportInterval = TunnelSpecs.seconds("report_interval_s", config.report_interval_s());
+        Duration charonTimeout = TunnelSpecs.seconds("charon_timeout_s", config.charon_timeout_s());
         BoxCertificate.requireUnit(spec.certFile(), unit);
         Path swanctlDir = TunnelSpecs.path("swanctl_dir", config.swanctl_dir());
         Path vici = TunnelSpecs.path("vici_socket", config.vici_socket());
@@ -51,17 +56,15 @@ public final class TunnelComponent {
             Files.writeString(conf, StrongswanConfWriter.render(new CharonSettings(vici, config.libipsec(), null)),
                     StandardCharsets.UTF_8);
         }
-        Charon charon = new SwanctlCharon(swanctlDir, vici, TunnelSpecs.seconds("charon_timeout_s", config.charon_timeout_s()));
-        Backoff backoff = new Backoff(TunnelSpecs.seconds("retry_initial_s", config.retry_initial_s()),
-                TunnelSpecs.seconds("retry_max_s", config.retry_max_s()));
+        Charon charon = new SwanctlCharon(swanctlDir, vici, charonTimeout);
         this.watcher = new TunnelWatcher(charon, spec.name(), spec.hubAddress(), telemetry, backoff,
-                TunnelSpecs.seconds("report_interval_s", config.report_interval_s()), Clock.systemUTC());
+                reportInterval, Clock.systemUTC());
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vpn-tunnel-watcher");
             t.setDaemon(true);
             return t;
         });
-        watcher.start(executor, Duration.ofSeconds(config.poll_interval_s()));
+        watcher.start(executor, pollInterval);
     }
 
     /** The latest observed state (the console and the CLI show it). */

@@ -78,7 +78,7 @@ public record TunnelSpec(String name, Path certFile, Path keyFile, List<Path> ca
     }
 
     private static void requirePositive(String field, Duration d) {
-        require(d != null && !d.isNegative() && !d.isZero(), field, "must be positive, got " + d);
+        require(d != null && !d.isNegative() && !d.isZero(), field, "must be positive, got " + Backoff.describe(d));
     }
 
     /**

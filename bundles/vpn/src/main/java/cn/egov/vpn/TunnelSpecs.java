@@ -96,6 +96,17 @@ public final class TunnelSpecs {
         return value.trim();
     }
 
+    /** The retry delays: each positive, the longest not below the first (named by their keys, not as "PT2S"). */
+    static Backoff backoff(TunnelConfig c) {
+        Duration initial = seconds("retry_initial_s", c.retry_initial_s());
+        Duration max = seconds("retry_max_s", c.retry_max_s());
+        if (max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException("tunnel setting retry_max_s (" + c.retry_max_s() + ") must not be below retry_initial_s ("
+                    + c.retry_initial_s() + ")");
+        }
+        return new Backoff(initial, max);
+    }
+
     static Duration seconds(String field, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException("tunnel setting " + field + " must be positive, got " + value);

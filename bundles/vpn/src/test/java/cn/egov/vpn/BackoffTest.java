@@ -19,7 +19,9 @@ class BackoffTest {
 
     @Test
     void refusesNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)));
-        assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+        assertEquals("backoff initial delay must be positive, got 0 s",
+                assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1))).getMessage());
+        assertEquals("backoff longest delay (1 s) must not be below the initial delay (1500 ms)",
+                assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ofMillis(1500), Duration.ofSeconds(1))).getMessage());
     }
 }

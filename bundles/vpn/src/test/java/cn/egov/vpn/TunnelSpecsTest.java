@@ -26,6 +26,8 @@ class TunnelSpecsTest {
         String[] backbone = {"10.200.0.0/16"};
         String revocation = "relaxed";
         int dpd = 30;
+        int retryInitial = 2;
+        int retryMax = 60;
 
         @Override public Class<? extends Annotation> annotationType() { return TunnelConfig.class; }
         @Override public String hub_address() { return hubAddress; }
@@ -45,8 +47,8 @@ class TunnelSpecsTest {
         @Override public int charon_timeout_s() { return 30; }
         @Override public int poll_interval_s() { return 5; }
         @Override public int report_interval_s() { return 60; }
-        @Override public int retry_initial_s() { return 2; }
-        @Override public int retry_max_s() { return 60; }
+        @Override public int retry_initial_s() { return retryInitial; }
+        @Override public int retry_max_s() { return retryMax; }
         @Override public int dpd_delay_s() { return dpd; }
         @Override public int ike_rekey_s() { return 14400; }
         @Override public int child_rekey_s() { return 3600; }
@@ -95,7 +97,26 @@ class TunnelSpecsTest {
 
         c = new Config();
         c.dpd = 0;
-        assertTrue(message(c).contains("dpd_delay_s"), message(c));
+        assertEquals("tunnel setting dpd_delay_s must be positive, got 0", message(c));
+    }
+
+    @Test
+    void durationsAreNamedByTheirKeysNotAsIsoDurations() throws Exception {
+        Config c = new Config();
+        c.retryInitial = 10;
+        c.retryMax = 5;
+        assertEquals("tunnel setting retry_max_s (5) must not be below retry_initial_s (10)",
+                assertThrows(IllegalArgumentException.class, () -> TunnelSpecs.backoff(c)).getMessage());
+        c.retryInitial = 0;
+        assertEquals("tunnel setting retry_initial_s must be positive, got 0",
+                assertThrows(IllegalArgumentException.class, () -> TunnelSpecs.backoff(c)).getMessage());
+
+        // the record itself, built in code: the field's key and the value in seconds, not "PT0S"
+        TunnelSpec ok = TunnelSpecs.fromConfig(new Config(), UNIT);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TunnelSpec(ok.name(), ok.certFile(),
+                ok.keyFile(), ok.caCertFiles(), ok.hubRevocation(), ok.hubAddress(), ok.hubId(), ok.localTs(), ok.remoteTs(),
+                ok.ikeProposals(), ok.espProposals(), java.time.Duration.ZERO, ok.ikeRekey(), ok.childRekey()));
+        assertEquals("tunnel setting dpd_delay_s must be positive, got 0 s", e.getMessage());
     }
 
     private static String message(Config c) {

@@ -12,8 +12,12 @@ public enum ConfigKey {
     DB_PASSWORD("db.password", "", "Database password (PostgreSQL); unused for SQLite."),
 
     BROKER_MODE("broker.mode", "embedded", "'embedded' starts Apache ActiveMQ Artemis inside the manager; 'external' connects to broker.url."),
-    BROKER_BIND("broker.bind", "127.0.0.1", "Address the embedded broker listens on for MQTT 3.1.1."),
-    BROKER_PORT("broker.port", "1883", "Port of the embedded broker; 0 picks a free port (printed at start)."),
+    BROKER_BIND("broker.bind", "127.0.0.1", "Address of the embedded broker's plain lab listener (broker.plain.enabled)."),
+    BROKER_PORT("broker.port", "1883", "Port of the embedded broker's plain lab listener (broker.plain.enabled); 0 picks a free port (printed at start)."),
+    BROKER_PLAIN_ENABLED("broker.plain.enabled", "false",
+            "UNSAFE, for a lab only: 'true' opens the embedded broker's unencrypted MQTT listener on broker.bind:broker.port. Anyone on the path reads and can replay what boxes send there. Even so every box must log in: user name = client id = its unit code, with its password from broker.plain.password-file. Production boxes use broker.tls.port with their certificates."),
+    BROKER_PLAIN_PASSWORD_FILE("broker.plain.password-file", "",
+            "The lab listener's per-box credentials: a Mosquitto password file (mosquitto_passwd -b FILE <unit code> <password>), one line per unit. Required when broker.plain.enabled=true; re-read when it changes."),
     BROKER_URL("broker.url", "", "External broker URL, e.g. tcp://mqtt.example:1883 (broker.mode=external)."),
     BROKER_USERNAME("broker.username", "", "User name the manager's subscriber presents to an external broker."),
     BROKER_PASSWORD("broker.password", "", "Password the manager's subscriber presents to an external broker."),
@@ -24,8 +28,14 @@ public enum ConfigKey {
             "Embedded broker: port of the MQTT-over-TLS listener for boxes (client certificate of the provincial CA required; needs ca.passphrase-file); empty = no TLS listener, 0 = a free port."),
     BROKER_TLS_DNS_NAMES("broker.tls.dns-names", "localhost", "Comma-separated DNS names in the TLS listener's certificate (issued by the provincial CA at each start)."),
     BROKER_TLS_IPS("broker.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the TLS listener's certificate."),
+    BROKER_NOC_PORT("broker.noc.port", "",
+            "Embedded broker: port of the NOC's read-only listener (MQTT over TLS with the broker's certificate, user and password from broker.noc.password-file; subscribe to <account>/# and $EDC/#, never publish). Needs broker.tls.port; empty = none, 0 = a free port."),
+    BROKER_NOC_PASSWORD_FILE("broker.noc.password-file", "",
+            "The NOC operators' credentials: a Mosquitto password file (mosquitto_passwd -b FILE <user> <password>); user names must not be unit codes. Required with broker.noc.port; re-read when it changes."),
+    BROKER_REFUSAL_ALARM_INTERVAL_S("broker.refusal-alarm-interval-s", "600",
+            "A refused connection (or a message of an unknown unit) raises an alarm; the same reason and client id again only after this many seconds (counted meanwhile)."),
 
-    INGEST_CLIENT_ID("ingest.client-id", "egov-manager", "MQTT client id of the manager's persistent (cleanSession=false) subscription."),
+    INGEST_CLIENT_ID("ingest.client-id", "egov-manager", "MQTT client id of the manager's persistent (cleanSession=false) subscription; the embedded broker refuses it on every listener but the manager's own."),
     INGEST_QUEUE_CAPACITY("ingest.queue.capacity", "20000", "Bound of the queue between the MQTT receiver and the database writer; when full, the receiver waits (back-pressure), nothing is dropped."),
     INGEST_QUEUE_ALARM_RATIO("ingest.queue.alarm-ratio", "0.8", "Raise the ingest.backlog alarm when the queue passes this share of its capacity."),
     INGEST_BATCH_SIZE("ingest.batch.size", "2000", "Most messages written in one database transaction."),
@@ -35,11 +45,17 @@ public enum ConfigKey {
     FLEET_DEFAULT_HEALTH_INTERVAL_S("fleet.default-health-interval-s", "60", "Health interval assumed when a box's BIRTH lacks health_interval_s."),
     FLEET_CHECK_PERIOD_MS("fleet.check-period-ms", "1000", "How often the registry looks for MISSING boxes."),
 
-    WEB_BIND("web.bind", "127.0.0.1", "Address of the web UI and REST API."),
+    WEB_BIND("web.bind", "127.0.0.1", "Address of the web UI and REST API. An address other machines can reach needs web.tls = ca (start-up refuses otherwise)."),
     WEB_PORT("web.port", "8080", "Port of the web UI and REST API; 0 picks a free port (printed at start)."),
-    AUTH_NOC_TOKEN("auth.noc.token", "", "Secret of the NOC operator role (user 'noc' in Basic auth, or a Bearer token); empty disables the role."),
-    AUTH_AUDITOR_TOKEN("auth.auditor.token", "", "Secret of the auditor role (user 'auditor'); empty disables the role."),
-    AUTH_TECHNICIAN_TOKEN("auth.technician.token", "", "Secret of the county technician role (user 'technician'); empty disables the role.");
+    WEB_TLS("web.tls", "off", "'ca' serves HTTPS with a key and certificate issued by the provincial CA at each start (needs ca.passphrase-file); 'off' serves HTTP, for a loopback web.bind only."),
+    WEB_TLS_DNS_NAMES("web.tls.dns-names", "localhost", "Comma-separated DNS names in the web server's certificate: the names browsers use."),
+    WEB_TLS_IPS("web.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the web server's certificate."),
+    WEB_PUBLIC_ORIGIN("web.public-origin", "",
+            "Origin browsers use for the manager, e.g. https://manager.hebei.gov.cn:8443 (comma-separated if several); POSTs carrying another Origin are refused. Empty: derived from web.bind, web.port and web.tls (with TLS on a non-loopback bind: the first of web.tls.dns-names)."),
+    AUTH_NOC_TOKEN("auth.noc.token", "", "API token of the NOC role (Bearer, or Basic with user 'noc'); at least 16 characters; empty disables it."),
+    AUTH_AUDITOR_TOKEN("auth.auditor.token", "", "API token of the auditor role (Bearer, or Basic with user 'auditor'); at least 16 characters, not the NOC's; empty disables it."),
+    AUTH_THROTTLE_MAX_FAILURES("auth.throttle.max-failures", "5", "Failed logins from one address, or for one user, within auth.throttle.window-s after which every attempt is refused (429) until the window passes."),
+    AUTH_THROTTLE_WINDOW_S("auth.throttle.window-s", "60", "Sliding window of the login throttle, in seconds.");
 
     /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
     public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "portal.");

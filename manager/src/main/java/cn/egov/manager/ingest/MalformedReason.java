@@ -14,10 +14,14 @@ public enum MalformedReason {
     BAD_PAYLOAD("bad-payload"),
     /** A known metric with the wrong type (e.g. cpu_load as a string, msg.seq as a double). */
     WRONG_METRIC_TYPE("wrong-metric-type"),
+    /** A metric name or string value longer than its bound (see {@code MessageDecoder}). */
+    STRING_TOO_LONG("string-too-long"),
     /** BIRTH names another unit code than its topic's client id. */
     IDENTITY_MISMATCH("identity-mismatch"),
     /** {@code $EDC/<acct>/<client>/MQTT/<x>} with an unknown x. */
     UNKNOWN_LIFECYCLE("unknown-lifecycle"),
+    /** A unit that is no box of this manager: outside the province, or not in the plan in force. Never enters the fleet. */
+    UNKNOWN_UNIT("unknown-unit"),
     /** The store refused the message on its own (kept as evidence, acknowledged so the rest flows). */
     STORE_ERROR("store-error");
 

@@ -1,7 +1,7 @@
 package cn.egov.manager.portal;
 
 import cn.egov.manager.web.Json;
-import cn.egov.manager.web.Role;
+import cn.egov.manager.web.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,7 +20,8 @@ import org.eclipse.jetty.util.Callback;
 final class NoticesHandler implements Request.Handler {
 
     static final String PREFIX = "/api/portal/notices";
-    private static final int MAX_BODY = 4096;
+    /** Largest body of a decision. */
+    static final int MAX_BODY = 4096;
 
     private final PortalStore store;
     private final NoticeDesk desk;
@@ -39,22 +40,17 @@ final class NoticesHandler implements Request.Handler {
         if (!"POST".equals(request.getMethod()) || path.length() <= PREFIX.length() + 1) {
             return Json.error(response, callback, 405, "GET " + PREFIX + ", or POST " + PREFIX + "/<id> {\"action\": \"fold\"|\"withdraw\"}");
         }
-        if (request.getAttribute(Role.class.getName()) != Role.NOC) {
-            return Json.error(response, callback, 403, "only the NOC may decide on a notice");
-        }
-        if (request.getLength() > MAX_BODY) {
-            return Json.error(response, callback, 413, "body larger than " + MAX_BODY + " bytes");
-        }
         String id = path.substring(PREFIX.length() + 1);
         NoticeDesk.Action action;
         try {
             JsonNode body = Json.MAPPER.readTree(Content.Source.asString(request));
             action = NoticeDesk.Action.valueOf(body.path("action").asText("").toUpperCase(Locale.ROOT));
         } catch (Exception e) {
+            PortalPart.rethrowTooLarge(e);
             return Json.error(response, callback, 400, "body must be {\"action\": \"fold\"} or {\"action\": \"withdraw\"}");
         }
         try {
-            SnapshotPublisher.Published p = desk.decide(id, action, ((Role) request.getAttribute(Role.class.getName())).user);
+            SnapshotPublisher.Published p = desk.decide(id, action, Caller.of(request).name());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", id);
             out.put("state", action.state);

@@ -1,11 +1,13 @@
 package cn.egov.manager.portal;
 
 import cn.egov.manager.app.ManagerContext;
+import cn.egov.manager.account.Role;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.fleet.BoxState;
 import cn.egov.manager.web.Json;
-import cn.egov.manager.web.Role;
+import cn.egov.manager.web.BodyTooLargeException;
 import cn.egov.manager.web.RouteContributor;
+import cn.egov.manager.web.WebRoute;
 import cn.egov.manager.web.WebRoutes;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -86,14 +88,16 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
         ctx.gauges().register("portal.queue.dropped", reports.dropped::sum);
         ctx.gauges().register("portal.alarms.raised", () -> watch.raised().size());
 
-        EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
+        // province-wide readers: the duty officer watches "site unreachable / not updated"; only the NOC publishes and decides
+        EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR, Role.DUTY_OFFICER);
+        EnumSet<Role> noc = EnumSet.of(Role.NOC);
         routes.page("/portal", "门户网站群 Portal", readers, new PortalPageHandler(store, ctx.alarms(), routes, settings.staleAfter()));
-        routes.api(SitesHandler.PREFIX, readers, new SitesHandler(store, publisher, MAX_LISTING_BYTES));
-        routes.api(SitesHandler.PREFIX + "/*", readers, new SitesHandler(store, publisher, MAX_LISTING_BYTES));
-        routes.api("/api/portal/blobs", EnumSet.of(Role.NOC), new BlobsHandler(blobs, settings.maxFileBytes(), MAX_LISTING_BYTES));
+        routes.api(SitesHandler.PREFIX, readers, new SitesHandler(store, publisher));
+        routes.api(SitesHandler.PREFIX + "/*", readers, new WebRoute.Writes(noc, MAX_LISTING_BYTES), new SitesHandler(store, publisher));
+        routes.api("/api/portal/blobs", noc, new WebRoute.Writes(noc, MAX_LISTING_BYTES), new BlobsHandler(blobs, settings.maxFileBytes()));
         routes.api("/api/portal/units", readers, new UnitsHandler(store));
         routes.api(NoticesHandler.PREFIX, readers, new NoticesHandler(store, desk));
-        routes.api(NoticesHandler.PREFIX + "/*", readers, new NoticesHandler(store, desk));
+        routes.api(NoticesHandler.PREFIX + "/*", readers, new WebRoute.Writes(noc, NoticesHandler.MAX_BODY), new NoticesHandler(store, desk));
         routes.api("/api/portal/alarms", readers, (request, response, callback) ->
                 Json.write(response, callback, 200, Map.of("alarms", PortalViews.alarms(ctx.alarms()))));
         routes.api("/api/portal/server", readers, (request, response, callback) -> {
@@ -104,6 +108,15 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
             m.put("signer", signer == null ? "" : signer.chain().get(0).getSubjectX500Principal().getName());
             return Json.write(response, callback, 200, m);
         });
+    }
+
+    /** A body past the route's bound surfaces while parsing: the dispatcher answers it 413, not the handler 400. */
+    static void rethrowTooLarge(Exception e) throws BodyTooLargeException {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BodyTooLargeException big) {
+                throw big;
+            }
+        }
     }
 
     @Override

@@ -2,7 +2,7 @@ package cn.egov.manager.portal;
 
 import cn.egov.api.portal.SiteFile;
 import cn.egov.manager.web.Json;
-import cn.egov.manager.web.Role;
+import cn.egov.manager.web.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -30,12 +30,11 @@ final class SitesHandler implements Request.Handler {
 
     private final PortalStore store;
     private final SnapshotPublisher publisher;
-    private final long maxBody;
 
-    SitesHandler(PortalStore store, SnapshotPublisher publisher, long maxBody) {
+    /** Who may POST and the body's bound are the route's ({@code WebRoute.Writes}: NOC). */
+    SitesHandler(PortalStore store, SnapshotPublisher publisher) {
         this.store = store;
         this.publisher = publisher;
-        this.maxBody = maxBody;
     }
 
     @Override
@@ -55,21 +54,16 @@ final class SitesHandler implements Request.Handler {
         if (!"POST".equals(request.getMethod()) || !rest.endsWith(SNAPSHOTS)) {
             return Json.error(response, callback, 405, "GET " + PREFIX + "[/<site>], or POST " + PREFIX + "/<site>" + SNAPSHOTS);
         }
-        if (request.getAttribute(Role.class.getName()) != Role.NOC) {
-            return Json.error(response, callback, 403, "only the NOC may publish a site");
-        }
         if (!publisher.canSign()) {
             return Json.error(response, callback, 503, "portal signing is not configured: the manager runs without the provincial CA"
                     + " (set ca.passphrase-file)");
-        }
-        if (request.getLength() > maxBody) {
-            return Json.error(response, callback, 413, "listing larger than " + maxBody + " bytes");
         }
         String site = rest.substring(0, rest.length() - SNAPSHOTS.length());
         JsonNode body;
         try (InputStream in = Content.Source.asInputStream(request)) {
             body = Json.MAPPER.readTree(in);
         } catch (Exception e) {
+            PortalPart.rethrowTooLarge(e);
             return Json.error(response, callback, 400, "body must be JSON {\"owner\": ..., \"files\": [...]}: " + e.getMessage());
         }
         if (body == null || !body.path("files").isArray()) {
@@ -91,7 +85,7 @@ final class SitesHandler implements Request.Handler {
         }
         try {
             SnapshotPublisher.Published p = publisher.publish(site, body.path("owner").asText(null), body.path("frameAncestors").asText(null),
-                    files, ((Role) request.getAttribute(Role.class.getName())).user);
+                    files, Caller.of(request).name());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("site", site);
             out.put("version", p.version().version());

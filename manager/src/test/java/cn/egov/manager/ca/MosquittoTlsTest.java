@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.manager.support.MosquittoProcess;
+import cn.egov.manager.support.Poll;
 import cn.egov.rules.unit.UnitCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,56 +24,38 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The documented TLS Mosquitto configuration (image/mosquitto/tls/) with real Mosquitto and real
  * clients (mosquitto_pub/mosquitto_sub with --cert/--key/--cafile): only provincial CA
- * certificates get in, a revoked one is refused once the CRL is published, and a box publishes
+ * certificates get in, a revoked one is refused once the CRL is published and Mosquitto told
+ * (SIGHUP, the reload command the CA runs), and a box publishes
  * only under its own unit code whatever client id it claims.
  */
 class MosquittoTlsTest {
-
-    static final String MANAGER_PASSWORD = "tls-test-manager-password";
 
     @TempDir
     Path dir;
     Path conf;
     ProvincialCa ca;
+    MosquittoProcess mosquitto;
     int managerPort;
     int tlsPort;
-    Process mosquitto;
 
     @BeforeEach
     void setUp() throws Exception {
-        conf = Files.createDirectories(dir.resolve("mqtt"));
         ca = ProvincialCa.create(dir.resolve("ca"), "mqtt test".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"));
-        PemFiles.write(conf.resolve("chain.pem"), ca.issuingCertificate(), ca.rootCertificate());
-        KeyPair broker = KeyPairs.p256();
-        PemFiles.write(conf.resolve("broker.pem"), ca.issueTlsServer(broker.getPublic(), "mqtt.hebei.gov.cn", List.of("localhost"), List.of("127.0.0.1")),
-                ca.issuingCertificate());
-        PemFiles.write(conf.resolve("broker.key"), broker.getPrivate());
+        mosquitto = MosquittoProcess.startTls(dir.resolve("mqtt"), ca);
+        conf = mosquitto.dir();
+        managerPort = mosquitto.managerPort();
+        tlsPort = mosquitto.tlsPort();
         box("130602-001");
         box("130602-002");
         // a certificate for the same unit code from a CA that is not the provincial one
         sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue-ca.key -subj '/CN=Rogue CA' -days 5 -out rogue-ca.pem"
                 + " && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -subj /CN=130602-001 -out rogue.csr"
                 + " && openssl x509 -req -in rogue.csr -CA rogue-ca.pem -CAkey rogue-ca.key -CAcreateserial -days 5 -out rogue.pem");
-        publishCrl();
-
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            managerPort = a.getLocalPort();
-            tlsPort = b.getLocalPort();
-        }
-        Path docs = Path.of(System.getProperty("user.dir")).resolve("../image/mosquitto/tls").normalize();
-        String text = Files.readString(docs.resolve("egov-tls.conf"))
-                .replace("@MANAGER_PORT@", String.valueOf(managerPort)).replace("@TLS_PORT@", String.valueOf(tlsPort))
-                .replace("@DIR@", conf.toString());
-        Files.writeString(conf.resolve("egov-tls.conf"), text);
-        Files.copy(docs.resolve("egov-boxes.acl"), conf.resolve("egov-boxes.acl"));
-        Files.copy(docs.resolve("egov-manager.acl"), conf.resolve("egov-manager.acl"));
-        sh("mosquitto_passwd -b -c " + conf.resolve("egov.passwd") + " egov-manager " + MANAGER_PASSWORD);
-        startMosquitto();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        stopMosquitto();
+        mosquitto.close();
         ca.close();
     }
 
@@ -106,11 +87,23 @@ class MosquittoTlsTest {
         X509Certificate two = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
                 .generateCertificate(Files.newInputStream(conf.resolve("130602-002.pem")));
         ca.revoke(two.getSerialNumber(), RevocationReason.keyCompromise);
-        publishCrl();
-        stopMosquitto();
-        startMosquitto(); // Mosquitto reads crlfile when the listener starts
-        Commands.Result revoked = publish("130602-002", "130602-002", "hebei/130602-002/HEALTH/status", "after");
-        assertNotEquals(0, revoked.exit(), revoked.output());
+        // what ca.crl-copy-dirs and ca.crl-reload-command do: the CRL replaced atomically where
+        // Mosquitto's crlfile points, then 'kill -HUP' (systemctl reload mosquitto): Mosquitto 2.0
+        // rereads crlfile at SIGHUP, no restart, connections of other boxes stay up
+        CrlPublication delivery = new CrlPublication(dir.resolve("ca").resolve("crl"), List.of(conf),
+                List.of("kill", "-HUP", Long.toString(mosquitto.pid())), CrlPublication.DEFAULT_RELOAD_TIMEOUT,
+                CrlPublication.DEFAULT_REVOCATION_CHECK);
+        CrlPublisher.Published p = new CrlPublisher(ca, delivery).publishNow();
+        assertEquals("exit 0", p.reload());
+        assertTrue(mosquitto.isAlive(), "reloaded, not restarted");
+        // the signal is handled in Mosquitto's main loop: wait (bounded) until the new CRL refuses the box
+        Poll.until("Mosquitto refuses the revoked certificate after SIGHUP", 20_000, () -> {
+            try {
+                return publish("130602-002", "130602-002", "hebei/130602-002/HEALTH/status", "after").exit() != 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         assertEquals(0, publish("130602-001", "130602-001", "hebei/130602-001/HEALTH/status", "still-fine").exit());
     }
 
@@ -120,46 +113,13 @@ class MosquittoTlsTest {
         PemFiles.write(conf.resolve(unit + ".key"), k.getPrivate());
     }
 
-    private void publishCrl() throws Exception {
-        PemFiles.write(conf.resolve("issuing.crl.pem"), ca.crl());
-    }
-
     private Commands.Result publish(String certOf, String clientId, String topic, String message) throws Exception {
         return Commands.run(conf, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(tlsPort), "--cafile", "chain.pem",
                 "--cert", certOf + ".pem", "--key", certOf + ".key", "-i", clientId, "-t", topic, "-m", message, "-q", "1");
     }
 
-    private void startMosquitto() throws Exception {
-        sh("chown -R mosquitto " + conf + " && chmod -R a+rX " + conf);
-        for (Path p = conf.getParent(); p != null && !p.toString().equals("/tmp") && !p.toString().equals("/"); p = p.getParent()) {
-            sh("chmod a+x " + p); // @TempDir folders are 0700; mosquitto drops to its own user
-        }
-        mosquitto = new ProcessBuilder("mosquitto", "-c", conf.resolve("egov-tls.conf").toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(conf.resolve("mosquitto.log").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket a = new Socket("127.0.0.1", tlsPort); Socket b = new Socket("127.0.0.1", managerPort)) {
-                return;
-            } catch (IOException notYet) {
-                if (!mosquitto.isAlive() || System.nanoTime() > deadline) {
-                    mosquitto.destroyForcibly();
-                    throw new IllegalStateException("mosquitto did not start:\n" + log());
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    private void stopMosquitto() throws Exception {
-        if (mosquitto != null) {
-            mosquitto.destroy();
-            mosquitto.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
     private String log() throws IOException {
-        Path l = conf.resolve("mosquitto.log");
-        return Files.exists(l) ? Files.readString(l) : "";
+        return mosquitto.log();
     }
 
     private void sh(String script) throws Exception {
@@ -180,8 +140,8 @@ class MosquittoTlsTest {
 
         static Subscriber start(int port, String filter, int count) throws Exception {
             // stdbuf: mosquitto_sub buffers its output on a pipe, and we must see SUBACK before publishing
-            Process p = new ProcessBuilder("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-u", "egov-manager",
-                    "-P", MANAGER_PASSWORD, "-t", filter, "-q", "1", "-v", "-d", "-C", String.valueOf(count), "-W", "60")
+            Process p = new ProcessBuilder("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-u", MosquittoProcess.MANAGER_USER,
+                    "-P", MosquittoProcess.MANAGER_PASSWORD, "-t", filter, "-q", "1", "-v", "-d", "-C", String.valueOf(count), "-W", "60")
                     .redirectErrorStream(true).start();
             Subscriber s = new Subscriber(p, count);
             String line;

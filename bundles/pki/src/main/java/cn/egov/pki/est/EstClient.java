@@ -44,12 +44,16 @@ import org.bouncycastle.cms.CMSSignedData;
 public final class EstClient {
 
     public static final String WELL_KNOWN = "/.well-known/est";
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How long to wait for a connection, and then for an answer. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Characters of a fingerprint shown in an error: enough to compare by eye, too few to copy as the answer. */
+    static final int FINGERPRINT_PREFIX = 11;
     /** A certs-only answer with a few certificates is a few KB; refuse to buffer more. */
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
     private final URI base;
     private final HttpClient http;
+    private final Duration timeout;
 
     /**
      * @param base          the manager's EST base, e.g. {@code https://ca.hebei.gov.cn:8443}
@@ -57,8 +61,15 @@ public final class EstClient {
      * @param clientCredentials the box's current key and certificate for simplereenroll, or null
      */
     public EstClient(URI base, List<X509Certificate> trustAnchors, BoxCredentials clientCredentials) throws GeneralSecurityException {
+        this(base, trustAnchors, clientCredentials, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout for the connection, and again for the answer */
+    public EstClient(URI base, List<X509Certificate> trustAnchors, BoxCredentials clientCredentials, Duration timeout)
+            throws GeneralSecurityException {
         this.base = base;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+        this.timeout = positive(timeout);
+        this.http = HttpClient.newBuilder().connectTimeout(timeout)
                 .sslContext(sslContext(trustAnchors, clientCredentials)).build();
     }
 
@@ -71,11 +82,17 @@ public final class EstClient {
      */
     public static List<X509Certificate> bootstrapCaCerts(URI base, String expectedRootSha256)
             throws EstException, GeneralSecurityException {
+        return bootstrapCaCerts(base, expectedRootSha256, DEFAULT_TIMEOUT);
+    }
+
+    /** As {@link #bootstrapCaCerts(URI, String)}, waiting at most {@code timeout} to connect and again for the answer. */
+    public static List<X509Certificate> bootstrapCaCerts(URI base, String expectedRootSha256, Duration timeout)
+            throws EstException, GeneralSecurityException {
+        String want = normaliseFingerprint(expectedRootSha256);
         SSLContext trustAll = SSLContext.getInstance("TLS");
         trustAll.init(null, new TrustManager[]{new AcceptAnyServer()}, new SecureRandom());
-        HttpClient bootstrap = HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(trustAll).build();
-        List<X509Certificate> certs = certsOnly(send(bootstrap, HttpRequest.newBuilder(base.resolve(WELL_KNOWN + "/cacerts")).GET()));
-        String want = normaliseFingerprint(expectedRootSha256);
+        HttpClient bootstrap = HttpClient.newBuilder().connectTimeout(positive(timeout)).sslContext(trustAll).build();
+        List<X509Certificate> certs = certsOnly(send(bootstrap, base, HttpRequest.newBuilder(base.resolve(WELL_KNOWN + "/cacerts")).GET(), timeout));
         X509Certificate root = null;
         for (X509Certificate c : certs) {
             if (c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) && fingerprint(c).equals(want)) {
@@ -83,26 +100,30 @@ public final class EstClient {
             }
         }
         if (root == null) {
-            throw new EstException(0, "no CA certificate from " + base + " has the confirmed fingerprint " + expectedRootSha256
-                    + "; offered roots: " + certs.stream().filter(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal()))
-                    .map(c -> c.getSubjectX500Principal().getName() + " " + fingerprint(c)).toList());
+            // Never print the offered root's fingerprint: a technician would paste it back and
+            // trust whatever server answered. Short prefixes let them spot a typo by eye.
+            throw new FingerprintMismatchException("the provincial root offered by " + base + " does not match the confirmed fingerprint"
+                    + " (you entered " + want + "; the server's root starts "
+                    + certs.stream().filter(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal()))
+                            .map(c -> fingerprint(c).substring(0, FINGERPRINT_PREFIX) + "...").findFirst().orElse("(none offered)")
+                    + "); take the fingerprint from the provincial CA's published notice, not from a server, and check the --manager URL");
         }
         return chainedTo(root, certs);
     }
 
     /** {@code GET cacerts}, verified against the trust anchors this client was built with. */
     public List<X509Certificate> caCerts() throws EstException {
-        return certsOnly(send(http, HttpRequest.newBuilder(base.resolve(WELL_KNOWN + "/cacerts")).GET()));
+        return certsOnly(send(http, base, HttpRequest.newBuilder(base.resolve(WELL_KNOWN + "/cacerts")).GET(), timeout));
     }
 
     /** {@code POST simpleenroll} with the technician's one-time token. */
     public X509Certificate simpleEnroll(byte[] csrDer, String token) throws EstException {
-        return single(send(http, post("simpleenroll", csrDer).header("Authorization", "Bearer " + token)));
+        return single(send(http, base, post("simpleenroll", csrDer).header("Authorization", "Bearer " + token), timeout));
     }
 
     /** {@code POST simplereenroll}; this client must have been built with the current credentials. */
     public X509Certificate simpleReenroll(byte[] csrDer) throws EstException {
-        return single(send(http, post("simplereenroll", csrDer)));
+        return single(send(http, base, post("simplereenroll", csrDer), timeout));
     }
 
     /** SHA-256 of the DER, upper-case hex with colons, as {@code openssl x509 -fingerprint -sha256} prints it. */
@@ -128,12 +149,12 @@ public final class EstClient {
                 .POST(HttpRequest.BodyPublishers.ofString(Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(csrDer) + "\n"));
     }
 
-    private static byte[] send(HttpClient client, HttpRequest.Builder request) throws EstException {
+    private static byte[] send(HttpClient client, URI base, HttpRequest.Builder request, Duration timeout) throws EstException {
         HttpResponse<byte[]> r;
         try {
-            r = client.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new EstException("EST server unreachable or TLS failed: " + e.getMessage(), e);
+            throw new EstException("cannot reach the EST server: " + NetworkProblems.describe(e, base, timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EstException("interrupted", e);
@@ -146,6 +167,13 @@ public final class EstClient {
                     + new String(r.body(), StandardCharsets.UTF_8).strip());
         }
         return r.body();
+    }
+
+    private static Duration positive(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("EST timeout must be positive, got " + (timeout == null ? "none" : timeout.toMillis() + " ms"));
+        }
+        return timeout;
     }
 
     private static X509Certificate single(byte[] body) throws EstException {

@@ -1,7 +1,7 @@
 package cn.egov.pki.est;
 
 /** The EST server refused a request or could not be reached; the message has the server's reason. */
-public final class EstException extends Exception {
+public class EstException extends Exception {
     private final int status;
 
     public EstException(int status, String message) {

@@ -41,6 +41,11 @@ public final class BoxKeyStore {
         return file;
     }
 
+    /** A key store at {@code other} with the same password (e.g. the pending enrolment next to this one). */
+    public BoxKeyStore at(Path other) {
+        return new BoxKeyStore(other, password);
+    }
+
     /** A fresh ECDSA P-256 key pair (JDK provider). */
     public static KeyPair newKeyPair() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -85,10 +90,20 @@ public final class BoxKeyStore {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            ks.store(out, password);
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                ks.store(out, password);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // the old file is untouched; do not leave a half-written copy of the key behind
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private KeyStore read() throws IOException, GeneralSecurityException {

@@ -34,8 +34,12 @@ public record MqttSettings(String brokerUrl, String account, String username, ch
             throw new IllegalArgumentException("broker URL must be tcp://host:port or ssl://host:port, got '" + brokerUrl + "'");
         }
         Objects.requireNonNull(account, "account");
-        if (reconnectMin.isNegative() || reconnectMin.isZero() || reconnectMax.compareTo(reconnectMin) < 0) {
-            throw new IllegalArgumentException("reconnect backoff must satisfy 0 < min <= max, got " + reconnectMin + ", " + reconnectMax);
+        if (reconnectMin.isNegative() || reconnectMin.isZero()) {
+            throw new IllegalArgumentException("reconnectMin must be positive, got " + reconnectMin.toMillis() + " ms");
+        }
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            throw new IllegalArgumentException("reconnectMax (" + reconnectMax.toMillis() + " ms) must not be below reconnectMin ("
+                    + reconnectMin.toMillis() + " ms)");
         }
         if (maxInflight < 1) {
             throw new IllegalArgumentException("maxInflight must be at least 1");
