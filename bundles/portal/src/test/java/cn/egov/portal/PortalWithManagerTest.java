@@ -81,7 +81,7 @@ class PortalWithManagerTest {
     void publishMirrorServeReportAndFold() throws Exception {
         try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), PASS, CaSettings.defaults("http://127.0.0.1:1"))) {
             ManagerConfig config = new ManagerConfig("test", Map.of(ConfigKey.DATA_DIR, dir.resolve("manager").toString(),
-                    ConfigKey.BROKER_PORT, "0", ConfigKey.WEB_PORT, "0", ConfigKey.AUTH_NOC_TOKEN, NOC, ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR),
+                    ConfigKey.BROKER_TLS_PORT, "0", ConfigKey.WEB_PORT, "0", ConfigKey.AUTH_NOC_TOKEN, NOC, ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR),
                     Map.of("portal.port", "0", "portal.check-period-s", "1", "portal.stale-days", "20"));
             manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withTlsCa(ca));
             try {
@@ -103,8 +103,10 @@ class PortalWithManagerTest {
         BoxCredentials box = new BoxCredentials(boxKey.getPrivate(), List.of(boxCert, ca.issuingCertificate()),
                 List.of(ca.issuingCertificate(), ca.rootCertificate()));
         BoxIdentity identity = new BoxIdentity(UNIT, "SN-PORTAL-1", "竞秀区教育局");
-        MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT.toString(), "x".toCharArray(),
-                Duration.ofMillis(100), Duration.ofSeconds(1), MqttSettings.DEFAULT_MAX_INFLIGHT, MqttSettings.DEFAULT_KEEP_ALIVE, null);
+        // the box on the broker's TLS listener with its certificate, as on a real box (nobody connects anonymously)
+        javax.net.ssl.SSLSocketFactory boxTls = TlsContexts.of(box).getSocketFactory();
+        MqttSettings mqtt = new MqttSettings(manager.brokerTlsUrl(), MqttSettings.DEFAULT_ACCOUNT, null, null,
+                Duration.ofMillis(100), Duration.ofSeconds(1), MqttSettings.DEFAULT_MAX_INFLIGHT, MqttSettings.DEFAULT_KEEP_ALIVE, () -> boxTls);
         try (TelemetryRuntime telemetry = TelemetryRuntime.start(identity,
                 new TelemetrySettings(mqtt, OutboxSettings.of(dir.resolve("outbox.db"), 10_000), Duration.ofMinutes(10)), "none")) {
             await("the box's BIRTH reached the manager", () -> manager.fleet().list().stream().anyMatch(b -> b.clientId().equals(UNIT.toString())));
