@@ -359,6 +359,7 @@ class PortalMirrorNetnsIT {
                 "portal.tls.ips = " + MANAGER,
                 "portal.tls.dns-names = ",
                 "portal.check-period-s = 2", ""));
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------")); // it holds the NOC token
         Path out = tmp.resolve("manager.out");
         Process p = new ProcessBuilder("ip", "netns", "exec", dc, java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "cn.egov.manager.cli.ManagerCommand", "run", "-c", config.toString())
