@@ -125,6 +125,18 @@ public final class PortalServeBench {
             System.out.printf("| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %d | %.2f× |%n", x.what(), x.rps(), x.mbps(), x.p50ms(), x.p90ms(),
                     x.p99ms(), x.errors(), x.rps() / n.rps());
         }
+        // on a shared machine the load changes between rounds: the ratio within a round (servers run back to back) is steadier
+        System.out.printf("%nmedian of the per-round ratios to nginx: in process %.2f, box process %.2f, box process C2 %.2f%n",
+                medianRatio(inProcess, nginx), medianRatio(whole, nginx), medianRatio(wholeC2, nginx));
+    }
+
+    private static double medianRatio(List<Run> runs, List<Run> baseline) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            r.add(runs.get(i).rps() / baseline.get(i).rps());
+        }
+        r.sort(null);
+        return r.get(r.size() / 2);
     }
 
     private static Run median(List<Run> runs) {

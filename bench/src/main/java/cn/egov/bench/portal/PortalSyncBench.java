@@ -48,9 +48,10 @@ import picocli.CommandLine;
  *   <li>the real box process ({@code appliance run}) doing the same, timed as the wall time of
  *       {@code appliance portal sync} (which returns when the sync is done; the command's own JVM start
  *       is timed apart with {@code appliance portal status});</li>
- *   <li>rsync 3.2 to an rsync daemon on loopback ({@code rsync -a --delete DIR/ rsync://...}), the
+ *   <li>rsync (Debian's, 3.5.0 here) to an rsync daemon on loopback ({@code rsync -a --delete DIR/ rsync://...}), the
  *       same files changed: no encryption, no signature, no hash of every changed file's content
- *       against a signed list.</li>
+ *       against a signed list; and once more with {@code --fsync} to a second copy, each file forced to
+ *       disk as the box forces what it fetched.</li>
  * </ol>
  * Publishing the change (the CLI's listing of 100 MB, upload of what changed, signing) is timed too.
  *

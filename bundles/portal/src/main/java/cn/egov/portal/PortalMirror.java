@@ -216,6 +216,10 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
         }
         restored = true;
         LOG.info("portal: serving {} site(s) on HTTP port {}", served.all().size(), server.httpPort());
+        if (restoreWaiting) {
+            // the poll at start found nothing restored and did nothing: ask the manager now, not a poll interval later
+            worker.execute(this::poll);
+        }
     }
 
     /** The root(s) the box enrolled with: every snapshot must chain to one. */
@@ -314,7 +318,9 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
             if (!c.get().equals(tlsFor)) {
                 server.tls(TlsContexts.of(c.get()));
                 tlsFor = c.get();
-                LOG.info("portal: HTTPS on port {} with certificate {}", server.httpsPort(), c.get().certificate().getSubjectX500Principal().getName());
+                if (server.httpsPort() >= 0) {
+                    LOG.info("portal: HTTPS on port {} with certificate {}", server.httpsPort(), c.get().certificate().getSubjectX500Principal().getName());
+                }
             }
         } catch (Exception e) {
             LOG.error("portal: HTTPS not (re)started: {}", e.toString());

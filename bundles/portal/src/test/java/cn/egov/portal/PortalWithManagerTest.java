@@ -1,6 +1,7 @@
 package cn.egov.portal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,6 +190,49 @@ class PortalWithManagerTest {
                 ca.revoke(boxCert.getSerialNumber(), RevocationReason.keyCompromise);
                 IOException revoked = assertThrows(IOException.class, client::index);
                 assertTrue(revoked.getMessage().contains("403"), revoked.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The PKI bundle loads the key store a moment after the mirror starts (or the box enrols later):
+     * once the certificate is there the mirror restores and asks the manager at once, not a poll
+     * interval (here 1 h, no MQTT) later.
+     */
+    @Test
+    void aBoxWhoseCertificateComesLateFetchesAtOnce() throws Exception {
+        try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), PASS, CaSettings.defaults("http://127.0.0.1:1"))) {
+            ManagerConfig config = new ManagerConfig("test", Map.of(ConfigKey.DATA_DIR, dir.resolve("manager").toString(),
+                    ConfigKey.WEB_PORT, "0", ConfigKey.AUTH_NOC_TOKEN, NOC, ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR), Map.of("portal.port", "0"));
+            manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withTlsCa(ca));
+            try {
+                URI content = URI.create("https://127.0.0.1:" + JSON.readTree(get(AUDITOR, "/api/portal/server").body()).path("port").asInt());
+                Path token = Files.writeString(dir.resolve("noc.token"), NOC);
+                assertEquals(0, cli("publish", "--url", manager.webUrl(), "--token-file", token.toString(), "--site", "www.jingxiu.gov.cn",
+                        "--owner", "130602", "--dir", site("www.jingxiu.gov.cn", 1, 3).toString()));
+                KeyPair boxKey = KeyPairs.p256();
+                BoxCredentials box = new BoxCredentials(boxKey.getPrivate(), List.of(ca.issueBox(boxKey.getPublic(), UNIT, "jyj.jingxiu.gov.cn"),
+                        ca.issuingCertificate()), List.of(ca.issuingCertificate(), ca.rootCertificate()));
+                java.util.concurrent.atomic.AtomicReference<Optional<BoxCredentials>> keyStore = new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+                java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+                PortalMirror.Settings settings = new PortalMirror.Settings(content, dir.resolve("late-box"),
+                        new SnapshotSync.Limits(1 << 20, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)),
+                        new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", -1, 0, 8, 16, false),
+                        Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofDays(20), Duration.ofHours(1), 5, "");
+                PortalFixture.Recording telemetry = new PortalFixture.Recording();
+                try (PortalMirror mirror = PortalMirror.start(settings, UNIT, () -> {
+                    asked.incrementAndGet();
+                    return keyStore.get();
+                }, SignerRevocation.NONE, telemetry, null, Clock.systemUTC())) {
+                    // asked by the restore, the certificate check and the restore tried again 2 s later: the poll at start ran in between
+                    await("the restore tried again", () -> asked.get() >= 3);
+                    assertNull(mirror.served().get("www.jingxiu.gov.cn"), "nothing fetched without a certificate");
+                    keyStore.set(Optional.of(box));
+                    await("the county portal served after the certificate came (poll interval 1 h, no MQTT)",
+                            () -> mirror.served().get("www.jingxiu.gov.cn") != null);
+                }
+            } finally {
+                manager.close();
             }
         }
     }

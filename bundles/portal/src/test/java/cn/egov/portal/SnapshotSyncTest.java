@@ -251,6 +251,67 @@ class SnapshotSyncTest {
         fx.manager.lies.clear();
     }
 
+    /**
+     * The box killed at each step of a swap (what {@code kill -9} or a power cut leaves on disk):
+     * the next start serves one whole version, and the new version is taken at the next sync.
+     */
+    @Test
+    void aBoxKilledDuringASwapServesAWholeVersionAtTheNextStartAndTakesTheNewOneAfter() throws Exception {
+        Map<String, byte[]> v1 = PortalFixture.pages(1, "index.html", "a.html");
+        fx.publish(PortalFixture.CITY, 1, v1);
+        assertEquals(SyncOutcome.Status.ACCEPTED, syncCity().status());
+        Map<String, byte[]> v2 = PortalFixture.pages(2, "index.html", "a.html");
+        SignedSnapshot s2 = fx.publish(PortalFixture.CITY, 2, v2);
+        String site = PortalFixture.CITY.site();
+
+        // killed after the content was adopted, before the snapshot was written: version 1 whole, version 2 fetched again
+        for (byte[] b : v2.values()) {
+            Path blob = store.blob(PortalFixture.sha(b));
+            Files.createDirectories(blob.getParent());
+            Files.write(blob, b);
+        }
+        restartAndExpect(site, 1, v1);
+        fx.manager.asked.clear();
+        assertEquals(SyncOutcome.Status.ACCEPTED, syncCity().status());
+        assertTrue(fx.manager.asked.isEmpty(), "the content was on disk: only the snapshot was asked for " + fx.manager.asked);
+        assertEquals(2, served.get(site).version());
+
+        // killed after the snapshot was kept, before current was renamed: version 2 kept but not served
+        Map<String, byte[]> v3 = PortalFixture.pages(3, "index.html", "a.html");
+        SignedSnapshot s3 = fx.publish(PortalFixture.CITY, 3, v3);
+        for (byte[] b : v3.values()) {
+            Path blob = store.blob(PortalFixture.sha(b));
+            Files.createDirectories(blob.getParent());
+            Files.write(blob, b);
+        }
+        store.keep(site, 3, s3.encode());
+        restartAndExpect(site, 2, v2);
+        assertEquals(2, store.floor(site), "the floor follows current: version 3 is not barred");
+        assertEquals(SyncOutcome.Status.ACCEPTED, syncCity().status(), "version 3 is taken at the next sync");
+        assertEquals(3, served.get(site).version());
+        assertEquals(3, store.floor(site));
+
+        // killed after current was renamed, before the floor was raised: version 3 served, nothing older taken again
+        restartAndExpect(site, 3, v3);
+        fx.manager.putEnvelope(site, s2.encode());
+        assertEquals(SyncOutcome.Status.UNCHANGED, syncCity().status());
+        assertEquals(3, served.get(site).version());
+    }
+
+    /** A new process on the same state: what it serves is one version, every page of it. */
+    private void restartAndExpect(String site, long version, Map<String, byte[]> pages) throws Exception {
+        sync.close();
+        open();
+        sync.restore();
+        SiteSnapshot s = served.get(site);
+        assertEquals(version, s.version());
+        for (Map.Entry<String, byte[]> p : pages.entrySet()) {
+            SiteFile f = s.files().get(p.getKey());
+            assertEquals(PortalFixture.sha(p.getValue()), f.sha256(), p.getKey() + " of version " + version);
+            assertArrayEquals(p.getValue(), Files.readAllBytes(store.blob(f.sha256())));
+        }
+    }
+
     private Set<Path> blobFiles() throws Exception {
         try (Stream<Path> st = Files.walk(store.root().resolve("blobs"))) {
             return new TreeSet<>(st.filter(Files::isRegularFile).toList());

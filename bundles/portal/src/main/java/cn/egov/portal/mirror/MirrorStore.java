@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * &lt;state&gt;/staging/                           content being fetched (never served)
  * </pre>
  * The order of a commit: every blob in place (forced, renamed, its folder forced), then the snapshot
- * file, then {@code floor}, then {@code current}; each written to a temporary file, forced to disk,
+ * file, then {@code current}, then {@code floor}; each written to a temporary file, forced to disk,
  * renamed and its folder forced.
  */
 public final class MirrorStore {
@@ -135,22 +135,27 @@ public final class MirrorStore {
         }
     }
 
-    /** Stores a verified snapshot whose content is all in place, and raises the floor. Not served yet. */
+    /** Stores a verified snapshot whose content is all in place. Not served yet. */
     public void keep(String site, long version, byte[] envelope) throws IOException {
         Path dir = Files.createDirectories(siteDir(site));
         write(dir.resolve(version + SUFFIX), envelope);
-        if (version > number(dir.resolve("floor"))) {
-            write(dir.resolve("floor"), (version + "\n").getBytes(StandardCharsets.US_ASCII));
-        }
     }
 
-    /** Points {@code current} at a kept version: the swap. */
+    /**
+     * Points {@code current} at a kept version (the swap), then raises the floor to it when it is
+     * newer. In this order a crash between the two leaves nothing stuck: {@link #floor} counts
+     * {@code current} too; had the floor been raised first, a crash before the swap would leave the
+     * new version kept but unserved and below the floor, never fetched again.
+     */
     public void serve(String site, long version) throws IOException {
         Path dir = siteDir(site);
         if (!Files.exists(dir.resolve(version + SUFFIX))) {
             throw new IOException("site " + site + " has no kept version " + version);
         }
         write(dir.resolve("current"), (version + "\n").getBytes(StandardCharsets.US_ASCII));
+        if (version > number(dir.resolve("floor"))) {
+            write(dir.resolve("floor"), (version + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     /** Forgets kept versions beyond the newest {@code keep} (never the one served). */
