@@ -182,7 +182,8 @@ public final class ManagerAssembly implements AutoCloseable {
         client.start();
         closeables.add(client);
 
-        context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning(), plans);
+        context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning(), plans,
+                options.tlsCa());
         registerGauges();
 
         WebRoutes routes = new WebRoutes();
