@@ -82,9 +82,9 @@ class DutyOfficeEndToEndTest {
     @BeforeAll
     void manager() throws Exception {
         ManagerConfig fixture = ManagerFixture.config(dir.resolve("manager"));
-        m = ManagerAssembly.start(new ManagerConfig("test", fixture.values(), Map.of(
-                "duty.escalation", "市值班室=2s, 省值班室=2s", "duty.escalation.repeat", "0", "duty.check-period-s", "1")),
-                ManagerAssembly.Options.defaults());
+        Map<String, String> ext = new java.util.LinkedHashMap<>(fixture.extensions());
+        ext.putAll(Map.of("duty.escalation", "市值班室=2s, 省值班室=2s", "duty.escalation.repeat", "0", "duty.check-period-s", "1"));
+        m = ManagerAssembly.start(new ManagerConfig("test", fixture.values(), ext), ManagerAssembly.Options.defaults());
         TestAccounts.add(m.database(), "duty-wang", Role.DUTY_OFFICER);
         TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
     }
