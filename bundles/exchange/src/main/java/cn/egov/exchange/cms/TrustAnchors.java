@@ -25,13 +25,23 @@ public final class TrustAnchors {
 
     private final Set<TrustAnchor> anchors = new HashSet<>();
     private final List<X509Certificate> roots;
+    private final List<X509Certificate> intermediates;
     private final Clock clock;
 
     public TrustAnchors(Collection<X509Certificate> roots, Clock clock) {
+        this(roots, List.of(), clock);
+    }
+
+    /**
+     * @param intermediates the province's issuing CAs, for certificates that travel without their
+     *                      chain (the directory's encryption certificates)
+     */
+    public TrustAnchors(Collection<X509Certificate> roots, Collection<X509Certificate> intermediates, Clock clock) {
         if (roots.isEmpty()) {
             throw new IllegalArgumentException("no trusted root");
         }
         this.roots = List.copyOf(roots);
+        this.intermediates = List.copyOf(intermediates);
         roots.forEach(r -> anchors.add(new TrustAnchor(r, null)));
         this.clock = clock;
     }
@@ -46,7 +56,9 @@ public final class TrustAnchors {
      *
      * @throws GeneralSecurityException with the validator's reason
      */
-    public void validate(X509Certificate leaf, Collection<X509Certificate> others) throws GeneralSecurityException {
+    public void validate(X509Certificate leaf, Collection<X509Certificate> carried) throws GeneralSecurityException {
+        List<X509Certificate> others = new ArrayList<>(carried);
+        others.addAll(intermediates);
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);
         X509Certificate current = leaf;
