@@ -159,12 +159,16 @@ public final class ManagerAssembly implements AutoCloseable {
         client.start();
         closeables.add(client);
 
-        context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning());
+        context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning(),
+                new BrokerLogin(brokerUrl, user, password));
         registerGauges();
 
         WebRoutes routes = new WebRoutes();
         for (RouteContributor c : RouteContributors.all()) {
             c.contribute(routes, context);
+            if (c instanceof AutoCloseable part) {
+                closeables.add(part); // a part with connections or threads of its own (exchange hub) stops with the manager
+            }
         }
         Map<Role, String> secrets = new EnumMap<>(Role.class);
         secrets.put(Role.NOC, config.get(ConfigKey.AUTH_NOC_TOKEN));

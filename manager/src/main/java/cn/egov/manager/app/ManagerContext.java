@@ -18,8 +18,10 @@ import cn.egov.manager.store.Database;
  * @param listeners  register here to see every stored message (after it is committed)
  * @param gauges     register metrics here; {@code /api/metrics} shows them
  * @param policySigning the key that signs isolation policy bundles, or null when the CA is not configured
+ * @param broker     how a part opens an MQTT connection of its own (the exchange hub's persistent session)
  */
 public record ManagerContext(ManagerConfig config, Database database, FleetRegistry fleet, AlarmStore alarms,
                              BoxMessenger messenger, TelemetryListeners listeners,
-                             MetricGauges gauges, cn.egov.manager.policy.dist.PolicySigningKey policySigning) {
+                             MetricGauges gauges, cn.egov.manager.policy.dist.PolicySigningKey policySigning,
+                             BrokerLogin broker) {
 }

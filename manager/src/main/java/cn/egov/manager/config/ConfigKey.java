@@ -42,7 +42,7 @@ public enum ConfigKey {
     AUTH_TECHNICIAN_TOKEN("auth.technician.token", "", "Secret of the county technician role (user 'technician'); empty disables the role.");
 
     /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
-    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.");
+    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "exchange.");
 
     public final String key;
     public final String defaultValue;
@@ -71,7 +71,7 @@ public enum ConfigKey {
             sb.append("#").append(k.key).append(" = ").append(k.defaultValue).append('\n');
         }
         sb.append("\n# Keys starting with ").append(EXTENSION_PREFIXES)
-                .append(" belong to the CA, hub, policy and plan parts; see their READMEs.\n");
+                .append(" belong to the CA, hub, policy, plan and exchange parts; see their READMEs.\n");
         return sb.toString();
     }
 }

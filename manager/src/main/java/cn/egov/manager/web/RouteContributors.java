@@ -13,7 +13,8 @@ public final class RouteContributors {
         return List.of(
                 new FleetRoutes(),
                 new cn.egov.manager.plan.PlanRoutes(),
-                new cn.egov.manager.policy.PolicyRoutes()
+                new cn.egov.manager.policy.PolicyRoutes(),
+                new cn.egov.manager.exchange.ExchangePart()
         );
     }
 }
