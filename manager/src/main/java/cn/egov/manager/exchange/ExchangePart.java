@@ -91,7 +91,7 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
         List<X509Certificate> roots = new ArrayList<>();
         List<X509Certificate> cas = new ArrayList<>();
         try (InputStream in = Files.newInputStream(Path.of(file))) {
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (var c : CertificateFactory.getInstance("X.509", cn.egov.exchange.cms.BcProvider.get()).generateCertificates(in)) {
                 X509Certificate x = (X509Certificate) c;
                 (x.getSubjectX500Principal().equals(x.getIssuerX500Principal()) ? roots : cas).add(x);
             }
