@@ -31,6 +31,7 @@ broker.port = $BROKER_PORT
 web.port = $WEB_PORT
 auth.noc.token = $NOC_TOKEN
 CONF
+chmod 600 "$DEMO/manager.properties"   # it holds the NOC token: the manager refuses a file others can read
 
 # The box: the shipped default configuration, pointed at the manager's broker.
 rm -rf "$DEMO/box-config"

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
         description = {"Check a capture (pcap or pcapng, as tcpdump and Wireshark write them) against the isolation policy:",
                 "internal hosts reaching outside the planned government prefixes (违规外联, DNS included), backbone",
                 "traffic outside the tunnel, cross-zone traffic the policy denies, one MAC in two zones, traffic on",
-                "interfaces of no zone. Exit status: 0 clean, 1 violations found, 2 bad input."},
+                "interfaces of no zone, and (with --unit) hosts on the internal and external LANs whose addresses lie",
+                "outside the unit's allocations in the plan (私接设备: IP source, ARP, DHCP, neighbour discovery).",
+                "Exit status: 0 clean, 1 violations found, 2 bad input."},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:no violations", "1:violations found", "2:bad input (policy, plan, unit or capture file)"})
 public final class AuditCommand implements Callable<Integer> {
@@ -42,7 +44,8 @@ public final class AuditCommand implements Callable<Integer> {
     Path pcap;
 
     @Option(names = "--unit", paramLabel = "CODE",
-            description = "Unit code (CCCCCC-DDD): its address-plan allocations place addresses in the internal and external zones.")
+            description = "Unit code (CCCCCC-DDD): its address-plan allocations place addresses in the internal and external zones,"
+                    + " and hosts on those LANs must use them (without it the unplanned-host check is off, and the report says so).")
     String unit;
 
     @Option(names = "--plan", paramLabel = "PATH",
@@ -97,6 +100,9 @@ public final class AuditCommand implements Callable<Integer> {
         }
         if (json) {
             AuditReportWriter.json(report, out);
+            if (!report.unplannedHostCheckOn()) {
+                err.println("appliance audit: unplanned-host check " + report.unplannedHostCheck());
+            }
         } else {
             AuditReportWriter.table(report, out);
         }

@@ -5,6 +5,7 @@ import cn.egov.isolation.enforce.Drift;
 import cn.egov.isolation.enforce.NftCommand;
 import cn.egov.isolation.enforce.PolicyEnforcer;
 import cn.egov.isolation.enforce.ProcessNft;
+import cn.egov.isolation.enforce.ProcessScratchNft;
 import cn.egov.isolation.route.ProcessIp;
 import cn.egov.isolation.route.RouteFinding;
 import cn.egov.isolation.route.RouteGuardSettings;
@@ -24,16 +25,19 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code appliance policy check|print|apply DIR}: the isolation policy from the command line.
- * {@code check} validates, renders and asks the kernel ({@code nft -c}) without changing anything;
- * {@code print} writes the nftables ruleset; {@code apply} puts it in force in one transaction and
- * reads it back. Both also handle the route guard ("internal ↔ Internet: no route"): {@code check}
- * asks the kernel whether an isolated interface has a route to the Internet, {@code apply} first
- * puts the guard's routing rules in force. Exit code 0 on success, 1 when the policy is refused
- * (the previous ruleset stays) or a route to the Internet was found.
+ * {@code check} validates, loads the ruleset into a scratch namespace (the kernel checks it) and
+ * compares the live table with it exactly, without changing anything; {@code print} writes the
+ * nftables ruleset; {@code apply} puts it in force in one transaction and reads it back, and names
+ * any drift it found before correcting it. Both also handle the route guard ("internal ↔ Internet:
+ * no route", both ways): {@code check} asks the kernel whether an isolated interface has a route to
+ * the Internet or the Internet one to them, {@code apply} puts the guard's routing rules in force.
+ * Exit code 0 on success, 1 when the policy is refused (the previous ruleset stays), the live table
+ * does not hold exactly this policy ({@code check}), or a route was found.
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
         description = {"Check, print or apply an isolation policy directory (*.policy files).",
-                "Exit code: 0 ok, 1 policy refused (previous ruleset stays in force) or a route to the Internet found."})
+                "Exit code: 0 ok; 1 policy refused (previous ruleset stays in force), the live table differs from the policy "
+                        + "or is missing (check: named line by line), or a route between internal and the Internet found."})
 public final class PolicyCommand {
 
     static final int REFUSED = 1;
@@ -73,12 +77,24 @@ public final class PolicyCommand {
             description = "Interface group of the Internet-facing interfaces (default: ${DEFAULT-VALUE}).")
     int routeGroup;
 
+    @Option(names = "--route-isolated-group", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+            defaultValue = "" + RouteGuardSettings.DEFAULT_ISOLATED_GROUP,
+            description = "Interface group of the isolated (internal) interfaces (default: ${DEFAULT-VALUE}).")
+    int routeIsolatedGroup;
+
+    @Option(names = "--scratch", paramLabel = "CMD", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = {"Command that runs a program in new, empty namespaces, where the ruleset is loaded and listed to compare "
+                    + "the live table with (repeatable, tried in order; default: '" + ProcessScratchNft.NET_NAMESPACE + "', then '"
+                    + ProcessScratchNft.USER_NET_NAMESPACE + "')."})
+    List<String> scratchCommands;
+
     @Option(names = "--route-probe", paramLabel = "ADDR", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Destination outside every government prefix to ask the kernel about (repeatable; default: public resolvers).")
     List<String> routeProbes;
 
     private RouteGuardSettings routeSettings() {
-        return new RouteGuardSettings(routePriority, routeProtocol, routeGroup, List.of(RouteGuardSettings.DEFAULT_ISOLATED_ZONE),
+        return new RouteGuardSettings(routePriority, routeProtocol, routeGroup, routeIsolatedGroup,
+                List.of(RouteGuardSettings.DEFAULT_ISOLATED_ZONE),
                 List.of(RouteGuardSettings.DEFAULT_INTERNET_ZONE), routeProbes == null ? RouteGuardSettings.defaultProbes() : routeProbes);
     }
 
@@ -89,13 +105,18 @@ public final class PolicyCommand {
     /** Prints the route findings; true when there are none. */
     private static boolean printRoutes(List<RouteFinding> findings) {
         findings.forEach(f -> System.err.println("route: " + f.kind().alarmKind() + ": " + f.message()));
-        System.out.println(findings.isEmpty() ? "route: no route from the isolated zones to the Internet"
+        System.out.println(findings.isEmpty() ? "route: no route between the isolated zones and the Internet"
                 : "route: " + findings.size() + " finding(s)");
         return findings.isEmpty();
     }
 
     private NftCommand nft() {
         return new ProcessNft(Arrays.asList(nftCommand.trim().split("\\s+")));
+    }
+
+    private PolicyEnforcer enforcer() {
+        return new PolicyEnforcer(nft(), new ProcessScratchNft(scratchCommands == null ? ProcessScratchNft.DEFAULT_COMMANDS : scratchCommands),
+                clock(), lock);
     }
 
     private Clock clock() {
@@ -107,15 +128,27 @@ public final class PolicyCommand {
         findings.forEach(f -> System.err.println(f));
     }
 
-    @Command(name = "check", description = "Validate, render and check with nft -c; changes nothing.")
+    @Command(name = "check", description = {"Validate, load into a scratch namespace (the kernel's check), and compare the live "
+            + "table with it exactly; changes nothing.", "Exit 1 names every difference: a rule, set element or chain declaration "
+            + "changed, added or removed, the table missing or holding another policy."})
     int check(@Parameters(paramLabel = "DIR", description = "policy directory") Path dir) {
-        ApplyResult r = new PolicyEnforcer(nft(), clock(), lock).check(dir);
+        ApplyResult r = enforcer().check(dir);
         printFindings(r.findings());
         boolean ok = r.status() != ApplyResult.Status.REJECTED;
         (ok ? System.out : System.err).println((ok ? "ok: " + r.policy() + ": " : "refused: ") + firstLine(r.message()).replaceAll(":$", ""));
-        if (ok && !noRouteGuard) {
+        if (ok) {
+            if (r.drift().isClean()) {
+                System.out.println("in force: the live table holds exactly this policy");
+            } else {
+                r.drift().differences().forEach(d -> System.err.println("drift: " + d));
+                System.out.println("not in force: the live table differs from the policy (" + r.drift().differences().size()
+                        + " difference(s))");
+                ok = false;
+            }
+        }
+        if (r.status() != ApplyResult.Status.REJECTED && !noRouteGuard) {
             IsolationPolicy policy = PolicyEnforcer.compile(dir, LocalDate.now(clock())).load().policyOrThrow();
-            ok = printRoutes(new RouteProbe(ip(), routeSettings().probes()).check(routeSettings().interfacesIn(policy)));
+            ok = printRoutes(new RouteProbe(ip(), routeSettings().probes()).check(routeSettings().interfacesIn(policy))) && ok;
         }
         return ok ? 0 : REFUSED;
     }
@@ -133,10 +166,14 @@ public final class PolicyCommand {
         return 0;
     }
 
-    @Command(name = "apply", description = "Apply atomically (replaces only table inet egov), then read it back.")
+    @Command(name = "apply", description = {"Apply atomically (replaces only table inet egov, unless it holds exactly this "
+            + "policy), then read it back.", "Drift (the live table was to hold this policy and differs) is named before it is corrected."})
     int apply(@Parameters(paramLabel = "DIR", description = "policy directory") Path dir) {
-        PolicyEnforcer enforcer = new PolicyEnforcer(nft(), clock(), lock);
-        ApplyResult r = enforcer.apply(dir);
+        PolicyEnforcer enforcer = enforcer();
+        ApplyResult r = enforcer.apply(dir, (policy, drift) -> {
+            System.out.println("drift found: table inet egov differs from policy " + policy + ":");
+            drift.differences().forEach(d -> System.out.println("  " + d));
+        });
         printFindings(r.findings());
         if (r.status() == ApplyResult.Status.REJECTED) {
             System.err.println("refused: " + r.message());

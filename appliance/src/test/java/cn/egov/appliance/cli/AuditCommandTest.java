@@ -42,6 +42,7 @@ class AuditCommandTest {
                 keys.add(switch (kind) {
                     case "isolation.dual-homed" -> kind + "|" + ev.get("mac");
                     case "isolation.unzoned-interface" -> kind + "|" + ev.get("interface");
+                    case "isolation.unplanned-host" -> kind + "|" + ev.get("interface") + "|" + ev.get("src") + "|" + ev.get("mac");
                     default -> PlantedCapture.flowKey(kind, ev.get("src"), ev.get("dst"), Integer.parseInt(ev.get("dport")));
                 });
             }
@@ -178,6 +179,51 @@ class AuditCommandTest {
         assertEquals(1, r.exit());
         assertTrue(r.out().contains("outbound-dns") && r.out().contains("198.51.100.53:53") && r.out().contains("100.20"), r.out());
         assertTrue(r.out().contains(PlantedCapture.expected(frames).size() + " violating flows"), r.out());
+    }
+
+    @Test
+    void unplannedHostsOnTheLansArePrintedInTextAndJsonWithExitOne() throws Exception {
+        Path file = dir.resolve("strays.pcapng");
+        List<PlantedCapture.Frame> frames = PlantedCapture.strays();
+        PlantedCapture.writePcapng(file, frames, ByteOrder.LITTLE_ENDIAN);
+        Run r = audit("--policy", policy.toString(), "--plan", policy.resolve("lab.plan").toString(), "--unit", PlantedCapture.UNIT,
+                "--pcap", file.toString(), "--json");
+        assertEquals(1, r.exit(), r.err() + r.out());
+        assertEquals(PlantedCapture.expected(frames), r.keys());
+        Map<String, Object> j = r.json();
+        assertEquals(true, j.get("unplannedHostCheckOn"));
+        assertEquals("unit 130602-001; internal 10.6.8.0/24, 2001:db8:6:8::/64; external 198.18.80.0/28", j.get("unplannedHostCheck"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> findings = (List<Map<String, Object>>) (List<?>) j.get("findings");
+        Map<String, Object> dhcp = findings.stream().filter(f -> "192.168.1.100".equals(((Map<?, ?>) f.get("evidence")).get("src")))
+                .findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, String> ev = (Map<String, String>) dhcp.get("evidence");
+        assertEquals("DHCP requested address (option 50) in a DHCPREQUEST", ev.get("seen"));
+        assertEquals("10.6.8.0/24, 2001:db8:6:8::/64", ev.get("planned"));
+        assertEquals("dhcp", ev.get("proto"));
+        assertEquals("eth1", ev.get("interface"));
+        assertEquals(PlantedCapture.STRAY, ev.get("mac"));
+        // the laptop's 1,000 packets to the Internet are its one host finding (and its outbound flows)
+        Map<String, Object> laptop = findings.stream().filter(f -> "isolation.unplanned-host".equals(f.get("kind"))
+                && "192.168.1.23".equals(((Map<?, ?>) f.get("evidence")).get("src"))).findFirst().orElseThrow();
+        assertEquals(1000L, laptop.get("packets"));
+
+        Run text = audit("--policy", policy.toString(), "--unit", PlantedCapture.UNIT, "--pcap", file.toString());
+        System.out.println(text.out()); // kept in surefire-reports/*-output.txt: what an auditor sees
+        assertEquals(1, text.exit());
+        assertTrue(text.out().contains("unplanned hosts: unit 130602-001; internal 10.6.8.0/24, 2001:db8:6:8::/64; external 198.18.80.0/28"),
+                text.out());
+        assertTrue(text.out().contains("unplanned-host") && text.out().contains("192.168.1.1 ") && text.out().contains("(seen: ARP sender)")
+                && text.out().contains("198.18.81.9") && text.out().contains("2001:db8:99::5"), text.out());
+        assertTrue(text.out().contains(PlantedCapture.expected(frames).size() - 1 + " unplanned hosts"), text.out());
+
+        // without the unit the check is off, in one line, and only the laptop's outbound flow remains
+        Run off = audit("--policy", policy.toString(), "--pcap", file.toString(), "--json");
+        assertEquals(1, off.exit(), off.err());
+        assertEquals(Set.of(PlantedCapture.flowKey("isolation.outbound", "192.168.1.23", "198.51.100.7", 5000)), off.keys());
+        assertTrue(off.err().contains("unplanned-host check off: no unit given"), off.err());
+        assertEquals(1, off.err().lines().filter(l -> l.contains("unplanned-host")).count(), off.err());
     }
 
     @Test

@@ -186,6 +186,59 @@ final class PlantedCapture {
         return f;
     }
 
+    static final String STRAY = "02:00:00:00:09:01";
+    static final String ROUTER = "02:00:00:00:09:fe";
+    static final String LAPTOP = "02:00:00:00:09:23";
+    static final String EXT_STRAY = "02:00:00:00:0a:09";
+    static final String V6_STRAY = "02:00:00:00:0b:05";
+
+    static String hostKey(String iface, String address, String mac) {
+        return "isolation.unplanned-host|" + iface + "|" + address + "|" + mac;
+    }
+
+    /**
+     * Hosts outside the unit's allocations (私接设备) among hosts the check must leave alone:
+     * link-local, unspecified (DHCP discover, DAD), multicast, planned, and the box forwarding.
+     */
+    static List<Frame> strays() {
+        List<Frame> f = new ArrayList<>();
+        // a private router on the internal LAN, ARPing from its own range
+        f.add(eth("eth1", FrameBuilder.arp(ROUTER, 1, "192.168.1.1", null, "192.168.1.254"), hostKey("eth1", "192.168.1.1", ROUTER)));
+        // a client asking for the address it had elsewhere (option 50)
+        f.add(eth("eth1", FrameBuilder.ethernet(STRAY, "ff:ff:ff:ff:ff:ff").ip("0.0.0.0", "255.255.255.255").udp(68, 67, 0)
+                .payload(FrameBuilder.dhcp(1, 3, STRAY, "0.0.0.0", "0.0.0.0", "192.168.1.100")).build(),
+                hostKey("eth1", "192.168.1.100", STRAY)));
+        // a laptop with a home address sending to the Internet: 违规外联 too; 1,000 packets, one host
+        byte[] laptop = FrameBuilder.ethernet(LAPTOP, BOX1).ip("192.168.1.23", "198.51.100.7").udp(40000, 5000, 20).build();
+        f.add(eth("eth1", laptop, flowKey("isolation.outbound", "192.168.1.23", "198.51.100.7", 5000)));
+        f.add(eth("eth1", laptop, hostKey("eth1", "192.168.1.23", LAPTOP)));
+        for (int i = 0; i < 998; i++) {
+            f.add(eth("eth1", laptop));
+        }
+        // on the external LAN: inside the province's external block, outside the unit's /28
+        f.add(eth("eth2", FrameBuilder.ethernet(EXT_STRAY, BOX2).ip("198.18.81.9", "198.51.100.80").tcp(50010, 443, DecodedPacket.TCP_SYN, 0).build(),
+                hostKey("eth2", "198.18.81.9", EXT_STRAY)));
+        // IPv6 neighbour solicitation from an address outside the unit's /64
+        f.add(eth("eth1", FrameBuilder.ethernet(V6_STRAY, "33:33:ff:00:00:01").ip("2001:db8:99::5", "ff02::1:ff00:1").ndp(135, "2001:db8:6:8::1").build(),
+                hostKey("eth1", "2001:db8:99::5", V6_STRAY)));
+        // silent: planned and link-local ARP, DHCP discover from 0.0.0.0, DAD from ::, multicast
+        f.add(eth("eth1", FrameBuilder.arp(H1, 1, "10.6.8.5", null, "10.6.8.1")));
+        f.add(eth("eth1", FrameBuilder.arp(H2, 1, "169.254.3.7", null, "169.254.3.1")));
+        f.add(eth("eth1", FrameBuilder.ethernet(H2, "ff:ff:ff:ff:ff:ff").ip("0.0.0.0", "255.255.255.255").udp(68, 67, 0)
+                .payload(FrameBuilder.dhcp(1, 1, H2, "0.0.0.0", "0.0.0.0", null)).build()));
+        f.add(eth("eth1", FrameBuilder.ethernet(H2, "33:33:ff:00:00:07").ip("::", "ff02::1:ff00:7").ndp(135, "fe80::7").build()));
+        f.add(eth("eth1", FrameBuilder.ethernet(H2, "33:33:ff:00:00:07").ip("::", "ff02::1:ff00:7").ndp(135, "2001:db8:6:8::7").build()));
+        f.add(eth("eth1", FrameBuilder.ethernet(H1, "01:00:5e:00:00:fb").ip("10.6.8.5", "224.0.0.251").udp(5353, 5353, 40).build()));
+        f.add(eth("eth1", FrameBuilder.ethernet(H2, "33:33:00:00:00:02").ip("fe80::7", "ff02::2").icmp(133, 8).build()));
+        // planned hosts, and the box forwarding an Internet reply to one of them
+        f.add(eth("eth2", FrameBuilder.ethernet(E1, BOX2).ip("198.18.80.5", "198.51.100.80").tcp(50000, 443, DecodedPacket.TCP_SYN, 0).build()));
+        f.add(eth("eth2", FrameBuilder.ethernet(BOX2, E1).ip("198.51.100.80", "198.18.80.5")
+                .tcp(443, 50000, DecodedPacket.TCP_SYN | DecodedPacket.TCP_ACK, 0).build()));
+        f.add(eth("eth1", FrameBuilder.ethernet(H1, BOX1).ip("2001:db8:6:8::5", "2001:db8:6:8::1")
+                .udp(40000, 53, 30).build()));
+        return f;
+    }
+
     /** Frames cut by a short snap length or with impossible headers: counted, never reported. */
     static List<Frame> damaged() {
         List<Frame> f = new ArrayList<>();

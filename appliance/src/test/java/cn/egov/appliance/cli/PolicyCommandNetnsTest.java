@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.lab.NetLab;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code appliance policy apply|check} on a box namespace: the nftables table and the route
@@ -46,52 +43,28 @@ class PolicyCommandNetnsTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run policy(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 7];
-            all[0] = "--nft";
-            all[1] = "ip netns exec " + box + " nft";
-            all[2] = "--ip";
-            all[3] = "ip netns exec " + box + " ip";
-            all[4] = "--lock";
-            all[5] = tmp.resolve("nft.lock").toString();
-            all[6] = "--route-probe=198.51.100.130";
-            System.arraycopy(args, 0, all, 7, args.length);
-            int exit = new CommandLine(new PolicyCommand()).execute(all);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static PolicyCli.Run policy(String... args) {
+        return PolicyCli.run(box, tmp.resolve("nft.lock"), List.of("--route-probe=198.51.100.130"), args);
     }
 
     @Test
     void applyPutsTableAndRouteGuardInForceOnceAndCheckReportsSplitDefaultRoutes() {
-        Run before = policy("check", BASELINE);
+        PolicyCli.Run before = policy("check", BASELINE);
         assertEquals(1, before.exit(), "without the guard internal has a route to the Internet: " + before);
         assertTrue(before.err().contains("route exists from internal zone (eth1) to the Internet via eth3"), before.err());
 
-        Run first = policy("apply", BASELINE);
+        PolicyCli.Run first = policy("apply", BASELINE);
         assertEquals(0, first.exit(), first.toString());
         assertTrue(first.out().contains("route guard: added IPv4 rule add priority 30000 iif eth1"), first.out());
-        assertTrue(first.out().contains("route: no route from the isolated zones to the Internet"), first.out());
-        Run second = policy("apply", BASELINE);
+        assertTrue(first.out().contains("route: no route between the isolated zones and the Internet"), first.out());
+        PolicyCli.Run second = policy("apply", BASELINE);
         assertEquals(0, second.exit(), second.toString());
         assertTrue(second.out().contains("unchanged: already in force") && second.out().contains("route guard: unchanged"), second.out());
         assertEquals(1, lab.exec(box, "ip", "rule", "list").split("iif eth1 unreachable", -1).length - 1);
 
         lab.exec(box, "ip", "route", "add", "0.0.0.0/1", "via", "198.51.100.2");
         lab.exec(box, "ip", "route", "add", "128.0.0.0/1", "via", "198.51.100.2");
-        Run check = policy("check", BASELINE);
+        PolicyCli.Run check = policy("check", BASELINE);
         assertEquals(1, check.exit(), check.toString());
         assertTrue(check.err().contains("isolation.route.split-default: route 0.0.0.0/1 via eth3 gateway 198.51.100.2"), check.err());
         assertTrue(check.err().contains("route 128.0.0.0/1"), check.err());

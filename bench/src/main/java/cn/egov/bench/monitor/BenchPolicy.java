@@ -15,6 +15,38 @@ final class BenchPolicy {
         return Arrays.stream(p).map(Prefix::parse).toList();
     }
 
+    /** How the bench's capture is read: as before, or as captured on one LAN interface, with or without the host plan. */
+    enum Mode {
+        /** A pcap that names no interface (tcpdump -w): the unplanned-host check cannot place its frames. */
+        UNNAMED,
+        /** Read as captured on {@code lan}, an interface serving internal and external, without a unit. */
+        LAN,
+        /** As {@link #LAN}, with the unit's allocations: every source of the capture is checked (and planned). */
+        HOSTS;
+
+        String interfaceName() {
+            return this == UNNAMED ? null : LAN_INTERFACE;
+        }
+    }
+
+    static final String LAN_INTERFACE = "lan";
+
+    static ClassificationPolicy policy(Mode mode) {
+        ClassificationPolicy p = policy();
+        if (mode == Mode.UNNAMED) {
+            return p;
+        }
+        List<ClassificationPolicy.Interface> interfaces = new java.util.ArrayList<>(p.interfaces());
+        interfaces.add(new ClassificationPolicy.Interface(LAN_INTERFACE, List.of("internal", "external")));
+        ClassificationPolicy.HostPlan plan = mode == Mode.HOSTS
+                ? ClassificationPolicy.HostPlan.of("130602-001", java.util.Map.of(
+                        "internal", prefixes("10.6.8.0/24", "10.6.9.0/24", "2001:db8:6:8::/64"),
+                        "external", prefixes("198.18.80.0/28", "198.18.81.0/24", "2001:db8:8006::/48")))
+                : ClassificationPolicy.HostPlan.off(ClassificationPolicy.HostPlan.NO_UNIT);
+        return new ClassificationPolicy(p.zones(), interfaces, p.plannedPrefixes(), p.backbonePrefixes(), p.tunnel(),
+                p.allowedFlows(), plan);
+    }
+
     static ClassificationPolicy policy() {
         ClassificationPolicy.Service https = new ClassificationPolicy.Service("https", DecodedPacket.PROTO_TCP, 443, 443);
         ClassificationPolicy.Service dns = new ClassificationPolicy.Service("dns", DecodedPacket.PROTO_UDP, 53, 53);

@@ -6,6 +6,7 @@ import cn.egov.isolation.capture.FrameDecoder;
 import cn.egov.isolation.capture.LinkType;
 import cn.egov.isolation.capture.PcapWriter;
 import cn.egov.isolation.monitor.AuditReport;
+import cn.egov.isolation.monitor.FindingRule;
 import cn.egov.isolation.monitor.OfflineAudit;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -24,11 +25,16 @@ import java.util.function.IntFunction;
  * and ICMP, 802.1Q and QinQ tags, with about 1 % violating packets spread over a few hundred flows.
  *
  * <pre>
- * java -cp ... cn.egov.bench.monitor.OfflineAuditBench [packets] [runs] [dir] [flows]
+ * java -cp ... cn.egov.bench.monitor.OfflineAuditBench [packets] [runs] [dir] [flows] [mode]
  * </pre>
  * {@code flows}: {@code reused} (default; a thousand clean flows of about a thousand packets
  * each) or {@code unique} (every clean packet a new flow: the worst case for the classifier's
- * memory of clean flows).
+ * memory of clean flows). {@code mode}: {@code unnamed} (default: the pcap as tcpdump writes it,
+ * no interface named), {@code lan} (read as captured on a LAN interface of the internal and external
+ * zones) or {@code hosts} (the same with the unit's allocations: every packet goes through the
+ * unplanned-host check; all its sources are planned, so the findings stay the 300 planted flows).
+ * An existing capture file of the same name is reused and kept (so that several modes read the same
+ * file); a new one is deleted at the end.
  * Prints, each as the median of {@code runs}: tcpdump's rate (its whole process); the audit's
  * rate in a warm JVM (after two warm-up passes) with one thread and with two (read and decode |
  * classify); one pass in a fresh JVM with one and two threads (what a user of {@code appliance
@@ -41,33 +47,43 @@ public final class OfflineAuditBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--write")) { // --write PACKETS DIR reused|unique: the capture only, kept
+            int n = Integer.parseInt(args[1]);
+            boolean unique = args[3].equals("unique");
+            write(Path.of(args[2]).resolve("bench-" + n + (unique ? "-unique" : "") + ".pcap"), n, unique);
+            return;
+        }
         if (args.length > 0 && args[0].equals("--once")) {
-            once(Path.of(args[1]), Integer.parseInt(args[2]));
+            once(Path.of(args[1]), Integer.parseInt(args[2]), BenchPolicy.Mode.valueOf(args[3]));
             return;
         }
         int packets = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("audit-bench");
         boolean unique = args.length > 3 && args[3].equals("unique");
+        BenchPolicy.Mode mode = args.length > 4 ? BenchPolicy.Mode.valueOf(args[4].toUpperCase(java.util.Locale.ROOT)) : BenchPolicy.Mode.UNNAMED;
         Path file = dir.resolve("bench-" + packets + (unique ? "-unique" : "") + ".pcap");
         long t0 = System.nanoTime();
-        write(file, packets, unique);
-        System.out.printf("capture: %s, %d packets (%s clean flows), %.1f MB, written in %.1f s; %d processors%n", file, packets,
-                unique ? "every clean packet a new flow" : "1,000 reused", Files.size(file) / 1e6, (System.nanoTime() - t0) / 1e9,
-                Runtime.getRuntime().availableProcessors());
+        boolean reused = Files.exists(file);
+        if (!reused) {
+            write(file, packets, unique);
+        }
+        System.out.printf("capture: %s, %d packets (%s clean flows), %.1f MB, %s in %.1f s; mode %s; %d processors%n", file, packets,
+                unique ? "every clean packet a new flow" : "1,000 reused", Files.size(file) / 1e6, reused ? "reused" : "written",
+                (System.nanoTime() - t0) / 1e9, mode, Runtime.getRuntime().availableProcessors());
 
         double[] tcpdump = new double[runs];
         for (int i = 0; i < runs; i++) {
             tcpdump[i] = tcpdumpRate(file, packets);
         }
-        double[] warm1 = warm(file, packets, runs, 1);
-        double[] warm2 = warm(file, packets, runs, 2);
+        double[] warm1 = warm(file, packets, runs, 1, mode);
+        double[] warm2 = warm(file, packets, runs, 2, mode);
         double[] cold1 = new double[runs];
         double[] cold2 = new double[runs];
         double[] process2 = new double[runs];
         for (int i = 0; i < runs; i++) {
-            cold1[i] = coldRate(file, 1, packets)[0];
-            double[] c = coldRate(file, 2, packets);
+            cold1[i] = coldRate(file, 1, packets, mode)[0];
+            double[] c = coldRate(file, 2, packets, mode);
             cold2[i] = c[0];
             process2[i] = c[1];
         }
@@ -78,18 +94,20 @@ public final class OfflineAuditBench {
         report("offline audit, fresh JVM, 1 thread (JVM start excluded):  ", cold1, td);
         report("offline audit, fresh JVM, 2 threads (JVM start excluded): ", cold2, td);
         report("offline audit, fresh JVM, 2 threads, whole process:       ", process2, td);
-        Files.delete(file);
+        if (!reused) {
+            Files.delete(file);
+        }
     }
 
-    private static double[] warm(Path file, int packets, int runs, int threads) throws Exception {
-        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null, OfflineAudit.DEFAULT_FLOW_TABLE, threads);
+    private static double[] warm(Path file, int packets, int runs, int threads, BenchPolicy.Mode mode) throws Exception {
+        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(mode), "bench", null, OfflineAudit.DEFAULT_FLOW_TABLE, threads);
         for (int i = 0; i < 2; i++) {
-            audit.run(file, null);
+            audit.run(file, mode.interfaceName());
         }
         double[] rates = new double[runs];
         for (int i = 0; i < runs; i++) {
             long s = System.nanoTime();
-            AuditReport r = audit.run(file, null);
+            AuditReport r = audit.run(file, mode.interfaceName());
             rates[i] = r.frames() / ((System.nanoTime() - s) / 1e9);
             check(r, packets);
         }
@@ -97,7 +115,9 @@ public final class OfflineAuditBench {
     }
 
     private static void check(AuditReport r, int packets) {
-        if (r.frames() != packets || r.ipPackets() != packets || r.findings().isEmpty()) {
+        // only the planted violating flows (300, all of them from 1 M packets up); no source of the capture is unplanned
+        if (r.frames() != packets || r.ipPackets() != packets || r.findings().isEmpty() || r.findings().size() > 300
+                || r.findings().stream().anyMatch(e -> e.finding().rule() == FindingRule.UNPLANNED_HOST)) {
             throw new IllegalStateException("audit read " + r.frames() + " of " + packets + " frames, " + r.ipPackets()
                     + " as IP, " + r.findings().size() + " findings");
         }
@@ -109,19 +129,19 @@ public final class OfflineAuditBench {
     }
 
     /** One pass in this JVM: what {@code appliance audit} does after start-up. */
-    private static void once(Path file, int threads) throws Exception {
-        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(), "bench", null, OfflineAudit.DEFAULT_FLOW_TABLE, threads);
+    private static void once(Path file, int threads, BenchPolicy.Mode mode) throws Exception {
+        OfflineAudit audit = new OfflineAudit(BenchPolicy.policy(mode), "bench", null, OfflineAudit.DEFAULT_FLOW_TABLE, threads);
         long s = System.nanoTime();
-        AuditReport r = audit.run(file, null);
+        AuditReport r = audit.run(file, mode.interfaceName());
         System.out.println(r.frames() / ((System.nanoTime() - s) / 1e9) + " " + r.findings().size());
     }
 
     /** {rate inside the fresh JVM, rate of its whole process}. */
-    private static double[] coldRate(Path file, int threads, int packets) throws IOException, InterruptedException {
+    private static double[] coldRate(Path file, int threads, int packets, BenchPolicy.Mode mode) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         long s = System.nanoTime();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OfflineAuditBench.class.getName(),
-                "--once", file.toString(), Integer.toString(threads)).redirectErrorStream(true).start();
+                "--once", file.toString(), Integer.toString(threads), mode.name()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("cold run failed: " + out);

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlanRemediationEndToEndTest {
 
-    private static final String NOC = "noc-secret";
+    private static final String NOC = "noc-secret-0123456789";
     private static final String UNIT = "130602-001";
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -2,6 +2,7 @@ package cn.egov.isolation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.identity.BoxIdentity;
@@ -296,6 +297,14 @@ class IsolationEndToEndTest {
             assertFalse(EXT_HOST.equals(ev.path("src").asText()) && INET_HOST.equals(ev.path("dst").asText()),
                     "external -> Internet is an allowed flow, not a finding: " + a);
         }
+        // 私接设备: the external host's 10.2.0.2 lies outside the unit's external allocation in rules/plan
+        // (198.18.80.16/28), so the monitor reports it as an unplanned host; the LAN host is inside 10.6.8.0/25
+        JsonNode unplanned = awaitAlarms("?unit=" + UNIT + "&kind=isolation.unplanned-host",
+                list -> unplannedHost(list, EXT_HOST, "eth2") != null, "the unplanned external host in /api/policy/alarms");
+        JsonNode stray = unplannedHost(unplanned, EXT_HOST, "eth2");
+        assertEquals("198.18.80.16/28", stray.path("alarm").path("evidence").path("planned").asText(), stray.toString());
+        assertEquals("MAJOR", stray.path("alarm").path("severity").asText());
+        assertNull(unplannedHost(unplanned, LAN_HOST, "eth1"), unplanned.toString());
         // readers: the auditor sees the same list, nobody else sees anything
         HttpResponse<String> asAuditor = get("/api/policy/alarms?unit=" + UNIT + "&kind=" + IsolationAlarms.DENIED,
                 ManagerFixture.AUDITOR_TOKEN);
@@ -322,6 +331,18 @@ class IsolationEndToEndTest {
         assertTrue(driftAlarms.get(0).path("alarm").path("evidence").path("differences").asText().contains("rule added"),
                 driftAlarms.toString());
         assertEquals("CRITICAL", driftAlarms.get(0).path("alarm").path("severity").asText());
+    }
+
+    /** The unplanned-host alarm for an address on an interface, or null. */
+    private static JsonNode unplannedHost(JsonNode alarms, String address, String iface) {
+        for (JsonNode a : alarms) {
+            JsonNode ev = a.path("alarm").path("evidence");
+            if ("isolation.unplanned-host".equals(a.path("alarm").path("kind").asText()) && address.equals(ev.path("src").asText())
+                    && iface.equals(ev.path("interface").asText()) && !ev.path("seen").asText().isEmpty()) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** One finding of the traffic monitor as the manager must list it (evidence keys of {@code FlowClassifier}). */

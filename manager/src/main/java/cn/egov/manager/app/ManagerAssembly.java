@@ -27,18 +27,15 @@ import cn.egov.manager.policy.dist.PolicySigningKey;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.store.BoxStore;
 import cn.egov.manager.store.Database;
-import cn.egov.manager.web.Role;
-import cn.egov.manager.web.RoleAuthenticator;
 import cn.egov.manager.web.RouteContributor;
 import cn.egov.manager.web.RouteContributors;
+import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +60,8 @@ public final class ManagerAssembly implements AutoCloseable {
      * @param boxAuthenticator who may connect to the embedded broker (the CA part plugs certificate checks in here)
      * @param storeDecorator   wraps the batch store (tests slow it down on purpose)
      * @param placeNames       names of divisions for the hierarchy
-     * @param tlsCa            the provincial CA for the broker's TLS listener ({@code broker.tls.port}), or null
+     * @param tlsCa            the provincial CA for the broker's TLS listener ({@code broker.tls.port}) and the web
+     *                         server's HTTPS ({@code web.tls = ca}), or null
      * @param policySigning    the key that signs isolation policy bundles, or null (no signed distribution)
      */
     public record Options(ClientAuthenticator boxAuthenticator, UnaryOperator<BatchStore> storeDecorator, PlaceNames placeNames,
@@ -96,6 +94,7 @@ public final class ManagerAssembly implements AutoCloseable {
     private WebServer web;
     private final IngestMetrics metrics = new IngestMetrics();
     private final MetricGauges gauges = new MetricGauges();
+    private final WebMetrics webMetrics = new WebMetrics();
     private ManagerContext context;
     private String brokerUrl;
     private String brokerTlsUrl;
@@ -116,6 +115,7 @@ public final class ManagerAssembly implements AutoCloseable {
     }
 
     private void startAll(Options options) throws Exception {
+        WebPart.check(config, options.tlsCa()); // refuse bad web/auth settings before anything starts
         database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD));
         fleet = new FleetRegistry(options.placeNames(), config.integer(ConfigKey.FLEET_MISSING_FACTOR),
                 config.integer(ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S));
@@ -170,15 +170,7 @@ public final class ManagerAssembly implements AutoCloseable {
                 closeables.add(part); // a part with connections or threads of its own (exchange hub) stops with the manager
             }
         }
-        Map<Role, String> secrets = new EnumMap<>(Role.class);
-        secrets.put(Role.NOC, config.get(ConfigKey.AUTH_NOC_TOKEN));
-        secrets.put(Role.AUDITOR, config.get(ConfigKey.AUTH_AUDITOR_TOKEN));
-        secrets.put(Role.TECHNICIAN, config.get(ConfigKey.AUTH_TECHNICIAN_TOKEN));
-        RoleAuthenticator auth = new RoleAuthenticator(secrets);
-        if (!auth.anyRoleEnabled()) {
-            LOG.warn("no auth.*.token is set: the web UI and REST API will refuse everyone but /api/health");
-        }
-        web = new WebServer(config.get(ConfigKey.WEB_BIND), config.integer(ConfigKey.WEB_PORT), routes, auth);
+        web = WebPart.build(config, options.tlsCa(), routes, context, webMetrics);
         web.start();
         closeables.add(web);
 
@@ -242,6 +234,10 @@ public final class ManagerAssembly implements AutoCloseable {
         for (BoxStatus s : BoxStatus.values()) {
             gauges.register("fleet." + s.name().toLowerCase(), () -> fleet.list().stream().filter(b -> b.status() == s).count());
         }
+        gauges.register("web.body.bytes-read", webMetrics.bodyBytesRead::sum);
+        gauges.register("web.body.too-large", webMetrics.bodiesTooLarge::sum);
+        gauges.register("web.login.failures", webMetrics.loginFailures::sum);
+        gauges.register("web.login.throttled", webMetrics.loginsThrottled::sum);
         if (broker != null) {
             gauges.register("broker.backlog.bytes", broker::backlogBytes);
             gauges.register("broker.backlog.messages", broker::backlogMessages);

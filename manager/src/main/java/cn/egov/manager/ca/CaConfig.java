@@ -23,9 +23,10 @@ import java.util.Map;
  * @param estDnsNames    EST TLS certificate DNS names
  * @param estIps         EST TLS certificate IP addresses
  * @param tokenTtl       default enrolment token lifetime
+ * @param crls           where CRLs go besides HTTP, and how often revocations by other processes are looked for
  */
 public record CaConfig(Path dir, Path passphraseFile, String bind, int estPort, int httpPort, CaSettings settings,
-                       List<String> estDnsNames, List<String> estIps, Duration tokenTtl) {
+                       List<String> estDnsNames, List<String> estIps, Duration tokenTtl, CrlPublication crls) {
 
     /** True when the file configures a CA (a passphrase file is named): {@code manager run} then starts it. */
     public static boolean configured(ManagerConfig config) {
@@ -60,9 +61,14 @@ public record CaConfig(Path dir, Path passphraseFile, String bind, int estPort, 
                 .withBoxLifetime(Duration.ofDays(positive(src, CaConfigKey.BOX_LIFETIME_DAYS, v)));
         settings = new CaSettings(settings.organisation(), settings.country(), settings.boxLifetime(), settings.hubLifetime(),
                 settings.signingLifetime(), Duration.ofSeconds(positive(src, CaConfigKey.CRL_INTERVAL_S, v)), settings.crlUrl(), settings.ocspUrl());
+        CrlPublication crls = new CrlPublication(dir.resolve("crl"),
+                list(v.get(CaConfigKey.CRL_COPY_DIRS)).stream().map(Path::of).toList(),
+                Arrays.stream(v.get(CaConfigKey.CRL_RELOAD_COMMAND).strip().split("\\s+")).filter(x -> !x.isEmpty()).toList(),
+                Duration.ofSeconds(positive(src, CaConfigKey.CRL_RELOAD_TIMEOUT_S, v)),
+                Duration.ofMillis(positive(src, CaConfigKey.REVOCATION_CHECK_MS, v)));
         return new CaConfig(dir, Path.of(v.get(CaConfigKey.PASSPHRASE_FILE)), bind, estPort, httpPort, settings,
                 list(v.get(CaConfigKey.EST_DNS_NAMES)), list(v.get(CaConfigKey.EST_IPS)),
-                Duration.ofHours(positive(src, CaConfigKey.TOKEN_TTL_HOURS, v)));
+                Duration.ofHours(positive(src, CaConfigKey.TOKEN_TTL_HOURS, v)), crls);
     }
 
     /** Reads the passphrase: the file's first line; refused when the file is readable by others. */
@@ -83,7 +89,8 @@ public record CaConfig(Path dir, Path passphraseFile, String bind, int estPort, 
             }
             return first.toCharArray();
         } catch (IOException e) {
-            throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key + ": cannot read " + passphraseFile + ": " + e.getMessage());
+            throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key + ": cannot read " + passphraseFile
+                    + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : Files.isDirectory(passphraseFile) ? ": it is a folder" : ""));
         }
     }
 

@@ -15,13 +15,26 @@ import java.util.Optional;
 
 /**
  * The CA's register in SQLite ({@code ca.db}): issued certificates, revocations, enrolment
- * tokens (hashed) and the CRL number. Every change runs in one transaction through
- * {@link #inTransaction}: a refused request rolls back and leaves the register as it was.
+ * tokens (hashed), the CRL number and a revocation counter. Every change runs in one transaction
+ * through {@link #inTransaction}: a refused request rolls back and leaves the register as it was.
  * One connection, used under this object's lock (the CA is not a throughput path).
+ *
+ * <p>Several processes share the register: the serving manager and operator commands such as
+ * {@code manager ca revoke}. Writing transactions therefore start with {@code BEGIN IMMEDIATE}:
+ * a deferred transaction that reads and then writes fails at once (SQLITE_BUSY_SNAPSHOT, no
+ * retry) when another process committed in between, while an immediate one waits for the write
+ * lock up to the busy timeout. Read-only work ({@link #read}) takes no write lock, so OCSP answers
+ * never wait for a publication.
  */
 final class CaDatabase implements AutoCloseable {
 
     static final String FILE = "ca.db";
+
+    /**
+     * How long a transaction waits for another process's write lock. CA transactions hold it for
+     * milliseconds; a publication that runs a reload command does so outside any transaction.
+     */
+    private static final int BUSY_TIMEOUT_MS = 10_000;
 
     private final Connection db;
 
@@ -37,6 +50,7 @@ final class CaDatabase implements AutoCloseable {
     static CaDatabase open(Path dir) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FILE));
         try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA foreign_keys=ON");
@@ -52,19 +66,38 @@ final class CaDatabase implements AutoCloseable {
                       expires_at INTEGER NOT NULL, used_at INTEGER, used_by_serial TEXT)""");
             s.execute("CREATE TABLE IF NOT EXISTS crl_number(id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL)");
             s.execute("INSERT OR IGNORE INTO crl_number(id, next) VALUES (1, 1)");
+            // counts revocations, so that a serving CA sees those made by other processes at a glance
+            s.execute("CREATE TABLE IF NOT EXISTS revocations(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL)");
+            s.execute("INSERT OR IGNORE INTO revocations(id, count) SELECT 1, count(*) FROM certificate WHERE revoked_at IS NOT NULL");
         }
-        c.setAutoCommit(false);
-        c.commit();
+        // auto-commit stays on: transactions are opened explicitly (BEGIN IMMEDIATE or BEGIN)
         return new CaDatabase(c);
     }
 
+    /** Runs work that may write, holding the register's write lock from the start. */
     synchronized <T, E extends Exception> T inTransaction(Work<T, E> work) throws E, SQLException {
+        return run("BEGIN IMMEDIATE", work);
+    }
+
+    /** Runs read-only work in one consistent snapshot, without the write lock. */
+    synchronized <T, E extends Exception> T read(Work<T, E> work) throws E, SQLException {
+        return run("BEGIN", work);
+    }
+
+    private <T, E extends Exception> T run(String begin, Work<T, E> work) throws E, SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute(begin);
+        }
         try {
             T result = work.run(this);
-            db.commit();
+            try (Statement s = db.createStatement()) {
+                s.execute("COMMIT");
+            }
             return result;
         } catch (Exception | Error e) {
-            db.rollback();
+            try (Statement s = db.createStatement()) {
+                s.execute("ROLLBACK");
+            }
             throw e;
         }
     }
@@ -112,7 +145,21 @@ final class CaDatabase implements AutoCloseable {
             p.setLong(1, at.toEpochMilli());
             p.setInt(2, reason.code());
             p.setString(3, hex(serial));
-            return p.executeUpdate() == 1;
+            if (p.executeUpdate() != 1) {
+                return false;
+            }
+        }
+        try (Statement s = db.createStatement()) {
+            s.executeUpdate("UPDATE revocations SET count = count + 1 WHERE id = 1");
+        }
+        return true;
+    }
+
+    /** How many revocations the register holds: grows with each one, whichever process made it. */
+    long revocationCount() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT count FROM revocations WHERE id = 1")) {
+            r.next();
+            return r.getLong(1);
         }
     }
 
@@ -158,23 +205,25 @@ final class CaDatabase implements AutoCloseable {
         }
     }
 
+    /** Takes the next CRL number (monotonic across every process that publishes). */
     BigInteger nextCrlNumber() throws SQLException {
-        long n;
-        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT next FROM crl_number WHERE id = 1")) {
-            r.next();
-            n = r.getLong(1);
-        }
         try (Statement s = db.createStatement()) {
             s.executeUpdate("UPDATE crl_number SET next = next + 1 WHERE id = 1");
         }
-        return BigInteger.valueOf(n);
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT next - 1 FROM crl_number WHERE id = 1")) {
+            r.next();
+            return BigInteger.valueOf(r.getLong(1));
+        }
     }
 
-    /** A stable text dump of every table, for tests that prove a refused request changed nothing. */
+    /**
+     * A stable text dump of every table a request can change, for tests that prove a refused request
+     * changed nothing. Not {@code crl_number}: a serving CA publishes on its own schedule.
+     */
     synchronized String dump() throws SQLException {
         StringBuilder sb = new StringBuilder();
         for (String q : List.of("SELECT serial, profile, unit, domain, subject, not_before, not_after, issued_at, revoked_at, reason, hex(der) FROM certificate ORDER BY serial",
-                "SELECT * FROM token ORDER BY hash", "SELECT * FROM crl_number")) {
+                "SELECT * FROM token ORDER BY hash", "SELECT * FROM revocations")) {
             try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(q)) {
                 int cols = r.getMetaData().getColumnCount();
                 while (r.next()) {
@@ -185,7 +234,6 @@ final class CaDatabase implements AutoCloseable {
                 }
             }
         }
-        db.commit();
         return sb.toString();
     }
 

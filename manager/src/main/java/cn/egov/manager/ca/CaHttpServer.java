@@ -68,7 +68,12 @@ public final class CaHttpServer implements AutoCloseable {
         server.addConnector(httpConnector);
 
         server.setHandler(new Handler.Sequence(new EstHandler(ca), new CrlAndOcspHandler(crls, new OcspResponder(ca))));
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop(); // a port in use: release the threads and the other connector
+            throw e;
+        }
         return new CaHttpServer(server, httpsConnector, httpConnector);
     }
 

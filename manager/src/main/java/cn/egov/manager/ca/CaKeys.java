@@ -60,7 +60,7 @@ record CaKeys(CaKey root, CaKey issuing, CaKey sm2Signing) {
         try (InputStream in = Files.newInputStream(file)) {
             ks.load(in, passphrase);
         } catch (IOException e) {
-            throw new IOException("cannot open CA key store " + file + ": wrong passphrase or damaged file (" + e.getMessage() + ")", e);
+            throw new IOException("cannot open CA key store " + file + ": wrong passphrase (ca.passphrase-file) or damaged file", e);
         }
         return new CaKeys(entry(ks, ROOT, passphrase, file), entry(ks, ISSUING, passphrase, file), entry(ks, SM2, passphrase, file));
     }

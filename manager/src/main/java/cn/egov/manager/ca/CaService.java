@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * The CA as the manager runs it: opens (or on first start creates) the CA, publishes CRLs on
- * the schedule and serves EST, CRLs and OCSP. What {@code manager run} starts when the
- * configuration names {@code ca.passphrase-file}, and what {@code manager ca serve} runs alone.
+ * the schedule and at every revocation (also those made by {@code manager ca revoke} in another
+ * process) and serves EST, CRLs and OCSP. What {@code manager run} starts when the configuration
+ * names {@code ca.passphrase-file}, and what {@code manager ca serve} runs alone.
  */
 public final class CaService implements AutoCloseable {
 
@@ -20,17 +21,27 @@ public final class CaService implements AutoCloseable {
         this.server = server;
     }
 
-    public static CaService start(CaConfig config) throws Exception {
+    /**
+     * @param names which units and domains enrolment may certify: the address plan in force
+     *              ({@link PlanUnitNames})
+     */
+    public static CaService start(CaConfig config, UnitNames names) throws Exception {
         char[] pass = config.passphrase();
         try {
             ProvincialCa ca = java.nio.file.Files.exists(config.dir().resolve(CaKeys.FILE))
-                    ? ProvincialCa.open(config.dir(), pass, config.settings())
-                    : ProvincialCa.create(config.dir(), pass, config.settings());
-            CrlPublisher crls = new CrlPublisher(ca, config.dir().resolve("crl"));
-            crls.start();
-            KeyStore tls = EstTlsIdentity.loadOrIssue(ca, config.dir(), pass, config.estDnsNames(), config.estIps());
-            CaHttpServer server = CaHttpServer.start(ca, crls, tls, pass, config.bind(), config.estPort(), config.httpPort());
-            return new CaService(ca, crls, server);
+                    ? ProvincialCa.open(config.dir(), pass, config.settings(), names)
+                    : ProvincialCa.create(config.dir(), pass, config.settings(), names);
+            CrlPublisher crls = new CrlPublisher(ca, config.crls());
+            try {
+                crls.start();
+                KeyStore tls = EstTlsIdentity.loadOrIssue(ca, config.dir(), pass, config.estDnsNames(), config.estIps());
+                CaHttpServer server = CaHttpServer.start(ca, crls, tls, pass, config.bind(), config.estPort(), config.httpPort());
+                return new CaService(ca, crls, server);
+            } catch (Exception | Error e) {
+                crls.close();
+                ca.close();
+                throw e;
+            }
         } finally {
             Arrays.fill(pass, '\0');
         }

@@ -54,7 +54,7 @@ public record CaSettings(String organisation, String country, Duration boxLifeti
 
     private static void requirePositive(Duration d, String what) {
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be a positive duration, got " + d);
+            throw new IllegalArgumentException(what + " must be positive, got " + (d == null ? "none" : d.toMillis() + " ms"));
         }
     }
 }

@@ -2,7 +2,10 @@ package cn.egov.manager.ca;
 
 /** What a certificate is for; decides key type, extensions and lifetime. */
 public enum CertificateProfile {
-    /** An edge box: ECDSA P-256, client+server auth, unit code in CN and SAN URI, unit domain as SAN DNS. */
+    /**
+     * An edge box: ECDSA P-256, client auth, unit code in CN and SAN URI; with a unit domain (from
+     * the address plan) also SAN DNS and server auth, for the box's HTTPS portal mirror and console.
+     */
     BOX,
     /** A backbone VPN hub: ECDSA P-256, client+server auth, DNS/IP names in the SAN. */
     HUB,
@@ -10,6 +13,12 @@ public enum CertificateProfile {
     TLS_SERVER,
     /** Document signing: SM2 key, SM3withSM2 signature from the SM2 signing CA. */
     SIGNING_SM2,
+    /**
+     * Document signing with ECDSA P-256 from the issuing CA: key usage digitalSignature +
+     * nonRepudiation, extended key usage emailProtection (CMS signing) only, so that no TLS peer
+     * accepts it as a client or server certificate although its issuer is the boxes' issuer.
+     */
+    SIGNING_P256,
     /**
      * Isolation policy signing: ECDSA P-256, key usage digitalSignature only, extended key usage
      * {@link cn.egov.api.policy.PolicySigning#POLICY_SIGNING_EKU} and nothing else, so that it

@@ -95,7 +95,14 @@ final class CertificateSigner {
                 b.b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             }
             switch (profile) {
-                case BOX, HUB -> {
+                case BOX -> {
+                    b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                    // serverAuth only where the box serves TLS under its own (plan-given) names
+                    b.b.addExtension(Extension.extendedKeyUsage, false, dnsNames.isEmpty()
+                            ? new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)
+                            : new ExtendedKeyUsage(new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+                }
+                case HUB -> {
                     b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
                     b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                             new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
@@ -106,6 +113,11 @@ final class CertificateSigner {
                 }
                 case SIGNING_SM2 -> b.b.addExtension(Extension.keyUsage, true,
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+                case SIGNING_P256 -> {
+                    b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+                    // an EKU without clientAuth/serverAuth: JSSE and OpenSSL then refuse it in any TLS handshake
+                    b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
+                }
                 case POLICY_SIGNING -> {
                     b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
                     b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(

@@ -1,5 +1,6 @@
 package cn.egov.manager.ca;
 
+import cn.egov.api.text.LogSafe;
 import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,12 +48,15 @@ final class CsrValidator {
         try {
             csr = new PKCS10CertificationRequest(der);
         } catch (IOException | RuntimeException e) {
-            throw EnrolmentException.badRequest("CSR is not a DER-encoded PKCS#10 request: " + e.getMessage());
+            throw EnrolmentException.badRequest("CSR is not a DER-encoded PKCS#10 request (" + der.length + " bytes that do not parse: "
+                    + LogSafe.of(e.getMessage()) + ")");
         }
         try {
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER)
                     .build(csr.getSubjectPublicKeyInfo()))) {
-                throw EnrolmentException.badRequest("CSR signature does not verify with its own public key (no proof of possession)");
+                boolean sm2 = org.bouncycastle.asn1.gm.GMObjectIdentifiers.sm2p256v1.equals(csr.getSubjectPublicKeyInfo().getAlgorithm().getParameters());
+                throw EnrolmentException.badRequest("CSR signature does not verify with its own public key (no proof of possession)"
+                        + (sm2 ? "; an SM2 request must be signed with the default SM2 user id: openssl req -sm3 -sigopt distid:1234567812345678" : ""));
             }
         } catch (PKCSException | org.bouncycastle.operator.OperatorCreationException | RuntimeException e) {
             throw EnrolmentException.badRequest("CSR signature cannot be checked: " + e.getMessage());
@@ -67,9 +71,14 @@ final class CsrValidator {
                 || !X9ObjectIdentifiers.prime256v1.equals(alg.getParameters())) {
             throw EnrolmentException.badRequest("CSR key must be ECDSA P-256 (prime256v1); got " + describe(alg));
         }
+        RDN[] cns = csr.getSubject().getRDNs(BCStyle.CN);
+        if (cns.length != 1) {
+            throw EnrolmentException.badRequest("CSR subject has " + (cns.length == 0 ? "no CN" : cns.length + " CN attributes")
+                    + "; a box's CSR names its unit in exactly one: CN=" + unit);
+        }
         String cn = commonName(csr.getSubject());
         if (!unit.toString().equals(cn)) {
-            throw EnrolmentException.forbidden("CSR subject CN '" + cn + "' does not match the unit " + unit
+            throw EnrolmentException.forbidden("CSR subject CN '" + LogSafe.of(cn) + "' does not match the unit " + unit
                     + " this enrolment is for");
         }
         for (GeneralName n : requestedNames(csr)) {

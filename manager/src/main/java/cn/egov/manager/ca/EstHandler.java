@@ -1,5 +1,6 @@
 package cn.egov.manager.ca;
 
+import cn.egov.api.text.LogSafe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +27,16 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>The token is presented as {@code Authorization: Bearer <token>}, or as HTTP Basic
  * (RFC 7030 §3.2.3) with the unit code as user name and the token as password. Request bodies
- * are base64 DER ({@code Content-Transfer-Encoding: base64}); PEM and raw DER are accepted too.
+ * are {@code Content-Type: application/pkcs10} (RFC 7030 §4.2.1; anything else is answered 415),
+ * base64 DER ({@code Content-Transfer-Encoding: base64}); PEM and raw DER are accepted too.
  * Answers are base64 {@code application/pkcs7-mime; smime-type=certs-only}. Errors are
  * {@code text/plain} with the reason.
  */
 final class EstHandler extends Handler.Abstract {
 
     static final String PKCS7_CERTS = "application/pkcs7-mime; smime-type=certs-only";
+    /** The only request media type of simpleenroll and simplereenroll (RFC 7030 §4.2.1, §4.2.2). */
+    static final String PKCS10 = "application/pkcs10";
 
     private final ProvincialCa ca;
 
@@ -57,12 +61,14 @@ final class EstHandler extends Handler.Abstract {
                 }
                 case CaHttpPaths.EST_SIMPLEENROLL -> {
                     requireMethod(request, "POST");
+                    requirePkcs10(request);
                     String token = token(request);
                     byte[] csr = body(request);
                     return pkcs7(response, callback, List.of(ca.enrol(token, csr)));
                 }
                 case CaHttpPaths.EST_SIMPLEREENROLL -> {
                     requireMethod(request, "POST");
+                    requirePkcs10(request);
                     X509Certificate client = clientCertificate(request);
                     byte[] csr = body(request);
                     return pkcs7(response, callback, List.of(ca.reenrol(client, csr)));
@@ -82,6 +88,16 @@ final class EstHandler extends Handler.Abstract {
     private static void requireMethod(Request request, String method) throws EnrolmentException {
         if (!method.equals(request.getMethod())) {
             throw new EnrolmentException(405, request.getMethod() + " not allowed here; use " + method);
+        }
+    }
+
+    /** 415 unless the body is declared a PKCS#10 request; parameters (e.g. a charset) are ignored. */
+    static void requirePkcs10(Request request) throws EnrolmentException {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String media = type == null ? "" : type.split(";", 2)[0].strip();
+        if (!media.equalsIgnoreCase(PKCS10)) {
+            throw new EnrolmentException(415, "Content-Type must be " + PKCS10 + " (RFC 7030 §4.2.1), got "
+                    + (type == null ? "none" : "'" + LogSafe.of(type) + "'"));
         }
     }
 
@@ -129,15 +145,40 @@ final class EstHandler extends Handler.Abstract {
         return decode(raw);
     }
 
+    /**
+     * The DER of a request body: DER as is, else base64 (RFC 7030), optionally in PEM armour.
+     * Base64 is read strictly: the MIME decoder would skip every character outside the alphabet
+     * and turn plain text into a few bytes or none.
+     */
     static byte[] decode(byte[] raw) throws EnrolmentException {
-        if (raw.length > 0 && raw[0] == 0x30) {
+        if (raw.length == 0) {
+            throw EnrolmentException.badRequest("request body is empty; send the CSR as base64 DER PKCS#10");
+        }
+        if (raw[0] == 0x30) {
             return raw; // DER
         }
-        String text = new String(raw, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "");
+        String text = new String(raw, StandardCharsets.ISO_8859_1).replaceAll("-----(BEGIN|END) [A-Z ]+-----", "");
+        StringBuilder b64 = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                continue;
+            }
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=')) {
+                throw EnrolmentException.badRequest("request body is neither DER nor base64: character "
+                        + (c < 0x20 || c > 0x7e ? String.format("0x%02x", (int) c) : "'" + c + "'") + " at byte " + i
+                        + " is not base64; send the CSR as base64 DER PKCS#10");
+            }
+            b64.append(c);
+        }
+        if (b64.isEmpty()) {
+            throw EnrolmentException.badRequest("request body holds no CSR (only PEM armour or blanks)");
+        }
         try {
-            return Base64.getMimeDecoder().decode(text.strip());
+            return Base64.getDecoder().decode(b64.toString());
         } catch (IllegalArgumentException e) {
-            throw EnrolmentException.badRequest("request body is neither base64 nor DER: " + e.getMessage());
+            throw EnrolmentException.badRequest("request body is not valid base64 (" + b64.length()
+                    + " characters; padding or length is wrong); send the CSR as base64 DER PKCS#10");
         }
     }
 

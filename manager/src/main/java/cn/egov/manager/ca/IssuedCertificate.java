@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * @param serial    serial number
  * @param profile   what it was issued for
- * @param unit      unit code (CCCCCC-DDD) for box certificates, else null
+ * @param unit      unit code (CCCCCC-DDD) for box and unit document-signing certificates, else null
  * @param domain    the unit domain or hub name written into the SAN, may be null
  * @param subject   RFC 4514 subject
  * @param notBefore start of validity

@@ -28,6 +28,13 @@ public final class KeyPairs {
         return g.generateKeyPair();
     }
 
+    /** True when the key is an EC key on NIST P-256 (secp256r1). */
+    public static boolean isP256(java.security.PublicKey key) {
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getEncoded());
+        return org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey.equals(spki.getAlgorithm().getAlgorithm())
+                && org.bouncycastle.asn1.x9.X9ObjectIdentifiers.prime256v1.equals(spki.getAlgorithm().getParameters());
+    }
+
     /** True when the key is on the SM2 curve. */
     public static boolean isSm2(java.security.PublicKey key) {
         org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getEncoded());

@@ -1,5 +1,6 @@
 package cn.egov.manager.ca;
 
+import cn.egov.api.text.LogSafe;
 import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -52,29 +54,47 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  *
  * <p>Box certificates: subject {@code CN=<unit code>, OU=<county code>, O=<organisation>, C=CN};
  * SAN URI {@code urn:egov:unit:<unit code>} and, when the unit has one, SAN DNS {@code <unit domain>}
- * (e.g. {@code slj.bd.gov.cn}); EKU clientAuth + serverAuth; CRL distribution point and OCSP URL.
+ * (e.g. {@code jyj.jingxiu.gov.cn}); EKU clientAuth, plus serverAuth only with a domain (the box
+ * then serves its portal mirror and console under that name); CRL distribution point and OCSP URL.
+ *
+ * <p>Enrolment tokens and EST issuance are checked against the address plan ({@link UnitNames}):
+ * the unit must be in it, and a domain must be one the plan gives that unit. A CA opened without
+ * names ({@link #open(Path, char[], CaSettings)}) refuses every token.
  *
  * <p>Thread-safe: every change is one SQLite transaction; a refused request changes nothing.
  */
 public final class ProvincialCa implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProvincialCa.class);
+
     /** Tokens are 256 random bits, base64url without padding (43 characters). */
     private static final int TOKEN_BYTES = 32;
+
+    /** What a CA opened without an address plan answers to every token and enrolment. */
+    private static final UnitNames NO_PLAN = UnitNames.noPlan("open the CA with the address plan (PlanUnitNames)");
 
     private final CaSettings settings;
     private final CaKeys keys;
     private final CaDatabase db;
+    private final UnitNames names;
     private final CertificateSigner signer = new CertificateSigner();
     private final SecureRandom random = new SecureRandom();
 
-    private ProvincialCa(CaSettings settings, CaKeys keys, CaDatabase db) {
+    private ProvincialCa(CaSettings settings, CaKeys keys, CaDatabase db, UnitNames names) {
         this.settings = settings;
         this.keys = keys;
         this.db = db;
+        this.names = Objects.requireNonNull(names, "names");
     }
 
-    /** Creates a new CA hierarchy in an empty (or absent) directory. */
+    /** Creates a new CA hierarchy in an empty (or absent) directory; it issues no tokens (no plan). */
     public static ProvincialCa create(Path dir, char[] passphrase, CaSettings settings) throws IOException, GeneralSecurityException {
+        return create(dir, passphrase, settings, NO_PLAN);
+    }
+
+    /** Creates a new CA hierarchy in an empty (or absent) directory, checking units and names with {@code names}. */
+    public static ProvincialCa create(Path dir, char[] passphrase, CaSettings settings, UnitNames names)
+            throws IOException, GeneralSecurityException {
         requirePassphrase(passphrase);
         Files.createDirectories(dir);
         if (Files.exists(dir.resolve(CaKeys.FILE)) || Files.exists(dir.resolve(CaDatabase.FILE))) {
@@ -94,17 +114,23 @@ public final class ProvincialCa implements AutoCloseable {
                 new CaKeys.CaKey(issuingKeys.getPrivate(), new X509Certificate[]{issuing, root}),
                 new CaKeys.CaKey(sm2Keys.getPrivate(), new X509Certificate[]{sm2, root}));
         keys.save(dir, passphrase);
-        return open(dir, passphrase, settings);
+        return open(dir, passphrase, settings, names);
     }
 
-    /** Opens an existing CA; a wrong passphrase is refused with a clear error. */
+    /** Opens an existing CA; a wrong passphrase is refused with a clear error. It issues no tokens (no plan). */
     public static ProvincialCa open(Path dir, char[] passphrase, CaSettings settings) throws IOException, GeneralSecurityException {
+        return open(dir, passphrase, settings, NO_PLAN);
+    }
+
+    /** Opens an existing CA that checks units and names with {@code names}; a wrong passphrase is refused. */
+    public static ProvincialCa open(Path dir, char[] passphrase, CaSettings settings, UnitNames names)
+            throws IOException, GeneralSecurityException {
         requirePassphrase(passphrase);
         CaKeys keys = CaKeys.load(dir, passphrase);
         try {
-            return new ProvincialCa(settings, keys, CaDatabase.open(dir));
+            return new ProvincialCa(settings, keys, CaDatabase.open(dir), names);
         } catch (SQLException e) {
-            throw new IOException("cannot open CA database in " + dir + ": " + e.getMessage(), e);
+            throw new IOException("cannot open the CA register " + dir.resolve(CaDatabase.FILE) + " (not a SQLite file, or not writable)", e);
         }
     }
 
@@ -135,9 +161,14 @@ public final class ProvincialCa implements AutoCloseable {
 
     // ---- issuance -------------------------------------------------------------------------
 
-    /** A box certificate for a public key made on the box (ECDSA P-256). */
+    /**
+     * A box certificate for a public key made on the box (ECDSA P-256), for callers that decided
+     * the names themselves (tests, labs): the domain must be a host name (IllegalArgumentException
+     * otherwise), but the address plan is not asked. Boxes enrol through {@link #enrol}, which asks it.
+     */
     public X509Certificate issueBox(PublicKey key, UnitCode unit, String unitDomain) throws GeneralSecurityException {
         Objects.requireNonNull(unit, "unit");
+        requireHostName(unitDomain);
         return tx(d -> issueBoxIn(d, key, unit, unitDomain));
     }
 
@@ -166,6 +197,27 @@ public final class ProvincialCa implements AutoCloseable {
     }
 
     /**
+     * A unit's document-signing certificate ({@code manager ca issue-signing}): an SM2 key gets
+     * {@link CertificateProfile#SIGNING_SM2} from the SM2 signing CA, a P-256 key
+     * {@link CertificateProfile#SIGNING_P256} from the issuing CA. Subject
+     * {@code CN=<unit code>, OU=document-signing}; the unit must be in the address plan.
+     */
+    public X509Certificate issueSigning(PublicKey key, UnitCode unit) throws GeneralSecurityException {
+        Objects.requireNonNull(unit, "unit");
+        Optional<String> refusal = names.refusal(unit, null);
+        if (refusal.isPresent()) {
+            throw new CaRefusal(refusal.get());
+        }
+        boolean sm2 = KeyPairs.isSm2(key);
+        if (!sm2 && !KeyPairs.isP256(key)) {
+            throw new GeneralSecurityException("a document-signing key must be SM2 (" + KeyPairs.SM2 + ") or ECDSA P-256 (" + KeyPairs.P256 + ")");
+        }
+        X500Name subject = name(unit.toString(), "document-signing");
+        return tx(d -> record(d, sm2 ? CertificateProfile.SIGNING_SM2 : CertificateProfile.SIGNING_P256, unit.toString(), null,
+                subject, key, sm2 ? keys.sm2Signing() : keys.issuing(), settings.signingLifetime(), List.of(), List.of(), List.of()));
+    }
+
+    /**
      * A policy-signing certificate for a P-256 key the manager keeps: what boxes accept as the
      * signer of an isolation policy bundle ({@link CertificateProfile#POLICY_SIGNING}). Lives as
      * long as a hub certificate; the manager renews it before it expires.
@@ -180,13 +232,36 @@ public final class ProvincialCa implements AutoCloseable {
                 settings.hubLifetime(), List.of(), List.of(), List.of()));
     }
 
+    /**
+     * The public key of a PKCS#10 request (PEM, base64 or DER) whose own signature verifies (proof
+     * of possession): what {@link #issueSigning(PublicKey, UnitCode)} certifies for a key made elsewhere.
+     *
+     * @param where the request's name for error messages (a file name)
+     */
+    public static PublicKey signingRequestKey(byte[] request, String where) throws EnrolmentException {
+        try {
+            return publicKey(CsrValidator.parse(EstHandler.decode(request)));
+        } catch (EnrolmentException e) {
+            throw new EnrolmentException(e.httpStatus(), where + ": " + e.getMessage());
+        }
+    }
+
     // ---- enrolment (EST) ------------------------------------------------------------------
 
-    /** Issues a one-time enrolment token for one unit; only its hash is stored. */
+    /**
+     * Issues a one-time enrolment token for one unit; only its hash is stored. Refused
+     * ({@link CaRefusal}) unless the address plan has the unit and gives it {@code unitDomain}.
+     */
     public EnrolmentToken newToken(UnitCode unit, String unitDomain, Duration ttl) throws GeneralSecurityException {
         Objects.requireNonNull(unit, "unit");
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("token lifetime must be positive, got " + ttl);
+            throw new IllegalArgumentException("an enrolment token must live a while: its lifetime was "
+                    + (ttl == null ? "not given" : ttl.toMillis() + " ms"));
+        }
+        requireHostName(unitDomain);
+        Optional<String> refusal = names.refusal(unit, unitDomain);
+        if (refusal.isPresent()) {
+            throw new CaRefusal(refusal.get());
         }
         byte[] raw = new byte[TOKEN_BYTES];
         random.nextBytes(raw);
@@ -201,8 +276,10 @@ public final class ProvincialCa implements AutoCloseable {
     }
 
     /**
-     * EST simpleenroll: checks the CSR, then in one transaction checks and uses the token and
-     * records the certificate. Any refusal leaves the database unchanged.
+     * EST simpleenroll: checks the CSR and the token, asks the address plan whether the token's
+     * unit and domain are still right (a token row from an older version may name anything), then
+     * in one transaction checks and uses the token and records the certificate. Any refusal
+     * leaves the database unchanged.
      */
     public X509Certificate enrol(String tokenSecret, byte[] csrDer) throws EnrolmentException {
         if (tokenSecret == null || tokenSecret.isBlank()) {
@@ -210,18 +287,14 @@ public final class ProvincialCa implements AutoCloseable {
         }
         PKCS10CertificationRequest csr = CsrValidator.parse(csrDer);
         String hash = hash(tokenSecret);
+        // the plan is read outside the write transaction: it is another database, and OCSP waits on this one
+        CaDatabase.TokenRow presented = enrolmentRead(d -> usableToken(d, hash));
+        UnitCode unit = storedUnit(presented.unit(), "enrolment token");
+        requireNamesForEnrolment(unit, presented.domain(), "enrolment token");
+        CsrValidator.checkBoxRequest(csr, unit, presented.domain());
         return enrolmentTx(d -> {
-            CaDatabase.TokenRow t = d.token(hash).orElseThrow(() ->
-                    EnrolmentException.unauthorised("enrolment token is not known to this CA"));
+            CaDatabase.TokenRow t = usableToken(d, hash);
             Instant now = Instant.now();
-            if (t.usedAt() != null) {
-                throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " was already used at " + t.usedAt());
-            }
-            if (!now.isBefore(t.expiresAt())) {
-                throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " expired at " + t.expiresAt());
-            }
-            UnitCode unit = UnitCode.parse(t.unit());
-            CsrValidator.checkBoxRequest(csr, unit, t.domain());
             X509Certificate cert = issueBoxIn(d, publicKey(csr), unit, t.domain());
             if (!d.useToken(hash, now, cert.getSerialNumber())) {
                 throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " was used concurrently");
@@ -233,35 +306,73 @@ public final class ProvincialCa implements AutoCloseable {
     /**
      * EST simplereenroll: the box authenticates with its current certificate (TLS client
      * certificate); the new one keeps the unit and domain, the CSR's subject must be the same.
+     * The address plan must still give the unit that domain.
      */
     public X509Certificate reenrol(X509Certificate current, byte[] csrDer) throws EnrolmentException {
         if (current == null) {
             throw EnrolmentException.unauthorised("simplereenroll needs the box's current certificate as TLS client certificate");
         }
         PKCS10CertificationRequest csr = CsrValidator.parse(csrDer);
-        return enrolmentTx(d -> {
-            try {
-                current.verify(issuingCertificate().getPublicKey());
-                current.checkValidity();
-            } catch (GeneralSecurityException e) {
-                throw EnrolmentException.unauthorised("client certificate is not a valid certificate of this CA: " + e.getMessage());
-            }
-            IssuedCertificate row = d.certificate(current.getSerialNumber()).orElseThrow(() ->
-                    EnrolmentException.unauthorised("client certificate serial " + CaDatabase.hex(current.getSerialNumber()) + " is not in the CA's register"));
-            if (row.revoked()) {
-                throw EnrolmentException.forbidden("client certificate " + CaDatabase.hex(row.serial()) + " was revoked at " + row.revokedAt());
-            }
-            if (row.profile() != CertificateProfile.BOX || row.unit() == null) {
-                throw EnrolmentException.forbidden("client certificate is a " + row.profile() + " certificate, not a box's");
-            }
-            UnitCode unit = UnitCode.parse(row.unit());
-            if (!X500Name.getInstance(current.getSubjectX500Principal().getEncoded()).equals(csr.getSubject())) {
-                throw EnrolmentException.forbidden("CSR subject '" + csr.getSubject() + "' differs from the current certificate's '"
-                        + current.getSubjectX500Principal().getName() + "' (RFC 7030 §4.2.2)");
-            }
-            CsrValidator.checkBoxRequest(csr, unit, row.domain());
-            return issueBoxIn(d, publicKey(csr), unit, row.domain());
-        });
+        try {
+            current.verify(issuingCertificate().getPublicKey());
+            current.checkValidity();
+        } catch (GeneralSecurityException e) {
+            throw EnrolmentException.unauthorised("client certificate is not a valid certificate of this CA (signature or validity)");
+        }
+        IssuedCertificate presented = enrolmentRead(d -> renewable(d, current));
+        UnitCode unit = storedUnit(presented.unit(), "current certificate");
+        if (!X500Name.getInstance(current.getSubjectX500Principal().getEncoded()).equals(csr.getSubject())) {
+            throw EnrolmentException.forbidden("CSR subject '" + LogSafe.of(csr.getSubject()) + "' differs from the current certificate's '"
+                    + current.getSubjectX500Principal().getName() + "' (RFC 7030 §4.2.2)");
+        }
+        requireNamesForEnrolment(unit, presented.domain(), "current certificate");
+        CsrValidator.checkBoxRequest(csr, unit, presented.domain());
+        return enrolmentTx(d -> issueBoxIn(d, publicKey(csr), unit, renewable(d, current).domain()));
+    }
+
+    /** The token row if it may enrol now: known, unused, not expired. */
+    private static CaDatabase.TokenRow usableToken(CaDatabase d, String hash) throws EnrolmentException, SQLException {
+        CaDatabase.TokenRow t = d.token(hash).orElseThrow(() ->
+                EnrolmentException.unauthorised("enrolment token is not known to this CA"));
+        if (t.usedAt() != null) {
+            throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " was already used at " + t.usedAt());
+        }
+        if (!Instant.now().isBefore(t.expiresAt())) {
+            throw EnrolmentException.unauthorised("enrolment token for unit " + t.unit() + " expired at " + t.expiresAt());
+        }
+        return t;
+    }
+
+    /** The register's row of a box's current certificate if it may renew: known, not revoked, a box's. */
+    private static IssuedCertificate renewable(CaDatabase d, X509Certificate current) throws EnrolmentException, SQLException {
+        IssuedCertificate row = d.certificate(current.getSerialNumber()).orElseThrow(() ->
+                EnrolmentException.unauthorised("client certificate serial " + CaDatabase.hex(current.getSerialNumber()) + " is not in the CA's register"));
+        if (row.revoked()) {
+            throw EnrolmentException.forbidden("client certificate " + CaDatabase.hex(row.serial()) + " was revoked at " + row.revokedAt());
+        }
+        if (row.profile() != CertificateProfile.BOX || row.unit() == null) {
+            throw EnrolmentException.forbidden("client certificate is a " + row.profile() + " certificate, not a box's");
+        }
+        return row;
+    }
+
+    private static UnitCode storedUnit(String unit, String source) throws EnrolmentException {
+        if (!UnitCode.isValid(unit)) {
+            throw EnrolmentException.forbidden("the " + source + " names '" + LogSafe.of(unit) + "', which is not a unit code");
+        }
+        return UnitCode.parse(unit);
+    }
+
+    /** Refuses (403) a unit or domain the address plan does not give, whatever the stored row says. */
+    private void requireNamesForEnrolment(UnitCode unit, String domain, String source) throws EnrolmentException {
+        String form = domain == null ? null : BoxDomainName.problem(domain);
+        if (form != null) {
+            throw EnrolmentException.forbidden("the " + source + " names " + form);
+        }
+        Optional<String> refusal = names.refusal(unit, domain);
+        if (refusal.isPresent()) {
+            throw EnrolmentException.forbidden("the " + source + " cannot be used: " + refusal.get());
+        }
     }
 
     // ---- revocation -----------------------------------------------------------------------
@@ -271,35 +382,68 @@ public final class ProvincialCa implements AutoCloseable {
         Objects.requireNonNull(reason, "reason");
         boolean done = tx(d -> d.revoke(serial, reason, Instant.now()));
         if (!done) {
-            throw new GeneralSecurityException("serial " + CaDatabase.hex(serial) + " is not an unrevoked certificate of this CA");
+            throw new CaRefusal("serial " + CaDatabase.hex(serial) + " is not an unrevoked certificate of this CA (see 'manager ca list')");
         }
+    }
+
+    /**
+     * How many revocations the register holds, whichever process made them: a serving CA compares
+     * it with the count its published CRLs reflect ({@link CrlPublisher}).
+     */
+    public long revocationCount() throws GeneralSecurityException {
+        return readTx(CaDatabase::revocationCount);
     }
 
     /** What OCSP answers for a serial of the issuing or SM2 CA. */
     public CertificateStatus status(BigInteger serial) throws GeneralSecurityException {
-        return tx(d -> d.certificate(serial)
+        return readTx(d -> d.certificate(serial)
                 .map(c -> c.revoked() ? new CertificateStatus(CertificateStatus.State.REVOKED, c.revokedAt(), c.reason())
                         : CertificateStatus.GOOD)
                 .orElse(CertificateStatus.UNKNOWN));
     }
 
     public List<IssuedCertificate> certificates() throws GeneralSecurityException {
-        return tx(CaDatabase::certificates);
+        return readTx(CaDatabase::certificates);
+    }
+
+    /**
+     * The three CRLs as of one moment, and the revocation count they reflect.
+     *
+     * @param revocations the register's {@link #revocationCount()} when they were built
+     */
+    public record Crls(long revocations, X509CRL issuing, X509CRL root, X509CRL sm2) {
+    }
+
+    /** Fresh CRLs of all three CAs, built in one transaction. */
+    public Crls crls() throws GeneralSecurityException {
+        return tx(d -> new Crls(d.revocationCount(), issuingCrl(d), rootCrl(d), sm2Crl(d)));
     }
 
     /** A fresh CRL of the issuing CA (box, hub, TLS server revocations), valid for two publication intervals. */
     public X509CRL crl() throws GeneralSecurityException {
-        return tx(d -> buildCrl(d, keys.issuing(), d.revoked().stream().filter(c -> c.profile() != CertificateProfile.SIGNING_SM2).toList()));
+        return tx(this::issuingCrl);
     }
 
     /** A fresh CRL of the SM2 signing CA. */
     public X509CRL sm2Crl() throws GeneralSecurityException {
-        return tx(d -> buildCrl(d, keys.sm2Signing(), d.revoked().stream().filter(c -> c.profile() == CertificateProfile.SIGNING_SM2).toList()));
+        return tx(this::sm2Crl);
     }
 
     /** A fresh CRL of the root (no subordinate CA revoked yet: empty). */
     public X509CRL rootCrl() throws GeneralSecurityException {
-        return tx(d -> buildCrl(d, keys.root(), List.of()));
+        return tx(this::rootCrl);
+    }
+
+    private X509CRL issuingCrl(CaDatabase d) throws GeneralSecurityException, SQLException {
+        return buildCrl(d, keys.issuing(), c -> c.profile() != CertificateProfile.SIGNING_SM2);
+    }
+
+    private X509CRL sm2Crl(CaDatabase d) throws GeneralSecurityException, SQLException {
+        return buildCrl(d, keys.sm2Signing(), c -> c.profile() == CertificateProfile.SIGNING_SM2);
+    }
+
+    private X509CRL rootCrl(CaDatabase d) throws GeneralSecurityException, SQLException {
+        return buildCrl(d, keys.root(), c -> false);
     }
 
     /** The key and chain OCSP responses are signed with (the issuing CA signs its own responses). */
@@ -313,6 +457,14 @@ public final class ProvincialCa implements AutoCloseable {
     }
 
     // ---- internals ------------------------------------------------------------------------
+
+    /** A malformed name is bad input (IllegalArgumentException), not a refusal by the plan. */
+    private static void requireHostName(String domain) {
+        String problem = domain == null ? null : BoxDomainName.problem(domain);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
 
     private X509Certificate issueBoxIn(CaDatabase d, PublicKey key, UnitCode unit, String unitDomain)
             throws GeneralSecurityException, SQLException {
@@ -334,8 +486,11 @@ public final class ProvincialCa implements AutoCloseable {
         return cert;
     }
 
-    private X509CRL buildCrl(CaDatabase d, CaKeys.CaKey issuer, List<IssuedCertificate> revoked)
+    private X509CRL buildCrl(CaDatabase d, CaKeys.CaKey issuer, java.util.function.Predicate<IssuedCertificate> ofIssuer)
             throws GeneralSecurityException, SQLException {
+        // the number first: it takes the write lock, so the list below is the one this number publishes
+        BigInteger number = d.nextCrlNumber();
+        List<IssuedCertificate> revoked = d.revoked().stream().filter(ofIssuer).toList();
         Instant now = Instant.now();
         X509v2CRLBuilder b = new JcaX509v2CRLBuilder(issuer.certificate().getSubjectX500Principal(), java.util.Date.from(now));
         b.setNextUpdate(java.util.Date.from(now.plus(settings.crlInterval().multipliedBy(2))));
@@ -343,7 +498,7 @@ public final class ProvincialCa implements AutoCloseable {
             b.addCRLEntry(c.serial(), java.util.Date.from(c.revokedAt()), c.reason().code());
         }
         try {
-            b.addExtension(Extension.cRLNumber, false, new CRLNumber(d.nextCrlNumber()));
+            b.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
             b.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.certificate()));
         } catch (IOException e) {
@@ -385,7 +540,7 @@ public final class ProvincialCa implements AutoCloseable {
 
     private static void requirePassphrase(char[] passphrase) {
         if (passphrase == null || passphrase.length == 0) {
-            throw new IllegalArgumentException("CA key store passphrase is empty; set ca.passphrase_file in the manager configuration");
+            throw new IllegalArgumentException("CA key store passphrase is empty; set ca.passphrase-file in the manager configuration");
         }
     }
 
@@ -397,15 +552,32 @@ public final class ProvincialCa implements AutoCloseable {
         }
     }
 
-    private <T> T enrolmentTx(CaDatabase.Work<T, Exception> work) throws EnrolmentException {
+    private <T, E extends Exception> T readTx(CaDatabase.Work<T, E> work) throws E, GeneralSecurityException {
         try {
-            return db.inTransaction(work);
+            return db.read(work);
+        } catch (SQLException e) {
+            throw new GeneralSecurityException("CA database error: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T enrolmentTx(CaDatabase.Work<T, Exception> work) throws EnrolmentException {
+        return enrolment(work, true);
+    }
+
+    private <T> T enrolmentRead(CaDatabase.Work<T, Exception> work) throws EnrolmentException {
+        return enrolment(work, false);
+    }
+
+    private <T> T enrolment(CaDatabase.Work<T, Exception> work, boolean write) throws EnrolmentException {
+        try {
+            return write ? db.inTransaction(work) : db.read(work);
         } catch (EnrolmentException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw EnrolmentException.badRequest(e.getMessage());
         } catch (Exception e) {
-            throw new EnrolmentException(500, "CA could not issue the certificate: " + e.getMessage());
+            LOG.error("enrolment failed inside the CA", e);
+            throw new EnrolmentException(500, "the CA could not issue the certificate (see the manager's log)");
         }
     }
 

@@ -3,12 +3,16 @@ package cn.egov.manager.cli;
 import cn.egov.manager.ca.CaConfig;
 import cn.egov.manager.ca.CaConfigKey;
 import cn.egov.manager.ca.CaService;
+import cn.egov.manager.ca.CrlPublisher;
 import cn.egov.manager.ca.EnrolmentToken;
 import cn.egov.manager.ca.IssuedCertificate;
+import cn.egov.manager.ca.KeyPairs;
 import cn.egov.manager.ca.PemFiles;
+import cn.egov.manager.ca.PlanUnitNames;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.ca.RevocationReason;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.rules.plan.Divisions;
 import cn.egov.rules.unit.UnitCode;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -20,8 +24,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -31,13 +37,21 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code manager ca ...}: the provincial CA's operator commands. Every subcommand reads the CA
- * keys ({@code ca.*}) from the manager's configuration file.
+ * keys ({@code ca.*}) from the manager's configuration file; tokens and signing certificates are
+ * checked against the address plan in force ({@link PlanInForce}). Errors: one line on stderr and
+ * the exit codes of {@link CliErrors}.
  */
 @Command(name = "ca", mixinStandardHelpOptions = true,
         description = "The provincial CA: create it, issue enrolment tokens, revoke, publish CRLs, serve EST/CRL/OCSP.",
+        exitCodeListHeading = CliErrors.HEADING,
+        exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REFUSED, CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_CANNOT_START, CliErrors.EXIT_INTERNAL},
         subcommands = {CaCommand.Init.class, CaCommand.Token.class, CaCommand.Revoke.class, CaCommand.ListCerts.class,
-                CaCommand.Crl.class, CaCommand.Export.class, CaCommand.IssueHub.class, CaCommand.Serve.class, CaCommand.Keys.class})
+                CaCommand.Crl.class, CaCommand.Export.class, CaCommand.IssueHub.class, CaCommand.IssueSigning.class,
+                CaCommand.Serve.class, CaCommand.Keys.class})
 public final class CaCommand implements Runnable {
+
+    /** A serial as {@code manager ca list} and {@code openssl x509 -serial} print it: hex, at most 20 octets. */
+    private static final Pattern SERIAL = Pattern.compile("[0-9A-Fa-f]{1,40}");
 
     @Override
     public void run() {
@@ -49,35 +63,63 @@ public final class CaCommand implements Runnable {
         @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The manager's configuration file.")
         Path config;
 
+        private ManagerConfig managerConfig;
+
         @Override
         public final Integer call() throws Exception {
-            try {
-                return execute();
-            } catch (cn.egov.manager.config.ConfigException | IllegalArgumentException
-                     | java.security.GeneralSecurityException | java.io.IOException e) {
-                System.err.println("manager ca: " + e.getMessage());
-                return 1;
-            }
+            return execute();
         }
 
         abstract Integer execute() throws Exception;
 
-        CaConfig caConfig() {
-            return CaConfig.from(ManagerConfig.load(config));
+        ManagerConfig managerConfig() {
+            if (managerConfig == null) {
+                managerConfig = ConfigParts.load(config);
+            }
+            return managerConfig;
         }
 
+        CaConfig caConfig() {
+            if (!CaConfig.configured(managerConfig())) {
+                throw UserError.badInput(config + ": " + CaConfigKey.PASSPHRASE_FILE.key + " is not set, so this configuration has no CA");
+            }
+            return CaConfig.from(managerConfig());
+        }
+
+        /** Opens the CA, checking units and domains against the address plan in force. */
         ProvincialCa open() throws Exception {
             CaConfig c = caConfig();
             char[] pass = c.passphrase();
             try {
-                return ProvincialCa.open(c.dir(), pass, c.settings());
+                return ProvincialCa.open(c.dir(), pass, c.settings(),
+                        new PlanUnitNames(new PlanInForce(managerConfig()), Divisions.hebei()));
             } finally {
                 Arrays.fill(pass, '\0');
             }
         }
+
+        /** Publishes CRLs as configured (files, copies, reload command) and reports it on stdout. */
+        int publish(ProvincialCa ca) throws Exception {
+            CaConfig c = caConfig();
+            CrlPublisher.Published p = new CrlPublisher(ca, c.crls()).publishNow();
+            System.out.println("CRLs published to " + c.crls().dir() + (c.crls().copyDirs().isEmpty() ? "" : " and " + c.crls().copyDirs())
+                    + " (" + p.revocations() + " revocation(s) in the register); a running manager serves them within "
+                    + c.crls().revocationCheck().toMillis() + " ms");
+            if (p.reload() != null) {
+                System.out.println("reload command '" + String.join(" ", c.crls().reloadCommand()) + "': " + p.reload());
+            }
+            if (!p.reloaded()) {
+                System.err.println("manager ca: warning: the CRL reload command '" + String.join(" ", c.crls().reloadCommand())
+                        + "' failed (" + p.reload() + "); Mosquitto or strongSwan may still hold the old CRL");
+            }
+            return CliErrors.OK;
+        }
     }
 
-    @Command(name = "init", description = "Create the root, issuing and SM2 signing CAs in ca.dir (refuses to overwrite).")
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Create the root, issuing and SM2 signing CAs in ca.dir (refuses to overwrite).",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:created", " 2:bad configuration, or a CA already exists in ca.dir", CliErrors.EXIT_INTERNAL})
     static final class Init extends WithConfig {
         @Override
         Integer execute() throws Exception {
@@ -90,25 +132,35 @@ public final class CaCommand implements Runnable {
             } finally {
                 Arrays.fill(pass, '\0');
             }
-            return 0;
+            return CliErrors.OK;
         }
     }
 
-    @Command(name = "token", description = "Issue a one-time enrolment token for one unit (printed once; only its hash is stored).")
+    @Command(name = "token", mixinStandardHelpOptions = true,
+            description = {"Issue a one-time enrolment token for one unit (printed once; only its hash is stored).",
+                    "The unit must be in the address plan in force, and --domain a name the plan gives that unit: "
+                            + "a lower-case host name, no wildcard, no IP address."},
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:token printed",
+                    " 1:refused: the unit is outside the province or not in the plan, or the plan does not give it --domain (the line names the plan's owner)",
+                    " 2:bad command line or configuration: unit code, --domain not a host name, --ttl-hours", CliErrors.EXIT_INTERNAL})
     static final class Token extends WithConfig {
-        @Option(names = "--unit", required = true, description = "Unit code CCCCCC-DDD, e.g. 130602-001.")
+        @Option(names = "--unit", required = true, paramLabel = "UNIT", description = "Unit code CCCCCC-DDD, e.g. 130602-001.")
         String unit;
-        @Option(names = "--domain", description = "Unit domain for the certificate's SAN, e.g. slj.bd.gov.cn.")
+        @Option(names = "--domain", paramLabel = "NAME", description = "A domain the address plan gives the unit, for the certificate's SAN, e.g. jyj.jingxiu.gov.cn.")
         String domain;
-        @Option(names = "--ttl-hours", description = "Token lifetime; default ca.token-ttl-hours.")
+        @Option(names = "--ttl-hours", paramLabel = "HOURS", description = "Token lifetime in hours, at least 1; default ca.token-ttl-hours.")
         Integer ttlHours;
 
         @Override
         Integer execute() throws Exception {
+            UnitCode u = unitCode(unit);
+            if (ttlHours != null && ttlHours < 1) {
+                throw UserError.badInput("--ttl-hours must be at least 1 (hours), got " + ttlHours);
+            }
             CaConfig c = caConfig();
             try (ProvincialCa ca = open()) {
-                EnrolmentToken t = ca.newToken(UnitCode.parse(unit), domain,
-                        ttlHours == null ? c.tokenTtl() : Duration.ofHours(ttlHours));
+                EnrolmentToken t = ca.newToken(u, domain, ttlHours == null ? c.tokenTtl() : Duration.ofHours(ttlHours));
                 System.out.println("token: " + t.secret());
                 System.out.println("unit: " + t.unit() + (t.domain() == null ? "" : "  domain: " + t.domain()));
                 System.out.println("expires: " + t.expiresAt());
@@ -116,57 +168,73 @@ public final class CaCommand implements Runnable {
                 System.out.println("on the box: appliance enrol --manager https://<manager>:" + c.estPort() + " --unit " + t.unit()
                         + " --token " + t.secret() + " --root-fingerprint " + fingerprint(ca.rootCertificate()));
             }
-            return 0;
+            return CliErrors.OK;
         }
     }
 
-    @Command(name = "revoke", description = "Revoke a certificate by serial (hex) and publish a fresh CRL file.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = {"Revoke a certificate by serial (hex) and publish fresh CRLs (files, copies, reload command).",
+                    "A running manager serves the revocation over OCSP at once and in its HTTP CRL within ca.revocation-check-ms."},
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:revoked and CRLs published (a failing reload command is reported on stderr)",
+                    " 1:refused: the serial is not an unrevoked certificate of this CA",
+                    " 2:bad command line or configuration: serial not hexadecimal, unknown --reason", CliErrors.EXIT_INTERNAL})
     static final class Revoke extends WithConfig {
         @Parameters(index = "0", paramLabel = "SERIAL", description = "Serial number in hex, as 'manager ca list' prints it.")
         String serial;
-        @Option(names = "--reason", defaultValue = "unspecified",
+        @Option(names = "--reason", defaultValue = "unspecified", paramLabel = "REASON",
                 description = "RFC 5280 reason: unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold.")
         String reason;
 
         @Override
         Integer execute() throws Exception {
-            try (ProvincialCa ca = open()) {
-                ca.revoke(new BigInteger(serial, 16), RevocationReason.parse(reason));
-                new cn.egov.manager.ca.CrlPublisher(ca, caConfig().dir().resolve("crl")).publishNow();
-                System.out.println("revoked " + serial.toUpperCase() + " (" + reason + "); CRL files in " + caConfig().dir().resolve("crl"));
+            String hex = serial.strip().replace(":", "");
+            hex = hex.regionMatches(true, 0, "0x", 0, 2) ? hex.substring(2) : hex;
+            if (!SERIAL.matcher(hex).matches()) {
+                throw UserError.badInput("serial '" + CliErrors.oneLine(serial) + "' is not a hexadecimal serial number of up to 40 digits"
+                        + " (as 'manager ca list' prints it)");
             }
-            return 0;
+            RevocationReason why = RevocationReason.parse(reason);
+            try (ProvincialCa ca = open()) {
+                ca.revoke(new BigInteger(hex, 16), why);
+                System.out.println("revoked " + hex.toUpperCase(Locale.ROOT) + " (" + why + ")");
+                return publish(ca);
+            }
         }
     }
 
-    @Command(name = "list", description = "List issued certificates.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List issued certificates.",
+            exitCodeListHeading = CliErrors.HEADING, exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_INTERNAL})
     static final class ListCerts extends WithConfig {
         @Override
         Integer execute() throws Exception {
             try (ProvincialCa ca = open()) {
                 System.out.printf("%-42s %-12s %-11s %-24s %-22s %s%n", "SERIAL", "PROFILE", "UNIT", "NOT AFTER", "REVOKED", "SUBJECT");
                 for (IssuedCertificate c : ca.certificates()) {
-                    System.out.printf("%-42s %-12s %-11s %-24s %-22s %s%n", c.serial().toString(16).toUpperCase(), c.profile(),
+                    System.out.printf("%-42s %-12s %-11s %-24s %-22s %s%n", c.serial().toString(16).toUpperCase(Locale.ROOT), c.profile(),
                             c.unit() == null ? "-" : c.unit(), c.notAfter(), c.revoked() ? c.reason() : "-", c.subject());
                 }
             }
-            return 0;
+            return CliErrors.OK;
         }
     }
 
-    @Command(name = "crl", description = "Publish fresh CRLs now (PEM files in <ca.dir>/crl).")
+    @Command(name = "crl", mixinStandardHelpOptions = true,
+            description = "Publish current CRLs now: <ca.dir>/crl/*.crl.pem, the ca.crl-copy-dirs, then ca.crl-reload-command.",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:published (a failing reload command is reported on stderr)", CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_INTERNAL})
     static final class Crl extends WithConfig {
         @Override
         Integer execute() throws Exception {
             try (ProvincialCa ca = open()) {
-                new cn.egov.manager.ca.CrlPublisher(ca, caConfig().dir().resolve("crl")).publishNow();
-                System.out.println("CRLs written to " + caConfig().dir().resolve("crl"));
+                return publish(ca);
             }
-            return 0;
         }
     }
 
-    @Command(name = "export", description = "Write root.pem, chain.pem (issuing + root) and sm2-chain.pem to a folder, for strongSwan, Mosquitto and boxes.")
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write root.pem, chain.pem (issuing + root) and sm2-chain.pem to a folder, for strongSwan, Mosquitto and boxes.",
+            exitCodeListHeading = CliErrors.HEADING, exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_INTERNAL})
     static final class Export extends WithConfig {
         @Option(names = "--out", required = true, paramLabel = "DIR")
         Path out;
@@ -180,11 +248,14 @@ public final class CaCommand implements Runnable {
                 PemFiles.write(out.resolve("sm2-chain.pem"), ca.sm2SigningCaCertificate(), ca.rootCertificate());
                 System.out.println("root fingerprint: " + fingerprint(ca.rootCertificate()));
             }
-            return 0;
+            return CliErrors.OK;
         }
     }
 
-    @Command(name = "issue-hub", description = "Issue a backbone hub (or broker TLS) certificate for a public key made on that host (PEM).")
+    @Command(name = "issue-hub", mixinStandardHelpOptions = true,
+            description = "Issue a backbone hub (or broker TLS) certificate for a public key made on that host (PEM).",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:issued", " 2:bad command line, configuration or key file", CliErrors.EXIT_INTERNAL})
     static final class IssueHub extends WithConfig {
         @Option(names = "--public-key", required = true, paramLabel = "PEM") Path publicKey;
         @Option(names = "--name", required = true, description = "Hub name (CN), e.g. hub.backbone.hebei.gov.cn.") String name;
@@ -198,48 +269,100 @@ public final class CaCommand implements Runnable {
             try (PEMParser p = new PEMParser(Files.newBufferedReader(publicKey))) {
                 Object o = p.readObject();
                 if (!(o instanceof SubjectPublicKeyInfo spki)) {
-                    throw new IllegalArgumentException(publicKey + ": not a PEM public key (openssl pkey -pubout)");
+                    throw UserError.badInput(publicKey + ": not a PEM public key (openssl pkey -pubout)");
                 }
                 key = new JcaPEMKeyConverter().getPublicKey(spki);
             }
             try (ProvincialCa ca = open()) {
                 X509Certificate c = ca.issueHub(key, name, dns, ips);
                 PemFiles.write(out, c, ca.issuingCertificate());
-                System.out.println("issued " + c.getSerialNumber().toString(16).toUpperCase() + " to " + out);
+                System.out.println("issued " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT) + " to " + out);
             }
-            return 0;
+            return CliErrors.OK;
         }
     }
 
-    @Command(name = "serve", description = "Run the CA's EST (HTTPS), CRL and OCSP (HTTP) endpoints alone (manager run starts them too).")
+    /** The key types of document-signing certificates. */
+    enum SigningAlgorithm { sm2, p256 }
+
+    @Command(name = "issue-signing", mixinStandardHelpOptions = true,
+            description = {"Issue a unit's document-signing certificate for a key made at the unit (PKCS#10 request, PEM or DER).",
+                    "sm2: SM2 key, signed SM3withSM2 by the SM2 Signing CA; p256: ECDSA P-256, signed by the issuing CA "
+                            + "(extended key usage emailProtection only: never a TLS certificate).",
+                    "The unit must be in the address plan in force. --out gets the certificate and its CA (PEM)."},
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:issued", " 1:refused: the unit is outside the province or not in the plan",
+                    " 2:bad command line, configuration or request: unreadable CSR, bad signature, key not of --algorithm",
+                    CliErrors.EXIT_INTERNAL})
+    static final class IssueSigning extends WithConfig {
+        @Option(names = "--unit", required = true, paramLabel = "UNIT", description = "Unit code CCCCCC-DDD; the certificate's CN.") String unit;
+        @Option(names = "--algorithm", required = true, paramLabel = "ALG", description = "sm2 or p256: the CSR's key type.") SigningAlgorithm algorithm;
+        @Option(names = "--csr", required = true, paramLabel = "FILE", description = "PKCS#10 request (openssl req -new), PEM or DER.") Path csr;
+        @Option(names = "--out", required = true, paramLabel = "PEM", description = "Where to write the certificate and its CA.") Path out;
+
+        @Override
+        Integer execute() throws Exception {
+            UnitCode u = unitCode(unit);
+            byte[] request = Files.readAllBytes(csr);
+            try (ProvincialCa ca = open()) {
+                PublicKey key = ProvincialCa.signingRequestKey(request, csr.toString());
+                boolean sm2 = KeyPairs.isSm2(key);
+                if (sm2 != (algorithm == SigningAlgorithm.sm2)) {
+                    throw UserError.badInput(csr + ": the request's key is " + (sm2 ? "SM2" : KeyPairs.isP256(key) ? "ECDSA P-256" : "of another type")
+                            + ", not the --algorithm " + algorithm + " asked for");
+                }
+                X509Certificate c = ca.issueSigning(key, u);
+                PemFiles.write(out, c, sm2 ? ca.sm2SigningCaCertificate() : ca.issuingCertificate());
+                System.out.println("issued " + algorithm + " signing certificate " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)
+                        + " for " + u + " to " + out);
+            }
+            return CliErrors.OK;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the CA's EST (HTTPS), CRL and OCSP (HTTP) endpoints alone (manager run starts them too).",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:stopped by a signal", CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_CANNOT_START, CliErrors.EXIT_INTERNAL})
     static final class Serve extends WithConfig {
         @Override
         Integer execute() throws Exception {
-            CaService s = CaService.start(caConfig());
+            CaConfig c = caConfig();
+            Arrays.fill(c.passphrase(), '\0');
+            PortCheck.requireFree(PortCheck.ofCa(c), config.toString());
+            CaService s = CaService.start(c, new PlanUnitNames(new PlanInForce(managerConfig()), Divisions.hebei()));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     s.close();
                 } catch (Exception e) {
-                    e.printStackTrace();
+                    System.err.println("manager ca serve: the CA did not stop cleanly (" + e.getClass().getSimpleName() + ")");
                 }
                 stopped.countDown();
             }, "ca-shutdown"));
-            System.out.println("EST: https://" + caConfig().bind() + ":" + s.estPort() + "/.well-known/est");
-            System.out.println("CRL/OCSP: http://" + caConfig().bind() + ":" + s.httpPort());
+            System.out.println("EST: https://" + c.bind() + ":" + s.estPort() + "/.well-known/est");
+            System.out.println("CRL/OCSP: http://" + c.bind() + ":" + s.httpPort());
             System.out.flush();
             stopped.await();
-            return 0;
+            return CliErrors.OK;
         }
     }
 
-    @Command(name = "config-keys", description = "Print the CA's configuration keys with defaults.")
+    @Command(name = "config-keys", mixinStandardHelpOptions = true, description = "Print the CA's configuration keys with defaults.",
+            exitCodeListHeading = CliErrors.HEADING, exitCodeList = {CliErrors.EXIT_OK})
     static final class Keys implements Callable<Integer> {
         @Override
         public Integer call() {
             System.out.print(CaConfigKey.sample());
-            return 0;
+            return CliErrors.OK;
         }
+    }
+
+    static UnitCode unitCode(String text) {
+        if (!UnitCode.isValid(text)) {
+            throw UserError.badInput("unit code '" + CliErrors.oneLine(text) + "' is not of the form CCCCCC-DDD, e.g. 130602-001");
+        }
+        return UnitCode.parse(text);
     }
 
     static String fingerprint(X509Certificate c) throws Exception {

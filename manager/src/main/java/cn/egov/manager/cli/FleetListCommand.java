@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code manager fleet --config FILE}: the stored fleet as a table, by city and county (reads the store only). */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = "List the boxes in the manager's store with status and last seen, by city and county.")
+        description = "List the boxes in the manager's store with status and last seen, by city and county.",
+        exitCodeListHeading = CliErrors.HEADING,
+        exitCodeList = {" 0:listed", " 2:bad configuration, or the store cannot be read (one line names it)", CliErrors.EXIT_INTERNAL})
 public final class FleetListCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The manager's configuration file.")
@@ -25,7 +27,7 @@ public final class FleetListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ManagerConfig cfg = ManagerConfig.load(config);
+        ManagerConfig cfg = ConfigParts.load(config);
         Database db = Database.open(cfg.jdbcUrl(), cfg.get(ConfigKey.DB_USER), cfg.get(ConfigKey.DB_PASSWORD));
         List<BoxState> boxes;
         try (Connection c = db.connect()) {

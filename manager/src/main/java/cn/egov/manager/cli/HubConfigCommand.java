@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
  * key into {@code private/}); then run {@code swanctl --load-all} on the hub. Exit 0 done, 2 bad input.
  */
 @Command(name = "hub-config", mixinStandardHelpOptions = true,
-        description = "Generate the backbone hub's strongSwan configuration (one connection per unit of the address plan).")
+        description = "Generate the backbone hub's strongSwan configuration (one connection per unit of the address plan).",
+        exitCodeListHeading = CliErrors.HEADING,
+        exitCodeList = {" 0:printed or written", " 2:bad input: plan, zone, address, prefix or output folder"})
 public final class HubConfigCommand implements Callable<Integer> {
 
     @Option(names = "--plan", required = true, description = "Address plan file or folder (e.g. rules/plan)")

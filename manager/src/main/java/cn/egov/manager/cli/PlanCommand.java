@@ -32,7 +32,10 @@ import picocli.CommandLine.Parameters;
  * not found), 2 bad input.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "The province's address and domain plan: validate it, ask who owns an address or name, list units to rework.")
+        description = "The province's address and domain plan: validate it, ask who owns an address or name, list units to rework.",
+        exitCodeListHeading = CliErrors.HEADING,
+        exitCodeList = {" 0:clean (check, remediation) or found (whois)", " 1:findings (check, remediation) or not found (whois)",
+                " 2:bad input: unreadable plan, configuration or query"})
 public final class PlanCommand {
 
     static final int CLEAN = 0;
@@ -40,7 +43,9 @@ public final class PlanCommand {
     static final int BAD_INPUT = 2;
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Validate plan files or directories (overlaps, parents, foreign space, reserved, domains, unused space).")
+            description = "Validate plan files or directories (overlaps, parents, foreign space, reserved, domains, unused space).",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:no errors (no warnings either with --strict)", " 1:findings", " 2:unreadable files or no *.plan file"})
     int check(@Parameters(arity = "1..*", paramLabel = "FILE", description = "Plan files or directories of *.plan files, read together") List<Path> paths,
               @Option(names = "--json", description = "Print JSON") boolean json,
               @Option(names = "--strict", description = "Count warnings (unused space) as findings too") boolean strict) {
@@ -87,7 +92,8 @@ public final class PlanCommand {
         return errors > 0 || strict && warnings > 0 ? FINDINGS : CLEAN;
     }
 
-    @Command(name = "whois", mixinStandardHelpOptions = true, description = "Who owns this address, prefix or domain name?")
+    @Command(name = "whois", mixinStandardHelpOptions = true, description = "Who owns this address, prefix or domain name?",
+            exitCodeListHeading = CliErrors.HEADING, exitCodeList = {" 0:found", " 1:nobody holds it", " 2:unreadable plan or query"})
     int whois(@Parameters(paramLabel = "ADDRESS|PREFIX|NAME") String query,
               @Option(names = "--plan", paramLabel = "PATH", defaultValue = "${EGOV_PLAN:-rules/plan}",
                       description = "Plan file or directory (default: $EGOV_PLAN or ${DEFAULT-VALUE})") Path plan,
@@ -125,10 +131,12 @@ public final class PlanCommand {
     }
 
     @Command(name = "remediation", mixinStandardHelpOptions = true,
-            description = "Units whose networks are not built to plan, from the boxes' reports in the manager's store.")
+            description = "Units whose networks are not built to plan, from the boxes' reports in the manager's store.",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:no unit has open findings", " 1:some unit has open findings", " 2:bad configuration (one line names it)"})
     int remediation(@Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The manager's configuration file.") Path config,
                     @Option(names = "--json", description = "Print JSON") boolean json) throws Exception {
-        ManagerConfig cfg = ManagerConfig.load(config);
+        ManagerConfig cfg = ConfigParts.load(config);
         try (Database db = Database.open(cfg.jdbcUrl(), cfg.get(ConfigKey.DB_USER), cfg.get(ConfigKey.DB_PASSWORD))) {
             List<UnitProgress> list = new PlanService(new PlanStore(db), new PlanReportReader(db)).remediation(System.currentTimeMillis());
             if (json) {

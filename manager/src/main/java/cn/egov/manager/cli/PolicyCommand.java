@@ -54,7 +54,10 @@ import picocli.CommandLine.Option;
  * Exit codes: 0 done/valid, 1 refused (invalid policy, or a check failed), 2 bad input or unreachable.
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
-        description = "Signed isolation policy: publish to boxes through the running manager, sign offline, verify a bundle.")
+        description = "Signed isolation policy: publish to boxes through the running manager, sign offline, verify a bundle.",
+        exitCodeListHeading = CliErrors.HEADING,
+        exitCodeList = {" 0:published, signed, or valid", " 1:refused: invalid policy, or a check of the bundle failed",
+                " 2:bad input, or the manager unreachable"})
 public final class PolicyCommand {
 
     static final int OK = 0;
@@ -63,7 +66,9 @@ public final class PolicyCommand {
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
 
     @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = "Validate, sign and publish DIR's *.policy files to the units of SCOPE through the running manager (NOC only).")
+            description = "Validate, sign and publish DIR's *.policy files to the units of SCOPE through the running manager (NOC only).",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:published", " 1:the manager refused the policy (findings printed)", " 2:bad input, or the manager unreachable or refusing the request"})
     int publish(@Option(names = "--url", required = true, paramLabel = "URL", description = "The manager's web address, e.g. http://127.0.0.1:8080") String url,
                 @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "File holding the NOC token (auth.noc.token)") Path tokenFile,
                 @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Policy directory") Path dir,
@@ -99,14 +104,16 @@ public final class PolicyCommand {
     }
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
-            description = "Validate and sign DIR's *.policy files offline with the manager's CA; record it and write the signed bundle.")
+            description = "Validate and sign DIR's *.policy files offline with the manager's CA; record it and write the signed bundle.",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:signed", " 1:invalid policy (findings printed)", " 2:bad input or configuration, or no CA configured"})
     int sign(@Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The manager's configuration (CA and database)") Path config,
              @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Policy directory") Path dir,
              @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "unit:CODE[,CODE], county:CODE, city:CODE or province:CODE") String scope,
              @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the signed bundle") Path out) {
         try {
             PolicyScope s = PolicyScope.parse(scope);
-            ManagerConfig cfg = ManagerConfig.load(config);
+            ManagerConfig cfg = ConfigParts.load(config);
             if (!CaConfig.configured(cfg)) {
                 System.err.println(config + " names no CA (ca.passphrase-file): nothing to sign with");
                 return BAD_INPUT;
@@ -136,7 +143,9 @@ public final class PolicyCommand {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Run the box's checks on a signed bundle file and print its manifest.")
+            description = "Run the box's checks on a signed bundle file and print its manifest.",
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:valid", " 1:refused by one of the box's checks (named)", " 2:unreadable bundle, trust file or unit code"})
     int verify(@Option(names = "--bundle", required = true, paramLabel = "FILE", description = "Signed bundle (from sign, or a box's accepted.bundle)") Path bundle,
                @Option(names = "--trust", required = true, paramLabel = "PEM", description = "The provincial root certificate (PEM)") Path trust,
                @Option(names = "--unit", required = true, paramLabel = "CODE", description = "The unit whose box would receive it") String unit,

@@ -3,17 +3,28 @@ package cn.egov.manager.cli;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.ca.CaConfig;
 import cn.egov.manager.ca.CaService;
+import cn.egov.manager.ca.PlanUnitNames;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.policy.dist.PolicySigningKey;
+import cn.egov.rules.plan.Divisions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code manager run --config FILE}: starts broker, ingestion, fleet registry and web; prints the fleet URL when ready. */
+/**
+ * {@code manager run --config FILE}: starts broker, ingestion, fleet registry, web and (with
+ * {@code ca.passphrase-file}) the CA; prints the URLs when ready. The configuration and every
+ * port are checked before anything starts, so a mistake is one line and exit 2 or 3.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the manager: embedded (or external) MQTT broker, ingestion into the store, fleet registry, web UI and REST API.")
+        description = "Run the manager: embedded (or external) MQTT broker, ingestion into the store, fleet registry, web UI and REST API, "
+                + "and the provincial CA (EST, CRL, OCSP) when ca.passphrase-file is set.",
+        exitCodeListHeading = CliErrors.HEADING,
+        exitCodeList = {" 0:stopped by a signal (SIGTERM, Ctrl-C) after a clean start",
+                " 2:bad configuration or command line: unknown key, bad value, missing file (one line names file, line and key)",
+                CliErrors.EXIT_CANNOT_START, CliErrors.EXIT_INTERNAL})
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
@@ -22,14 +33,28 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ManagerConfig cfg = ManagerConfig.load(config);
+        ManagerConfig cfg = ConfigParts.load(config);
         // the provincial CA (EST, CRLs, OCSP) when the file names ca.passphrase-file: manager/docs/ca.md
         CaConfig caConfig = CaConfig.configured(cfg) ? CaConfig.from(cfg) : null;
-        CaService ca = caConfig == null ? null : CaService.start(caConfig);
-        ManagerAssembly.Options options = ManagerAssembly.Options.defaults();
-        ManagerAssembly manager = ManagerAssembly.start(cfg, ca == null ? options : options.withTlsCa(ca.ca())
-                // and signs isolation policy bundles with a key it issues for that: manager/docs/policy-distribution.md
-                .withPolicySigning(PolicySigningKey.loadOrIssue(ca.ca(), caConfig.dir().resolve(PolicySigningKey.FILE), caConfig.passphrase())));
+        if (caConfig != null) {
+            // a missing or group-readable passphrase file is a configuration error: found before anything starts
+            java.util.Arrays.fill(caConfig.passphrase(), '\0');
+        }
+        PortCheck.requireFree(PortCheck.of(cfg, caConfig), config.toString());
+        CaService ca = caConfig == null ? null
+                : CaService.start(caConfig, new PlanUnitNames(new PlanInForce(cfg), Divisions.hebei()));
+        ManagerAssembly manager;
+        try {
+            ManagerAssembly.Options options = ManagerAssembly.Options.defaults();
+            manager = ManagerAssembly.start(cfg, ca == null ? options : options.withTlsCa(ca.ca())
+                    // and signs isolation policy bundles with a key it issues for that: manager/docs/policy-distribution.md
+                    .withPolicySigning(PolicySigningKey.loadOrIssue(ca.ca(), caConfig.dir().resolve(PolicySigningKey.FILE), caConfig.passphrase())));
+        } catch (Exception | Error e) {
+            if (ca != null) {
+                ca.close();
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             manager.close();
@@ -37,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
                 try {
                     ca.close();
                 } catch (Exception e) {
-                    System.err.println("CA did not stop cleanly: " + e.getMessage());
+                    System.err.println("manager run: the CA did not stop cleanly (" + e.getClass().getSimpleName() + ")");
                 }
             }
             stopped.countDown();

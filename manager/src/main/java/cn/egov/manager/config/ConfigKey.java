@@ -35,13 +35,19 @@ public enum ConfigKey {
     FLEET_DEFAULT_HEALTH_INTERVAL_S("fleet.default-health-interval-s", "60", "Health interval assumed when a box's BIRTH lacks health_interval_s."),
     FLEET_CHECK_PERIOD_MS("fleet.check-period-ms", "1000", "How often the registry looks for MISSING boxes."),
 
-    WEB_BIND("web.bind", "127.0.0.1", "Address of the web UI and REST API."),
+    WEB_BIND("web.bind", "127.0.0.1", "Address of the web UI and REST API. An address other machines can reach needs web.tls = ca (start-up refuses otherwise)."),
     WEB_PORT("web.port", "8080", "Port of the web UI and REST API; 0 picks a free port (printed at start)."),
-    AUTH_NOC_TOKEN("auth.noc.token", "", "Secret of the NOC operator role (user 'noc' in Basic auth, or a Bearer token); empty disables the role."),
-    AUTH_AUDITOR_TOKEN("auth.auditor.token", "", "Secret of the auditor role (user 'auditor'); empty disables the role."),
-    AUTH_TECHNICIAN_TOKEN("auth.technician.token", "", "Secret of the county technician role (user 'technician'); empty disables the role.");
+    WEB_TLS("web.tls", "off", "'ca' serves HTTPS with a key and certificate issued by the provincial CA at each start (needs ca.passphrase-file); 'off' serves HTTP, for a loopback web.bind only."),
+    WEB_TLS_DNS_NAMES("web.tls.dns-names", "localhost", "Comma-separated DNS names in the web server's certificate: the names browsers use."),
+    WEB_TLS_IPS("web.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the web server's certificate."),
+    WEB_PUBLIC_ORIGIN("web.public-origin", "",
+            "Origin browsers use for the manager, e.g. https://manager.hebei.gov.cn:8443 (comma-separated if several); POSTs carrying another Origin are refused. Empty: derived from web.bind, web.port and web.tls (with TLS on a non-loopback bind: the first of web.tls.dns-names)."),
+    AUTH_NOC_TOKEN("auth.noc.token", "", "API token of the NOC role (Bearer, or Basic with user 'noc'); at least 16 characters; empty disables it."),
+    AUTH_AUDITOR_TOKEN("auth.auditor.token", "", "API token of the auditor role (Bearer, or Basic with user 'auditor'); at least 16 characters, not the NOC's; empty disables it."),
+    AUTH_THROTTLE_MAX_FAILURES("auth.throttle.max-failures", "5", "Failed logins from one address, or for one user, within auth.throttle.window-s after which every attempt is refused (429) until the window passes."),
+    AUTH_THROTTLE_WINDOW_S("auth.throttle.window-s", "60", "Sliding window of the login throttle, in seconds.");
 
-    /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
+    /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan, exchange): each checked against its part's schema (cli/ConfigParts). */
     public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "exchange.");
 
     public final String key;

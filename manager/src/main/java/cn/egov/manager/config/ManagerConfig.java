@@ -1,14 +1,19 @@
 package cn.egov.manager.config;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The manager's configuration, read from one {@code key = value} file (UTF-8, {@code #} comments).
@@ -35,41 +40,67 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
         return new ManagerConfig("defaults", Map.of(), Map.of());
     }
 
-    /** Reads and validates a file; every error names {@code file:line}. */
+    /**
+     * Reads and validates a file; every error names {@code file:line}. Keys under the other parts'
+     * prefixes are not checked here (see {@link #load(Path, Set)}).
+     */
     public static ManagerConfig load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Reads and validates a file, also refusing a key under another part's prefix that is not in
+     * {@code partKeys} (the parts' own schemas, e.g. {@code ca.dir}); every error names {@code file:line}.
+     *
+     * @param partKeys every key the parts read, or null to pass their keys through unchecked
+     */
+    public static ManagerConfig load(Path file, Set<String> partKeys) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such configuration file ('manager config-keys > " + file + "' writes a sample)");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(file + ": cannot read the configuration file: permission denied");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": the configuration file is not UTF-8 text");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+            throw new ConfigException(file + ": cannot read the configuration file" + (Files.isDirectory(file) ? ": it is a folder" : ""));
         }
         Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
+        Map<ConfigKey, String> where = new EnumMap<>(ConfigKey.class);
         Map<String, String> ext = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
-            String where = file + ":" + (i + 1);
+            String at = file + ":" + (i + 1);
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException(where + ": expected 'key = value', got '" + line + "'");
+                throw new ConfigException(at + ": expected 'key = value', got '" + line + "'");
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
             if (ConfigKey.EXTENSION_PREFIXES.stream().anyMatch(key::startsWith)) {
-                ext.put(key, value);
+                if (partKeys != null && !partKeys.contains(key)) {
+                    throw new ConfigException(at + ": unknown key '" + key + "' (see 'manager config-keys')");
+                }
+                if (ext.put(key, value) != null) {
+                    throw new ConfigException(at + ": key '" + key + "' is set twice");
+                }
                 continue;
             }
             ConfigKey k = ConfigKey.byKey(key).orElseThrow(() ->
-                    new ConfigException(where + ": unknown key '" + key + "' (see 'manager config-keys')"));
+                    new ConfigException(at + ": unknown key '" + key + "' (see 'manager config-keys')"));
             if (values.containsKey(k)) {
-                throw new ConfigException(where + ": key '" + key + "' is set twice");
+                throw new ConfigException(at + ": key '" + key + "' is set twice");
             }
             values.put(k, value);
+            where.put(k, at);
         }
         ManagerConfig c = new ManagerConfig(file.toString(), values, ext);
-        c.validate();
+        c.validate(k -> where.getOrDefault(k, c.source));
         return c;
     }
 
@@ -78,43 +109,63 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
         Map<ConfigKey, String> v = new EnumMap<>(values);
         v.put(key, String.valueOf(value));
         ManagerConfig c = new ManagerConfig(source, v, extensions);
-        c.validate();
+        c.validate(k -> source);
         return c;
     }
 
-    private void validate() {
+    /** @param where file and line of a key (just the source for a key left at its default) */
+    private void validate(Function<ConfigKey, String> where) {
         for (ConfigKey k : List.of(ConfigKey.BROKER_PORT, ConfigKey.WEB_PORT)) {
-            int p = integer(k);
+            long p = number(k, where);
             if (p < 0 || p > 65535) {
-                throw new ConfigException(source + ": " + k.key + " must be a port 0..65535, got " + p);
+                throw new ConfigException(where.apply(k) + ": " + k.key + " must be a port 0..65535, got " + get(k));
+            }
+        }
+        if (!get(ConfigKey.BROKER_TLS_PORT).isBlank()) {
+            long p = number(ConfigKey.BROKER_TLS_PORT, where);
+            if (p < 0 || p > 65535) {
+                throw new ConfigException(where.apply(ConfigKey.BROKER_TLS_PORT) + ": " + ConfigKey.BROKER_TLS_PORT.key
+                        + " must be empty (no TLS listener) or a port 0..65535, got " + get(ConfigKey.BROKER_TLS_PORT));
             }
         }
         for (ConfigKey k : List.of(ConfigKey.INGEST_QUEUE_CAPACITY, ConfigKey.INGEST_BATCH_SIZE,
                 ConfigKey.INGEST_MAX_PAYLOAD_BYTES, ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
-                ConfigKey.FLEET_CHECK_PERIOD_MS)) {
-            if (integer(k) <= 0) {
-                throw new ConfigException(source + ": " + k.key + " must be positive, got " + get(k));
+                ConfigKey.FLEET_CHECK_PERIOD_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES)) {
+            long n = number(k, where);
+            if (n <= 0 || k != ConfigKey.BROKER_QUEUE_MAX_BYTES && n > Integer.MAX_VALUE) {
+                throw new ConfigException(where.apply(k) + ": " + k.key + " must be a positive whole number"
+                        + (k == ConfigKey.BROKER_QUEUE_MAX_BYTES ? "" : " up to " + Integer.MAX_VALUE) + ", got " + get(k));
             }
         }
-        if (longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES) <= 0) {
-            throw new ConfigException(source + ": broker.queue.max-bytes must be positive");
-        }
         for (ConfigKey k : List.of(ConfigKey.BROKER_QUEUE_ALARM_RATIO, ConfigKey.INGEST_QUEUE_ALARM_RATIO)) {
-            double r = ratio(k);
-            if (r <= 0 || r > 1) {
-                throw new ConfigException(source + ": " + k.key + " must be in (0, 1], got " + r);
+            double r;
+            try {
+                r = Double.parseDouble(get(k).strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(where.apply(k) + ": " + k.key + " must be a number in (0, 1], got '" + get(k) + "'");
+            }
+            if (!(r > 0 && r <= 1)) {
+                throw new ConfigException(where.apply(k) + ": " + k.key + " must be in (0, 1], got " + get(k));
             }
         }
         String mode = get(ConfigKey.BROKER_MODE);
         if (!mode.equals("embedded") && !mode.equals("external")) {
-            throw new ConfigException(source + ": broker.mode must be 'embedded' or 'external', got '" + mode + "'");
+            throw new ConfigException(where.apply(ConfigKey.BROKER_MODE) + ": broker.mode must be 'embedded' or 'external', got '" + mode + "'");
         }
         if (mode.equals("external") && get(ConfigKey.BROKER_URL).isEmpty()) {
-            throw new ConfigException(source + ": broker.mode=external needs broker.url");
+            throw new ConfigException(where.apply(ConfigKey.BROKER_MODE) + ": broker.mode=external needs broker.url");
         }
         String account = get(ConfigKey.ACCOUNT);
         if (account.isEmpty() || account.contains("/") || account.contains("+") || account.contains("#")) {
-            throw new ConfigException(source + ": account must be one topic level, got '" + account + "'");
+            throw new ConfigException(where.apply(ConfigKey.ACCOUNT) + ": account must be one topic level, got '" + account + "'");
+        }
+    }
+
+    private long number(ConfigKey k, Function<ConfigKey, String> where) {
+        try {
+            return Long.parseLong(get(k).strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(where.apply(k) + ": " + k.key + " must be a whole number, got '" + get(k) + "'");
         }
     }
 

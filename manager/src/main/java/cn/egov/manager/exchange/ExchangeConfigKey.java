@@ -3,11 +3,11 @@ package cn.egov.manager.exchange;
 import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.ManagerConfig;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The exchange hub's keys in the manager's configuration file (prefix {@code exchange.}): one
- * schema for parsing, validation and the documentation (manager/README.md, section 公文交换).
+ * schema for parsing, validation ({@code cli/ConfigParts} refuses unknown ones) and the
+ * documentation (manager/README.md, section 公文交换).
  */
 public enum ExchangeConfigKey {
     TRUST_FILE("exchange.trust-file", "", "PEM file with the provincial root and issuing CA certificates ('manager ca export' writes it); "
@@ -32,18 +32,9 @@ public enum ExchangeConfigKey {
         return key.substring("exchange.".length());
     }
 
+    /** The value, or its default; unknown {@code exchange.} keys were refused when the file was loaded (cli/ConfigParts). */
     static String get(ManagerConfig config, ExchangeConfigKey k) {
-        Map<String, String> ext = config.extension("exchange");
-        for (String present : ext.keySet()) {
-            boolean known = false;
-            for (ExchangeConfigKey x : values()) {
-                known |= x.shortKey().equals(present);
-            }
-            if (!known) {
-                throw new ConfigException(config.source() + ": unknown key 'exchange." + present + "' (see manager/README.md)");
-            }
-        }
-        return ext.getOrDefault(k.shortKey(), k.defaultValue).strip();
+        return config.extension("exchange").getOrDefault(k.shortKey(), k.defaultValue).strip();
     }
 
     static long positive(ManagerConfig config, ExchangeConfigKey k) {

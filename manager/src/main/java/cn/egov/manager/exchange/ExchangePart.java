@@ -7,7 +7,7 @@ import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.fleet.BoxStatus;
 import cn.egov.manager.fleet.PlaceNames;
 import cn.egov.manager.ingest.IngestKind;
-import cn.egov.manager.web.Role;
+import cn.egov.manager.account.Role;
 import cn.egov.manager.web.RouteContributor;
 import cn.egov.manager.web.WebRoutes;
 import java.io.InputStream;

@@ -14,6 +14,8 @@ public enum MalformedReason {
     BAD_PAYLOAD("bad-payload"),
     /** A known metric with the wrong type (e.g. cpu_load as a string, msg.seq as a double). */
     WRONG_METRIC_TYPE("wrong-metric-type"),
+    /** A metric name or string value longer than its bound (see {@code MessageDecoder}). */
+    STRING_TOO_LONG("string-too-long"),
     /** BIRTH names another unit code than its topic's client id. */
     IDENTITY_MISMATCH("identity-mismatch"),
     /** {@code $EDC/<acct>/<client>/MQTT/<x>} with an unknown x. */

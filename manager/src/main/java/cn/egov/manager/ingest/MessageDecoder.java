@@ -6,6 +6,7 @@ import cn.egov.api.payload.PayloadFormatException;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
+import cn.egov.api.text.LogSafe;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.manager.ingest.IngestRecord.Decoded;
 import cn.egov.manager.ingest.IngestRecord.Malformed;
@@ -17,12 +18,39 @@ import java.util.Optional;
 /**
  * Turns raw broker input into a {@link Decoded} message or a {@link Malformed} record with a reason
  * and a detail that names the topic level, byte offset or metric. Never throws for bad input.
+ *
+ * <p>Every string metric is bounded ({@link #STRING_BOUNDS}, from the box's own configuration
+ * schema; {@link #MAX_STRING_CHARS} for the rest) and so is every metric name: a longer one makes
+ * the message {@code string-too-long}, so that one box cannot fill the store or the fleet page
+ * with a 100,000-character name. Details quote outside text through {@link LogSafe}: they are
+ * logged, and a newline in a box's value must not forge a log line.
  */
 public final class MessageDecoder {
 
     /** Health metrics that must be numbers. */
     private static final List<String> NUMERIC_HEALTH = List.of(BoxMetrics.HEAP_USED_BYTES, BoxMetrics.HEAP_MAX_BYTES,
             BoxMetrics.CPU_LOAD, BoxMetrics.DISK_FREE_BYTES, BoxMetrics.OUTBOX_DEPTH, BoxMetrics.OUTBOX_EVICTED);
+
+    /** Strings the box itself bounds (telemetry identity settings, BIRTH metrics), in characters. */
+    static final Map<String, Integer> STRING_BOUNDS = Map.ofEntries(
+            Map.entry(BoxMetrics.DISPLAY_NAME, 128),          // display.name: ≤ 128 printable characters
+            Map.entry(BoxMetrics.SERIAL_NUMBER, 64),          // serial.number: 1–64 of A-Z a-z 0-9 . _ -
+            Map.entry(BoxMetrics.UNIT_CODE, 10),              // CCCCCC-DDD
+            Map.entry(MessageId.EPOCH_METRIC, 64),            // a random id
+            Map.entry(BoxMetrics.MODEL_ID, 128),
+            Map.entry(BoxMetrics.FIRMWARE_VERSION, 128),
+            Map.entry(BoxMetrics.OS, 128),
+            Map.entry(BoxMetrics.OS_VERSION, 128),
+            Map.entry(BoxMetrics.JVM_NAME, 128),
+            Map.entry(BoxMetrics.JVM_VERSION, 128),
+            Map.entry(BoxMetrics.OSGI_FRAMEWORK, 128),
+            Map.entry(BoxMetrics.CONNECTION_INTERFACE, 128),
+            Map.entry(BoxMetrics.CONNECTION_IP, 128),
+            Map.entry(BoxMetrics.APPLICATION_IDS, 1024));
+    /** Any other string metric (alarm messages, evidence, findings and their remediation text). */
+    static final int MAX_STRING_CHARS = 4096;
+    /** Metric names are short identifiers ({@code evidence.src_ip}). */
+    static final int MAX_NAME_CHARS = 128;
 
     private final String account;
     private final int maxPayloadBytes;
@@ -57,6 +85,10 @@ public final class MessageDecoder {
         } catch (RuntimeException e) {
             return bad(MalformedReason.BAD_PAYLOAD, e.getClass().getSimpleName() + ": " + e.getMessage(), m);
         }
+        Problem tooLong = checkStrings(payload);
+        if (tooLong != null) {
+            return bad(tooLong.reason(), tooLong.detail(), m);
+        }
         IngestKind kind;
         if (topic.control() && KuraTopic.MQTT_APP.equals(topic.appId())) {
             switch (topic.resource()) {
@@ -85,6 +117,25 @@ public final class MessageDecoder {
     }
 
     private record Problem(MalformedReason reason, String detail) {
+    }
+
+    /** The first metric name or string value past its bound, or null. */
+    private static Problem checkStrings(KuraPayload p) {
+        for (Map.Entry<String, Object> e : p.metrics().entrySet()) {
+            String name = e.getKey();
+            if (name.length() > MAX_NAME_CHARS) {
+                return new Problem(MalformedReason.STRING_TOO_LONG, "a metric name is " + name.length() + " characters, limit "
+                        + MAX_NAME_CHARS);
+            }
+            if (e.getValue() instanceof String v) {
+                int limit = STRING_BOUNDS.getOrDefault(name, MAX_STRING_CHARS);
+                if (v.length() > limit) {
+                    return new Problem(MalformedReason.STRING_TOO_LONG, "metric '" + name + "' is " + v.length()
+                            + " characters, limit " + limit);
+                }
+            }
+        }
+        return null;
     }
 
     /** The first problem with the metrics, or null. */
@@ -147,8 +198,9 @@ public final class MessageDecoder {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
+    /** The detail quotes outside text (topic levels, metric names and values): escaped once, here, for every log and store. */
     private static Malformed bad(MalformedReason reason, String detail, InboundMessage m) {
-        return new Malformed(reason, detail, m);
+        return new Malformed(reason, LogSafe.of(detail), m);
     }
 
 

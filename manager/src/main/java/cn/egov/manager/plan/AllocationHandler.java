@@ -1,11 +1,16 @@
 package cn.egov.manager.plan;
 
+import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** {@code GET /api/plan/units/{code}}: the allocation view of a city, county or unit. */
+/**
+ * {@code GET /api/plan/units/{code}}: the allocation view of a city, county or unit; for a
+ * technician only of the account's counties and their units (anything else: 404, the same way
+ * whether or not it exists).
+ */
 final class AllocationHandler implements Request.Handler {
 
     private final PlanService service;
@@ -18,6 +23,9 @@ final class AllocationHandler implements Request.Handler {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
         String code = path.substring(path.lastIndexOf('/') + 1);
+        if (!Caller.of(request).sees(code)) {
+            return Json.error(response, callback, 404, PlanVisibility.notVisible(code));
+        }
         try {
             var view = service.allocation(code);
             if (view.isEmpty()) {

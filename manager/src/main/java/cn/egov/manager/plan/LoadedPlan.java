@@ -15,7 +15,9 @@ import java.util.Map;
  * @param whois      the lookup index over it
  * @param findings   warnings of the validator (an imported plan has no errors)
  * @param importedAt milliseconds since the epoch
+ * @param version    its number in {@code plan_versions}
+ * @param importedBy who imported it (account, token user or {@code manager})
  */
 public record LoadedPlan(Map<String, String> files, AddressPlan plan, PlanWhois whois, List<PlanFinding> findings,
-                         long importedAt) {
+                         long importedAt, long version, String importedBy) {
 }

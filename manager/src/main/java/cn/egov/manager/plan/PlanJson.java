@@ -23,4 +23,18 @@ public final class PlanJson {
         m.put("within", a.within());
         return m;
     }
+
+    /** An import's or rollback's outcome. */
+    static Map<String, Object> result(PlanStore.ImportResult r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("accepted", r.accepted());
+        out.put("refusal", r.refusal().name());
+        out.put("message", r.message());
+        out.put("version", r.version());
+        out.put("allocations", r.allocations());
+        out.put("dropped", r.dropped());
+        out.put("errors", r.errors());
+        out.put("findings", r.findings().stream().map(Object::toString).toList());
+        return out;
+    }
 }

@@ -2,8 +2,8 @@ package cn.egov.manager.plan;
 
 import static cn.egov.manager.web.HtmlPage.esc;
 
+import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.HtmlPage;
-import cn.egov.manager.web.Role;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.rules.plan.PlanFinding;
 import cn.egov.rules.plan.PlanWhois;
@@ -19,7 +19,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code /plan}: the whois form ({@code ?q=}), the remediation list, a unit's allocations
- * ({@code ?unit=}) and the plan's warnings.
+ * ({@code ?unit=}) and the plan's warnings. A technician sees answers, allocations and remediation
+ * of the account's counties only; asking about anything else shows the same line as asking about
+ * something the plan does not have.
  */
 final class PlanPageHandler implements Request.Handler {
 
@@ -40,6 +42,7 @@ final class PlanPageHandler implements Request.Handler {
         String q = params.getValue("q");
         String unit = params.getValue("unit");
         StringBuilder b = new StringBuilder();
+        Caller caller = Caller.of(request);
         var current = service.store().current();
         if (current.isEmpty()) {
             b.append("<p>No plan has been imported (POST /api/plan, or set <code>plan.dir</code>).</p>");
@@ -48,22 +51,19 @@ final class PlanPageHandler implements Request.Handler {
         b.append("<h2>Whois 查询</h2><form method=\"get\" action=\"/plan\"><input name=\"q\" size=\"40\" placeholder=\"10.6.8.9, 10.6.0.0/16, slj.bd.gov.cn\" value=\"")
                 .append(esc(q)).append("\"> <button type=\"submit\">查询 Look up</button></form>");
         if (q != null && !q.isBlank()) {
-            whois(b, q);
+            whois(b, q, caller);
         }
         if (unit != null && !unit.isBlank()) {
-            unitView(b, unit);
+            unitView(b, unit, caller);
         }
-        // the remediation list covers every unit: NOC and auditors only, as GET /api/plan/remediation
-        Object role = request.getAttribute(Role.class.getName());
-        if (role == Role.NOC || role == Role.AUDITOR) {
-            remediation(b);
-        }
+        remediation(b, caller);
         var plan = current.get();
         b.append("<h2>规划 Plan</h2><p class=\"summary\"><span>files: ").append(plan.files().size())
                 .append("</span><span>allocations: ").append(plan.plan().allocations().size())
                 .append("</span><span>domains: ").append(plan.plan().domains().size())
                 .append("</span><span>imported: ").append(esc(DAY.format(Instant.ofEpochMilli(plan.importedAt())))).append("</span></p>");
-        List<PlanFinding> warnings = plan.findings();
+        // warnings name entries anywhere in the province
+        List<PlanFinding> warnings = caller.provinceWide() ? plan.findings() : List.of();
         if (!warnings.isEmpty()) {
             b.append("<h3>Warnings</h3><ul>");
             warnings.stream().limit(WARNINGS_SHOWN).forEach(w -> b.append("<li>").append(esc(w)).append("</li>"));
@@ -72,9 +72,14 @@ final class PlanPageHandler implements Request.Handler {
         return HtmlPage.write(request, response, callback, routes, "地址与域名规划 Address plan", b.toString());
     }
 
-    private void whois(StringBuilder b, String q) {
+    private void whois(StringBuilder b, String q, Caller caller) {
         try {
-            PlanWhois.Answer a = service.whois(q).orElseThrow();
+            var visible = PlanVisibility.whois(service.whois(q).orElseThrow(), caller);
+            if (visible.isEmpty()) {
+                b.append("<p class=\"error\" id=\"not-visible\">").append(esc(PlanVisibility.notVisible(q))).append("</p>");
+                return;
+            }
+            PlanWhois.Answer a = visible.get();
             b.append("<table id=\"whois\"><tr><th>query</th><td>").append(esc(a.query())).append("</td></tr>");
             if (!a.found()) {
                 b.append("<tr><th>owner</th><td>not in the plan</td></tr></table>");
@@ -92,11 +97,16 @@ final class PlanPageHandler implements Request.Handler {
             }
             b.append("</table>");
         } catch (IllegalArgumentException e) {
-            b.append("<p class=\"error\">").append(esc(e.getMessage())).append("</p>");
+            b.append("<p class=\"error\"").append(caller.provinceWide() ? ">" + esc(e.getMessage())
+                    : " id=\"not-visible\">" + esc(PlanVisibility.notVisible(q))).append("</p>");
         }
     }
 
-    private void unitView(StringBuilder b, String unit) {
+    private void unitView(StringBuilder b, String unit, Caller caller) {
+        if (!caller.sees(unit)) {
+            b.append("<p class=\"error\" id=\"not-visible\">").append(esc(PlanVisibility.notVisible(unit))).append("</p>");
+            return;
+        }
         try {
             AllocationView v = service.allocation(unit).orElseThrow();
             b.append("<h2>").append(esc(v.owner())).append(" ").append(esc(v.name())).append("</h2><table><tr><th>owner</th><th>zone</th><th>prefix</th><th>source</th></tr>");
@@ -115,8 +125,8 @@ final class PlanPageHandler implements Request.Handler {
         }
     }
 
-    private void remediation(StringBuilder b) throws Exception {
-        List<UnitProgress> list = service.remediation(System.currentTimeMillis());
+    private void remediation(StringBuilder b, Caller caller) throws Exception {
+        List<UnitProgress> list = service.remediation(System.currentTimeMillis()).stream().filter(p -> caller.sees(p.unit())).toList();
         b.append("<h2>整改清单 Remediation list</h2>");
         if (list.isEmpty()) {
             b.append("<p>No unit has reported a network that is not built to plan.</p>");

@@ -20,11 +20,11 @@ final class AlarmFilterParams {
     /** The filter, or throws {@link IllegalArgumentException} naming the bad parameter. */
     static PolicyQueries.AlarmFilter read(Request request, long now) {
         Fields q = Request.extractQueryParameters(request);
-        String city = check(q, "city", "\\d{4}");
-        String county = check(q, "county", "\\d{6}");
-        String unit = check(q, "unit", "\\d{6}-\\d{3}");
-        String kind = check(q, "kind", "[a-z][a-z0-9._-]{0,63}");
-        String hoursText = check(q, "hours", "\\d{1,5}");
+        String city = check(q, "city", "\\d{4}", "a 4-digit city code such as 1306");
+        String county = check(q, "county", "\\d{6}", "a 6-digit county code such as 130602");
+        String unit = check(q, "unit", "\\d{6}-\\d{3}", "a unit code such as 130602-001");
+        String kind = check(q, "kind", "[a-z][a-z0-9._-]{0,63}", "an alarm kind such as isolation.denied");
+        String hoursText = check(q, "hours", "\\d{1,5}", "a number of hours");
         int hours = hoursText == null ? DEFAULT_HOURS : Integer.parseInt(hoursText);
         if (hours < 1 || hours > MAX_HOURS) {
             throw new IllegalArgumentException("parameter 'hours' must be 1.." + MAX_HOURS);
@@ -32,13 +32,13 @@ final class AlarmFilterParams {
         return new PolicyQueries.AlarmFilter(city, county, unit, kind, now - hours * 3600_000L);
     }
 
-    private static String check(Fields q, String name, String pattern) {
+    private static String check(Fields q, String name, String pattern, String what) {
         String v = q.getValue(name);
         if (v == null || v.isBlank()) {
             return null;
         }
         if (!v.matches(pattern)) {
-            throw new IllegalArgumentException("parameter '" + name + "' must match " + pattern + ", got '" + v + "'");
+            throw new IllegalArgumentException("parameter '" + name + "' must be " + what);
         }
         return v;
     }

@@ -3,6 +3,7 @@ package cn.egov.manager.policy;
 import static cn.egov.manager.web.HtmlPage.esc;
 
 import cn.egov.manager.store.AlarmStore.StoredAlarm;
+import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.HtmlPage;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.WebRoutes;
@@ -14,7 +15,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** {@code /policy}: per-unit policy state and the isolation alarm list with filters. */
+/** {@code /policy}: per-unit policy state and the isolation alarm list with filters (a technician: the account's counties). */
 final class PolicyPageHandler implements Request.Handler {
 
     /** Times are shown in the province's time zone. */
@@ -56,6 +57,15 @@ final class PolicyPageHandler implements Request.Handler {
                 + esc(time(u.routeCheckedAt())) + "</td>";
     }
 
+    /**
+     * A drift alarm's {@code differences} evidence, whole, one per line: what changed in the box's
+     * firewall table (rule, set element, chain policy, table missing) is the event itself.
+     */
+    private static String differences(StoredAlarm a) {
+        String d = a.alarm().evidence().get("differences");
+        return d == null || d.isEmpty() ? "" : "<pre class=\"differences\">" + esc(d) + "</pre>";
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long now = System.currentTimeMillis();
@@ -65,11 +75,16 @@ final class PolicyPageHandler implements Request.Handler {
         } catch (IllegalArgumentException e) {
             return Json.error(response, callback, 400, e.getMessage());
         }
+        Caller caller = Caller.of(request);
+        f = PolicyVisibility.limit(f, caller);
         StringBuilder b = new StringBuilder();
         b.append("<h2>各单位隔离策略 Policy per unit</h2><table id=\"units\"><tr><th>unit</th><th>policy</th><th>version</th>"
                 + "<th>sha256</th><th>state</th><th>drift</th><th>last verified</th><th>no route to the Internet</th><th>alarms 24 h</th>"
                 + "<th>signed: sent</th><th>signed: in force</th><th>last bundle</th></tr>");
         for (UnitPolicyState u : queries.units(now)) {
+            if (!caller.sees(u.unit())) {
+                continue;
+            }
             b.append("<tr><td><a href=\"/policy?unit=").append(esc(u.unit())).append("\">").append(esc(u.unit())).append("</a></td><td>")
                     .append(esc(u.name())).append("</td><td>").append(esc(u.version())).append("</td><td><code>")
                     .append(esc(u.sha256().length() > 12 ? u.sha256().substring(0, 12) : u.sha256())).append("</code></td><td>")
@@ -88,7 +103,7 @@ final class PolicyPageHandler implements Request.Handler {
         for (StoredAlarm a : alarms) {
             b.append("<tr><td>").append(esc(time(a.alarm().time()))).append("</td><td>").append(esc(a.clientId())).append("</td><td>")
                     .append(esc(a.alarm().kind())).append("</td><td>").append(esc(a.alarm().severity())).append("</td><td>")
-                    .append(esc(a.alarm().message())).append("</td></tr>");
+                    .append(esc(a.alarm().message())).append(differences(a)).append("</td></tr>");
         }
         b.append("</table><p class=\"muted\">").append(alarms.size()).append(" alarm(s)</p>");
         return HtmlPage.write(request, response, callback, routes, "隔离策略 Isolation policy", b.toString());

@@ -46,8 +46,20 @@ public final class PolicyQueries {
         this.bundles = bundles;
     }
 
-    /** Alarm filters; null fields do not filter. */
-    public record AlarmFilter(String city, String county, String unit, String kind, long since) {
+    /**
+     * Alarm filters; null fields do not filter.
+     *
+     * @param counties only units of these counties (a technician's), or null for the whole province
+     */
+    public record AlarmFilter(String city, String county, String unit, String kind, long since, java.util.Set<String> counties) {
+        public AlarmFilter(String city, String county, String unit, String kind, long since) {
+            this(city, county, unit, kind, since, null);
+        }
+
+        /** The same filter, limited to {@code counties} (null: no limit). */
+        public AlarmFilter within(java.util.Set<String> counties) {
+            return new AlarmFilter(city, county, unit, kind, since, counties == null ? null : java.util.Set.copyOf(counties));
+        }
     }
 
     /**
@@ -162,6 +174,14 @@ public final class PolicyQueries {
         if (f.kind() != null) {
             sql.append(" AND kind = ?");
             args.add(f.kind());
+        }
+        if (f.counties() != null) {
+            if (f.counties().isEmpty()) {
+                return List.of();
+            }
+            sql.append(" AND substr(client_id, 1, 6) IN (").append(String.join(", ", java.util.Collections.nCopies(f.counties().size(), "?")))
+                    .append(")");
+            args.addAll(new java.util.TreeSet<>(f.counties()));
         }
         sql.append(" ORDER BY received DESC LIMIT ").append(MAX_ALARMS);
         List<StoredAlarm> out = new ArrayList<>();

@@ -10,14 +10,16 @@ import cn.egov.manager.policy.dist.PolicyCatchUp;
 import cn.egov.manager.policy.dist.PolicyDistributor;
 import java.sql.SQLException;
 import java.time.Clock;
-import cn.egov.manager.web.Role;
+import cn.egov.manager.account.Role;
+import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.web.RouteContributor;
+import cn.egov.manager.web.WebRoute;
 import cn.egov.manager.web.WebRoutes;
 import java.util.EnumSet;
 
 /**
  * The isolation policy's web routes, from what boxes report ({@code ISOLATION/policy} telemetry
- * and {@code isolation.*} alarms):
+ * and {@code isolation.*} alarms). NOC and auditors see every unit, technicians the units of their counties.
  * <ul>
  *   <li>{@code /policy} (page): per unit the policy in force, last verification, drift, alarms of 24 h;
  *       the alarm list with filters {@code city}, {@code county}, {@code unit}, {@code kind}, {@code hours}</li>
@@ -54,11 +56,14 @@ public final class PolicyRoutes implements RouteContributor {
             ctx.gauges().register("policy.catchup.sent", catchUp::sent);
         }
         PolicyQueries queries = new PolicyQueries(ctx.database(), bundles);
-        EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
+        // technicians: the units of their counties (the handlers filter); bundles have scopes, not units: province-wide roles only
+        EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR, Role.TECHNICIAN);
+        EnumSet<Role> provinceReaders = EnumSet.of(Role.NOC, Role.AUDITOR);
         routes.page("/policy", "隔离策略 Policy", readers, new PolicyPageHandler(queries, routes));
         routes.api("/api/policy/units", readers, new PolicyUnitsHandler(queries));
         routes.api("/api/policy/units/*", readers, new PolicyUnitsHandler(queries));
         routes.api("/api/policy/alarms", readers, new PolicyAlarmsHandler(queries));
-        routes.api("/api/policy/bundles", readers, new PolicyBundlesHandler(bundles, distributor));
+        routes.api("/api/policy/bundles", provinceReaders, new WebRoute.Writes(EnumSet.of(Role.NOC), PolicyBundlesHandler.MAX_BODY),
+                new PolicyBundlesHandler(bundles, distributor, new AuditLog(ctx.database())));
     }
 }

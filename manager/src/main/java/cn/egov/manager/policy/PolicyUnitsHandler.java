@@ -1,5 +1,6 @@
 package cn.egov.manager.policy;
 
+import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * {@code GET /api/policy/units}: every unit's policy in force, last verification, drift and
  * number of isolation alarms in the last 24 hours. {@code GET /api/policy/units/{code}}: one unit
- * with its alarms of the last 24 hours.
+ * with its alarms of the last 24 hours. A technician sees the units of the account's counties; any
+ * other unit is answered like one that never reported.
  */
 final class PolicyUnitsHandler implements Request.Handler {
 
@@ -26,16 +28,20 @@ final class PolicyUnitsHandler implements Request.Handler {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long now = System.currentTimeMillis();
         String path = Request.getPathInContext(request);
+        Caller caller = Caller.of(request);
         if (path.equals(PREFIX) || path.equals(PREFIX + "/")) {
-            return Json.write(response, callback, 200, Map.of("units", queries.units(now)));
+            return Json.write(response, callback, 200, Map.of("units", queries.units(now).stream().filter(u -> caller.sees(u.unit())).toList()));
         }
         String code = path.substring(PREFIX.length() + 1);
+        if (!caller.provinceWide() && !caller.sees(code)) {
+            return Json.error(response, callback, 404, PolicyVisibility.noReport(code));
+        }
         if (!code.matches("\\d{6}-\\d{3}")) {
-            return Json.error(response, callback, 400, "unit code must be CCCCCC-DDD, got '" + code + "'");
+            return Json.error(response, callback, 400, "unit code must be CCCCCC-DDD");
         }
         var state = queries.units(now).stream().filter(u -> u.unit().equals(code)).findFirst();
         if (state.isEmpty()) {
-            return Json.error(response, callback, 404, "unit " + code + " has not reported an isolation policy");
+            return Json.error(response, callback, 404, PolicyVisibility.noReport(code));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("unit", state.get());

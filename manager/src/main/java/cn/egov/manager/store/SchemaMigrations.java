@@ -63,6 +63,19 @@ final class SchemaMigrations {
             CREATE TABLE malformed (
               topic TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, size BIGINT NOT NULL, received BIGINT NOT NULL
             );
+            """,
+            // 2: people who log in (cn.egov.manager.account) and the audit log of what they changed (cn.egov.manager.audit)
+            """
+            CREATE TABLE accounts (
+              name TEXT PRIMARY KEY, role TEXT NOT NULL, counties TEXT NOT NULL,
+              password_hash TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL
+            );
+            CREATE TABLE audit_log (
+              id BIGINT NOT NULL, ts BIGINT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
+              target TEXT, outcome TEXT NOT NULL, detail TEXT, source TEXT
+            );
+            CREATE INDEX audit_log_ts ON audit_log (ts);
+            CREATE INDEX audit_log_id ON audit_log (id);
             """
     );
 

@@ -7,7 +7,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
-/** {@code GET /api/boxes[?city=1306][&county=130602][&status=MISSING]}: boxes ordered by city, county, id. */
+/**
+ * {@code GET /api/boxes[?city=1306][&county=130602][&status=MISSING]}: boxes ordered by city, county,
+ * id; only those in the caller's counties for a county-bound caller.
+ */
 final class BoxListHandler implements Request.Handler {
     private final FleetRegistry fleet;
 
@@ -21,7 +24,9 @@ final class BoxListHandler implements Request.Handler {
         String city = q.getValue("city");
         String county = q.getValue("county");
         String status = q.getValue("status");
+        Caller caller = Caller.of(request);
         List<BoxView> boxes = fleet.list().stream()
+                .filter(b -> caller.sees(b.clientId()))
                 .filter(b -> city == null || b.place().cityCode().equals(city))
                 .filter(b -> county == null || b.place().countyCode().equals(county))
                 .filter(b -> status == null || b.status().name().equalsIgnoreCase(status))

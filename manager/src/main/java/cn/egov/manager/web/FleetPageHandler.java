@@ -18,7 +18,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The NOC's fleet page: a summary line, then one section per city and one table per county, each
- * box with status, last seen and its last health figures. Names in Chinese with codes.
+ * box with status, last seen and its last health figures. Names in Chinese with codes. A
+ * technician sees the boxes of the account's counties only.
  */
 final class FleetPageHandler implements Request.Handler {
 
@@ -35,7 +36,8 @@ final class FleetPageHandler implements Request.Handler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        List<BoxState> boxes = fleet.list();
+        Caller caller = Caller.of(request);
+        List<BoxState> boxes = fleet.list().stream().filter(b -> caller.sees(b.clientId())).toList();
         long now = System.currentTimeMillis();
         StringBuilder b = new StringBuilder();
         b.append("<p class=\"summary\"><span>共 <b id=\"total\">").append(boxes.size()).append("</b> 台</span>");

@@ -1,5 +1,6 @@
 package cn.egov.manager.web;
 
+import cn.egov.manager.account.Role;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -17,19 +18,27 @@ import org.eclipse.jetty.server.Request;
  * public final class CaRoutes implements RouteContributor {
  *     public void contribute(WebRoutes routes, ManagerContext ctx) {
  *         routes.api("/api/ca/certificates", Set.of(Role.NOC, Role.AUDITOR), new CertificateListHandler(ctx.database()));
+ *         routes.api("/api/ca/revocations", Set.of(Role.NOC, Role.AUDITOR),
+ *                 new WebRoute.Writes(Set.of(Role.NOC), 4096), new RevocationHandler(...));   // POST: NOC only, 4 KiB
  *         routes.page("/ca", "CA 证书", Set.of(Role.NOC), new CaPageHandler(ctx.database()));
- *         routes.publicRoute("/.well-known/est/*", new EstHandler(...)); // authenticates by one-time token itself
  *     }
  * }
  * }</pre>
  *
- * Longest path wins when several match. Handlers write JSON with {@link Json} and HTML with
- * {@link HtmlPage} so pages share the navigation bar.
+ * Routes answer GET and HEAD; POST only where {@link WebRoute.Writes} says who may send it and how
+ * large its body may be (the dispatcher answers 405 with {@code Allow} otherwise). Longest path
+ * wins when several match. Handlers write JSON with {@link Json} and HTML with {@link HtmlPage} so
+ * pages share the navigation bar and stylesheet; they read bodies with {@link RequestBodies}.
  */
 public final class WebRoutes {
 
     private final List<WebRoute> routes = new ArrayList<>();
     private boolean frozen;
+
+    /** The shell's own routes: the pages' stylesheet. */
+    public WebRoutes() {
+        add(new WebRoute(HtmlPage.STYLESHEET_PATH, Set.of(), null, null, HtmlPage.stylesheet()));
+    }
 
     public synchronized WebRoutes add(WebRoute route) {
         if (frozen) {
@@ -44,19 +53,24 @@ public final class WebRoutes {
         return this;
     }
 
-    /** A REST (JSON) route for the given roles. */
+    /** A read-only REST (JSON) route for the given roles. */
     public WebRoutes api(String path, Set<Role> roles, Request.Handler handler) {
-        return add(new WebRoute(path, requireRoles(roles, path), null, handler));
+        return add(new WebRoute(path, requireRoles(roles, path), null, null, handler));
+    }
+
+    /** A REST route that also takes POST, from the roles and with the body bound of {@code writes}. */
+    public WebRoutes api(String path, Set<Role> roles, WebRoute.Writes writes, Request.Handler handler) {
+        return add(new WebRoute(path, requireRoles(roles, path), null, java.util.Objects.requireNonNull(writes, "writes"), handler));
     }
 
     /** An HTML page, listed in the navigation bar under {@code title} for users of the given roles. */
     public WebRoutes page(String path, String title, Set<Role> roles, Request.Handler handler) {
-        return add(new WebRoute(path, requireRoles(roles, path), title, handler));
+        return add(new WebRoute(path, requireRoles(roles, path), title, null, handler));
     }
 
-    /** A route without role check: its handler must authenticate the caller itself. */
+    /** A read-only route without role check: its handler must authenticate the caller itself, or serve nothing secret. */
     public WebRoutes publicRoute(String path, Request.Handler handler) {
-        return add(new WebRoute(path, Set.of(), null, handler));
+        return add(new WebRoute(path, Set.of(), null, null, handler));
     }
 
     private static Set<Role> requireRoles(Set<Role> roles, String path) {

@@ -60,7 +60,7 @@ class BoxEnrolmentEndToEndTest {
             httpPort = s.getLocalPort();
         }
         Path caDir = dir.resolve("ca");
-        ca = ProvincialCa.create(caDir, PASS, CaSettings.defaults("http://127.0.0.1:" + httpPort));
+        ca = ProvincialCa.create(caDir, PASS, CaSettings.defaults("http://127.0.0.1:" + httpPort), HebeiPlan.names());
         crls = new CrlPublisher(ca, caDir.resolve("crl"));
         crls.start();
         KeyStore tls = EstTlsIdentity.loadOrIssue(ca, caDir, PASS, List.of("localhost"), List.of("127.0.0.1"));
@@ -88,8 +88,8 @@ class BoxEnrolmentEndToEndTest {
 
     @Test
     void enrolThenRenewAtTwoThirdsThenPeersAreCheckedForRevocation() throws Exception {
-        UnitCode unit = UnitCode.parse("130602-003");
-        EnrolmentToken token = ca.newToken(unit, "slj.bd.gov.cn", Duration.ofHours(1));
+        UnitCode unit = UnitCode.parse("130602-002");
+        EnrolmentToken token = ca.newToken(unit, "wjw.jingxiu.gov.cn", Duration.ofHours(1));
         BoxKeyStore store = new BoxKeyStore(dir.resolve("box/box.p12"), "box-pw".toCharArray());
         BoxEnrolment enrolment = new BoxEnrolment(est, store);
         List<X509Certificate> cas = EstClient.bootstrapCaCerts(est, EstClient.fingerprint(ca.rootCertificate()));
@@ -147,7 +147,7 @@ class BoxEnrolmentEndToEndTest {
 
     @Test
     void aForeignCaInABoxTrustStoreIsAFinding() throws Exception {
-        UnitCode unit = UnitCode.parse("130602-004");
+        UnitCode unit = UnitCode.parse("130681-003");
         BoxKeyStore store = new BoxKeyStore(dir.resolve("box4/box.p12"), new char[0]);
         BoxEnrolment enrolment = new BoxEnrolment(est, store);
         enrolment.enrol(unit, ca.newToken(unit, null, Duration.ofHours(1)).secret(),

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.rules.unit.UnitCode;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -27,6 +31,8 @@ class EstServerTest {
 
     static final char[] PASS = "est test passphrase".toCharArray();
     static final UnitCode UNIT = UnitCode.parse("130602-001");
+    /** The name the address plan gives UNIT. */
+    static final String DOMAIN = "jyj.jingxiu.gov.cn";
 
     @TempDir
     static Path dir;
@@ -43,7 +49,7 @@ class EstServerTest {
             httpPort = s.getLocalPort();
         }
         Path caDir = dir.resolve("ca");
-        ca = ProvincialCa.create(caDir, PASS, CaSettings.defaults("http://127.0.0.1:" + httpPort));
+        ca = ProvincialCa.create(caDir, PASS, CaSettings.defaults("http://127.0.0.1:" + httpPort), HebeiPlan.names());
         crls = new CrlPublisher(ca, caDir.resolve("crl"));
         crls.start();
         KeyStore tls = EstTlsIdentity.loadOrIssue(ca, caDir, PASS, List.of("localhost"), List.of("127.0.0.1"));
@@ -71,14 +77,14 @@ class EstServerTest {
 
     @Test
     void simpleenrollWithCurlAndOpensslSucceedsOnceThenTheTokenIsRefused() throws Exception {
-        EnrolmentToken token = ca.newToken(UNIT, "slj.bd.gov.cn", Duration.ofHours(1));
+        EnrolmentToken token = ca.newToken(UNIT, DOMAIN, Duration.ofHours(1));
         csr("box", "/CN=130602-001");
         assertEquals("200", enroll(token.secret(), "box"));
         sh("base64 -d box.p7.b64 | openssl pkcs7 -inform DER -print_certs -out box.pem").expectOk();
         String verify = sh("openssl verify -CAfile root.pem -untrusted issuing.pem box.pem").expectOk().output();
         assertTrue(verify.contains("box.pem: OK"), verify);
         String text = sh("openssl x509 -in box.pem -noout -text").expectOk().output();
-        assertTrue(text.contains("URI:urn:egov:unit:130602-001") && text.contains("DNS:slj.bd.gov.cn"), text);
+        assertTrue(text.contains("URI:urn:egov:unit:130602-001") && text.contains("DNS:jyj.jingxiu.gov.cn"), text);
         // the certificate is for the key made by openssl, which never left this directory
         assertEquals(sh("openssl x509 -in box.pem -pubkey -noout").output(), sh("openssl pkey -in box.key -pubout").output());
 
@@ -91,10 +97,10 @@ class EstServerTest {
 
     @Test
     void httpBasicCarriesTheTokenAsPasswordPerRfc7030() throws Exception {
-        EnrolmentToken token = ca.newToken(UnitCode.parse("130602-007"), null, Duration.ofHours(1));
-        csr("basic", "/CN=130602-007");
+        EnrolmentToken token = ca.newToken(UnitCode.parse("130602-002"), null, Duration.ofHours(1));
+        csr("basic", "/CN=130602-002");
         String status = sh("curl -sS -o basic.p7.b64 -w '%{http_code}' --cacert root.pem --data-binary @basic.b64"
-                + " -H 'Content-Type: application/pkcs10' -u 130602-007:" + token.secret() + " " + est + "/simpleenroll").expectOk().output().trim();
+                + " -H 'Content-Type: application/pkcs10' -u 130602-002:" + token.secret() + " " + est + "/simpleenroll").expectOk().output().trim();
         assertEquals("200", status, Files.readString(dir.resolve("basic.p7.b64")));
         sh("base64 -d basic.p7.b64 | openssl pkcs7 -inform DER -print_certs -out basic.pem").expectOk();
         // RFC 6960 Appendix A: OCSP by GET with the base64 request in the path
@@ -118,7 +124,7 @@ class EstServerTest {
 
     @Test
     void badCsrsAreRefusedWithAClearErrorAndTheTokenSurvives() throws Exception {
-        EnrolmentToken token = ca.newToken(UNIT, "slj.bd.gov.cn", Duration.ofHours(1));
+        EnrolmentToken token = ca.newToken(UNIT, DOMAIN, Duration.ofHours(1));
         String before = ca.databaseDump();
 
         csr("other", "/CN=130602-002");
@@ -171,7 +177,7 @@ class EstServerTest {
 
     @Test
     void simplereenrollAuthenticatesWithTheCurrentCertificateAndRefusesRevokedOnes() throws Exception {
-        EnrolmentToken token = ca.newToken(UNIT, "slj.bd.gov.cn", Duration.ofHours(1));
+        EnrolmentToken token = ca.newToken(UNIT, DOMAIN, Duration.ofHours(1));
         csr("box", "/CN=130602-001");
         assertEquals("200", enroll(token.secret(), "box"));
         sh("base64 -d box.p7.b64 | openssl pkcs7 -inform DER -print_certs -out box.pem").expectOk();
@@ -181,7 +187,7 @@ class EstServerTest {
                 + "' -outform DER -out new.der && base64 new.der > new.b64").expectOk();
         assertEquals("200", reenroll("box", "new"));
         sh("base64 -d new.p7.b64 | openssl pkcs7 -inform DER -print_certs -out new.pem").expectOk();
-        assertTrue(sh("openssl x509 -in new.pem -noout -ext subjectAltName").output().contains("DNS:slj.bd.gov.cn"));
+        assertTrue(sh("openssl x509 -in new.pem -noout -ext subjectAltName").output().contains("DNS:jyj.jingxiu.gov.cn"));
         sh("openssl verify -CAfile root.pem -untrusted issuing.pem new.pem").expectOk();
 
         // without a client certificate: refused
@@ -193,6 +199,105 @@ class EstServerTest {
         assertEquals("403", reenroll("box", "new"));
         assertTrue(Files.readString(dir.resolve("new.p7.b64")).contains("revoked"));
         assertEquals(before, ca.databaseDump());
+    }
+
+    @Test
+    void issuedCertificatesCarryOnlyThePlansNamesAndServerAuthOnlyWithThem() throws Exception {
+        EnrolmentToken named = ca.newToken(UNIT, DOMAIN, Duration.ofHours(1));
+        csr("named", "/CN=130602-001");
+        assertEquals("200", enroll(named.secret(), "named"));
+        sh("base64 -d named.p7.b64 | openssl pkcs7 -inform DER -print_certs -out named.pem").expectOk();
+        String san = sh("openssl x509 -in named.pem -noout -ext subjectAltName").expectOk().output();
+        assertEquals("DNS:jyj.jingxiu.gov.cn, URI:urn:egov:unit:130602-001", san.lines().skip(1).findFirst().orElseThrow().strip(), san);
+        assertTrue(sh("openssl x509 -in named.pem -noout -ext extendedKeyUsage").output().contains("TLS Web Server Authentication"));
+        sh("openssl verify -purpose sslserver -verify_hostname jyj.jingxiu.gov.cn -CAfile root.pem -untrusted issuing.pem named.pem").expectOk();
+        Commands.Result other = sh("openssl verify -purpose sslserver -verify_hostname www.gov.cn -CAfile root.pem -untrusted issuing.pem named.pem");
+        assertNotEquals(0, other.exit(), other.output());
+        assertTrue(other.output().contains("hostname mismatch"), other.output());
+
+        EnrolmentToken bare = ca.newToken(UNIT, null, Duration.ofHours(1));
+        csr("bare", "/CN=130602-001");
+        assertEquals("200", enroll(bare.secret(), "bare"));
+        sh("base64 -d bare.p7.b64 | openssl pkcs7 -inform DER -print_certs -out bare.pem").expectOk();
+        String eku = sh("openssl x509 -in bare.pem -noout -ext extendedKeyUsage,subjectAltName").expectOk().output();
+        assertTrue(eku.contains("TLS Web Client Authentication") && !eku.contains("Server") && !eku.contains("DNS:"), eku);
+        sh("openssl verify -purpose sslclient -CAfile root.pem -untrusted issuing.pem bare.pem").expectOk();
+        Commands.Result server = sh("openssl verify -purpose sslserver -CAfile root.pem -untrusted issuing.pem bare.pem");
+        assertNotEquals(0, server.exit(), server.output());
+        assertTrue(server.output().contains("unsuitable certificate purpose"), server.output());
+    }
+
+    @Test
+    void anythingButApplicationPkcs10IsRefusedWith415AndTheTokenSurvives() throws Exception {
+        EnrolmentToken token = ca.newToken(UNIT, null, Duration.ofHours(1));
+        csr("typed", "/CN=130602-001");
+        String before = ca.databaseDump();
+        for (String header : List.of("-H 'Content-Type: text/plain'", "-H 'Content-Type: application/octet-stream'", "-H 'Content-Type:'")) {
+            String status = sh("curl -sS -o typed.p7.b64 -w '%{http_code}' --cacert root.pem --data-binary @typed.b64 " + header
+                    + " -H 'Authorization: Bearer " + token.secret() + "' " + est + "/simpleenroll").expectOk().output().trim();
+            String body = Files.readString(dir.resolve("typed.p7.b64"));
+            assertEquals("415", status, header + ": " + body);
+            assertTrue(body.contains("Content-Type must be application/pkcs10"), body);
+        }
+        assertEquals("415", sh("curl -sS -o re.out -w '%{http_code}' --cacert root.pem --data-binary @typed.b64 -H 'Content-Type: text/plain' "
+                + est + "/simplereenroll").expectOk().output().trim());
+        assertEquals(before, ca.databaseDump(), "refused requests leave the register unchanged");
+        assertEquals("200", enroll(token.secret(), "typed"), "the token was not used up");
+    }
+
+    @Test
+    void bodiesThatAreNotUsableCsrsAreAnsweredWithWhatIsWrong() throws Exception {
+        EnrolmentToken token = ca.newToken(UNIT, null, Duration.ofHours(1));
+        String before = ca.databaseDump();
+
+        Files.writeString(dir.resolve("prose.b64"), "this is a CSR, honestly!\n");
+        assertEquals("400", enroll(token.secret(), "prose"));
+        String prose = Files.readString(dir.resolve("prose.p7.b64"));
+        assertTrue(prose.contains("neither DER nor base64") && prose.contains("','"), prose);
+
+        Files.writeString(dir.resolve("empty.b64"), "");
+        assertEquals("400", enroll(token.secret(), "empty"));
+        assertTrue(Files.readString(dir.resolve("empty.p7.b64")).contains("request body is empty"));
+
+        csr("twocn", "/CN=130602-001/CN=130602-001");
+        assertEquals("400", enroll(token.secret(), "twocn"));
+        String twoCn = Files.readString(dir.resolve("twocn.p7.b64"));
+        assertTrue(twoCn.contains("CSR subject has 2 CN attributes") && !twoCn.contains("null"), twoCn);
+
+        csr("nocn", "/O=no-unit");
+        assertEquals("400", enroll(token.secret(), "nocn"));
+        assertTrue(Files.readString(dir.resolve("nocn.p7.b64")).contains("CSR subject has no CN"));
+
+        assertEquals(before, ca.databaseDump(), "refused requests leave the register unchanged");
+    }
+
+    @Test
+    void aTokenRowFromAnOlderVersionCannotSmuggleANameThePlanDoesNotGive() throws Exception {
+        // rows as a version without the plan check wrote them: the CA's own register, written directly
+        Instant now = Instant.now();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ca").resolve(CaDatabase.FILE));
+             PreparedStatement p = c.prepareStatement("INSERT INTO token(hash, unit, domain, created_at, expires_at) VALUES (?,?,?,?,?)")) {
+            for (String[] row : List.of(new String[]{"old-wildcard", "130602-001", "*.gov.cn"},
+                    new String[]{"old-other-unit", "130602-001", "slj.bd.gov.cn"},
+                    new String[]{"old-absent-unit", "130602-009", null})) {
+                p.setString(1, ProvincialCa.hash(row[0]));
+                p.setString(2, row[1]);
+                p.setString(3, row[2]);
+                p.setLong(4, now.toEpochMilli());
+                p.setLong(5, now.plus(Duration.ofHours(1)).toEpochMilli());
+                p.executeUpdate();
+            }
+        }
+        String before = ca.databaseDump();
+        csr("old", "/CN=130602-001");
+        assertEquals("403", enroll("old-wildcard", "old"));
+        assertTrue(Files.readString(dir.resolve("old.p7.b64")).contains("is a wildcard"));
+        assertEquals("403", enroll("old-other-unit", "old"));
+        assertTrue(Files.readString(dir.resolve("old.p7.b64")).contains("belongs to 130600-012"));
+        csr("absent", "/CN=130602-009");
+        assertEquals("403", enroll("old-absent-unit", "absent"));
+        assertTrue(Files.readString(dir.resolve("absent.p7.b64")).contains("130602-009 is not in the address plan"));
+        assertEquals(before, ca.databaseDump(), "nothing issued, no token used");
     }
 
     private void csr(String name, String subject) throws Exception {

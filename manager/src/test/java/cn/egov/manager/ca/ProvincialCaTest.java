@@ -35,7 +35,7 @@ class ProvincialCaTest {
 
     @BeforeAll
     void create() throws Exception {
-        ca = ProvincialCa.create(dir.resolve("ca"), PASS, CaSettings.defaults("http://127.0.0.1:1"));
+        ca = ProvincialCa.create(dir.resolve("ca"), PASS, CaSettings.defaults("http://127.0.0.1:1"), HebeiPlan.names());
     }
 
     @AfterAll
@@ -46,12 +46,14 @@ class ProvincialCaTest {
     @Test
     void boxCertificateCarriesUnitCodeAndDomainAndOpensslVerifiesTheChain() throws Exception {
         KeyPair box = KeyPairs.p256();
-        X509Certificate cert = ca.issueBox(box.getPublic(), UNIT, "slj.bd.gov.cn");
+        X509Certificate cert = ca.issueBox(box.getPublic(), UNIT, "jyj.jingxiu.gov.cn");
 
         assertTrue(cert.getSubjectX500Principal().getName().contains("CN=130602-001"));
         List<String> sans = cert.getSubjectAlternativeNames().stream().map(l -> l.get(1).toString()).toList();
-        assertEquals(List.of("slj.bd.gov.cn", "urn:egov:unit:130602-001"), sans);
-        assertTrue(cert.getExtendedKeyUsage().containsAll(List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2")));
+        assertEquals(List.of("jyj.jingxiu.gov.cn", "urn:egov:unit:130602-001"), sans);
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"), cert.getExtendedKeyUsage(), "clientAuth, and serverAuth for its own name");
+        X509Certificate bare = ca.issueBox(KeyPairs.p256().getPublic(), UNIT, null);
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), bare.getExtendedKeyUsage(), "no name, no serverAuth");
 
         PemFiles.write(dir.resolve("root.pem"), ca.rootCertificate());
         PemFiles.write(dir.resolve("issuing.pem"), ca.issuingCertificate());
@@ -129,6 +131,50 @@ class ProvincialCaTest {
             assertArrayEquals(ca.rootCertificate().getEncoded(), again.rootCertificate().getEncoded());
         }
         assertThrows(java.io.IOException.class, () -> ProvincialCa.create(dir.resolve("ca"), PASS, ca.settings()));
+    }
+
+    @Test
+    void tokensNeedAUnitOfThePlanAndANameThePlanGivesIt() throws Exception {
+        String before = ca.databaseDump();
+        record Bad(String unit, String domain, Class<? extends Exception> type, String says) {
+        }
+        for (Bad b : List.of(
+                new Bad("130602-001", "*.gov.cn", IllegalArgumentException.class, "is a wildcard"),
+                new Bad("130602-001", "*.jyj.jingxiu.gov.cn", IllegalArgumentException.class, "is a wildcard"),
+                new Bad("130602-001", "127.0.0.1", IllegalArgumentException.class, "is an IP address"),
+                new Bad("130602-001", "2001:db8::1", IllegalArgumentException.class, "is an IP address"),
+                new Bad("130602-001", "localhost", IllegalArgumentException.class, "at least two labels"),
+                new Bad("130602-001", "bad domain", IllegalArgumentException.class, "bad label 'bad domain'"),
+                new Bad("130602-001", "Jyj.jingxiu.gov.cn", IllegalArgumentException.class, "lower case"),
+                new Bad("130602-001", "jyj.jingxiu.gov.cn.", IllegalArgumentException.class, "bad label ''"),
+                new Bad("130602-001", "slj.bd.gov.cn", CaRefusal.class, "belongs to 130600-012 (河北省 保定市 保定市水利局)"),
+                new Bad("130602-001", "wjw.jingxiu.gov.cn", CaRefusal.class, "belongs to 130602-002"),
+                new Bad("130602-001", "ca.hebei.gov.cn", CaRefusal.class, "is not in the address plan"),
+                new Bad("130602-001", "www.example.com", CaRefusal.class, "is not in the address plan"),
+                new Bad("130602-002", "www.jingxiu.gov.cn", CaRefusal.class, "belongs to 130602 "),
+                new Bad("110101-001", null, CaRefusal.class, "outside the province"),
+                new Bad("130602-009", null, CaRefusal.class, "130602-009 is not in the address plan"))) {
+            Exception e = assertThrows(Exception.class, () -> ca.newToken(UnitCode.parse(b.unit()), b.domain(), Duration.ofHours(1)), b.toString());
+            assertEquals(b.type(), e.getClass(), b + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains(b.says()), b + ": " + e.getMessage());
+        }
+        assertEquals(before, ca.databaseDump(), "refused tokens leave the register unchanged");
+
+        assertEquals("jyj.jingxiu.gov.cn", ca.newToken(UNIT, "jyj.jingxiu.gov.cn", Duration.ofHours(1)).domain());
+        assertEquals("mail.jyj.jingxiu.hebei.egov", ca.newToken(UNIT, "mail.jyj.jingxiu.hebei.egov", Duration.ofHours(1)).domain());
+        assertEquals("www.jingxiu.gov.cn", ca.newToken(UnitCode.parse("130602-000"), "www.jingxiu.gov.cn", Duration.ofHours(1)).domain(),
+                "a county's government office holds the county's names");
+        assertEquals(null, ca.newToken(UNIT, null, Duration.ofHours(1)).domain());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> ca.newToken(UNIT, null, Duration.ZERO));
+        assertTrue(!zero.getMessage().contains("PT0S") && zero.getMessage().contains("0 ms"), zero.getMessage());
+    }
+
+    @Test
+    void aCaOpenedWithoutThePlanIssuesNoToken() throws Exception {
+        try (ProvincialCa blind = ProvincialCa.open(dir.resolve("ca"), PASS, ca.settings())) {
+            CaRefusal e = assertThrows(CaRefusal.class, () -> blind.newToken(UNIT, null, Duration.ofHours(1)));
+            assertTrue(e.getMessage().contains("no address plan"), e.getMessage());
+        }
     }
 
     static long crlNumber(X509CRL crl) throws Exception {

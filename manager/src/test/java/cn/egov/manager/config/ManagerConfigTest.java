@@ -46,6 +46,23 @@ class ManagerConfigTest {
     }
 
     @Test
+    void badValuesNameTheLineAndThePartsKeysAreCheckedAgainstTheirSchemas() throws Exception {
+        ConfigException bad = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("data.dir = x\n\nweb.port = eighty\n")));
+        assertTrue(bad.getMessage().endsWith(":3: web.port must be a whole number, got 'eighty'"), bad.getMessage());
+        ConfigException ratio = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.queue.alarm-ratio = 2\n")));
+        assertTrue(ratio.getMessage().endsWith(":1: ingest.queue.alarm-ratio must be in (0, 1], got 2"), ratio.getMessage());
+
+        java.util.Set<String> parts = java.util.Set.of("ca.dir", "plan.dir");
+        assertEquals("/srv/ca", ManagerConfig.load(write("ca.dir = /srv/ca\n"), parts).extension("ca").get("dir"));
+        ConfigException unknown = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ca.dir = a\nca.dri = b\n"), parts));
+        assertTrue(unknown.getMessage().endsWith(":2: unknown key 'ca.dri' (see 'manager config-keys')"), unknown.getMessage());
+        ConfigException twice = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("plan.dir = a\nplan.dir = b\n"), parts));
+        assertTrue(twice.getMessage().endsWith(":2: key 'plan.dir' is set twice"), twice.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> ManagerConfig.load(dir.resolve("absent.properties")));
+        assertTrue(missing.getMessage().startsWith(dir.resolve("absent.properties") + ": no such configuration file"), missing.getMessage());
+    }
+
+    @Test
     void sampleDocumentsEveryKeyAndLoadsBack() throws Exception {
         String sample = ConfigKey.sample();
         for (ConfigKey k : ConfigKey.values()) {

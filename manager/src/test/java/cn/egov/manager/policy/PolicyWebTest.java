@@ -9,10 +9,13 @@ import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.api.topic.KuraTopic;
+import cn.egov.manager.account.Role;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
+import cn.egov.manager.support.TestAccounts;
+import cn.egov.manager.web.HtmlPage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -40,6 +43,11 @@ class PolicyWebTest {
 
     static final String BAODING = "130602-001";
     static final String SHIJIAZHUANG = "130105-001";
+    /** What a box's drift alarm names, one difference per line (as PolicyEnforcement raises it). */
+    static final String DRIFT = "chain forward: rule added at position 1: 'accept' (no comment)\n"
+            + "chain fwd_from_external rule 1 (\"10-zones.policy:18 zone internet-access\") changed: policy has "
+            + "'oifname @if_internet_access jump fwd_external__internet_access', live has 'jump fwd_external__internet_access'\n"
+            + "set net_backbone_v4: 1 element(s) missing: 10.200.0.0/16; 1 element(s) added: 10.201.0.0/16";
 
     // static: with a per-class lifecycle JUnit fills instance @TempDir fields only before each test, after @BeforeAll
     @TempDir
@@ -52,6 +60,8 @@ class PolicyWebTest {
     @BeforeAll
     void twoBoxesReport() throws Exception {
         m = ManagerFixture.start(dir);
+        TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
+        TestAccounts.add(m.database(), "duty", Role.DUTY_OFFICER);
         long now = System.currentTimeMillis();
         try (SimulatedBox a = new SimulatedBox(m.brokerUrl(), BAODING).connect();
              SimulatedBox b = new SimulatedBox(m.brokerUrl(), SHIJIAZHUANG).connect()) {
@@ -64,7 +74,7 @@ class PolicyWebTest {
                     "tcp 10.1.0.2 -> 198.51.100.2:9 on eth1 denied by never internal-internet (30-rules.policy:3)",
                     Map.of("rule", "never internal-internet", "source", "10.1.0.2", "destination", "198.51.100.2"), now));
             alarm(a, ia, new Alarm("isolation.policy.drift", Alarm.Severity.CRITICAL, "isolation",
-                    "the firewall table differs from policy", Map.of("differences", "chain forward: rule added at position 1"), now));
+                    "the firewall table differs from policy", Map.of("differences", DRIFT), now));
             policy(a, ia, "2026.11-1", "DRIFT", true, now);
             policy(b, ib, "2026.10-3", "IN_FORCE", false, now);
             alarm(b, ib, new Alarm("isolation.denied", Alarm.Severity.MAJOR, "isolation", "udp 10.3.0.5 -> 192.0.2.9:53 denied",
@@ -179,13 +189,35 @@ class PolicyWebTest {
     }
 
     @Test
+    void aTechnicianSeesTheUnitsOfItsCountyOnlyAndOthersLookAbsent() throws Exception {
+        String tech = "bd-tech";
+        JsonNode units = json.readTree(get("/api/policy/units", tech, TestAccounts.PASSWORD).body()).get("units");
+        assertEquals(1, units.size(), units.toString());
+        assertEquals(BAODING, units.get(0).get("unit").asText());
+        assertEquals(200, get("/api/policy/units/" + BAODING, tech, TestAccounts.PASSWORD).statusCode());
+        // another county's unit that reported, and one that never existed: the same answer
+        HttpResponse<String> other = get("/api/policy/units/" + SHIJIAZHUANG, tech, TestAccounts.PASSWORD);
+        HttpResponse<String> none = get("/api/policy/units/130105-999", tech, TestAccounts.PASSWORD);
+        assertEquals(404, other.statusCode());
+        assertEquals(none.statusCode(), other.statusCode());
+        assertEquals(none.body().replace("130105-999", "X"), other.body().replace(SHIJIAZHUANG, "X"));
+        JsonNode alarms = json.readTree(get("/api/policy/alarms", tech, TestAccounts.PASSWORD).body()).get("alarms");
+        assertEquals(2, alarms.size(), "only the Baoding unit's isolation alarms: " + alarms);
+        assertEquals(0, json.readTree(get("/api/policy/alarms?city=1301", tech, TestAccounts.PASSWORD).body()).get("alarms").size());
+        String page = get("/policy", tech, TestAccounts.PASSWORD).body();
+        assertTrue(page.contains(BAODING) && !page.contains(SHIJIAZHUANG) && !page.contains("10.3.0.5"), page);
+    }
+
+    @Test
     void rolesAndPage() throws Exception {
         assertEquals(401, get("/api/policy/units", null, null).statusCode());
-        assertEquals(403, get("/api/policy/units", "technician", ManagerFixture.TECHNICIAN_TOKEN).statusCode());
+        assertEquals(403, get("/api/policy/units", "duty", TestAccounts.PASSWORD).statusCode());
         HttpResponse<String> page = get("/policy?city=1306", "auditor", ManagerFixture.AUDITOR_TOKEN);
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains(BAODING) && page.body().contains("<b>DRIFT</b>"), page.body());
         assertTrue(page.body().contains("never internal-internet") && !page.body().contains("10.3.0.5"), "filtered to city 1306");
         assertTrue(page.body().contains("<b>FINDINGS</b>: 2 finding(s)") && page.body().contains("<td>yes (checked "), page.body());
+        assertTrue(page.body().contains("<pre class=\"differences\">" + HtmlPage.esc(DRIFT) + "</pre>"),
+                "the drift event names every change, whole: " + page.body());
     }
 }

@@ -5,12 +5,14 @@ import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import java.nio.file.Path;
 
-/** A manager on free ports with its data in a test folder; tokens for the three roles. */
+/**
+ * A manager on free ports with its data in a test folder; API tokens for the NOC and auditors
+ * (technicians are accounts bound to counties: {@link TestAccounts}).
+ */
 public final class ManagerFixture {
 
-    public static final String NOC_TOKEN = "noc-secret";
-    public static final String AUDITOR_TOKEN = "auditor-secret";
-    public static final String TECHNICIAN_TOKEN = "tech-secret";
+    public static final String NOC_TOKEN = "noc-secret-0123456789";
+    public static final String AUDITOR_TOKEN = "auditor-secret-0123456789";
 
     private ManagerFixture() {
     }
@@ -22,8 +24,7 @@ public final class ManagerFixture {
                 .with(ConfigKey.WEB_PORT, 0)
                 .with(ConfigKey.FLEET_CHECK_PERIOD_MS, 200)
                 .with(ConfigKey.AUTH_NOC_TOKEN, NOC_TOKEN)
-                .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR_TOKEN)
-                .with(ConfigKey.AUTH_TECHNICIAN_TOKEN, TECHNICIAN_TOKEN);
+                .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR_TOKEN);
     }
 
     public static ManagerAssembly start(Path dataDir) throws Exception {

@@ -3,11 +3,13 @@ package cn.egov.manager.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.manager.account.Role;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.fleet.BoxStatus;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
+import cn.egov.manager.support.TestAccounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -40,6 +42,9 @@ class FleetWebTest {
     @BeforeAll
     void fleetOfThree() throws Exception {
         m = ManagerFixture.start(dir);
+        TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
+        TestAccounts.add(m.database(), "duty", Role.DUTY_OFFICER);
+        TestAccounts.add(m.database(), "admin1", Role.ADMIN);
         try (SimulatedBox a = new SimulatedBox(m.brokerUrl(), "130602-001").connect();
              SimulatedBox b = new SimulatedBox(m.brokerUrl(), "130602-002").connect();
              SimulatedBox c = new SimulatedBox(m.brokerUrl(), "130105-001").connect()) {
@@ -77,8 +82,10 @@ class FleetWebTest {
         assertEquals(401, get("/api/boxes", "noc", "wrong").statusCode());
         assertEquals(200, get("/api/boxes", "noc", ManagerFixture.NOC_TOKEN).statusCode());
         assertEquals(200, get("/api/boxes", "auditor", ManagerFixture.AUDITOR_TOKEN).statusCode());
-        assertEquals(403, get("/api/boxes", "technician", ManagerFixture.TECHNICIAN_TOKEN).statusCode());
-        assertEquals(200, get("/api/boxes/130602-001", "technician", ManagerFixture.TECHNICIAN_TOKEN).statusCode());
+        assertEquals(200, get("/api/boxes/130602-001", "bd-tech", TestAccounts.PASSWORD).statusCode());
+        assertEquals(403, get("/api/metrics", "bd-tech", TestAccounts.PASSWORD).statusCode());
+        assertEquals(403, get("/api/boxes", "admin1", TestAccounts.PASSWORD).statusCode(), "administrators see no fleet data");
+        assertEquals(200, get("/api/boxes", "duty", TestAccounts.PASSWORD).statusCode());
         assertEquals(403, get("/api/metrics", "auditor", ManagerFixture.AUDITOR_TOKEN).statusCode());
         assertEquals(200, get("/api/metrics", "noc", ManagerFixture.NOC_TOKEN).statusCode());
         assertEquals(200, get("/api/health", null, null).statusCode());
@@ -86,6 +93,21 @@ class FleetWebTest {
                 .header("Authorization", "Bearer " + ManagerFixture.NOC_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, bearer.statusCode());
         assertEquals(404, get("/api/boxes/130699-999", "noc", ManagerFixture.NOC_TOKEN).statusCode());
+    }
+
+    @Test
+    void aTechnicianSeesItsCountyAndOtherBoxesLookAbsentWhetherOrNotTheyExist() throws Exception {
+        JsonNode mine = json.readTree(get("/api/boxes", "bd-tech", TestAccounts.PASSWORD).body());
+        assertEquals(2, mine.size(), "the two boxes of county 130602: " + mine);
+        assertTrue(mine.findValuesAsText("clientId").stream().allMatch(id -> id.startsWith("130602-")), mine.toString());
+        HttpResponse<String> exists = get("/api/boxes/130105-001", "bd-tech", TestAccounts.PASSWORD);
+        HttpResponse<String> absent = get("/api/boxes/130105-002", "bd-tech", TestAccounts.PASSWORD);
+        assertEquals(404, exists.statusCode());
+        assertEquals(absent.statusCode(), exists.statusCode());
+        assertEquals(absent.body().replace("130105-002", "X"), exists.body().replace("130105-001", "X"));
+        assertEquals(200, get("/api/boxes/130105-001", "noc", ManagerFixture.NOC_TOKEN).statusCode(), "the box does exist");
+        String page = get("/fleet", "bd-tech", TestAccounts.PASSWORD).body();
+        assertTrue(page.contains("box-130602-001") && !page.contains("box-130105-001") && !page.contains("石家庄"), page);
     }
 
     @Test

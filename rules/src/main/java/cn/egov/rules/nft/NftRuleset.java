@@ -45,4 +45,9 @@ public record NftRuleset(String policyName, String version, String sha256, List<
     public String text() {
         return NftRenderer.render(this);
     }
+
+    /** The same table as one {@code nft} command per line, to load in pieces ({@link NftRenderer#commands}). */
+    public String commands() {
+        return NftRenderer.commands(this);
+    }
 }

@@ -200,14 +200,16 @@ public final class NftablesCompiler {
 
     private void zoneSets() {
         for (Zone z : p.zones()) {
+            List<String> ifaces = p.interfacesOf(z.name());
             sets.add(new NftSet(NftNames.zoneInterfaces(z.name()), "ifname", false,
-                    p.interfacesOf(z.name()).stream().map(i -> "\"" + i + "\"").toList(), false, z.origin() + " zone " + z.name()));
+                    ifaces.stream().map(i -> "\"" + i + "\"").toList(), false,
+                    comment(z.origin() + " zone " + z.name() + interfaceOrigins(ifaces))));
             addressSets(z.prefixes(), v6 -> NftNames.zoneNet(z.name(), v6), z.origin() + " zone " + z.name());
         }
         for (Tunnel t : p.tunnels()) {
             if (t.mode() == TunnelMode.INTERFACE) {
                 sets.add(new NftSet(NftNames.tunnelInterfaces(t.name()), "ifname", false, List.of("\"" + t.iface() + "\""),
-                        false, t.origin() + " tunnel " + t.name()));
+                        false, comment(t.origin() + " tunnel " + t.name() + interfaceOrigins(List.of(t.iface())))));
             }
             addressSets(t.peers(), v6 -> NftNames.tunnelPeers(t.name(), v6), t.origin() + " tunnel " + t.name() + " peers");
         }
@@ -217,6 +219,19 @@ public final class NftablesCompiler {
                 addressSets(f.destinations(), v6 -> NftNames.ruleDestinations(f.name(), v6), f.origin() + " " + f.label() + " destinations");
             }
         }
+    }
+
+    /**
+     * Where the interfaces in a set were declared ({@code "; 10-zones.policy:27 interface eth0"}): the
+     * set's elements come from the {@code interface} sections, not from the zone or tunnel that names it.
+     */
+    private String interfaceOrigins(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : names) {
+            p.interfaces().stream().filter(i -> i.name().equals(name)).findFirst()
+                    .ifPresent(i -> sb.append("; ").append(i.origin()).append(" interface ").append(name));
+        }
+        return sb.toString();
     }
 
     private void addressSets(List<Prefix> prefixes, java.util.function.Function<Boolean, String> name, String comment) {

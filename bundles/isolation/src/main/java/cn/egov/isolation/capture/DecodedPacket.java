@@ -51,6 +51,19 @@ public final class DecodedPacket {
     public int wireLength;
     /** For ARP frames: the sender's IPv4 address is in {@link #srcHi}/{@link #srcLo}. */
     public boolean arpSender;
+    /** At most this many {@link AddressClaim}s per frame (a DHCP reply: server and yiaddr; an NA: source and target). */
+    public static final int MAX_CLAIMS = 3;
+    /** How many of the claim arrays below are valid for this frame. */
+    public int claims;
+    /** Addresses the frame says a host on the link holds (ARP, DHCP, neighbour discovery), with that host's MAC. */
+    public final AddressClaim[] claimKind = new AddressClaim[MAX_CLAIMS];
+    public final long[] claimHi = new long[MAX_CLAIMS];
+    public final long[] claimLo = new long[MAX_CLAIMS];
+    public final long[] claimMac = new long[MAX_CLAIMS];
+    /** The IP source is among the claims (NDP, DHCP server): it is the sender's own, never a forwarded packet's. */
+    public boolean sourceClaimed;
+    /** DHCP option 53 (1 discover ... 8 inform), or -1. */
+    public int dhcpMessageType;
 
     void reset(int interfaceIndex, long timeNanos, int wireLength) {
         this.kind = Kind.OTHER;
@@ -70,6 +83,19 @@ public final class DecodedPacket {
         icmpType = -1;
         tcpFlags = 0;
         arpSender = false;
+        claims = 0;
+        sourceClaimed = false;
+        dhcpMessageType = -1;
+    }
+
+    void claim(AddressClaim kind, long hi, long lo, long mac) {
+        if (claims < MAX_CLAIMS) {
+            claimKind[claims] = kind;
+            claimHi[claims] = hi;
+            claimLo[claims] = lo;
+            claimMac[claims] = mac;
+            claims++;
+        }
     }
 
     /** Whether this is a TCP segment opening a connection (SYN without ACK). */

@@ -25,6 +25,7 @@ public final class FrameBuilder {
     private int protocol;
     private byte[] transport = new byte[0];
     private int payload;
+    private byte[] payloadBytes;
     private final boolean ethernet;
 
     private FrameBuilder(boolean ethernet) {
@@ -94,6 +95,60 @@ public final class FrameBuilder {
         return this;
     }
 
+    /**
+     * A neighbour discovery message: solicitation (135) or advertisement (136) for {@code target};
+     * other types (133 router solicitation, 134 advertisement) carry no target, use {@link #icmp}.
+     */
+    public FrameBuilder ndp(int type, String target) {
+        protocol = DecodedPacket.PROTO_ICMPV6;
+        transport = ByteBuffer.allocate(24).put((byte) type).put((byte) 0).putShort((short) 0).putInt(0)
+                .put(literal(target)).array();
+        payload = 0;
+        return this;
+    }
+
+    /** Puts these bytes after the transport header instead of a zero-filled payload (UDP length follows). */
+    public FrameBuilder payload(byte[] bytes) {
+        payloadBytes = bytes.clone();
+        payload = bytes.length;
+        if (protocol == DecodedPacket.PROTO_UDP) {
+            ByteBuffer.wrap(transport).putShort(4, (short) (8 + payload));
+        }
+        return this;
+    }
+
+    /**
+     * An Ethernet ARP frame (request: op 1 to broadcast; reply: op 2 to {@code targetMac}). A
+     * gratuitous ARP has {@code senderIp} equal to {@code targetIp}; a probe has sender 0.0.0.0.
+     */
+    public static byte[] arp(String senderMac, int op, String senderIp, String targetMac, String targetIp) {
+        String dst = op == 1 ? "ff:ff:ff:ff:ff:ff" : targetMac;
+        return ByteBuffer.allocate(42).put(mac(dst)).put(mac(senderMac)).putShort((short) FrameDecoder.ETHERTYPE_ARP)
+                .putShort((short) 1).putShort((short) FrameDecoder.ETHERTYPE_IPV4).put((byte) 6).put((byte) 4)
+                .putShort((short) op).put(mac(senderMac)).put(literal(senderIp))
+                .put(mac(op == 1 ? "00:00:00:00:00:00" : targetMac)).put(literal(targetIp)).array();
+    }
+
+    /**
+     * A DHCP message (BOOTP with the magic cookie, option 53 and, when given, option 50), padded to
+     * the 300 bytes clients send; put it in a UDP datagram with {@link #payload}.
+     *
+     * @param op          1 from a client (discover, request), 2 from a server (offer, ack)
+     * @param messageType option 53: 1 discover, 2 offer, 3 request, 5 ack
+     * @param requested   option 50, or null
+     */
+    public static byte[] dhcp(int op, int messageType, String chaddr, String ciaddr, String yiaddr, String requested) {
+        ByteBuffer b = ByteBuffer.allocate(300);
+        b.put((byte) op).put((byte) 1).put((byte) 6).put((byte) 0).putInt(0x3903F326).putShort((short) 0).putShort((short) 0)
+                .put(literal(ciaddr)).put(literal(yiaddr)).put(new byte[8]).put(mac(chaddr)).put(new byte[10 + 64 + 128])
+                .putInt(0x63825363).put((byte) 53).put((byte) 1).put((byte) messageType);
+        if (requested != null) {
+            b.put((byte) 50).put((byte) 4).put(literal(requested));
+        }
+        b.put((byte) 255);
+        return b.array();
+    }
+
     /** A bare IP protocol without ports (e.g. {@link DecodedPacket#PROTO_ESP}) and some payload. */
     public FrameBuilder protocol(int ipProtocol, int payloadBytes) {
         protocol = ipProtocol;
@@ -132,7 +187,7 @@ public final class FrameBuilder {
             out.writeBytes(h.array());
         }
         out.writeBytes(transport);
-        out.writeBytes(new byte[payload]);
+        out.writeBytes(payloadBytes != null ? payloadBytes : new byte[payload]);
         return out.toByteArray();
     }
 

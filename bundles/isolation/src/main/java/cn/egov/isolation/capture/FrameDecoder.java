@@ -5,7 +5,8 @@ package cn.egov.isolation.capture;
  * {@link DecodedPacket}. Handles Ethernet with any stack of 802.1Q (0x8100) and 802.1ad/QinQ
  * (0x88A8, 0x9100, 0x9200) tags, Linux cooked headers v1/v2, raw IP and BSD loopback; IPv4
  * (no ports in non-first fragments), IPv6 with hop-by-hop, routing, destination-options,
- * fragment and AH extension headers; TCP, UDP and SCTP ports, ICMP and ICMPv6 types.
+ * fragment and AH extension headers; TCP, UDP and SCTP ports, ICMP and ICMPv6 types; and the
+ * addresses hosts claim in ARP, DHCP and neighbour discovery ({@link AddressClaim}).
  * Pcap4J 1.8.2 does not decode QinQ, hence this decoder for live frames too.
  *
  * <p>Frames are plain byte arrays read with shifts: no call per field, so the decoder is fast
@@ -28,7 +29,31 @@ public final class FrameDecoder {
     private static final int SLL2_HEADER = 20;
     private static final int NULL_HEADER = 4;
     private static final int ARP_IPV4_LENGTH = 28;
+    private static final int ARP_SENDER_MAC = 8;
     private static final int ARP_SENDER_IP = 14;
+    private static final int ARP_TARGET_IP = 24;
+    private static final int UDP_HEADER = 8;
+    private static final int DHCP_SERVER_PORT = 67;
+    private static final int DHCP_CLIENT_PORT = 68;
+    private static final int BOOTP_REQUEST = 1;
+    private static final int BOOTP_REPLY = 2;
+    private static final int BOOTP_CIADDR = 12;
+    private static final int BOOTP_YIADDR = 16;
+    private static final int BOOTP_CHADDR = 28;
+    /** Options start after the 236-byte fixed part and the 4-byte magic cookie. */
+    private static final int BOOTP_OPTIONS = 240;
+    private static final long DHCP_MAGIC_COOKIE = 0x6382_5363L;
+    private static final int DHCP_OPTION_PAD = 0;
+    private static final int DHCP_OPTION_REQUESTED_ADDRESS = 50;
+    private static final int DHCP_OPTION_MESSAGE_TYPE = 53;
+    private static final int DHCP_OPTION_END = 255;
+    /** Router solicitation (133) to redirect (137). */
+    private static final int NDP_FIRST_TYPE = 133;
+    private static final int NDP_LAST_TYPE = 137;
+    private static final int NDP_NEIGHBOUR_SOLICITATION = 135;
+    private static final int NDP_NEIGHBOUR_ADVERTISEMENT = 136;
+    /** The target address follows type, code, checksum and 4 bytes of flags. */
+    private static final int NDP_TARGET = 8;
     private static final int IPV4_MIN_HEADER = 20;
     private static final int IPV6_HEADER = 40;
     /** An attacker can chain extension headers; real stacks use a handful. */
@@ -128,6 +153,7 @@ public final class FrameDecoder {
             out.srcHi = IPV4_MAPPED_HI;
             out.srcLo = IPV4_MAPPED_LO | u32(b, p + ARP_SENDER_IP);
             out.arpSender = true;
+            arpClaims(b, p, out);
         }
         return out.kind = DecodedPacket.Kind.OTHER;
     }
@@ -246,16 +272,124 @@ public final class FrameDecoder {
                 }
                 out.srcPort = u16(b, p);
                 out.dstPort = u16(b, p + 2);
+                if (out.ipVersion == 4 && isDhcpPort(out.srcPort) && isDhcpPort(out.dstPort)) {
+                    dhcpClaims(b, p + UDP_HEADER, end, out);
+                }
             }
             case DecodedPacket.PROTO_ICMP, DecodedPacket.PROTO_ICMPV6 -> {
                 if (p + 1 > end) {
                     return out.kind = DecodedPacket.Kind.TRUNCATED;
                 }
                 out.icmpType = b[p] & 0xFF;
+                if (out.protocol == DecodedPacket.PROTO_ICMPV6 && out.icmpType >= NDP_FIRST_TYPE && out.icmpType <= NDP_LAST_TYPE) {
+                    ndpClaims(b, p, end, out);
+                }
             }
             default -> { /* no ports */ }
         }
         return out.kind = DecodedPacket.Kind.IP;
+    }
+
+    /**
+     * ARP (Ethernet/IPv4 only): the sender protocol address with the sender hardware address;
+     * a probe (sender 0.0.0.0) wants its target.
+     */
+    private static void arpClaims(byte[] b, int p, DecodedPacket out) {
+        if ((b[p + 4] & 0xFF) != 6 || (b[p + 5] & 0xFF) != 4) {
+            return;
+        }
+        long senderMac = mac(b, p + ARP_SENDER_MAC);
+        long sender = u32(b, p + ARP_SENDER_IP);
+        long target = u32(b, p + ARP_TARGET_IP);
+        if (sender != 0) {
+            out.claim(sender == target ? AddressClaim.ARP_GRATUITOUS : AddressClaim.ARP_SENDER, IPV4_MAPPED_HI,
+                    IPV4_MAPPED_LO | sender, senderMac);
+        } else if (target != 0) {
+            out.claim(AddressClaim.ARP_PROBE, IPV4_MAPPED_HI, IPV4_MAPPED_LO | target, senderMac);
+        }
+    }
+
+    private static boolean isDhcpPort(int port) {
+        return port == DHCP_SERVER_PORT || port == DHCP_CLIENT_PORT;
+    }
+
+    /**
+     * DHCP (BOOTP with an Ethernet chaddr). A client message claims ciaddr and option 50 for
+     * chaddr; a server message claims yiaddr for chaddr and its own IP source. Options are read
+     * only as far as they were captured (a snap length of 128 keeps the fixed fields, not them).
+     */
+    private static void dhcpClaims(byte[] b, int q, int end, DecodedPacket out) {
+        if (q + BOOTP_CHADDR + 6 > end || (b[q + 1] & 0xFF) != 1 || (b[q + 2] & 0xFF) != 6) {
+            return;
+        }
+        int op = b[q] & 0xFF;
+        long chaddr = mac(b, q + BOOTP_CHADDR);
+        long requested = 0;
+        if (q + BOOTP_OPTIONS <= end && u32(b, q + BOOTP_OPTIONS - 4) == DHCP_MAGIC_COOKIE) {
+            int i = q + BOOTP_OPTIONS;
+            while (i < end) {
+                int code = b[i] & 0xFF;
+                if (code == DHCP_OPTION_PAD) {
+                    i++;
+                    continue;
+                }
+                if (code == DHCP_OPTION_END || i + 2 > end) {
+                    break;
+                }
+                int length = b[i + 1] & 0xFF;
+                int v = i + 2;
+                if (v + length > end) {
+                    break;
+                }
+                if (code == DHCP_OPTION_MESSAGE_TYPE && length == 1) {
+                    out.dhcpMessageType = b[v] & 0xFF;
+                } else if (code == DHCP_OPTION_REQUESTED_ADDRESS && length == 4) {
+                    requested = u32(b, v);
+                }
+                i = v + length;
+            }
+        }
+        if (op == BOOTP_REQUEST) {
+            long ciaddr = u32(b, q + BOOTP_CIADDR);
+            if (ciaddr != 0) {
+                out.claim(AddressClaim.DHCP_CIADDR, IPV4_MAPPED_HI, IPV4_MAPPED_LO | ciaddr, chaddr);
+            }
+            if (requested != 0 && requested != ciaddr) {
+                out.claim(AddressClaim.DHCP_REQUESTED, IPV4_MAPPED_HI, IPV4_MAPPED_LO | requested, chaddr);
+            }
+        } else if (op == BOOTP_REPLY) {
+            if (out.srcLo != IPV4_MAPPED_LO) {
+                out.claim(AddressClaim.DHCP_SERVER, out.srcHi, out.srcLo, out.srcMac);
+                out.sourceClaimed = true;
+            }
+            long yiaddr = u32(b, q + BOOTP_YIADDR);
+            if (yiaddr != 0) {
+                out.claim(AddressClaim.DHCP_YIADDR, IPV4_MAPPED_HI, IPV4_MAPPED_LO | yiaddr, chaddr);
+            }
+        }
+    }
+
+    /**
+     * Neighbour discovery: its source (unless ::) is the sender's own address; a neighbour
+     * advertisement's target is the advertised address, and a solicitation from :: (duplicate
+     * address detection) wants its target.
+     */
+    private static void ndpClaims(byte[] b, int p, int end, DecodedPacket out) {
+        boolean unspecified = out.srcHi == 0 && out.srcLo == 0;
+        if (!unspecified) {
+            out.claim(AddressClaim.NDP_SOURCE, out.srcHi, out.srcLo, out.srcMac);
+            out.sourceClaimed = true;
+        }
+        int type = out.icmpType;
+        if ((type == NDP_NEIGHBOUR_SOLICITATION || type == NDP_NEIGHBOUR_ADVERTISEMENT) && p + NDP_TARGET + 16 <= end) {
+            long hi = i64(b, p + NDP_TARGET);
+            long lo = i64(b, p + NDP_TARGET + 8);
+            if (type == NDP_NEIGHBOUR_ADVERTISEMENT && (hi != out.srcHi || lo != out.srcLo)) {
+                out.claim(AddressClaim.NDP_NA_TARGET, hi, lo, out.srcMac);
+            } else if (type == NDP_NEIGHBOUR_SOLICITATION && unspecified) {
+                out.claim(AddressClaim.NDP_DAD_TARGET, hi, lo, out.srcMac);
+            }
+        }
     }
 
     private static long mac(byte[] b, int p) {

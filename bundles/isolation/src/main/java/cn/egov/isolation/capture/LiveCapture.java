@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -37,6 +38,10 @@ public final class LiveCapture implements AutoCloseable {
      * @param namespace    network namespace to capture in, or null for the JVM's own
      */
     public record Settings(int snapLength, int bufferBytes, boolean promiscuous, boolean inboundOnly, String namespace) {
+        /** The same settings with another snap length. */
+        public Settings withSnapLength(int bytes) {
+            return new Settings(bytes, bufferBytes, promiscuous, inboundOnly, namespace);
+        }
     }
 
     /** libpcap's counters for the interface since the capture started. */
@@ -58,10 +63,10 @@ public final class LiveCapture implements AutoCloseable {
     private volatile long decoded;
     private volatile boolean stopping;
 
-    private LiveCapture(String interfaceName, int interfaceIndex, Settings settings, PacketConsumer consumer) {
+    private LiveCapture(String interfaceName, int interfaceIndex, Settings settings, String filter, PacketConsumer consumer) {
         this.interfaceName = interfaceName;
         this.interfaceIndex = interfaceIndex;
-        this.thread = new Thread(() -> run(settings, consumer), "capture-" + interfaceName);
+        this.thread = new Thread(() -> run(settings, filter, consumer), "capture-" + interfaceName);
         this.thread.setDaemon(true);
     }
 
@@ -73,8 +78,20 @@ public final class LiveCapture implements AutoCloseable {
      * @throws IllegalStateException when libpcap cannot open the interface (the message says why)
      */
     public static LiveCapture start(String interfaceName, int interfaceIndex, Settings settings, PacketConsumer consumer) {
+        return start(interfaceName, interfaceIndex, settings, null, consumer);
+    }
+
+    /**
+     * As {@link #start(String, int, Settings, PacketConsumer)}, keeping only the frames a BPF
+     * filter expression (tcpdump syntax) accepts.
+     *
+     * @param filter the expression, or null for every frame
+     * @throws IllegalStateException also when libpcap refuses the expression
+     */
+    public static LiveCapture start(String interfaceName, int interfaceIndex, Settings settings, String filter,
+                                    PacketConsumer consumer) {
         useDebianLibpcapIfUnset();
-        LiveCapture c = new LiveCapture(interfaceName, interfaceIndex, settings, consumer);
+        LiveCapture c = new LiveCapture(interfaceName, interfaceIndex, settings, filter, consumer);
         c.thread.start();
         try {
             if (!c.opened.await(OPEN_TIMEOUT_S, TimeUnit.SECONDS)) {
@@ -126,7 +143,7 @@ public final class LiveCapture implements AutoCloseable {
         }
     }
 
-    private void run(Settings settings, PacketConsumer consumer) {
+    private void run(Settings settings, String filter, PacketConsumer consumer) {
         PcapHandle h;
         try {
             if (settings.namespace() != null) {
@@ -142,6 +159,14 @@ public final class LiveCapture implements AutoCloseable {
                 b.direction(PcapHandle.PcapDirection.IN);
             }
             h = b.build();
+            if (filter != null) {
+                try {
+                    h.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+                } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+                    h.close();
+                    throw e;
+                }
+            }
         } catch (Throwable e) { // UnsatisfiedLinkError and friends included: the caller reports it
             failure.set(e);
             opened.countDown();

@@ -15,9 +15,9 @@ public final class IsolationAlarms {
     public static final String DENIED = "isolation.denied";
     /** A policy was refused (invalid, or nft refused it); the previous ruleset stays in force. */
     public static final String POLICY_REJECTED = "isolation.policy.rejected";
-    /** The live table differs from what was applied (a rule added or removed by hand). */
+    /** The live table differs from the policy it was to hold (a rule, set element or chain changed by hand, the table gone). */
     public static final String POLICY_DRIFT = "isolation.policy.drift";
-    /** The ruleset was re-applied after drift. */
+    /** The ruleset was re-applied after drift (raised after {@link #POLICY_DRIFT}, which names what differed). */
     public static final String POLICY_RESTORED = "isolation.policy.restored";
     /** More denials in one poll than are raised one by one. */
     public static final String DENIED_SUMMARY = "isolation.denied.summary";
@@ -35,13 +35,19 @@ public final class IsolationAlarms {
         return new Alarm(POLICY_REJECTED, Alarm.Severity.MAJOR, SOURCE, firstLine(r.message()), ev, now);
     }
 
-    static Alarm drift(InForce f, Drift d, boolean restoring, long now) {
+    /**
+     * The live table differs from the policy it was to hold. The message names the first
+     * difference, the evidence {@code differences} all of them (one per line), so that the manager
+     * shows what changed without the box.
+     */
+    static Alarm drift(String policy, Drift d, boolean restoring, long now) {
         Map<String, String> ev = new LinkedHashMap<>();
-        ev.put("policy", f.identity());
+        ev.put("policy", policy);
         ev.put("differences", String.join("\n", d.differences()));
         ev.put("auto_restore", Boolean.toString(restoring));
-        return new Alarm(POLICY_DRIFT, Alarm.Severity.CRITICAL, SOURCE,
-                "the firewall table differs from policy " + f.identity() + ": " + d.differences().size() + " difference(s)", ev, now);
+        int n = d.differences().size();
+        return new Alarm(POLICY_DRIFT, Alarm.Severity.CRITICAL, SOURCE, "the firewall table differs from policy " + policy + ": "
+                + d.differences().get(0) + (n > 1 ? " (and " + (n - 1) + " more difference(s))" : ""), ev, now);
     }
 
     static Alarm restored(ApplyResult r, long now) {

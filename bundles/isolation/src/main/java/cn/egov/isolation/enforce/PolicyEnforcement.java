@@ -28,7 +28,13 @@ public final class PolicyEnforcement {
     private volatile java.util.function.Consumer<KuraPayload.Builder> moreState = b -> { };
 
     public PolicyEnforcement(NftCommand nft, TelemetryPublisher telemetry, Clock clock, Path lockFile, boolean autoRestore) {
-        this.enforcer = new PolicyEnforcer(nft, clock, lockFile);
+        this(nft, ProcessScratchNft.standard(), telemetry, clock, lockFile, autoRestore);
+    }
+
+    /** @param scratch loads a ruleset into an empty namespace: what the live table must be compared with */
+    public PolicyEnforcement(NftCommand nft, ScratchNft scratch, TelemetryPublisher telemetry, Clock clock, Path lockFile,
+                             boolean autoRestore) {
+        this.enforcer = new PolicyEnforcer(nft, scratch, clock, lockFile);
         this.denials = new DenialWatcher(nft, telemetry::alarm);
         this.telemetry = telemetry;
         this.clock = clock;
@@ -39,9 +45,17 @@ public final class PolicyEnforcement {
         return enforcer;
     }
 
-    /** Applies {@code dir}; on refusal raises {@link IsolationAlarms#POLICY_REJECTED} and keeps what is in force. */
+    /**
+     * Applies {@code dir}; on refusal raises {@link IsolationAlarms#POLICY_REJECTED} and keeps what is
+     * in force. A live table that was to hold a policy and differs from it (also at start-up, when
+     * it carries this policy's hash) is drift: {@link IsolationAlarms#POLICY_DRIFT} names the
+     * differences before the table is replaced, {@link IsolationAlarms#POLICY_RESTORED} follows.
+     */
     public ApplyResult apply(Path dir) {
-        ApplyResult r = enforcer.apply(dir);
+        ApplyResult r = enforcer.apply(dir, (policy, drift) -> telemetry.alarm(IsolationAlarms.drift(policy, drift, true, clock.millis())));
+        if (!r.drift().isClean() && r.status() != ApplyResult.Status.UNCHANGED) {
+            telemetry.alarm(IsolationAlarms.restored(r, clock.millis()));
+        }
         if (r.status() == ApplyResult.Status.REJECTED) {
             state = "REJECTED";
             telemetry.alarm(IsolationAlarms.rejected(r, dir.toString(), clock.millis()));
@@ -65,7 +79,7 @@ public final class PolicyEnforcement {
         if (!d.isClean()) {
             state = "DRIFT";
             if (newDrift || autoRestore) {
-                telemetry.alarm(IsolationAlarms.drift(enforcer.inForce().orElseThrow(), d, autoRestore, clock.millis()));
+                telemetry.alarm(IsolationAlarms.drift(enforcer.inForce().orElseThrow().identity(), d, autoRestore, clock.millis()));
             }
             if (autoRestore) {
                 ApplyResult r = enforcer.restore();

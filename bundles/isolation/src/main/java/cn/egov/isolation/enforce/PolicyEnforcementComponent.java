@@ -64,7 +64,11 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
     }
 
     void activate(PolicyEnforcementConfig config, NftCommand nft) {
-        enforcement = new PolicyEnforcement(nft, telemetry, Clock.systemUTC(), Path.of(config.lock_file()), config.auto_restore());
+        activate(config, nft, new ProcessScratchNft(List.of(config.nft_scratch_commands())));
+    }
+
+    void activate(PolicyEnforcementConfig config, NftCommand nft, ScratchNft scratch) {
+        enforcement = new PolicyEnforcement(nft, scratch, telemetry, Clock.systemUTC(), Path.of(config.lock_file()), config.auto_restore());
         localDirectory = Path.of(config.policy_directory());
         Path accepted = Path.of(config.signed_state_directory()).resolve(PolicyApplier.ACCEPTED_BUNDLE_FILE);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

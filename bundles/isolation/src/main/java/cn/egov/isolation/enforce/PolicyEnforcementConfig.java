@@ -29,18 +29,24 @@ public @interface PolicyEnforcementConfig {
     @AttributeDefinition(name = "nft command", description = "Command (and arguments) that runs nft, space separated")
     String nft_command() default "nft";
 
+    @AttributeDefinition(name = "Scratch namespace commands", description = "Commands (and arguments, space separated) that "
+            + "run a program in new, empty namespaces, tried in order until one works: the policy's ruleset is loaded there and "
+            + "listed back, and the live table must match that listing exactly. The second default needs no CAP_SYS_ADMIN "
+            + "(a user namespace keeps CAP_NET_ADMIN)")
+    String[] nft_scratch_commands() default {ProcessScratchNft.NET_NAMESPACE, ProcessScratchNft.USER_NET_NAMESPACE};
+
     @AttributeDefinition(name = "Lock file", description = "Serialises table changes with the appliance policy command")
     String lock_file() default "/run/egov-nft.lock";
 
-    @AttributeDefinition(name = "Route guard", description = "Keep the isolated zones without a route to the Internet "
-            + "(policy-routing rules, independent of nftables) and check it at every verification")
+    @AttributeDefinition(name = "Route guard", description = "Keep the isolated zones without a route to the Internet, and "
+            + "the Internet without a route to them (policy-routing rules, independent of nftables); check it at every verification")
     boolean route_guard_enabled() default true;
 
     @AttributeDefinition(name = "ip command", description = "Command (and arguments) that runs iproute2's ip, space separated")
     String ip_command() default "ip";
 
-    @AttributeDefinition(name = "Route guard priority", description = "Priority of the guard's first ip rule (the second takes "
-            + "the next one): after strongSwan's rule (220) and before the main table's (32766)", min = "221", max = "32764")
+    @AttributeDefinition(name = "Route guard priority", description = "Priority of the guard's first ip rule (the other three take "
+            + "the next ones): after strongSwan's rule (220) and before the main table's (32766)", min = "221", max = "32762")
     int route_guard_priority() default RouteGuardSettings.DEFAULT_PRIORITY;
 
     @AttributeDefinition(name = "Route guard protocol", description = "ip rule 'protocol' value that marks the guard's rules "
@@ -51,6 +57,11 @@ public @interface PolicyEnforcementConfig {
     @AttributeDefinition(name = "Route guard interface group", description = "Interface group given to the Internet-facing "
             + "interfaces; the guard suppresses routes through them for the isolated zones (0 is the default group)", min = "1")
     int route_guard_interface_group() default RouteGuardSettings.DEFAULT_INTERFACE_GROUP;
+
+    @AttributeDefinition(name = "Route guard isolated interface group", description = "Interface group given to the isolated "
+            + "zones' interfaces; the guard suppresses routes through them for traffic that arrives from the Internet "
+            + "(must differ from the Internet interfaces' group)", min = "1")
+    int route_guard_isolated_interface_group() default RouteGuardSettings.DEFAULT_ISOLATED_GROUP;
 
     @AttributeDefinition(name = "Isolated zones", description = "Policy zones that must have no route to the Internet")
     String[] route_guard_isolated_zones() default RouteGuardSettings.DEFAULT_ISOLATED_ZONE;

@@ -18,39 +18,67 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Puts a policy directory in force and proves it stays in force: load and validate, compile,
- * then one {@code nft -f} transaction that replaces only {@code table inet egov} (the kernel
- * checks the whole transaction, as {@code nft -c} does, and aborts all of it on any error); read
- * the table back and compare. Anything that fails leaves the previous ruleset in force.
- * {@link #check} runs {@code nft -c} without applying.
+ * Puts a policy directory in force and proves it stays in force: load and validate, compile, load
+ * the ruleset into a scratch network namespace and list it back ({@link ExpectedTables}: the
+ * kernel's own check of the whole ruleset, and the exact form the live table must have), then one
+ * {@code nft -f} transaction that replaces only {@code table inet egov} (the kernel aborts all of
+ * it on any error); read the table back and compare it exactly ({@link TableDiff}). Anything that
+ * fails leaves the previous ruleset in force.
+ *
+ * <p>Every comparison is exact, in every process: a table is reported "already in force" (and
+ * left alone) only when it matches the policy rule by rule, set element by set element, chain
+ * declaration by chain declaration. A table that was to hold this policy (the one this enforcer put
+ * in force, or one that carries this policy's hash, as after a restart) but differs is drift: it is
+ * reported to the caller ({@link BeforeCorrecting}) before the table is replaced.
  * Plain class: the OSGi component and the CLI both use it.
  *
  * <pre>{@code
  * PolicyEnforcer enforcer = new PolicyEnforcer(ProcessNft.local(), Clock.systemUTC(), Path.of("/run/egov-nft.lock"));
- * ApplyResult r = enforcer.apply(Path.of("/etc/egov/policy"));   // APPLIED, UNCHANGED or REJECTED
- * Drift d = enforcer.verify();                                  // no drift, or what changed
+ * ApplyResult r = enforcer.apply(Path.of("/etc/egov/policy"),
+ *         (policy, drift) -> System.out.println("drift found: " + drift));   // before it is corrected
+ * Drift d = enforcer.verify();                                              // no drift, or what changed
  * }</pre>
  */
 public final class PolicyEnforcer {
 
     private static final List<String> LIST_TABLE = List.of("-j", "list", "table", NftNames.FAMILY, NftNames.TABLE);
 
+    /** Told about drift before the table is replaced; the alarm or the printed line comes first. */
+    @FunctionalInterface
+    public interface BeforeCorrecting {
+        BeforeCorrecting NOTHING = (policy, drift) -> { };
+
+        /**
+         * @param policy "name version (hash)" of the policy the live table was to hold
+         * @param drift  how it differed
+         */
+        void drift(String policy, Drift drift);
+    }
+
     private final NftCommand nft;
+    private final ExpectedTables expected;
     private final Clock clock;
     private final Path lockFile;
     private volatile InForce inForce;
 
+    /** With the standard scratch namespace ({@link ProcessScratchNft#standard()}). */
+    public PolicyEnforcer(NftCommand nft, Clock clock, Path lockFile) {
+        this(nft, ProcessScratchNft.standard(), clock, lockFile);
+    }
+
     /**
+     * @param scratch  loads a ruleset into an empty namespace and lists it (what the live table must be)
      * @param lockFile serialises changes to our table between processes (the box service and the
      *                 {@code appliance policy apply} command)
      */
-    public PolicyEnforcer(NftCommand nft, Clock clock, Path lockFile) {
+    public PolicyEnforcer(NftCommand nft, ScratchNft scratch, Clock clock, Path lockFile) {
         this.nft = nft;
+        this.expected = new ExpectedTables(scratch);
         this.clock = clock;
         this.lockFile = lockFile;
     }
 
-    /** What is in force, if this enforcer applied or adopted something. */
+    /** What is in force, if this enforcer applied it or found it in force exactly. */
     public Optional<InForce> inForce() {
         return Optional.ofNullable(inForce);
     }
@@ -65,112 +93,163 @@ public final class PolicyEnforcer {
     public record Compiled(PolicyLoad load, NftRuleset ruleset) {
     }
 
-    /** Validates, renders and asks the kernel to check the ruleset ({@code nft -c}); changes nothing. */
+    /**
+     * Validates, loads the ruleset into a scratch namespace (the kernel checks all of it) and
+     * compares the live table with it; changes nothing. The result is REJECTED when the policy is
+     * refused, else UNCHANGED with {@link ApplyResult#drift()} saying how the live table differs
+     * from the policy ({@link Drift#NONE}: it holds exactly this policy).
+     */
     public ApplyResult check(Path dir) {
         Compiled c = compile(dir, today());
         if (c.ruleset() == null) {
             return rejected(c.load(), "policy " + dir + " is not valid");
         }
-        NftCommand.Result r = nft.run(List.of("-c", "-f", "-"), c.ruleset().text());
-        if (!r.ok()) {
-            return new ApplyResult(ApplyResult.Status.REJECTED, c.load().policy().identity(), c.load().findings(),
-                    "nft -c refused the ruleset: " + r.stderr().strip());
+        String identity = c.load().policy().identity();
+        ExpectedTables.Expected exp = expected.of(c.ruleset());
+        if (exp.refused()) {
+            return new ApplyResult(ApplyResult.Status.REJECTED, identity, c.load().findings(), "nft refused the ruleset: " + exp.problem());
         }
-        return new ApplyResult(ApplyResult.Status.UNCHANGED, c.load().policy().identity(), c.load().findings(),
-                "valid: " + c.ruleset().ruleCount() + " rules, " + c.ruleset().elementCount() + " set elements; nft -c passed");
+        Drift d;
+        if (!exp.ok()) {
+            d = new Drift(List.of("cannot verify: " + exp.problem()));
+        } else {
+            try {
+                d = TableDiff.compare(exp.table(), readLive(), c.ruleset(), LiveRuleText.lazy(nft));
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                d = new Drift(List.of(e.getMessage()));
+            }
+        }
+        return new ApplyResult(ApplyResult.Status.UNCHANGED, identity, c.load().findings(),
+                "valid: " + c.ruleset().ruleCount() + " rules, " + c.ruleset().elementCount() + " set elements"
+                        + (exp.ok() ? "; the kernel loads it (scratch namespace)" : ""), d);
     }
 
     /** Applies a policy directory, or leaves the previous ruleset in force and says why. */
-    public synchronized ApplyResult apply(Path dir) {
+    public ApplyResult apply(Path dir) {
+        return apply(dir, BeforeCorrecting.NOTHING);
+    }
+
+    /** Applies a policy directory; drift found on the way is passed to {@code beforeCorrecting} before the table is replaced. */
+    public synchronized ApplyResult apply(Path dir, BeforeCorrecting beforeCorrecting) {
         Compiled c = compile(dir, today());
         if (c.ruleset() == null) {
             return rejected(c.load(), "policy " + dir + " is not valid; the previous ruleset stays in force");
         }
-        return apply(c.ruleset(), c.load().policy().identity(), c.load().findings());
+        return apply(c.ruleset(), c.load().policy().identity(), c.load().findings(), beforeCorrecting);
     }
 
-    /** Re-applies what is in force (automatic restore after drift). */
+    /** Re-applies what is in force (automatic restore after drift, which the caller has reported). */
     public synchronized ApplyResult restore() {
         InForce f = inForce;
         if (f == null) {
             return new ApplyResult(ApplyResult.Status.REJECTED, "", List.of(), "nothing in force to restore");
         }
-        inForce = null;
-        ApplyResult r = apply(f.ruleset(), f.identity(), List.of());
-        if (r.status() == ApplyResult.Status.REJECTED) {
-            inForce = f;
-        }
-        return r;
+        return apply(f.ruleset(), f.identity(), List.of(), BeforeCorrecting.NOTHING);
     }
 
-    private ApplyResult apply(NftRuleset ruleset, String identity, List<Finding> findings) {
+    private ApplyResult apply(NftRuleset ruleset, String identity, List<Finding> findings, BeforeCorrecting beforeCorrecting) {
         String text = ruleset.text();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = ch.lock()) {
-            InForce current = inForce;
-            if (current != null && current.text().equals(text)
-                    && DriftDetector.compare(ruleset, current.snapshot(), readLiveOrNull()).isClean()) {
-                inForce = current.verified(clock.millis(), Drift.NONE);
-                return new ApplyResult(ApplyResult.Status.UNCHANGED, identity, findings, "already in force: " + identity);
+            ExpectedTables.Expected exp = expected.of(ruleset);
+            if (exp.refused()) {
+                return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
+                        "nft refused the ruleset; the previous ruleset stays in force: " + exp.problem());
             }
-            if (current == null) {
-                // after a restart: when the same policy is in the kernel, adopt it without touching it
-                LiveTable live = readLiveOrNull();
-                if (live != null && ruleset.sha256().equals(live.policyInfo("sha256"))
-                        && DriftDetector.compare(ruleset, null, live).isClean()) {
-                    long now = clock.millis();
-                    inForce = new InForce(ruleset, text, live, now, now, Drift.NONE);
-                    return new ApplyResult(ApplyResult.Status.UNCHANGED, identity, findings, "already in force: " + identity);
+            Live live = readLiveOrProblem();
+            long now = clock.millis();
+            InForce current = inForce;
+            if (exp.ok() && live.table() != null) {
+                Drift d = TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft));
+                if (d.isClean()) {
+                    // exactly this policy: leave it alone (same handles, counters and denial records)
+                    boolean same = current != null && current.text().equals(text);
+                    inForce = new InForce(ruleset, text, same ? current.appliedAt() : now, now, Drift.NONE);
+                    return new ApplyResult(ApplyResult.Status.UNCHANGED, identity, findings,
+                            "already in force: " + identity + " (the live table matches it exactly)");
                 }
             }
-            // One transaction: the kernel checks all of it (as nft -c does) and any error aborts
-            // the whole transaction, so the previous ruleset stays in force.
+            Drift found = drift(current, ruleset, text, exp, live);
+            if (!found.isClean()) {
+                beforeCorrecting.drift(current != null ? current.identity() : identity, found);
+            }
+            // One transaction: the kernel checks all of it and any error aborts the whole
+            // transaction, so the previous ruleset stays in force.
             NftCommand.Result r = nft.run(List.of("-f", "-"), text);
             if (!r.ok()) {
                 return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
-                        "nft refused the ruleset; the previous ruleset stays in force: " + r.stderr().strip());
+                        "nft refused the ruleset; the previous ruleset stays in force: " + r.stderr().strip(), found);
             }
-            LiveTable after = readLiveOrNull();
-            long now = clock.millis();
-            Drift d = DriftDetector.compare(ruleset, null, after);
-            inForce = new InForce(ruleset, text, after, now, d.isClean() ? now : 0, d);
+            Drift readBack = verifyAgainst(ruleset, exp);
+            now = clock.millis();
+            inForce = new InForce(ruleset, text, now, readBack.isClean() ? now : 0, readBack);
+            String before = !found.isClean() ? "drift found and corrected: " + found + "; "
+                    : live.table() == null ? "table inet egov was " + (live.problem() == null ? "missing" : "unreadable (" + live.problem() + ")") + "; "
+                    : !ruleset.sha256().equals(live.table().policyInfo("sha256")) ? "replaced " + live.table().policyIdentity() + "; " : "";
             return new ApplyResult(ApplyResult.Status.APPLIED, identity, findings,
-                    "applied " + identity + ": " + ruleset.ruleCount() + " rules, " + ruleset.elementCount() + " set elements"
-                            + (d.isClean() ? "" : "; read-back differs: " + d));
+                    before + "applied " + identity + ": " + ruleset.ruleCount() + " rules, " + ruleset.elementCount() + " set elements"
+                            + (readBack.isClean() ? "" : "; read-back differs: " + readBack), found);
         } catch (IOException e) {
             return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings, "cannot lock " + lockFile + ": " + e.getMessage());
         }
     }
 
-    /** Reads the live table and compares it with what is in force. */
+    /**
+     * Drift is a live table that was to hold a policy and does not: the one this enforcer had in
+     * force, or (in a fresh process) a table that carries this policy's hash. A missing table or
+     * another policy's table in a fresh process is no drift: that is a box starting, or a new policy.
+     */
+    private Drift drift(InForce current, NftRuleset ruleset, String text, ExpectedTables.Expected exp, Live live) {
+        if (current != null) {
+            ExpectedTables.Expected had = current.text().equals(text) ? exp : expected.of(current.ruleset());
+            if (live.table() == null) {
+                return new Drift(List.of(live.problem() == null ? "table inet egov is missing" : live.problem()));
+            }
+            // without the expected form there is nothing to name: verify() reports "cannot verify"
+            return had.ok() ? TableDiff.compare(had.table(), live.table(), current.ruleset(), LiveRuleText.lazy(nft)) : Drift.NONE;
+        }
+        if (live.table() != null && exp.ok() && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
+            return TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft));
+        }
+        return Drift.NONE;
+    }
+
+    /** Reads the live table and compares it exactly with what is in force. */
     public Drift verify() {
         InForce f = inForce;
         if (f == null) {
             return new Drift(List.of("no policy in force"));
         }
-        LiveTable live;
-        try {
-            live = readLive();
-        } catch (IllegalStateException e) {
-            Drift d = new Drift(List.of(e.getMessage()));
-            inForce = f.verified(clock.millis(), d);
-            return d;
-        }
-        Drift d = DriftDetector.compare(f.ruleset(), f.snapshot(), live);
+        Drift d = verifyAgainst(f.ruleset(), expected.of(f.ruleset()));
         inForce = f.verified(clock.millis(), d);
         return d;
     }
 
-    private LiveTable readLiveOrNull() {
+    private Drift verifyAgainst(NftRuleset ruleset, ExpectedTables.Expected exp) {
+        if (!exp.ok()) {
+            return new Drift(List.of("cannot verify: " + exp.problem()));
+        }
         try {
-            return readLive();
+            return TableDiff.compare(exp.table(), readLive(), ruleset, LiveRuleText.lazy(nft));
         } catch (IllegalStateException | IllegalArgumentException e) {
-            return null;
+            return new Drift(List.of(e.getMessage()));
+        }
+    }
+
+    /** The live table (null when missing), or why it could not be read. */
+    private record Live(CanonicalTable table, String problem) {
+    }
+
+    private Live readLiveOrProblem() {
+        try {
+            return new Live(readLive(), null);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return new Live(null, e.getMessage());
         }
     }
 
     /** Our live table, or null when it does not exist. */
-    LiveTable readLive() {
+    CanonicalTable readLive() {
         NftCommand.Result r = nft.run(LIST_TABLE, null);
         if (!r.ok()) {
             if (r.stderr().contains("No such file or directory")) {
@@ -178,7 +257,7 @@ public final class PolicyEnforcer {
             }
             throw new IllegalStateException("nft list table failed: " + r.stderr().strip());
         }
-        return LiveTable.parse(r.stdout());
+        return CanonicalTable.parse(r.stdout());
     }
 
     private static ApplyResult rejected(PolicyLoad load, String message) {

@@ -18,10 +18,15 @@ import java.util.List;
  * @param damage          null, or why reading stopped early
  * @param findings        one entry per violating flow, in order of first appearance
  * @param flowTableOverflows how often the de-duplication table filled up and was cleared
+ * @param unplannedHostCheck whether hosts were checked against the unit's allocations, in one line:
+ *                           the unit and its allocations per zone, or "off: " and why
+ * @param unplannedHostCheckOn whether that check ran
+ * @param unplannedHostTableOverflows how often the unplanned-host table filled up and was cleared
  */
 public record AuditReport(String file, String format, String unit, String policy, long frames, long ipPackets,
                           long otherFrames, long truncated, long malformed, long unsupportedLink, String damage,
-                          List<Entry> findings, long flowTableOverflows) {
+                          List<Entry> findings, long flowTableOverflows, String unplannedHostCheck,
+                          boolean unplannedHostCheckOn, long unplannedHostTableOverflows) {
 
     /** A finding with the number of packets of its flow. */
     public record Entry(Finding finding, long packets) {

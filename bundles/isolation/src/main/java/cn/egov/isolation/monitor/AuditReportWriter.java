@@ -20,8 +20,13 @@ public final class AuditReportWriter {
         if (r.damage() != null) {
             out.println("damaged: " + r.damage());
         }
+        out.println("unplanned hosts: " + r.unplannedHostCheck());
         if (r.flowTableOverflows() > 0) {
             out.println("note: the flow table filled up " + r.flowTableOverflows() + " times; some flows are listed twice");
+        }
+        if (r.unplannedHostTableOverflows() > 0) {
+            out.println("note: the unplanned-host table filled up " + r.unplannedHostTableOverflows()
+                    + " times; some hosts are listed twice");
         }
         if (r.clean()) {
             out.println("no violations");
@@ -57,9 +62,11 @@ public final class AuditReportWriter {
         out.println();
         n = 1;
         for (AuditReport.Entry e : r.findings()) {
-            out.printf("%d. %s: %s%n", n++, e.finding().rule().description(), e.finding().policyRule());
+            Finding f = e.finding();
+            out.printf("%d. %s: %s%s%n", n++, f.rule().description(), f.policyRule(), f.seen() == null ? "" : " (seen: " + f.seen() + ")");
         }
-        out.printf("%d violating flows%n", r.findings().size());
+        long hosts = r.findings().stream().filter(e -> e.finding().rule() == FindingRule.UNPLANNED_HOST).count();
+        out.printf("%d violating flows, %d unplanned hosts%n", r.findings().size() - hosts, hosts);
         out.flush();
     }
 
@@ -77,6 +84,9 @@ public final class AuditReportWriter {
                 .append(",\"unsupportedLink\":").append(r.unsupportedLink())
                 .append(",\"damage\":").append(quote(r.damage()))
                 .append(",\"flowTableOverflows\":").append(r.flowTableOverflows())
+                .append(",\"unplannedHostCheck\":").append(quote(r.unplannedHostCheck()))
+                .append(",\"unplannedHostCheckOn\":").append(r.unplannedHostCheckOn())
+                .append(",\"unplannedHostTableOverflows\":").append(r.unplannedHostTableOverflows())
                 .append(",\"clean\":").append(r.clean())
                 .append(",\"findings\":[");
         boolean first = true;

@@ -1,7 +1,10 @@
 package cn.egov.isolation.monitor;
 
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,9 +19,66 @@ import java.util.Set;
  * @param backbonePrefixes addresses reached over the backbone: only through the tunnel
  * @param tunnel           the tunnel into the backbone
  * @param allowedFlows     zone-to-zone flows the policy allows; everything else between zones is denied
+ * @param hostPlan         the unit's planned allocations per zone, for the unplanned-host check (or why it is off)
  */
 public record ClassificationPolicy(List<Zone> zones, List<Interface> interfaces, List<Prefix> plannedPrefixes,
-                                   List<Prefix> backbonePrefixes, Tunnel tunnel, List<AllowedFlow> allowedFlows) {
+                                   List<Prefix> backbonePrefixes, Tunnel tunnel, List<AllowedFlow> allowedFlows,
+                                   HostPlan hostPlan) {
+
+    /** Without a unit's allocations: the unplanned-host check is off. */
+    public ClassificationPolicy(List<Zone> zones, List<Interface> interfaces, List<Prefix> plannedPrefixes,
+                                List<Prefix> backbonePrefixes, Tunnel tunnel, List<AllowedFlow> allowedFlows) {
+        this(zones, interfaces, plannedPrefixes, backbonePrefixes, tunnel, allowedFlows, HostPlan.off(HostPlan.NO_UNIT));
+    }
+
+    /** The same policy with another host plan. */
+    public ClassificationPolicy withHostPlan(HostPlan plan) {
+        return new ClassificationPolicy(zones, interfaces, plannedPrefixes, backbonePrefixes, tunnel, allowedFlows, plan);
+    }
+
+    /**
+     * What the unplanned-host check compares hosts on a LAN with: the addresses the address plan
+     * gives the unit in each zone of the policy (a LAN zone absent from the map is not checked; one
+     * mapped to no prefix means the unit has no address there, so every host on it is unplanned).
+     *
+     * @param unit        the unit code, null when off
+     * @param allocations zone name to the unit's allocations for it
+     * @param off         null when the check is on, else why it is off, in one line
+     */
+    public record HostPlan(String unit, Map<String, List<Prefix>> allocations, String off) {
+        /** Why the check is off when no unit is given. */
+        public static final String NO_UNIT = "no unit given: the unit's allocations in the address plan are needed (--unit, unit_code)";
+
+        public HostPlan {
+            Map<String, List<Prefix>> copy = new LinkedHashMap<>();
+            allocations.forEach((zone, prefixes) -> copy.put(zone, List.copyOf(prefixes)));
+            allocations = Collections.unmodifiableMap(copy);
+        }
+
+        public static HostPlan of(String unit, Map<String, List<Prefix>> allocations) {
+            return new HostPlan(unit, allocations, null);
+        }
+
+        public static HostPlan off(String reason) {
+            return new HostPlan(null, Map.of(), reason);
+        }
+
+        public boolean on() {
+            return off == null;
+        }
+
+        /** One line: the unit and its allocations per zone, or why the check is off. */
+        public String describe() {
+            if (!on()) {
+                return "off: " + off;
+            }
+            StringBuilder s = new StringBuilder("unit ").append(unit);
+            allocations.forEach((zone, prefixes) -> s.append("; ").append(zone).append(' ')
+                    .append(prefixes.isEmpty() ? "(no allocation)" : prefixes.stream().map(Prefix::toString)
+                            .collect(java.util.stream.Collectors.joining(", "))));
+            return s.toString();
+        }
+    }
 
     /** What a zone is for; the rules key on roles, not on names. */
     public enum Role {
@@ -113,6 +173,7 @@ public record ClassificationPolicy(List<Zone> zones, List<Interface> interfaces,
         backbonePrefixes = List.copyOf(backbonePrefixes);
         tunnel = tunnel == null ? Tunnel.none() : tunnel;
         allowedFlows = List.copyOf(allowedFlows);
+        hostPlan = hostPlan == null ? HostPlan.off(HostPlan.NO_UNIT) : hostPlan;
         Set<String> names = new HashSet<>();
         for (Zone z : zones) {
             if (!names.add(z.name())) {
@@ -133,6 +194,11 @@ public record ClassificationPolicy(List<Zone> zones, List<Interface> interfaces,
         for (AllowedFlow f : allowedFlows) {
             if (!names.contains(f.from()) || !names.contains(f.to())) {
                 throw new IllegalArgumentException("flow '" + f.name() + "' names an unknown zone: " + f.from() + " -> " + f.to());
+            }
+        }
+        for (String z : hostPlan.allocations().keySet()) {
+            if (!names.contains(z)) {
+                throw new IllegalArgumentException("the host plan names unknown zone '" + z + "'");
             }
         }
     }

@@ -19,11 +19,25 @@ import java.util.Map;
  * @param mac         source MAC ({@code 02:00:00:00:00:01}) or null
  * @param vlan        VLAN tags ("100" or "100.20" for QinQ) or null
  * @param policyRule  the policy statement the traffic breaks, in words
+ * @param seen        for an unplanned host: what showed its address ("ARP sender", "IPv4 source, udp to
+ *                    ..."), else null
+ * @param planned     for an unplanned host: the unit's allocations on that interface's zones, else null
  */
 public record Finding(FindingRule rule, long timeNanos, String interfaceName, String source, String destination,
-                      String protocol, int sourcePort, int destinationPort, String mac, String vlan, String policyRule) {
+                      String protocol, int sourcePort, int destinationPort, String mac, String vlan, String policyRule,
+                      String seen, String planned) {
 
-    /** The evidence map of the alarm: keys time, interface, src, dst, sport, dport, proto, mac, vlan, rule. */
+    /** A finding about a flow (every rule but {@link FindingRule#UNPLANNED_HOST}). */
+    public Finding(FindingRule rule, long timeNanos, String interfaceName, String source, String destination,
+                   String protocol, int sourcePort, int destinationPort, String mac, String vlan, String policyRule) {
+        this(rule, timeNanos, interfaceName, source, destination, protocol, sourcePort, destinationPort, mac, vlan,
+                policyRule, null, null);
+    }
+
+    /**
+     * The evidence map of the alarm: keys time, interface, src, dst, sport, dport, proto, mac, vlan,
+     * (for an unplanned host: seen, planned), rule; keys without a value are left out.
+     */
     public Map<String, String> evidence() {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("time", Instant.ofEpochSecond(timeNanos / 1_000_000_000L, timeNanos % 1_000_000_000L).toString());
@@ -35,6 +49,8 @@ public record Finding(FindingRule rule, long timeNanos, String interfaceName, St
         put(e, "proto", protocol);
         put(e, "mac", mac);
         put(e, "vlan", vlan);
+        put(e, "seen", seen);
+        put(e, "planned", planned);
         e.put("rule", policyRule);
         return e;
     }
@@ -43,10 +59,14 @@ public record Finding(FindingRule rule, long timeNanos, String interfaceName, St
     public Alarm toAlarm() {
         Alarm.Severity severity = switch (rule) {
             case OUTBOUND, OUTBOUND_DNS, DUAL_HOMED -> Alarm.Severity.CRITICAL;
-            case BACKBONE_BYPASS, CROSS_ZONE -> Alarm.Severity.MAJOR;
+            case BACKBONE_BYPASS, CROSS_ZONE, UNPLANNED_HOST -> Alarm.Severity.MAJOR;
             case UNZONED_INTERFACE -> Alarm.Severity.MINOR;
         };
-        return new Alarm(rule.alarmKind(), severity, "isolation", rule.description(), evidence(), timeNanos / 1_000_000L);
+        // An unplanned host's message names the host and the unit's allocation it is outside of.
+        String message = rule != FindingRule.UNPLANNED_HOST ? rule.description()
+                : "host " + source + (mac == null ? "" : " (" + mac + ")") + (interfaceName == null ? "" : " on " + interfaceName)
+                + " is outside the address plan: " + policyRule;
+        return new Alarm(rule.alarmKind(), severity, "isolation", message, evidence(), timeNanos / 1_000_000L);
     }
 
     private static void put(Map<String, String> e, String key, String value) {

@@ -13,7 +13,9 @@ public enum FindingRule {
     /** One source MAC address seen in two zones: a dual-homed host bridging them. */
     DUAL_HOMED("isolation.dual-homed", "one MAC address seen in two zones (dual-homed host)"),
     /** Traffic on an interface that the policy assigns to no zone. */
-    UNZONED_INTERFACE("isolation.unzoned-interface", "traffic on an interface assigned to no zone");
+    UNZONED_INTERFACE("isolation.unzoned-interface", "traffic on an interface assigned to no zone"),
+    /** 私接设备: a host on an internal or external LAN with an address outside the unit's planned allocations. */
+    UNPLANNED_HOST("isolation.unplanned-host", "host on a LAN with an address outside the unit's planned allocations (私接设备)");
 
     private final String alarmKind;
     private final String description;

@@ -1,5 +1,6 @@
 package cn.egov.isolation.monitor;
 
+import cn.egov.isolation.capture.AddressClaim;
 import cn.egov.isolation.capture.DecodedPacket;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +26,10 @@ import java.util.List;
  *   <li><b>dual-homed</b>: a unicast source MAC seen in a second zone. The zone of a MAC is its
  *       interface's when the capture names interfaces; otherwise the zone of an ARP sender or of
  *       local (same-zone) traffic, so that a router forwarding between zones does not count;</li>
- *   <li><b>unzoned-interface</b>: any frame on a named interface that no zone holds.</li>
+ *   <li><b>unzoned-interface</b>: any frame on a named interface that no zone holds;</li>
+ *   <li><b>unplanned-host</b> (私接设备): an address a host shows on an internal or external LAN
+ *       (IP source, ARP, DHCP, neighbour discovery) outside the unit's allocations for that zone;
+ *       once per interface, address and MAC, in a table of its own ({@link UnplannedHosts}).</li>
  * </ol>
  * The source zone is the first of the interface's zones whose prefixes hold the source address,
  * else any zone whose prefixes hold it (forwarded traffic leaving by this interface), else the
@@ -66,6 +70,10 @@ public final class FlowClassifier {
     private final FlowTable flows;
     private final FlowTable macZones;
     private final CleanFlowCache cleanFlows = new CleanFlowCache(CLEAN_FLOW_SLOTS);
+    private final UnplannedHosts hosts;
+    /** One entry per unplanned host (interface, address, MAC): its finding number. */
+    private final FlowTable hostTable;
+    private final UnplannedHosts.Reporter hostReporter = this::reportHost;
 
     /** Per capture interface: its zones, or null when the capture does not name it. */
     private int[][] interfaceZones = new int[0][];
@@ -78,10 +86,24 @@ public final class FlowClassifier {
     private int findings;
     private final long[] packetsByRule = new long[FindingRule.values().length];
 
+    /** Name of the unplanned-host table in {@link FindingSink#tableOverflow}. */
+    public static final String HOST_TABLE = "unplanned-hosts";
+    /** Unplanned hosts remembered when the caller does not say. */
+    public static final int DEFAULT_HOST_TABLE = 1 << 16;
+
     /**
      * @param tableCapacity the most flows (and, separately, MACs) remembered for de-duplication
      */
     public FlowClassifier(ClassificationPolicy policy, FindingSink sink, int tableCapacity) {
+        this(policy, sink, tableCapacity, DEFAULT_HOST_TABLE);
+    }
+
+    /**
+     * @param tableCapacity     the most flows (and, separately, MACs) remembered for de-duplication
+     * @param hostTableCapacity the most unplanned hosts remembered; when full, the table is cleared
+     *                          and reported to the sink as table {@value #HOST_TABLE}
+     */
+    public FlowClassifier(ClassificationPolicy policy, FindingSink sink, int tableCapacity, int hostTableCapacity) {
         this.policy = policy;
         this.sink = sink;
         this.zones = policy.zones().toArray(ClassificationPolicy.Zone[]::new);
@@ -126,6 +148,38 @@ public final class FlowClassifier {
         }
         this.flows = new FlowTable(tableCapacity);
         this.macZones = new FlowTable(tableCapacity);
+        this.hosts = new UnplannedHosts(policy, localScope);
+        this.hostTable = new FlowTable(hostTableCapacity);
+    }
+
+    /**
+     * The box's own addresses and MACs (the live monitor reads them from its interfaces): never
+     * unplanned hosts, and frames from those MACs (the box's own and what it forwards) are not
+     * looked at for them.
+     */
+    public void boxOwns(List<Prefix> addresses, long[] macs) {
+        hosts.boxOwns(addresses, macs);
+        cleanFlows.clear();
+    }
+
+    /** Whether frames on capture interface {@code index} are checked for unplanned hosts. */
+    public boolean checksHosts(int index) {
+        return hosts.checks(index);
+    }
+
+    /** Unplanned hosts remembered now. */
+    public int unplannedHosts() {
+        return hostTable.size();
+    }
+
+    /** How often the unplanned-host table filled up and was cleared. */
+    public long unplannedHostTableOverflows() {
+        return hostTable.overflows();
+    }
+
+    /** Frames not checked for unplanned hosts because the capture does not name their interface. */
+    public long framesOnUnnamedInterfaces() {
+        return hosts.unnamedFrames();
     }
 
     /** Declares a capture interface; {@code name} null means the capture does not say. */
@@ -143,6 +197,7 @@ public final class FlowClassifier {
         interfaceIsTunnel[index] = name != null && name.equals(policy.tunnel().interfaceName());
         interfaceAnyZone[index] = NONE;
         interfaceIsUplink[index] = false;
+        hosts.interfaceDeclared(index, name, interfaceIsTunnel[index]);
         if (name == null) {
             interfaceZones[index] = null;
             return;
@@ -203,7 +258,8 @@ public final class FlowClassifier {
             report(FindingRule.UNZONED_INTERFACE, key(FindingRule.UNZONED_INTERFACE.ordinal(), index), p, NONE, NONE);
         }
         boolean ip = p.kind == DecodedPacket.Kind.IP;
-        long cacheKey = ip ? CleanFlowCache.meta(p) : 0;
+        // Claims (DHCP, NDP) vary within a flow (each offer its own yiaddr): such packets are never cached.
+        long cacheKey = ip && p.claims == 0 ? CleanFlowCache.meta(p) : 0;
         if (cacheKey != 0) {
             int cachedZone = cleanFlows.lookup(p, cacheKey, CACHE_MISS);
             if (cachedZone != CACHE_MISS) {
@@ -215,9 +271,62 @@ public final class FlowClassifier {
         int srcZone = ip || p.arpSender ? zoneOn(index, p.srcHi, p.srcLo) : NONE;
         int segment = segmentZone(index, srcZone, dstAddressZone, ip);
         checkMac(p, segment);
-        if (ip && addressRulesPass(p, index, srcZone, dstAddressZone) && cacheKey != 0) {
+        boolean hostsPlanned = hosts.check(p, index, hostReporter);
+        if (ip && addressRulesPass(p, index, srcZone, dstAddressZone) && hostsPlanned && cacheKey != 0) {
             cleanFlows.put(p, cacheKey, segment);
         }
+    }
+
+    /** One host outside the plan: a finding the first time (interface, address, MAC) is seen, else counted. */
+    private void reportHost(DecodedPacket p, long hi, long lo, long mac, AddressClaim how) {
+        packetsByRule[FindingRule.UNPLANNED_HOST.ordinal()]++;
+        long key = key(key(key(key(FindingRule.UNPLANNED_HOST.ordinal(), p.interfaceIndex), hi), lo), mac);
+        int number = hostTable.get(key);
+        if (number != FlowTable.ABSENT) {
+            sink.repeated(number);
+            return;
+        }
+        long before = hostTable.overflows();
+        number = findings++;
+        hostTable.putIfAbsent(key, number);
+        if (hostTable.overflows() != before) {
+            sink.tableOverflow(HOST_TABLE, hostTable.overflows());
+        }
+        int index = p.interfaceIndex;
+        String vlan = p.outerVlan < 0 ? null : p.innerVlan < 0 ? Integer.toString(p.outerVlan) : p.outerVlan + "." + p.innerVlan;
+        String seen = how != null ? how.text() + dhcpType(p) : (p.ipVersion == 4 ? "IPv4" : "IPv6") + " source, "
+                + protocolName(p.protocol) + " to " + IpAddress.format(p.dstHi, p.dstLo) + (p.dstPort >= 0 ? " port " + p.dstPort : "");
+        String planned = hosts.plannedText(index);
+        String rule = "hosts on the LAN of zone " + hosts.zones(index) + " have addresses of unit " + policy.hostPlan().unit()
+                + "'s allocation there: " + planned;
+        sink.found(number, new Finding(FindingRule.UNPLANNED_HOST, p.timeNanos, interfaceNames[index], IpAddress.format(hi, lo),
+                null, protocolOf(p, how), -1, -1, mac < 0 ? null : macText(mac), vlan, rule, seen, planned));
+    }
+
+    private static String dhcpType(DecodedPacket p) {
+        return switch (p.dhcpMessageType) {
+            case -1 -> "";
+            case 1 -> " in a DHCPDISCOVER";
+            case 2 -> " in a DHCPOFFER";
+            case 3 -> " in a DHCPREQUEST";
+            case 4 -> " in a DHCPDECLINE";
+            case 5 -> " in a DHCPACK";
+            case 6 -> " in a DHCPNAK";
+            case 7 -> " in a DHCPRELEASE";
+            case 8 -> " in a DHCPINFORM";
+            default -> " in DHCP message type " + p.dhcpMessageType;
+        };
+    }
+
+    private static String protocolOf(DecodedPacket p, AddressClaim how) {
+        if (how == null) {
+            return protocolName(p.protocol);
+        }
+        return switch (how) {
+            case ARP_SENDER, ARP_GRATUITOUS, ARP_PROBE -> "arp";
+            case DHCP_CIADDR, DHCP_REQUESTED, DHCP_YIADDR, DHCP_SERVER -> "dhcp";
+            case NDP_SOURCE, NDP_NA_TARGET, NDP_DAD_TARGET -> "ndp";
+        };
     }
 
     /** The outbound, bypass and cross-zone rules; reports what the packet breaks, true when nothing. */
@@ -369,6 +478,7 @@ public final class FlowClassifier {
             case CROSS_ZONE -> "no allowed flow from zone " + zones[a].name() + " to zone " + zones[b].name() + " for "
                     + protocolName(p.protocol) + (p.dstPort >= 0 ? "/" + p.dstPort : "");
             case DUAL_HOMED -> "a host belongs to one zone; this MAC is in zones " + zones[a].name() + " and " + zones[b].name();
+            case UNPLANNED_HOST -> throw new IllegalStateException("unplanned hosts are reported by reportHost");
         };
     }
 

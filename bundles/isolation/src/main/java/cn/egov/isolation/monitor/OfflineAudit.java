@@ -63,7 +63,7 @@ public final class OfflineAudit {
      */
     public AuditReport run(Path file, String interfaceName) throws IOException, CaptureFormatException {
         Collector collector = new Collector();
-        FlowClassifier classifier = new FlowClassifier(policy, collector, flowTable);
+        FlowClassifier classifier = new FlowClassifier(policy, collector, flowTable, FlowClassifier.DEFAULT_HOST_TABLE);
         CaptureSummary summary;
         Handler handler;
         if (threads == 1) {
@@ -85,7 +85,17 @@ public final class OfflineAudit {
                 handler.count[DecodedPacket.Kind.TRUNCATED.ordinal()] + summary.truncatedRecords(),
                 handler.count[DecodedPacket.Kind.MALFORMED.ordinal()],
                 handler.count[DecodedPacket.Kind.UNSUPPORTED_LINK.ordinal()], summary.damage(), entries,
-                collector.overflows);
+                collector.overflows, hostCheck(classifier), policy.hostPlan().on(), collector.hostOverflows);
+    }
+
+    /** The host plan in one line, and what the check could not look at. */
+    private String hostCheck(FlowClassifier classifier) {
+        String line = policy.hostPlan().describe();
+        long unnamed = classifier.framesOnUnnamedInterfaces();
+        if (policy.hostPlan().on() && unnamed > 0) {
+            line += "; " + unnamed + " frames not checked: the capture does not name their interface (pcap: give --interface)";
+        }
+        return line;
     }
 
     /**
@@ -143,6 +153,7 @@ public final class OfflineAudit {
         final List<Finding> findings = new ArrayList<>();
         long[] packets = new long[16];
         long overflows;
+        long hostOverflows;
 
         @Override
         public void found(int number, Finding finding) {
@@ -160,7 +171,11 @@ public final class OfflineAudit {
 
         @Override
         public void tableOverflow(String table, long count) {
-            overflows = count;
+            if (table.equals(FlowClassifier.HOST_TABLE)) {
+                hostOverflows = count;
+            } else {
+                overflows = count;
+            }
         }
     }
 }

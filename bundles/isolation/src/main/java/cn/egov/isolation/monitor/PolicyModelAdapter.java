@@ -29,6 +29,9 @@ import java.util.Map;
  *   <li>with a unit, its own allocations in the plan are added to the zone of the same name
  *       ({@code internal}; {@code external} and {@code private} to {@code external}), so that
  *       captures without interface names can still be placed;</li>
+ *   <li>the same allocations, and only they, are the unit's host plan: a host on an internal or
+ *       external LAN outside them is an unplanned host (without a unit, or for a unit the plan gives
+ *       nothing, that check is off and says why);</li>
  *   <li>the planned government prefixes are every aggregate of the plan;</li>
  *   <li>the backbone prefixes are those of the zone that the policy's tunnel leads into;</li>
  *   <li>allowed flows are the flows and exceptions in force on the day, except those to the box
@@ -50,16 +53,25 @@ public final class PolicyModelAdapter {
         for (Zone z : policy.zones()) {
             prefixes.put(z.name(), new ArrayList<>(z.prefixes().stream().map(p -> Prefix.parse(p.toString())).toList()));
         }
+        ClassificationPolicy.HostPlan hostPlan = ClassificationPolicy.HostPlan.off(ClassificationPolicy.HostPlan.NO_UNIT);
         if (unit != null) {
-            for (Allocation a : plan.allocationsOf(Owner.of(unit))) {
-                String zone = switch (a.zone()) {
-                    case INTERNAL -> INTERNAL;
-                    case EXTERNAL, PRIVATE -> EXTERNAL;
-                };
-                if (prefixes.containsKey(zone)) {
-                    prefixes.get(zone).add(prefix(a.prefix()));
+            List<Allocation> own = plan.allocationsOf(Owner.of(unit));
+            Map<String, List<Prefix>> byZone = new LinkedHashMap<>();
+            for (String lan : List.of(INTERNAL, EXTERNAL)) {
+                if (prefixes.containsKey(lan)) {
+                    byZone.put(lan, new ArrayList<>());
                 }
             }
+            for (Allocation a : own) {
+                String zone = planZone(a);
+                if (prefixes.containsKey(zone)) {
+                    prefixes.get(zone).add(prefix(a.prefix()));
+                    byZone.get(zone).add(prefix(a.prefix()));
+                }
+            }
+            hostPlan = own.isEmpty()
+                    ? ClassificationPolicy.HostPlan.off("the address plan gives unit " + unit + " no allocation")
+                    : ClassificationPolicy.HostPlan.of(unit.toString(), byZone);
         }
         List<ClassificationPolicy.Zone> zones = policy.zones().stream()
                 .map(z -> new ClassificationPolicy.Zone(z.name(), ClassificationPolicy.Role.ofZoneName(z.name()), prefixes.get(z.name())))
@@ -97,7 +109,15 @@ public final class PolicyModelAdapter {
                     f.sources().stream().map(p -> Prefix.parse(p.toString())).toList(),
                     f.destinations().stream().map(p -> Prefix.parse(p.toString())).toList()));
         }
-        return new ClassificationPolicy(zones, interfaces, planned, backbone, t, flows);
+        return new ClassificationPolicy(zones, interfaces, planned, backbone, t, flows, hostPlan);
+    }
+
+    /** The policy zone of a plan allocation: the external network's public and private blocks both serve {@code external}. */
+    private static String planZone(Allocation a) {
+        return switch (a.zone()) {
+            case INTERNAL -> INTERNAL;
+            case EXTERNAL, PRIVATE -> EXTERNAL;
+        };
     }
 
     private static List<ClassificationPolicy.Service> services(Service s) {

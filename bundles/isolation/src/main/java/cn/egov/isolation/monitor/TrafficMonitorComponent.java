@@ -61,9 +61,15 @@ public final class TrafficMonitorComponent {
                     new LiveCapture.Settings(config.snap_length(), config.buffer_bytes(), config.promiscuous(),
                             config.inbound_only(), config.network_namespace().isBlank() ? null : config.network_namespace()),
                     config.flow_table(), config.alarms_per_second(), config.alarm_burst(), config.alarm_queue(),
-                    config.stats_interval_s());
+                    config.stats_interval_s(), config.unplanned_host_table());
             monitor = LiveMonitor.start(loaded.policy(), loaded.identity(), settings, telemetry);
             LOG.info("isolation monitor watching {} with policy {}", interfaces, loaded.identity());
+            ClassificationPolicy.HostPlan hosts = loaded.policy().hostPlan();
+            if (hosts.on()) {
+                LOG.info("unplanned-host check: {}", hosts.describe());
+            } else {
+                LOG.warn("unplanned-host check {}", hosts.describe());
+            }
         } catch (MonitorPolicyLoader.PolicyInputException | RuntimeException e) {
             LOG.error("isolation monitor not started: {}", e.getMessage());
             telemetry.alarm(new Alarm(FAILED_KIND, Alarm.Severity.MAJOR, "isolation",

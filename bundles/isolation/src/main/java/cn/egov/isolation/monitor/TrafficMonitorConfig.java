@@ -11,10 +11,12 @@ public @interface TrafficMonitorConfig {
     @AttributeDefinition(name = "Policy directory", description = "Directory holding the *.policy files the traffic is checked against")
     String policy_directory() default "/etc/egov/policy";
 
-    @AttributeDefinition(name = "Address plan", description = "Address plan file or directory (*.plan); empty: next to the policy directory")
+    @AttributeDefinition(name = "Address plan", description = "Address plan file or directory (*.plan); empty: next to the policy directory."
+            + " With the unit code, its allocations are what hosts on the internal and external LANs must use (unplanned-host check)")
     String plan_path() default "";
 
-    @AttributeDefinition(name = "Unit code", description = "CCCCCC-DDD: the unit whose plan allocations place addresses in zones; empty for none")
+    @AttributeDefinition(name = "Unit code", description = "CCCCCC-DDD: the unit whose plan allocations place addresses in zones"
+            + " and that hosts on its LANs must use; empty: no unplanned-host check (said once in the log and in the stats)")
     String unit_code() default "";
 
     @AttributeDefinition(name = "Interfaces", description = "Interfaces to capture; empty: every interface the policy names")
@@ -37,6 +39,10 @@ public @interface TrafficMonitorConfig {
 
     @AttributeDefinition(name = "Flow table size", description = "Violating flows remembered for de-duplication", min = "1024")
     int flow_table() default 65_536;
+
+    @AttributeDefinition(name = "Unplanned-host table size", description = "Unplanned hosts (interface, address, MAC) remembered, each"
+            + " reported once; when full it is cleared, counted and raises isolation.monitor-table-overflow", min = "16")
+    int unplanned_host_table() default LiveMonitor.DEFAULT_HOST_TABLE;
 
     @AttributeDefinition(name = "Alarms per second", description = "Sustained alarm rate; beyond it findings are counted and summarised", min = "1")
     int alarms_per_second() default 20;

@@ -15,6 +15,8 @@ public record RouteFinding(Kind kind, String iface, String probe, String via, St
     public enum Kind {
         /** The kernel would route a probe from an isolated interface: a path to the Internet exists. */
         ROUTE_TO_INTERNET("isolation.route.internet"),
+        /** The kernel would route a packet from the Internet line to an isolated zone: a path in exists. */
+        ROUTE_FROM_INTERNET("isolation.route.from-internet"),
         /** A /1 route (0.0.0.0/1, 128.0.0.0/1, ::/1, 8000::/1) splits the default route to get around its suppression. */
         SPLIT_DEFAULT_ROUTE("isolation.route.split-default"),
         /** The guard's rules or groups could not be put in force, or had been changed and were restored. */

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Puts the guard's routing rules ({@link GuardRule}) and interface groups in force and reads them
- * back. Only rules tagged with the configured {@code protocol} are ours: they are reconciled with
+ * Puts the guard's routing rules ({@link GuardRule}: isolated zones → no route to the Internet,
+ * Internet → no route to the isolated zones) and interface groups in force and reads them back. Only rules tagged with the configured {@code protocol} are ours: they are reconciled with
  * what the policy needs (missing ones added, stale ones removed, in one {@code ip -batch} per
  * family), other rules are never touched. Applying the same interfaces twice changes nothing.
  * IPv6 rules are kept when the kernel has IPv6.
@@ -45,7 +45,7 @@ public final class RouteGuard {
     public synchronized Outcome apply(RouteGuardSettings.GuardedInterfaces interfaces) {
         List<String> changes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        groups(interfaces.internet(), changes, problems);
+        groups(interfaces, changes, problems);
         for (boolean v6 : new boolean[] {false, true}) {
             List<Map<String, Object>> current = ourRules(v6, problems);
             if (current == null) {
@@ -54,6 +54,9 @@ public final class RouteGuard {
             Set<GuardRule> wanted = new LinkedHashSet<>();
             for (String iif : interfaces.isolated()) {
                 wanted.addAll(GuardRule.forInterface(v6, iif, settings));
+            }
+            for (String iif : interfaces.internet()) {
+                wanted.addAll(GuardRule.forInternetInterface(v6, iif, settings));
             }
             List<String> batch = new ArrayList<>();
             Set<GuardRule> present = new LinkedHashSet<>();
@@ -110,30 +113,46 @@ public final class RouteGuard {
         return out;
     }
 
-    /** Internet-facing interfaces in the guard's group; interfaces that left the zone back in group 0. */
+    /**
+     * Internet-facing interfaces in the guard's group, isolated ones in theirs; interfaces that left
+     * both back in group 0.
+     */
     @SuppressWarnings("unchecked")
-    private void groups(List<String> internet, List<String> changes, List<String> problems) {
+    private void groups(RouteGuardSettings.GuardedInterfaces interfaces, List<String> changes, List<String> problems) {
+        List<String> internet = interfaces.internet();
+        List<String> isolated = interfaces.isolated();
+        for (String both : internet) {
+            if (isolated.contains(both)) {
+                problems.add("interface " + both + " is in an isolated zone and leads to the Internet: the guard cannot keep them apart");
+            }
+        }
         IpCommand.Result r = ip.run(List.of("-N", "-j", "link", "show"), null);
         if (!r.ok()) {
             problems.add("cannot list interfaces: " + r.stderr().strip());
             return;
         }
         String group = Integer.toString(settings.interfaceGroup());
+        String isolatedGroup = Integer.toString(settings.isolatedGroup());
         Set<String> seen = new LinkedHashSet<>();
         for (Object o : (List<Object>) JsonValues.parse(r.stdout())) {
             Map<String, Object> link = (Map<String, Object>) o;
             String name = String.valueOf(link.get("ifname"));
             String current = String.valueOf(link.get("group"));
             seen.add(name);
-            if (internet.contains(name) && !group.equals(current)) {
-                setGroup(name, group, changes, problems);
-            } else if (!internet.contains(name) && group.equals(current)) {
-                setGroup(name, "0", changes, problems);
+            String wanted = internet.contains(name) ? group : isolated.contains(name) ? isolatedGroup
+                    : group.equals(current) || isolatedGroup.equals(current) ? "0" : current;
+            if (!wanted.equals(current)) {
+                setGroup(name, wanted, changes, problems);
             }
         }
         for (String name : internet) {
             if (!seen.contains(name)) {
                 problems.add("Internet-facing interface " + name + " does not exist; it gets group " + group + " when the guard runs after it appears");
+            }
+        }
+        for (String name : isolated) {
+            if (!seen.contains(name)) {
+                problems.add("isolated interface " + name + " does not exist; it gets group " + isolatedGroup + " when the guard runs after it appears");
             }
         }
     }

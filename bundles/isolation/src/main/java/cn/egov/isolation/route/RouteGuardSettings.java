@@ -9,19 +9,22 @@ import java.util.List;
 /**
  * How the route guard tags, places and checks its routing rules.
  *
- * @param priority       priority of the first guard rule ({@code lookup main} with suppression); the
- *                       {@code unreachable} rule takes {@code priority + 1}. Must come after
+ * @param priority       priority of the first guard rule ({@code lookup main} with suppression, isolated
+ *                       side); the isolated side's {@code unreachable} rule takes {@code priority + 1}, the
+ *                       Internet side's two rules {@code priority + 2} and {@code + 3}. Must come after
  *                       strongSwan's rule (220, {@code charon.routing_table_prio}) and before main (32766)
  * @param protocol       the {@code protocol} field that marks the guard's rules as ours (ip rule
  *                       {@code protocol}; 0-4 belong to the kernel)
  * @param interfaceGroup the interface group given to Internet-facing interfaces, whose routes the
  *                       guard rule suppresses ({@code suppress_ifgroup}); 0 is every interface's default
+ * @param isolatedGroup  the interface group given to the isolated zones' interfaces, whose routes the
+ *                       Internet side's rule suppresses
  * @param isolatedZones  zones that must have no route to the Internet (the internal network)
  * @param internetZones  zones that lead to the Internet
  * @param probes         destinations outside every government prefix; the kernel is asked how it
  *                       would route them from each isolated interface (no packet is sent)
  */
-public record RouteGuardSettings(int priority, int protocol, int interfaceGroup, List<String> isolatedZones,
+public record RouteGuardSettings(int priority, int protocol, int interfaceGroup, int isolatedGroup, List<String> isolatedZones,
                                  List<String> internetZones, List<String> probes) {
 
     /** strongSwan installs its rule for table 220 at priority 220 by default. */
@@ -37,6 +40,9 @@ public record RouteGuardSettings(int priority, int protocol, int interfaceGroup,
     /** Unassigned in iproute2's rt_protos. */
     public static final int DEFAULT_PROTOCOL = 201;
     public static final int DEFAULT_INTERFACE_GROUP = 201;
+    public static final int DEFAULT_ISOLATED_GROUP = 202;
+    /** Rules the guard places, at {@code priority} to {@code priority + RULES - 1}. */
+    public static final int RULES = 4;
     public static final String DEFAULT_ISOLATED_ZONE = "internal";
     public static final String DEFAULT_INTERNET_ZONE = "internet-access";
     /** Public resolvers (114DNS, AliDNS, AliDNS IPv6, CNNIC SDNS IPv6): in 0.0.0.0/1, 128.0.0.0/1 and IPv6; only ever looked up, never contacted. */
@@ -47,7 +53,8 @@ public record RouteGuardSettings(int priority, int protocol, int interfaceGroup,
 
     /** The defaults with other probes. */
     public static RouteGuardSettings defaults(List<String> probes) {
-        return new RouteGuardSettings(DEFAULT_PRIORITY, DEFAULT_PROTOCOL, DEFAULT_INTERFACE_GROUP, List.of(DEFAULT_ISOLATED_ZONE),
+        return new RouteGuardSettings(DEFAULT_PRIORITY, DEFAULT_PROTOCOL, DEFAULT_INTERFACE_GROUP, DEFAULT_ISOLATED_GROUP,
+                List.of(DEFAULT_ISOLATED_ZONE),
                 List.of(DEFAULT_INTERNET_ZONE), probes);
     }
 
@@ -60,9 +67,9 @@ public record RouteGuardSettings(int priority, int protocol, int interfaceGroup,
         isolatedZones = List.copyOf(isolatedZones);
         internetZones = List.copyOf(internetZones);
         probes = List.copyOf(probes);
-        if (priority <= STRONGSWAN_RULE_PRIORITY || priority + 1 >= MAIN_RULE_PRIORITY) {
+        if (priority <= STRONGSWAN_RULE_PRIORITY || priority + RULES - 1 >= MAIN_RULE_PRIORITY) {
             throw new IllegalArgumentException("route guard priority " + priority + " must lie between "
-                    + (STRONGSWAN_RULE_PRIORITY + 1) + " and " + (MAIN_RULE_PRIORITY - 2)
+                    + (STRONGSWAN_RULE_PRIORITY + 1) + " and " + (MAIN_RULE_PRIORITY - RULES)
                     + " (after strongSwan's rule, before the main table's)");
         }
         if (protocol < FIRST_FREE_PROTOCOL || protocol > MAX_PROTOCOL) {
@@ -72,6 +79,10 @@ public record RouteGuardSettings(int priority, int protocol, int interfaceGroup,
         if (interfaceGroup <= 0) {
             throw new IllegalArgumentException("route guard interface group " + interfaceGroup
                     + " must be positive (0 is every interface's default group)");
+        }
+        if (isolatedGroup <= 0 || isolatedGroup == interfaceGroup) {
+            throw new IllegalArgumentException("route guard isolated interface group " + isolatedGroup
+                    + " must be positive and differ from the Internet interfaces' group " + interfaceGroup);
         }
         for (String p : probes) {
             Prefix parsed = Prefix.parse(p);
@@ -84,6 +95,7 @@ public record RouteGuardSettings(int priority, int protocol, int interfaceGroup,
     /** Settings from the enforcement component's configuration. */
     public static RouteGuardSettings of(cn.egov.isolation.enforce.PolicyEnforcementConfig c) {
         return new RouteGuardSettings(c.route_guard_priority(), c.route_guard_protocol(), c.route_guard_interface_group(),
+                c.route_guard_isolated_interface_group(),
                 List.of(c.route_guard_isolated_zones()), List.of(c.route_guard_internet_zones()),
                 List.of(c.route_probe_destinations()));
     }

@@ -56,7 +56,7 @@ public final class RouteIsolation {
             findings = List.copyOf(findings);
         }
 
-        /** NO_ROUTE (the Internet is unreachable from every isolated interface) or FINDINGS. */
+        /** NO_ROUTE (the Internet is unreachable from every isolated interface, and they from it) or FINDINGS. */
         public String state() {
             return findings.isEmpty() ? "NO_ROUTE" : "FINDINGS";
         }
@@ -96,7 +96,7 @@ public final class RouteIsolation {
         }
         if (current.isEmpty() && !seen.isEmpty()) {
             alarms.accept(new Alarm(RouteFinding.Kind.ROUTE_TO_INTERNET.alarmKind(), Alarm.Severity.CLEARED, SOURCE,
-                    "no route from the isolated zones to the Internet", Map.of(), now));
+                    "no route from the isolated zones to the Internet, nor from the Internet to them", Map.of(), now));
         }
         // a restore is an event, not a standing condition: it does not count as seen
         current.removeIf(k -> k.contains("was restored"));
@@ -134,7 +134,7 @@ public final class RouteIsolation {
             ev.put("via", f.via());
         }
         Alarm.Severity sev = switch (f.kind()) {
-            case ROUTE_TO_INTERNET -> Alarm.Severity.CRITICAL;
+            case ROUTE_TO_INTERNET, ROUTE_FROM_INTERNET -> Alarm.Severity.CRITICAL;
             case SPLIT_DEFAULT_ROUTE, GUARD -> Alarm.Severity.MAJOR;
             case CHECK_FAILED -> Alarm.Severity.MINOR;
         };

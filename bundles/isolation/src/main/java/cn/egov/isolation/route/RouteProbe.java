@@ -11,7 +11,11 @@ import java.util.Set;
 
 /**
  * Asks the kernel, without sending a packet, how it would route traffic that arrives on an
- * isolated interface: {@code ip -j route get <probe> from <host on that LAN> iif <interface>}.
+ * isolated interface: {@code ip -j route get <probe> from <host on that LAN> iif <interface>}; and
+ * traffic that arrives from the Internet for the isolated zones: {@code ip -j route get <host on an
+ * isolated LAN> from <host on the Internet line> iif <Internet interface>}, for a host on each
+ * isolated interface's LAN and an address inside, and the gateway of, every route through an
+ * isolated interface; a route through an isolated interface is a {@link RouteFinding.Kind#ROUTE_FROM_INTERNET} finding.
  * Probes are the configured destinations (outside every government prefix) plus, for each route
  * through an Internet-facing interface (its connected subnet, an ISP's routes), an address inside
  * it and its gateway. Only "network unreachable", "no route to host" and "permission denied"
@@ -47,7 +51,26 @@ public final class RouteProbe {
                     continue; // no address of this family on the LAN: nothing there to route
                 }
                 for (String probe : probeSet) {
-                    ask(v6, probe, source, iif).ifPresent(out::add);
+                    ask(v6, probe, source, iif, true, interfaces.isolated()).ifPresent(out::add);
+                }
+            }
+            // the other way: from the Internet line to the isolated LANs
+            Set<String> internal = new LinkedHashSet<>();
+            for (String iif : interfaces.isolated()) {
+                String host = lanHost(addresses.getOrDefault(iif, List.of()), v6);
+                if (host != null) {
+                    internal.add(host);
+                }
+            }
+            internal.addAll(derivedProbes(v6, routes, interfaces.isolated(), own));
+            internal.removeAll(own);
+            for (String iif : interfaces.internet()) {
+                String source = lanHost(addresses.getOrDefault(iif, List.of()), v6);
+                if (source == null) {
+                    continue;
+                }
+                for (String probe : internal) {
+                    ask(v6, probe, source, iif, false, interfaces.isolated()).ifPresent(out::add);
                 }
             }
             for (Map<String, Object> r : routes(v6, "all", out)) {
@@ -63,7 +86,9 @@ public final class RouteProbe {
         return out;
     }
 
-    private java.util.Optional<RouteFinding> ask(boolean v6, String probe, String source, String iif) {
+    /** One lookup; {@code outbound}: from an isolated interface towards the Internet, else from the Internet inwards. */
+    private java.util.Optional<RouteFinding> ask(boolean v6, String probe, String source, String iif, boolean outbound,
+                                                 List<String> isolated) {
         IpCommand.Result r = ip.run(RouteGuard.args(v6, "-j", "route", "get", probe, "from", source, "iif", iif), null);
         if (!r.ok()) {
             String err = r.stderr().strip();
@@ -85,8 +110,14 @@ public final class RouteProbe {
             return java.util.Optional.empty(); // blocked, or the box itself (the firewall's input chain decides)
         }
         String via = via(route);
-        return java.util.Optional.of(new RouteFinding(RouteFinding.Kind.ROUTE_TO_INTERNET, iif, probe, via,
-                "route exists from internal zone (" + iif + ") to the Internet via " + via + " (probe " + probe + ")"));
+        if (!outbound && !isolated.contains(String.valueOf(route.get("dev")))) {
+            return java.util.Optional.empty(); // it leads somewhere, but not into an isolated zone
+        }
+        return java.util.Optional.of(outbound
+                ? new RouteFinding(RouteFinding.Kind.ROUTE_TO_INTERNET, iif, probe, via,
+                        "route exists from internal zone (" + iif + ") to the Internet via " + via + " (probe " + probe + ")")
+                : new RouteFinding(RouteFinding.Kind.ROUTE_FROM_INTERNET, iif, probe, via,
+                        "route exists from the Internet (" + iif + ") to internal zone via " + via + " (probe " + probe + ")"));
     }
 
     private static String via(Map<String, Object> route) {
@@ -95,11 +126,11 @@ public final class RouteProbe {
         return (dev == null ? "?" : dev.toString()) + (gw == null ? "" : " gateway " + gw);
     }
 
-    /** An address inside, and the gateway of, every route through an Internet-facing interface. */
-    private static List<String> derivedProbes(boolean v6, List<Map<String, Object>> routes, List<String> internet, Set<String> own) {
+    /** An address inside, and the gateway of, every route through one of {@code devices}. */
+    private static List<String> derivedProbes(boolean v6, List<Map<String, Object>> routes, List<String> devices, Set<String> own) {
         List<String> out = new ArrayList<>();
         for (Map<String, Object> r : routes) {
-            if (!internet.contains(String.valueOf(r.get("dev")))) {
+            if (!devices.contains(String.valueOf(r.get("dev")))) {
                 continue;
             }
             if (r.get("gateway") instanceof String gw && !gw.startsWith("fe80:")) {

@@ -97,6 +97,60 @@ class FrameDecoderTest {
     }
 
     /**
+     * The addresses ARP, DHCP and neighbour discovery claim, with the MAC they are claimed for;
+     * every cut gives the same claims alone and inside a chunk (the options are read only as far
+     * as they were captured, never past the frame).
+     */
+    @Test
+    void claimsOfArpDhcpAndNeighbourDiscoveryAtEveryCut() {
+        String host = "02:00:00:00:00:01";
+        String client = "02:00:00:00:00:0c";
+        record Case(byte[] frame, AddressClaim kind, String address, long mac, int dhcpType) {
+        }
+        java.util.List<Case> cases = java.util.List.of(
+                new Case(FrameBuilder.ethernet(host, "ff:ff:ff:ff:ff:ff").vlan(FrameDecoder.ETHERTYPE_VLAN, 30).ip("0.0.0.0", "255.255.255.255")
+                        .udp(68, 67, 0).payload(FrameBuilder.dhcp(1, 3, client, "0.0.0.0", "0.0.0.0", "192.168.1.7")).build(),
+                        AddressClaim.DHCP_REQUESTED, "192.168.1.7", 0x0200_0000_000cL, 3),
+                new Case(FrameBuilder.ethernet(host, "ff:ff:ff:ff:ff:ff").ip("192.168.1.1", "255.255.255.255").udp(67, 68, 0)
+                        .payload(FrameBuilder.dhcp(2, 2, client, "0.0.0.0", "192.168.1.9", null)).build(),
+                        AddressClaim.DHCP_SERVER, "192.168.1.1", 0x0200_0000_0001L, 2),
+                new Case(FrameBuilder.ethernet(host, "33:33:ff:00:00:07").ip("::", "ff02::1:ff00:7").ndp(135, "2001:db8::7").build(),
+                        AddressClaim.NDP_DAD_TARGET, "2001:db8::7", 0x0200_0000_0001L, -1),
+                new Case(FrameBuilder.arp(host, 1, "0.0.0.0", null, "10.1.0.9"), AddressClaim.ARP_PROBE, "10.1.0.9", 0x0200_0000_0001L, -1));
+        DecodedPacket inChunk = new DecodedPacket();
+        for (Case c : cases) {
+            byte[] frame = c.frame();
+            decode(LinkType.ETHERNET, frame);
+            assertEquals(c.kind(), p.claimKind[0], c.kind().toString());
+            long[] a = cn.egov.isolation.monitor.IpAddress.parse(c.address());
+            assertEquals(a[1], p.claimLo[0], c.kind().toString());
+            assertEquals(a[0], p.claimHi[0], c.kind().toString());
+            assertEquals(c.mac(), p.claimMac[0], c.kind().toString());
+            assertEquals(c.dhcpType(), p.dhcpMessageType, c.kind().toString());
+            for (int cut = 0; cut <= frame.length; cut++) {
+                byte[] chunk = new byte[cut + 64];
+                java.util.Arrays.fill(chunk, (byte) 0x63); // the bytes of DHCP's magic cookie, to tempt an overread
+                System.arraycopy(frame, 0, chunk, 7, cut);
+                decoder.decode(0, LinkType.ETHERNET, 0L, java.util.Arrays.copyOf(frame, cut), 0, cut, frame.length, p);
+                decoder.decode(0, LinkType.ETHERNET, 0L, chunk, 7, cut, frame.length, inChunk);
+                assertEquals(p.claims, inChunk.claims, c.kind() + " cut at " + cut);
+                assertEquals(p.dhcpMessageType, inChunk.dhcpMessageType, c.kind() + " cut at " + cut);
+                for (int i = 0; i < p.claims; i++) {
+                    assertEquals(p.claimKind[i], inChunk.claimKind[i], c.kind() + " cut at " + cut);
+                    assertEquals(p.claimLo[i], inChunk.claimLo[i], c.kind() + " cut at " + cut);
+                }
+            }
+        }
+        // DHCP cut at 128 bytes (the live snap length): the fixed fields, not the options
+        byte[] offer = cases.get(1).frame();
+        decoder.decode(0, LinkType.ETHERNET, 0L, offer, 0, 128, offer.length, p);
+        assertEquals(2, p.claims);
+        assertEquals(AddressClaim.DHCP_YIADDR, p.claimKind[1]);
+        assertEquals(0x0200_0000_000cL, p.claimMac[1]);
+        assertEquals(-1, p.dhcpMessageType);
+    }
+
+    /**
      * Every cut of every kind of frame decodes without an exception, and gives the same result
      * whether the frame fills its array (live capture) or sits in the middle of a larger chunk
      * followed by other bytes (a capture file): the decoder never reads past the frame's end.

@@ -105,6 +105,7 @@ class PolicyEnforcementStartTest {
                     case "auto_restore" -> false;
                     case "lock_file" -> tmp.resolve("nft.lock").toString();
                     case "route_guard_enabled" -> false;
+                    case "nft_scratch_commands" -> ProcessScratchNft.DEFAULT_COMMANDS.toArray(String[]::new);
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
         c.activate(config, nft);

@@ -13,9 +13,14 @@ final class RecordingTelemetry implements TelemetryPublisher {
     }
 
     final List<Message> messages = new ArrayList<>();
+    /** Called with each alarm's kind as it is raised (a test can look at the box at that moment). */
+    volatile java.util.function.Consumer<String> onAlarm = kind -> { };
 
     @Override
     public synchronized void publish(String appId, String resource, KuraPayload payload, int priority) {
+        if (Alarm.APP_ID.equals(appId)) {
+            onAlarm.accept(resource);
+        }
         messages.add(new Message(appId, resource, payload, priority));
     }
 

@@ -75,6 +75,11 @@ class TrafficMonitorComponentTest {
             }
 
             @Override
+            public int unplanned_host_table() {
+                return 64;
+            }
+
+            @Override
             public int alarms_per_second() {
                 return 10;
             }

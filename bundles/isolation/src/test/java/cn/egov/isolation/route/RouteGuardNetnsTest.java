@@ -13,6 +13,7 @@ import cn.egov.isolation.enforce.ApplyResult;
 import cn.egov.isolation.enforce.PolicyEnforcement;
 import cn.egov.isolation.enforce.ProcessNft;
 import cn.egov.lab.NetLab;
+import cn.egov.lab.PacketCapture;
 import cn.egov.rules.policy.PolicyLoader;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +50,7 @@ class RouteGuardNetnsTest {
     static final String INTERNET = "198.51.100.130";
     static final String INTERNET_V6 = "2001:db8:ffff::1";
     static final int PROTOCOL = 201;
-    static final RouteGuardSettings SETTINGS = new RouteGuardSettings(30000, PROTOCOL, 201, List.of("internal"),
+    static final RouteGuardSettings SETTINGS = new RouteGuardSettings(30000, PROTOCOL, 201, 202, List.of("internal"),
             List.of("internet-access"), List.of(INTERNET, INTERNET_V6));
 
     static NetLab lab;
@@ -141,6 +142,37 @@ class RouteGuardNetnsTest {
                 found.toString());
         assertTrue(found.stream().anyMatch(f -> f.probe().equals("198.51.100.2")),
                 "the Internet line's own subnet is probed too: " + found);
+        assertTrue(found.stream().anyMatch(f -> f.kind() == RouteFinding.Kind.ROUTE_FROM_INTERNET && f.iface().equals("eth3")
+                && f.probe().equals("10.1.0.2") && f.via().startsWith("eth1")), "and the way in, from the Internet line: " + found);
+        assertEquals(List.of("ICMP", "TCP", "UDP"), arrivingFromTheInternet(),
+                "the Internet host's packets reach the internal host (seen by tcpdump there)");
+    }
+
+    /**
+     * An ICMP echo, a TCP SYN to port 80 and a UDP datagram to port 53 from the Internet host to the
+     * internal host: which of them tcpdump on the internal host saw.
+     */
+    static List<String> arrivingFromTheInternet() {
+        List<String> seen = new ArrayList<>();
+        try (PacketCapture cap = PacketCapture.start(lab, lan, "eth0", "src host 198.51.100.2")) {
+            lab.tryExec(inet, "ping", "-c1", "-W1", "10.1.0.2");
+            lab.tryExec(inet, "timeout", "2", "bash", "-c", "echo > /dev/tcp/10.1.0.2/80");
+            lab.tryExec(inet, "bash", "-c", "echo probe > /dev/udp/10.1.0.2/53");
+            List<String> lines = cap.stop();
+            if (lines.stream().anyMatch(l -> l.contains("ICMP echo request"))) {
+                seen.add("ICMP");
+            }
+            if (lines.stream().anyMatch(l -> l.contains("10.1.0.2.80: tcp"))) {
+                seen.add("TCP");
+            }
+            if (lines.stream().anyMatch(l -> l.contains("10.1.0.2.53: UDP"))) {
+                seen.add("UDP");
+            }
+            if (seen.isEmpty()) {
+                assertEquals(List.of(), lines, "no packet of the Internet host at all");
+            }
+        }
+        return seen;
     }
 
     @Test
@@ -206,6 +238,12 @@ class RouteGuardNetnsTest {
             assertFalse(reaches(lan, INTERNET), "internal: no route");
             assertFalse(reaches(lan, "198.51.100.2"), "not even to the Internet line's own subnet");
             assertFalse(reaches(lan, INTERNET_V6), "nor over IPv6");
+            assertEquals(List.of(), arrivingFromTheInternet(), "the Internet host's ping, TCP and UDP never reach the internal host");
+            NetLab.Result in = lab.tryExec(box, "ip", "route", "get", "10.1.0.2", "from", "198.51.100.2", "iif", "eth3");
+            assertTrue(in.output().contains("Network is unreachable"), "no route from the Internet line inwards: " + in.output());
+            NetLab.Result in6 = lab.tryExec(box, "ip", "-6", "route", "get", "2001:db8:1::2", "from", "2001:db8:3::2", "iif", "eth3");
+            assertTrue(in6.output().contains("Network is unreachable"), in6.output());
+            assertTrue(reaches(inet, "10.2.0.2"), "while the Internet host still reaches the external network (no firewall now)");
             assertTrue(reaches(lan, "10.200.0.1"), "the backbone through the tunnel still works");
             NetLab.Result get = lab.tryExec(box, "ip", "route", "get", INTERNET, "from", "10.1.0.2", "iif", "eth1");
             assertFalse(get.ok());
@@ -272,27 +310,39 @@ class RouteGuardNetnsTest {
         String rules = lab.exec(box, "ip", "rule", "list");
         assertEquals(1, count(rules, "iif eth1 lookup main suppress_prefixlength 0 suppress_ifgroup 201"), rules);
         assertEquals(1, count(rules, "iif eth1 unreachable"), rules);
+        assertEquals(1, count(rules, "iif eth3 lookup main suppress_ifgroup 202"), rules);
+        assertEquals(1, count(rules, "iif eth3 unreachable"), rules);
         assertEquals(0, count(rules, "eth9"), rules);
         assertTrue(rules.contains("1000:\tfrom all iif eth2 lookup main proto static"), "the operator's rule is untouched: " + rules);
         String rules6 = lab.exec(box, "ip", "-6", "rule", "list");
         assertEquals(1, count(rules6, "iif eth1 unreachable"), rules6);
+        assertEquals(1, count(rules6, "iif eth3 unreachable"), rules6);
         assertEquals(1, count(lab.exec(box, "ip", "-d", "link", "show", "eth3"), "group 201"));
+        assertEquals(1, count(lab.exec(box, "ip", "-d", "link", "show", "eth1"), "group 202"));
     }
 
     @Test
     @Order(8)
     void rulesRemovedByHandAreRestoredAndReported() {
         lab.exec(box, "ip", "rule", "del", "priority", "30001", "iif", "eth1");
+        lab.exec(box, "ip", "rule", "del", "priority", "30003", "iif", "eth3");
         lab.exec(box, "ip", "link", "set", "eth3", "group", "default");
+        lab.exec(box, "ip", "link", "set", "eth1", "group", "default");
+        NetLab.Result in = lab.tryExec(box, "ip", "route", "get", "10.1.0.2", "from", "198.51.100.2", "iif", "eth3");
+        assertTrue(in.ok() && in.output().contains("dev eth1"), "the hand edit opened the way in: " + in);
         NetLab.Result opened = lab.tryExec(box, "ip", "route", "get", "198.51.100.2", "from", "10.1.0.2", "iif", "eth1");
         assertTrue(opened.ok() && opened.output().contains("dev eth3"), "the hand edit opened a route: " + opened);
         RouteIsolation.Report r = routes.run(guarded);
         assertTrue(r.findings().stream().anyMatch(f -> f.kind() == RouteFinding.Kind.GUARD && f.message().contains("restored")
                 && f.message().contains("group 201") && f.message().contains("unreachable")), r.findings().toString());
+        assertTrue(r.findings().stream().anyMatch(f -> f.message().contains("priority 30003 iif eth3 unreachable")
+                && f.message().contains("interface eth1 put in group 202")), "the way in is restored and reported too: " + r.findings());
         assertNotNull(telemetry.alarms(RouteFinding.Kind.GUARD.alarmKind()).stream().filter(a -> a.message().contains("restored"))
                 .findFirst().orElse(null));
         assertEquals("NO_ROUTE", routes.run(guarded).state());
         assertFalse(reaches(lan, INTERNET));
+        assertTrue(lab.tryExec(box, "ip", "route", "get", "10.1.0.2", "from", "198.51.100.2", "iif", "eth3").output()
+                .contains("Network is unreachable"));
     }
 
     static int count(String text, String part) {

@@ -18,15 +18,19 @@ class RouteGuardRulesTest {
     @Test
     void settingsRefuseWhatWouldBreakTheTunnelOrTheKernelsRules() {
         IllegalArgumentException before220 = assertThrows(IllegalArgumentException.class, () ->
-                new RouteGuardSettings(200, 201, 201, List.of("internal"), List.of(), List.of()));
+                new RouteGuardSettings(200, 201, 201, 202, List.of("internal"), List.of(), List.of()));
         assertTrue(before220.getMessage().contains("after strongSwan's rule"), before220.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(32765, 201, 201, List.of(), List.of(), List.of()));
-        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(30000, 2, 201, List.of(), List.of(), List.of()));
-        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(30000, 201, 0, List.of(), List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(32763, 201, 201, 202, List.of(), List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(30000, 2, 201, 202, List.of(), List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(30000, 201, 0, 202, List.of(), List.of(), List.of()));
+        IllegalArgumentException sameGroup = assertThrows(IllegalArgumentException.class, () ->
+                new RouteGuardSettings(30000, 201, 201, 201, List.of(), List.of(), List.of()));
+        assertTrue(sameGroup.getMessage().contains("must be positive and differ"), sameGroup.getMessage());
+        new RouteGuardSettings(32762, 201, 201, 202, List.of(), List.of(), List.of()); // the guard's four rules end at 32765
         IllegalArgumentException prefix = assertThrows(IllegalArgumentException.class, () ->
-                new RouteGuardSettings(30000, 201, 201, List.of(), List.of(), List.of("8.8.8.0/24")));
+                new RouteGuardSettings(30000, 201, 201, 202, List.of(), List.of(), List.of("8.8.8.0/24")));
         assertTrue(prefix.getMessage().contains("one address"), prefix.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(30000, 201, 201, List.of(), List.of(), List.of("dns.google")));
+        assertThrows(IllegalArgumentException.class, () -> new RouteGuardSettings(30000, 201, 201, 202, List.of(), List.of(), List.of("dns.google")));
     }
 
     @Test
@@ -46,6 +50,13 @@ class RouteGuardRulesTest {
         assertNull(GuardRule.parse(false, json("{\"priority\":30000,\"src\":\"all\",\"dst\":\"10.0.0.0/8\",\"iif\":\"eth1\",\"table\":\"254\","
                 + "\"suppress_prefixlen\":0,\"suppress_ifgroup\":\"201\",\"protocol\":\"201\"}")));
         assertNull(GuardRule.parse(false, json("{\"priority\":30000,\"src\":\"all\",\"table\":\"254\",\"protocol\":\"201\"}")));
+        // the Internet side: no suppression of default routes, the isolated interfaces' group suppressed
+        List<GuardRule> inbound = GuardRule.forInternetInterface(false, "eth3", S);
+        assertEquals("rule add priority 30002 iif eth3 lookup main suppress_ifgroup 202 protocol 201", inbound.get(0).addCommand(201));
+        assertEquals("rule add priority 30003 iif eth3 unreachable protocol 201", inbound.get(1).addCommand(201));
+        assertEquals(inbound.get(0), GuardRule.parse(false, json("{\"priority\":30002,\"src\":\"all\",\"iif\":\"eth3\",\"table\":\"254\","
+                + "\"suppress_ifgroup\":\"202\",\"protocol\":\"201\"}")));
+        assertEquals(inbound.get(1), GuardRule.parse(false, json("{\"priority\":30003,\"src\":\"all\",\"iif\":\"eth3\",\"action\":\"7\",\"protocol\":\"201\"}")));
         assertEquals("rule del priority 30000 iif eth9 protocol 201",
                 GuardRule.deleteUnknown(json("{\"priority\":30000,\"iif\":\"eth9\",\"action\":\"7\"}"), 201));
     }

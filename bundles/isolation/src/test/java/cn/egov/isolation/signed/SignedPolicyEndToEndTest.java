@@ -14,6 +14,7 @@ import cn.egov.api.policy.SignedPolicyBundle;
 import cn.egov.isolation.enforce.PolicyEnforcement;
 import cn.egov.isolation.enforce.ProcessNft;
 import cn.egov.lab.NetLab;
+import cn.egov.manager.account.Role;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.KeyPairs;
@@ -21,6 +22,7 @@ import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.policy.dist.PolicySigningKey;
+import cn.egov.manager.support.TestAccounts;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.telemetry.TelemetryRuntime;
 import cn.egov.telemetry.TelemetrySettings;
@@ -65,9 +67,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SignedPolicyEndToEndTest {
 
     private static final String UNIT = "130602-001";
-    private static final String NOC = "noc-secret";
-    private static final String AUDITOR = "auditor-secret";
-    private static final String TECHNICIAN = "technician-secret";
+    private static final String NOC = "noc-secret-0123456789";
+    private static final String AUDITOR = "auditor-secret-0123456789";
+    /** A technician is an account bound to the unit's county: Basic credentials, not a token. */
+    private static final String TECHNICIAN = TestAccounts.basic("bd-tech");
     private static final char[] PASS = "e2e-ca-passphrase".toCharArray();
     private static final Path BASELINE = Path.of("../../rules/policy/baseline");
     private static final String V1 = "2026.11-2";
@@ -89,8 +92,9 @@ class SignedPolicyEndToEndTest {
             PolicySigningKey key = PolicySigningKey.loadOrIssue(ca, dir.resolve("ca").resolve(PolicySigningKey.FILE), PASS);
             ManagerConfig config = ManagerConfig.defaults().with(ConfigKey.DATA_DIR, dir.resolve("manager"))
                     .with(ConfigKey.BROKER_PORT, 0).with(ConfigKey.WEB_PORT, 0).with(ConfigKey.AUTH_NOC_TOKEN, NOC)
-                    .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR).with(ConfigKey.AUTH_TECHNICIAN_TOKEN, TECHNICIAN);
+                    .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR);
             manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withPolicySigning(key));
+            TestAccounts.add(manager.database(), "bd-tech", Role.TECHNICIAN, UNIT.substring(0, 6));
             try {
                 run(ca, foreign, key, lab.host("box"));
             } finally {
@@ -262,15 +266,20 @@ class SignedPolicyEndToEndTest {
         return NetLab.run("ip", "netns", "exec", box, "nft", "-j", "list", "table", "inet", "egov");
     }
 
+    /** An API token as Bearer; account credentials ({@code Basic ...}) as they are. */
+    private static String authorization(String token) {
+        return token.startsWith("Basic ") ? token : "Bearer " + token;
+    }
+
     private HttpResponse<String> post(String token, String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(manager.webUrl() + "/api/policy/bundles"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .header("Authorization", authorization(token)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> get(String token, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(manager.webUrl() + path)).header("Authorization", "Bearer " + token).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(manager.webUrl() + path)).header("Authorization", authorization(token)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

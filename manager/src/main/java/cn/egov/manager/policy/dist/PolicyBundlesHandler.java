@@ -1,16 +1,18 @@
 package cn.egov.manager.policy.dist;
 
 import cn.egov.api.policy.PolicyScope;
+import cn.egov.manager.audit.AuditEntry;
+import cn.egov.manager.audit.AuditLog;
+import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
-import cn.egov.manager.web.Role;
+import cn.egov.manager.web.JsonBodies;
+import cn.egov.manager.web.WebAudit;
 import cn.egov.rules.policy.Finding;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -20,75 +22,75 @@ import org.eclipse.jetty.util.Callback;
  * {@code POST /api/policy/bundles} (NOC only): validate, sign and publish a policy; body
  * {@code {"scope": "county:130602", "files": {"10-zones.policy": "text", ...}}}. Answers 201 with
  * the serial and the units it went to, 422 with the validator's findings when the policy is not
- * valid (nothing is signed), 400 for a malformed body, 503 when no signing key is configured.
+ * valid (nothing is signed), 400 for a malformed body, 413 past {@link #MAX_BODY} (the dispatcher),
+ * 503 when no signing key is configured. Findings name the policy's file names only. Every attempt
+ * goes to the audit log.
  */
 public final class PolicyBundlesHandler implements Request.Handler {
 
-    /** Largest body accepted. */
-    static final int MAX_BODY = 8 * 1024 * 1024;
+    /** Largest body read: a province's whole policy is tens of KB; the rest is room for growth. */
+    public static final long MAX_BODY = 8L * 1024 * 1024;
+    private static final String USAGE = "body must be JSON {\"scope\": \"county:130602\", \"files\": {\"NAME.policy\": \"text\"}}";
     private static final int HISTORY = 200;
 
     private final PolicyBundleStore store;
     private final PolicyDistributor distributor;
+    private final AuditLog audit;
 
     /**
      * @param distributor null when the manager has no policy-signing key (no CA configured)
+     * @param audit       where every publish attempt is recorded
      */
-    public PolicyBundlesHandler(PolicyBundleStore store, PolicyDistributor distributor) {
+    public PolicyBundlesHandler(PolicyBundleStore store, PolicyDistributor distributor, AuditLog audit) {
         this.store = store;
         this.distributor = distributor;
+        this.audit = audit;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if ("GET".equals(request.getMethod())) {
+        if (!"POST".equals(request.getMethod())) {
             return Json.write(response, callback, 200, Map.of("bundles", store.history(HISTORY)));
         }
-        if (!"POST".equals(request.getMethod())) {
-            return Json.error(response, callback, 405, "use GET for the history or POST to sign and publish");
-        }
-        // the dispatcher stores the authenticated role under the Role class name
-        Object role = request.getAttribute(Role.class.getName());
-        if (role != Role.NOC) {
-            return Json.error(response, callback, 403, "only the NOC may sign and publish a policy");
-        }
+        // the dispatcher let only the NOC through, with JSON from this site and at most MAX_BODY bytes
         if (distributor == null) {
-            return Json.error(response, callback, 503, "policy signing is not configured: the manager runs without the provincial CA"
-                    + " (set ca.passphrase-file)");
-        }
-        if (request.getLength() > MAX_BODY) {
-            return Json.error(response, callback, 413, "policy larger than " + MAX_BODY + " bytes");
+            return refuse(request, response, callback, 503, "", "policy signing is not configured: the manager runs without the"
+                    + " provincial CA (set ca.passphrase-file)");
         }
         JsonNode body;
         try {
-            body = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            return Json.error(response, callback, 400, "body must be JSON {\"scope\": \"...\", \"files\": {...}}: " + e.getMessage());
+            body = JsonBodies.object(request);
+        } catch (JsonBodies.BadBody e) {
+            return refuse(request, response, callback, 400, "", e.getMessage() + "; " + USAGE);
         }
-        if (body == null || !body.path("scope").isTextual()) {
-            return Json.error(response, callback, 400, "field 'scope' is missing (unit:CODE,..., county:CODE, city:CODE or province:CODE)");
+        if (!body.path("scope").isTextual()) {
+            return refuse(request, response, callback, 400, "", "field 'scope' is missing (unit:CODE,..., county:CODE, city:CODE or province:CODE)");
         }
         PolicyScope scope;
         try {
             scope = PolicyScope.parse(body.path("scope").asText());
         } catch (IllegalArgumentException e) {
-            return Json.error(response, callback, 400, "field 'scope': " + e.getMessage());
+            return refuse(request, response, callback, 400, "", "field 'scope': " + e.getMessage());
         }
         JsonNode files = body.path("files");
         if (!files.isObject() || files.isEmpty()) {
-            return Json.error(response, callback, 400, "field 'files' must be an object {\"name.policy\": \"text\"} with at least one file");
+            return refuse(request, response, callback, 400, scope.toString(), "field 'files' must be an object {\"name.policy\": \"text\"} with at least one file");
         }
         Map<String, String> texts = new TreeMap<>();
         var it = files.fields();
         while (it.hasNext()) {
             var e = it.next();
             if (!e.getValue().isTextual()) {
-                return Json.error(response, callback, 400, "field 'files." + e.getKey() + "' must be a string");
+                return refuse(request, response, callback, 400, scope.toString(), "each policy file must be a string of policy text");
             }
             texts.put(e.getKey(), e.getValue().asText());
         }
+        Caller caller = Caller.of(request);
         try {
-            PolicyDistributor.Outcome o = distributor.publish(texts, scope, ((Role) role).user);
+            PolicyDistributor.Outcome o = distributor.publish(texts, scope, caller.name());
+            audit.record(WebAudit.entry(request, "policy.publish", scope.toString(), AuditEntry.Outcome.SUCCESS, "serial "
+                    + o.bundle().serial() + " (" + o.bundle().policyName() + " " + o.bundle().policyVersion() + ") sent to "
+                    + o.units().size() + " unit(s)"));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("serial", o.bundle().serial());
             out.put("policyName", o.bundle().policyName());
@@ -98,11 +100,18 @@ public final class PolicyBundlesHandler implements Request.Handler {
             out.put("units", o.units());
             return Json.write(response, callback, 201, out);
         } catch (PolicyRefusedException e) {
+            audit.record(WebAudit.entry(request, "policy.publish", scope.toString(), AuditEntry.Outcome.REFUSED, e.getMessage()));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("error", e.getMessage());
             out.put("findings", findings(e.findings()));
             return Json.write(response, callback, e.findings().isEmpty() ? 400 : 422, out);
         }
+    }
+
+    private boolean refuse(Request request, Response response, Callback callback, int status, String target, String message)
+            throws Exception {
+        audit.record(WebAudit.entry(request, "policy.publish", target, AuditEntry.Outcome.REFUSED, message));
+        return Json.error(response, callback, status, message);
     }
 
     private static List<Map<String, Object>> findings(List<Finding> fs) {

@@ -6,6 +6,7 @@ import cn.egov.api.policy.PolicyManifest;
 import cn.egov.api.policy.PolicyScope;
 import cn.egov.api.policy.PolicySigning;
 import cn.egov.api.policy.SignedPolicyBundle;
+import cn.egov.api.text.LogSafe;
 import cn.egov.manager.ingest.BoxMessenger;
 import cn.egov.rules.policy.Finding;
 import cn.egov.rules.policy.IsolationPolicy;
@@ -13,21 +14,17 @@ import cn.egov.rules.policy.PolicyLoad;
 import cn.egov.rules.policy.PolicyLoader;
 import cn.egov.rules.policy.PolicyValidator;
 import cn.egov.rules.unit.UnitCode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class PolicyDistributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDistributor.class);
+    /** What findings about the policy as a whole (not one file) name as their place. */
+    private static final String POLICY_LABEL = "policy";
     /** How many recent bundles a late joiner's catch-up looks through. */
     private static final int CATCH_UP_LOOKBACK = 50;
 
@@ -88,8 +87,9 @@ public final class PolicyDistributor {
                 sent.add(unit);
             }
         }
-        LOG.info("policy bundle serial {} ({} {}) for {} published to {} unit(s) by {}", b.serial(), b.policyName(),
-                b.policyVersion(), scope, sent.size(), issuedBy);
+        // name and version are the uploaded policy's own text
+        LOG.info("policy bundle serial {} ({} {}) for {} published to {} unit(s) by {}", b.serial(), LogSafe.of(b.policyName()),
+                LogSafe.of(b.policyVersion()), scope, sent.size(), LogSafe.of(issuedBy));
         return new Outcome(b, sent);
     }
 
@@ -164,41 +164,21 @@ public final class PolicyDistributor {
         return List.copyOf(units);
     }
 
-    /** The same load and validation the box runs, on a scratch copy of the files. */
+    /** The same load and validation the box runs, on the files in memory (findings name the file names only). */
     private IsolationPolicy validate(List<PolicyFile> files) throws PolicyRefusedException {
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("egov-policy-sign");
-            for (PolicyFile f : files) {
-                Files.write(dir.resolve(f.name()), f.content());
-            }
-            PolicyLoad load = PolicyLoader.load(dir, LocalDate.now(clock));
-            if (!load.ok()) {
-                throw new PolicyRefusedException("policy is not valid; nothing was signed (" + load.errors().size() + " error(s))",
-                        load.findings());
-            }
-            List<Finding> cutOff = load.findings().stream().filter(f -> PolicyValidator.BOX_CUT_OFF.equals(f.code())).toList();
-            if (!cutOff.isEmpty()) {
-                // signed and sent, it would cut every box in scope off for good: no corrected policy could reach them
-                throw new PolicyRefusedException("policy lets the box reach nothing, not even the manager; nothing was signed",
-                        cutOff);
-            }
-            return load.policy();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot stage the policy for validation: " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(dir);
+        Map<String, byte[]> contents = new TreeMap<>();
+        files.forEach(f -> contents.put(f.name(), f.content()));
+        PolicyLoad load = PolicyLoader.load(contents, POLICY_LABEL, LocalDate.now(clock));
+        if (!load.ok()) {
+            throw new PolicyRefusedException("policy is not valid; nothing was signed (" + load.errors().size() + " error(s))",
+                    load.findings());
         }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
+        List<Finding> cutOff = load.findings().stream().filter(f -> PolicyValidator.BOX_CUT_OFF.equals(f.code())).toList();
+        if (!cutOff.isEmpty()) {
+            // signed and sent, it would cut every box in scope off for good: no corrected policy could reach them
+            throw new PolicyRefusedException("policy lets the box reach nothing, not even the manager; nothing was signed",
+                    cutOff);
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}", dir, e);
-        }
+        return load.policy();
     }
 }

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PolicyCatchUpTest {
 
-    private static final String NOC = "catch-up-noc";
+    private static final String NOC = "catch-up-noc-0123456789";
     private static final String UNIT = "130602-005";
 
     @TempDir

@@ -27,7 +27,7 @@ import picocli.CommandLine;
 class PolicyCommandTest {
 
     private static final String BASELINE = "../rules/policy/baseline";
-    private static final String NOC = "cli-noc-token";
+    private static final String NOC = "cli-noc-token-0123456789";
 
     @TempDir
     Path dir;
@@ -59,6 +59,7 @@ class PolicyCommandTest {
         Path config = dir.resolve("manager.conf");
         Files.writeString(config, "data.dir = " + dir.resolve("data") + "\nbroker.port = 0\nweb.port = 0\nauth.noc.token = " + NOC
                 + "\nca.passphrase-file = " + pass + "\nca.http-port = 18081\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------")); // it holds a token
         ManagerConfig cfg = ManagerConfig.load(config);
         CaConfig caConfig = CaConfig.from(cfg);
         Path root = dir.resolve("root.pem");
