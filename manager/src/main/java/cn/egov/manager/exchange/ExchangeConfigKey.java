@@ -14,8 +14,11 @@ public enum ExchangeConfigKey {
             + "registrations and receipts are verified against it. Empty: units cannot register."),
     MAX_DOCUMENT_BYTES("exchange.max-document-bytes", "20971520", "Largest sealed document the hub takes, in bytes."),
     DEDUPE_DAYS("exchange.dedupe-days", "30", "Days a message id is remembered after its last recipient is final: at least the longest outage."),
-    RESEND_S("exchange.resend-s", "60", "Seconds the hub waits for a connected box to acknowledge a document or notice before sending it again."),
+    RESEND_S("exchange.resend-s", "60", "Seconds the hub waits for a connected box to acknowledge a document or notice before sending it "
+            + "again; the wait doubles at every further send, up to exchange.resend-max-s. A box that connects gets everything at once."),
+    RESEND_MAX_S("exchange.resend-max-s", "1800", "Longest wait, in seconds, between two sends of a document or notice to a connected box."),
     QUEUE_CAPACITY("exchange.queue-capacity", "1000", "Messages from boxes waiting for the hub's writer; when full the receiver waits."),
+    BATCH("exchange.batch", "200", "Most messages from boxes the hub commits in one transaction (they are acknowledged to the broker after it)."),
     CLIENT_ID("exchange.client-id", "egov-exchange-hub", "MQTT client id of the hub's persistent subscription (the sender adds '-out').");
 
     public final String key;
@@ -52,7 +55,8 @@ public enum ExchangeConfigKey {
 
     static HubSettings settings(ManagerConfig config) {
         return new HubSettings(positive(config, MAX_DOCUMENT_BYTES), Duration.ofDays(positive(config, DEDUPE_DAYS)),
-                Duration.ofSeconds(positive(config, RESEND_S)), (int) Math.min(Integer.MAX_VALUE, positive(config, QUEUE_CAPACITY)));
+                Duration.ofSeconds(positive(config, RESEND_S)), Duration.ofSeconds(positive(config, RESEND_MAX_S)),
+                (int) Math.min(Integer.MAX_VALUE, positive(config, QUEUE_CAPACITY)), (int) Math.min(10_000, positive(config, BATCH)));
     }
 
     /** Documented sample lines. */

@@ -41,7 +41,7 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
         TrustAnchors trust = trust(ctx);
         HubStore store = new HubStore(ctx.database());
         HubSubscriber mqtt = new HubSubscriber(ctx.broker(), ExchangeConfigKey.get(ctx.config(), ExchangeConfigKey.CLIENT_ID),
-                ctx.config().get(ConfigKey.ACCOUNT), settings.queueCapacity(),
+                ctx.config().get(ConfigKey.ACCOUNT), settings.queueCapacity(), settings.batch(),
                 sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
                         .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
         hub = mqtt.hub();
@@ -53,6 +53,7 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
             return t;
         });
         closeables.add(timer::shutdownNow);
+        // resends are due per delivery (their own backoff): looking every half interval keeps them close to due
         long period = Math.max(1, settings.resendInterval().toSeconds() / 2);
         timer.scheduleWithFixedDelay(hub::tick, period, period, TimeUnit.SECONDS);
         // a box that connects gets its directory, documents and notices at once, off the ingest thread

@@ -37,12 +37,14 @@ public final class HubStore {
             + "size BIGINT NOT NULL, envelope BYTEA, refused VARCHAR(1000))",
         "CREATE TABLE IF NOT EXISTS exchange_delivery (message_id VARCHAR(40) NOT NULL, recipient VARCHAR(16) NOT NULL, "
             + "box VARCHAR(16) NOT NULL, state VARCHAR(16) NOT NULL, updated BIGINT NOT NULL, last_sent BIGINT NOT NULL, "
-            + "attempts INTEGER NOT NULL, reason VARCHAR(1000), PRIMARY KEY (message_id, recipient))",
+            + "attempts INTEGER NOT NULL, reason VARCHAR(1000), next_send BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (message_id, recipient))",
         "CREATE INDEX IF NOT EXISTS exchange_delivery_state ON exchange_delivery (state, box)",
+        "CREATE INDEX IF NOT EXISTS exchange_delivery_due ON exchange_delivery (state, next_send)",
         "CREATE TABLE IF NOT EXISTS exchange_notice (id VARCHAR(40) PRIMARY KEY, box VARCHAR(16) NOT NULL, kind VARCHAR(16) NOT NULL, "
             + "message_id VARCHAR(40) NOT NULL, recipient VARCHAR(200), reason VARCHAR(1000), body BYTEA, created BIGINT NOT NULL, "
-            + "last_sent BIGINT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS exchange_notice_box ON exchange_notice (box, last_sent)"
+            + "last_sent BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_send BIGINT NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS exchange_notice_box ON exchange_notice (box, next_send)",
+        "CREATE INDEX IF NOT EXISTS exchange_notice_due ON exchange_notice (next_send)"
     };
 
     private final Database db;
@@ -64,15 +66,44 @@ public final class HubStore {
         T run(Connection c) throws SQLException;
     }
 
+    /**
+     * Runs {@code w} in one transaction on a connection of its own. On SQLite it starts with
+     * {@code BEGIN IMMEDIATE}: the work reads before it writes, and a deferred transaction whose
+     * snapshot another writer (the ingest writer, the hub's timer) made stale fails at once with
+     * SQLITE_BUSY instead of waiting for the lock; an immediate one waits up to the busy timeout.
+     */
     public <T> T tx(Work<T> w) throws SQLException {
+        boolean sqlite = db.url().startsWith("jdbc:sqlite");
         try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
+            if (sqlite) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("BEGIN IMMEDIATE");
+                }
+            } else {
+                c.setAutoCommit(false);
+            }
             try {
                 T t = w.run(c);
-                c.commit();
+                if (sqlite) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("COMMIT");
+                    }
+                } else {
+                    c.commit();
+                }
                 return t;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    if (sqlite) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("ROLLBACK");
+                        }
+                    } else {
+                        c.rollback();
+                    }
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
                 throw e;
             }
         }
@@ -172,6 +203,11 @@ public final class HubStore {
                            String reason) {
     }
 
+    /** Every recipient still {@link State#PENDING} at {@code box}, oldest first: what a box that just connected gets. */
+    static List<Delivery> pendingFor(Connection c, String box) throws SQLException {
+        return deliveries(c, "state = 'PENDING' AND box = ?", List.of(box), Integer.MAX_VALUE);
+    }
+
     static void insertDelivery(Connection c, String messageId, String recipient, String box, long at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO exchange_delivery (message_id, recipient, box, state, updated, "
                 + "last_sent, attempts) VALUES (?,?,?,?,?,?,0)")) {
@@ -221,14 +257,36 @@ public final class HubStore {
         }
     }
 
-    static void markSent(Connection c, String messageId, String box, long at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE exchange_delivery SET last_sent = ?, attempts = attempts + 1 "
-                + "WHERE message_id = ? AND box = ? AND state = 'PENDING'")) {
-            ps.setLong(1, at);
-            ps.setString(2, messageId);
-            ps.setString(3, box);
-            ps.executeUpdate();
+    /** Records a send of each delivery: attempts + 1, and when to send again if no answer comes ({@code nextSend}). */
+    static void markSent(Connection c, List<Delivery> sent, long at, java.util.function.IntToLongFunction nextSend) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE exchange_delivery SET last_sent = ?, attempts = ?, next_send = ? "
+                + "WHERE message_id = ? AND recipient = ? AND state = 'PENDING'")) {
+            for (Delivery d : sent) {
+                ps.setLong(1, at);
+                ps.setInt(2, d.attempts() + 1);
+                ps.setLong(3, nextSend.applyAsLong(d.attempts() + 1));
+                ps.setString(4, d.messageId());
+                ps.setString(5, d.recipient());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
+    }
+
+    /** Pending deliveries due to be sent again ({@code next_send} before {@code now}), oldest due first. */
+    static List<Delivery> due(Connection c, long now, int limit) throws SQLException {
+        List<Delivery> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, recipient, box, state, updated, last_sent, attempts, reason "
+                + "FROM exchange_delivery WHERE state = 'PENDING' AND next_send <= ? ORDER BY next_send LIMIT " + limit)) {
+            ps.setLong(1, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), State.valueOf(rs.getString(4)), rs.getLong(5),
+                            rs.getLong(6), rs.getInt(7), rs.getString(8)));
+                }
+            }
+        }
+        return out;
     }
 
     // ---- notices --------------------------------------------------------------------------
@@ -251,47 +309,61 @@ public final class HubStore {
         }
     }
 
-    /** Notices for {@code box} (or every box when null) last sent before {@code before}. */
-    List<Notice> notices(String box, long before, int limit) throws SQLException {
-        List<Notice> out = new ArrayList<>();
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT id, box, kind, message_id, recipient, reason, body FROM exchange_notice "
-                     + "WHERE last_sent < ?" + (box == null ? "" : " AND box = ?") + " ORDER BY created LIMIT " + limit)) {
-            ps.setLong(1, before);
+    /** A notice as stored, with how often it was sent. */
+    record StoredNotice(Notice notice, int attempts) {
+    }
+
+    /**
+     * Notices for {@code box} (every box when null) due to be sent ({@code next_send} at or before
+     * {@code due}; {@link Long#MAX_VALUE}: all of them), oldest first.
+     */
+    static List<StoredNotice> notices(Connection c, String box, long due, int limit) throws SQLException {
+        List<StoredNotice> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, box, kind, message_id, recipient, reason, body, attempts FROM exchange_notice "
+                + "WHERE next_send <= ?" + (box == null ? "" : " AND box = ?") + " ORDER BY created LIMIT " + limit)) {
+            ps.setLong(1, due);
             if (box != null) {
                 ps.setString(2, box);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Notice(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getBytes(7)));
+                    out.add(new StoredNotice(new Notice(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getBytes(7)), rs.getInt(8)));
                 }
             }
         }
         return out;
     }
 
-    void noticeSent(String id, long at) throws SQLException {
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("UPDATE exchange_notice SET last_sent = ? WHERE id = ?")) {
-            ps.setLong(1, at);
-            ps.setString(2, id);
-            ps.executeUpdate();
+    /** Records a send of each notice: attempts + 1 and when to send it again if not acknowledged. */
+    static void noticesSent(Connection c, List<StoredNotice> sent, long at, java.util.function.IntToLongFunction nextSend)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE exchange_notice SET last_sent = ?, attempts = ?, next_send = ? WHERE id = ?")) {
+            for (StoredNotice n : sent) {
+                ps.setLong(1, at);
+                ps.setInt(2, n.attempts() + 1);
+                ps.setLong(3, nextSend.applyAsLong(n.attempts() + 1));
+                ps.setString(4, n.notice().id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
     /** Deletes the notices a box acknowledged (only its own). */
-    int ackNotices(String box, List<String> ids) throws SQLException {
-        int n = 0;
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM exchange_notice WHERE id = ? AND box = ?")) {
+    static int ackNotices(Connection c, String box, List<String> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM exchange_notice WHERE id = ? AND box = ?")) {
             for (String id : ids) {
                 ps.setString(1, id);
                 ps.setString(2, box);
-                n += ps.executeUpdate();
+                ps.addBatch();
             }
+            int n = 0;
+            for (int r : ps.executeBatch()) {
+                n += Math.max(r, 0);
+            }
+            return n;
         }
-        return n;
     }
 
     /** Forgets documents whose every recipient is final and which arrived before {@code before}. */

@@ -7,11 +7,14 @@ import cn.egov.api.text.LogSafe;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.manager.app.BrokerLogin;
 import cn.egov.rules.unit.UnitCode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -25,20 +28,26 @@ import org.slf4j.LoggerFactory;
  * {@code <account>/+/EXCHANGE/#}, acknowledges a message only after the hub committed it (a crash
  * before means a redelivery, which the message id de-duplicates), and hands messages to one writer
  * thread through a bounded queue (when it is full the receiver waits: back-pressure, nothing is
- * dropped). The sender publishes to boxes from other threads: Paho cannot publish and wait from a
- * connection whose callback thread is blocked.
+ * dropped). The writer takes what waits, up to {@link HubSettings#batch()} messages, and commits
+ * them in one transaction (group commit). The sender publishes to boxes from other threads (Paho
+ * cannot publish and wait from a connection whose callback thread is blocked), a whole batch in
+ * flight at once.
  */
 public final class HubSubscriber implements BoxSender, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubSubscriber.class);
+    /** Above the hub's largest batch of publishes (500), which it waits for before the next. */
     private static final int MAX_INFLIGHT = 1000;
+    private static final long CONNECT_TIMEOUT_MS = 30_000;
+    private static final long PUBLISH_TIMEOUT_MS = 30_000;
 
     private record Inbound(String topic, MqttMessage message) {
     }
 
     private final String account;
     private final MqttClient receiver;
-    private final MqttClient publisher;
+    private final MqttAsyncClient publisher;
+    private final int batch;
     private final BrokerLogin login;
     private final BlockingQueue<Inbound> queue;
     private final ExchangeHub hub;
@@ -46,12 +55,14 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
     private final LongAdder malformed = new LongAdder();
     private volatile boolean running = true;
 
-    public HubSubscriber(BrokerLogin login, String clientId, String account, int capacity, HubFactory hubFactory) throws MqttException {
+    public HubSubscriber(BrokerLogin login, String clientId, String account, int capacity, int batch, HubFactory hubFactory)
+            throws MqttException {
         this.account = account;
         this.login = login;
+        this.batch = batch;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.receiver = new MqttClient(login.url(), clientId, new MemoryPersistence());
-        this.publisher = new MqttClient(login.url(), clientId + "-out", new MemoryPersistence());
+        this.publisher = new MqttAsyncClient(login.url(), clientId + "-out", new MemoryPersistence());
         this.hub = hubFactory.create(this);
         receiver.setManualAcks(true);
         receiver.setCallback(new MqttCallbackExtended() {
@@ -94,7 +105,7 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
     }
 
     public void start() throws MqttException {
-        publisher.connect(login.options(true, MAX_INFLIGHT));
+        publisher.connect(login.options(true, MAX_INFLIGHT)).waitForCompletion(CONNECT_TIMEOUT_MS);
         receiver.connect(login.options(false, MAX_INFLIGHT));
         writer.start();
         subscribe();
@@ -109,49 +120,64 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
     }
 
     private void drain() {
+        List<Inbound> taken = new ArrayList<>(batch);
         while (running) {
-            Inbound in;
+            Inbound first;
             try {
-                in = queue.poll(200, TimeUnit.MILLISECONDS);
+                first = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (in == null) {
+            if (first == null) {
                 continue;
             }
-            while (running) {
+            taken.clear();
+            taken.add(first);
+            queue.drainTo(taken, batch - 1);
+            List<ExchangeHub.BoxMessage> messages = new ArrayList<>(taken.size());
+            for (Inbound in : taken) {
+                ExchangeHub.BoxMessage m = decode(in);
+                if (m != null) {
+                    messages.add(m);
+                }
+            }
+            while (running && !messages.isEmpty()) {
                 try {
-                    handle(in);
+                    hub.onBoxMessages(messages);
                     break;
                 } catch (java.sql.SQLException e) {
-                    // the store is down: keep the message (not acknowledged) and try again
+                    // the store is down: keep the messages (not acknowledged) and try again
                     LOG.warn("exchange hub store error, retrying: {}", e.toString());
                     sleep();
                 }
             }
-            try {
-                receiver.messageArrivedComplete(in.message().getId(), in.message().getQos());
-            } catch (MqttException | RuntimeException e) {
-                LOG.debug("ack not sent (redelivery is de-duplicated): {}", e.toString());
+            if (!running) {
+                return; // not acknowledged: the broker delivers them again to the next session
+            }
+            for (Inbound in : taken) {
+                try {
+                    receiver.messageArrivedComplete(in.message().getId(), in.message().getQos());
+                } catch (MqttException | RuntimeException e) {
+                    LOG.debug("ack not sent (redelivery is de-duplicated): {}", e.toString());
+                }
             }
         }
     }
 
-    private void handle(Inbound in) throws java.sql.SQLException {
+    /** The message as the hub takes it, or null (counted) when its topic or payload is not an exchange message. */
+    private ExchangeHub.BoxMessage decode(Inbound in) {
         var topic = KuraTopic.parse(in.topic());
         if (topic.isEmpty() || topic.get().control() || !UnitCode.isValid(topic.get().clientId())) {
             malformed.increment();
-            return;
+            return null;
         }
-        KuraPayload p;
         try {
-            p = KuraPayloadCodec.decode(in.message().getPayload());
+            return new ExchangeHub.BoxMessage(topic.get().clientId(), topic.get().resource(), KuraPayloadCodec.decode(in.message().getPayload()));
         } catch (cn.egov.api.payload.PayloadFormatException | RuntimeException e) {
             malformed.increment();
             LOG.warn("exchange message on {} is not a KuraPayload: {}", LogSafe.of(in.topic()), LogSafe.of(e.getMessage()));
-            return;
+            return null;
         }
-        hub.onBoxMessage(topic.get().clientId(), topic.get().resource(), p);
     }
 
     private static void sleep() {
@@ -162,10 +188,34 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
         }
     }
 
+    /** One batch at a time: a batch stays within the connection's in-flight window. */
     @Override
-    public void publish(String box, String resource, KuraPayload payload) throws MqttException {
-        publisher.publish(KuraTopic.control(account, box, ExchangeWire.APP_ID, resource).toString(),
-                KuraPayloadCodec.encode(payload), 1, false);
+    public synchronized boolean[] publishAll(List<Outgoing> messages) {
+        boolean[] ok = new boolean[messages.size()];
+        List<IMqttDeliveryToken> tokens = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            Outgoing m = messages.get(i);
+            try {
+                tokens.add(publisher.publish(KuraTopic.control(account, m.box(), ExchangeWire.APP_ID, m.resource()).toString(),
+                        KuraPayloadCodec.encode(m.payload()), 1, false));
+            } catch (MqttException | RuntimeException e) {
+                tokens.add(null);
+                LOG.debug("publish to {} failed: {}", m.box(), e.toString());
+            }
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            IMqttDeliveryToken t = tokens.get(i);
+            if (t == null) {
+                continue;
+            }
+            try {
+                t.waitForCompletion(PUBLISH_TIMEOUT_MS);
+                ok[i] = t.getException() == null;
+            } catch (MqttException e) {
+                LOG.debug("publish not acknowledged: {}", e.toString());
+            }
+        }
+        return ok;
     }
 
     public int depth() {
@@ -188,15 +238,21 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (MqttClient c : new MqttClient[] {receiver, publisher}) {
-            try {
-                if (c.isConnected()) {
-                    c.disconnect();
-                }
-                c.close();
-            } catch (MqttException e) {
-                LOG.debug("closing {}: {}", c.getClientId(), e.toString());
+        try {
+            if (receiver.isConnected()) {
+                receiver.disconnect();
             }
+            receiver.close();
+        } catch (MqttException e) {
+            LOG.debug("closing {}: {}", receiver.getClientId(), e.toString());
+        }
+        try {
+            if (publisher.isConnected()) {
+                publisher.disconnect().waitForCompletion(CONNECT_TIMEOUT_MS);
+            }
+            publisher.close();
+        } catch (MqttException e) {
+            LOG.debug("closing {}: {}", publisher.getClientId(), e.toString());
         }
     }
 }

@@ -2,7 +2,6 @@ package cn.egov.manager.exchange;
 
 import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.api.identity.BoxIdentity;
-import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.exchange.cms.TrustAnchors;
 import cn.egov.exchange.service.ExchangeService;
@@ -10,6 +9,7 @@ import cn.egov.exchange.service.ExchangeSettings;
 import cn.egov.exchange.service.HubLink;
 import cn.egov.exchange.service.LocalUnit;
 import cn.egov.exchange.store.ExchangeStore;
+import cn.egov.exchange.transport.OutboxHubLink;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.telemetry.TelemetryRuntime;
 import cn.egov.telemetry.TelemetrySettings;
@@ -41,8 +41,8 @@ final class ExchangeBox implements AutoCloseable {
         this.store = ExchangeStore.open(dir.resolve("exchange.db"));
         HubLink link = new HubLink() {
             @Override
-            public void send(String resource, KuraPayload payload) {
-                telemetry.publisher().publish(ExchangeWire.APP_ID, resource, payload, ExchangeService.PRIORITY);
+            public void sendAll(List<Message> messages) {
+                new OutboxHubLink(telemetry.publisher()).sendAll(messages); // the telemetry of the moment (connect() replaces it)
             }
 
             @Override
@@ -52,7 +52,7 @@ final class ExchangeBox implements AutoCloseable {
         };
         connect(brokerUrl);
         this.service = new ExchangeService(id, new ExchangeSettings(20L << 20, Duration.ofDays(30), 5000, Duration.ofSeconds(1),
-                Duration.ofDays(3)), store, units, trust, link, Clock.systemUTC());
+                Duration.ofDays(3)), store, units, trust, link, Clock.systemUTC()).start();
         subscribe();
     }
 

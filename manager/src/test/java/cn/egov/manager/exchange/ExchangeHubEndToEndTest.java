@@ -64,7 +64,6 @@ class ExchangeHubEndToEndTest {
         ManagerConfig base = ManagerFixture.config(dir.resolve("manager"));
         Map<String, String> ext = new HashMap<>(base.extensions());
         ext.put(ExchangeConfigKey.TRUST_FILE.key, trust.toString());
-        ext.put(ExchangeConfigKey.RESEND_S.key, "2");
         ManagerConfig config = new ManagerConfig(base.source(), base.values(), ext);
         TrustAnchors anchors = new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC());
         try (ManagerAssembly manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults());

@@ -14,6 +14,8 @@ public final class ExchangeMetrics {
     public final LongAdder failedIncoming = new LongAdder();
     public final LongAdder receiptsAccepted = new LongAdder();
     public final LongAdder receiptsRefused = new LongAdder();
+    /** Receipts the hub sent again before it saw this box's acknowledgement: harmless, nothing changes. */
+    public final LongAdder duplicateNotices = new LongAdder();
     public final LongAdder inboundDropped = new LongAdder();
     public final LongAdder undeliverable = new LongAdder();
 
@@ -27,6 +29,7 @@ public final class ExchangeMetrics {
         m.put("failed_incoming", failedIncoming.sum());
         m.put("receipts_accepted", receiptsAccepted.sum());
         m.put("receipts_refused", receiptsRefused.sum());
+        m.put("duplicate_notices", duplicateNotices.sum());
         m.put("inbound_dropped", inboundDropped.sum());
         m.put("undeliverable", undeliverable.sum());
         return m;

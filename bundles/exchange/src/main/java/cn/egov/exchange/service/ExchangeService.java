@@ -41,8 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +53,11 @@ import org.slf4j.LoggerFactory;
  * notices move each sent document along {@link DeliveryState}.
  *
  * <p>Every change is committed to the {@link ExchangeStore} before anything is sent or answered.
- * Messages from the hub are handled on one worker thread behind a bounded queue; what does not fit
- * is dropped, counted and alarmed, and the hub sends it again (it repeats everything unacknowledged).
+ * Messages from the hub wait in a bounded queue for one worker thread (what does not fit is
+ * dropped, counted and alarmed; the hub sends it again, it repeats everything unacknowledged). The
+ * worker takes them in batches: one store transaction and one outbox transaction per batch, so
+ * a backlog of a thousand documents costs a few dozen disk syncs, not several per document. The
+ * same thread runs the periodic {@link #tick}.
  */
 public final class ExchangeService implements AutoCloseable {
 
@@ -63,8 +65,14 @@ public final class ExchangeService implements AutoCloseable {
     public static final int PRIORITY = cn.egov.api.telemetry.Priority.ALARM;
     public static final String INBOUND_FULL_ALARM = "exchange.inbound.full";
     public static final String RECEIPT_REFUSED_ALARM = "exchange.receipt.refused";
+    /** Most messages from the hub handled in one transaction: bounds the time a clerk's request waits for the store. */
+    static final int MAX_BATCH = 64;
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A message from the hub waiting to be handled. */
+    private record Inbound(String resource, byte[] payload) {
+    }
 
     private final String box;
     private final ExchangeSettings settings;
@@ -76,7 +84,9 @@ public final class ExchangeService implements AutoCloseable {
     private final HubLink link;
     private final Clock clock;
     private final ExchangeMetrics metrics = new ExchangeMetrics();
-    private final ThreadPoolExecutor inbound;
+    private final BlockingQueue<Inbound> inbound;
+    private final Thread worker;
+    private volatile boolean running;
 
     public ExchangeService(String box, ExchangeSettings settings, ExchangeStore store, List<LocalUnit> units, TrustAnchors trust,
                            HubLink link, Clock clock) {
@@ -91,11 +101,19 @@ public final class ExchangeService implements AutoCloseable {
         this.opener = new DocumentOpener(verifier, settings.maxDocumentBytes());
         this.link = link;
         this.clock = clock;
-        this.inbound = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(settings.inboundCapacity()), r -> {
-            Thread t = new Thread(r, "exchange-inbound");
-            t.setDaemon(true);
-            return t;
-        });
+        this.inbound = new ArrayBlockingQueue<>(settings.inboundCapacity());
+        this.worker = new Thread(this::work, "exchange-" + box);
+        this.worker.setDaemon(true);
+    }
+
+    /**
+     * Starts the worker: messages from the hub, and every {@link ExchangeSettings#tick()} the
+     * periodic work (first at once: what a stop left half done is finished now).
+     */
+    public ExchangeService start() {
+        running = true;
+        worker.start();
+        return this;
     }
 
     public ExchangeMetrics metrics() {
@@ -111,7 +129,7 @@ public final class ExchangeService implements AutoCloseable {
     }
 
     public int inboundDepth() {
-        return inbound.getQueue().size();
+        return inbound.size();
     }
 
     // ---- sending --------------------------------------------------------------------------
@@ -163,15 +181,21 @@ public final class ExchangeService implements AutoCloseable {
             }
         }
         DocumentSealer.Sealed sealed = DocumentSealer.seal(doc, issuer.signing(), certs);
-        store.insertOutgoing(doc.meta(), doc.size(), sealed.digests(), fingerprint, remote, sealed.envelope());
+        // stored with its same-box deliveries and their receipts in one transaction: one disk sync
+        After after = new After();
+        store.transaction(() -> {
+            store.insertOutgoing(doc.meta(), doc.size(), sealed.digests(), fingerprint, remote, sealed.envelope());
+            for (UnitCode r : recipients) {
+                if (units.containsKey(r)) {
+                    deliverLocally(doc.meta().messageId(), r, doc.meta().issuer(), sealed.envelope(), after);
+                }
+            }
+            return null;
+        });
+        after.run();
         metrics.sent.increment();
         LOG.info("document {} ({}) from {} stored for {}", doc.meta().messageId(), LogSafe.of(doc.meta().docNumber()),
                 doc.meta().issuer(), recipients);
-        for (UnitCode r : recipients) {
-            if (units.containsKey(r)) {
-                deliverLocally(doc.meta().messageId(), r, doc.meta().issuer(), sealed.envelope());
-            }
-        }
         if (!remote.isEmpty()) {
             handOff(new ExchangeStore.Unsent(doc.meta().messageId(), doc.meta().issuer().toString(), remote,
                     doc.meta().urgency().name(), doc.meta().deadline(), sealed.envelope()));
@@ -221,18 +245,56 @@ public final class ExchangeService implements AutoCloseable {
 
     // ---- receiving ------------------------------------------------------------------------
 
+    /**
+     * What a batch does once its transaction committed: messages to the hub (one outbox
+     * transaction), the acknowledgement of the hub's notices (one message for all), counters, log
+     * lines and alarms. Nothing of it happens for a batch that rolled back.
+     */
+    private final class After {
+        final List<HubLink.Message> messages = new ArrayList<>();
+        final List<String> noticeIds = new ArrayList<>();
+        final List<Runnable> actions = new ArrayList<>();
+
+        void reply(String resource, String messageId, String recipient, String reason, byte[] body, String issuer) {
+            KuraPayload.Builder b = KuraPayload.builder().timestamp(clock.millis()).metric(ExchangeWire.MESSAGE_ID, messageId)
+                    .metric(ExchangeWire.RECIPIENT, recipient).metric(ExchangeWire.ISSUER, issuer);
+            if (reason != null) {
+                b.metric(ExchangeWire.REASON, reason);
+            }
+            if (body != null) {
+                b.body(body);
+            }
+            messages.add(new HubLink.Message(resource, b.build()));
+        }
+
+        void then(Runnable r) {
+            actions.add(r);
+        }
+
+        void run() {
+            if (!noticeIds.isEmpty()) {
+                messages.add(new HubLink.Message(ExchangeWire.NOTICE_ACK, KuraPayload.builder().timestamp(clock.millis())
+                        .metric(ExchangeWire.NOTICE_IDS, String.join(",", noticeIds)).build()));
+            }
+            if (!messages.isEmpty()) {
+                link.sendAll(messages);
+            }
+            actions.forEach(Runnable::run);
+        }
+    }
+
     /** Same-box delivery: no network, also while the backbone is down. */
-    private void deliverLocally(String messageId, UnitCode recipient, UnitCode issuer, byte[] envelope) throws SQLException {
+    private void deliverLocally(String messageId, UnitCode recipient, UnitCode issuer, byte[] envelope, After after) throws SQLException {
         if (store.insertIncoming(messageId, recipient.toString(), issuer.toString(), envelope, clock.instant())) {
             store.advance(messageId, recipient.toString(), DeliveryState.DELIVERED, null, null, clock.instant());
         }
-        completeLocally(messageId, recipient, open(messageId, recipient));
+        completeLocally(messageId, recipient, open(messageId, recipient, after), after);
     }
 
-    private void completeLocally(String messageId, UnitCode recipient, Opened o) throws SQLException {
+    private void completeLocally(String messageId, UnitCode recipient, Opened o, After after) throws SQLException {
         if (o.receipt != null) {
             try {
-                applyReceipt(messageId, recipient.toString(), o.receipt);
+                applyReceipt(messageId, recipient.toString(), o.receipt, after);
             } catch (DocumentRefused e) {
                 LOG.debug("local receipt for {}: {}", messageId, e.getMessage());
             }
@@ -245,7 +307,7 @@ public final class ExchangeService implements AutoCloseable {
     }
 
     /** Opens a stored document for a recipient, stores it with its receipt or its refusal. */
-    private Opened open(String messageId, UnitCode recipient) throws SQLException {
+    private Opened open(String messageId, UnitCode recipient, After after) throws SQLException {
         IncomingRecord rec = store.incoming(messageId, recipient.toString()).orElseThrow();
         if (rec.state() == InboxState.RECEIVED) {
             return new Opened(store.incomingReceipt(messageId, recipient.toString()).orElse(null), null);
@@ -272,28 +334,24 @@ public final class ExchangeService implements AutoCloseable {
             }
             byte[] receipt = new Receipt(messageId, d.meta().issuer(), recipient, clock.instant(), o.digests()).sign(unit.signing());
             store.markReceived(recipient.toString(), d, receipt);
-            metrics.received.increment();
-            LOG.info("document {} ({}) from {} received for {}", messageId, LogSafe.of(d.meta().docNumber()), d.meta().issuer(), recipient);
+            after.then(() -> {
+                metrics.received.increment();
+                LOG.info("document {} ({}) from {} received for {}", messageId, LogSafe.of(d.meta().docNumber()), d.meta().issuer(), recipient);
+            });
             return new Opened(receipt, null);
         } catch (DocumentRefused e) {
             store.markFailed(messageId, recipient.toString(), e.getMessage());
-            metrics.failedIncoming.increment();
-            LOG.warn("document {} for {} refused: {}", messageId, recipient, LogSafe.of(e.getMessage()));
+            after.then(() -> {
+                metrics.failedIncoming.increment();
+                LOG.warn("document {} for {} refused: {}", messageId, recipient, LogSafe.of(e.getMessage()));
+            });
             return new Opened(null, e.getMessage());
         }
     }
 
     /** A control message from the hub ({@code PUT/doc}, {@code PUT/notice}, {@code PUT/directory}); never blocks. */
     public void onHubMessage(String resource, byte[] payload) {
-        try {
-            inbound.execute(() -> {
-                try {
-                    handle(resource, KuraPayloadCodec.decode(payload));
-                } catch (Exception e) {
-                    LOG.warn("exchange message {} from the hub not handled (it comes again): {}", resource, LogSafe.of(e.toString()));
-                }
-            });
-        } catch (RejectedExecutionException full) {
+        if (!inbound.offer(new Inbound(resource, payload))) {
             metrics.inboundDropped.increment();
             if (metrics.inboundDropped.sum() % 100 == 1) {
                 link.alarm(new Alarm(INBOUND_FULL_ALARM, Alarm.Severity.WARNING, "exchange",
@@ -303,16 +361,95 @@ public final class ExchangeService implements AutoCloseable {
         }
     }
 
+    private void work() {
+        long nextTick = System.nanoTime();
+        List<Inbound> batch = new ArrayList<>(MAX_BATCH);
+        while (running) {
+            try {
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    tick();
+                    nextTick = System.nanoTime() + settings.tick().toNanos();
+                }
+                // at most a second between looks at 'running': close() does not interrupt a batch half-way
+                long wait = Math.min(1000, Math.max(1, (nextTick - System.nanoTime()) / 1_000_000));
+                Inbound first = inbound.poll(wait, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                inbound.drainTo(batch, MAX_BATCH - 1);
+                handleBatch(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                LOG.warn("exchange work failed (done again at the next tick; the hub repeats what is not acknowledged): {}",
+                        LogSafe.of(e.toString()));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Handles messages from the hub in one store transaction, then answers in one outbox
+     * transaction. When the transaction fails (the store, not the input: bad input is refused
+     * inside), each message is tried again alone, so one cannot hold back the others.
+     */
+    private void handleBatch(List<Inbound> batch) {
+        After after = new After();
+        try {
+            store.transaction(() -> {
+                for (Inbound in : batch) {
+                    handle(in, after);
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            if (batch.size() == 1) {
+                LOG.warn("exchange message {} from the hub not handled (it comes again): {}", LogSafe.of(batch.get(0).resource()),
+                        LogSafe.of(e.toString()));
+                return;
+            }
+            for (Inbound in : batch) {
+                handleBatch(List.of(in));
+            }
+            return;
+        }
+        after.run();
+    }
+
+    /** Handles one message from the hub now, on the caller's thread (tests, and the worker). */
     void handle(String resource, KuraPayload p) throws SQLException {
+        After after = new After();
+        store.transaction(() -> {
+            handle(resource, p, after);
+            return null;
+        });
+        after.run();
+    }
+
+    private void handle(Inbound in, After after) throws SQLException {
+        KuraPayload p;
+        try {
+            p = KuraPayloadCodec.decode(in.payload());
+        } catch (cn.egov.api.payload.PayloadFormatException | RuntimeException e) {
+            LOG.warn("exchange message {} from the hub is not a KuraPayload: {}", LogSafe.of(in.resource()), LogSafe.of(e.getMessage()));
+            return;
+        }
+        handle(in.resource(), p, after);
+    }
+
+    private void handle(String resource, KuraPayload p, After after) throws SQLException {
         switch (resource) {
-            case ExchangeWire.PUT_DOC -> onDocument(p);
-            case ExchangeWire.PUT_NOTICE -> onNotice(p);
+            case ExchangeWire.PUT_DOC -> onDocument(p, after);
+            case ExchangeWire.PUT_NOTICE -> onNotice(p, after);
             case ExchangeWire.PUT_DIRECTORY -> onDirectory(p);
             default -> LOG.warn("unknown exchange message {}", LogSafe.of(resource));
         }
     }
 
-    private void onDocument(KuraPayload p) throws SQLException {
+    private void onDocument(KuraPayload p, After after) throws SQLException {
         String messageId = p.stringMetric(ExchangeWire.MESSAGE_ID);
         String issuer = p.stringMetric(ExchangeWire.ISSUER);
         String recipients = p.stringMetric(ExchangeWire.RECIPIENTS);
@@ -328,7 +465,7 @@ public final class ExchangeService implements AutoCloseable {
         }
         for (String r : recipients.split(",")) {
             if (!UnitCode.isValid(r) || !units.containsKey(UnitCode.parse(r))) {
-                reply(ExchangeWire.FAILED, messageId, r, "unit " + LogSafe.of(r) + " is not served by box " + box, null, issuer);
+                after.reply(ExchangeWire.FAILED, messageId, r, "unit " + LogSafe.of(r) + " is not served by box " + box, null, issuer);
                 continue;
             }
             UnitCode recipient = UnitCode.parse(r);
@@ -336,35 +473,24 @@ public final class ExchangeService implements AutoCloseable {
                     && store.insertIncoming(messageId, r, issuer, p.body(), clock.instant());
             if (!fresh) {
                 if (store.incoming(messageId, r).isEmpty()) {
-                    reply(ExchangeWire.FAILED, messageId, r, "document exceeds the limit of " + settings.maxDocumentBytes() + " bytes", null, issuer);
+                    after.reply(ExchangeWire.FAILED, messageId, r, "document exceeds the limit of " + settings.maxDocumentBytes() + " bytes",
+                            null, issuer);
                     continue;
                 }
-                metrics.duplicates.increment();
+                after.then(metrics.duplicates::increment);
             }
-            reply(ExchangeWire.DELIVERED, messageId, r, null, null, issuer);
-            Opened o = open(messageId, recipient);
+            after.reply(ExchangeWire.DELIVERED, messageId, r, null, null, issuer);
+            Opened o = open(messageId, recipient, after);
             if (o.receipt != null) {
-                reply(ExchangeWire.RECEIPT, messageId, r, null, o.receipt, issuer);
+                after.reply(ExchangeWire.RECEIPT, messageId, r, null, o.receipt, issuer);
             } else {
                 // a duplicate of a refused document gets the same error, never a receipt
-                reply(ExchangeWire.FAILED, messageId, r, o.failure, null, issuer);
+                after.reply(ExchangeWire.FAILED, messageId, r, o.failure, null, issuer);
             }
         }
     }
 
-    private void reply(String resource, String messageId, String recipient, String reason, byte[] body, String issuer) {
-        KuraPayload.Builder b = KuraPayload.builder().timestamp(clock.millis()).metric(ExchangeWire.MESSAGE_ID, messageId)
-                .metric(ExchangeWire.RECIPIENT, recipient).metric(ExchangeWire.ISSUER, issuer);
-        if (reason != null) {
-            b.metric(ExchangeWire.REASON, reason);
-        }
-        if (body != null) {
-            b.body(body);
-        }
-        link.send(resource, b.build());
-    }
-
-    private void onNotice(KuraPayload p) throws SQLException {
+    private void onNotice(KuraPayload p, After after) throws SQLException {
         String noticeId = p.stringMetric(ExchangeWire.NOTICE_ID);
         String messageId = p.stringMetric(ExchangeWire.MESSAGE_ID);
         String kindText = p.stringMetric(ExchangeWire.KIND);
@@ -389,24 +515,26 @@ public final class ExchangeService implements AutoCloseable {
             case UNDELIVERABLE -> {
                 for (String r : recipientsOf(messageId, recipient)) {
                     if (store.advance(messageId, r, DeliveryState.UNDELIVERABLE, reason, null, now)) {
-                        metrics.undeliverable.increment();
+                        after.then(metrics.undeliverable::increment);
                     }
                 }
             }
             case RECEIPT -> {
                 try {
-                    applyReceipt(messageId, recipient, p.body());
+                    applyReceipt(messageId, recipient, p.body(), after);
                 } catch (DocumentRefused e) {
-                    metrics.receiptsRefused.increment();
-                    LOG.warn("receipt for {} from {} refused: {}", messageId, LogSafe.of(recipient), LogSafe.of(e.getMessage()));
-                    link.alarm(new Alarm(RECEIPT_REFUSED_ALARM, Alarm.Severity.MAJOR, "exchange", "receipt refused: " + e.getMessage(),
-                            Map.of("message_id", String.valueOf(messageId), "recipient", String.valueOf(recipient)), clock.millis()));
+                    after.then(() -> {
+                        metrics.receiptsRefused.increment();
+                        LOG.warn("receipt for {} from {} refused: {}", messageId, LogSafe.of(recipient), LogSafe.of(e.getMessage()));
+                        link.alarm(new Alarm(RECEIPT_REFUSED_ALARM, Alarm.Severity.MAJOR, "exchange", "receipt refused: " + e.getMessage(),
+                                Map.of("message_id", String.valueOf(messageId), "recipient", String.valueOf(recipient)), clock.millis()));
+                    });
                 }
             }
             default -> throw new IllegalStateException();
         }
         if (noticeId != null) {
-            link.send(ExchangeWire.NOTICE_ACK, KuraPayload.builder().timestamp(clock.millis()).metric(ExchangeWire.NOTICE_IDS, noticeId).build());
+            after.noticeIds.add(noticeId);
         }
     }
 
@@ -420,11 +548,18 @@ public final class ExchangeService implements AutoCloseable {
     /**
      * Checks a receipt against what was sent and records it: signed by the recipient it names, for a
      * document this box sent to it, repeating the digest of every part. Anything else is refused and
-     * changes nothing; a receipt already recorded is a replay and changes nothing either.
+     * changes nothing. The very receipt already recorded, sent again (the hub repeats a notice whose
+     * acknowledgement it has not seen yet), is a harmless duplicate: counted, nothing changes; any
+     * other receipt for a document already receipted is a replay and refused.
      */
-    void applyReceipt(String messageId, String recipient, byte[] signed) throws SQLException {
+    void applyReceipt(String messageId, String recipient, byte[] signed, After after) throws SQLException {
         if (signed == null) {
             throw new DocumentRefused("receipt", "is empty");
+        }
+        if (store.state(messageId, recipient).orElse(null) == DeliveryState.RECEIVED
+                && java.util.Arrays.equals(signed, store.receipt(messageId, recipient).orElse(null))) {
+            after.then(metrics.duplicateNotices::increment);
+            return;
         }
         Receipt r = Receipt.verify(signed, verifier);
         if (!r.messageId().equals(messageId) || !r.recipient().toString().equals(recipient)) {
@@ -442,12 +577,12 @@ public final class ExchangeService implements AutoCloseable {
         }
         if (!store.advance(messageId, recipient, DeliveryState.RECEIVED, null, signed, clock.instant())) {
             if (store.state(messageId, recipient).orElse(null) == DeliveryState.RECEIVED) {
-                throw new DocumentRefused("receipt", "for " + messageId + " from " + recipient + " is already recorded (replay ignored)");
+                throw new DocumentRefused("receipt", "for " + messageId + " from " + recipient + " is another than the one recorded (replay)");
             }
             throw new DocumentRefused("receipt", "for " + messageId + " from " + recipient + " arrived for a document in state "
                     + store.state(messageId, recipient).orElse(null));
         }
-        metrics.receiptsAccepted.increment();
+        after.then(metrics.receiptsAccepted::increment);
     }
 
     private static boolean sameDigests(List<PartDigest> a, List<PartDigest> b) {
@@ -505,6 +640,7 @@ public final class ExchangeService implements AutoCloseable {
     /**
      * Deadlines (recipients still queued on this box become undeliverable), documents stored but not
      * handed over or not opened (the box stopped in between), refusals older than the duplicate window.
+     * Runs on the worker thread once {@link #start}ed; tests call it directly.
      */
     public void tick() throws SQLException {
         Instant now = clock.instant();
@@ -519,26 +655,32 @@ public final class ExchangeService implements AutoCloseable {
             handOff(u);
         }
         for (String[] s : store.unopened()) {
-            UnitCode recipient = UnitCode.parse(s[1]);
-            Opened o = open(s[0], recipient);
-            String issuer = store.incoming(s[0], s[1]).map(IncomingRecord::issuer).orElse("");
-            if (UnitCode.isValid(issuer) && units.containsKey(UnitCode.parse(issuer))) {
-                store.advance(s[0], s[1], DeliveryState.DELIVERED, null, null, now);
-                completeLocally(s[0], recipient, o);
-            } else if (o.receipt != null) {
-                reply(ExchangeWire.RECEIPT, s[0], s[1], null, o.receipt, issuer);
-            } else {
-                reply(ExchangeWire.FAILED, s[0], s[1], o.failure, null, issuer);
-            }
+            After after = new After();
+            store.transaction(() -> {
+                UnitCode recipient = UnitCode.parse(s[1]);
+                Opened o = open(s[0], recipient, after);
+                String issuer = store.incoming(s[0], s[1]).map(IncomingRecord::issuer).orElse("");
+                if (UnitCode.isValid(issuer) && units.containsKey(UnitCode.parse(issuer))) {
+                    store.advance(s[0], s[1], DeliveryState.DELIVERED, null, null, now);
+                    completeLocally(s[0], recipient, o, after);
+                } else if (o.receipt != null) {
+                    after.reply(ExchangeWire.RECEIPT, s[0], s[1], null, o.receipt, issuer);
+                } else {
+                    after.reply(ExchangeWire.FAILED, s[0], s[1], o.failure, null, issuer);
+                }
+                return null;
+            });
+            after.run();
         }
         store.purgeFailed(now.minus(settings.dedupeWindow()));
     }
 
+    /** Stops the worker after the batch it is on; what waits in the queue the hub sends again. */
     @Override
     public void close() {
-        inbound.shutdown();
+        running = false;
         try {
-            inbound.awaitTermination(5, TimeUnit.SECONDS);
+            worker.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -500,11 +500,23 @@ public final class ExchangeStore implements AutoCloseable {
 
     // ---- helpers --------------------------------------------------------------------------
 
-    private interface Work<T> {
+    /** Work on the store inside one transaction. */
+    public interface Work<T> {
         T run() throws SQLException;
     }
 
+    /**
+     * Runs {@code work} as one transaction: what it stores is committed together (one disk sync for
+     * a whole batch), or not at all. Store calls made inside join it; other threads wait.
+     */
+    public synchronized <T> T transaction(Work<T> work) throws SQLException {
+        return inTx(work);
+    }
+
     private <T> T inTx(Work<T> w) throws SQLException {
+        if (!c.getAutoCommit()) {
+            return w.run(); // inside transaction(): its commit covers this work
+        }
         c.setAutoCommit(false);
         try {
             T t = w.run();

@@ -172,9 +172,17 @@ class ExchangeServiceTest {
         assertEquals(1, b.metrics().received.sum());
         assertEquals(1, b.metrics().duplicates.sum());
         assertEquals(2, hub.count(ExchangeWire.RECEIPT));
-        // the second receipt is a replay at the sender: refused, nothing changes
+        // the same receipt again at the sender: a harmless duplicate, no alarm, nothing changes
         assertEquals(1, a.metrics().receiptsAccepted.sum());
+        assertEquals(0, a.metrics().receiptsRefused.sum());
+        assertEquals(1, a.metrics().duplicateNotices.sum());
+        assertTrue(hub.alarms.isEmpty());
+        // another receipt for the receipted document (signed anew by the right unit): a replay, refused
+        byte[] another = new Receipt(id, A1, B1, clock.instant(), a.store().outgoing(id).orElseThrow().digests()).sign(unitsB.get(0).signing());
+        byte[] recorded = a.store().receipt(id, B1.toString()).orElseThrow();
+        hub.notice("130602-001", "RECEIPT", id, B1.toString(), null, another);
         assertEquals(1, a.metrics().receiptsRefused.sum());
+        assertArrayEquals(recorded, a.store().receipt(id, B1.toString()).orElseThrow());
     }
 
     @Test

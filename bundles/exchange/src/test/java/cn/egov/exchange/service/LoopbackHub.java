@@ -32,10 +32,12 @@ final class LoopbackHub {
     HubLink linkFor(String box) {
         return new HubLink() {
             @Override
-            public void send(String resource, KuraPayload payload) {
-                Sent s = new Sent(box, resource, payload);
-                log.add(s);
-                waiting.add(s);
+            public void sendAll(List<Message> messages) {
+                for (Message m : messages) {
+                    Sent s = new Sent(box, m.resource(), m.payload());
+                    log.add(s);
+                    waiting.add(s);
+                }
                 if (!down) {
                     drain();
                 }

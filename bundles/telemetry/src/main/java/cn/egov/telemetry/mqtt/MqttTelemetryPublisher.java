@@ -10,6 +10,7 @@ import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.telemetry.outbox.DurableOutbox;
 import cn.egov.telemetry.outbox.OutboxException;
+import cn.egov.telemetry.outbox.OutgoingMessage;
 import cn.egov.telemetry.outbox.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,19 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         KuraTopic topic = KuraTopic.telemetry(settings.account(), identity.clientId(), appId, resource);
         applicationIds.add(appId);
         outbox.enqueue(topic.toString(), payload, priority);
+    }
+
+    /** One outbox transaction for all of them. */
+    @Override
+    public void publishAll(List<Message> messages) {
+        List<OutgoingMessage> out = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            Priority.check(m.priority());
+            applicationIds.add(m.appId());
+            out.add(new OutgoingMessage(KuraTopic.telemetry(settings.account(), identity.clientId(), m.appId(), m.resource()).toString(),
+                    m.payload(), m.priority()));
+        }
+        outbox.enqueueAll(out);
     }
 
     public boolean isConnected() {
