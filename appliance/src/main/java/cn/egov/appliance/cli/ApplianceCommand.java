@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
                 "70:internal error (a fault of the program: run again with --debug for the stack trace)"},
         subcommands = {
                 CommandLine.HelpCommand.class,
+                AccountCommand.class,
                 EnrolCommand.class,
                 AuditCommand.class,
                 PolicyCommand.class,

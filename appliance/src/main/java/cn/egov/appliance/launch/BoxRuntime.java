@@ -1,5 +1,6 @@
 package cn.egov.appliance.launch;
 
+import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.appliance.config.ApplyReport;
 import cn.egov.appliance.config.ConfigDirectory;
 import cn.egov.appliance.config.ConfigDirectoryWatcher;
@@ -54,10 +55,13 @@ public final class BoxRuntime implements AutoCloseable {
     private final ConfigDirectoryWatcher watcher;
     private final StatusFile statusFile;
     private final RunLock lock;
+    private final LogRing logRing;
 
     private BoxRuntime(LaunchSettings settings, Framework framework, ConfigDirectory configDirectory,
-                       ScrActivationCheck activation, List<String> startFailures, RunLock lock) throws IOException {
+                       ScrActivationCheck activation, List<String> startFailures, RunLock lock, LogRing logRing)
+            throws IOException {
         this.lock = lock;
+        this.logRing = logRing;
         this.activation = activation;
         this.settings = settings;
         this.framework = framework;
@@ -103,6 +107,7 @@ public final class BoxRuntime implements AutoCloseable {
 
     private static BoxRuntime start(LaunchSettings settings, FrameworkFactory factory, List<BundleJar> jars, RunLock lock)
             throws Exception {
+        LogRing logRing = LogRing.captureStderr();
         Framework framework = factory.newFramework(frameworkProperties(settings));
         framework.init();
         try {
@@ -123,17 +128,20 @@ public final class BoxRuntime implements AutoCloseable {
                     new MetatypeSchemas(context, awaitService(context, MetaTypeService.class)),
                     Map.of(DATA_VARIABLE, settings.dataDir().toString()), activation);
             log(configDirectory.apply());
+            // the console (and any bundle) reaches the configuration directory and the log through this
+            context.registerService(BoxLauncher.class, new LauncherService(configDirectory, BoxRuntime::log, logRing), null);
 
             bundles.stream().filter(b -> !CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .filter(b -> b.getHeaders("").get(Constants.FRAGMENT_HOST) == null)
                     .forEach(b -> startBundle(b, failures));
-            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures, lock);
+            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures, lock, logRing);
             LOG.info("{} {} started {} bundles from {}; configuration from {}", framework.getSymbolicName(),
                     framework.getVersion(), bundles.size(), settings.bundleDir(), settings.configDir());
             return runtime;
         } catch (Exception | Error e) {
             framework.stop();
             framework.waitForStop(STOP_WAIT.toMillis());
+            logRing.close();
             throw e;
         }
     }
@@ -144,6 +152,8 @@ public final class BoxRuntime implements AutoCloseable {
         // The configuration directory, not the cache, is the truth: start clean every time.
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.extraExports());
+        p.put(BoxLauncher.CONFIG_DIR_PROPERTY, settings.configDir().toString());
+        p.put(BoxLauncher.DATA_DIR_PROPERTY, settings.dataDir().toString());
         return p;
     }
 
@@ -224,6 +234,7 @@ public final class BoxRuntime implements AutoCloseable {
             framework.stop();
             framework.waitForStop(STOP_WAIT.toMillis());
         } finally {
+            logRing.close();
             lock.close(); // last: the data directory is free once the framework has stopped
         }
     }

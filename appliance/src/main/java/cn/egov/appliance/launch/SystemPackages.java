@@ -44,7 +44,9 @@ public final class SystemPackages {
             new SharedApi("org.osgi.service.metatype.MetaTypeService", "org.osgi.service.metatype"),
             new SharedApi("org.osgi.service.component.runtime.ServiceComponentRuntime", "org.osgi.service.component"),
             new SharedApi("org.osgi.util.promise.Promise", "org.osgi.util.promise"),
-            new SharedApi("org.osgi.util.function.Function", "org.osgi.util.function"));
+            new SharedApi("org.osgi.util.function.Function", "org.osgi.util.function"),
+            // the launcher's own service for the bundles (configuration directory, log): see BoxLauncher
+            new SharedApi("cn.egov.api.launcher.BoxLauncher", "cn.egov.api.launcher"));
 
     private SystemPackages() {
     }
@@ -60,6 +62,17 @@ public final class SystemPackages {
 
     static List<String> exportsOfJarHolding(String className) {
         Path jar = jarOf(className);
+        if (Files.isDirectory(jar)) { // a reactor build before 'package': the classes folder bnd wrote the manifest into
+            try (var in = Files.newInputStream(jar.resolve("META-INF/MANIFEST.MF"))) {
+                String header = new Manifest(in).getMainAttributes().getValue("Export-Package");
+                if (header == null) {
+                    throw new IllegalStateException(jar + " has no Export-Package header");
+                }
+                return packages(header);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the manifest of " + jar + ": " + e.getMessage(), e);
+            }
+        }
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
             String header = manifest == null ? null : manifest.getMainAttributes().getValue("Export-Package");
@@ -77,7 +90,7 @@ public final class SystemPackages {
             Class<?> type = Class.forName(className, false, SystemPackages.class.getClassLoader());
             CodeSource source = type.getProtectionDomain().getCodeSource();
             Path path = source == null ? null : Path.of(source.getLocation().toURI());
-            if (path == null || !Files.isRegularFile(path)) {
+            if (path == null || !(Files.isRegularFile(path) || Files.isDirectory(path))) {
                 throw new IllegalStateException(className + " must come from a jar on the class path, found " + path);
             }
             return path;

@@ -42,7 +42,9 @@ final class BoxFixture {
                 String text = Files.readString(file, StandardCharsets.UTF_8)
                         .replace("tcp://127.0.0.1:1883", brokerUrl)
                         // tests need no fsync per message
-                        .replace("outbox.sync = FULL", "outbox.sync = NORMAL");
+                        .replace("outbox.sync = FULL", "outbox.sync = NORMAL")
+                        // parallel runs must not collide: the console takes any free port, on loopback
+                        .replace("console.port = 8443", "console.port = 0").replace("console.bind = 0.0.0.0", "console.bind = 127.0.0.1");
                 Files.writeString(config.resolve(file.getFileName()), text, StandardCharsets.UTF_8);
             }
         }

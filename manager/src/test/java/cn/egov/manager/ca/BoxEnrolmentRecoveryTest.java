@@ -60,7 +60,7 @@ class BoxEnrolmentRecoveryTest {
             httpPort = s.getLocalPort();
         }
         Path caDir = dir.resolve("ca");
-        ca = ProvincialCa.create(caDir, PASS, CaSettings.defaults("http://127.0.0.1:" + httpPort));
+        ca = ProvincialCa.create(caDir, PASS, CaSettings.defaults("http://127.0.0.1:" + httpPort), HebeiPlan.names());
         crls = new CrlPublisher(ca, caDir.resolve("crl"));
         crls.start();
         KeyStore tls = EstTlsIdentity.loadOrIssue(ca, caDir, PASS, List.of("localhost"), List.of("127.0.0.1"));
@@ -78,8 +78,8 @@ class BoxEnrolmentRecoveryTest {
 
     @Test
     void aKeyStoreOnAReadOnlyMountLeavesTheTokenUnused() throws Exception {
-        UnitCode unit = UnitCode.parse("130602-021");
-        EnrolmentToken token = ca.newToken(unit, "slj.bd.gov.cn", Duration.ofHours(1));
+        UnitCode unit = UnitCode.parse("130602-001");
+        EnrolmentToken token = ca.newToken(unit, "jyj.jingxiu.gov.cn", Duration.ofHours(1));
         Path readOnly = Files.createDirectories(dir.resolve("ro"));
         String before = ca.databaseDump();
         mount("--bind", readOnly.toString(), readOnly.toString());
@@ -103,7 +103,7 @@ class BoxEnrolmentRecoveryTest {
 
     @Test
     void aFailureAfterIssuanceIsCompletedLaterWithoutANewToken() throws Exception {
-        UnitCode unit = UnitCode.parse("130602-022");
+        UnitCode unit = UnitCode.parse("130602-002");
         EnrolmentToken token = ca.newToken(unit, null, Duration.ofHours(1));
         Path boxDir = Files.createDirectories(dir.resolve("box22"));
         Path keyStore = Files.writeString(boxDir.resolve("box.p12"), "old key store");

@@ -4,10 +4,12 @@ import cn.egov.api.control.ControlChannel;
 import cn.egov.api.control.ControlListener;
 import cn.egov.api.identity.IdentityProvider;
 import cn.egov.api.payload.KuraPayload;
+import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.telemetry.ConfigValues;
 import cn.egov.telemetry.TelemetryRuntime;
 import cn.egov.telemetry.TelemetrySettings;
+import cn.egov.telemetry.health.TelemetrySelfTest;
 import cn.egov.telemetry.mqtt.TlsSocketFactorySource;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
@@ -30,10 +32,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * restarting this component, so the two do not form a reference cycle.
  */
 // Immediate: the box connects, publishes BIRTH and health even before any capability uses the service.
-// Also the ControlChannel: cloud-to-device messages share the box's one MQTT connection.
-@Component(configurationPid = TelemetrySettings.PID, service = {TelemetryPublisher.class, ControlChannel.class}, immediate = true)
+// Also the ControlChannel: cloud-to-device messages share the box's one MQTT connection, and a
+// SelfTest check for the console (MQTT link, outbox depth).
+@Component(configurationPid = TelemetrySettings.PID, service = {TelemetryPublisher.class, ControlChannel.class, SelfTest.class},
+        immediate = true)
 @Designate(ocd = TelemetryConfig.class)
-public final class TelemetryComponent implements TelemetryPublisher, ControlChannel {
+public final class TelemetryComponent implements TelemetryPublisher, ControlChannel, SelfTest {
 
     @Reference(name = "identity")
     private IdentityProvider identity;
@@ -43,6 +47,7 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
     private volatile TlsSocketFactorySource tls;
 
     private TelemetryRuntime runtime;
+    private String broker;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
@@ -53,6 +58,7 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
         }), parsed.outbox(), parsed.healthInterval());
         String framework = FrameworkName.of(context.getBundle(Constants.SYSTEM_BUNDLE_ID));
         this.runtime = TelemetryRuntime.start(identity.identity(), settings, framework);
+        this.broker = String.valueOf(properties.getOrDefault(TelemetrySettings.BROKER_URL, TelemetrySettings.DEFAULT_BROKER_URL));
     }
 
     @Override
@@ -68,6 +74,16 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
     @Override
     public Subscription subscribe(String appId, String resource, ControlListener listener) {
         return runtime.mqtt().subscribe(appId, resource, listener);
+    }
+
+    @Override
+    public String name() {
+        return "遥测 MQTT link and outbox";
+    }
+
+    @Override
+    public Result run() {
+        return TelemetrySelfTest.judge(runtime.mqtt().isConnected(), broker, runtime.outbox().stats());
     }
 
     @Deactivate

@@ -1,0 +1,47 @@
+package cn.egov.api.launcher;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The box's launcher ({@code appliance run}) as seen from inside the OSGi framework: it owns the
+ * configuration directory and the log, which live outside the framework. It registers this
+ * service from the system bundle, which also exports this package (the launcher's class and the
+ * bundles' must be one class), so bundles such as the console can use it.
+ *
+ * <p>The directories are also framework properties: {@link #CONFIG_DIR_PROPERTY} and
+ * {@link #DATA_DIR_PROPERTY} ({@code BundleContext.getProperty}).
+ */
+public interface BoxLauncher {
+    /** Framework property: the configuration directory (one {@code <pid>.cfg} file per component). */
+    String CONFIG_DIR_PROPERTY = "egov.config.dir";
+    /** Framework property: the data directory ({@code --data}), where bundles keep their stores. */
+    String DATA_DIR_PROPERTY = "egov.data.dir";
+
+    /**
+     * Reads the configuration directory now, as its watcher does after every change (the same
+     * code: parse, type by the Metatype, apply, take back what a component refuses).
+     *
+     * @return the files refused by this reading; a file not listed was accepted (or unchanged)
+     */
+    List<ConfigRefusal> applyConfiguration() throws IOException;
+
+    /** The files refused by the last reading of the configuration directory. */
+    List<ConfigRefusal> refusedFiles();
+
+    /** The last lines the box logged, oldest first, at most {@code max}. */
+    List<String> recentLog(int max);
+
+    /**
+     * A configuration file the launcher did not apply: the previous configuration stays in force.
+     *
+     * @param line the line of the option at fault, 0 when the problem is the file as a whole
+     */
+    record ConfigRefusal(Path file, int line, String message) {
+        @Override
+        public String toString() {
+            return line > 0 ? file + ":" + line + ": " + message : file + ": " + message;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package cn.egov.console.web;
+
+import cn.egov.console.api.SectionContext;
+import cn.egov.console.auth.CsrfGuard;
+import cn.egov.console.auth.LoginService;
+import cn.egov.console.auth.Sessions;
+import cn.egov.console.store.Accounts;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.FormFields;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * {@code /login}: the form, and the attempt. The form carries a token that must equal a cookie set
+ * with it (double submit), so another site cannot log a browser into an account of its choosing.
+ */
+final class LoginPages {
+    static final String LOGIN_COOKIE = "__Host-egov-login";
+    private final ConsoleServices services;
+    private final SecureRandom random = new SecureRandom();
+
+    LoginPages(ConsoleServices services) {
+        this.services = services;
+    }
+
+    boolean handle(Request request, Response response, Callback callback, String source) throws Exception {
+        if ("GET".equals(request.getMethod())) {
+            form(request, response, callback, 200, "");
+            return true;
+        }
+        if (!"POST".equals(request.getMethod())) {
+            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+            return true;
+        }
+        Fields fields = FormFields.getFields(request);
+        String token = fields.getValue(SectionContext.CSRF_FIELD);
+        String cookie = Request.getCookies(request).stream().filter(c -> LOGIN_COOKIE.equals(c.getName()))
+                .map(HttpCookie::getValue).findFirst().orElse(null);
+        String origin = CsrfGuard.originProblem(request);
+        if (origin != null || cookie == null || !Sessions.sameToken(cookie, token)) {
+            org.slf4j.LoggerFactory.getLogger(LoginPages.class).warn("console: log-in form from {} refused: {}",
+                    cn.egov.api.text.LogSafe.of(source), origin != null ? cn.egov.api.text.LogSafe.of(origin)
+                            : cookie == null ? "no log-in cookie" : "log-in token does not match its cookie");
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            return true;
+        }
+        String name = fields.getValue("username");
+        String password = fields.getValue("password");
+        char[] secret = password == null ? new char[0] : password.toCharArray();
+        LoginService.Outcome outcome;
+        try {
+            outcome = services.login().logIn(name == null ? "" : name.strip(), secret, source);
+        } finally {
+            Accounts.wipe(secret);
+        }
+        if (outcome instanceof LoginService.Outcome.LoggedIn in) {
+            Response.addCookie(response, ConsoleHandler.cookie(in.session().id()));
+            Response.addCookie(response, loginCookie("", 0));
+            Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/", true);
+        } else if (outcome instanceof LoginService.Outcome.Throttled t) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(t.retryAfter().toSeconds()));
+            form(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "尝试次数过多，请 " + t.retryAfter().toSeconds()
+                    + " 秒后再试。 Too many failed attempts: try again in " + t.retryAfter().toSeconds() + " s.");
+        } else {
+            form(request, response, callback, HttpStatus.UNAUTHORIZED_401, "用户名或密码错误。 Wrong name or password.");
+        }
+        return true;
+    }
+
+    private void form(Request request, Response response, Callback callback, int status, String error) {
+        // one token per browser, kept while its cookie lives: a second tab (or any load of /login)
+        // must not invalidate the form already on screen
+        String token = Request.getCookies(request).stream().filter(c -> LOGIN_COOKIE.equals(c.getName()))
+                .map(HttpCookie::getValue).filter(v -> v.matches("[A-Za-z0-9_-]{32}")).findFirst().orElse(null);
+        if (token == null) {
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            Response.addCookie(response, loginCookie(token, -1));
+        }
+        String formToken = token;
+        services.pages().render(response, callback, status, out -> cn.egov.console.pages.jte.JteloginGenerated.render(out, null, anonymous(), formToken, error));
+    }
+
+    private Frame anonymous() {
+        var tls = services.tls().served();
+        return new Frame("登录 Log in", null, java.util.List.of(), "", services.unit().get(), tls.enrolled(), tls.fingerprint());
+    }
+
+    private static HttpCookie loginCookie(String value, int maxAge) {
+        HttpCookie.Builder b = HttpCookie.build(LOGIN_COOKIE, value).path("/").secure(true).httpOnly(true)
+                .sameSite(HttpCookie.SameSite.STRICT);
+        if (maxAge >= 0) {
+            b.maxAge(maxAge);
+        }
+        return b.build();
+    }
+}
