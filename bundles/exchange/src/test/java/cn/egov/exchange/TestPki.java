@@ -25,8 +25,6 @@ import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -36,7 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A small provincial CA for tests, shaped like the manager's: a P-256 root, a P-256 issuing CA and
- * an SM2 signing CA (certified by the root), and unit certificates with {@code urn:egov:unit:} names.
+ * an SM2 signing CA (certified by the root), and unit certificates named as the manager's CA names
+ * them ({@code CN=<unit>, OU=document-signing|document-encryption}).
  */
 public final class TestPki {
 
@@ -75,28 +74,35 @@ public final class TestPki {
     /** A P-256 signing key of a unit. */
     public SigningKey signing(UnitCode unit) throws Exception {
         KeyPair k = p256();
-        return new SigningKey(k.getPrivate(), List.of(leaf(unit, "signing", k.getPublic(), issuing, issuingKeys.getPrivate(),
+        return new SigningKey(k.getPrivate(), List.of(leaf(unit, UnitCertificates.SIGNING_OU, k.getPublic(), issuing, issuingKeys.getPrivate(),
                 "SHA256withECDSA", KeyUsage.digitalSignature | KeyUsage.nonRepudiation), issuing));
     }
 
     /** An SM2 signing key of a unit, certified SM3withSM2 by the SM2 signing CA. */
     public SigningKey sm2Signing(UnitCode unit) throws Exception {
         KeyPair k = sm2();
-        return new SigningKey(k.getPrivate(), List.of(leaf(unit, "signing", k.getPublic(), sm2Ca, sm2CaKeys.getPrivate(),
+        return new SigningKey(k.getPrivate(), List.of(leaf(unit, UnitCertificates.SIGNING_OU, k.getPublic(), sm2Ca, sm2CaKeys.getPrivate(),
                 "SM3withSM2", KeyUsage.digitalSignature | KeyUsage.nonRepudiation), sm2Ca));
     }
 
     public DecryptionKey encryption(UnitCode unit) throws Exception {
         KeyPair k = p256();
-        return new DecryptionKey(k.getPrivate(), leaf(unit, "encryption", k.getPublic(), issuing, issuingKeys.getPrivate(),
+        return new DecryptionKey(k.getPrivate(), leaf(unit, UnitCertificates.ENCRYPTION_OU, k.getPublic(), issuing, issuingKeys.getPrivate(),
                 "SHA256withECDSA", KeyUsage.keyAgreement));
     }
 
-    /** A box-style certificate (digitalSignature only): must not be accepted as a document signer. */
+    /** A box-style certificate (OU = county, digitalSignature only): must not be accepted as a document signer. */
     public SigningKey tlsOnly(UnitCode unit) throws Exception {
         KeyPair k = p256();
-        return new SigningKey(k.getPrivate(), List.of(leaf(unit, "box", k.getPublic(), issuing, issuingKeys.getPrivate(),
+        return new SigningKey(k.getPrivate(), List.of(leaf(unit, unit.countyCode(), k.getPublic(), issuing, issuingKeys.getPrivate(),
                 "SHA256withECDSA", KeyUsage.digitalSignature), issuing));
+    }
+
+    /** A certificate with nonRepudiation but a box's subject (OU = county): not a document-signing certificate either. */
+    public SigningKey boxNamed(UnitCode unit) throws Exception {
+        KeyPair k = p256();
+        return new SigningKey(k.getPrivate(), List.of(leaf(unit, unit.countyCode(), k.getPublic(), issuing, issuingKeys.getPrivate(),
+                "SHA256withECDSA", KeyUsage.digitalSignature | KeyUsage.nonRepudiation), issuing));
     }
 
     private X509Certificate ca(X500Name subject, X500Name issuer, PublicKey key, PrivateKey signer, String alg) throws Exception {
@@ -117,8 +123,6 @@ public final class TestPki {
                 Date.from(now.plus(Duration.ofDays(365))), new X500Name("C=CN,O=test,OU=" + ou + ",CN=" + unit), key);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                new GeneralName(GeneralName.uniformResourceIdentifier, UnitCertificates.UNIT_URI_PREFIX + unit)));
         return new JcaX509CertificateConverter().setProvider(BcProvider.get())
                 .getCertificate(b.build(new JcaContentSignerBuilder(alg).setProvider(BcProvider.get()).build(issuerKey)));
     }

@@ -103,8 +103,9 @@ public final class CmsVerifier {
         if (!UnitCertificates.canSign(signer)) {
             throw new DocumentRefused(field, "signer certificate is not a document-signing certificate (no nonRepudiation key usage)");
         }
-        UnitCode unit = UnitCertificates.unitOf(signer).orElseThrow(() ->
-                new DocumentRefused(field, "signer certificate names no unit (" + UnitCertificates.UNIT_URI_PREFIX + "...)"));
+        UnitCode unit = UnitCertificates.unitOf(signer, UnitCertificates.SIGNING_OU).orElseThrow(() ->
+                new DocumentRefused(field, "signer certificate " + signer.getSubjectX500Principal().getName()
+                        + " is not a unit's document-signing certificate (CN=<unit code>, OU=" + UnitCertificates.SIGNING_OU + ")"));
         if (expected != null && !expected.equals(unit)) {
             throw new DocumentRefused(field, "is signed by unit " + unit + ", not by " + expected);
         }

@@ -28,7 +28,7 @@ public final class DocumentSealer {
 
     /** @param encryptionCerts one encryption certificate per recipient of the document */
     public static Sealed seal(Document doc, SigningKey signer, Map<UnitCode, X509Certificate> encryptionCerts) {
-        UnitCode own = UnitCertificates.unitOf(signer.certificate()).orElse(null);
+        UnitCode own = UnitCertificates.unitOf(signer.certificate(), UnitCertificates.SIGNING_OU).orElse(null);
         if (!doc.meta().issuer().equals(own)) {
             throw new DocumentRefused("issuer", "unit " + doc.meta().issuer() + " cannot sign with the key of unit " + own);
         }

@@ -1,46 +1,54 @@
 package cn.egov.exchange.cms;
 
 import cn.egov.rules.unit.UnitCode;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 
 /**
- * What a unit's exchange certificates must be. The unit a certificate speaks for is in its subject
- * alternative name as {@code urn:egov:unit:<unit code>} (as in box certificates). A signing
- * certificate has key usage nonRepudiation (a box's TLS certificate cannot sign documents); an
- * encryption certificate has keyAgreement and a P-256 key.
+ * What a unit's exchange certificates must be, as the provincial CA issues them (manager
+ * {@code ProvincialCa}: {@code manager ca issue-signing}, and EST enrolment with the labels
+ * {@code document-signing} / {@code document-encryption}): the subject is
+ * {@code CN=<unit code>, OU=document-signing} or {@code OU=document-encryption}. A signing
+ * certificate has key usage nonRepudiation (a box's TLS certificate, {@code OU=<county>}, cannot
+ * sign documents); an encryption certificate has keyAgreement and a P-256 key.
  */
 public final class UnitCertificates {
 
-    public static final String UNIT_URI_PREFIX = "urn:egov:unit:";
-    private static final int URI = 6;
+    /** The OU of a unit's document-signing certificate. */
+    public static final String SIGNING_OU = "document-signing";
+    /** The OU of a unit's document-encryption certificate. */
+    public static final String ENCRYPTION_OU = "document-encryption";
     private static final int KU_NON_REPUDIATION = 1;
     private static final int KU_KEY_AGREEMENT = 4;
 
     private UnitCertificates() {
     }
 
-    /** The unit named in the certificate, if exactly one. */
-    public static Optional<UnitCode> unitOf(X509Certificate cert) {
-        Collection<List<?>> names;
+    /** The unit a certificate of the given purpose ({@link #SIGNING_OU}, {@link #ENCRYPTION_OU}) speaks for: its one CN, a unit code. */
+    public static Optional<UnitCode> unitOf(X509Certificate cert, String purpose) {
+        List<String> cn = new ArrayList<>();
+        List<String> ou = new ArrayList<>();
         try {
-            names = cert.getSubjectAlternativeNames();
-        } catch (CertificateParsingException e) {
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    cn.add(String.valueOf(rdn.getValue()));
+                } else if (rdn.getType().equalsIgnoreCase("OU")) {
+                    ou.add(String.valueOf(rdn.getValue()));
+                }
+            }
+        } catch (InvalidNameException e) {
             return Optional.empty();
         }
-        if (names == null) {
+        if (cn.size() != 1 || !ou.equals(List.of(purpose)) || !UnitCode.isValid(cn.get(0))) {
             return Optional.empty();
         }
-        List<String> units = names.stream().filter(n -> ((Integer) n.get(0)) == URI).map(n -> (String) n.get(1))
-                .filter(u -> u.startsWith(UNIT_URI_PREFIX)).map(u -> u.substring(UNIT_URI_PREFIX.length())).toList();
-        if (units.size() != 1 || !UnitCode.isValid(units.get(0))) {
-            return Optional.empty();
-        }
-        return Optional.of(UnitCode.parse(units.get(0)));
+        return Optional.of(UnitCode.parse(cn.get(0)));
     }
 
     public static boolean canSign(X509Certificate cert) {
@@ -58,9 +66,10 @@ public final class UnitCertificates {
                 || ec.getParams().getCurve().getField().getFieldSize() != 256) {
             return "its key is not ECDSA P-256";
         }
-        Optional<UnitCode> named = unitOf(cert);
+        Optional<UnitCode> named = unitOf(cert, ENCRYPTION_OU);
         if (named.isEmpty() || !named.get().equals(unit)) {
-            return "it names unit " + named.map(UnitCode::toString).orElse("(none)") + ", not " + unit;
+            return "it names unit " + named.map(UnitCode::toString).orElse("(none: subject must be CN=<unit>, OU=" + ENCRYPTION_OU + ")")
+                    + ", not " + unit;
         }
         return null;
     }

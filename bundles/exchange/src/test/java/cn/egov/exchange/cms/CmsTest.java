@@ -115,6 +115,10 @@ class CmsTest {
         byte[] boxSigned = CmsSigner.sign("x".getBytes(StandardCharsets.UTF_8), pki.tlsOnly(SENDER));
         assertTrue(assertThrows(DocumentRefused.class, () -> verifier.verify(boxSigned, "document", null)).getMessage()
                 .contains("nonRepudiation"));
+        // nonRepudiation, but a box's subject (OU = county): not a unit's document-signing certificate
+        byte[] boxNamed = CmsSigner.sign("x".getBytes(StandardCharsets.UTF_8), pki.boxNamed(SENDER));
+        assertTrue(assertThrows(DocumentRefused.class, () -> verifier.verify(boxNamed, "document", null)).getMessage()
+                .contains("OU=document-signing"));
     }
 
     @Test
