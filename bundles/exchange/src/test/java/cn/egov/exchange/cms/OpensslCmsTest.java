@@ -88,6 +88,40 @@ class OpensslCmsTest {
         assertEquals(0, certVerify.code, "openssl verifies the SM2 certificate chain: " + certVerify.output);
     }
 
+    /**
+     * Why a unit's encryption key is P-256 even when its signing key is SM2: neither tool here can
+     * encrypt a CMS message to an SM2 certificate. Debian's openssl 3.0 fails on {@code cms -encrypt}
+     * to an SM2 recipient and on {@code cms -sign} with an SM2 key (it writes no message: "illegal
+     * zero content"); Bouncy Castle 1.82 has no SM2 key transport in CMS and no SM4 content
+     * encryption. Should either change (a newer openssl or Bouncy Castle), this test fails and says
+     * which: then SM2 encryption keys can be considered.
+     */
+    @Test
+    void neitherOpensslNorBouncyCastleEncryptCmsToAnSm2Recipient() throws Exception {
+        TestPki pki = CmsTest.pki == null ? setUp() : CmsTest.pki;
+        SigningKey sm2 = pki.sm2Signing(CmsTest.SENDER);
+        TestPki.pem(dir.resolve("sm2.crt"), sm2.certificate());
+        TestPki.pem(dir.resolve("sm2.key"), sm2.key());
+        Files.writeString(dir.resolve("m.txt"), "公文");
+        Result encrypt = exec("openssl", "cms", "-encrypt", "-in", "m.txt", "-recip", "sm2.crt", "-aes256", "-outform", "DER", "-out", "m.p7m");
+        Result sign = exec("openssl", "cms", "-sign", "-in", "m.txt", "-signer", "sm2.crt", "-inkey", "sm2.key", "-md", "sm3", "-nodetach",
+                "-outform", "DER", "-out", "m.p7s");
+        System.out.println("openssl cms -encrypt to an SM2 certificate: " + firstLine(encrypt.output) + "; cms -sign with SM2: "
+                + firstLine(sign.output));
+        assertEquals(0, Files.size(dir.resolve("m.p7m")), "openssl 3.0 wrote no SM2 EnvelopedData: " + encrypt.output);
+        assertEquals(0, Files.size(dir.resolve("m.p7s")), "openssl 3.0 wrote no SM2 SignedData: " + sign.output);
+
+        org.bouncycastle.cms.CMSEnvelopedDataGenerator g = new org.bouncycastle.cms.CMSEnvelopedDataGenerator();
+        Exception bc = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> {
+            g.addRecipientInfoGenerator(new org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator(sm2.certificate())
+                    .setProvider(BcProvider.get()));
+            g.generate(new org.bouncycastle.cms.CMSProcessableByteArray(new byte[] {1}),
+                    new org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder(org.bouncycastle.cms.CMSAlgorithm.AES256_CBC)
+                            .setProvider(BcProvider.get()).build());
+        }, "Bouncy Castle now does SM2 key transport in CMS");
+        System.out.println("Bouncy Castle CMS key transport to SM2: " + bc);
+    }
+
     private TestPki setUp() throws Exception {
         CmsTest.setUp();
         return CmsTest.pki;
