@@ -122,9 +122,9 @@ public final class BoxRuntime implements AutoCloseable {
             List<String> failures = new ArrayList<>();
             bundles.stream().filter(b -> CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .forEach(b -> startBundle(b, failures));
-            ScrActivationCheck activation = new ScrActivationCheck(context);
-            ConfigDirectory configDirectory = new ConfigDirectory(settings.configDir(),
-                    awaitService(context, ConfigurationAdmin.class),
+            ConfigurationAdmin configAdmin = awaitService(context, ConfigurationAdmin.class);
+            ScrActivationCheck activation = new ScrActivationCheck(context, configAdmin);
+            ConfigDirectory configDirectory = new ConfigDirectory(settings.configDir(), configAdmin,
                     new MetatypeSchemas(context, awaitService(context, MetaTypeService.class)),
                     Map.of(DATA_VARIABLE, settings.dataDir().toString()), activation);
             log(configDirectory.apply());

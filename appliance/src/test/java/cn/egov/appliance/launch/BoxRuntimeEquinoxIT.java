@@ -61,6 +61,19 @@ class BoxRuntimeEquinoxIT {
                 String framework = KuraPayloadCodec.decode(birth).stringMetric(BoxMetrics.OSGI_FRAMEWORK);
                 assertTrue(framework.startsWith("Eclipse Equinox 3.21."), framework);
                 BoxFixture.await("the probe's configuration", () -> read(box.probeOut).contains("count=3 (Integer)"));
+
+                // the component's verdict on Equinox too, while its old instance is still deactivating
+                Path strict = box.config.resolve(ProbeBundle.STRICT_PID + ".cfg");
+                Path strictOut = root.resolve("strict.out");
+                String slow = "out = " + strictOut + "\nlifecycle.delay.ms = 300\n";
+                Files.writeString(strict, slow + "level = 2\n");
+                BoxFixture.await("the strict probe to run with level 2", () -> read(strictOut).equals("level=2\n"));
+                Files.writeString(strict, slow + "level = 9\n");
+                String refusal = "config-rejected " + strict + ":3: refused by the component: " + ProbeBundle.STRICT_COMPONENT;
+                BoxFixture.await("the status file to list the refusal of level 9", () -> read(statusFile).contains(refusal));
+                BoxFixture.await("the strict probe active again with level 2",
+                        () -> read(statusFile).contains("component " + ProbeBundle.STRICT_COMPONENT + " ACTIVE"));
+                assertEquals("level=2\n", read(strictOut));
             } finally {
                 process.destroy();
                 assertTrue(process.waitFor(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS), "the box did not stop on SIGTERM");

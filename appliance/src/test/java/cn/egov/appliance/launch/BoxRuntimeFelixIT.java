@@ -9,10 +9,14 @@ import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.topic.KuraTopic;
+import cn.egov.appliance.config.ApplyReport;
 import cn.egov.appliance.config.ConfigTyping;
 import cn.egov.appliance.probe.ProbeBundle;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BoxRuntimeFelixIT {
     private static final String UNIT = "130602-001";
+    /** Long against the check's 50 ms polls, short enough for a test that repeats. */
+    private static final int SLOW_LIFECYCLE_MS = 300;
     private Path root;
     private MosquittoBroker broker;
     private MqttClient subscriber;
@@ -178,8 +184,50 @@ class BoxRuntimeFelixIT {
         BoxFixture.await("no rejected file any more", () -> runtime.status().configProblems().isEmpty());
     }
 
+    /**
+     * The race three engineers saw once each under load, made certain: the strict probe takes
+     * {@link #SLOW_LIFECYCLE_MS} to deactivate and to activate, and while its old instance
+     * deactivates SCR shows the refused value on it as ACTIVE. The launcher must still get the
+     * component's verdict, every time ({@code -Dit.refusal.iterations=20} for a longer run).
+     */
     @Test
     @Order(7)
+    void aRefusalIsSeenWhileTheOldInstanceIsStillDeactivating() throws Exception {
+        Path strict = box.config.resolve(ProbeBundle.STRICT_PID + ".cfg");
+        Path out = root.resolve("strict-slow.out");
+        int iterations = Integer.getInteger("it.refusal.iterations", 3);
+        for (int i = 0; i < iterations; i++) {
+            // a new run number each time: a refused content is not applied again until it changes
+            String slow = "out = " + out + "\nlifecycle.delay.ms = " + SLOW_LIFECYCLE_MS + "\nrun = " + i + "\n";
+            String run = "run " + i + ": ";
+            ApplyReport accepted = applyNow(strict, slow + "level = 1\n");
+            assertEquals(List.of(), problemsOf(accepted, strict), run + accepted);
+            // the launcher returns once SCR has taken the change: the new instance already runs
+            assertEquals("level=1\n", readFile(out), run);
+
+            ApplyReport refused = applyNow(strict, slow + "level = 9\n");
+            String where = strict + ":4: refused by the component: " + ProbeBundle.STRICT_COMPONENT + ": ";
+            assertTrue(problemsOf(refused, strict).stream().anyMatch(p -> p.startsWith(where) && p.contains("level must be 0-5, got 9")),
+                    () -> run + "the refusal of level 9 at line 4, got " + refused.problems());
+            assertEquals("1", configAdmin().getConfiguration(ProbeBundle.STRICT_PID, "?").getProperties().get("level"), run);
+            BoxFixture.await(run + "the strict probe active again", () -> active(runtime.status(), ProbeBundle.STRICT_COMPONENT));
+        }
+    }
+
+    /** Writes the file whole (the watcher never sees half of it) and applies the directory at once, as the console does. */
+    private ApplyReport applyNow(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return runtime.reloadConfiguration();
+    }
+
+    private static List<String> problemsOf(ApplyReport report, Path file) {
+        return report.problems().stream().filter(p -> p.file().equals(file)).map(Object::toString).toList();
+    }
+
+    @Test
+    @Order(8)
     void deletingTheFileDeletesTheConfiguration() throws Exception {
         Files.delete(box.probeConfig());
         BoxFixture.await("the probe component to lose its configuration",

@@ -6,12 +6,13 @@ import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.broker.ArtemisBroker;
-import cn.egov.manager.broker.FreePort;
 import cn.egov.manager.broker.InternalClientGate;
+import cn.egov.manager.broker.RefusalLog;
 import cn.egov.manager.broker.TopicAcl;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.ingest.MqttIngestClient;
+import cn.egov.rules.plan.Divisions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -51,6 +52,9 @@ public final class IngestBench {
     private static final String MANAGER_CLIENT = "egov-manager";
     private static final int WINDOW = 20;
     private static final int PUBLISH_THREADS = 20;
+    /** Real county-level divisions: the manager stores only units of the province. */
+    private static final List<String> UNITS = Divisions.hebei().all().stream().filter(d -> d.level() == 3)
+            .map(Divisions.Division::code).toList();
 
     public static void main(String[] args) throws Exception {
         int boxes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -59,23 +63,24 @@ public final class IngestBench {
         long total = (long) boxes * perBox;
         System.out.printf("ingest bench: %d boxes x %d health messages = %d, work dir %s%n", boxes, perBox, total, work);
 
-        int port = FreePort.on("127.0.0.1");
-        // the consumers log in as the manager's internal user: the broker lets boxes subscribe only to their own control topics
-        InternalClientGate gate = new InternalClientGate(InternalClientGate.openToBoxes());
-        try (ArtemisBroker broker = new ArtemisBroker("127.0.0.1", port, work.resolve("broker-data"), 2L << 30,
-                gate, new TopicAcl(ACCOUNT))) {
+        // boxes on the plain listener, let in by the benchmark's gate without credentials (the cost
+        // of a login is not what this measures); the consumers on the manager's internal listener
+        try (ArtemisBroker broker = new ArtemisBroker(work.resolve("broker-data"), 2L << 30, new TopicAcl(ACCOUNT),
+                ArtemisLauncher::benchGate, new RefusalLog(r -> { })).listenPlain("127.0.0.1", 0)) {
             broker.start();
-            String url = broker.url();
+            broker.open();
+            String url = broker.internalUrl();
+            String boxUrl = broker.plainUrl();
             // persistent sessions for both consumers, then away while the boxes publish
             for (String id : List.of(NULL_CLIENT, MANAGER_CLIENT)) {
                 MqttClient c = new MqttClient(url, id, new MemoryPersistence());
-                c.connect(persistent(gate));
+                c.connect(persistent());
                 c.subscribe(MqttIngestClient.subscriptions(ACCOUNT).toArray(String[]::new), new int[] {1, 1});
                 c.disconnect();
                 c.close();
             }
             long t0 = System.nanoTime();
-            publish(url, boxes, perBox);
+            publish(boxUrl, boxes, perBox);
             System.out.printf("published %d QoS 1 messages in %.1f s (%.0f msg/s, broker-acknowledged)%n",
                     total, secs(t0), total / secs(t0));
 
@@ -101,7 +106,7 @@ public final class IngestBench {
                 }
             });
             long a0 = System.nanoTime();
-            nul.connect(persistent(gate));
+            nul.connect(persistent());
             if (!all.await(30, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("null subscriber got only " + got.get() + " of " + total);
             }
@@ -116,7 +121,7 @@ public final class IngestBench {
             ManagerConfig cfg = ManagerConfig.defaults()
                     .with(ConfigKey.DATA_DIR, work.resolve("manager-data"))
                     .with(ConfigKey.BROKER_URL, url).with(ConfigKey.BROKER_MODE, "external")
-                    .with(ConfigKey.BROKER_USERNAME, InternalClientGate.INTERNAL_USER).with(ConfigKey.BROKER_PASSWORD, gate.secret())
+                    .with(ConfigKey.BROKER_USERNAME, InternalClientGate.INTERNAL_USER).with(ConfigKey.BROKER_PASSWORD, "bench")
                     .with(ConfigKey.WEB_PORT, 0)
                     .with(ConfigKey.INGEST_CLIENT_ID, MANAGER_CLIENT);
             long b0 = System.nanoTime();
@@ -144,10 +149,10 @@ public final class IngestBench {
         }
     }
 
-    private static MqttConnectOptions persistent(InternalClientGate gate) {
+    private static MqttConnectOptions persistent() {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setUserName(InternalClientGate.INTERNAL_USER);
-        o.setPassword(gate.secret().toCharArray());
+        o.setPassword("bench".toCharArray());
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(false);
         o.setConnectionTimeout(120);
@@ -167,7 +172,7 @@ public final class IngestBench {
             int thread = t;
             done.add(pool.submit(() -> {
                 for (int b = thread; b < boxes; b += PUBLISH_THREADS) {
-                    String id = String.format("13%02d%02d-%03d", 1 + b % 11, 2 + (b / 11) % 30, b % 1000);
+                    String id = UNITS.get(b % UNITS.size()) + String.format("-%03d", b / UNITS.size() % 1000);
                     MqttAsyncClient c = new MqttAsyncClient(url, id, new MemoryPersistence());
                     MqttConnectOptions o = new MqttConnectOptions();
                     o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

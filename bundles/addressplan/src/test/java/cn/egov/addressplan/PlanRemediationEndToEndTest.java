@@ -8,6 +8,7 @@ import cn.egov.api.identity.IdentityProvider;
 import cn.egov.lab.NetLab;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.config.ConfigKey;
+import cn.egov.manager.broker.PasswordFile;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.telemetry.TelemetryRuntime;
@@ -22,9 +23,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +53,15 @@ class PlanRemediationEndToEndTest {
     @Test
     void findingReachesTheRemediationListAndClearsWhenFixed() throws Exception {
         Path plan = Path.of("../../rules/plan").toAbsolutePath().normalize();
+        // the box logs in on the manager's lab listener with a password of its own (nobody connects anonymously)
+        Path passwords = Files.createDirectories(dir.resolve("manager")).resolve("lab.passwd");
+        String boxPassword = "plan-e2e-" + UUID.randomUUID();
+        Files.writeString(passwords, PasswordFile.line(UNIT, boxPassword) + "\n");
         ManagerConfig base = ManagerConfig.defaults()
                 .with(ConfigKey.DATA_DIR, dir.resolve("manager"))
                 .with(ConfigKey.BROKER_PORT, 0)
+                .with(ConfigKey.BROKER_PLAIN_ENABLED, true)
+                .with(ConfigKey.BROKER_PLAIN_PASSWORD_FILE, passwords)
                 .with(ConfigKey.WEB_PORT, 0)
                 .with(ConfigKey.AUTH_NOC_TOKEN, NOC);
         ManagerConfig config = new ManagerConfig("test", base.values(), Map.of("plan.dir", plan.toString()));
@@ -68,7 +77,7 @@ class PlanRemediationEndToEndTest {
             talkTo(lab, box, "10.9.9.20");
 
             BoxIdentity identity = new BoxIdentity(UnitCode.parse(UNIT), "SN-PLAN-1", "竞秀区教育局");
-            MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT, "x".toCharArray(),
+            MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT, boxPassword.toCharArray(),
                     Duration.ofMillis(100), Duration.ofSeconds(1), MqttSettings.DEFAULT_MAX_INFLIGHT, MqttSettings.DEFAULT_KEEP_ALIVE, null);
             try (TelemetryRuntime telemetry = TelemetryRuntime.start(identity,
                     new TelemetrySettings(mqtt, OutboxSettings.of(dir.resolve("outbox.db"), 1000), Duration.ofMinutes(10)), "none")) {

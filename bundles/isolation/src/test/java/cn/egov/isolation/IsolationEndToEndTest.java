@@ -157,7 +157,8 @@ class IsolationEndToEndTest {
 
         tunnel = BackboneTunnelLab.start(lab, box, hub, tmp.resolve("tunnel"), UNIT, LAN_NET, BACKBONE_NET, HUB_WAN, List.of());
         BoxIdentity identity = new BoxIdentity(UNIT, "SN-E2E-1", "竞秀区水利局");
-        MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT.toString(), "x".toCharArray(),
+        MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT.toString(),
+                ManagerFixture.labPassword(manager, UNIT.toString()).toCharArray(),
                 Duration.ofMillis(100), Duration.ofSeconds(1), MqttSettings.DEFAULT_MAX_INFLIGHT, MqttSettings.DEFAULT_KEEP_ALIVE, null);
         telemetry = TelemetryRuntime.start(identity,
                 new TelemetrySettings(mqtt, OutboxSettings.of(tmp.resolve("outbox.db"), 1000), Duration.ofMinutes(10)), "none");

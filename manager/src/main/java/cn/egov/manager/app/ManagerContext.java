@@ -18,10 +18,12 @@ import cn.egov.manager.store.Database;
  * @param listeners  register here to see every stored message (after it is committed)
  * @param gauges     register metrics here; {@code /api/metrics} shows them
  * @param policySigning the key that signs isolation policy bundles, or null when the CA is not configured
- * @param broker     how a part opens an MQTT connection of its own (the exchange hub's persistent session)
+ * @param plans      the address plan in force (one store: the broker admits only units it declares)
+ * @param broker     how a part opens an MQTT connection of its own (the exchange hub's persistent session):
+ *                   the manager's internal login on the embedded broker, or the external broker's credentials
  */
 public record ManagerContext(ManagerConfig config, Database database, FleetRegistry fleet, AlarmStore alarms,
                              BoxMessenger messenger, TelemetryListeners listeners,
                              MetricGauges gauges, cn.egov.manager.policy.dist.PolicySigningKey policySigning,
-                             BrokerLogin broker) {
+                             cn.egov.manager.plan.PlanStore plans, BrokerLogin broker) {
 }

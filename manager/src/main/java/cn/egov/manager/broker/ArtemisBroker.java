@@ -1,10 +1,23 @@
 package cn.egov.manager.broker;
 
+import cn.egov.api.text.LogSafe;
+import cn.egov.rules.unit.UnitCode;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
@@ -14,9 +27,12 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
+import org.apache.activemq.artemis.core.protocol.mqtt.MQTTInterceptor;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTUtil;
 import org.apache.activemq.artemis.core.remoting.CertificateUtil;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
@@ -45,12 +61,23 @@ import org.slf4j.LoggerFactory;
  *       ({@code broker.queue.max-bytes}) and paged to disk beyond it ({@code PAGE} policy, nothing
  *       dropped); only when the disk is 95% full does the broker stop reading publishers, which then
  *       keep the messages in their durable outbox. {@link #backlogBytes()} is the metric.</li>
- *   <li>Security: every CONNECT goes through a {@link ClientAuthenticator} (the TLS seam); every
- *       publish and every subscription through the {@link TopicAcl} (a box publishes only under its
- *       own client id and never on control request topics, and subscribes only inside its own
- *       control namespace). Authorisation is not cached: boxes may share a user name.</li>
- *   <li>TLS (optional, {@link #enableTls}): a second MQTT listener requiring a client certificate of
- *       the trust store's CAs; its clients go to the listener's own authenticator, with the chain.</li>
+ *   <li>Listeners ({@link Listener}), each its own Artemis security domain: the internal one on
+ *       loopback for the manager's subscriber (always), TLS for boxes, NOC (TLS, read-only) and the
+ *       lab's plain one, each only when configured. Every CONNECT goes to the {@link ConnectGate}
+ *       with the listener it came in on; nobody gets in anonymously.</li>
+ *   <li>Why the manager's own subscriber uses a loopback listener and not Artemis's in-VM
+ *       connector: the in-VM acceptor carries Artemis's core protocol only (MQTT needs a Netty
+ *       acceptor), and Paho has socket transports only. A Netty acceptor with {@code useInvm}
+ *       (a Netty local channel) would need a hand-made Paho network module, and its unbounded
+ *       in-memory buffer would take away the back-pressure a socket gives: Artemis would push a
+ *       backlog of gigabytes into the manager's heap instead of paging it. So: loopback, a
+ *       secret made fresh at each start that never leaves the process, and the manager's client id
+ *       reserved to that listener.</li>
+ *   <li>Topic ACL ({@link TopicAcl}): a box publishes only under its own unit code and never on
+ *       control request topics, and subscribes only inside its own control namespace; a NOC client
+ *       subscribes to the account's topics and {@code $EDC/...} and never publishes. Publishes and
+ *       last wills are judged by an MQTT interceptor before Artemis handles them, so a refusal is one
+ *       log line of ours, not a stack trace of Artemis's. Authorisation is not cached.</li>
  * </ul>
  */
 public final class ArtemisBroker implements MqttBroker {
@@ -62,36 +89,60 @@ public final class ArtemisBroker implements MqttBroker {
     private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final int CLUSTER_SECRET_BYTES = 32;
 
-    private final String host;
-    private final int port;
+    /** A listener to open: where, and over TLS or not. */
+    private record Endpoint(String host, int port, TlsAcceptor tls, boolean clientCertificate) {
+    }
+
     private final Path dataDir;
     private final long maxBytes;
-    private final ClientAuthenticator authenticator;
     private final TopicAcl acl;
+    private final ConnectGate gate;
+    private final RefusalLog refusals;
     private final LongAdder aclRefusals = new LongAdder();
     private final WildcardConfiguration wildcards = new WildcardConfiguration();
-    private TlsAcceptor tls;
+    private final Map<Listener, Endpoint> endpoints = new EnumMap<>(Listener.class);
+    /** Read on Netty threads while {@link #open()} adds to it. */
+    private final Map<Listener, Integer> ports = new ConcurrentHashMap<>();
     private ActiveMQServer server;
 
     /**
-     * @param port a port, already chosen (see {@link FreePort} for tests)
+     * @param gate     decides every CONNECT (the manager's is {@link IdentityGate})
+     * @param refusals counts, logs and passes on refused connections
      */
-    public ArtemisBroker(String host, int port, Path dataDir, long maxBytes, ClientAuthenticator authenticator, TopicAcl acl) {
-        this.host = host;
-        this.port = port;
+    public ArtemisBroker(Path dataDir, long maxBytes, TopicAcl acl, ConnectGate gate, RefusalLog refusals) {
         this.dataDir = dataDir;
         this.maxBytes = maxBytes;
-        this.authenticator = authenticator;
         this.acl = acl;
+        this.gate = gate;
+        this.refusals = refusals;
+        endpoints.put(Listener.INTERNAL, new Endpoint(LOOPBACK, 0, null, false));
     }
 
-    /** Adds the MQTT-over-TLS listener; call before {@link #start()}. */
-    public ArtemisBroker enableTls(TlsAcceptor acceptor) {
-        this.tls = acceptor;
+    /** Adds the unencrypted lab listener (port 0 = a free port); call before {@link #start()}. */
+    public ArtemisBroker listenPlain(String host, int port) {
+        endpoints.put(Listener.PLAIN, new Endpoint(host, port, null, false));
         return this;
     }
 
+    /** Adds the boxes' MQTT-over-TLS listener (client certificate required); call before {@link #start()}. */
+    public ArtemisBroker listenTls(TlsAcceptor tls) {
+        endpoints.put(Listener.TLS, new Endpoint(tls.host(), tls.port(), tls, true));
+        return this;
+    }
+
+    /** Adds the NOC's listener: TLS with the same server certificate, user and password instead of a client certificate. */
+    public ArtemisBroker listenNoc(TlsAcceptor tls, int port) {
+        endpoints.put(Listener.NOC, new Endpoint(tls.host(), port, tls, false));
+        return this;
+    }
+
+    /**
+     * Starts the broker with only the internal listener open: the manager's subscriber connects and
+     * the rest of the manager starts before any box or operator can ({@link #open()}).
+     */
     @Override
     public void start() throws Exception {
         Path dir = dataDir.resolve("broker");
@@ -115,11 +166,14 @@ public final class ArtemisBroker implements MqttBroker {
                 .setThreadPoolMaxSize(-1)
                 // no cached logins: a revoked certificate or another client id must be refused at the next CONNECT
                 .setAuthenticationCacheSize(0)
-                // nor cached grants: they are keyed by user name, which boxes on the plain listener may share
-                .setAuthorizationCacheSize(0);
-        cfg.addAcceptorConfiguration("mqtt", "tcp://" + host + ":" + port + "?protocols=MQTT");
-        if (tls != null) {
-            cfg.addAcceptorConfiguration(tlsAcceptorConfiguration(tls));
+                // nor cached grants: they are keyed by user name, and the identity is what counts
+                .setAuthorizationCacheSize(0)
+                // Artemis lets its cluster user bypass authentication and authorisation; its default
+                // password is public ("CHANGE ME!!"). No cluster here: a random secret nobody knows.
+                .setClusterUser("cluster-" + randomHex())
+                .setClusterPassword(randomHex());
+        for (Map.Entry<Listener, Endpoint> e : endpoints.entrySet()) {
+            cfg.addAcceptorConfiguration(acceptor(e.getKey(), e.getValue()));
         }
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
@@ -129,33 +183,86 @@ public final class ArtemisBroker implements MqttBroker {
         if (!server.isActive()) {
             throw new IllegalStateException("Artemis did not become active; see the log");
         }
-        LOG.info("embedded MQTT broker (Artemis) on {} with data in {}", url(), dir);
+        // the acceptors do not start with the server (autoStart=false): the interceptor is in place first
+        server.getRemotingService().addIncomingInterceptor(new Guard());
+        startAcceptor(Listener.INTERNAL);
+        LOG.info("embedded MQTT broker (Artemis) with data in {}; the manager's internal listener on {}", dir, internalUrl());
     }
 
-    private static TransportConfiguration tlsAcceptorConfiguration(TlsAcceptor t) {
+    /** Opens the listeners for boxes and operators. */
+    public void open() throws Exception {
+        for (Listener l : endpoints.keySet()) {
+            if (l != Listener.INTERNAL) {
+                startAcceptor(l);
+                LOG.info("MQTT listener '{}' open on {}", l.domain, url(l));
+            }
+        }
+    }
+
+    private void startAcceptor(Listener l) throws Exception {
+        NettyAcceptor a = (NettyAcceptor) server.getRemotingService().getAcceptor(l.domain);
+        a.start();
+        ports.put(l, a.getActualPort());
+    }
+
+    private static TransportConfiguration acceptor(Listener listener, Endpoint e) {
         Map<String, Object> p = new HashMap<>();
-        p.put(TransportConstants.HOST_PROP_NAME, t.host());
-        p.put(TransportConstants.PORT_PROP_NAME, t.port());
+        p.put(TransportConstants.HOST_PROP_NAME, e.host());
+        p.put(TransportConstants.PORT_PROP_NAME, e.port());
         p.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
-        p.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
-        p.put(TransportConstants.NEED_CLIENT_AUTH_PROP_NAME, true);
-        p.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, "PKCS12");
-        p.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, t.keyStore().toString());
-        p.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, t.keyStorePassword());
-        p.put(TransportConstants.TRUSTSTORE_TYPE_PROP_NAME, "PKCS12");
-        p.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, t.trustStore().toString());
-        p.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, t.trustStorePassword());
-        return new TransportConfiguration(NettyAcceptorFactory.class.getName(), p, "mqtt-tls");
+        p.put(TransportConstants.AUTO_START, false);
+        // the MQTT protocol manager of this acceptor hands its domain to every authentication
+        p.put("securityDomain", listener.domain);
+        TlsAcceptor t = e.tls();
+        if (t != null) {
+            p.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
+            p.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, "PKCS12");
+            p.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, t.keyStore().toString());
+            p.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, t.keyStorePassword());
+            if (e.clientCertificate()) {
+                p.put(TransportConstants.NEED_CLIENT_AUTH_PROP_NAME, true);
+                p.put(TransportConstants.TRUSTSTORE_TYPE_PROP_NAME, "PKCS12");
+                p.put(TransportConstants.TRUSTSTORE_PATH_PROP_NAME, t.trustStore().toString());
+                p.put(TransportConstants.TRUSTSTORE_PASSWORD_PROP_NAME, t.trustStorePassword());
+            }
+        }
+        return new TransportConfiguration(NettyAcceptorFactory.class.getName(), p, listener.domain);
     }
 
-    /** The TLS listener's URL, or null without one. */
+    private static String randomHex() {
+        byte[] b = new byte[CLUSTER_SECRET_BYTES];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** The URL of a listener once started, or null when it is not configured or not open yet. */
+    public String url(Listener l) {
+        Endpoint e = endpoints.get(l);
+        Integer port = ports.get(l);
+        if (e == null || port == null) {
+            return null;
+        }
+        return (e.tls() == null ? "tcp://" : "ssl://") + e.host() + ":" + port;
+    }
+
+    /** The manager's own listener (loopback; only the internal user). */
+    public String internalUrl() {
+        return url(Listener.INTERNAL);
+    }
+
+    /** The lab's plain listener, or null. */
+    public String plainUrl() {
+        return url(Listener.PLAIN);
+    }
+
+    /** The boxes' TLS listener, or null. */
     public String tlsUrl() {
-        return tls == null ? null : tls.url();
+        return url(Listener.TLS);
     }
 
-    @Override
-    public String url() {
-        return "tcp://" + host + ":" + port;
+    /** The NOC's listener, or null. */
+    public String nocUrl() {
+        return url(Listener.NOC);
     }
 
     @Override
@@ -182,9 +289,19 @@ public final class ArtemisBroker implements MqttBroker {
                 .sum();
     }
 
+    /** Client connections on all listeners (the manager's own included). */
+    public int connections() {
+        return server == null ? 0 : server.getRemotingService().getConnections().size();
+    }
+
     @Override
     public long aclRefusals() {
         return aclRefusals.sum();
+    }
+
+    @Override
+    public RefusalLog refusals() {
+        return refusals;
     }
 
     @Override
@@ -194,69 +311,152 @@ public final class ArtemisBroker implements MqttBroker {
         }
     }
 
-    /** Refuses publishes outside the client's own topics. */
+    private Listener listenerOf(RemotingConnection connection) {
+        if (connection != null && connection.getTransportConnection() instanceof NettyConnection n
+                && n.getChannel().localAddress() instanceof InetSocketAddress local) {
+            for (Map.Entry<Listener, Integer> e : ports.entrySet()) {
+                if (e.getValue() == local.getPort()) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Optional<ClientIdentity> identityOf(Subject subject) {
+        return subject == null ? Optional.empty() : subject.getPrincipals(ClientIdentity.class).stream().findFirst();
+    }
+
+    private boolean mayPublish(RemotingConnection connection, String topic) {
+        Optional<ClientIdentity> who = identityOf(connection == null ? null : connection.getSubject());
+        if (who.isEmpty()) {
+            return false;
+        }
+        return switch (who.get().role()) {
+            case MANAGER -> true;
+            case BOX -> acl.mayPublish(who.get().name(), topic);
+            case NOC -> false;
+        };
+    }
+
+    private void refusePublish(RemotingConnection connection, String topic) {
+        aclRefusals.increment();
+        String who = identityOf(connection.getSubject()).map(i -> i.role() + " " + i.name()).orElse("unauthenticated");
+        LOG.warn("refused publish by client '{}' ({}) on topic '{}': a box publishes only under its own unit code and never on"
+                        + " control request topics; a NOC client never publishes", LogSafe.of(connection.getClientID()), LogSafe.of(who),
+                LogSafe.of(topic));
+    }
+
+    /**
+     * Judges packets before Artemis does. CONNECT: a last will must be on a topic the client could
+     * publish on itself, and only boxes and the manager keep persistent sessions (a NOC client that
+     * went away would otherwise collect every message in the broker). PUBLISH: the topic ACL.
+     * Returning false makes Artemis close the connection and log at debug level only.
+     */
+    private final class Guard implements MQTTInterceptor {
+        @Override
+        public boolean intercept(MqttMessage packet, RemotingConnection connection) {
+            if (packet instanceof MqttConnectMessage connect) {
+                return connectAllowed(connect, connection);
+            }
+            if (packet instanceof MqttPublishMessage publish) {
+                String topic = publish.variableHeader().topicName();
+                if (!mayPublish(connection, topic)) {
+                    refusePublish(connection, topic);
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean connectAllowed(MqttConnectMessage connect, RemotingConnection connection) {
+            Listener listener = listenerOf(connection);
+            if (listener == Listener.INTERNAL) {
+                return true; // the manager's user, checked next by the gate like every client
+            }
+            String clientId = connect.payload().clientIdentifier();
+            boolean box = clientId != null && UnitCode.isValid(clientId);
+            Verdict.Refused refused = null;
+            if (connect.variableHeader().isWillFlag()) {
+                String will = connect.payload().willTopic();
+                if (!box || !acl.mayPublish(clientId, will)) {
+                    refused = new Verdict.Refused(ConnectRefusal.FORBIDDEN_WILL, "last will on '" + will + "'");
+                }
+            } else if (!connect.variableHeader().isCleanSession() && !box) {
+                refused = new Verdict.Refused(ConnectRefusal.PERSISTENT_SESSION, "only boxes keep sessions (cleanSession=false)");
+            }
+            if (refused == null) {
+                return true;
+            }
+            refusals.record(new RefusalLog.Refused(listener, connection.getRemoteAddress(),
+                    clientId, connect.payload().userName(), refused));
+            if (connection.getTransportConnection() instanceof NettyConnection n) {
+                // the CONNACK a refused login gets; Artemis closes the connection after this interceptor says no
+                n.getChannel().writeAndFlush(MqttMessageBuilders.connAck()
+                        .returnCode(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED).sessionPresent(false).build());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * The topic ACL once more where Artemis stores a message, for what no PUBLISH packet carries
+     * (a last will is published by the broker itself): the interceptor has judged both already, so
+     * this never refuses unless that check was bypassed.
+     */
     private final class PublishAclPlugin implements ActiveMQServerMessagePlugin {
         @Override
         public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
                 throws ActiveMQSecurityException {
             RemotingConnection conn = session.getRemotingConnection();
-            if (conn == null || message.getAddress() == null) {
-                return;
+            if (conn == null || message.getAddress() == null || message.getAddress().startsWith(INTERNAL_ADDRESS_PREFIX)) {
+                return; // Artemis's own copies (retained messages) follow a publish that was judged already
             }
-            String clientId = conn.getClientID();
             String topic = MQTTUtil.getMqttTopicFromCoreAddress(message.getAddress(), wildcards);
-            boolean privileged = InternalClientGate.INTERNAL_USER.equals(session.getValidatedUser());
-            if (privileged || acl.mayPublish(clientId, topic)) {
-                return;
+            if (!mayPublish(conn, topic)) {
+                refusePublish(conn, topic);
+                throw new ActiveMQSecurityException("client " + LogSafe.of(conn.getClientID()) + " may not publish on " + LogSafe.of(topic));
             }
-            aclRefusals.increment();
-            LOG.warn("refused publish by client '{}' on topic '{}': a box may publish only under its own client id,"
-                    + " never on control request topics", clientId, topic);
-            throw new ActiveMQSecurityException("client " + clientId + " may not publish on " + topic);
         }
     }
 
-    /** The MQTT client id a session authenticated with; authorisation needs it and Artemis passes only the subject. */
-    private record ClientIdPrincipal(String clientId) implements java.security.Principal {
-        @Override
-        public String getName() {
-            return clientId;
-        }
-    }
-
-    /** Artemis's security SPI, handing CONNECT to our {@link ClientAuthenticator}. */
+    /** Artemis's security SPI: CONNECT goes to the {@link ConnectGate}, subscriptions to the topic ACL. */
     private final class SecurityBridge implements ActiveMQSecurityManager5 {
         @Override
         public Subject authenticate(String user, String password, RemotingConnection connection, String domain) {
             java.security.cert.X509Certificate[] chain = connection == null ? null : CertificateUtil.getCertsFromConnection(connection);
-            ClientCredentials c = new ClientCredentials(connection == null ? null : connection.getClientID(), user, password,
-                    chain == null ? null : Arrays.asList(chain));
-            // a peer chain exists only on the TLS listener (needClientAuth): its authenticator decides
-            ClientAuthenticator decider = tls != null && !c.peerChain().isEmpty() ? tls.certificates() : authenticator;
-            return decider.authenticate(c).map(name -> {
-                Subject s = new Subject();
-                s.getPrincipals().add(new UserPrincipal(name));
-                s.getPrincipals().add(new ClientIdPrincipal(c.clientId() == null ? "" : c.clientId()));
-                return s;
-            }).orElseGet(() -> {
-                LOG.warn("refused connection of client '{}' (user '{}')", c.clientId(), user);
-                return null;
-            });
+            String clientId = connection == null ? null : connection.getClientID();
+            ClientCredentials c = new ClientCredentials(clientId, user, password, chain == null ? null : Arrays.asList(chain));
+            Optional<Listener> listener = Listener.ofDomain(domain);
+            Verdict v = listener.isPresent() ? gate.decide(listener.get(), c)
+                    : Verdict.refuse(ConnectRefusal.BAD_CREDENTIALS, "unknown listener '" + domain + "'");
+            if (v instanceof Verdict.Refused r) {
+                refusals.record(new RefusalLog.Refused(listener.orElse(null),
+                        connection == null ? "?" : connection.getRemoteAddress(), clientId, user, r));
+                // Refused by returning null, Artemis would log a warning of its own with the client's user name
+                // unescaped; its MQTT CONNECT answers this exception with CONNACK 5 (not authorised) and logs nothing.
+                // The SPI does not declare it, so it goes out unchecked.
+                throw Unchecked.of(new ActiveMQSecurityException("not authorised"));
+            }
+            ClientIdentity who = ((Verdict.Accepted) v).identity();
+            Subject s = new Subject();
+            s.getPrincipals().add(new UserPrincipal(who.name())); // Artemis takes the validated user from it
+            s.getPrincipals().add(who);
+            return s;
         }
 
         @Override
         public boolean authorize(Subject subject, Set<Role> roles, CheckType checkType, String address) {
-            // publishes: PublishAclPlugin (it sees the session); here: subscriptions, which create and consume queues
+            // publishes: the interceptor (it sees the packet); here: subscriptions, which create and consume queues
             if (checkType != CheckType.CONSUME && checkType != CheckType.BROWSE
                     && checkType != CheckType.CREATE_NON_DURABLE_QUEUE && checkType != CheckType.CREATE_DURABLE_QUEUE) {
                 return true;
             }
-            if (subject == null) {
+            Optional<ClientIdentity> who = identityOf(subject);
+            if (who.isEmpty()) {
                 return false;
             }
-            boolean internal = subject.getPrincipals(UserPrincipal.class).stream()
-                    .anyMatch(p -> InternalClientGate.INTERNAL_USER.equals(p.getName()));
-            if (internal) {
+            if (who.get().role() == ClientRole.MANAGER) {
                 return true;
             }
             String core = address == null ? "" : address;
@@ -265,15 +465,15 @@ public final class ArtemisBroker implements MqttBroker {
                 core = core.substring(0, fqqn); // address::queue
             }
             String filter = MQTTUtil.getMqttTopicFromCoreAddress(core, wildcards);
-            String clientId = subject.getPrincipals(ClientIdPrincipal.class).stream().map(ClientIdPrincipal::getName)
-                    .findFirst().orElse(null);
-            if (acl.maySubscribe(clientId, filter)) {
+            boolean ok = who.get().role() == ClientRole.BOX ? acl.maySubscribe(who.get().name(), filter) : acl.nocMaySubscribe(filter);
+            if (ok) {
                 return true;
             }
             if (checkType == CheckType.CREATE_NON_DURABLE_QUEUE || checkType == CheckType.CREATE_DURABLE_QUEUE) {
                 aclRefusals.increment(); // counted once per SUBSCRIBE (queue creation comes first)
-                LOG.warn("refused subscription by client '{}' to '{}': a box subscribes only inside its own control namespace",
-                        clientId, filter);
+                LOG.warn("refused subscription by {} '{}' to '{}': a box subscribes only inside its own control namespace,"
+                        + " a NOC client only to the account's and $EDC topics", who.get().role(), LogSafe.of(who.get().name()),
+                        LogSafe.of(filter));
             }
             return false;
         }
@@ -289,4 +489,19 @@ public final class ArtemisBroker implements MqttBroker {
         }
     }
 
+    /** Throws a checked exception where a signature does not declare it (see {@link SecurityBridge#authenticate}). */
+    private static final class Unchecked {
+        private Unchecked() {
+        }
+
+        static RuntimeException of(Exception e) {
+            Unchecked.<RuntimeException>raise(e);
+            return new IllegalStateException("unreachable");
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T extends Exception> void raise(Exception e) throws T {
+            throw (T) e;
+        }
+    }
 }

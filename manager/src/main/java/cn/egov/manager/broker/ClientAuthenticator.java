@@ -1,20 +1,19 @@
 package cn.egov.manager.broker;
 
-import java.util.Optional;
-
 /**
- * Decides whether a client may connect to the embedded broker and who it is. The seam for TLS
- * with client certificates: an implementation can require a certificate of the provincial CA
- * and that its subject names the client id.
+ * Checks the credentials a client presents on one listener: the seam for TLS client
+ * certificates (the CA part's {@code CertificateClientAuthenticator}: a provincial CA certificate
+ * whose unit code is the client id).
  *
  * <pre>{@code
- * ClientAuthenticator certs = c -> c.peerChain().isEmpty() ? Optional.empty()
- *         : Optional.of(unitCodeFromSubject(c.peerChain().get(0)));  // then ACL checks the client id
+ * ClientAuthenticator certs = c -> c.peerChain().isEmpty()
+ *         ? Verdict.refuse(ConnectRefusal.ANONYMOUS, "no TLS client certificate")
+ *         : Verdict.accept(ClientRole.BOX, unitCodeOf(c.peerChain().get(0)));  // then the topic ACL checks the unit
  * }</pre>
  */
 @FunctionalInterface
 public interface ClientAuthenticator {
 
-    /** The authenticated identity (the principal name), or empty to refuse the connection. */
-    Optional<String> authenticate(ClientCredentials credentials);
+    /** The identity the client proved, or the reason it is refused. */
+    Verdict authenticate(ClientCredentials credentials);
 }

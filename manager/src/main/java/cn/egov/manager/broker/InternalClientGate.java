@@ -4,13 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
- * Lets the manager's own subscriber in with a secret made fresh at each start (it never leaves
- * the process), and hands every other client to the configured {@link ClientAuthenticator}. Only
- * a session authenticated this way is privileged in the topic ACL: a box that merely claims the
- * manager's client id is not.
+ * The manager's own subscriber on the internal listener: user {@value #INTERNAL_USER} with a
+ * secret made fresh at each start, which never leaves the process (not written to any file).
+ * Only a session authenticated this way is privileged in the topic ACL, and only the internal
+ * listener accepts it.
  */
 public final class InternalClientGate implements ClientAuthenticator {
 
@@ -19,13 +18,11 @@ public final class InternalClientGate implements ClientAuthenticator {
     private static final int SECRET_BYTES = 32;
 
     private final String secret;
-    private final ClientAuthenticator boxes;
 
-    public InternalClientGate(ClientAuthenticator boxes) {
+    public InternalClientGate() {
         byte[] b = new byte[SECRET_BYTES];
         new SecureRandom().nextBytes(b);
         this.secret = HexFormat.of().formatHex(b);
-        this.boxes = boxes;
     }
 
     public String secret() {
@@ -33,20 +30,13 @@ public final class InternalClientGate implements ClientAuthenticator {
     }
 
     @Override
-    public Optional<String> authenticate(ClientCredentials c) {
-        if (INTERNAL_USER.equals(c.username())) {
-            boolean ok = c.password() != null && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
-                    c.password().getBytes(StandardCharsets.UTF_8));
-            return ok ? Optional.of(INTERNAL_USER) : Optional.empty();
+    public Verdict authenticate(ClientCredentials c) {
+        if (c.username() == null || c.username().isEmpty()) {
+            return Verdict.refuse(ConnectRefusal.ANONYMOUS, "no user name on the manager's internal listener");
         }
-        return boxes.authenticate(c);
-    }
-
-    /**
-     * Until the CA part plugs in certificate checks: any client may connect, and the topic ACL
-     * keeps each to its own client id's topics.
-     */
-    public static ClientAuthenticator openToBoxes() {
-        return c -> Optional.of(c.username() == null || c.username().isEmpty() ? "box" : c.username());
+        boolean ok = INTERNAL_USER.equals(c.username()) && c.password() != null
+                && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), c.password().getBytes(StandardCharsets.UTF_8));
+        return ok ? Verdict.accept(ClientRole.MANAGER, INTERNAL_USER)
+                : Verdict.refuse(ConnectRefusal.BAD_CREDENTIALS, "not the manager's internal user and secret");
     }
 }

@@ -5,17 +5,17 @@ public interface MqttBroker extends AutoCloseable {
 
     void start() throws Exception;
 
-    /** {@code tcp://host:port} for clients. */
-    String url();
-
     /** Bytes of undelivered messages the broker holds in memory (paged to disk above the bound). */
     long backlogBytes();
 
     /** Messages waiting in all subscription queues. */
     long backlogMessages();
 
-    /** Publishes refused by the topic ACL since start. */
+    /** Publishes and subscriptions refused by the topic ACL since start. */
     long aclRefusals();
+
+    /** Connections refused since start, per reason. */
+    RefusalLog refusals();
 
     @Override
     void close() throws Exception;

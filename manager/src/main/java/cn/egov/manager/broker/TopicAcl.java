@@ -16,10 +16,12 @@ import java.util.Set;
  *   <li>subscribes only to filters inside its own control namespace {@code $EDC/<acct>/<its id>/...}
  *       (the first three levels literal: no wildcard can reach another box's topics).</li>
  * </ul>
- * A client id that is not a unit code may do neither. (The manager's own connection is privileged
- * by its authenticated user, never by a client id that anyone could claim: see
- * {@link InternalClientGate}.) The same rules as Kapua's device permissions and the Mosquitto
- * {@code pattern} lines in {@code image/mosquitto/egov.conf}.
+ * A client id that is not a unit code may do neither. A NOC operator ({@link ClientRole#NOC})
+ * subscribes to filters under {@code <acct>/} and {@code $EDC/} (so {@code <acct>/#} and
+ * {@code $EDC/#}) and never publishes. (The manager's own connection is privileged by the listener
+ * and user it authenticated on, never by a client id that anyone could claim: see
+ * {@link InternalClientGate}.) The same rules as Kapua's device permissions and the Mosquitto ACL
+ * files in {@code image/mosquitto/}.
  */
 public final class TopicAcl {
 
@@ -58,6 +60,17 @@ public final class TopicAcl {
         }
         String prefix = KuraTopic.CONTROL_PREFIX + "/" + account + "/" + clientId + "/";
         return filter.startsWith(prefix) && filter.length() > prefix.length();
+    }
+
+    /** True for a filter a NOC operator may subscribe to: under {@code <acct>/} or {@code $EDC/}. */
+    public boolean nocMaySubscribe(String filter) {
+        if (filter == null) {
+            return false;
+        }
+        String telemetry = account + "/";
+        String control = KuraTopic.CONTROL_PREFIX + "/";
+        return filter.startsWith(telemetry) && filter.length() > telemetry.length()
+                || filter.startsWith(control) && filter.length() > control.length();
     }
 
     /** {@code $EDC/<acct>/<client>/<app>/<VERB>/...}: a request to a box. */

@@ -28,15 +28,20 @@ final class PortCheck {
     private PortCheck() {
     }
 
-    /** The listeners of {@code manager run} (web, embedded broker and its TLS port, the CA's two). */
+    /** The listeners of {@code manager run} (web, the embedded broker's TLS, NOC and lab ports as configured, the CA's two). */
     static List<Listener> of(ManagerConfig cfg, CaConfig ca) {
         List<Listener> out = new ArrayList<>();
         out.add(new Listener(ConfigKey.WEB_PORT.key, ConfigKey.WEB_BIND.key, cfg.get(ConfigKey.WEB_BIND), cfg.integer(ConfigKey.WEB_PORT)));
         if (cfg.get(ConfigKey.BROKER_MODE).equals("embedded")) {
             String bind = cfg.get(ConfigKey.BROKER_BIND);
-            out.add(new Listener(ConfigKey.BROKER_PORT.key, ConfigKey.BROKER_BIND.key, bind, cfg.integer(ConfigKey.BROKER_PORT)));
-            if (!cfg.get(ConfigKey.BROKER_TLS_PORT).isBlank()) {
-                out.add(new Listener(ConfigKey.BROKER_TLS_PORT.key, ConfigKey.BROKER_BIND.key, bind, cfg.integer(ConfigKey.BROKER_TLS_PORT)));
+            // broker.port is the lab's plain listener, open only when enabled (the manager's own is on a free loopback port)
+            if (cfg.get(ConfigKey.BROKER_PLAIN_ENABLED).trim().equals("true")) {
+                out.add(new Listener(ConfigKey.BROKER_PORT.key, ConfigKey.BROKER_BIND.key, bind, cfg.integer(ConfigKey.BROKER_PORT)));
+            }
+            for (ConfigKey k : List.of(ConfigKey.BROKER_TLS_PORT, ConfigKey.BROKER_NOC_PORT)) {
+                if (!cfg.get(k).isBlank()) {
+                    out.add(new Listener(k.key, ConfigKey.BROKER_BIND.key, bind, cfg.integer(k)));
+                }
             }
         }
         if (ca != null) {

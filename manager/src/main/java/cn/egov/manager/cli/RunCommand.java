@@ -67,9 +67,14 @@ public final class RunCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "manager-shutdown"));
-        System.out.println("broker: " + manager.brokerUrl());
         if (manager.brokerTlsUrl() != null) {
             System.out.println("broker (TLS, box certificates): " + manager.brokerTlsUrl());
+        }
+        if (manager.brokerNocUrl() != null) {
+            System.out.println("broker (NOC, read-only, TLS + password): " + manager.brokerNocUrl());
+        }
+        if (manager.brokerUrl() != null) {
+            System.out.println("broker: " + manager.brokerUrl() + (manager.broker() == null ? "" : "  (plain, lab only: UNSAFE)"));
         }
         System.out.println("fleet: " + manager.fleetUrl());
         if (ca != null) {

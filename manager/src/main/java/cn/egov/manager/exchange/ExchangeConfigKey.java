@@ -18,8 +18,7 @@ public enum ExchangeConfigKey {
             + "again; the wait doubles at every further send, up to exchange.resend-max-s. A box that connects gets everything at once."),
     RESEND_MAX_S("exchange.resend-max-s", "1800", "Longest wait, in seconds, between two sends of a document or notice to a connected box."),
     QUEUE_CAPACITY("exchange.queue-capacity", "1000", "Messages from boxes waiting for the hub's writer; when full the receiver waits."),
-    BATCH("exchange.batch", "200", "Most messages from boxes the hub commits in one transaction (they are acknowledged to the broker after it)."),
-    CLIENT_ID("exchange.client-id", "egov-exchange-hub", "MQTT client id of the hub's persistent subscription (the sender adds '-out').");
+    BATCH("exchange.batch", "200", "Most messages from boxes the hub commits in one transaction (they are acknowledged to the broker after it).");
 
     public final String key;
     public final String defaultValue;

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExchangePart implements RouteContributor, AutoCloseable {
 
+    /** The hub's sessions are {@code <ingest.client-id>.exchange} (receiver) and {@code ...exchange-out} (sender). */
+    static final String CLIENT_ID_SUFFIX = ".exchange";
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile ExchangeHub hub;
 
@@ -40,7 +42,8 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
         HubSettings settings = ExchangeConfigKey.settings(ctx.config());
         TrustAnchors trust = trust(ctx);
         HubStore store = new HubStore(ctx.database());
-        HubSubscriber mqtt = new HubSubscriber(ctx.broker(), ExchangeConfigKey.get(ctx.config(), ExchangeConfigKey.CLIENT_ID),
+        // the manager's internal login and a client id under the manager's own, which the broker reserves to that listener
+        HubSubscriber mqtt = new HubSubscriber(ctx.broker(), ctx.config().get(ConfigKey.INGEST_CLIENT_ID) + CLIENT_ID_SUFFIX,
                 ctx.config().get(ConfigKey.ACCOUNT), settings.queueCapacity(), settings.batch(),
                 sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
                         .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));

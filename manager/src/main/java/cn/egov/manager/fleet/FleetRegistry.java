@@ -1,9 +1,6 @@
 package cn.egov.manager.fleet;
 
-import cn.egov.api.payload.KuraPayload;
-import cn.egov.api.telemetry.BoxMetrics;
-import cn.egov.rules.unit.UnitCode;
-import java.util.ArrayList;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -12,13 +9,25 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The fleet: each box's status and last figures, kept in memory and persisted by the caller
- * (the ingest writer stores every changed {@link BoxState} in the same transaction as the message
- * that changed it). Transitions:
- * BIRTH → CONNECTED; DC or LWT → DISCONNECTED; no health for {@code missingFactor} × the box's
- * health interval while CONNECTED → MISSING; health while MISSING → CONNECTED.
+ * The fleet: each box's status and last figures, kept in memory. It changes only through
+ * {@link #update}, whose work stores the change (the ingest writer in the transaction of the
+ * messages that caused it, the MISSING check in its own): the registry takes the new states over
+ * only when that work returned, so a rolled-back transaction leaves it as it was, and memory never
+ * shows what the store does not hold. Reads ({@link #get}, {@link #list}) never wait for an update.
+ * Transitions: see {@link FleetChanges}.
  */
 public final class FleetRegistry {
+
+    /**
+     * Work that changes boxes and stores the change, e.g. one database transaction.
+     *
+     * @param <T> what the work returns
+     */
+    @FunctionalInterface
+    public interface Update<T> {
+        /** @throws SQLException when the change was not stored: the registry then stays as it was */
+        T apply(FleetChanges changes) throws SQLException;
+    }
 
     private final Map<String, BoxState> boxes = new ConcurrentHashMap<>();
     private final PlaceNames names;
@@ -36,72 +45,16 @@ public final class FleetRegistry {
         stored.forEach(b -> boxes.put(b.clientId(), b));
     }
 
-    public synchronized BoxState onBirth(UnitCode unit, KuraPayload birth, long at) {
-        BoxState old = boxes.get(unit.toString());
-        Long interval = birth.longMetric(BoxMetrics.HEALTH_INTERVAL_S);
-        String display = birth.stringMetric(BoxMetrics.DISPLAY_NAME);
-        BoxState s = new BoxState(unit.toString(), Place.of(unit, names),
-                display != null ? display : old != null ? old.displayName() : unit.toString(),
-                BoxStatus.CONNECTED, at, at, old == null ? 0 : old.lastHealth(),
-                interval != null && interval > 0 ? interval.intValue() : defaultHealthIntervalS,
-                birth.stringMetric(BoxMetrics.FIRMWARE_VERSION), birth.stringMetric(BoxMetrics.CONNECTION_IP),
-                old == null ? Map.of() : old.healthFigures(), "BIRTH");
-        boxes.put(s.clientId(), s);
-        return s;
-    }
-
-    /** DC or LWT: {@code cause} says which. */
-    public synchronized BoxState onDisconnect(UnitCode unit, String cause, long at) {
-        BoxState s = seen(unit, at).withStatus(BoxStatus.DISCONNECTED, at, cause);
-        boxes.put(s.clientId(), s);
-        return s;
-    }
-
-    public synchronized BoxState onHealth(UnitCode unit, KuraPayload health, long at) {
-        BoxState b = seen(unit, at);
-        BoxStatus status = b.status() == BoxStatus.MISSING ? BoxStatus.CONNECTED : b.status();
-        BoxState s = new BoxState(b.clientId(), b.place(), b.displayName(), b.status(), b.statusSince(), at, at,
-                b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), health.metrics(), b.lastStatusCause())
-                .withStatus(status, at, "health resumed");
-        boxes.put(s.clientId(), s);
-        return s;
-    }
-
-    /** Any other message: only the last-seen time changes. */
-    public synchronized BoxState onMessage(UnitCode unit, long at) {
-        BoxState s = seen(unit, at);
-        boxes.put(s.clientId(), s);
-        return s;
-    }
-
-    private BoxState seen(UnitCode unit, long at) {
-        BoxState b = boxes.get(unit.toString());
-        if (b == null) {
-            // A box we never saw BIRTH from is evidently connected: register it with defaults.
-            return new BoxState(unit.toString(), Place.of(unit, names), unit.toString(), BoxStatus.CONNECTED, at, at, 0,
-                    defaultHealthIntervalS, null, null, Map.of(), "first message without BIRTH");
-        }
-        return new BoxState(b.clientId(), b.place(), b.displayName(), b.status(), b.statusSince(), Math.max(at, b.lastSeen()),
-                b.lastHealth(), b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), b.healthFigures(), b.lastStatusCause());
-    }
-
-    /** Marks CONNECTED boxes whose health is overdue as MISSING; returns the boxes that changed. */
-    public synchronized List<BoxState> markMissing(long now) {
-        List<BoxState> changed = new ArrayList<>();
-        for (BoxState b : boxes.values()) {
-            if (b.status() != BoxStatus.CONNECTED) {
-                continue;
-            }
-            long since = Math.max(b.lastHealth(), b.statusSince());
-            long allowedMs = (long) missingFactor * b.healthIntervalS() * 1000L;
-            if (now - since > allowedMs) {
-                BoxState s = b.withStatus(BoxStatus.MISSING, now,
-                        "no health for " + (now - since) / 1000 + " s (" + missingFactor + " × " + b.healthIntervalS() + " s)");
-                boxes.put(s.clientId(), s);
-                changed.add(s);
-            }
-        }
-        return changed;
+    /**
+     * Runs {@code work} with a fresh set of changes and takes them over when it returns normally.
+     * Updates run one at a time (the ingest writer and the MISSING check), so each reads the state
+     * the previous one left.
+     */
+    public synchronized <T> T update(Update<T> work) throws SQLException {
+        FleetChanges changes = new FleetChanges(this);
+        T result = work.apply(changes);
+        changes.changed().forEach(s -> boxes.put(s.clientId(), s));
+        return result;
     }
 
     public Optional<BoxState> get(String clientId) {
@@ -118,5 +71,13 @@ public final class FleetRegistry {
 
     public int missingFactor() {
         return missingFactor;
+    }
+
+    PlaceNames names() {
+        return names;
+    }
+
+    int defaultHealthIntervalS() {
+        return defaultHealthIntervalS;
     }
 }

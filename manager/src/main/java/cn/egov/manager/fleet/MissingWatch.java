@@ -7,7 +7,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Periodically marks overdue boxes MISSING and stores the change. */
+/** Periodically marks overdue boxes MISSING: stored first, then shown. */
 public final class MissingWatch implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MissingWatch.class);
@@ -22,13 +22,15 @@ public final class MissingWatch implements Runnable {
     @Override
     public void run() {
         try {
-            List<BoxState> changed = fleet.markMissing(System.currentTimeMillis());
-            if (changed.isEmpty()) {
-                return;
-            }
-            try (Connection c = database.connect()) {
-                BoxStore.upsert(c, changed);
-            }
+            List<BoxState> changed = fleet.update(changes -> {
+                List<BoxState> missing = changes.markMissing(System.currentTimeMillis());
+                if (!missing.isEmpty()) {
+                    try (Connection c = database.connect()) {
+                        BoxStore.upsert(c, missing);
+                    }
+                }
+                return missing;
+            });
             changed.forEach(b -> LOG.warn("box {} is MISSING: {}", b.clientId(), b.lastStatusCause()));
         } catch (Exception e) {
             LOG.error("missing check failed: {}", e.toString());

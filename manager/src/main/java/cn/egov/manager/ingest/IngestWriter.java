@@ -1,5 +1,6 @@
 package cn.egov.manager.ingest;
 
+import cn.egov.api.text.LogSafe;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single database writer: takes batches from the {@link IngestQueue}, decodes, stores in one
- * transaction, then acknowledges every message of the batch to the broker (so a crash before
- * the commit means redelivery, not loss), then tells the listeners.
+ * The single database writer: takes batches from the {@link IngestQueue}, decodes, keeps out
+ * units that are no boxes of this manager ({@link UnitFilter}: kept as malformed input
+ * {@code unknown-unit}), stores in one transaction, then acknowledges every message of the batch
+ * to the broker (so a crash before the commit means redelivery, not loss), then tells the listeners.
  *
  * <p>A failed batch is retried whole a few times; after that each message is stored alone, and a
  * message the store refuses on its own is kept as malformed input ({@code store-error}) so that
@@ -25,6 +27,7 @@ public final class IngestWriter implements Runnable {
 
     private final IngestQueue queue;
     private final MessageDecoder decoder;
+    private final UnitFilter units;
     private final BatchStore store;
     private final Acknowledger acknowledger;
     private final TelemetryListeners listeners;
@@ -32,10 +35,11 @@ public final class IngestWriter implements Runnable {
     private final int batchSize;
     private volatile boolean running = true;
 
-    public IngestWriter(IngestQueue queue, MessageDecoder decoder, BatchStore store, Acknowledger acknowledger,
+    public IngestWriter(IngestQueue queue, MessageDecoder decoder, UnitFilter units, BatchStore store, Acknowledger acknowledger,
                         TelemetryListeners listeners, IngestMetrics metrics, int batchSize) {
         this.queue = queue;
         this.decoder = decoder;
+        this.units = units;
         this.store = store;
         this.acknowledger = acknowledger;
         this.listeners = listeners;
@@ -66,10 +70,16 @@ public final class IngestWriter implements Runnable {
         List<IngestRecord> records = new ArrayList<>(raw.size());
         for (InboundMessage m : raw) {
             IngestRecord r = decoder.decode(m);
+            if (r instanceof IngestRecord.Decoded d) {
+                java.util.Optional<String> refused = units.refusal(d.unit());
+                if (refused.isPresent()) {
+                    r = new IngestRecord.Malformed(MalformedReason.UNKNOWN_UNIT, refused.get(), m);
+                }
+            }
             if (r instanceof IngestRecord.Malformed bad) {
                 metrics.malformed(bad.reason());
-                LOG.warn("malformed message on topic '{}' ({} bytes): {}: {}", abbreviate(m.topic()),
-                        m.payload() == null ? 0 : m.payload().length, bad.reason().label, bad.detail());
+                LOG.warn("malformed message on topic '{}' ({} bytes): {}: {}", LogSafe.of(m.topic()),
+                        m.payload() == null ? 0 : m.payload().length, bad.reason().label, LogSafe.of(bad.detail()));
             }
             records.add(r);
         }
@@ -120,7 +130,7 @@ public final class IngestWriter implements Runnable {
                 try {
                     store.store(List.of(evidence));
                     metrics.malformed(MalformedReason.STORE_ERROR);
-                    LOG.warn("message on topic '{}' refused by the store, kept as evidence: {}", abbreviate(r.raw().topic()), e.toString());
+                    LOG.warn("message on topic '{}' refused by the store, kept as evidence: {}", LogSafe.of(r.raw().topic()), e.toString());
                 } catch (SQLException down) {
                     LOG.error("store is down: {}", down.toString());
                     return null;
@@ -128,9 +138,5 @@ public final class IngestWriter implements Runnable {
             }
         }
         return stored;
-    }
-
-    private static String abbreviate(String topic) {
-        return topic == null || topic.length() <= 200 ? topic : topic.substring(0, 200) + "...";
     }
 }

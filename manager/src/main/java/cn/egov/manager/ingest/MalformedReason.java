@@ -20,6 +20,8 @@ public enum MalformedReason {
     IDENTITY_MISMATCH("identity-mismatch"),
     /** {@code $EDC/<acct>/<client>/MQTT/<x>} with an unknown x. */
     UNKNOWN_LIFECYCLE("unknown-lifecycle"),
+    /** A unit that is no box of this manager: outside the province, or not in the plan in force. Never enters the fleet. */
+    UNKNOWN_UNIT("unknown-unit"),
     /** The store refused the message on its own (kept as evidence, acknowledged so the rest flows). */
     STORE_ERROR("store-error");
 

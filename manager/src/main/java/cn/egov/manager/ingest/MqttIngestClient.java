@@ -83,8 +83,9 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
         }
         try {
             client.messageArrivedComplete(m.mqttId(), m.qos());
-        } catch (MqttException e) {
-            // the session is persistent: an ack lost with the connection means a redelivery, which dedupe absorbs
+        } catch (MqttException | RuntimeException e) {
+            // the session is persistent: an ack lost with the connection (or to a client closed at
+            // shutdown, which Paho reports with a NullPointerException) means a redelivery, which dedupe absorbs
             LOG.debug("ack of {} not sent: {}", m.mqttId(), e.toString());
         }
     }
@@ -125,6 +126,7 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
 
         @Override
         public void connectionLost(Throwable cause) {
+            metrics.connectionLosses.increment();
             LOG.warn("connection to the broker lost: {}", String.valueOf(cause));
         }
 

@@ -2,8 +2,7 @@ package cn.egov.manager.ingest;
 
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.telemetry.Alarm;
-import cn.egov.api.telemetry.BoxMetrics;
-import cn.egov.manager.fleet.BoxState;
+import cn.egov.manager.fleet.FleetChanges;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.store.BoxStore;
@@ -14,21 +13,21 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Stores a batch in one transaction: each message into its table with
  * {@code ON CONFLICT DO NOTHING} on (client id, msg.epoch, msg.seq) so that a QoS 1 redelivery is
- * stored once; new messages update the fleet registry, whose changed boxes are written in the
- * same transaction; malformed input goes to the {@code malformed} table as evidence.
+ * stored once; new messages change boxes of the fleet, which are written in the same transaction
+ * and enter the registry only once it committed ({@link FleetRegistry#update}: a rollback leaves
+ * the registry as it was); malformed input goes to the {@code malformed} table as evidence.
+ * A health message's figures are stored once, as its metrics ({@code health_samples.metrics_json}).
  */
 public final class SqlBatchStore implements BatchStore {
 
-    private static final String HEALTH = "INSERT INTO health_samples (client_id, msg_epoch, msg_seq, ts, received, heap_used_bytes,"
-            + " heap_max_bytes, cpu_load, disk_free_bytes, outbox_depth, outbox_evicted, metrics_json)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String HEALTH = "INSERT INTO health_samples (client_id, msg_epoch, msg_seq, ts, received, metrics_json)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String LIFECYCLE = "INSERT INTO lifecycle_events (client_id, kind, msg_epoch, msg_seq, ts, received, metrics_json)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String TELEMETRY = "INSERT INTO telemetry (client_id, app_id, resource, msg_epoch, msg_seq, ts, received,"
@@ -47,8 +46,11 @@ public final class SqlBatchStore implements BatchStore {
 
     @Override
     public List<IngestRecord.Decoded> store(List<IngestRecord> batch) throws SQLException {
+        return fleet.update(changes -> store(batch, changes));
+    }
+
+    private List<IngestRecord.Decoded> store(List<IngestRecord> batch, FleetChanges changes) throws SQLException {
         List<IngestRecord.Decoded> stored = new ArrayList<>();
-        Map<String, BoxState> changed = new LinkedHashMap<>();
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement health = c.prepareStatement(HEALTH);
@@ -98,11 +100,10 @@ public final class SqlBatchStore implements BatchStore {
                     if (ps == null || counts.get(ps)[indexOf.get(i)] == 1) {
                         IngestRecord.Decoded d = decoded.get(i);
                         stored.add(d);
-                        BoxState s = applyToFleet(d);
-                        changed.put(s.clientId(), s);
+                        applyToFleet(d, changes);
                     }
                 }
-                BoxStore.upsert(c, changed.values());
+                BoxStore.upsert(c, changes.changed());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -122,24 +123,12 @@ public final class SqlBatchStore implements BatchStore {
         long received = d.raw().received();
         switch (d.kind()) {
             case HEALTH -> {
-                int i = 1;
-                health.setString(i++, client);
-                health.setString(i++, epoch);
-                setLong(health, i++, seq);
-                setLong(health, i++, p.timestamp());
-                health.setLong(i++, received);
-                setLong(health, i++, p.longMetric(BoxMetrics.HEAP_USED_BYTES));
-                setLong(health, i++, p.longMetric(BoxMetrics.HEAP_MAX_BYTES));
-                Double cpu = p.doubleMetric(BoxMetrics.CPU_LOAD);
-                if (cpu == null) {
-                    health.setNull(i++, Types.DOUBLE);
-                } else {
-                    health.setDouble(i++, cpu);
-                }
-                setLong(health, i++, p.longMetric(BoxMetrics.DISK_FREE_BYTES));
-                setLong(health, i++, p.longMetric(BoxMetrics.OUTBOX_DEPTH));
-                setLong(health, i++, p.longMetric(BoxMetrics.OUTBOX_EVICTED));
-                health.setString(i, MetricsJson.write(p.metrics()));
+                health.setString(1, client);
+                health.setString(2, epoch);
+                setLong(health, 3, seq);
+                setLong(health, 4, p.timestamp());
+                health.setLong(5, received);
+                health.setString(6, MetricsJson.write(p.metrics()));
                 return health;
             }
             case BIRTH, DC, LWT -> {
@@ -167,15 +156,15 @@ public final class SqlBatchStore implements BatchStore {
         }
     }
 
-    private BoxState applyToFleet(IngestRecord.Decoded d) {
+    private static void applyToFleet(IngestRecord.Decoded d, FleetChanges changes) {
         long at = d.raw().received();
-        return switch (d.kind()) {
-            case BIRTH -> fleet.onBirth(d.unit(), d.payload(), at);
-            case DC -> fleet.onDisconnect(d.unit(), "DC", at);
-            case LWT -> fleet.onDisconnect(d.unit(), "LWT", at);
-            case HEALTH -> fleet.onHealth(d.unit(), d.payload(), at);
-            default -> fleet.onMessage(d.unit(), at);
-        };
+        switch (d.kind()) {
+            case BIRTH -> changes.onBirth(d.unit(), d.payload(), at);
+            case DC -> changes.onDisconnect(d.unit(), "DC", at);
+            case LWT -> changes.onDisconnect(d.unit(), "LWT", at);
+            case HEALTH -> changes.onHealth(d.unit(), d.payload(), at);
+            default -> changes.onMessage(d.unit(), at);
+        }
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

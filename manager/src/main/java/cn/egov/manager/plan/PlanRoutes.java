@@ -5,10 +5,13 @@ import cn.egov.manager.app.ManagerContext;
 import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.config.ConfigException;
+import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.store.Database;
 import cn.egov.manager.web.RouteContributor;
 import cn.egov.manager.web.WebRoute;
 import cn.egov.manager.web.WebRoutes;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -43,9 +46,13 @@ public final class PlanRoutes implements RouteContributor {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanRoutes.class);
 
-    @Override
-    public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
-        var keys = ctx.config().extension("plan");
+    /**
+     * The manager's one plan store, with the drop bound of {@code plan.max-drop-ratio}: opened by the
+     * manager before its broker (which admits only the units of the plan in force) and shared with
+     * these routes through {@link ManagerContext#plans()}.
+     */
+    public static PlanStore openStore(ManagerConfig config, Database database) throws SQLException {
+        var keys = config.extension("plan");
         String ratioText = keys.getOrDefault(MAX_DROP_RATIO_KEY, DEFAULT_MAX_DROP_RATIO);
         double ratio;
         try {
@@ -54,11 +61,17 @@ public final class PlanRoutes implements RouteContributor {
             ratio = Double.NaN;
         }
         if (!(ratio > 0 && ratio <= 1)) {
-            throw new ConfigException(ctx.config().source() + ": plan." + MAX_DROP_RATIO_KEY + " must be a number in (0, 1], got '"
+            throw new ConfigException(config.source() + ": plan." + MAX_DROP_RATIO_KEY + " must be a number in (0, 1], got '"
                     + ratioText + "'");
         }
+        return new PlanStore(database, ratio);
+    }
+
+    @Override
+    public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
+        var keys = ctx.config().extension("plan");
         AuditLog audit = new AuditLog(ctx.database());
-        PlanStore store = new PlanStore(ctx.database(), ratio);
+        PlanStore store = ctx.plans();
         String dir = keys.get(DIR_KEY);
         if (store.current().isEmpty() && dir != null && !dir.isBlank()) {
             PlanStore.ImportResult r = store.importPath(Path.of(dir), System.currentTimeMillis());

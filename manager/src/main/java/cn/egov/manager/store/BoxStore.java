@@ -11,18 +11,21 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** The {@code boxes} table: one row per box, upserted with portable {@code ON CONFLICT}. */
+/**
+ * The {@code boxes} table: one row per box, upserted with portable {@code ON CONFLICT}. A box's
+ * last health figures are not copied here: they are the metrics of its last health sample
+ * ({@code health_samples}, received at {@code last_health}), read back at start.
+ */
 public final class BoxStore {
 
     private static final String UPSERT = """
             INSERT INTO boxes (client_id, province, city, county, department, display_name, status, status_since,
-              last_seen, last_health, health_interval_s, firmware_version, connection_ip, last_health_json, status_cause)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              last_seen, last_health, health_interval_s, firmware_version, connection_ip, status_cause)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
               status_since = excluded.status_since, last_seen = excluded.last_seen, last_health = excluded.last_health,
               health_interval_s = excluded.health_interval_s, firmware_version = excluded.firmware_version,
-              connection_ip = excluded.connection_ip, last_health_json = excluded.last_health_json,
-              status_cause = excluded.status_cause
+              connection_ip = excluded.connection_ip, status_cause = excluded.status_cause
             """;
 
     private BoxStore() {
@@ -45,7 +48,6 @@ public final class BoxStore {
                 ps.setInt(i++, b.healthIntervalS());
                 ps.setString(i++, b.firmwareVersion());
                 ps.setString(i++, b.connectionIp());
-                ps.setString(i++, MetricsJson.write(b.healthFigures()));
                 ps.setString(i, b.lastStatusCause());
                 ps.addBatch();
             }
@@ -53,11 +55,13 @@ public final class BoxStore {
         }
     }
 
-    /** Every stored box, with place names from {@code names}. */
+    /** Every stored box, with place names from {@code names} and the figures of its last health sample. */
     public static List<BoxState> loadAll(Connection c, cn.egov.manager.fleet.PlaceNames names) throws SQLException {
         List<BoxState> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT client_id, display_name, status, status_since, last_seen, last_health,"
-                + " health_interval_s, firmware_version, connection_ip, last_health_json, status_cause FROM boxes");
+        try (PreparedStatement ps = c.prepareStatement("SELECT b.client_id, b.display_name, b.status, b.status_since, b.last_seen,"
+                + " b.last_health, b.health_interval_s, b.firmware_version, b.connection_ip,"
+                + " (SELECT h.metrics_json FROM health_samples h WHERE h.client_id = b.client_id AND h.received = b.last_health"
+                + " ORDER BY h.msg_seq DESC LIMIT 1), b.status_cause FROM boxes b");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String id = rs.getString(1);

@@ -76,6 +76,17 @@ final class SchemaMigrations {
             );
             CREATE INDEX audit_log_ts ON audit_log (ts);
             CREATE INDEX audit_log_id ON audit_log (id);
+            """,
+            // 3: each health figure in one place, the sample's metrics_json (all metrics, as sent): the
+            // typed copies in health_samples and the fleet's copy of the last ones in boxes go
+            """
+            ALTER TABLE health_samples DROP COLUMN heap_used_bytes;
+            ALTER TABLE health_samples DROP COLUMN heap_max_bytes;
+            ALTER TABLE health_samples DROP COLUMN cpu_load;
+            ALTER TABLE health_samples DROP COLUMN disk_free_bytes;
+            ALTER TABLE health_samples DROP COLUMN outbox_depth;
+            ALTER TABLE health_samples DROP COLUMN outbox_evicted;
+            ALTER TABLE boxes DROP COLUMN last_health_json;
             """
     );
 

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.policy.PolicySigning;
+import cn.egov.manager.support.LabPasswords;
 import cn.egov.manager.support.Poll;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -40,13 +43,20 @@ class ControlTopicAclTest {
     static Path dir;
     private static ArtemisBroker broker;
     private static InternalClientGate gate;
+    private static Path passwords;
 
     @BeforeAll
     static void start() throws Exception {
-        gate = new InternalClientGate(InternalClientGate.openToBoxes());
-        broker = new ArtemisBroker("127.0.0.1", FreePort.on("127.0.0.1"), dir, 64L * 1024 * 1024, gate, new TopicAcl(ACCOUNT));
+        gate = new InternalClientGate();
+        passwords = dir.resolve("lab.passwd");
+        Files.writeString(passwords, "");
+        IdentityGate identities = new IdentityGate("egov-manager", gate, null, new PasswordFile(passwords).load(), null,
+                unit -> Optional.empty());
+        broker = new ArtemisBroker(dir, 64L * 1024 * 1024, new TopicAcl(ACCOUNT), identities, new RefusalLog(r -> { }))
+                .listenPlain("127.0.0.1", 0);
         broker.start();
-        try (Client manager = Client.manager(broker.url(), gate.secret())) {
+        broker.open();
+        try (Client manager = Client.manager(broker.internalUrl(), gate.secret())) {
             manager.publishRetained(topic(OTHER), "for-002");
             manager.publishRetained(topic(BOX), "for-001");
         }
@@ -64,7 +74,7 @@ class ControlTopicAclTest {
     @Test
     void aBoxSubscribesToItsOwnControlTopicButNotToAnotherUnitsNorThroughWildcards() throws Exception {
         long refusalsBefore = broker.aclRefusals();
-        try (Client box = Client.box(broker.url(), BOX)) {
+        try (Client box = Client.box(broker.plainUrl(), BOX)) {
             assertEquals(FAILURE, box.subscribe(topic(OTHER)), "another unit's control topic");
             assertEquals(FAILURE, box.subscribe("$EDC/" + ACCOUNT + "/+/POLICY/PUT/bundle"), "a wildcard over units");
             assertEquals(FAILURE, box.subscribe("hebei/" + OTHER + "/#"), "another unit's telemetry");
@@ -80,20 +90,20 @@ class ControlTopicAclTest {
     void aBoxCannotPublishOnControlTopicsNotEvenItsOwn() throws Exception {
         long before = broker.aclRefusals();
         // one connection per attempt: the broker may close the connection of a refused publish
-        try (Client box = Client.box(broker.url(), BOX)) {
+        try (Client box = Client.box(broker.plainUrl(), BOX)) {
             box.tryPublishRetained(topic(BOX), "forged by the box");
         }
-        try (Client box = Client.box(broker.url(), BOX)) {
+        try (Client box = Client.box(broker.plainUrl(), BOX)) {
             box.tryPublishRetained(topic(OTHER), "forged for another unit");
         }
         Poll.until("both publishes refused", WAIT_MS, () -> broker.aclRefusals() >= before + 2);
         // what any box reads on the control topics is still the manager's
-        try (Client again = Client.box(broker.url(), BOX)) {
+        try (Client again = Client.box(broker.plainUrl(), BOX)) {
             assertEquals(1, again.subscribe(topic(BOX)));
             Poll.until("retained bundle", WAIT_MS, () -> again.received.containsKey(topic(BOX)));
             assertArrayEquals("for-001".getBytes(StandardCharsets.UTF_8), again.received.get(topic(BOX)).get(0));
         }
-        try (Client other = Client.box(broker.url(), OTHER)) {
+        try (Client other = Client.box(broker.plainUrl(), OTHER)) {
             assertEquals(1, other.subscribe(topic(OTHER)));
             Poll.until("retained bundle", WAIT_MS, () -> other.received.containsKey(topic(OTHER)));
             assertArrayEquals("for-002".getBytes(StandardCharsets.UTF_8), other.received.get(topic(OTHER)).get(0));
@@ -131,8 +141,9 @@ class ControlTopicAclTest {
             paho.connect(o).waitForCompletion(WAIT_MS);
         }
 
+        /** A box on the lab listener, with a password issued for it now. */
         static Client box(String url, String unit) throws MqttException {
-            return new Client(url, unit, null, null);
+            return new Client(url, unit, unit, LabPasswords.issue(passwords, unit));
         }
 
         static Client manager(String url, String secret) throws MqttException {

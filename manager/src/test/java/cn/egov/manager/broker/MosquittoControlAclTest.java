@@ -9,6 +9,7 @@ import cn.egov.manager.support.MosquittoProcess;
 import cn.egov.manager.support.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,19 +33,19 @@ class MosquittoControlAclTest {
 
     @Test
     void controlTopicsStayTheManagers() throws Exception {
-        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"))) {
+        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"), List.of(BOX, OTHER))) {
             String url = mosquitto.url();
             try (ControlTopicAclTest.Client manager = ControlTopicAclTest.Client.user(url, "egov-manager-test",
                     MosquittoProcess.MANAGER_USER, MosquittoProcess.MANAGER_PASSWORD)) {
                 manager.publishRetained(topic(OTHER), "for-002");
                 manager.publishRetained(topic(BOX), "for-001");
             }
-            try (ControlTopicAclTest.Client box = ControlTopicAclTest.Client.box(url, BOX)) {
+            try (ControlTopicAclTest.Client box = ControlTopicAclTest.Client.user(url, BOX, BOX, mosquitto.password(BOX))) {
                 box.tryPublishRetained(topic(BOX), "forged by the box");
                 box.tryPublishRetained(topic(OTHER), "forged for another unit");
                 box.tryPublishRetained("$EDC/hebei/" + BOX + "/CONF/EXEC/reboot", "forged request");
             }
-            try (ControlTopicAclTest.Client box = ControlTopicAclTest.Client.box(url, BOX)) {
+            try (ControlTopicAclTest.Client box = ControlTopicAclTest.Client.user(url, BOX, BOX, mosquitto.password(BOX))) {
                 // Mosquitto 2.0 grants the SUBACK and filters each message by the read ACL instead
                 box.subscribe(topic(OTHER));
                 box.subscribe("$EDC/hebei/+/POLICY/PUT/bundle");
@@ -61,7 +62,7 @@ class MosquittoControlAclTest {
                         "the manager's retained policy, not the box's forgery");
                 assertFalse(box.received.containsKey(topic(OTHER)), "another unit's control topic, retained or new: " + box.received.keySet());
             }
-            try (ControlTopicAclTest.Client other = ControlTopicAclTest.Client.box(url, OTHER)) {
+            try (ControlTopicAclTest.Client other = ControlTopicAclTest.Client.user(url, OTHER, OTHER, mosquitto.password(OTHER))) {
                 assertEquals(1, other.subscribe(topic(OTHER)));
                 Poll.until("retained bundle", WAIT_MS, () -> other.received.containsKey(topic(OTHER)));
                 assertArrayEquals("new-for-002".getBytes(StandardCharsets.UTF_8), other.received.get(topic(OTHER)).get(0),

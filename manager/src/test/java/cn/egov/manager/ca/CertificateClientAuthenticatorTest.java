@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.manager.broker.ClientCredentials;
+import cn.egov.manager.broker.ClientRole;
+import cn.egov.manager.broker.ConnectRefusal;
+import cn.egov.manager.broker.Verdict;
 import cn.egov.rules.unit.UnitCode;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -11,7 +14,6 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,18 +43,18 @@ class CertificateClientAuthenticatorTest {
     @Test
     void aBoxGetsInAsItsUnitCodeOnlyWithItsOwnClientId() throws Exception {
         X509Certificate box = ca.issueBox(KeyPairs.p256().getPublic(), UnitCode.parse("130602-001"), "slj.bd.gov.cn");
-        assertEquals(Optional.of("130602-001"), auth.authenticate(creds("130602-001", box)));
-        assertEquals(Optional.empty(), auth.authenticate(creds("130602-002", box)));
+        assertEquals(Verdict.accept(ClientRole.BOX, "130602-001"), auth.authenticate(creds("130602-001", box)));
+        assertEquals(ConnectRefusal.CLIENT_ID_MISMATCH, refused(auth.authenticate(creds("130602-002", box))));
         assertTrue(auth.refusal(creds("130602-002", box)).contains("differs from the certificate's unit code 130602-001"));
-        assertEquals(Optional.empty(), auth.authenticate(new ClientCredentials("130602-001", null, null, List.of())));
+        assertEquals(ConnectRefusal.ANONYMOUS, refused(auth.authenticate(new ClientCredentials("130602-001", null, null, List.of()))));
     }
 
     @Test
     void revokedAtTheNextConnection() throws Exception {
         X509Certificate box = ca.issueBox(KeyPairs.p256().getPublic(), UnitCode.parse("130602-005"), null);
-        assertEquals(Optional.of("130602-005"), auth.authenticate(creds("130602-005", box)));
+        assertEquals(Verdict.accept(ClientRole.BOX, "130602-005"), auth.authenticate(creds("130602-005", box)));
         ca.revoke(box.getSerialNumber(), RevocationReason.keyCompromise);
-        assertEquals(Optional.empty(), auth.authenticate(creds("130602-005", box)));
+        assertEquals(ConnectRefusal.BAD_CREDENTIALS, refused(auth.authenticate(creds("130602-005", box))));
         assertTrue(auth.refusal(creds("130602-005", box)).contains("REVOKED (keyCompromise)"));
     }
 
@@ -62,11 +64,15 @@ class CertificateClientAuthenticatorTest {
                 + " -subj /CN=130602-001 -addext subjectAltName=URI:urn:egov:unit:130602-001 -days 5 -out rogue.pem").expectOk();
         X509Certificate rogue = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("rogue.pem"))));
-        assertEquals(Optional.empty(), auth.authenticate(creds("130602-001", rogue)));
+        assertEquals(ConnectRefusal.BAD_CREDENTIALS, refused(auth.authenticate(creds("130602-001", rogue))));
         assertTrue(auth.refusal(creds("130602-001", rogue)).contains("not a valid certificate of the provincial issuing CA"));
 
         X509Certificate hub = ca.issueHub(KeyPairs.p256().getPublic(), "130602-001", List.of("hub.example"), List.of());
-        assertEquals(Optional.empty(), auth.authenticate(creds("130602-001", hub)), "a hub certificate with a unit-like CN is no box");
+        assertEquals(ConnectRefusal.BAD_CREDENTIALS, refused(auth.authenticate(creds("130602-001", hub))), "a hub certificate with a unit-like CN is no box");
+    }
+
+    private static ConnectRefusal refused(Verdict v) {
+        return v instanceof Verdict.Refused r ? r.reason() : null;
     }
 
     private static ClientCredentials creds(String clientId, X509Certificate cert) {

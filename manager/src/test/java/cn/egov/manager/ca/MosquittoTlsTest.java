@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.manager.support.MosquittoProcess;
 import cn.egov.manager.support.Poll;
 import cn.egov.rules.unit.UnitCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,51 +30,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MosquittoTlsTest {
 
-    static final String MANAGER_PASSWORD = "tls-test-manager-password";
-
     @TempDir
     Path dir;
     Path conf;
     ProvincialCa ca;
+    MosquittoProcess mosquitto;
     int managerPort;
     int tlsPort;
-    Process mosquitto;
 
     @BeforeEach
     void setUp() throws Exception {
-        conf = Files.createDirectories(dir.resolve("mqtt"));
         ca = ProvincialCa.create(dir.resolve("ca"), "mqtt test".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"));
-        PemFiles.write(conf.resolve("chain.pem"), ca.issuingCertificate(), ca.rootCertificate());
-        KeyPair broker = KeyPairs.p256();
-        PemFiles.write(conf.resolve("broker.pem"), ca.issueTlsServer(broker.getPublic(), "mqtt.hebei.gov.cn", List.of("localhost"), List.of("127.0.0.1")),
-                ca.issuingCertificate());
-        PemFiles.write(conf.resolve("broker.key"), broker.getPrivate());
+        mosquitto = MosquittoProcess.startTls(dir.resolve("mqtt"), ca);
+        conf = mosquitto.dir();
+        managerPort = mosquitto.managerPort();
+        tlsPort = mosquitto.tlsPort();
         box("130602-001");
         box("130602-002");
         // a certificate for the same unit code from a CA that is not the provincial one
         sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue-ca.key -subj '/CN=Rogue CA' -days 5 -out rogue-ca.pem"
                 + " && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout rogue.key -subj /CN=130602-001 -out rogue.csr"
                 + " && openssl x509 -req -in rogue.csr -CA rogue-ca.pem -CAkey rogue-ca.key -CAcreateserial -days 5 -out rogue.pem");
-        publishCrl();
-
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            managerPort = a.getLocalPort();
-            tlsPort = b.getLocalPort();
-        }
-        Path docs = Path.of(System.getProperty("user.dir")).resolve("../image/mosquitto/tls").normalize();
-        String text = Files.readString(docs.resolve("egov-tls.conf"))
-                .replace("@MANAGER_PORT@", String.valueOf(managerPort)).replace("@TLS_PORT@", String.valueOf(tlsPort))
-                .replace("@DIR@", conf.toString());
-        Files.writeString(conf.resolve("egov-tls.conf"), text);
-        Files.copy(docs.resolve("egov-boxes.acl"), conf.resolve("egov-boxes.acl"));
-        Files.copy(docs.resolve("egov-manager.acl"), conf.resolve("egov-manager.acl"));
-        sh("mosquitto_passwd -b -c " + conf.resolve("egov.passwd") + " egov-manager " + MANAGER_PASSWORD);
-        startMosquitto();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        stopMosquitto();
+        mosquitto.close();
         ca.close();
     }
 
@@ -134,46 +113,13 @@ class MosquittoTlsTest {
         PemFiles.write(conf.resolve(unit + ".key"), k.getPrivate());
     }
 
-    private void publishCrl() throws Exception {
-        PemFiles.write(conf.resolve("issuing.crl.pem"), ca.crl());
-    }
-
     private Commands.Result publish(String certOf, String clientId, String topic, String message) throws Exception {
         return Commands.run(conf, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(tlsPort), "--cafile", "chain.pem",
                 "--cert", certOf + ".pem", "--key", certOf + ".key", "-i", clientId, "-t", topic, "-m", message, "-q", "1");
     }
 
-    private void startMosquitto() throws Exception {
-        sh("chown -R mosquitto " + conf + " && chmod -R a+rX " + conf);
-        for (Path p = conf.getParent(); p != null && !p.toString().equals("/tmp") && !p.toString().equals("/"); p = p.getParent()) {
-            sh("chmod a+x " + p); // @TempDir folders are 0700; mosquitto drops to its own user
-        }
-        mosquitto = new ProcessBuilder("mosquitto", "-c", conf.resolve("egov-tls.conf").toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(conf.resolve("mosquitto.log").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket a = new Socket("127.0.0.1", tlsPort); Socket b = new Socket("127.0.0.1", managerPort)) {
-                return;
-            } catch (IOException notYet) {
-                if (!mosquitto.isAlive() || System.nanoTime() > deadline) {
-                    mosquitto.destroyForcibly();
-                    throw new IllegalStateException("mosquitto did not start:\n" + log());
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    private void stopMosquitto() throws Exception {
-        if (mosquitto != null) {
-            mosquitto.destroy();
-            mosquitto.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
     private String log() throws IOException {
-        Path l = conf.resolve("mosquitto.log");
-        return Files.exists(l) ? Files.readString(l) : "";
+        return mosquitto.log();
     }
 
     private void sh(String script) throws Exception {
@@ -194,8 +140,8 @@ class MosquittoTlsTest {
 
         static Subscriber start(int port, String filter, int count) throws Exception {
             // stdbuf: mosquitto_sub buffers its output on a pipe, and we must see SUBACK before publishing
-            Process p = new ProcessBuilder("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-u", "egov-manager",
-                    "-P", MANAGER_PASSWORD, "-t", filter, "-q", "1", "-v", "-d", "-C", String.valueOf(count), "-W", "60")
+            Process p = new ProcessBuilder("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-u", MosquittoProcess.MANAGER_USER,
+                    "-P", MosquittoProcess.MANAGER_PASSWORD, "-t", filter, "-q", "1", "-v", "-d", "-C", String.valueOf(count), "-W", "60")
                     .redirectErrorStream(true).start();
             Subscriber s = new Subscriber(p, count);
             String line;

@@ -71,7 +71,8 @@ class ManagerCliErrorsTest {
             int port = taken.getLocalPort();
             Path web = write("busy-web.properties", "data.dir = " + dir.resolve("w"), "broker.port = 0", "web.port = " + port);
             oneLine(List.of("run", "-c", web.toString()), 3, "web.port " + port + " on 127.0.0.1 is already in use");
-            Path broker = write("busy-broker.properties", "data.dir = " + dir.resolve("w"), "web.port = 0", "broker.port = " + port);
+            Path broker = write("busy-broker.properties", "data.dir = " + dir.resolve("w"), "web.port = 0", "broker.plain.enabled = true",
+                    "broker.port = " + port);
             oneLine(List.of("run", "-c", broker.toString()), 3, "broker.port " + port + " on 127.0.0.1 is already in use");
             Path est = write("busy-est.properties", Files.readString(caConfig).replace("ca.est-port = 0", "ca.est-port = " + port));
             oneLine(List.of("run", "-c", est.toString()), 3, "ca.est-port " + port + " on 127.0.0.1 is already in use");

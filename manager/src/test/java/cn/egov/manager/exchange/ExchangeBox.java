@@ -33,10 +33,13 @@ final class ExchangeBox implements AutoCloseable {
     final Path dir;
     final ExchangeService service;
     final ExchangeStore store;
+    private final String password;
     private volatile TelemetryRuntime telemetry;
 
-    ExchangeBox(String id, Path dir, List<LocalUnit> units, TrustAnchors trust, String brokerUrl) throws Exception {
+    /** @param password the box's password on the manager's lab listener ({@code ManagerFixture.labPassword}) */
+    ExchangeBox(String id, Path dir, List<LocalUnit> units, TrustAnchors trust, String brokerUrl, String password) throws Exception {
         this.id = id;
+        this.password = password;
         this.dir = dir;
         this.store = ExchangeStore.open(dir.resolve("exchange.db"));
         HubLink link = new HubLink() {
@@ -60,7 +63,7 @@ final class ExchangeBox implements AutoCloseable {
         if (telemetry != null) {
             telemetry.close();
         }
-        MqttSettings mqtt = new MqttSettings(brokerUrl, MqttSettings.DEFAULT_ACCOUNT, id, "x".toCharArray(),
+        MqttSettings mqtt = new MqttSettings(brokerUrl, MqttSettings.DEFAULT_ACCOUNT, id, password.toCharArray(),
                 Duration.ofMillis(100), Duration.ofSeconds(1), 100, MqttSettings.DEFAULT_KEEP_ALIVE, null);
         telemetry = TelemetryRuntime.start(new BoxIdentity(UnitCode.parse(id), "SN-" + id, id),
                 new TelemetrySettings(mqtt, OutboxSettings.of(dir.resolve("outbox.db"), 100_000), Duration.ofMinutes(10)), "none");

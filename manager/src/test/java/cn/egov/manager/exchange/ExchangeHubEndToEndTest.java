@@ -50,7 +50,7 @@ class ExchangeHubEndToEndTest {
 
     static final UnitCode A1 = UnitCode.parse("130602-001");
     static final UnitCode A2 = UnitCode.parse("130602-002");
-    static final UnitCode B1 = UnitCode.parse("130603-001");
+    static final UnitCode B1 = UnitCode.parse("130606-001");
     static final int BACKLOG = 200;
 
     @TempDir
@@ -69,9 +69,10 @@ class ExchangeHubEndToEndTest {
         try (ManagerAssembly manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults());
              ExchangeBox a = new ExchangeBox("130602-001", dir.resolve("a"), List.of(
                      new LocalUnit(A1, pki.signing(A1), pki.encryption(A1)), new LocalUnit(A2, pki.sm2Signing(A2), pki.encryption(A2))),
-                     anchors, manager.brokerUrl());
-             ExchangeBox b = new ExchangeBox("130603-001", dir.resolve("b"), List.of(
-                     new LocalUnit(B1, pki.sm2Signing(B1), pki.encryption(B1))), anchors, manager.brokerUrl())) {
+                     anchors, manager.brokerUrl(), ManagerFixture.labPassword(manager, "130602-001"));
+             ExchangeBox b = new ExchangeBox("130606-001", dir.resolve("b"), List.of(
+                     new LocalUnit(B1, pki.sm2Signing(B1), pki.encryption(B1))), anchors, manager.brokerUrl(),
+                     ManagerFixture.labPassword(manager, "130606-001"))) {
             a.service.register();
             b.service.register();
             Poll.until("box A knows unit " + B1 + " from the hub's directory", 20_000,
@@ -109,7 +110,7 @@ class ExchangeHubEndToEndTest {
                     + Base64.getEncoder().encodeToString(("noc:" + ManagerFixture.NOC_TOKEN).getBytes(StandardCharsets.UTF_8))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, summary.statusCode(), summary.body());
-            assertTrue(summary.body().contains("\"county\":\"130603\"") && summary.body().contains("\"received\":" + (BACKLOG + 1)),
+            assertTrue(summary.body().contains("\"county\":\"130606\"") && summary.body().contains("\"received\":" + (BACKLOG + 1)),
                     summary.body());
         }
     }

@@ -20,13 +20,14 @@ class FleetLifecycleTest {
     @Test
     void birthHealthMissingAndDisconnect() throws Exception {
         try (ManagerAssembly m = ManagerFixture.start(dir);
-             SimulatedBox box = new SimulatedBox(m.brokerUrl(), "130602-001").connect()) {
+             SimulatedBox box = SimulatedBox.lab(m, "130602-001").connect()) {
             FleetRegistry fleet = m.fleet();
             box.birth(1);
             box.health();
             box.flush();
-            Poll.until("box connected with health", 10_000,
-                    () -> fleet.get("130602-001").filter(b -> b.status() == BoxStatus.CONNECTED && b.lastHealth() > 0).isPresent());
+            // BIRTH ($EDC/...) and health (hebei/...) reach the manager through two subscriptions, in either order
+            Poll.until("box connected with BIRTH and health", 10_000, () -> fleet.get("130602-001")
+                    .filter(b -> b.status() == BoxStatus.CONNECTED && b.lastHealth() > 0 && "BIRTH".equals(b.lastStatusCause())).isPresent());
             BoxState connected = fleet.get("130602-001").orElseThrow();
             assertEquals("保定市", connected.place().cityName());
             assertEquals("竞秀区", connected.place().countyName());

@@ -32,6 +32,8 @@ class LastWillTest {
             p.setProperty("serial.number", "SN-LWT-1");
             p.setProperty("display.name", "保定市竞秀区测试单位");
             p.setProperty("broker.url", m.brokerUrl());
+            p.setProperty("username", "130602-007");
+            p.setProperty("password", ManagerFixture.labPassword(m, "130602-007"));
             p.setProperty("account", "hebei");
             p.setProperty("health.interval.s", "1");
             p.setProperty("outbox.path", dir.resolve("box/outbox.db").toString());

@@ -10,6 +10,7 @@ import cn.egov.manager.support.MosquittoProcess;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,17 +21,20 @@ class RestartKeepsFleetTest {
 
     @Test
     void restartedManagerKeepsItsFleet() throws Exception {
-        try (ManagerAssembly m = ManagerFixture.start(dir);
-             SimulatedBox a = new SimulatedBox(m.brokerUrl(), "130602-001").connect();
-             SimulatedBox b = new SimulatedBox(m.brokerUrl(), "130105-002").connect()) {
-            a.birth(60);
-            a.health();
-            b.birth(60);
-            b.disconnectMessage();
-            a.flush();
-            b.flush();
-            Poll.until("two boxes", 30_000, () -> m.fleet().get("130105-002").map(x -> x.status() == BoxStatus.DISCONNECTED).orElse(false)
-                    && m.fleet().get("130602-001").map(x -> x.lastHealth() > 0).orElse(false));
+        try (ManagerAssembly m = ManagerFixture.start(dir)) {
+            try (SimulatedBox a = SimulatedBox.lab(m, "130602-001").connect();
+                 SimulatedBox b = SimulatedBox.lab(m, "130105-002").connect()) {
+                a.birth(60);
+                a.health();
+                b.birth(60);
+                b.disconnectMessage();
+                a.flush();
+                b.flush();
+                Poll.until("two boxes", 30_000, () -> m.fleet().get("130105-002").map(x -> x.status() == BoxStatus.DISCONNECTED).orElse(false)
+                        && m.fleet().get("130602-001").map(x -> x.lastHealth() > 0 && "BIRTH".equals(x.lastStatusCause())).orElse(false));
+            }
+            // the boxes' DISCONNECT handled before the broker stops: a connection it still held would end with its last will
+            Poll.until("only the manager's own connection left", 30_000, () -> m.broker().connections() == 1);
         }
         try (ManagerAssembly again = ManagerFixture.start(dir)) {
             assertEquals(2, again.fleet().list().size());
@@ -48,12 +52,12 @@ class RestartKeepsFleetTest {
     /** The persistent session: what boxes publish while the manager is down reaches it after the restart. */
     @Test
     void messagesPublishedWhileTheManagerIsDownAreIngestedAfterRestart() throws Exception {
-        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"))) {
+        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"), List.of("130602-001"))) {
             ManagerConfig cfg = ManagerFixture.config(dir.resolve("manager"))
                     .with(ConfigKey.BROKER_URL, mosquitto.url()).with(ConfigKey.BROKER_MODE, "external")
                     .with(ConfigKey.BROKER_USERNAME, MosquittoProcess.MANAGER_USER)
                     .with(ConfigKey.BROKER_PASSWORD, MosquittoProcess.MANAGER_PASSWORD);
-            try (SimulatedBox box = new SimulatedBox(mosquitto.url(), "130602-001").connect()) {
+            try (SimulatedBox box = new SimulatedBox(mosquitto.url(), "130602-001").withPassword(mosquitto.password("130602-001")).connect()) {
                 try (ManagerAssembly m = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults())) {
                     box.birth(60);
                     box.flush();

@@ -73,7 +73,7 @@ class BoxBacklogReachesManagerTest {
         }
 
         Path outbox = dir.resolve("box/outbox.db");
-        Path boxConfig = writeBoxConfig(brokerUrl, outbox);
+        Path boxConfig = writeBoxConfig(brokerUrl, ManagerFixture.labPassword(config, UNIT), outbox);
         try (BoxJvm queuing = BoxJvm.start(boxConfig, dir.resolve("box1.out"), "--generate", Integer.toString(COUNT),
                 "--seed", Long.toString(SEED))) {
             queuing.awaitOutput("generated " + COUNT, GENERATE_TIMEOUT_MS);
@@ -210,11 +210,13 @@ class BoxBacklogReachesManagerTest {
         }
     }
 
-    private Path writeBoxConfig(String brokerUrl, Path outbox) throws IOException {
+    private Path writeBoxConfig(String brokerUrl, String password, Path outbox) throws IOException {
         Properties p = new Properties();
         p.setProperty("unit.code", UNIT);
         p.setProperty("serial.number", "SN-E2E-21");
         p.setProperty("broker.url", brokerUrl);
+        p.setProperty("username", UNIT);
+        p.setProperty("password", password);
         p.setProperty("account", ACCOUNT);
         p.setProperty("health.interval.s", "3600"); // no health messages during the test: only the backlog flows
         p.setProperty("outbox.path", outbox.toString());

@@ -16,7 +16,7 @@ class EmbeddedBrokerNoLossTest {
     void fiftyBoxesSlowSubscriberEveryMessageStoredOnce() throws Exception {
         try (ManagerAssembly m = ManagerAssembly.start(SlowSubscriberScenario.slow(ManagerFixture.config(dir)),
                 SlowSubscriberScenario.slowStore())) {
-            SlowSubscriberScenario.run(m, m.brokerUrl());
+            SlowSubscriberScenario.run(m, m.brokerUrl(), unit -> ManagerFixture.labPassword(m, unit));
         }
     }
 }

@@ -18,14 +18,15 @@ class MosquittoNoLossTest {
 
     @Test
     void fiftyBoxesSlowSubscriberEveryMessageStoredOnce() throws Exception {
-        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"));
+        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"),
+                SlowSubscriberScenario.units(SlowSubscriberScenario.BOXES));
              ManagerAssembly m = ManagerAssembly.start(SlowSubscriberScenario.slow(ManagerFixture.config(dir.resolve("manager")))
                      .with(ConfigKey.BROKER_URL, mosquitto.url())
                      .with(ConfigKey.BROKER_MODE, "external")
                      .with(ConfigKey.BROKER_USERNAME, MosquittoProcess.MANAGER_USER)
                      .with(ConfigKey.BROKER_PASSWORD, MosquittoProcess.MANAGER_PASSWORD),
                      SlowSubscriberScenario.slowStore())) {
-            SlowSubscriberScenario.run(m, mosquitto.url());
+            SlowSubscriberScenario.run(m, mosquitto.url(), mosquitto::password);
             assertFalse(mosquitto.log().contains("dropped"), "mosquitto reported dropped messages:\n" + mosquitto.log());
         }
     }

@@ -8,6 +8,7 @@ import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
+import cn.egov.rules.plan.Divisions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -50,15 +51,29 @@ final class SlowSubscriberScenario {
         });
     }
 
-    static void run(ManagerAssembly manager, String brokerUrl) throws Exception {
+    /** Unit codes of real Baoding districts and counties (the manager admits only units of the province). */
+    static List<String> units(int n) {
+        List<String> counties = Divisions.hebei().counties("1306").stream().map(Divisions.Division::code).toList();
+        List<String> units = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            units.add(String.format("%s-%03d", counties.get(i % counties.size()), 100 + i));
+        }
+        return units;
+    }
+
+    /**
+     * @param brokerUrl where the boxes publish
+     * @param passwords each box's password at that broker (user name = unit code)
+     */
+    static void run(ManagerAssembly manager, String brokerUrl, java.util.function.Function<String, String> passwords) throws Exception {
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(BOXES);
         List<Future<?>> done = new ArrayList<>();
         try {
-            for (int i = 0; i < BOXES; i++) {
-                String id = String.format("1306%02d-%03d", 2 + i % 20, i);
+            for (String id : units(BOXES)) {
+                String password = passwords.apply(id);
                 done.add(pool.submit(() -> {
-                    try (SimulatedBox box = new SimulatedBox(brokerUrl, id).connect()) {
+                    try (SimulatedBox box = new SimulatedBox(brokerUrl, id).withPassword(password).connect()) {
                         box.birth(60); // seq 0
                         for (int n = 0; n < MESSAGES_PER_BOX; n++) {
                             box.health(); // seq 1..MESSAGES_PER_BOX

@@ -35,7 +35,7 @@ class StringBoundsIngestTest {
     @Test
     void aHugeDisplayNameIsMalformedAndANewlineInAValueIsEscapedInTheLog() throws Exception {
         try (ManagerAssembly m = ManagerFixture.start(dir); StderrCapture log = new StderrCapture();
-             SimulatedBox box = new SimulatedBox(m.brokerUrl(), UNIT).connect()) {
+             SimulatedBox box = SimulatedBox.lab(m, UNIT).connect()) {
             box.birth(60);
             box.publish(KuraTopic.birth(SimulatedBox.ACCOUNT, UNIT).toString(), KuraPayloadCodec.encode(KuraPayload.builder()
                     .metric(BoxMetrics.UNIT_CODE, UNIT).metric(BoxMetrics.DISPLAY_NAME, "长".repeat(100_000)).build()));

@@ -63,8 +63,8 @@ class PolicyWebTest {
         TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
         TestAccounts.add(m.database(), "duty", Role.DUTY_OFFICER);
         long now = System.currentTimeMillis();
-        try (SimulatedBox a = new SimulatedBox(m.brokerUrl(), BAODING).connect();
-             SimulatedBox b = new SimulatedBox(m.brokerUrl(), SHIJIAZHUANG).connect()) {
+        try (SimulatedBox a = SimulatedBox.lab(m, BAODING).connect();
+             SimulatedBox b = SimulatedBox.lab(m, SHIJIAZHUANG).connect()) {
             a.birth(60);
             b.birth(60);
             Ids ia = new Ids();

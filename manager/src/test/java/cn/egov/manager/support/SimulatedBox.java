@@ -5,18 +5,25 @@ import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.api.topic.KuraTopic;
+import cn.egov.manager.app.ManagerAssembly;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * A box simulated with Paho and the KuraPayload codec: BIRTH, health with message ids, raw
  * publishes. Publishes QoS 1 with a window of outstanding messages, as fast as the broker acks.
+ * It logs in as its unit: on the lab listener with its password ({@link #lab}, {@link #withPassword}),
+ * over TLS with its certificate ({@link #withTls}).
  */
 public final class SimulatedBox implements AutoCloseable {
 
@@ -29,15 +36,56 @@ public final class SimulatedBox implements AutoCloseable {
     private final String clientId;
     private final String epoch = UUID.randomUUID().toString();
     private final Deque<IMqttDeliveryToken> outstanding = new ArrayDeque<>();
+    private final AtomicInteger connectionLosses = new AtomicInteger();
     private long seq;
+    private String password;
+    private SSLSocketFactory tls;
 
     public SimulatedBox(String brokerUrl, String clientId) throws MqttException {
         this.clientId = clientId;
         this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                connectionLosses.incrementAndGet();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+    }
+
+    /** A box on the manager's lab listener, with a password issued for it now. */
+    public static SimulatedBox lab(ManagerAssembly manager, String unit) throws MqttException {
+        return new SimulatedBox(manager.brokerUrl(), unit).withPassword(ManagerFixture.labPassword(manager, unit));
+    }
+
+    /** Logs in with user name = its unit code and this password. */
+    public SimulatedBox withPassword(String password) {
+        this.password = password;
+        return this;
+    }
+
+    /** Connects over TLS with this socket factory (the box's key and certificate; {@code ssl://} URL). */
+    public SimulatedBox withTls(SSLSocketFactory factory) {
+        this.tls = factory;
+        return this;
     }
 
     public SimulatedBox connect() throws MqttException {
         MqttConnectOptions o = new MqttConnectOptions();
+        if (password != null) {
+            o.setUserName(clientId);
+            o.setPassword(password.toCharArray());
+        }
+        if (tls != null) {
+            o.setSocketFactory(tls);
+        }
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(true);
         o.setMaxInflight(WINDOW * 2);
@@ -105,6 +153,11 @@ public final class SimulatedBox implements AutoCloseable {
 
     public boolean isConnected() {
         return client.isConnected();
+    }
+
+    /** How often the broker dropped this box's connection (e.g. another client took its session over). */
+    public int connectionLosses() {
+        return connectionLosses.get();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ class FleetWebTest {
     static Path dir;
 
     private ManagerAssembly m;
+    private final List<SimulatedBox> boxes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -45,26 +47,37 @@ class FleetWebTest {
         TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
         TestAccounts.add(m.database(), "duty", Role.DUTY_OFFICER);
         TestAccounts.add(m.database(), "admin1", Role.ADMIN);
-        try (SimulatedBox a = new SimulatedBox(m.brokerUrl(), "130602-001").connect();
-             SimulatedBox b = new SimulatedBox(m.brokerUrl(), "130602-002").connect();
-             SimulatedBox c = new SimulatedBox(m.brokerUrl(), "130105-001").connect()) {
-            a.birth(60);
-            a.health();
-            b.birth(60);
-            b.disconnectMessage();
-            c.birth(60);
-            c.health();
-            for (SimulatedBox x : List.of(a, b, c)) {
-                x.flush();
-            }
+        // a and c stay connected for the whole class: a closed client is offline, and whether the broker
+        // publishes its will on a clean close is a race this test is not about
+        SimulatedBox a = box("130602-001");
+        SimulatedBox b = box("130602-002");
+        SimulatedBox c = box("130105-001");
+        a.birth(60);
+        a.health();
+        b.birth(60);
+        b.disconnectMessage();
+        c.birth(60);
+        c.health();
+        for (SimulatedBox x : List.of(a, b, c)) {
+            x.flush();
         }
         Poll.until("three boxes", 30_000, () -> m.fleet().list().size() == 3
                 && m.fleet().get("130602-002").orElseThrow().status() == BoxStatus.DISCONNECTED
+                && m.fleet().get("130602-001").orElseThrow().lastHealth() > 0
                 && m.fleet().get("130105-001").orElseThrow().lastHealth() > 0);
     }
 
+    private SimulatedBox box(String unit) throws Exception {
+        SimulatedBox x = SimulatedBox.lab(m, unit).connect();
+        boxes.add(x);
+        return x;
+    }
+
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
+        for (SimulatedBox x : boxes) {
+            x.close();
+        }
         m.close();
     }
 

@@ -54,7 +54,7 @@ class SecurityHeadersBrowserTest {
         ManagerConfig fixture = ManagerFixture.config(dir.resolve("manager"));
         m = ManagerAssembly.start(new ManagerConfig("test", fixture.values(), Map.of("plan.dir", "../rules/plan")),
                 ManagerAssembly.Options.defaults());
-        try (SimulatedBox box = new SimulatedBox(m.brokerUrl(), UNIT).connect()) {
+        try (SimulatedBox box = SimulatedBox.lab(m, UNIT).connect()) {
             box.publish(KuraTopic.birth(SimulatedBox.ACCOUNT, UNIT).toString(), KuraPayloadCodec.encode(KuraPayload.builder()
                     .metric(BoxMetrics.UNIT_CODE, UNIT).metric(BoxMetrics.DISPLAY_NAME, HOSTILE).build()));
             box.flush();

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class CmsTest {
 
     static final UnitCode SENDER = UnitCode.parse("130602-001");
-    static final UnitCode R1 = UnitCode.parse("130603-001");
+    static final UnitCode R1 = UnitCode.parse("130606-001");
     static final UnitCode R2 = UnitCode.parse("130604-002");
     static TestPki pki;
     static DecryptionKey r1Key;

@@ -43,7 +43,7 @@ class ExchangeServiceTest {
 
     static final UnitCode A1 = UnitCode.parse("130602-001");
     static final UnitCode A2 = UnitCode.parse("130602-002");
-    static final UnitCode B1 = UnitCode.parse("130603-001");
+    static final UnitCode B1 = UnitCode.parse("130606-001");
     static TestPki pki;
     static List<LocalUnit> unitsA;
     static List<LocalUnit> unitsB;
@@ -67,7 +67,7 @@ class ExchangeServiceTest {
     void boxes() throws Exception {
         hub = new LoopbackHub();
         a = box("130602-001", unitsA, "a.db");
-        b = box("130603-001", unitsB, "b.db");
+        b = box("130606-001", unitsB, "b.db");
         a.register();
         b.register();
         a.handle(ExchangeWire.PUT_DIRECTORY, hub.directory());
@@ -244,7 +244,7 @@ class ExchangeServiceTest {
         LoopbackHub.Sent docMsg = hub.log.stream().filter(s -> s.resource().equals(ExchangeWire.DOC)).findFirst().orElseThrow();
         b.close();
         stores.get(1).close();
-        ExchangeService b2 = box("130603-001", unitsB, "b.db");
+        ExchangeService b2 = box("130606-001", unitsB, "b.db");
         b2.handle(ExchangeWire.PUT_DOC, KuraPayload.builder().metric(ExchangeWire.MESSAGE_ID, id).metric(ExchangeWire.ISSUER, A1.toString())
                 .metric(ExchangeWire.RECIPIENTS, B1.toString()).body(docMsg.payload().body()).build());
         assertEquals(0, b2.metrics().received.sum());

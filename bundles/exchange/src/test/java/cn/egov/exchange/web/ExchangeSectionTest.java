@@ -60,7 +60,7 @@ class ExchangeSectionTest {
 
     static final UnitCode A1 = UnitCode.parse("130602-001");
     static final UnitCode A2 = UnitCode.parse("130602-002");
-    static final UnitCode B1 = UnitCode.parse("130603-001");
+    static final UnitCode B1 = UnitCode.parse("130606-001");
     static final long MAX = 100_000;
     static TestPki pki;
     static List<LocalUnit> units;
@@ -88,7 +88,7 @@ class ExchangeSectionTest {
     @BeforeEach
     void start() throws Exception {
         store = ExchangeStore.open(dir.resolve("a.db"));
-        store.replaceDirectory(List.of(new ExchangeStore.DirectoryEntry(B1.toString(), "130603-001", b1Certificate)), Clock.systemUTC().instant());
+        store.replaceDirectory(List.of(new ExchangeStore.DirectoryEntry(B1.toString(), "130606-001", b1Certificate)), Clock.systemUTC().instant());
         HubLink link = new HubLink() {
             @Override
             public void sendAll(List<Message> messages) {

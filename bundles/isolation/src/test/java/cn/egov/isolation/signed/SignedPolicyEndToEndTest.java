@@ -22,6 +22,7 @@ import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.policy.dist.PolicySigningKey;
+import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.TestAccounts;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.telemetry.TelemetryRuntime;
@@ -90,9 +91,9 @@ class SignedPolicyEndToEndTest {
              ProvincialCa foreign = ProvincialCa.create(dir.resolve("foreign"), PASS, CaSettings.defaults("http://127.0.0.1:1"));
              NetLab lab = NetLab.create("sign")) {
             PolicySigningKey key = PolicySigningKey.loadOrIssue(ca, dir.resolve("ca").resolve(PolicySigningKey.FILE), PASS);
-            ManagerConfig config = ManagerConfig.defaults().with(ConfigKey.DATA_DIR, dir.resolve("manager"))
-                    .with(ConfigKey.BROKER_PORT, 0).with(ConfigKey.WEB_PORT, 0).with(ConfigKey.AUTH_NOC_TOKEN, NOC)
-                    .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR);
+            ManagerConfig config = ManagerFixture.withLabListener(ManagerConfig.defaults().with(ConfigKey.DATA_DIR, dir.resolve("manager"))
+                    .with(ConfigKey.WEB_PORT, 0).with(ConfigKey.AUTH_NOC_TOKEN, NOC)
+                    .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR));
             manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withPolicySigning(key));
             TestAccounts.add(manager.database(), "bd-tech", Role.TECHNICIAN, UNIT.substring(0, 6));
             try {
@@ -126,7 +127,7 @@ class SignedPolicyEndToEndTest {
         Path state = dir.resolve("box-state");
         BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
         BoxIdentity identity = new BoxIdentity(UnitCode.parse(UNIT), "SN-SIGN-1", "竞秀区测试单位");
-        MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT, "x".toCharArray(),
+        MqttSettings mqtt = new MqttSettings(manager.brokerUrl(), MqttSettings.DEFAULT_ACCOUNT, UNIT, ManagerFixture.labPassword(manager, UNIT).toCharArray(),
                 Duration.ofMillis(100), Duration.ofSeconds(1), MqttSettings.DEFAULT_MAX_INFLIGHT, MqttSettings.DEFAULT_KEEP_ALIVE, null);
         PolicyBundleVerifier verifier = new PolicyBundleVerifier(List.of(ca.rootCertificate()), Clock.systemUTC());
         String liveBefore;

@@ -5,6 +5,7 @@ import cn.egov.pki.store.BoxCredentials;
 import cn.egov.pki.store.TlsContexts;
 import cn.egov.telemetry.mqtt.TlsSocketFactorySource;
 import javax.net.ssl.SSLSocketFactory;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -16,6 +17,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * certificate: client certificate = the box's current one (a renewed certificate is used from the
  * next connection on), broker trusted only through the provincial CA. Active only when PID
  * {@code cn.egov.pki.mqtt} is configured with {@code enabled = true}.
+ *
+ * <p>The box certificates are looked up at each connection, not at activation: the PKI component
+ * reports through the telemetry publisher, which activates this component for its TLS factory.
+ * Holding the certificates from activation on closed that circle, and Felix SCR refused this
+ * component ("Circular reference detected"): the box then connected without its certificate.
  */
 @Component(configurationPid = MqttTlsComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = TlsSocketFactorySource.class)
@@ -24,22 +30,30 @@ public final class MqttTlsComponent implements TlsSocketFactorySource {
 
     public static final String PID = "cn.egov.pki.mqtt";
 
-    private final BoxCertificates certificates;
+    private final ComponentServiceObjects<BoxCertificates> certificates;
     private final boolean enabled;
 
     @Activate
-    public MqttTlsComponent(MqttTlsConfig config, @Reference BoxCertificates certificates) {
+    public MqttTlsComponent(MqttTlsConfig config, @Reference ComponentServiceObjects<BoxCertificates> certificates) {
         this.certificates = certificates;
         this.enabled = config.enabled();
     }
 
-    /** Null (plain default) when disabled or not enrolled yet: the connection then fails at the broker, not here. */
+    /** Null (plain default) when disabled or not enrolled yet (or the PKI component not up yet): the connection then fails at the broker, not here. */
     @Override
     public SSLSocketFactory socketFactory() {
         if (!enabled) {
             return null;
         }
-        BoxCredentials c = certificates.current().orElse(null);
+        BoxCertificates box = certificates.getService();
+        BoxCredentials c;
+        try {
+            c = box == null ? null : box.current().orElse(null);
+        } finally {
+            if (box != null) {
+                certificates.ungetService(box);
+            }
+        }
         if (c == null) {
             return null;
         }

@@ -16,6 +16,7 @@ import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.rules.unit.UnitCode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,8 +55,8 @@ class PolicyCatchUpTest {
     void aBoxThatConnectsLaterGetsTheNewestBundleOfItsScope() throws Exception {
         try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "pass".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"))) {
             PolicySigningKey key = PolicySigningKey.loadOrIssue(ca, dir.resolve("signer.p12"), "pass".toCharArray());
-            ManagerConfig config = ManagerConfig.defaults().with(ConfigKey.DATA_DIR, dir.resolve("m")).with(ConfigKey.BROKER_PORT, 0)
-                    .with(ConfigKey.WEB_PORT, 0).with(ConfigKey.AUTH_NOC_TOKEN, NOC);
+            ManagerConfig config = ManagerFixture.withLabListener(ManagerConfig.defaults().with(ConfigKey.DATA_DIR, dir.resolve("m"))
+                    .with(ConfigKey.WEB_PORT, 0).with(ConfigKey.AUTH_NOC_TOKEN, NOC));
             try (ManagerAssembly m = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withPolicySigning(key))) {
                 String body = new ObjectMapper().writeValueAsString(Map.of("scope", "county:130602",
                         "files", PolicyBundleSigningTest.baseline()));
@@ -71,6 +72,8 @@ class PolicyCatchUpTest {
                 try {
                     MqttConnectOptions o = new MqttConnectOptions();
                     o.setCleanSession(true);
+                    o.setUserName(UNIT);
+                    o.setPassword(ManagerFixture.labPassword(m, UNIT).toCharArray());
                     box.connect(o);
                     box.subscribe(PolicySigning.bundleTopic("hebei", UNIT).toString(), 1, (t, msg) -> inbox.add(msg.getPayload()));
                     box.publish(KuraTopic.birth("hebei", UNIT).toString(), KuraPayloadCodec.encode(KuraPayload.builder()
