@@ -70,6 +70,8 @@ class ExchangeNetnsIT {
     static final String HUB = "10.200.0.1";
     static final String PASSWORD = "correct horse 12";
     static final Duration TRANSFER = Duration.ofMinutes(20);
+    /** A bound, not a speed check: processes start (manager: broker, CA, web; boxes: Felix, EST) on a shared, loaded 2-core machine. */
+    static final Duration SLOW_START = Duration.ofMinutes(5);
 
     Path root;
     NetLab lab;
@@ -178,12 +180,15 @@ class ExchangeNetnsIT {
         Path dir = managerConfig.getParent();
         Path out = dir.resolve("manager.out");
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", hubNs,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                // the manager's own simplelogger.properties is shadowed by the appliance's on this class path: keep
+                // Artemis's audit loggers (a line per message) quiet as the manager's distribution does
+                "-Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=warn", "-cp", System.getProperty("java.class.path"),
                 "cn.egov.manager.cli.ManagerCommand", "run", "--config", managerConfig.toString()));
         long before = Files.exists(out) ? Files.size(out) : 0;
         manager = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
-        BoxFixture.await("the manager to start", () -> {
+        await("the manager to start", SLOW_START, () -> {
             try {
                 if (!manager.isAlive()) {
                     throw new AssertionError("manager exited " + manager.exitValue() + ":\n" + Files.readString(out));
@@ -258,9 +263,9 @@ class ExchangeNetnsIT {
 
     @Test
     void documentsSentWhileTheBackboneIsDownArriveOnceWithReceiptsThoughBoxesAndHubAreKilled() throws Exception {
-        BoxFixture.await("both units registered at the hub (keys enrolled over EST through the tunnel)",
+        await("both units registered at the hub (keys enrolled over EST through the tunnel)", SLOW_START,
                 () -> count(managerDb(), "SELECT COUNT(*) FROM exchange_unit") == 2);
-        BoxFixture.await("box A knows unit B from the hub's directory", () -> count(boxA.store(), "SELECT COUNT(*) FROM directory WHERE unit = '" + B + "'") == 1);
+        await("box A knows unit B from the hub's directory", SLOW_START, () -> count(boxA.store(), "SELECT COUNT(*) FROM directory WHERE unit = '" + B + "'") == 1);
 
         // the backbone goes down at box A; its clerk sends the documents through the console's REST API
         lab.exec(boxaNs, "ip", "link", "set", "eth0", "down");
@@ -285,10 +290,13 @@ class ExchangeNetnsIT {
                     .append("form = \"file=@").append(f).append(";type=application/pdf\"\n");
         }
         Files.writeString(curlConfig, k.toString(), StandardCharsets.UTF_8);
-        BoxFixture.await("box A's console", () -> lab.tryExec(boxaNs, "curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:8443/login").ok());
-        BoxFixture.await("box A's exchange ready", () -> lab.tryExec(boxaNs, "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}",
+        await("box A's console", SLOW_START, () -> lab.tryExec(boxaNs, "curl", "-sk", "-o", "/dev/null", "https://127.0.0.1:8443/login").ok());
+        await("box A's exchange ready", SLOW_START, () -> lab.tryExec(boxaNs, "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}",
                 "-H", "Authorization: Bearer " + boxA.apiToken, "https://127.0.0.1:8443/exchange/api/units").output().contains("200"));
+        long t0 = System.nanoTime();
         NetLab.Result sent = NetLab.runResult(1800, "ip", "netns", "exec", boxaNs, "curl", "-K", curlConfig.toString());
+        System.out.printf(java.util.Locale.ROOT, "%s box A stored %d documents from its clerk's REST uploads in %.1f s%n", Instant.now(), DOCS,
+                (System.nanoTime() - t0) / 1e9);
         long created = sent.output().lines().filter(l -> l.equals("201")).count();
         assertEquals(DOCS, created, "every document stored on box A: " + sent.output().lines().filter(l -> !l.equals("201")).limit(5).toList());
         assertEquals(DOCS, count(boxA.store(), "SELECT COUNT(*) FROM outgoing_recipient WHERE state = 'QUEUED'"),
@@ -300,16 +308,22 @@ class ExchangeNetnsIT {
         tunnelUp(tunnel.boxCharon().control());
         LongSupplier received = () -> count(boxA.store(), "SELECT COUNT(*) FROM outgoing_recipient WHERE state = 'RECEIVED'");
 
+        long t1 = System.nanoTime();
         awaitAtLeast("receipts before box B is killed", received, DOCS * 15 / 100);
+        System.out.println(Instant.now() + " kill -9 box B at " + received.getAsLong() + " receipts");
         boxB.kill();
         boxB.start();
         awaitAtLeast("receipts before the hub is killed", received, DOCS * 40 / 100);
+        System.out.println(Instant.now() + " kill -9 the manager (hub) at " + received.getAsLong() + " receipts");
         manager.destroyForcibly().waitFor();
         runManager();
         awaitAtLeast("receipts before box A is killed", received, DOCS * 65 / 100);
+        System.out.println(Instant.now() + " kill -9 box A at " + received.getAsLong() + " receipts");
         boxA.kill();
         boxA.start();
         awaitAtLeast("every receipt", received, DOCS);
+        System.out.printf(java.util.Locale.ROOT, "%s every receipt %.1f s after the link returned (three SIGKILLs and restarts included)%n",
+                Instant.now(), (System.nanoTime() - t1) / 1e9);
 
         // exactly once: B's inbox holds each document once, with its one file; the hub took each once
         assertEquals(DOCS, count(boxB.store(), "SELECT COUNT(*) FROM incoming WHERE recipient = '" + B + "' AND state = 'RECEIVED'"));
@@ -342,6 +356,16 @@ class ExchangeNetnsIT {
                 System.out.println("initiate: " + e.getMessage() + "; trying again");
                 Thread.sleep(1000);
             }
+        }
+    }
+
+    private static void await(String what, Duration bound, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(bound);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + bound.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(200);
         }
     }
 

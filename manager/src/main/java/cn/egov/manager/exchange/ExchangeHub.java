@@ -529,7 +529,6 @@ public final class ExchangeHub {
     public void tick() {
         long now = clock.millis();
         try {
-            resendDue(now);
             Pushes pushes = new Pushes();
             List<Runnable> counters = new ArrayList<>();
             store.tx(c -> {
@@ -547,6 +546,8 @@ public final class ExchangeHub {
             });
             counters.forEach(Runnable::run);
             push(pushes);
+            // after the deadlines: a document past its deadline is given up on, not sent once more
+            resendDue(now);
             store.purge(now - settings.dedupeWindow().toMillis());
         } catch (SQLException | RuntimeException e) {
             LOG.warn("exchange periodic work failed (tried again at the next tick): {}", e.toString());

@@ -273,12 +273,15 @@ public final class HubStore {
         }
     }
 
-    /** Pending deliveries due to be sent again ({@code next_send} before {@code now}), oldest due first. */
+    /** Pending deliveries due to be sent again ({@code next_send} before {@code now}) and not past their deadline, oldest due first. */
     static List<Delivery> due(Connection c, long now, int limit) throws SQLException {
         List<Delivery> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT message_id, recipient, box, state, updated, last_sent, attempts, reason "
-                + "FROM exchange_delivery WHERE state = 'PENDING' AND next_send <= ? ORDER BY next_send LIMIT " + limit)) {
+                + "FROM exchange_delivery WHERE state = 'PENDING' AND next_send <= ? "
+                // past its deadline a document is given up on (tick), not sent again
+                + "AND message_id IN (SELECT message_id FROM exchange_doc WHERE deadline >= ?) ORDER BY next_send LIMIT " + limit)) {
             ps.setLong(1, now);
+            ps.setLong(2, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), State.valueOf(rs.getString(4)), rs.getLong(5),
