@@ -127,6 +127,8 @@ public final class ExchangeFlowBench {
             throw new IllegalStateException("openssl req failed");
         }
         Files.writeString(ng.resolve("nginx.conf"), """
+                # run as root (as the bench is): the workers write into the bench's private temporary folder
+                user root;
                 worker_processes auto;
                 pid %1$s/nginx.pid;
                 error_log %1$s/error.log;

@@ -123,6 +123,16 @@ public final class ExchangeHub {
      * throws for bad input; an SQLException means nothing was stored and the batch should come again.
      */
     public void onBoxMessages(List<BoxMessage> batch) throws SQLException {
+        commit(batch).run();
+    }
+
+    /**
+     * The first half of {@link #onBoxMessages}: handles the batch in one transaction and returns the
+     * sends it produced, to be run once the batch is acknowledged to the broker. The subscriber runs
+     * them on a thread of its own so that the next batch is committed while these are on the wire
+     * (a send lost before it ran is repeated by {@link #tick} or at the box's BIRTH: its record is due).
+     */
+    public Runnable commit(List<BoxMessage> batch) throws SQLException {
         Pushes pushes = new Pushes();
         List<Runnable> counters = new ArrayList<>();
         // receipts are verified before the transaction: CPU work does not hold the database's write lock
@@ -142,7 +152,7 @@ public final class ExchangeHub {
             return null;
         });
         counters.forEach(Runnable::run);
-        push(pushes);
+        return () -> push(pushes);
     }
 
     private void handle(Connection c, BoxMessage m, String receiptProblem, Pushes pushes, List<Runnable> counters) throws SQLException {

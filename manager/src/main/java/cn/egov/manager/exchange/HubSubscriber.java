@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * before means a redelivery, which the message id de-duplicates), and hands messages to one writer
  * thread through a bounded queue (when it is full the receiver waits: back-pressure, nothing is
  * dropped). The writer takes what waits, up to {@link HubSettings#batch()} messages, and commits
- * them in one transaction (group commit). The sender publishes to boxes from other threads (Paho
- * cannot publish and wait from a connection whose callback thread is blocked), a whole batch in
- * flight at once.
+ * them in one transaction (group commit), acknowledges them, and leaves what they produced (documents
+ * for recipient boxes, notices for senders) to the sender thread, so the next batch is committed
+ * while those are on the wire: a 1 MB document to a recipient box no longer holds up every other
+ * box's messages. The sender publishes from threads of its own (Paho cannot publish and wait from a
+ * connection whose callback thread is blocked), a whole batch in flight at once.
  */
 public final class HubSubscriber implements BoxSender, AutoCloseable {
 
@@ -40,6 +42,8 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
     private static final int MAX_INFLIGHT = 1000;
     private static final long CONNECT_TIMEOUT_MS = 30_000;
     private static final long PUBLISH_TIMEOUT_MS = 30_000;
+    /** Committed batches whose sends may wait: enough to keep committing while a large document is on the wire. */
+    private static final int SENDS_WAITING = 16;
 
     private record Inbound(String topic, MqttMessage message) {
     }
@@ -52,6 +56,9 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
     private final BlockingQueue<Inbound> queue;
     private final ExchangeHub hub;
     private final Thread writer;
+    /** Sends of committed batches waiting for the sender thread; bounded, so the writer waits when it is behind. */
+    private final BlockingQueue<Runnable> sends = new ArrayBlockingQueue<>(SENDS_WAITING);
+    private final Thread sender;
     private final LongAdder malformed = new LongAdder();
     private volatile boolean running = true;
 
@@ -88,6 +95,7 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
             }
         });
         this.writer = new Thread(this::drain, "exchange-hub");
+        this.sender = new Thread(this::send, "exchange-hub-send");
     }
 
     /** Builds the hub once its sender exists. */
@@ -108,6 +116,7 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
         publisher.connect(login.options(true, MAX_INFLIGHT)).waitForCompletion(CONNECT_TIMEOUT_MS);
         receiver.connect(login.options(false, MAX_INFLIGHT));
         writer.start();
+        sender.start();
         subscribe();
     }
 
@@ -141,9 +150,10 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
                     messages.add(m);
                 }
             }
+            Runnable sends = null;
             while (running && !messages.isEmpty()) {
                 try {
-                    hub.onBoxMessages(messages);
+                    sends = hub.commit(messages);
                     break;
                 } catch (java.sql.SQLException e) {
                     // the store is down: keep the messages (not acknowledged) and try again
@@ -160,6 +170,28 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
                 } catch (MqttException | RuntimeException e) {
                     LOG.debug("ack not sent (redelivery is de-duplicated): {}", e.toString());
                 }
+            }
+            if (sends != null) {
+                try {
+                    this.sends.put(sends); // bounded: when the sender falls behind, the writer waits
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Runs the sends of committed batches in order, while the writer commits the next ones. */
+    private void send() {
+        while (running || !sends.isEmpty()) {
+            Runnable r;
+            try {
+                r = sends.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (r != null) {
+                r.run(); // never throws: a failed send is counted and repeated later by the hub
             }
         }
     }
@@ -235,6 +267,7 @@ public final class HubSubscriber implements BoxSender, AutoCloseable {
         running = false;
         try {
             writer.join(5000);
+            sender.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

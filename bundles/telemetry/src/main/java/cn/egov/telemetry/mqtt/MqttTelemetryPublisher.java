@@ -50,6 +50,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     private static final Logger LOG = LoggerFactory.getLogger(MqttTelemetryPublisher.class);
     /** Messages read from the outbox at a time. */
     static final int DRAIN_BATCH = 500;
+    /** Payload bytes read from the outbox at a time: a backlog of large messages (exchanged documents) stays out of the heap. */
+    static final long DRAIN_BYTES = 4L << 20;
     /** Acknowledged messages deleted per transaction while the pipeline is busy. */
     static final int ACK_BATCH = 200;
     private static final long IDLE_WAIT_MS = 1_000;
@@ -266,12 +268,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         try {
             while (running && client.isConnected()) {
                 deleteAcknowledged(acked, onWire, ACK_BATCH);
-                List<StoredMessage> next = new ArrayList<>(DRAIN_BATCH);
-                for (StoredMessage m : outbox.peek(DRAIN_BATCH + onWire.size())) {
-                    if (!onWire.contains(m.seq())) {
-                        next.add(m);
-                    }
-                }
+                List<StoredMessage> next = outbox.peek(DRAIN_BATCH, DRAIN_BYTES, Set.copyOf(onWire));
                 if (next.isEmpty()) {
                     if (onWire.isEmpty()) {
                         outbox.awaitWork(IDLE_WAIT_MS);
