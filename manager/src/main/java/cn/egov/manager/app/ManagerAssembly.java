@@ -184,14 +184,14 @@ public final class ManagerAssembly implements AutoCloseable {
 
         // parts with an MQTT session of their own (the exchange hub) log in like ingest: the internal listener
         context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning(), plans,
-                new BrokerLogin(ingestUrl, user, password));
+                options.tlsCa(), new BrokerLogin(ingestUrl, user, password));
         registerGauges();
 
         WebRoutes routes = new WebRoutes();
         for (RouteContributor c : RouteContributors.all()) {
             c.contribute(routes, context);
             if (c instanceof AutoCloseable part) {
-                closeables.add(part); // a part with connections or threads of its own (exchange hub) stops with the manager
+                closeables.add(part); // a part with servers, connections or threads of its own (portal, exchange hub) stops with the manager
             }
         }
         web = WebPart.build(config, options.tlsCa(), routes, context, webMetrics);

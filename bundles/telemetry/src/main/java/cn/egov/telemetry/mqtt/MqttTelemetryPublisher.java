@@ -259,6 +259,11 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
      * {@code maxInflight} unacknowledged. The next read from the outbox skips what is already on
      * the wire, so the pipeline never stalls between reads; acknowledged messages are deleted in
      * batches. What is unacknowledged when the link drops stays in the outbox and goes again.
+     *
+     * <p>A message queued at a higher priority than the one about to go (an emergency report behind
+     * a backlog of documents) stops the batch being sent: the outbox is read again, so the newcomer
+     * overtakes everything still waiting, also what was read already; only what is on the wire goes
+     * before it.
      */
     private void drainWhileConnected() throws InterruptedException {
         int window = settings.maxInflight();
@@ -268,6 +273,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         try {
             while (running && client.isConnected()) {
                 deleteAcknowledged(acked, onWire, ACK_BATCH);
+                long[] seen = outbox.queuedByPriority(); // before the read: a later arrival is noticed below
                 List<StoredMessage> next = outbox.peek(DRAIN_BATCH, DRAIN_BYTES, Set.copyOf(onWire));
                 if (next.isEmpty()) {
                     if (onWire.isEmpty()) {
@@ -279,8 +285,12 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                     continue;
                 }
                 for (StoredMessage m : next) {
-                    if (!publishOne(m, slots, onWire, acked)) {
+                    Sent sent = publishOne(m, slots, onWire, acked, () -> outbox.moreUrgentSince(seen, m.priority()));
+                    if (sent == Sent.LINK_GONE) {
                         return;
+                    }
+                    if (sent == Sent.OVERTAKEN) {
+                        break; // read again: the more urgent message goes next
                     }
                 }
             }
@@ -289,13 +299,22 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         }
     }
 
-    /** Publishes one message once a window slot is free; false when the link is gone. */
-    private boolean publishOne(StoredMessage m, Semaphore slots, Set<Long> onWire, ConcurrentLinkedQueue<Long> acked)
-            throws InterruptedException {
+    private enum Sent { PUBLISHED, OVERTAKEN, LINK_GONE }
+
+    /**
+     * Publishes one message once a window slot is free, unless the link is gone or, by the time a
+     * slot is free, a more urgent message was queued ({@code overtaken}).
+     */
+    private Sent publishOne(StoredMessage m, Semaphore slots, Set<Long> onWire, ConcurrentLinkedQueue<Long> acked,
+                            java.util.function.BooleanSupplier overtaken) throws InterruptedException {
         while (!slots.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
             if (!client.isConnected() || !running) {
-                return false;
+                return Sent.LINK_GONE;
             }
+        }
+        if (overtaken.getAsBoolean()) {
+            slots.release();
+            return Sent.OVERTAKEN;
         }
         MqttMessage message = new MqttMessage(m.payload());
         message.setQos(1);
@@ -314,12 +333,12 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                     slots.release();
                 }
             });
-            return true;
+            return Sent.PUBLISHED;
         } catch (MqttException e) {
             onWire.remove(m.seq());
             slots.release();
             LOG.warn("publish of message {} failed: {}", m.seq(), e.getMessage());
-            return false;
+            return Sent.LINK_GONE;
         }
     }
 
