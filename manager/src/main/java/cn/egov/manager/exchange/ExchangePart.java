@@ -1,0 +1,123 @@
+package cn.egov.manager.exchange;
+
+import cn.egov.exchange.cms.TrustAnchors;
+import cn.egov.manager.app.ManagerContext;
+import cn.egov.manager.config.ConfigException;
+import cn.egov.manager.config.ConfigKey;
+import cn.egov.manager.fleet.BoxStatus;
+import cn.egov.manager.fleet.PlaceNames;
+import cn.egov.manager.ingest.IngestKind;
+import cn.egov.manager.account.Role;
+import cn.egov.manager.web.RouteContributor;
+import cn.egov.manager.web.WebRoutes;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The provincial exchange hub, wired in one place: its keys ({@link ExchangeConfigKey}), its tables
+ * ({@link HubStore}), its MQTT connections ({@link HubSubscriber}), its periodic work (resend,
+ * deadlines, purge: {@link ExchangeHub#tick}), BIRTH catch-up, its metrics ({@code exchange.*} in
+ * {@code /api/metrics}) and its routes: {@code /exchange} (page) and {@code /api/exchange/summary}
+ * for the NOC and auditors. Stopped with the manager.
+ */
+public final class ExchangePart implements RouteContributor, AutoCloseable {
+
+    /** The hub's sessions are {@code <ingest.client-id>.exchange} (receiver) and {@code ...exchange-out} (sender). */
+    static final String CLIENT_ID_SUFFIX = ".exchange";
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private volatile ExchangeHub hub;
+
+    @Override
+    public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
+        HubSettings settings = ExchangeConfigKey.settings(ctx.config());
+        TrustAnchors trust = trust(ctx);
+        HubStore store = new HubStore(ctx.database());
+        // the manager's internal login and a client id under the manager's own, which the broker reserves to that listener
+        HubSubscriber mqtt = new HubSubscriber(ctx.broker(), ctx.config().get(ConfigKey.INGEST_CLIENT_ID) + CLIENT_ID_SUFFIX,
+                ctx.config().get(ConfigKey.ACCOUNT), settings.queueCapacity(), settings.batch(),
+                sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
+                        .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
+        hub = mqtt.hub();
+        mqtt.start();
+        closeables.add(mqtt);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "exchange-hub-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        closeables.add(timer::shutdownNow);
+        // resends are due per delivery (their own backoff): looking every half interval keeps them close to due
+        long period = Math.max(1, settings.resendInterval().toSeconds() / 2);
+        timer.scheduleWithFixedDelay(hub::tick, period, period, TimeUnit.SECONDS);
+        // a box that connects gets its directory, documents and notices at once, off the ingest thread
+        ctx.listeners().add(m -> {
+            if (m.kind() == IngestKind.BIRTH) {
+                timer.execute(() -> hub.onBirth(m.unit().toString()));
+            }
+        });
+        ctx.gauges().register("exchange.documents", hub.documents::sum);
+        ctx.gauges().register("exchange.duplicates", hub.duplicates::sum);
+        ctx.gauges().register("exchange.refused", hub.refused::sum);
+        ctx.gauges().register("exchange.receipts", hub.receipts::sum);
+        ctx.gauges().register("exchange.receipts-refused", hub.receiptsRefused::sum);
+        ctx.gauges().register("exchange.undeliverable", hub.undeliverable::sum);
+        ctx.gauges().register("exchange.publish-failures", hub.publishFailures::sum);
+        ctx.gauges().register("exchange.queue.depth", mqtt::depth);
+        ctx.gauges().register("exchange.queue.capacity", mqtt::capacity);
+        ctx.gauges().register("exchange.malformed", mqtt::malformed);
+
+        HubQueries queries = new HubQueries(store);
+        EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
+        routes.page("/exchange", "公文交换 Exchange", readers, HubHandlers.page(queries, routes, PlaceNames.HEBEI));
+        routes.api("/api/exchange/summary", readers, HubHandlers.api(queries));
+    }
+
+    /** The hub, once {@link #contribute} ran (tests). */
+    public ExchangeHub hub() {
+        return hub;
+    }
+
+    private static TrustAnchors trust(ManagerContext ctx) {
+        String file = ExchangeConfigKey.get(ctx.config(), ExchangeConfigKey.TRUST_FILE);
+        if (file.isEmpty()) {
+            return null;
+        }
+        List<X509Certificate> roots = new ArrayList<>();
+        List<X509Certificate> cas = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            for (var c : CertificateFactory.getInstance("X.509", cn.egov.exchange.cms.BcProvider.get()).generateCertificates(in)) {
+                X509Certificate x = (X509Certificate) c;
+                (x.getSubjectX500Principal().equals(x.getIssuerX500Principal()) ? roots : cas).add(x);
+            }
+        } catch (Exception e) {
+            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key + " '" + file
+                    + "' cannot be read as PEM certificates: " + e.getMessage());
+        }
+        if (roots.isEmpty()) {
+            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key + " '" + file + "' holds no root certificate");
+        }
+        return new TrustAnchors(roots, cas, Clock.systemUTC());
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                // stopping: nothing more to do
+            }
+        }
+        closeables.clear();
+    }
+}
