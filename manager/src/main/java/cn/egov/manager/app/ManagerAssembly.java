@@ -182,16 +182,15 @@ public final class ManagerAssembly implements AutoCloseable {
         client.start();
         closeables.add(client);
 
-        // parts with an MQTT session of their own (the exchange hub) log in like ingest: the internal listener
         context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning(), plans,
-                options.tlsCa(), new BrokerLogin(ingestUrl, user, password));
+                options.tlsCa());
         registerGauges();
 
         WebRoutes routes = new WebRoutes();
         for (RouteContributor c : RouteContributors.all()) {
             c.contribute(routes, context);
             if (c instanceof AutoCloseable part) {
-                closeables.add(part); // a part with servers, connections or threads of its own (portal, exchange hub) stops with the manager
+                closeables.add(part); // a part with servers or threads of its own (portal) stops with the manager
             }
         }
         web = WebPart.build(config, options.tlsCa(), routes, context, webMetrics);

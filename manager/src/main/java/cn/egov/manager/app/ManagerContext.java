@@ -20,11 +20,9 @@ import cn.egov.manager.store.Database;
  * @param policySigning the key that signs isolation policy bundles, or null when the CA is not configured
  * @param plans      the address plan in force (one store: the broker admits only units it declares)
  * @param ca         the provincial CA (issues the portal's signing and TLS identities, answers revocation), or null
- * @param broker     how a part opens an MQTT connection of its own (the exchange hub's persistent session):
- *                   the manager's internal login on the embedded broker, or the external broker's credentials
  */
 public record ManagerContext(ManagerConfig config, Database database, FleetRegistry fleet, AlarmStore alarms,
                              BoxMessenger messenger, TelemetryListeners listeners,
                              MetricGauges gauges, cn.egov.manager.policy.dist.PolicySigningKey policySigning,
-                             cn.egov.manager.plan.PlanStore plans, cn.egov.manager.ca.ProvincialCa ca, BrokerLogin broker) {
+                             cn.egov.manager.plan.PlanStore plans, cn.egov.manager.ca.ProvincialCa ca) {
 }

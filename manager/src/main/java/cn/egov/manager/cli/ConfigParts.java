@@ -3,7 +3,6 @@ package cn.egov.manager.cli;
 import cn.egov.manager.ca.CaConfigKey;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
-import cn.egov.manager.exchange.ExchangeConfigKey;
 import cn.egov.manager.plan.PlanConfigKey;
 import cn.egov.manager.portal.PortalConfigKey;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * Every part's configuration keys, each taken from the part's own schema ({@link ConfigKey} for
- * the core, {@link CaConfigKey}, {@link PlanConfigKey}, {@link PortalConfigKey}, {@link ExchangeConfigKey}): what {@code manager config-keys} prints,
+ * the core, {@link CaConfigKey}, {@link PlanConfigKey}, {@link PortalConfigKey}): what {@code manager config-keys} prints,
  * and what the commands accept when they load a file (a key no part knows is an error naming
  * file and line, also under a part's prefix). The hub and policy parts have no keys yet.
  */
@@ -33,7 +32,6 @@ final class ConfigParts {
         Set<String> keys = new TreeSet<>();
         Arrays.stream(CaConfigKey.values()).map(k -> k.key).forEach(keys::add);
         Arrays.stream(PlanConfigKey.values()).map(k -> k.key).forEach(keys::add);
-        Arrays.stream(ExchangeConfigKey.values()).map(k -> k.key).forEach(keys::add);
         Arrays.stream(PortalConfigKey.values()).map(k -> k.key).forEach(keys::add);
         Arrays.stream(cn.egov.manager.duty.DutyConfigKey.values()).map(k -> k.key).forEach(keys::add);
         return keys;
@@ -42,6 +40,6 @@ final class ConfigParts {
     /** A sample file with every key of every part, its meaning and its default. */
     static String sample() {
         return String.join("\n", Stream.of(ConfigKey.sample(), CaConfigKey.sample(), PlanConfigKey.sample(), PortalConfigKey.sample(),
-                cn.egov.manager.duty.DutyConfigKey.sample(), ExchangeConfigKey.sample()).toList());
+                cn.egov.manager.duty.DutyConfigKey.sample()).toList());
     }
 }

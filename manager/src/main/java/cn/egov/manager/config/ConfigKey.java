@@ -57,8 +57,8 @@ public enum ConfigKey {
     AUTH_THROTTLE_MAX_FAILURES("auth.throttle.max-failures", "5", "Failed logins from one address, or for one user, within auth.throttle.window-s after which every attempt is refused (429) until the window passes."),
     AUTH_THROTTLE_WINDOW_S("auth.throttle.window-s", "60", "Sliding window of the login throttle, in seconds.");
 
-    /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan, portal, duty, exchange): each checked against its part's schema (cli/ConfigParts). */
-    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "portal.", "duty.", "exchange.");
+    /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
+    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "portal.", "duty.");
 
     public final String key;
     public final String defaultValue;
@@ -87,7 +87,7 @@ public enum ConfigKey {
             sb.append("#").append(k.key).append(" = ").append(k.defaultValue).append('\n');
         }
         sb.append("\n# Keys starting with ").append(EXTENSION_PREFIXES)
-                .append(" belong to the CA, hub, policy, plan, portal, duty and exchange parts; see their READMEs.\n");
+                .append(" belong to the CA, hub, policy, plan and portal parts; see their READMEs.\n");
         return sb.toString();
     }
 }

@@ -15,8 +15,7 @@ public final class RouteContributors {
                 new cn.egov.manager.plan.PlanRoutes(),
                 new cn.egov.manager.policy.PolicyRoutes(),
                 new cn.egov.manager.portal.PortalPart(),
-                new cn.egov.manager.duty.DutyPart(),
-                new cn.egov.manager.exchange.ExchangePart()
+                new cn.egov.manager.duty.DutyPart()
         );
     }
 }
