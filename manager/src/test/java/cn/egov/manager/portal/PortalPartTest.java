@@ -142,6 +142,18 @@ class PortalPartTest {
             assertTrue(escape.body().contains("files[0]") && escape.body().contains(".."), escape.body());
             assertEquals(400, post(m, NOC, path, listing.replace("\"size\":" + page.length, "\"size\":3")).statusCode(), "size differs from the content");
             assertEquals(400, post(m, NOC, "/api/portal/sites/WWW..bd/snapshots", listing).statusCode());
+            // owners that are no division of the province, or a unit no plan declares (this manager has none: the province's divisions)
+            for (String owner : List.of("99", "9999", "999999", "1399", "139999-001", "440305")) {
+                HttpResponse<String> foreign = post(m, NOC, path, listing.replace("\"owner\":\"1306\"", "\"owner\":\"" + owner + "\""));
+                assertEquals(400, foreign.statusCode(), owner + ": " + foreign.body());
+                assertTrue(foreign.body().contains("owner " + owner), foreign.body());
+            }
+            HttpResponse<String> noHome = post(m, NOC, path, listing.replace("index.html", "about.html"));
+            assertEquals(400, noHome.statusCode(), noHome.body());
+            assertTrue(noHome.body().contains("no index.html"), noHome.body());
+            HttpResponse<String> broken = post(m, NOC, path, "{\"files\":[{");
+            assertEquals(400, broken.statusCode());
+            assertTrue(broken.body().contains("(line 1, column") && !broken.body().contains("REDACTED"), "one short line: " + broken.body());
             JsonNode none = JSON.readTree(get(m, "/api/portal/sites").body());
             assertEquals(0, none.path("sites").size(), "nothing signed, no site registered: " + none);
 
