@@ -161,7 +161,8 @@ public final class PortalCommand {
     /**
      * Every regular file under {@code dir}: path (relative, '/'), SHA-256, size, content type by
      * extension, modification time. A symbolic link, a special file or a name that is not a plain
-     * site path is an error naming it: what is published is exactly what is in the folder.
+     * site path is an error naming it: what is published is exactly what is in the folder, except
+     * version control folders ({@link #VERSION_CONTROL}), which are skipped with a line saying so.
      */
     public static Map<String, SiteFile> listing(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -172,7 +173,16 @@ public final class PortalCommand {
         try (Stream<Path> s = Files.walk(dir)) {
             paths = s.sorted().toList();
         }
+        List<Path> vcs = paths.stream().filter(p -> underVersionControl(dir.relativize(p))).toList();
+        if (!vcs.isEmpty()) {
+            // a site folder that is a checkout: its history and credentials (.git/config) are not site content
+            System.err.println("skipped " + vcs.stream().filter(Files::isRegularFile).count() + " file(s) of version control ("
+                    + String.join(", ", VERSION_CONTROL) + "): not published");
+        }
         for (Path p : paths) {
+            if (underVersionControl(dir.relativize(p))) {
+                continue;
+            }
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (a.isDirectory()) {
                 continue;
@@ -198,6 +208,18 @@ public final class PortalCommand {
             System.err.println("warning: " + dir + " has no " + SnapshotPublisher.HOMEPAGE + ": the site has no homepage");
         }
         return out;
+    }
+
+    /** Folders of version control systems: never published. */
+    static final List<String> VERSION_CONTROL = List.of(".git", ".svn", ".hg");
+
+    private static boolean underVersionControl(Path rel) {
+        for (Path seg : rel) {
+            if (VERSION_CONTROL.contains(seg.toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** By extension (Jetty's table); text types in UTF-8; unknown ones as bytes. */

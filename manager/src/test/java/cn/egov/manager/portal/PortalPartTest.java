@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -166,6 +167,22 @@ class PortalPartTest {
             assertEquals("city", sites.get(0).path("level").asText());
             assertEquals("city:1306", sites.get(0).path("mirrors").asText());
         }
+    }
+
+    /** A site folder that is a git checkout: the repository is not published, .well-known is. */
+    @Test
+    void theListingSkipsVersionControlFolders() throws Exception {
+        java.nio.file.Path site = Files.createDirectories(dir.resolve("checkout"));
+        Files.writeString(site.resolve("index.html"), "<html></html>");
+        Files.createDirectories(site.resolve(".git/objects"));
+        Files.writeString(site.resolve(".git/config"), "[remote \"origin\"]\n\turl = https://user:secret@git.example/site.git\n");
+        Files.writeString(site.resolve(".git/objects/ab"), "x");
+        Files.createDirectories(site.resolve("news/.svn"));
+        Files.writeString(site.resolve("news/.svn/entries"), "x");
+        Files.writeString(site.resolve("news/1.html"), "<html></html>");
+        Files.createDirectories(site.resolve(".well-known"));
+        Files.writeString(site.resolve(".well-known/security.txt"), "Contact: mailto:noc@hebei.gov.cn\n");
+        assertEquals(java.util.Set.of("index.html", "news/1.html", ".well-known/security.txt"), PortalCommand.listing(site).keySet());
     }
 
     private HttpResponse<String> post(ManagerAssembly m, String token, String path, String json) throws Exception {
