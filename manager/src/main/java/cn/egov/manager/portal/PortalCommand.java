@@ -192,7 +192,9 @@ public final class PortalCommand {
                 throw new IOException(p + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file") + ": refused");
             }
             SitePath.problem(rel).ifPresent(why -> {
-                throw new IllegalArgumentException(p + ": " + why);
+                boolean foreign = rel.chars().anyMatch(c -> c > 0x7e || c == ' ');
+                throw new IllegalArgumentException(p + ": " + why + (foreign ? "; rename it: site paths are ASCII letters, digits and"
+                        + " ._~+@,=- (names with spaces or Chinese characters are not supported yet)" : ""));
             });
             MessageDigest md = BlobStore.sha();
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {

@@ -289,6 +289,10 @@ public final class SnapshotSync implements AutoCloseable {
             }
             store.keep(site, m.version(), envelope); // only now: every file it lists is on disk
             store.serve(site, m.version());
+        } catch (java.io.InterruptedIOException e) {
+            // the box is stopping (close() interrupts the pools): nothing was refused, the next start tries again
+            return new SyncOutcome(site, SyncOutcome.Status.UNREACHABLE, m.version(), "", "site " + site + " version " + m.version()
+                    + " not taken: " + e.getMessage(), 0, 0);
         } catch (IOException e) {
             return reject(site, m.version(), Check.STORE.label(), "site " + site + " version " + m.version() + " not stored: " + e.getMessage(), "");
         } finally {
