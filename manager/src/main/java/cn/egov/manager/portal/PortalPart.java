@@ -67,12 +67,14 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
         running.add(reports);
         ctx.listeners().add(reports);
         ContentServer server = null;
-        if (ctx.ca() != null) {
+        if (ctx.ca() == null) {
+            LOG.warn("portal: no provincial CA (ca.passphrase-file): sites are neither signed nor served to boxes");
+        } else if (settings.port() == PortalSettings.NO_SERVER) {
+            LOG.info("portal: no content server ({} is not set): sites can be published, boxes cannot fetch them", PortalConfigKey.PORT.key);
+        } else {
             server = new ContentServer(settings, ctx.ca(), store, blobs, notifier);
             running.add(server);
             LOG.info("portal content server for boxes at {} (box certificates only)", server.url());
-        } else {
-            LOG.warn("portal: no provincial CA (ca.passphrase-file): sites are neither signed nor served to boxes");
         }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portal-freshness");

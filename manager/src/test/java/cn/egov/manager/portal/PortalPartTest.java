@@ -80,8 +80,8 @@ class PortalPartTest {
         assertTrue(bad.getMessage().contains("portal.stale-days"), bad.getMessage());
         ConfigException range = assertThrows(ConfigException.class, () -> PortalSettings.from(config(Map.of("portal.port", "70000"))));
         assertTrue(range.getMessage().contains("portal.port"), range.getMessage());
-        PortalSettings s = PortalSettings.from(config(Map.of()));
-        assertEquals(8444, s.port());
+        assertEquals(PortalSettings.NO_SERVER, PortalSettings.from(config(Map.of())).port(), "no content server unless portal.port is set");
+        assertEquals(8444, PortalSettings.from(config(Map.of("portal.port", "8444"))).port());
         assertTrue(PortalConfigKey.sample().contains("#portal.keep-versions = 10"));
     }
 
