@@ -33,11 +33,13 @@ final class ConfigParts {
         Arrays.stream(CaConfigKey.values()).map(k -> k.key).forEach(keys::add);
         Arrays.stream(PlanConfigKey.values()).map(k -> k.key).forEach(keys::add);
         Arrays.stream(PortalConfigKey.values()).map(k -> k.key).forEach(keys::add);
+        Arrays.stream(cn.egov.manager.duty.DutyConfigKey.values()).map(k -> k.key).forEach(keys::add);
         return keys;
     }
 
     /** A sample file with every key of every part, its meaning and its default. */
     static String sample() {
-        return String.join("\n", Stream.of(ConfigKey.sample(), CaConfigKey.sample(), PlanConfigKey.sample(), PortalConfigKey.sample()).toList());
+        return String.join("\n", Stream.of(ConfigKey.sample(), CaConfigKey.sample(), PlanConfigKey.sample(), PortalConfigKey.sample(),
+                cn.egov.manager.duty.DutyConfigKey.sample()).toList());
     }
 }

@@ -58,7 +58,7 @@ public enum ConfigKey {
     AUTH_THROTTLE_WINDOW_S("auth.throttle.window-s", "60", "Sliding window of the login throttle, in seconds.");
 
     /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
-    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "portal.");
+    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "portal.", "duty.");
 
     public final String key;
     public final String defaultValue;

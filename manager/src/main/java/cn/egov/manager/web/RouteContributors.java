@@ -14,7 +14,8 @@ public final class RouteContributors {
                 new FleetRoutes(),
                 new cn.egov.manager.plan.PlanRoutes(),
                 new cn.egov.manager.policy.PolicyRoutes(),
-                new cn.egov.manager.portal.PortalPart()
+                new cn.egov.manager.portal.PortalPart(),
+                new cn.egov.manager.duty.DutyPart()
         );
     }
 }
