@@ -4,6 +4,8 @@ import cn.egov.manager.app.ManagerContext;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.fleet.BoxState;
+import cn.egov.manager.plan.LoadedPlan;
+import cn.egov.rules.plan.Divisions;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.BodyTooLargeException;
 import cn.egov.manager.web.RouteContributor;
@@ -15,6 +17,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,18 +59,22 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
         IndexNotifier notifier = new IndexNotifier(store, ctx.messenger(), ctx.config().get(ConfigKey.ACCOUNT),
                 () -> ctx.fleet().list().stream().map(BoxState::clientId).toList());
         PortalSigner signer = ctx.ca() == null ? null : PortalSigner.issue(ctx.ca());
-        SnapshotPublisher publisher = new SnapshotPublisher(store, blobs, settings, signer, notifier, clock);
+        SiteOwners owners = new SiteOwners(Divisions.hebei(), () -> ctx.plans() == null ? Optional.empty()
+                : ctx.plans().current().map(LoadedPlan::plan));
+        SnapshotPublisher publisher = new SnapshotPublisher(store, blobs, settings, signer, notifier, owners, clock);
         NoticeDesk desk = new NoticeDesk(store, ctx.ca(), publisher, ctx.alarms(), clock);
         BoxReports reports = new BoxReports(store, desk, notifier, ctx.alarms(), settings.queue());
         running.add(reports);
         ctx.listeners().add(reports);
         ContentServer server = null;
-        if (ctx.ca() != null) {
+        if (ctx.ca() == null) {
+            LOG.warn("portal: no provincial CA (ca.passphrase-file): sites are neither signed nor served to boxes");
+        } else if (settings.port() == PortalSettings.NO_SERVER) {
+            LOG.info("portal: no content server ({} is not set): sites can be published, boxes cannot fetch them", PortalConfigKey.PORT.key);
+        } else {
             server = new ContentServer(settings, ctx.ca(), store, blobs, notifier);
             running.add(server);
             LOG.info("portal content server for boxes at {} (box certificates only)", server.url());
-        } else {
-            LOG.warn("portal: no provincial CA (ca.passphrase-file): sites are neither signed nor served to boxes");
         }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portal-freshness");
@@ -108,6 +115,17 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
             m.put("signer", signer == null ? "" : signer.chain().get(0).getSubjectX500Principal().getName());
             return Json.write(response, callback, 200, m);
         });
+    }
+
+    /** What is wrong with a JSON body, in one short line (Jackson's own message adds source notes). */
+    static String jsonProblem(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+            String what = j.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(start marker at \\[.*?\\]\\)", "");
+            return what + (at == null ? "" : " (line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() + ")");
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** A body past the route's bound surfaces while parsing: the dispatcher answers it 413, not the handler 400. */
