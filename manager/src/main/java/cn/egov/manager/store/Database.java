@@ -47,6 +47,19 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Brings a part's tables up to date: its steps not yet applied run once each, in order, each in
+     * its own transaction ({@code part_schema} records how far). The one place parts' tables are made.
+     *
+     * @param part  the part's name
+     * @param steps its schema steps (statements separated by {@code ;}); append, never edit a shipped one
+     */
+    public void migrate(String part, java.util.List<String> steps) throws SQLException {
+        try (Connection c = connect()) {
+            SchemaMigrations.migratePart(c, part, steps);
+        }
+    }
+
     public static Database open(String url) throws SQLException {
         return open(url, "", "");
     }

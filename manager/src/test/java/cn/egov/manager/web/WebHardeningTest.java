@@ -64,7 +64,7 @@ class WebHardeningTest {
     }
 
     private long gauge(String name) {
-        return ((Number) m.context().gauges().snapshot().get(name)).longValue();
+        return ((Number) m.meters().snapshot().get(name)).longValue();
     }
 
     private String post(String path) {
