@@ -383,7 +383,6 @@ public final class ManagerAssembly implements AutoCloseable {
         meters.gauge("ingest.queue.capacity", "bound of the ingest queue", queue::capacity);
         meters.gauge("ingest.queue.high-water", "deepest the ingest queue has been", queue::highWater);
         meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue (back-pressure)", metrics.queueFullWaits::sum);
-        meters.counter("ingest.malformed.total", "malformed messages", metrics::malformedTotal);
         for (MalformedReason r : MalformedReason.values()) {
             meters.counter("ingest.malformed", "reason", r.label, "malformed messages by reason", () -> metrics.malformedCount(r));
         }
@@ -399,7 +398,6 @@ public final class ManagerAssembly implements AutoCloseable {
             meters.counter("broker.acl-refusals", "publishes and subscriptions refused by the topic ACL", broker::aclRefusals);
             meters.gauge("broker.connections", "open MQTT connections", broker::connections);
             RefusalLog refused = broker.refusals();
-            meters.counter("broker.refused.total", "refused MQTT connections", refused::total);
             for (ConnectRefusal r : ConnectRefusal.values()) {
                 meters.counter("broker.refused", "reason", r.label, "refused MQTT connections by reason", () -> refused.count(r));
             }
