@@ -30,13 +30,14 @@ public final class Parts {
     private final List<ManagerPart> all;
 
     Parts(ManagerAssembly.Options options) {
+        // the navigation bar lists pages in this order
         all = List.of(
-                new ConsolePart(),
                 new FleetPart(),
                 plan,
                 new PolicyPart(options.policySigning()),
                 new CaPart(options.caService()),
-                new HubPart()
+                new HubPart(),
+                new ConsolePart()
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {

@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -37,6 +39,8 @@ public final class Meters {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Micrometer keeps function counters' objects weakly: a method reference held nowhere else would be collected. */
+    private final List<Object> held = new CopyOnWriteArrayList<>();
 
     public Meters() {
         // Micrometer names it process_cpu_time_ns_total, which Prometheus's lint refuses (abbreviated
@@ -77,6 +81,7 @@ public final class Meters {
     /** A count that only grows (messages received, refusals). */
     public Meters counter(String name, String description, Supplier<? extends Number> value) {
         refuseTwice(name, Tag.of("", ""));
+        held.add(value);
         FunctionCounter.builder(name, value, v -> read(v)).description(description).register(registry);
         return this;
     }
@@ -84,6 +89,7 @@ public final class Meters {
     /** One series of a counter family, told apart by one tag ({@code ingest.malformed{reason="too-large"}}). */
     public Meters counter(String name, String tag, String tagValue, String description, Supplier<? extends Number> value) {
         refuseTwice(name, Tag.of(tag, tagValue));
+        held.add(value);
         FunctionCounter.builder(name, value, v -> read(v)).tag(tag, tagValue).description(description).register(registry);
         return this;
     }

@@ -204,7 +204,7 @@ class WebHardeningTest {
             HttpResponse<String> r = get(c[0], c[1]);
             var h = r.headers();
             String what = c[0] + " " + r.statusCode();
-            assertEquals("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            assertEquals("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
                     h.firstValue("Content-Security-Policy").orElse(null), what);
             assertEquals("nosniff", h.firstValue("X-Content-Type-Options").orElse(null), what);
             assertEquals("DENY", h.firstValue("X-Frame-Options").orElse(null), what);
