@@ -86,6 +86,27 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void theGrafanaDashboardShowsSeriesTheManagerServes() throws Exception {
+        String text = get("/metrics", ManagerFixture.NOC_TOKEN).body();
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("../image/grafana/manager-dashboard.json").toFile());
+        List<String> unknown = new ArrayList<>();
+        for (JsonNode target : dashboard.findValues("expr")) {
+            var m = java.util.regex.Pattern.compile("\\b([a-z][a-z0-9_]*)\\s*(\\{|\\[|\\)|$)").matcher(target.asText());
+            while (m.find()) {
+                String name = m.group(1);
+                if (List.of("rate", "sum", "by").contains(name) || name.startsWith("policy_catchup") || name.startsWith("ca_revocations")
+                        || name.startsWith("ca_crl")) {
+                    continue; // functions; and series only a manager with the CA serves
+                }
+                if (!text.contains("\n" + name + " ") && !text.contains("\n" + name + "{")) {
+                    unknown.add(name);
+                }
+            }
+        }
+        assertEquals(List.of(), unknown, "series of the dashboard that /metrics does not serve");
+    }
+
+    @Test
     void theOpenApiDocumentIsValid() throws Exception {
         HttpResponse<String> r = get("/api/openapi.json", ManagerFixture.AUDITOR_TOKEN);
         assertEquals(200, r.statusCode());
