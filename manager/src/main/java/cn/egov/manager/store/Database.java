@@ -60,6 +60,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The same for a database of a part's own (the CA's register {@code ca.db}), on a connection the
+     * part holds: steps not yet applied run once each, recorded in that database's {@code part_schema}.
+     */
+    public static void migrate(Connection c, String part, java.util.List<String> steps) throws SQLException {
+        SchemaMigrations.migratePart(c, part, steps);
+    }
+
     public static Database open(String url) throws SQLException {
         return open(url, "", "");
     }
