@@ -146,6 +146,13 @@ public final class ManagerAssembly implements AutoCloseable {
         WebPart.check(config, options.tlsCa()); // refuse bad web/auth settings before anything starts
         database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD));
         Parts parts = new Parts(options);
+        java.util.Set<String> known = new java.util.HashSet<>();
+        parts.all().forEach(p -> p.keys().forEach(k -> known.add(k.key())));
+        for (String key : config.extensions().keySet()) {
+            if (!known.contains(key)) {
+                throw new ConfigException(config.source() + ": unknown key '" + key + "' (see 'manager config-keys')");
+            }
+        }
         for (ManagerPart p : parts.all()) {
             config.part(p.keys()); // values set in code are checked like the file's
             database.migrate(p.name(), p.migrations());
