@@ -146,10 +146,10 @@ public final class ManagerAssembly implements AutoCloseable {
         WebPart.check(config, options.tlsCa()); // refuse bad web/auth settings before anything starts
         database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD));
         Parts parts = new Parts(options);
-        java.util.Set<String> known = new java.util.HashSet<>();
-        parts.all().forEach(p -> p.keys().forEach(k -> known.add(k.key())));
+        java.util.Set<String> partKeys = new java.util.HashSet<>();
+        parts.all().forEach(p -> p.keys().forEach(k -> partKeys.add(k.key())));
         for (String key : config.extensions().keySet()) {
-            if (!known.contains(key)) {
+            if (!partKeys.contains(key)) {
                 throw new ConfigException(config.source() + ": unknown key '" + key + "' (see 'manager config-keys')");
             }
         }
