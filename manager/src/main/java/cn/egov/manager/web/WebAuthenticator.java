@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code Basic name:password} of an account ({@link AccountStore}, Argon2id hashes), read at
  *       every request so that a removed account or a new password takes effect at once;</li>
  *   <li>{@code Bearer <token>} for the API-token roles ({@code auth.noc.token}, {@code auth.auditor.token}),
- *       or {@code Basic noc:<token>} / {@code auditor:<token>} for a browser; compared in constant time.</li>
+ *       or {@code Basic noc:<token>} / {@code auditor:<token>}; compared in constant time.</li>
  * </ul>
+ * These are for API clients; browsers log in with the form ({@link #logIn}) and carry a session,
+ * whose account is read again at every request ({@link #resume}).
  * Every failure is counted by a {@link LoginThrottle} per source address and per user name and
  * logged on one line; once either has too many, every attempt is refused (429) until the window
  * passes, the right password included.
