@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
                 PlanCommand.class,
                 RunCommand.class, StatusCommand.class,
                 VpnCommand.class,
+                PortalCommand.class,
         })
 public final class ApplianceCommand implements Runnable {
     public static final int EXIT_OK = 0;

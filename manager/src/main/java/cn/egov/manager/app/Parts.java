@@ -3,11 +3,13 @@ package cn.egov.manager.app;
 import cn.egov.manager.ca.CaPart;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.console.ConsolePart;
+import cn.egov.manager.duty.DutyPart;
 import cn.egov.manager.fleet.part.FleetPart;
 import cn.egov.manager.hub.HubPart;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.plan.PlanPart;
 import cn.egov.manager.policy.PolicyPart;
+import cn.egov.manager.portal.PortalPart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -37,6 +39,8 @@ public final class Parts {
                 new PolicyPart(options.policySigning()),
                 new CaPart(options.caService()),
                 new HubPart(),
+                new PortalPart(options.tlsCa()),
+                new DutyPart(),
                 new ConsolePart()
         );
         List<String> names = new ArrayList<>();

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 HubConfigCommand.class,
                 PolicyCommand.class,
                 AccountCommand.class,
+                cn.egov.manager.portal.PortalCommand.class,
         })
 public final class ManagerCommand implements Runnable {
 

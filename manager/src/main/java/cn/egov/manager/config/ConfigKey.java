@@ -95,7 +95,7 @@ public enum ConfigKey {
             sb.append("#").append(k.key).append(" = ").append(k.defaultValue).append('\n');
         }
         sb.append("\n# Keys starting with ").append(EXTENSION_PREFIXES)
-                .append(" belong to the CA, hub, policy and plan parts; see their READMEs.\n");
+                .append(" belong to the CA, hub, policy, plan and portal parts; see their READMEs.\n");
         return sb.toString();
     }
 }

@@ -88,6 +88,29 @@ final class SchemaMigrations {
             ALTER TABLE health_samples DROP COLUMN outbox_depth;
             ALTER TABLE health_samples DROP COLUMN outbox_evicted;
             ALTER TABLE boxes DROP COLUMN last_health_json;
+            """,
+            // 4: the province's duty office (cn.egov.manager.duty): reports with their acknowledgement and
+            // escalation state, refused report messages, each unit's newest roster; alarms by kind (its alarm list)
+            """
+            CREATE TABLE duty_reports (
+              id TEXT PRIMARY KEY, unit TEXT NOT NULL, incident TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL,
+              level TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              msg_epoch TEXT, msg_seq BIGINT, late INTEGER NOT NULL, payload BYTEA NOT NULL,
+              acknowledged_at BIGINT, acknowledged_by TEXT, ack_note TEXT NOT NULL DEFAULT '',
+              step INTEGER NOT NULL, next_escalation_at BIGINT, alarms INTEGER NOT NULL, UNIQUE (incident, number)
+            );
+            CREATE INDEX duty_reports_unit ON duty_reports (unit, received_at);
+            CREATE INDEX duty_reports_due ON duty_reports (next_escalation_at);
+            CREATE TABLE duty_refusals (
+              unit TEXT NOT NULL, msg_epoch TEXT NOT NULL, msg_seq BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              report_id TEXT, incident TEXT, number INTEGER, field TEXT NOT NULL, reason TEXT NOT NULL, payload BYTEA,
+              resolved INTEGER NOT NULL, PRIMARY KEY (unit, msg_epoch, msg_seq)
+            );
+            CREATE TABLE duty_rosters (
+              unit TEXT PRIMARY KEY, version BIGINT NOT NULL, published_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              payload BYTEA NOT NULL
+            );
+            CREATE INDEX alarms_kind ON alarms (kind, received);
             """
     );
 

@@ -1,0 +1,26 @@
+package cn.egov.portal.mirror;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The manager's portal content server as the box sees it (a seam for tests). Every call is
+ * authenticated by the box's certificate; the box asks only for its own index, snapshots of sites
+ * it mirrors, and content a verified manifest lists.
+ */
+public interface ManagerClient {
+
+    /** This unit's index ({@code PortalIndex} bytes). */
+    byte[] index() throws IOException;
+
+    /** The newest signed snapshot of {@code site}, at most {@code maxBytes}. */
+    byte[] snapshot(String site, int maxBytes) throws IOException;
+
+    /**
+     * The content named {@code sha256}; the caller reads at most the size the manifest states
+     * (plus one byte, to see an over-long answer) and checks the hash.
+     *
+     * @throws java.io.FileNotFoundException when the manager does not have it
+     */
+    InputStream blob(String sha256) throws IOException;
+}
