@@ -70,7 +70,7 @@ public final class Meters {
 
     /** {@link #gauge(String, String, Supplier)} without a description. */
     public Meters gauge(String name, Supplier<? extends Number> value) {
-        return gauge(name, null, value);
+        return gauge(name, name, value); // Prometheus wants a HELP line: the name, until the part says more
     }
 
     /** A flag (an alarm raised, a connection up): 1 or 0. */
