@@ -48,7 +48,17 @@ public final class Browser {
         browser.findElement(By.id("user")).clear();
         browser.findElement(By.id("user")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(password);
+        org.openqa.selenium.WebElement form = browser.findElement(By.id("login"));
         browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+        // the answer is a new page: wait until the form submitted is gone, or the next look reads the old one
+        await("the answer to the log-in form", () -> {
+            try {
+                form.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                return true;
+            }
+        });
     }
 
     private static void await(String what, java.util.function.BooleanSupplier condition) {
