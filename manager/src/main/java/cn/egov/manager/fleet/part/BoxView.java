@@ -1,4 +1,4 @@
-package cn.egov.manager.web;
+package cn.egov.manager.fleet.part;
 
 import cn.egov.manager.fleet.BoxState;
 import cn.egov.manager.fleet.Place;

@@ -1,7 +1,9 @@
-package cn.egov.manager.web;
+package cn.egov.manager.fleet.part;
 
 import cn.egov.manager.fleet.FleetRegistry;
 import java.util.List;
+import cn.egov.manager.web.Caller;
+import cn.egov.manager.web.Json;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;

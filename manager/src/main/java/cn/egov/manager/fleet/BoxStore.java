@@ -1,8 +1,8 @@
-package cn.egov.manager.store;
+package cn.egov.manager.fleet;
 
-import cn.egov.manager.fleet.BoxState;
-import cn.egov.manager.fleet.BoxStatus;
-import cn.egov.manager.fleet.Place;
+
+
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import cn.egov.manager.store.MetricsJson;
 
 /**
  * The {@code boxes} table: one row per box, upserted with portable {@code ON CONFLICT}. A box's
@@ -56,7 +57,7 @@ public final class BoxStore {
     }
 
     /** Every stored box, with place names from {@code names} and the figures of its last health sample. */
-    public static List<BoxState> loadAll(Connection c, cn.egov.manager.fleet.PlaceNames names) throws SQLException {
+    public static List<BoxState> loadAll(Connection c, PlaceNames names) throws SQLException {
         List<BoxState> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT b.client_id, b.display_name, b.status, b.status_since, b.last_seen,"
                 + " b.last_health, b.health_interval_s, b.firmware_version, b.connection_ip,"

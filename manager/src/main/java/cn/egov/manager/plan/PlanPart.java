@@ -1,24 +1,28 @@
 package cn.egov.manager.plan;
 
 import cn.egov.manager.account.Role;
-import cn.egov.manager.app.ManagerContext;
 import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.audit.AuditLog;
-import cn.egov.manager.config.ConfigException;
-import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.config.KeySpec;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
 import cn.egov.manager.store.Database;
-import cn.egov.manager.web.RouteContributor;
 import cn.egov.manager.web.WebRoute;
 import cn.egov.manager.web.WebRoutes;
+import cn.egov.rules.plan.AddressPlan;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plan's web routes:
+ * The address plan as a part of the manager: its keys ({@link PlanConfigKey}), its tables
+ * ({@link PlanStore#MIGRATIONS}), the plan imported at start from {@code plan.dir}, and its routes:
  * <ul>
  *   <li>{@code /plan} (page): whois form, remediation list, a unit's allocations — NOC, auditors, technicians
  *       (their counties only)</li>
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * start when the database holds no plan yet; {@code plan.max-drop-ratio} — the share of the allocations
  * in force an import may drop without {@code confirmDrop} (default {@value #DEFAULT_MAX_DROP_RATIO}).
  */
-public final class PlanRoutes implements RouteContributor {
+public final class PlanPart implements ManagerPart {
 
     /** Config key (extension {@code plan.}) of the directory imported when no plan is stored. */
     public static final String DIR_KEY = "dir";
@@ -44,36 +48,51 @@ public final class PlanRoutes implements RouteContributor {
     /** A fifth of the plan gone in one import is a mistake far more often than a reorganisation. */
     public static final String DEFAULT_MAX_DROP_RATIO = "0.2";
 
-    private static final Logger LOG = LoggerFactory.getLogger(PlanRoutes.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PlanPart.class);
 
-    /**
-     * The manager's one plan store, with the drop bound of {@code plan.max-drop-ratio}: opened by the
-     * manager before its broker (which admits only the units of the plan in force) and shared with
-     * these routes through {@link ManagerContext#plans()}.
-     */
-    public static PlanStore openStore(ManagerConfig config, Database database) throws SQLException {
-        var keys = config.extension("plan");
-        String ratioText = keys.getOrDefault(MAX_DROP_RATIO_KEY, DEFAULT_MAX_DROP_RATIO);
-        double ratio;
-        try {
-            ratio = Double.parseDouble(ratioText);
-        } catch (NumberFormatException e) {
-            ratio = Double.NaN;
-        }
-        if (!(ratio > 0 && ratio <= 1)) {
-            throw new ConfigException(config.source() + ": plan." + MAX_DROP_RATIO_KEY + " must be a number in (0, 1], got '"
-                    + ratioText + "'");
-        }
-        return new PlanStore(database, ratio);
+    private volatile PlanStore store;
+
+    @Override
+    public String name() {
+        return "plan";
     }
 
     @Override
-    public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
-        var keys = ctx.config().extension("plan");
-        AuditLog audit = new AuditLog(ctx.database());
-        PlanStore store = ctx.plans();
-        String dir = keys.get(DIR_KEY);
-        if (store.current().isEmpty() && dir != null && !dir.isBlank()) {
+    public List<KeySpec> keys() {
+        return PlanConfigKey.specs();
+    }
+
+    @Override
+    public List<String> migrations() {
+        return PlanStore.MIGRATIONS;
+    }
+
+    /**
+     * The manager's one plan store, with the drop bound of {@code plan.max-drop-ratio}: opened before
+     * the broker (which admits only the units of the plan in force), then served by this part's routes.
+     *
+     * @param keys this part's keys (short names), as the configuration has them
+     */
+    public synchronized PlanStore open(Database database, Map<String, String> keys) throws SQLException {
+        if (store == null) {
+            store = new PlanStore(database, Double.parseDouble(keys.get(MAX_DROP_RATIO_KEY)));
+        }
+        return store;
+    }
+
+    /** The plan in force, once {@link #open} ran; empty before, or when none was ever imported. */
+    public Optional<AddressPlan> inForce() {
+        PlanStore s = store;
+        return s == null ? Optional.empty() : s.current().map(LoadedPlan::plan);
+    }
+
+    @Override
+    public void start(PartContext ctx) throws Exception {
+        WebRoutes routes = ctx.routes();
+        AuditLog audit = ctx.audit();
+        PlanStore store = open(ctx.database(), ctx.keys());
+        String dir = ctx.key(DIR_KEY);
+        if (store.current().isEmpty() && !dir.isBlank()) {
             PlanStore.ImportResult r = store.importPath(Path.of(dir), System.currentTimeMillis());
             audit.record(new AuditEntry(System.currentTimeMillis(), "manager", "system", "plan.import", dir,
                     r.accepted() ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.REFUSED, r.message(), "local"));
@@ -94,5 +113,9 @@ public final class PlanRoutes implements RouteContributor {
         routes.api("/api/plan/whois", readers, new WhoisHandler(service));
         routes.api("/api/plan/units/*", readers, new AllocationHandler(service));
         routes.api("/api/plan/remediation", readers, new RemediationHandler(service));
+        ctx.meters().gauge("plan.version", "version of the address plan in force (0: none)",
+                () -> store.current().map(LoadedPlan::version).orElse(0L));
+        ctx.meters().gauge("plan.allocations", "allocations of the address plan in force",
+                () -> store.current().map(p -> p.plan().allocations().size()).orElse(0));
     }
 }

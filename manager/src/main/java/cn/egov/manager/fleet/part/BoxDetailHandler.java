@@ -1,10 +1,12 @@
-package cn.egov.manager.web;
+package cn.egov.manager.fleet.part;
 
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.store.AlarmStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import cn.egov.manager.web.Caller;
+import cn.egov.manager.web.Json;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
