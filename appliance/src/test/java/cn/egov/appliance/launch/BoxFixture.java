@@ -48,10 +48,8 @@ final class BoxFixture {
                 Files.writeString(config.resolve(file.getFileName()), text, StandardCharsets.UTF_8);
             }
         }
-        // The isolation bundle enforces the policy files of a directory with nft: none here, so the
-        // host's ruleset is left alone (as on any box that has not received a policy yet).
-        Files.writeString(config.resolve("cn.egov.isolation.enforce.cfg"),
-                "policy.directory = ${data}/no-policy\nlock.file = ${data}/nft.lock\n", StandardCharsets.UTF_8);
+        // No cn.egov.isolation.enforce.cfg: the isolation bundle enforces only once its file exists,
+        // so the host's ruleset is left alone (as on any box that 'appliance setup' has not set up).
         data = root.resolve("data");
         probeOut = root.resolve("probe.out");
         writeProbeConfig("greeting = hello\ncount = 3\n");

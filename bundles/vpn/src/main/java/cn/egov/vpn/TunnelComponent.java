@@ -1,6 +1,7 @@
 package cn.egov.vpn;
 
 import cn.egov.api.identity.IdentityProvider;
+import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.vpn.swanctl.CharonSettings;
@@ -27,13 +28,15 @@ import org.osgi.service.metatype.annotations.Designate;
  * strongswan.conf), and starts a {@link TunnelWatcher}. A configuration change re-activates it.
  */
 @Component(name = "cn.egov.vpn.tunnel", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = TunnelComponent.class)
+        service = {TunnelComponent.class, SelfTest.class})
 @Designate(ocd = TunnelConfig.class)
-public final class TunnelComponent {
+public final class TunnelComponent implements SelfTest {
 
     private final TelemetryPublisher telemetry;
     private final TunnelWatcher watcher;
     private final ScheduledExecutorService executor;
+    /** The last poll's status, read by the self-test without waiting for a poll in progress. */
+    private volatile TunnelStatus last;
 
     @Activate
     public TunnelComponent(@Reference TelemetryPublisher telemetry, @Reference IdentityProvider identity,
@@ -64,7 +67,18 @@ public final class TunnelComponent {
             t.setDaemon(true);
             return t;
         });
+        watcher.onStatus(s -> last = s);
         watcher.start(executor, pollInterval);
+    }
+
+    @Override
+    public String name() {
+        return "隧道 Tunnel to the backbone";
+    }
+
+    @Override
+    public Result run() {
+        return TunnelSelfTest.judge(last);
     }
 
     /** The latest observed state (the console and the CLI show it). */
@@ -76,5 +90,6 @@ public final class TunnelComponent {
     void deactivate() {
         watcher.stop();
         executor.shutdownNow();
+        watcher.endConditions();
     }
 }

@@ -1,5 +1,6 @@
 package cn.egov.isolation.enforce;
 
+import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.isolation.route.ProcessIp;
 import cn.egov.isolation.route.RouteGuardSettings;
@@ -42,10 +43,13 @@ import org.slf4j.LoggerFactory;
  * applies) or when nothing was applied by the first verification round (the signed component never
  * started), so the box is never left without a policy.
  */
-@Component(immediate = true, service = PolicyApplier.class, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+// REQUIRE: a box enforces once its configuration file exists ('appliance setup' installs it after the
+// box has enrolled and its tunnel is up: the baseline lets the box reach the data centre only through
+// the tunnel). Without a file it would apply the default directory, refuse it and stand unhealthy.
+@Component(immediate = true, service = {PolicyApplier.class, SelfTest.class}, configurationPolicy = ConfigurationPolicy.REQUIRE,
         configurationPid = "cn.egov.isolation.enforce")
 @Designate(ocd = PolicyEnforcementConfig.class)
-public final class PolicyEnforcementComponent implements PolicyApplier {
+public final class PolicyEnforcementComponent implements PolicyApplier, SelfTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEnforcementComponent.class);
 
@@ -77,7 +81,7 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
             return t;
         });
         routes = !config.route_guard_enabled() ? null : new RouteIsolation(
-                new ProcessIp(Arrays.asList(config.ip_command().trim().split("\\s+"))), RouteGuardSettings.of(config), telemetry::alarm, Clock.systemUTC());
+                new ProcessIp(Arrays.asList(config.ip_command().trim().split("\\s+"))), RouteGuardSettings.of(config), telemetry::condition, Clock.systemUTC());
         if (routes != null) {
             enforcement.addToState(routes::addMetrics);
         }
@@ -138,6 +142,17 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
         return apply(localDirectory);
     }
 
+    @Override
+    public String name() {
+        return "隔离策略 Isolation policy and route guard";
+    }
+
+    @Override
+    public Result run() {
+        PolicyEnforcement e = enforcement;
+        return IsolationSelfTest.judge(e.state(), e.enforcer().inForce(), e.lastRejection(), routes == null ? null : routes.last());
+    }
+
     private static Runnable guard(String what, Runnable task) {
         return () -> {
             try {
@@ -153,5 +168,9 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
     void deactivate() {
         // the ruleset stays in force when the bundle stops: isolation must not depend on the JVM
         scheduler.shutdownNow();
+        enforcement.endConditions();
+        if (routes != null) {
+            routes.endConditions();
+        }
     }
 }
