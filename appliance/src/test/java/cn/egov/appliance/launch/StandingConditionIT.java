@@ -56,7 +56,7 @@ class StandingConditionIT {
                 writeEnforcement(box, ns, policy);
                 BoxFixture.await("healthy with the policy in force", () -> status(appliance, data).exit() == 0);
                 Cli inForce = status(appliance, data);
-                assertFalse(inForce.out().contains("alarm "), "the condition is cleared: " + inForce.out());
+                assertFalse(inForce.out().contains("isolation.policy.rejected"), "the condition is cleared: " + inForce.out());
                 BoxFixture.await("the self-test says the policy is in force", () -> status(appliance, data).out()
                         .contains("selftest OK 隔离策略 Isolation policy and route guard: Policy hebei-baseline "));
                 assertTrue(lab.exec(ns, "nft", "list", "tables").contains("table inet egov"), "the policy is in the namespace");
