@@ -38,7 +38,7 @@ final class BoxFixture {
         ProbeBundle.write(bundles.resolve("probe.jar"));
         config = Files.createDirectories(root.resolve("config"));
         try (Stream<Path> files = Files.list(dist.resolve("config"))) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String text = Files.readString(file, StandardCharsets.UTF_8)
                         .replace("tcp://127.0.0.1:1883", brokerUrl)
                         // tests need no fsync per message

@@ -73,7 +73,9 @@ public final class PolicyEnforcementComponent implements PolicyApplier, SelfTest
 
     void activate(PolicyEnforcementConfig config, NftCommand nft, ScratchNft scratch) {
         enforcement = new PolicyEnforcement(nft, scratch, telemetry, Clock.systemUTC(), Path.of(config.lock_file()), config.auto_restore());
-        localDirectory = Path.of(config.policy_directory());
+        // empty: no local policy, only the manager's signed one ('appliance setup' waits for it this way,
+        // so that nothing is in force until the signed policy is)
+        localDirectory = config.policy_directory().isBlank() ? null : Path.of(config.policy_directory());
         Path accepted = Path.of(config.signed_state_directory()).resolve(PolicyApplier.ACCEPTED_BUNDLE_FILE);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "isolation-enforce");
@@ -89,6 +91,8 @@ public final class PolicyEnforcementComponent implements PolicyApplier, SelfTest
             awaitingSigned = Files.exists(accepted);
             if (awaitingSigned) {
                 LOG.info("isolation policy: {} exists, the signed policy is applied first; {} only as fallback", accepted, localDirectory);
+            } else if (localDirectory == null) {
+                LOG.info("isolation policy: no local policy directory; waiting for the signed policy from the manager");
             } else {
                 applyDirectory(localDirectory);
             }
@@ -98,7 +102,7 @@ public final class PolicyEnforcementComponent implements PolicyApplier, SelfTest
             enforcement.verify();
         };
         Runnable verifyOrFallBack = () -> {
-            if (awaitingSigned) {
+            if (awaitingSigned && localDirectory != null) {
                 LOG.warn("isolation policy: the signed policy was not applied by the first verification; applying {}", localDirectory);
                 applyDirectory(localDirectory);
             }
@@ -139,6 +143,9 @@ public final class PolicyEnforcementComponent implements PolicyApplier, SelfTest
     /** Applies the configured policy directory on this component's thread and waits for the outcome. */
     @Override
     public ApplyResult applyLocalPolicy() {
+        if (localDirectory == null) {
+            return new ApplyResult(ApplyResult.Status.REJECTED, "", List.of(), "no local policy directory is configured (policy.directory)");
+        }
         return apply(localDirectory);
     }
 
