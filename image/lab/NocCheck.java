@@ -37,7 +37,7 @@ public final class NocCheck {
         List<String> failures = new ArrayList<>();
 
         JsonNode box = json.readTree(get(http, base + "/api/boxes/" + unit, auth));
-        String status = box.path("status").asText();
+        String status = box.path("box").path("status").asText();
         System.out.println("NOC /fleet: " + unit + " " + status + (status.equals("CONNECTED") ? " (green)" : ""));
         if (!status.equals("CONNECTED")) {
             failures.add("the box is " + status);
