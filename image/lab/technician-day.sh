@@ -53,11 +53,24 @@ manager() { EGOV_BUILD_DIR="$BUILD_DIR" "$ROOT/manager/bin/manager" "$@"; }
 
 PIDS=()        # the manager and the daemons of the day
 BOX_PIDS=()    # the box of the current scenario and its charon
-stop_pids() { for pid in "$@"; do kill "$pid" 2>/dev/null || true; done; for pid in "$@"; do wait "$pid" 2>/dev/null || true; done; }
+# stop_pids PID...: SIGTERM, then wait until each is gone (some are not this shell's children: a
+# daemon started in a command substitution), SIGKILL after 30 s
+stop_pids() {
+  local pid
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    wait "$pid" 2>/dev/null || true
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || continue 2; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
 site_down() {
   stop_pids "${BOX_PIDS[@]}"
   BOX_PIDS=()
   for n in box lan ext inet; do ip netns del "$NS-$n" 2>/dev/null || true; done
+  # a namespace goes (with the hub's end of the uplink cable) once its last process has
+  for _ in $(seq 50); do ip -n "$NS-hub" link show wan0 > /dev/null 2>&1 || return 0; sleep 0.2; done
+  ip -n "$NS-hub" link del wan0 2>/dev/null || true
 }
 cleanup() {
   trap - INT TERM EXIT

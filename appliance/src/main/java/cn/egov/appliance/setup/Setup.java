@@ -109,9 +109,9 @@ public final class Setup {
             try {
                 o = run(step);
             } catch (SetupException e) {
-                o = Outcome.fail(e.getMessage());
+                o = Outcome.fail("FAIL " + e.getMessage());
             } catch (IOException | UncheckedIOException e) {
-                o = Outcome.fail("cannot change the box's configuration: " + e.getMessage());
+                o = Outcome.fail("FAIL cannot change the box's configuration: " + e.getMessage());
             }
             for (String line : o.lines()) {
                 out.println("      " + line);
