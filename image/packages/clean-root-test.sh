@@ -2,9 +2,9 @@
 # Installs, upgrades and removes the packages in a clean root, as a site would (root):
 #   image/packages/clean-root-test.sh WORKDIR egov-box_V_amd64.deb egov-manager_V_amd64.deb
 #
-# The clean root: a directory with the host's userland bind-mounted read-only (/usr: Java, nft,
-# iproute2, strongSwan, the shell), a copy of the host's /etc without anything of ours, and an empty
-# dpkg database, entered with chroot inside private mount, network and PID namespaces (unshare).
+# The clean root: a directory with the host's userland read-only under an overlay (/usr: Java, nft,
+# iproute2, strongSwan, the shell; what the packages put there goes to the overlay's own layer), a
+# copy of the host's /etc without anything of ours, and an empty dpkg database, entered with chroot inside private mount, network and PID namespaces (unshare).
 # Why not a debootstrap/mmdebstrap chroot: that needs the Debian mirror and, with a JRE, nftables
 # and strongSwan, downloads ~250 MB and takes minutes; CI runs offline from the mirror after its
 # one apt-get install. The empty dpkg database knows none of the host's packages, so dpkg installs
@@ -13,7 +13,7 @@
 #
 # Prints one line per check ("ok: ..."), "FAIL: ..." and exit 1 at the first that fails.
 set -euo pipefail
-WORK=$1 BOX_DEB=$2 MANAGER_DEB=$3
+WORK=$(readlink -f "$1") BOX_DEB=$(readlink -f "$2") MANAGER_DEB=$(readlink -f "$3")
 if [ "${EGOV_IN_NAMESPACE:-}" != 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "FAIL: needs root (namespaces, chroot)"; exit 1; }
   for deb in "$BOX_DEB" "$MANAGER_DEB"; do
@@ -33,7 +33,10 @@ mkdir -p "$R"/{usr,proc,dev,sys,tmp,run,opt,root,srv,mnt,var/lib/dpkg/{info,upda
 for d in bin sbin lib lib32 lib64 libx32; do
   if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$R/$d"; elif [ -d "/$d" ]; then mkdir -p "$R/$d" && mount --bind -o ro "/$d" "$R/$d"; fi
 done
-mount --bind /usr "$R/usr" && mount -o remount,bind,ro "$R/usr"
+# /usr: the host's, read-only, under an overlay whose upper layer takes what the packages install
+# there (/lib/systemd/system is /usr/lib/systemd/system on a merged-/usr Debian)
+mkdir -p "$WORK/usr-upper" "$WORK/usr-work"
+mount -t overlay overlay -o "lowerdir=/usr,upperdir=$WORK/usr-upper,workdir=$WORK/usr-work" "$R/usr"
 mount --rbind /dev "$R/dev"
 mount -t proc proc "$R/proc"
 mount -t tmpfs tmpfs "$R/tmp"
@@ -105,7 +108,7 @@ check "dpkg -P removes configuration and state, nothing is left" \
 # --- the manager ----------------------------------------------------------------------------------
 in_root dpkg --force-depends -i /tmp/egov-manager.deb > "$WORK/dpkg-manager.log" 2>&1 || { cat "$WORK/dpkg-manager.log"; echo "FAIL: dpkg -i egov-manager"; exit 1; }
 check "egov-manager installed, its system user made, its configuration readable by it only" \
-  "in_root getent passwd egov-manager >/dev/null && [ \"\$(stat -c '%U:%G %a' $R/etc/egov-manager/manager.conf)\" = 'root:egov-manager 640' ]"
+  "in_root getent passwd egov-manager >/dev/null && [ \"\$(in_root stat -c '%U:%G %a' /etc/egov-manager/manager.conf)\" = 'root:egov-manager 640' ]"
 check "the manager runs as its user: manager config-keys" \
   "in_root runuser -u egov-manager -- /opt/egov-manager/bin/manager config-keys | grep -q '^#data.dir = '"
 in_root dpkg -P egov-manager > "$WORK/dpkg-manager-purge.log" 2>&1 || { cat "$WORK/dpkg-manager-purge.log"; echo "FAIL: dpkg -P egov-manager"; exit 1; }
