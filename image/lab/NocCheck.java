@@ -22,7 +22,7 @@ import javax.net.ssl.TrustManagerFactory;
  * What the NOC sees of one unit, as the technician's day needs it to end: the box CONNECTED (green
  * on /fleet), its isolation policy IN_FORCE with the manager's signed serial in force and no route
  * to the Internet, and no MAJOR or CRITICAL alarm standing (each one raised was CLEARED later).
- * Run as a single-file program on the manager's class path (Jackson):
+ * Compiled and run by technician-day.sh on the manager's class path (Jackson); by hand:
  * {@code java -cp 'manager/target/lib/*' image/lab/NocCheck.java URL ROOT_PEM NOC_TOKEN UNIT}.
  * Prints one line per check; exit 0 when all pass, 1 otherwise.
  */
