@@ -29,8 +29,8 @@ class ZoneWiringCheckTest {
         AddressPlan plan = SiteCheck.load(Path.of("../../rules/plan"));
         IsolationPolicy policy = PolicyLoader.load(Path.of("../../rules/policy/baseline"), LocalDate.now()).policyOrThrow();
         List<ZoneWiringCheck.Port> ports = ZoneWiringCheck.ports(policy, plan, UnitCode.parse("130602-001"));
-        assertEquals(List.of("eth0", "eth1", "eth2", "eth3"), ports.stream().map(ZoneWiringCheck.Port::iface).toList(),
-                "ipsec0 exists only once the tunnel is up");
+        assertEquals(List.of("eth1", "eth2", "eth0", "eth3"), ports.stream().map(ZoneWiringCheck.Port::iface).toList(),
+                "in the policy's zone order; ipsec0 exists only once the tunnel is up");
         check = new ZoneWiringCheck(ports, "130602-001", "192.0.2.2");
     }
 
