@@ -1,5 +1,7 @@
 package cn.egov.appliance.cli;
 
+import cn.egov.appliance.launch.BoxLiveness;
+import cn.egov.appliance.launch.StatusFile;
 import cn.egov.appliance.setup.Setup;
 import cn.egov.appliance.setup.SetupProfile;
 import cn.egov.appliance.setup.SetupStep;
@@ -14,6 +16,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -114,9 +117,8 @@ public final class SetupCommand implements Callable<Integer> {
             }
         }
         try {
-            cn.egov.appliance.launch.BoxLiveness.Verdict v = cn.egov.appliance.launch.BoxLiveness.judge(data,
-                    cn.egov.appliance.launch.StatusFile.staleAfter(), java.time.Instant.now());
-            if (v.state() != cn.egov.appliance.launch.BoxLiveness.State.RUNNING) {
+            BoxLiveness.Verdict v = BoxLiveness.judge(data, StatusFile.staleAfter(), Instant.now());
+            if (v.state() != BoxLiveness.State.RUNNING) {
                 throw new UserError(v.message() + ": start the box first (systemctl start egov-box)", EXIT_NOT_RUNNING, null);
             }
         } catch (IOException e) {
