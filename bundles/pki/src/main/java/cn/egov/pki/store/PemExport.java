@@ -28,7 +28,7 @@ public final class PemExport {
      */
     public static void write(BoxCredentials c, Path cert, Path key, List<Path> caFiles) throws IOException {
         try {
-            replace(cert, pem("CERTIFICATE", c.certificate().getEncoded()), false);
+            replace(cert, pem(c.certificate()), false);
             replace(key, pem("PRIVATE KEY", c.key().getEncoded()), true);
             List<X509Certificate> ordered = ordered(c);
             for (int i = 0; i < Math.min(caFiles.size(), ordered.size()); i++) {
@@ -37,6 +37,11 @@ public final class PemExport {
         } catch (CertificateEncodingException e) {
             throw new IOException("cannot encode a certificate: " + e.getMessage(), e);
         }
+    }
+
+    /** A certificate as the PEM text {@link #write} puts in its files. */
+    public static String pem(X509Certificate certificate) throws CertificateEncodingException {
+        return pem("CERTIFICATE", certificate.getEncoded());
     }
 
     /** Root first, then the box certificate's issuer, then the rest. */
