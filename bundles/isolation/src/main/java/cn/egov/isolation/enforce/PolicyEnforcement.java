@@ -145,6 +145,14 @@ public final class PolicyEnforcement {
         return lastRejection;
     }
 
+    /**
+     * Publishes {@code ISOLATION/policy} now: after another guard's round (the route guard's, which
+     * runs after an apply), so that the manager sees its verdict at once, not at the next verification.
+     */
+    public void reportState() {
+        publishState();
+    }
+
     /** IN_FORCE, DRIFT, REJECTED or NONE. */
     public String state() {
         return state;

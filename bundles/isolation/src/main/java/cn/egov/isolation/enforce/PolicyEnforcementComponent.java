@@ -122,6 +122,7 @@ public final class PolicyEnforcementComponent implements PolicyApplier, SelfTest
             guard("route guard", () -> {
                 routes.follow(PolicyLoader.load(dir, LocalDate.now(Clock.systemUTC())).policyOrThrow());
                 routes.run();
+                enforcement.reportState(); // the apply's own report went out before this round
             }).run();
         }
         return r;
