@@ -82,6 +82,11 @@ final class ExchangeBox implements AutoCloseable {
         }
     }
 
+    /** Queues a message of another service of the box in the same outbox (as the duty bundle queues its reports). */
+    void publish(String appId, String resource, cn.egov.api.payload.KuraPayload payload, int priority) {
+        telemetry.publisher().publish(appId, resource, payload, priority);
+    }
+
     long outboxDepth() {
         return telemetry.outbox().stats().depth();
     }

@@ -87,6 +87,11 @@ public final class ExchangeService implements AutoCloseable {
     private final BlockingQueue<Inbound> inbound;
     private final Thread worker;
     private volatile boolean running;
+    /**
+     * A document goes to the outbox once: by {@link #send} right after it is stored, or by {@link #tick}
+     * when the box stopped in between. Without this, a tick between the two handed it over a second time.
+     */
+    private final Object handOffLock = new Object();
 
     public ExchangeService(String box, ExchangeSettings settings, ExchangeStore store, List<LocalUnit> units, TrustAnchors trust,
                            HubLink link, Clock clock) {
@@ -181,6 +186,14 @@ public final class ExchangeService implements AutoCloseable {
             }
         }
         DocumentSealer.Sealed sealed = DocumentSealer.seal(doc, issuer.signing(), certs);
+        synchronized (handOffLock) {
+            return storeAndHandOff(doc, sealed, fingerprint, remote);
+        }
+    }
+
+    private OutgoingRecord storeAndHandOff(Document doc, DocumentSealer.Sealed sealed, String fingerprint, List<String> remote)
+            throws SQLException {
+        List<UnitCode> recipients = doc.meta().recipients();
         // stored with its same-box deliveries and their receipts in one transaction: one disk sync
         After after = new After();
         store.transaction(() -> {
@@ -651,8 +664,10 @@ public final class ExchangeService implements AutoCloseable {
                 LOG.warn("document {} for {} undeliverable: deadline passed on this box", q[0], q[1]);
             }
         }
-        for (ExchangeStore.Unsent u : store.notHandedOff()) {
-            handOff(u);
+        synchronized (handOffLock) {
+            for (ExchangeStore.Unsent u : store.notHandedOff()) {
+                handOff(u);
+            }
         }
         for (String[] s : store.unopened()) {
             After after = new After();
