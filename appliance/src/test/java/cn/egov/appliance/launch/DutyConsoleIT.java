@@ -26,8 +26,11 @@ import java.util.stream.Collectors;
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -50,6 +53,7 @@ import org.osgi.framework.ServiceReference;
  * shows it. No page breaks the Content-Security-Policy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DutyConsoleIT {
     private static final String PASSWORD = "duty officer 12";
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -75,6 +79,8 @@ class DutyConsoleIT {
         try (ConsoleDatabase db = ConsoleDatabase.open(ConsoleDatabase.file(box.data))) {
             new Accounts(db, new PasswordHash(PasswordHash.Settings.DEFAULT), Clock.systemUTC())
                     .add("zhang", PASSWORD.toCharArray(), Set.of(cn.egov.console.api.Role.DUTY_OFFICER), "130602-001");
+            new Accounts(db, new PasswordHash(PasswordHash.Settings.DEFAULT), Clock.systemUTC())
+                    .add("wang-tech", PASSWORD.toCharArray(), Set.of(cn.egov.console.api.Role.TECHNICIAN), "130602-001");
         }
         runtime = BoxRuntime.start(box.settings(), new FrameworkFactory());
         var context = runtime.framework().getBundleContext();
@@ -107,12 +113,10 @@ class DutyConsoleIT {
     }
 
     @Test
+    @Order(1)
     void theBoxFilesAReportAndTheProvinceAcknowledgesIt() throws Exception {
         // --- on the box: log in, put himself on the roster (he is the duty lead), record the event, file the 初报
-        driver.get(console.resolve("login").toString());
-        driver.findElement(By.id("username")).sendKeys("zhang");
-        driver.findElement(By.id("password")).sendKeys(PASSWORD);
-        driver.findElement(By.id("login")).click();
+        logIn("zhang");
         driver.get(console.resolve("duty/roster").toString());
         driver.findElement(By.id("shift-id")).sendKeys("day-1");
         ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("document.getElementById('shift-end').value = arguments[0];",
@@ -150,7 +154,9 @@ class DutyConsoleIT {
         assertTrue(driver.findElement(By.id("roster-130602-001")).getText().contains("张三 0312-1234567"),
                 "the province sees who is on duty at the unit: " + driver.findElement(By.id("roster-130602-001")).getText());
         driver.findElement(By.id("ack-" + reportId)).click();
-        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("report-" + reportId)).getText().contains("已签收"));
+        // the page's script redraws the row after the acknowledgement: an element read mid-redraw is stale, read it again
+        new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("report-" + reportId)).getText().contains("已签收"));
         assertTrue(driver.findElement(By.id("report-" + reportId)).getText().contains("prov-duty"));
         assertEquals("", driver.findElement(By.id("ack-status")).getText());
         Files.write(root.resolve("manager-acknowledged.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
@@ -162,12 +168,72 @@ class DutyConsoleIT {
         // --- back on the box: the receipt says who acknowledged it
         driver.get(console.resolve("duty/").toString());
         driver.findElement(By.cssSelector("#events a")).click();
-        new WebDriverWait(driver, WAIT).pollingEvery(Duration.ofSeconds(1)).until(d -> {
+        new WebDriverWait(driver, WAIT).pollingEvery(Duration.ofSeconds(1)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
             d.navigate().refresh();
             return d.findElement(By.id("report-" + reportId)).getText().contains("已签收 acknowledged by prov-duty");
         });
         Files.write(root.resolve("box-receipt.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
         assertNoCspViolations();
+    }
+
+    @Test
+    @Order(2)
+    void theCountyTechnicianSetsTheDutySettingsAndApprovesASwapTheProvinceThenSees() throws Exception {
+        // the officer asks to hand his shift over; nothing changes until someone else approves
+        logIn("zhang");
+        driver.get(console.resolve("duty/roster").toString());
+        driver.findElement(By.id("swap-shift")).sendKeys("day-1");
+        driver.findElement(By.id("swap-person")).sendKeys("李四");
+        driver.findElement(By.id("swap-phone")).sendKeys("0312-7654321");
+        driver.findElement(By.id("swap-reason")).sendKeys("家中有事");
+        submit(driver.findElement(By.cssSelector("#swap-form button")));
+        assertTrue(driver.findElement(By.id("swaps")).getText().contains("李四"), driver.findElement(By.id("swaps")).getText());
+        assertTrue(driver.findElement(By.id("shift-day-1")).getText().contains("张三"), "still 张三's until approved");
+
+        // the technician: a bad deadline rule is refused with the PID and key, and the file put back
+        logIn("wang-tech");
+        driver.get(console.resolve("config/cn.egov.duty").toString());
+        setField("opt.deadlines", "major=15x/35m");
+        submit(driver.findElement(By.id("save")));
+        String verdict = driver.findElement(By.id("verdict")).getText();
+        assertTrue(verdict.contains("Refused") && verdict.contains("cn.egov.duty: deadlines is invalid") && verdict.contains("15x"), verdict);
+        Path cfg = root.resolve("box").resolve("config").resolve("cn.egov.duty.cfg");
+        assertTrue(!Files.readString(cfg).contains("15x"), "the refused file was put back");
+        assertTrue(runtime.status().configProblems().isEmpty(), "the box keeps its settings and stays healthy");
+
+        // and approves the swap: the roster changes and goes to the province
+        driver.get(console.resolve("duty/roster").toString());
+        String swapRow = driver.findElement(By.cssSelector("#swaps tr[id^='swap-']")).getAttribute("id");
+        submit(driver.findElement(By.cssSelector("#" + swapRow + " form[action$='/approve'] button")));
+        assertTrue(driver.findElement(By.id("shift-day-1")).getText().contains("李四"), driver.findElement(By.id("shifts")).getText());
+        HttpClient http = HttpClient.newHttpClient();
+        BoxFixture.await("the province sees 李四 on duty", () -> {
+            try {
+                String body = http.send(HttpRequest.newBuilder(URI.create(manager.webUrl() + "/api/duty/rosters?unit=130602-001"))
+                        .header("Authorization", TestAccounts.basic("prov-duty")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("rosters").path(0).path("onDuty").toString()
+                        .contains("李四");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertNoCspViolations();
+    }
+
+    private void logIn(String name) {
+        driver.get(console.resolve("login").toString());
+        driver.manage().deleteAllCookies();
+        driver.get(console.resolve("login").toString());
+        driver.findElement(By.id("username")).sendKeys(name);
+        driver.findElement(By.id("password")).sendKeys(PASSWORD);
+        submit(driver.findElement(By.id("login")));
+    }
+
+    private void setField(String name, String value) {
+        var input = driver.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(value);
     }
 
     private int status(HttpClient http, String path) {

@@ -71,8 +71,10 @@ final class DutyIntake implements TelemetryListener {
                         continue;
                     }
                     KuraPayload p = KuraPayload.builder().metrics(MetricsJson.read(rs.getString(5))).build();
-                    office.report(unit, id, p, Instant.ofEpochMilli(rs.getLong(4)));
-                    n++;
+                    // a second copy of a report already in (queued twice around a box crash) leaves no trace: not counted
+                    if (office.report(unit, id, p, Instant.ofEpochMilli(rs.getLong(4))) != DutyOffice.Intake.ALREADY_IN) {
+                        n++;
+                    }
                 }
             }
         }

@@ -89,26 +89,30 @@ public final class DutyOffice {
 
     // ---- intake
 
+    /** What became of a report message. */
+    public enum Intake { ACCEPTED, REFUSED, ALREADY_IN }
+
     /** A report message from box {@code sender} as ingest stored it. */
-    public synchronized void report(UnitCode sender, MessageId id, KuraPayload payload, Instant received) throws SQLException {
+    public synchronized Intake report(UnitCode sender, MessageId id, KuraPayload payload, Instant received) throws SQLException {
         DutyReport r;
         try {
             r = DutyReportPayload.decode(payload);
         } catch (DutyInputException e) {
             refuse(sender, id, received, null, e.field(), e.getMessage(), payload, false, String.valueOf(payload.metric(DutyReportPayload.ID)));
-            return;
+            return Intake.REFUSED;
         }
         if (!r.unit().equals(sender)) {
             refuse(sender, id, received, r, "unit", "forged sender: report " + r.id() + " names unit " + r.unit()
                     + " but came from the box of " + sender, payload, false, r.id());
-            return;
+            return Intake.REFUSED;
         }
         Optional<OfficeReport> same = store.report(r.id());
         if (same.isPresent()) {
             if (!same.get().report().equals(r)) {
                 refuse(sender, id, received, r, "id", "identifier " + r.id() + " is already used by another report", payload, false, r.id());
+                return Intake.REFUSED;
             }
-            return; // the same report again (the box queued it twice around a crash): nothing to do
+            return Intake.ALREADY_IN; // the same report again (the box queued it twice around a crash): nothing to do
         }
         List<DutyReport> earlier = store.incident(r.incident()).stream().map(OfficeReport::report).toList();
         try {
@@ -117,10 +121,11 @@ public final class DutyOffice {
             int next = earlier.stream().mapToInt(DutyReport::number).max().orElse(-1) + 1;
             boolean overtook = r.number() > next && earlier.stream().noneMatch(x -> x.kind().closes());
             refuse(sender, id, received, r, e.field(), e.getMessage(), payload, overtook, r.id());
-            return;
+            return Intake.REFUSED;
         }
         accept(r, id, received);
         retryParked(r.incident());
+        return Intake.ACCEPTED;
     }
 
     private void accept(DutyReport r, MessageId id, Instant received) throws SQLException {

@@ -82,9 +82,9 @@ class DutyOfficeEndToEndTest {
     @BeforeAll
     void manager() throws Exception {
         ManagerConfig fixture = ManagerFixture.config(dir.resolve("manager"));
-        m = ManagerAssembly.start(new ManagerConfig("test", fixture.values(), Map.of(
-                "duty.escalation", "市值班室=2s, 省值班室=2s", "duty.escalation.repeat", "0", "duty.check-period-s", "1")),
-                ManagerAssembly.Options.defaults());
+        Map<String, String> ext = new java.util.LinkedHashMap<>(fixture.extensions());
+        ext.putAll(Map.of("duty.escalation", "市值班室=2s, 省值班室=2s", "duty.escalation.repeat", "0", "duty.check-period-s", "1"));
+        m = ManagerAssembly.start(new ManagerConfig("test", fixture.values(), ext), ManagerAssembly.Options.defaults());
         TestAccounts.add(m.database(), "duty-wang", Role.DUTY_OFFICER);
         TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
     }
@@ -224,9 +224,10 @@ class DutyOfficeEndToEndTest {
         assertTrue(reasons.contains("forged sender: report") && reasons.contains("came from the box of 130602-002"), reasons);
         assertEquals(stored, count("SELECT COUNT(*) FROM duty_reports"), "nothing stored changed");
         assertEquals(List.of(0), incidentNumbers(first.id()));
-        Poll.until("the refusals alarmed at the office's next check", 30_000, () -> refusalAlarms().size() >= 5);
-        List<Alarm> alarms = refusalAlarms();
-        assertTrue(alarms.stream().anyMatch(a -> "130602-002".equals(a.evidence().get("unit")) && "unit".equals(a.evidence().get("field"))));
+        // alarms are once per unit and field per interval, and other tests of the class raised some already
+        // (level, number): wait for the forged sender's, which is new
+        Poll.until("the forged sender alarmed at the office's next check", 30_000, () -> refusalAlarms().stream()
+                .anyMatch(a -> "130602-002".equals(a.evidence().get("unit")) && "unit".equals(a.evidence().get("field"))));
 
         // the right next report is still accepted afterwards
         DutyReport one = TestReports.next(first, ReportKind.FOLLOW_UP, 1, 9);

@@ -247,4 +247,36 @@ class DutyOfficeTest {
         assertEquals(1, office.flushRefusalAlarms());
         assertEquals(3, duty(DutyTopics.REFUSED).size());
     }
+
+    @Test
+    void reportsTheIngestLogHoldsButTheOfficeNeverSawAreTakenInAtStart() throws Exception {
+        // the manager stopped after ingest committed these and before the office had them
+        DutyReport first = TestReports.initial(UNIT, T, ReportLevel.MAJOR);
+        DutyReport orphan = TestReports.next(TestReports.initial(UNIT, T.minusSeconds(900), ReportLevel.MAJOR), ReportKind.FOLLOW_UP, 1, 1);
+        ingestLog(new MessageId("e", 1), first);
+        ingestLog(new MessageId("e", 2), first); // the second copy of a box killed between its outbox and its store
+        ingestLog(new MessageId("e", 3), orphan);
+        DutyIntake intake = new DutyIntake(office);
+        assertEquals(2, intake.catchUp(db, T.minus(Duration.ofDays(30))), "the 初报 and the refused orphan");
+        assertEquals(List.of(0), office.store().incident(first.id()).stream().map(o -> o.report().number()).toList());
+        assertEquals("incident", office.store().refusals(10).get(0).field());
+        assertEquals(0, intake.catchUp(db, T.minus(Duration.ofDays(30))), "nothing new at the next start");
+        assertEquals(1, office.accepted.sum());
+    }
+
+    /** A report message as ingest stores it in the telemetry table. */
+    private void ingestLog(MessageId id, DutyReport r) throws Exception {
+        try (java.sql.Connection c = db.connect(); java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO telemetry (client_id,"
+                + " app_id, resource, msg_epoch, msg_seq, ts, received, metrics_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.unit().toString());
+            ps.setString(2, DutyTopics.APP);
+            ps.setString(3, DutyTopics.REPORT);
+            ps.setString(4, id.epoch());
+            ps.setLong(5, id.sequence());
+            ps.setLong(6, r.filedAt().toEpochMilli());
+            ps.setLong(7, T.toEpochMilli() + id.sequence());
+            ps.setString(8, cn.egov.manager.store.MetricsJson.write(TestReports.payload(r, id).metrics()));
+            ps.executeUpdate();
+        }
+    }
 }

@@ -70,6 +70,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     /** Control topic → its listener. */
     private final Map<String, ControlListener> control = new ConcurrentHashMap<>();
     private final Thread link;
+    /** Outbox messages handed to the broker connection since start (BIRTH and DC not counted). */
+    private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running;
 
     public MqttTelemetryPublisher(MqttSettings settings, BoxIdentity identity, DurableOutbox outbox, LifecyclePayloads lifecycle) {
@@ -116,6 +118,15 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
 
     public boolean isConnected() {
         return client.isConnected();
+    }
+
+    /**
+     * Outbox messages handed to the broker connection since start, resent ones again. A message
+     * queued at a higher priority than a backlog goes right after what was published when it was
+     * queued (and at most the one the link thread was about to publish).
+     */
+    public long published() {
+        return published.sum();
     }
 
     /** Declares an application id for BIRTH's {@code application_ids} before it first publishes. */
@@ -333,6 +344,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                     slots.release();
                 }
             });
+            published.increment();
             return Sent.PUBLISHED;
         } catch (MqttException e) {
             onWire.remove(m.seq());
