@@ -112,6 +112,14 @@ class ExchangeHubEndToEndTest {
             assertEquals(200, summary.statusCode(), summary.body());
             assertTrue(summary.body().contains("\"county\":\"130606\"") && summary.body().contains("\"received\":" + (BACKLOG + 1)),
                     summary.body());
+            // the NOC's page: volumes per city and county by name, nothing undelivered or waiting
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(manager.webUrl() + "/exchange?days=1")).header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(("noc:" + ManagerFixture.NOC_TOKEN).getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), page.body());
+            assertTrue(page.body().contains("保定市") && page.body().contains("130602 竞秀区") && page.body().contains("130606 莲池区")
+                    && page.body().contains("RECEIVED: <b>" + (BACKLOG + 1) + "</b>") && page.body().contains("PENDING: <b>0</b>"), page.body());
         }
     }
 
