@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The provincial exchange hub, wired in one place: its keys ({@link ExchangeConfigKey}), its tables
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExchangePart implements RouteContributor, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangePart.class);
     /** The hub's sessions are {@code <ingest.client-id>.exchange} (receiver) and {@code ...exchange-out} (sender). */
     static final String CLIENT_ID_SUFFIX = ".exchange";
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -39,6 +42,14 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
 
     @Override
     public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
+        if (!ctx.config().get(ConfigKey.BROKER_MODE).equals("embedded")) {
+            // The hub's two sessions need client ids of their own. The external Mosquitto names every
+            // client after its user (use_username_as_clientid), so with the manager's one user they
+            // would take over ingest's session and each other's, again and again. Off, and said so.
+            LOG.warn("exchange hub off: it runs with the embedded broker only (broker.mode = embedded); an external broker "
+                    + "gives the manager's user one session, which ingest holds");
+            return;
+        }
         HubSettings settings = ExchangeConfigKey.settings(ctx.config());
         TrustAnchors trust = trust(ctx);
         HubStore store = new HubStore(ctx.database());
