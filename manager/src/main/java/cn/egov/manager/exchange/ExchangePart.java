@@ -37,6 +37,8 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExchangePart.class);
     /** The hub's sessions are {@code <ingest.client-id>.exchange} (receiver) and {@code ...exchange-out} (sender). */
     static final String CLIENT_ID_SUFFIX = ".exchange";
+    /** Connections the hub holds to the embedded broker besides ingest's: its receiver and its sender. */
+    public static final int BROKER_CONNECTIONS = 2;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile ExchangeHub hub;
 
