@@ -273,6 +273,9 @@ public final class ExchangeSection implements Request.Handler {
             String why = rootMessage(e);
             LOG.info("exchange: upload by {} refused: {}", LogSafe.of(ctx.user().name()), LogSafe.of(why));
             boolean tooLarge = why.toLowerCase(java.util.Locale.ROOT).contains("max");
+            if (tooLarge) {
+                drain(request, bound);
+            }
             return refuse(request, response, callback, ctx, s, unit, api, tooLarge ? 413 : 400, tooLarge ? "files" : "upload",
                     tooLarge ? "the upload exceeds the limit of " + maxDocumentBytes + " bytes of files"
                             : "the upload is truncated or malformed (" + LogSafe.of(why) + "): nothing was stored; send it again", null);
@@ -334,6 +337,23 @@ public final class ExchangeSection implements Request.Handler {
         s.units().forEach(u -> all.add(u.toString()));
         all.remove(self.toString());
         return List.copyOf(all);
+    }
+
+    /**
+     * Reads and drops what the client is still sending of a refused upload, up to {@code max} bytes:
+     * a connection closed with unread data is reset, and the client (still sending a chunked body)
+     * would see the reset instead of the 413. Beyond {@code max} the connection is closed anyway.
+     */
+    private static void drain(Request request, long max) {
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[16 * 1024];
+            long read = 0;
+            for (int n; read < max && (n = in.read(buffer)) >= 0; ) {
+                read += n;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the client went away or the body ended badly: the answer is sent (or not) all the same
+        }
     }
 
     private static int limit(String text) {
