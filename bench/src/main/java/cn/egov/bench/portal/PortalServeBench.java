@@ -349,7 +349,7 @@ public final class PortalServeBench {
 
         SnapshotSync sync(VerifiedBlobs blobs, ServedSites served) {
             return new SnapshotSync(store, blobs, served, () -> new SnapshotVerifier(List.of(ca.rootCertificate()), Clock.systemUTC()),
-                    SignerRevocation.NONE, UNIT, new SnapshotSync.Limits(64L << 20, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)), NOTHING,
+                    SignerRevocation.NONE, UNIT, new SnapshotSync.Limits(64L << 20, SignedSnapshot.MAX_BYTES, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)), NOTHING,
                     Clock.systemUTC());
         }
     }

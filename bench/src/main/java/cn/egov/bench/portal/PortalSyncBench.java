@@ -1,5 +1,6 @@
 package cn.egov.bench.portal;
 
+import cn.egov.api.portal.SignedSnapshot;
 import cn.egov.api.portal.SiteNode;
 import cn.egov.api.portal.SnapshotVerifier;
 import cn.egov.manager.app.ManagerAssembly;
@@ -95,7 +96,7 @@ public final class PortalSyncBench {
             MirrorStore store = new MirrorStore(work.resolve("box-in-process"));
             try (SnapshotSync sync = new SnapshotSync(store, new VerifiedBlobs(store), new ServedSites("", UNIT),
                     () -> new SnapshotVerifier(List.of(ca.rootCertificate()), Clock.systemUTC()), SignerRevocation.NONE, UNIT,
-                    new SnapshotSync.Limits(FILE_BYTES * 2L, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)), PortalServeBench.NOTHING,
+                    new SnapshotSync.Limits(FILE_BYTES * 2L, SignedSnapshot.MAX_BYTES, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)), PortalServeBench.NOTHING,
                     Clock.systemUTC())) {
                 HttpsManagerClient client = new HttpsManagerClient(content, TlsContexts.of(inProc), Duration.ofSeconds(60));
                 t0 = System.nanoTime();

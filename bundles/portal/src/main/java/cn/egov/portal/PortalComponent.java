@@ -64,7 +64,7 @@ public final class PortalComponent {
             throw new IllegalArgumentException("manager.url must be https://..., got '" + c.manager_url() + "'");
         }
         return new PortalMirror.Settings(manager, Path.of(c.state_directory()),
-                new SnapshotSync.Limits(c.max_file_bytes(), c.reserve_disk_bytes(), c.keep_versions(), c.fetch_parallelism(), levels),
+                new SnapshotSync.Limits(c.max_file_bytes(), c.max_snapshot_bytes(), c.reserve_disk_bytes(), c.keep_versions(), c.fetch_parallelism(), levels),
                 new PortalServer.Settings(c.http_bind(), c.http_port(), c.https_bind(), c.https_port(), c.admin_port(), c.threads(),
                         c.cache_files(), c.banner()),
                 Duration.ofSeconds(c.poll_interval_s()), Duration.ofSeconds(c.fetch_timeout_s()), Duration.ofSeconds(c.probe_interval_s()),

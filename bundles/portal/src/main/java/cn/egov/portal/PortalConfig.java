@@ -27,6 +27,11 @@ public @interface PortalConfig {
     @AttributeDefinition(name = "Largest file (bytes)", description = "A snapshot listing a larger file is refused", min = "1")
     long max_file_bytes() default 64L * 1024 * 1024;
 
+    @AttributeDefinition(name = "Largest snapshot (bytes)", description = "A signed snapshot (the list of a site's files) larger than this is "
+            + "refused: verifying it holds about ten times its size in memory (2 MiB, about 8,000 files, fits the box's 64 MB heap; "
+            + "raise it with the heap)", min = "65536", max = "50331648")
+    int max_snapshot_bytes() default 2 * 1024 * 1024;
+
     @AttributeDefinition(name = "Disk reserve (bytes)", description = "A snapshot that would leave less free space on the state file system is refused", min = "0")
     long reserve_disk_bytes() default 256L * 1024 * 1024;
 

@@ -180,18 +180,32 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
         // what is on disk first (verified again), then the manager; all on the one mirror thread
         worker.execute(this::restore);
         worker.execute(this::checkCertificate);
-        worker.scheduleWithFixedDelay(this::checkCertificate, CERT_CHECK_S, CERT_CHECK_S, TimeUnit.SECONDS);
-        worker.scheduleWithFixedDelay(this::poll, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(probe::runOnce, settings.probeInterval().toMillis(), settings.probeInterval().toMillis(),
+        worker.scheduleWithFixedDelay(guarded(this::checkCertificate), CERT_CHECK_S, CERT_CHECK_S, TimeUnit.SECONDS);
+        worker.scheduleWithFixedDelay(guarded(this::poll), 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(guarded(probe::runOnce), settings.probeInterval().toMillis(), settings.probeInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(() -> {
+        worker.scheduleWithFixedDelay(guarded(() -> {
             if (guard.scan() > 0) {
                 repairPending();
             }
-        }, settings.scanInterval().toMillis(), settings.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }), settings.scanInterval().toMillis(), settings.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
         if (control != null) {
             subscription = control.subscribe(PortalSigning.APP_ID, PortalSigning.INDEX_RESOURCE, (topic, payload) -> worker.execute(() -> onIndex(payload)));
         }
+    }
+
+    /**
+     * A periodic task that survives its own failure: an executor silently drops every later run of a
+     * task that threw, which would end polling (or the scan) for good after one OutOfMemoryError.
+     */
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) { // logged; the next run comes as scheduled
+                LOG.error("portal: a periodic task failed: {}", t.toString());
+            }
+        };
     }
 
     /**

@@ -195,6 +195,9 @@ final class PortalFixture implements AutoCloseable {
             if (e == null) {
                 throw new FileNotFoundException(site);
             }
+            if (e.length > maxBytes) {
+                throw new TooLarge("snapshot of " + site + ": answer larger than " + maxBytes + " bytes");
+            }
             return e;
         }
 

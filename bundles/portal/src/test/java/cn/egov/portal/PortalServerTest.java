@@ -94,7 +94,7 @@ class PortalServerTest {
         VerifiedBlobs blobs = new VerifiedBlobs(store);
         served = new ServedSites("", PortalFixture.UNIT);
         sync = new SnapshotSync(store, blobs, served, () -> new SnapshotVerifier(List.of(fx.ca.rootCertificate()), Clock.systemUTC()),
-                SignerRevocation.NONE, PortalFixture.UNIT, new SnapshotSync.Limits(1 << 20, 0, 3, 2, EnumSet.allOf(SiteNode.Level.class)),
+                SignerRevocation.NONE, PortalFixture.UNIT, new SnapshotSync.Limits(1 << 20, 1 << 20, 0, 3, 2, EnumSet.allOf(SiteNode.Level.class)),
                 fx.telemetry, Clock.systemUTC());
         guard = new TamperGuard(store, blobs, served, fx.telemetry, Clock.systemUTC());
         notices = new NoticeBoard(dir.resolve("state/notices"), served, PortalFixture.UNIT, () -> Optional.of(fx.box), fx.telemetry, 5,

@@ -112,7 +112,7 @@ class PortalWithManagerTest {
                 new TelemetrySettings(mqtt, OutboxSettings.of(dir.resolve("outbox.db"), 10_000), Duration.ofMinutes(10)), "none")) {
             await("the box's BIRTH reached the manager", () -> manager.fleet().list().stream().anyMatch(b -> b.clientId().equals(UNIT.toString())));
             PortalMirror.Settings settings = new PortalMirror.Settings(content, dir.resolve("box"),
-                    new SnapshotSync.Limits(1 << 20, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)),
+                    new SnapshotSync.Limits(1 << 20, 1 << 20, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)),
                     new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", 0, 0, 8, 4096, false),
                     Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofDays(20), Duration.ofHours(1), 5, "");
             try (PortalMirror mirror = PortalMirror.start(settings, UNIT, () -> Optional.of(box), SignerRevocation.NONE, telemetry.publisher(),
@@ -216,7 +216,7 @@ class PortalWithManagerTest {
                 java.util.concurrent.atomic.AtomicReference<Optional<BoxCredentials>> keyStore = new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
                 java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
                 PortalMirror.Settings settings = new PortalMirror.Settings(content, dir.resolve("late-box"),
-                        new SnapshotSync.Limits(1 << 20, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)),
+                        new SnapshotSync.Limits(1 << 20, 1 << 20, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)),
                         new PortalServer.Settings("127.0.0.1", 0, "127.0.0.1", -1, 0, 8, 16, false),
                         Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofDays(20), Duration.ofHours(1), 5, "");
                 PortalFixture.Recording telemetry = new PortalFixture.Recording();

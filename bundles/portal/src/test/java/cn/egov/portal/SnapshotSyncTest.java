@@ -51,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotSyncTest {
 
     private static final long MAX_FILE = 64 * 1024;
+    private static final int MAX_SNAPSHOT = 64 * 1024;
 
     @TempDir
     static Path caDir;
@@ -85,7 +86,7 @@ class SnapshotSyncTest {
         served = new ServedSites("", PortalFixture.UNIT);
         sync = new SnapshotSync(store, new VerifiedBlobs(store), served,
                 () -> new SnapshotVerifier(List.of(fx.ca.rootCertificate()), Clock.systemUTC()), s -> revocation.revoked(s),
-                PortalFixture.UNIT, new SnapshotSync.Limits(MAX_FILE, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)), fx.telemetry,
+                PortalFixture.UNIT, new SnapshotSync.Limits(MAX_FILE, MAX_SNAPSHOT, 0, 3, 4, EnumSet.allOf(SiteNode.Level.class)), fx.telemetry,
                 Clock.systemUTC());
     }
 
@@ -206,12 +207,21 @@ class SnapshotSyncTest {
         byte[] longer = (new String(v14.get("w.html"), StandardCharsets.UTF_8) + "<!-- more -->").getBytes(StandardCharsets.UTF_8);
         fx.manager.lies.put(PortalFixture.sha(v14.get("w.html")), longer);
         expectRefused(before, "size", fx.sign(PortalFixture.CITY, 14, v14), v14);
+        // a snapshot longer than max.snapshot.bytes (500 files: about 120 KiB), refused before more than the limit is read
+        Map<String, byte[]> many = new java.util.TreeMap<>();
+        for (int i = 0; i < 500; i++) {
+            many.put("news/" + i + ".html", ("<p>" + i + "</p>").getBytes(StandardCharsets.UTF_8));
+        }
+        many.put("index.html", PortalFixture.pages(17, "index.html").get("index.html"));
+        SignedSnapshot huge = fx.sign(PortalFixture.CITY, 17, many);
+        assertTrue(huge.encode().length > MAX_SNAPSHOT, "larger than the limit: " + huge.encode().length);
+        expectRefused(before, "size", huge, many);
         // a signer the CA revoked
         revocation = signer -> Optional.of("ocsp: revoked at 2026-12-04T00:00:00Z");
         expectRefused(before, "revoked", fx.sign(PortalFixture.CITY, 15, PortalFixture.pages(15, "index.html")), PortalFixture.pages(15, "index.html"));
         revocation = SignerRevocation.NONE;
 
-        assertEquals(17, fx.telemetry.alarms(PortalMetrics.SNAPSHOT_REJECTED_ALARM).size(), "one alarm per refused snapshot");
+        assertEquals(18, fx.telemetry.alarms(PortalMetrics.SNAPSHOT_REJECTED_ALARM).size(), "one alarm per refused snapshot");
         // a good version still arrives afterwards
         fx.publish(PortalFixture.CITY, 16, PortalFixture.pages(16, "index.html"));
         assertEquals(SyncOutcome.Status.ACCEPTED, syncCity().status());
@@ -369,7 +379,7 @@ class SnapshotSyncTest {
         served = new ServedSites("", PortalFixture.UNIT);
         sync = new SnapshotSync(store, new VerifiedBlobs(store), served,
                 () -> new SnapshotVerifier(List.of(fx.ca.rootCertificate()), Clock.systemUTC()), SignerRevocation.NONE,
-                PortalFixture.UNIT, new SnapshotSync.Limits(MAX_FILE, 0, 3, 4, EnumSet.of(SiteNode.Level.DEPARTMENT, SiteNode.Level.COUNTY)),
+                PortalFixture.UNIT, new SnapshotSync.Limits(MAX_FILE, MAX_SNAPSHOT, 0, 3, 4, EnumSet.of(SiteNode.Level.DEPARTMENT, SiteNode.Level.COUNTY)),
                 fx.telemetry, Clock.systemUTC());
         fx.publish(PortalFixture.CITY, 1, PortalFixture.pages(1, "index.html"));
         fx.publish(PortalFixture.OWN, 1, PortalFixture.pages(1, "index.html"));

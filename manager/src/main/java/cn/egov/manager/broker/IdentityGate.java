@@ -16,8 +16,7 @@ import java.util.Optional;
  *   <li>{@link Listener#NOC}: a user of the NOC password file; its client id may not be a unit code,
  *       or it would take that box's session over.</li>
  * </ul>
- * On every listener but the internal one the manager's client id is refused (and every id under it,
- * {@code <id>.<part>}: the persistent sessions of the manager's parts, e.g. the exchange hub), and a box must be a
+ * On every listener but the internal one the manager's client id is refused, and a box must be a
  * unit of the province that the plan in force declares ({@link UnitAdmission}).
  */
 public final class IdentityGate implements ConnectGate {
@@ -50,9 +49,9 @@ public final class IdentityGate implements ConnectGate {
         if (listener == Listener.INTERNAL) {
             return internal.authenticate(c);
         }
-        if (managerClientId.equals(c.clientId()) || c.clientId() != null && c.clientId().startsWith(managerClientId + ".")) {
+        if (managerClientId.equals(c.clientId())) {
             return Verdict.refuse(ConnectRefusal.RESERVED_CLIENT_ID,
-                    "client id '" + c.clientId() + "' is the manager's own, usable on its internal listener only");
+                    "client id '" + managerClientId + "' is the manager's own, usable on its internal listener only");
         }
         return switch (listener) {
             case TLS -> box(c, certificates == null

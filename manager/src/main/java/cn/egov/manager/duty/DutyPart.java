@@ -1,10 +1,11 @@
 package cn.egov.manager.duty;
 
 import cn.egov.manager.account.Role;
-import cn.egov.manager.app.ManagerContext;
 import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.config.ConfigKey;
-import cn.egov.manager.web.RouteContributor;
+import cn.egov.manager.config.KeySpec;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
 import cn.egov.manager.web.WebRoute;
 import cn.egov.manager.web.WebRoutes;
 import java.sql.Connection;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Stopped with the manager ({@link #close()}).
  */
-public final class DutyPart implements RouteContributor, AutoCloseable {
+public final class DutyPart implements ManagerPart {
 
     static final String REPORTS = "/api/duty/reports";
     static final String ROSTERS = "/api/duty/rosters";
@@ -58,7 +59,18 @@ public final class DutyPart implements RouteContributor, AutoCloseable {
     }
 
     @Override
-    public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
+    public String name() {
+        return "duty";
+    }
+
+    @Override
+    public List<KeySpec> keys() {
+        return java.util.Arrays.stream(DutyConfigKey.values()).map(k -> new KeySpec(k.key, k.defaultValue, k.description)).toList();
+    }
+
+    @Override
+    public void start(PartContext ctx) throws Exception {
+        WebRoutes routes = ctx.routes();
         DutyOfficeSettings settings = DutyOfficeSettings.from(ctx.config());
         DutyOfficeStore store = new DutyOfficeStore(ctx.database());
         ReceiptSender receipts = new ReceiptSender(store, settings, ctx.messenger(), ctx.config().get(ConfigKey.ACCOUNT), ctx.alarms(), clock);
@@ -85,16 +97,16 @@ public final class DutyPart implements RouteContributor, AutoCloseable {
             office.flushRefusalAlarms();
         }, period, period, TimeUnit.MILLISECONDS);
 
-        ctx.gauges().register("duty.reports.accepted", office.accepted::sum);
-        ctx.gauges().register("duty.reports.refused", office.refused::sum);
-        ctx.gauges().register("duty.escalations", office.escalations::sum);
-        ctx.gauges().register("duty.refusal-alarms.suppressed", office::refusalAlarmsSuppressed);
-        ctx.gauges().register("duty.reports.unacknowledged", () -> count(ctx));
-        ctx.gauges().register("duty.receipts.queue.depth", receipts::depth);
-        ctx.gauges().register("duty.receipts.queue.capacity", settings::receiptsQueue);
-        ctx.gauges().register("duty.receipts.dropped", receipts.dropped::sum);
-        ctx.gauges().register("duty.receipts.sent", receipts.sent::sum);
-        ctx.gauges().register("duty.receipts.failures", receipts.failures::sum);
+        ctx.meters().gauge("duty.reports.accepted", office.accepted::sum);
+        ctx.meters().gauge("duty.reports.refused", office.refused::sum);
+        ctx.meters().gauge("duty.escalations", office.escalations::sum);
+        ctx.meters().gauge("duty.refusal-alarms.suppressed", office::refusalAlarmsSuppressed);
+        ctx.meters().gauge("duty.reports.unacknowledged", () -> count(ctx));
+        ctx.meters().gauge("duty.receipts.queue.depth", receipts::depth);
+        ctx.meters().gauge("duty.receipts.queue.capacity", settings::receiptsQueue);
+        ctx.meters().gauge("duty.receipts.dropped", receipts.dropped::sum);
+        ctx.meters().gauge("duty.receipts.sent", receipts.sent::sum);
+        ctx.meters().gauge("duty.receipts.failures", receipts.failures::sum);
 
         Set<Role> readers = EnumSet.of(Role.DUTY_OFFICER, Role.NOC, Role.AUDITOR);
         AuditLog audit = new AuditLog(ctx.database());
@@ -114,7 +126,7 @@ public final class DutyPart implements RouteContributor, AutoCloseable {
         return office;
     }
 
-    private static long count(ManagerContext ctx) {
+    private static long count(PartContext ctx) {
         try (Connection c = ctx.database().connect();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM duty_reports WHERE acknowledged_at IS NULL");
              ResultSet rs = ps.executeQuery()) {

@@ -1,14 +1,15 @@
 package cn.egov.manager.exchange;
 
+import cn.egov.exchange.cms.BcProvider;
 import cn.egov.exchange.cms.TrustAnchors;
-import cn.egov.manager.app.ManagerContext;
+import cn.egov.manager.account.Role;
 import cn.egov.manager.config.ConfigException;
-import cn.egov.manager.config.ConfigKey;
+import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.fleet.BoxStatus;
 import cn.egov.manager.fleet.PlaceNames;
 import cn.egov.manager.ingest.IngestKind;
-import cn.egov.manager.account.Role;
-import cn.egov.manager.web.RouteContributor;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
 import cn.egov.manager.web.WebRoutes;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,25 +27,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provincial exchange hub, wired in one place: its keys ({@link ExchangeConfigKey}), its tables
- * ({@link HubStore}), its MQTT connections ({@link HubSubscriber}), its periodic work (resend,
- * deadlines, purge: {@link ExchangeHub#tick}), BIRTH catch-up, its metrics ({@code exchange.*} in
- * {@code /api/metrics}) and its routes: {@code /exchange} (page) and {@code /api/exchange/summary}
- * for the NOC and auditors. Stopped with the manager.
+ * The provincial exchange hub (公文交换) as a part of the manager: its keys
+ * ({@link ExchangeConfigKey}, prefix {@code exchange.}), its tables ({@link HubStore#MIGRATIONS}),
+ * its MQTT connections ({@link HubSubscriber}), its periodic work (resend, deadlines, purge:
+ * {@link ExchangeHub#tick}), BIRTH catch-up, its meters ({@code exchange.*}) and its routes:
+ * {@code /exchange} (page, {@code exchange/exchange.jte}) and {@code GET /api/exchange/summary} for the
+ * NOC and auditors ({@code openapi.json} beside this class). Stopped with the manager.
  */
-public final class ExchangePart implements RouteContributor, AutoCloseable {
+public final class ExchangePart implements ManagerPart {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangePart.class);
     /** The hub's sessions are {@code <ingest.client-id>.exchange} (receiver) and {@code ...exchange-out} (sender). */
     static final String CLIENT_ID_SUFFIX = ".exchange";
     /** Connections the hub holds to the embedded broker besides ingest's: its receiver and its sender. */
     public static final int BROKER_CONNECTIONS = 2;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<AutoCloseable> running = new ArrayList<>();
     private volatile ExchangeHub hub;
 
     @Override
-    public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
-        if (!ctx.config().get(ConfigKey.BROKER_MODE).equals("embedded")) {
+    public String name() {
+        return "exchange";
+    }
+
+    @Override
+    public List<KeySpec> keys() {
+        return ExchangeConfigKey.specs();
+    }
+
+    @Override
+    public List<String> migrations() {
+        return HubStore.MIGRATIONS;
+    }
+
+    @Override
+    public void start(PartContext ctx) throws Exception {
+        if (!ctx.config().get(cn.egov.manager.config.ConfigKey.BROKER_MODE).equals("embedded")) {
             // The hub's two sessions need client ids of their own. The external Mosquitto names every
             // client after its user (use_username_as_clientid), so with the manager's one user they
             // would take over ingest's session and each other's, again and again. Off, and said so.
@@ -52,23 +69,23 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
                     + "gives the manager's user one session, which ingest holds");
             return;
         }
-        HubSettings settings = ExchangeConfigKey.settings(ctx.config());
+        HubSettings settings = ExchangeConfigKey.settings(ctx.keys());
         TrustAnchors trust = trust(ctx);
         HubStore store = new HubStore(ctx.database());
         // the manager's internal login and a client id under the manager's own, which the broker reserves to that listener
-        HubSubscriber mqtt = new HubSubscriber(ctx.broker(), ctx.config().get(ConfigKey.INGEST_CLIENT_ID) + CLIENT_ID_SUFFIX,
-                ctx.config().get(ConfigKey.ACCOUNT), settings.queueCapacity(), settings.batch(),
+        HubSubscriber mqtt = new HubSubscriber(ctx.broker(), ctx.config().get(cn.egov.manager.config.ConfigKey.INGEST_CLIENT_ID)
+                + CLIENT_ID_SUFFIX, ctx.account(), settings.queueCapacity(), settings.batch(),
                 sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
                         .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
         hub = mqtt.hub();
         mqtt.start();
-        closeables.add(mqtt);
+        running.add(mqtt);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "exchange-hub-timer");
             t.setDaemon(true);
             return t;
         });
-        closeables.add(timer::shutdownNow);
+        running.add(timer::shutdownNow);
         // resends are due per delivery (their own backoff): looking every half interval keeps them close to due
         long period = Math.max(1, settings.resendInterval().toSeconds() / 2);
         timer.scheduleWithFixedDelay(hub::tick, period, period, TimeUnit.SECONDS);
@@ -78,37 +95,38 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
                 timer.execute(() -> hub.onBirth(m.unit().toString()));
             }
         });
-        ctx.gauges().register("exchange.documents", hub.documents::sum);
-        ctx.gauges().register("exchange.duplicates", hub.duplicates::sum);
-        ctx.gauges().register("exchange.refused", hub.refused::sum);
-        ctx.gauges().register("exchange.receipts", hub.receipts::sum);
-        ctx.gauges().register("exchange.receipts-refused", hub.receiptsRefused::sum);
-        ctx.gauges().register("exchange.undeliverable", hub.undeliverable::sum);
-        ctx.gauges().register("exchange.publish-failures", hub.publishFailures::sum);
-        ctx.gauges().register("exchange.queue.depth", mqtt::depth);
-        ctx.gauges().register("exchange.queue.capacity", mqtt::capacity);
-        ctx.gauges().register("exchange.malformed", mqtt::malformed);
+        ctx.meters().counter("exchange.documents", "documents the hub took in", hub.documents::sum)
+                .counter("exchange.duplicates", "documents sent again with a message id the hub knows", hub.duplicates::sum)
+                .counter("exchange.refused", "documents and registrations the hub refused", hub.refused::sum)
+                .counter("exchange.receipts", "signed receipts passed on to senders", hub.receipts::sum)
+                .counter("exchange.receipts-refused", "receipts refused (signature, chain, signer, message)", hub.receiptsRefused::sum)
+                .counter("exchange.undeliverable", "recipients given up on (deadline passed, hub refused)", hub.undeliverable::sum)
+                .counter("exchange.publish-failures", "sends to boxes the broker did not take (repeated later)", hub.publishFailures::sum)
+                .gauge("exchange.queue.depth", "box messages waiting for the hub's writer", mqtt::depth)
+                .gauge("exchange.queue.capacity", "bound of that queue", mqtt::capacity)
+                .counter("exchange.malformed", "exchange messages that were not a KuraPayload on a unit's topic", mqtt::malformed);
 
         HubQueries queries = new HubQueries(store);
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
+        WebRoutes routes = ctx.routes();
         routes.page("/exchange", "公文交换 Exchange", readers, HubHandlers.page(queries, routes, PlaceNames.HEBEI));
         routes.api("/api/exchange/summary", readers, HubHandlers.api(queries));
     }
 
-    /** The hub, once {@link #contribute} ran (tests). */
+    /** The hub, once {@link #start} ran (tests). */
     public ExchangeHub hub() {
         return hub;
     }
 
-    private static TrustAnchors trust(ManagerContext ctx) {
-        String file = ExchangeConfigKey.get(ctx.config(), ExchangeConfigKey.TRUST_FILE);
+    private static TrustAnchors trust(PartContext ctx) {
+        String file = ExchangeConfigKey.text(ctx.keys(), ExchangeConfigKey.TRUST_FILE);
         if (file.isEmpty()) {
             return null;
         }
         List<X509Certificate> roots = new ArrayList<>();
         List<X509Certificate> cas = new ArrayList<>();
         try (InputStream in = Files.newInputStream(Path.of(file))) {
-            for (var c : CertificateFactory.getInstance("X.509", cn.egov.exchange.cms.BcProvider.get()).generateCertificates(in)) {
+            for (var c : CertificateFactory.getInstance("X.509", BcProvider.get()).generateCertificates(in)) {
                 X509Certificate x = (X509Certificate) c;
                 (x.getSubjectX500Principal().equals(x.getIssuerX500Principal()) ? roots : cas).add(x);
             }
@@ -124,13 +142,13 @@ public final class ExchangePart implements RouteContributor, AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
+        for (int i = running.size() - 1; i >= 0; i--) {
             try {
-                closeables.get(i).close();
+                running.get(i).close();
             } catch (Exception e) {
-                // stopping: nothing more to do
+                LOG.warn("exchange: stopping {}: {}", running.get(i), e.toString());
             }
         }
-        closeables.clear();
+        running.clear();
     }
 }

@@ -1,10 +1,9 @@
 package cn.egov.manager.exchange;
 
-import static cn.egov.manager.web.HtmlPage.esc;
-
 import cn.egov.manager.fleet.PlaceNames;
-import cn.egov.manager.web.HtmlPage;
+import cn.egov.manager.web.Frame;
 import cn.egov.manager.web.Json;
+import cn.egov.manager.web.Pages;
 import cn.egov.manager.web.WebRoutes;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,33 +60,35 @@ final class HubHandlers {
         };
     }
 
+    /** What the page shows; times formatted in China's zone. */
+    record PageView(int days, Map<String, Long> totals, List<VolumeRow> volumes, List<WaitingRow> waiting) {
+    }
+
+    record VolumeRow(String cityName, String county, String countyName, long sent, long received, long undelivered) {
+    }
+
+    record WaitingRow(String messageId, String issuer, String recipient, String box, String state, String since, int attempts,
+                      String deadline, String reason) {
+    }
+
+    static PageView view(HubQueries q, PlaceNames places, int days) throws Exception {
+        long since = System.currentTimeMillis() - Duration.ofDays(days).toMillis();
+        List<VolumeRow> volumes = q.volumes(since).stream().map(v -> new VolumeRow(
+                places.name(v.city()) == null ? v.city() : places.name(v.city()), v.county(),
+                places.name(v.county()) == null ? "" : places.name(v.county()), v.sent(), v.received(), v.undelivered())).toList();
+        List<WaitingRow> waiting = q.waiting(WAITING_SHOWN).stream().map(w -> new WaitingRow(w.messageId(), w.issuer(), w.recipient(),
+                w.box(), w.state(), TIME.format(Instant.ofEpochMilli(w.since())), w.attempts(), TIME.format(Instant.ofEpochMilli(w.deadline())),
+                w.reason() == null ? "" : w.reason())).toList();
+        return new PageView(days, q.totals(), volumes, waiting);
+    }
+
+    /** {@code /exchange}: the JTE page {@code exchange/exchange.jte} (read-only: no form, so nothing to protect with CSRF). */
     static Request.Handler page(HubQueries q, WebRoutes routes, PlaceNames places) {
         return (Request request, Response response, Callback callback) -> {
             int days = Math.max(1, days(request));
-            long since = System.currentTimeMillis() - Duration.ofDays(days).toMillis();
-            StringBuilder b = new StringBuilder();
-            Map<String, Long> totals = q.totals();
-            b.append("<p class=\"summary\">");
-            totals.forEach((k, v) -> b.append("<span>").append(esc(k)).append(": <b>").append(v).append("</b></span>"));
-            b.append("</p><h2>各市县公文量 Volumes, last ").append(days).append(" days</h2><table><tr><th>市 City</th><th>县 County</th>"
-                    + "<th class=\"num\">发 Sent</th><th class=\"num\">收 Received</th><th class=\"num\">未送达 Undelivered</th></tr>");
-            for (HubQueries.Volume v : q.volumes(since)) {
-                b.append("<tr><td>").append(esc(places.name(v.city()) == null ? v.city() : places.name(v.city()))).append("</td><td>").append(esc(v.county())).append(" ")
-                        .append(esc(places.name(v.county()))).append("</td><td class=\"num\">").append(v.sent())
-                        .append("</td><td class=\"num\">").append(v.received()).append("</td><td class=\"num\">").append(v.undelivered())
-                        .append("</td></tr>");
-            }
-            b.append("</table><h2>等待与未送达 Waiting (oldest first) and undeliverable</h2><table><tr><th>Message id</th><th>From</th>"
-                    + "<th>To</th><th>Box</th><th>State</th><th>At hub since</th><th class=\"num\">Attempts</th><th>Deadline</th><th>Reason</th></tr>");
-            for (HubQueries.Waiting w : q.waiting(WAITING_SHOWN)) {
-                b.append("<tr><td>").append(esc(w.messageId())).append("</td><td>").append(esc(w.issuer())).append("</td><td>")
-                        .append(esc(w.recipient())).append("</td><td>").append(esc(w.box())).append("</td><td>").append(esc(w.state()))
-                        .append("</td><td>").append(esc(TIME.format(Instant.ofEpochMilli(w.since())))).append("</td><td class=\"num\">")
-                        .append(w.attempts()).append("</td><td>").append(esc(TIME.format(Instant.ofEpochMilli(w.deadline()))))
-                        .append("</td><td>").append(esc(w.reason())).append("</td></tr>");
-            }
-            b.append("</table>");
-            return HtmlPage.write(request, response, callback, routes, "公文交换 Exchange hub", b.toString());
+            Frame frame = Pages.frame(request, routes, "公文交换 Exchange hub");
+            PageView view = view(q, places, days);
+            return Pages.render(response, callback, 200, out -> JteexchangeGenerated.render(out, null, frame, view));
         };
     }
 }

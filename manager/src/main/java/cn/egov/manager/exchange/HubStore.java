@@ -29,33 +29,30 @@ public final class HubStore {
         }
     }
 
-    private static final String[] SCHEMA = {
-        "CREATE TABLE IF NOT EXISTS exchange_unit (unit VARCHAR(16) PRIMARY KEY, box VARCHAR(16) NOT NULL, certificate BYTEA NOT NULL, "
-            + "registered BIGINT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS exchange_doc (message_id VARCHAR(40) PRIMARY KEY, sender_box VARCHAR(16) NOT NULL, "
-            + "issuer VARCHAR(16) NOT NULL, urgency VARCHAR(16) NOT NULL, deadline BIGINT NOT NULL, received BIGINT NOT NULL, "
-            + "size BIGINT NOT NULL, envelope BYTEA, refused VARCHAR(1000))",
-        "CREATE TABLE IF NOT EXISTS exchange_delivery (message_id VARCHAR(40) NOT NULL, recipient VARCHAR(16) NOT NULL, "
-            + "box VARCHAR(16) NOT NULL, state VARCHAR(16) NOT NULL, updated BIGINT NOT NULL, last_sent BIGINT NOT NULL, "
-            + "attempts INTEGER NOT NULL, reason VARCHAR(1000), next_send BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (message_id, recipient))",
-        "CREATE INDEX IF NOT EXISTS exchange_delivery_state ON exchange_delivery (state, box)",
-        "CREATE INDEX IF NOT EXISTS exchange_delivery_due ON exchange_delivery (state, next_send)",
-        "CREATE TABLE IF NOT EXISTS exchange_notice (id VARCHAR(40) PRIMARY KEY, box VARCHAR(16) NOT NULL, kind VARCHAR(16) NOT NULL, "
-            + "message_id VARCHAR(40) NOT NULL, recipient VARCHAR(200), reason VARCHAR(1000), body BYTEA, created BIGINT NOT NULL, "
-            + "last_sent BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_send BIGINT NOT NULL DEFAULT 0)",
-        "CREATE INDEX IF NOT EXISTS exchange_notice_box ON exchange_notice (box, next_send)",
-        "CREATE INDEX IF NOT EXISTS exchange_notice_due ON exchange_notice (next_send)"
-    };
+    /** The part's schema steps (the manager's migration runner applies them, {@code part_schema}); append, never edit. */
+    static final List<String> MIGRATIONS = List.of("""
+            CREATE TABLE IF NOT EXISTS exchange_unit (unit VARCHAR(16) PRIMARY KEY, box VARCHAR(16) NOT NULL, certificate BYTEA NOT NULL,
+              registered BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS exchange_doc (message_id VARCHAR(40) PRIMARY KEY, sender_box VARCHAR(16) NOT NULL,
+              issuer VARCHAR(16) NOT NULL, urgency VARCHAR(16) NOT NULL, deadline BIGINT NOT NULL, received BIGINT NOT NULL,
+              size BIGINT NOT NULL, envelope BYTEA, refused VARCHAR(1000));
+            CREATE TABLE IF NOT EXISTS exchange_delivery (message_id VARCHAR(40) NOT NULL, recipient VARCHAR(16) NOT NULL,
+              box VARCHAR(16) NOT NULL, state VARCHAR(16) NOT NULL, updated BIGINT NOT NULL, last_sent BIGINT NOT NULL,
+              attempts INTEGER NOT NULL, reason VARCHAR(1000), next_send BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (message_id, recipient));
+            CREATE INDEX IF NOT EXISTS exchange_delivery_state ON exchange_delivery (state, box);
+            CREATE INDEX IF NOT EXISTS exchange_delivery_due ON exchange_delivery (state, next_send);
+            CREATE TABLE IF NOT EXISTS exchange_notice (id VARCHAR(40) PRIMARY KEY, box VARCHAR(16) NOT NULL, kind VARCHAR(16) NOT NULL,
+              message_id VARCHAR(40) NOT NULL, recipient VARCHAR(200), reason VARCHAR(1000), body BYTEA, created BIGINT NOT NULL,
+              last_sent BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_send BIGINT NOT NULL DEFAULT 0);
+            CREATE INDEX IF NOT EXISTS exchange_notice_box ON exchange_notice (box, next_send);
+            CREATE INDEX IF NOT EXISTS exchange_notice_due ON exchange_notice (next_send)""");
 
     private final Database db;
 
+    /** The hub's tables in {@code db}, brought up to date (also for a command that uses the store alone). */
     public HubStore(Database db) throws SQLException {
         this.db = db;
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            for (String sql : SCHEMA) {
-                s.execute(db.url().startsWith("jdbc:sqlite") ? sql.replace("BYTEA", "BLOB") : sql);
-            }
-        }
+        db.migrate("exchange", MIGRATIONS);
     }
 
     public Database database() {

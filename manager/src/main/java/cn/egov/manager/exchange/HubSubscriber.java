@@ -5,7 +5,7 @@ import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.text.LogSafe;
 import cn.egov.api.topic.KuraTopic;
-import cn.egov.manager.app.BrokerLogin;
+import cn.egov.manager.ingest.BrokerLogin;
 import cn.egov.rules.unit.UnitCode;
 import java.util.ArrayList;
 import java.util.List;

@@ -61,11 +61,6 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
         return List.of(KuraTopic.CONTROL_PREFIX + "/" + account + "/+/" + KuraTopic.MQTT_APP + "/+", account + "/+/#");
     }
 
-    /** Telemetry of an application that the manager receives through a subscription of its own. */
-    static boolean ownSubscriber(String topic) {
-        return KuraTopic.parse(topic).filter(t -> !t.control() && t.appId().equals(cn.egov.api.exchange.ExchangeWire.APP_ID)).isPresent();
-    }
-
     public void start() throws MqttException {
         client.connect(options);
         subscribe();
@@ -132,11 +127,6 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
 
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
-            if (ownSubscriber(topic)) {
-                // documents and receipts: the exchange hub's own persistent subscription stores them (one path, no copy here)
-                client.messageArrivedComplete(message.getId(), message.getQos());
-                return;
-            }
             metrics.received.increment();
             queue.put(new InboundMessage(topic, message.getPayload(), message.getId(), message.getQos(), System.currentTimeMillis()));
         }

@@ -83,7 +83,7 @@ final class BlobsHandler implements Request.Handler {
             }
         } catch (IOException e) {
             PortalPart.rethrowTooLarge(e);
-            return Json.error(response, callback, 400, "body is not valid JSON at blob " + i + ": " + e.getMessage());
+            return Json.error(response, callback, 400, "body is not valid JSON at blob " + i + ": " + PortalPart.jsonProblem(e));
         }
         return Json.write(response, callback, 200, Map.of("stored", stored, "present", present));
     }

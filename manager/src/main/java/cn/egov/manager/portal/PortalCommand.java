@@ -161,7 +161,8 @@ public final class PortalCommand {
     /**
      * Every regular file under {@code dir}: path (relative, '/'), SHA-256, size, content type by
      * extension, modification time. A symbolic link, a special file or a name that is not a plain
-     * site path is an error naming it: what is published is exactly what is in the folder.
+     * site path is an error naming it: what is published is exactly what is in the folder, except
+     * version control folders ({@link #VERSION_CONTROL}), which are skipped with a line saying so.
      */
     public static Map<String, SiteFile> listing(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -172,7 +173,16 @@ public final class PortalCommand {
         try (Stream<Path> s = Files.walk(dir)) {
             paths = s.sorted().toList();
         }
+        List<Path> vcs = paths.stream().filter(p -> underVersionControl(dir.relativize(p))).toList();
+        if (!vcs.isEmpty()) {
+            // a site folder that is a checkout: its history and credentials (.git/config) are not site content
+            System.err.println("skipped " + vcs.stream().filter(Files::isRegularFile).count() + " file(s) of version control ("
+                    + String.join(", ", VERSION_CONTROL) + "): not published");
+        }
         for (Path p : paths) {
+            if (underVersionControl(dir.relativize(p))) {
+                continue;
+            }
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (a.isDirectory()) {
                 continue;
@@ -182,7 +192,9 @@ public final class PortalCommand {
                 throw new IOException(p + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file") + ": refused");
             }
             SitePath.problem(rel).ifPresent(why -> {
-                throw new IllegalArgumentException(p + ": " + why);
+                boolean foreign = rel.chars().anyMatch(c -> c > 0x7e || c == ' ');
+                throw new IllegalArgumentException(p + ": " + why + (foreign ? "; rename it: site paths are ASCII letters, digits and"
+                        + " ._~+@,=- (names with spaces or Chinese characters are not supported yet)" : ""));
             });
             MessageDigest md = BlobStore.sha();
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -198,6 +210,18 @@ public final class PortalCommand {
             System.err.println("warning: " + dir + " has no " + SnapshotPublisher.HOMEPAGE + ": the site has no homepage");
         }
         return out;
+    }
+
+    /** Folders of version control systems: never published. */
+    static final List<String> VERSION_CONTROL = List.of(".git", ".svn", ".hg");
+
+    private static boolean underVersionControl(Path rel) {
+        for (Path seg : rel) {
+            if (VERSION_CONTROL.contains(seg.toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** By extension (Jetty's table); text types in UTF-8; unknown ones as bytes. */

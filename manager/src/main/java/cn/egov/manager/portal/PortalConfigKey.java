@@ -7,7 +7,7 @@ package cn.egov.manager.portal;
 public enum PortalConfigKey {
     DIR("portal.dir", "", "Folder of the sites' content (blobs/<aa>/<sha256>, one file per distinct content). Empty means <data.dir>/portal."),
     BIND("portal.bind", "127.0.0.1", "Address of the content server boxes fetch snapshots from (HTTPS, box certificate required)."),
-    PORT("portal.port", "8444", "Port of the content server; 0 picks a free port (printed at start)."),
+    PORT("portal.port", "", "Port of the content server boxes fetch from (HTTPS, box certificate required; needs ca.passphrase-file); empty = no content server (boxes cannot fetch), 0 = a free port (printed at start). The boxes' manager.url names it (8444 in the examples)."),
     TLS_DNS_NAMES("portal.tls.dns-names", "localhost", "Comma-separated DNS names in the content server's certificate (issued by the provincial CA at each start)."),
     TLS_IPS("portal.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the content server's certificate."),
     VALIDITY_DAYS("portal.validity-days", "30", "A snapshot's expires_at is this many days after it is signed; boxes warn after it and keep serving."),

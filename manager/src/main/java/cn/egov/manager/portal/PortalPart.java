@@ -1,23 +1,29 @@
 package cn.egov.manager.portal;
 
-import cn.egov.manager.app.ManagerContext;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.fleet.BoxState;
+import cn.egov.rules.plan.Divisions;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.BodyTooLargeException;
-import cn.egov.manager.web.RouteContributor;
+import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.config.KeySpec;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
 import cn.egov.manager.web.WebRoute;
 import cn.egov.manager.web.WebRoutes;
+import cn.egov.rules.plan.AddressPlan;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,35 +45,60 @@ import org.slf4j.LoggerFactory;
  * Without the provincial CA ({@code ca.passphrase-file} unset) the part shows what it has but
  * neither signs nor serves boxes. Stopped with the manager ({@link #close()}).
  */
-public final class PortalPart implements RouteContributor, AutoCloseable {
+public final class PortalPart implements ManagerPart {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortalPart.class);
     /** Largest JSON body of a listing or an upload batch. */
     private static final long MAX_LISTING_BYTES = 64L * 1024 * 1024;
 
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final ProvincialCa ca;
+    private final Supplier<Optional<AddressPlan>> plan;
+
+    /**
+     * @param ca   the provincial CA (signs snapshots, serves boxes over mutual TLS), or null without one
+     * @param plan the address plan in force (a site's owner must be a unit it declares), empty before one is
+     */
+    public PortalPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan) {
+        this.ca = ca;
+        this.plan = plan;
+    }
 
     @Override
-    public void contribute(WebRoutes routes, ManagerContext ctx) throws Exception {
+    public String name() {
+        return "portal";
+    }
+
+    @Override
+    public List<KeySpec> keys() {
+        return java.util.Arrays.stream(PortalConfigKey.values()).map(k -> new KeySpec(k.key, k.defaultValue, k.description)).toList();
+    }
+
+    @Override
+    public void start(PartContext ctx) throws Exception {
+        WebRoutes routes = ctx.routes();
         PortalSettings settings = PortalSettings.from(ctx.config());
         Clock clock = Clock.systemUTC();
         PortalStore store = new PortalStore(ctx.database());
         BlobStore blobs = new BlobStore(settings.dir());
         IndexNotifier notifier = new IndexNotifier(store, ctx.messenger(), ctx.config().get(ConfigKey.ACCOUNT),
                 () -> ctx.fleet().list().stream().map(BoxState::clientId).toList());
-        PortalSigner signer = ctx.ca() == null ? null : PortalSigner.issue(ctx.ca());
-        SnapshotPublisher publisher = new SnapshotPublisher(store, blobs, settings, signer, notifier, clock);
-        NoticeDesk desk = new NoticeDesk(store, ctx.ca(), publisher, ctx.alarms(), clock);
+        PortalSigner signer = ca == null ? null : PortalSigner.issue(ca);
+        SiteOwners owners = new SiteOwners(Divisions.hebei(), plan);
+        SnapshotPublisher publisher = new SnapshotPublisher(store, blobs, settings, signer, notifier, owners, clock);
+        NoticeDesk desk = new NoticeDesk(store, ca, publisher, ctx.alarms(), clock);
         BoxReports reports = new BoxReports(store, desk, notifier, ctx.alarms(), settings.queue());
         running.add(reports);
         ctx.listeners().add(reports);
         ContentServer server = null;
-        if (ctx.ca() != null) {
-            server = new ContentServer(settings, ctx.ca(), store, blobs, notifier);
+        if (ca == null) {
+            LOG.warn("portal: no provincial CA (ca.passphrase-file): sites are neither signed nor served to boxes");
+        } else if (settings.port() == PortalSettings.NO_SERVER) {
+            LOG.info("portal: no content server ({} is not set): sites can be published, boxes cannot fetch them", PortalConfigKey.PORT.key);
+        } else {
+            server = new ContentServer(settings, ca, store, blobs, notifier);
             running.add(server);
             LOG.info("portal content server for boxes at {} (box certificates only)", server.url());
-        } else {
-            LOG.warn("portal: no provincial CA (ca.passphrase-file): sites are neither signed nor served to boxes");
         }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portal-freshness");
@@ -80,13 +111,13 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
 
         ContentServer content = server;
         if (content != null) {
-            ctx.gauges().register("portal.content.served", content.served::sum);
-            ctx.gauges().register("portal.content.refused", content.refused::sum);
+            ctx.meters().gauge("portal.content.served", content.served::sum);
+            ctx.meters().gauge("portal.content.refused", content.refused::sum);
         }
-        ctx.gauges().register("portal.queue.depth", reports::depth);
-        ctx.gauges().register("portal.queue.capacity", settings::queue);
-        ctx.gauges().register("portal.queue.dropped", reports.dropped::sum);
-        ctx.gauges().register("portal.alarms.raised", () -> watch.raised().size());
+        ctx.meters().gauge("portal.queue.depth", reports::depth);
+        ctx.meters().gauge("portal.queue.capacity", settings::queue);
+        ctx.meters().gauge("portal.queue.dropped", reports.dropped::sum);
+        ctx.meters().gauge("portal.alarms.raised", () -> watch.raised().size());
 
         // province-wide readers: the duty officer watches "site unreachable / not updated"; only the NOC publishes and decides
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR, Role.DUTY_OFFICER);
@@ -108,6 +139,17 @@ public final class PortalPart implements RouteContributor, AutoCloseable {
             m.put("signer", signer == null ? "" : signer.chain().get(0).getSubjectX500Principal().getName());
             return Json.write(response, callback, 200, m);
         });
+    }
+
+    /** What is wrong with a JSON body, in one short line (Jackson's own message adds source notes). */
+    static String jsonProblem(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
+            String what = j.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(start marker at \\[.*?\\]\\)", "");
+            return what + (at == null ? "" : " (line " + at.getLineNr() + ", column "
+                    + at.getColumnNr() + ")");
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** A body past the route's bound surfaces while parsing: the dispatcher answers it 413, not the handler 400. */

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param dir            content folder
  * @param bind           content server address
- * @param port           content server port (0: free)
+ * @param port           content server port (0: free; {@link #NO_SERVER}: none)
  * @param tlsDnsNames    DNS names in the content server's certificate
  * @param tlsIps         IP addresses in it
  * @param validity       expires_at minus issued_at of a snapshot
@@ -29,6 +29,9 @@ public record PortalSettings(Path dir, String bind, int port, List<String> tlsDn
                              Duration staleAfter, long maxFileBytes, int keepVersions, String frameAncestors, Duration checkPeriod,
                              int queue) {
 
+    /** {@code portal.port} empty: no content server. */
+    public static final int NO_SERVER = -1;
+
     public static PortalSettings from(ManagerConfig config) {
         Map<String, String> raw = config.extension("portal");
         String src = config.source();
@@ -42,7 +45,7 @@ public record PortalSettings(Path dir, String bind, int port, List<String> tlsDn
             v.put(k, raw.getOrDefault(k.shortKey(), k.defaultValue).strip());
         }
         Path dir = v.get(PortalConfigKey.DIR).isEmpty() ? config.dataDir().resolve("portal") : Path.of(v.get(PortalConfigKey.DIR));
-        int port = (int) number(src, PortalConfigKey.PORT, v, 0, 65535);
+        int port = v.get(PortalConfigKey.PORT).isEmpty() ? NO_SERVER : (int) number(src, PortalConfigKey.PORT, v, 0, 65535);
         List<String> dns = list(v.get(PortalConfigKey.TLS_DNS_NAMES));
         List<String> ips = list(v.get(PortalConfigKey.TLS_IPS));
         if (dns.isEmpty() && ips.isEmpty()) {

@@ -64,7 +64,7 @@ final class SitesHandler implements Request.Handler {
             body = Json.MAPPER.readTree(in);
         } catch (Exception e) {
             PortalPart.rethrowTooLarge(e);
-            return Json.error(response, callback, 400, "body must be JSON {\"owner\": ..., \"files\": [...]}: " + e.getMessage());
+            return Json.error(response, callback, 400, "body must be JSON {\"owner\": ..., \"files\": [...]}: " + PortalPart.jsonProblem(e));
         }
         if (body == null || !body.path("files").isArray()) {
             return Json.error(response, callback, 400, "field 'files' must be a list of {path, sha256, size, type, modified}");

@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
 final class SnapshotPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
+    /** The homepage: every version must have it (what visitors and the probe ask for at /). */
     static final String HOMEPAGE = "index.html";
     private static final String NOTICE_TYPE = "text/html; charset=utf-8";
 
+    private final SiteOwners owners;
     private final PortalStore store;
     private final BlobStore blobs;
     private final PortalSettings settings;
@@ -48,7 +50,9 @@ final class SnapshotPublisher {
     private final Clock clock;
 
     /** @param signer null when the manager runs without the provincial CA: nothing can be signed */
-    SnapshotPublisher(PortalStore store, BlobStore blobs, PortalSettings settings, PortalSigner signer, IndexNotifier notifier, Clock clock) {
+    SnapshotPublisher(PortalStore store, BlobStore blobs, PortalSettings settings, PortalSigner signer, IndexNotifier notifier,
+                      SiteOwners owners, Clock clock) {
+        this.owners = owners;
         this.store = store;
         this.blobs = blobs;
         this.settings = settings;
@@ -102,6 +106,10 @@ final class SnapshotPublisher {
             throw new Refused(e.getMessage(), List.of());
         }
         PortalStore.Site registered = siteFor(site, owner, frameAncestors);
+        if (files.stream().noneMatch(f -> f.path().equals(HOMEPAGE))) {
+            throw new Refused("site " + site + " has no " + HOMEPAGE + ": every version needs its homepage (what visitors and the"
+                    + " inspection probe ask for at /)", List.of());
+        }
         List<String> missing = new ArrayList<>();
         for (SiteFile f : files) {
             if (!blobs.has(f.sha256())) {
@@ -157,6 +165,10 @@ final class SnapshotPublisher {
         PortalStore.Site s;
         try {
             SiteNode n = new SiteNode(site, owner, "", SiteNode.defaultMirrors(owner));
+            Optional<String> refusal = owners.refusal(owner);
+            if (refusal.isPresent()) {
+                throw new Refused("site " + site + ": " + refusal.get(), List.of());
+            }
             s = new PortalStore.Site(site, owner, n.mirrors(), frameAncestors == null || frameAncestors.isBlank()
                     ? settings.frameAncestors() : frameAncestors);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,5 @@
 // The duty office page: a 签收 button acknowledges its report (POST as JSON, the manager's
-// cross-site rule), then the page shows the new state. Served from the manager itself, so it runs
+// cross-site rule, with the session's CSRF token), then the page shows the new state. Served from the manager itself, so it runs
 // under the Content-Security-Policy (no inline script).
 'use strict';
 document.addEventListener('click', function (event) {
@@ -9,11 +9,12 @@ document.addEventListener('click', function (event) {
   }
   var status = document.getElementById('ack-status');
   button.disabled = true;
-  // from the origin, not the page's URL: a URL with user:password@ (how some open the page) cannot be fetched
+  // the session's CSRF token: every page's log-out form carries it
+  var csrf = document.querySelector('form.logout input[name=_csrf]');
   fetch(window.location.origin + '/api/duty/reports/' + encodeURIComponent(button.dataset.ack) + '/ack', {
     method: 'POST',
     credentials: 'same-origin',
-    headers: {'Content-Type': 'application/json'},
+    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf ? csrf.value : ''},
     body: JSON.stringify({note: ''})
   }).then(function (response) {
     return response.json().then(function (body) {

@@ -58,8 +58,6 @@ class IdentityGateTest {
         assertEquals(ConnectRefusal.RESERVED_CLIENT_ID, refusal(Listener.PLAIN, creds(MANAGER_ID, "130602-001", "box-pw")));
         assertEquals(ConnectRefusal.RESERVED_CLIENT_ID, refusal(Listener.TLS, creds(MANAGER_ID, "130602-001", null)));
         assertEquals(ConnectRefusal.RESERVED_CLIENT_ID, refusal(Listener.NOC, creds(MANAGER_ID, "noc-li", "noc-pw")));
-        // a part's own session (the exchange hub's) cannot be taken over either
-        assertEquals(ConnectRefusal.RESERVED_CLIENT_ID, refusal(Listener.NOC, creds(MANAGER_ID + ".exchange", "noc-li", "noc-pw")));
         assertEquals(ConnectRefusal.RESERVED_CLIENT_ID, refusal(Listener.PLAIN, creds(MANAGER_ID, InternalClientGate.INTERNAL_USER,
                 internal.secret())), "not even with the manager's own secret");
     }

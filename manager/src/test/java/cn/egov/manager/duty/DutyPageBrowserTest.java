@@ -53,15 +53,8 @@ class DutyPageBrowserTest {
     void managerAndBrowser() throws Exception {
         m = ManagerFixture.start(dir.resolve("manager"));
         TestAccounts.add(m.database(), "prov-duty", Role.DUTY_OFFICER);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--user-data-dir=" + dir.resolve("chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build(), options);
+        TestAccounts.add(m.database(), "noc-wang", Role.NOC);
+        browser = cn.egov.manager.support.Browser.start(dir.resolve("chromium"));
     }
 
     @AfterAll
@@ -74,8 +67,9 @@ class DutyPageBrowserTest {
         }
     }
 
-    private String url(String user, String password, String path) {
-        return m.webUrl().replace("http://", "http://" + user + ":" + password + "@") + path;
+    /** Logs in with the form as {@code user} and opens {@code path}. */
+    private void open(String user, String path) {
+        cn.egov.manager.support.Browser.logIn(browser, m.webUrl(), path, user, TestAccounts.PASSWORD);
     }
 
     @Test
@@ -94,11 +88,11 @@ class DutyPageBrowserTest {
             }
         });
 
-        browser.get(url("noc", ManagerFixture.NOC_TOKEN, "/duty"));
+        open("noc-wang", "/duty");
         assertTrue(browser.findElement(By.id("report-" + r.id())).getText().contains("初报"));
         assertTrue(browser.findElements(By.id("ack-" + r.id())).isEmpty(), "the NOC reads, it does not acknowledge");
 
-        browser.get(url("prov-duty", TestAccounts.PASSWORD, "/duty"));
+        open("prov-duty", "/duty");
         assertEquals("1", browser.findElement(By.id("waiting-count")).getText());
         browser.findElement(By.id("ack-" + r.id())).click();
         Poll.until("the page shows the report acknowledged", 30_000, () -> {

@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -79,8 +80,8 @@ class PortalPartTest {
         assertTrue(bad.getMessage().contains("portal.stale-days"), bad.getMessage());
         ConfigException range = assertThrows(ConfigException.class, () -> PortalSettings.from(config(Map.of("portal.port", "70000"))));
         assertTrue(range.getMessage().contains("portal.port"), range.getMessage());
-        PortalSettings s = PortalSettings.from(config(Map.of()));
-        assertEquals(8444, s.port());
+        assertEquals(PortalSettings.NO_SERVER, PortalSettings.from(config(Map.of())).port(), "no content server unless portal.port is set");
+        assertEquals(8444, PortalSettings.from(config(Map.of("portal.port", "8444"))).port());
         assertTrue(PortalConfigKey.sample().contains("#portal.keep-versions = 10"));
     }
 
@@ -142,6 +143,18 @@ class PortalPartTest {
             assertTrue(escape.body().contains("files[0]") && escape.body().contains(".."), escape.body());
             assertEquals(400, post(m, NOC, path, listing.replace("\"size\":" + page.length, "\"size\":3")).statusCode(), "size differs from the content");
             assertEquals(400, post(m, NOC, "/api/portal/sites/WWW..bd/snapshots", listing).statusCode());
+            // owners that are no division of the province, or a unit no plan declares (this manager has none: the province's divisions)
+            for (String owner : List.of("99", "9999", "999999", "1399", "139999-001", "440305")) {
+                HttpResponse<String> foreign = post(m, NOC, path, listing.replace("\"owner\":\"1306\"", "\"owner\":\"" + owner + "\""));
+                assertEquals(400, foreign.statusCode(), owner + ": " + foreign.body());
+                assertTrue(foreign.body().contains("owner " + owner), foreign.body());
+            }
+            HttpResponse<String> noHome = post(m, NOC, path, listing.replace("index.html", "about.html"));
+            assertEquals(400, noHome.statusCode(), noHome.body());
+            assertTrue(noHome.body().contains("no index.html"), noHome.body());
+            HttpResponse<String> broken = post(m, NOC, path, "{\"files\":[{");
+            assertEquals(400, broken.statusCode());
+            assertTrue(broken.body().contains("(line 1, column") && !broken.body().contains("REDACTED"), "one short line: " + broken.body());
             JsonNode none = JSON.readTree(get(m, "/api/portal/sites").body());
             assertEquals(0, none.path("sites").size(), "nothing signed, no site registered: " + none);
 
@@ -154,6 +167,22 @@ class PortalPartTest {
             assertEquals("city", sites.get(0).path("level").asText());
             assertEquals("city:1306", sites.get(0).path("mirrors").asText());
         }
+    }
+
+    /** A site folder that is a git checkout: the repository is not published, .well-known is. */
+    @Test
+    void theListingSkipsVersionControlFolders() throws Exception {
+        java.nio.file.Path site = Files.createDirectories(dir.resolve("checkout"));
+        Files.writeString(site.resolve("index.html"), "<html></html>");
+        Files.createDirectories(site.resolve(".git/objects"));
+        Files.writeString(site.resolve(".git/config"), "[remote \"origin\"]\n\turl = https://user:secret@git.example/site.git\n");
+        Files.writeString(site.resolve(".git/objects/ab"), "x");
+        Files.createDirectories(site.resolve("news/.svn"));
+        Files.writeString(site.resolve("news/.svn/entries"), "x");
+        Files.writeString(site.resolve("news/1.html"), "<html></html>");
+        Files.createDirectories(site.resolve(".well-known"));
+        Files.writeString(site.resolve(".well-known/security.txt"), "Contact: mailto:noc@hebei.gov.cn\n");
+        assertEquals(java.util.Set.of("index.html", "news/1.html", ".well-known/security.txt"), PortalCommand.listing(site).keySet());
     }
 
     private HttpResponse<String> post(ManagerAssembly m, String token, String path, String json) throws Exception {

@@ -45,9 +45,17 @@ public record EmergencyNotice(String id, String site, String unit, String title,
         if (body == null || body.length() > MAX_BODY) {
             throw new IllegalArgumentException("notice " + id + ": body must be at most " + MAX_BODY + " characters");
         }
+        // shown on the site and in the NOC's lists: no terminal escapes or other control characters (line breaks in the body only)
+        if (title.chars().anyMatch(EmergencyNotice::control) || body.chars().anyMatch(c -> control(c) && c != '\n' && c != '\r' && c != '\t')) {
+            throw new IllegalArgumentException("notice " + id + ": title and body must not contain control characters");
+        }
         if (issuedAt == null) {
             throw new IllegalArgumentException("notice " + id + ": issued_at is missing");
         }
+    }
+
+    private static boolean control(int c) {
+        return c < 0x20 || c >= 0x7f && c < 0xa0;
     }
 
     static String requireId(String id) {

@@ -123,4 +123,18 @@ class PortalManifestTest {
         assertTrue(county.ownedBy(cn.egov.rules.unit.UnitCode.parse("130602-000")));
         assertEquals("county:130602", county.mirrors().toString());
     }
+
+    /** A notice is shown on a site and in the NOC's lists: text, with line breaks in the body only. */
+    @Test
+    void noticesRefuseControlCharacters() {
+        Instant t = Instant.parse("2026-12-04T10:00:00Z");
+        String id = "130602-001-1764842400000-ab12";
+        EmergencyNotice ok = new EmergencyNotice(id, "jyj.jingxiu.gov.cn", "130602-001", "停水通知", "明日停水。\n请储水。\t谢谢", t);
+        assertEquals("停水通知", ok.title());
+        for (String[] bad : new String[][]{{"a\u001b[31mb", "x"}, {"a\rb", "x"}, {"a\u0085b", "x"}, {"t", "a\u0000b"}, {"t", "a\u001bb"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new EmergencyNotice(id, "jyj.jingxiu.gov.cn", "130602-001", bad[0], bad[1], t));
+            assertTrue(e.getMessage().contains("control characters"), e.getMessage());
+        }
+    }
 }

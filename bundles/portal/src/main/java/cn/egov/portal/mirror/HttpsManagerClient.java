@@ -31,7 +31,7 @@ public final class HttpsManagerClient implements ManagerClient {
 
     @Override
     public byte[] index() throws IOException {
-        return bytes(PortalSigning.INDEX_PATH, 1024 * 1024);
+        return bytes(PortalSigning.INDEX_PATH, cn.egov.api.portal.PortalIndex.MAX_BYTES);
     }
 
     @Override
@@ -48,7 +48,7 @@ public final class HttpsManagerClient implements ManagerClient {
         try (InputStream in = open(path)) {
             byte[] b = in.readNBytes(maxBytes + 1);
             if (b.length > maxBytes) {
-                throw new IOException(path + ": answer larger than " + maxBytes + " bytes");
+                throw new TooLarge(path + ": answer larger than " + maxBytes + " bytes");
             }
             return b;
         }

@@ -13,8 +13,21 @@ public interface ManagerClient {
     /** This unit's index ({@code PortalIndex} bytes). */
     byte[] index() throws IOException;
 
-    /** The newest signed snapshot of {@code site}, at most {@code maxBytes}. */
+    /**
+     * The newest signed snapshot of {@code site}.
+     *
+     * @throws TooLarge when it is longer than {@code maxBytes} (no more than that is read)
+     */
     byte[] snapshot(String site, int maxBytes) throws IOException;
+
+    /** An answer longer than the caller takes. */
+    final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public TooLarge(String message) {
+            super(message);
+        }
+    }
 
     /**
      * The content named {@code sha256}; the caller reads at most the size the manifest states

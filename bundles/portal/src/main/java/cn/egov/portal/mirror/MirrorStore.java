@@ -230,11 +230,13 @@ public final class MirrorStore {
                 f.get();
             } catch (ExecutionException e) {
                 if (failed == null) {
-                    failed = new IOException("cannot force content to disk: " + e.getCause().getMessage(), e.getCause());
+                    failed = e.getCause() instanceof java.nio.channels.ClosedByInterruptException
+                            ? new java.io.InterruptedIOException("interrupted forcing content to disk (stopping)")
+                            : new IOException("cannot force content to disk: " + e.getCause().getMessage(), e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failed = new IOException("interrupted forcing content to disk", e);
+                failed = new java.io.InterruptedIOException("interrupted forcing content to disk (stopping)");
                 break;
             }
         }

@@ -71,14 +71,20 @@ public final class SnapshotSync implements AutoCloseable {
      * Bounds of what the box takes.
      *
      * @param maxFileBytes     largest file
+     * @param maxSnapshotBytes largest signed snapshot taken (its manifest is held in memory while it is verified: about ten
+     *                         times its size at the peak)
      * @param reserveDiskBytes free space left on the state file system after a sync, or it is refused
      * @param keepVersions     versions kept per site (the one served included)
      * @param parallelism      content requests at once
      * @param levels           site levels this box mirrors (province, city, county, department)
      */
-    public record Limits(long maxFileBytes, long reserveDiskBytes, int keepVersions, int parallelism, Set<SiteNode.Level> levels) {
+    public record Limits(long maxFileBytes, int maxSnapshotBytes, long reserveDiskBytes, int keepVersions, int parallelism,
+                         Set<SiteNode.Level> levels) {
         public Limits {
             levels = Set.copyOf(levels);
+            if (maxSnapshotBytes < 1 || maxSnapshotBytes > SignedSnapshot.MAX_BYTES) {
+                throw new IllegalArgumentException("max.snapshot.bytes must be 1.." + SignedSnapshot.MAX_BYTES + ", got " + maxSnapshotBytes);
+            }
         }
     }
 
@@ -196,16 +202,21 @@ public final class SnapshotSync implements AutoCloseable {
                 return new SyncOutcome(site, SyncOutcome.Status.UNCHANGED, entry.version(), "", "site " + site + " version "
                         + entry.version() + ": nothing new", 0, 0);
             }
-            return fetch(client, site);
+            return fetch(client, entry);
         } catch (IOException e) {
             return new SyncOutcome(site, SyncOutcome.Status.UNREACHABLE, entry.version(), "", e.getMessage(), 0, 0);
         }
     }
 
-    private SyncOutcome fetch(ManagerClient client, String site) throws IOException {
+    private SyncOutcome fetch(ManagerClient client, PortalIndex.Entry entry) throws IOException {
+        String site = entry.site();
         byte[] envelope;
         try {
-            envelope = client.snapshot(site, SignedSnapshot.MAX_BYTES);
+            envelope = client.snapshot(site, limits.maxSnapshotBytes());
+        } catch (ManagerClient.TooLarge e) {
+            // refused before more than the limit was read: a manifest this large would exhaust the box's memory while verified
+            return reject(site, entry.version(), Check.SIZE.label(), "signed snapshot of " + site + " version " + entry.version()
+                    + " is larger than max.snapshot.bytes (" + limits.maxSnapshotBytes() + " bytes)", entry.sha256());
         } catch (IOException e) {
             LOG.info("portal: snapshot of {} not fetched: {}", site, e.getMessage());
             return new SyncOutcome(site, SyncOutcome.Status.UNREACHABLE, 0, "", e.getMessage(), 0, 0);
@@ -278,6 +289,10 @@ public final class SnapshotSync implements AutoCloseable {
             }
             store.keep(site, m.version(), envelope); // only now: every file it lists is on disk
             store.serve(site, m.version());
+        } catch (java.io.InterruptedIOException e) {
+            // the box is stopping (close() interrupts the pools): nothing was refused, the next start tries again
+            return new SyncOutcome(site, SyncOutcome.Status.UNREACHABLE, m.version(), "", "site " + site + " version " + m.version()
+                    + " not taken: " + e.getMessage(), 0, 0);
         } catch (IOException e) {
             return reject(site, m.version(), Check.STORE.label(), "site " + site + " version " + m.version() + " not stored: " + e.getMessage(), "");
         } finally {
