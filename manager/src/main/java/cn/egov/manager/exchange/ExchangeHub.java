@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rules that make it lose and repeat nothing:
  * <ul>
- *   <li>a message from a box is committed before it is acknowledged to the broker (see {@link HubSubscriber});</li>
+ *   <li>a message from a box is committed before it is acknowledged to the broker (see {@link HubInbox});</li>
  *   <li>the message id is the duplicate key: a repeated document is not stored or delivered again;
  *       the sender hears "at the hub" again, or, for a document the hub refused, the refusal again;</li>
  *   <li>a document is sent to its recipient box until that box says it stored it (or refused it): at

@@ -1,5 +1,6 @@
 package cn.egov.manager.exchange;
 
+import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.exchange.cms.BcProvider;
 import cn.egov.exchange.cms.TrustAnchors;
 import cn.egov.manager.account.Role;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The provincial exchange hub (公文交换) as a part of the manager: its keys
  * ({@link ExchangeConfigKey}, prefix {@code exchange.}), its tables ({@link HubStore#MIGRATIONS}),
- * its MQTT connections ({@link HubSubscriber}), its periodic work (resend, deadlines, purge:
+ * its share of the manager's one MQTT session ({@link HubInbox}), its periodic work (resend, deadlines, purge:
  * {@link ExchangeHub#tick}), BIRTH catch-up, its meters ({@code exchange.*}) and its routes:
  * {@code /exchange} (page, {@code exchange/exchange.jte}) and {@code GET /api/exchange/summary} for the
  * NOC and auditors ({@code openapi.json} beside this class). Stopped with the manager.
@@ -37,10 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ExchangePart implements ManagerPart {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangePart.class);
-    /** The hub's sessions are {@code <ingest.client-id>.exchange} (receiver) and {@code ...exchange-out} (sender). */
-    static final String CLIENT_ID_SUFFIX = ".exchange";
-    /** Connections the hub holds to the embedded broker besides ingest's: its receiver and its sender. */
-    public static final int BROKER_CONNECTIONS = 2;
     private final List<AutoCloseable> running = new ArrayList<>();
     private volatile ExchangeHub hub;
 
@@ -61,25 +58,18 @@ public final class ExchangePart implements ManagerPart {
 
     @Override
     public void start(PartContext ctx) throws Exception {
-        if (!ctx.config().get(cn.egov.manager.config.ConfigKey.BROKER_MODE).equals("embedded")) {
-            // The hub's two sessions need client ids of their own. The external Mosquitto names every
-            // client after its user (use_username_as_clientid), so with the manager's one user they
-            // would take over ingest's session and each other's, again and again. Off, and said so.
-            LOG.warn("exchange hub off: it runs with the embedded broker only (broker.mode = embedded); an external broker "
-                    + "gives the manager's user one session, which ingest holds");
-            return;
-        }
         HubSettings settings = ExchangeConfigKey.settings(ctx.keys());
         TrustAnchors trust = trust(ctx);
         HubStore store = new HubStore(ctx.database());
-        // the manager's internal login and a client id under the manager's own, which the broker reserves to that listener
-        HubSubscriber mqtt = new HubSubscriber(ctx.broker(), ctx.config().get(cn.egov.manager.config.ConfigKey.INGEST_CLIENT_ID)
-                + CLIENT_ID_SUFFIX, ctx.account(), settings.queueCapacity(), settings.batch(),
+        // the manager's one MQTT session, whatever the broker: ingest hands the hub its messages and
+        // publishes what the hub sends (an external Mosquitto gives the manager's user one client id)
+        HubInbox mqtt = new HubInbox(ctx.messenger(), ctx.account(), settings.queueCapacity(), settings.batch(),
                 sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
                         .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
         hub = mqtt.hub();
         mqtt.start();
         running.add(mqtt);
+        ctx.listeners().receive(ExchangeWire.APP_ID, mqtt);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "exchange-hub-timer");
             t.setDaemon(true);
@@ -104,7 +94,8 @@ public final class ExchangePart implements ManagerPart {
                 .counter("exchange.publish-failures", "sends to boxes the broker did not take (repeated later)", hub.publishFailures::sum)
                 .gauge("exchange.queue.depth", "box messages waiting for the hub's writer", mqtt::depth)
                 .gauge("exchange.queue.capacity", "bound of that queue", mqtt::capacity)
-                .counter("exchange.malformed", "exchange messages that were not a KuraPayload on a unit's topic", mqtt::malformed);
+                .counter("exchange.malformed", "exchange messages that were not a KuraPayload on a unit's topic", mqtt::malformed)
+                .counter("exchange.sends-deferred", "batches whose sends were left to the resend timer (sender behind)", mqtt::sendsDeferred);
 
         HubQueries queries = new HubQueries(store);
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
