@@ -4,6 +4,7 @@ import cn.egov.manager.ca.CaPart;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.console.ConsolePart;
 import cn.egov.manager.duty.DutyPart;
+import cn.egov.manager.exchange.ExchangePart;
 import cn.egov.manager.fleet.part.FleetPart;
 import cn.egov.manager.hub.HubPart;
 import cn.egov.manager.part.ManagerPart;
@@ -41,6 +42,7 @@ public final class Parts {
                 new HubPart(),
                 new PortalPart(options.tlsCa(), plan::inForce),
                 new DutyPart(),
+                new ExchangePart(),
                 new ConsolePart()
         );
         List<String> names = new ArrayList<>();

@@ -20,6 +20,12 @@ public enum CertificateProfile {
      */
     SIGNING_P256,
     /**
+     * A unit's document-encryption key (公文交换: CMS EnvelopedData, ECDH): ECDSA P-256 from the
+     * issuing CA, key usage keyAgreement only, extended key usage emailProtection only (no TLS
+     * peer accepts it), subject {@code CN=<unit code>, OU=document-encryption}.
+     */
+    ENCRYPTION_P256,
+    /**
      * Isolation policy signing: ECDSA P-256, key usage digitalSignature only, extended key usage
      * {@link cn.egov.api.policy.PolicySigning#POLICY_SIGNING_EKU} and nothing else, so that it
      * cannot serve TLS and no box or TLS certificate can sign policy.

@@ -118,6 +118,10 @@ final class CertificateSigner {
                     // an EKU without clientAuth/serverAuth: JSSE and OpenSSL then refuse it in any TLS handshake
                     b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
                 }
+                case ENCRYPTION_P256 -> {
+                    b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyAgreement));
+                    b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
+                }
                 case POLICY_SIGNING -> {
                     b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
                     b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(

@@ -1,6 +1,7 @@
 package cn.egov.api.telemetry;
 
 import cn.egov.api.payload.KuraPayload;
+import java.util.List;
 
 /**
  * The box's one way out: an OSGi service that every capability uses to report. The message is
@@ -22,6 +23,21 @@ public interface TelemetryPublisher {
      * @param priority see {@link Priority}; lower drains first and is evicted last
      */
     void publish(String appId, String resource, KuraPayload payload, int priority);
+
+    /** One message for {@link #publishAll}. */
+    record Message(String appId, String resource, KuraPayload payload, int priority) {
+    }
+
+    /**
+     * Queues several messages at once; returns when all are committed. An implementation with a
+     * durable store writes them in one transaction (one disk sync instead of one each): for a
+     * capability that answers a batch of messages at a time.
+     */
+    default void publishAll(List<Message> messages) {
+        for (Message m : messages) {
+            publish(m.appId(), m.resource(), m.payload(), m.priority());
+        }
+    }
 
     /** Raises an alarm: published at {@link Priority#ALARM} on {@code <account>/<client-id>/ALARM/<kind>}. */
     default void alarm(Alarm alarm) {

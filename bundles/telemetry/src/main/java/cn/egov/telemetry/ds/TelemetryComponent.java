@@ -93,6 +93,11 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
     }
 
     @Override
+    public void publishAll(java.util.List<Message> messages) {
+        runtime.publisher().publishAll(messages);
+    }
+
+    @Override
     public Subscription subscribe(String appId, String resource, ControlListener listener) {
         return runtime.mqtt().subscribe(appId, resource, listener);
     }
