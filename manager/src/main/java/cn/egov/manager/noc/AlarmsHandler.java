@@ -98,7 +98,7 @@ final class AlarmsHandler implements Request.Handler {
         Fields q = Request.extractQueryParameters(request);
         AlarmQuery query;
         try {
-            query = query(q, caller, state.clock().millis(), state.alarmWindow().toDays());
+            query = query(q::getValue, caller, state.clock().millis(), state.alarmWindow().toDays());
         } catch (IllegalArgumentException e) {
             return Json.error(response, callback, 400, e.getMessage());
         }
@@ -107,11 +107,11 @@ final class AlarmsHandler implements Request.Handler {
     }
 
     /** The list's filters from the query string; a bad one is an {@link IllegalArgumentException} naming it. */
-    static AlarmQuery query(Fields q, Caller caller, long now, long defaultDays) {
-        String unit = code(q.getValue("unit"), "\\d{6}-\\d{3}", "unit");
-        String county = code(q.getValue("county"), "\\d{6}", "county");
-        String city = code(q.getValue("city"), "\\d{4}", "city");
-        String severity = q.getValue("severity");
+    static AlarmQuery query(java.util.function.UnaryOperator<String> q, Caller caller, long now, long defaultDays) {
+        String unit = code(q.apply("unit"), "\\d{6}-\\d{3}", "unit");
+        String county = code(q.apply("county"), "\\d{6}", "county");
+        String city = code(q.apply("city"), "\\d{4}", "city");
+        String severity = q.apply("severity");
         if (severity != null && !severity.isEmpty()) {
             try {
                 severity = Alarm.Severity.valueOf(severity.toUpperCase(Locale.ROOT)).name();
@@ -121,7 +121,7 @@ final class AlarmsHandler implements Request.Handler {
         } else {
             severity = null;
         }
-        String s = q.getValue("state");
+        String s = q.apply("state");
         NocAlarm.State st = null;
         if (s != null && !s.isEmpty() && !s.equals("all")) {
             try {
@@ -130,8 +130,8 @@ final class AlarmsHandler implements Request.Handler {
                 throw new IllegalArgumentException("state must be open, acknowledged, cleared or all");
             }
         }
-        long days = number(q.getValue("days"), defaultDays, 1, 366, "days");
-        int limit = (int) number(q.getValue("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
+        long days = number(q.apply("days"), defaultDays, 1, 366, "days");
+        int limit = (int) number(q.apply("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
         return new AlarmQuery(now - days * 86_400_000L, unit, county, city, severity, st,
                 caller.provinceWide() ? null : caller.counties(), limit);
     }

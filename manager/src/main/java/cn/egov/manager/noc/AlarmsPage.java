@@ -45,10 +45,10 @@ final class AlarmsPage implements Request.Handler {
         if (path.startsWith(PATH + "/") && path.length() > PATH.length() + 1) {
             return one(request, response, callback, caller, path.substring(PATH.length() + 1));
         }
-        Fields q = Request.extractQueryParameters(request);
-        if (q.getValue("state") == null) {
-            q.put("state", "open");
-        }
+        Fields fields = Request.extractQueryParameters(request);
+        // the page opens on what needs someone
+        java.util.function.UnaryOperator<String> q = name -> name.equals("state") && fields.getValue(name) == null ? "open"
+                : fields.getValue(name);
         AlarmQuery query;
         try {
             query = AlarmsHandler.query(q, caller, state.clock().millis(), state.alarmWindow().toDays());
@@ -57,7 +57,7 @@ final class AlarmsPage implements Request.Handler {
         }
         List<NocAlarm> alarms = state.alarms().list(query);
         Filter filter = new Filter(v(q, "state"), v(q, "severity"), v(q, "unit"), v(q, "county"), v(q, "city"),
-                q.getValue("days") == null ? Long.toString(state.alarmWindow().toDays()) : v(q, "days"));
+                q.apply("days") == null ? Long.toString(state.alarmWindow().toDays()) : v(q, "days"));
         Frame frame = Pages.frame(request, routes, "告警 Alarms").still();
         boolean canAct = caller.role() == Role.NOC && frame.session();
         return Pages.render(response, callback, 200, out -> JtealarmsGenerated.render(out, null, frame, filter, alarms, canAct));
@@ -76,8 +76,8 @@ final class AlarmsPage implements Request.Handler {
         return Pages.render(response, callback, 200, out -> JtealarmGenerated.render(out, null, frame, a, comments, canAct));
     }
 
-    private static String v(Fields q, String name) {
-        String s = q.getValue(name);
+    private static String v(java.util.function.UnaryOperator<String> q, String name) {
+        String s = q.apply(name);
         return s == null ? "" : s;
     }
 }
