@@ -103,7 +103,7 @@
           animation: false,
           tooltip: {trigger: 'axis'},
           legend: {data: ['max', 'avg', 'min'], top: 0},
-          grid: {left: 70, right: 16, top: 28, bottom: 28},
+          grid: {left: 8, right: 16, top: 28, bottom: 8, containLabel: true},
           xAxis: {type: 'time', min: series.from, max: series.to},
           yAxis: {type: 'value', scale: true},
           series: [line('max', 3, '#c62828'), line('avg', 2, '#1f3b63'), line('min', 1, '#2e7d32')]
