@@ -9,6 +9,8 @@ import java.util.List;
  * how far back the overview and the alarm list look. {@code manager config-keys} prints them.
  */
 enum NocConfigKey {
+    SERIES_ENABLED("series.enabled", "true", "false: no health graphs are fed from ingestion (the overview, unit pages and alarms work;"
+            + " the graphs show what is stored already).", KeySpec.oneOf("true", "false")),
     SERIES_METRICS("series.metrics", "cpu_load,heap_used_bytes,disk_free_bytes,outbox_depth",
             "Health metrics (names in the boxes' HEALTH/status messages) kept as downsampled series, comma separated.",
             v -> v.isBlank() || !v.matches("[A-Za-z0-9_.]+(,[A-Za-z0-9_.]+)*") ? "must be metric names separated by commas, got '" + v + "'" : null),

@@ -93,8 +93,10 @@ public final class NocPart implements ManagerPart {
         SeriesStore series = new SeriesStore(ctx.database());
         AlarmBook book = new AlarmBook(ctx.database());
         downsampler = new Downsampler(series, ctx.database(), settings, ctx.alarms(), clock);
-        downsampler.start();
-        ctx.listeners().add(downsampler);
+        if (settings.enabled()) {
+            downsampler.start();
+            ctx.listeners().add(downsampler);
+        }
         UnitReports reports = new UnitReports();
         ctx.listeners().add(reports); // before the load: a report stored meanwhile is not missed (the newer one wins)
         reports.load(ctx.database());

@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * The health series' settings, read from the part's keys (checked when the file was loaded).
  *
+ * @param enabled         whether ingestion feeds the graphs
  * @param metrics         the health metrics kept
  * @param minuteRetention how long 1-minute buckets are kept
  * @param hourRetention   how long 1-hour buckets are kept
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param trimPeriod      how often old buckets are deleted
  * @param alarmInterval   least time between two {@code noc.series.dropped} alarms
  */
-record SeriesSettings(List<String> metrics, Duration minuteRetention, Duration hourRetention, int queue, int batch,
+record SeriesSettings(boolean enabled, List<String> metrics, Duration minuteRetention, Duration hourRetention, int queue, int batch,
                       Duration trimPeriod, Duration alarmInterval) {
 
     SeriesSettings {
@@ -24,7 +25,7 @@ record SeriesSettings(List<String> metrics, Duration minuteRetention, Duration h
     }
 
     static SeriesSettings from(Map<String, String> keys) {
-        return new SeriesSettings(Arrays.stream(keys.get(NocConfigKey.SERIES_METRICS.shortKey).split(",")).map(String::strip).toList(),
+        return new SeriesSettings(Boolean.parseBoolean(keys.get(NocConfigKey.SERIES_ENABLED.shortKey)), Arrays.stream(keys.get(NocConfigKey.SERIES_METRICS.shortKey).split(",")).map(String::strip).toList(),
                 Duration.ofHours(Long.parseLong(keys.get(NocConfigKey.SERIES_MINUTE_HOURS.shortKey))),
                 Duration.ofDays(Long.parseLong(keys.get(NocConfigKey.SERIES_HOUR_DAYS.shortKey))),
                 Integer.parseInt(keys.get(NocConfigKey.SERIES_QUEUE.shortKey)),

@@ -45,7 +45,7 @@ class DownsamplerTest {
     Path dir;
 
     private static SeriesSettings settings(int queue) {
-        return new SeriesSettings(List.of(BoxMetrics.CPU_LOAD, BoxMetrics.OUTBOX_DEPTH), Duration.ofHours(48), Duration.ofDays(90),
+        return new SeriesSettings(true, List.of(BoxMetrics.CPU_LOAD, BoxMetrics.OUTBOX_DEPTH), Duration.ofHours(48), Duration.ofDays(90),
                 queue, 100, Duration.ofMinutes(5), Duration.ofMinutes(5));
     }
 
