@@ -65,6 +65,8 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
     private long lastAlarm = Long.MIN_VALUE;
     private long lastTrim = Long.MIN_VALUE;
     private Thread thread;
+    /** The newest arrival the start's replay bucketed: the queue's copies up to it are left out. */
+    private volatile long replayedUpTo = Long.MIN_VALUE;
 
     /** @param database the shell's store, whose health messages are replayed after a crash */
     Downsampler(SeriesStore store, Database database, SeriesSettings settings, AlarmStore alarms, Clock clock) {
@@ -107,25 +109,33 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
     }
 
     /**
-     * Replays the health messages stored after the replay mark (a crash lost the queue), then
-     * starts the thread. On the first start the mark is set to now: history is not rebuilt.
+     * Puts the health messages stored after the replay mark into the series, then starts the
+     * thread. Register the listener first: what it queues meanwhile and the replay also read is left
+     * out (by arrival time: ingestion commits in arrival order, so everything that arrived up to the
+     * newest message replayed was committed before the replay read it). Without a mark (the part's
+     * first start) the mark is this process's start: what ingestion stored before the part's listener
+     * was registered is bucketed, older history is not.
+     *
+     * @param processStart when this manager process started (ms since the epoch)
      */
-    void start() throws SQLException {
+    void start(long processStart) throws SQLException {
         java.util.OptionalLong mark = store.mark();
+        long from = mark.isPresent() ? mark.getAsLong() : processStart;
         if (mark.isEmpty()) {
-            store.startMark(clock.millis());
-        } else {
-            long replayed = replay(mark.getAsLong());
-            if (replayed > 0) {
-                LOG.info("noc: {} health messages stored before the last stop put into the series", replayed);
-            }
+            store.startMark(from);
         }
+        long[] replayed = replay(from);
+        if (replayed[0] > 0) {
+            LOG.info("noc: {} health messages stored before the series' thread ran put into the series", replayed[0]);
+        }
+        replayedUpTo = replayed[1];
         thread = new Thread(this::run, "noc-downsampler");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private long replay(long after) throws SQLException {
+    /** Buckets the health messages that arrived after {@code after}; returns how many and the newest arrival read. */
+    private long[] replay(long after) throws SQLException {
         long total = 0;
         long from = after;
         while (true) {
@@ -151,11 +161,12 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
             total += rows;
             if (!page.isEmpty()) {
                 store.add(page); // moves the mark with the buckets
+                bucketed.add(page.size());
             } else if (rows > 0) {
                 store.startMark(from);
             }
             if (rows < REPLAY_PAGE) {
-                return total;
+                return new long[] {total, from};
             }
         }
     }
@@ -170,6 +181,8 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
                     queue.drainTo(batch, settings.batch() - 1);
                 }
                 boolean stop = batch.remove(STOP);
+                long replayed = replayedUpTo;
+                batch.removeIf(x -> x.received() <= replayed); // the replay at the start bucketed these
                 write(batch);
                 batch.clear();
                 housekeeping();

@@ -94,8 +94,8 @@ public final class NocPart implements ManagerPart {
         AlarmBook book = new AlarmBook(ctx.database());
         downsampler = new Downsampler(series, ctx.database(), settings, ctx.alarms(), clock);
         if (settings.enabled()) {
-            downsampler.start();
-            ctx.listeners().add(downsampler);
+            ctx.listeners().add(downsampler); // first: it queues while the start replays what was stored before
+            downsampler.start(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
         }
         UnitReports reports = new UnitReports();
         ctx.listeners().add(reports); // before the load: a report stored meanwhile is not missed (the newer one wins)

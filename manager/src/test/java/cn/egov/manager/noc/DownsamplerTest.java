@@ -81,11 +81,11 @@ class DownsamplerTest {
         AlarmStore alarms = new AlarmStore(db);
         Downsampler d = new Downsampler(store, db, settings(2), alarms, CLOCK);
         for (int i = 0; i < 5; i++) {
-            d.onStored(health("130602-001", NOW - 1000 + i, NOW + i, 0.1 * i)); // the thread is not running: the queue fills
+            d.onStored(health("130602-001", NOW - 1000 + i, NOW + 1 + i, 0.1 * i)); // the thread is not running: the queue fills
         }
         assertEquals(2, d.depth());
         assertEquals(3, d.dropped.sum());
-        d.start();
+        d.start(NOW);
         try {
             Poll.until("the two samples bucketed", 10_000, () -> d.bucketed.sum() == 2);
             Poll.until("the drop alarmed", 10_000, () -> {
@@ -121,13 +121,39 @@ class DownsamplerTest {
             }
         }
         Downsampler d = new Downsampler(store, db, settings(10), new AlarmStore(db), CLOCK);
-        d.start();
+        d.start(NOW);
         d.close();
         var b = store.read("130602-001", BoxMetrics.CPU_LOAD, Resolution.HOUR, 0, Long.MAX_VALUE);
         assertEquals(1, b.size());
         assertEquals(2, b.get(0).count(), "the two samples after the mark; the one before it was bucketed already");
         assertEquals(3.0, b.get(0).avg(), 1e-9);
         assertEquals(NOW - 8_000, store.mark().getAsLong());
+    }
+
+    @Test
+    void whatTheListenerQueuedWhileTheStartReplayedIsBucketedOnce() throws Exception {
+        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        SeriesStore store = new SeriesStore(db);
+        store.startMark(NOW - 10_000);
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO health_samples (client_id, msg_epoch, msg_seq, ts, received, metrics_json) VALUES ('130602-001', 'e', ?, ?, ?, ?)")) {
+            for (long i = 1; i <= 2; i++) { // stored before the start
+                ps.setLong(1, i);
+                ps.setLong(2, NOW - 5_000 + i);
+                ps.setLong(3, NOW - 5_000 + i);
+                ps.setString(4, "{\"cpu_load\":1}");
+                ps.executeUpdate();
+            }
+        }
+        Downsampler d = new Downsampler(store, db, settings(10), new AlarmStore(db), CLOCK);
+        d.onStored(health("130602-001", NOW - 5_000 + 2, NOW - 5_000 + 2, 1)); // the second also reached the listener
+        d.onStored(health("130602-001", NOW - 4_000, NOW - 4_000, 1));          // stored after the replay read
+        d.start(NOW);
+        Poll.until("the queue drained", 10_000, () -> d.depth() == 0);
+        d.close();
+        assertEquals(3, store.read("130602-001", BoxMetrics.CPU_LOAD, Resolution.MINUTE, 0, Long.MAX_VALUE).stream()
+                .mapToLong(x -> x.count()).sum(), "three messages, each once");
+        assertEquals(3, d.bucketed.sum());
     }
 
     @Test
