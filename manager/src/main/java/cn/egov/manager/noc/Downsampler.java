@@ -45,7 +45,7 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
     static final String DROPPED_ALARM = "noc.series.dropped";
     /** A box clock this far ahead is wrong; its samples are placed at their arrival instead. */
     static final long FUTURE_SLACK_MS = 5 * 60_000L;
-    /** Health messages read per query when replaying after a restart. */
+    /** Health messages bucketed per transaction when replaying after a restart. */
     private static final int REPLAY_PAGE = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(Downsampler.class);
     private static final Sample STOP = new Sample("", 0, 0, Map.of());
@@ -65,8 +65,8 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
     private long lastAlarm = Long.MIN_VALUE;
     private long lastTrim = Long.MIN_VALUE;
     private Thread thread;
-    /** The newest arrival the start's replay bucketed: the queue's copies up to it are left out. */
-    private volatile long replayedUpTo = Long.MIN_VALUE;
+    /** What the start's replay bucketed: the queue's copies of it are left out. */
+    private volatile Replayed replayed = new Replayed(0, Long.MIN_VALUE, java.util.Set.of());
 
     /** @param database the shell's store, whose health messages are replayed after a crash */
     Downsampler(SeriesStore store, Database database, SeriesSettings settings, AlarmStore alarms, Clock clock) {
@@ -124,51 +124,75 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
         if (mark.isEmpty()) {
             store.startMark(from);
         }
-        long[] replayed = replay(from);
-        if (replayed[0] > 0) {
-            LOG.info("noc: {} health messages stored before the series' thread ran put into the series", replayed[0]);
+        Replayed r = replay(from);
+        if (r.messages() > 0) {
+            LOG.info("noc: {} health messages stored before the series' thread ran put into the series", r.messages());
         }
-        replayedUpTo = replayed[1];
+        replayed = r;
         thread = new Thread(this::run, "noc-downsampler");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Buckets the health messages that arrived after {@code after}; returns how many and the newest arrival read. */
-    private long[] replay(long after) throws SQLException {
+    /** What the start's replay read: how many messages, the newest arrival, and the messages of that millisecond. */
+    private record Replayed(long messages, long upTo, java.util.Set<String> atUpTo) {
+        /** True for a queued sample the replay bucketed already. */
+        boolean covers(Sample s) {
+            return s.received() < upTo || s.received() == upTo && atUpTo.contains(key(s));
+        }
+
+        static String key(Sample s) {
+            return s.clientId() + '@' + s.time();
+        }
+    }
+
+    /**
+     * Buckets the health messages that arrived after {@code after}, in one read (a snapshot: paging
+     * by arrival time would skip messages sharing the millisecond at a page's end), committing every
+     * {@value #REPLAY_PAGE}.
+     */
+    private Replayed replay(long after) throws SQLException {
         long total = 0;
-        long from = after;
-        while (true) {
-            int rows = 0;
-            List<Sample> page = new ArrayList<>();
-            try (Connection c = database.connect();
-                 PreparedStatement ps = c.prepareStatement("SELECT client_id, ts, received, metrics_json FROM health_samples"
-                         + " WHERE received > ? ORDER BY received LIMIT " + REPLAY_PAGE)) {
-                ps.setLong(1, from);
+        long upTo = after;
+        java.util.Set<String> atUpTo = new java.util.HashSet<>();
+        List<Sample> page = new ArrayList<>();
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement("SELECT client_id, ts, received, metrics_json FROM health_samples"
+                    + " WHERE received > ? ORDER BY received")) {
+                ps.setFetchSize(REPLAY_PAGE);
+                ps.setLong(1, after);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows++;
+                        total++;
                         long ts = rs.getLong(2);
                         Long timestamp = rs.wasNull() ? null : ts;
-                        from = rs.getLong(3);
-                        Sample s = sample(rs.getString(1), timestamp, from, MetricsJson.read(rs.getString(4)));
+                        long received = rs.getLong(3);
+                        Sample s = sample(rs.getString(1), timestamp, received, MetricsJson.read(rs.getString(4)));
+                        if (received != upTo) {
+                            atUpTo.clear();
+                            upTo = received;
+                        }
+                        atUpTo.add(rs.getString(1) + '@' + (s == null ? 0 : s.time()));
                         if (s != null) {
                             page.add(s);
                         }
+                        if (page.size() == REPLAY_PAGE) {
+                            store.add(page); // moves the mark with the buckets
+                            bucketed.add(page.size());
+                            page.clear();
+                        }
                     }
                 }
-            }
-            total += rows;
-            if (!page.isEmpty()) {
-                store.add(page); // moves the mark with the buckets
-                bucketed.add(page.size());
-            } else if (rows > 0) {
-                store.startMark(from);
-            }
-            if (rows < REPLAY_PAGE) {
-                return new long[] {total, from};
+            } finally {
+                c.rollback();
             }
         }
+        if (!page.isEmpty()) {
+            store.add(page);
+            bucketed.add(page.size());
+        }
+        return new Replayed(total, upTo, java.util.Set.copyOf(atUpTo));
     }
 
     private void run() {
@@ -181,8 +205,8 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
                     queue.drainTo(batch, settings.batch() - 1);
                 }
                 boolean stop = batch.remove(STOP);
-                long replayed = replayedUpTo;
-                batch.removeIf(x -> x.received() <= replayed); // the replay at the start bucketed these
+                Replayed r = replayed;
+                batch.removeIf(r::covers); // the replay at the start bucketed these
                 write(batch);
                 batch.clear();
                 housekeeping();

@@ -147,13 +147,41 @@ class DownsamplerTest {
         }
         Downsampler d = new Downsampler(store, db, settings(10), new AlarmStore(db), CLOCK);
         d.onStored(health("130602-001", NOW - 5_000 + 2, NOW - 5_000 + 2, 1)); // the second also reached the listener
+        d.onStored(health("130602-002", NOW - 5_000 + 1, NOW - 5_000 + 2, 1)); // the same millisecond, committed after the read
         d.onStored(health("130602-001", NOW - 4_000, NOW - 4_000, 1));          // stored after the replay read
         d.start(NOW);
         Poll.until("the queue drained", 10_000, () -> d.depth() == 0);
         d.close();
         assertEquals(3, store.read("130602-001", BoxMetrics.CPU_LOAD, Resolution.MINUTE, 0, Long.MAX_VALUE).stream()
                 .mapToLong(x -> x.count()).sum(), "three messages, each once");
-        assertEquals(3, d.bucketed.sum());
+        assertEquals(1, store.read("130602-002", BoxMetrics.CPU_LOAD, Resolution.MINUTE, 0, Long.MAX_VALUE).size());
+        assertEquals(4, d.bucketed.sum());
+    }
+
+    @Test
+    void aReplayOfManyMessagesOfOneMillisecondMissesNone() throws Exception {
+        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        SeriesStore store = new SeriesStore(db);
+        store.startMark(NOW - 10_000);
+        int n = 12_345; // more than one replay transaction, all arrived in the same millisecond (a busy broker)
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO health_samples (client_id, msg_epoch, msg_seq, ts, received,"
+                    + " metrics_json) VALUES ('130602-001', 'e', ?, ?, ?, '{\"cpu_load\":2}')")) {
+                for (int i = 0; i < n; i++) {
+                    ps.setLong(1, i);
+                    ps.setLong(2, NOW - 5_000);
+                    ps.setLong(3, NOW - 5_000);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+        Downsampler d = new Downsampler(store, db, settings(10), new AlarmStore(db), CLOCK);
+        d.start(NOW);
+        d.close();
+        assertEquals(n, store.read("130602-001", BoxMetrics.CPU_LOAD, Resolution.HOUR, 0, Long.MAX_VALUE).get(0).count());
     }
 
     @Test
