@@ -7,6 +7,7 @@ import cn.egov.manager.duty.DutyPart;
 import cn.egov.manager.exchange.ExchangePart;
 import cn.egov.manager.fleet.part.FleetPart;
 import cn.egov.manager.hub.HubPart;
+import cn.egov.manager.noc.NocPart;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.plan.PlanPart;
 import cn.egov.manager.policy.PolicyPart;
@@ -36,6 +37,7 @@ public final class Parts {
         // the navigation bar lists pages in this order
         all = List.of(
                 new FleetPart(),
+                new NocPart(options.tlsCa(), plan::inForce),
                 plan,
                 new PolicyPart(options.policySigning()),
                 new CaPart(options.caService()),
