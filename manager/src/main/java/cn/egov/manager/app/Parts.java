@@ -10,6 +10,7 @@ import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.plan.PlanPart;
 import cn.egov.manager.policy.PolicyPart;
 import cn.egov.manager.portal.PortalPart;
+import cn.egov.manager.report.ReportPart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -41,7 +42,8 @@ public final class Parts {
                 new HubPart(),
                 new PortalPart(options.tlsCa(), plan::inForce),
                 new DutyPart(),
-                new ConsolePart()
+                new ConsolePart(),
+                new ReportPart(options.tlsCa(), plan::inForce)
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {

@@ -87,6 +87,13 @@ public final class PdfLayout implements AutoCloseable {
         return this;
     }
 
+    /** A smaller heading (a unit in a long report). */
+    public PdfLayout subheading(String text) throws IOException {
+        y -= 3;
+        need(BODY * LEADING * 4);
+        return line(text, BODY + 1.5f);
+    }
+
     /** A key–value list, one pair a line, keys in a column of their own. */
     public PdfLayout facts(List<String[]> pairs) throws IOException {
         return table(new float[]{1, 3}, null, pairs.stream().map(p -> List.of(p[0], p[1])).toList());
