@@ -19,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class ReportPdf {
 
-    private static final float[] UNIT_COLUMNS = {2.2f, 1.1f, 7};
+    private static final float[] UNIT_COLUMNS = {2.2f, 1.4f, 7};
 
     private ReportPdf() {
     }

@@ -41,7 +41,7 @@ class ReportBuilderTest {
     static final String GOOD = "130602-001";
     static final String BAD = "130602-002";
     static final String SILENT = "130602-003";
-    static final String OTHER_COUNTY = "130603-001";
+    static final String OTHER_COUNTY = "130681-003";
     static final Period MARCH = new Period(LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 31));
     static final long START = at("2026-03-01T00:00:00");
     static final long END = at("2026-04-01T00:00:00");
