@@ -11,6 +11,7 @@ import cn.egov.manager.plan.PlanPart;
 import cn.egov.manager.policy.PolicyPart;
 import cn.egov.manager.portal.PortalPart;
 import cn.egov.manager.report.ReportPart;
+import cn.egov.manager.taskbook.TaskbookPart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class Parts {
     private final List<ManagerPart> all;
 
     Parts(ManagerAssembly.Options options) {
+        ReportPart report = new ReportPart(options.tlsCa(), plan::inForce);
         // the navigation bar lists pages in this order
         all = List.of(
                 new FleetPart(),
@@ -43,7 +45,8 @@ public final class Parts {
                 new PortalPart(options.tlsCa(), plan::inForce),
                 new DutyPart(),
                 new ConsolePart(),
-                new ReportPart(options.tlsCa(), plan::inForce)
+                report,
+                new TaskbookPart(plan::inForce, report::documents)
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {

@@ -2,8 +2,8 @@ package cn.egov.manager.evidence;
 
 /**
  * Wire names the exports read that {@code bundles/api} does not hold yet: the box certificate's
- * state (sent by {@code bundles/pki}'s {@code CertificateState}; {@code MoreWireTest} holds them
- * equal) and the document exchange's application id (the exchange's {@code ExchangeWire.APP_ID},
+ * state (sent by {@code bundles/pki}'s {@code CertificateState}), the tunnel's state ({@code vpn}'s
+ * {@code TunnelStatus}; {@code MoreWireTest} holds both equal to what those modules send) and the document exchange's application id (the exchange's {@code ExchangeWire.APP_ID},
  * on its own branch for now). Move them to {@code bundles/api} when those modules put them there.
  */
 public final class MoreWire {
@@ -25,6 +25,10 @@ public final class MoreWire {
     public static final String PKI_ALARMS = "pki.";
     /** A trust store holding a CA other than the province's: no unit may build its own CA. */
     public static final String PKI_FOREIGN_CA = "pki.foreign-ca";
+
+    /** {@code <account>/<unit>/VPN/tunnel} ({@code BoxMetrics.VPN_APP}): the tunnel's state, {@code UP} or {@code DOWN} ({@code vpn}'s {@code TunnelStatus}). */
+    public static final String VPN_STATE = "state";
+    public static final String VPN_UP = "UP";
 
     /** The document exchange's application id ({@code <account>/<unit>/EXCHANGE/...}). */
     public static final String EXCHANGE_APP = "EXCHANGE";
