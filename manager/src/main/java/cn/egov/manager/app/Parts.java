@@ -12,6 +12,8 @@ import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.plan.PlanPart;
 import cn.egov.manager.policy.PolicyPart;
 import cn.egov.manager.portal.PortalPart;
+import cn.egov.manager.report.ReportPart;
+import cn.egov.manager.taskbook.TaskbookPart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -34,6 +36,7 @@ public final class Parts {
     private final List<ManagerPart> all;
 
     Parts(ManagerAssembly.Options options) {
+        ReportPart report = new ReportPart(options.tlsCa(), plan::inForce);
         // the navigation bar lists pages in this order
         all = List.of(
                 new FleetPart(),
@@ -45,7 +48,9 @@ public final class Parts {
                 new PortalPart(options.tlsCa(), plan::inForce),
                 new DutyPart(),
                 new ExchangePart(),
-                new ConsolePart()
+                new ConsolePart(),
+                report,
+                new TaskbookPart(plan::inForce, report::documents)
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {
