@@ -63,6 +63,9 @@ check "the box in /opt/egov-box, its unit in /lib/systemd/system" "[ -x $R/opt/e
 check "configuration in /etc/egov-box as conffiles (with the setup profile)" \
   "in_root dpkg-query -W -f '\${Conffiles}' egov-box | grep -q '/etc/egov-box/cn.egov.identity.cfg' && in_root dpkg-query -W -f '\${Conffiles}' egov-box | grep -q '/etc/egov-box/setup/cn.egov.vpn.tunnel.cfg'"
 check "state directory /var/lib/egov-box made by postinst" "[ -d $R/var/lib/egov-box ]"
+# -Xshare:on after the launcher's -Xshare:auto: the JVM refuses to start unless the archive fits every jar
+check "the box's class-data-sharing archive fits the installed jars and this JVM" \
+  "in_root env APPLIANCE_JAVA_OPTS=-Xshare:on /opt/egov-box/bin/appliance --version"
 
 # the box as systemd starts it: ExecStart of the unit, with its two capabilities only
 EXEC=$(sed -n 's/^ExecStart=//p' "$R/lib/systemd/system/egov-box.service")
@@ -94,6 +97,7 @@ check "upgraded to ${V1}+upgrade1" "[ \"\$(in_root dpkg-query -W -f '\${Version}
 check "the upgrade kept the edited configuration" "grep -q '^# a local edit' $R/etc/egov-box/cn.egov.identity.cfg"
 check "the upgrade kept the state (/var/lib/egov-box)" "[ -f $R/var/lib/egov-box/kept-by-upgrade ] && [ -d $R/var/lib/egov-box/console ]"
 check "the upgraded box starts and is healthy" "start_box upgraded && grep -q '^healthy true' $WORK/status-upgraded.txt"
+check "after the upgrade the archive still fits" "in_root env APPLIANCE_JAVA_OPTS=-Xshare:on /opt/egov-box/bin/appliance --version"
 stop_box
 
 # --- remove, purge ------------------------------------------------------------------------------
@@ -111,6 +115,8 @@ check "egov-manager installed, its system user made, its configuration readable 
   "in_root getent passwd egov-manager >/dev/null && [ \"\$(in_root stat -c '%U:%G %a' /etc/egov-manager/manager.conf)\" = 'root:egov-manager 640' ]"
 check "the manager runs as its user: manager config-keys" \
   "in_root runuser -u egov-manager -- /opt/egov-manager/bin/manager config-keys | grep -q '^#data.dir = '"
+check "the manager's class-data-sharing archive fits the installed jars and this JVM" \
+  "in_root env MANAGER_JAVA_OPTS=-Xshare:on /opt/egov-manager/bin/manager --version"
 in_root dpkg -P egov-manager > "$WORK/dpkg-manager-purge.log" 2>&1 || { cat "$WORK/dpkg-manager-purge.log"; echo "FAIL: dpkg -P egov-manager"; exit 1; }
 check "dpkg -P egov-manager removes it, its state and its user" \
   "[ ! -e $R/opt/egov-manager ] && [ ! -e $R/etc/egov-manager ] && ! in_root getent passwd egov-manager >/dev/null"
