@@ -45,6 +45,7 @@ public final class ApplianceCommand implements Runnable {
         m.put("setup", SetupCommand::new);
         m.put("status", StatusCommand::new);
         m.put("vpn", VpnCommand::new);
+        m.put("portal", PortalCommand::new);
         return m;
     }
 

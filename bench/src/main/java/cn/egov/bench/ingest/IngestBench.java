@@ -143,7 +143,7 @@ public final class IngestBench {
                         + " (%.2f s including the manager's start; stored %d, duplicates %d,"
                                 + " batches %d, queue high-water %d, boxes %d)%n", total, total / rateB, rateB, withStartB, m.metrics().stored.sum(),
                         m.metrics().duplicates.sum(), m.metrics().batches.sum(),
-                        (Integer) m.context().gauges().snapshot().get("ingest.queue.high-water"), m.fleet().list().size());
+                        ((Number) m.meters().snapshot().get("ingest.queue.high-water")).intValue(), m.fleet().list().size());
                 System.out.printf("ratio B/A = %.2f (target >= 0.8)%n", rateB / rateA);
             }
         }

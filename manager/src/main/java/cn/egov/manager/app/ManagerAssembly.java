@@ -12,17 +12,18 @@ import cn.egov.manager.broker.TlsAcceptor;
 import cn.egov.manager.broker.TopicAcl;
 import cn.egov.manager.broker.UnitAdmission;
 import cn.egov.manager.broker.Verdict;
+import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.ca.BrokerTlsIdentity;
+import cn.egov.manager.ca.CaService;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
-import cn.egov.manager.fleet.BoxStatus;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.fleet.KnownUnits;
-import cn.egov.manager.fleet.MissingWatch;
 import cn.egov.manager.fleet.PlaceNames;
 import cn.egov.manager.ingest.BatchStore;
+import cn.egov.manager.ingest.BrokerLogin;
 import cn.egov.manager.ingest.IngestMetrics;
 import cn.egov.manager.ingest.IngestQueue;
 import cn.egov.manager.ingest.IngestWriter;
@@ -32,16 +33,16 @@ import cn.egov.manager.ingest.MqttIngestClient;
 import cn.egov.manager.ingest.SqlBatchStore;
 import cn.egov.manager.ingest.TelemetryListeners;
 import cn.egov.manager.ingest.UnitFilter;
-import cn.egov.manager.plan.LoadedPlan;
-import cn.egov.manager.plan.PlanRoutes;
-import cn.egov.manager.plan.PlanStore;
+import cn.egov.manager.metrics.Meters;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
+import cn.egov.manager.plan.PlanPart;
 import cn.egov.manager.policy.dist.PolicySigningKey;
 import cn.egov.manager.store.AlarmStore;
-import cn.egov.manager.store.BoxStore;
+import cn.egov.manager.fleet.BoxStore;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.store.ThrottledAlarms;
-import cn.egov.manager.web.RouteContributor;
-import cn.egov.manager.web.RouteContributors;
+import cn.egov.manager.web.OperationsRoutes;
 import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
@@ -64,9 +65,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the manager from its configuration, in dependency order: store → fleet (restored from the
  * store) → plan in force → embedded broker with only the manager's own listener (unless external)
- * → ingest writer → MQTT subscriber → web (with every {@link RouteContributor}) → the broker's
- * listeners for boxes and the NOC → periodic checks (MISSING boxes, backlog alarms, refusal
- * alarms). {@link #close()} stops in reverse; unacknowledged messages stay with the broker.
+ * → ingest writer → MQTT subscriber → every part ({@link Parts}: its tables, keys, routes, meters,
+ * work) → web → the broker's listeners for boxes and the NOC → periodic checks (backlog alarms,
+ * refusal alarms). {@link #close()} stops in reverse; unacknowledged messages stay with the broker.
  */
 public final class ManagerAssembly implements AutoCloseable {
 
@@ -83,23 +84,29 @@ public final class ManagerAssembly implements AutoCloseable {
      * @param tlsCa            the provincial CA for the broker's TLS listener ({@code broker.tls.port}) and the web
      *                         server's HTTPS ({@code web.tls = ca}), or null
      * @param policySigning    the key that signs isolation policy bundles, or null (no signed distribution)
+     * @param caService        the running CA (EST, CRLs, OCSP) for the CA part's meters, or null
      */
     public record Options(UnaryOperator<BatchStore> storeDecorator, PlaceNames placeNames,
-                          ProvincialCa tlsCa, PolicySigningKey policySigning) {
+                          ProvincialCa tlsCa, PolicySigningKey policySigning, CaService caService) {
         public static Options defaults() {
-            return new Options(UnaryOperator.identity(), PlaceNames.HEBEI, null, null);
+            return new Options(UnaryOperator.identity(), PlaceNames.HEBEI, null, null, null);
         }
 
         public Options withStoreDecorator(UnaryOperator<BatchStore> d) {
-            return new Options(d, placeNames, tlsCa, policySigning);
+            return new Options(d, placeNames, tlsCa, policySigning, caService);
         }
 
         public Options withTlsCa(ProvincialCa ca) {
-            return new Options(storeDecorator, placeNames, ca, policySigning);
+            return new Options(storeDecorator, placeNames, ca, policySigning, caService);
         }
 
         public Options withPolicySigning(PolicySigningKey key) {
-            return new Options(storeDecorator, placeNames, tlsCa, key);
+            return new Options(storeDecorator, placeNames, tlsCa, key, caService);
+        }
+
+        /** The running CA: its TLS identity for broker and web, and its meters. */
+        public Options withCa(CaService service) {
+            return new Options(storeDecorator, placeNames, service.ca(), policySigning, service);
         }
     }
 
@@ -114,9 +121,10 @@ public final class ManagerAssembly implements AutoCloseable {
     private WebServer web;
     private ThrottledAlarms refusalAlarms;
     private final IngestMetrics metrics = new IngestMetrics();
-    private final MetricGauges gauges = new MetricGauges();
+    private final Meters meters = new Meters();
     private final WebMetrics webMetrics = new WebMetrics();
-    private ManagerContext context;
+    private PartContext context;
+    private WebRoutes routes;
     private String brokerUrl;
 
     private ManagerAssembly(ManagerConfig config) {
@@ -137,6 +145,18 @@ public final class ManagerAssembly implements AutoCloseable {
     private void startAll(Options options) throws Exception {
         WebPart.check(config, options.tlsCa()); // refuse bad web/auth settings before anything starts
         database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD));
+        Parts parts = new Parts(options);
+        java.util.Set<String> partKeys = new java.util.HashSet<>();
+        parts.all().forEach(p -> p.keys().forEach(k -> partKeys.add(k.key())));
+        for (String key : config.extensions().keySet()) {
+            if (!partKeys.contains(key)) {
+                throw new ConfigException(config.source() + ": unknown key '" + key + "' (see 'manager config-keys')");
+            }
+        }
+        for (ManagerPart p : parts.all()) {
+            config.part(p.keys()); // values set in code are checked like the file's
+            database.migrate(p.name(), p.migrations());
+        }
         fleet = new FleetRegistry(options.placeNames(), config.integer(ConfigKey.FLEET_MISSING_FACTOR),
                 config.integer(ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S));
         try (Connection c = database.connect()) {
@@ -146,8 +166,9 @@ public final class ManagerAssembly implements AutoCloseable {
         refusalAlarms = new ThrottledAlarms(alarms, TimeUnit.SECONDS.toMillis(config.integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)),
                 MAX_PENDING_ALARMS);
         // the plan in force decides, with the province's divisions, which units may be boxes here
-        PlanStore plans = PlanRoutes.openStore(config, database);
-        KnownUnits known = new KnownUnits(Divisions.hebei(), () -> plans.current().map(LoadedPlan::plan));
+        PlanPart plan = parts.plan();
+        plan.open(database, config.part(plan.keys()));
+        KnownUnits known = new KnownUnits(Divisions.hebei(), plan::inForce);
         String account = config.get(ConfigKey.ACCOUNT);
         String clientId = config.get(ConfigKey.INGEST_CLIENT_ID);
 
@@ -182,14 +203,17 @@ public final class ManagerAssembly implements AutoCloseable {
         client.start();
         closeables.add(client);
 
-        context = new ManagerContext(config, database, fleet, alarms, client, listeners, gauges, options.policySigning(), plans);
-        registerGauges();
-
-        WebRoutes routes = new WebRoutes();
-        for (RouteContributor c : RouteContributors.all()) {
-            c.contribute(routes, context);
+        AuditLog audit = new AuditLog(database);
+        BrokerLogin login = new BrokerLogin(ingestUrl, user, password);
+        registerMeters();
+        routes = new WebRoutes();
+        context = context(Map.of(), alarms, listeners, login, audit);
+        for (ManagerPart p : parts.all()) {
+            p.start(context(config.part(p.keys()), alarms, listeners, login, audit));
+            closeables.add(p);
         }
-        web = WebPart.build(config, options.tlsCa(), routes, context, webMetrics);
+        OperationsRoutes.add(routes, meters, database, client::isConnected, Parts.openApi(parts.all()));
+        web = WebPart.build(config, options.tlsCa(), routes, database, audit, webMetrics);
         web.start();
         closeables.add(web);
 
@@ -200,7 +224,7 @@ public final class ManagerAssembly implements AutoCloseable {
             if (broker.tlsUrl() == null && broker.plainUrl() == null) {
                 LOG.warn("no MQTT listener for boxes: set broker.tls.port (with ca.passphrase-file), or broker.plain.enabled for a lab");
             }
-            if (plans.current().isEmpty()) {
+            if (plan.inForce().isEmpty()) {
                 LOG.warn("no address plan in force (plan.dir, POST /api/plan): boxes are checked against the province's divisions only");
             }
         }
@@ -211,11 +235,9 @@ public final class ManagerAssembly implements AutoCloseable {
             return t;
         });
         closeables.add(timer::shutdownNow);
-        timer.scheduleWithFixedDelay(new MissingWatch(fleet, database), config.integer(ConfigKey.FLEET_CHECK_PERIOD_MS),
-                config.integer(ConfigKey.FLEET_CHECK_PERIOD_MS), TimeUnit.MILLISECONDS);
         BacklogAlarm ingestAlarm = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(),
                 config.ratio(ConfigKey.INGEST_QUEUE_ALARM_RATIO), alarms);
-        gauges.register("ingest.queue.alarm", ingestAlarm::isRaised);
+        meters.flag("ingest.queue.alarm", "1 while the ingest.backlog alarm is raised", ingestAlarm::isRaised);
         timer.scheduleWithFixedDelay(ingestAlarm::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> refusalAlarms.flush(System.currentTimeMillis()), ALARM_CHECK_MS, ALARM_CHECK_MS,
                 TimeUnit.MILLISECONDS);
@@ -223,7 +245,7 @@ public final class ManagerAssembly implements AutoCloseable {
             BacklogAlarm brokerAlarm = new BacklogAlarm("broker.backlog", "the embedded broker's in-memory backlog (bytes)",
                     broker::backlogBytes, config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES),
                     config.ratio(ConfigKey.BROKER_QUEUE_ALARM_RATIO), alarms);
-            gauges.register("broker.backlog.alarm", brokerAlarm::isRaised);
+            meters.flag("broker.backlog.alarm", "1 while the broker.backlog alarm is raised", brokerAlarm::isRaised);
             timer.scheduleWithFixedDelay(brokerAlarm::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
         }
         LOG.info("manager ready: fleet at {}/fleet; MQTT for boxes: {}", web.baseUrl(), broker == null ? ingestUrl
@@ -351,44 +373,45 @@ public final class ManagerAssembly implements AutoCloseable {
         return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
-    private void registerGauges() {
-        gauges.register("ingest.connected", client::isConnected);
-        gauges.register("ingest.received", metrics.received::sum);
-        gauges.register("ingest.stored", metrics.stored::sum);
-        gauges.register("ingest.duplicates", metrics.duplicates::sum);
-        gauges.register("ingest.batches", metrics.batches::sum);
-        gauges.register("ingest.store-retries", metrics.storeRetries::sum);
-        gauges.register("ingest.queue.depth", queue::depth);
-        gauges.register("ingest.queue.capacity", queue::capacity);
-        gauges.register("ingest.queue.high-water", queue::highWater);
-        gauges.register("ingest.queue.full-waits", metrics.queueFullWaits::sum);
-        gauges.register("ingest.malformed.total", metrics::malformedTotal);
+    private PartContext context(Map<String, String> keys, AlarmStore alarms, TelemetryListeners listeners, BrokerLogin login,
+                                AuditLog audit) {
+        return new PartContext(keys, config, database, fleet, alarms, client, login, listeners, meters, routes, audit);
+    }
+
+    /** The trunk's meters: ingestion, its queue, the broker, the web shell, the alarm throttle. */
+    private void registerMeters() {
+        meters.flag("ingest.connected", "1 while the manager's MQTT subscriber is connected", client::isConnected);
+        meters.counter("ingest.received", "messages received from the broker", metrics.received::sum);
+        meters.counter("ingest.stored", "messages stored", metrics.stored::sum);
+        meters.counter("ingest.duplicates", "re-sent messages dropped by their message id", metrics.duplicates::sum);
+        meters.counter("ingest.batches", "database transactions of the ingest writer", metrics.batches::sum);
+        meters.counter("ingest.store-retries", "batches retried after a store error", metrics.storeRetries::sum);
+        meters.gauge("ingest.queue.depth", "messages between receiver and writer", queue::depth);
+        meters.gauge("ingest.queue.capacity", "bound of the ingest queue", queue::capacity);
+        meters.gauge("ingest.queue.high-water", "deepest the ingest queue has been", queue::highWater);
+        meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue (back-pressure)", metrics.queueFullWaits::sum);
         for (MalformedReason r : MalformedReason.values()) {
-            gauges.register("ingest.malformed." + r.label, () -> metrics.malformedCount(r));
+            meters.counter("ingest.malformed", "reason", r.label, "malformed messages by reason", () -> metrics.malformedCount(r));
         }
-        for (BoxStatus s : BoxStatus.values()) {
-            gauges.register("fleet." + s.name().toLowerCase(), () -> fleet.list().stream().filter(b -> b.status() == s).count());
-        }
-        gauges.register("web.body.bytes-read", webMetrics.bodyBytesRead::sum);
-        gauges.register("web.body.too-large", webMetrics.bodiesTooLarge::sum);
-        gauges.register("web.login.failures", webMetrics.loginFailures::sum);
-        gauges.register("web.login.throttled", webMetrics.loginsThrottled::sum);
+        meters.counter("ingest.connection-losses", "lost connections of the manager's subscriber", metrics.connectionLosses::sum);
+        meters.counter("web.body.bytes-read", "request body bytes read", webMetrics.bodyBytesRead::sum);
+        meters.counter("web.body.too-large", "requests answered 413", webMetrics.bodiesTooLarge::sum);
+        meters.counter("web.login.failures", "failed log-ins (password, token)", webMetrics.loginFailures::sum);
+        meters.counter("web.login.throttled", "log-ins refused by the throttle (429)", webMetrics.loginsThrottled::sum);
         if (broker != null) {
-            gauges.register("broker.backlog.bytes", broker::backlogBytes);
-            gauges.register("broker.backlog.messages", broker::backlogMessages);
-            gauges.register("broker.backlog.bound-bytes", () -> config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES));
-            gauges.register("broker.acl-refusals", broker::aclRefusals);
-            gauges.register("broker.connections", broker::connections);
+            meters.gauge("broker.backlog.bytes", "bytes of undelivered messages in the embedded broker", broker::backlogBytes);
+            meters.gauge("broker.backlog.messages", "undelivered messages in the embedded broker", broker::backlogMessages);
+            meters.gauge("broker.backlog.bound-bytes", "broker.queue.max-bytes", () -> config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES));
+            meters.counter("broker.acl-refusals", "publishes and subscriptions refused by the topic ACL", broker::aclRefusals);
+            meters.gauge("broker.connections", "open MQTT connections", broker::connections);
             RefusalLog refused = broker.refusals();
-            gauges.register("broker.refused.total", refused::total);
             for (ConnectRefusal r : ConnectRefusal.values()) {
-                gauges.register("broker.refused." + r.label, () -> refused.count(r));
+                meters.counter("broker.refused", "reason", r.label, "refused MQTT connections by reason", () -> refused.count(r));
             }
         }
-        gauges.register("ingest.connection-losses", metrics.connectionLosses::sum);
-        gauges.register("alarms.throttled.pending", refusalAlarms::pending);
-        gauges.register("alarms.throttled.suppressed", refusalAlarms::suppressed);
-        gauges.register("alarms.throttled.dropped", refusalAlarms::dropped);
+        meters.gauge("alarms.throttled.pending", "distinct alarms waiting for the next second", refusalAlarms::pending);
+        meters.counter("alarms.throttled.suppressed", "alarms held back by the throttle", refusalAlarms::suppressed);
+        meters.counter("alarms.throttled.dropped", "alarms dropped at the bound", refusalAlarms::dropped);
     }
 
     public String fleetUrl() {
@@ -429,8 +452,19 @@ public final class ManagerAssembly implements AutoCloseable {
         return database;
     }
 
-    public ManagerContext context() {
+    /** What the parts were given (the shell's services, without a part's keys). */
+    public PartContext context() {
         return context;
+    }
+
+    /** Every meter of the trunk and the parts ({@code GET /metrics}). */
+    public Meters meters() {
+        return meters;
+    }
+
+    /** Every route of the web server: the shell's and the parts'. */
+    public WebRoutes routes() {
+        return routes;
     }
 
     /** The embedded broker, or null with an external one. */

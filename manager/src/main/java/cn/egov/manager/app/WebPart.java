@@ -9,6 +9,8 @@ import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.store.Database;
+import cn.egov.manager.web.Sessions;
 import cn.egov.manager.web.WebAuthenticator;
 import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
@@ -62,6 +64,12 @@ final class WebPart {
         checkFilePrivate(config);
         positive(config, ConfigKey.AUTH_THROTTLE_MAX_FAILURES);
         positive(config, ConfigKey.AUTH_THROTTLE_WINDOW_S);
+        positive(config, ConfigKey.WEB_SESSION_IDLE_MIN);
+        positive(config, ConfigKey.WEB_SESSION_MAX);
+        if (config.integer(ConfigKey.WEB_SESSION_MAX_HOURS) * 60L < config.integer(ConfigKey.WEB_SESSION_IDLE_MIN)) {
+            throw new ConfigException(config.source() + ": " + ConfigKey.WEB_SESSION_MAX_HOURS.key + " must be at least "
+                    + ConfigKey.WEB_SESSION_IDLE_MIN.key + " (a session cannot end of age before it could end idle)");
+        }
         String tls = config.get(ConfigKey.WEB_TLS).strip();
         if (!tls.equals("ca") && !tls.equals("off")) {
             throw new ConfigException(config.source() + ": web.tls must be 'ca' or 'off', got '" + tls + "'");
@@ -76,11 +84,11 @@ final class WebPart {
         }
     }
 
-    static WebServer build(ManagerConfig config, ProvincialCa ca, WebRoutes routes, ManagerContext context, WebMetrics metrics)
-            throws Exception {
+    static WebServer build(ManagerConfig config, ProvincialCa ca, WebRoutes routes, Database database, AuditLog audit,
+                           WebMetrics metrics) throws Exception {
         check(config, ca);
         Map<Role, String> tokens = tokens(config);
-        WebAuthenticator auth = new WebAuthenticator(tokens, new AccountStore(context.database()), new PasswordHasher(),
+        WebAuthenticator auth = new WebAuthenticator(tokens, new AccountStore(database), new PasswordHasher(),
                 new LoginThrottle(Clock.systemUTC(), config.integer(ConfigKey.AUTH_THROTTLE_MAX_FAILURES),
                         Duration.ofSeconds(config.integer(ConfigKey.AUTH_THROTTLE_WINDOW_S))), metrics);
         List<String> dnsNames = csv(config.get(ConfigKey.WEB_TLS_DNS_NAMES));
@@ -95,8 +103,10 @@ final class WebPart {
         if (tokens.isEmpty()) {
             LOG.info("no API token (auth.*.token) is set: people log in with accounts ('manager account add')");
         }
+        Sessions sessions = new Sessions(Clock.systemUTC(), Duration.ofMinutes(config.integer(ConfigKey.WEB_SESSION_IDLE_MIN)),
+                Duration.ofHours(config.integer(ConfigKey.WEB_SESSION_MAX_HOURS)), config.integer(ConfigKey.WEB_SESSION_MAX));
         return new WebServer(new WebServer.Settings(bind, port, identity == null ? null : identity.keyStore(),
-                identity == null ? null : identity.password(), origin), routes, auth, metrics, new AuditLog(context.database()));
+                identity == null ? null : identity.password(), origin), routes, auth, sessions, metrics, audit);
     }
 
     /** The API tokens, refused when short or shared by two roles. */

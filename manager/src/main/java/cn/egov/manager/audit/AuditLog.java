@@ -51,6 +51,22 @@ public final class AuditLog {
         }
     }
 
+    /** Deletes entries older than {@code before} (ms since the epoch); returns how many went. */
+    public int deleteBefore(long before) throws SQLException {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM audit_log WHERE ts < ?")) {
+            ps.setLong(1, before);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** How many entries are kept. */
+    public long count() throws SQLException {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_log");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
     /** The newest entries first, at most {@code limit}. */
     public List<AuditEntry> newest(int limit) throws SQLException {
         List<AuditEntry> out = new ArrayList<>();

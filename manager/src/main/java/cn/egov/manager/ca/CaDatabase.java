@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import cn.egov.manager.store.Database;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,24 @@ final class CaDatabase implements AutoCloseable {
         this.db = db;
     }
 
+    /**
+     * The register's schema steps (in {@code ca.db}, not the manager's database: the CA's register
+     * moves with its keys). Append steps; never edit one that has shipped.
+     */
+    static final List<String> MIGRATIONS = List.of("""
+            CREATE TABLE IF NOT EXISTS certificate(
+              serial TEXT PRIMARY KEY, profile TEXT NOT NULL, unit TEXT, domain TEXT,
+              subject TEXT NOT NULL, not_before INTEGER NOT NULL, not_after INTEGER NOT NULL,
+              issued_at INTEGER NOT NULL, revoked_at INTEGER, reason INTEGER, der BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS certificate_unit ON certificate(unit);
+            CREATE TABLE IF NOT EXISTS token(
+              hash TEXT PRIMARY KEY, unit TEXT NOT NULL, domain TEXT, created_at INTEGER NOT NULL,
+              expires_at INTEGER NOT NULL, used_at INTEGER, used_by_serial TEXT);
+            CREATE TABLE IF NOT EXISTS crl_number(id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL);
+            INSERT OR IGNORE INTO crl_number(id, next) VALUES (1, 1);
+            CREATE TABLE IF NOT EXISTS revocations(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);
+            INSERT OR IGNORE INTO revocations(id, count) SELECT 1, count(*) FROM certificate WHERE revoked_at IS NOT NULL""");
+
     static CaDatabase open(Path dir) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FILE));
         try (Statement s = c.createStatement()) {
@@ -54,22 +73,9 @@ final class CaDatabase implements AutoCloseable {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA foreign_keys=ON");
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS certificate(
-                      serial TEXT PRIMARY KEY, profile TEXT NOT NULL, unit TEXT, domain TEXT,
-                      subject TEXT NOT NULL, not_before INTEGER NOT NULL, not_after INTEGER NOT NULL,
-                      issued_at INTEGER NOT NULL, revoked_at INTEGER, reason INTEGER, der BLOB NOT NULL)""");
-            s.execute("CREATE INDEX IF NOT EXISTS certificate_unit ON certificate(unit)");
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS token(
-                      hash TEXT PRIMARY KEY, unit TEXT NOT NULL, domain TEXT, created_at INTEGER NOT NULL,
-                      expires_at INTEGER NOT NULL, used_at INTEGER, used_by_serial TEXT)""");
-            s.execute("CREATE TABLE IF NOT EXISTS crl_number(id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL)");
-            s.execute("INSERT OR IGNORE INTO crl_number(id, next) VALUES (1, 1)");
-            // counts revocations, so that a serving CA sees those made by other processes at a glance
-            s.execute("CREATE TABLE IF NOT EXISTS revocations(id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL)");
-            s.execute("INSERT OR IGNORE INTO revocations(id, count) SELECT 1, count(*) FROM certificate WHERE revoked_at IS NOT NULL");
         }
+        // the register's tables, made by the store's one migration runner (recorded in ca.db's part_schema)
+        Database.migrate(c, "ca", MIGRATIONS);
         // auto-commit stays on: transactions are opened explicitly (BEGIN IMMEDIATE or BEGIN)
         return new CaDatabase(c);
     }

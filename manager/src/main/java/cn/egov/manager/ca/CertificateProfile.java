@@ -24,5 +24,11 @@ public enum CertificateProfile {
      * {@link cn.egov.api.policy.PolicySigning#POLICY_SIGNING_EKU} and nothing else, so that it
      * cannot serve TLS and no box or TLS certificate can sign policy.
      */
-    POLICY_SIGNING
+    POLICY_SIGNING,
+    /**
+     * Portal snapshot signing: ECDSA P-256, key usage digitalSignature only, extended key usage
+     * {@link cn.egov.api.portal.PortalSigning#PORTAL_SIGNING_EKU} and nothing else: it signs site
+     * snapshots only, never policy, never TLS.
+     */
+    PORTAL_SIGNING
 }

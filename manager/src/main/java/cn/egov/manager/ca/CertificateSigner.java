@@ -124,6 +124,12 @@ final class CertificateSigner {
                             KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(
                                     cn.egov.api.policy.PolicySigning.POLICY_SIGNING_EKU))));
                 }
+                case PORTAL_SIGNING -> {
+                    b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                    b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier(
+                                    cn.egov.api.portal.PortalSigning.PORTAL_SIGNING_EKU))));
+                }
             }
             b.crl(settings.crlUrl());
             b.b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(

@@ -1,20 +1,15 @@
 package cn.egov.manager.cli;
 
-import cn.egov.manager.ca.CaConfigKey;
+import cn.egov.manager.app.Parts;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
-import cn.egov.manager.plan.PlanConfigKey;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
- * Every part's configuration keys, each taken from the part's own schema ({@link ConfigKey} for
- * the core, {@link CaConfigKey}, {@link PlanConfigKey}): what {@code manager config-keys} prints,
- * and what the commands accept when they load a file (a key no part knows is an error naming
- * file and line, also under a part's prefix). The hub and policy parts have no keys yet.
+ * Loading the configuration file for a command: the core's keys ({@link ConfigKey}) and every
+ * part's schema, from the parts themselves ({@link Parts}): a key no part knows is an error naming
+ * file and line, also under a part's prefix, and so is a value a part's key refuses. What
+ * {@code manager config-keys} prints comes from the same schemas.
  */
 final class ConfigParts {
 
@@ -23,19 +18,11 @@ final class ConfigParts {
 
     /** Loads and validates a configuration file for a command. */
     static ManagerConfig load(Path file) {
-        return ManagerConfig.load(file, partKeys());
-    }
-
-    /** The keys under {@link ConfigKey#EXTENSION_PREFIXES} that some part reads. */
-    static Set<String> partKeys() {
-        Set<String> keys = new TreeSet<>();
-        Arrays.stream(CaConfigKey.values()).map(k -> k.key).forEach(keys::add);
-        Arrays.stream(PlanConfigKey.values()).map(k -> k.key).forEach(keys::add);
-        return keys;
+        return ManagerConfig.load(file, Parts.schema());
     }
 
     /** A sample file with every key of every part, its meaning and its default. */
     static String sample() {
-        return String.join("\n", Stream.of(ConfigKey.sample(), CaConfigKey.sample(), PlanConfigKey.sample()).toList());
+        return ConfigKey.sample() + Parts.sample();
     }
 }

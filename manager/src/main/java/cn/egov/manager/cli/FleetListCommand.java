@@ -3,7 +3,7 @@ package cn.egov.manager.cli;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.fleet.BoxState;
 import cn.egov.manager.fleet.PlaceNames;
-import cn.egov.manager.store.BoxStore;
+import cn.egov.manager.fleet.BoxStore;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.config.ConfigKey;
 import java.nio.file.Path;

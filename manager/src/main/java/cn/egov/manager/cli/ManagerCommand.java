@@ -25,7 +25,8 @@ public final class ManagerCommand implements Runnable {
             CaCommand.class,
             HubConfigCommand.class,
             PolicyCommand.class,
-            AccountCommand.class);
+            AccountCommand.class,
+            cn.egov.manager.portal.PortalCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

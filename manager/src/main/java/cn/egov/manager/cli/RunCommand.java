@@ -46,7 +46,7 @@ public final class RunCommand implements Callable<Integer> {
         ManagerAssembly manager;
         try {
             ManagerAssembly.Options options = ManagerAssembly.Options.defaults();
-            manager = ManagerAssembly.start(cfg, ca == null ? options : options.withTlsCa(ca.ca())
+            manager = ManagerAssembly.start(cfg, ca == null ? options : options.withCa(ca)
                     // and signs isolation policy bundles with a key it issues for that: manager/docs/policy-distribution.md
                     .withPolicySigning(PolicySigningKey.loadOrIssue(ca.ca(), caConfig.dir().resolve(PolicySigningKey.FILE), caConfig.passphrase())));
         } catch (Exception | Error e) {

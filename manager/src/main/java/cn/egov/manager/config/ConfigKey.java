@@ -55,10 +55,18 @@ public enum ConfigKey {
     AUTH_NOC_TOKEN("auth.noc.token", "", "API token of the NOC role (Bearer, or Basic with user 'noc'); at least 16 characters; empty disables it."),
     AUTH_AUDITOR_TOKEN("auth.auditor.token", "", "API token of the auditor role (Bearer, or Basic with user 'auditor'); at least 16 characters, not the NOC's; empty disables it."),
     AUTH_THROTTLE_MAX_FAILURES("auth.throttle.max-failures", "5", "Failed logins from one address, or for one user, within auth.throttle.window-s after which every attempt is refused (429) until the window passes."),
-    AUTH_THROTTLE_WINDOW_S("auth.throttle.window-s", "60", "Sliding window of the login throttle, in seconds.");
+    AUTH_THROTTLE_WINDOW_S("auth.throttle.window-s", "60", "Sliding window of the login throttle, in seconds."),
+    WEB_SESSION_IDLE_MIN("web.session.idle-min", "30", "A browser's session (log-in form) ends when unused this many minutes."),
+    WEB_SESSION_MAX_HOURS("web.session.max-hours", "8", "A browser's session ends this many hours after its log-in, used or not."),
+    WEB_SESSION_MAX("web.session.max", "1000", "Most sessions at once; beyond, the one unused the longest ends.");
 
-    /** Key prefixes owned by other capabilities of the manager (CA, hub, policy, plan): passed through unchecked. */
-    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.");
+    /**
+     * Key prefixes of the manager's parts, for {@link ManagerConfig#load(java.nio.file.Path)} without
+     * the parts' schemas (passed through unchecked). Commands load with every part's schema
+     * ({@code cn.egov.manager.app.Parts}), which knows each part's prefix.
+     */
+    public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "console.",
+            "duty.", "portal.", "exchange.");
 
     public final String key;
     public final String defaultValue;
@@ -87,7 +95,7 @@ public enum ConfigKey {
             sb.append("#").append(k.key).append(" = ").append(k.defaultValue).append('\n');
         }
         sb.append("\n# Keys starting with ").append(EXTENSION_PREFIXES)
-                .append(" belong to the CA, hub, policy and plan parts; see their READMEs.\n");
+                .append(" belong to the CA, hub, policy, plan and portal parts; see their READMEs.\n");
         return sb.toString();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -42,19 +43,31 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
 
     /**
      * Reads and validates a file; every error names {@code file:line}. Keys under the other parts'
-     * prefixes are not checked here (see {@link #load(Path, Set)}).
+     * prefixes ({@link ConfigKey#EXTENSION_PREFIXES}) are passed through unchecked: commands load
+     * with the parts' schemas ({@link #load(Path, Collection)}).
      */
     public static ManagerConfig load(Path file) {
-        return load(file, null);
+        return load(file, (Collection<KeySpec>) null);
     }
 
     /**
      * Reads and validates a file, also refusing a key under another part's prefix that is not in
-     * {@code partKeys} (the parts' own schemas, e.g. {@code ca.dir}); every error names {@code file:line}.
+     * {@code partKeys} (e.g. {@code ca.dir}); every error names {@code file:line}.
      *
      * @param partKeys every key the parts read, or null to pass their keys through unchecked
      */
     public static ManagerConfig load(Path file, Set<String> partKeys) {
+        return load(file, partKeys == null ? null : partKeys.stream().map(k -> new KeySpec(k, "", "")).toList());
+    }
+
+    /**
+     * Reads and validates a file against the core's keys ({@link ConfigKey}) and the parts' schemas:
+     * a key under a part's prefix that its schema lacks is an error, and so is a value its check
+     * refuses; each error names {@code file:line} (and the key).
+     *
+     * @param partKeys every key of every part, or null to pass keys under {@link ConfigKey#EXTENSION_PREFIXES} unchecked
+     */
+    public static ManagerConfig load(Path file, Collection<KeySpec> partKeys) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -66,6 +79,14 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
             throw new ConfigException(file + ": the configuration file is not UTF-8 text");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read the configuration file" + (Files.isDirectory(file) ? ": it is a folder" : ""));
+        }
+        Map<String, KeySpec> specs = new LinkedHashMap<>();
+        Set<String> prefixes = new java.util.TreeSet<>(partKeys == null ? ConfigKey.EXTENSION_PREFIXES : List.of());
+        if (partKeys != null) {
+            for (KeySpec k : partKeys) {
+                specs.put(k.key(), k);
+                prefixes.add(k.prefix());
+            }
         }
         Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
         Map<ConfigKey, String> where = new EnumMap<>(ConfigKey.class);
@@ -82,12 +103,17 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
-            if (ConfigKey.EXTENSION_PREFIXES.stream().anyMatch(key::startsWith)) {
-                if (partKeys != null && !partKeys.contains(key)) {
+            if (ConfigKey.byKey(key).isEmpty() && prefixes.stream().anyMatch(key::startsWith)) {
+                KeySpec spec = specs.get(key);
+                if (partKeys != null && spec == null) {
                     throw new ConfigException(at + ": unknown key '" + key + "' (see 'manager config-keys')");
                 }
                 if (ext.put(key, value) != null) {
                     throw new ConfigException(at + ": key '" + key + "' is set twice");
+                }
+                String problem = spec == null ? null : spec.check().problem(value);
+                if (problem != null) {
+                    throw new ConfigException(at + ": " + key + " " + problem);
                 }
                 continue;
             }
@@ -204,6 +230,25 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
     public String jdbcUrl() {
         String url = get(ConfigKey.DB_URL);
         return url.isEmpty() ? "jdbc:sqlite:" + dataDir().resolve("manager.db") : url;
+    }
+
+    /**
+     * A part's keys with its schema's defaults filled in, by short name ({@code dir} for {@code plan.dir}).
+     * Values set in code ({@link #extensions()}) that the schema refuses are refused here, naming the source.
+     */
+    public Map<String, String> part(Collection<KeySpec> schema) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (KeySpec k : schema) {
+            String v = extensions.getOrDefault(k.key(), k.defaultValue());
+            if (extensions.containsKey(k.key())) {
+                String problem = k.check().problem(v);
+                if (problem != null) {
+                    throw new ConfigException(source + ": " + k.key() + " " + problem);
+                }
+            }
+            m.put(k.shortKey(), v);
+        }
+        return m;
     }
 
     /** The keys under one extension prefix, e.g. {@code extension("ca")}, with the prefix removed. */

@@ -1,6 +1,5 @@
 package cn.egov.manager.fleet;
 
-import cn.egov.manager.store.BoxStore;
 import cn.egov.manager.store.Database;
 import java.sql.Connection;
 import java.util.List;

@@ -129,8 +129,9 @@ public final class MessageDecoder {
             }
             if (e.getValue() instanceof String v) {
                 int limit = STRING_BOUNDS.getOrDefault(name, MAX_STRING_CHARS);
-                if (v.length() > limit) {
-                    return new Problem(MalformedReason.STRING_TOO_LONG, "metric '" + name + "' is " + v.length()
+                // characters as the boxes count them (code points): a CJK Extension B character is two UTF-16 units
+                if (v.length() > limit && v.codePointCount(0, v.length()) > limit) {
+                    return new Problem(MalformedReason.STRING_TOO_LONG, "metric '" + name + "' is " + v.codePointCount(0, v.length())
                             + " characters, limit " + limit);
                 }
             }

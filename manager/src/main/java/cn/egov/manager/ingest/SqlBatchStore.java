@@ -5,7 +5,7 @@ import cn.egov.api.telemetry.Alarm;
 import cn.egov.manager.fleet.FleetChanges;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.store.AlarmStore;
-import cn.egov.manager.store.BoxStore;
+import cn.egov.manager.fleet.BoxStore;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.store.MetricsJson;
 import java.sql.Connection;

@@ -5,8 +5,8 @@ package cn.egov.manager.plan;
  * that {@code manager config-keys} prints and loading checks.
  */
 public enum PlanConfigKey {
-    DIR("plan." + PlanRoutes.DIR_KEY, "", "Folder of *.plan files imported at start when the store holds no plan yet (e.g. rules/plan); the CA also checks tokens against it until a plan is imported."),
-    MAX_DROP_RATIO("plan." + PlanRoutes.MAX_DROP_RATIO_KEY, PlanRoutes.DEFAULT_MAX_DROP_RATIO,
+    DIR("plan." + PlanPart.DIR_KEY, "", "Folder of *.plan files imported at start when the store holds no plan yet (e.g. rules/plan); the CA also checks tokens against it until a plan is imported."),
+    MAX_DROP_RATIO("plan." + PlanPart.MAX_DROP_RATIO_KEY, PlanPart.DEFAULT_MAX_DROP_RATIO,
             "Share of today's allocations (0-1] an import may drop without confirmDrop=true; more is refused with 409.");
 
     public final String key;
@@ -22,6 +22,12 @@ public enum PlanConfigKey {
     /** The key without the {@code plan.} prefix, as {@code ManagerConfig.extension("plan")} returns it. */
     public String shortKey() {
         return key.substring("plan.".length());
+    }
+
+    /** The part's schema: every key with its check ({@code plan.max-drop-ratio} in (0, 1]). */
+    public static java.util.List<cn.egov.manager.config.KeySpec> specs() {
+        return java.util.Arrays.stream(values()).map(k -> new cn.egov.manager.config.KeySpec(k.key, k.defaultValue, k.description,
+                k == MAX_DROP_RATIO ? cn.egov.manager.config.KeySpec.RATIO : cn.egov.manager.config.KeySpec.TEXT)).toList();
     }
 
     /** Documented sample lines for the manager's configuration file. */

@@ -51,14 +51,16 @@ public final class PlanStore {
     /** Plain file names: no folders, no dot files, the plan's extension. */
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}" + Pattern.quote(PlanParser.EXTENSION));
 
-    private static final String VERSIONS_TABLE = """
+    /**
+     * The plan part's schema steps, applied by the store's one migration runner ({@code part_schema}):
+     * 1 the versions in force and, read once and emptied, where versions before 2026-12 kept the plan.
+     */
+    public static final List<String> MIGRATIONS = List.of("""
             CREATE TABLE IF NOT EXISTS plan_versions (
               version BIGINT PRIMARY KEY, imported BIGINT NOT NULL, imported_by TEXT NOT NULL, note TEXT,
-              files_json TEXT NOT NULL)""";
-    /** Where versions before 2026-12 kept the one plan in force; read once and emptied. */
-    private static final String LEGACY_TABLE = """
+              files_json TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS plan_files (
-              name TEXT PRIMARY KEY, position INTEGER NOT NULL, text TEXT NOT NULL, imported BIGINT NOT NULL)""";
+              name TEXT PRIMARY KEY, position INTEGER NOT NULL, text TEXT NOT NULL, imported BIGINT NOT NULL)""");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> FILES = new TypeReference<>() {
     };
@@ -118,10 +120,7 @@ public final class PlanStore {
         }
         this.database = database;
         this.maxDropRatio = maxDropRatio;
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            s.execute(VERSIONS_TABLE);
-            s.execute(LEGACY_TABLE);
-        }
+        database.migrate("plan", MIGRATIONS);
         migrateLegacy();
         Optional<StoredVersion> newest = newest(0);
         if (newest.isPresent()) {

@@ -47,6 +47,27 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Brings a part's tables up to date: its steps not yet applied run once each, in order, each in
+     * its own transaction ({@code part_schema} records how far). The one place parts' tables are made.
+     *
+     * @param part  the part's name
+     * @param steps its schema steps (statements separated by {@code ;}); append, never edit a shipped one
+     */
+    public void migrate(String part, java.util.List<String> steps) throws SQLException {
+        try (Connection c = connect()) {
+            SchemaMigrations.migratePart(c, part, steps);
+        }
+    }
+
+    /**
+     * The same for a database of a part's own (the CA's register {@code ca.db}), on a connection the
+     * part holds: steps not yet applied run once each, recorded in that database's {@code part_schema}.
+     */
+    public static void migrate(Connection c, String part, java.util.List<String> steps) throws SQLException {
+        SchemaMigrations.migratePart(c, part, steps);
+    }
+
     public static Database open(String url) throws SQLException {
         return open(url, "", "");
     }

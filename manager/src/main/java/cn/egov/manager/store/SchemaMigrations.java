@@ -7,7 +7,8 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * The versioned schema. Each step runs once, in order, in its own transaction; the version reached
+ * The versioned schema: the shell's tables here ({@code schema_version}), each part's own steps
+ * through {@link #migratePart} ({@code part_schema}, one row per part). Each step runs once, in order, in its own transaction; the version reached
  * is kept in {@code schema_version}. Append steps, never edit one that has shipped.
  * Types are kept portable between SQLite and PostgreSQL (BIGINT, TEXT, DOUBLE PRECISION).
  */
@@ -87,10 +88,78 @@ final class SchemaMigrations {
             ALTER TABLE health_samples DROP COLUMN outbox_depth;
             ALTER TABLE health_samples DROP COLUMN outbox_evicted;
             ALTER TABLE boxes DROP COLUMN last_health_json;
+            """,
+            // 4: the province's duty office (cn.egov.manager.duty): reports with their acknowledgement and
+            // escalation state, refused report messages, each unit's newest roster; alarms by kind (its alarm list)
+            """
+            CREATE TABLE duty_reports (
+              id TEXT PRIMARY KEY, unit TEXT NOT NULL, incident TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL,
+              level TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              msg_epoch TEXT, msg_seq BIGINT, late INTEGER NOT NULL, payload BYTEA NOT NULL,
+              acknowledged_at BIGINT, acknowledged_by TEXT, ack_note TEXT NOT NULL DEFAULT '',
+              step INTEGER NOT NULL, next_escalation_at BIGINT, alarms INTEGER NOT NULL, UNIQUE (incident, number)
+            );
+            CREATE INDEX duty_reports_unit ON duty_reports (unit, received_at);
+            CREATE INDEX duty_reports_due ON duty_reports (next_escalation_at);
+            CREATE TABLE duty_refusals (
+              unit TEXT NOT NULL, msg_epoch TEXT NOT NULL, msg_seq BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              report_id TEXT, incident TEXT, number INTEGER, field TEXT NOT NULL, reason TEXT NOT NULL, payload BYTEA,
+              resolved INTEGER NOT NULL, PRIMARY KEY (unit, msg_epoch, msg_seq)
+            );
+            CREATE TABLE duty_rosters (
+              unit TEXT PRIMARY KEY, version BIGINT NOT NULL, published_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              payload BYTEA NOT NULL
+            );
+            CREATE INDEX alarms_kind ON alarms (kind, received);
             """
     );
 
     private SchemaMigrations() {
+    }
+
+    /**
+     * Applies a part's steps not yet applied, each in its own transaction, and records how far the
+     * part got in {@code part_schema}. Refuses a database whose part schema is newer than the steps.
+     */
+    static int migratePart(Connection c, String part, List<String> steps) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS part_schema (part TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+            int version = 0;
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT version FROM part_schema WHERE part = ?")) {
+                ps.setString(1, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        version = rs.getInt(1);
+                    }
+                }
+            }
+            if (version > steps.size()) {
+                throw new SQLException("the " + part + " part's schema version " + version + " is newer than this manager knows ("
+                        + steps.size() + "); refusing to touch it");
+            }
+            c.setAutoCommit(false);
+            for (int v = version; v < steps.size(); v++) {
+                for (String stmt : steps.get(v).split(";")) {
+                    if (!stmt.isBlank()) {
+                        s.execute(stmt);
+                    }
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement(v == 0
+                        ? "INSERT INTO part_schema (version, part) VALUES (?, ?)" : "UPDATE part_schema SET version = ? WHERE part = ?")) {
+                    ps.setInt(1, v + 1);
+                    ps.setString(2, part);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            }
+            return steps.size();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
     }
 
     static int migrate(Connection c) throws SQLException {

@@ -1,11 +1,11 @@
 package cn.egov.manager.web;
 
-import cn.egov.manager.app.MetricGauges;
 import cn.egov.manager.store.Database;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -13,11 +13,11 @@ import org.eclipse.jetty.util.Callback;
 /** {@code GET /api/health}: 200 when the store answers and the subscriber is connected, else 503. */
 final class HealthHandler implements Request.Handler {
     private final Database database;
-    private final MetricGauges gauges;
+    private final BooleanSupplier brokerUp;
 
-    HealthHandler(Database database, MetricGauges gauges) {
+    HealthHandler(Database database, BooleanSupplier brokerUp) {
         this.database = database;
-        this.gauges = gauges;
+        this.brokerUp = brokerUp;
     }
 
     @Override
@@ -30,7 +30,7 @@ final class HealthHandler implements Request.Handler {
         } catch (Exception e) {
             dbUp = false;
         }
-        boolean mqttUp = Boolean.TRUE.equals(gauges.snapshot().get("ingest.connected"));
+        boolean mqttUp = brokerUp.getAsBoolean();
         out.put("status", dbUp && mqttUp ? "UP" : "DOWN");
         out.put("database", dbUp ? "UP" : "DOWN");
         out.put("broker", mqttUp ? "UP" : "DOWN");

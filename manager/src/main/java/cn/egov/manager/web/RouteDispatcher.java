@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,24 +18,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's one handler, in this order: security headers on every answer; the {@link WebRoute}
- * for the path (404); the method (405 with {@code Allow}); the caller ({@link WebAuthenticator}:
- * 401 with a Basic challenge, 429 with {@code Retry-After} while throttled); the caller's role (403);
- * for POST the cross-site checks (403, 415) and the route's body bound (413, declared or read); then
- * the handler, which finds the {@link Caller} on the request.
+ * for the path (404); the method (405 with {@code Allow}); the caller — an API client's
+ * {@code Authorization} ({@link WebAuthenticator}: Bearer token, or Basic; 429 with
+ * {@code Retry-After} while throttled) or a browser's session cookie ({@link Sessions}); without
+ * one, a browser asking for a page is sent to the log-in form and anything else gets 401; the
+ * caller's role (403); for POST the cross-site checks (403, 415), the session's CSRF token (403)
+ * and the route's body bound (413, declared or read); then the handler, which finds the
+ * {@link Caller} (and {@link Session}) on the request.
  *
- * <p>Requests that change something must come from this site and carry JSON: a browser that has
- * logged in to a page resends its Basic credentials with a form another site submits (text/plain,
- * form-encoded, multipart), which could otherwise sign and publish a policy. JSON cannot be sent
- * across sites without a CORS preflight, which this server never grants; an {@code Origin} other
- * than the manager's public origin ({@code web.public-origin}) is refused outright. Refused writes
- * of an authenticated caller go to the audit log.
+ * <p>Requests that change something must come from this site: a browser's POST carries the
+ * session's CSRF token (header {@code X-CSRF-Token}, or form field {@code _csrf} on the form
+ * routes), its {@code Origin} (or, when the browser sends the opaque {@code null},
+ * {@code Sec-Fetch-Site}) must be this site's, and a REST POST must be JSON, which another site
+ * cannot send without a CORS preflight this server never grants. Refused writes of an
+ * authenticated caller go to the audit log.
  */
 final class RouteDispatcher extends Handler.Abstract {
 
+    /** Header that carries the session's CSRF token on a script's request. */
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    /** Form field that carries the session's CSRF token. */
+    static final String CSRF_FIELD = "_csrf";
     private static final Logger LOG = LoggerFactory.getLogger(RouteDispatcher.class);
 
     private final WebRoutes routes;
     private final WebAuthenticator authenticator;
+    private final Sessions sessions;
     private final Supplier<Set<String>> origins;
     private final WebMetrics metrics;
     private final AuditLog audit;
@@ -42,10 +51,11 @@ final class RouteDispatcher extends Handler.Abstract {
     /**
      * @param origins the origins this site's own pages have, as {@link WebServer#normalise} writes them
      */
-    RouteDispatcher(WebRoutes routes, WebAuthenticator authenticator, Supplier<Set<String>> origins, WebMetrics metrics,
-                    AuditLog audit) {
+    RouteDispatcher(WebRoutes routes, WebAuthenticator authenticator, Sessions sessions, Supplier<Set<String>> origins,
+                    WebMetrics metrics, AuditLog audit) {
         this.routes = routes;
         this.authenticator = authenticator;
+        this.sessions = sessions;
         this.origins = origins;
         this.metrics = metrics;
         this.audit = audit;
@@ -69,18 +79,43 @@ final class RouteDispatcher extends Handler.Abstract {
         }
         boolean write = "POST".equals(method);
         Caller caller = null;
+        Session session = null;
         if (!route.isPublic()) {
             String source = Request.getRemoteAddr(request);
-            WebAuthenticator.Outcome outcome = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), source);
-            if (outcome instanceof WebAuthenticator.Throttled t) {
-                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(WebAuthenticator.retrySeconds(t.retryAfter())));
-                return Json.error(response, callback, 429, "too many failed logins from this address or for this user; try again later");
+            String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            if (authorization != null) {
+                WebAuthenticator.Outcome outcome = authenticator.authenticate(authorization, source);
+                if (outcome instanceof WebAuthenticator.Throttled t) {
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(WebAuthenticator.retrySeconds(t.retryAfter())));
+                    return Json.error(response, callback, 429, "too many failed logins from this address or for this user; try again later");
+                }
+                if (outcome instanceof WebAuthenticator.Authenticated a) {
+                    caller = a.caller();
+                }
+            } else {
+                String id = LoginHandler.cookie(request, request.isSecure() ? Sessions.SECURE_COOKIE : Sessions.PLAIN_COOKIE);
+                session = id == null ? null : sessions.find(id).orElse(null);
+                if (session != null) {
+                    caller = authenticator.resume(session).orElse(null);
+                    if (caller == null) {
+                        sessions.close(session.id()); // account removed or password changed since the log-in
+                        session = null;
+                    }
+                }
             }
-            if (!(outcome instanceof WebAuthenticator.Authenticated a)) {
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"egov manager\", charset=\"UTF-8\"");
-                return Json.error(response, callback, 401, "authentication required (Basic with an account, or a Bearer API token)");
+            if (caller == null) {
+                if (!write && wantsPage(request)) {
+                    String query = request.getHttpURI().getQuery();
+                    response.setStatus(303);
+                    response.getHeaders().put(HttpHeader.LOCATION, LoginHandler.PATH + "?next=" + java.net.URLEncoder.encode(
+                            path + (query == null ? "" : "?" + query), java.nio.charset.StandardCharsets.UTF_8));
+                    callback.succeeded();
+                    return true;
+                }
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"egov manager\"");
+                return Json.error(response, callback, 401, "authentication required (log in at /login, or a Bearer API token,"
+                        + " or Basic with an account)");
             }
-            caller = a.caller();
             if (!route.roles().contains(caller.role()) || write && !route.writes().roles().contains(caller.role())) {
                 LOG.info("{} ({}) refused {} {}", LogSafe.of(caller.name()), caller.role().label, method, LogSafe.of(path));
                 if (write) {
@@ -90,9 +125,12 @@ final class RouteDispatcher extends Handler.Abstract {
                         + " this path");
             }
             request.setAttribute(Caller.ATTRIBUTE, caller);
+            if (session != null) {
+                request.setAttribute(Session.ATTRIBUTE, session);
+            }
         }
         if (write) {
-            String refusal = crossSiteRefusal(request);
+            String refusal = crossSiteRefusal(request, route);
             if (refusal != null) {
                 LOG.warn("refused {} {} from {}: {}", method, LogSafe.of(path), LogSafe.of(Request.getRemoteAddr(request)), LogSafe.of(refusal));
                 audit(request, caller, path, refusal);
@@ -104,7 +142,21 @@ final class RouteDispatcher extends Handler.Abstract {
             return tooLarge(request, response, callback, caller, path, limit);
         }
         try {
-            return route.handler().handle(new BoundedRequest(request, limit, metrics), response, callback);
+            Request bounded = new BoundedRequest(request, limit, metrics);
+            if (write && session != null) {
+                String token = request.getHeaders().get(CSRF_HEADER);
+                if (token == null && route.writes().form()) {
+                    token = FormFields.getFields(bounded).getValue(CSRF_FIELD);
+                }
+                if (!Sessions.sameToken(session.csrf(), token)) {
+                    String why = token == null ? "no CSRF token" : "wrong CSRF token";
+                    LOG.warn("refused {} {} of {} from {}: {}", method, LogSafe.of(path), LogSafe.of(caller.name()),
+                            LogSafe.of(Request.getRemoteAddr(request)), why);
+                    audit(request, caller, path, why);
+                    return Json.error(response, callback, 403, why + ": reload the page and try again");
+                }
+            }
+            return route.handler().handle(bounded, response, callback);
         } catch (Exception e) {
             BodyTooLargeException big = RequestBodies.tooLarge(e);
             if (big != null) {
@@ -113,6 +165,12 @@ final class RouteDispatcher extends Handler.Abstract {
             LOG.warn("handler of {} failed on {}: {}", route.path(), LogSafe.of(path), LogSafe.of(e.toString()), e);
             return Json.error(response, callback, 500, "internal error");
         }
+    }
+
+    /** A browser navigating to a page (it accepts HTML), not a script or an API client. */
+    private static boolean wantsPage(Request request) {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        return accept != null && accept.contains("text/html");
     }
 
     private boolean tooLarge(Request request, Response response, Callback callback, Caller caller, String path, long limit) {
@@ -140,15 +198,23 @@ final class RouteDispatcher extends Handler.Abstract {
     }
 
     /** Why a state-changing request cannot be trusted to come from this site, or null. */
-    private String crossSiteRefusal(Request request) {
+    private String crossSiteRefusal(Request request, WebRoute route) {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        if (origin != null && !origins.get().contains(WebServer.normalise(origin))) {
+        // Under our Referrer-Policy: no-referrer a browser's form POST says "Origin: null" (Fetch
+        // standard); then Sec-Fetch-Site, which browsers always send, says where it came from.
+        if ("null".equals(origin)) {
+            String site = request.getHeaders().get("Sec-Fetch-Site");
+            if (!"same-origin".equals(site)) {
+                return "cross-site request refused (Origin null, Sec-Fetch-Site " + (site == null ? "missing" : LogSafe.of(site)) + ")";
+            }
+        } else if (origin != null && !origins.get().contains(WebServer.normalise(origin))) {
             return "cross-site request refused (Origin " + LogSafe.of(origin) + " is not this site's)";
         }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (!mime.equals("application/json")) {
-            return "Content-Type must be application/json for " + request.getMethod() + " (was "
+        String wanted = route.writes().form() ? "application/x-www-form-urlencoded" : "application/json";
+        if (!mime.equals(wanted)) {
+            return "Content-Type must be " + wanted + " for " + request.getMethod() + " (was "
                     + (type == null ? "none" : LogSafe.of(type)) + ")";
         }
         return null;

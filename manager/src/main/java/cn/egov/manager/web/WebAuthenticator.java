@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code Basic name:password} of an account ({@link AccountStore}, Argon2id hashes), read at
  *       every request so that a removed account or a new password takes effect at once;</li>
  *   <li>{@code Bearer <token>} for the API-token roles ({@code auth.noc.token}, {@code auth.auditor.token}),
- *       or {@code Basic noc:<token>} / {@code auditor:<token>} for a browser; compared in constant time.</li>
+ *       or {@code Basic noc:<token>} / {@code auditor:<token>}; compared in constant time.</li>
  * </ul>
+ * These are for API clients; browsers log in with the form ({@link #logIn}) and carry a session,
+ * whose account is read again at every request ({@link #resume}).
  * Every failure is counted by a {@link LoginThrottle} per source address and per user name and
  * logged on one line; once either has too many, every attempt is refused (429) until the window
  * passes, the right password included.
@@ -37,8 +39,15 @@ public final class WebAuthenticator {
     public sealed interface Outcome {
     }
 
-    /** Authenticated. */
-    public record Authenticated(Caller caller) implements Outcome {
+    /**
+     * Authenticated.
+     *
+     * @param passwordHash the account's stored hash (a session remembers it: a new password ends the session), or empty for a token
+     */
+    public record Authenticated(Caller caller, String passwordHash) implements Outcome {
+        public Authenticated(Caller caller) {
+            this(caller, "");
+        }
     }
 
     /** No credentials, or wrong ones: 401. */
@@ -116,9 +125,37 @@ public final class WebAuthenticator {
         if (tokenUser.isPresent()) {
             byte[] secret = tokens.get(tokenUser.get());
             boolean ok = secret != null && MessageDigest.isEqual(secret, new String(password).getBytes(StandardCharsets.UTF_8));
-            return ok ? succeeded(user, Caller.token(tokenUser.get())) : failed(source, user, "wrong token");
+            return ok ? succeeded(user, Caller.token(tokenUser.get()), "") : failed(source, user, "wrong token");
         }
-        Optional<Account> account = accounts == null ? Optional.empty() : accounts.find(user);
+        return account(user, password, source);
+    }
+
+    /**
+     * A person logging in with the form: an account's name and password (the API-token users
+     * {@code noc} and {@code auditor} are not accounts), throttled like every other attempt.
+     */
+    public Outcome logIn(String user, char[] password, String source) throws SQLException {
+        Optional<Duration> wait = throttle.blocked(source, user);
+        if (wait.isPresent()) {
+            return throttled(source, user, wait.get());
+        }
+        return account(user, password, source);
+    }
+
+    /**
+     * The caller of a live session, from the account as it is now: empty when the account was
+     * removed or its password changed since the log-in (the session must end).
+     */
+    public Optional<Caller> resume(Session session) throws SQLException {
+        Optional<Account> a = accounts == null ? Optional.empty() : accounts.find(session.account());
+        if (a.isEmpty() || !Sessions.sameToken(a.get().passwordHash(), session.passwordHash())) {
+            return Optional.empty();
+        }
+        return Optional.of(Caller.account(a.get().name(), a.get().role(), a.get().counties()));
+    }
+
+    private Outcome account(String user, char[] password, String source) throws SQLException {
+        Optional<Account> account = accounts == null || AccountStore.RESERVED_NAMES.contains(user) ? Optional.empty() : accounts.find(user);
         if (account.isEmpty()) {
             hasher.verifyDecoy(password);
             return failed(source, user, "no such account");
@@ -127,7 +164,7 @@ public final class WebAuthenticator {
             return failed(source, user, "wrong password");
         }
         Account a = account.get();
-        return succeeded(user, Caller.account(a.name(), a.role(), a.counties()));
+        return succeeded(user, Caller.account(a.name(), a.role(), a.counties()), a.passwordHash());
     }
 
     private Role tokenRole(byte[] given) {
@@ -140,9 +177,9 @@ public final class WebAuthenticator {
         return found;
     }
 
-    private Outcome succeeded(String user, Caller caller) {
+    private Outcome succeeded(String user, Caller caller, String passwordHash) {
         throttle.succeeded(user);
-        return new Authenticated(caller);
+        return new Authenticated(caller, passwordHash);
     }
 
     private Outcome failed(String source, String user, String why) {

@@ -24,8 +24,14 @@ public record WebRoute(String path, Set<Role> roles, String navTitle, Writes wri
      *
      * @param roles        roles that may POST (a subset of the route's readers, or any for a public route)
      * @param maxBodyBytes the largest body a handler will be given
+     * @param form         true when the route takes an HTML form ({@code application/x-www-form-urlencoded}:
+     *                     log-in, log-out) instead of JSON
      */
-    public record Writes(Set<Role> roles, long maxBodyBytes) {
+    public record Writes(Set<Role> roles, long maxBodyBytes, boolean form) {
+        public Writes(Set<Role> roles, long maxBodyBytes) {
+            this(roles, maxBodyBytes, false);
+        }
+
         public Writes {
             roles = roles.isEmpty() ? Set.of() : EnumSet.copyOf(roles);
             if (maxBodyBytes < 0) {

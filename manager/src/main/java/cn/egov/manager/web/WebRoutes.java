@@ -2,21 +2,23 @@ package cn.egov.manager.web;
 
 import cn.egov.manager.account.Role;
 import java.util.ArrayList;
-import java.util.Comparator;
+import org.eclipse.jetty.http.pathmap.MatchedResource;
+import org.eclipse.jetty.http.pathmap.PathMappings;
+import org.eclipse.jetty.http.pathmap.ServletPathSpec;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.jetty.server.Request;
 
 /**
- * The composition point of the manager's web server: every part (fleet, CA, hub, policy, plan)
- * registers its REST routes and pages here, through a {@link RouteContributor} listed in
- * {@link RouteContributors}. Routes are checked when added (path form, no duplicates) and the
+ * The composition point of the manager's web server: every part registers its REST routes and
+ * pages here when it starts ({@code PartContext.routes()}); the shell knows none of them. Routes are checked when added (path form, no duplicates) and the
  * registry refuses changes once the server has started.
  *
  * <pre>{@code
- * public final class CaRoutes implements RouteContributor {
- *     public void contribute(WebRoutes routes, ManagerContext ctx) {
+ * public final class CaPart implements ManagerPart {
+ *     public void start(PartContext ctx) {
+ *         WebRoutes routes = ctx.routes();
  *         routes.api("/api/ca/certificates", Set.of(Role.NOC, Role.AUDITOR), new CertificateListHandler(ctx.database()));
  *         routes.api("/api/ca/revocations", Set.of(Role.NOC, Role.AUDITOR),
  *                 new WebRoute.Writes(Set.of(Role.NOC), 4096), new RevocationHandler(...));   // POST: NOC only, 4 KiB
@@ -27,7 +29,7 @@ import org.eclipse.jetty.server.Request;
  *
  * Routes answer GET and HEAD; POST only where {@link WebRoute.Writes} says who may send it and how
  * large its body may be (the dispatcher answers 405 with {@code Allow} otherwise). Longest path
- * wins when several match. Handlers write JSON with {@link Json} and HTML with {@link HtmlPage} so
+ * wins when several match. Handlers write JSON with {@link Json} and HTML with {@link Pages} (templates) so
  * pages share the navigation bar and stylesheet; they read bodies with {@link RequestBodies}.
  */
 public final class WebRoutes {
@@ -35,9 +37,12 @@ public final class WebRoutes {
     private final List<WebRoute> routes = new ArrayList<>();
     private boolean frozen;
 
-    /** The shell's own routes: the pages' stylesheet. */
+    private final PathMappings<WebRoute> mappings = new PathMappings<>();
+
+    /** The shell's own routes: the pages' stylesheet and the vendored libraries (WebJars). */
     public WebRoutes() {
-        add(new WebRoute(HtmlPage.STYLESHEET_PATH, Set.of(), null, null, HtmlPage.stylesheet()));
+        add(new WebRoute(Assets.STYLESHEET_PATH, Set.of(), null, null, Assets.stylesheet()));
+        add(new WebRoute(Assets.VENDOR + "/*", Set.of(), null, null, Assets.vendor()));
     }
 
     public synchronized WebRoutes add(WebRoute route) {
@@ -50,6 +55,8 @@ public final class WebRoutes {
             }
         }
         routes.add(route);
+        // "/" is the servlet spec's default (everything); the root path alone is ""
+        mappings.put(new ServletPathSpec(route.path().equals("/") ? "" : route.path()), route);
         return this;
     }
 
@@ -84,11 +91,10 @@ public final class WebRoutes {
         frozen = true;
     }
 
-    /** The route serving {@code target}: exact paths first, then the longest prefix. */
+    /** The route serving {@code target}: exact paths first, then the longest prefix (Jetty's servlet path mapping). */
     public synchronized java.util.Optional<WebRoute> find(String target) {
-        return routes.stream()
-                .filter(r -> r.matches(target))
-                .max(Comparator.comparing((WebRoute r) -> !r.isPrefix()).thenComparing(r -> r.path().length()));
+        MatchedResource<WebRoute> m = mappings.getMatched(target);
+        return m == null ? java.util.Optional.empty() : java.util.Optional.of(m.getResource());
     }
 
     /** Pages for the navigation bar that {@code role} may open, in registration order. */

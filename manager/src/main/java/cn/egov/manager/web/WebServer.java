@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * Jetty 12 serving the {@link WebRoutes}: one connector, HTTPS when a TLS identity is given. It
  * names no server software ({@code Server} header off), answers its own errors as JSON
  * ({@link JsonErrorHandler}), and refuses to start on an address other machines can reach without
- * TLS, where Basic credentials would cross the network in clear text. Routes are fixed once it
+ * TLS, where passwords and session cookies would cross the network in clear text. It adds the
+ * shell's own routes (the log-in form, log-out, {@code /}) to the parts'; routes are fixed once it
  * has started.
  */
 public final class WebServer implements AutoCloseable {
@@ -37,11 +38,15 @@ public final class WebServer implements AutoCloseable {
     public record Settings(String bind, int port, KeyStore tls, char[] tlsPassword, String publicOrigin) {
     }
 
+    /** A log-in or log-out form is a few fields. */
+    private static final long LOGIN_FORM_BYTES = 4096;
+
     private final Server server;
     private final ServerConnector connector;
     private final Settings settings;
 
-    public WebServer(Settings settings, WebRoutes routes, WebAuthenticator authenticator, WebMetrics metrics, AuditLog audit) {
+    public WebServer(Settings settings, WebRoutes routes, WebAuthenticator authenticator, Sessions sessions, WebMetrics metrics,
+                     AuditLog audit) {
         if (settings.tls() == null && !isLoopback(settings.bind())) {
             throw new IllegalArgumentException("web.bind = " + settings.bind() + " is reachable from other machines but web.tls is off:"
                     + " passwords would cross the network in clear text; set web.tls = ca or bind 127.0.0.1");
@@ -66,7 +71,14 @@ public final class WebServer implements AutoCloseable {
         connector.setPort(settings.port());
         server.addConnector(connector);
         server.setErrorHandler(new JsonErrorHandler());
-        server.setHandler(new RouteDispatcher(routes, authenticator, this::origins, metrics, audit));
+        // the shell's own routes: log-in and log-out, and the way in
+        routes.add(new WebRoute(LoginHandler.PATH, Set.of(), null, new WebRoute.Writes(Set.of(), LOGIN_FORM_BYTES, true),
+                new LoginHandler(routes, authenticator, sessions, audit)));
+        Set<cn.egov.manager.account.Role> everyone = java.util.EnumSet.allOf(cn.egov.manager.account.Role.class);
+        routes.add(new WebRoute(LogoutHandler.PATH, everyone, null, new WebRoute.Writes(everyone, LOGIN_FORM_BYTES, true),
+                new LogoutHandler(sessions, audit)));
+        routes.api("/", everyone, new RedirectHandler(routes));
+        server.setHandler(new RouteDispatcher(routes, authenticator, sessions, this::origins, metrics, audit));
         routes.freeze();
     }
 

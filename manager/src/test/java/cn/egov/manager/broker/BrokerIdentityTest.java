@@ -136,7 +136,7 @@ class BrokerIdentityTest {
         assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, paho(manager.brokerTlsUrl(), MANAGER_ID, null, null, box.socketFactory()));
         assertTrue(refused(ConnectRefusal.RESERVED_CLIENT_ID) >= before + 4, "counted");
         assertEquals(0, manager.metrics().connectionLosses.sum(), "the manager's subscriber was never disconnected");
-        assertTrue(manager.context().gauges().snapshot().get("ingest.connected").equals(true));
+        assertTrue(manager.meters().snapshot().get("ingest.connected").equals(1L));
         long stored = manager.metrics().stored.sum();
         try (SimulatedBox b = new SimulatedBox(manager.brokerTlsUrl(), "130602-001").withTls(box.socketFactory()).connect()) {
             b.health();
@@ -218,7 +218,7 @@ class BrokerIdentityTest {
         assertEquals(outside + 2, refused(ConnectRefusal.OUTSIDE_PROVINCE));
         assertEquals(notInPlan + 1, refused(ConnectRefusal.NOT_IN_PLAN));
         assertEquals(notEnrolled + 1, refused(ConnectRefusal.NOT_ENROLLED));
-        Map<String, Object> metrics = manager.context().gauges().snapshot();
+        Map<String, Object> metrics = manager.meters().snapshot();
         assertEquals(refused(ConnectRefusal.OUTSIDE_PROVINCE), ((Number) metrics.get("broker.refused.outside-province")).longValue());
 
         AlarmStore alarms = manager.context().alarms();

@@ -49,6 +49,9 @@ class ManagerCliErrorsTest {
         oneLine(List.of("run", "-c", f.toString()), 2, "unknown.properties:3: unknown key 'wbe.port'");
         Path part = write("unknown-part.properties", "data.dir = " + dir.resolve("u"), "ca.passphrase = secret");
         oneLine(List.of("run", "-c", part.toString()), 2, "unknown-part.properties:2: unknown key 'ca.passphrase'");
+        // the portal part's keys are known (line 2 passes), a misspelt one is not
+        Path portal = write("unknown-portal.properties", "data.dir = " + dir.resolve("u"), "portal.port = 0", "portal.prot = 8444");
+        oneLine(List.of("run", "-c", portal.toString()), 2, "unknown-portal.properties:3: unknown key 'portal.prot'");
     }
 
     @Test

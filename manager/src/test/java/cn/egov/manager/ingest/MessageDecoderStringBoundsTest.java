@@ -46,6 +46,17 @@ class MessageDecoderStringBoundsTest {
     }
 
     @Test
+    void boundsCountCharactersNotUtf16Units() {
+        // a CJK Extension B character (rare in names and places) is one character, two UTF-16 units
+        String topic = "hebei/130602-001/DUTY/report";
+        assertInstanceOf(IngestRecord.Decoded.class, decode(topic, KuraPayload.builder()
+                .metric("description", "𠀀".repeat(MessageDecoder.MAX_STRING_CHARS)).build()));
+        IngestRecord.Malformed bad = assertInstanceOf(IngestRecord.Malformed.class, decode(topic, KuraPayload.builder()
+                .metric("description", "𠀀".repeat(MessageDecoder.MAX_STRING_CHARS + 1)).build()));
+        assertEquals("metric 'description' is 4097 characters, limit 4096", bad.detail());
+    }
+
+    @Test
     void aNewlineInAMetricValueIsEscapedInTheDetail() {
         IngestRecord.Malformed bad = assertInstanceOf(IngestRecord.Malformed.class, decode("hebei/130602-001/HEALTH/status",
                 KuraPayload.builder().metric(BoxMetrics.CPU_LOAD, "0.5\n2026-12-04 INFO forged line").build()));

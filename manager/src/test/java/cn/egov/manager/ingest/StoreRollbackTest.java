@@ -14,7 +14,7 @@ import cn.egov.manager.fleet.BoxStatus;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.fleet.MissingWatch;
 import cn.egov.manager.fleet.PlaceNames;
-import cn.egov.manager.store.BoxStore;
+import cn.egov.manager.fleet.BoxStore;
 import cn.egov.manager.store.Database;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -29,12 +29,16 @@ public final class ManagerFixture {
 
     public static ManagerConfig config(Path dataDir) {
         Objects.requireNonNull(dataDir, "test data folder");
-        return withLabListener(ManagerConfig.defaults()
+        ManagerConfig c = withLabListener(ManagerConfig.defaults()
                 .with(ConfigKey.DATA_DIR, dataDir)
                 .with(ConfigKey.WEB_PORT, 0)
                 .with(ConfigKey.FLEET_CHECK_PERIOD_MS, 200)
                 .with(ConfigKey.AUTH_NOC_TOKEN, NOC_TOKEN)
                 .with(ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR_TOKEN));
+        // the portal part's content server on a free port too: parallel runs collided on its default 8444
+        Map<String, String> ext = new LinkedHashMap<>(c.extensions());
+        ext.putIfAbsent("portal.port", "0");
+        return new ManagerConfig(c.source(), c.values(), ext);
     }
 
     /** The lab listener on a free port with an (empty) password file in the data folder. */

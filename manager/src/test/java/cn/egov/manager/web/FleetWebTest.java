@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.fleet.BoxStatus;
+import cn.egov.manager.support.Browser;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
@@ -144,19 +145,21 @@ class FleetWebTest {
 
     @Test
     void chromiumRendersTheFleetPageByCityAndCounty() throws Exception {
-        String url = m.webUrl().replace("http://", "http://noc:" + ManagerFixture.NOC_TOKEN + "@") + "/fleet";
-        Process p = new ProcessBuilder("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--user-data-dir=" + dir.resolve("chromium"), "--dump-dom", url)
-                .redirectError(dir.resolve("chromium.err").toFile()).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertTrue(dom.contains("设备状态 Fleet"), "page title in the DOM:\n" + dom);
-        assertTrue(dom.contains("石家庄市") && dom.contains("保定市") && dom.contains("竞秀区") && dom.contains("新华区"), dom);
-        assertTrue(dom.indexOf("石家庄市") < dom.indexOf("保定市"), "cities in code order");
-        assertTrue(dom.contains("id=\"box-130602-001\"") && dom.contains("id=\"box-130602-002\""), dom);
-        assertTrue(dom.matches("(?s).*id=\"count-CONNECTED\">2<.*"), "two connected in the summary");
-        assertTrue(dom.matches("(?s).*id=\"count-DISCONNECTED\">1<.*"), "one disconnected in the summary");
-        assertTrue(dom.matches("(?s).*id=\"box-130602-002\".*?离线 DISCONNECTED.*"), "status of the disconnected box");
-        assertTrue(dom.contains("0.25"), "last CPU figure shown");
+        TestAccounts.add(m.database(), "noc-li", Role.NOC);
+        org.openqa.selenium.chrome.ChromeDriver browser = Browser.start(dir.resolve("chromium"));
+        try {
+            Browser.logIn(browser, m.webUrl(), "/fleet", "noc-li", TestAccounts.PASSWORD);
+            String dom = browser.getPageSource();
+            assertTrue(dom.contains("设备状态 Fleet"), "page title in the DOM:\n" + dom);
+            assertTrue(dom.contains("石家庄市") && dom.contains("保定市") && dom.contains("竞秀区") && dom.contains("新华区"), dom);
+            assertTrue(dom.indexOf("石家庄市") < dom.indexOf("保定市"), "cities in code order");
+            assertTrue(dom.contains("id=\"box-130602-001\"") && dom.contains("id=\"box-130602-002\""), dom);
+            assertTrue(dom.matches("(?s).*id=\"count-CONNECTED\">2<.*"), "two connected in the summary");
+            assertTrue(dom.matches("(?s).*id=\"count-DISCONNECTED\">1<.*"), "one disconnected in the summary");
+            assertTrue(dom.matches("(?s).*id=\"box-130602-002\".*?离线 DISCONNECTED.*"), "status of the disconnected box");
+            assertTrue(dom.contains("0.25"), "last CPU figure shown");
+        } finally {
+            browser.quit();
+        }
     }
 }

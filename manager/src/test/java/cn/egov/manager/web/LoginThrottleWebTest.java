@@ -36,7 +36,7 @@ class LoginThrottleWebTest {
     }
 
     private long gauge(ManagerAssembly m, String name) {
-        return ((Number) m.context().gauges().snapshot().get(name)).longValue();
+        return ((Number) m.meters().snapshot().get(name)).longValue();
     }
 
     @Test

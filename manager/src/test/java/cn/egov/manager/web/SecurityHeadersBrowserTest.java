@@ -12,6 +12,9 @@ import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
+import cn.egov.manager.support.Browser;
+import cn.egov.manager.support.TestAccounts;
+import cn.egov.manager.account.Role;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,16 +64,9 @@ class SecurityHeadersBrowserTest {
         }
         Poll.until("the box", 30_000, () -> m.fleet().get(UNIT).isPresent());
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--user-data-dir=" + dir.resolve("chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        TestAccounts.add(m.database(), "noc-wang", Role.NOC);
+        browser = Browser.start(dir.resolve("chromium"));
+        Browser.logIn(browser, m.webUrl(), "/fleet", "noc-wang", TestAccounts.PASSWORD);
     }
 
     @AfterAll
@@ -82,7 +78,7 @@ class SecurityHeadersBrowserTest {
     }
 
     private String url(String path) {
-        return m.webUrl().replace("http://", "http://noc:" + ManagerFixture.NOC_TOKEN + "@") + path;
+        return m.webUrl() + path;
     }
 
     /** Console messages about the Content-Security-Policy since the last call. */
@@ -93,7 +89,7 @@ class SecurityHeadersBrowserTest {
 
     @Test
     void everyPageRendersUnderTheCspWithoutViolations() {
-        for (String path : List.of("/fleet", "/plan", "/plan?q=10.6.8.9", "/plan?unit=130602-001", "/policy", "/")) {
+        for (String path : List.of("/fleet", "/plan", "/plan?q=10.6.8.9", "/plan?unit=130602-001", "/policy", "/", "/api/docs")) {
             browser.get(url(path));
             assertTrue(browser.findElement(By.tagName("h1")).isDisplayed(), path);
             Object header = ((JavascriptExecutor) browser).executeScript(

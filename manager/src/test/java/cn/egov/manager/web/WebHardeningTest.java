@@ -64,7 +64,7 @@ class WebHardeningTest {
     }
 
     private long gauge(String name) {
-        return ((Number) m.context().gauges().snapshot().get(name)).longValue();
+        return ((Number) m.meters().snapshot().get(name)).longValue();
     }
 
     private String post(String path) {
@@ -204,7 +204,7 @@ class WebHardeningTest {
             HttpResponse<String> r = get(c[0], c[1]);
             var h = r.headers();
             String what = c[0] + " " + r.statusCode();
-            assertEquals("default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            assertEquals("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
                     h.firstValue("Content-Security-Policy").orElse(null), what);
             assertEquals("nosniff", h.firstValue("X-Content-Type-Options").orElse(null), what);
             assertEquals("DENY", h.firstValue("X-Frame-Options").orElse(null), what);
@@ -213,7 +213,7 @@ class WebHardeningTest {
             assertNull(h.firstValue("Server").orElse(null), what);
             assertFalse(r.body().contains("Jetty"), what);
         }
-        HttpResponse<String> css = get(HtmlPage.STYLESHEET_PATH, null);
+        HttpResponse<String> css = get(Assets.STYLESHEET_PATH, null);
         assertEquals(200, css.statusCode());
         assertTrue(css.headers().firstValue("Content-Type").orElse("").startsWith("text/css"));
         assertNotNull(css.headers().firstValue("X-Content-Type-Options").orElse(null));
@@ -231,7 +231,7 @@ class WebHardeningTest {
                 new Probe("page", 200, List.of("-u", auth, url + "/fleet")),
                 new Probe("no credentials", 401, List.of(url + "/fleet")),
                 new Probe("no such path", 404, List.of("-u", auth, url + "/nowhere")),
-                new Probe("stylesheet", 200, List.of(url + HtmlPage.STYLESHEET_PATH)),
+                new Probe("stylesheet", 200, List.of(url + Assets.STYLESHEET_PATH)),
                 new Probe("no Host header (Jetty's parser)", 400, List.of("-H", "Host:", url + "/api/health")),
                 new Probe("URI too long (Jetty's parser)", 414, List.of(url + "/" + "a".repeat(10_000))),
                 new Probe("headers too large (Jetty's parser)", 431, List.of("-H", "X-Big: " + "b".repeat(9_000), url + "/api/health")));

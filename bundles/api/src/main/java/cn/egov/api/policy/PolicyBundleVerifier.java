@@ -1,26 +1,12 @@
 package cn.egov.api.policy;
 
 import cn.egov.api.policy.PolicyBundleException.Check;
+import cn.egov.api.signing.SignerCheck;
 import cn.egov.rules.unit.UnitCode;
-import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
-import java.security.Signature;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateParsingException;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Decides whether a box may use a signed policy. The checks run in this order and the first that
@@ -51,20 +37,14 @@ import java.util.Set;
  */
 public final class PolicyBundleVerifier {
 
-    private static final int P256_FIELD_BITS = 256;
-    private static final int KEY_USAGE_DIGITAL_SIGNATURE = 0;
-
-    private final Set<TrustAnchor> anchors = new HashSet<>();
+    private final SignerCheck signers;
     private final Clock clock;
 
     /**
      * @param trustedRoots the provincial root certificates this box trusts (at least one)
      */
     public PolicyBundleVerifier(Collection<X509Certificate> trustedRoots, Clock clock) {
-        if (trustedRoots == null || trustedRoots.isEmpty()) {
-            throw new IllegalArgumentException("no trusted root certificate: a signed policy cannot be verified");
-        }
-        trustedRoots.forEach(r -> anchors.add(new TrustAnchor(r, null)));
+        this.signers = new SignerCheck(trustedRoots, "a signed policy");
         this.clock = clock;
     }
 
@@ -128,66 +108,26 @@ public final class PolicyBundleVerifier {
     }
 
     private void checkChain(List<X509Certificate> chain, java.time.Instant at) throws PolicyBundleException {
-        List<X509Certificate> path = new ArrayList<>();
-        for (X509Certificate c : chain) {
-            if (anchors.stream().noneMatch(a -> a.getTrustedCert().equals(c))) {
-                path.add(c); // a root sent along is the anchor, not part of the path
-            }
-        }
         try {
-            CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            PKIXParameters params = new PKIXParameters(anchors);
-            params.setRevocationEnabled(false);
-            params.setDate(Date.from(at));
-            CertPathValidator.getInstance("PKIX").validate(cp, params);
-        } catch (CertPathValidatorException e) {
-            throw new PolicyBundleException(Check.CHAIN, "signer " + chain.get(0).getSubjectX500Principal().getName()
-                    + " does not chain to a trusted provincial root: " + e.getMessage()
-                    + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), e);
-        } catch (InvalidAlgorithmParameterException e) {
-            throw new IllegalStateException("trust anchors unusable: " + e.getMessage(), e);
-        } catch (GeneralSecurityException e) {
-            throw new PolicyBundleException(Check.CHAIN, "signer chain cannot be checked: " + e.getMessage(), e);
+            signers.chain(chain, at);
+        } catch (SignerCheck.Failure e) {
+            throw new PolicyBundleException(Check.CHAIN, e.getMessage(), e.getCause());
         }
     }
 
     private static void checkProfile(X509Certificate signer) throws PolicyBundleException {
-        String who = signer.getSubjectX500Principal().getName();
-        List<String> eku;
         try {
-            eku = signer.getExtendedKeyUsage();
-        } catch (CertificateParsingException e) {
-            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " has an unreadable extended key usage", e);
-        }
-        if (eku == null || !eku.contains(PolicySigning.POLICY_SIGNING_EKU)) {
-            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " is not a policy-signing certificate"
-                    + " (extended key usage " + (eku == null ? "absent" : eku) + " lacks " + PolicySigning.POLICY_SIGNING_EKU + ")");
-        }
-        if (signer.getBasicConstraints() >= 0) {
-            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " is a CA certificate, not a policy signer");
-        }
-        boolean[] ku = signer.getKeyUsage();
-        if (ku == null || !ku[KEY_USAGE_DIGITAL_SIGNATURE]) {
-            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " lacks key usage digitalSignature");
-        }
-        if (!(signer.getPublicKey() instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != P256_FIELD_BITS) {
-            throw new PolicyBundleException(Check.SIGNER_PROFILE, "signer " + who + " has no ECDSA P-256 key");
+            SignerCheck.profile(signer, PolicySigning.POLICY_SIGNING_EKU, "policy-signing certificate", "policy signer");
+        } catch (SignerCheck.Failure e) {
+            throw new PolicyBundleException(Check.SIGNER_PROFILE, e.getMessage(), e.getCause());
         }
     }
 
     private static void checkSignature(SignedPolicyBundle bundle, X509Certificate signer) throws PolicyBundleException {
-        boolean ok;
         try {
-            Signature s = Signature.getInstance(PolicySigning.SIGNATURE_ALGORITHM);
-            s.initVerify(signer.getPublicKey());
-            s.update(bundle.manifest());
-            ok = s.verify(bundle.signature());
-        } catch (GeneralSecurityException e) {
-            ok = false; // a malformed DER signature is a bad signature
-        }
-        if (!ok) {
-            throw new PolicyBundleException(Check.SIGNATURE, "signature of " + signer.getSubjectX500Principal().getName()
-                    + " does not match the manifest (changed after signing?)");
+            SignerCheck.signature(PolicySigning.SIGNATURE_ALGORITHM, signer, bundle.manifest(), bundle.signature(), "manifest");
+        } catch (SignerCheck.Failure e) {
+            throw new PolicyBundleException(Check.SIGNATURE, e.getMessage());
         }
     }
 }

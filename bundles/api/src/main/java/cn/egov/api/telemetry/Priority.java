@@ -5,7 +5,7 @@ package cn.egov.api.telemetry;
  * never evicted when the outbox is full.
  */
 public final class Priority {
-    /** Lifecycle (BIRTH) and security alarms: never evicted. */
+    /** Lifecycle (BIRTH), security alarms and emergency reports (值班): never evicted, and they overtake everything waiting. */
     public static final int CRITICAL = 0;
     /** Alarms and findings: never evicted. */
     public static final int ALARM = 1;

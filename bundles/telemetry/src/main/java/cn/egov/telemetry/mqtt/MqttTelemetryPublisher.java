@@ -67,6 +67,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     /** Control topic → its listener. */
     private final Map<String, ControlListener> control = new ConcurrentHashMap<>();
     private final Thread link;
+    /** Outbox messages handed to the broker connection since start (BIRTH and DC not counted). */
+    private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running;
 
     public MqttTelemetryPublisher(MqttSettings settings, BoxIdentity identity, DurableOutbox outbox, LifecyclePayloads lifecycle) {
@@ -100,6 +102,15 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
 
     public boolean isConnected() {
         return client.isConnected();
+    }
+
+    /**
+     * Outbox messages handed to the broker connection since start, resent ones again. A message
+     * queued at a higher priority than a backlog goes right after what was published when it was
+     * queued (and at most the one the link thread was about to publish).
+     */
+    public long published() {
+        return published.sum();
     }
 
     /** Declares an application id for BIRTH's {@code application_ids} before it first publishes. */
@@ -243,6 +254,11 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
      * {@code maxInflight} unacknowledged. The next read from the outbox skips what is already on
      * the wire, so the pipeline never stalls between reads; acknowledged messages are deleted in
      * batches. What is unacknowledged when the link drops stays in the outbox and goes again.
+     *
+     * <p>A message queued at a higher priority than the one about to go (an emergency report behind
+     * a backlog of documents) stops the batch being sent: the outbox is read again, so the newcomer
+     * overtakes everything still waiting, also what was read already; only what is on the wire goes
+     * before it.
      */
     private void drainWhileConnected() throws InterruptedException {
         int window = settings.maxInflight();
@@ -252,6 +268,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         try {
             while (running && client.isConnected()) {
                 deleteAcknowledged(acked, onWire, ACK_BATCH);
+                long[] seen = outbox.queuedByPriority(); // before the read: a later arrival is noticed below
                 List<StoredMessage> next = new ArrayList<>(DRAIN_BATCH);
                 for (StoredMessage m : outbox.peek(DRAIN_BATCH + onWire.size())) {
                     if (!onWire.contains(m.seq())) {
@@ -268,8 +285,12 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                     continue;
                 }
                 for (StoredMessage m : next) {
-                    if (!publishOne(m, slots, onWire, acked)) {
+                    Sent sent = publishOne(m, slots, onWire, acked, () -> outbox.moreUrgentSince(seen, m.priority()));
+                    if (sent == Sent.LINK_GONE) {
                         return;
+                    }
+                    if (sent == Sent.OVERTAKEN) {
+                        break; // read again: the more urgent message goes next
                     }
                 }
             }
@@ -278,13 +299,22 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         }
     }
 
-    /** Publishes one message once a window slot is free; false when the link is gone. */
-    private boolean publishOne(StoredMessage m, Semaphore slots, Set<Long> onWire, ConcurrentLinkedQueue<Long> acked)
-            throws InterruptedException {
+    private enum Sent { PUBLISHED, OVERTAKEN, LINK_GONE }
+
+    /**
+     * Publishes one message once a window slot is free, unless the link is gone or, by the time a
+     * slot is free, a more urgent message was queued ({@code overtaken}).
+     */
+    private Sent publishOne(StoredMessage m, Semaphore slots, Set<Long> onWire, ConcurrentLinkedQueue<Long> acked,
+                            java.util.function.BooleanSupplier overtaken) throws InterruptedException {
         while (!slots.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
             if (!client.isConnected() || !running) {
-                return false;
+                return Sent.LINK_GONE;
             }
+        }
+        if (overtaken.getAsBoolean()) {
+            slots.release();
+            return Sent.OVERTAKEN;
         }
         MqttMessage message = new MqttMessage(m.payload());
         message.setQos(1);
@@ -303,12 +333,13 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                     slots.release();
                 }
             });
-            return true;
+            published.increment();
+            return Sent.PUBLISHED;
         } catch (MqttException e) {
             onWire.remove(m.seq());
             slots.release();
             LOG.warn("publish of message {} failed: {}", m.seq(), e.getMessage());
-            return false;
+            return Sent.LINK_GONE;
         }
     }
 

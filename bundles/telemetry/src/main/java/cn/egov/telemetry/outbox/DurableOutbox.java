@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
@@ -58,6 +59,8 @@ public final class DurableOutbox implements AutoCloseable {
     private final Object dbLock = new Object();
     private final Object workSignal = new Object();
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    /** Messages committed since the outbox opened, per priority: the sender compares two readings to see an urgent arrival. */
+    private final AtomicLongArray queuedByPriority = new AtomicLongArray(Priority.LOWEST + 1);
 
     // Guarded by dbLock.
     private long nextSeq;
@@ -218,6 +221,11 @@ public final class DurableOutbox implements AutoCloseable {
                 putMeta(META_EVICTED, Long.toString(evicted));
             }
             db.commit();
+            for (Pending p : group) {
+                for (OutgoingMessage m : p.messages) {
+                    queuedByPriority.incrementAndGet(m.priority());
+                }
+            }
             if (justEvicted > 0 && due(lastEvictionAlarm, now)) {
                 lastEvictionAlarm = now;
                 alarms.add(new Alarm(EVICTION_ALARM, Alarm.Severity.MAJOR, ALARM_SOURCE,
@@ -271,6 +279,29 @@ public final class DurableOutbox implements AutoCloseable {
         depth -= removed;
         evicted += removed;
         return removed;
+    }
+
+    /** How many messages of each priority (the index) were queued since the outbox opened; see {@link #moreUrgentSince}. */
+    public long[] queuedByPriority() {
+        long[] out = new long[queuedByPriority.length()];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = queuedByPriority.get(p);
+        }
+        return out;
+    }
+
+    /**
+     * True when a message more urgent than {@code priority} was queued after {@code earlier} (a
+     * reading of {@link #queuedByPriority}): the sender then reads again, so that the newcomer leaves
+     * before the rest of what it had read.
+     */
+    public boolean moreUrgentSince(long[] earlier, int priority) {
+        for (int p = 0; p < priority && p < earlier.length; p++) {
+            if (queuedByPriority.get(p) != earlier[p]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Up to {@code max} waiting messages, by priority then age. */

@@ -20,25 +20,19 @@ import java.util.Optional;
  */
 public final class PolicyBundleStore {
 
-    private static final String[] TABLES = {
-            """
+    /** The policy part's schema steps (the one migration runner applies them, {@code part_schema}). */
+    public static final List<String> MIGRATIONS = List.of("""
             CREATE TABLE IF NOT EXISTS policy_bundles (
               serial BIGINT PRIMARY KEY, policy_name TEXT NOT NULL, policy_version TEXT NOT NULL, scope TEXT NOT NULL,
-              issued_at BIGINT NOT NULL, issued_by TEXT NOT NULL, sha256 TEXT NOT NULL, envelope TEXT NOT NULL)""",
-            """
+              issued_at BIGINT NOT NULL, issued_by TEXT NOT NULL, sha256 TEXT NOT NULL, envelope TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS policy_deliveries (
-              serial BIGINT NOT NULL, unit TEXT NOT NULL, published_at BIGINT NOT NULL, PRIMARY KEY (serial, unit))"""
-    };
+              serial BIGINT NOT NULL, unit TEXT NOT NULL, published_at BIGINT NOT NULL, PRIMARY KEY (serial, unit))""");
 
     private final Database database;
 
     public PolicyBundleStore(Database database) throws SQLException {
         this.database = database;
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            for (String t : TABLES) {
-                s.execute(t);
-            }
-        }
+        database.migrate("policy", MIGRATIONS);
     }
 
     /** The next serial: one more than the greatest recorded (1 for the first bundle). */

@@ -1,0 +1,155 @@
+package cn.egov.duty.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.api.duty.DeadlineRules;
+import cn.egov.api.duty.DutyTopics;
+import cn.egov.api.json.JsonValues;
+import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.duty.DutyActor;
+import cn.egov.duty.DutyDesk;
+import cn.egov.duty.DutySettings;
+import cn.egov.duty.store.DutyStore;
+import cn.egov.rules.unit.UnitCode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The box's JSON API for duty officers' clients, over HTTP on a Jetty of its own (the console's
+ * log-in and CSRF are tested with the console): every bad input is a 400 naming the field, a body
+ * past the bound is a 413, an account of another unit is a 403, and none of them stores anything
+ * or queues anything for the manager.
+ */
+class DutyApiTest {
+
+    @TempDir
+    Path dir;
+    Server server;
+    DutyStore store;
+    final List<String> queued = new CopyOnWriteArrayList<>();
+    final HttpClient http = HttpClient.newHttpClient();
+    String base;
+
+    @BeforeEach
+    void serve() throws Exception {
+        store = new DutyStore(dir.resolve("duty.db"));
+        TelemetryPublisher telemetry = (app, resource, payload, priority) -> queued.add(app + "/" + resource);
+        DutyDesk desk = new DutyDesk(UnitCode.parse("130602-001"), store, new DutySettings(dir.resolve("duty.db"), DeadlineRules.DEFAULT,
+                Duration.ofMinutes(5), Duration.ofSeconds(15), Set.of(), 31), telemetry, Clock.systemUTC());
+        DutyApi api = new DutyApi(desk);
+        server = new Server();
+        ServerConnector c = new ServerConnector(server);
+        c.setHost("127.0.0.1");
+        c.setPort(0);
+        server.addConnector(c);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                // the console's authenticated user, here from a header: the account's unit decides what it may report for
+                String unit = request.getHeaders().get("X-Test-Unit");
+                return api.handle(request, response, callback, new DutyActor("duty-zhang", unit == null ? "130602-001" : unit, true, false));
+            }
+        });
+        server.start();
+        base = "http://127.0.0.1:" + c.getLocalPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        store.close();
+    }
+
+    HttpResponse<String> post(String path, String body, String unit) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (unit != null) {
+            b.header("X-Test-Unit", unit);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    Map<?, ?> json(HttpResponse<String> r) {
+        return (Map<?, ?>) JsonValues.parse(r.body());
+    }
+
+    void refused(int status, String field, HttpResponse<String> r) {
+        assertEquals(status, r.statusCode(), r.body());
+        if (field != null) {
+            assertEquals(field, json(r).get("field"), r.body());
+        }
+    }
+
+    @Test
+    void reportsThroughTheApiAndEveryBadInputIsRefusedWithNothingStored() throws Exception {
+        String occurred = Instant.now().minusSeconds(600).toString();
+        HttpResponse<String> event = post("/duty/api/events", "{\"title\":\"山体滑坡\",\"level\":\"较大\",\"category\":\"NATURAL\",\"occurredAt\":\""
+                + occurred + "\"}", null);
+        assertEquals(201, event.statusCode(), event.body());
+        long key = (Long) ((Map<?, ?>) json(event).get("event")).get("key");
+        HttpResponse<String> other = post("/duty/api/events", "{\"title\":\"道路塌陷\",\"level\":\"general\",\"category\":\"ACCIDENT\",\"occurredAt\":\""
+                + occurred + "\"}", null);
+        long otherKey = (Long) ((Map<?, ?>) json(other).get("event")).get("key");
+        String reports = "/duty/api/events/" + key + "/reports";
+        HttpResponse<String> first = post(reports, "{\"kind\":\"初报\",\"level\":\"LARGE\",\"description\":\"山体滑坡阻断道路\",\"reporter\":\"张三\"}", null);
+        assertEquals(201, first.statusCode(), first.body());
+        String id = (String) ((Map<?, ?>) json(first).get("report")).get("id");
+        assertEquals(31, id.length());
+        assertEquals(List.of(DutyTopics.APP + "/" + DutyTopics.REPORT), queued);
+        String before = http.send(HttpRequest.newBuilder(URI.create(base + "/duty/api/events")).build(), HttpResponse.BodyHandlers.ofString()).body();
+
+        refused(400, "level", post(reports, "{\"kind\":\"续报\",\"reporter\":\"张三\"}", null));
+        refused(400, "incident", post("/duty/api/events/" + otherKey + "/reports", "{\"kind\":\"续报\",\"level\":\"GENERAL\",\"reporter\":\"张三\"}", null));
+        HttpResponse<String> skipped = post(reports, "{\"kind\":\"续报\",\"number\":4,\"level\":\"LARGE\",\"reporter\":\"张三\"}", null);
+        refused(400, "number", skipped);
+        assertEquals("续报 4 of event " + key + " is out of sequence: the next number is 1", json(skipped).get("error"));
+        HttpResponse<String> forged = post(reports, "{\"kind\":\"续报\",\"level\":\"LARGE\",\"reporter\":\"张三\"}", "130603-001");
+        refused(403, null, forged);
+        assertTrue(forged.body().contains("belongs to unit 130603-001"), forged.body());
+        refused(400, "description", post(reports, "{\"kind\":\"续报\",\"level\":\"LARGE\",\"reporter\":\"张三\",\"description\":\""
+                + "长".repeat(4001) + "\"}", null));
+        refused(400, "title", post("/duty/api/events", "{\"title\":\"" + "x".repeat(101) + "\",\"level\":\"MAJOR\",\"category\":\"NATURAL\","
+                + "\"occurredAt\":\"" + occurred + "\"}", null));
+        refused(400, "level", post("/duty/api/events", "{\"title\":\"x\",\"category\":\"NATURAL\",\"occurredAt\":\"" + occurred + "\"}", null));
+        refused(400, "occurredAt", post("/duty/api/events", "{\"title\":\"x\",\"level\":\"MAJOR\",\"category\":\"NATURAL\",\"occurredAt\":\"yesterday\"}", null));
+        refused(400, "body", post(reports, "{\"kind\":", null));
+        refused(400, "deaths", post(reports, "{\"kind\":\"续报\",\"level\":\"LARGE\",\"reporter\":\"张三\",\"deaths\":-1}", null));
+        refused(413, null, post(reports, "{\"description\":\"" + "x".repeat(DutyApi.MAX_BODY) + "\"}", null));
+        // 2^32 + 1 would be 1, the next number, if it were cut to an int
+        refused(400, "number", post(reports, "{\"kind\":\"续报\",\"number\":4294967297,\"level\":\"LARGE\",\"reporter\":\"张三\"}", null));
+        refused(400, "number", post(reports, "{\"kind\":\"续报\",\"number\":\"1\",\"level\":\"LARGE\",\"reporter\":\"张三\"}", null));
+        refused(400, "body", post(reports, "[1]", null));
+        refused(400, "title", post("/duty/api/events", "{\"title\":\"x\\u001b[31m\",\"level\":\"MAJOR\",\"category\":\"NATURAL\","
+                + "\"occurredAt\":\"" + occurred + "\"}", null));
+
+        String after = http.send(HttpRequest.newBuilder(URI.create(base + "/duty/api/events")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals(before, after, "nothing stored changed");
+        assertEquals(1, queued.size(), "nothing more was queued for the manager");
+        // and the next good one goes through as 续报 1
+        HttpResponse<String> one = post(reports, "{\"kind\":\"follow_up\",\"number\":1,\"level\":\"MAJOR\",\"reporter\":\"张三\"}", null);
+        assertEquals(201, one.statusCode(), one.body());
+        assertEquals("续报 1", ((Map<?, ?>) json(one).get("report")).get("label"));
+    }
+
+}

@@ -1,0 +1,322 @@
+package cn.egov.portal.serve;
+
+import cn.egov.api.portal.EmergencyNotice;
+import cn.egov.api.portal.SiteFile;
+import cn.egov.portal.mirror.ServedSites;
+import cn.egov.portal.mirror.SiteSnapshot;
+import cn.egov.portal.mirror.VerifiedBlobs;
+import cn.egov.portal.notice.NoticeBoard;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.eclipse.jetty.http.ByteRange;
+import org.eclipse.jetty.http.DateGenerator;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http.QuotedQualityCSV;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Serves the mirrored sites by virtual host: the {@code Host} header picks the site (unknown names
+ * get the default site, {@link ServedSites}), the path picks a file of that site's snapshot, and
+ * nothing a verified manifest does not list is ever served (plus the unit's own open emergency
+ * notices, {@link NoticeBoard}).
+ *
+ * <p>Every response names the snapshot ({@code X-Snapshot-Site}, {@code X-Snapshot-Version},
+ * {@code X-Snapshot-Time}, and {@code X-Snapshot-Expired: true} past its {@code expires_at}), carries
+ * {@code X-Content-Type-Options: nosniff} and the site's {@code Content-Security-Policy:
+ * frame-ancestors}, and no server banner. Files are served with the manifest's content type, a strong
+ * {@code ETag} from the content hash, {@code Last-Modified} from the publisher's time, conditional GET
+ * ({@code If-None-Match} first, then {@code If-Modified-Since}), one byte range ({@code Range},
+ * {@code If-Range}; several ranges get the whole file), and the precompressed {@code .br} or
+ * {@code .gz} sibling the manifest lists when the client accepts it. {@code Cache-Control: no-cache}:
+ * browsers revalidate, which costs a 304, so a swapped-in version shows at once.
+ *
+ * <p>A file whose content on disk no longer has its hash is refused (503 with {@code Retry-After})
+ * and reported to {@code tampered}, which alarms and fetches it again.
+ */
+final class SiteHandler extends Handler.Abstract {
+
+    private static final String INDEX = "index.html";
+    private static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
+    private static final HttpField NO_CACHE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-cache");
+    private static final HttpField REFERRER = new PreEncodedHttpField("Referrer-Policy", "strict-origin-when-cross-origin");
+    private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
+    private static final HttpField VARY = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
+    private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
+    private static final HttpField EXPIRED = new PreEncodedHttpField("X-Snapshot-Expired", "true");
+    /** Formatted dates and per-snapshot headers are computed once, not per request; bounded, cleared when full. */
+    private static final int MAX_MEMO = 4096;
+    private static final int RETRY_AFTER_S = 30;
+    /** Pages with the banner or notices inserted, by content hash, version and notices' revision. */
+    private static final int MAX_INJECTED = 256;
+
+    private final ServedSites served;
+    private final ContentCache cache;
+    private final NoticeBoard notices;
+    private final boolean banner;
+    private final BiConsumer<SiteSnapshot, SiteFile> tampered;
+    private final Clock clock;
+    private final Map<String, byte[]> injected = new ConcurrentHashMap<>();
+    /** Per site, the snapshot served last and its header fields; compared by reference (a record's hashCode walks every file). */
+    private final Map<String, SnapshotFields> snapshotFields = new ConcurrentHashMap<>();
+    private final Map<Long, String> dates = new ConcurrentHashMap<>();
+
+    SiteHandler(ServedSites served, ContentCache cache, NoticeBoard notices, boolean banner, BiConsumer<SiteSnapshot, SiteFile> tampered,
+                Clock clock) {
+        this.served = served;
+        this.cache = cache;
+        this.notices = notices;
+        this.banner = banner;
+        this.tampered = tampered;
+        this.clock = clock;
+    }
+
+    /** What is sent for one request: bytes in memory or a verified file on disk. */
+    private record Body(ByteBuffer buffer, long length, String etag, long modifiedMs, String type, String encoding, boolean vary) {
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String method = request.getMethod();
+        boolean head = "HEAD".equals(method);
+        if (!head && !"GET".equals(method)) {
+            response.getHeaders().add(ALLOW);
+            return text(response, callback, 405, "GET and HEAD only");
+        }
+        SiteSnapshot snap = served.forHost(Request.getServerName(request));
+        if (snap == null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_S));
+            return text(response, callback, 503, "no site is mirrored on this box yet");
+        }
+        HttpFields.Mutable h = response.getHeaders();
+        Instant now = clock.instant();
+        h.add(NOSNIFF);
+        h.add(REFERRER);
+        for (HttpField f : snapshotFields(snap)) {
+            h.add(f);
+        }
+        if (snap.expiredAt(now)) {
+            h.add(EXPIRED);
+        }
+        String path = Request.getPathInContext(request);
+        String rel = path.length() > 1 ? path.substring(1) : "";
+        if (rel.isEmpty() || rel.endsWith("/")) {
+            rel += INDEX;
+        }
+        SiteFile file = snap.files().get(rel);
+        Body body;
+        if (file == null) {
+            Optional<EmergencyNotice> n = notices.at(snap.site(), rel);
+            if (n.isEmpty()) {
+                if (snap.files().containsKey(rel + "/" + INDEX)) {
+                    h.put(HttpHeader.LOCATION, path + "/");
+                    return text(response, callback, 301, "moved to " + path + "/");
+                }
+                return text(response, callback, 404, "not found on " + snap.site());
+            }
+            byte[] page = notices.page(n.get());
+            body = new Body(ByteBuffer.wrap(page), page.length, "\"n-" + n.get().id() + "\"", n.get().issuedAt().toEpochMilli(),
+                    "text/html; charset=utf-8", null, false);
+        } else {
+            body = body(request, snap, file, rel, now);
+            if (body == null) {
+                tampered.accept(snap, file);
+                h.put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_S));
+                return text(response, callback, 503, "this page is being restored; try again shortly");
+            }
+        }
+        h.add(NO_CACHE);
+        h.add(ACCEPT_RANGES);
+        h.put(HttpHeader.ETAG, body.etag());
+        h.put(HttpHeader.LAST_MODIFIED, httpDate(body.modifiedMs()));
+        if (body.vary()) {
+            h.add(VARY);
+        }
+        if (notModified(request.getHeaders(), body)) {
+            response.setStatus(304);
+            response.write(true, null, callback);
+            return true;
+        }
+        h.put(HttpHeader.CONTENT_TYPE, body.type());
+        if (body.encoding() != null) {
+            h.put(HttpHeader.CONTENT_ENCODING, body.encoding());
+        }
+        long offset = 0;
+        long length = body.length();
+        List<String> ranges = request.getHeaders().getValuesList(HttpHeader.RANGE);
+        if (!ranges.isEmpty() && ifRangeHolds(request.getHeaders(), body)) {
+            List<ByteRange> rs = ByteRange.parse(ranges, body.length());
+            if (rs.isEmpty()) {
+                h.put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(body.length()));
+                return text(response, callback, 416, "range not satisfiable");
+            }
+            if (rs.size() == 1) {
+                ByteRange r = rs.get(0);
+                offset = r.first();
+                length = r.getLength();
+                response.setStatus(206);
+                h.put(HttpHeader.CONTENT_RANGE, r.toHeaderValue(body.length()));
+            }
+        }
+        if (response.getStatus() != 206) {
+            response.setStatus(200);
+        }
+        h.put(HttpHeader.CONTENT_LENGTH, length);
+        if (head) {
+            response.write(true, null, callback);
+        } else {
+            ByteBuffer b = body.buffer().duplicate();
+            b.position((int) offset).limit((int) (offset + length));
+            response.write(true, b, callback);
+        }
+        return true;
+    }
+
+    /** The representation to send: the precompressed sibling when accepted, the page with banner or notices, or the file. */
+    private Body body(Request request, SiteSnapshot snap, SiteFile file, String rel, Instant now) throws java.io.IOException {
+        boolean html = file.type().startsWith("text/html");
+        List<EmergencyNotice> open = INDEX.equals(rel) || rel.endsWith("/" + INDEX) ? notices.active(snap.site()) : List.of();
+        boolean inject = html && (banner || !open.isEmpty());
+        SiteFile chosen = file;
+        String encoding = null;
+        boolean hasSibling = snap.files().containsKey(rel + ".br") || snap.files().containsKey(rel + ".gz");
+        if (!inject && hasSibling) {
+            encoding = encoding(request.getHeaders(), snap.files().containsKey(rel + ".br"), snap.files().containsKey(rel + ".gz"));
+            if (encoding != null) {
+                chosen = snap.files().get(rel + ("br".equals(encoding) ? ".br" : ".gz"));
+            }
+        }
+        ContentCache.Read read = cache.read(chosen.sha256(), chosen.size());
+        if (read.state() != VerifiedBlobs.State.OK) {
+            return null;
+        }
+        if (inject) {
+            byte[] page = read.bytes();
+            String key = file.sha256() + " " + snap.version() + " " + notices.revision() + " " + snap.expiredAt(now);
+            byte[] out = injected.get(key);
+            if (out == null) {
+                if (injected.size() >= MAX_INJECTED) {
+                    injected.clear();
+                }
+                out = HtmlInjector.inject(page, snap, banner, open, now);
+                injected.put(key, out);
+            }
+            return new Body(ByteBuffer.wrap(out), out.length, "\"" + file.sha256().substring(0, 32) + "-v" + snap.version() + "-n" + notices.revision()
+                    + "\"", file.modified() * 1000, file.type(), null, hasSibling);
+        }
+        // one ETag per representation: a cache must not answer a gzip request with identity bytes
+        String etag = "\"" + chosen.sha256().substring(0, 32) + "\"";
+        return new Body(read.buffer(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
+    }
+
+    private record SnapshotFields(SiteSnapshot snapshot, HttpField[] fields) {
+    }
+
+    /** The headers that name a snapshot and carry its site's policy, pre-encoded once per snapshot. */
+    private HttpField[] snapshotFields(SiteSnapshot s) {
+        SnapshotFields memo = snapshotFields.get(s.site());
+        if (memo == null || memo.snapshot() != s) {
+            memo = new SnapshotFields(s, new HttpField[]{
+                    new PreEncodedHttpField("Content-Security-Policy", "frame-ancestors " + s.manifest().frameAncestors()),
+                    new PreEncodedHttpField("X-Snapshot-Site", s.site()),
+                    new PreEncodedHttpField("X-Snapshot-Version", Long.toString(s.version())),
+                    new PreEncodedHttpField("X-Snapshot-Time", s.issuedAt().toString())});
+            snapshotFields.put(s.site(), memo);
+        }
+        return memo.fields();
+    }
+
+    private String httpDate(long ms) {
+        String d = dates.get(ms);
+        if (d == null) {
+            if (dates.size() >= MAX_MEMO) {
+                dates.clear();
+            }
+            d = DateGenerator.formatDate(ms);
+            dates.put(ms, d);
+        }
+        return d;
+    }
+
+    /**
+     * The coding to send: of what the client accepts at its highest weight that has a sibling, br
+     * before gzip (smaller); {@code *} stands for either. Null: the file itself.
+     */
+    static String encoding(HttpFields headers, boolean haveBr, boolean haveGzip) {
+        List<String> values = headers.getValuesList(HttpHeader.ACCEPT_ENCODING);
+        if (values.isEmpty()) {
+            return null;
+        }
+        QuotedQualityCSV q = new QuotedQualityCSV();
+        values.forEach(q::addValue);
+        double level = -1;
+        boolean br = false;
+        boolean gzip = false;
+        for (QuotedQualityCSV.QualityValue v : q.getQualityValues()) {
+            if (!v.isAcceptable()) {
+                continue;
+            }
+            if (v.getWeight() != level) {
+                if (br || gzip) {
+                    break; // the best level that offers something wins
+                }
+                level = v.getWeight();
+            }
+            String name = v.getValue().toLowerCase(java.util.Locale.ROOT);
+            br |= haveBr && (name.equals("br") || name.equals("*"));
+            gzip |= haveGzip && (name.equals("gzip") || name.equals("*"));
+        }
+        return br ? "br" : gzip ? "gzip" : null;
+    }
+
+    /** RFC 9110 §13.2.2: If-None-Match (weak comparison) decides when present, else If-Modified-Since. */
+    private static boolean notModified(HttpFields headers, Body body) {
+        String inm = headers.get(HttpHeader.IF_NONE_MATCH);
+        if (inm != null) {
+            for (String tag : inm.split(",")) {
+                String t = tag.strip();
+                if (t.equals("*") || weak(t).equals(weak(body.etag()))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        long ims = headers.getDateField(HttpHeader.IF_MODIFIED_SINCE);
+        return ims != -1 && body.modifiedMs() / 1000 <= ims / 1000;
+    }
+
+    private static String weak(String etag) {
+        return etag.startsWith("W/") ? etag.substring(2) : etag;
+    }
+
+    /** If-Range: the range applies only to the representation named (strong ETag or exact date). */
+    private boolean ifRangeHolds(HttpFields headers, Body body) {
+        String ir = headers.get(HttpHeader.IF_RANGE);
+        if (ir == null) {
+            return true;
+        }
+        if (ir.startsWith("\"") || ir.startsWith("W/")) {
+            return ir.equals(body.etag());
+        }
+        return ir.equals(httpDate(body.modifiedMs()));
+    }
+
+    private static boolean text(Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+}

@@ -1,0 +1,130 @@
+package cn.egov.manager.app;
+
+import cn.egov.manager.ca.CaPart;
+import cn.egov.manager.config.KeySpec;
+import cn.egov.manager.console.ConsolePart;
+import cn.egov.manager.duty.DutyPart;
+import cn.egov.manager.fleet.part.FleetPart;
+import cn.egov.manager.hub.HubPart;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.plan.PlanPart;
+import cn.egov.manager.policy.PolicyPart;
+import cn.egov.manager.portal.PortalPart;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The manager's parts, wired here and nowhere else: the list (in start order), and what one part
+ * hands another (the CA's policy-signing key to the policy part; the plan in force to the broker,
+ * which admits only the units it declares). The web shell, the store and the broker know none of
+ * them. To add a part: one line in {@link #Parts}, see "Adding a part" in manager/README.md.
+ */
+public final class Parts {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PlanPart plan = new PlanPart();
+    private final List<ManagerPart> all;
+
+    Parts(ManagerAssembly.Options options) {
+        // the navigation bar lists pages in this order
+        all = List.of(
+                new FleetPart(),
+                plan,
+                new PolicyPart(options.policySigning()),
+                new CaPart(options.caService()),
+                new HubPart(),
+                new PortalPart(options.tlsCa(), plan::inForce),
+                new DutyPart(),
+                new ConsolePart()
+        );
+        List<String> names = new ArrayList<>();
+        for (ManagerPart p : all) {
+            if (names.contains(p.name())) {
+                throw new IllegalStateException("two parts are named " + p.name());
+            }
+            names.add(p.name());
+            for (KeySpec k : p.keys()) {
+                if (!k.key().startsWith(p.name() + ".")) {
+                    throw new IllegalStateException("part " + p.name() + " declares key " + k.key() + " outside its prefix");
+                }
+            }
+        }
+    }
+
+    /** Every part, in start order. */
+    public List<ManagerPart> all() {
+        return all;
+    }
+
+    PlanPart plan() {
+        return plan;
+    }
+
+    /** Every part's configuration keys: the schema commands load the file with. */
+    public static List<KeySpec> schema() {
+        return new Parts(ManagerAssembly.Options.defaults()).all.stream().flatMap(p -> p.keys().stream()).toList();
+    }
+
+    /** Every part's keys as a sample file section per part (for {@code manager config-keys}). */
+    public static String sample() {
+        StringBuilder sb = new StringBuilder();
+        for (ManagerPart p : new Parts(ManagerAssembly.Options.defaults()).all) {
+            if (p.keys().isEmpty()) {
+                continue;
+            }
+            sb.append("\n# Part '").append(p.name()).append("' (keys ").append(p.name()).append(".*)\n");
+            for (KeySpec k : p.keys()) {
+                sb.append("\n# ").append(k.description()).append('\n').append('#').append(k.key()).append(" = ")
+                        .append(k.defaultValue()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The REST API's OpenAPI 3 document: the shell's ({@code web/openapi.json}) with every part's
+     * paths added ({@code openapi.json} next to the part's class, when it has REST routes).
+     */
+    static byte[] openApi(List<ManagerPart> parts) {
+        try {
+            ObjectNode doc = (ObjectNode) JSON.readTree(resource(cn.egov.manager.web.WebRoutes.class, "openapi.json"));
+            ObjectNode paths = (ObjectNode) doc.get("paths");
+            for (ManagerPart p : parts) {
+                InputStream in = p.getClass().getResourceAsStream("openapi.json");
+                if (in == null) {
+                    continue;
+                }
+                try (in) {
+                    ObjectNode fragment = (ObjectNode) JSON.readTree(in);
+                    fragment.get("paths").properties().forEach(e -> {
+                        if (paths.has(e.getKey())) {
+                            throw new IllegalStateException("part " + p.name() + " documents " + e.getKey() + ", documented already");
+                        }
+                        paths.set(e.getKey(), e.getValue());
+                    });
+                    if (fragment.has("schemas")) {
+                        ObjectNode schemas = (ObjectNode) doc.get("components").get("schemas");
+                        fragment.get("schemas").properties().forEach(e -> schemas.set(e.getKey(), e.getValue()));
+                    }
+                }
+            }
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the OpenAPI document cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream resource(Class<?> near, String name) throws IOException {
+        InputStream in = near.getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException(name + " is missing next to " + near.getName());
+        }
+        return in;
+    }
+}

@@ -1,0 +1,118 @@
+package cn.egov.manager.console;
+
+import cn.egov.manager.account.Role;
+import cn.egov.manager.audit.AuditEntry;
+import cn.egov.manager.audit.AuditLog;
+import cn.egov.manager.config.KeySpec;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
+import cn.egov.manager.web.Json;
+import cn.egov.manager.web.Pages;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console's own part: the audit log for auditors and administrators (page {@code /audit} and
+ * {@code GET /api/audit[?limit=200]}), kept {@code console.audit-retention-days} (at least 183: six
+ * months, classified protection 2.0) and trimmed daily. Log-in, sessions and CSRF are the web
+ * shell's; accounts are made with {@code manager account}.
+ */
+public final class ConsolePart implements ManagerPart {
+
+    /** Classified protection 2.0: audit records kept at least six months. */
+    static final int MIN_RETENTION_DAYS = 183;
+    static final int DEFAULT_LIMIT = 200;
+    static final int MAX_LIMIT = 10_000;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Shanghai"));
+    private static final Logger LOG = LoggerFactory.getLogger(ConsolePart.class);
+    private static final KeySpec RETENTION = new KeySpec("console.audit-retention-days", "190",
+            "Days the audit log keeps an entry (at least 183: six months); older entries are deleted once a day.",
+            KeySpec.atLeast(MIN_RETENTION_DAYS, false));
+
+    private ScheduledExecutorService timer;
+
+    /** One line of the page. */
+    record Line(String time, AuditEntry entry) {
+    }
+
+    @Override
+    public String name() {
+        return "console";
+    }
+
+    @Override
+    public List<KeySpec> keys() {
+        return List.of(RETENTION);
+    }
+
+    @Override
+    public void start(PartContext ctx) {
+        AuditLog audit = ctx.audit();
+        Duration retention = Duration.ofDays(Long.parseLong(ctx.key(RETENTION.shortKey())));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "audit-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int n = audit.deleteBefore(System.currentTimeMillis() - retention.toMillis());
+                if (n > 0) {
+                    LOG.info("audit log: {} entries older than {} days deleted", n, retention.toDays());
+                }
+            } catch (Exception e) {
+                LOG.error("audit log retention failed: {}", e.toString());
+            }
+        }, 0, 1, TimeUnit.DAYS);
+        ctx.meters().gauge("audit.entries", "entries in the audit log", () -> {
+            try {
+                return audit.count();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+        Set<Role> readers = EnumSet.of(Role.AUDITOR, Role.ADMIN);
+        ctx.routes().page("/audit", "审计日志 Audit log", readers, (request, response, callback) -> {
+            List<Line> lines = audit.newest(limit(request)).stream().map(e -> new Line(TIME.format(Instant.ofEpochMilli(e.time())), e)).toList();
+            var frame = Pages.frame(request, ctx.routes(), "审计日志 Audit log");
+            return Pages.render(response, callback, 200, out -> JteauditGenerated.render(out, null, frame, lines, retention.toDays()));
+        });
+        ctx.routes().api("/api/audit", readers, (request, response, callback) -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("retentionDays", retention.toDays());
+            out.put("entries", audit.newest(limit(request)));
+            return Json.write(response, callback, 200, out);
+        });
+    }
+
+    /** {@code ?limit=} within 1..{@value #MAX_LIMIT}, else the default. */
+    private static int limit(Request request) {
+        String v = Request.extractQueryParameters(request).getValue("limit");
+        try {
+            int n = v == null ? DEFAULT_LIMIT : Integer.parseInt(v);
+            return Math.max(1, Math.min(MAX_LIMIT, n));
+        } catch (NumberFormatException e) {
+            return DEFAULT_LIMIT;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}

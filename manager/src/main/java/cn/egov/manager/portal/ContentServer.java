@@ -1,0 +1,193 @@
+package cn.egov.manager.portal;
+
+import cn.egov.api.portal.PortalSigning;
+import cn.egov.api.text.LogSafe;
+import cn.egov.manager.ca.EstTlsIdentity;
+import cn.egov.manager.ca.KeyPairs;
+import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.web.Json;
+import cn.egov.rules.unit.UnitCode;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where boxes fetch site snapshots: HTTPS with a certificate of the provincial CA (issued at each
+ * start for {@code portal.tls.dns-names}/{@code portal.tls.ips}), and a box certificate required of
+ * every client ({@link BoxCertificateCheck}). A box gets only what concerns its own unit:
+ * <ul>
+ *   <li>{@code GET /portal/v1/index}: the sites it mirrors and their newest versions;</li>
+ *   <li>{@code GET /portal/v1/snapshots/<site>[?version=N]}: a signed snapshot of a site it mirrors;</li>
+ *   <li>{@code GET /portal/v1/blobs/<sha256>}: content a kept version of a site it mirrors lists.</li>
+ * </ul>
+ * Anything else is 403 (another unit's site) or 404; every refusal is logged with the reason.
+ */
+final class ContentServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContentServer.class);
+    private static final int PASSWORD_BYTES = 24;
+
+    private final Server server;
+    private final ServerConnector connector;
+    final LongAdder served = new LongAdder();
+    final LongAdder refused = new LongAdder();
+
+    ContentServer(PortalSettings settings, ProvincialCa ca, PortalStore store, BlobStore blobs, IndexNotifier index) throws Exception {
+        byte[] random = new byte[PASSWORD_BYTES];
+        new SecureRandom().nextBytes(random);
+        String password = HexFormat.of().formatHex(random);
+        KeyPair kp = KeyPairs.p256();
+        String cn = settings.tlsDnsNames().isEmpty() ? settings.tlsIps().get(0) : settings.tlsDnsNames().get(0);
+        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, settings.tlsDnsNames(), settings.tlsIps());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("portal", kp.getPrivate(), password.toCharArray(), new X509Certificate[]{cert, ca.issuingCertificate()});
+
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(ks);
+        tls.setKeyStorePassword(password);
+        tls.setTrustStore(EstTlsIdentity.trustStore(ca));
+        tls.setNeedClientAuth(true);
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        SecureRequestCustomizer src = new SecureRequestCustomizer();
+        src.setSniHostCheck(false);
+        config.addCustomizer(src);
+        server = new Server();
+        connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
+        connector.setHost(settings.bind());
+        connector.setPort(settings.port());
+        server.addConnector(connector);
+        server.setHandler(new BoxApi(new BoxCertificateCheck(ca), store, blobs, index));
+        server.start();
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    String url() {
+        return "https://" + connector.getHost() + ":" + port();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private final class BoxApi extends Handler.Abstract {
+        private final BoxCertificateCheck boxes;
+        private final PortalStore store;
+        private final BlobStore blobs;
+        private final IndexNotifier index;
+
+        BoxApi(BoxCertificateCheck boxes, PortalStore store, BlobStore blobs, IndexNotifier index) {
+            this.boxes = boxes;
+            this.store = store;
+            this.blobs = blobs;
+            this.index = index;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+            X509Certificate[] chain = ssl instanceof EndPoint.SslSessionData d ? d.peerCertificates() : null;
+            BoxCertificateCheck.Result who = boxes.check(chain);
+            String path = Request.getPathInContext(request);
+            if (!who.ok()) {
+                return refuse(response, callback, 403, who.refusal(), path, "?");
+            }
+            if (!"GET".equals(request.getMethod())) {
+                return refuse(response, callback, 405, "only GET", path, who.unit().toString());
+            }
+            UnitCode unit = who.unit();
+            if (path.equals(PortalSigning.INDEX_PATH)) {
+                return ok(response, callback, "application/json", ByteBuffer.wrap(index.index(unit).encode()));
+            }
+            if (path.startsWith(PortalSigning.SNAPSHOT_PATH)) {
+                String site = path.substring(PortalSigning.SNAPSHOT_PATH.length());
+                Optional<PortalStore.Site> s = store.sites().stream().filter(x -> x.site().equals(site)).findFirst();
+                if (s.isEmpty()) {
+                    return refuse(response, callback, 404, "no site " + site, path, unit.toString());
+                }
+                if (!s.get().mirrors().includes(unit)) {
+                    return refuse(response, callback, 403, "unit " + unit + " does not mirror " + site, path, unit.toString());
+                }
+                long version;
+                try {
+                    Fields q = Request.extractQueryParameters(request);
+                    version = q.get("version") == null ? 0 : Long.parseLong(q.get("version").getValue());
+                } catch (NumberFormatException e) {
+                    return refuse(response, callback, 400, "version must be a number", path, unit.toString());
+                }
+                Optional<byte[]> envelope = store.envelope(site, version);
+                if (envelope.isEmpty()) {
+                    return refuse(response, callback, 404, "site " + site + " has no version " + version, path, unit.toString());
+                }
+                return ok(response, callback, "application/json", ByteBuffer.wrap(envelope.get()));
+            }
+            if (path.startsWith(PortalSigning.BLOB_PATH)) {
+                String sha = path.substring(PortalSigning.BLOB_PATH.length());
+                if (!BlobStore.isSha256(sha)) {
+                    return refuse(response, callback, 404, "not a SHA-256", path, unit.toString());
+                }
+                Set<String> holding = store.sitesHolding(sha);
+                if (holding.isEmpty() || !blobs.has(sha)) {
+                    return refuse(response, callback, 404, "no such content", path, unit.toString());
+                }
+                boolean allowed = store.sites().stream().anyMatch(s -> holding.contains(s.site()) && s.mirrors().includes(unit));
+                if (!allowed) {
+                    return refuse(response, callback, 403, "no site unit " + unit + " mirrors lists this content", path, unit.toString());
+                }
+                Path file = blobs.path(sha);
+                served.increment();
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, blobs.size(sha));
+                Content.copy(Content.Source.from(file), response, callback);
+                return true;
+            }
+            return refuse(response, callback, 404, "no such path", path, unit.toString());
+        }
+
+        private boolean ok(Response response, Callback callback, String type, ByteBuffer body) {
+            served.increment();
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+            response.write(true, body, callback);
+            return true;
+        }
+
+        private boolean refuse(Response response, Callback callback, int status, String why, String path, String unit) {
+            refused.increment();
+            LOG.warn("portal content server refused {} for unit {} ({}): {}", LogSafe.of(path), LogSafe.of(unit), status, why);
+            return Json.write(response, callback, status, Map.of("error", why));
+        }
+    }
+}
