@@ -44,6 +44,7 @@ public final class ApplianceCommand implements Runnable {
         m.put("run", RunCommand::new);
         m.put("setup", SetupCommand::new);
         m.put("status", StatusCommand::new);
+        m.put("update", UpdateCommand::new);
         m.put("vpn", VpnCommand::new);
         m.put("portal", PortalCommand::new);
         return m;

@@ -26,7 +26,8 @@ public final class ManagerCommand implements Runnable {
             HubConfigCommand.class,
             PolicyCommand.class,
             AccountCommand.class,
-            cn.egov.manager.portal.PortalCommand.class);
+            cn.egov.manager.portal.PortalCommand.class,
+            UpdateCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
