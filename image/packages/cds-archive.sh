@@ -2,8 +2,10 @@
 # Lays out /opt/egov-box and /opt/egov-manager as the packages install them (the class path's files,
 # with the packages' file time) and dumps each one's class-data-sharing archive there, for jdeb to
 # package (lib/appliance.jsa, lib/manager.jsa).
-#   cds-archive.sh STAGE BOX_DIST MANAGER_JAR MANAGER_LIB MANAGER_LAUNCHER TIMESTAMP
-# TIMESTAMP (ISO 8601, UTC) is the time jdeb gives every file of the packages (outputTimestamp).
+#   cds-archive.sh STAGE BOX_DIST MANAGER_JAR MANAGER_LIB MANAGER_LAUNCHER TIMESTAMP VERSION
+# TIMESTAMP (ISO 8601, UTC) is the time jdeb gives every file of the packages (outputTimestamp);
+# VERSION the project's version, written (as Debian's package version) to /opt/egov-box/VERSION, which
+# the launcher reports (status.txt, BIRTH) and an update waits for.
 #
 # Why the staging: JDK 17 accepts an archive only with the class path it was dumped with, jar for
 # jar, path, size and modification time included. So the archive is dumped at the installed paths:
@@ -14,13 +16,15 @@
 # Without a usable namespace (not root and no user namespaces) the packages are built without an
 # archive: the launchers then start without it, and CleanRootInstallIT fails.
 set -euo pipefail
-STAGE=$1 BOX_DIST=$2 MANAGER_JAR=$3 MANAGER_LIB=$4 MANAGER_LAUNCHER=$5 TIMESTAMP=$6
+STAGE=$1 BOX_DIST=$2 MANAGER_JAR=$3 MANAGER_LIB=$4 MANAGER_LAUNCHER=$5 TIMESTAMP=$6 VERSION=$7
 
 if [ "${EGOV_CDS_INSIDE:-}" != yes ]; then
   rm -rf "$STAGE"
   box=$STAGE/opt/egov-box manager=$STAGE/opt/egov-manager
   mkdir -p "$box" "$manager/bin" "$manager/lib" "$STAGE/work"
   cp -r "$BOX_DIST/bin" "$BOX_DIST/lib" "$BOX_DIST/bundles" "$BOX_DIST/rules" "$box/"
+  # as jdeb names the package's version: a SNAPSHOT sorts before its release (~)
+  echo "${VERSION/-SNAPSHOT/~SNAPSHOT}" > "$box/VERSION"
   cp "$MANAGER_JAR" "$manager/manager.jar"
   # Netty's kqueue transport is for macOS only: not packaged (lintian), so not on the class path either
   find "$MANAGER_LIB" -maxdepth 1 -name '*.jar' ! -name 'netty-transport-native-kqueue-*' -exec cp {} "$manager/lib/" \;
