@@ -114,7 +114,7 @@ stop_box
 # puts it in /etc/swanctl/x509ca). No systemd in the root: the restart the box's unit would do is
 # a script that stops the running box and starts it as the unit does.
 in_root dpkg --force-depends -i /tmp/egov-manager.deb > "$WORK/dpkg-manager-for-updates.log" 2>&1 || { cat "$WORK/dpkg-manager-for-updates.log"; echo "FAIL: dpkg -i egov-manager"; exit 1; }
-head -c 24 /dev/urandom | base64 > "$R/var/lib/egov-manager/ca.pass"
+head -c 24 /dev/urandom | base64 > "$R/var/lib/egov-manager/ca.pass" && chmod 600 "$R/var/lib/egov-manager/ca.pass"
 in_root /opt/egov-manager/bin/manager ca init --config /etc/egov-manager/manager.conf > "$WORK/ca-init.txt"
 in_root /opt/egov-manager/bin/manager ca export --config /etc/egov-manager/manager.conf --out /tmp/ca > /dev/null
 mkdir -p "$R/etc/swanctl/x509ca" && cp "$R/tmp/ca/root.pem" "$R/etc/swanctl/x509ca/egov-update-test-root.pem"
@@ -126,7 +126,7 @@ setsid setpriv --inh-caps=-all,+net_admin,+net_raw --ambient-caps=-all,+net_admi
 EOS
 chmod 755 "$R/tmp/restart-box.sh"
 update() { in_root /opt/egov-box/bin/appliance update --dpkg "dpkg --force-depends" --restart /tmp/restart-box.sh "$@"; }
-sign() { in_root /opt/egov-manager/bin/manager update sign --config /etc/egov-manager/manager.conf --deb "/tmp/$1.deb" --version "$2" --scope county:130602 --out "/tmp/$1.update" > "$WORK/sign-$1.txt"; }
+sign() { in_root /opt/egov-manager/bin/manager update sign --config /etc/egov-manager/manager.conf --deb "/tmp/$1.deb" --scope county:130602 --out "/tmp/$1.update" > "$WORK/sign-$1.txt"; }
 box_pid() { cat "$R/var/lib/egov-box/box.lock" 2>/dev/null; }
 in_root /tmp/restart-box.sh
 check "the box runs before the updates" "for _ in \$(seq 180); do in_root /opt/egov-box/bin/appliance status --data /var/lib/egov-box > $WORK/status-before-updates.txt 2>&1 && break; sleep 1; done; grep -q '^healthy true' $WORK/status-before-updates.txt"
@@ -134,7 +134,7 @@ check "the box runs before the updates" "for _ in \$(seq 180); do in_root /opt/e
 V3="${V1}+update3" V4="${V1}+update4"
 repack v3 "$V3"; cp "$WORK/v3/v3.deb" "$R/tmp/v3.deb"
 repack v4 "$V4" broken; cp "$WORK/v4/v4.deb" "$R/tmp/v4.deb"
-sign v3 "$V3"; sign v4 "$V4"
+sign v3; sign v4
 # the signed package changed after signing: its entry in the update replaced by one with a byte flipped
 mkdir -p "$WORK/tamper" && (cd "$WORK/tamper" && jar xf "$R/tmp/v3.update")
 printf '\xff' | dd of="$WORK/tamper/egov-box.deb" bs=1 seek=$(( $(stat -c %s "$WORK/tamper/egov-box.deb") - 100 )) conv=notrunc status=none
