@@ -85,7 +85,10 @@ public final class UpdateCommand {
         }
         UnitCode unit = unit();
         List<X509Certificate> roots = roots();
-        UpdateInstaller.Outcome r = installer(roots).install(Files.readAllBytes(file), unit);
+        UpdateInstaller.Outcome r;
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            r = installer(roots).install(in, unit);
+        }
         (r.ok() ? System.out : System.err).println("appliance update: " + r.message());
         return r.ok() ? OK : REFUSED;
     }

@@ -63,6 +63,11 @@ public final class UpdateInstaller {
     }
 
     public Outcome install(byte[] updateBytes, UnitCode unit) throws IOException, InterruptedException {
+        return install(new java.io.ByteArrayInputStream(updateBytes), unit);
+    }
+
+    /** Installs the update read from {@code in} (a file; the caller closes it). */
+    public Outcome install(java.io.InputStream in, UnitCode unit) throws IOException, InterruptedException {
         UpdateState s = state();
         if (s.phase() != Phase.IDLE && ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)) {
             return new Outcome(false, "refused: an update to " + s.target() + " is under way (process " + s.pid() + ")");
@@ -77,7 +82,7 @@ public final class UpdateInstaller {
         UpdateManifest m;
         BoxUpdate update;
         try {
-            update = BoxUpdate.read(updateBytes);
+            update = BoxUpdate.read(in);
             m = verifier.verify(update, unit, s.serial());
         } catch (PolicyBundleException e) {
             return new Outcome(false, "refused (" + e.check().label() + "): " + e.getMessage());

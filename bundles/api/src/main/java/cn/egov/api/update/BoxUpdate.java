@@ -29,8 +29,8 @@ public record BoxUpdate(SignedPolicyBundle envelope, byte[] deb) {
 
     public static final String ENVELOPE = "update.sig";
     public static final String PACKAGE_ENTRY = "egov-box.deb";
-    /** Largest package accepted (the box's package is about 40 MB). */
-    public static final int MAX_PACKAGE_BYTES = 256 * 1024 * 1024;
+    /** Largest package accepted (the box's package is about 40 MB; the updater holds it in memory a few times). */
+    public static final int MAX_PACKAGE_BYTES = 96 * 1024 * 1024;
 
     public BoxUpdate {
         deb = deb.clone();
@@ -61,9 +61,15 @@ public record BoxUpdate(SignedPolicyBundle envelope, byte[] deb) {
 
     /** Reads an update; anything but exactly the two entries, readable, is a {@link Check#FORMAT} error. */
     public static BoxUpdate read(byte[] bytes) throws PolicyBundleException {
+        return read(new ByteArrayInputStream(bytes));
+    }
+
+    /** The same from a stream (a file: the package is not held twice); the caller closes {@code in}. */
+    public static BoxUpdate read(InputStream in) throws PolicyBundleException {
         byte[] envelope = null;
         byte[] deb = null;
-        try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+        try {
+            ZipInputStream z = new ZipInputStream(in);
             ZipEntry e;
             int entries = 0;
             while ((e = z.getNextEntry()) != null) {
