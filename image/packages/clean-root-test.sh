@@ -51,10 +51,20 @@ check "clean root: no egov package known to its dpkg" "! in_root dpkg-query -W e
 
 # version 2 of the box: the same package with a higher version, as an upgrade would bring
 V1=$(dpkg-deb -f "$BOX_DEB" Version)
-mkdir "$WORK/v2"
-dpkg-deb -R "$BOX_DEB" "$WORK/v2/pkg"
-sed -i "s/^Version: .*/Version: ${V1}+upgrade1/" "$WORK/v2/pkg/DEBIAN/control"
-dpkg-deb --root-owner-group -b "$WORK/v2/pkg" "$R/tmp/egov-box-v2.deb" > /dev/null
+# another version of the box package: its control file and the VERSION its launcher reports
+# (dpkg-deb -R/-b keep the files' times: the class-data-sharing archive stays valid)
+repack() { # repack NAME VERSION [broken]
+  rm -rf "$WORK/$1"; mkdir "$WORK/$1"
+  dpkg-deb -R "$BOX_DEB" "$WORK/$1/pkg"
+  sed -i "s/^Version: .*/Version: $2/" "$WORK/$1/pkg/DEBIAN/control"
+  echo "$2" > "$WORK/$1/pkg/opt/egov-box/VERSION"
+  # a broken box: its runtime exits at once (the box does not come back); the other commands work
+  if [ "${3:-}" = broken ]; then sed -i '2i [ "${1:-}" = run ] \&\& { echo "broken build" >\&2; exit 3; }' "$WORK/$1/pkg/opt/egov-box/bin/appliance"; fi
+  # gzip: xz takes minutes for the box's 40 MB on a busy 2-core machine
+  dpkg-deb --root-owner-group -Zgzip -b "$WORK/$1/pkg" "$WORK/$1/$1.deb" > /dev/null
+}
+repack v2 "${V1}+upgrade1"
+cp "$WORK/v2/v2.deb" "$R/tmp/egov-box-v2.deb"
 
 # --- install ------------------------------------------------------------------------------------
 in_root dpkg --force-depends -i /tmp/egov-box.deb > "$WORK/dpkg-install.log" 2>&1 || { cat "$WORK/dpkg-install.log"; echo "FAIL: dpkg -i egov-box"; exit 1; }
@@ -63,6 +73,9 @@ check "the box in /opt/egov-box, its unit in /lib/systemd/system" "[ -x $R/opt/e
 check "configuration in /etc/egov-box as conffiles (with the setup profile)" \
   "in_root dpkg-query -W -f '\${Conffiles}' egov-box | grep -q '/etc/egov-box/cn.egov.identity.cfg' && in_root dpkg-query -W -f '\${Conffiles}' egov-box | grep -q '/etc/egov-box/setup/cn.egov.vpn.tunnel.cfg'"
 check "state directory /var/lib/egov-box made by postinst" "[ -d $R/var/lib/egov-box ]"
+# -Xshare:on after the launcher's -Xshare:auto: the JVM refuses to start unless the archive fits every jar
+check "the box's class-data-sharing archive fits the installed jars and this JVM" \
+  "in_root env APPLIANCE_JAVA_OPTS=-Xshare:on /opt/egov-box/bin/appliance --version"
 
 # the box as systemd starts it: ExecStart of the unit, with its two capabilities only
 EXEC=$(sed -n 's/^ExecStart=//p' "$R/lib/systemd/system/egov-box.service")
@@ -94,7 +107,53 @@ check "upgraded to ${V1}+upgrade1" "[ \"\$(in_root dpkg-query -W -f '\${Version}
 check "the upgrade kept the edited configuration" "grep -q '^# a local edit' $R/etc/egov-box/cn.egov.identity.cfg"
 check "the upgrade kept the state (/var/lib/egov-box)" "[ -f $R/var/lib/egov-box/kept-by-upgrade ] && [ -d $R/var/lib/egov-box/console ]"
 check "the upgraded box starts and is healthy" "start_box upgraded && grep -q '^healthy true' $WORK/status-upgraded.txt"
+check "after the upgrade the archive still fits" "in_root env APPLIANCE_JAVA_OPTS=-Xshare:on /opt/egov-box/bin/appliance --version"
 stop_box
+
+# --- signed updates (appliance update install), with the manager's signing key ---------------------
+# The manager signs (its CA, its signing key, its serials), the box trusts the CA's root (enrolment
+# puts it in /etc/swanctl/x509ca). No systemd in the root: the restart the box's unit would do is
+# a script that stops the running box and starts it as the unit does.
+in_root dpkg --force-depends -i /tmp/egov-manager.deb > "$WORK/dpkg-manager-for-updates.log" 2>&1 || { cat "$WORK/dpkg-manager-for-updates.log"; echo "FAIL: dpkg -i egov-manager"; exit 1; }
+head -c 24 /dev/urandom | base64 > "$R/var/lib/egov-manager/ca.pass" && chmod 600 "$R/var/lib/egov-manager/ca.pass"
+in_root /opt/egov-manager/bin/manager ca init --config /etc/egov-manager/manager.conf > "$WORK/ca-init.txt"
+in_root /opt/egov-manager/bin/manager ca export --config /etc/egov-manager/manager.conf --out /tmp/ca > /dev/null
+mkdir -p "$R/etc/swanctl/x509ca" && cp "$R/tmp/ca/root.pem" "$R/etc/swanctl/x509ca/egov-update-test-root.pem"
+cat > "$R/tmp/restart-box.sh" <<EOS
+#!/bin/sh
+pid=\$(cat /var/lib/egov-box/box.lock 2>/dev/null || true)
+if [ -n "\$pid" ] && kill -0 "\$pid" 2>/dev/null; then kill -TERM "\$pid"; while kill -0 "\$pid" 2>/dev/null; do sleep 0.2; done; fi
+setsid setpriv --inh-caps=-all,+net_admin,+net_raw --ambient-caps=-all,+net_admin,+net_raw --bounding-set=-all,+net_admin,+net_raw $EXEC >> /tmp/box-restarts.log 2>&1 < /dev/null &
+EOS
+chmod 755 "$R/tmp/restart-box.sh"
+update() { in_root /opt/egov-box/bin/appliance update --dpkg "dpkg --force-depends" --restart /tmp/restart-box.sh "$@"; }
+sign() { in_root /opt/egov-manager/bin/manager update sign --config /etc/egov-manager/manager.conf --deb "/tmp/$1.deb" --scope county:130602 --out "/tmp/$1.update" > "$WORK/sign-$1.txt"; }
+box_pid() { cat "$R/var/lib/egov-box/box.lock" 2>/dev/null; }
+in_root /tmp/restart-box.sh
+check "the box runs before the updates" "for _ in \$(seq 180); do in_root /opt/egov-box/bin/appliance status --data /var/lib/egov-box > $WORK/status-before-updates.txt 2>&1 && break; sleep 1; done; grep -q '^healthy true' $WORK/status-before-updates.txt"
+
+V3="${V1}+update3" V4="${V1}+update4"
+repack v3 "$V3"; cp "$WORK/v3/v3.deb" "$R/tmp/v3.deb"
+repack v4 "$V4" broken; cp "$WORK/v4/v4.deb" "$R/tmp/v4.deb"
+sign v3; sign v4
+# the signed package changed after signing: its entry in the update replaced by one with a byte flipped
+mkdir -p "$WORK/tamper" && (cd "$WORK/tamper" && jar xf "$R/tmp/v3.update")
+printf '\xff' | dd of="$WORK/tamper/egov-box.deb" bs=1 seek=$(( $(stat -c %s "$WORK/tamper/egov-box.deb") - 100 )) conv=notrunc status=none
+(cd "$WORK/tamper" && jar --create --no-manifest --file "$R/tmp/tampered.update" -0 update.sig egov-box.deb)
+check "a tampered update is refused in one line naming the check, and nothing changes" \
+  "! update install /tmp/tampered.update > $WORK/update-tampered.out 2> $WORK/update-tampered.err && [ \$(wc -l < $WORK/update-tampered.err) = 1 ] && grep -q '^appliance update: refused (file_hash): package egov-box $V3 has' $WORK/update-tampered.err && [ \"\$(in_root dpkg-query -W -f '\${Version}' egov-box)\" = '${V1}+upgrade1' ]"
+check "a good update is installed, the box comes back green at the new version (exit 0)" \
+  "update install --timeout 240 /tmp/v3.update > $WORK/update-good.out 2>&1 && grep -q '^appliance update: installed $V3' $WORK/update-good.out"
+check "dpkg and the running box say $V3; status healthy" \
+  "[ \"\$(in_root dpkg-query -W -f '\${Version}' egov-box)\" = '$V3' ] && in_root /opt/egov-box/bin/appliance status --data /var/lib/egov-box > $WORK/status-v3.txt && grep -qx 'version $V3' $WORK/status-v3.txt && grep -q '^healthy true' $WORK/status-v3.txt"
+check "an update whose box does not come back is rolled back by itself; the box is green at $V3 again (exit 1, one line)" \
+  "! update install --timeout 60 /tmp/v4.update > $WORK/update-broken.out 2> $WORK/update-broken.err && grep -q '^appliance update: rolled back to $V3: the box did not come back' $WORK/update-broken.err && [ \"\$(in_root dpkg-query -W -f '\${Version}' egov-box)\" = '$V3' ]"
+check "after the rollback the box runs $V3 and is healthy" \
+  "for _ in \$(seq 180); do in_root /opt/egov-box/bin/appliance status --data /var/lib/egov-box > $WORK/status-rolled-back.txt 2>&1 && break; sleep 1; done; grep -qx 'version $V3' $WORK/status-rolled-back.txt && grep -q '^healthy true' $WORK/status-rolled-back.txt"
+check "the rolled-back update is not taken again (serial)" \
+  "! update install /tmp/v4.update 2> $WORK/update-again.err && grep -q '^appliance update: refused (serial)' $WORK/update-again.err"
+update status > "$WORK/update-status.txt"
+pid=$(box_pid); kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
 
 # --- remove, purge ------------------------------------------------------------------------------
 in_root dpkg -r egov-box > "$WORK/dpkg-remove.log" 2>&1 || { cat "$WORK/dpkg-remove.log"; echo "FAIL: dpkg -r"; exit 1; }
@@ -111,6 +170,8 @@ check "egov-manager installed, its system user made, its configuration readable 
   "in_root getent passwd egov-manager >/dev/null && [ \"\$(in_root stat -c '%U:%G %a' /etc/egov-manager/manager.conf)\" = 'root:egov-manager 640' ]"
 check "the manager runs as its user: manager config-keys" \
   "in_root runuser -u egov-manager -- /opt/egov-manager/bin/manager config-keys | grep -q '^#data.dir = '"
+check "the manager's class-data-sharing archive fits the installed jars and this JVM" \
+  "in_root env MANAGER_JAVA_OPTS=-Xshare:on /opt/egov-manager/bin/manager --version"
 in_root dpkg -P egov-manager > "$WORK/dpkg-manager-purge.log" 2>&1 || { cat "$WORK/dpkg-manager-purge.log"; echo "FAIL: dpkg -P egov-manager"; exit 1; }
 check "dpkg -P egov-manager removes it, its state and its user" \
   "[ ! -e $R/opt/egov-manager ] && [ ! -e $R/etc/egov-manager ] && ! in_root getent passwd egov-manager >/dev/null"
