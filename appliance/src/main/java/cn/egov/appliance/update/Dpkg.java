@@ -52,7 +52,8 @@ public final class Dpkg implements Packages {
                 }
                 Path src = Path.of(line);
                 Path dst = tree.resolve(line.substring(1));
-                if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
+                // a directory of the package may be a symbolic link on this system (/lib on merged /usr)
+                if (Files.isDirectory(src)) {
                     Files.createDirectories(dst);
                 } else if (Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(dst.getParent());
