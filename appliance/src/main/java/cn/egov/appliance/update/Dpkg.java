@@ -46,6 +46,8 @@ public final class Dpkg implements Packages {
     public void saveInstalled(Path out) throws IOException {
         Path tree = Files.createTempDirectory(out.getParent(), "repack");
         try {
+            // the package's root is "/" when installed: 0755, not the temporary directory's 0700
+            Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
             for (String line : run(List.of("dpkg-query", "-L", pkg)).split("\n")) {
                 if (line.isBlank() || line.equals("/.")) {
                     continue;
@@ -62,6 +64,8 @@ public final class Dpkg implements Packages {
             }
             Path control = tree.resolve("DEBIAN");
             Files.createDirectories(control);
+            // dpkg-deb wants 0755 here whatever the umask (a service's may be 027)
+            Files.setPosixFilePermissions(control, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(control.resolve("control"), controlFields(run(List.of("dpkg-query", "-s", pkg))), StandardCharsets.UTF_8);
             for (String s : SCRIPTS) {
                 Path p = Path.of(INFO + pkg + "." + s);
