@@ -46,13 +46,16 @@ public final class Dpkg implements Packages {
     public void saveInstalled(Path out) throws IOException {
         Path tree = Files.createTempDirectory(out.getParent(), "repack");
         try {
+            // the package's root is "/" when installed: 0755, not the temporary directory's 0700
+            Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
             for (String line : run(List.of("dpkg-query", "-L", pkg)).split("\n")) {
                 if (line.isBlank() || line.equals("/.")) {
                     continue;
                 }
                 Path src = Path.of(line);
                 Path dst = tree.resolve(line.substring(1));
-                if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
+                // a directory of the package may be a symbolic link on this system (/lib on merged /usr)
+                if (Files.isDirectory(src)) {
                     Files.createDirectories(dst);
                 } else if (Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(dst.getParent());
@@ -61,6 +64,8 @@ public final class Dpkg implements Packages {
             }
             Path control = tree.resolve("DEBIAN");
             Files.createDirectories(control);
+            // dpkg-deb wants 0755 here whatever the umask (a service's may be 027)
+            Files.setPosixFilePermissions(control, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(control.resolve("control"), controlFields(run(List.of("dpkg-query", "-s", pkg))), StandardCharsets.UTF_8);
             for (String s : SCRIPTS) {
                 Path p = Path.of(INFO + pkg + "." + s);
