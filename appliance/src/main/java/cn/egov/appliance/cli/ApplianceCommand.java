@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 AuditCommand.class,
                 PolicyCommand.class,
                 PlanCommand.class,
-                RunCommand.class, StatusCommand.class,
+                RunCommand.class, SetupCommand.class, StatusCommand.class,
                 VpnCommand.class,
                 PortalCommand.class,
         })
