@@ -153,11 +153,6 @@ public final class NocPart implements ManagerPart {
         };
     }
 
-    /** The series' feeder (tests drive it). */
-    Downsampler downsampler() {
-        return downsampler;
-    }
-
     @Override
     public void close() throws Exception {
         if (downsampler != null) {

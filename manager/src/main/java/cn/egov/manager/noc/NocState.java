@@ -57,7 +57,7 @@ final class NocState {
         if (box.isEmpty() && name == null) {
             return Optional.empty();
         }
-        List<AlarmBook.Open> open = alarms.open(now - alarmWindow.toMillis()).getOrDefault(code, List.of());
+        List<AlarmBook.Open> open = alarms.open(now - alarmWindow.toMillis(), code).getOrDefault(code, List.of());
         return Optional.of(new Overview.Unit(code, name != null ? name : box.get().displayName(), code.substring(0, 6), code.substring(0, 4),
                 box.orElse(null), Judge.indicators(box.orElse(null), reports.of(code), open, revoked.get(), now), open.size(), name != null));
     }

@@ -29,13 +29,6 @@ record Overview(Counts counts, List<City> cities) {
     /** One unit. */
     record Unit(String code, String name, String county, String city, BoxState box, List<Indicator> indicators, int openAlarms,
                 boolean inPlan) {
-        Level worst() {
-            return indicators.stream().map(Indicator::level).reduce(Level.NONE, Level::worst);
-        }
-
-        String boxName() {
-            return box == null ? "" : box.displayName();
-        }
     }
 
     /** How many units of a node stand how, per aspect. */
@@ -156,11 +149,5 @@ record Overview(Counts counts, List<City> cities) {
             return "省直单位 provincial units";
         }
         return county.endsWith("00") ? d.name(county.substring(0, 4)) + " 市直 city level" : d.name(county);
-    }
-
-    /** The unit, when the caller sees it. */
-    java.util.Optional<Unit> unit(String code) {
-        return cities.stream().flatMap(c -> c.counties().stream()).flatMap(c -> c.units().stream())
-                .filter(u -> u.code().equals(code)).findFirst();
     }
 }

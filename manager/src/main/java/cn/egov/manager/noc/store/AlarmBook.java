@@ -104,13 +104,18 @@ public final class AlarmBook {
 
     /** The open alarms of boxes received since {@code since}, by client id (the manager's own are left out). */
     public Map<String, List<Open>> open(long since) throws SQLException {
+        return open(since, null);
+    }
+
+    /** The same for one box ({@code clientId}), or for all when it is null. */
+    public Map<String, List<Open>> open(long since, String clientId) throws SQLException {
         Map<String, List<Open>> out = new LinkedHashMap<>();
         try (Connection c = database.connect();
              PreparedStatement ps = c.prepareStatement("SELECT a.client_id, a.kind, a.severity FROM alarms a LEFT JOIN noc_alarm_state s ON "
-                     + joins("s") + " WHERE a.received >= ? AND a.client_id <> ? AND s.acknowledged_at IS NULL AND a.severity <> 'CLEARED' AND "
-                     + CLEARED_AT + " IS NULL")) {
+                     + joins("s") + " WHERE a.received >= ? AND a.client_id " + (clientId == null ? "<>" : "=") + " ?"
+                     + " AND s.acknowledged_at IS NULL AND a.severity <> 'CLEARED' AND " + CLEARED_AT + " IS NULL")) {
             ps.setLong(1, since);
-            ps.setString(2, AlarmStore.MANAGER_CLIENT_ID);
+            ps.setString(2, clientId == null ? AlarmStore.MANAGER_CLIENT_ID : clientId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Alarm.Severity sev;

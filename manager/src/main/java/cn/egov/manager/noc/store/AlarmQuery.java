@@ -1,6 +1,5 @@
 package cn.egov.manager.noc.store;
 
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -29,16 +28,8 @@ public record AlarmQuery(long since, String unit, String county, String city, St
         return new AlarmQuery(since, null, null, null, null, null, null, limit);
     }
 
+    /** The same, for one unit's box. */
     public AlarmQuery unit(String u) {
         return new AlarmQuery(since, u, county, city, severity, state, counties, limit);
-    }
-
-    public AlarmQuery state(NocAlarm.State s) {
-        return new AlarmQuery(since, unit, county, city, severity, s, counties, limit);
-    }
-
-    /** Limited to {@code within} (null: no limit). */
-    public AlarmQuery within(Set<String> within) {
-        return new AlarmQuery(since, unit, county, city, severity, state, within == null ? null : new TreeSet<>(within), limit);
     }
 }

@@ -164,13 +164,4 @@ public final class SeriesStore {
             return ps.executeUpdate();
         }
     }
-
-    /** Bucket rows kept, all boxes and resolutions (a meter). */
-    public long rows() throws SQLException {
-        try (Connection c = database.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM noc_series");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
 }
