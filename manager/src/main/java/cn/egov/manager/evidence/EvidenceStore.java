@@ -21,12 +21,15 @@ import java.util.function.Consumer;
  * {@code duty_rosters}, the duty part's tables). A period holds what was received in it. Rows
  * stream to a consumer so that a province-wide report never holds more than it keeps.
  *
- * <p>The SQL is portable (SQLite and PostgreSQL). {@link #MIGRATIONS} adds the index that finds
- * one resource's messages in a period without reading the others'.
+ * <p>The SQL is portable (SQLite and PostgreSQL); {@link #TELEMETRY_INDEX} is the index it needs.
  */
 public final class EvidenceStore {
 
-    /** Index steps of the parts that read evidence (append, never edit). */
+    /**
+     * The index the evidence readers need on the shell's {@code telemetry} table: one resource's
+     * messages in order of receipt, so that a period's messages are one range of it (in the
+     * table's own order, as they were written). Applied by the report part's migration.
+     */
     public static final String TELEMETRY_INDEX = "CREATE INDEX IF NOT EXISTS telemetry_app ON telemetry (app_id, resource, received)";
 
     private final Database database;
@@ -38,23 +41,25 @@ public final class EvidenceStore {
     /**
      * Each unit's newest message of {@code app}/{@code resource} received before {@code before}
      * (however long before: a state such as the policy in force stays until the next report).
+     * One seek per unit on the ingest's own index ({@code client_id, app_id, received}), read
+     * backwards. {@code resource || ''} keeps SQLite's planner (which has no statistics) off
+     * {@link #TELEMETRY_INDEX}, where it would walk the whole resource back to each unit; a GROUP
+     * BY over the resource read every row of it (bench/RESULTS.md, "auditor's report").
      */
-    public Map<String, Sample> latest(String app, String resource, long before, Scope scope) throws SQLException {
+    public Map<String, Sample> latest(String app, String resource, long before, java.util.Collection<String> units) throws SQLException {
         Map<String, Sample> out = new HashMap<>();
-        String sql = "SELECT t.client_id, t.ts, t.received, t.metrics_json FROM telemetry t JOIN"
-                + " (SELECT client_id, MAX(received) AS last FROM telemetry WHERE app_id = ? AND resource = ? AND received < ?"
-                + " AND client_id LIKE ? GROUP BY client_id) n ON t.client_id = n.client_id AND t.received = n.last"
-                + " WHERE t.app_id = ? AND t.resource = ?";
-        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, app);
-            ps.setString(2, resource);
-            ps.setLong(3, before);
-            ps.setString(4, scope.prefix() + "%");
-            ps.setString(5, app);
-            ps.setString(6, resource);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), sample(rs, resource));
+        try (Connection c = database.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT client_id, ts, received, metrics_json FROM telemetry WHERE client_id = ?"
+                     + " AND app_id = ? AND resource || '' = ? AND received < ? ORDER BY received DESC LIMIT 1")) {
+            ps.setString(2, app);
+            ps.setString(3, resource);
+            ps.setLong(4, before);
+            for (String unit : units) {
+                ps.setString(1, unit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        out.put(unit, sample(rs, resource));
+                    }
                 }
             }
         }
@@ -97,13 +102,15 @@ public final class EvidenceStore {
      */
     public void alarms(String kindPrefix, Period period, Scope scope, Consumer<StoredAlarm> each) throws SQLException {
         String sql = "SELECT client_id, kind, severity, source, message, evidence_json, ts, received FROM alarms"
-                + " WHERE kind LIKE ? AND received >= ? AND received < ? AND (client_id LIKE ? OR client_id = ?) ORDER BY received";
+                + " WHERE kind >= ? AND kind < ? AND received >= ? AND received < ? AND (client_id LIKE ? OR client_id = ?) ORDER BY received";
         try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, kindPrefix + "%");
-            ps.setLong(2, period.start());
-            ps.setLong(3, period.end());
-            ps.setString(4, scope.prefix() + "%");
-            ps.setString(5, AlarmStore.MANAGER_CLIENT_ID);
+            // a range instead of LIKE: the kind index serves it (SQLite's LIKE ignores case and cannot)
+            ps.setString(1, kindPrefix);
+            ps.setString(2, kindPrefix.substring(0, kindPrefix.length() - 1) + (char) (kindPrefix.charAt(kindPrefix.length() - 1) + 1));
+            ps.setLong(3, period.start());
+            ps.setLong(4, period.end());
+            ps.setString(5, scope.prefix() + "%");
+            ps.setString(6, AlarmStore.MANAGER_CLIENT_ID);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, String> evidence = new LinkedHashMap<>();

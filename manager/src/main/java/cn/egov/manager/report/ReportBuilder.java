@@ -64,7 +64,7 @@ public final class ReportBuilder {
             e.messages = n;
             e.active |= n > 0;
         }));
-        store.latest(BoxMetrics.ISOLATION_APP, BoxMetrics.POLICY_RESOURCE, end, scope).forEach((unit, s) -> at(by, unit, e -> e.policy = s));
+        store.latest(BoxMetrics.ISOLATION_APP, BoxMetrics.POLICY_RESOURCE, end, by.keySet()).forEach((unit, s) -> at(by, unit, e -> e.policy = s));
         store.alarms("isolation.", period, scope, a -> at(by, a.clientId(), e -> {
             e.active = true;
             String kind = a.alarm().kind();
@@ -79,7 +79,7 @@ public final class ReportBuilder {
             }
         }));
 
-        store.latest(AddressPlanMetrics.APP, AddressPlanMetrics.CHECK_RESOURCE, end, scope).forEach((unit, s) -> at(by, unit, e -> e.planCheck = s));
+        store.latest(AddressPlanMetrics.APP, AddressPlanMetrics.CHECK_RESOURCE, end, by.keySet()).forEach((unit, s) -> at(by, unit, e -> e.planCheck = s));
         store.within(AddressPlanMetrics.APP, null, period, scope, s -> at(by, s.unit(), e -> {
             e.active = true;
             if (s.resource().equals(AddressPlanMetrics.CHECK_RESOURCE)) {
@@ -95,7 +95,7 @@ public final class ReportBuilder {
             }
         }));
 
-        store.latest(MoreWire.PKI_APP, MoreWire.CERTIFICATE_RESOURCE, end, scope).forEach((unit, s) -> at(by, unit, e -> {
+        store.latest(MoreWire.PKI_APP, MoreWire.CERTIFICATE_RESOURCE, end, by.keySet()).forEach((unit, s) -> at(by, unit, e -> {
             e.certificate = s;
             if (s.flag(MoreWire.CERT_ENROLLED) && !s.text(MoreWire.CERT_SERIAL).isEmpty()) {
                 e.revokedAt = revocations.revokedAt(s.text(MoreWire.CERT_SERIAL));

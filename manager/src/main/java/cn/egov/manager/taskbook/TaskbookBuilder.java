@@ -105,7 +105,7 @@ public final class TaskbookBuilder {
 
     private void latestInYear(String app, String resource, Period y, Scope scope, Map<String, Shown> shown,
                               java.util.function.BiConsumer<Shown, Sample> put) throws SQLException {
-        store.latest(app, resource, y.end(), scope).forEach((unit, s) -> {
+        store.latest(app, resource, y.end(), shown.keySet()).forEach((unit, s) -> {
             if (s.received() >= y.start()) {
                 at(shown, unit, x -> put.accept(x, s));
             }
