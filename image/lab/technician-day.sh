@@ -39,6 +39,10 @@ fail() { echo "technician-day: $*" >&2; exit 2; }
 for tool in ip nft openssl java javac keytool /usr/sbin/charon-systemd swanctl; do
   command -v "$tool" >/dev/null || fail "$tool is missing: apt-get install iproute2 nftables openssl openjdk-17-jdk-headless charon-systemd strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins"
 done
+# the browser's way to the manager is one fixed /30 on the host: a second run (or one killed before it
+# cleaned up) would take the route and this run's manager could not be reached
+held=$(ip -o addr show to 10.255.253.0/30 | awk '{print $2}' | head -1)
+[ -z "$held" ] || fail "10.255.253.1/30 is already on $held: another technician's day is running or was killed before its clean-up (remove it: ip link del $held; ip netns list shows its namespaces)"
 for s in $SCENARIOS; do
   case "$s" in green|wrong-token|swapped-cables|address-outside-plan|hub-unreachable|clock-wrong) ;; *) fail "unknown scenario '$s'";; esac
   [ "$s" != clock-wrong ] || command -v faketime >/dev/null || fail "scenario clock-wrong needs faketime (apt-get install faketime)"

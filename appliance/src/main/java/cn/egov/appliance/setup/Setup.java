@@ -405,7 +405,11 @@ public final class Setup {
             lines.add("OK " + SetupStep.ENROL.title() + ": unit " + inputs.unit() + ", serial " + serial(creds.get()) + ", valid until "
                     + creds.get().certificate().getNotAfter().toInstant());
         }
-        BoxReport report = BoxReport.read(profile.data());
+        // WARN is mostly "not yet": step 5's configuration restarts components that then restore their
+        // state in the background (the signed policy in force says nothing until it is re-verified), so
+        // the verdict waits for them, up to the step's wait, and then takes the box's newest report
+        Optional<BoxReport> settled = awaitReport(r -> r.checks().stream().noneMatch(c -> "WARN".equals(c.outcome())));
+        BoxReport report = settled.isPresent() ? settled.get() : BoxReport.read(profile.data());
         for (BoxReport.Check c : report.checks()) {
             lines.add(c.line());
             ok &= c.ok();

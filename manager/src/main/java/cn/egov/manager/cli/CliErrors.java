@@ -102,6 +102,31 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
         return new Outcome(INTERNAL, "internal error (" + ex.getClass().getSimpleName() + "); run again with --debug for the stack trace");
     }
 
+    /**
+     * One line for a failed request to the running manager. Java's HTTP client throws some failures
+     * without a message (a refused connection is a bare ConnectException), so the kind is named.
+     */
+    static String httpFailure(String url, IOException e) {
+        String what = null;
+        for (Throwable t = e; t != null && what == null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                what = "cannot connect (refused, or no route to it)";
+            } else if (t instanceof java.net.http.HttpTimeoutException) {
+                what = "no answer in time";
+            } else if (t instanceof javax.net.ssl.SSLException) {
+                what = "TLS failed (" + t.getMessage() + "); is the manager's CA in the trust store?";
+            }
+        }
+        if (what == null) {
+            Throwable t = e;
+            while (t.getMessage() == null && t.getCause() != null) {
+                t = t.getCause();
+            }
+            what = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        }
+        return url + ": " + oneLine(what);
+    }
+
     private static void report(CommandLine cmd, String message, Throwable trace) {
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(message));

@@ -72,11 +72,18 @@ public final class PolicyCommand {
     int publish(@Option(names = "--url", required = true, paramLabel = "URL", description = "The manager's web address, e.g. http://127.0.0.1:8080") String url,
                 @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "File holding the NOC token (auth.noc.token)") Path tokenFile,
                 @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Policy directory") Path dir,
-                @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "unit:CODE[,CODE], county:CODE, city:CODE or province:CODE") String scope) {
+                @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "unit:CODE[,CODE], county:CODE, city:CODE or province:CODE") String scope) throws IOException {
+        // files first: a missing directory or token file is reported by name (CliErrors), not as a failed request
+        String token;
+        String body;
         try {
             PolicyScope.parse(scope);
-            String token = Files.readString(tokenFile).strip();
-            String body = Json.MAPPER.writeValueAsString(Map.of("scope", scope, "files", files(dir)));
+            token = Files.readString(tokenFile).strip();
+            body = Json.MAPPER.writeValueAsString(Map.of("scope", scope, "files", files(dir)));
+        } catch (IllegalArgumentException e) {
+            throw UserError.badInput("cannot publish: " + e.getMessage());
+        }
+        try {
             HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build().send(
                     HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/policy/bundles")).timeout(HTTP_TIMEOUT)
                             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -94,9 +101,8 @@ public final class PolicyCommand {
                 System.err.println("  " + f.path("message").asText());
             }
             return r.statusCode() == 422 ? REFUSED : BAD_INPUT;
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("cannot publish: " + e.getMessage());
-            return BAD_INPUT;
+        } catch (IOException e) {
+            throw UserError.badInput("cannot publish: " + CliErrors.httpFailure(url, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return BAD_INPUT;

@@ -55,6 +55,16 @@ class ManagerCliErrorsTest {
     }
 
     @Test
+    void publishToAManagerThatIsNotThere() throws Exception {
+        Path token = write("noc.token", "not-a-real-token");
+        String url = "http://127.0.0.1:" + freePort();
+        // Java's HTTP client throws a refused connection without a message: the line still says what happened
+        oneLine(List.of("policy", "publish", "--url", url, "--token-file", token.toString(),
+                "--dir", Path.of("../rules/policy/baseline").toAbsolutePath().normalize().toString(), "--scope", "county:130602"),
+                2, "cannot publish: " + url + ": cannot connect");
+    }
+
+    @Test
     void runWithABadValue() throws Exception {
         Path f = write("bad.properties", "data.dir = " + dir.resolve("b"), "web.port = eighty");
         oneLine(List.of("run", "-c", f.toString()), 2, "bad.properties:2: web.port must be a whole number, got 'eighty'");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,8 @@ public final class SignedPolicyComponent implements SelfTest {
     /** The last outcome and the serial then in force, for the self-test (never waits for a bundle being applied). */
     private volatile BundleOutcome last;
     private volatile long serialInForce;
+    /** Until the saved bundle is verified and applied again after a start, the self-test says so. */
+    private volatile boolean restoring = true;
 
     @Activate
     void activate(SignedPolicyConfig config) {
@@ -106,7 +109,13 @@ public final class SignedPolicyComponent implements SelfTest {
     }
 
     private void restore(PolicyBundleReceiver receiver, int retrySeconds) {
-        receiver.restore().ifPresent(o -> {
+        Optional<BundleOutcome> restored;
+        try {
+            restored = receiver.restore();
+        } finally {
+            restoring = false;
+        }
+        restored.ifPresent(o -> {
             remember(o, receiver);
             LOG.info("signed policy at start: {} {}", o.status(), o.message());
             if (o.status() == BundleOutcome.Status.REJECTED) {
@@ -128,10 +137,13 @@ public final class SignedPolicyComponent implements SelfTest {
 
     @Override
     public Result run() {
-        return judge(last, serialInForce);
+        return judge(last, serialInForce, restoring);
     }
 
-    static Result judge(BundleOutcome o, long serialInForce) {
+    static Result judge(BundleOutcome o, long serialInForce, boolean restoring) {
+        if (o == null && restoring) {
+            return Result.warn("The signed policy saved on this box is being verified and put in force again after the start.");
+        }
         if (o == null) {
             return Result.warn("No signed policy from the manager yet: it arrives over MQTT once the box is connected "
                     + "and the provincial office has published the policy for this unit's county.");
