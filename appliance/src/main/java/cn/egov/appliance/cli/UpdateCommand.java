@@ -71,7 +71,7 @@ public final class UpdateCommand {
     private UpdateInstaller installer(List<X509Certificate> roots) {
         Clock clock = Clock.systemUTC();
         return new UpdateInstaller(data.resolve("update"), new Dpkg(UpdateManifest.PACKAGE, words(dpkg)),
-                new RunningBox(data, words(restart), clock), new UpdateVerifier(roots, clock), clock, Duration.ofSeconds(timeoutSeconds));
+                new RunningBox(data, words(restart), clock), () -> new UpdateVerifier(roots, clock), clock, Duration.ofSeconds(timeoutSeconds));
     }
 
     private static List<String> words(String s) {

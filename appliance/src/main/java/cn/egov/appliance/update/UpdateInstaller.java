@@ -41,7 +41,8 @@ public final class UpdateInstaller {
     private final Path dir;
     private final Packages packages;
     private final BoxControl box;
-    private final UpdateVerifier verifier;
+    /** Made when an update is verified: status and recovery need no trust anchors (a box not enrolled has none). */
+    private final java.util.function.Supplier<UpdateVerifier> verifier;
     private final Clock clock;
     private final Duration timeout;
 
@@ -49,7 +50,7 @@ public final class UpdateInstaller {
      * @param dir     the updater's state directory ({@code <data>/update})
      * @param timeout how long the box has to come back green after an install (and after a rollback)
      */
-    public UpdateInstaller(Path dir, Packages packages, BoxControl box, UpdateVerifier verifier, Clock clock, Duration timeout) {
+    public UpdateInstaller(Path dir, Packages packages, BoxControl box, java.util.function.Supplier<UpdateVerifier> verifier, Clock clock, Duration timeout) {
         this.dir = dir;
         this.packages = packages;
         this.box = box;
@@ -83,7 +84,7 @@ public final class UpdateInstaller {
         BoxUpdate update;
         try {
             update = BoxUpdate.read(in);
-            m = verifier.verify(update, unit, s.serial());
+            m = verifier.get().verify(update, unit, s.serial());
         } catch (PolicyBundleException e) {
             return new Outcome(false, "refused (" + e.check().label() + "): " + e.getMessage());
         }

@@ -77,7 +77,7 @@ class UpdateInstallerTest {
         packages = new FakePackages("1.0");
         box = new FakeBox(packages);
         installer = new UpdateInstaller(dir.resolve("update"), packages, box,
-                new UpdateVerifier(List.of(ca.rootCertificate()), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(5));
+                () -> new UpdateVerifier(List.of(ca.rootCertificate()), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(5));
     }
 
     private static byte[] deb(String version) {
