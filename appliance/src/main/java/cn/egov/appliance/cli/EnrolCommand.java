@@ -186,7 +186,8 @@ public final class EnrolCommand implements Callable<Integer> {
         return first.toCharArray();
     }
 
-    private static List<X509Certificate> caFile(Path pem) {
+    /** The CA certificates of --ca-file (setup takes the same option), or one line naming what is wrong. */
+    static List<X509Certificate> caFile(Path pem) {
         String where = "--ca-file " + pem;
         List<X509Certificate> out = new ArrayList<>();
         try {

@@ -6,13 +6,10 @@ import cn.egov.appliance.setup.Setup;
 import cn.egov.appliance.setup.SetupProfile;
 import cn.egov.appliance.setup.SetupStep;
 import cn.egov.rules.unit.UnitCode;
-import java.io.ByteArrayInputStream;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +108,7 @@ public final class SetupCommand implements Callable<Integer> {
             }
             Path ca = caFile != null ? caFile : profile.profile().resolve("ca-root.pem");
             if (caFile != null || (fingerprint == null && Files.isRegularFile(ca))) {
-                cas = caFile(ca);
+                cas = EnrolCommand.caFile(ca);
             } else if (fingerprint == null) {
                 fingerprint = ask(console, "SHA-256 fingerprint of the provincial root", "--root-fingerprint", false);
             }
@@ -154,23 +151,5 @@ public final class SetupCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--unit: " + e.getMessage());
         }
-    }
-
-    private static List<X509Certificate> caFile(Path pem) {
-        String where = "--ca-file " + pem;
-        List<X509Certificate> out = new ArrayList<>();
-        try {
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)))) {
-                out.add((X509Certificate) c);
-            }
-        } catch (IOException e) {
-            throw new UserError(where + ": " + (Files.exists(pem) ? "cannot be read (" + Problems.describe(e) + ")" : "no such file"));
-        } catch (CertificateException e) {
-            throw new UserError(where + ": not PEM or DER certificates (" + Problems.describe(e) + ")");
-        }
-        if (out.isEmpty()) {
-            throw new UserError(where + ": holds no certificate");
-        }
-        return out;
     }
 }
