@@ -15,6 +15,7 @@ import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.rules.unit.UnitCode;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -32,11 +33,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * End-to-end exchange throughput, box → hub → box: box A stores {@code n} documents of {@code size}
  * bytes while its backbone is down; when it comes back, the time until box A holds a verified
- * receipt for every one (outbox drain over MQTT/TLS, the hub's store and routing, box B's store,
- * decryption, verification and receipt, the receipt's way back). Everything in one JVM: the
- * manager with its embedded Artemis (TLS listener, certificates of the CA) and two boxes with the
- * real telemetry stack (SQLite outbox, FULL sync). Baseline in the same run: {@code curl} uploading
- * the same files (HTTP PUT, one connection, TLS) to nginx writing them to disk.
+ * receipt for every one (uploads over HTTPS with the box certificate, the hub's store, its notice to
+ * box B over MQTT/TLS, B's fetch over HTTPS, B's store, decryption, verification and receipt, the
+ * receipt's way back through B's outbox, the hub and A's control channel), with the moments every
+ * document was at the hub and in B's inbox on the way. Everything in one JVM: the manager with its
+ * embedded Artemis (TLS listener, certificates of the CA) and document server, and two boxes with
+ * the real telemetry stack (SQLite outbox, FULL sync). Baseline in the same run: {@code curl}
+ * uploading the same files (HTTP PUT, one connection, TLS) to nginx writing them to disk.
  *
  * <pre>java -cp <bench class path> cn.egov.bench.exchange.ExchangeFlowBench [documents=200] [size-bytes=1048576]</pre>
  */
@@ -77,13 +80,19 @@ public final class ExchangeFlowBench {
             Map<String, String> ext = new HashMap<>(base.extensions());
             ext.put("exchange.trust-file", trust.toString());
             ext.put("exchange.max-document-bytes", Long.toString(4L * size + (1 << 20)));
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            ext.put("exchange.port", Integer.toString(port));
+            URI hub = URI.create("https://127.0.0.1:" + port);
             ManagerConfig config = new ManagerConfig("bench", base.values(), ext);
             TrustAnchors anchors = new TrustAnchors(List.of(pki.ca.rootCertificate()), List.of(pki.ca.issuingCertificate()), Clock.systemUTC());
             try (ManagerAssembly manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withTlsCa(pki.ca));
                  BenchBox a = new BenchBox(pki, A.toString(), Files.createDirectories(dir.resolve("a")), List.of(pki.unit(A, false)), anchors,
-                         manager.brokerTlsUrl(), 2L * size);
+                         manager.brokerTlsUrl(), hub, 2L * size);
                  BenchBox b = new BenchBox(pki, B.toString(), Files.createDirectories(dir.resolve("b")), List.of(pki.unit(B, false)), anchors,
-                         manager.brokerTlsUrl(), 2L * size)) {
+                         manager.brokerTlsUrl(), hub, 2L * size)) {
                 a.service.register();
                 b.service.register();
                 await("the directory at box A", () -> a.store.directory(B.toString()).isPresent());
@@ -100,8 +109,20 @@ public final class ExchangeFlowBench {
                 System.out.printf(Locale.ROOT, "box A stored %d documents while offline: %.1f documents/s (seal + SQLite + outbox)%n", n, stored);
                 long t1 = System.nanoTime();
                 a.connect(manager.brokerTlsUrl());
-                await("every receipt at box A", () -> a.store.outgoingCounts().get(DeliveryState.RECEIVED) == n);
+                long[] atHub = {0};
+                long[] inB = {0};
+                await("every receipt at box A", () -> {
+                    if (atHub[0] == 0 && a.store.outgoingCounts().getOrDefault(DeliveryState.QUEUED, 0L) == 0) {
+                        atHub[0] = System.nanoTime();
+                    }
+                    if (inB[0] == 0 && b.store.inbox(List.of(B.toString()), null, n + 10).size() == n) {
+                        inB[0] = System.nanoTime();
+                    }
+                    return a.store.outgoingCounts().getOrDefault(DeliveryState.RECEIVED, 0L) == n;
+                });
                 double seconds = (System.nanoTime() - t1) / 1e9;
+                System.out.printf(Locale.ROOT, "after the link returned: every document at the hub in %.1f s, in B's inbox (opened, receipted) in %.1f s,"
+                        + " every receipt at A in %.1f s%n", (atHub[0] - t1) / 1e9, (inB[0] - t1) / 1e9, seconds);
                 if (b.store.inbox(List.of(B.toString()), null, n + 10).size() != n) {
                     throw new IllegalStateException("box B's inbox does not hold each document once");
                 }

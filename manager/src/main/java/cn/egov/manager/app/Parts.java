@@ -42,7 +42,7 @@ public final class Parts {
                 new HubPart(),
                 new PortalPart(options.tlsCa(), plan::inForce),
                 new DutyPart(),
-                new ExchangePart(),
+                new ExchangePart(options.tlsCa()),
                 new ConsolePart()
         );
         List<String> names = new ArrayList<>();

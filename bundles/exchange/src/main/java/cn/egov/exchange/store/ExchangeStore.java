@@ -139,22 +139,42 @@ public final class ExchangeStore implements AutoCloseable {
         });
     }
 
-    /** A document still to be handed to the outbox (the box stopped between storing and handing over). */
-    public record Unsent(String messageId, String issuer, List<String> remoteRecipients, String urgency, Instant deadline,
-                         byte[] envelope) {
+    /** A document waiting for the hub's answer to its upload (its envelope: {@link #outgoingEnvelope}). */
+    public record Unsent(String messageId, String issuer, List<String> remoteRecipients, String urgency, Instant deadline) {
     }
 
-    public synchronized List<Unsent> notHandedOff() throws SQLException {
+    /**
+     * Up to {@code limit} documents the hub has not answered yet, for recipients still QUEUED here:
+     * 特急 first, then 加急, then 平件, oldest first within each.
+     */
+    public synchronized List<Unsent> pendingUploads(int limit) throws SQLException {
         List<Unsent> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, issuer, remote_recipients, urgency, deadline, envelope "
-                + "FROM outgoing WHERE handed_off = 0 AND remote_recipients <> '' ORDER BY created");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Unsent(rs.getString(1), rs.getString(2), List.of(rs.getString(3).split(",")), rs.getString(4),
-                        Instant.ofEpochMilli(rs.getLong(5)), rs.getBytes(6)));
+        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, issuer, remote_recipients, urgency, deadline FROM outgoing o "
+                + "WHERE handed_off = 0 AND remote_recipients <> '' AND EXISTS (SELECT 1 FROM outgoing_recipient r "
+                + "WHERE r.message_id = o.message_id AND r.state = 'QUEUED') "
+                + "ORDER BY CASE urgency WHEN 'EXTRA_URGENT' THEN 0 WHEN 'URGENT' THEN 1 ELSE 2 END, created LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Unsent(rs.getString(1), rs.getString(2), List.of(rs.getString(3).split(",")), rs.getString(4),
+                            Instant.ofEpochMilli(rs.getLong(5))));
+                }
             }
         }
         return out;
+    }
+
+    /** The sealed envelope of a document this box sent. */
+    public synchronized byte[] outgoingEnvelope(String messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT envelope FROM outgoing WHERE message_id = ?")) {
+            ps.setString(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no outgoing document " + messageId);
+                }
+                return rs.getBytes(1);
+            }
+        }
     }
 
     public synchronized void markHandedOff(String messageId) throws SQLException {
