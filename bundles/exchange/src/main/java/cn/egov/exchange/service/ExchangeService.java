@@ -88,8 +88,22 @@ public final class ExchangeService implements AutoCloseable {
     private static final long MIN_UPLOAD_BACKOFF_MS = 1000;
     private static final long MAX_UPLOAD_BACKOFF_MS = 30_000;
 
-    /** A message from the hub waiting to be handled (a document's envelope fetched already). */
-    private record Inbound(String resource, KuraPayload payload) {
+    /**
+     * A message from the hub waiting to be handled: a document's envelope fetched already, and opened
+     * for the recipients here ({@code opened}, by recipient) outside the store's lock.
+     */
+    private record Inbound(String resource, KuraPayload payload, Map<String, Preopened> opened) {
+        Inbound(String resource, KuraPayload payload) {
+            this(resource, payload, Map.of());
+        }
+    }
+
+    /**
+     * A document decrypted, verified and receipted by a fetch thread, before the worker stores it: the
+     * costly part of receiving, done side by side and without the store's lock. Either the document
+     * with its signed receipt, or why it is refused.
+     */
+    private record Preopened(DocumentOpener.Opened opened, byte[] receipt, DocumentRefused refused) {
     }
 
     private final String box;
@@ -501,8 +515,17 @@ public final class ExchangeService implements AutoCloseable {
     private record Opened(byte[] receipt, String failure) {
     }
 
-    /** Opens a stored document for a recipient, stores it with its receipt or its refusal. */
+    /** Opens a stored document for a recipient (the worker, decrypting it here). */
     private Opened open(String messageId, UnitCode recipient, After after) throws SQLException {
+        return open(messageId, recipient, after, null);
+    }
+
+    /**
+     * Opens a stored document for a recipient, stores it with its receipt or its refusal.
+     *
+     * @param pre the stored envelope opened already by a fetch thread (it is the one just stored), or null
+     */
+    private Opened open(String messageId, UnitCode recipient, After after, Preopened pre) throws SQLException {
         IncomingRecord rec = store.incoming(messageId, recipient.toString()).orElseThrow();
         if (rec.state() == InboxState.RECEIVED) {
             return new Opened(store.incomingReceipt(messageId, recipient.toString()).orElse(null), null);
@@ -515,7 +538,10 @@ public final class ExchangeService implements AutoCloseable {
             if (unit == null) {
                 throw new DocumentRefused("recipient", "unit " + recipient + " is not served by box " + box);
             }
-            DocumentOpener.Opened o = opener.open(store.envelope(messageId, recipient.toString()), unit.decryption());
+            if (pre != null && pre.refused() != null) {
+                throw pre.refused();
+            }
+            DocumentOpener.Opened o = pre != null ? pre.opened() : opener.open(store.envelope(messageId, recipient.toString()), unit.decryption());
             Document d = o.document();
             if (!d.meta().messageId().equals(messageId)) {
                 throw new DocumentRefused("document", "carries message id " + d.meta().messageId() + " but was delivered as " + messageId);
@@ -527,7 +553,8 @@ public final class ExchangeService implements AutoCloseable {
                 throw new DocumentRefused("document", "was sent at " + d.meta().created() + ", before the duplicate window of "
                         + settings.dedupeWindow().toDays() + " days");
             }
-            byte[] receipt = new Receipt(messageId, d.meta().issuer(), recipient, clock.instant(), o.digests()).sign(unit.signing());
+            byte[] receipt = pre != null ? pre.receipt()
+                    : new Receipt(messageId, d.meta().issuer(), recipient, clock.instant(), o.digests()).sign(unit.signing());
             store.markReceived(recipient.toString(), d, receipt);
             after.then(() -> {
                 metrics.received.increment();
@@ -568,7 +595,7 @@ public final class ExchangeService implements AutoCloseable {
                     try {
                         KuraPayload full = withEnvelope(p);
                         if (full != null) {
-                            offer(new Inbound(resource, full));
+                            offer(new Inbound(resource, full, preopen(full)));
                         }
                     } finally {
                         fetching.remove(id);
@@ -598,6 +625,34 @@ public final class ExchangeService implements AutoCloseable {
         }
     }
 
+    /** Opens a fetched envelope for every recipient this box serves and does not hold yet (fetch threads). */
+    private Map<String, Preopened> preopen(KuraPayload p) {
+        if (empty(p.body())) {
+            return Map.of();
+        }
+        String id = p.stringMetric(ExchangeWire.MESSAGE_ID);
+        Map<String, Preopened> out = new LinkedHashMap<>();
+        for (String r : p.stringMetric(ExchangeWire.RECIPIENTS).split(",")) {
+            LocalUnit unit = UnitCode.isValid(r) ? units.get(UnitCode.parse(r)) : null;
+            try {
+                if (unit == null || store.holds(id, r)) {
+                    continue;
+                }
+                try {
+                    DocumentOpener.Opened o = opener.open(p.body(), unit.decryption());
+                    Document d = o.document();
+                    out.put(r, new Preopened(o, new Receipt(id, d.meta().issuer(), unit.unit(), clock.instant(), o.digests())
+                            .sign(unit.signing()), null));
+                } catch (DocumentRefused e) {
+                    out.put(r, new Preopened(null, null, e));
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("document {} for {} not opened ahead (opened when stored): {}", id, r, e.toString());
+            }
+        }
+        return out;
+    }
+
     private static boolean empty(byte[] b) {
         return b == null || b.length == 0;
     }
@@ -613,7 +668,7 @@ public final class ExchangeService implements AutoCloseable {
         try {
             boolean all = recipients != null;
             for (String r : recipients == null ? new String[0] : recipients.split(",")) {
-                all &= store.incoming(id, r).isPresent();
+                all &= store.holds(id, r);
             }
             if (all) {
                 return p;
@@ -704,19 +759,23 @@ public final class ExchangeService implements AutoCloseable {
     }
 
     private void handle(Inbound in, After after) throws SQLException {
-        handle(in.resource(), in.payload(), after);
+        if (in.resource().equals(ExchangeWire.PUT_DOC)) {
+            onDocument(in.payload(), after, in.opened());
+        } else {
+            handle(in.resource(), in.payload(), after);
+        }
     }
 
     private void handle(String resource, KuraPayload p, After after) throws SQLException {
         switch (resource) {
-            case ExchangeWire.PUT_DOC -> onDocument(p, after);
+            case ExchangeWire.PUT_DOC -> onDocument(p, after, Map.of());
             case ExchangeWire.PUT_NOTICE -> onNotice(p, after);
             case ExchangeWire.PUT_DIRECTORY -> onDirectory(p);
             default -> LOG.warn("unknown exchange message {}", LogSafe.of(resource));
         }
     }
 
-    private void onDocument(KuraPayload p, After after) throws SQLException {
+    private void onDocument(KuraPayload p, After after, Map<String, Preopened> opened) throws SQLException {
         String messageId = p.stringMetric(ExchangeWire.MESSAGE_ID);
         String issuer = p.stringMetric(ExchangeWire.ISSUER);
         String recipients = p.stringMetric(ExchangeWire.RECIPIENTS);
@@ -750,7 +809,7 @@ public final class ExchangeService implements AutoCloseable {
                 after.then(metrics.duplicates::increment);
             }
             after.reply(ExchangeWire.DELIVERED, messageId, r, null, null, issuer);
-            Opened o = open(messageId, recipient, after);
+            Opened o = open(messageId, recipient, after, fresh ? opened.get(r) : null);
             if (o.receipt != null) {
                 after.reply(ExchangeWire.RECEIPT, messageId, r, null, o.receipt, issuer);
             } else {
