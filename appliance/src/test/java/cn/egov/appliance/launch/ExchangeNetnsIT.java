@@ -208,7 +208,8 @@ class ExchangeNetnsIT {
     private void configure(Box box, String signing) throws Exception {
         Path dist = Path.of(System.getProperty("appliance.dist"));
         try (Stream<Path> files = Files.list(dist.resolve("config"))) {
-            for (Path f : files.toList()) {
+            // the files only: config/setup is the setup profile (a folder), as BoxFixture reads it
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8)
                         .replace("unit.code = 130602-001", "unit.code = " + box.unit)
                         .replace("serial.number = DEMO-0001", "serial.number = LAB-" + box.unit)

@@ -36,5 +36,12 @@ public enum CertificateProfile {
      * {@link cn.egov.api.portal.PortalSigning#PORTAL_SIGNING_EKU} and nothing else: it signs site
      * snapshots only, never policy, never TLS.
      */
-    PORTAL_SIGNING
+    PORTAL_SIGNING,
+    /**
+     * The manager's signature on the documents it exports (the auditor's report, the task book):
+     * ECDSA P-256, key usage digitalSignature + nonRepudiation, extended key usage emailProtection
+     * only (what CMS and PDF verifiers such as NSS's email-signer usage accept), so that no TLS
+     * peer accepts it and no box takes it for a policy or portal signer.
+     */
+    REPORT_SIGNING
 }

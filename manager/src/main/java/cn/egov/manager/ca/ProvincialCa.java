@@ -313,6 +313,19 @@ public final class ProvincialCa implements AutoCloseable {
     }
 
     /**
+     * A report-signing certificate for a P-256 key the manager keeps: its signature on the PDF
+     * reports it exports ({@link CertificateProfile#REPORT_SIGNING}).
+     */
+    public X509Certificate issueReportSigning(PublicKey key, String holderName) throws GeneralSecurityException {
+        if (!(key instanceof java.security.interfaces.ECPublicKey ec) || KeyPairs.isSm2(key)
+                || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new GeneralSecurityException("the report-signing profile needs an ECDSA P-256 key");
+        }
+        return tx(d -> record(d, CertificateProfile.REPORT_SIGNING, null, null, name(holderName, "report-signing"), key, keys.issuing(),
+                settings.hubLifetime(), List.of(), List.of(), List.of()));
+    }
+
+    /**
      * The public key of a PKCS#10 request (PEM, base64 or DER) whose own signature verifies (proof
      * of possession): what {@link #issueSigning(PublicKey, UnitCode)} certifies for a key made elsewhere.
      *

@@ -53,4 +53,17 @@ public interface TelemetryPublisher {
     default void alarm(Alarm alarm) {
         publish(Alarm.APP_ID, alarm.kind(), alarm.toPayload(), Priority.ALARM);
     }
+
+    /**
+     * Raises (or, with severity {@link Alarm.Severity#CLEARED}, clears) a condition: an alarm that
+     * stands until an alarm of the same kind clears it, such as "not enrolled", "policy refused",
+     * "tunnel down". Published as {@link #alarm(Alarm)}; the box also keeps it in its standing
+     * alarms ({@code cn.egov.api.launcher.StandingAlarms}), and {@code appliance status} is not
+     * healthy while a MAJOR or CRITICAL one stands. Events that do not last (a denied packet) use
+     * {@link #alarm(Alarm)}. A capability clears each condition it raised when it is over, and
+     * raises it again at start while it holds.
+     */
+    default void condition(Alarm alarm) {
+        alarm(alarm);
+    }
 }
