@@ -67,6 +67,11 @@ final class BenchBox implements AutoCloseable {
             public void alarm(Alarm alarm) {
                 telemetry.publisher().alarm(alarm);
             }
+
+            @Override
+            public boolean urgentWaiting() {
+                return new OutboxHubLink(telemetry.publisher()).urgentWaiting(); // the box checks before every upload
+            }
         };
         HttpsHubTransfer https = new HttpsHubTransfer(hubUrl, tls, Duration.ofSeconds(120));
         HubTransfer transfer = new HubTransfer() {

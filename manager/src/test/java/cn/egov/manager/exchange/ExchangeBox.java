@@ -60,15 +60,26 @@ final class ExchangeBox implements AutoCloseable {
         this.password = password;
         this.dir = dir;
         this.store = ExchangeStore.open(dir.resolve("exchange.db"));
+        // the box's own link on the telemetry of the moment (connect() replaces it); every method delegates,
+        // urgentWaiting too (without it the service would never see the emergency report and hold documents back)
         HubLink link = new HubLink() {
             @Override
             public void sendAll(List<Message> messages) {
-                new OutboxHubLink(telemetry.publisher()).sendAll(messages); // the telemetry of the moment (connect() replaces it)
+                current().sendAll(messages);
             }
 
             @Override
             public void alarm(Alarm alarm) {
-                telemetry.publisher().alarm(alarm);
+                current().alarm(alarm);
+            }
+
+            @Override
+            public boolean urgentWaiting() {
+                return current().urgentWaiting();
+            }
+
+            private HubLink current() {
+                return new OutboxHubLink(telemetry.publisher());
             }
         };
         HttpsHubTransfer https = new HttpsHubTransfer(hubUrl, tls, Duration.ofSeconds(120));

@@ -132,6 +132,11 @@ class HubRulesTest {
             @Override
             public void alarm(Alarm alarm) {
             }
+
+            @Override
+            public boolean urgentWaiting() {
+                return false; // no outbox here
+            }
         };
         // documents go straight to the hub, as the document server hands them over (answered after the commit)
         HubTransfer transfer = new HubTransfer() {

@@ -25,9 +25,8 @@ public interface HubLink {
 
     /**
      * True while a message more urgent than documents (an emergency report, {@code Priority.CRITICAL})
-     * waits in the outbox: documents, which go around the outbox over HTTPS, wait for it.
+     * waits in the outbox: documents, which go around the outbox over HTTPS, wait for it. No default:
+     * a link that forgot it would let documents overtake the report unnoticed.
      */
-    default boolean urgentWaiting() {
-        return false;
-    }
+    boolean urgentWaiting();
 }

@@ -103,6 +103,11 @@ class ExchangeSectionTest {
             @Override
             public void alarm(cn.egov.api.telemetry.Alarm alarm) {
             }
+
+            @Override
+            public boolean urgentWaiting() {
+                return false; // no outbox here
+            }
         };
         HubTransfer transfer = new HubTransfer() {
             @Override
