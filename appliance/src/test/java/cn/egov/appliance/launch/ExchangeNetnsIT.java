@@ -48,7 +48,7 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <pre>
  *   boxa (appliance, unit 130602-001) eth0 192.0.2.1 ══ IKEv2/ESP ══ wan0 192.0.2.2    ┐ hub: manager process (broker over TLS
- *   boxb (appliance, unit 130602-002) eth0 198.51.100.1 ══ IKEv2/ESP ══ wan1 198.51.100.2 ┘      8883, EST 8443, exchange hub) on 10.200.0.1
+ *   boxb (appliance, unit 130602-002) eth0 198.51.100.1 ══ IKEv2/ESP ══ wan1 198.51.100.2 ┘      8883, EST 8443, exchange hub and its document server 8445) on 10.200.0.1
  * </pre>
  *
  * Each box is the shipped appliance (Felix, every bundle) with its box certificate from the lab's
@@ -68,6 +68,8 @@ class ExchangeNetnsIT {
     static final UnitCode B = UnitCode.parse("130602-002");
     static final String BACKBONE = "10.200.0.0/16";
     static final String HUB = "10.200.0.1";
+    /** The hub's document server (exchange.port): documents go up and down there over HTTPS, through the tunnel. */
+    static final int HUB_PORT = 8445;
     static final String PASSWORD = "correct horse 12";
     static final Duration TRANSFER = Duration.ofMinutes(20);
     /** A bound, not a speed check: processes start (manager: broker, CA, web; boxes: Felix, EST) on a shared, loaded 2-core machine. */
@@ -171,7 +173,8 @@ class ExchangeNetnsIT {
                 "ca.dir = " + root.resolve("tunnel/ca"), "ca.passphrase-file = " + pass, "ca.bind = " + HUB,
                 "ca.est-port = 8443", "ca.http-port = 8081", "ca.est-ips = " + HUB,
                 "plan.dir = " + plan,
-                "exchange.trust-file = " + trust, "") + "\n");
+                "exchange.trust-file = " + trust, "exchange.bind = " + HUB, "exchange.port = " + HUB_PORT, "exchange.tls.ips = " + HUB,
+                "") + "\n");
         Files.setPosixFilePermissions(managerConfig, PosixFilePermissions.fromString("rw-------"));
         runManager();
     }
@@ -223,7 +226,7 @@ class ExchangeNetnsIT {
         Files.writeString(box.config.resolve("cn.egov.pki.mqtt.cfg"), "enabled = true\n", StandardCharsets.UTF_8);
         Files.writeString(box.config.resolve("cn.egov.exchange.cfg"), String.join("\n",
                 "store.path = ${data}/exchange/exchange.db", "keys.dir = ${data}/exchange/keys", "est.url = https://" + HUB + ":8443",
-                "signing.algorithm = " + signing, "tick.s = 5", "enrol.retry.s = 5", "") + "\n", StandardCharsets.UTF_8);
+                "hub.url = https://" + HUB + ":" + HUB_PORT, "signing.algorithm = " + signing, "tick.s = 5", "enrol.retry.s = 5", "") + "\n", StandardCharsets.UTF_8);
         // the box certificate, as 'appliance enrol' would have stored it
         KeyPair keys = KeyPairs.p256();
         X509Certificate cert = tunnel.ca().issueBox(keys.getPublic(), box.unit, null);

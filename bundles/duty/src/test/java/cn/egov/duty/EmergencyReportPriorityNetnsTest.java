@@ -88,9 +88,10 @@ import org.junit.jupiter.api.io.TempDir;
  * authenticates with a box certificate of the provincial CA. The backbone link is cut by taking the
  * box's uplink down; the test waits until both ends gave the old connection up (the box's
  * keep-alive, the broker's last will), as after any real outage. During the outage the box queues
- * 1,000 bulk messages (standing in for documents: the document exchange is not on this branch; the
- * version of this test with 1,000 real documents through the exchange hub is in this branch's
- * history, commits 0b63b60 and c9783b2), its health every second, a deadline warning of its own
+ * 1,000 bulk messages (standing in for the other services' backlog: documents themselves no longer
+ * pass through the outbox; they go to the hub over HTTPS and wait while the outbox holds a CRITICAL
+ * message, which the manager's EmergencyReportBeforeDocumentsTest shows with 1,000 real documents),
+ * its health every second, a deadline warning of its own
  * clock, and then the duty officer's 初报. When the uplink comes back, a NOC subscriber on the box's
  * topics (the broker's order) gets the report first and then the rest by priority then age; the
  * manager's ingest hands its listeners the same order; the province acknowledges and the receipt

@@ -47,7 +47,7 @@ public final class Parts {
                 new HubPart(),
                 new PortalPart(options.tlsCa(), plan::inForce),
                 new DutyPart(),
-                new ExchangePart(),
+                new ExchangePart(options.tlsCa()),
                 new ConsolePart(),
                 report,
                 new TaskbookPart(plan::inForce, report::documents)

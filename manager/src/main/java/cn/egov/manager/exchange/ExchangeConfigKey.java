@@ -26,7 +26,16 @@ public enum ExchangeConfigKey {
     QUEUE_CAPACITY("exchange.queue-capacity", "1000", "Messages from boxes waiting for the hub's writer; when full the receiver waits.",
             KeySpec.atLeast(1, false)),
     BATCH("exchange.batch", "200", "Most messages from boxes the hub commits in one transaction (they are acknowledged to the broker after it).",
-            KeySpec.atLeast(1, false));
+            KeySpec.atLeast(1, false)),
+    BIND("exchange.bind", "127.0.0.1", "Address of the document server, where boxes upload and fetch documents (HTTPS, box certificates only).",
+            KeySpec.TEXT),
+    PORT("exchange.port", "", "Port of the document server (0: a free port). Empty: no document server, and no document can be exchanged "
+            + "(it also needs the provincial CA, ca.passphrase-file).", KeySpec.port(true)),
+    TLS_DNS_NAMES("exchange.tls.dns-names", "localhost", "DNS names in the document server's certificate (the host of the boxes' hub.url), "
+            + "comma-separated.", KeySpec.TEXT),
+    TLS_IPS("exchange.tls.ips", "127.0.0.1", "IP addresses in the document server's certificate, comma-separated.", KeySpec.TEXT),
+    COMMIT_WAIT_S("exchange.commit-wait-s", "60", "Seconds an upload waits for the hub's writer to store it; then 503 and the box sends it "
+            + "again (the message id de-duplicates).", KeySpec.atLeast(1, false));
 
     public final String key;
     public final String defaultValue;
@@ -55,6 +64,23 @@ public enum ExchangeConfigKey {
         return new HubSettings(number(keys, MAX_DOCUMENT_BYTES), Duration.ofDays(number(keys, DEDUPE_DAYS)),
                 Duration.ofSeconds(number(keys, RESEND_S)), Duration.ofSeconds(number(keys, RESEND_MAX_S)),
                 (int) Math.min(Integer.MAX_VALUE, number(keys, QUEUE_CAPACITY)), (int) Math.min(10_000, number(keys, BATCH)));
+    }
+
+    /** The document server's settings, or null when {@code exchange.port} is empty. */
+    static DocumentServerSettings server(Map<String, String> keys) {
+        String port = text(keys, PORT);
+        if (port.isEmpty()) {
+            return null;
+        }
+        return new DocumentServerSettings(text(keys, BIND), Integer.parseInt(port), csv(text(keys, TLS_DNS_NAMES)), csv(text(keys, TLS_IPS)));
+    }
+
+    static Duration commitWait(Map<String, String> keys) {
+        return Duration.ofSeconds(number(keys, COMMIT_WAIT_S));
+    }
+
+    private static List<String> csv(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     static String text(Map<String, String> keys, ExchangeConfigKey k) {

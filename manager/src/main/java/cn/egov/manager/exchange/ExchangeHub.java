@@ -101,8 +101,39 @@ public final class ExchangeHub {
         return store;
     }
 
-    /** A message from a box, as the hub's subscriber received it. */
-    public record BoxMessage(String box, String resource, KuraPayload payload) {
+    /**
+     * A message from a box: over MQTT (through ingest's session), or a document uploaded over HTTPS
+     * ({@code upload} not null: the hub's answer goes back in the HTTP response, not as a notice).
+     */
+    public record BoxMessage(String box, String resource, KuraPayload payload, Upload upload) {
+        public BoxMessage(String box, String resource, KuraPayload payload) {
+            this(box, resource, payload, null);
+        }
+    }
+
+    /**
+     * What the hub answers a document uploaded over HTTPS, set inside the transaction that stores it
+     * (and set again if that transaction is tried again): taken ({@code refusal} null, the sender's
+     * recipients are AT_HUB), or refused with the reason. Read only after the commit.
+     */
+    public static final class Upload {
+        private volatile boolean answered;
+        private volatile String refusal;
+
+        void answer(String refusal) {
+            this.refusal = refusal;
+            this.answered = true;
+        }
+
+        /** True once a committed transaction handled the document. */
+        public boolean answered() {
+            return answered;
+        }
+
+        /** Why the hub refused the document, or null when it took it. */
+        public String refusal() {
+            return refusal;
+        }
     }
 
     /** What a committed transaction sends: documents to push to recipient boxes, notices, the directory. */
@@ -159,7 +190,7 @@ public final class ExchangeHub {
         String box = m.box();
         KuraPayload p = m.payload();
         switch (m.resource()) {
-            case ExchangeWire.DOC -> onDocument(c, box, p, pushes, counters);
+            case ExchangeWire.DOC -> onDocument(c, box, p, m.upload(), pushes, counters);
             case ExchangeWire.DELIVERED -> onAnswer(c, box, p, State.DELIVERED, pushes, counters);
             case ExchangeWire.RECEIPT -> {
                 if (receiptProblem != null) {
@@ -200,13 +231,17 @@ public final class ExchangeHub {
         }
     }
 
-    private void onDocument(Connection c, String box, KuraPayload p, Pushes pushes, List<Runnable> counters) throws SQLException {
+    private void onDocument(Connection c, String box, KuraPayload p, Upload upload, Pushes pushes, List<Runnable> counters)
+            throws SQLException {
         String id = p.stringMetric(ExchangeWire.MESSAGE_ID);
         try {
             MessageIds.check(id);
         } catch (DocumentRefused e) {
             counters.add(refused::increment);
             LOG.warn("box {}: document refused: {}", box, LogSafe.of(e.getMessage()));
+            if (upload != null) {
+                upload.answer(e.getMessage());
+            }
             return;
         }
         String issuer = String.valueOf(p.stringMetric(ExchangeWire.ISSUER));
@@ -221,10 +256,14 @@ public final class ExchangeHub {
             Doc d = existing.get();
             if (!d.senderBox().equals(box)) {
                 LOG.warn("box {}: document {} was sent by box {}; this copy is ignored", box, id, d.senderBox());
+                if (upload != null) {
+                    upload.answer("message id " + id + " belongs to a document of another box");
+                }
                 return;
             }
-            if (d.refused() != null) {
-                // a duplicate of a refused document gets the refusal again, never "at the hub"
+            if (upload != null) {
+                upload.answer(d.refused()); // a duplicate of a refused document gets the refusal again, never "at the hub"
+            } else if (d.refused() != null) {
                 notice(c, box, NoticeKind.UNDELIVERABLE, id, null, d.refused(), null, pushes, counters);
             } else {
                 notice(c, box, NoticeKind.AT_HUB, id, null, null, null, pushes, counters);
@@ -247,12 +286,20 @@ public final class ExchangeHub {
         if (problem != null) {
             counters.add(refused::increment);
             HubStore.insertDoc(c, new Doc(id, box, issuer, urgency, deadline == null ? 0 : deadline, now, 0, problem), null);
-            notice(c, box, NoticeKind.UNDELIVERABLE, id, null, problem, null, pushes, counters);
+            if (upload != null) {
+                upload.answer(problem);
+            } else {
+                notice(c, box, NoticeKind.UNDELIVERABLE, id, null, problem, null, pushes, counters);
+            }
             LOG.warn("box {}: document {} refused: {}", box, id, problem);
             return;
         }
         HubStore.insertDoc(c, new Doc(id, box, issuer, urgency, deadline, now, body.length, null), body);
-        notice(c, box, NoticeKind.AT_HUB, id, null, null, null, pushes, counters);
+        if (upload != null) {
+            upload.answer(null);
+        } else {
+            notice(c, box, NoticeKind.AT_HUB, id, null, null, null, pushes, counters);
+        }
         for (String r : new LinkedHashSet<>(List.of(recipientsText.split(",")))) {
             var unit = UnitCode.isValid(r) ? HubStore.unit(c, r) : java.util.Optional.<HubStore.Unit>empty();
             if (unit.isEmpty()) {
@@ -303,6 +350,18 @@ public final class ExchangeHub {
             default -> { }
         }
         HubStore.dropEnvelopeIfDone(c, id);
+    }
+
+    /**
+     * The envelope of document {@code messageId} for {@code box}, when the box serves a recipient the
+     * hub holds it for (not yet final): what the document server hands a box that fetches it.
+     */
+    public java.util.Optional<byte[]> envelopeFor(String box, String messageId) throws SQLException {
+        try (Connection c = store.database().connect()) {
+            boolean mine = !HubStore.deliveries(c, "message_id = ? AND box = ? AND state IN ('PENDING', 'DELIVERED')",
+                    List.of(messageId, box), 1).isEmpty();
+            return mine ? java.util.Optional.ofNullable(HubStore.envelope(c, messageId)) : java.util.Optional.empty();
+        }
     }
 
     private void onRegister(Connection c, String box, KuraPayload p, Pushes pushes, List<Runnable> counters) throws SQLException {
@@ -399,15 +458,16 @@ public final class ExchangeHub {
                 for (List<Delivery> group : byDocAndBox.values()) {
                     Delivery first = group.get(0);
                     var doc = HubStore.doc(c, first.messageId());
-                    byte[] envelope = HubStore.envelope(c, first.messageId());
-                    if (doc.isEmpty() || envelope == null) {
+                    if (doc.isEmpty() || doc.get().refused() != null || !HubStore.hasEnvelope(c, first.messageId())) {
                         continue;
                     }
                     Doc d = doc.get();
+                    // the notice only: the box fetches the envelope over HTTPS (a megabyte crosses no broker)
                     out.add(new BoxSender.Outgoing(first.box(), ExchangeWire.PUT_DOC, KuraPayload.builder().timestamp(clock.millis())
                             .metric(ExchangeWire.MESSAGE_ID, d.messageId()).metric(ExchangeWire.ISSUER, d.issuer())
                             .metric(ExchangeWire.RECIPIENTS, String.join(",", group.stream().map(Delivery::recipient).toList()))
-                            .metric(ExchangeWire.URGENCY, d.urgency()).metric(ExchangeWire.DEADLINE, d.deadline()).body(envelope).build()));
+                            .metric(ExchangeWire.URGENCY, d.urgency()).metric(ExchangeWire.DEADLINE, d.deadline())
+                            .metric(ExchangeWire.SIZE, d.size()).build()));
                     sentFor.add(group);
                 }
             }

@@ -4,6 +4,7 @@ import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.exchange.cms.BcProvider;
 import cn.egov.exchange.cms.TrustAnchors;
 import cn.egov.manager.account.Role;
+import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.fleet.BoxStatus;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The provincial exchange hub (公文交换) as a part of the manager: its keys
  * ({@link ExchangeConfigKey}, prefix {@code exchange.}), its tables ({@link HubStore#MIGRATIONS}),
- * its share of the manager's one MQTT session ({@link HubInbox}), its periodic work (resend, deadlines, purge:
+ * its share of the manager's one MQTT session ({@link HubInbox}), the document server where boxes upload
+ * and fetch documents over HTTPS ({@link DocumentServer}, with the provincial CA), its periodic work (resend, deadlines, purge:
  * {@link ExchangeHub#tick}), BIRTH catch-up, its meters ({@code exchange.*}) and its routes:
  * {@code /exchange} (page, {@code exchange/exchange.jte}) and {@code GET /api/exchange/summary} for the
  * NOC and auditors ({@code openapi.json} beside this class). Stopped with the manager.
@@ -39,7 +41,14 @@ public final class ExchangePart implements ManagerPart {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangePart.class);
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final ProvincialCa ca;
     private volatile ExchangeHub hub;
+    private volatile DocumentServer documents;
+
+    /** @param ca the provincial CA (the document server's certificate, the boxes' certificates checked), or null: no document server */
+    public ExchangePart(ProvincialCa ca) {
+        this.ca = ca;
+    }
 
     @Override
     public String name() {
@@ -70,6 +79,16 @@ public final class ExchangePart implements ManagerPart {
         mqtt.start();
         running.add(mqtt);
         ctx.listeners().receive(ExchangeWire.APP_ID, mqtt);
+        DocumentServerSettings server = ExchangeConfigKey.server(ctx.keys());
+        if (server == null) {
+            LOG.warn("exchange: no document server ({} is not set): boxes can neither upload nor fetch documents", ExchangeConfigKey.PORT.key);
+        } else if (ca == null) {
+            LOG.warn("exchange: no document server without the provincial CA (ca.passphrase-file): boxes can neither upload nor fetch documents");
+        } else {
+            documents = new DocumentServer(server, ca, mqtt, hub, settings.maxDocumentBytes(), ExchangeConfigKey.commitWait(ctx.keys()));
+            running.add(documents);
+            LOG.info("exchange document server for boxes at {} (box certificates only)", documents.url());
+        }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "exchange-hub-timer");
             t.setDaemon(true);
@@ -96,6 +115,12 @@ public final class ExchangePart implements ManagerPart {
                 .gauge("exchange.queue.capacity", "bound of that queue", mqtt::capacity)
                 .counter("exchange.malformed", "exchange messages that were not a KuraPayload on a unit's topic", mqtt::malformed)
                 .counter("exchange.sends-deferred", "batches whose sends were left to the resend timer (sender behind)", mqtt::sendsDeferred);
+        DocumentServer d = documents;
+        if (d != null) {
+            ctx.meters().counter("exchange.uploads", "documents boxes uploaded over HTTPS (answered after the commit)", d.uploads::sum)
+                    .counter("exchange.fetches", "envelopes boxes fetched over HTTPS", d.fetches::sum)
+                    .counter("exchange.server.refused", "requests the document server refused (certificate, path, size, payload)", d.refused::sum);
+        }
 
         HubQueries queries = new HubQueries(store);
         EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);

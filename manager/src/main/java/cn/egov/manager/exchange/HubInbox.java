@@ -9,22 +9,27 @@ import cn.egov.manager.ingest.AppReceiver;
 import cn.egov.manager.ingest.BoxMessenger;
 import cn.egov.manager.ingest.InboundMessage;
 import cn.egov.rules.unit.UnitCode;
+import cn.egov.api.payload.KuraPayload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's side of the manager's one MQTT session. Ingest hands it every message on
+ * The hub's writer and its side of the manager's one MQTT session. Ingest hands it every message on
  * {@code <account>/+/EXCHANGE/#} ({@link AppReceiver}); it acknowledges a message only after the hub
  * committed it (a crash before means a redelivery, which the message id de-duplicates). Messages
  * wait for one writer thread in a bounded queue (when it is full the session's receive thread waits:
- * back-pressure, nothing is dropped). The writer takes what waits, up to {@link HubSettings#batch()}
+ * back-pressure, nothing is dropped); documents uploaded over HTTPS ({@link #upload}) wait in the same
+ * queue and are answered after their commit. The writer takes what waits, up to {@link HubSettings#batch()}
  * messages, commits them in one transaction (group commit), acknowledges them, and leaves what they
  * produced (documents for recipient boxes, notices for senders) to the sender thread, so the next
  * batch is committed while those are on the wire.
@@ -41,7 +46,8 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
     /** Committed batches whose sends may wait: enough to keep committing while a large document is on the wire. */
     private static final int SENDS_WAITING = 16;
 
-    private record Inbound(InboundMessage message, Acknowledger acks) {
+    /** A message for the writer: from the MQTT session (acknowledged after the commit), or an upload (completed after it). */
+    private record Inbound(InboundMessage message, Acknowledger acks, ExchangeHub.BoxMessage upload, CompletableFuture<Void> done) {
     }
 
     private final String account;
@@ -84,12 +90,33 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
 
     @Override
     public void onArrived(InboundMessage message, Acknowledger acks) throws InterruptedException {
-        Inbound in = new Inbound(message, acks);
+        Inbound in = new Inbound(message, acks, null, null);
         while (!queue.offer(in, 200, TimeUnit.MILLISECONDS)) {
             if (!running) {
                 return; // stopping: not acknowledged, the broker delivers it again
             }
         }
+    }
+
+    /**
+     * A document a box uploaded over HTTPS: committed by the writer with whatever else waits (group
+     * commit), then answered. Waits for room in the queue like the MQTT session does.
+     *
+     * @return the hub's answer, once committed
+     * @throws TimeoutException when no commit came within {@code wait} (the box uploads it again: the id de-duplicates)
+     */
+    public ExchangeHub.Upload upload(String box, KuraPayload document, Duration wait)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        ExchangeHub.Upload answer = new ExchangeHub.Upload();
+        Inbound in = new Inbound(null, null, new ExchangeHub.BoxMessage(box, ExchangeWire.DOC, document, answer), new CompletableFuture<>());
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!queue.offer(in, 200, TimeUnit.MILLISECONDS)) {
+            if (!running || System.nanoTime() > deadline) {
+                throw new TimeoutException("the hub's writer is " + (running ? "busy" : "stopping"));
+            }
+        }
+        in.done().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return answer;
     }
 
     private void drain() {
@@ -109,7 +136,7 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
             queue.drainTo(taken, batch - 1);
             List<ExchangeHub.BoxMessage> messages = new ArrayList<>(taken.size());
             for (Inbound in : taken) {
-                ExchangeHub.BoxMessage m = decode(in.message());
+                ExchangeHub.BoxMessage m = in.upload() != null ? in.upload() : decode(in.message());
                 if (m != null) {
                     messages.add(m);
                 }
@@ -126,10 +153,17 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
                 }
             }
             if (!running && sends == null && !messages.isEmpty()) {
-                return; // not acknowledged: the broker delivers them again to the next session
+                // not acknowledged: the broker delivers them again to the next session; an upload is repeated by its box
+                taken.stream().filter(in -> in.done() != null).forEach(in -> in.done().completeExceptionally(
+                        new IllegalStateException("the hub stopped")));
+                return;
             }
             for (Inbound in : taken) {
-                in.acks().ack(in.message());
+                if (in.done() != null) {
+                    in.done().complete(null);
+                } else {
+                    in.acks().ack(in.message());
+                }
             }
             if (sends != null && !this.sends.offer(sends)) {
                 sendsDeferred.increment(); // due in the store already: the next tick sends them
@@ -214,6 +248,11 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
             sender.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Inbound in; (in = queue.poll()) != null; ) {
+            if (in.done() != null) {
+                in.done().completeExceptionally(new IllegalStateException("the hub stopped"));
+            }
         }
     }
 }

@@ -186,6 +186,15 @@ public final class HubStore {
         }
     }
 
+    static boolean hasEnvelope(Connection c, String messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM exchange_doc WHERE message_id = ? AND envelope IS NOT NULL")) {
+            ps.setString(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** Drops the envelope once every recipient is final (the row stays as the duplicate record). */
     static void dropEnvelopeIfDone(Connection c, String messageId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE exchange_doc SET envelope = NULL WHERE message_id = ? AND NOT EXISTS "

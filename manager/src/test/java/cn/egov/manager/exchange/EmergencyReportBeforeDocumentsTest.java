@@ -18,6 +18,7 @@ import cn.egov.exchange.cms.TrustAnchors;
 import cn.egov.exchange.service.ExchangeService;
 import cn.egov.exchange.service.LocalUnit;
 import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.broker.FreePort;
 import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
@@ -25,16 +26,16 @@ import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.support.LabPasswords;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
+import cn.egov.manager.support.TlsBox;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -47,12 +48,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 10: an emergency report filed during an outage leaves before the documents waiting in the
- * same box's outbox. Box A (the real telemetry stack and exchange service) stores 1,000 documents
- * while its backbone is down, then its duty officer files an 初报 (queued as the duty bundle queues
- * it: {@link Priority#CRITICAL}; documents go at {@link ExchangeService#PRIORITY}). When the link
- * returns, a NOC subscriber on the manager's broker sees the report before any of the documents,
- * and every document still arrives at the hub.
+ * Issue 10: an emergency report filed during an outage reaches the province before the documents
+ * waiting on the same box. Box A (the real telemetry stack, exchange service and HTTPS transfer)
+ * stores 1,000 documents while its backbone is down, then its duty officer files an 初报 (queued as
+ * the duty bundle queues it: {@link Priority#CRITICAL}). Documents go around the outbox (uploaded over
+ * HTTPS) and wait while it holds a CRITICAL message. When the link returns: no upload starts while
+ * the report is still in A's outbox (the broker has acknowledged it before the first upload), a NOC
+ * subscriber on the manager's broker sees the report before the hub stores its first document, and
+ * every document still arrives at the hub once.
  */
 class EmergencyReportBeforeDocumentsTest {
 
@@ -67,7 +70,7 @@ class EmergencyReportBeforeDocumentsTest {
 
     @Test
     void theReportFiledDuringTheOutageArrivesBeforeTheThousandDocumentsQueuedBeforeIt() throws Exception {
-        assertTrue(Priority.CRITICAL < ExchangeService.PRIORITY, "documents drain after emergency reports");
+        assertTrue(Priority.CRITICAL < ExchangeService.PRIORITY, "answers and receipts drain after emergency reports");
         TestPki pki = new TestPki("Hebei test CA");
         Path trust = dir.resolve("trust.pem");
         TestPki.pem(trust, pki.root, pki.issuing, pki.sm2Ca);
@@ -75,18 +78,20 @@ class EmergencyReportBeforeDocumentsTest {
         LabPasswords.add(nocUsers, NOC_USER, NOC_PASSWORD);
         ManagerConfig base = ManagerFixture.config(dir.resolve("manager")).with(ConfigKey.BROKER_TLS_PORT, 0)
                 .with(ConfigKey.BROKER_NOC_PORT, 0).with(ConfigKey.BROKER_NOC_PASSWORD_FILE, nocUsers);
-        Map<String, String> ext = new HashMap<>(base.extensions());
-        ext.put(ExchangeConfigKey.TRUST_FILE.key, trust.toString());
-        ManagerConfig config = new ManagerConfig(base.source(), base.values(), ext);
+        int port = FreePort.on("127.0.0.1");
+        ManagerConfig config = ExchangeHubEndToEndTest.withHub(base, trust, port);
         TrustAnchors anchors = new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC());
         List<String> seen = new CopyOnWriteArrayList<>();
         List<String> lost = new CopyOnWriteArrayList<>();
+        AtomicLong reportSeenAt = new AtomicLong();
         try (ProvincialCa tlsCa = ProvincialCa.create(dir.resolve("ca"), "lab".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"));
              ManagerAssembly manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withTlsCa(tlsCa));
              ExchangeBox a = new ExchangeBox(A1.toString(), dir.resolve("a"), List.of(new LocalUnit(A1, pki.signing(A1), pki.encryption(A1))),
-                     anchors, manager.brokerUrl(), ManagerFixture.labPassword(manager, A1.toString()));
+                     anchors, manager.brokerUrl(), ManagerFixture.labPassword(manager, A1.toString()), ExchangeHubEndToEndTest.hubUrl(port),
+                     TlsBox.issueContext(tlsCa, A1.toString()));
              ExchangeBox b = new ExchangeBox(B1.toString(), dir.resolve("b"), List.of(new LocalUnit(B1, pki.signing(B1), pki.encryption(B1))),
-                     anchors, manager.brokerUrl(), ManagerFixture.labPassword(manager, B1.toString()))) {
+                     anchors, manager.brokerUrl(), ManagerFixture.labPassword(manager, B1.toString()), ExchangeHubEndToEndTest.hubUrl(port),
+                     TlsBox.issueContext(tlsCa, B1.toString()))) {
             a.service.register();
             b.service.register();
             Poll.until("box A knows unit " + B1, 60_000, () -> ExchangeHubEndToEndTest.units(a).contains(B1.toString()));
@@ -101,6 +106,9 @@ class EmergencyReportBeforeDocumentsTest {
 
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
+                    if (topic.endsWith("/" + DutyTopics.APP + "/" + DutyTopics.REPORT)) {
+                        reportSeenAt.compareAndSet(0, System.currentTimeMillis());
+                    }
                     seen.add(topic);
                 }
 
@@ -126,21 +134,27 @@ class EmergencyReportBeforeDocumentsTest {
                     "竞秀区朝阳南大街12号", "储罐区爆炸,现场已疏散", "消防到场处置", new DutyReport.Casualties(0, 3, 1), "张三", "0312-1234567")),
                     Priority.CRITICAL);
 
+            assertEquals(DOCUMENTS, a.service.store().pendingUploads(DOCUMENTS + 1).size(), "every document waits on box A");
             a.connect(manager.brokerUrl());
             Poll.until(DOCUMENTS + " documents at the hub", 600_000,
                     () -> ExchangeHubEndToEndTest.count(manager, "SELECT COUNT(*) FROM exchange_doc") == DOCUMENTS);
             noc.disconnect();
             noc.close();
-            System.out.println("the NOC saw " + seen.size() + " messages of box A, " + docs(seen) + " documents; connection lost: " + lost);
+            long firstDocAt = ExchangeHubEndToEndTest.count(manager, "SELECT MIN(received) FROM exchange_doc");
+            System.out.println("the NOC saw " + seen.size() + " messages of box A, the report at " + reportSeenAt.get()
+                    + "; the hub stored its first document at " + firstDocAt + "; uploads " + a.uploadsStarted.sum()
+                    + "; connection lost: " + lost);
 
             String reportTopic = "hebei/" + A1 + "/" + DutyTopics.APP + "/" + DutyTopics.REPORT;
-            String docTopic = "hebei/" + A1 + "/" + ExchangeWire.APP_ID + "/" + ExchangeWire.DOC;
-            int report = seen.indexOf(reportTopic);
-            int firstDoc = seen.indexOf(docTopic);
-            assertTrue(report >= 0 && firstDoc >= 0, "the NOC saw the report and documents: " + seen.subList(0, Math.min(20, seen.size())));
-            assertTrue(report < firstDoc, "the report went ahead of the " + DOCUMENTS + " documents queued before it (report at " + report
-                    + ", first document at " + firstDoc + ")");
-            assertEquals(1, seen.stream().filter(reportTopic::equals).count());
+            assertEquals(1, seen.stream().filter(reportTopic::equals).count(), "the NOC saw the report once: " + seen);
+            assertTrue(a.uploadsStarted.sum() >= DOCUMENTS, "every document was uploaded");
+            assertEquals(0, a.uploadsWhileUrgent.sum(), "no upload started while the report was still in box A's outbox");
+            // causally: the broker acknowledged the report (it left the outbox) before the first upload began, and
+            // routed it to the NOC's subscription before that acknowledgement
+            assertTrue(reportSeenAt.get() > 0 && reportSeenAt.get() <= firstDocAt, "the report reached the province (NOC at "
+                    + reportSeenAt.get() + ") before the hub stored the first of the documents queued before it (" + firstDocAt + ")");
+            assertEquals(0, docs(seen), "no document crossed the broker");
+            assertEquals(DOCUMENTS, ExchangeHubEndToEndTest.count(manager, "SELECT COUNT(DISTINCT message_id) FROM exchange_doc"));
         }
     }
 

@@ -15,9 +15,13 @@ import cn.egov.exchange.service.LocalUnit;
 import cn.egov.exchange.store.DeliveryState;
 import cn.egov.exchange.store.OutgoingRecord;
 import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.broker.FreePort;
+import cn.egov.manager.ca.CaSettings;
+import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
+import cn.egov.manager.support.TlsBox;
 import cn.egov.rules.unit.UnitCode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,10 +45,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Box → hub → box over the real broker: two boxes with the real telemetry stack (durable outbox,
- * Paho, control channel) and exchange service, the real manager with its embedded Artemis and the
- * exchange hub. Documents are sent while the sender's backbone is down; when it returns each is
- * delivered exactly once and receipted, and the NOC summary shows them.
+ * Box → hub → box: two boxes with the real telemetry stack (durable outbox, Paho, control channel),
+ * exchange service and HTTPS transfer with box certificates of the provincial CA, the real manager
+ * with its embedded Artemis, the exchange hub and its document server. Documents are sent while the
+ * sender's backbone is down; when it returns each is uploaded, fetched and delivered exactly once
+ * and receipted (documents over HTTPS, notices and receipts over MQTT), and the NOC summary shows them.
  */
 class ExchangeHubEndToEndTest {
 
@@ -61,18 +66,18 @@ class ExchangeHubEndToEndTest {
         TestPki pki = new TestPki("Hebei test CA");
         Path trust = dir.resolve("trust.pem");
         TestPki.pem(trust, pki.root, pki.issuing, pki.sm2Ca);
-        ManagerConfig base = ManagerFixture.config(dir.resolve("manager"));
-        Map<String, String> ext = new HashMap<>(base.extensions());
-        ext.put(ExchangeConfigKey.TRUST_FILE.key, trust.toString());
-        ManagerConfig config = new ManagerConfig(base.source(), base.values(), ext);
+        int port = FreePort.on("127.0.0.1");
+        ManagerConfig config = withHub(ManagerFixture.config(dir.resolve("manager")), trust, port);
         TrustAnchors anchors = new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC());
-        try (ManagerAssembly manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults());
+        try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "lab".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"));
+             ManagerAssembly manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withTlsCa(ca));
              ExchangeBox a = new ExchangeBox("130602-001", dir.resolve("a"), List.of(
                      new LocalUnit(A1, pki.signing(A1), pki.encryption(A1)), new LocalUnit(A2, pki.sm2Signing(A2), pki.encryption(A2))),
-                     anchors, manager.brokerUrl(), ManagerFixture.labPassword(manager, "130602-001"));
+                     anchors, manager.brokerUrl(), ManagerFixture.labPassword(manager, "130602-001"), hubUrl(port),
+                     TlsBox.issueContext(ca, "130602-001"));
              ExchangeBox b = new ExchangeBox("130606-001", dir.resolve("b"), List.of(
                      new LocalUnit(B1, pki.sm2Signing(B1), pki.encryption(B1))), anchors, manager.brokerUrl(),
-                     ManagerFixture.labPassword(manager, "130606-001"))) {
+                     ManagerFixture.labPassword(manager, "130606-001"), hubUrl(port), TlsBox.issueContext(ca, "130606-001"))) {
             a.service.register();
             b.service.register();
             Poll.until("box A knows unit " + B1 + " from the hub's directory", 20_000,
@@ -103,6 +108,9 @@ class ExchangeHubEndToEndTest {
             assertEquals(BACKLOG + 1, count(manager, "SELECT COUNT(*) FROM exchange_delivery WHERE state = 'RECEIVED'"));
             assertEquals(0, count(manager, "SELECT COUNT(*) FROM exchange_doc WHERE envelope IS NOT NULL"),
                     "the hub drops an envelope once every recipient is final");
+            // every document went up and down over HTTPS, none through the broker
+            assertEquals((long) BACKLOG + 1, manager.meters().snapshot().get("exchange.uploads"));
+            assertEquals((long) BACKLOG + 1, manager.meters().snapshot().get("exchange.fetches"));
             Poll.until("every notice acknowledged", 30_000, () -> count(manager, "SELECT COUNT(*) FROM exchange_notice") == 0);
 
             HttpResponse<String> summary = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -121,6 +129,18 @@ class ExchangeHubEndToEndTest {
             assertTrue(page.body().contains("保定市") && page.body().contains("130602 竞秀区") && page.body().contains("130606 莲池区")
                     && page.body().contains("RECEIVED: <b>" + (BACKLOG + 1) + "</b>") && page.body().contains("PENDING: <b>0</b>"), page.body());
         }
+    }
+
+    /** The manager's configuration with the hub's trust anchors and its document server on {@code port}. */
+    static ManagerConfig withHub(ManagerConfig base, Path trust, int port) {
+        Map<String, String> ext = new HashMap<>(base.extensions());
+        ext.put(ExchangeConfigKey.TRUST_FILE.key, trust.toString());
+        ext.put(ExchangeConfigKey.PORT.key, Integer.toString(port));
+        return new ManagerConfig(base.source(), base.values(), ext);
+    }
+
+    static URI hubUrl(int port) {
+        return URI.create("https://127.0.0.1:" + port);
     }
 
     private static Document sameAs(ExchangeBox a, String id) {

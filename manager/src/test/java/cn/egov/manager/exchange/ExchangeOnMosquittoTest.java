@@ -8,19 +8,21 @@ import cn.egov.exchange.cms.TrustAnchors;
 import cn.egov.exchange.service.LocalUnit;
 import cn.egov.exchange.store.DeliveryState;
 import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.broker.FreePort;
+import cn.egov.manager.ca.CaSettings;
+import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.fleet.BoxStatus;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.MosquittoProcess;
 import cn.egov.manager.support.Poll;
+import cn.egov.manager.support.TlsBox;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The exchange on the production broker set-up: a real Mosquitto running the shipped
  * {@code image/mosquitto/egov.conf} (the manager's one user, whose user name is its client id), the
  * manager in {@code broker.mode = external}, two boxes with the real telemetry stack. The hub shares
- * ingest's one session: documents sent while the sender's backbone is down each arrive once with
- * their receipts, and ingest keeps its session all along (the boxes' BIRTHs reach the fleet; Mosquitto
+ * ingest's one session (the documents themselves go over HTTPS to the hub's document server):
+ * documents sent while the sender's backbone is down each arrive once with their receipts, and ingest keeps its session all along (the boxes' BIRTHs reach the fleet; Mosquitto
  * never closes an older connection of the manager's client id).
  */
 class ExchangeOnMosquittoTest {
@@ -47,19 +49,20 @@ class ExchangeOnMosquittoTest {
         Path trust = dir.resolve("trust.pem");
         TestPki.pem(trust, pki.root, pki.issuing, pki.sm2Ca);
         TrustAnchors anchors = new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC());
-        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"), List.of(A1.toString(), B1.toString()))) {
-            ManagerConfig base = ManagerFixture.config(dir.resolve("manager"))
+        int port = FreePort.on("127.0.0.1");
+        try (MosquittoProcess mosquitto = MosquittoProcess.start(dir.resolve("mosquitto"), List.of(A1.toString(), B1.toString()));
+             ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "lab".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"))) {
+            ManagerConfig config = ExchangeHubEndToEndTest.withHub(ManagerFixture.config(dir.resolve("manager"))
                     .with(ConfigKey.BROKER_URL, mosquitto.url()).with(ConfigKey.BROKER_MODE, "external")
                     .with(ConfigKey.BROKER_USERNAME, MosquittoProcess.MANAGER_USER)
-                    .with(ConfigKey.BROKER_PASSWORD, MosquittoProcess.MANAGER_PASSWORD);
-            Map<String, String> ext = new HashMap<>(base.extensions());
-            ext.put(ExchangeConfigKey.TRUST_FILE.key, trust.toString());
-            try (ManagerAssembly manager = ManagerAssembly.start(new ManagerConfig(base.source(), base.values(), ext),
-                    ManagerAssembly.Options.defaults());
+                    .with(ConfigKey.BROKER_PASSWORD, MosquittoProcess.MANAGER_PASSWORD), trust, port);
+            try (ManagerAssembly manager = ManagerAssembly.start(config, ManagerAssembly.Options.defaults().withTlsCa(ca));
                  ExchangeBox a = new ExchangeBox(A1.toString(), dir.resolve("a"), List.of(new LocalUnit(A1, pki.signing(A1), pki.encryption(A1))),
-                         anchors, mosquitto.url(), mosquitto.password(A1.toString()));
+                         anchors, mosquitto.url(), mosquitto.password(A1.toString()), ExchangeHubEndToEndTest.hubUrl(port),
+                         TlsBox.issueContext(ca, A1.toString()));
                  ExchangeBox b = new ExchangeBox(B1.toString(), dir.resolve("b"), List.of(new LocalUnit(B1, pki.sm2Signing(B1), pki.encryption(B1))),
-                         anchors, mosquitto.url(), mosquitto.password(B1.toString()))) {
+                         anchors, mosquitto.url(), mosquitto.password(B1.toString()), ExchangeHubEndToEndTest.hubUrl(port),
+                         TlsBox.issueContext(ca, B1.toString()))) {
                 a.service.register();
                 b.service.register();
                 Poll.until("box A knows unit " + B1 + " from the hub's directory", 30_000,

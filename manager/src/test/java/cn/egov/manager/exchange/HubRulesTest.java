@@ -21,6 +21,7 @@ import cn.egov.exchange.model.Urgency;
 import cn.egov.exchange.service.ExchangeService;
 import cn.egov.exchange.service.ExchangeSettings;
 import cn.egov.exchange.service.HubLink;
+import cn.egov.exchange.service.HubTransfer;
 import cn.egov.exchange.service.LocalUnit;
 import cn.egov.exchange.store.DeliveryState;
 import cn.egov.exchange.store.ExchangeStore;
@@ -28,6 +29,7 @@ import cn.egov.exchange.store.OutgoingRecord;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.support.Poll;
 import cn.egov.rules.unit.UnitCode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -130,9 +132,34 @@ class HubRulesTest {
             @Override
             public void alarm(Alarm alarm) {
             }
+
+            @Override
+            public boolean urgentWaiting() {
+                return false; // no outbox here
+            }
+        };
+        // documents go straight to the hub, as the document server hands them over (answered after the commit)
+        HubTransfer transfer = new HubTransfer() {
+            @Override
+            public Answer upload(String messageId, KuraPayload document) throws IOException {
+                try {
+                    return new Answer(HubRulesTest.this.upload(unit.toString(), document).refusal());
+                } catch (java.sql.SQLException e) {
+                    throw new IOException(e);
+                }
+            }
+
+            @Override
+            public byte[] fetch(String messageId, long maxBytes) throws IOException {
+                try {
+                    return hub.envelopeFor(unit.toString(), messageId).orElseThrow(() -> new IOException("404 " + messageId));
+                } catch (java.sql.SQLException e) {
+                    throw new IOException(e);
+                }
+            }
         };
         w.service = new ExchangeService(unit.toString(), new ExchangeSettings(20L << 20, Duration.ofDays(30), 1000, Duration.ofHours(1),
-                Duration.ofDays(3)), w.store, List.of(keys), trust, link, Clock.systemUTC()).start();
+                Duration.ofDays(3)), w.store, List.of(keys), trust, link, transfer, Clock.systemUTC()).start();
         closing.add(w.service);
         closing.add(w.store);
         wires.put(unit.toString(), w);
@@ -143,6 +170,13 @@ class HubRulesTest {
         for (AutoCloseable c : closing) {
             c.close();
         }
+    }
+
+    /** A document uploaded by {@code box}: the hub's answer once committed. */
+    private ExchangeHub.Upload upload(String box, KuraPayload document) throws java.sql.SQLException {
+        ExchangeHub.Upload answer = new ExchangeHub.Upload();
+        hub.onBoxMessages(List.of(new ExchangeHub.BoxMessage(box, ExchangeWire.DOC, document, answer)));
+        return answer;
     }
 
     /** The hub's publishes: handed to the box at once (its control channel), recorded. */
@@ -276,6 +310,22 @@ class HubRulesTest {
             assertEquals("its deadline had passed when the hub received it", n.stringMetric(ExchangeWire.REASON));
         }
         assertEquals(0, count("SELECT COUNT(*) FROM exchange_delivery WHERE message_id = '" + late + "'"), "nothing delivered");
+        // the same over the document server: the refusal is the upload's answer, every time, and no notice is kept for it
+        String lateUpload = MessageIds.newId();
+        KuraPayload staleUpload = KuraPayload.builder().timestamp(1).metric(ExchangeWire.MESSAGE_ID, lateUpload)
+                .metric(ExchangeWire.ISSUER, A1.toString()).metric(ExchangeWire.RECIPIENTS, B1.toString())
+                .metric(ExchangeWire.URGENCY, "ROUTINE").metric(ExchangeWire.DEADLINE, hubNow.get() - 1000)
+                .body("envelope".getBytes(StandardCharsets.UTF_8)).build();
+        for (int i = 0; i < 2; i++) {
+            ExchangeHub.Upload answer = upload(A1.toString(), staleUpload);
+            assertTrue(answer.answered());
+            assertEquals("its deadline had passed when the hub received it", answer.refusal());
+        }
+        assertEquals(0, count("SELECT COUNT(*) FROM exchange_notice WHERE message_id = '" + lateUpload + "'"));
+        // and an upload of the waiting document again is "at the hub" again, nothing stored twice
+        assertNull(upload(A1.toString(), KuraPayload.builder().metric(ExchangeWire.MESSAGE_ID, waiting)
+                .metric(ExchangeWire.ISSUER, A1.toString()).metric(ExchangeWire.RECIPIENTS, B1.toString()).body(new byte[] {1}).build()).refusal());
+        assertEquals(1, count("SELECT COUNT(*) FROM exchange_delivery WHERE message_id = '" + waiting + "'"));
 
         Map<String, Object> summary = HubHandlers.summary(new HubQueries(hub.store()), 7);
         HubQueries.Waiting oldest = (HubQueries.Waiting) summary.get("oldest_waiting");

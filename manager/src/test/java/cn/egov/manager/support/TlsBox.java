@@ -41,6 +41,12 @@ public record TlsBox(String unit, X509Certificate certificate, Path certPem, Pat
         return new TlsBox(unit, cert, certPem, keyPem, chain, context(ca, k, cert).getSocketFactory());
     }
 
+    /** A new box key and certificate for {@code unit}, as a TLS context trusting the provincial CA only (an HTTPS client). */
+    public static SSLContext issueContext(ProvincialCa ca, String unit) throws Exception {
+        KeyPair k = KeyPairs.p256();
+        return context(ca, k, ca.issueBox(k.getPublic(), UnitCode.parse(unit), null));
+    }
+
     private static SSLContext context(ProvincialCa ca, KeyPair k, X509Certificate cert) throws Exception {
         char[] pass = "box".toCharArray();
         KeyStore ks = KeyStore.getInstance("PKCS12");

@@ -4,28 +4,39 @@ package cn.egov.api.exchange;
  * The document exchange's messages between a box and the provincial exchange hub (the manager).
  * Every message is a KuraPayload; the envelope, receipt or directory travels as its body.
  *
+ * <p>Documents themselves cross no broker: box and hub exchange them over HTTPS with mutual TLS
+ * (the box's certificate of the provincial CA names the box), on the hub's document server:
+ * <ul>
+ *   <li>{@code PUT} {@link #DOCUMENTS_PATH}{@code <message id>}: the box uploads a sealed document, body the
+ *       KuraPayload of {@link #DOC}. The hub answers after its commit: 200 {@code {"state":"AT_HUB"}}, or 422
+ *       {@code {"state":"UNDELIVERABLE","reason":"..."}} (the same answer to every repetition of the id);</li>
+ *   <li>{@code GET} {@link #DOCUMENTS_PATH}{@code <message id>}: a recipient's box fetches the envelope (CMS
+ *       EnvelopedData) the hub told it about with {@link #PUT_DOC}.</li>
+ * </ul>
+ *
  * <p>Box to hub, through the box's durable outbox on {@code <account>/<box>/EXCHANGE/<resource>}
  * (priority 1: never evicted):
  * <ul>
- *   <li>{@link #DOC}: a sealed document (body: CMS EnvelopedData) with {@link #MESSAGE_ID}, {@link #ISSUER},
- *       {@link #RECIPIENTS} (the recipients not served by the sending box), {@link #URGENCY}, {@link #DEADLINE}</li>
  *   <li>{@link #DELIVERED}: the recipient box stored a document ({@link #MESSAGE_ID}, {@link #RECIPIENT})</li>
  *   <li>{@link #RECEIPT}: a signed receipt (body: CMS SignedData) ({@link #MESSAGE_ID}, {@link #RECIPIENT}, {@link #ISSUER})</li>
  *   <li>{@link #FAILED}: the recipient refused the document ({@link #MESSAGE_ID}, {@link #RECIPIENT}, {@link #REASON})</li>
  *   <li>{@link #NOTICE_ACK}: the box committed the hub's notices {@link #NOTICE_IDS}</li>
  *   <li>{@link #REGISTER}: the encryption certificate of a unit the box serves (body: DER)</li>
  * </ul>
+ * {@link #DOC} is the upload's body: a sealed document (body: CMS EnvelopedData) with {@link #MESSAGE_ID},
+ * {@link #ISSUER}, {@link #RECIPIENTS} (the recipients not served by the sending box), {@link #URGENCY},
+ * {@link #DEADLINE}.
  * Hub to box, QoS 1 on the box's control topics {@code $EDC/<account>/<box>/EXCHANGE/<resource>}:
  * <ul>
- *   <li>{@link #PUT_DOC}: a document for units the box serves ({@link #MESSAGE_ID}, {@link #ISSUER},
- *       {@link #RECIPIENTS}, {@link #DEADLINE}, {@link #NOTICE_ID})</li>
+ *   <li>{@link #PUT_DOC}: a document waits for units the box serves ({@link #MESSAGE_ID}, {@link #ISSUER},
+ *       {@link #RECIPIENTS}, {@link #URGENCY}, {@link #DEADLINE}, {@link #SIZE}; no body: the box fetches it)</li>
  *   <li>{@link #PUT_NOTICE}: news for a sender ({@link #NOTICE_ID}, {@link #KIND}, {@link #MESSAGE_ID},
  *       {@link #RECIPIENT}, {@link #REASON}; body: the receipt for kind {@code RECEIPT})</li>
  *   <li>{@link #PUT_DIRECTORY}: every unit's encryption certificate (body: JSON)</li>
  * </ul>
- * The hub sends a notice or document again at every BIRTH of the box and periodically until the
- * box acknowledges it ({@link #NOTICE_ACK}, {@link #DELIVERED}, {@link #FAILED}): the box's session is
- * clean, so a message published while it is offline would otherwise be lost.
+ * The hub sends a notice or {@link #PUT_DOC} again at every BIRTH of the box and periodically until
+ * the box acknowledges it ({@link #NOTICE_ACK}, {@link #DELIVERED}, {@link #FAILED}): the box's session
+ * is clean, so a message published while it is offline would otherwise be lost.
  */
 public final class ExchangeWire {
     public static final String APP_ID = "EXCHANGE";
@@ -52,6 +63,12 @@ public final class ExchangeWire {
     public static final String NOTICE_IDS = "notice_ids";
     public static final String KIND = "kind";
     public static final String UNIT = "unit";
+    public static final String SIZE = "size";
+
+    /** The hub's document server: {@code PUT} and {@code GET} {@code <path><message id>}. */
+    public static final String DOCUMENTS_PATH = "/exchange/v1/documents/";
+    /** Media type of an upload's body: a KuraPayload (protobuf). */
+    public static final String PAYLOAD_TYPE = "application/x-protobuf";
 
     /** What a {@link #PUT_NOTICE} tells the sender. */
     public enum NoticeKind {

@@ -39,6 +39,16 @@ public interface TelemetryPublisher {
         }
     }
 
+    /**
+     * True while a message of {@code priority} or more urgent (a lower number) waits in the outbox,
+     * not yet taken by the broker. A capability that sends around the outbox (the document exchange
+     * uploads documents over HTTPS) waits while an emergency report ({@link Priority#CRITICAL}) does,
+     * so the report still leaves first. An implementation without a queue holds nothing.
+     */
+    default boolean holds(int priority) {
+        return false;
+    }
+
     /** Raises an alarm: published at {@link Priority#ALARM} on {@code <account>/<client-id>/ALARM/<kind>}. */
     default void alarm(Alarm alarm) {
         publish(Alarm.APP_ID, alarm.kind(), alarm.toPayload(), Priority.ALARM);

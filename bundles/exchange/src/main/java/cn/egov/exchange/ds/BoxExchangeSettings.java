@@ -17,7 +17,7 @@ import java.util.List;
  * @param units      the units served, in order (the box's own unit when none is configured)
  * @param trustFile  PEM file of trust anchors, or null for the box's enrolment CA certificates
  */
-public record BoxExchangeSettings(List<UnitCode> units, Path storePath, Path keysDir, char[] keysPassword, URI estUrl,
+public record BoxExchangeSettings(List<UnitCode> units, Path storePath, Path keysDir, char[] keysPassword, URI estUrl, URI hubUrl,
                                   SigningAlgorithm signingAlgorithm, Path trustFile, ExchangeSettings exchange, Duration enrolRetry) {
 
     public static final String PID = "cn.egov.exchange";
@@ -46,15 +46,8 @@ public record BoxExchangeSettings(List<UnitCode> units, Path storePath, Path key
         if (units.isEmpty()) {
             units.add(boxUnit);
         }
-        URI est;
-        try {
-            est = URI.create(c.est_url().strip());
-            if (!"https".equals(est.getScheme()) || est.getHost() == null) {
-                throw bad("est.url", "'" + c.est_url() + "' is not an https:// URL");
-            }
-        } catch (IllegalArgumentException e) {
-            throw bad("est.url", "'" + c.est_url() + "' is not a URL");
-        }
+        URI est = https("est.url", c.est_url());
+        URI hub = https("hub.url", c.hub_url());
         if (c.store_path().isBlank()) {
             throw bad("store.path", "is empty");
         }
@@ -62,11 +55,27 @@ public record BoxExchangeSettings(List<UnitCode> units, Path storePath, Path key
             throw bad("keys.dir", "is empty");
         }
         ExchangeSettings exchange = new ExchangeSettings((long) c.max_document_mb() * 1024 * 1024, Duration.ofDays(c.dedupe_days()),
-                c.inbound_capacity(), Duration.ofSeconds(c.tick_s()), Duration.ofHours(c.default_deadline_h()));
+                c.inbound_capacity(), Duration.ofSeconds(c.tick_s()), Duration.ofHours(c.default_deadline_h()), c.upload_parallel(),
+                c.fetch_parallel());
         String trust = c.trust_anchors() == null ? "" : c.trust_anchors().strip();
         return new BoxExchangeSettings(List.copyOf(units), Path.of(c.store_path().strip()), Path.of(c.keys_dir().strip()),
-                c.keys_password() == null ? new char[0] : c.keys_password().toCharArray(), est, c.signing_algorithm(),
+                c.keys_password() == null ? new char[0] : c.keys_password().toCharArray(), est, hub, c.signing_algorithm(),
                 trust.isEmpty() ? null : Path.of(trust), exchange, Duration.ofSeconds(c.enrol_retry_s()));
+    }
+
+    private static URI https(String key, String value) {
+        try {
+            URI u = URI.create(value == null ? "" : value.strip());
+            if (!"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw bad(key, "'" + value + "' is not an https:// URL");
+            }
+            return u;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(PID)) {
+                throw e;
+            }
+            throw bad(key, "'" + value + "' is not a URL");
+        }
     }
 
     private static IllegalArgumentException bad(String key, String problem) {

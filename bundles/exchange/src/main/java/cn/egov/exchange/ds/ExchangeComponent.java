@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * enrolled with the provincial CA over EST with the box certificate (retried every
  * {@code enrol.retry.s} while the box is not enrolled or the CA cannot be reached). Once all units
  * have keys it starts the {@link ExchangeService}, takes the hub's messages from the control
- * channel ({@code $EDC/<acct>/<box>/EXCHANGE/PUT/doc|notice|directory}) and registers the units'
- * encryption certificates with the hub. Until then the section says what it is waiting for.
+ * channel ({@code $EDC/<acct>/<box>/EXCHANGE/PUT/doc|notice|directory}), moves documents to and from
+ * the hub's document server ({@code hub.url}) over HTTPS with the box certificate, and registers the
+ * units' encryption certificates with the hub. Until then the section says what it is waiting for.
  * Off until its configuration file {@code cn.egov.exchange.cfg} exists.
  */
 @Component(configurationPid = BoxExchangeSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -61,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class ExchangeComponent implements ConsoleSection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeComponent.class);
+    /** Connect and answer timeout of one upload or fetch: a 20 MB document over a slow backbone link still fits. */
+    private static final java.time.Duration TRANSFER_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     private final BoxExchangeSettings settings;
     private final String box;
@@ -120,7 +123,10 @@ public final class ExchangeComponent implements ConsoleSection {
                 units.add(k.get());
             }
             TrustAnchors trust = trust(credentials);
-            ExchangeService s = new ExchangeService(box, settings.exchange(), store, units, trust, new OutboxHubLink(telemetry),
+            // documents travel over HTTPS with the box certificate of the moment (none yet: they wait, same-box ones do not)
+            BoxCertificateTransfer transfer = new BoxCertificateTransfer(settings.hubUrl(), TRANSFER_TIMEOUT,
+                    () -> Optional.ofNullable(certificates).flatMap(BoxCertificates::current));
+            ExchangeService s = new ExchangeService(box, settings.exchange(), store, units, trust, new OutboxHubLink(telemetry), transfer,
                     Clock.systemUTC()).start();
             for (String resource : List.of(ExchangeWire.PUT_DOC, ExchangeWire.PUT_NOTICE, ExchangeWire.PUT_DIRECTORY)) {
                 subscriptions.add(control.subscribe(ExchangeWire.APP_ID, resource, (topic, payload) -> s.onHubMessage(resource, payload)));

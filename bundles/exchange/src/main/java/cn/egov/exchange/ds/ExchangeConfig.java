@@ -26,6 +26,10 @@ public @interface ExchangeConfig {
             + "authenticated by the box certificate (own unit only)")
     String est_url() default "https://ca.hebei.gov.cn:8443";
 
+    @AttributeDefinition(name = "Hub URL", description = "The exchange hub's document server (the manager's exchange.port): "
+            + "documents are uploaded and fetched there over HTTPS with the box certificate")
+    String hub_url() default "https://manager.hebei.gov.cn:8445";
+
     @AttributeDefinition(name = "Signing algorithm", description = "Key made for a unit's document signatures at enrolment",
             options = {
                 @org.osgi.service.metatype.annotations.Option(label = "ECDSA P-256", value = "P256"),
@@ -55,6 +59,14 @@ public @interface ExchangeConfig {
     @AttributeDefinition(name = "Default deadline (h)", min = "1", max = "8760",
             description = "Deadline of a document sent without one: after it the sender is told 'undeliverable'")
     int default_deadline_h() default 72;
+
+    @AttributeDefinition(name = "Uploads side by side", min = "1", max = "32",
+            description = "Documents uploaded to the hub at once (the hub stores them in one transaction when they arrive together)")
+    int upload_parallel() default 4;
+
+    @AttributeDefinition(name = "Fetches side by side", min = "1", max = "32",
+            description = "Documents fetched from the hub at once")
+    int fetch_parallel() default 4;
 
     @AttributeDefinition(name = "Key enrolment retry (s)", min = "5", max = "86400",
             description = "While a unit has no keys (box not enrolled yet, CA unreachable), how often enrolment is tried again")

@@ -18,6 +18,11 @@ public final class ExchangeMetrics {
     public final LongAdder duplicateNotices = new LongAdder();
     public final LongAdder inboundDropped = new LongAdder();
     public final LongAdder undeliverable = new LongAdder();
+    /** Documents the hub answered (stored or refused) after an upload over HTTPS. */
+    public final LongAdder uploaded = new LongAdder();
+    /** Envelopes fetched from the hub over HTTPS, and fetches that failed (the hub tells again). */
+    public final LongAdder fetched = new LongAdder();
+    public final LongAdder fetchFailures = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -32,6 +37,9 @@ public final class ExchangeMetrics {
         m.put("duplicate_notices", duplicateNotices.sum());
         m.put("inbound_dropped", inboundDropped.sum());
         m.put("undeliverable", undeliverable.sum());
+        m.put("uploaded", uploaded.sum());
+        m.put("fetched", fetched.sum());
+        m.put("fetch_failures", fetchFailures.sum());
         return m;
     }
 }

@@ -40,17 +40,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The exchange on one box: a clerk's document is checked, sealed (signed by its unit, encrypted for
- * every recipient), stored, delivered at once to recipients this box serves, and handed to the
- * durable outbox for the hub; documents from the hub are stored, opened and receipted; the hub's
- * notices move each sent document along {@link DeliveryState}.
+ * every recipient), stored, delivered at once to recipients this box serves, and uploaded to the
+ * hub over HTTPS ({@link HubTransfer}, {@link #uploadDue}: never while an emergency report waits in
+ * the outbox); documents the hub tells about are fetched over HTTPS, stored, opened and receipted;
+ * answers and receipts go through the durable outbox ({@link HubLink}); the hub's notices move each
+ * sent document along {@link DeliveryState}.
  *
  * <p>Every change is committed to the {@link ExchangeStore} before anything is sent or answered.
  * Messages from the hub wait in a bounded queue for one worker thread (what does not fit is
@@ -69,9 +82,28 @@ public final class ExchangeService implements AutoCloseable {
     static final int MAX_BATCH = 64;
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** While an emergency report waits in the outbox, how often the uploader looks again. */
+    private static final long URGENT_POLL_MS = 200;
+    /** Waits between uploads after the hub was not reached: from the first to the longest, doubling. */
+    private static final long MIN_UPLOAD_BACKOFF_MS = 1000;
+    private static final long MAX_UPLOAD_BACKOFF_MS = 30_000;
 
-    /** A message from the hub waiting to be handled. */
-    private record Inbound(String resource, byte[] payload) {
+    /**
+     * A message from the hub waiting to be handled: a document's envelope fetched already, and opened
+     * for the recipients here ({@code opened}, by recipient) outside the store's lock.
+     */
+    private record Inbound(String resource, KuraPayload payload, Map<String, Preopened> opened) {
+        Inbound(String resource, KuraPayload payload) {
+            this(resource, payload, Map.of());
+        }
+    }
+
+    /**
+     * A document decrypted, verified and receipted by a fetch thread, before the worker stores it: the
+     * costly part of receiving, done side by side and without the store's lock. Either the document
+     * with its signed receipt, or why it is refused.
+     */
+    private record Preopened(DocumentOpener.Opened opened, byte[] receipt, DocumentRefused refused) {
     }
 
     private final String box;
@@ -82,19 +114,27 @@ public final class ExchangeService implements AutoCloseable {
     private final CmsVerifier verifier;
     private final DocumentOpener opener;
     private final HubLink link;
+    private final HubTransfer transfer;
     private final Clock clock;
     private final ExchangeMetrics metrics = new ExchangeMetrics();
     private final BlockingQueue<Inbound> inbound;
     private final Thread worker;
     private volatile boolean running;
-    /**
-     * A document goes to the outbox once: by {@link #send} right after it is stored, or by {@link #tick}
-     * when the box stopped in between. Without this, a tick between the two handed it over a second time.
-     */
-    private final Object handOffLock = new Object();
+    /** Uploads side by side ({@link ExchangeSettings#uploadParallel()}), and the thread that starts each round. */
+    private final ExecutorService uploaders;
+    private final Thread uploader;
+    private final Object uploadSignal = new Object();
+    private volatile boolean uploadWake;
+    /** Fetches of envelopes the hub told about, side by side, behind a bounded queue. */
+    private final ThreadPoolExecutor fetchers;
+    private final Set<String> fetching = ConcurrentHashMap.newKeySet();
 
+    /**
+     * @param link     the outbox to the hub (answers, receipts, registrations; whether more urgent messages wait)
+     * @param transfer the documents' way to and from the hub (HTTPS)
+     */
     public ExchangeService(String box, ExchangeSettings settings, ExchangeStore store, List<LocalUnit> units, TrustAnchors trust,
-                           HubLink link, Clock clock) {
+                           HubLink link, HubTransfer transfer, Clock clock) {
         this.box = box;
         this.settings = settings;
         this.store = store;
@@ -105,10 +145,25 @@ public final class ExchangeService implements AutoCloseable {
         this.verifier = new CmsVerifier(trust);
         this.opener = new DocumentOpener(verifier, settings.maxDocumentBytes());
         this.link = link;
+        this.transfer = transfer;
         this.clock = clock;
         this.inbound = new ArrayBlockingQueue<>(settings.inboundCapacity());
         this.worker = new Thread(this::work, "exchange-" + box);
         this.worker.setDaemon(true);
+        this.uploaders = Executors.newFixedThreadPool(settings.uploadParallel(), daemon("exchange-upload-" + box));
+        this.uploader = new Thread(this::uploadLoop, "exchange-uploads-" + box);
+        this.uploader.setDaemon(true);
+        this.fetchers = new ThreadPoolExecutor(settings.fetchParallel(), settings.fetchParallel(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.inboundCapacity()), daemon("exchange-fetch-" + box));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /**
@@ -118,6 +173,7 @@ public final class ExchangeService implements AutoCloseable {
     public ExchangeService start() {
         running = true;
         worker.start();
+        uploader.start();
         return this;
     }
 
@@ -186,9 +242,7 @@ public final class ExchangeService implements AutoCloseable {
             }
         }
         DocumentSealer.Sealed sealed = DocumentSealer.seal(doc, issuer.signing(), certs);
-        synchronized (handOffLock) {
-            return storeAndHandOff(doc, sealed, fingerprint, remote);
-        }
+        return storeAndHandOff(doc, sealed, fingerprint, remote);
     }
 
     private OutgoingRecord storeAndHandOff(Document doc, DocumentSealer.Sealed sealed, String fingerprint, List<String> remote)
@@ -210,8 +264,7 @@ public final class ExchangeService implements AutoCloseable {
         LOG.info("document {} ({}) from {} stored for {}", doc.meta().messageId(), LogSafe.of(doc.meta().docNumber()),
                 doc.meta().issuer(), recipients);
         if (!remote.isEmpty()) {
-            handOff(new ExchangeStore.Unsent(doc.meta().messageId(), doc.meta().issuer().toString(), remote,
-                    doc.meta().urgency().name(), doc.meta().deadline(), sealed.envelope()));
+            wakeUploader();
         }
         return store.outgoing(doc.meta().messageId()).orElseThrow();
     }
@@ -226,13 +279,156 @@ public final class ExchangeService implements AutoCloseable {
         }
     }
 
-    private void handOff(ExchangeStore.Unsent u) throws SQLException {
-        KuraPayload p = KuraPayload.builder().timestamp(clock.millis())
+    // ---- uploading ------------------------------------------------------------------------
+
+    /** What {@link #uploadDue} found. */
+    public enum Uploads {
+        /** Nothing waits for the hub. */
+        NONE,
+        /** Uploaded (and answered) what waited in this round; there may be more. */
+        SOME,
+        /** Held back: a message more urgent than documents (an emergency report) waits in the outbox. */
+        HELD
+    }
+
+    /**
+     * One round of uploads: up to {@link #MAX_BATCH} documents waiting for the hub (特急 before 加急 before
+     * 平件, oldest first), {@link ExchangeSettings#uploadParallel()} at a time, each only while no message
+     * more urgent than documents waits in the outbox (an emergency report filed during an outage
+     * still reaches the province first). The hub's answers are stored in one transaction at the end
+     * of the round: the recipients become AT_HUB, or UNDELIVERABLE with the hub's reason. A box that
+     * stops before that uploads them again, and the hub answers the same (message id).
+     *
+     * @throws IOException the hub was not reached (what was answered before is stored)
+     */
+    public Uploads uploadDue() throws IOException, SQLException, InterruptedException {
+        List<ExchangeStore.Unsent> due = store.pendingUploads(MAX_BATCH);
+        if (due.isEmpty()) {
+            return Uploads.NONE;
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        AtomicBoolean held = new AtomicBoolean();
+        List<Answered> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        Callable<Void> worker = () -> {
+            for (int i; failure.get() == null && !held.get() && (i = next.getAndIncrement()) < due.size(); ) {
+                if (link.urgentWaiting()) {
+                    held.set(true);
+                    break;
+                }
+                ExchangeStore.Unsent u = due.get(i);
+                try {
+                    answers.add(new Answered(u, transfer.upload(u.messageId(), documentPayload(u))));
+                } catch (IOException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+            return null;
+        };
+        for (var f : uploaders.invokeAll(java.util.Collections.nCopies(settings.uploadParallel(), worker))) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure.compareAndSet(null, new IOException(e.getCause()));
+            }
+        }
+        recordAnswers(answers);
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return held.get() ? Uploads.HELD : Uploads.SOME;
+    }
+
+    private KuraPayload documentPayload(ExchangeStore.Unsent u) throws SQLException {
+        return KuraPayload.builder().timestamp(clock.millis())
                 .metric(ExchangeWire.MESSAGE_ID, u.messageId()).metric(ExchangeWire.ISSUER, u.issuer())
                 .metric(ExchangeWire.RECIPIENTS, String.join(",", u.remoteRecipients())).metric(ExchangeWire.URGENCY, u.urgency())
-                .metric(ExchangeWire.DEADLINE, u.deadline().toEpochMilli()).body(u.envelope()).build();
-        link.send(ExchangeWire.DOC, p);
-        store.markHandedOff(u.messageId());
+                .metric(ExchangeWire.DEADLINE, u.deadline().toEpochMilli()).body(store.outgoingEnvelope(u.messageId())).build();
+    }
+
+    /** A document the hub answered in this round. */
+    private record Answered(ExchangeStore.Unsent doc, HubTransfer.Answer answer) {
+    }
+
+    private void recordAnswers(List<Answered> answers) throws SQLException {
+        if (answers.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Runnable> after = new ArrayList<>();
+        store.transaction(() -> {
+            for (Answered a : answers) {
+                ExchangeStore.Unsent u = a.doc();
+                HubTransfer.Answer answer = a.answer();
+                store.markHandedOff(u.messageId());
+                for (String r : u.remoteRecipients()) {
+                    if (answer.taken()) {
+                        store.advance(u.messageId(), r, DeliveryState.AT_HUB, null, null, now);
+                    } else if (store.advance(u.messageId(), r, DeliveryState.UNDELIVERABLE, answer.refusal(), null, now)) {
+                        after.add(metrics.undeliverable::increment);
+                    }
+                }
+                after.add(metrics.uploaded::increment);
+                if (!answer.taken()) {
+                    after.add(() -> LOG.warn("document {} refused by the hub: {}", u.messageId(), LogSafe.of(answer.refusal())));
+                }
+            }
+            return null;
+        });
+        after.forEach(Runnable::run);
+    }
+
+    private void wakeUploader() {
+        synchronized (uploadSignal) {
+            uploadWake = true;
+            uploadSignal.notifyAll();
+        }
+    }
+
+    /** Rounds of {@link #uploadDue} while there is work; after a failure it waits longer each time, until woken. */
+    private void uploadLoop() {
+        long backoff = 0;
+        while (running) {
+            long wait;
+            try {
+                Uploads u = uploadDue();
+                if (backoff > 0) {
+                    LOG.info("exchange: the hub's document server is reachable again");
+                }
+                backoff = 0;
+                wait = switch (u) {
+                    case SOME -> 0;
+                    case HELD -> URGENT_POLL_MS;
+                    case NONE -> settings.tick().toMillis();
+                };
+            } catch (IOException e) {
+                if (backoff == 0) {
+                    LOG.warn("exchange: documents wait, the hub's document server is not reached: {}", LogSafe.of(e.getMessage()));
+                }
+                backoff = Math.min(MAX_UPLOAD_BACKOFF_MS, Math.max(MIN_UPLOAD_BACKOFF_MS, backoff * 2));
+                wait = backoff;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                LOG.warn("exchange: uploading failed (tried again): {}", LogSafe.of(e.toString()));
+                wait = MAX_UPLOAD_BACKOFF_MS;
+            }
+            if (wait > 0) {
+                synchronized (uploadSignal) {
+                    try {
+                        if (!uploadWake) {
+                            uploadSignal.wait(wait);
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (uploadWake) {
+                        backoff = Math.min(backoff, MIN_UPLOAD_BACKOFF_MS);
+                    }
+                    uploadWake = false;
+                }
+            }
+        }
     }
 
     /** What makes an application resend the same document: everything but the time it was sent. */
@@ -319,8 +515,17 @@ public final class ExchangeService implements AutoCloseable {
     private record Opened(byte[] receipt, String failure) {
     }
 
-    /** Opens a stored document for a recipient, stores it with its receipt or its refusal. */
+    /** Opens a stored document for a recipient (the worker, decrypting it here). */
     private Opened open(String messageId, UnitCode recipient, After after) throws SQLException {
+        return open(messageId, recipient, after, null);
+    }
+
+    /**
+     * Opens a stored document for a recipient, stores it with its receipt or its refusal.
+     *
+     * @param pre the stored envelope opened already by a fetch thread (it is the one just stored), or null
+     */
+    private Opened open(String messageId, UnitCode recipient, After after, Preopened pre) throws SQLException {
         IncomingRecord rec = store.incoming(messageId, recipient.toString()).orElseThrow();
         if (rec.state() == InboxState.RECEIVED) {
             return new Opened(store.incomingReceipt(messageId, recipient.toString()).orElse(null), null);
@@ -333,7 +538,10 @@ public final class ExchangeService implements AutoCloseable {
             if (unit == null) {
                 throw new DocumentRefused("recipient", "unit " + recipient + " is not served by box " + box);
             }
-            DocumentOpener.Opened o = opener.open(store.envelope(messageId, recipient.toString()), unit.decryption());
+            if (pre != null && pre.refused() != null) {
+                throw pre.refused();
+            }
+            DocumentOpener.Opened o = pre != null ? pre.opened() : opener.open(store.envelope(messageId, recipient.toString()), unit.decryption());
             Document d = o.document();
             if (!d.meta().messageId().equals(messageId)) {
                 throw new DocumentRefused("document", "carries message id " + d.meta().messageId() + " but was delivered as " + messageId);
@@ -345,7 +553,8 @@ public final class ExchangeService implements AutoCloseable {
                 throw new DocumentRefused("document", "was sent at " + d.meta().created() + ", before the duplicate window of "
                         + settings.dedupeWindow().toDays() + " days");
             }
-            byte[] receipt = new Receipt(messageId, d.meta().issuer(), recipient, clock.instant(), o.digests()).sign(unit.signing());
+            byte[] receipt = pre != null ? pre.receipt()
+                    : new Receipt(messageId, d.meta().issuer(), recipient, clock.instant(), o.digests()).sign(unit.signing());
             store.markReceived(recipient.toString(), d, receipt);
             after.then(() -> {
                 metrics.received.increment();
@@ -362,15 +571,115 @@ public final class ExchangeService implements AutoCloseable {
         }
     }
 
-    /** A control message from the hub ({@code PUT/doc}, {@code PUT/notice}, {@code PUT/directory}); never blocks. */
+    /**
+     * A control message from the hub ({@code PUT/doc}, {@code PUT/notice}, {@code PUT/directory}); never
+     * blocks. A document's envelope is fetched over HTTPS first ({@link ExchangeSettings#fetchParallel()}
+     * at a time, behind a bounded queue). Any message from the hub also tells the uploader the way is open.
+     */
     public void onHubMessage(String resource, byte[] payload) {
-        if (!inbound.offer(new Inbound(resource, payload))) {
-            metrics.inboundDropped.increment();
-            if (metrics.inboundDropped.sum() % 100 == 1) {
-                link.alarm(new Alarm(INBOUND_FULL_ALARM, Alarm.Severity.WARNING, "exchange",
-                        "exchange inbound queue full (" + settings.inboundCapacity() + "): the hub sends dropped messages again",
-                        Map.of("dropped", Long.toString(metrics.inboundDropped.sum())), clock.millis()));
+        KuraPayload p;
+        try {
+            p = KuraPayloadCodec.decode(payload);
+        } catch (cn.egov.api.payload.PayloadFormatException | RuntimeException e) {
+            LOG.warn("exchange message {} from the hub is not a KuraPayload: {}", LogSafe.of(resource), LogSafe.of(e.getMessage()));
+            return;
+        }
+        wakeUploader();
+        if (resource.equals(ExchangeWire.PUT_DOC) && empty(p.body())) {
+            String id = p.stringMetric(ExchangeWire.MESSAGE_ID);
+            if (id == null || !fetching.add(id)) {
+                return; // fetched already by another thread: the hub tells again if that fails
             }
+            try {
+                fetchers.execute(() -> {
+                    try {
+                        KuraPayload full = withEnvelope(p);
+                        if (full != null) {
+                            offer(new Inbound(resource, full, preopen(full)));
+                        }
+                    } finally {
+                        fetching.remove(id);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                fetching.remove(id);
+                dropped();
+            }
+            return;
+        }
+        offer(new Inbound(resource, p));
+    }
+
+    private void offer(Inbound in) {
+        if (!inbound.offer(in)) {
+            dropped();
+        }
+    }
+
+    private void dropped() {
+        metrics.inboundDropped.increment();
+        if (metrics.inboundDropped.sum() % 100 == 1) {
+            link.alarm(new Alarm(INBOUND_FULL_ALARM, Alarm.Severity.WARNING, "exchange",
+                    "exchange inbound queue full (" + settings.inboundCapacity() + "): the hub sends dropped messages again",
+                    Map.of("dropped", Long.toString(metrics.inboundDropped.sum())), clock.millis()));
+        }
+    }
+
+    /** Opens a fetched envelope for every recipient this box serves and does not hold yet (fetch threads). */
+    private Map<String, Preopened> preopen(KuraPayload p) {
+        if (empty(p.body())) {
+            return Map.of();
+        }
+        String id = p.stringMetric(ExchangeWire.MESSAGE_ID);
+        Map<String, Preopened> out = new LinkedHashMap<>();
+        for (String r : p.stringMetric(ExchangeWire.RECIPIENTS).split(",")) {
+            LocalUnit unit = UnitCode.isValid(r) ? units.get(UnitCode.parse(r)) : null;
+            try {
+                if (unit == null || store.holds(id, r)) {
+                    continue;
+                }
+                try {
+                    DocumentOpener.Opened o = opener.open(p.body(), unit.decryption());
+                    Document d = o.document();
+                    out.put(r, new Preopened(o, new Receipt(id, d.meta().issuer(), unit.unit(), clock.instant(), o.digests())
+                            .sign(unit.signing()), null));
+                } catch (DocumentRefused e) {
+                    out.put(r, new Preopened(null, null, e));
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("document {} for {} not opened ahead (opened when stored): {}", id, r, e.toString());
+            }
+        }
+        return out;
+    }
+
+    private static boolean empty(byte[] b) {
+        return b == null || b.length == 0;
+    }
+
+    /**
+     * The hub's document notice with its envelope, fetched over HTTPS, unless every recipient this box
+     * serves has it already (a repeated notice: answered from the store). Null when the fetch failed
+     * (counted; the hub tells again).
+     */
+    private KuraPayload withEnvelope(KuraPayload p) {
+        String id = p.stringMetric(ExchangeWire.MESSAGE_ID);
+        String recipients = p.stringMetric(ExchangeWire.RECIPIENTS);
+        try {
+            boolean all = recipients != null;
+            for (String r : recipients == null ? new String[0] : recipients.split(",")) {
+                all &= store.holds(id, r);
+            }
+            if (all) {
+                return p;
+            }
+            byte[] envelope = transfer.fetch(id, settings.maxDocumentBytes() * 2);
+            metrics.fetched.increment();
+            return new KuraPayload(p.timestamp(), p.position(), p.metrics(), envelope);
+        } catch (IOException | SQLException | RuntimeException e) {
+            metrics.fetchFailures.increment();
+            LOG.warn("exchange: document {} not fetched now (the hub tells again): {}", LogSafe.of(id), LogSafe.of(e.getMessage()));
+            return null;
         }
     }
 
@@ -432,42 +741,46 @@ public final class ExchangeService implements AutoCloseable {
         after.run();
     }
 
-    /** Handles one message from the hub now, on the caller's thread (tests, and the worker). */
+    /** Handles one message from the hub now, on the caller's thread, fetching a document's envelope first (tests). */
     void handle(String resource, KuraPayload p) throws SQLException {
+        if (resource.equals(ExchangeWire.PUT_DOC) && empty(p.body())) {
+            p = withEnvelope(p);
+            if (p == null) {
+                return;
+            }
+        }
+        KuraPayload message = p;
         After after = new After();
         store.transaction(() -> {
-            handle(resource, p, after);
+            handle(resource, message, after);
             return null;
         });
         after.run();
     }
 
     private void handle(Inbound in, After after) throws SQLException {
-        KuraPayload p;
-        try {
-            p = KuraPayloadCodec.decode(in.payload());
-        } catch (cn.egov.api.payload.PayloadFormatException | RuntimeException e) {
-            LOG.warn("exchange message {} from the hub is not a KuraPayload: {}", LogSafe.of(in.resource()), LogSafe.of(e.getMessage()));
-            return;
+        if (in.resource().equals(ExchangeWire.PUT_DOC)) {
+            onDocument(in.payload(), after, in.opened());
+        } else {
+            handle(in.resource(), in.payload(), after);
         }
-        handle(in.resource(), p, after);
     }
 
     private void handle(String resource, KuraPayload p, After after) throws SQLException {
         switch (resource) {
-            case ExchangeWire.PUT_DOC -> onDocument(p, after);
+            case ExchangeWire.PUT_DOC -> onDocument(p, after, Map.of());
             case ExchangeWire.PUT_NOTICE -> onNotice(p, after);
             case ExchangeWire.PUT_DIRECTORY -> onDirectory(p);
             default -> LOG.warn("unknown exchange message {}", LogSafe.of(resource));
         }
     }
 
-    private void onDocument(KuraPayload p, After after) throws SQLException {
+    private void onDocument(KuraPayload p, After after, Map<String, Preopened> opened) throws SQLException {
         String messageId = p.stringMetric(ExchangeWire.MESSAGE_ID);
         String issuer = p.stringMetric(ExchangeWire.ISSUER);
         String recipients = p.stringMetric(ExchangeWire.RECIPIENTS);
-        if (messageId == null || issuer == null || recipients == null || p.body() == null) {
-            LOG.warn("document from the hub without message id, issuer, recipients or body: ignored");
+        if (messageId == null || issuer == null || recipients == null) {
+            LOG.warn("document from the hub without message id, issuer or recipients: ignored");
             return;
         }
         try {
@@ -482,9 +795,12 @@ public final class ExchangeService implements AutoCloseable {
                 continue;
             }
             UnitCode recipient = UnitCode.parse(r);
-            boolean fresh = p.body().length <= settings.maxDocumentBytes() * 2
+            boolean fresh = !empty(p.body()) && p.body().length <= settings.maxDocumentBytes() * 2
                     && store.insertIncoming(messageId, r, issuer, p.body(), clock.instant());
             if (!fresh) {
+                if (empty(p.body()) && store.incoming(messageId, r).isEmpty()) {
+                    continue; // not fetched for this recipient: the hub tells again
+                }
                 if (store.incoming(messageId, r).isEmpty()) {
                     after.reply(ExchangeWire.FAILED, messageId, r, "document exceeds the limit of " + settings.maxDocumentBytes() + " bytes",
                             null, issuer);
@@ -493,7 +809,7 @@ public final class ExchangeService implements AutoCloseable {
                 after.then(metrics.duplicates::increment);
             }
             after.reply(ExchangeWire.DELIVERED, messageId, r, null, null, issuer);
-            Opened o = open(messageId, recipient, after);
+            Opened o = open(messageId, recipient, after, fresh ? opened.get(r) : null);
             if (o.receipt != null) {
                 after.reply(ExchangeWire.RECEIPT, messageId, r, null, o.receipt, issuer);
             } else {
@@ -664,11 +980,6 @@ public final class ExchangeService implements AutoCloseable {
                 LOG.warn("document {} for {} undeliverable: deadline passed on this box", q[0], q[1]);
             }
         }
-        synchronized (handOffLock) {
-            for (ExchangeStore.Unsent u : store.notHandedOff()) {
-                handOff(u);
-            }
-        }
         for (String[] s : store.unopened()) {
             After after = new After();
             store.transaction(() -> {
@@ -694,10 +1005,14 @@ public final class ExchangeService implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        wakeUploader();
+        fetchers.shutdownNow();
         try {
             worker.join(10_000);
+            uploader.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        uploaders.shutdownNow();
     }
 }

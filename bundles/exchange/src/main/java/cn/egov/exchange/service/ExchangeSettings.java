@@ -11,17 +11,28 @@ import java.time.Duration;
  * @param inboundCapacity   messages from the hub waiting to be handled; more are dropped (the hub sends them again)
  * @param tick              how often deadlines, hand-overs and unopened documents are checked
  * @param defaultDeadline   the deadline of a document sent without one
+ * @param uploadParallel    documents uploaded to the hub side by side
+ * @param fetchParallel     documents fetched from the hub side by side
  */
 public record ExchangeSettings(long maxDocumentBytes, Duration dedupeWindow, int inboundCapacity, Duration tick,
-                               Duration defaultDeadline) {
+                               Duration defaultDeadline, int uploadParallel, int fetchParallel) {
+
+    /** Uploads and fetches side by side by default: enough to keep a backbone link busy while the hub commits. */
+    public static final int DEFAULT_PARALLEL = 4;
 
     public static ExchangeSettings defaults() {
         return new ExchangeSettings(20L * 1024 * 1024, Duration.ofDays(30), 2000, Duration.ofSeconds(30), Duration.ofDays(3));
     }
 
+    /** With {@link #DEFAULT_PARALLEL} uploads and fetches. */
+    public ExchangeSettings(long maxDocumentBytes, Duration dedupeWindow, int inboundCapacity, Duration tick, Duration defaultDeadline) {
+        this(maxDocumentBytes, dedupeWindow, inboundCapacity, tick, defaultDeadline, DEFAULT_PARALLEL, DEFAULT_PARALLEL);
+    }
+
     public ExchangeSettings {
         if (maxDocumentBytes <= 0 || inboundCapacity <= 0 || dedupeWindow.isNegative() || dedupeWindow.isZero()
-                || tick.isNegative() || tick.isZero() || defaultDeadline.isNegative() || defaultDeadline.isZero()) {
+                || tick.isNegative() || tick.isZero() || defaultDeadline.isNegative() || defaultDeadline.isZero()
+                || uploadParallel <= 0 || fetchParallel <= 0) {
             throw new IllegalArgumentException("exchange settings must be positive");
         }
     }

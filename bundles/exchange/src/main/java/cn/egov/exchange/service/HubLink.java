@@ -5,8 +5,8 @@ import cn.egov.api.telemetry.Alarm;
 import java.util.List;
 
 /**
- * The box's way to the exchange hub: messages on {@code <account>/<box>/EXCHANGE/<resource>}
- * through the durable outbox. {@link #sendAll} returns once the messages are stored there, all in
+ * The box's way to the exchange hub for everything but the documents themselves ({@link HubTransfer}):
+ * messages on {@code <account>/<box>/EXCHANGE/<resource>} through the durable outbox. {@link #sendAll} returns once the messages are stored there, all in
  * one transaction when the outbox can (one disk sync for a whole batch of answers).
  */
 public interface HubLink {
@@ -22,4 +22,11 @@ public interface HubLink {
     }
 
     void alarm(Alarm alarm);
+
+    /**
+     * True while a message more urgent than documents (an emergency report, {@code Priority.CRITICAL})
+     * waits in the outbox: documents, which go around the outbox over HTTPS, wait for it. No default:
+     * a link that forgot it would let documents overtake the report unnoticed.
+     */
+    boolean urgentWaiting();
 }

@@ -60,10 +60,16 @@ public final class ExchangeStore implements AutoCloseable {
     };
 
     private final Connection c;
+    /**
+     * A second connection for the transfers' reads ({@link #holds}, {@link #pendingUploads},
+     * {@link #outgoingEnvelope}): WAL lets it read what is committed while a long transaction writes.
+     */
+    private final Connection reader;
     private final Path file;
 
-    private ExchangeStore(Connection c, Path file) {
+    private ExchangeStore(Connection c, Connection reader, Path file) {
         this.c = c;
+        this.reader = reader;
         this.file = file;
     }
 
@@ -85,7 +91,27 @@ public final class ExchangeStore implements AutoCloseable {
             c.close();
             throw new SQLException("exchange store " + file + " cannot be opened (damaged or not a database?): " + e.getMessage(), e);
         }
-        return new ExchangeStore(c, file);
+        Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = reader.createStatement()) {
+            s.execute("PRAGMA busy_timeout=10000");
+        }
+        return new ExchangeStore(c, reader, file);
+    }
+
+    /**
+     * Whether document {@code messageId} is stored for {@code recipient}: read on a connection of its
+     * own (committed state only), so a fetch thread does not wait for the worker's transaction.
+     */
+    public boolean holds(String messageId, String recipient) throws SQLException {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT 1 FROM incoming WHERE message_id = ? AND recipient = ?")) {
+                ps.setString(1, messageId);
+                ps.setString(2, recipient);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        }
     }
 
     public Path file() {
@@ -139,22 +165,47 @@ public final class ExchangeStore implements AutoCloseable {
         });
     }
 
-    /** A document still to be handed to the outbox (the box stopped between storing and handing over). */
-    public record Unsent(String messageId, String issuer, List<String> remoteRecipients, String urgency, Instant deadline,
-                         byte[] envelope) {
+    /** A document waiting for the hub's answer to its upload (its envelope: {@link #outgoingEnvelope}). */
+    public record Unsent(String messageId, String issuer, List<String> remoteRecipients, String urgency, Instant deadline) {
     }
 
-    public synchronized List<Unsent> notHandedOff() throws SQLException {
+    /**
+     * Up to {@code limit} documents the hub has not answered yet, for recipients still QUEUED here:
+     * 特急 first, then 加急, then 平件, oldest first within each. Read on the reader connection
+     * (committed state), so the uploader does not wait for the worker's transactions.
+     */
+    public List<Unsent> pendingUploads(int limit) throws SQLException {
         List<Unsent> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT message_id, issuer, remote_recipients, urgency, deadline, envelope "
-                + "FROM outgoing WHERE handed_off = 0 AND remote_recipients <> '' ORDER BY created");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Unsent(rs.getString(1), rs.getString(2), List.of(rs.getString(3).split(",")), rs.getString(4),
-                        Instant.ofEpochMilli(rs.getLong(5)), rs.getBytes(6)));
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT message_id, issuer, remote_recipients, urgency, deadline FROM outgoing o "
+                    + "WHERE handed_off = 0 AND remote_recipients <> '' AND EXISTS (SELECT 1 FROM outgoing_recipient r "
+                    + "WHERE r.message_id = o.message_id AND r.state = 'QUEUED') "
+                    + "ORDER BY CASE urgency WHEN 'EXTRA_URGENT' THEN 0 WHEN 'URGENT' THEN 1 ELSE 2 END, created LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Unsent(rs.getString(1), rs.getString(2), List.of(rs.getString(3).split(",")), rs.getString(4),
+                                Instant.ofEpochMilli(rs.getLong(5))));
+                    }
+                }
             }
         }
         return out;
+    }
+
+    /** The sealed envelope of a document this box sent (read beside the writer, like {@link #pendingUploads}). */
+    public byte[] outgoingEnvelope(String messageId) throws SQLException {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT envelope FROM outgoing WHERE message_id = ?")) {
+                ps.setString(1, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("no outgoing document " + messageId);
+                    }
+                    return rs.getBytes(1);
+                }
+            }
+        }
     }
 
     public synchronized void markHandedOff(String messageId) throws SQLException {
@@ -559,6 +610,9 @@ public final class ExchangeStore implements AutoCloseable {
 
     @Override
     public synchronized void close() throws SQLException {
+        synchronized (reader) {
+            reader.close();
+        }
         c.close();
     }
 }

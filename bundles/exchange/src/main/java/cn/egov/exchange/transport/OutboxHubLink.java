@@ -2,6 +2,7 @@ package cn.egov.exchange.transport;
 
 import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.telemetry.Priority;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.exchange.service.ExchangeService;
 import cn.egov.exchange.service.HubLink;
@@ -29,5 +30,10 @@ public final class OutboxHubLink implements HubLink {
     @Override
     public void alarm(Alarm alarm) {
         telemetry.alarm(alarm);
+    }
+
+    @Override
+    public boolean urgentWaiting() {
+        return telemetry.holds(Priority.CRITICAL);
     }
 }

@@ -77,8 +77,10 @@ class ExchangeServiceTest {
     ExchangeService box(String id, List<LocalUnit> units, String db) throws Exception {
         ExchangeStore s = ExchangeStore.open(dir.resolve(db));
         stores.add(s);
+        // one upload at a time: the stand-in hub routes synchronously, in the order documents arrive
         ExchangeService svc = new ExchangeService(id, new ExchangeSettings(100_000, Duration.ofDays(30), 10, Duration.ofSeconds(1),
-                Duration.ofDays(3)), s, units, new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), clock), hub.linkFor(id), clock);
+                Duration.ofDays(3), 1, 1), s, units, new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), clock),
+                hub.linkFor(id), hub.transferFor(id), clock);
         hub.boxes.put(id, svc);
         return svc;
     }
@@ -123,19 +125,35 @@ class ExchangeServiceTest {
     void senderSeesQueuedAtHubDeliveredReceived() throws Exception {
         hub.down = true;
         String id = a.send(doc(A1, List.of(B1), "远程")).messageId();
-        assertEquals(DeliveryState.QUEUED, state(a, id, B1));
-        // hub takes it but the recipient box is still unreachable
-        LoopbackHub.Sent docMsg = hub.waiting.remove(hub.waiting.size() - 1);
-        hub.notice("130602-001", "AT_HUB", id, null, null, null);
-        assertEquals(DeliveryState.AT_HUB, state(a, id, B1));
-        hub.waiting.add(docMsg);
-        hub.down = false;
         hub.drain();
+        assertEquals(DeliveryState.QUEUED, state(a, id, B1), "the upload failed: the backbone is down");
+        // the hub takes the upload but the recipient box is still unreachable
+        hub.down = false;
+        hub.holdDeliveries = true;
+        hub.drain();
+        assertEquals(DeliveryState.AT_HUB, state(a, id, B1));
+        assertEquals(0, hub.fetches);
+        hub.deliverHeld();
+        assertEquals(1, hub.fetches, "the recipient's box fetched the envelope the hub told it about");
         assertEquals(DeliveryState.RECEIVED, state(a, id, B1));
         Receipt receipt = Receipt.verify(a.store().receipt(id, B1.toString()).orElseThrow(),
                 new cn.egov.exchange.cms.CmsVerifier(new TrustAnchors(List.of(pki.root), clock)));
         assertEquals(B1, receipt.recipient());
         assertEquals(a.store().outgoing(id).orElseThrow().digests(), receipt.parts());
+    }
+
+    @Test
+    void documentsWaitWhileAMoreUrgentMessageWaitsInTheOutbox() throws Exception {
+        String id = a.send(doc(A1, List.of(B1), "等急报")).messageId();
+        hub.urgentWaiting = true;
+        assertEquals(ExchangeService.Uploads.HELD, a.uploadDue());
+        assertEquals(0, hub.count(ExchangeWire.DOC), "not uploaded while the emergency report waits");
+        assertEquals(DeliveryState.QUEUED, state(a, id, B1));
+        hub.urgentWaiting = false;
+        assertEquals(ExchangeService.Uploads.SOME, a.uploadDue());
+        assertEquals(1, hub.count(ExchangeWire.DOC));
+        assertEquals(DeliveryState.RECEIVED, state(a, id, B1));
+        assertEquals(ExchangeService.Uploads.NONE, a.uploadDue(), "uploaded once");
     }
 
     @Test
@@ -153,7 +171,9 @@ class ExchangeServiceTest {
     void applicationResendKeepsTheIdAndSendsNothingNew() throws Exception {
         Document d = doc(A1, List.of(B1), "重发");
         a.send(d);
+        hub.drain();
         OutgoingRecord again = a.send(d);
+        hub.drain();
         assertEquals(DeliveryState.RECEIVED, again.recipients().get(B1.toString()).state());
         assertEquals(1, hub.count(ExchangeWire.DOC));
         assertEquals(1, a.metrics().resends.sum());
@@ -164,6 +184,7 @@ class ExchangeServiceTest {
     @Test
     void duplicateDeliveryIsStoredOnceAndReceiptedAgain() throws Exception {
         String id = a.send(doc(A1, List.of(B1), "重复")).messageId();
+        hub.drain();
         LoopbackHub.Sent docMsg = hub.log.stream().filter(s -> s.resource().equals(ExchangeWire.DOC)).findFirst().orElseThrow();
         KuraPayload again = KuraPayload.builder().metric(ExchangeWire.MESSAGE_ID, id).metric(ExchangeWire.ISSUER, A1.toString())
                 .metric(ExchangeWire.RECIPIENTS, B1.toString()).body(docMsg.payload().body()).build();
@@ -227,7 +248,8 @@ class ExchangeServiceTest {
     @Test
     void deadlineMakesItUndeliverableAndALateReceiptStillCompletesIt() throws Exception {
         hub.down = true;
-        String id = a.send(doc(A1, List.of(B1), "迟到")).messageId();
+        OutgoingRecord sent = a.send(doc(A1, List.of(B1), "迟到"));
+        String id = sent.messageId();
         clock.advance(Duration.ofDays(2));
         a.tick();
         OutgoingRecord r = a.store().outgoing(id).orElseThrow();
@@ -235,12 +257,17 @@ class ExchangeServiceTest {
         assertTrue(r.recipients().get(B1.toString()).reason().contains("deadline"));
         hub.down = false;
         hub.drain();
+        assertEquals(0, hub.count(ExchangeWire.DOC), "a document given up on is not uploaded after its deadline");
+        // a receipt that arrives after all (the recipient had it by another way in time) still completes it
+        byte[] late = new Receipt(id, A1, B1, clock.instant(), sent.digests()).sign(unitsB.get(0).signing());
+        hub.notice("130602-001", "RECEIPT", id, B1.toString(), null, late);
         assertEquals(DeliveryState.RECEIVED, state(a, id, B1));
     }
 
     @Test
     void duplicateStoreAndOutgoingStateSurviveARestart() throws Exception {
         String id = a.send(doc(A1, List.of(B1), "重启")).messageId();
+        hub.drain();
         LoopbackHub.Sent docMsg = hub.log.stream().filter(s -> s.resource().equals(ExchangeWire.DOC)).findFirst().orElseThrow();
         b.close();
         stores.get(1).close();

@@ -3,6 +3,7 @@ package cn.egov.exchange.service;
 import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.telemetry.Alarm;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -10,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A stand-in for the exchange hub in the box's unit tests: routes documents to the box serving the
- * recipient and the answers back to the sender as notices, synchronously. While {@link #down} the
- * messages wait (like the box's outbox while the backbone is down). The real hub, with its store,
- * de-duplication and deadlines, is {@code cn.egov.manager.exchange} (tested in the manager).
+ * A stand-in for the exchange hub in the box's unit tests: takes uploaded documents ({@link #transferFor},
+ * answered AT_HUB at once), tells the box serving each recipient, which fetches the envelope, and routes
+ * the answers back to the sender as notices, synchronously. While {@link #down} the outbox's messages
+ * wait and uploads and fetches fail (the backbone is down); {@link #drain} routes what waits and has
+ * every box upload what it holds. While {@link #holdDeliveries} the hub takes documents but does not
+ * reach the recipients' boxes. The real hub, with its store, de-duplication and deadlines, is
+ * {@code cn.egov.manager.exchange} (tested in the manager).
  */
 final class LoopbackHub {
 
@@ -26,20 +30,69 @@ final class LoopbackHub {
     final List<Sent> waiting = new ArrayList<>();
     final List<Sent> log = new ArrayList<>();
     final List<Alarm> alarms = new ArrayList<>();
-    boolean down;
+    final Map<String, byte[]> envelopes = new LinkedHashMap<>();
+    final List<Sent> held = new ArrayList<>();
+    volatile boolean down;
+    volatile boolean holdDeliveries;
+    /** The boxes' outboxes hold an emergency report (more urgent than documents). */
+    volatile boolean urgentWaiting;
     int notices;
+    int fetches;
+
+    HubTransfer transferFor(String box) {
+        return new HubTransfer() {
+            @Override
+            public Answer upload(String messageId, KuraPayload document) throws IOException {
+                synchronized (LoopbackHub.this) {
+                    if (down) {
+                        throw new IOException("the backbone is down");
+                    }
+                    Sent s = new Sent(box, ExchangeWire.DOC, document);
+                    log.add(s);
+                    envelopes.put(messageId, document.body());
+                    if (holdDeliveries) {
+                        held.add(s);
+                    } else {
+                        route(s);
+                    }
+                    return new Answer(null);
+                }
+            }
+
+            @Override
+            public byte[] fetch(String messageId, long maxBytes) throws IOException {
+                synchronized (LoopbackHub.this) {
+                    if (down || !envelopes.containsKey(messageId)) {
+                        throw new IOException(down ? "the backbone is down" : "404 " + messageId);
+                    }
+                    fetches++;
+                    return envelopes.get(messageId);
+                }
+            }
+        };
+    }
+
+    /** The hub reaches the recipients' boxes of the documents it held. */
+    synchronized void deliverHeld() {
+        holdDeliveries = false;
+        while (!held.isEmpty()) {
+            route(held.remove(0));
+        }
+    }
 
     HubLink linkFor(String box) {
         return new HubLink() {
             @Override
             public void sendAll(List<Message> messages) {
-                for (Message m : messages) {
-                    Sent s = new Sent(box, m.resource(), m.payload());
-                    log.add(s);
-                    waiting.add(s);
-                }
-                if (!down) {
-                    drain();
+                synchronized (LoopbackHub.this) {
+                    for (Message m : messages) {
+                        Sent s = new Sent(box, m.resource(), m.payload());
+                        log.add(s);
+                        waiting.add(s);
+                    }
+                    while (!waiting.isEmpty() && !down) {
+                        route(waiting.remove(0));
+                    }
                 }
             }
 
@@ -47,21 +100,43 @@ final class LoopbackHub {
             public void alarm(Alarm alarm) {
                 alarms.add(alarm);
             }
+
+            @Override
+            public boolean urgentWaiting() {
+                return urgentWaiting;
+            }
         };
     }
 
+    /** Routes what waits in the outboxes, then has every box upload what it holds (outside the hub's lock: uploads run on the box's threads). */
     void drain() {
-        while (!waiting.isEmpty() && !down) {
-            Sent s = waiting.remove(0);
+        synchronized (this) {
+            while (!waiting.isEmpty() && !down) {
+                route(waiting.remove(0));
+            }
+        }
+        for (ExchangeService box : List.copyOf(boxes.values())) {
             try {
-                route(s);
+                while (box.uploadDue() == ExchangeService.Uploads.SOME) {
+                    // another round
+                }
+            } catch (IOException e) {
+                // down: the documents wait on the box
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         }
     }
 
-    private void route(Sent s) throws Exception {
+    private void route(Sent s) {
+        try {
+            routeChecked(s);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void routeChecked(Sent s) throws Exception {
         KuraPayload p = s.payload();
         String id = p.stringMetric(ExchangeWire.MESSAGE_ID);
         switch (s.resource()) {
@@ -70,7 +145,7 @@ final class LoopbackHub {
                 certs.put(p.stringMetric(ExchangeWire.UNIT), p.body());
             }
             case ExchangeWire.DOC -> {
-                notice(s.box(), "AT_HUB", id, null, null, null);
+                // AT_HUB is the upload's answer; the recipient's box is told and fetches the envelope
                 Map<String, List<String>> byBox = new LinkedHashMap<>();
                 for (String r : p.stringMetric(ExchangeWire.RECIPIENTS).split(",")) {
                     byBox.computeIfAbsent(unitToBox.get(r), b -> new ArrayList<>()).add(r);
@@ -79,7 +154,7 @@ final class LoopbackHub {
                     try {
                         boxes.get(box).handle(ExchangeWire.PUT_DOC, KuraPayload.builder().metric(ExchangeWire.MESSAGE_ID, id)
                                 .metric(ExchangeWire.ISSUER, p.stringMetric(ExchangeWire.ISSUER))
-                                .metric(ExchangeWire.RECIPIENTS, String.join(",", units)).body(p.body()).build());
+                                .metric(ExchangeWire.RECIPIENTS, String.join(",", units)).build());
                     } catch (Exception e) {
                         throw new AssertionError(e);
                     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.exchange.ExchangeWire;
+import cn.egov.api.payload.KuraPayload;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
 import cn.egov.console.api.SectionContext;
@@ -15,6 +16,7 @@ import cn.egov.exchange.cms.TrustAnchors;
 import cn.egov.exchange.service.ExchangeService;
 import cn.egov.exchange.service.ExchangeSettings;
 import cn.egov.exchange.service.HubLink;
+import cn.egov.exchange.service.HubTransfer;
 import cn.egov.exchange.service.LocalUnit;
 import cn.egov.exchange.store.ExchangeStore;
 import cn.egov.rules.unit.UnitCode;
@@ -23,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import gg.jte.Content;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -72,6 +75,8 @@ class ExchangeSectionTest {
     ExchangeStore store;
     ExchangeService service;
     final List<HubLink.Message> toHub = new CopyOnWriteArrayList<>();
+    /** Message ids the service uploaded to the hub. */
+    final List<String> uploaded = new CopyOnWriteArrayList<>();
     final List<String> audit = new CopyOnWriteArrayList<>();
     Server server;
     String base;
@@ -98,10 +103,27 @@ class ExchangeSectionTest {
             @Override
             public void alarm(cn.egov.api.telemetry.Alarm alarm) {
             }
+
+            @Override
+            public boolean urgentWaiting() {
+                return false; // no outbox here
+            }
+        };
+        HubTransfer transfer = new HubTransfer() {
+            @Override
+            public Answer upload(String messageId, KuraPayload document) {
+                uploaded.add(messageId);
+                return new Answer(null);
+            }
+
+            @Override
+            public byte[] fetch(String messageId, long maxBytes) throws IOException {
+                throw new IOException("not in this test");
+            }
         };
         service = new ExchangeService("130602-001", new ExchangeSettings(MAX, Duration.ofDays(30), 100, Duration.ofSeconds(30),
                 Duration.ofDays(3)), store, units, new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC()),
-                link, Clock.systemUTC());
+                link, transfer, Clock.systemUTC());
         ExchangeSection section = new ExchangeSection(() -> ready ? service : null, () -> "keys of unit 130602-001: the box is not enrolled yet",
                 MAX, Duration.ofDays(3), Clock.systemUTC());
         server = new Server();
@@ -182,9 +204,10 @@ class ExchangeSectionTest {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
-    /** Everything stored and everything handed to the hub: equal before and after a refusal. */
+    /** Everything stored and everything handed to the hub (after an upload round): equal before and after a refusal. */
     String snapshot() throws Exception {
-        return store.outbox(List.of(A1.toString(), A2.toString()), null, 1000).size() + "/"
+        service.uploadDue();
+        return uploaded.size() + "/" + store.outbox(List.of(A1.toString(), A2.toString()), null, 1000).size() + "/"
                 + store.inbox(List.of(A1.toString(), A2.toString()), null, 1000).size() + "/" + store.outgoingCounts() + "/" + toHub.size();
     }
 
@@ -197,7 +220,8 @@ class ExchangeSectionTest {
         String id = rec.path("message_id").asText();
         assertEquals("RECEIVED", rec.path("recipients").path(A2.toString()).path("state").asText(), "same box: received at once");
         assertEquals("QUEUED", rec.path("recipients").path(B1.toString()).path("state").asText(), "remote: queued for the hub");
-        assertEquals(1, toHub.stream().filter(m -> m.resource().equals(ExchangeWire.DOC)).count());
+        assertEquals(ExchangeService.Uploads.SOME, service.uploadDue());
+        assertEquals(List.of(id), uploaded, "uploaded to the hub once");
         assertTrue(audit.get(0).startsWith("li.wei send document " + id), audit.toString());
 
         // the recipient unit's clerk: inbox, the document, its files byte for byte
@@ -231,7 +255,7 @@ class ExchangeSectionTest {
         String outboxPage = text(get("/exchange/outbox", null));
         assertTrue(outboxPage.contains("关于防汛的通知") && outboxPage.contains("已签收 received"), outboxPage);
         String detail = text(get("/exchange/out/" + id, null));
-        assertTrue(detail.contains("recipient-" + B1) && detail.contains("排队中 queued"), detail);
+        assertTrue(detail.contains("recipient-" + B1) && detail.contains("已到交换中心 at the hub"), detail);
         assertTrue(detail.contains("/exchange/out/" + id + "/receipt/" + A2), detail);
         assertTrue(text(get("/exchange/?q=防汛", "wang.fang:" + A2)).contains("关于防汛的通知"));
         assertFalse(text(get("/exchange/?q=没有这个", "wang.fang:" + A2)).contains("关于防汛的通知"));
@@ -245,7 +269,8 @@ class ExchangeSectionTest {
         HttpResponse<String> second = post("/exchange/api/documents", again);
         assertEquals(200, second.statusCode(), second.body());
         assertEquals(id, JSON.readTree(second.body()).path("message_id").asText());
-        assertEquals(1, toHub.stream().filter(m -> m.resource().equals(ExchangeWire.DOC)).count());
+        service.uploadDue();
+        assertEquals(List.of(id), uploaded, "uploaded once");
         HttpResponse<String> other = post("/exchange/api/documents", document("另一份", B1.toString(), "非密", new byte[] {9}).field("message_id", id));
         assertEquals(422, other.statusCode());
         assertEquals("message id", JSON.readTree(other.body()).path("field").asText());

@@ -116,6 +116,11 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         outbox.enqueueAll(out);
     }
 
+    @Override
+    public boolean holds(int priority) {
+        return outbox.holds(priority);
+    }
+
     public boolean isConnected() {
         return client.isConnected();
     }

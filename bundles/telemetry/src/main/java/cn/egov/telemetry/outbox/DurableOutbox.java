@@ -282,6 +282,20 @@ public final class DurableOutbox implements AutoCloseable {
         return removed;
     }
 
+    /** True while a message of {@code priority} or more urgent waits (index {@code message_drain}: one row read at most). */
+    public boolean holds(int priority) {
+        synchronized (dbLock) {
+            try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM message WHERE priority <= ? LIMIT 1")) {
+                ps.setInt(1, priority);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            } catch (SQLException e) {
+                throw new OutboxException("cannot read the outbox: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** How many messages of each priority (the index) were queued since the outbox opened; see {@link #moreUrgentSince}. */
     public long[] queuedByPriority() {
         long[] out = new long[queuedByPriority.length()];

@@ -1,6 +1,7 @@
 package cn.egov.telemetry.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,23 @@ class DurableOutboxTest {
             assertEquals(List.of(seqs.get(2)), outbox.peek(100, 10, Set.of(seqs.get(0), seqs.get(1))).stream().map(StoredMessage::seq).toList());
             assertEquals(List.of(seqs.get(4), seqs.get(5)), outbox.peek(2, Long.MAX_VALUE, Set.copyOf(seqs.subList(0, 4)))
                     .stream().map(StoredMessage::seq).toList());
+        }
+    }
+
+    @Test
+    void holdsAPriorityUntilItsLastMessageIsAcknowledged() throws Exception {
+        try (DurableOutbox outbox = new DurableOutbox(OutboxSettings.of(dir.resolve("h.db"), 100))) {
+            assertFalse(outbox.holds(Priority.LOWEST));
+            outbox.enqueue(TOPIC, payload(1), Priority.ALARM);
+            assertFalse(outbox.holds(Priority.CRITICAL), "an alarm is not as urgent as CRITICAL");
+            assertTrue(outbox.holds(Priority.ALARM));
+            outbox.enqueue(TOPIC, payload(2), Priority.CRITICAL);
+            assertTrue(outbox.holds(Priority.CRITICAL));
+            List<StoredMessage> first = outbox.peek(1);
+            assertEquals(Priority.CRITICAL, first.get(0).priority());
+            outbox.acknowledge(List.of(first.get(0).seq()));
+            assertFalse(outbox.holds(Priority.CRITICAL), "acknowledged by the broker: gone");
+            assertTrue(outbox.holds(Priority.ALARM));
         }
     }
 
