@@ -39,7 +39,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * start signal to the last PUBACK. In one run, one after the other: Mosquitto with the shipped
  * {@code image/mosquitto/egov.conf} (ports, folders and the password file changed only), then the
  * embedded Artemis with each journal setting asked for, then Mosquitto again (the load of a shared
- * machine drifts). No consumer: what is measured is how fast the broker takes messages in.
+ * machine drifts). The manager's persistent session is subscribed and away, so every message is queued
+ * for it (stored durably where the broker does so), as in production while ingestion lags; it does not
+ * read them: what is measured is how fast the broker takes messages in.
  *
  * <pre>
  * java -cp ... cn.egov.bench.ingest.BrokerAcceptanceBench BOXES PER_BOX WINDOW WORKDIR SETTING...
@@ -49,6 +51,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 public final class BrokerAcceptanceBench {
 
     private static final String ACCOUNT = "hebei";
+    /** The manager's ingest client id (image/mosquitto/egov.acl grants it every topic). */
+    private static final String MANAGER = "egov-manager";
     private static final List<String> UNITS = Divisions.hebei().all().stream().filter(d -> d.level() == 3)
             .map(Divisions.Division::code).toList();
 
@@ -70,7 +74,8 @@ public final class BrokerAcceptanceBench {
             Files.createDirectories(dir);
             if (setting.equals("mosquitto")) {
                 try (Mosquitto m = Mosquitto.start(dir, ids)) {
-                    run(setting, "tcp://127.0.0.1:" + m.port, ids, m.passwords, perBox, window);
+                    String mosquittoUrl = "tcp://127.0.0.1:" + m.port;
+                    run(setting, mosquittoUrl, mosquittoUrl, MANAGER, ids, m.passwords, perBox, window);
                 }
             } else {
                 ArtemisBroker broker = new ArtemisBroker(dir, 2L << 30, new TopicAcl(ACCOUNT), ArtemisLauncher::benchGate,
@@ -81,14 +86,28 @@ public final class BrokerAcceptanceBench {
                 try (broker) {
                     broker.start();
                     broker.open();
-                    run(setting, broker.plainUrl(), ids, null, perBox, window);
+                    // the manager's session on its own loopback listener, as in the manager
+                    run(setting, broker.plainUrl(), broker.internalUrl(), cn.egov.manager.broker.InternalClientGate.INTERNAL_USER, ids,
+                            null, perBox, window);
                 }
             }
         }
     }
 
-    private static void run(String setting, String url, List<String> ids, java.util.Map<String, String> passwords, int perBox,
-                            int window) throws Exception {
+    private static void run(String setting, String url, String managerUrl, String managerUser, List<String> ids,
+                            java.util.Map<String, String> passwords, int perBox, int window) throws Exception {
+        // the manager's persistent session, subscribed and away: every box message is queued for it,
+        // so the broker stores it durably (Artemis: journal, synced before the PUBACK) as in production
+        org.eclipse.paho.client.mqttv3.MqttClient manager = new org.eclipse.paho.client.mqttv3.MqttClient(managerUrl, MANAGER,
+                new MemoryPersistence());
+        MqttConnectOptions mo = new MqttConnectOptions();
+        mo.setCleanSession(false);
+        mo.setUserName(managerUser);
+        mo.setPassword((passwords == null ? "bench" : passwords.get(MANAGER)).toCharArray());
+        manager.connect(mo);
+        manager.subscribe(new String[] {ACCOUNT + "/#", "$EDC/" + ACCOUNT + "/#"}, new int[] {1, 1});
+        manager.disconnect();
+        manager.close();
         List<MqttAsyncClient> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(32);
         long c0 = System.nanoTime();
@@ -114,17 +133,23 @@ public final class BrokerAcceptanceBench {
         }
         pool.shutdown();
         double connectS = (System.nanoTime() - c0) / 1e9;
-        // a warm-up round (a quarter of the messages, not reported): the JIT compiles the paths first
-        round(setting + " (warm-up)", clients, ids, Math.max(1, perBox / 4), window, connectS, false);
+        // a first round of a quarter of the messages, on a cold JVM and broker (the JIT compiles the
+        // paths; a broker just started after an outage sees this), then the measured round
+        round(setting + " (first, cold)", clients, ids, Math.max(1, perBox / 4), window, connectS, true);
         round(setting, clients, ids, perBox, window, connectS, true);
+        ExecutorService closing = Executors.newFixedThreadPool(32);
         for (MqttAsyncClient c : clients) {
-            try {
-                c.disconnectForcibly(100, 1000);
-                c.close();
-            } catch (Exception e) {
-                // closing at the end of a run: nothing to report
-            }
+            closing.submit(() -> {
+                try {
+                    c.disconnectForcibly(0, 200, false);
+                    c.close(true);
+                } catch (Exception e) {
+                    // closing at the end of a run: nothing to report
+                }
+            });
         }
+        closing.shutdown();
+        closing.awaitTermination(5, TimeUnit.MINUTES);
     }
 
     private static void round(String setting, List<MqttAsyncClient> clients, List<String> ids, int perBox, int window,
@@ -249,7 +274,9 @@ public final class BrokerAcceptanceBench {
             Files.copy(docs.resolve("egov.acl"), dir.resolve("egov.acl"));
             java.util.Map<String, String> passwords = new java.util.HashMap<>();
             StringBuilder file = new StringBuilder();
-            for (String id : ids) {
+            List<String> accounts = new ArrayList<>(ids);
+            accounts.add(MANAGER);
+            for (String id : accounts) {
                 String password = UUID.randomUUID().toString();
                 passwords.put(id, password);
                 file.append(PasswordFile.line(id, password)).append('\n');
