@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * temporary folder, {@code pg_ctl start} on a free loopback port (and a Unix socket in the same
  * folder), one superuser with a random password (SCRAM), removed when the test JVM exits. PostgreSQL
  * refuses to run as root, so as root the folder belongs to Debian's {@code postgres} user and the
- * commands run as that user ({@code runuser}). One cluster per test JVM ({@link #shared()}); each
+ * commands run as that user ({@code setpriv}; {@code runuser}'s PAM session once left the whole test
+ * JVM's process group stopped). One cluster per test JVM ({@link #shared()}); each
  * test takes a fresh database of its own ({@link #newDatabase()}).
  *
  * <p>Durability is switched off ({@code fsync}, {@code synchronous_commit}): these are behaviour
@@ -156,8 +157,11 @@ public final class PostgresServer implements AutoCloseable {
 
     private static void run(boolean root, Path dir, List<String> command) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
+        // setsid: the commands and the server get a session of their own, so nothing they do can stop
+        // or signal the test JVM's process group; setpriv (not runuser/su): no PAM session, no terminal
+        full.add("setsid");
         if (root) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+            full.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"));
         }
         full.addAll(command);
         Path out = Files.createTempFile("egov-pg-cmd", ".log");
