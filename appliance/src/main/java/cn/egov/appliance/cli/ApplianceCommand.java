@@ -1,12 +1,20 @@
 package cn.egov.appliance.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The {@code appliance} command: the edge box's one entry point. Each capability adds its
- * subcommand class to the list below (one class, one file, registered here only).
+ * subcommand class to {@link #SUBCOMMANDS} (one class, one file, registered here only).
+ *
+ * <p>A run of one command builds only that command's model: picocli reads every registered
+ * command's annotations by reflection when the command line is built, which cost a quarter of a
+ * second of CPU for all of them at each start (bench/RESULTS.md, "start-up"). Help and unknown
+ * commands get the whole tree.
  *
  * <p>Errors, for every subcommand: a command line that does not parse, and an exception a
  * command lets escape, print one line on stderr ({@link UsageErrorHandler}, {@link FailureHandler});
@@ -20,19 +28,28 @@ import picocli.CommandLine.Option;
         exitCodeList = {
                 "0:success",
                 "2:usage error or bad input (an unknown option, a missing file or directory, a bad value): one line on stderr",
-                "70:internal error (a fault of the program: run again with --debug for the stack trace)"},
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                AccountCommand.class,
-                EnrolCommand.class,
-                AuditCommand.class,
-                PolicyCommand.class,
-                PlanCommand.class,
-                RunCommand.class, StatusCommand.class,
-                VpnCommand.class,
-                PortalCommand.class,
-        })
+                "70:internal error (a fault of the program: run again with --debug for the stack trace)"})
 public final class ApplianceCommand implements Runnable {
+    /** The subcommands by name, in the order the help lists them. */
+    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("help", CommandLine.HelpCommand::new);
+        m.put("account", AccountCommand::new);
+        m.put("enrol", EnrolCommand::new);
+        m.put("audit", AuditCommand::new);
+        m.put("policy", PolicyCommand::new);
+        m.put("plan", PlanCommand::new);
+        m.put("run", RunCommand::new);
+        m.put("setup", SetupCommand::new);
+        m.put("status", StatusCommand::new);
+        m.put("update", UpdateCommand::new);
+        m.put("vpn", VpnCommand::new);
+        m.put("portal", PortalCommand::new);
+        return m;
+    }
+
     public static final int EXIT_OK = 0;
     /** Usage errors and bad input, as picocli's default for a command line that does not parse. */
     public static final int EXIT_BAD_INPUT = 2;
@@ -51,15 +68,35 @@ public final class ApplianceCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The command line with the error handling above; what {@link #main} runs (tests run it too). */
+    /** The whole command line with the error handling above (tests run it). */
     public static CommandLine commandLine() {
+        return commandLine(SUBCOMMANDS.keySet().toArray(String[]::new));
+    }
+
+    /**
+     * What {@link #main} runs for {@code args}: the root and, when the first argument that is not
+     * an option names a subcommand other than {@code help}, that subcommand only; else all of them.
+     */
+    static CommandLine forArguments(String... args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return SUBCOMMANDS.containsKey(a) && !a.equals("help") ? commandLine(a) : commandLine();
+            }
+        }
+        return commandLine();
+    }
+
+    private static CommandLine commandLine(String... names) {
         ApplianceCommand root = new ApplianceCommand();
-        return new CommandLine(root)
-                .setParameterExceptionHandler(new UsageErrorHandler())
+        CommandLine cl = new CommandLine(root);
+        for (String name : names) {
+            cl.addSubcommand(name, SUBCOMMANDS.get(name).get());
+        }
+        return cl.setParameterExceptionHandler(new UsageErrorHandler())
                 .setExecutionExceptionHandler(new FailureHandler(() -> root.debug));
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(forArguments(args).execute(args));
     }
 }

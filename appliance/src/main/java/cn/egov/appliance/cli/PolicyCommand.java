@@ -2,6 +2,7 @@ package cn.egov.appliance.cli;
 
 import cn.egov.isolation.enforce.ApplyResult;
 import cn.egov.isolation.enforce.Drift;
+import cn.egov.isolation.enforce.InForce;
 import cn.egov.isolation.enforce.NftCommand;
 import cn.egov.isolation.enforce.PolicyEnforcer;
 import cn.egov.isolation.enforce.ProcessNft;
@@ -179,7 +180,8 @@ public final class PolicyCommand {
             System.err.println("refused: " + r.message());
             return REFUSED;
         }
-        Drift d = enforcer.verify();
+        // the apply read the table back and compared it (or found it exact): no second listing
+        Drift d = enforcer.inForce().map(InForce::drift).orElse(new Drift(List.of("no policy in force")));
         System.out.println(r.status().name().toLowerCase() + ": " + r.message());
         System.out.println("verified: " + d);
         boolean routesOk = true;

@@ -8,6 +8,7 @@ import cn.egov.appliance.config.ConfigProblem;
 import cn.egov.appliance.config.MetatypeSchemas;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +46,8 @@ public final class BoxRuntime implements AutoCloseable {
     static final Duration STOP_WAIT = Duration.ofSeconds(30);
     /** {@code ${data}} in a configuration value: the data directory. */
     public static final String DATA_VARIABLE = "data";
+    /** {@code ${home}} in a configuration value: the distribution's folder (bin/, lib/, rules/), e.g. /opt/egov-box. */
+    public static final String HOME_VARIABLE = "home";
 
     private final LaunchSettings settings;
     private final Framework framework;
@@ -126,7 +129,7 @@ public final class BoxRuntime implements AutoCloseable {
             ScrActivationCheck activation = new ScrActivationCheck(context, configAdmin);
             ConfigDirectory configDirectory = new ConfigDirectory(settings.configDir(), configAdmin,
                     new MetatypeSchemas(context, awaitService(context, MetaTypeService.class)),
-                    Map.of(DATA_VARIABLE, settings.dataDir().toString()), activation);
+                    variables(settings.dataDir()), activation);
             log(configDirectory.apply());
             // the console (and any bundle) reaches the configuration directory and the log through this
             context.registerService(BoxLauncher.class, new LauncherService(configDirectory, BoxRuntime::log, logRing), null);
@@ -201,6 +204,14 @@ public final class BoxRuntime implements AutoCloseable {
 
     public LaunchSettings settings() {
         return settings;
+    }
+
+    /** What {@code ${data}} and {@code ${home}} stand for in configuration values. */
+    public static Map<String, String> variables(Path dataDir) {
+        Map<String, String> v = new HashMap<>();
+        v.put(DATA_VARIABLE, dataDir.toString());
+        ApplianceHome.find().ifPresent(h -> v.put(HOME_VARIABLE, h.toAbsolutePath().normalize().toString()));
+        return Map.copyOf(v);
     }
 
     public RuntimeStatus status() {

@@ -1,20 +1,44 @@
 package cn.egov.appliance.launch;
 
+import cn.egov.api.launcher.StandingAlarms.Standing;
+import java.time.Instant;
 import java.util.List;
 
 /**
- * A snapshot of the running box: framework, bundles, Declarative Services components and
- * rejected configuration files. {@link #healthy()} is what {@code appliance status} exits on.
+ * A snapshot of the running box: framework, bundles, Declarative Services components, rejected
+ * configuration files, the conditions that stand (alarms raised and not cleared) and the
+ * capabilities' self-test. {@link #healthy()} is what {@code appliance status} exits on.
  */
 public record RuntimeStatus(String framework, List<BundleState> bundles, List<ComponentState> components,
-                            List<String> configProblems) {
+                            List<String> configProblems, List<Standing> alarms, List<Check> checks) {
 
     public static final String ACTIVE = "ACTIVE";
+    /** Line prefixes of the status file, which {@code appliance setup} reads too. */
+    public static final String ALARM_LINE = "alarm ";
+    public static final String SELFTEST_LINE = "selftest ";
 
     public RuntimeStatus {
         bundles = List.copyOf(bundles);
         components = List.copyOf(components);
         configProblems = List.copyOf(configProblems);
+        alarms = List.copyOf(alarms);
+        checks = List.copyOf(checks);
+    }
+
+    public RuntimeStatus(String framework, List<BundleState> bundles, List<ComponentState> components, List<String> configProblems) {
+        this(framework, bundles, components, configProblems, List.of(), List.of());
+    }
+
+    /**
+     * One line of the self-test, as a capability's {@code SelfTest} service said it.
+     *
+     * @param outcome OK, WARN or FAIL
+     */
+    public record Check(String name, String outcome, String message) {
+        /** The status file's line for it: {@code selftest OUTCOME name: message} (one line). */
+        public String line() {
+            return SELFTEST_LINE + outcome + " " + oneLine(name) + ": " + oneLine(message);
+        }
     }
 
     /** @param state ACTIVE, RESOLVED, INSTALLED... ; fragments are fine when RESOLVED */
@@ -42,9 +66,16 @@ public record RuntimeStatus(String framework, List<BundleState> bundles, List<Co
         }
     }
 
+    /**
+     * Every bundle and component as it should be, no configuration file refused, and no MAJOR or
+     * CRITICAL condition standing (a refused policy, a tunnel down, a plan that cannot be read): a
+     * box whose components all run but whose isolation policy was refused is not healthy. The
+     * self-test is shown but does not decide: it also judges the site (cables, addresses), not
+     * only the box.
+     */
     public boolean healthy() {
         return bundles.stream().allMatch(BundleState::ok) && components.stream().allMatch(ComponentState::ok)
-                && configProblems.isEmpty();
+                && configProblems.isEmpty() && alarms.stream().noneMatch(Standing::blocksHealth);
     }
 
     public List<ComponentState> component(String name) {
@@ -70,6 +101,18 @@ public record RuntimeStatus(String framework, List<BundleState> bundles, List<Co
         for (String p : configProblems) {
             out.append("config-rejected ").append(p).append('\n');
         }
+        for (Standing a : alarms) {
+            out.append(ALARM_LINE).append(a.severity()).append(' ').append(a.kind()).append(' ')
+                    .append(Instant.ofEpochMilli(a.since())).append(": ").append(oneLine(a.message())).append('\n');
+        }
+        for (Check c : checks) {
+            out.append(c.line()).append('\n');
+        }
         return out.toString();
+    }
+
+    /** Text from a bundle on one line of the file: line breaks and other control characters become spaces. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\p{Cntrl}+", " ");
     }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The file's modification time is the box's heartbeat: every period it is rewritten or, when
  * nothing changed, touched. A file left by a box that died still says {@code healthy true};
  * {@link BoxLiveness} reads the heartbeat and the {@link RunLock} before believing it. The box's
- * pid and start time are its last lines.
+ * pid, start time and version are its last lines.
  */
 public final class StatusFile implements AutoCloseable {
     public static final String NAME = "status.txt";
@@ -37,6 +37,8 @@ public final class StatusFile implements AutoCloseable {
     public static final int STALE_PERIODS = 10;
     public static final String PID = "pid";
     public static final String STARTED = "started";
+    /** The box's version (the package's, which the launcher passes as {@code egov.firmware.version}). */
+    public static final String VERSION = "version";
     private static final Logger LOG = LoggerFactory.getLogger(StatusFile.class);
 
     private final Path file;
@@ -48,7 +50,8 @@ public final class StatusFile implements AutoCloseable {
     public StatusFile(Path file, Supplier<RuntimeStatus> status) {
         this.file = file;
         this.status = status;
-        this.process = PID + " " + ProcessHandle.current().pid() + "\n" + STARTED + " " + Instant.now() + "\n";
+        this.process = PID + " " + ProcessHandle.current().pid() + "\n" + STARTED + " " + Instant.now() + "\n"
+                + VERSION + " " + System.getProperty(cn.egov.telemetry.mqtt.LifecyclePayloads.FIRMWARE_PROPERTY, "dev") + "\n";
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "status-file");
             t.setDaemon(true);

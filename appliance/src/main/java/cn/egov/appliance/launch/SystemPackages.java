@@ -31,7 +31,11 @@ public final class SystemPackages {
      * An API the launcher shares with the bundles: a class that finds its jar, and the package
      * family to export from it (a jar may hold more, e.g. an implementation next to the API).
      */
-    record SharedApi(String className, String packagePrefix) {
+    record SharedApi(String className, String packagePrefix, boolean launcherWins) {
+        SharedApi(String className, String packagePrefix) {
+            this(className, packagePrefix, false);
+        }
+
         boolean covers(String exportClause) {
             String name = exportClause.split(";", 2)[0];
             return name.equals(packagePrefix) || name.startsWith(packagePrefix + ".");
@@ -45,8 +49,19 @@ public final class SystemPackages {
             new SharedApi("org.osgi.service.component.runtime.ServiceComponentRuntime", "org.osgi.service.component"),
             new SharedApi("org.osgi.util.promise.Promise", "org.osgi.util.promise"),
             new SharedApi("org.osgi.util.function.Function", "org.osgi.util.function"),
-            // the launcher's own service for the bundles (configuration directory, log): see BoxLauncher
-            new SharedApi("cn.egov.api.launcher.BoxLauncher", "cn.egov.api.launcher"));
+            // the launcher's own service for the bundles (configuration directory, log): see BoxLauncher;
+            // and what it reads from them for the status: standing conditions and the self-test
+            new SharedApi("cn.egov.api.launcher.BoxLauncher", "cn.egov.api.launcher", true),
+            new SharedApi("cn.egov.api.selftest.SelfTest", "cn.egov.api.selftest", true));
+
+    /**
+     * Qualifier added to the version of the packages the launcher must win. The api bundle exports
+     * them too, at the same version, and does not import them itself; Felix then wired some bundles
+     * to the api bundle's copy (the telemetry bundle's StandingAlarms and SelfTest services were
+     * invisible to the launcher: another class). A higher version makes every importer pick the
+     * system bundle's export, the one class the launcher uses.
+     */
+    static final String LAUNCHER_QUALIFIER = "launcher";
 
     private SystemPackages() {
     }
@@ -55,9 +70,25 @@ public final class SystemPackages {
     public static String extraExports() {
         Set<String> exports = new LinkedHashSet<>();
         for (SharedApi api : SHARED_APIS) {
-            exportsOfJarHolding(api.className()).stream().filter(api::covers).forEach(exports::add);
+            exportsOfJarHolding(api.className()).stream().filter(api::covers)
+                    .map(clause -> api.launcherWins() ? raisedVersion(clause) : clause).forEach(exports::add);
         }
         return String.join(",", exports);
+    }
+
+    /** {@code p;version="0.1.0"} becomes {@code p;version="0.1.0.launcher"} (a qualifier sorts above none). */
+    static String raisedVersion(String clause) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("version=\"?([0-9][^\";]*)\"?").matcher(clause);
+        if (!m.find()) {
+            return clause + ";version=\"0.0.0." + LAUNCHER_QUALIFIER + "\"";
+        }
+        String[] parts = m.group(1).split("\\.", 4);
+        String major = parts[0];
+        String minor = parts.length > 1 ? parts[1] : "0";
+        String micro = parts.length > 2 ? parts[2] : "0";
+        String qualifier = parts.length > 3 ? parts[3] + "-" + LAUNCHER_QUALIFIER : LAUNCHER_QUALIFIER;
+        return clause.substring(0, m.start()) + "version=\"" + major + "." + minor + "." + micro + "." + qualifier + "\""
+                + clause.substring(m.end());
     }
 
     static List<String> exportsOfJarHolding(String className) {

@@ -38,7 +38,7 @@ final class BoxFixture {
         ProbeBundle.write(bundles.resolve("probe.jar"));
         config = Files.createDirectories(root.resolve("config"));
         try (Stream<Path> files = Files.list(dist.resolve("config"))) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String text = Files.readString(file, StandardCharsets.UTF_8)
                         .replace("tcp://127.0.0.1:1883", brokerUrl)
                         // tests need no fsync per message
@@ -48,10 +48,8 @@ final class BoxFixture {
                 Files.writeString(config.resolve(file.getFileName()), text, StandardCharsets.UTF_8);
             }
         }
-        // The isolation bundle enforces the policy files of a directory with nft: none here, so the
-        // host's ruleset is left alone (as on any box that has not received a policy yet).
-        Files.writeString(config.resolve("cn.egov.isolation.enforce.cfg"),
-                "policy.directory = ${data}/no-policy\nlock.file = ${data}/nft.lock\n", StandardCharsets.UTF_8);
+        // No cn.egov.isolation.enforce.cfg: the isolation bundle enforces only once its file exists,
+        // so the host's ruleset is left alone (as on any box that 'appliance setup' has not set up).
         data = root.resolve("data");
         probeOut = root.resolve("probe.out");
         writeProbeConfig("greeting = hello\ncount = 3\n");

@@ -7,6 +7,7 @@ import cn.egov.console.store.Accounts;
 import cn.egov.console.store.ConsoleDatabase;
 import cn.egov.console.store.PasswordHash;
 import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.support.Browser;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.TestAccounts;
 import java.net.URI;
@@ -149,7 +150,12 @@ class DutyConsoleIT {
         // --- at the province: the report arrives; the duty officer acknowledges it on /duty
         HttpClient http = HttpClient.newHttpClient();
         BoxFixture.await("the report at the manager", () -> status(http, "/api/duty/reports/" + reportId) == 200);
-        driver.get(manager.webUrl().replace("http://", "http://prov-duty:" + TestAccounts.PASSWORD + "@") + "/duty");
+        // browsers log in to the manager with its form (user:password@ in the URL was Basic authentication, for API clients only)
+        // (not Browser.logIn: it deletes the browser's cookies for 127.0.0.1, the box console's session with them)
+        driver.get(manager.webUrl() + "/duty");
+        Browser.fill((ChromeDriver) driver, "prov-duty", TestAccounts.PASSWORD);
+        Browser.await("the province's duty page", () -> !driver.getCurrentUrl().contains("/login"));
+        new WebDriverWait(driver, WAIT).until(d -> !d.findElements(By.id("report-" + reportId)).isEmpty());
         assertTrue(driver.findElement(By.id("report-" + reportId)).getText().contains("初报"));
         assertTrue(driver.findElement(By.id("roster-130602-001")).getText().contains("张三 0312-1234567"),
                 "the province sees who is on duty at the unit: " + driver.findElement(By.id("roster-130602-001")).getText());
@@ -167,6 +173,7 @@ class DutyConsoleIT {
 
         // --- back on the box: the receipt says who acknowledged it
         driver.get(console.resolve("duty/").toString());
+        new WebDriverWait(driver, WAIT).until(d -> !d.findElements(By.cssSelector("#events a")).isEmpty());
         driver.findElement(By.cssSelector("#events a")).click();
         new WebDriverWait(driver, WAIT).pollingEvery(Duration.ofSeconds(1)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> {

@@ -16,6 +16,16 @@ class SystemPackagesTest {
     }
 
     @Test
+    void theLaunchersOwnApisAreExportedAboveTheApiBundlesVersion() {
+        assertEquals("cn.egov.api.launcher;version=\"0.1.0.launcher\"", SystemPackages.raisedVersion("cn.egov.api.launcher;version=\"0.1.0\""));
+        assertEquals("a;version=\"1.2.0.rc1-launcher\";x=y", SystemPackages.raisedVersion("a;version=\"1.2.0.rc1\";x=y"));
+        assertEquals("a;version=\"2.0.0.launcher\"", SystemPackages.raisedVersion("a;version=2"));
+        String extra = SystemPackages.extraExports();
+        assertTrue(extra.contains("cn.egov.api.launcher;version=\"0.1.0.launcher\""), extra);
+        assertTrue(extra.contains("cn.egov.api.selftest;version=\"0.1.0.launcher\""), extra);
+    }
+
+    @Test
     void exportsSlf4jAlsoAs1736ForSqliteJdbc() {
         String extra = SystemPackages.extraExports();
         assertTrue(extra.contains("org.slf4j;version=\"2.0.17\""), extra);

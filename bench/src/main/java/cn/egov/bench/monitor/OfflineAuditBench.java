@@ -165,7 +165,7 @@ public final class OfflineAuditBench {
         return packets / ((System.nanoTime() - s) / 1e9);
     }
 
-    static void write(Path file, int packets) throws IOException {
+    public static void write(Path file, int packets) throws IOException {
         write(file, packets, false);
     }
 

@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * with its own service (so no rule is redundant) and {@code prefixesPerRule} destination prefixes.
  * Prefixes are distinct /28s inside 10.0.0.0/8 (the backbone zone) and /30s (rule destinations).
  */
-final class ScalePolicy {
+public final class ScalePolicy {
 
     private ScalePolicy() {
     }
 
-    static void write(Path dir, int zonePrefixes, int rules, int prefixesPerRule, String version) throws IOException {
+    public static void write(Path dir, int zonePrefixes, int rules, int prefixesPerRule, String version) throws IOException {
         Files.createDirectories(dir);
         StringBuilder z = new StringBuilder();
         z.append("policy scale\n    version ").append(version).append("\n\n");

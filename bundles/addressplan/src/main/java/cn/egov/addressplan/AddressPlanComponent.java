@@ -1,6 +1,7 @@
 package cn.egov.addressplan;
 
 import cn.egov.api.identity.IdentityProvider;
+import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.rules.unit.UnitCode;
@@ -26,11 +27,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the conformance check on a schedule and sends the result as telemetry
  * ({@code ADDRESSPLAN/check} and one {@code ADDRESSPLAN/finding} per finding). A plan that
- * cannot be read raises an alarm {@code addressplan.plan} instead of reporting a clean site.
+ * cannot be read raises the condition {@code addressplan.check} instead of reporting a clean site
+ * (cleared by the next check that runs). As a {@link SelfTest} it says whether the site conforms,
+ * and what to change when it does not.
+ *
+ * <p>REQUIRE: the check runs once its configuration file exists ({@code appliance setup} installs it
+ * with the unit's plan); without one it would look for the default plan and stand unhealthy.
  */
-@Component(service = {}, configurationPid = AddressPlanComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = SelfTest.class, configurationPid = AddressPlanComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AddressPlanConfig.class)
-public final class AddressPlanComponent {
+public final class AddressPlanComponent implements SelfTest {
 
     public static final String PID = "cn.egov.addressplan";
     /** Alarm kind when the plan or the site cannot be read. */
@@ -43,6 +49,9 @@ public final class AddressPlanComponent {
     private ScheduledExecutorService scheduler;
     private SiteCheck check;
     private long lastCheckTime;
+    private volatile ConformanceReport lastReport;
+    private volatile String lastFailure;
+    private boolean failureStands;
 
     @Activate
     public AddressPlanComponent(@Reference TelemetryPublisher telemetry,
@@ -55,7 +64,7 @@ public final class AddressPlanComponent {
 
     @Modified
     void modified(AddressPlanConfig config) {
-        deactivate();
+        stopSchedule();
         configure(config);
     }
 
@@ -90,21 +99,70 @@ public final class AddressPlanComponent {
             ConformanceReport r = check.run(lastCheckTime);
             ConformancePayloads.publish(telemetry, r);
             LOG.info("address plan check of {}: {} items, {} findings", r.unit(), r.itemsChecked(), r.findings().size());
+            lastReport = r;
+            lastFailure = null;
+            clearFailure("the address plan check runs again");
             return r;
         } catch (Exception e) {
             LOG.warn("address plan check failed: {}", e.getMessage());
-            telemetry.alarm(new Alarm(CHECK_FAILED_ALARM, Alarm.Severity.MAJOR, "addressplan",
+            lastFailure = e.getMessage();
+            failureStands = true;
+            telemetry.condition(new Alarm(CHECK_FAILED_ALARM, Alarm.Severity.MAJOR, "addressplan",
                     "address plan check could not run: " + e.getMessage(), Map.of("plan", String.valueOf(check.plan())),
                     System.currentTimeMillis()));
             return null;
         }
     }
 
-    @Deactivate
-    void deactivate() {
+    private void clearFailure(String message) {
+        if (failureStands) {
+            failureStands = false;
+            telemetry.condition(new Alarm(CHECK_FAILED_ALARM, Alarm.Severity.CLEARED, "addressplan", message, Map.of(),
+                    System.currentTimeMillis()));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "地址规划 Address plan";
+    }
+
+    @Override
+    public Result run() {
+        return judge(lastReport, lastFailure);
+    }
+
+    /** The self-test sentence for the last check: conforms, what to change, or why it could not run. */
+    static Result judge(ConformanceReport r, String failure) {
+        if (failure != null) {
+            return Result.fail("The address plan check cannot run: " + failure + ". Check the plan file named in "
+                    + PID + ".cfg.");
+        }
+        if (r == null) {
+            return Result.warn("The first address plan check has not run yet.");
+        }
+        if (r.conforms()) {
+            return Result.ok("The site follows the address plan of unit " + r.unit() + " (" + r.itemsChecked() + " items checked).");
+        }
+        StringBuilder b = new StringBuilder();
+        r.findings().stream().limit(3).forEach(f -> b.append(b.length() == 0 ? "" : " ").append(f.remediation()));
+        int more = r.findings().size() - 3;
+        return Result.fail(r.findings().size() + " item(s) outside the address plan of unit " + r.unit() + ": " + b
+                + (more > 0 ? " (and " + more + " more: 'appliance plan check')" : ""));
+    }
+
+    private void stopSchedule() {
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopSchedule();
+        synchronized (this) {
+            clearFailure("the address plan check stopped");
         }
     }
 }

@@ -48,6 +48,46 @@ public final class IpCommandReader {
         return parseNeighbours(run("neigh", "show"));
     }
 
+    /** The box's network interfaces with their link state ({@code ip -j link show}). */
+    public List<Link> links() throws IOException {
+        return parseLinks(run("link", "show"));
+    }
+
+    /** The device the kernel would send a packet to {@code address} out of, or empty when it has no route. */
+    public java.util.Optional<String> routeDevice(String address) throws IOException {
+        try {
+            List<Map<String, Object>> r = list(run("route", "get", address), "route get");
+            return r.isEmpty() ? java.util.Optional.empty() : java.util.Optional.ofNullable(str(r.get(0), "dev"));
+        } catch (IOException e) {
+            if (e.getMessage().contains("unreachable")) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A network interface: {@code carrier} when the link layer is up (a cable with a live peer,
+     * {@code LOWER_UP}); {@code up} when it is administratively up.
+     */
+    public record Link(String name, boolean up, boolean carrier) {
+    }
+
+    /** Parses {@code ip -j link show}. */
+    @SuppressWarnings("unchecked")
+    static List<Link> parseLinks(String json) {
+        List<Link> out = new ArrayList<>();
+        for (Map<String, Object> l : list(json, "link")) {
+            String name = str(l, "ifname");
+            if (name == null) {
+                continue;
+            }
+            List<String> flags = l.get("flags") instanceof List<?> f ? (List<String>) f : List.of();
+            out.add(new Link(name, flags.contains("UP"), flags.contains("LOWER_UP")));
+        }
+        return out;
+    }
+
     private String run(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ipBinary);

@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One maintenance pass over the box's certificate, run on a timer by the DS component: report
  * its state, renew it when due (simplereenroll), and audit the trust stores for CAs other than
- * the provincial one. Standing conditions (not enrolled, a foreign CA) are alarmed once and again
- * only after they have cleared. Plain Java, so that tests run it against a real EST server.
+ * the provincial one. Standing conditions (not enrolled, a foreign CA, an unreadable store) are
+ * raised as conditions ({@link TelemetryPublisher#condition}) once, and again only after they have
+ * cleared; a kind none of whose conditions holds any more is cleared. Not being enrolled is a
+ * WARNING: it is how a new box waits for {@code appliance setup}, not a fault of the box. Plain
+ * Java, so that tests run it against a real EST server.
  */
 public final class CertificateMaintenance implements BoxCertificates {
 
@@ -49,6 +52,9 @@ public final class CertificateMaintenance implements BoxCertificates {
     /** Standing conditions alarmed in the previous pass: alarmed once, again only after they clear. */
     private Set<String> standing = Set.of();
     private final Set<String> seenThisPass = new HashSet<>();
+    /** Kinds of the conditions standing after the previous pass, and seen in this one. */
+    private Set<String> standingKinds = Set.of();
+    private final Set<String> kindsThisPass = new HashSet<>();
 
     public CertificateMaintenance(BoxKeyStore store, BoxEnrolment enrolment, RenewalPolicy policy, List<Path> trustStores,
                                   TelemetryPublisher telemetry, Clock clock) {
@@ -64,11 +70,28 @@ public final class CertificateMaintenance implements BoxCertificates {
     public synchronized void runOnce() {
         Instant now = clock.instant();
         seenThisPass.clear();
+        kindsThisPass.clear();
         try {
             pass(now);
         } finally {
             standing = Set.copyOf(seenThisPass);
+            for (String kind : standingKinds) {
+                if (!kindsThisPass.contains(kind)) {
+                    telemetry.condition(new Alarm(kind, Alarm.Severity.CLEARED, SOURCE, "no longer: " + kind, Map.of(), now.toEpochMilli()));
+                }
+            }
+            standingKinds = Set.copyOf(kindsThisPass);
         }
+    }
+
+    /** Clears every condition still standing: the component goes away (a new one raises again what holds). */
+    public synchronized void endConditions() {
+        long now = clock.millis();
+        for (String kind : standingKinds) {
+            telemetry.condition(new Alarm(kind, Alarm.Severity.CLEARED, SOURCE, "PKI maintenance stopped", Map.of(), now));
+        }
+        standingKinds = Set.of();
+        standing = Set.of();
     }
 
     private void pass(Instant now) {
@@ -77,7 +100,8 @@ public final class CertificateMaintenance implements BoxCertificates {
             if (creds.isEmpty()) {
                 current = null;
                 telemetry.publish(CertificateState.APP_ID, CertificateState.RESOURCE, CertificateState.notEnrolled().toPayload(now), Priority.STATE);
-                standingAlarm(ALARM_NOT_ENROLLED, ALARM_NOT_ENROLLED, Alarm.Severity.MAJOR, "The box has no certificate; enrol it with 'appliance enrol'",
+                standingAlarm(ALARM_NOT_ENROLLED, ALARM_NOT_ENROLLED, Alarm.Severity.WARNING,
+                        "The box has no certificate yet; set it up with 'appliance setup' (or enrol it with 'appliance enrol')",
                         Map.of("key_store", store.file().toString()), now);
                 return;
             }
@@ -97,8 +121,8 @@ public final class CertificateMaintenance implements BoxCertificates {
                     CertificateState.of(c.certificate(), policy).toPayload(now), Priority.STATE);
             audit(c, now);
         } catch (Exception e) {
-            alarm(ALARM_UNREADABLE_TRUST_STORE, Alarm.Severity.MAJOR, "Box key store cannot be read: " + e.getMessage(),
-                    Map.of("key_store", store.file().toString()), now);
+            standingAlarm(ALARM_UNREADABLE_TRUST_STORE + " " + store.file(), ALARM_UNREADABLE_TRUST_STORE, Alarm.Severity.MAJOR,
+                    "Box key store cannot be read: " + e.getMessage(), Map.of("key_store", store.file().toString()), now);
         }
     }
 
@@ -146,8 +170,10 @@ public final class CertificateMaintenance implements BoxCertificates {
     /** Alarms a condition that persists across passes once, not every pass. */
     private void standingAlarm(String key, String kind, Alarm.Severity severity, String message, Map<String, String> evidence, Instant now) {
         seenThisPass.add(key);
+        kindsThisPass.add(kind);
         if (!standing.contains(key)) {
-            alarm(kind, severity, message, evidence, now);
+            LOG.warn("{}: {}", kind, message);
+            telemetry.condition(new Alarm(kind, severity, SOURCE, message, evidence, now.toEpochMilli()));
         }
     }
 

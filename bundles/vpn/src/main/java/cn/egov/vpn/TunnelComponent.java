@@ -1,7 +1,9 @@
 package cn.egov.vpn;
 
 import cn.egov.api.identity.IdentityProvider;
+import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.TelemetryPublisher;
+import cn.egov.pki.BoxCertificates;
 import cn.egov.rules.unit.UnitCode;
 import cn.egov.vpn.swanctl.CharonSettings;
 import cn.egov.vpn.swanctl.StrongswanConfWriter;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.osgi.service.component.annotations.Activate;
@@ -19,6 +22,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -27,13 +33,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * strongswan.conf), and starts a {@link TunnelWatcher}. A configuration change re-activates it.
  */
 @Component(name = "cn.egov.vpn.tunnel", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = TunnelComponent.class)
+        service = {TunnelComponent.class, SelfTest.class})
 @Designate(ocd = TunnelConfig.class)
-public final class TunnelComponent {
+public final class TunnelComponent implements SelfTest {
 
     private final TelemetryPublisher telemetry;
     private final TunnelWatcher watcher;
     private final ScheduledExecutorService executor;
+    /** The last poll's status, read by the self-test without waiting for a poll in progress. */
+    private volatile TunnelStatus last;
+    /** The key store's credentials: written to the files charon loads before every start (a renewal reaches the tunnel). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile BoxCertificates certificates;
 
     @Activate
     public TunnelComponent(@Reference TelemetryPublisher telemetry, @Reference IdentityProvider identity,
@@ -56,7 +67,8 @@ public final class TunnelComponent {
             Files.writeString(conf, StrongswanConfWriter.render(new CharonSettings(vici, config.libipsec(), null)),
                     StandardCharsets.UTF_8);
         }
-        Charon charon = new SwanctlCharon(swanctlDir, vici, charonTimeout);
+        Charon charon = new CredentialFiles(new SwanctlCharon(swanctlDir, vici, charonTimeout),
+                () -> Optional.ofNullable(certificates), spec.certFile(), spec.keyFile(), spec.caCertFiles());
         this.watcher = new TunnelWatcher(charon, spec.name(), spec.hubAddress(), telemetry, backoff,
                 reportInterval, Clock.systemUTC());
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,7 +76,18 @@ public final class TunnelComponent {
             t.setDaemon(true);
             return t;
         });
+        watcher.onStatus(s -> last = s);
         watcher.start(executor, pollInterval);
+    }
+
+    @Override
+    public String name() {
+        return "隧道 Tunnel to the backbone";
+    }
+
+    @Override
+    public Result run() {
+        return TunnelSelfTest.judge(last);
     }
 
     /** The latest observed state (the console and the CLI show it). */
@@ -76,5 +99,6 @@ public final class TunnelComponent {
     void deactivate() {
         watcher.stop();
         executor.shutdownNow();
+        watcher.endConditions();
     }
 }

@@ -100,6 +100,18 @@ public final class TunnelWatcher {
         }
     }
 
+    /**
+     * Clears a standing {@code vpn.down}: the watcher goes away with its component (configuration
+     * removed or changed; a new watcher raises it again if the tunnel is still down).
+     */
+    public synchronized void endConditions() {
+        if (Boolean.FALSE.equals(reportedUp)) {
+            telemetry.condition(new Alarm(BoxMetrics.VPN_DOWN_ALARM, Alarm.Severity.CLEARED, SOURCE,
+                    "Tunnel watcher for " + hub + " stopped.", Map.of("hub", hub), clock.millis()));
+            reportedUp = null;
+        }
+    }
+
     private void pollQuietly() {
         try {
             poll();
@@ -233,7 +245,7 @@ public final class TunnelWatcher {
         boolean changed = reportedUp == null || reportedUp != s.up();
         if (changed) {
             telemetry.publish(TunnelStatus.APP_ID, TunnelStatus.RESOURCE, s.toPayload(), Priority.STATE);
-            telemetry.alarm(alarm(s));
+            telemetry.condition(alarm(s));
             if (s.up()) {
                 LOG.info("tunnel '{}' to {} is up ({})", connection, hub, s.remoteId());
             } else {

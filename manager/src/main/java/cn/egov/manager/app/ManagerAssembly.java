@@ -65,8 +65,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the manager from its configuration, in dependency order: store → fleet (restored from the
  * store) → plan in force → embedded broker with only the manager's own listener (unless external)
- * → ingest writer → MQTT subscriber → every part ({@link Parts}: its tables, keys, routes, meters,
- * work) → web → the broker's listeners for boxes and the NOC → periodic checks (backlog alarms,
+ * → ingest writer → every part ({@link Parts}: its tables, keys, routes, meters, work, listeners)
+ * → MQTT subscriber (so a part misses nothing that waited in the broker) → web → the broker's listeners for boxes and the NOC → periodic checks (backlog alarms,
  * refusal alarms). {@link #close()} stops in reverse; unacknowledged messages stay with the broker.
  */
 public final class ManagerAssembly implements AutoCloseable {
@@ -191,7 +191,7 @@ public final class ManagerAssembly implements AutoCloseable {
         queue = new IngestQueue(config.integer(ConfigKey.INGEST_QUEUE_CAPACITY), metrics);
         TelemetryListeners listeners = new TelemetryListeners();
         BatchStore store = options.storeDecorator().apply(new SqlBatchStore(database, fleet));
-        client = new MqttIngestClient(ingestUrl, clientId, user, password, account, queue, metrics);
+        client = new MqttIngestClient(ingestUrl, clientId, user, password, account, queue, metrics, listeners);
         writer = new IngestWriter(queue, new MessageDecoder(account, config.integer(ConfigKey.INGEST_MAX_PAYLOAD_BYTES)),
                 unitFilter(known), store, client, listeners, metrics, config.integer(ConfigKey.INGEST_BATCH_SIZE));
         Thread writerThread = new Thread(writer, "ingest-writer");
@@ -200,7 +200,6 @@ public final class ManagerAssembly implements AutoCloseable {
             writer.stop();
             writerThread.join(5000);
         });
-        client.start();
         closeables.add(client);
 
         AuditLog audit = new AuditLog(database);
@@ -212,6 +211,9 @@ public final class ManagerAssembly implements AutoCloseable {
             p.start(context(config.part(p.keys()), alarms, listeners, login, audit));
             closeables.add(p);
         }
+        // the persistent session delivers at once what waited in the broker: every part's listener and
+        // receiver (TelemetryListeners) is in place by now, so nothing passes them by
+        client.start();
         OperationsRoutes.add(routes, meters, database, client::isConnected, Parts.openApi(parts.all()));
         web = WebPart.build(config, options.tlsCa(), routes, database, audit, webMetrics);
         web.start();

@@ -4,12 +4,16 @@ import cn.egov.manager.ca.CaPart;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.console.ConsolePart;
 import cn.egov.manager.duty.DutyPart;
+import cn.egov.manager.exchange.ExchangePart;
 import cn.egov.manager.fleet.part.FleetPart;
 import cn.egov.manager.hub.HubPart;
+import cn.egov.manager.noc.NocPart;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.plan.PlanPart;
 import cn.egov.manager.policy.PolicyPart;
 import cn.egov.manager.portal.PortalPart;
+import cn.egov.manager.report.ReportPart;
+import cn.egov.manager.taskbook.TaskbookPart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -32,16 +36,21 @@ public final class Parts {
     private final List<ManagerPart> all;
 
     Parts(ManagerAssembly.Options options) {
+        ReportPart report = new ReportPart(options.tlsCa(), plan::inForce);
         // the navigation bar lists pages in this order
         all = List.of(
                 new FleetPart(),
+                new NocPart(options.tlsCa(), plan::inForce),
                 plan,
                 new PolicyPart(options.policySigning()),
                 new CaPart(options.caService()),
                 new HubPart(),
                 new PortalPart(options.tlsCa(), plan::inForce),
                 new DutyPart(),
-                new ConsolePart()
+                new ExchangePart(),
+                new ConsolePart(),
+                report,
+                new TaskbookPart(plan::inForce, report::documents)
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {

@@ -7,6 +7,13 @@ public final class CaHttpPaths {
     public static final String EST_CACERTS = EST + "/cacerts";
     public static final String EST_SIMPLEENROLL = EST + "/simpleenroll";
     public static final String EST_SIMPLEREENROLL = EST + "/simplereenroll";
+    /**
+     * A unit's document-exchange keys (RFC 7030 §3.2.2 labels): simpleenroll under
+     * {@code /.well-known/est/document-signing/} and {@code /document-encryption/}, authorised by
+     * the box's certificate (TLS client certificate), for the box's own unit.
+     */
+    public static final String EST_DOCUMENT_SIGNING = EST + "/document-signing/simpleenroll";
+    public static final String EST_DOCUMENT_ENCRYPTION = EST + "/document-encryption/simpleenroll";
     /** CRL of the issuing CA (DER), on the plain HTTP connector (a CRL is signed). */
     public static final String CRL_ISSUING = "/crl/issuing.crl";
     /** CRL of the root (DER): revocations of the CAs below it. */

@@ -20,6 +20,12 @@ public enum CertificateProfile {
      */
     SIGNING_P256,
     /**
+     * A unit's document-encryption key (公文交换: CMS EnvelopedData, ECDH): ECDSA P-256 from the
+     * issuing CA, key usage keyAgreement only, extended key usage emailProtection only (no TLS
+     * peer accepts it), subject {@code CN=<unit code>, OU=document-encryption}.
+     */
+    ENCRYPTION_P256,
+    /**
      * Isolation policy signing: ECDSA P-256, key usage digitalSignature only, extended key usage
      * {@link cn.egov.api.policy.PolicySigning#POLICY_SIGNING_EKU} and nothing else, so that it
      * cannot serve TLS and no box or TLS certificate can sign policy.
@@ -30,5 +36,12 @@ public enum CertificateProfile {
      * {@link cn.egov.api.portal.PortalSigning#PORTAL_SIGNING_EKU} and nothing else: it signs site
      * snapshots only, never policy, never TLS.
      */
-    PORTAL_SIGNING
+    PORTAL_SIGNING,
+    /**
+     * The manager's signature on the documents it exports (the auditor's report, the task book):
+     * ECDSA P-256, key usage digitalSignature + nonRepudiation, extended key usage emailProtection
+     * only (what CMS and PDF verifiers such as NSS's email-signer usage accept), so that no TLS
+     * peer accepts it and no box takes it for a policy or portal signer.
+     */
+    REPORT_SIGNING
 }

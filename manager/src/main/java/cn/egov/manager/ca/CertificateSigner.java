@@ -113,9 +113,13 @@ final class CertificateSigner {
                 }
                 case SIGNING_SM2 -> b.b.addExtension(Extension.keyUsage, true,
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-                case SIGNING_P256 -> {
+                case SIGNING_P256, REPORT_SIGNING -> {
                     b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
                     // an EKU without clientAuth/serverAuth: JSSE and OpenSSL then refuse it in any TLS handshake
+                    b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
+                }
+                case ENCRYPTION_P256 -> {
+                    b.b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyAgreement));
                     b.b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection));
                 }
                 case POLICY_SIGNING -> {

@@ -23,7 +23,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * EST (RFC 7030) over the HTTPS connector: {@code GET cacerts}, {@code POST simpleenroll}
  * authorised by a one-time token, {@code POST simplereenroll} authorised by the box's current
- * certificate (TLS client certificate).
+ * certificate (TLS client certificate), and {@code POST document-signing/simpleenroll},
+ * {@code document-encryption/simpleenroll} (labels, RFC 7030 §3.2.2): a unit's document-exchange
+ * keys, authorised by the box's certificate, for the box's own unit.
  *
  * <p>The token is presented as {@code Authorization: Bearer <token>}, or as HTTP Basic
  * (RFC 7030 §3.2.3) with the unit code as user name and the token as password. Request bodies
@@ -72,6 +74,18 @@ final class EstHandler extends Handler.Abstract {
                     X509Certificate client = clientCertificate(request);
                     byte[] csr = body(request);
                     return pkcs7(response, callback, List.of(ca.reenrol(client, csr)));
+                }
+                case CaHttpPaths.EST_DOCUMENT_SIGNING, CaHttpPaths.EST_DOCUMENT_ENCRYPTION -> {
+                    requireMethod(request, "POST");
+                    requirePkcs10(request);
+                    X509Certificate client = clientCertificate(request);
+                    byte[] csr = body(request);
+                    X509Certificate issued = ca.enrolDocumentKey(client, path.equals(CaHttpPaths.EST_DOCUMENT_SIGNING)
+                            ? ProvincialCa.DocumentKey.SIGNING : ProvincialCa.DocumentKey.ENCRYPTION, csr);
+                    // with its issuing CA: signed documents carry it, and boxes do not hold the SM2 signing CA
+                    X509Certificate sm2Ca = ca.sm2SigningCaCertificate();
+                    return pkcs7(response, callback, List.of(issued,
+                            issued.getIssuerX500Principal().equals(sm2Ca.getSubjectX500Principal()) ? sm2Ca : ca.issuingCertificate()));
                 }
                 default -> {
                     return text(response, callback, 404, "unknown EST operation " + path);
@@ -128,7 +142,8 @@ final class EstHandler extends Handler.Abstract {
         if (data instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0) {
             return ssl.peerCertificates()[0];
         }
-        throw EnrolmentException.unauthorised("simplereenroll needs the box's current certificate as TLS client certificate");
+        throw EnrolmentException.unauthorised(Request.getPathInContext(request).substring(CaHttpPaths.EST.length() + 1)
+                + " needs the box's current certificate as TLS client certificate");
     }
 
     /** Reads at most the CSR limit (base64 of it is 4/3 larger, plus PEM armour) and decodes it. */

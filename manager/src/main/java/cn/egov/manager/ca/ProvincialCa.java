@@ -218,6 +218,73 @@ public final class ProvincialCa implements AutoCloseable {
     }
 
     /**
+     * A unit's document-encryption certificate ({@link CertificateProfile#ENCRYPTION_P256}): P-256,
+     * from the issuing CA, {@code CN=<unit code>, OU=document-encryption}; the unit must be in the
+     * address plan.
+     */
+    public X509Certificate issueEncryption(PublicKey key, UnitCode unit) throws GeneralSecurityException {
+        Objects.requireNonNull(unit, "unit");
+        Optional<String> refusal = names.refusal(unit, null);
+        if (refusal.isPresent()) {
+            throw new CaRefusal(refusal.get());
+        }
+        if (!KeyPairs.isP256(key)) {
+            throw new GeneralSecurityException("a document-encryption key must be ECDSA P-256 (" + KeyPairs.P256 + ")");
+        }
+        X500Name subject = name(unit.toString(), "document-encryption");
+        return tx(d -> record(d, CertificateProfile.ENCRYPTION_P256, unit.toString(), null, subject, key, keys.issuing(),
+                settings.signingLifetime(), List.of(), List.of(), List.of()));
+    }
+
+    /** Which of a unit's document-exchange keys an EST request is for. */
+    public enum DocumentKey {
+        SIGNING, ENCRYPTION
+    }
+
+    /**
+     * EST enrolment of a unit's document-exchange key ({@code /.well-known/est/document-signing/}
+     * or {@code /document-encryption/simpleenroll}): the box authenticates with its certificate (TLS
+     * client certificate: valid, issued and registered here, a box's, not revoked) and may enrol
+     * keys only for its own unit, which the address plan must still have. The CSR names that unit
+     * in its one CN; a signing key is SM2 or P-256, an encryption key P-256. The certificate's
+     * subject is the profile's ({@code CN=<unit>, OU=document-signing|document-encryption}).
+     */
+    public X509Certificate enrolDocumentKey(X509Certificate box, DocumentKey kind, byte[] csrDer) throws EnrolmentException {
+        if (box == null) {
+            throw EnrolmentException.unauthorised("a unit's document key is enrolled with the box's certificate as TLS client certificate");
+        }
+        PKCS10CertificationRequest csr = CsrValidator.parse(csrDer);
+        try {
+            box.verify(issuingCertificate().getPublicKey());
+            box.checkValidity();
+        } catch (GeneralSecurityException e) {
+            throw EnrolmentException.unauthorised("client certificate is not a valid certificate of this CA (signature or validity)");
+        }
+        IssuedCertificate presented = enrolmentRead(d -> renewable(d, box));
+        UnitCode unit = storedUnit(presented.unit(), "box certificate");
+        String cn = CsrValidator.commonName(csr.getSubject());
+        if (!unit.toString().equals(cn)) {
+            throw EnrolmentException.forbidden("CSR subject CN '" + LogSafe.of(cn) + "' is not unit " + unit
+                    + ", the unit of the box certificate presented: a box enrols document keys for its own unit only");
+        }
+        PublicKey key = publicKey(csr);
+        boolean sm2 = KeyPairs.isSm2(key);
+        if (kind == DocumentKey.ENCRYPTION ? !KeyPairs.isP256(key) : !sm2 && !KeyPairs.isP256(key)) {
+            throw EnrolmentException.badRequest(kind == DocumentKey.ENCRYPTION
+                    ? "a document-encryption key must be ECDSA P-256 (prime256v1)"
+                    : "a document-signing key must be SM2 (sm2p256v1) or ECDSA P-256 (prime256v1)");
+        }
+        try {
+            return kind == DocumentKey.ENCRYPTION ? issueEncryption(key, unit) : issueSigning(key, unit);
+        } catch (CaRefusal e) {
+            throw EnrolmentException.forbidden(e.getMessage());
+        } catch (GeneralSecurityException e) {
+            LOG.error("document key enrolment failed inside the CA", e);
+            throw new EnrolmentException(500, "the CA could not issue the certificate (see the manager's log)");
+        }
+    }
+
+    /**
      * A policy-signing certificate for a P-256 key the manager keeps: what boxes accept as the
      * signer of an isolation policy bundle ({@link CertificateProfile#POLICY_SIGNING}). Lives as
      * long as a hub certificate; the manager renews it before it expires.
@@ -242,6 +309,19 @@ public final class ProvincialCa implements AutoCloseable {
             throw new GeneralSecurityException("the portal-signing profile needs an ECDSA P-256 key");
         }
         return tx(d -> record(d, CertificateProfile.PORTAL_SIGNING, null, null, name(holderName, "portal-signing"), key, keys.issuing(),
+                settings.hubLifetime(), List.of(), List.of(), List.of()));
+    }
+
+    /**
+     * A report-signing certificate for a P-256 key the manager keeps: its signature on the PDF
+     * reports it exports ({@link CertificateProfile#REPORT_SIGNING}).
+     */
+    public X509Certificate issueReportSigning(PublicKey key, String holderName) throws GeneralSecurityException {
+        if (!(key instanceof java.security.interfaces.ECPublicKey ec) || KeyPairs.isSm2(key)
+                || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new GeneralSecurityException("the report-signing profile needs an ECDSA P-256 key");
+        }
+        return tx(d -> record(d, CertificateProfile.REPORT_SIGNING, null, null, name(holderName, "report-signing"), key, keys.issuing(),
                 settings.hubLifetime(), List.of(), List.of(), List.of()));
     }
 

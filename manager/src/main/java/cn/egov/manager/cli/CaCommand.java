@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = CliErrors.HEADING,
         exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_REFUSED, CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_CANNOT_START, CliErrors.EXIT_INTERNAL},
         subcommands = {CaCommand.Init.class, CaCommand.Token.class, CaCommand.Revoke.class, CaCommand.ListCerts.class,
-                CaCommand.Crl.class, CaCommand.Export.class, CaCommand.IssueHub.class, CaCommand.IssueSigning.class,
+                CaCommand.Crl.class, CaCommand.Export.class, CaCommand.IssueHub.class, CaCommand.IssueSigning.class, CaCommand.IssueEncryption.class,
                 CaCommand.Serve.class, CaCommand.Keys.class})
 public final class CaCommand implements Runnable {
 
@@ -314,6 +314,39 @@ public final class CaCommand implements Runnable {
                 X509Certificate c = ca.issueSigning(key, u);
                 PemFiles.write(out, c, sm2 ? ca.sm2SigningCaCertificate() : ca.issuingCertificate());
                 System.out.println("issued " + algorithm + " signing certificate " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)
+                        + " for " + u + " to " + out);
+            }
+            return CliErrors.OK;
+        }
+    }
+
+    @Command(name = "issue-encryption", mixinStandardHelpOptions = true,
+            description = {"Issue a unit's document-encryption certificate (公文交换) for a P-256 key made at the unit (PKCS#10, PEM or DER).",
+                    "Key usage keyAgreement, extended key usage emailProtection only; subject CN=<unit>, OU=document-encryption.",
+                    "For a unit served by a box that is not its own (boxes enrol their own unit's keys over EST).",
+                    "The unit must be in the address plan in force. --out gets the certificate and its CA (PEM)."},
+            exitCodeListHeading = CliErrors.HEADING,
+            exitCodeList = {" 0:issued", " 1:refused: the unit is outside the province or not in the plan",
+                    " 2:bad command line, configuration or request: unreadable CSR, bad signature, key not P-256",
+                    CliErrors.EXIT_INTERNAL})
+    static final class IssueEncryption extends WithConfig {
+        @Option(names = "--unit", required = true, paramLabel = "UNIT", description = "Unit code CCCCCC-DDD; the certificate's CN.") String unit;
+        @Option(names = "--csr", required = true, paramLabel = "FILE", description = "PKCS#10 request (openssl req -new), PEM or DER.") Path csr;
+        @Option(names = "--out", required = true, paramLabel = "PEM", description = "Where to write the certificate and its CA.") Path out;
+
+        @Override
+        Integer execute() throws Exception {
+            UnitCode u = unitCode(unit);
+            byte[] request = Files.readAllBytes(csr);
+            try (ProvincialCa ca = open()) {
+                PublicKey key = ProvincialCa.signingRequestKey(request, csr.toString());
+                if (!KeyPairs.isP256(key)) {
+                    throw UserError.badInput(csr + ": the request's key is " + (KeyPairs.isSm2(key) ? "SM2" : "of another type")
+                            + "; a document-encryption key is ECDSA P-256");
+                }
+                X509Certificate c = ca.issueEncryption(key, u);
+                PemFiles.write(out, c, ca.issuingCertificate());
+                System.out.println("issued encryption certificate " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)
                         + " for " + u + " to " + out);
             }
             return CliErrors.OK;

@@ -1,11 +1,12 @@
 package cn.egov.manager.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code manager} command: the provincial side's one entry point. Each capability adds its
- * subcommand class to the list below (one class, one file, registered here only). Errors end in
+ * subcommand class to {@link #SUBCOMMANDS} (one class, one file, registered here only). Errors end in
  * {@link CliErrors}: one line on stderr and a documented exit code; {@code --debug} adds the trace.
  */
 @Command(name = "manager",
@@ -13,18 +14,20 @@ import picocli.CommandLine.Command;
         version = "egov-edge manager 0.1.0",
         description = "Provincial manager of the e-government edge network.",
         exitCodeListHeading = CliErrors.HEADING,
-        exitCodeList = {CliErrors.EXIT_OK, " *:see each command's --help"},
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                RunCommand.class, FleetListCommand.class, ConfigKeysCommand.class,
-                PlanCommand.class,
-                CaCommand.class,
-                HubConfigCommand.class,
-                PolicyCommand.class,
-                AccountCommand.class,
-                cn.egov.manager.portal.PortalCommand.class,
-        })
+        exitCodeList = {CliErrors.EXIT_OK, " *:see each command's --help"})
 public final class ManagerCommand implements Runnable {
+
+    /** The subcommands, in the order the help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            CommandLine.HelpCommand.class,
+            RunCommand.class, FleetListCommand.class, ConfigKeysCommand.class,
+            PlanCommand.class,
+            CaCommand.class,
+            HubConfigCommand.class,
+            PolicyCommand.class,
+            AccountCommand.class,
+            cn.egov.manager.portal.PortalCommand.class,
+            UpdateCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,16 +41,41 @@ public final class ManagerCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The command line as {@link #main} runs it: error handlers installed (tests run the same). */
+    /** The whole command line with the error handlers installed (tests run it). */
     public static CommandLine commandLine() {
+        return commandLine(SUBCOMMANDS);
+    }
+
+    /**
+     * What {@link #main} runs for {@code args}: when the first argument that is not an option names a
+     * subcommand other than {@code help}, the root with that subcommand only, else all of them.
+     * picocli reads every registered command's annotations by reflection when the command line is
+     * built: for all of them that cost half a second of CPU at each start (bench/RESULTS.md, "start-up").
+     */
+    static CommandLine forArguments(String... args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                for (Class<?> c : SUBCOMMANDS) {
+                    if (c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(a)) {
+                        return commandLine(List.of(c));
+                    }
+                }
+                break;
+            }
+        }
+        return commandLine();
+    }
+
+    private static CommandLine commandLine(List<Class<?>> subcommands) {
         CliErrors errors = new CliErrors();
-        return new CommandLine(new ManagerCommand())
-                .setExecutionExceptionHandler(errors)
+        CommandLine cl = new CommandLine(new ManagerCommand());
+        subcommands.forEach(cl::addSubcommand);
+        return cl.setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors)
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(forArguments(args).execute(args));
     }
 }

@@ -3,6 +3,7 @@ package cn.egov.manager.ingest;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.topic.KuraTopic;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
@@ -10,6 +11,7 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * (cleanSession=false) so the broker holds messages while the manager is down, and acknowledges
  * each QoS 1 message only after the writer committed it (manual acks). When the ingest queue is
  * full, the receive callback waits: the broker keeps the rest (back-pressure, not loss).
- * Subscribes to {@code $EDC/<acct>/+/MQTT/+} and {@code <acct>/+/#}.
+ * Subscribes to {@code $EDC/<acct>/+/MQTT/+} and {@code <acct>/+/#}. Telemetry of an application a
+ * part receives itself ({@link TelemetryListeners#receive}) goes to that part, which acknowledges
+ * it after its own commit: the manager holds one session, whatever the broker.
  */
 public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoCloseable {
 
@@ -34,12 +38,14 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
     private final List<String> filters;
     private final IngestQueue queue;
     private final IngestMetrics metrics;
+    private final TelemetryListeners parts;
 
     public MqttIngestClient(String brokerUrl, String clientId, String username, String password, String account,
-                            IngestQueue queue, IngestMetrics metrics) throws MqttException {
+                            IngestQueue queue, IngestMetrics metrics, TelemetryListeners parts) throws MqttException {
         this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
         this.queue = queue;
         this.metrics = metrics;
+        this.parts = parts;
         this.filters = subscriptions(account);
         this.options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -59,6 +65,11 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
     /** The two filters the manager subscribes to for an account. */
     public static List<String> subscriptions(String account) {
         return List.of(KuraTopic.CONTROL_PREFIX + "/" + account + "/+/" + KuraTopic.MQTT_APP + "/+", account + "/+/#");
+    }
+
+    /** The part that receives this topic's messages itself, or null. */
+    private AppReceiver receiverOf(String topic) {
+        return KuraTopic.parse(topic).filter(t -> !t.control()).map(t -> parts.receiverOf(t.appId())).orElse(null);
     }
 
     public void start() throws MqttException {
@@ -88,6 +99,35 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
     @Override
     public void publish(KuraTopic topic, KuraPayload payload, boolean retained) throws MqttException {
         client.publish(topic.toString(), KuraPayloadCodec.encode(payload), 1, retained);
+    }
+
+    @Override
+    public boolean[] publishAll(List<Outgoing> messages, Duration timeout) {
+        boolean[] ok = new boolean[messages.size()];
+        IMqttDeliveryToken[] tokens = new IMqttDeliveryToken[messages.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            MqttMessage m = new MqttMessage(KuraPayloadCodec.encode(messages.get(i).payload()));
+            m.setQos(1);
+            try {
+                MqttTopic topic = client.getTopic(messages.get(i).topic().toString());
+                tokens[i] = topic.publish(m); // does not wait: the whole batch is in flight at once
+            } catch (MqttException | RuntimeException e) {
+                LOG.debug("publish to {} not sent: {}", messages.get(i).topic(), e.toString());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] == null) {
+                continue;
+            }
+            try {
+                tokens[i].waitForCompletion(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                ok[i] = tokens[i].isComplete() && tokens[i].getException() == null;
+            } catch (MqttException e) {
+                LOG.debug("publish to {} not acknowledged: {}", messages.get(i).topic(), e.toString());
+            }
+        }
+        return ok;
     }
 
     public boolean isConnected() {
@@ -127,8 +167,14 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
 
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
+            InboundMessage m = new InboundMessage(topic, message.getPayload(), message.getId(), message.getQos(), System.currentTimeMillis());
+            AppReceiver part = receiverOf(topic);
+            if (part != null) {
+                part.onArrived(m, MqttIngestClient.this); // the part acknowledges after its own commit
+                return;
+            }
             metrics.received.increment();
-            queue.put(new InboundMessage(topic, message.getPayload(), message.getId(), message.getQos(), System.currentTimeMillis()));
+            queue.put(m);
         }
 
         @Override

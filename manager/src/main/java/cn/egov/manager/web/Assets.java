@@ -17,7 +17,8 @@ import org.eclipse.jetty.util.Callback;
  * The pages' static files, all from the manager's own jar (nothing is fetched from the Internet):
  * the stylesheet {@value #STYLESHEET_PATH} and the vendored libraries from their WebJars under
  * {@value #VENDOR} ({@code /assets/vendor/bootstrap/css/bootstrap.min.css},
- * {@code /assets/vendor/htmx/htmx.min.js}, {@code /assets/vendor/swagger-ui/...}). Only the files
+ * {@code /assets/vendor/htmx/htmx.min.js}, {@code /assets/vendor/swagger-ui/...},
+ * {@code /assets/vendor/echarts/echarts.min.js}). Only the files
  * of the listed libraries are served; the versions come from {@code manager/pom.xml}.
  */
 public final class Assets {
@@ -48,7 +49,8 @@ public final class Assets {
         return Map.of(
                 "bootstrap", "META-INF/resources/webjars/bootstrap/" + versions.getProperty("bootstrap") + "/dist/",
                 "htmx", "META-INF/resources/webjars/htmx.org/" + versions.getProperty("htmx") + "/dist/",
-                "swagger-ui", "META-INF/resources/webjars/swagger-ui/" + versions.getProperty("swagger-ui") + "/");
+                "swagger-ui", "META-INF/resources/webjars/swagger-ui/" + versions.getProperty("swagger-ui") + "/",
+                "echarts", "META-INF/resources/webjars/echarts/" + versions.getProperty("echarts") + "/dist/");
     }
 
     /** Serves {@value #STYLESHEET_PATH}. */

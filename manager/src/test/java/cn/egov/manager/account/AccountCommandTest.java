@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code manager account add|list|passwd|remove} as the administrator runs it, and what the web server then lets in. */
 class AccountCommandTest {
@@ -39,7 +38,7 @@ class AccountCommandTest {
         System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
         try {
-            return new Run(new CommandLine(new ManagerCommand()).execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+            return new Run(ManagerCommand.commandLine().execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
             System.setErr(err);

@@ -22,7 +22,9 @@ class RestartKeepsFleetTest {
     @Test
     void restartedManagerKeepsItsFleet() throws Exception {
         try (ManagerAssembly m = ManagerFixture.start(dir)) {
-            try (SimulatedBox a = SimulatedBox.lab(m, "130602-001").connect();
+            // box a without a will: under load its close was once not clean and its LWT reached the restarted manager
+            // (DISCONNECTED); what is tested here is that the stored fleet survives the restart, not the broker's will
+            try (SimulatedBox a = SimulatedBox.lab(m, "130602-001").withoutWill().connect();
                  SimulatedBox b = SimulatedBox.lab(m, "130105-002").connect()) {
                 a.birth(60);
                 a.health();

@@ -103,7 +103,9 @@ class MalformedInputTest {
             assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode(), refused.toString());
             // its last will names a topic no unit owns: refused before its user name is looked at
             assertEquals(1, m.broker().refusals().count(ConnectRefusal.FORBIDDEN_WILL), "refused at CONNECT and counted");
-            try (SimulatedBox a = SimulatedBox.lab(m, "130602-001").connect()) {
+            // without a will: the broker closes a's connection for the refused publish, and its (legitimate) LWT was
+            // stored as a second message when it arrived before the count below (failed once in the full suite)
+            try (SimulatedBox a = SimulatedBox.lab(m, "130602-001").withoutWill().connect()) {
                 a.publish("hebei/130602-002/HEALTH/status", p); // impersonating another box
                 Poll.until("ACL refusal", 30_000, () -> m.broker().aclRefusals() >= 1);
             }

@@ -129,6 +129,37 @@ public final class BackboneTunnelLab implements AutoCloseable {
         }
     }
 
+    /** A further box of the lab: its key and certificate (written next to the first box's), its charon and its tunnel. */
+    public record ExtraBox(UnitCode unit, KeyPair keys, X509Certificate cert, CharonDaemon charon, TunnelSpec spec) {
+    }
+
+    /**
+     * Starts one more box (for a unit the hub was started with in {@code otherUnits}): a box
+     * certificate from the lab's CA, a charon in {@code boxNs} with the same kind of tunnel to
+     * {@code hubAddress} (any address of the hub). The caller closes its charon.
+     */
+    public ExtraBox addBox(NetLab lab, String boxNs, Path dir, UnitCode unit, String lanNet, String backboneNet, String hubAddress)
+            throws Exception {
+        Path pki = Files.createDirectories(dir.resolve("pki-" + unit));
+        KeyPair keys = KeyPairs.p256();
+        X509Certificate cert = ca.issueBox(keys.getPublic(), unit, null);
+        PemFiles.write(pki.resolve("box.pem"), cert);
+        PemFiles.write(pki.resolve("box.key"), keys.getPrivate());
+        CharonDaemon charon = new CharonDaemon(lab, boxNs, Files.createDirectories(dir.resolve("box-" + unit)));
+        try {
+            TunnelSpec boxSpec = new TunnelSpec(CONNECTION, pki.resolve("box.pem"), pki.resolve("box.key"), caCerts, Revocation.RELAXED,
+                    hubAddress, SubjectIds.of(hubCert), List.of(TrafficSelector.parse("test", lanNet)),
+                    List.of(TrafficSelector.parse("test", backboneNet)), TunnelSpec.DEFAULT_IKE_PROPOSALS,
+                    TunnelSpec.DEFAULT_ESP_PROPOSALS, Duration.ofSeconds(2), Duration.ofHours(4), Duration.ofHours(1));
+            SwanctlConfigWriter.write(boxSpec.toSwanctl(), charon.swanctlDir());
+            charon.start();
+            return new ExtraBox(unit, keys, cert, charon, boxSpec);
+        } catch (Exception | Error e) {
+            charon.close();
+            throw e;
+        }
+    }
+
     public ProvincialCa ca() {
         return ca;
     }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code manager plan check|whois} through picocli, as a user runs them; exit codes 0/1/2. */
 class PlanCommandTest {
@@ -27,7 +26,7 @@ class PlanCommandTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            int exit = new CommandLine(new ManagerCommand()).execute(args);
+            int exit = ManagerCommand.commandLine().execute(args);
             return new Run(exit, buf.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);

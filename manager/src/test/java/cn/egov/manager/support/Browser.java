@@ -61,7 +61,8 @@ public final class Browser {
         });
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
+    /** Waits (30 s at most) until {@code condition} holds: a click that loads a page answers before the page is there. */
+    public static void await(String what, java.util.function.BooleanSupplier condition) {
         try {
             Poll.until(what, 30_000, condition);
         } catch (InterruptedException e) {

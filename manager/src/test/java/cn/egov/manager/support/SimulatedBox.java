@@ -40,6 +40,7 @@ public final class SimulatedBox implements AutoCloseable {
     private long seq;
     private String password;
     private SSLSocketFactory tls;
+    private boolean will = true;
 
     public SimulatedBox(String brokerUrl, String clientId) throws MqttException {
         this.clientId = clientId;
@@ -77,6 +78,12 @@ public final class SimulatedBox implements AutoCloseable {
         return this;
     }
 
+    /** Connects without a last will: a test that restarts the manager must not see one a slow close let the broker send. */
+    public SimulatedBox withoutWill() {
+        this.will = false;
+        return this;
+    }
+
     public SimulatedBox connect() throws MqttException {
         MqttConnectOptions o = new MqttConnectOptions();
         if (password != null) {
@@ -89,8 +96,10 @@ public final class SimulatedBox implements AutoCloseable {
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(true);
         o.setMaxInflight(WINDOW * 2);
-        o.setWill(KuraTopic.lastWill(ACCOUNT, clientId).toString(), KuraPayloadCodec.encode(KuraPayload.builder()
-                .timestamp(System.currentTimeMillis()).build()), 1, false);
+        if (will) {
+            o.setWill(KuraTopic.lastWill(ACCOUNT, clientId).toString(), KuraPayloadCodec.encode(KuraPayload.builder()
+                    .timestamp(System.currentTimeMillis()).build()), 1, false);
+        }
         o.setConnectionTimeout(CONNECT_TIMEOUT_S);
         client.connect(o).waitForCompletion(CONNECT_TIMEOUT_S * 1000L);
         return this;

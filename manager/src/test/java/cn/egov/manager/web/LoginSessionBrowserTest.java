@@ -103,7 +103,8 @@ class LoginSessionBrowserTest {
             assertEquals("Strict", session.getSameSite());
             assertTrue(session.getExpiry() != null, "the cookie expires");
             browser.findElement(By.id("logout")).click();
-            assertTrue(browser.getCurrentUrl().contains("/login"), "logged out");
+            // the click answers before the log-in page is there (failed once under load)
+            Browser.await("logged out: the log-in page", () -> browser.getCurrentUrl().contains("/login"));
             browser.get(m.webUrl() + pages.get(0));
             assertTrue(browser.getCurrentUrl().contains("/login"), "the session ended at log-out");
         });

@@ -67,6 +67,17 @@ public final class PolicyBundleVerifier {
         return verify(bundle, unit, 0, true);
     }
 
+    /**
+     * The checks on the signer alone, for other content the manager signs with the same key in the
+     * same envelope (box updates, {@code cn.egov.api.update}): {@code chain} (valid at {@code at}),
+     * {@code signer_profile}, {@code signature} over the envelope's manifest bytes.
+     */
+    public void verifySigner(SignedPolicyBundle bundle, java.time.Instant at) throws PolicyBundleException {
+        checkChain(bundle.chain(), at);
+        checkProfile(bundle.chain().get(0));
+        checkSignature(bundle, bundle.chain().get(0));
+    }
+
     private PolicyManifest verify(SignedPolicyBundle bundle, UnitCode unit, long serialInForce, boolean atIssueTime)
             throws PolicyBundleException {
         PolicyManifest.Parsed parsed = PolicyManifest.parse(bundle.manifest());

@@ -10,7 +10,7 @@ import org.eclipse.jetty.util.Callback;
  * who is asking, the CSRF token for forms, the page layout, and the audit log.
  */
 public interface SectionContext {
-    /** The form field that carries the CSRF token. */
+    /** The form field that carries the CSRF token (a multipart upload form puts it in its action URL: {@code ?_csrf=}). */
     String CSRF_FIELD = "_csrf";
     /** The request header that carries the CSRF token (for scripts and JSON requests). */
     String CSRF_HEADER = "X-CSRF-Token";

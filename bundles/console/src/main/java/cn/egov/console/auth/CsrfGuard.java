@@ -37,6 +37,11 @@ public final class CsrfGuard {
             Fields form = FormFields.getFields(request);
             token = form.getValue(SectionContext.CSRF_FIELD);
         }
+        if (token == null && isMultipart(request)) {
+            // a file upload form cannot set a header and its body is the section's to read (and bound):
+            // its token comes in the form's action URL (Referrer-Policy: no-referrer keeps it from leaking)
+            token = Request.extractQueryParameters(request).getValue(SectionContext.CSRF_FIELD);
+        }
         if (token == null) {
             return "no CSRF token";
         }
@@ -67,6 +72,11 @@ public final class CsrfGuard {
         int port = uri.getPort();
         boolean defaultPort = port <= 0 || ("https".equals(uri.getScheme()) && port == 443);
         return uri.getScheme() + "://" + uri.getHost() + (defaultPort ? "" : ":" + port);
+    }
+
+    private static boolean isMultipart(Request request) {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        return type != null && type.split(";", 2)[0].strip().equalsIgnoreCase("multipart/form-data");
     }
 
     private static boolean isForm(Request request) {

@@ -2,6 +2,7 @@ package cn.egov.console.ds;
 
 import cn.egov.api.identity.IdentityProvider;
 import cn.egov.api.launcher.BoxLauncher;
+import cn.egov.api.launcher.StandingAlarms;
 import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.TelemetryPublisher;
@@ -14,6 +15,7 @@ import cn.egov.console.config.ConfigSaver;
 import cn.egov.console.config.ConfigSchemas;
 import cn.egov.console.status.BoxStatus;
 import cn.egov.console.status.BuiltInChecks;
+import cn.egov.console.status.StandingAlarmsCheck;
 import cn.egov.console.store.Accounts;
 import cn.egov.console.store.AuditLog;
 import cn.egov.console.store.ConsoleDatabase;
@@ -85,6 +87,8 @@ public final class ConsoleComponent {
     private volatile TelemetryPublisher telemetry;
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<SelfTest> selfTests = List.of();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile StandingAlarms standingAlarms;
 
     private volatile BoxCertificates certificates;
     private final SectionRegistry sections = new SectionRegistry();
@@ -131,6 +135,7 @@ public final class ConsoleComponent {
                 new LoginService(accounts, sessions, throttle, audit), new Pages(), sections,
                 () -> BoxStatus.read(context, scr), () -> {
                     List<SelfTest> all = new ArrayList<>(builtIn.checks());
+                    all.add(new StandingAlarmsCheck(() -> Optional.ofNullable(standingAlarms)));
                     all.addAll(selfTests);
                     return all;
                 }, schemas, new ConfigSaver(PID), () -> Optional.ofNullable(launcher), tls, this::unit, config.log_lines());

@@ -1,6 +1,7 @@
 package cn.egov.isolation.enforce;
 
 import cn.egov.api.payload.KuraPayload;
+import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.Priority;
 import cn.egov.api.telemetry.TelemetryPublisher;
@@ -26,6 +27,9 @@ public final class PolicyEnforcement {
     private volatile String state = "NONE";
     private volatile Drift lastDrift = Drift.NONE;
     private volatile java.util.function.Consumer<KuraPayload.Builder> moreState = b -> { };
+    /** Conditions raised and not cleared yet (rejected, drift): cleared when they end, or with the component. */
+    private final java.util.Set<String> standing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile String lastRejection;
 
     public PolicyEnforcement(NftCommand nft, TelemetryPublisher telemetry, Clock clock, Path lockFile, boolean autoRestore) {
         this(nft, ProcessScratchNft.standard(), telemetry, clock, lockFile, autoRestore);
@@ -58,10 +62,14 @@ public final class PolicyEnforcement {
         }
         if (r.status() == ApplyResult.Status.REJECTED) {
             state = "REJECTED";
-            telemetry.alarm(IsolationAlarms.rejected(r, dir.toString(), clock.millis()));
+            lastRejection = dir + ": " + r.message().lines().findFirst().orElse("");
+            raise(IsolationAlarms.rejected(r, dir.toString(), clock.millis()));
         } else {
             state = "IN_FORCE";
             lastDrift = Drift.NONE;
+            lastRejection = null;
+            clear(IsolationAlarms.POLICY_REJECTED, "policy " + r.policy() + " is in force");
+            clear(IsolationAlarms.POLICY_DRIFT, "policy " + r.policy() + " is in force as written");
         }
         publishState();
         return r;
@@ -79,7 +87,7 @@ public final class PolicyEnforcement {
         if (!d.isClean()) {
             state = "DRIFT";
             if (newDrift || autoRestore) {
-                telemetry.alarm(IsolationAlarms.drift(enforcer.inForce().orElseThrow().identity(), d, autoRestore, clock.millis()));
+                raise(IsolationAlarms.drift(enforcer.inForce().orElseThrow().identity(), d, autoRestore, clock.millis()));
             }
             if (autoRestore) {
                 ApplyResult r = enforcer.restore();
@@ -87,13 +95,38 @@ public final class PolicyEnforcement {
                 if (r.status() != ApplyResult.Status.REJECTED) {
                     state = "IN_FORCE";
                     lastDrift = Drift.NONE;
+                    clear(IsolationAlarms.POLICY_DRIFT, "the firewall table was restored to the policy");
                 }
             }
-        } else if (!"REJECTED".equals(state)) {
-            state = "IN_FORCE";
+        } else {
+            clear(IsolationAlarms.POLICY_DRIFT, "the firewall table matches the policy again");
+            if (!"REJECTED".equals(state)) {
+                state = "IN_FORCE";
+            }
         }
         publishState();
         return d;
+    }
+
+    private void raise(Alarm a) {
+        standing.add(a.kind());
+        telemetry.condition(a);
+    }
+
+    private void clear(String kind, String message) {
+        if (standing.remove(kind)) {
+            telemetry.condition(new Alarm(kind, Alarm.Severity.CLEARED, IsolationAlarms.SOURCE, message, java.util.Map.of(), clock.millis()));
+        }
+    }
+
+    /**
+     * Clears the conditions this enforcement raised: called when its component goes away (its
+     * configuration removed or changed: a new instance raises again what still holds).
+     */
+    public void endConditions() {
+        for (String kind : java.util.List.copyOf(standing)) {
+            clear(kind, "isolation enforcement stopped");
+        }
     }
 
     /** Raises alarms for new denial records; returns how many. */
@@ -105,6 +138,19 @@ public final class PolicyEnforcement {
     /** Adds other guards' metrics (the route guard's) to every {@code ISOLATION/policy} message. */
     public void addToState(java.util.function.Consumer<KuraPayload.Builder> metrics) {
         this.moreState = metrics;
+    }
+
+    /** Why the last policy was refused ("dir: message"), or null when the last apply succeeded. */
+    public String lastRejection() {
+        return lastRejection;
+    }
+
+    /**
+     * Publishes {@code ISOLATION/policy} now: after another guard's round (the route guard's, which
+     * runs after an apply), so that the manager sees its verdict at once, not at the next verification.
+     */
+    public void reportState() {
+        publishState();
     }
 
     /** IN_FORCE, DRIFT, REJECTED or NONE. */

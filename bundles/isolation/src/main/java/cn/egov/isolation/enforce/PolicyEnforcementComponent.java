@@ -1,5 +1,6 @@
 package cn.egov.isolation.enforce;
 
+import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.isolation.route.ProcessIp;
 import cn.egov.isolation.route.RouteGuardSettings;
@@ -42,10 +43,13 @@ import org.slf4j.LoggerFactory;
  * applies) or when nothing was applied by the first verification round (the signed component never
  * started), so the box is never left without a policy.
  */
-@Component(immediate = true, service = PolicyApplier.class, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+// REQUIRE: a box enforces once its configuration file exists ('appliance setup' installs it after the
+// box has enrolled and its tunnel is up: the baseline lets the box reach the data centre only through
+// the tunnel). Without a file it would apply the default directory, refuse it and stand unhealthy.
+@Component(immediate = true, service = {PolicyApplier.class, SelfTest.class}, configurationPolicy = ConfigurationPolicy.REQUIRE,
         configurationPid = "cn.egov.isolation.enforce")
 @Designate(ocd = PolicyEnforcementConfig.class)
-public final class PolicyEnforcementComponent implements PolicyApplier {
+public final class PolicyEnforcementComponent implements PolicyApplier, SelfTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEnforcementComponent.class);
 
@@ -69,7 +73,9 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
 
     void activate(PolicyEnforcementConfig config, NftCommand nft, ScratchNft scratch) {
         enforcement = new PolicyEnforcement(nft, scratch, telemetry, Clock.systemUTC(), Path.of(config.lock_file()), config.auto_restore());
-        localDirectory = Path.of(config.policy_directory());
+        // empty: no local policy, only the manager's signed one ('appliance setup' waits for it this way,
+        // so that nothing is in force until the signed policy is)
+        localDirectory = config.policy_directory().isBlank() ? null : Path.of(config.policy_directory());
         Path accepted = Path.of(config.signed_state_directory()).resolve(PolicyApplier.ACCEPTED_BUNDLE_FILE);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "isolation-enforce");
@@ -77,7 +83,7 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
             return t;
         });
         routes = !config.route_guard_enabled() ? null : new RouteIsolation(
-                new ProcessIp(Arrays.asList(config.ip_command().trim().split("\\s+"))), RouteGuardSettings.of(config), telemetry::alarm, Clock.systemUTC());
+                new ProcessIp(Arrays.asList(config.ip_command().trim().split("\\s+"))), RouteGuardSettings.of(config), telemetry::condition, Clock.systemUTC());
         if (routes != null) {
             enforcement.addToState(routes::addMetrics);
         }
@@ -85,6 +91,8 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
             awaitingSigned = Files.exists(accepted);
             if (awaitingSigned) {
                 LOG.info("isolation policy: {} exists, the signed policy is applied first; {} only as fallback", accepted, localDirectory);
+            } else if (localDirectory == null) {
+                LOG.info("isolation policy: no local policy directory; waiting for the signed policy from the manager");
             } else {
                 applyDirectory(localDirectory);
             }
@@ -94,7 +102,7 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
             enforcement.verify();
         };
         Runnable verifyOrFallBack = () -> {
-            if (awaitingSigned) {
+            if (awaitingSigned && localDirectory != null) {
                 LOG.warn("isolation policy: the signed policy was not applied by the first verification; applying {}", localDirectory);
                 applyDirectory(localDirectory);
             }
@@ -114,6 +122,7 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
             guard("route guard", () -> {
                 routes.follow(PolicyLoader.load(dir, LocalDate.now(Clock.systemUTC())).policyOrThrow());
                 routes.run();
+                enforcement.reportState(); // the apply's own report went out before this round
             }).run();
         }
         return r;
@@ -135,7 +144,21 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
     /** Applies the configured policy directory on this component's thread and waits for the outcome. */
     @Override
     public ApplyResult applyLocalPolicy() {
+        if (localDirectory == null) {
+            return new ApplyResult(ApplyResult.Status.REJECTED, "", List.of(), "no local policy directory is configured (policy.directory)");
+        }
         return apply(localDirectory);
+    }
+
+    @Override
+    public String name() {
+        return "隔离策略 Isolation policy and route guard";
+    }
+
+    @Override
+    public Result run() {
+        PolicyEnforcement e = enforcement;
+        return IsolationSelfTest.judge(e.state(), e.enforcer().inForce(), e.lastRejection(), routes == null ? null : routes.last());
     }
 
     private static Runnable guard(String what, Runnable task) {
@@ -153,5 +176,9 @@ public final class PolicyEnforcementComponent implements PolicyApplier {
     void deactivate() {
         // the ruleset stays in force when the bundle stops: isolation must not depend on the JVM
         scheduler.shutdownNow();
+        enforcement.endConditions();
+        if (routes != null) {
+            routes.endConditions();
+        }
     }
 }

@@ -9,7 +9,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Applies the isolation policy with nftables (table inet egov), verifies it and raises alarms")
 public @interface PolicyEnforcementConfig {
 
-    @AttributeDefinition(name = "Policy directory", description = "Directory holding the *.policy files to enforce")
+    @AttributeDefinition(name = "Policy directory", required = false, description = "Directory holding the *.policy files to "
+            + "enforce (the local policy, also the fallback when the signed one cannot be restored); empty: none, only the "
+            + "manager's signed policy")
     String policy_directory() default "/etc/egov/policy";
 
     @AttributeDefinition(name = "Signed policy state", description = "State directory of the signed policy component "

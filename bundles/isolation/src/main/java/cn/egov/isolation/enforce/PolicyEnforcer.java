@@ -159,7 +159,9 @@ public final class PolicyEnforcer {
             Live live = readLiveOrProblem();
             long now = clock.millis();
             InForce current = inForce;
-            if (exp.ok() && live.table() != null) {
+            // a table that carries another policy's hash cannot be this one: no comparison (whose
+            // differences would cost a listing of the live rules' text to name)
+            if (exp.ok() && live.table() != null && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
                 Drift d = TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft));
                 if (d.isClean()) {
                     // exactly this policy: leave it alone (same handles, counters and denial records)

@@ -32,6 +32,8 @@ public final class TrafficMonitorComponent {
 
     private final TelemetryPublisher telemetry;
     private LiveMonitor monitor;
+    /** The {@link #FAILED_KIND} condition stands (raised and not cleared). */
+    private boolean failed;
 
     @Activate
     public TrafficMonitorComponent(@Reference TelemetryPublisher telemetry, TrafficMonitorConfig config) {
@@ -48,6 +50,15 @@ public final class TrafficMonitorComponent {
     @Deactivate
     void deactivate() {
         stop();
+        clearFailure("the traffic monitor stopped");
+    }
+
+    private synchronized void clearFailure(String message) {
+        if (failed) {
+            failed = false;
+            telemetry.condition(new Alarm(FAILED_KIND, Alarm.Severity.CLEARED, "isolation", message, Map.of(),
+                    System.currentTimeMillis()));
+        }
     }
 
     private synchronized void start(TrafficMonitorConfig config) {
@@ -63,6 +74,7 @@ public final class TrafficMonitorComponent {
                     config.flow_table(), config.alarms_per_second(), config.alarm_burst(), config.alarm_queue(),
                     config.stats_interval_s(), config.unplanned_host_table());
             monitor = LiveMonitor.start(loaded.policy(), loaded.identity(), settings, telemetry);
+            clearFailure("the traffic monitor is watching");
             LOG.info("isolation monitor watching {} with policy {}", interfaces, loaded.identity());
             ClassificationPolicy.HostPlan hosts = loaded.policy().hostPlan();
             if (hosts.on()) {
@@ -72,7 +84,8 @@ public final class TrafficMonitorComponent {
             }
         } catch (MonitorPolicyLoader.PolicyInputException | RuntimeException e) {
             LOG.error("isolation monitor not started: {}", e.getMessage());
-            telemetry.alarm(new Alarm(FAILED_KIND, Alarm.Severity.MAJOR, "isolation",
+            failed = true;
+            telemetry.condition(new Alarm(FAILED_KIND, Alarm.Severity.MAJOR, "isolation",
                     "the traffic monitor is not watching: " + e.getMessage(),
                     Map.of("policy", config.policy_directory()), System.currentTimeMillis()));
         }

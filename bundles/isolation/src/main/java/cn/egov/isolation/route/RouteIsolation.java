@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 /**
  * "Internal ↔ Internet: no route", independent of nftables: each round puts the {@link RouteGuard}
  * in force (idempotent), asks the kernel with {@link RouteProbe}, raises one alarm per new finding
- * (a finding still present at the next round raises nothing; when all are gone one
- * {@link Alarm.Severity#CLEARED} alarm says so) and keeps the last {@link Report} for telemetry.
+ * (a finding still present at the next round raises nothing; each kind of finding is a standing
+ * condition, and when the last finding of a kind is gone a {@link Alarm.Severity#CLEARED} alarm of
+ * that kind says so) and keeps the last {@link Report} for telemetry.
  * Changes the guard had to make after its first round mean someone removed its rules or groups:
  * that is a {@link RouteFinding.Kind#GUARD} finding too.
  */
@@ -31,6 +32,7 @@ public final class RouteIsolation {
     private final Consumer<Alarm> alarms;
     private final Clock clock;
     private Set<String> seen = new HashSet<>();
+    private Set<String> seenKinds = new HashSet<>();
     private boolean applied;
     private volatile Report last;
     private final RouteGuardSettings settings;
@@ -94,16 +96,31 @@ public final class RouteIsolation {
                 alarms.accept(alarm(f, now));
             }
         }
-        if (current.isEmpty() && !seen.isEmpty()) {
-            alarms.accept(new Alarm(RouteFinding.Kind.ROUTE_TO_INTERNET.alarmKind(), Alarm.Severity.CLEARED, SOURCE,
-                    "no route from the isolated zones to the Internet, nor from the Internet to them", Map.of(), now));
+        Set<String> kinds = new HashSet<>();
+        findings.forEach(f -> kinds.add(f.kind().alarmKind()));
+        for (String gone : seenKinds) {
+            if (!kinds.contains(gone)) {
+                alarms.accept(new Alarm(gone, Alarm.Severity.CLEARED, SOURCE,
+                        "no route from the isolated zones to the Internet, nor from the Internet to them", Map.of(), now));
+            }
         }
+        seenKinds = kinds;
         // a restore is an event, not a standing condition: it does not count as seen
         current.removeIf(k -> k.contains("was restored"));
         seen = current;
         Report r = new Report(now, outcome, findings);
         last = r;
         return r;
+    }
+
+    /** Clears the conditions of the last round: the guard's component goes away (a new one raises again what holds). */
+    public synchronized void endConditions() {
+        long now = clock.millis();
+        for (String kind : seenKinds) {
+            alarms.accept(new Alarm(kind, Alarm.Severity.CLEARED, SOURCE, "route guard stopped", Map.of(), now));
+        }
+        seenKinds = new HashSet<>();
+        seen = new HashSet<>();
     }
 
     /** The last round's report, or null before the first. */

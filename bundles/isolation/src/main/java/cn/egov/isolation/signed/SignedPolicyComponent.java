@@ -4,6 +4,7 @@ import cn.egov.api.control.ControlChannel;
 import cn.egov.api.identity.IdentityProvider;
 import cn.egov.api.policy.PolicyBundleVerifier;
 import cn.egov.api.policy.PolicySigning;
+import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.isolation.enforce.PolicyApplier;
 import cn.egov.pki.BoxCertificates;
@@ -36,10 +37,14 @@ import org.slf4j.LoggerFactory;
  * directory at start while an accepted bundle exists: this component's restore puts the signed
  * policy in force first, or the local one when the bundle fails (and retries every
  * {@code restore_retry_s} until the accepted bundle or a newer one is in force).
+ *
+ * <p>REQUIRE, like the enforcement component it needs: both are turned on by their configuration
+ * files ({@code appliance setup} installs them).
  */
-@Component(immediate = true, configurationPolicy = ConfigurationPolicy.OPTIONAL, configurationPid = "cn.egov.isolation.signed")
+@Component(immediate = true, configurationPolicy = ConfigurationPolicy.REQUIRE, configurationPid = "cn.egov.isolation.signed",
+        service = SelfTest.class)
 @Designate(ocd = SignedPolicyConfig.class)
-public final class SignedPolicyComponent {
+public final class SignedPolicyComponent implements SelfTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignedPolicyComponent.class);
     /** An apply with its read-back takes about a second; this bounds a stop on a hung nft. */
@@ -60,6 +65,9 @@ public final class SignedPolicyComponent {
     private ScheduledExecutorService worker;
     private ControlChannel.Subscription subscription;
     private final AtomicReference<byte[]> waiting = new AtomicReference<>();
+    /** The last outcome and the serial then in force, for the self-test (never waits for a bundle being applied). */
+    private volatile BundleOutcome last;
+    private volatile long serialInForce;
 
     @Activate
     void activate(SignedPolicyConfig config) {
@@ -89,6 +97,7 @@ public final class SignedPolicyComponent {
                     byte[] next = waiting.getAndSet(null);
                     if (next != null) {
                         BundleOutcome o = receiver.receive(next);
+                        remember(o, receiver);
                         LOG.info("signed policy from {}: {} {}", topic, o.status(), o.message());
                     }
                 });
@@ -98,12 +107,42 @@ public final class SignedPolicyComponent {
 
     private void restore(PolicyBundleReceiver receiver, int retrySeconds) {
         receiver.restore().ifPresent(o -> {
+            remember(o, receiver);
             LOG.info("signed policy at start: {} {}", o.status(), o.message());
             if (o.status() == BundleOutcome.Status.REJECTED) {
                 // the causes are often passing (clock set by NTP later, anchors back, nft once): try again
                 worker.schedule(() -> restore(receiver, retrySeconds), retrySeconds, TimeUnit.SECONDS);
             }
         });
+    }
+
+    private void remember(BundleOutcome o, PolicyBundleReceiver receiver) {
+        serialInForce = receiver.serialInForce();
+        last = o;
+    }
+
+    @Override
+    public String name() {
+        return "签名策略 Signed policy from the manager";
+    }
+
+    @Override
+    public Result run() {
+        return judge(last, serialInForce);
+    }
+
+    static Result judge(BundleOutcome o, long serialInForce) {
+        if (o == null) {
+            return Result.warn("No signed policy from the manager yet: it arrives over MQTT once the box is connected "
+                    + "and the provincial office has published the policy for this unit's county.");
+        }
+        if (o.status() != BundleOutcome.Status.REJECTED) {
+            return Result.ok("Signed policy serial " + o.serial() + " (" + o.policy() + ") from the manager is in force.");
+        }
+        String refused = "Signed policy serial " + o.serial() + " was refused by check '" + o.check() + "': " + o.message();
+        return serialInForce > 0
+                ? Result.warn(refused + "; serial " + serialInForce + " stays in force. Tell the provincial office.")
+                : Result.fail(refused + "; no signed policy is in force. Tell the provincial office; check the box's clock.");
     }
 
     @Deactivate

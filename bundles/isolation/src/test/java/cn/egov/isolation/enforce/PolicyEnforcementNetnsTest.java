@@ -218,8 +218,10 @@ class PolicyEnforcementNetnsTest {
         assertFalse(d.isClean());
         assertTrue(d.toString().contains("chain forward: rule added at position 1"), d.toString());
         List<Alarm> drift = telemetry.alarms(IsolationAlarms.POLICY_DRIFT);
-        assertEquals(1, drift.size());
+        assertEquals(2, drift.size(), drift.toString());
+        assertEquals(Alarm.Severity.CRITICAL, drift.get(0).severity());
         assertTrue(drift.get(0).evidence().get("differences").contains("rule added"));
+        assertEquals(Alarm.Severity.CLEARED, drift.get(1).severity(), "restored at once: the condition is cleared");
         assertEquals(1, telemetry.alarms(IsolationAlarms.POLICY_RESTORED).size());
         assertTrue(enforcement.verify().isClean());
         assertFalse(reaches(ext, "192.0.2.2"), "restored: the path is closed again");
@@ -300,7 +302,7 @@ class PolicyEnforcementNetnsTest {
     void tableRemovedByHandIsDrift() {
         lab.exec(box, "nft", "delete", "table", "inet", "egov");
         assertNotEquals(Drift.NONE, enforcement.verify());
-        assertTrue(telemetry.alarms(IsolationAlarms.POLICY_DRIFT).stream()
+        assertTrue(telemetry.alarms(IsolationAlarms.POLICY_DRIFT).stream().filter(a -> a.severity() != Alarm.Severity.CLEARED)
                 .anyMatch(a -> a.evidence().get("differences").contains("table inet egov is missing")));
         assertTrue(enforcement.verify().isClean(), "auto-restore put it back");
     }

@@ -109,9 +109,13 @@ class TrafficMonitorComponentTest {
         TrafficMonitorComponent c = new TrafficMonitorComponent(telemetry, config(policy.toString()));
         c.deactivate();
         List<Alarm> alarms = telemetry.alarms();
-        assertEquals(1, alarms.size(), alarms.toString());
+        assertEquals(2, alarms.size(), alarms.toString());
         assertEquals(TrafficMonitorComponent.FAILED_KIND, alarms.get(0).kind());
+        assertEquals(Alarm.Severity.MAJOR, alarms.get(0).severity());
         assertTrue(alarms.get(0).message().contains("10-bad.policy"), alarms.get(0).message());
+        // a standing condition: cleared when the component goes away (a new one raises it again while it holds)
+        assertEquals(TrafficMonitorComponent.FAILED_KIND, alarms.get(1).kind());
+        assertEquals(Alarm.Severity.CLEARED, alarms.get(1).severity());
 
         RecordingTelemetry second = new RecordingTelemetry();
         new TrafficMonitorComponent(second, config(dir.resolve("absent").toString())).deactivate();

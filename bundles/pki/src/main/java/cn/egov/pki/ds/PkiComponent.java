@@ -64,5 +64,6 @@ public final class PkiComponent implements BoxCertificates {
     @Deactivate
     void deactivate() {
         timer.shutdownNow();
+        maintenance.endConditions();
     }
 }

@@ -3,14 +3,18 @@ package cn.egov.telemetry.ds;
 import cn.egov.api.control.ControlChannel;
 import cn.egov.api.control.ControlListener;
 import cn.egov.api.identity.IdentityProvider;
+import cn.egov.api.launcher.StandingAlarms;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.selftest.SelfTest;
+import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.telemetry.ConfigValues;
 import cn.egov.telemetry.TelemetryRuntime;
 import cn.egov.telemetry.TelemetrySettings;
+import cn.egov.telemetry.health.StandingAlarmBoard;
 import cn.egov.telemetry.health.TelemetrySelfTest;
 import cn.egov.telemetry.mqtt.TlsSocketFactorySource;
+import java.util.List;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -33,11 +37,13 @@ import org.osgi.service.metatype.annotations.Designate;
  */
 // Immediate: the box connects, publishes BIRTH and health even before any capability uses the service.
 // Also the ControlChannel: cloud-to-device messages share the box's one MQTT connection, and a
-// SelfTest check for the console (MQTT link, outbox depth).
-@Component(configurationPid = TelemetrySettings.PID, service = {TelemetryPublisher.class, ControlChannel.class, SelfTest.class},
+// SelfTest check for the console (MQTT link, outbox depth). Every alarm passes here, so the box's
+// standing conditions (StandingAlarms, read by the launcher's status) are kept here too.
+@Component(configurationPid = TelemetrySettings.PID,
+        service = {TelemetryPublisher.class, ControlChannel.class, SelfTest.class, StandingAlarms.class},
         immediate = true)
 @Designate(ocd = TelemetryConfig.class)
-public final class TelemetryComponent implements TelemetryPublisher, ControlChannel, SelfTest {
+public final class TelemetryComponent implements TelemetryPublisher, ControlChannel, SelfTest, StandingAlarms {
 
     @Reference(name = "identity")
     private IdentityProvider identity;
@@ -46,6 +52,7 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TlsSocketFactorySource tls;
 
+    private final StandingAlarmBoard conditions = new StandingAlarmBoard();
     private TelemetryRuntime runtime;
     private String broker;
 
@@ -64,6 +71,30 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
     @Override
     public void publish(String appId, String resource, KuraPayload payload, int priority) {
         runtime.publisher().publish(appId, resource, payload, priority);
+    }
+
+    @Override
+    public void alarm(Alarm alarm) {
+        if (alarm.severity() == Alarm.Severity.CLEARED) {
+            conditions.record(alarm); // a CLEARED alarm ends the condition of its kind, however it was sent
+        }
+        TelemetryPublisher.super.alarm(alarm);
+    }
+
+    @Override
+    public void condition(Alarm alarm) {
+        conditions.record(alarm);
+        TelemetryPublisher.super.alarm(alarm);
+    }
+
+    @Override
+    public List<Standing> standing() {
+        return conditions.standing();
+    }
+
+    @Override
+    public void publishAll(java.util.List<Message> messages) {
+        runtime.publisher().publishAll(messages);
     }
 
     @Override

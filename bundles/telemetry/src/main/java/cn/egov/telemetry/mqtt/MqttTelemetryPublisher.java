@@ -10,6 +10,7 @@ import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.telemetry.outbox.DurableOutbox;
 import cn.egov.telemetry.outbox.OutboxException;
+import cn.egov.telemetry.outbox.OutgoingMessage;
 import cn.egov.telemetry.outbox.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     private static final Logger LOG = LoggerFactory.getLogger(MqttTelemetryPublisher.class);
     /** Messages read from the outbox at a time. */
     static final int DRAIN_BATCH = 500;
+    /** Payload bytes read from the outbox at a time: a backlog of large messages (exchanged documents) stays out of the heap. */
+    static final long DRAIN_BYTES = 4L << 20;
     /** Acknowledged messages deleted per transaction while the pipeline is busy. */
     static final int ACK_BATCH = 200;
     private static final long IDLE_WAIT_MS = 1_000;
@@ -98,6 +101,19 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         KuraTopic topic = KuraTopic.telemetry(settings.account(), identity.clientId(), appId, resource);
         applicationIds.add(appId);
         outbox.enqueue(topic.toString(), payload, priority);
+    }
+
+    /** One outbox transaction for all of them. */
+    @Override
+    public void publishAll(List<Message> messages) {
+        List<OutgoingMessage> out = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            Priority.check(m.priority());
+            applicationIds.add(m.appId());
+            out.add(new OutgoingMessage(KuraTopic.telemetry(settings.account(), identity.clientId(), m.appId(), m.resource()).toString(),
+                    m.payload(), m.priority()));
+        }
+        outbox.enqueueAll(out);
     }
 
     public boolean isConnected() {
@@ -269,12 +285,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
             while (running && client.isConnected()) {
                 deleteAcknowledged(acked, onWire, ACK_BATCH);
                 long[] seen = outbox.queuedByPriority(); // before the read: a later arrival is noticed below
-                List<StoredMessage> next = new ArrayList<>(DRAIN_BATCH);
-                for (StoredMessage m : outbox.peek(DRAIN_BATCH + onWire.size())) {
-                    if (!onWire.contains(m.seq())) {
-                        next.add(m);
-                    }
-                }
+                List<StoredMessage> next = outbox.peek(DRAIN_BATCH, DRAIN_BYTES, Set.copyOf(onWire));
                 if (next.isEmpty()) {
                     if (onWire.isEmpty()) {
                         outbox.awaitWork(IDLE_WAIT_MS);

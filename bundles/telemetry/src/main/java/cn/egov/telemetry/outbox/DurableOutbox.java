@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -306,14 +307,34 @@ public final class DurableOutbox implements AutoCloseable {
 
     /** Up to {@code max} waiting messages, by priority then age. */
     public List<StoredMessage> peek(int max) {
+        return peek(max, Long.MAX_VALUE, Set.of());
+    }
+
+    /**
+     * Up to {@code max} waiting messages, by priority then age, leaving out {@code skip} (those on the
+     * wire already) and stopping once {@code maxBytes} of payload are read (at least one message is
+     * returned). Large messages (a document exchanged is up to megabytes) then neither fill the heap
+     * nor are read again while they wait for their acknowledgement: a skipped payload is not read.
+     */
+    public List<StoredMessage> peek(int max, long maxBytes, Set<Long> skip) {
         synchronized (dbLock) {
             List<StoredMessage> out = new ArrayList<>(Math.min(max, 1024));
+            long bytes = 0;
             try (PreparedStatement ps = db.prepareStatement(
-                    "SELECT seq, topic, priority, created_at, payload FROM message ORDER BY priority, seq LIMIT ?")) {
-                ps.setInt(1, max);
+                    "SELECT seq, topic, priority, created_at, length(payload), payload FROM message ORDER BY priority, seq LIMIT ?")) {
+                ps.setInt(1, max + skip.size());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new StoredMessage(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getBytes(5)));
+                    while (rs.next() && out.size() < max) {
+                        long seq = rs.getLong(1);
+                        if (skip.contains(seq)) {
+                            continue;
+                        }
+                        long size = rs.getLong(5);
+                        if (!out.isEmpty() && bytes + size > maxBytes) {
+                            break;
+                        }
+                        bytes += size;
+                        out.add(new StoredMessage(seq, rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getBytes(6)));
                     }
                 }
                 db.commit();

@@ -62,6 +62,24 @@ class DurableOutboxTest {
     }
 
     @Test
+    void peekLeavesOutWhatIsOnTheWireAndStopsAtAByteBudget() throws Exception {
+        try (DurableOutbox outbox = new DurableOutbox(OutboxSettings.of(dir.resolve("o.db"), 100))) {
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                byte[] big = new byte[100_000];
+                outbox.enqueue(TOPIC, KuraPayload.builder().timestamp(1).metric("n", i).body(big).build(), Priority.STATE);
+            }
+            outbox.peek(100).forEach(m -> seqs.add(m.seq()));
+            // two on the wire are left out; 250 kB of payload allow two more (and never fewer than one)
+            List<StoredMessage> next = outbox.peek(100, 250_000, Set.of(seqs.get(0), seqs.get(1)));
+            assertEquals(List.of(seqs.get(2), seqs.get(3)), next.stream().map(StoredMessage::seq).toList());
+            assertEquals(List.of(seqs.get(2)), outbox.peek(100, 10, Set.of(seqs.get(0), seqs.get(1))).stream().map(StoredMessage::seq).toList());
+            assertEquals(List.of(seqs.get(4), seqs.get(5)), outbox.peek(2, Long.MAX_VALUE, Set.copyOf(seqs.subList(0, 4)))
+                    .stream().map(StoredMessage::seq).toList());
+        }
+    }
+
+    @Test
     void keepsMessagesUntilAcknowledgedAndAcrossReopen() throws Exception {
         Path db = dir.resolve("o.db");
         String epoch;

@@ -1,0 +1,42 @@
+package cn.egov.console.status;
+
+import cn.egov.api.launcher.StandingAlarms;
+import cn.egov.api.selftest.SelfTest;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The self-test line for the box's standing conditions (telemetry's {@link StandingAlarms}): FAIL
+ * while a MAJOR or CRITICAL one stands (as {@code appliance status} then says unhealthy), WARN for
+ * the lesser ones, with each condition's own sentence.
+ */
+public final class StandingAlarmsCheck implements SelfTest {
+    private final Supplier<Optional<StandingAlarms>> alarms;
+
+    public StandingAlarmsCheck(Supplier<Optional<StandingAlarms>> alarms) {
+        this.alarms = alarms;
+    }
+
+    @Override
+    public String name() {
+        return "告警 Standing alarms";
+    }
+
+    @Override
+    public Result run() {
+        Optional<StandingAlarms> board = alarms.get();
+        if (board.isEmpty()) {
+            return Result.warn("The telemetry service is not running, so the box's alarms are not known: see 组件 Bundles and components.");
+        }
+        return judge(board.get().standing());
+    }
+
+    static Result judge(List<StandingAlarms.Standing> standing) {
+        if (standing.isEmpty()) {
+            return Result.ok("No alarm stands.");
+        }
+        String all = String.join("; ", standing.stream().map(a -> a.severity() + " " + a.kind() + ": " + a.message()).toList());
+        return standing.stream().anyMatch(StandingAlarms.Standing::blocksHealth) ? Result.fail(all) : Result.warn(all);
+    }
+}

@@ -1,0 +1,406 @@
+package cn.egov.exchange.web;
+
+import cn.egov.api.text.LogSafe;
+import cn.egov.console.api.ConsoleUser;
+import cn.egov.console.api.SectionContext;
+import cn.egov.exchange.model.Document;
+import cn.egov.exchange.model.DocumentRefused;
+import cn.egov.exchange.model.Part;
+import cn.egov.exchange.service.ExchangeService;
+import cn.egov.exchange.store.IncomingRecord;
+import cn.egov.exchange.store.OutgoingRecord;
+import cn.egov.exchange.web.jte.JteincomingGenerated;
+import cn.egov.exchange.web.jte.JteinboxGenerated;
+import cn.egov.exchange.web.jte.JtenotreadyGenerated;
+import cn.egov.exchange.web.jte.JteoutboxGenerated;
+import cn.egov.exchange.web.jte.JteoutgoingGenerated;
+import cn.egov.exchange.web.jte.JtesendGenerated;
+import cn.egov.rules.unit.UnitCode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gg.jte.Content;
+import gg.jte.TemplateOutput;
+import gg.jte.html.HtmlTemplateOutput;
+import gg.jte.html.OwaspHtmlTemplateOutput;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MultiPartConfig;
+import org.eclipse.jetty.http.MultiPartFormData;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clerk's console section {@code /exchange/}: pages and a JSON API over the same store. The
+ * console has already authenticated the user (session or API token), checked the role (clerk),
+ * CSRF and origin, and audits every POST; a clerk acts for the unit of the account
+ * ({@link ConsoleUser#unit()}): sends as it, sees its inbox and what it sent.
+ *
+ * <table>
+ *   <tr><th>path</th><th>what</th></tr>
+ *   <tr><td>{@code GET /exchange/[?q=]}</td><td>收件箱 inbox page, searchable (title, 文号, message id)</td></tr>
+ *   <tr><td>{@code GET /exchange/outbox[?q=]}</td><td>发件箱 outbox page: every recipient's state</td></tr>
+ *   <tr><td>{@code GET|POST /exchange/send}</td><td>the send form; POST multipart (see {@link Upload})</td></tr>
+ *   <tr><td>{@code GET /exchange/in/<id>}, {@code /in/<id>/file/<n>}</td><td>a received document, its files</td></tr>
+ *   <tr><td>{@code GET /exchange/out/<id>}, {@code /out/<id>/receipt/<unit>}</td><td>a sent document with receipts; one signed receipt (DER)</td></tr>
+ *   <tr><td>{@code GET /exchange/api/inbox[?q=&limit=]}, {@code /api/inbox/<id>}, {@code /api/inbox/<id>/files/<n>}</td><td>JSON</td></tr>
+ *   <tr><td>{@code GET /exchange/api/outbox[?q=&limit=]}, {@code /api/outbox/<id>}, {@code /api/outbox/<id>/receipts/<unit>}</td><td>JSON</td></tr>
+ *   <tr><td>{@code POST /exchange/api/documents}</td><td>send (multipart): 201 stored, 200 an application resend, 400/413/415/422 refused</td></tr>
+ *   <tr><td>{@code GET /exchange/api/units}</td><td>the clerk's unit and the units documents can be sent to</td></tr>
+ * </table>
+ *
+ * Refusals are one line naming the field ({@code {"error": "...", "field": "..."}} or on the
+ * page); nothing is stored then. A form sends its CSRF token in the query string
+ * ({@code ?_csrf=}): the console cannot read it from a multipart body.
+ */
+public final class ExchangeSection implements Request.Handler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangeSection.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ID = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
+    private static final Pattern IN = Pattern.compile("/exchange/(?:api/inbox|in)/" + ID);
+    private static final Pattern IN_FILE = Pattern.compile("/exchange/(?:api/inbox/" + ID + "/files|in/" + ID + "/file)/(\\d{1,4})");
+    private static final Pattern OUT = Pattern.compile("/exchange/(?:api/outbox|out)/" + ID);
+    private static final Pattern OUT_RECEIPT = Pattern.compile("/exchange/(?:api/outbox/" + ID + "/receipts|out/" + ID + "/receipt)/(\\d{6}-\\d{3})");
+    private static final int LIST_LIMIT = 200;
+    /** Most parts of one upload: files plus a dozen form fields. */
+    private static final int MAX_PARTS = 120;
+    /** Form fields around the files (text, boundaries): what an upload may carry beyond the document limit. */
+    private static final long FORM_OVERHEAD = 256 * 1024;
+
+    private final Supplier<ExchangeService> service;
+    private final Supplier<String> waitingFor;
+    private final long maxDocumentBytes;
+    private final Duration defaultDeadline;
+    private final Clock clock;
+
+    /**
+     * @param service    the running exchange, or null while it waits
+     * @param waitingFor what it waits for (shown to the clerk)
+     */
+    public ExchangeSection(Supplier<ExchangeService> service, Supplier<String> waitingFor, long maxDocumentBytes,
+                           Duration defaultDeadline, Clock clock) {
+        this.service = service;
+        this.waitingFor = waitingFor;
+        this.maxDocumentBytes = maxDocumentBytes;
+        this.defaultDeadline = defaultDeadline;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        if (!path.startsWith("/exchange/")) {
+            return false;
+        }
+        SectionContext ctx = SectionContext.of(request);
+        boolean api = path.startsWith("/exchange/api/");
+        ExchangeService s = service.get();
+        if (s == null) {
+            String why = String.valueOf(waitingFor.get());
+            if (api) {
+                return json(response, callback, 503, Map.of("error", "the exchange is not ready: " + why));
+            }
+            ctx.render(response, callback, "公文交换 Documents", html(out -> JtenotreadyGenerated.render(out, null, why)));
+            return true;
+        }
+        Optional<UnitCode> unit = clerkUnit(ctx.user(), s);
+        if (unit.isEmpty()) {
+            String why = "account " + ctx.user().name() + " belongs to unit " + ctx.user().unit()
+                    + ", which the exchange on this box does not serve (" + s.units() + ")";
+            if (api) {
+                return json(response, callback, 403, Map.of("error", why));
+            }
+            ctx.render(response, callback, "公文交换 Documents", html(out -> JtenotreadyGenerated.render(out, null, why)));
+            return true;
+        }
+        try {
+            return route(request, response, callback, ctx, s, unit.get(), path, api);
+        } catch (SQLException e) {
+            LOG.warn("exchange store error on {}: {}", LogSafe.of(path), e.toString());
+            return api ? json(response, callback, 500, Map.of("error", "the exchange store cannot be read or written now; nothing was changed"))
+                    : text(response, callback, 500, "the exchange store cannot be read or written now; nothing was changed");
+        }
+    }
+
+    private boolean route(Request request, Response response, Callback callback, SectionContext ctx, ExchangeService s, UnitCode unit,
+                          String path, boolean api) throws Exception {
+        String method = request.getMethod();
+        String q = Request.extractQueryParameters(request).getValue("q");
+        q = q == null ? "" : q.strip();
+        int limit = limit(Request.extractQueryParameters(request).getValue("limit"));
+        Matcher m;
+        if (method.equals("POST")) {
+            if (path.equals("/exchange/api/documents") || path.equals("/exchange/send")) {
+                return send(request, response, callback, ctx, s, unit, api);
+            }
+            return api ? json(response, callback, 405, Map.of("error", "POST is taken only at /exchange/api/documents"))
+                    : text(response, callback, 405, "POST is taken only at /exchange/send");
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return text(response, callback, 405, method + " is not allowed here");
+        }
+        switch (path) {
+            case "/exchange/", "/exchange/inbox" -> {
+                List<IncomingRecord> docs = s.store().inbox(List.of(unit.toString()), q, LIST_LIMIT);
+                String query = q;
+                ctx.render(response, callback, "收件箱 Inbox", html(out -> JteinboxGenerated.render(out, null, docs, query)));
+                return true;
+            }
+            case "/exchange/outbox" -> {
+                List<OutgoingRecord> docs = s.store().outbox(List.of(unit.toString()), q, LIST_LIMIT);
+                String query = q;
+                ctx.render(response, callback, "发件箱 Outbox", html(out -> JteoutboxGenerated.render(out, null, docs, query)));
+                return true;
+            }
+            case "/exchange/send" -> {
+                List<String> known = knownUnits(s, unit);
+                ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, Map.of(), "", known,
+                        ctx.csrfToken(), maxDocumentBytes / (1024 * 1024))));
+                return true;
+            }
+            case "/exchange/api/inbox" -> {
+                return json(response, callback, 200, Map.of("unit", unit.toString(), "documents",
+                        s.store().inbox(List.of(unit.toString()), q, limit).stream().map(Views::incoming).toList()));
+            }
+            case "/exchange/api/outbox" -> {
+                return json(response, callback, 200, Map.of("unit", unit.toString(), "documents",
+                        s.store().outbox(List.of(unit.toString()), q, limit).stream().map(Views::outgoing).toList()));
+            }
+            case "/exchange/api/units" -> {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("unit", unit.toString());
+                v.put("recipients", knownUnits(s, unit));
+                v.put("max_document_bytes", maxDocumentBytes);
+                return json(response, callback, 200, v);
+            }
+            default -> {
+            }
+        }
+        if ((m = IN_FILE.matcher(path)).matches()) {
+            String id = m.group(1) != null ? m.group(1) : m.group(2);
+            Optional<IncomingRecord> rec = s.store().incoming(id, unit.toString());
+            List<Part> parts = rec.isEmpty() ? List.of() : s.store().parts(id, unit.toString());
+            int n = Integer.parseInt(m.group(3));
+            if (n >= parts.size()) {
+                return notFound(response, callback, api, "no file " + n + " in document " + id + " of unit " + unit);
+            }
+            Part p = parts.get(n);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, p.mediaType());
+            response.getHeaders().put("Content-Disposition", "attachment; filename*=UTF-8''" + urlEncode(p.name()));
+            response.write(true, ByteBuffer.wrap(p.content()), callback);
+            return true;
+        }
+        if ((m = IN.matcher(path)).matches()) {
+            String id = m.group(1);
+            Optional<IncomingRecord> rec = s.store().incoming(id, unit.toString());
+            if (rec.isEmpty()) {
+                return notFound(response, callback, api, "no document " + id + " for unit " + unit);
+            }
+            List<Part> parts = s.store().parts(id, unit.toString());
+            if (api) {
+                Map<String, Object> v = Views.incoming(rec.get());
+                v.put("files", parts.stream().map(Views::part).toList());
+                return json(response, callback, 200, v);
+            }
+            ctx.render(response, callback, "收文 Received document", html(out -> JteincomingGenerated.render(out, null, rec.get(), parts)));
+            return true;
+        }
+        if ((m = OUT_RECEIPT.matcher(path)).matches()) {
+            String id = m.group(1) != null ? m.group(1) : m.group(2);
+            Optional<OutgoingRecord> rec = s.store().outgoing(id).filter(o -> o.issuer().equals(unit.toString()));
+            Optional<byte[]> receipt = rec.isEmpty() ? Optional.empty() : s.store().receipt(id, m.group(3));
+            if (receipt.isEmpty()) {
+                return notFound(response, callback, api, "no receipt from " + m.group(3) + " for document " + id + " of unit " + unit);
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/pkcs7-mime; smime-type=signed-data");
+            response.getHeaders().put("Content-Disposition", "attachment; filename=\"receipt-" + id + "-" + m.group(3) + ".p7s\"");
+            response.write(true, ByteBuffer.wrap(receipt.get()), callback);
+            return true;
+        }
+        if ((m = OUT.matcher(path)).matches()) {
+            String id = m.group(1);
+            Optional<OutgoingRecord> rec = s.store().outgoing(id).filter(o -> o.issuer().equals(unit.toString()));
+            if (rec.isEmpty()) {
+                return notFound(response, callback, api, "no document " + id + " sent by unit " + unit);
+            }
+            if (api) {
+                return json(response, callback, 200, Views.outgoing(rec.get()));
+            }
+            ctx.render(response, callback, "发文 Sent document", html(out -> JteoutgoingGenerated.render(out, null, rec.get())));
+            return true;
+        }
+        return false; // the console answers 404
+    }
+
+    private boolean send(Request request, Response response, Callback callback, SectionContext ctx, ExchangeService s, UnitCode unit,
+                         boolean api) throws Exception {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null || !type.split(";", 2)[0].strip().equalsIgnoreCase("multipart/form-data")) {
+            return refuse(request, response, callback, ctx, s, unit, api, 415, "upload",
+                    "send the document as multipart/form-data (fields and files), not " + (type == null ? "nothing" : LogSafe.of(type)), null);
+        }
+        long bound = maxDocumentBytes + FORM_OVERHEAD;
+        long declared = request.getLength();
+        if (declared > bound) {
+            return refuse(request, response, callback, ctx, s, unit, api, 413, "files",
+                    declared + " bytes uploaded exceed the limit of " + maxDocumentBytes + " bytes of files", null);
+        }
+        Upload upload;
+        try {
+            MultiPartConfig config = new MultiPartConfig.Builder().maxSize(bound).maxPartSize(maxDocumentBytes)
+                    .maxMemoryPartSize(maxDocumentBytes).maxParts(MAX_PARTS).build();
+            MultiPartFormData.Parts parts = MultiPartFormData.getParts(request, request, type, config);
+            upload = Upload.of(parts);
+        } catch (DocumentRefused e) {
+            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), null);
+        } catch (RuntimeException e) {
+            String why = rootMessage(e);
+            LOG.info("exchange: upload by {} refused: {}", LogSafe.of(ctx.user().name()), LogSafe.of(why));
+            boolean tooLarge = why.toLowerCase(java.util.Locale.ROOT).contains("max");
+            if (tooLarge) {
+                drain(request, bound);
+            }
+            return refuse(request, response, callback, ctx, s, unit, api, tooLarge ? 413 : 400, tooLarge ? "files" : "upload",
+                    tooLarge ? "the upload exceeds the limit of " + maxDocumentBytes + " bytes of files"
+                            : "the upload is truncated or malformed (" + LogSafe.of(why) + "): nothing was stored; send it again", null);
+        }
+        Document doc;
+        try {
+            doc = upload.document(unit, clock.instant(), defaultDeadline);
+            if (doc.size() > maxDocumentBytes) {
+                return refuse(request, response, callback, ctx, s, unit, api, 413, "files",
+                        doc.size() + " bytes of files exceed the limit of " + maxDocumentBytes + " bytes", upload);
+            }
+        } catch (DocumentRefused e) {
+            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), upload);
+        }
+        boolean resend = s.store().outgoing(doc.meta().messageId()).isPresent();
+        OutgoingRecord rec;
+        try {
+            rec = s.send(doc);
+        } catch (DocumentRefused e) {
+            ctx.audit("send document", doc.meta().messageId(), "refused: " + e.getMessage());
+            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), upload);
+        }
+        ctx.audit(resend ? "resend document" : "send document", rec.messageId() + " " + rec.docNumber() + " to "
+                + String.join(",", rec.recipients().keySet()), resend ? "already stored" : "stored");
+        if (api) {
+            return json(response, callback, resend ? 200 : 201, Views.outgoing(rec));
+        }
+        Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/exchange/out/" + rec.messageId(), true);
+        return true;
+    }
+
+    private boolean refuse(Request request, Response response, Callback callback, SectionContext ctx, ExchangeService s, UnitCode unit,
+                           boolean api, int status, String field, String message, Upload upload) throws Exception {
+        if (api) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("error", message);
+            v.put("field", field);
+            return json(response, callback, status, v);
+        }
+        List<String> known = knownUnits(s, unit);
+        Map<String, String> values = upload == null ? Map.of() : upload.fields;
+        response.setStatus(status);
+        ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, values, message, known,
+                ctx.csrfToken(), maxDocumentBytes / (1024 * 1024))));
+        return true;
+    }
+
+    /** The unit a clerk acts for: the account's, when the exchange here serves it. */
+    static Optional<UnitCode> clerkUnit(ConsoleUser user, ExchangeService s) {
+        if (!UnitCode.isValid(user.unit())) {
+            return Optional.empty();
+        }
+        UnitCode u = UnitCode.parse(user.unit());
+        return s.units().contains(u) ? Optional.of(u) : Optional.empty();
+    }
+
+    private static List<String> knownUnits(ExchangeService s, UnitCode self) throws SQLException {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(s.store().directoryUnits());
+        s.units().forEach(u -> all.add(u.toString()));
+        all.remove(self.toString());
+        return List.copyOf(all);
+    }
+
+    /**
+     * Reads and drops what the client is still sending of a refused upload, up to {@code max} bytes:
+     * a connection closed with unread data is reset, and the client (still sending a chunked body)
+     * would see the reset instead of the 413. Beyond {@code max} the connection is closed anyway.
+     */
+    private static void drain(Request request, long max) {
+        try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[16 * 1024];
+            long read = 0;
+            for (int n; read < max && (n = in.read(buffer)) >= 0; ) {
+                read += n;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the client went away or the body ended badly: the answer is sent (or not) all the same
+        }
+    }
+
+    private static int limit(String text) {
+        try {
+            int n = text == null ? LIST_LIMIT : Integer.parseInt(text);
+            return Math.max(1, Math.min(n, 10_000));
+        } catch (NumberFormatException e) {
+            return LIST_LIMIT;
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    private static String urlEncode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static boolean notFound(Response response, Callback callback, boolean api, String message) {
+        return api ? json(response, callback, 404, Map.of("error", message)) : text(response, callback, 404, message);
+    }
+
+    static boolean json(Response response, Callback callback, int status, Object body) {
+        try {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(body)), callback);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            callback.failed(e);
+        }
+        return true;
+    }
+
+    private static boolean text(Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+
+    /** A template's output as content for the console's layout, escaped for HTML. */
+    private static Content html(Consumer<HtmlTemplateOutput> template) {
+        return (TemplateOutput output) -> template.accept(output instanceof HtmlTemplateOutput h ? h : new OwaspHtmlTemplateOutput(output));
+    }
+}

@@ -1,0 +1,165 @@
+package cn.egov.exchange.cms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.exchange.TestPki;
+import cn.egov.exchange.model.Classification;
+import cn.egov.exchange.model.Document;
+import cn.egov.exchange.model.DocumentMeta;
+import cn.egov.exchange.model.DocumentRefused;
+import cn.egov.exchange.model.MessageIds;
+import cn.egov.exchange.model.Part;
+import cn.egov.exchange.model.Urgency;
+import cn.egov.rules.unit.UnitCode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CmsTest {
+
+    static final UnitCode SENDER = UnitCode.parse("130602-001");
+    static final UnitCode R1 = UnitCode.parse("130606-001");
+    static final UnitCode R2 = UnitCode.parse("130604-002");
+    static TestPki pki;
+    static DecryptionKey r1Key;
+    static DecryptionKey r2Key;
+    static CmsVerifier verifier;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        pki = new TestPki("Hebei test CA");
+        r1Key = pki.encryption(R1);
+        r2Key = pki.encryption(R2);
+        verifier = new CmsVerifier(new TrustAnchors(List.of(pki.root), Clock.systemUTC()));
+    }
+
+    static Document document(int bytes) {
+        byte[] body = new byte[bytes];
+        new Random(7).nextBytes(body);
+        Instant now = Instant.now();
+        DocumentMeta meta = new DocumentMeta(MessageIds.newId(), "保水发〔2026〕17号", "关于防汛工作的通知", SENDER, List.of(R1, R2),
+                Urgency.URGENT, Classification.NON_SECRET, now.plus(Duration.ofDays(3)), now);
+        return new Document(meta, List.of(new Part("正文.ofd", "application/ofd", body),
+                new Part("附件1.pdf", "application/pdf", "%PDF-1.4 test".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    @Test
+    void p256RoundTripForEveryRecipient() throws Exception {
+        Document doc = document(100_000);
+        DocumentSealer.Sealed s = DocumentSealer.seal(doc, pki.signing(SENDER), Map.of(R1, r1Key.certificate(), R2, r2Key.certificate()));
+        for (DecryptionKey k : List.of(r1Key, r2Key)) {
+            DocumentOpener.Opened o = new DocumentOpener(verifier, 10_000_000).open(s.envelope(), k);
+            assertEquals(doc.meta(), o.document().meta());
+            assertArrayEquals(doc.parts().get(0).content(), o.document().parts().get(0).content());
+            assertEquals(s.digests(), o.digests());
+            assertEquals(SENDER, o.signature().unit());
+            assertEquals(false, o.signature().sm2());
+        }
+        assertEquals("SHA-256", s.digests().get(0).algorithm());
+    }
+
+    @Test
+    void sm2SignerUsesGmIdentifiersAndSm3() throws Exception {
+        Document doc = document(10_000);
+        DocumentSealer.Sealed s = DocumentSealer.seal(doc, pki.sm2Signing(SENDER), Map.of(R1, r1Key.certificate(), R2, r2Key.certificate()));
+        ContentInfo ci = ContentInfo.getInstance(ASN1Primitive.fromByteArray(s.signed()));
+        assertEquals(Gm.SIGNED_DATA, ci.getContentType());
+        org.bouncycastle.asn1.cms.SignedData sd = org.bouncycastle.asn1.cms.SignedData.getInstance(ci.getContent());
+        assertEquals(Gm.DATA, sd.getEncapContentInfo().getContentType());
+        assertEquals(Gm.SM3, org.bouncycastle.asn1.x509.AlgorithmIdentifier.getInstance(sd.getDigestAlgorithms().getObjectAt(0)).getAlgorithm());
+        DocumentOpener.Opened o = new DocumentOpener(verifier, 10_000_000).open(s.envelope(), r2Key);
+        assertTrue(o.signature().sm2());
+        assertEquals("SM3", o.digests().get(0).algorithm());
+        assertEquals(doc.meta(), o.document().meta());
+    }
+
+    @Test
+    void damagedOrTruncatedEnvelopeIsRefused() throws Exception {
+        DocumentSealer.Sealed s = DocumentSealer.seal(document(5000), pki.signing(SENDER), Map.of(R1, r1Key.certificate(), R2, r2Key.certificate()));
+        DocumentOpener opener = new DocumentOpener(verifier, 10_000_000);
+        byte[] truncated = Arrays.copyOf(s.envelope(), s.envelope().length / 2);
+        DocumentRefused e = assertThrows(DocumentRefused.class, () -> opener.open(truncated, r1Key));
+        assertEquals("document", e.field());
+        byte[] flipped = s.envelope().clone();
+        flipped[flipped.length - 40] ^= 0x55;
+        assertThrows(DocumentRefused.class, () -> opener.open(flipped, r1Key));
+    }
+
+    @Test
+    void changedSignedContentFailsTheSignature() throws Exception {
+        byte[] signed = CmsSigner.sign("hello receipt".getBytes(StandardCharsets.UTF_8), pki.signing(SENDER));
+        int at = indexOf(signed, "hello".getBytes(StandardCharsets.UTF_8));
+        signed[at] = 'j';
+        DocumentRefused e = assertThrows(DocumentRefused.class, () -> verifier.verify(signed, "document", null));
+        assertTrue(e.getMessage().contains("signature does not verify"), e.getMessage());
+    }
+
+    @Test
+    void signerFromAnotherCaOrWithoutSigningUsageIsRefused() throws Exception {
+        TestPki rogue = new TestPki("Rogue CA");
+        byte[] forged = CmsSigner.sign("x".getBytes(StandardCharsets.UTF_8), rogue.signing(SENDER));
+        assertTrue(assertThrows(DocumentRefused.class, () -> verifier.verify(forged, "receipt", null)).getMessage()
+                .contains("not certified by the provincial CA"));
+        byte[] boxSigned = CmsSigner.sign("x".getBytes(StandardCharsets.UTF_8), pki.tlsOnly(SENDER));
+        assertTrue(assertThrows(DocumentRefused.class, () -> verifier.verify(boxSigned, "document", null)).getMessage()
+                .contains("nonRepudiation"));
+        // nonRepudiation, but a box's subject (OU = county): not a unit's document-signing certificate
+        byte[] boxNamed = CmsSigner.sign("x".getBytes(StandardCharsets.UTF_8), pki.boxNamed(SENDER));
+        assertTrue(assertThrows(DocumentRefused.class, () -> verifier.verify(boxNamed, "document", null)).getMessage()
+                .contains("OU=document-signing"));
+    }
+
+    @Test
+    void documentSignedByAnotherUnitThanItsIssuerIsRefused() throws Exception {
+        Document doc = document(100);
+        // R2 signs a package naming SENDER as issuer: seal refuses to do it, so build it by hand
+        DocumentPackage.Packed p = DocumentPackage.write(doc, DigestAlgorithm.SHA256);
+        byte[] env = CmsEncryptor.encrypt(CmsSigner.sign(p.bytes(), pki.signing(R2)), List.of(r1Key.certificate()));
+        DocumentRefused e = assertThrows(DocumentRefused.class, () -> new DocumentOpener(verifier, 1_000_000).open(env, r1Key));
+        assertTrue(e.getMessage().contains("signed by unit 130604-002"), e.getMessage());
+        assertThrows(DocumentRefused.class, () -> DocumentSealer.seal(doc, pki.signing(R2), Map.of()));
+    }
+
+    @Test
+    void receiptVerifiesAndNamesItsSigner() throws Exception {
+        Receipt r = new Receipt(MessageIds.newId(), SENDER, R1, Instant.now(), List.of(new PartDigest("a.pdf", 3, "SHA-256", "ab")));
+        assertEquals(r, Receipt.verify(r.sign(pki.signing(R1)), verifier));
+        assertEquals(r, Receipt.verify(r.sign(pki.sm2Signing(R1)), verifier));
+        DocumentRefused e = assertThrows(DocumentRefused.class, () -> Receipt.verify(r.sign(pki.signing(R2)), verifier));
+        assertTrue(e.getMessage().contains("signed by unit 130604-002"), e.getMessage());
+    }
+
+    @Test
+    void classifiedDocumentIsRefusedWithItsLevel() {
+        Instant now = Instant.now();
+        DocumentRefused e = assertThrows(DocumentRefused.class, () -> new DocumentMeta(MessageIds.newId(), "n", "t", SENDER,
+                List.of(R1), Urgency.ROUTINE, Classification.parse("机密"), now.plusSeconds(60), now));
+        assertEquals("classification", e.field());
+        assertTrue(e.getMessage().contains("机密") && e.getMessage().contains("非密"), e.getMessage());
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+}

@@ -1,0 +1,341 @@
+package cn.egov.exchange.web;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.api.exchange.ExchangeWire;
+import cn.egov.console.api.ConsoleUser;
+import cn.egov.console.api.Role;
+import cn.egov.console.api.SectionContext;
+import cn.egov.exchange.TestPki;
+import cn.egov.exchange.cms.Receipt;
+import cn.egov.exchange.cms.TrustAnchors;
+import cn.egov.exchange.service.ExchangeService;
+import cn.egov.exchange.service.ExchangeSettings;
+import cn.egov.exchange.service.HubLink;
+import cn.egov.exchange.service.LocalUnit;
+import cn.egov.exchange.store.ExchangeStore;
+import cn.egov.rules.unit.UnitCode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gg.jte.Content;
+import gg.jte.html.OwaspHtmlTemplateOutput;
+import gg.jte.output.StringOutput;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clerk's REST API and pages over a real exchange service and SQLite store, behind a real
+ * Jetty server. The console's part (log-in, role, CSRF) is stood in for by a handler that puts a
+ * {@link SectionContext} with the test's user on each request, as the console does.
+ */
+class ExchangeSectionTest {
+
+    static final UnitCode A1 = UnitCode.parse("130602-001");
+    static final UnitCode A2 = UnitCode.parse("130602-002");
+    static final UnitCode B1 = UnitCode.parse("130606-001");
+    static final long MAX = 100_000;
+    static TestPki pki;
+    static List<LocalUnit> units;
+    static byte[] b1Certificate;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    ExchangeStore store;
+    ExchangeService service;
+    final List<HubLink.Message> toHub = new CopyOnWriteArrayList<>();
+    final List<String> audit = new CopyOnWriteArrayList<>();
+    Server server;
+    String base;
+    volatile boolean ready = true;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void keys() throws Exception {
+        pki = new TestPki("Hebei test CA");
+        units = List.of(new LocalUnit(A1, pki.signing(A1), pki.encryption(A1)), new LocalUnit(A2, pki.sm2Signing(A2), pki.encryption(A2)));
+        b1Certificate = pki.encryption(B1).certificate().getEncoded();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        store = ExchangeStore.open(dir.resolve("a.db"));
+        store.replaceDirectory(List.of(new ExchangeStore.DirectoryEntry(B1.toString(), "130606-001", b1Certificate)), Clock.systemUTC().instant());
+        HubLink link = new HubLink() {
+            @Override
+            public void sendAll(List<Message> messages) {
+                toHub.addAll(messages);
+            }
+
+            @Override
+            public void alarm(cn.egov.api.telemetry.Alarm alarm) {
+            }
+        };
+        service = new ExchangeService("130602-001", new ExchangeSettings(MAX, Duration.ofDays(30), 100, Duration.ofSeconds(30),
+                Duration.ofDays(3)), store, units, new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC()),
+                link, Clock.systemUTC());
+        ExchangeSection section = new ExchangeSection(() -> ready ? service : null, () -> "keys of unit 130602-001: the box is not enrolled yet",
+                MAX, Duration.ofDays(3), Clock.systemUTC());
+        server = new Server();
+        ServerConnector c = new ServerConnector(server);
+        c.setHost("127.0.0.1");
+        c.setPort(0);
+        server.addConnector(c);
+        server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                String who = request.getHeaders().get("X-Test-User");
+                String[] nameUnit = (who == null ? "li.wei:130602-001" : who).split(":");
+                request.setAttribute(SectionContext.ATTRIBUTE, new TestContext(new ConsoleUser(nameUnit[0], Set.of(Role.CLERK), nameUnit[1])));
+                if (!section.handle(request, response, callback)) {
+                    response.setStatus(404);
+                    callback.succeeded();
+                }
+                return true;
+            }
+        });
+        server.start();
+        base = "http://127.0.0.1:" + c.getLocalPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        store.close();
+    }
+
+    /** What the console gives a section: here the user, a page frame that is just the body, and the audit lines. */
+    final class TestContext implements SectionContext {
+        private final ConsoleUser user;
+
+        TestContext(ConsoleUser user) {
+            this.user = user;
+        }
+
+        @Override public ConsoleUser user() { return user; }
+        @Override public boolean apiToken() { return true; }
+        @Override public String csrfToken() { return "test-csrf"; }
+        @Override public Content csrfField() { return out -> out.writeContent("<input type=\"hidden\" name=\"_csrf\" value=\"test-csrf\">"); }
+
+        @Override
+        public void render(Response response, Callback callback, String title, Content body) {
+            StringOutput out = new StringOutput();
+            body.writeTo(new OwaspHtmlTemplateOutput(out));
+            response.getHeaders().put("Content-Type", "text/html; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(("<html><h1>" + title + "</h1>" + out + "</html>").getBytes(StandardCharsets.UTF_8)), callback);
+        }
+
+        @Override
+        public void audit(String action, String target, String outcome) {
+            audit.add(user.name() + " " + action + " " + target + " " + outcome);
+        }
+    }
+
+    Multipart document(String title, String recipients, String classification, byte[] content) {
+        return new Multipart().field("doc_number", "保水发〔2026〕9号").field("title", title).field("recipients", recipients)
+                .field("urgency", "加急").field("classification", classification).field("deadline", "2099-12-31")
+                .file("正文.pdf", "application/pdf", content).file("附件1.ofd", "application/ofd", "附件".getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> post(String path, Multipart m) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", m.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(m.bytes())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> get(String path, String user) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        if (user != null) {
+            b.header("X-Test-User", user);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /** Everything stored and everything handed to the hub: equal before and after a refusal. */
+    String snapshot() throws Exception {
+        return store.outbox(List.of(A1.toString(), A2.toString()), null, 1000).size() + "/"
+                + store.inbox(List.of(A1.toString(), A2.toString()), null, 1000).size() + "/" + store.outgoingCounts() + "/" + toHub.size();
+    }
+
+    @Test
+    void clerkSendsOverTheApiAndTheRecipientOnTheSameBoxHasItWithTheFilesAndTheSenderTheReceipt() throws Exception {
+        byte[] body = "正文内容 PDF".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> sent = post("/exchange/api/documents", document("关于防汛的通知", A2 + ", " + B1, "非密", body));
+        assertEquals(201, sent.statusCode(), sent.body());
+        JsonNode rec = JSON.readTree(sent.body());
+        String id = rec.path("message_id").asText();
+        assertEquals("RECEIVED", rec.path("recipients").path(A2.toString()).path("state").asText(), "same box: received at once");
+        assertEquals("QUEUED", rec.path("recipients").path(B1.toString()).path("state").asText(), "remote: queued for the hub");
+        assertEquals(1, toHub.stream().filter(m -> m.resource().equals(ExchangeWire.DOC)).count());
+        assertTrue(audit.get(0).startsWith("li.wei send document " + id), audit.toString());
+
+        // the recipient unit's clerk: inbox, the document, its files byte for byte
+        JsonNode inbox = JSON.readTree(get("/exchange/api/inbox", "wang.fang:" + A2).body());
+        assertEquals(id, inbox.path("documents").get(0).path("message_id").asText());
+        JsonNode doc = JSON.readTree(get("/exchange/api/inbox/" + id, "wang.fang:" + A2).body());
+        assertEquals("正文.pdf", doc.path("files").get(0).path("name").asText());
+        HttpResponse<byte[]> file = get("/exchange/api/inbox/" + id + "/files/0", "wang.fang:" + A2);
+        assertArrayEquals(body, file.body());
+        assertTrue(file.headers().firstValue("Content-Disposition").orElse("").contains("UTF-8''%E6%AD%A3%E6%96%87.pdf"));
+        // the sender's clerk does not see A2's inbox, nor A2 the sender's outbox
+        assertEquals(404, get("/exchange/api/inbox/" + id, "li.wei:" + A1).statusCode());
+        assertEquals(404, get("/exchange/api/outbox/" + id, "wang.fang:" + A2).statusCode());
+
+        // the sender: outbox with the receipt, which verifies and repeats the digests
+        JsonNode out = JSON.readTree(get("/exchange/api/outbox/" + id, null).body());
+        assertTrue(out.path("recipients").path(A2.toString()).path("receipt").asBoolean());
+        byte[] receipt = get("/exchange/api/outbox/" + id + "/receipts/" + A2, null).body();
+        Receipt r = Receipt.verify(receipt, new cn.egov.exchange.cms.CmsVerifier(new TrustAnchors(List.of(pki.root), Clock.systemUTC())));
+        assertEquals(A2, r.recipient());
+        assertEquals(2, r.parts().size());
+        // and openssl reads the receipt A2 signed with SM2: it prints the GM/T 0010 SignedData
+        Path p7 = Files.write(dir.resolve("receipt.p7s"), receipt);
+        Process openssl = new ProcessBuilder("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", p7.toString())
+                .redirectErrorStream(true).start();
+        String printed = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, openssl.waitFor(), printed);
+        assertTrue(printed.contains("1.2.156.10197.6.1.4.2.2") || printed.contains("sm2"), printed);
+
+        // pages: outbox, the sent document with its recipients' states, the inbox of A2, search
+        String outboxPage = text(get("/exchange/outbox", null));
+        assertTrue(outboxPage.contains("关于防汛的通知") && outboxPage.contains("已签收 received"), outboxPage);
+        String detail = text(get("/exchange/out/" + id, null));
+        assertTrue(detail.contains("recipient-" + B1) && detail.contains("排队中 queued"), detail);
+        assertTrue(detail.contains("/exchange/out/" + id + "/receipt/" + A2), detail);
+        assertTrue(text(get("/exchange/?q=防汛", "wang.fang:" + A2)).contains("关于防汛的通知"));
+        assertFalse(text(get("/exchange/?q=没有这个", "wang.fang:" + A2)).contains("关于防汛的通知"));
+    }
+
+    @Test
+    void anApplicationResendKeepsItsIdAndAddsNothing() throws Exception {
+        HttpResponse<String> first = post("/exchange/api/documents", document("重发", B1.toString(), "非密", new byte[] {1, 2, 3}));
+        String id = JSON.readTree(first.body()).path("message_id").asText();
+        Multipart again = document("重发", B1.toString(), "非密", new byte[] {1, 2, 3}).field("message_id", id);
+        HttpResponse<String> second = post("/exchange/api/documents", again);
+        assertEquals(200, second.statusCode(), second.body());
+        assertEquals(id, JSON.readTree(second.body()).path("message_id").asText());
+        assertEquals(1, toHub.stream().filter(m -> m.resource().equals(ExchangeWire.DOC)).count());
+        HttpResponse<String> other = post("/exchange/api/documents", document("另一份", B1.toString(), "非密", new byte[] {9}).field("message_id", id));
+        assertEquals(422, other.statusCode());
+        assertEquals("message id", JSON.readTree(other.body()).path("field").asText());
+    }
+
+    @Test
+    void badInputIsRefusedInOneLineAndNothingStoredChanges() throws Exception {
+        post("/exchange/api/documents", document("先有一份", B1.toString(), "非密", new byte[] {1}));
+        String before = snapshot();
+
+        HttpResponse<String> classified = post("/exchange/api/documents", document("机密文件", B1.toString(), "机密", new byte[] {1}));
+        assertEquals(422, classified.statusCode());
+        JsonNode c = JSON.readTree(classified.body());
+        assertEquals("classification", c.path("field").asText());
+        assertTrue(c.path("error").asText().contains("only 非密 documents may pass"), classified.body());
+
+        HttpResponse<String> unknown = post("/exchange/api/documents", document("x", "139999-001", "非密", new byte[] {1}));
+        assertEquals(422, unknown.statusCode());
+        assertEquals("recipients[0]", JSON.readTree(unknown.body()).path("field").asText());
+        assertTrue(unknown.body().contains("unknown to the exchange"), unknown.body());
+
+        Multipart corrupted = document("损坏", B1.toString(), "非密", new byte[] {1, 2, 3})
+                .field("sha256", Upload.sha256(new byte[] {1, 2, 4})).field("sha256", Upload.sha256("附件".getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> bad = post("/exchange/api/documents", corrupted);
+        assertEquals(422, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("the upload was corrupted"), bad.body());
+
+        // truncated: the connection ends inside the first file, as when a client dies mid-upload
+        Multipart big = document("截断", B1.toString(), "非密", new byte[5000]);
+        String truncated = rawPost("/exchange/api/documents", big.contentType(), big.truncated(3000), true);
+        assertTrue(truncated.startsWith("HTTP/1.1 400"), truncated);
+        assertTrue(truncated.contains("truncated or malformed"), truncated);
+
+        // over the limit: declared, and sent chunked without a length
+        HttpResponse<String> declared = post("/exchange/api/documents", document("太大", B1.toString(), "非密", new byte[(int) MAX + 300_000]));
+        assertEquals(413, declared.statusCode(), declared.body());
+        Multipart huge = document("太大", B1.toString(), "非密", new byte[(int) MAX + 1]);
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + "/exchange/api/documents"))
+                .header("Content-Type", huge.contentType())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge.bytes()))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        assertEquals("files", JSON.readTree(chunked.body()).path("field").asText());
+
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(base + "/exchange/api/documents"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, json.statusCode());
+
+        assertEquals(before, snapshot(), "nothing stored or sent changed");
+    }
+
+    @Test
+    void theSendPageShowsARefusalWithTheFormKeptAndACsrfTokenInItsAction() throws Exception {
+        String form = text(get("/exchange/send", null));
+        assertTrue(form.contains("action=\"/exchange/send?_csrf=test-csrf\"") && form.contains("enctype=\"multipart/form-data\""), form);
+        assertTrue(form.contains("<option value=\"" + B1 + "\">"), "known recipients offered: " + form);
+        HttpResponse<String> refused = post("/exchange/send", document("秘密的通知", B1.toString(), "秘密", new byte[] {1}));
+        assertEquals(422, refused.statusCode());
+        assertTrue(refused.body().contains("only 非密 documents may pass") && refused.body().contains("value=\"秘密的通知\""), refused.body());
+        HttpResponse<String> ok = post("/exchange/send", document("平常的通知", B1.toString(), "非密", new byte[] {1}));
+        assertEquals(303, ok.statusCode());
+        assertTrue(ok.headers().firstValue("Location").orElse("").contains("/exchange/out/"));
+    }
+
+    @Test
+    void aClerkOfAUnitThisBoxDoesNotServeAndAnExchangeNotReadyAreTold() throws Exception {
+        HttpResponse<byte[]> other = get("/exchange/api/inbox", "zhao:130699-001");
+        assertEquals(403, other.statusCode());
+        assertTrue(text(other).contains("does not serve"), text(other));
+        ready = false;
+        HttpResponse<byte[]> waiting = get("/exchange/api/inbox", null);
+        assertEquals(503, waiting.statusCode());
+        assertTrue(text(waiting).contains("not enrolled"), text(waiting));
+        assertTrue(text(get("/exchange/", null)).contains("尚未就绪"));
+    }
+
+    /** A POST over a raw socket, the body cut off by closing the sending side. */
+    String rawPost(String path, String contentType, byte[] body, boolean closeEarly) throws Exception {
+        URI u = URI.create(base);
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + contentType + "\r\nContent-Length: "
+                    + (body.length + (closeEarly ? 2000 : 0)) + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            s.shutdownOutput();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+}

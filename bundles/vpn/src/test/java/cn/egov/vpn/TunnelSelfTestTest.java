@@ -1,0 +1,31 @@
+package cn.egov.vpn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.api.selftest.SelfTest;
+import org.junit.jupiter.api.Test;
+
+class TunnelSelfTestTest {
+
+    private static TunnelStatus down(String error) {
+        return new TunnelStatus(false, "192.0.2.2", "NONE", null, 0, 0, 0, 0, 0, 0, 3, 3, error, 0);
+    }
+
+    @Test
+    void eachStateGetsASentenceATechnicianCanActOn() {
+        assertEquals(SelfTest.Outcome.WARN, TunnelSelfTest.judge(null).outcome());
+        SelfTest.Result up = TunnelSelfTest.judge(new TunnelStatus(true, "192.0.2.2", "ESTABLISHED", "CN=hub", 5, 0, 0, 0, 0, 0, 1, 0, null, 0));
+        assertEquals(SelfTest.Outcome.OK, up.outcome());
+        assertTrue(up.message().contains("CN=hub"), up.message());
+
+        SelfTest.Result silent = TunnelSelfTest.judge(down("initiating 'egov' failed: establishing CHILD_SA 'egov' failed (timeout)"));
+        assertEquals(SelfTest.Outcome.FAIL, silent.outcome());
+        assertTrue(silent.message().contains("the hub 192.0.2.2 does not answer. Check the uplink cable"), silent.message());
+        assertTrue(silent.message().endsWith("(strongSwan: initiating 'egov' failed: establishing CHILD_SA 'egov' failed (timeout))"),
+                "charon's own words follow: " + silent.message());
+
+        SelfTest.Result refused = TunnelSelfTest.judge(down("received AUTHENTICATION_FAILED notify error"));
+        assertTrue(refused.message().contains("the hub refused the box's certificate"), refused.message());
+    }
+}

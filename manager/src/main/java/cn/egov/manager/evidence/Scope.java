@@ -1,0 +1,44 @@
+package cn.egov.manager.evidence;
+
+import cn.egov.rules.unit.UnitCode;
+
+/**
+ * What a report covers: the province ({@code 13}), a city ({@code 1306}), a county ({@code 130602})
+ * or one unit ({@code 130602-001}). Every unit whose code starts with {@link #prefix()} is in it.
+ *
+ * @param code the division or unit code
+ */
+public record Scope(String code) {
+
+    /** The province this manager serves. */
+    public static final String PROVINCE = "13";
+
+    public Scope {
+        if (!(code.equals(PROVINCE) || code.matches("13\\d{2}") || code.matches("13\\d{4}") || UnitCode.isValid(code) && code.startsWith(PROVINCE))) {
+            throw new IllegalArgumentException("scope must be the province (13), a city (1306), a county (130602) or a unit"
+                    + " (130602-001) of the province, got '" + cn.egov.api.text.LogSafe.of(code.length() > 20 ? code.substring(0, 20) + "…" : code) + "'");
+        }
+    }
+
+    /** The scope of {@code text}; empty or {@code province} is the province. */
+    public static Scope parse(String text) {
+        return new Scope(text == null || text.isBlank() || text.strip().equals("province") ? PROVINCE : text.strip());
+    }
+
+    public boolean isProvince() {
+        return code.equals(PROVINCE);
+    }
+
+    public boolean isUnit() {
+        return code.length() == 10;
+    }
+
+    /** The prefix of the unit codes in scope. */
+    public String prefix() {
+        return code;
+    }
+
+    public boolean covers(String unit) {
+        return unit.startsWith(code);
+    }
+}

@@ -1,0 +1,145 @@
+package cn.egov.manager.exchange;
+
+import cn.egov.api.exchange.ExchangeWire;
+import cn.egov.exchange.cms.BcProvider;
+import cn.egov.exchange.cms.TrustAnchors;
+import cn.egov.manager.account.Role;
+import cn.egov.manager.config.ConfigException;
+import cn.egov.manager.config.KeySpec;
+import cn.egov.manager.fleet.BoxStatus;
+import cn.egov.manager.fleet.PlaceNames;
+import cn.egov.manager.ingest.IngestKind;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
+import cn.egov.manager.web.WebRoutes;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provincial exchange hub (公文交换) as a part of the manager: its keys
+ * ({@link ExchangeConfigKey}, prefix {@code exchange.}), its tables ({@link HubStore#MIGRATIONS}),
+ * its share of the manager's one MQTT session ({@link HubInbox}), its periodic work (resend, deadlines, purge:
+ * {@link ExchangeHub#tick}), BIRTH catch-up, its meters ({@code exchange.*}) and its routes:
+ * {@code /exchange} (page, {@code exchange/exchange.jte}) and {@code GET /api/exchange/summary} for the
+ * NOC and auditors ({@code openapi.json} beside this class). Stopped with the manager.
+ */
+public final class ExchangePart implements ManagerPart {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangePart.class);
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private volatile ExchangeHub hub;
+
+    @Override
+    public String name() {
+        return "exchange";
+    }
+
+    @Override
+    public List<KeySpec> keys() {
+        return ExchangeConfigKey.specs();
+    }
+
+    @Override
+    public List<String> migrations() {
+        return HubStore.MIGRATIONS;
+    }
+
+    @Override
+    public void start(PartContext ctx) throws Exception {
+        HubSettings settings = ExchangeConfigKey.settings(ctx.keys());
+        TrustAnchors trust = trust(ctx);
+        HubStore store = new HubStore(ctx.database());
+        // the manager's one MQTT session, whatever the broker: ingest hands the hub its messages and
+        // publishes what the hub sends (an external Mosquitto gives the manager's user one client id)
+        HubInbox mqtt = new HubInbox(ctx.messenger(), ctx.account(), settings.queueCapacity(), settings.batch(),
+                sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
+                        .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
+        hub = mqtt.hub();
+        mqtt.start();
+        running.add(mqtt);
+        ctx.listeners().receive(ExchangeWire.APP_ID, mqtt);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "exchange-hub-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        running.add(timer::shutdownNow);
+        // resends are due per delivery (their own backoff): looking every half interval keeps them close to due
+        long period = Math.max(1, settings.resendInterval().toSeconds() / 2);
+        timer.scheduleWithFixedDelay(hub::tick, period, period, TimeUnit.SECONDS);
+        // a box that connects gets its directory, documents and notices at once, off the ingest thread
+        ctx.listeners().add(m -> {
+            if (m.kind() == IngestKind.BIRTH) {
+                timer.execute(() -> hub.onBirth(m.unit().toString()));
+            }
+        });
+        ctx.meters().counter("exchange.documents", "documents the hub took in", hub.documents::sum)
+                .counter("exchange.duplicates", "documents sent again with a message id the hub knows", hub.duplicates::sum)
+                .counter("exchange.refused", "documents and registrations the hub refused", hub.refused::sum)
+                .counter("exchange.receipts", "signed receipts passed on to senders", hub.receipts::sum)
+                .counter("exchange.receipts-refused", "receipts refused (signature, chain, signer, message)", hub.receiptsRefused::sum)
+                .counter("exchange.undeliverable", "recipients given up on (deadline passed, hub refused)", hub.undeliverable::sum)
+                .counter("exchange.publish-failures", "sends to boxes the broker did not take (repeated later)", hub.publishFailures::sum)
+                .gauge("exchange.queue.depth", "box messages waiting for the hub's writer", mqtt::depth)
+                .gauge("exchange.queue.capacity", "bound of that queue", mqtt::capacity)
+                .counter("exchange.malformed", "exchange messages that were not a KuraPayload on a unit's topic", mqtt::malformed)
+                .counter("exchange.sends-deferred", "batches whose sends were left to the resend timer (sender behind)", mqtt::sendsDeferred);
+
+        HubQueries queries = new HubQueries(store);
+        EnumSet<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR);
+        WebRoutes routes = ctx.routes();
+        routes.page("/exchange", "公文交换 Exchange", readers, HubHandlers.page(queries, routes, PlaceNames.HEBEI));
+        routes.api("/api/exchange/summary", readers, HubHandlers.api(queries));
+    }
+
+    /** The hub, once {@link #start} ran (tests). */
+    public ExchangeHub hub() {
+        return hub;
+    }
+
+    private static TrustAnchors trust(PartContext ctx) {
+        String file = ExchangeConfigKey.text(ctx.keys(), ExchangeConfigKey.TRUST_FILE);
+        if (file.isEmpty()) {
+            return null;
+        }
+        List<X509Certificate> roots = new ArrayList<>();
+        List<X509Certificate> cas = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            for (var c : CertificateFactory.getInstance("X.509", BcProvider.get()).generateCertificates(in)) {
+                X509Certificate x = (X509Certificate) c;
+                (x.getSubjectX500Principal().equals(x.getIssuerX500Principal()) ? roots : cas).add(x);
+            }
+        } catch (Exception e) {
+            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key + " '" + file
+                    + "' cannot be read as PEM certificates: " + e.getMessage());
+        }
+        if (roots.isEmpty()) {
+            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key + " '" + file + "' holds no root certificate");
+        }
+        return new TrustAnchors(roots, cas, Clock.systemUTC());
+    }
+
+    @Override
+    public void close() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("exchange: stopping {}: {}", running.get(i), e.toString());
+            }
+        }
+        running.clear();
+    }
+}

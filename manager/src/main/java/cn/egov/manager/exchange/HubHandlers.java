@@ -1,0 +1,94 @@
+package cn.egov.manager.exchange;
+
+import cn.egov.manager.fleet.PlaceNames;
+import cn.egov.manager.web.Frame;
+import cn.egov.manager.web.Json;
+import cn.egov.manager.web.Pages;
+import cn.egov.manager.web.WebRoutes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code /exchange} (page) and {@code GET /api/exchange/summary?days=7}: documents per city and county,
+ * recipients still waiting (oldest first) and those given up on, with the reason.
+ */
+final class HubHandlers {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
+    private static final int WAITING_SHOWN = 200;
+
+    private HubHandlers() {
+    }
+
+    static Map<String, Object> summary(HubQueries q, int days) throws Exception {
+        long since = System.currentTimeMillis() - Duration.ofDays(days).toMillis();
+        List<HubQueries.Waiting> waiting = q.waiting(WAITING_SHOWN);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("days", days);
+        m.put("totals", q.totals());
+        m.put("volumes", q.volumes(since));
+        m.put("oldest_waiting", waiting.stream().filter(w -> !w.state().equals("UNDELIVERABLE")).findFirst().orElse(null));
+        m.put("waiting", waiting);
+        return m;
+    }
+
+    static int days(Request request) {
+        String d = Request.extractQueryParameters(request).getValue("days");
+        try {
+            int n = d == null ? 7 : Integer.parseInt(d);
+            return n > 0 && n <= 366 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static Request.Handler api(HubQueries q) {
+        return (request, response, callback) -> {
+            int days = days(request);
+            if (days < 0) {
+                return Json.error(response, callback, 400, "days must be 1..366");
+            }
+            return Json.write(response, callback, 200, summary(q, days));
+        };
+    }
+
+    /** What the page shows; times formatted in China's zone. */
+    record PageView(int days, Map<String, Long> totals, List<VolumeRow> volumes, List<WaitingRow> waiting) {
+    }
+
+    record VolumeRow(String cityName, String county, String countyName, long sent, long received, long undelivered) {
+    }
+
+    record WaitingRow(String messageId, String issuer, String recipient, String box, String state, String since, int attempts,
+                      String deadline, String reason) {
+    }
+
+    static PageView view(HubQueries q, PlaceNames places, int days) throws Exception {
+        long since = System.currentTimeMillis() - Duration.ofDays(days).toMillis();
+        List<VolumeRow> volumes = q.volumes(since).stream().map(v -> new VolumeRow(
+                places.name(v.city()) == null ? v.city() : places.name(v.city()), v.county(),
+                places.name(v.county()) == null ? "" : places.name(v.county()), v.sent(), v.received(), v.undelivered())).toList();
+        List<WaitingRow> waiting = q.waiting(WAITING_SHOWN).stream().map(w -> new WaitingRow(w.messageId(), w.issuer(), w.recipient(),
+                w.box(), w.state(), TIME.format(Instant.ofEpochMilli(w.since())), w.attempts(), TIME.format(Instant.ofEpochMilli(w.deadline())),
+                w.reason() == null ? "" : w.reason())).toList();
+        return new PageView(days, q.totals(), volumes, waiting);
+    }
+
+    /** {@code /exchange}: the JTE page {@code exchange/exchange.jte} (read-only: no form, so nothing to protect with CSRF). */
+    static Request.Handler page(HubQueries q, WebRoutes routes, PlaceNames places) {
+        return (Request request, Response response, Callback callback) -> {
+            int days = Math.max(1, days(request));
+            Frame frame = Pages.frame(request, routes, "公文交换 Exchange hub");
+            PageView view = view(q, places, days);
+            return Pages.render(response, callback, 200, out -> JteexchangeGenerated.render(out, null, frame, view));
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package cn.egov.manager.taskbook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.manager.account.Role;
+import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.audit.AuditEntry;
+import cn.egov.manager.audit.AuditLog;
+import cn.egov.manager.evidence.Period;
+import cn.egov.manager.support.ManagerFixture;
+import cn.egov.manager.support.TestAccounts;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The task book over HTTP, on a manager with the address plan of {@code rules/plan} and no CA:
+ * every unit the plan declares is due its tasks; an operator or a technician (its county) enters a
+ * task no report can show, with a note, and the book shows it with the person and time; entries
+ * that are derived, have no note, name another county's unit or come from an auditor are refused
+ * and audited; the CSV export (auditors, administrators) escapes a formula in a note; without the
+ * CA the PDF export says why not.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TaskbookWebTest {
+
+    @TempDir
+    static Path dir;
+    private ManagerAssembly m;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private int year;
+
+    @BeforeAll
+    void start() throws Exception {
+        m = ManagerAssembly.start(ManagerFixture.withPlan(ManagerFixture.config(dir.resolve("manager"))), ManagerAssembly.Options.defaults());
+        TestAccounts.add(m.database(), "noc-wang", Role.NOC);
+        TestAccounts.add(m.database(), "aud-zhao", Role.AUDITOR);
+        TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
+        year = LocalDate.now(Period.ZONE).getYear();
+    }
+
+    @AfterAll
+    void stop() {
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    private HttpResponse<String> get(String path, String user) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(m.webUrl() + path)).header("Authorization", TestAccounts.basic(user)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> enter(String user, String unit, String task, String status, String note) throws Exception {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("year", String.valueOf(year));
+        form.put("unit", unit);
+        form.put("task", task);
+        form.put("status", status);
+        form.put("note", note);
+        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return http.send(HttpRequest.newBuilder(URI.create(m.webUrl() + "/taskbook/entries")).header("Authorization", TestAccounts.basic(user))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode unit(JsonNode book, String code) {
+        for (JsonNode u : book.get("units")) {
+            if (u.get("unit").get("code").asText().equals(code)) {
+                return u;
+            }
+        }
+        throw new AssertionError(code + " not in " + book);
+    }
+
+    private List<AuditEntry> audited(String action) throws Exception {
+        return new AuditLog(m.database()).newest(500).stream().filter(e -> e.action().equals(action)).toList();
+    }
+
+    @Test
+    void everyUnitOfThePlanIsDueItsTasks() throws Exception {
+        JsonNode book = json.readTree(get("/api/taskbook", "aud-zhao").body());
+        assertEquals(9, book.get("units").size(), "the plan's nine units, none with a box yet");
+        assertEquals(90, book.get("total").get("total").asInt());
+        assertEquals("竞秀区教育局", unit(book, "130602-001").get("unit").get("name").asText());
+        assertEquals("NO_DATA", unit(book, "130602-001").get("tasks").get(AnnualTask.BACKBONE.ordinal()).get("status").asText());
+        assertEquals("NOT_ENTERED", unit(book, "130602-001").get("tasks").get(AnnualTask.TRAINING.ordinal()).get("status").asText());
+    }
+
+    @Test
+    void anEntryKeepsNotePersonAndTime() throws Exception {
+        long before = System.currentTimeMillis();
+        HttpResponse<String> r = enter("noc-wang", "130681-003", "TRAINING", "done", "=SUM(A1:A9) 培训签到表见档案 B-7");
+        assertEquals(303, r.statusCode(), r.body());
+        assertEquals("/taskbook?year=" + year + "&scope=130681#unit-130681-003", r.headers().firstValue("Location").orElse(""));
+        JsonNode cell = unit(json.readTree(get("/api/taskbook?scope=1306", "noc-wang").body()), "130681-003").get("tasks").get(AnnualTask.TRAINING.ordinal());
+        assertEquals("DONE", cell.get("status").asText());
+        assertEquals("=SUM(A1:A9) 培训签到表见档案 B-7", cell.get("basis").asText());
+        assertEquals("noc-wang (noc)", cell.get("enteredBy").asText());
+        assertTrue(cell.get("enteredAt").asLong() >= before);
+        AuditEntry a = audited(EntryHandler.ACTION).stream().filter(e -> e.outcome() == AuditEntry.Outcome.SUCCESS).findFirst().orElseThrow();
+        assertEquals(year + " 130681-003 TRAINING", a.target());
+        assertEquals("noc-wang", a.actor());
+
+        HttpResponse<String> csv = get("/api/taskbook/csv?scope=1306", "aud-zhao");
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.body().startsWith("\uFEFF年度建设任务书 Annual task book," + year), csv.body().substring(0, 60));
+        assertTrue(csv.body().contains(",'=SUM(A1:A9) 培训签到表见档案 B-7,noc-wang (noc),"), "the note is text, not a formula: " + csv.body());
+        assertTrue(audited(TaskbookExportHandler.ACTION).stream().anyMatch(e -> e.actor().equals("aud-zhao") && e.outcome() == AuditEntry.Outcome.SUCCESS
+                && e.target().equals("csv " + year + " 1306")));
+    }
+
+    @Test
+    void aTechnicianEntersForItsCountyOnly() throws Exception {
+        assertEquals(303, enter("bd-tech", "130602-002", "PHYSICAL_ISOLATION", "not-done", "机房内网交换机接有外网线").statusCode());
+        HttpResponse<String> other = enter("bd-tech", "130681-003", "TRAINING", "done", "x");
+        assertEquals(404, other.statusCode(), "another county's unit is answered like none");
+        assertEquals(404, enter("bd-tech", "130602-099", "TRAINING", "done", "x").statusCode(), "a unit the plan does not declare");
+        assertEquals(404, get("/api/taskbook?scope=1306", "bd-tech").statusCode());
+        JsonNode own = json.readTree(get("/api/taskbook", "bd-tech").body());
+        assertEquals("130602", own.get("scope").asText());
+        assertEquals("NOT_DONE", unit(own, "130602-002").get("tasks").get(AnnualTask.PHYSICAL_ISOLATION.ordinal()).get("status").asText());
+        assertEquals(403, get("/api/taskbook/csv", "bd-tech").statusCode(), "technicians do not export");
+    }
+
+    @Test
+    void badEntriesAreRefusedAndAudited() throws Exception {
+        HttpResponse<String> derived = enter("noc-wang", "130602-001", "BACKBONE", "done", "我说接通了");
+        assertEquals(400, derived.statusCode());
+        assertTrue(derived.body().contains("task BACKBONE (接入省电子政务骨干网) is derived from what the box reports; it cannot be entered by hand"),
+                derived.body());
+        assertEquals(400, enter("noc-wang", "130602-001", "TRAINING", "done", "  ").statusCode());
+        assertTrue(enter("noc-wang", "130602-001", "TRAINING", "maybe", "x").body().contains("status must be 'done' or 'not-done'"));
+        assertTrue(enter("noc-wang", "130602-001", "TRAINING", "done", "a\u001b[31mb").body().contains("control characters"));
+        HttpResponse<String> auditor = enter("aud-zhao", "130602-001", "TRAINING", "done", "x");
+        assertEquals(403, auditor.statusCode(), "auditors read only");
+        List<AuditEntry> refused = audited(EntryHandler.ACTION).stream().filter(e -> e.outcome() == AuditEntry.Outcome.REFUSED).toList();
+        assertTrue(refused.stream().anyMatch(e -> e.detail().contains("derived from what the box reports")), refused.toString());
+        assertTrue(refused.stream().anyMatch(e -> e.detail().startsWith("a note is required")), refused.toString());
+        assertTrue(new AuditLog(m.database()).newest(500).stream().anyMatch(e -> e.actor().equals("aud-zhao") && e.target().equals("/taskbook/entries")
+                && e.outcome() == AuditEntry.Outcome.REFUSED), "the dispatcher audits the auditor's attempt");
+        JsonNode book = json.readTree(get("/api/taskbook?scope=130602", "noc-wang").body());
+        assertEquals("NOT_ENTERED", unit(book, "130602-001").get("tasks").get(AnnualTask.TRAINING.ordinal()).get("status").asText(), "nothing stored");
+    }
+
+    @Test
+    void withoutTheCaThePdfExportSaysWhyNot() throws Exception {
+        HttpResponse<String> pdf = get("/api/taskbook/pdf", "aud-zhao");
+        assertEquals(503, pdf.statusCode());
+        assertEquals("{\"error\":\"the manager has no report-signing certificate: run it with the provincial CA (ca.passphrase-file)\"}", pdf.body());
+        HttpResponse<String> report = get("/api/report/pdf", "aud-zhao");
+        assertEquals(503, report.statusCode());
+        assertTrue(audited("report.export").stream().anyMatch(e -> e.outcome() == AuditEntry.Outcome.FAILED), "the failed export is audited");
+        assertEquals(403, get("/api/taskbook/pdf", "noc-wang").statusCode());
+    }
+}
