@@ -10,6 +10,7 @@ import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.broker.FreePort;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.store.Database;
 import cn.egov.manager.store.MetricsJson;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
@@ -169,11 +170,16 @@ class BoxBacklogReachesManagerTest {
     private record StoredRow(long seq, int index) {
     }
 
-    /** The box's rows in the order the manager's single writer inserted them (SQLite rowid). */
+    /**
+     * The box's rows in the order the manager's single writer inserted them: SQLite's rowid; on
+     * PostgreSQL the row's place in the table (ctid), which is insertion order in a table that
+     * nothing has deleted from or updated (a fresh test database).
+     */
     private static List<StoredRow> rowsInStoreOrder(ManagerAssembly m) {
         List<StoredRow> rows = new ArrayList<>();
+        String order = m.database().kind() == Database.Kind.SQLITE ? "rowid" : "ctid";
         try (Connection c = m.database().connect();
-             PreparedStatement ps = c.prepareStatement("SELECT msg_seq, metrics_json FROM telemetry WHERE client_id = ? ORDER BY rowid")) {
+             PreparedStatement ps = c.prepareStatement("SELECT msg_seq, metrics_json FROM telemetry WHERE client_id = ? ORDER BY " + order)) {
             ps.setString(1, UNIT);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
