@@ -103,7 +103,7 @@ class BoxBacklogReachesManagerTest {
         String where = " FROM telemetry WHERE client_id = '" + UNIT + "'";
         assertEquals(COUNT, count(m, "SELECT COUNT(*)" + where), "rows stored for the box");
         assertEquals(0, count(m, "SELECT COUNT(*)" + where + " AND (msg_epoch IS NULL OR msg_seq IS NULL)"), "rows without a message id");
-        assertEquals(COUNT, count(m, "SELECT COUNT(*) FROM (SELECT DISTINCT msg_epoch, msg_seq" + where + ")"), "distinct message ids");
+        assertEquals(COUNT, count(m, "SELECT COUNT(*) FROM (SELECT DISTINCT msg_epoch, msg_seq" + where + ") ids"), "distinct message ids");
         assertEquals(1, count(m, "SELECT COUNT(DISTINCT msg_epoch)" + where), "one outbox database before and after the kill");
         assertEquals(COUNT, count(m, "SELECT COUNT(*)" + where + " AND app_id = '" + SyntheticLoad.APP_ID
                 + "' AND resource = '" + SyntheticLoad.RESOURCE + "'"), "rows on the load topic");

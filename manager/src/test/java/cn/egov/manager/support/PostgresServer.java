@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * A throwaway PostgreSQL cluster from Debian's {@code postgresql} package: {@code initdb} into a
  * temporary folder, {@code pg_ctl start} on a free loopback port (and a Unix socket in the same
- * folder), one superuser with a random password (SCRAM), removed when the test JVM exits. PostgreSQL
+ * folder), one superuser with a random password (SCRAM), removed as the test JVM exits. PostgreSQL
  * refuses to run as root, so as root the folder belongs to Debian's {@code postgres} user and the
  * commands run as that user ({@code setpriv}; {@code runuser}'s PAM session once left the whole test
  * JVM's process group stopped). One cluster per test JVM ({@link #shared()}); each
@@ -55,7 +55,7 @@ public final class PostgresServer implements AutoCloseable {
         if (shared == null) {
             shared = start();
             PostgresServer s = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "postgres-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(s::removeDetached, "postgres-cleanup"));
         }
         return shared;
     }
@@ -138,6 +138,27 @@ public final class PostgresServer implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("postgres test cluster folder " + dir + " not removed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Stops the server and deletes its folder in a process of its own that outlives the test JVM, not
+     * waited for: done in the shutdown hook itself, a full manager suite's exit on a loaded machine
+     * outlasted Surefire's 30 s exit timeout, the fork was killed while the hook was deleting the
+     * cluster's folder (about 120 MB), and the folder stayed behind.
+     */
+    private void removeDetached() {
+        List<String> full = new ArrayList<>(List.of("setsid"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            full.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"));
+        }
+        full.addAll(List.of("sh", "-c", "\"$0\" -D \"$1/data\" -m immediate -w stop; rm -rf \"$1\"",
+                bin.resolve("pg_ctl").toString(), dir.toString()));
+        try {
+            new ProcessBuilder(full).directory(Path.of("/").toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            System.err.println("postgres test cluster in " + dir + " not removed: " + e.getMessage());
         }
     }
 
