@@ -106,7 +106,30 @@ public final class ArtemisBroker implements MqttBroker {
     private final Map<Listener, Endpoint> endpoints = new EnumMap<>(Listener.class);
     /** Read on Netty threads while {@link #open()} adds to it. */
     private final Map<Listener, Integer> ports = new ConcurrentHashMap<>();
+    private JournalSettings journal = JournalSettings.DEFAULT;
     private ActiveMQServer server;
+
+    /**
+     * How the journal makes a message durable before its PUBACK. {@code bufferTimeoutNs}: how long
+     * writes gather before one sync (every message waiting in that time shares it); {@code sync}
+     * false acknowledges before the disk has the message (not durable: benchmarks only).
+     */
+    public record JournalSettings(JournalType type, int bufferTimeoutNs, boolean sync) {
+        /** Artemis's defaults for a NIO journal: a sync at most every 3.33 ms. */
+        public static final JournalSettings DEFAULT = new JournalSettings(JournalType.NIO, 3_333_333, true);
+
+        /** {@code TYPE:TIMEOUT_US[:nosync]}, e.g. {@code MAPPED:1000}. */
+        public static JournalSettings parse(String text) {
+            String[] f = text.split(":");
+            return new JournalSettings(JournalType.valueOf(f[0]), Integer.parseInt(f[1]) * 1000, !(f.length > 2 && f[2].equals("nosync")));
+        }
+    }
+
+    /** Sets the journal's settings; call before {@link #start()}. */
+    public ArtemisBroker journal(JournalSettings settings) {
+        this.journal = settings;
+        return this;
+    }
 
     /**
      * @param gate     decides every CONNECT (the manager's is {@link IdentityGate})
@@ -151,7 +174,10 @@ public final class ArtemisBroker implements MqttBroker {
                 .setPersistenceEnabled(true)
                 .setSecurityEnabled(true)
                 .setJMXManagementEnabled(false)
-                .setJournalType(JournalType.NIO)
+                .setJournalType(journal.type())
+                .setJournalBufferTimeout_NIO(journal.bufferTimeoutNs())
+                .setJournalSyncNonTransactional(journal.sync())
+                .setJournalSyncTransactional(journal.sync())
                 .setJournalDirectory(dir.resolve("journal").toString())
                 .setBindingsDirectory(dir.resolve("bindings").toString())
                 .setPagingDirectory(dir.resolve("paging").toString())

@@ -74,7 +74,7 @@ final class CaDatabase implements AutoCloseable {
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA foreign_keys=ON");
         }
-        // the register's tables, made by the store's one migration runner (recorded in ca.db's part_schema)
+        // the register's tables, made by the store's one migration runner (recorded in ca.db's schema_history_ca)
         Database.migrate(c, "ca", MIGRATIONS);
         // auto-commit stays on: transactions are opened explicitly (BEGIN IMMEDIATE or BEGIN)
         return new CaDatabase(c);

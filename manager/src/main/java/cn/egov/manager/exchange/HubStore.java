@@ -29,7 +29,7 @@ public final class HubStore {
         }
     }
 
-    /** The part's schema steps (the manager's migration runner applies them, {@code part_schema}); append, never edit. */
+    /** The part's schema steps (the manager's migration runner applies them, {@code schema_history_exchange}); append, never edit. */
     static final List<String> MIGRATIONS = List.of("""
             CREATE TABLE IF NOT EXISTS exchange_unit (unit VARCHAR(16) PRIMARY KEY, box VARCHAR(16) NOT NULL, certificate BYTEA NOT NULL,
               registered BIGINT NOT NULL);

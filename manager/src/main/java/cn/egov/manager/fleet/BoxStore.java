@@ -34,7 +34,8 @@ public final class BoxStore {
 
     public static void upsert(Connection c, Collection<BoxState> states) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (BoxState b : states) {
+            // in client id order: writers on several nodes lock the same rows in the same order (no deadlock)
+            for (BoxState b : states.stream().sorted(java.util.Comparator.comparing(BoxState::clientId)).toList()) {
                 int i = 1;
                 ps.setString(i++, b.clientId());
                 ps.setString(i++, b.place().provinceCode());

@@ -33,6 +33,9 @@ public final class SqlBatchStore implements BatchStore {
     private static final String TELEMETRY = "INSERT INTO telemetry (client_id, app_id, resource, msg_epoch, msg_seq, ts, received,"
             + " metrics_json, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String MALFORMED = "INSERT INTO malformed (topic, reason, detail, size, received) VALUES (?, ?, ?, ?, ?)";
+    /** SQL states of a transaction the server aborted for another's sake: deadlock, serialization failure. */
+    private static final java.util.Set<String> TRANSIENT = java.util.Set.of("40P01", "40001");
+    private static final int CONFLICT_TRIES = 5;
     /** Longest topic and detail kept in the malformed table. */
     private static final int MAX_TEXT = 1024;
 
@@ -46,7 +49,18 @@ public final class SqlBatchStore implements BatchStore {
 
     @Override
     public List<IngestRecord.Decoded> store(List<IngestRecord> batch) throws SQLException {
-        return fleet.update(changes -> store(batch, changes));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return fleet.update(changes -> store(batch, changes));
+            } catch (SQLException e) {
+                // PostgreSQL with several writers (manager nodes): two batches holding one message
+                // each (a redelivery) can wait on each other; the server aborts one, which is
+                // then run again whole. Its fleet changes were discarded with it.
+                if (attempt >= CONFLICT_TRIES || e.getSQLState() == null || !TRANSIENT.contains(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private List<IngestRecord.Decoded> store(List<IngestRecord> batch, FleetChanges changes) throws SQLException {

@@ -11,7 +11,8 @@ import java.util.List;
  * <ol>
  *   <li>checks its configuration keys against {@link #keys()} when the file is loaded (an unknown key
  *       under its prefix, or a value a key's check refuses, is an error naming file and line);</li>
- *   <li>applies its schema steps {@link #migrations()} once each, in order, recorded per part;</li>
+ *   <li>applies its schema steps {@link #migrations()} once each, in order, recorded per part
+ *       (Flyway, {@code schema_history_<name>});</li>
  *   <li>calls {@link #start(PartContext)}: the part reads its keys, registers its routes and pages,
  *       its meters and its telemetry listeners, and starts its threads;</li>
  *   <li>at the manager's stop, calls {@link #close()} (in reverse order).</li>
@@ -47,8 +48,10 @@ public interface ManagerPart extends AutoCloseable {
     }
 
     /**
-     * Its schema steps (SQL, statements separated by {@code ;}), applied once each in order and
-     * recorded in {@code part_schema}. Append steps; never edit one that has shipped.
+     * Its schema steps (SQL, statements separated by {@code ;}; portable between SQLite and
+     * PostgreSQL), applied once each in order by the store's migration runner (Flyway): step
+     * {@code n} is version {@code n} in the part's own history table {@code schema_history_<name>}.
+     * Append steps; never edit one that has shipped (its checksum is its text: an edited step is refused).
      */
     default List<String> migrations() {
         return List.of();

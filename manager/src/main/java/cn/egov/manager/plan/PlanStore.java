@@ -52,7 +52,7 @@ public final class PlanStore {
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}" + Pattern.quote(PlanParser.EXTENSION));
 
     /**
-     * The plan part's schema steps, applied by the store's one migration runner ({@code part_schema}):
+     * The plan part's schema steps, applied by the store's one migration runner ({@code schema_history_plan}):
      * 1 the versions in force and, read once and emptied, where versions before 2026-12 kept the plan.
      */
     public static final List<String> MIGRATIONS = List.of("""

@@ -4,33 +4,44 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
- * Opens the manager's store by JDBC URL and brings its schema up to date. SQLite (xerial) runs in
- * WAL mode; the SQL used elsewhere stays portable (PostgreSQL accepts it too). Each caller gets
- * its own connection: SQLite serialises writers, WAL lets readers run beside them.
+ * Opens the manager's store by JDBC URL (SQLite or PostgreSQL) and brings its schema up to date
+ * through the one migration runner ({@link SchemaMigrations}, Flyway). SQLite (xerial) runs in WAL
+ * mode; the SQL used elsewhere is portable, so PostgreSQL runs the same statements. Each caller gets
+ * its own connection: SQLite serialises writers, WAL lets readers run beside them; PostgreSQL takes
+ * concurrent writers, and unique indexes with {@code ON CONFLICT DO NOTHING} keep them from storing
+ * one message twice.
  */
 public final class Database implements AutoCloseable {
 
-    private final String url;
-    private final String user;
-    private final String password;
-    private final boolean sqlite;
+    /** The two stores the manager runs on. */
+    public enum Kind { SQLITE, POSTGRESQL }
 
-    private Database(String url, String user, String password) {
+    private final String url;
+    private final Kind kind;
+    private final DataSource source;
+
+    private Database(String url, Kind kind, DataSource source) {
         this.url = url;
-        this.user = user;
-        this.password = password;
-        this.sqlite = url.startsWith("jdbc:sqlite:");
+        this.kind = kind;
+        this.source = source;
     }
 
-    /** Opens (creating the folder of a SQLite file) and migrates. */
+    /**
+     * Opens (creating the folder of a SQLite file) and migrates the shell's tables.
+     *
+     * @throws SQLException a URL of neither store, an unreachable server, or a schema this manager cannot use
+     */
     public static Database open(String url, String user, String password) throws SQLException {
-        Database db = new Database(url, user, password);
-        if (db.sqlite) {
+        Database db;
+        if (url.startsWith("jdbc:sqlite:")) {
             String file = url.substring("jdbc:sqlite:".length());
             if (!file.isEmpty() && !file.startsWith(":memory:") && !file.startsWith("file:")) {
                 Path parent = Path.of(file).toAbsolutePath().getParent();
@@ -40,49 +51,66 @@ public final class Database implements AutoCloseable {
                     throw new SQLException("cannot create folder " + parent + " for " + url, e);
                 }
             }
+            db = new Database(url, Kind.SQLITE, sqlite(url, SQLiteConfig.SynchronousMode.NORMAL));
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            PGSimpleDataSource pg = new PGSimpleDataSource();
+            pg.setURL(url);
+            if (!user.isEmpty()) {
+                pg.setUser(user);
+                pg.setPassword(password);
+            }
+            db = new Database(url, Kind.POSTGRESQL, pg);
+        } else {
+            throw new SQLException("db.url '" + url + "' is neither jdbc:sqlite:FILE nor jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
-        try (Connection c = db.connect()) {
-            SchemaMigrations.migrate(c);
-        }
+        SchemaMigrations.migrate(db.source, db.kind == Kind.SQLITE, SchemaMigrations.CORE_PART, SchemaMigrations.CORE);
         return db;
-    }
-
-    /**
-     * Brings a part's tables up to date: its steps not yet applied run once each, in order, each in
-     * its own transaction ({@code part_schema} records how far). The one place parts' tables are made.
-     *
-     * @param part  the part's name
-     * @param steps its schema steps (statements separated by {@code ;}); append, never edit a shipped one
-     */
-    public void migrate(String part, java.util.List<String> steps) throws SQLException {
-        try (Connection c = connect()) {
-            SchemaMigrations.migratePart(c, part, steps);
-        }
-    }
-
-    /**
-     * The same for a database of a part's own (the CA's register {@code ca.db}), on a connection the
-     * part holds: steps not yet applied run once each, recorded in that database's {@code part_schema}.
-     */
-    public static void migrate(Connection c, String part, java.util.List<String> steps) throws SQLException {
-        SchemaMigrations.migratePart(c, part, steps);
     }
 
     public static Database open(String url) throws SQLException {
         return open(url, "", "");
     }
 
+    /**
+     * Brings a part's tables up to date: its steps not yet applied run once each, in order, each in
+     * its own transaction (recorded in {@code schema_history_<part>}). The one place parts' tables are made.
+     *
+     * @param part  the part's name
+     * @param steps its schema steps (statements separated by {@code ;}); append, never edit a shipped one
+     */
+    public void migrate(String part, List<String> steps) throws SQLException {
+        SchemaMigrations.migrate(source, kind == Kind.SQLITE, part, steps);
+    }
+
+    /**
+     * The same for a SQLite database of a part's own (the CA's register {@code ca.db}), named by the
+     * URL of a connection the part holds: recorded in that database's {@code schema_history_<part>}.
+     */
+    public static void migrate(Connection c, String part, List<String> steps) throws SQLException {
+        String own = c.getMetaData().getURL();
+        if (!own.startsWith("jdbc:sqlite:")) {
+            throw new SQLException("a part's own database must be SQLite, not " + own);
+        }
+        SchemaMigrations.migrate(sqlite(own, SQLiteConfig.SynchronousMode.FULL), true, part, steps);
+    }
+
+    private static DataSource sqlite(String url, SQLiteConfig.SynchronousMode sync) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(sync);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl(url);
+        return ds;
+    }
+
     /** A new connection, auto-commit on; the caller closes it. */
     public Connection connect() throws SQLException {
-        Connection c = user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
-        if (sqlite) {
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=10000");
-            }
-        }
-        return c;
+        return source.getConnection();
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     public String url() {

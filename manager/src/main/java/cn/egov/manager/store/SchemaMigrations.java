@@ -1,20 +1,45 @@
 package cn.egov.manager.store;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
- * The versioned schema: the shell's tables here ({@code schema_version}), each part's own steps
- * through {@link #migratePart} ({@code part_schema}, one row per part). Each step runs once, in order, in its own transaction; the version reached
- * is kept in {@code schema_version}. Append steps, never edit one that has shipped.
- * Types are kept portable between SQLite and PostgreSQL (BIGINT, TEXT, DOUBLE PRECISION).
+ * The store's one migration runner, on Flyway: the shell's steps ({@link #CORE}, part {@value #CORE_PART})
+ * and each part's own ({@link cn.egov.manager.part.ManagerPart#migrations()}). A part's steps are
+ * Flyway versions 1, 2, ... in the part's own history table {@code schema_history_<part>}, so parts
+ * added on different branches never compete for a version number. Each step runs once, in order,
+ * in its own transaction; its checksum is its text, so an edited step that has shipped is refused
+ * (append steps, never edit one). A database whose part is at a step this manager does not know is
+ * refused too. On PostgreSQL an advisory lock is held while a part migrates, so several manager
+ * nodes starting at once apply each step once; SQLite has no such lock (and is one node's store):
+ * migrations of one process take turns. Types stay portable between SQLite and PostgreSQL
+ * (BIGINT, TEXT, DOUBLE PRECISION, BYTEA: SQLite stores bytes under any type name).
+ *
+ * <p>Databases made by the runner before Flyway ({@code schema_version} for the shell,
+ * {@code part_schema} for parts) are taken over: Flyway's history starts at the step they reached.
  */
 final class SchemaMigrations {
 
-    static final List<String> STEPS = List.of(
+    /** The shell's part name: its tables are recorded in {@code schema_history_core}. */
+    static final String CORE_PART = "core";
+
+    /** PostgreSQL advisory lock held while a node migrates (any number; this one spells "egovmigr"). */
+    private static final long LOCK_KEY = 0x65676f766d696772L;
+
+    private static final Pattern PART_NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+    static final List<String> CORE = List.of(
             // 1: fleet registry, lifecycle, health, alarms, generic telemetry, malformed input log
             """
             CREATE TABLE boxes (
@@ -118,80 +143,119 @@ final class SchemaMigrations {
     }
 
     /**
-     * Applies a part's steps not yet applied, each in its own transaction, and records how far the
-     * part got in {@code part_schema}. Refuses a database whose part schema is newer than the steps.
+     * Applies the part's steps not yet applied, each in its own transaction, recorded in
+     * {@code schema_history_<part>}.
+     *
+     * @throws SQLException naming the part and what is wrong: a database newer than these steps,
+     *                      an applied step whose text changed, or a step that failed (with its SQL error)
      */
-    static int migratePart(Connection c, String part, List<String> steps) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS part_schema (part TEXT PRIMARY KEY, version INTEGER NOT NULL)");
-            int version = 0;
-            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT version FROM part_schema WHERE part = ?")) {
-                ps.setString(1, part);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        version = rs.getInt(1);
-                    }
-                }
+    static void migrate(DataSource source, boolean sqlite, String part, List<String> steps) throws SQLException {
+        if (sqlite) {
+            synchronized (SchemaMigrations.class) {
+                migrateLocked(source, part, steps);
             }
-            if (version > steps.size()) {
-                throw new SQLException("the " + part + " part's schema version " + version + " is newer than this manager knows ("
-                        + steps.size() + "); refusing to touch it");
+            return;
+        }
+        // Flyway locks while it applies steps, but not while it first finds the schema and makes the
+        // history table: two nodes starting on an empty database could both try. One lock around all.
+        try (Connection lock = source.getConnection(); Statement s = lock.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+            try {
+                migrateLocked(source, part, steps);
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             }
-            c.setAutoCommit(false);
-            for (int v = version; v < steps.size(); v++) {
-                for (String stmt : steps.get(v).split(";")) {
-                    if (!stmt.isBlank()) {
-                        s.execute(stmt);
-                    }
-                }
-                try (java.sql.PreparedStatement ps = c.prepareStatement(v == 0
-                        ? "INSERT INTO part_schema (version, part) VALUES (?, ?)" : "UPDATE part_schema SET version = ? WHERE part = ?")) {
-                    ps.setInt(1, v + 1);
-                    ps.setString(2, part);
-                    ps.executeUpdate();
-                }
-                c.commit();
-            }
-            return steps.size();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(auto);
         }
     }
 
-    static int migrate(Connection c) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-            int version = 0;
-            try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-                if (rs.next()) {
-                    version = rs.getInt(1);
-                }
-            }
-            if (version > STEPS.size()) {
-                throw new SQLException("database schema version " + version + " is newer than this manager knows ("
-                        + STEPS.size() + "); refusing to touch it");
-            }
-            c.setAutoCommit(false);
-            for (int v = version; v < STEPS.size(); v++) {
-                for (String stmt : STEPS.get(v).split(";")) {
-                    if (!stmt.isBlank()) {
-                        s.execute(stmt);
-                    }
-                }
-                s.execute("INSERT INTO schema_version (version) VALUES (" + (v + 1) + ")");
-                c.commit();
-            }
-            return STEPS.size();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(auto);
+    private static void migrateLocked(DataSource source, String part, List<String> steps) throws SQLException {
+        String name = part.replace('-', '_');
+        if (!PART_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("part name '" + part + "' cannot name a schema history table");
         }
+        String table = "schema_history_" + name;
+        // Parts share one schema, so Flyway finds it non-empty for every part but the first: the
+        // history of a part starts with a baseline at 0 (all its steps to run) or, for a database of
+        // the runner before Flyway, at the step that runner reached.
+        int legacy = legacyVersion(source, part, table);
+        Flyway flyway = Flyway.configure()
+                .dataSource(source)
+                .table(table)
+                .locations(new String[0]) // the steps come from the code, never from scanning the class path
+                .javaMigrations(PartStep.of(part, steps))
+                .ignoreMigrationPatterns(new String[0]) // a step applied but unknown here is an error, not "future"
+                .baselineOnMigrate(true)
+                .baselineVersion(MigrationVersion.fromVersion(Integer.toString(legacy)))
+                .baselineDescription(legacy == 0 ? "<< empty >>" : "steps applied before Flyway")
+                .cleanDisabled(true)
+                .load();
+        PartStep[] known = PartStep.of(part, steps);
+        try {
+            // Checked here rather than left to Flyway's validation, whose message spans many lines
+            for (MigrationInfo applied : flyway.info().applied()) {
+                if (applied.getVersion() == null || !"JDBC".equals(applied.getType().name())) {
+                    continue; // the baseline
+                }
+                int step = Integer.parseInt(applied.getVersion().getVersion());
+                if (step > known.length) {
+                    throw new SQLException("the " + part + " schema of this database is at step " + step
+                            + ", newer than this manager knows (" + known.length + "); refusing to touch it");
+                }
+                if (!java.util.Objects.equals(applied.getChecksum(), known[step - 1].getChecksum())) {
+                    throw new SQLException("the " + part + " schema: step " + step + " was edited after it was applied to this"
+                            + " database (checksum " + applied.getChecksum() + " applied, " + known[step - 1].getChecksum()
+                            + " now); append a new step instead of editing one");
+                }
+            }
+            flyway.migrate();
+        } catch (FlywayException e) {
+            throw new SQLException("the " + part + " schema: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The step a database reached under the runner before Flyway, when the part has no Flyway history
+     * yet: {@code schema_version} (the shell) or {@code part_schema} (a part); 0 when there is none.
+     */
+    private static int legacyVersion(DataSource source, String part, String historyTable) throws SQLException {
+        try (Connection c = source.getConnection()) {
+            if (tableExists(c, historyTable)) {
+                return 0;
+            }
+            if (CORE_PART.equals(part)) {
+                if (!tableExists(c, "schema_version")) {
+                    return 0;
+                }
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+            if (!tableExists(c, "part_schema")) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT version FROM part_schema WHERE part = ?")) {
+                ps.setString(1, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+        }
+    }
+
+    private static boolean tableExists(Connection c, String table) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        // PostgreSQL folds unquoted names to lower case, as these are written
+        try (ResultSet rs = meta.getTables(null, null, table, new String[] {"TABLE"})) {
+            return rs.next();
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "migration failed";
+        }
+        String line = message.strip();
+        int nl = line.indexOf('\n');
+        return nl < 0 ? line : line.substring(0, nl).strip();
     }
 }

@@ -1,5 +1,9 @@
 package cn.egov.manager.duty;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import cn.egov.manager.support.StoreKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,8 +38,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The duty office on a clock the test moves: the escalation chain step by step, repeats, an
  * acknowledgement that stops and clears it, a late 初报, and a 续报 that overtook its predecessor.
+ * On SQLite and PostgreSQL.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class DutyOfficeTest {
+
+    @Parameter
+    StoreKind kind;
+
 
     static final UnitCode UNIT = UnitCode.parse("130602-001");
     static final Instant T = Instant.parse("2026-07-01T01:30:00Z");
@@ -75,7 +86,7 @@ class DutyOfficeTest {
 
     @BeforeEach
     void office() throws Exception {
-        db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        db = kind.open(dir);
         alarms = new AlarmStore(db);
         clock = new MovingClock(T);
         DutyOfficeSettings settings = new DutyOfficeSettings(DeadlineRules.DEFAULT,

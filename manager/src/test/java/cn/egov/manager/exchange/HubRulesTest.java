@@ -1,5 +1,9 @@
 package cn.egov.manager.exchange;
 
+import cn.egov.manager.support.StoreKind;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -57,7 +61,12 @@ import org.junit.jupiter.api.io.TempDir;
  * of a refused document gets the refusal again, and the NOC summary shows volumes per city and
  * county, the undelivered and the oldest waiting.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class HubRulesTest {
+
+    @Parameter
+    StoreKind kind;
 
     static final UnitCode A1 = UnitCode.parse("130602-001");
     static final UnitCode B1 = UnitCode.parse("130606-001");
@@ -90,7 +99,7 @@ class HubRulesTest {
     void setUp() throws Exception {
         pki = new TestPki("Hebei test CA");
         TrustAnchors trust = new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC());
-        db = Database.open("jdbc:sqlite:" + dir.resolve("hub.db"));
+        db = kind.open(dir);
         Clock clock = new Clock() {
             @Override
             public java.time.ZoneId getZone() {

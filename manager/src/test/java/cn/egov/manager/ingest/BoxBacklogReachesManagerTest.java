@@ -10,6 +10,7 @@ import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.broker.FreePort;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.store.Database;
 import cn.egov.manager.store.MetricsJson;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
@@ -102,7 +103,7 @@ class BoxBacklogReachesManagerTest {
         String where = " FROM telemetry WHERE client_id = '" + UNIT + "'";
         assertEquals(COUNT, count(m, "SELECT COUNT(*)" + where), "rows stored for the box");
         assertEquals(0, count(m, "SELECT COUNT(*)" + where + " AND (msg_epoch IS NULL OR msg_seq IS NULL)"), "rows without a message id");
-        assertEquals(COUNT, count(m, "SELECT COUNT(*) FROM (SELECT DISTINCT msg_epoch, msg_seq" + where + ")"), "distinct message ids");
+        assertEquals(COUNT, count(m, "SELECT COUNT(*) FROM (SELECT DISTINCT msg_epoch, msg_seq" + where + ") ids"), "distinct message ids");
         assertEquals(1, count(m, "SELECT COUNT(DISTINCT msg_epoch)" + where), "one outbox database before and after the kill");
         assertEquals(COUNT, count(m, "SELECT COUNT(*)" + where + " AND app_id = '" + SyntheticLoad.APP_ID
                 + "' AND resource = '" + SyntheticLoad.RESOURCE + "'"), "rows on the load topic");
@@ -169,11 +170,16 @@ class BoxBacklogReachesManagerTest {
     private record StoredRow(long seq, int index) {
     }
 
-    /** The box's rows in the order the manager's single writer inserted them (SQLite rowid). */
+    /**
+     * The box's rows in the order the manager's single writer inserted them: SQLite's rowid; on
+     * PostgreSQL the row's place in the table (ctid), which is insertion order in a table that
+     * nothing has deleted from or updated (a fresh test database).
+     */
     private static List<StoredRow> rowsInStoreOrder(ManagerAssembly m) {
         List<StoredRow> rows = new ArrayList<>();
+        String order = m.database().kind() == Database.Kind.SQLITE ? "rowid" : "ctid";
         try (Connection c = m.database().connect();
-             PreparedStatement ps = c.prepareStatement("SELECT msg_seq, metrics_json FROM telemetry WHERE client_id = ? ORDER BY rowid")) {
+             PreparedStatement ps = c.prepareStatement("SELECT msg_seq, metrics_json FROM telemetry WHERE client_id = ? ORDER BY " + order)) {
             ps.setString(1, UNIT);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -74,7 +74,7 @@ class MalformedInputTest {
 
             // evidence: topic, reason and detail (the codec's offset for bad payloads)
             try (Connection c = m.database().connect(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT topic, reason, detail, size FROM malformed ORDER BY rowid")) {
+                 ResultSet rs = s.executeQuery("SELECT topic, reason, detail, size FROM malformed ORDER BY received")) {
                 int rows = 0;
                 while (rs.next()) {
                     rows++;

@@ -1,5 +1,9 @@
 package cn.egov.manager.ingest;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import cn.egov.manager.support.StoreKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,11 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fleet registry changes only with the store: a batch whose transaction rolls back (here a
- * SQLite trigger refuses the write of the box row, after the message rows went in) leaves the
+ * trigger refuses the write of the box row, after the message rows went in) leaves the
  * registry exactly as it was, for a new box and for a known one; the next batch that commits
- * shows. The same for the MISSING check.
+ * shows. The same for the MISSING check. On SQLite and on PostgreSQL.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class StoreRollbackTest {
+
+    @Parameter
+    StoreKind kind;
+
 
     private static final String UNIT = "130602-001";
     private static final MessageDecoder DECODER = new MessageDecoder("hebei", 1 << 20);
@@ -46,30 +56,30 @@ class StoreRollbackTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.open("jdbc:sqlite:" + dir.resolve("manager.db"));
+        db = kind.open(dir);
         fleet = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
         store = new SqlBatchStore(db, fleet);
     }
 
     @Test
     void aRolledBackBatchLeavesTheRegistryAsItWas() throws Exception {
-        sql("CREATE TRIGGER refuse_new BEFORE INSERT ON boxes BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END");
+        kind.refuseWrites(db, "refuse_new", "INSERT", "boxes");
         assertThrows(SQLException.class, () -> store.store(List.of(birth(1_000), health(1_100))));
         assertTrue(fleet.get(UNIT).isEmpty(), "no box in the registry: " + fleet.list());
         assertEquals(0, count("SELECT COUNT(*) FROM lifecycle_events") + count("SELECT COUNT(*) FROM health_samples"),
                 "nothing of the batch stored");
 
-        sql("DROP TRIGGER refuse_new");
+        kind.allowWrites(db, "refuse_new", "boxes");
         assertEquals(2, store.store(List.of(birth(2_000), health(2_100))).size());
         BoxState stored = fleet.get(UNIT).orElseThrow();
         assertEquals(BoxStatus.CONNECTED, stored.status());
 
-        sql("CREATE TRIGGER refuse_change BEFORE UPDATE ON boxes BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END");
+        kind.refuseWrites(db, "refuse_change", "UPDATE", "boxes");
         assertThrows(SQLException.class, () -> store.store(List.of(disconnect(3_000))));
         assertEquals(stored, fleet.get(UNIT).orElseThrow(), "still CONNECTED as stored, not DISCONNECTED");
         assertEquals(stored.status().name(), storedStatus(), "registry and store agree");
 
-        sql("DROP TRIGGER refuse_change");
+        kind.allowWrites(db, "refuse_change", "boxes");
         store.store(List.of(disconnect(4_000)));
         assertEquals(BoxStatus.DISCONNECTED, fleet.get(UNIT).orElseThrow().status());
         assertEquals("DISCONNECTED", storedStatus());
@@ -78,10 +88,10 @@ class StoreRollbackTest {
     @Test
     void aMissingMarkThatCannotBeStoredIsNotShown() throws Exception {
         store.store(List.of(birth(1_000), health(1_100))); // health interval 1 s: MISSING 3 s later
-        sql("CREATE TRIGGER refuse_change BEFORE UPDATE ON boxes BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END");
+        kind.refuseWrites(db, "refuse_change", "UPDATE", "boxes");
         new MissingWatch(fleet, db).run();
         assertEquals(BoxStatus.CONNECTED, fleet.get(UNIT).orElseThrow().status(), "the store refused MISSING: not shown either");
-        sql("DROP TRIGGER refuse_change");
+        kind.allowWrites(db, "refuse_change", "boxes");
         new MissingWatch(fleet, db).run();
         assertEquals(BoxStatus.MISSING, fleet.get(UNIT).orElseThrow().status());
         assertEquals("MISSING", storedStatus());
@@ -114,11 +124,6 @@ class StoreRollbackTest {
                 .timestamp(at).metric(MessageId.EPOCH_METRIC, "e").metric(MessageId.SEQUENCE_METRIC, seq++).build()), 3, 1, at));
     }
 
-    private void sql(String statement) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
-    }
 
     private long count(String query) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {

@@ -1,5 +1,9 @@
 package cn.egov.manager.noc;
 
+import cn.egov.manager.support.StoreKind;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * graphs only (counted and alarmed, the writer never waits), health stored before a crash but not
  * bucketed is replayed at the next start, and buckets past their retention are deleted.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class DownsamplerTest {
+
+    @Parameter
+    StoreKind kind;
 
     private static final long NOW = 1_772_359_200_000L;
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
@@ -62,7 +71,7 @@ class DownsamplerTest {
 
     @Test
     void takesTheConfiguredFiguresAtTheBoxsTimeUnlessItsClockIsFarAhead() throws Exception {
-        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        Database db = kind.open(dir);
         Downsampler d = new Downsampler(new SeriesStore(db), db, settings(10), new AlarmStore(db), CLOCK);
         Sample s = d.sample("130602-001", NOW - 3_600_000L, NOW, Map.of("cpu_load", 0.5, "heap_used_bytes", 9L, "outbox_depth", 3L));
         assertEquals(Map.of("cpu_load", 0.5, "outbox_depth", 3.0), s.values(), "only noc.series.metrics");
@@ -76,7 +85,7 @@ class DownsamplerTest {
 
     @Test
     void aFullQueueDropsFromTheGraphsOnlyCountsAndAlarms() throws Exception {
-        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        Database db = kind.open(dir);
         SeriesStore store = new SeriesStore(db);
         AlarmStore alarms = new AlarmStore(db);
         Downsampler d = new Downsampler(store, db, settings(2), alarms, CLOCK);
@@ -105,7 +114,7 @@ class DownsamplerTest {
 
     @Test
     void healthStoredButNotBucketedBeforeAStopIsReplayedAtTheNextStart() throws Exception {
-        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        Database db = kind.open(dir);
         SeriesStore store = new SeriesStore(db);
         store.startMark(NOW - 10_000);
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
@@ -132,7 +141,7 @@ class DownsamplerTest {
 
     @Test
     void whatTheListenerQueuedWhileTheStartReplayedIsBucketedOnce() throws Exception {
-        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        Database db = kind.open(dir);
         SeriesStore store = new SeriesStore(db);
         store.startMark(NOW - 10_000);
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
@@ -160,7 +169,7 @@ class DownsamplerTest {
 
     @Test
     void aReplayOfManyMessagesOfOneMillisecondMissesNone() throws Exception {
-        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        Database db = kind.open(dir);
         SeriesStore store = new SeriesStore(db);
         store.startMark(NOW - 10_000);
         int n = 12_345; // more than one replay transaction, all arrived in the same millisecond (a busy broker)
@@ -186,7 +195,7 @@ class DownsamplerTest {
 
     @Test
     void bucketsPastTheirRetentionAreDeleted() throws Exception {
-        Database db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        Database db = kind.open(dir);
         SeriesStore store = new SeriesStore(db);
         Downsampler d = new Downsampler(store, db, settings(10), new AlarmStore(db), CLOCK);
         long old = NOW - Duration.ofHours(50).toMillis();

@@ -1,5 +1,9 @@
 package cn.egov.manager.plan;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import cn.egov.manager.support.StoreKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An import cannot wipe or gut the plan by mistake: odd file names, empty plans and big drops are
  * refused with the plan in force unchanged; a confirmed drop goes in; every import is a version that
- * can be rolled back.
+ * can be rolled back. On SQLite and PostgreSQL.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class PlanImportSafetyTest {
+
+    @Parameter
+    StoreKind kind;
+
 
     @TempDir
     Path dir;
@@ -30,7 +40,7 @@ class PlanImportSafetyTest {
 
     @BeforeEach
     void provincePlanInForce() throws Exception {
-        db = Database.open("jdbc:sqlite:" + dir.resolve("m.db"));
+        db = kind.open(dir);
         store = new PlanStore(db, 0.2);
         assertTrue(store.importPath(Path.of("../rules/plan"), 1000L).accepted());
         province = new LinkedHashMap<>(store.current().orElseThrow().files());
@@ -113,7 +123,7 @@ class PlanImportSafetyTest {
 
     @Test
     void rollbackWithNothingEarlierIsRefused() throws Exception {
-        Database fresh = Database.open("jdbc:sqlite:" + dir.resolve("fresh.db"));
+        Database fresh = kind.open(Files.createDirectories(dir.resolve("fresh")));
         PlanStore s = new PlanStore(fresh, 0.2);
         assertEquals(PlanStore.Refusal.NO_EARLIER_VERSION, s.rollback(1L, "noc").refusal());
         assertTrue(s.importPath(Path.of("../rules/plan"), 1000L).accepted());

@@ -1,5 +1,9 @@
 package cn.egov.manager.plan;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import cn.egov.manager.support.StoreKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,15 +15,22 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@ParameterizedClass
+@EnumSource(StoreKind.class)
+/** The plan store on SQLite and PostgreSQL: import, refusal, restart. */
 class PlanStoreTest {
+
+    @Parameter
+    StoreKind kind;
+
 
     @TempDir
     Path dir;
 
     @Test
     void importExportRestartAndRefusal() throws Exception {
-        String url = "jdbc:sqlite:" + dir.resolve("m.db");
-        try (Database db = Database.open(url)) {
+        String url = kind.url(dir);
+        try (Database db = kind.openUrl(url)) {
             PlanStore store = new PlanStore(db);
             assertTrue(store.current().isEmpty());
             PlanStore.ImportResult ok = store.importPath(Path.of("../rules/plan"), 1000L);
@@ -39,7 +50,7 @@ class PlanStoreTest {
             assertEquals(3, store.current().get().files().size());
         }
         // a restart serves the same plan from the database, files in the same order
-        try (Database db = Database.open(url)) {
+        try (Database db = kind.openUrl(url)) {
             PlanStore again = new PlanStore(db);
             LoadedPlan p = again.current().orElseThrow();
             assertEquals(java.util.List.of("00-zones.plan", "10-external-blocks.plan", "20-hebei.plan"), java.util.List.copyOf(p.files().keySet()));

@@ -1,5 +1,9 @@
 package cn.egov.manager.report;
 
+import cn.egov.manager.support.StoreKind;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static cn.egov.manager.evidence.EvidenceFeed.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,7 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * millisecond on both sides ([start, end)), and a state reported after the end is not the state at
  * the end.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class ReportBuilderTest {
+
+    @Parameter
+    StoreKind kind;
 
     static final String GOOD = "130602-001";
     static final String BAD = "130602-002";
@@ -55,7 +64,7 @@ class ReportBuilderTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.open("jdbc:sqlite:" + dir.resolve("manager.db"));
+        db = kind.open(dir);
         db.migrate("report", new ReportPart(null, Optional::empty).migrations());
         feed = new EvidenceFeed(db);
         builder = new ReportBuilder(new EvidenceStore(db), new UnitDirectory(Optional::empty, feed.fleet(), PlaceNames.HEBEI), PlaceNames.HEBEI,

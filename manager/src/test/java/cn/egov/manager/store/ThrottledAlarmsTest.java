@@ -1,5 +1,9 @@
 package cn.egov.manager.store;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import cn.egov.manager.support.StoreKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cn.egov.api.telemetry.Alarm;
@@ -9,8 +13,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Alarms from hot paths: coalesced per key, once per interval, bounded; stored in a real SQLite store. */
+/** Alarms from hot paths: coalesced per key, once per interval, bounded; stored in a real store (SQLite and PostgreSQL). */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class ThrottledAlarmsTest {
+
+    @Parameter
+    StoreKind kind;
+
 
     @TempDir
     Path dir;
@@ -21,7 +31,7 @@ class ThrottledAlarmsTest {
 
     @Test
     void oneAlarmPerKeyAndIntervalWithTheAttemptsCounted() throws Exception {
-        AlarmStore store = new AlarmStore(Database.open("jdbc:sqlite:" + dir.resolve("m.db")));
+        AlarmStore store = new AlarmStore(kind.open(dir));
         ThrottledAlarms t = new ThrottledAlarms(store, 60_000, 10);
         for (int i = 0; i < 5; i++) {
             t.note("refused/999999-001", alarm("999999-001"));
@@ -40,7 +50,7 @@ class ThrottledAlarmsTest {
 
     @Test
     void aFloodOfNewKeysIsBoundedAndTheOverflowIsAlarmed() throws Exception {
-        AlarmStore store = new AlarmStore(Database.open("jdbc:sqlite:" + dir.resolve("m.db")));
+        AlarmStore store = new AlarmStore(kind.open(dir));
         ThrottledAlarms t = new ThrottledAlarms(store, 60_000, 10);
         for (int i = 0; i < 1000; i++) {
             t.note("refused/" + i, alarm("client-" + i));

@@ -38,7 +38,34 @@ public final class ManagerFixture {
         // the portal part's content server on a free port too: parallel runs collided on its default 8444
         Map<String, String> ext = new LinkedHashMap<>(c.extensions());
         ext.putIfAbsent("portal.port", "0");
-        return new ManagerConfig(c.source(), c.values(), ext);
+        return onTestStore(new ManagerConfig(c.source(), c.values(), ext), dataDir);
+    }
+
+    /** The store every test manager runs on: {@code -Degov.test.store=postgresql} for PostgreSQL, else SQLite. */
+    public static final String STORE_PROPERTY = "egov.test.store";
+    private static final Map<Path, String> POSTGRES_URLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * With {@code -Degov.test.store=postgresql}, the manager of this data folder stores into a
+     * database of its own in the test JVM's PostgreSQL cluster (the same one again for the same
+     * folder: a restarted manager finds its data), so any manager test also runs on PostgreSQL.
+     */
+    public static ManagerConfig onTestStore(ManagerConfig config, Path dataDir) {
+        if (!"postgresql".equals(System.getProperty(STORE_PROPERTY))) {
+            return config;
+        }
+        try {
+            PostgresServer pg = PostgresServer.shared();
+            String url = POSTGRES_URLS.get(dataDir.toAbsolutePath().normalize());
+            if (url == null) {
+                url = pg.createDatabase();
+                POSTGRES_URLS.put(dataDir.toAbsolutePath().normalize(), url);
+            }
+            return config.with(ConfigKey.DB_URL, url).with(ConfigKey.DB_USER, PostgresServer.USER)
+                    .with(ConfigKey.DB_PASSWORD, pg.password());
+        } catch (Exception e) {
+            throw new IllegalStateException("no PostgreSQL for the test manager: " + e.getMessage(), e);
+        }
     }
 
     /** The lab listener on a free port with an (empty) password file in the data folder. */

@@ -1,5 +1,9 @@
 package cn.egov.manager.taskbook;
 
+import cn.egov.manager.support.StoreKind;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static cn.egov.manager.evidence.EvidenceFeed.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * one decides, the history stays. Progress per city counts the units that have done each task and
  * the share of all tasks done.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class TaskbookBuilderTest {
+
+    @Parameter
+    StoreKind kind;
 
     static final String GOOD = "130602-001";
     static final String BAD = "130602-002";
@@ -47,7 +56,7 @@ class TaskbookBuilderTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.open("jdbc:sqlite:" + dir.resolve("manager.db"));
+        db = kind.open(dir);
         feed = new EvidenceFeed(db);
         store = new TaskbookStore(db);
         builder = new TaskbookBuilder(new EvidenceStore(db), new UnitDirectory(Optional::empty, feed.fleet(), PlaceNames.HEBEI), store);

@@ -3,14 +3,14 @@ package cn.egov.manager.noc.store;
 import java.util.List;
 
 /**
- * The NOC part's tables ({@code part_schema} row {@code noc}): the boxes' downsampled health series
+ * The NOC part's tables (history table {@code schema_history_noc}): the boxes' downsampled health series
  * and what operators did with alarms. The alarms themselves stay in the shell's {@code alarms}
  * table; an operator's handling refers to one by its columns (see {@link AlarmRef}), because that
  * table has no identity column that SQLite and PostgreSQL share.
  */
 public final class NocSchema {
 
-    /** The part's name in {@code part_schema}. */
+    /** The part's name ({@code schema_history_<part>}). */
     public static final String PART = "noc";
 
     /** Schema steps: append, never edit a shipped one. */

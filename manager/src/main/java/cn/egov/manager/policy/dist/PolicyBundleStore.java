@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class PolicyBundleStore {
 
-    /** The policy part's schema steps (the one migration runner applies them, {@code part_schema}). */
+    /** The policy part's schema steps (the one migration runner applies them, {@code schema_history_policy}). */
     public static final List<String> MIGRATIONS = List.of("""
             CREATE TABLE IF NOT EXISTS policy_bundles (
               serial BIGINT PRIMARY KEY, policy_name TEXT NOT NULL, policy_version TEXT NOT NULL, scope TEXT NOT NULL,

@@ -1,5 +1,9 @@
 package cn.egov.manager.noc.store;
 
+import cn.egov.manager.support.StoreKind;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * buckets with the right count, min, mean and max, also across batches; old buckets are trimmed per
  * resolution; a reopened store (a restart) has every bucket and the replay mark.
  */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
 class SeriesStoreTest {
+
+    @Parameter
+    StoreKind kind;
 
     /** 2026-03-01 10:00:00 UTC: a whole hour. */
     private static final long HOUR = 1_772_359_200_000L;
@@ -25,8 +34,14 @@ class SeriesStoreTest {
     @TempDir
     Path dir;
 
+    private String url;
+
+    /** The test's store; a second call opens the same one again, as after a restart. */
     private Database open() throws Exception {
-        return Database.open("jdbc:sqlite:" + dir.resolve("manager.db"));
+        if (url == null) {
+            url = kind.url(dir);
+        }
+        return kind.openUrl(url);
     }
 
     private static Sample cpu(String unit, long time, double cpu) {
