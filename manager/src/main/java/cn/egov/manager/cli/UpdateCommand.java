@@ -9,6 +9,8 @@ import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.policy.dist.PolicySigningKey;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.update.BoxUpdateSigner;
+import cn.egov.manager.update.UpdateFiles;
+import cn.egov.manager.update.UpdatePart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code manager update sign}: a signed box update file from an egov-box package, for
- * {@code appliance update install} on the box.
+ * {@code appliance update install} on the box, kept in {@code update.dir} for pushing over MQTT
+ * ({@code POST /api/updates/<serial>/push}).
  */
 @Command(name = "update", mixinStandardHelpOptions = true, description = "Signed box updates.")
 public final class UpdateCommand {
@@ -64,8 +67,12 @@ public final class UpdateCommand {
                 Database db = Database.open(cfg.jdbcUrl(), cfg.get(ConfigKey.DB_USER), cfg.get(ConfigKey.DB_PASSWORD));
                 BoxUpdateSigner.Signed signed = new BoxUpdateSigner(db, key, Clock.systemUTC()).sign(Files.readAllBytes(deb), version, s);
                 Files.write(out, signed.update());
+                // the copy the download server serves when the update is pushed over MQTT
+                String dir = cfg.extension("update").getOrDefault("dir", "");
+                Path kept = new UpdateFiles(dir.isEmpty() ? UpdatePart.filesDir(cfg.dataDir()) : Path.of(dir))
+                        .store(signed.manifest().serial(), signed.update());
                 System.out.println("signed update serial " + signed.manifest().serial() + " (egov-box " + version + ", " + s
-                        + ") package sha256 " + signed.manifest().sha256() + " -> " + out);
+                        + ") package sha256 " + signed.manifest().sha256() + " -> " + out + " (kept for pushing: " + kept + ")");
                 return OK;
             }
         } catch (Exception e) {
