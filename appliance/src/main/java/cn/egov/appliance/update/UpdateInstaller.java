@@ -36,6 +36,10 @@ public final class UpdateInstaller {
 
     /** What an install or a recovery ended with; {@code ok} false for a refusal or a rollback. */
     public record Outcome(boolean ok, String message) {
+        /** True for a refusal before anything changed (the message starts "refused"), false for a rollback. */
+        public boolean refused() {
+            return !ok && message.startsWith("refused");
+        }
     }
 
     private final Path dir;
