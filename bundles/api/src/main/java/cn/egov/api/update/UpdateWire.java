@@ -112,9 +112,10 @@ public final class UpdateWire {
             if (!UnitCode.isValid(unit)) {
                 throw new IllegalArgumentException("metric 'unit' '" + unit + "' is not a unit code");
             }
+            String u = text(p, URL);
             URI url;
             try {
-                url = URI.create(text(p, URL));
+                url = URI.create(u);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("metric 'url' is not a URI: " + e.getMessage());
             }
