@@ -14,6 +14,7 @@ import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.cli.ManagerCommand;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.policy.dist.PolicySigningKey;
 import cn.egov.manager.support.ManagerFixture;
@@ -23,6 +24,8 @@ import cn.egov.manager.support.TestAccounts;
 import cn.egov.manager.support.TlsBox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,12 +146,44 @@ class UpdatePartTest {
                     assertEquals(line, stateOf(m, r2.requestId()).path("message").asText());
                     assertEquals(1, line.lines().count());
 
+                    // the same from the command line (NOC token): a scope without boxes refused, then pushed
+                    Path token = dir.resolve("noc.token");
+                    Files.writeString(token, ManagerFixture.NOC_TOKEN + "\n");
+                    Run none = run("update", "push", "--url", m.webUrl(), "--token-file", token.toString(), "--serial", Long.toString(serial),
+                            "--scope", "unit:130602-009");
+                    assertEquals(1, none.exit(), none.err());
+                    assertEquals("manager update push: the manager answered 422: no box of the fleet is in unit:130602-009 and in update serial "
+                            + serial + "'s signed scope county:130602\n", none.err());
+                    Run cli = run("update", "push", "--url", m.webUrl(), "--token-file", token.toString(), "--serial", Long.toString(serial));
+                    assertEquals(0, cli.exit(), cli.err());
+                    assertEquals("update serial " + serial + " (egov-box 1.1) requested of 1 box(es): [\"" + IN + "\"]\n", cli.out());
+                    assertEquals(serial, inbox.next().serial());
+
                     List<AuditEntry> audit = m.context().audit().newest(50).stream().filter(e -> e.action().equals("update.push")).toList();
-                    assertEquals(2, audit.stream().filter(e -> e.outcome() == AuditEntry.Outcome.SUCCESS).count(), audit.toString());
+                    assertEquals(3, audit.stream().filter(e -> e.outcome() == AuditEntry.Outcome.SUCCESS).count(), audit.toString());
                     assertTrue(audit.stream().anyMatch(e -> e.outcome() == AuditEntry.Outcome.SUCCESS && e.actor().equals("admin")));
                     assertTrue(audit.stream().filter(e -> e.outcome() == AuditEntry.Outcome.REFUSED).count() >= 4, audit.toString());
                 }
             }
+        }
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int exit = ManagerCommand.commandLine().execute(args);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
         }
     }
 
