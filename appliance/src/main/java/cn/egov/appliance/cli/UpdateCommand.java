@@ -69,10 +69,12 @@ public final class UpdateCommand {
             description = "How the box's runtime is restarted after an install (default: ${DEFAULT-VALUE}).")
     String restart;
 
-    private UpdateInstaller installer(List<X509Certificate> roots) {
+    /** @param roots the provincial roots, read only when an update is installed (status and recover need none) */
+    private UpdateInstaller installer(java.util.function.Supplier<List<X509Certificate>> roots) {
         Clock clock = Clock.systemUTC();
         return new UpdateInstaller(data.resolve("update"), new Dpkg(UpdateManifest.PACKAGE, words(dpkg)),
-                new RunningBox(data, words(restart), clock), new UpdateVerifier(roots, clock), clock, Duration.ofSeconds(timeoutSeconds));
+                new RunningBox(data, words(restart), clock), () -> new UpdateVerifier(roots.get(), clock), clock,
+                Duration.ofSeconds(timeoutSeconds));
     }
 
     private static List<String> words(String s) {
@@ -91,7 +93,7 @@ public final class UpdateCommand {
             List<X509Certificate> roots = roots();
             UpdateInstaller.Outcome r;
             try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-                r = installer(roots).install(in, unit);
+                r = installer(() -> roots).install(in, unit);
             }
             (r.ok() ? System.out : System.err).println("appliance update: " + r.message());
             if (consume) {
@@ -113,7 +115,7 @@ public final class UpdateCommand {
     @Command(name = "recover", description = "Finish an update whose installer stopped (run at the box's start): "
             + "confirm a box that came back green, else roll back.")
     int recover() throws Exception {
-        UpdateInstaller installer = installer(List.of());
+        UpdateInstaller installer = installer(List::of);
         boolean underWay = installer.state().phase() != UpdateState.Phase.IDLE;
         UpdateInstaller.Outcome r = installer.recover();
         (r.ok() ? System.out : System.err).println("appliance update: " + r.message());
@@ -126,7 +128,7 @@ public final class UpdateCommand {
 
     @Command(name = "status", description = "The updater's state: phase, serial and version, the last outcome.")
     int status() throws Exception {
-        UpdateState s = installer(List.of()).state();
+        UpdateState s = installer(List::of).state();
         System.out.println("phase " + s.phase());
         System.out.println("serial " + s.serial());
         System.out.println("version " + s.version());

@@ -45,7 +45,8 @@ public final class UpdateInstaller {
     private final Path dir;
     private final Packages packages;
     private final BoxControl box;
-    private final UpdateVerifier verifier;
+    /** Made when an update is installed: status and recover need no trust anchors (a box not enrolled has none). */
+    private final java.util.function.Supplier<UpdateVerifier> verifier;
     private final Clock clock;
     private final Duration timeout;
 
@@ -54,6 +55,12 @@ public final class UpdateInstaller {
      * @param timeout how long the box has to come back green after an install (and after a rollback)
      */
     public UpdateInstaller(Path dir, Packages packages, BoxControl box, UpdateVerifier verifier, Clock clock, Duration timeout) {
+        this(dir, packages, box, () -> verifier, clock, timeout);
+    }
+
+    /** The same with the verifier made only when an update is installed. */
+    public UpdateInstaller(Path dir, Packages packages, BoxControl box, java.util.function.Supplier<UpdateVerifier> verifier, Clock clock,
+                           Duration timeout) {
         this.dir = dir;
         this.packages = packages;
         this.box = box;
@@ -87,7 +94,7 @@ public final class UpdateInstaller {
         BoxUpdate update;
         try {
             update = BoxUpdate.read(in);
-            m = verifier.verify(update, unit, s.serial());
+            m = verifier.get().verify(update, unit, s.serial());
         } catch (PolicyBundleException e) {
             return new Outcome(false, "refused (" + e.check().label() + "): " + e.getMessage());
         }
