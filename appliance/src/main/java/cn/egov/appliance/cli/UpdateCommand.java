@@ -6,6 +6,7 @@ import cn.egov.api.update.UpdateVerifier;
 import cn.egov.appliance.config.ConfigFileParser;
 import cn.egov.appliance.update.Dpkg;
 import cn.egov.appliance.update.RunningBox;
+import cn.egov.appliance.update.UpdateAgent;
 import cn.egov.appliance.update.UpdateInstaller;
 import cn.egov.appliance.update.UpdateState;
 import cn.egov.isolation.signed.TrustAnchors;
@@ -68,10 +69,12 @@ public final class UpdateCommand {
             description = "How the box's runtime is restarted after an install (default: ${DEFAULT-VALUE}).")
     String restart;
 
-    private UpdateInstaller installer(List<X509Certificate> roots) {
+    /** @param roots the provincial roots, read only when an update is installed (status and recover need none) */
+    private UpdateInstaller installer(java.util.function.Supplier<List<X509Certificate>> roots) {
         Clock clock = Clock.systemUTC();
         return new UpdateInstaller(data.resolve("update"), new Dpkg(UpdateManifest.PACKAGE, words(dpkg)),
-                new RunningBox(data, words(restart), clock), () -> new UpdateVerifier(roots, clock), clock, Duration.ofSeconds(timeoutSeconds));
+                new RunningBox(data, words(restart), clock), () -> new UpdateVerifier(roots.get(), clock), clock,
+                Duration.ofSeconds(timeoutSeconds));
     }
 
     private static List<String> words(String s) {
@@ -79,31 +82,53 @@ public final class UpdateCommand {
     }
 
     @Command(name = "install", description = "Verify a signed update file and install it; roll back when the box does not come back green.")
-    int install(@Parameters(paramLabel = "FILE", description = "The update (from 'manager update sign').") Path file) throws Exception {
-        if (!Files.isRegularFile(file) || Files.size(file) > BoxUpdate.MAX_PACKAGE_BYTES + (long) (16 << 20)) {
-            throw new UserError("update file " + file + " does not exist, is not a file, or is too large");
+    int install(@Option(names = "--consume", description = "Remove FILE at the end and write the outcome for the box's runtime to report "
+                        + "(an update pushed by the manager: egov-box-install.service).") boolean consume,
+                @Parameters(paramLabel = "FILE", description = "The update (from 'manager update sign').") Path file) throws Exception {
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > BoxUpdate.MAX_PACKAGE_BYTES + (long) (16 << 20)) {
+                throw new UserError("update file " + file + " does not exist, is not a file, or is too large");
+            }
+            UnitCode unit = unit();
+            List<X509Certificate> roots = roots();
+            UpdateInstaller.Outcome r;
+            try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+                r = installer(() -> roots).install(in, unit);
+            }
+            (r.ok() ? System.out : System.err).println("appliance update: " + r.message());
+            if (consume) {
+                UpdateAgent.writeOutcome(data.resolve("update"), r);
+            }
+            return r.ok() ? OK : REFUSED;
+        } catch (UserError e) {
+            if (consume) {
+                UpdateAgent.writeOutcome(data.resolve("update"), new UpdateInstaller.Outcome(false, "refused: " + e.getMessage()));
+            }
+            throw e;
+        } finally {
+            if (consume) {
+                Files.deleteIfExists(file);
+            }
         }
-        UnitCode unit = unit();
-        List<X509Certificate> roots = roots();
-        UpdateInstaller.Outcome r;
-        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-            r = installer(roots).install(in, unit);
-        }
-        (r.ok() ? System.out : System.err).println("appliance update: " + r.message());
-        return r.ok() ? OK : REFUSED;
     }
 
     @Command(name = "recover", description = "Finish an update whose installer stopped (run at the box's start): "
             + "confirm a box that came back green, else roll back.")
     int recover() throws Exception {
-        UpdateInstaller.Outcome r = installer(List.of()).recover();
+        UpdateInstaller installer = installer(List::of);
+        boolean underWay = installer.state().phase() != UpdateState.Phase.IDLE;
+        UpdateInstaller.Outcome r = installer.recover();
         (r.ok() ? System.out : System.err).println("appliance update: " + r.message());
+        if (underWay) {
+            // an update pushed by the manager waits for this outcome (the box's runtime reports it)
+            UpdateAgent.writeOutcome(data.resolve("update"), r);
+        }
         return r.ok() ? OK : REFUSED;
     }
 
     @Command(name = "status", description = "The updater's state: phase, serial and version, the last outcome.")
     int status() throws Exception {
-        UpdateState s = installer(List.of()).state();
+        UpdateState s = installer(List::of).state();
         System.out.println("phase " + s.phase());
         System.out.println("serial " + s.serial());
         System.out.println("version " + s.version());

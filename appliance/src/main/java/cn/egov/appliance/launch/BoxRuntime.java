@@ -1,11 +1,13 @@
 package cn.egov.appliance.launch;
 
 import cn.egov.api.launcher.BoxLauncher;
+import cn.egov.api.launcher.BoxUpdates;
 import cn.egov.appliance.config.ApplyReport;
 import cn.egov.appliance.config.ConfigDirectory;
 import cn.egov.appliance.config.ConfigDirectoryWatcher;
 import cn.egov.appliance.config.ConfigProblem;
 import cn.egov.appliance.config.MetatypeSchemas;
+import cn.egov.appliance.update.UpdateService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +61,12 @@ public final class BoxRuntime implements AutoCloseable {
     private final StatusFile statusFile;
     private final RunLock lock;
     private final LogRing logRing;
+    private final UpdateService updates;
 
     private BoxRuntime(LaunchSettings settings, Framework framework, ConfigDirectory configDirectory,
-                       ScrActivationCheck activation, List<String> startFailures, RunLock lock, LogRing logRing)
-            throws IOException {
+                       ScrActivationCheck activation, List<String> startFailures, RunLock lock, LogRing logRing,
+                       UpdateService updates) throws IOException {
+        this.updates = updates;
         this.lock = lock;
         this.logRing = logRing;
         this.activation = activation;
@@ -113,6 +117,7 @@ public final class BoxRuntime implements AutoCloseable {
         LogRing logRing = LogRing.captureStderr();
         Framework framework = factory.newFramework(frameworkProperties(settings));
         framework.init();
+        UpdateService updates = null;
         try {
             BundleContext context = framework.getBundleContext();
             List<Bundle> bundles = new ArrayList<>();
@@ -133,15 +138,21 @@ public final class BoxRuntime implements AutoCloseable {
             log(configDirectory.apply());
             // the console (and any bundle) reaches the configuration directory and the log through this
             context.registerService(BoxLauncher.class, new LauncherService(configDirectory, BoxRuntime::log, logRing), null);
+            // updates pushed by the manager: the telemetry bundle brings the requests (UpdateBridgeComponent)
+            updates = new UpdateService(settings.configDir(), settings.dataDir(), java.time.Clock.systemUTC());
+            context.registerService(BoxUpdates.class, updates, null);
 
             bundles.stream().filter(b -> !CONFIG_INFRASTRUCTURE.contains(b.getSymbolicName()))
                     .filter(b -> b.getHeaders("").get(Constants.FRAGMENT_HOST) == null)
                     .forEach(b -> startBundle(b, failures));
-            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures, lock, logRing);
+            BoxRuntime runtime = new BoxRuntime(settings, framework, configDirectory, activation, failures, lock, logRing, updates);
             LOG.info("{} {} started {} bundles from {}; configuration from {}", framework.getSymbolicName(),
                     framework.getVersion(), bundles.size(), settings.bundleDir(), settings.configDir());
             return runtime;
         } catch (Exception | Error e) {
+            if (updates != null) {
+                updates.close();
+            }
             framework.stop();
             framework.waitForStop(STOP_WAIT.toMillis());
             logRing.close();
@@ -239,6 +250,7 @@ public final class BoxRuntime implements AutoCloseable {
     public void close() throws Exception {
         try {
             watcher.close();
+            updates.close();
             statusFile.close();
             probe.close();
             activation.close();

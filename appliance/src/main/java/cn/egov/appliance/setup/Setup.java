@@ -46,8 +46,8 @@ import java.util.function.Predicate;
  * step can be run again.
  */
 public final class Setup {
-    static final String IDENTITY = "cn.egov.identity";
-    static final String PKI = "cn.egov.pki";
+    public static final String IDENTITY = "cn.egov.identity";
+    public static final String PKI = "cn.egov.pki";
     static final String TUNNEL = "cn.egov.vpn.tunnel";
     static final String MQTT_TLS = "cn.egov.pki.mqtt";
     static final String TELEMETRY = "cn.egov.telemetry";
@@ -61,7 +61,7 @@ public final class Setup {
     static final String CHECK_ISOLATION = "隔离策略";
     static final String CHECK_PLAN = "地址规划";
     /** The PKI bundle's Metatype default, when neither the profile nor the installed file names a key store. */
-    static final String DEFAULT_KEY_STORE = "/var/lib/egov/pki/box.p12";
+    public static final String DEFAULT_KEY_STORE = "/var/lib/egov/pki/box.p12";
 
     /** What the technician gives: the unit code and the token, and how to trust the provincial CA. */
     public record Inputs(UnitCode unit, String token, String rootFingerprint, List<X509Certificate> caCertificates) {

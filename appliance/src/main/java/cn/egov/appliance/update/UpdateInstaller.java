@@ -36,12 +36,16 @@ public final class UpdateInstaller {
 
     /** What an install or a recovery ended with; {@code ok} false for a refusal or a rollback. */
     public record Outcome(boolean ok, String message) {
+        /** True for a refusal before anything changed (the message starts "refused"), false for a rollback. */
+        public boolean refused() {
+            return !ok && message.startsWith("refused");
+        }
     }
 
     private final Path dir;
     private final Packages packages;
     private final BoxControl box;
-    /** Made when an update is verified: status and recovery need no trust anchors (a box not enrolled has none). */
+    /** Made when an update is installed: status and recover need no trust anchors (a box not enrolled has none). */
     private final java.util.function.Supplier<UpdateVerifier> verifier;
     private final Clock clock;
     private final Duration timeout;
@@ -50,7 +54,13 @@ public final class UpdateInstaller {
      * @param dir     the updater's state directory ({@code <data>/update})
      * @param timeout how long the box has to come back green after an install (and after a rollback)
      */
-    public UpdateInstaller(Path dir, Packages packages, BoxControl box, java.util.function.Supplier<UpdateVerifier> verifier, Clock clock, Duration timeout) {
+    public UpdateInstaller(Path dir, Packages packages, BoxControl box, UpdateVerifier verifier, Clock clock, Duration timeout) {
+        this(dir, packages, box, () -> verifier, clock, timeout);
+    }
+
+    /** The same with the verifier made only when an update is installed. */
+    public UpdateInstaller(Path dir, Packages packages, BoxControl box, java.util.function.Supplier<UpdateVerifier> verifier, Clock clock,
+                           Duration timeout) {
         this.dir = dir;
         this.packages = packages;
         this.box = box;

@@ -104,6 +104,17 @@ class UpdateInstallerTest {
     }
 
     @Test
+    void statusAndRecoverNeedNoTrustAnchors() throws Exception {
+        // a box that never enrolled has no provincial root: 'appliance update status' and 'recover' (egov-box-update.service
+        // at every start) must still work; only an install needs the verifier
+        UpdateInstaller noTrust = new UpdateInstaller(dir.resolve("update"), packages, box, () -> {
+            throw new IllegalArgumentException("no trusted root certificate");
+        }, Clock.systemUTC(), Duration.ofSeconds(5));
+        assertEquals(UpdateState.Phase.IDLE, noTrust.state().phase());
+        assertTrue(noTrust.recover().ok());
+    }
+
+    @Test
     void aChangedPackageIsRefusedInOneLineAndNothingChanges() throws Exception {
         BoxUpdate good = BoxUpdate.read(update("1.1"));
         byte[] tampered = good.deb();

@@ -14,6 +14,7 @@ import cn.egov.manager.policy.PolicyPart;
 import cn.egov.manager.portal.PortalPart;
 import cn.egov.manager.report.ReportPart;
 import cn.egov.manager.taskbook.TaskbookPart;
+import cn.egov.manager.update.UpdatePart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -50,7 +51,8 @@ public final class Parts {
                 new ExchangePart(options.tlsCa()),
                 new ConsolePart(),
                 report,
-                new TaskbookPart(plan::inForce, report::documents)
+                new TaskbookPart(plan::inForce, report::documents),
+                new UpdatePart(options.tlsCa())
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {

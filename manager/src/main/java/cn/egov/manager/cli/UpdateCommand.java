@@ -9,28 +9,42 @@ import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.policy.dist.PolicySigningKey;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.update.BoxUpdateSigner;
+import cn.egov.manager.update.UpdateFiles;
+import cn.egov.manager.update.UpdatePart;
+import cn.egov.manager.web.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code manager update sign}: a signed box update file from an egov-box package, for
- * {@code appliance update install} on the box.
+ * {@code manager update sign|push}: a signed box update file from an egov-box package, for
+ * {@code appliance update install} on the box, kept in {@code update.dir} for pushing over MQTT
+ * ({@code POST /api/updates/<serial>/push}).
  */
-@Command(name = "update", mixinStandardHelpOptions = true, description = "Signed box updates.")
+@Command(name = "update", mixinStandardHelpOptions = true, description = "Signed box updates: sign one, push one over MQTT.")
 public final class UpdateCommand {
 
     static final int OK = 0;
+    static final int REFUSED = 1;
     static final int BAD_INPUT = 2;
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
 
     /** A field of a package's control file, as dpkg-deb reads it. */
-    private static String control(Path deb, String field) throws java.io.IOException, InterruptedException {
+    private static String control(Path deb, String field) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("dpkg-deb", "-f", deb.toString(), field).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0) {
-            throw new java.io.IOException(deb + " is not a Debian package (dpkg-deb: " + out + ")");
+            throw new IOException(deb + " is not a Debian package (dpkg-deb: " + out + ")");
         }
         return out;
     }
@@ -64,12 +78,55 @@ public final class UpdateCommand {
                 Database db = Database.open(cfg.jdbcUrl(), cfg.get(ConfigKey.DB_USER), cfg.get(ConfigKey.DB_PASSWORD));
                 BoxUpdateSigner.Signed signed = new BoxUpdateSigner(db, key, Clock.systemUTC()).sign(Files.readAllBytes(deb), version, s);
                 Files.write(out, signed.update());
+                // the copy the download server serves when the update is pushed over MQTT
+                String dir = cfg.extension("update").getOrDefault("dir", "");
+                Path kept = new UpdateFiles(dir.isEmpty() ? UpdatePart.filesDir(cfg.dataDir()) : Path.of(dir))
+                        .store(signed.manifest().serial(), signed.update());
                 System.out.println("signed update serial " + signed.manifest().serial() + " (egov-box " + version + ", " + s
-                        + ") package sha256 " + signed.manifest().sha256() + " -> " + out);
+                        + ") package sha256 " + signed.manifest().sha256() + " -> " + out + " (kept for pushing: " + kept + ")");
                 return OK;
             }
         } catch (Exception e) {
             System.err.println("manager update sign: cannot sign: " + e.getMessage());
+            return BAD_INPUT;
+        }
+    }
+
+    @Command(name = "push", mixinStandardHelpOptions = true,
+            description = "Push a signed update over MQTT to the boxes of SCOPE (default: the update's signed scope) through the running manager "
+                    + "(NOC or administrator); follow each box's state with GET /api/updates.",
+            exitCodeListHeading = "Exit codes:%n",
+            exitCodeList = {" 0:requested of every box of the scope", " 1:refused by the manager (no such update, no file, no box in the scope), "
+                    + "or the broker did not take some requests", " 2:bad input, or the manager unreachable or refusing the caller"})
+    int push(@Option(names = "--url", required = true, paramLabel = "URL", description = "The manager's web address, e.g. https://127.0.0.1:8443") String url,
+             @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "File holding the NOC token (auth.noc.token)") Path tokenFile,
+             @Option(names = "--serial", required = true, paramLabel = "N", description = "The update's serial (from 'manager update sign')") long serial,
+             @Option(names = "--scope", paramLabel = "SCOPE", description = "unit:CODE[,CODE], county:CODE, city:CODE or province:CODE") String scope) {
+        try {
+            if (scope != null) {
+                PolicyScope.parse(scope);
+            }
+            String token = Files.readString(tokenFile).strip();
+            String body = Json.MAPPER.writeValueAsString(scope == null ? Map.of() : Map.of("scope", scope));
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build().send(
+                    HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/updates/" + serial + "/push"))
+                            .timeout(HTTP_TIMEOUT).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = Json.MAPPER.readTree(r.body());
+            if (r.statusCode() == 202) {
+                System.out.println("update serial " + serial + " (egov-box " + answer.path("version").asText() + ") requested of "
+                        + answer.path("units").size() + " box(es): " + answer.path("units")
+                        + (answer.path("unsent").isEmpty() ? "" : "; not taken by the broker: " + answer.path("unsent")));
+                return answer.path("unsent").isEmpty() ? OK : REFUSED;
+            }
+            System.err.println("manager update push: the manager answered " + r.statusCode() + ": " + answer.path("error").asText(r.body()));
+            return r.statusCode() == 401 || r.statusCode() == 403 ? BAD_INPUT : REFUSED;
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("manager update push: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return BAD_INPUT;
         }
     }

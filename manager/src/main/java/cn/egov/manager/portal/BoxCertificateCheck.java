@@ -12,23 +12,24 @@ import java.util.Locale;
  * Who a TLS client of the content server is: a box certificate of the provincial issuing CA,
  * valid, not revoked (asked of the CA's register at every request, so a revocation takes effect at
  * once), naming its unit in CN and SAN URI. The unit is then the only identity the box has here.
+ * (Also the update part's download server.)
  */
-final class BoxCertificateCheck {
+public final class BoxCertificateCheck {
 
     private final ProvincialCa ca;
 
-    BoxCertificateCheck(ProvincialCa ca) {
+    public BoxCertificateCheck(ProvincialCa ca) {
         this.ca = ca;
     }
 
     /** The outcome: the unit, or why the client is refused. */
-    record Result(UnitCode unit, String refusal) {
-        boolean ok() {
+    public record Result(UnitCode unit, String refusal) {
+        public boolean ok() {
             return unit != null;
         }
     }
 
-    Result check(X509Certificate[] chain) {
+    public Result check(X509Certificate[] chain) {
         if (chain == null || chain.length == 0) {
             return new Result(null, "no TLS client certificate");
         }

@@ -34,7 +34,19 @@ public final class BoxUpdateSigner {
               scope TEXT NOT NULL,
               issued_at TEXT NOT NULL,
               sha256 TEXT NOT NULL,
-              size INTEGER NOT NULL)""");
+              size INTEGER NOT NULL)""",
+            // step 2: pushes over MQTT, one row per request (box and update), its state as the box reports it
+            """
+            CREATE TABLE IF NOT EXISTS box_update_pushes (
+              request_id TEXT PRIMARY KEY,
+              serial INTEGER NOT NULL,
+              unit TEXT NOT NULL,
+              state TEXT NOT NULL,
+              message TEXT NOT NULL,
+              requested_by TEXT NOT NULL,
+              requested_at TEXT NOT NULL,
+              updated_at TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS box_update_pushes_unit ON box_update_pushes (unit, serial)""");
 
     private final Database db;
     private final PolicySigningKey key;
@@ -77,6 +89,22 @@ public final class BoxUpdateSigner {
             c.commit();
             return new Signed(m, new BoxUpdate(envelope, deb).toBytes());
         }
+    }
+
+    /** The update {@code serial} as signed, or empty. */
+    public java.util.Optional<Issued> issued(long serial) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement q = c.prepareStatement("SELECT version, scope FROM box_updates WHERE serial = ?")) {
+            q.setLong(1, serial);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(new Issued(serial, rs.getString(1), PolicyScope.parse(rs.getString(2))))
+                        : java.util.Optional.empty();
+            }
+        }
+    }
+
+    /** An update the manager signed: serial, version, the scope it is signed for. */
+    public record Issued(long serial, String version, PolicyScope scope) {
     }
 
     /** @param manifest what was signed; @param update the update's bytes (file or MQTT body) */

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -139,6 +140,15 @@ public final class SimulatedBox implements AutoCloseable {
 
     private KuraPayload withId(KuraPayload.Builder b) {
         return b.metric(MessageId.EPOCH_METRIC, epoch).metric(MessageId.SEQUENCE_METRIC, seq++).build();
+    }
+
+    /** Subscribes at QoS 1 (the broker lets a box subscribe only in its own control namespace); waits for the grant. */
+    public void subscribe(String filter, java.util.function.BiConsumer<String, byte[]> listener) throws MqttException {
+        IMqttToken t = client.subscribe(filter, 1, (topic, message) -> listener.accept(topic, message.getPayload()));
+        t.waitForCompletion(60_000);
+        if (t.getGrantedQos() != null && t.getGrantedQos().length > 0 && t.getGrantedQos()[0] == 0x80) {
+            throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED);
+        }
     }
 
     public String epoch() {

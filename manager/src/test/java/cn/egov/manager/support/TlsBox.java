@@ -25,8 +25,10 @@ import javax.net.ssl.TrustManagerFactory;
  * @param keyPem      the private key, PKCS#8 PEM
  * @param chainPem    issuing CA + root, PEM: what a client trusts the broker through
  * @param socketFactory for Paho: the key and certificate, trusting the provincial CA only
+ * @param context       the same for an HTTPS client
  */
-public record TlsBox(String unit, X509Certificate certificate, Path certPem, Path keyPem, Path chainPem, SSLSocketFactory socketFactory) {
+public record TlsBox(String unit, X509Certificate certificate, Path certPem, Path keyPem, Path chainPem, SSLSocketFactory socketFactory,
+                     SSLContext context) {
 
     public static TlsBox issue(ProvincialCa ca, String unit, Path dir) throws Exception {
         Files.createDirectories(dir);
@@ -38,7 +40,8 @@ public record TlsBox(String unit, X509Certificate certificate, Path certPem, Pat
         PemFiles.write(certPem, cert, ca.issuingCertificate());
         PemFiles.write(keyPem, k.getPrivate());
         PemFiles.write(chain, ca.issuingCertificate(), ca.rootCertificate());
-        return new TlsBox(unit, cert, certPem, keyPem, chain, context(ca, k, cert).getSocketFactory());
+        SSLContext ctx = context(ca, k, cert);
+        return new TlsBox(unit, cert, certPem, keyPem, chain, ctx.getSocketFactory(), ctx);
     }
 
     /** A new box key and certificate for {@code unit}, as a TLS context trusting the provincial CA only (an HTTPS client). */

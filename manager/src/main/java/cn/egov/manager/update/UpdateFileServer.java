@@ -1,0 +1,160 @@
+package cn.egov.manager.update;
+
+import cn.egov.api.policy.PolicyScope;
+import cn.egov.api.text.LogSafe;
+import cn.egov.manager.ca.EstTlsIdentity;
+import cn.egov.manager.ca.KeyPairs;
+import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.portal.BoxCertificateCheck;
+import cn.egov.manager.web.Json;
+import cn.egov.rules.unit.UnitCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where boxes download update files: HTTPS with a certificate of the provincial CA (issued at each
+ * start for {@code update.tls.dns-names}/{@code update.tls.ips}), a box certificate required of every
+ * client ({@link BoxCertificateCheck}: valid, not revoked, the unit from it). {@code GET
+ * /updates/v1/<serial>} serves the file only to a box that was sent a request for that update and is
+ * inside the scope it is signed for; any other box gets 403, every refusal logged with the reason.
+ */
+final class UpdateFileServer implements AutoCloseable {
+
+    static final String PATH = "/updates/v1/";
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateFileServer.class);
+    private static final int PASSWORD_BYTES = 24;
+
+    private final Server server;
+    private final ServerConnector connector;
+    final LongAdder served = new LongAdder();
+    final LongAdder refused = new LongAdder();
+
+    UpdateFileServer(String bind, int port, List<String> dnsNames, List<String> ips, ProvincialCa ca, BoxUpdateSigner updates,
+                     UpdatePushes pushes, UpdateFiles files) throws Exception {
+        byte[] random = new byte[PASSWORD_BYTES];
+        new SecureRandom().nextBytes(random);
+        String password = HexFormat.of().formatHex(random);
+        KeyPair kp = KeyPairs.p256();
+        String cn = dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0);
+        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, dnsNames, ips);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("update", kp.getPrivate(), password.toCharArray(), new X509Certificate[]{cert, ca.issuingCertificate()});
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(ks);
+        tls.setKeyStorePassword(password);
+        tls.setTrustStore(EstTlsIdentity.trustStore(ca));
+        tls.setNeedClientAuth(true);
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        SecureRequestCustomizer src = new SecureRequestCustomizer();
+        src.setSniHostCheck(false);
+        config.addCustomizer(src);
+        server = new Server();
+        connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
+        connector.setHost(bind);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new FileHandler(new BoxCertificateCheck(ca), updates, pushes, files));
+        server.start();
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private final class FileHandler extends Handler.Abstract {
+        private final BoxCertificateCheck boxes;
+        private final BoxUpdateSigner updates;
+        private final UpdatePushes pushes;
+        private final UpdateFiles files;
+
+        FileHandler(BoxCertificateCheck boxes, BoxUpdateSigner updates, UpdatePushes pushes, UpdateFiles files) {
+            this.boxes = boxes;
+            this.updates = updates;
+            this.pushes = pushes;
+            this.files = files;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+            X509Certificate[] chain = ssl instanceof EndPoint.SslSessionData d ? d.peerCertificates() : null;
+            BoxCertificateCheck.Result who = boxes.check(chain);
+            String path = Request.getPathInContext(request);
+            if (!who.ok()) {
+                return refuse(response, callback, 403, who.refusal(), path, "?");
+            }
+            UnitCode unit = who.unit();
+            if (!"GET".equals(request.getMethod())) {
+                return refuse(response, callback, 405, "only GET", path, unit.toString());
+            }
+            long serial;
+            try {
+                serial = path.startsWith(PATH) ? Long.parseLong(path.substring(PATH.length())) : -1;
+            } catch (NumberFormatException e) {
+                serial = -1;
+            }
+            if (serial < 1) {
+                return refuse(response, callback, 404, "no such path", path, unit.toString());
+            }
+            Optional<BoxUpdateSigner.Issued> issued = updates.issued(serial);
+            Path file = files.path(serial);
+            if (issued.isEmpty() || !Files.isRegularFile(file)) {
+                return refuse(response, callback, 404, "no update serial " + serial, path, unit.toString());
+            }
+            PolicyScope scope = issued.get().scope();
+            if (!scope.includes(unit)) {
+                return refuse(response, callback, 403, "unit " + unit + " is not in update serial " + serial + "'s scope " + scope, path,
+                        unit.toString());
+            }
+            if (!pushes.requested(unit.toString(), serial)) {
+                return refuse(response, callback, 403, "unit " + unit + " was not sent update serial " + serial, path, unit.toString());
+            }
+            served.increment();
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Files.size(file));
+            LOG.info("update serial {} served to unit {}", serial, unit);
+            Content.copy(Content.Source.from(file), response, callback);
+            return true;
+        }
+
+        private boolean refuse(Response response, Callback callback, int status, String why, String path, String unit) {
+            refused.increment();
+            LOG.warn("update download server refused {} for unit {} ({}): {}", LogSafe.of(path), LogSafe.of(unit), status, why);
+            return Json.write(response, callback, status, Map.of("error", why));
+        }
+    }
+}
