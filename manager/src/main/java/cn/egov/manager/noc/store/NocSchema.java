@@ -39,6 +39,12 @@ public final class NocSchema {
               at BIGINT NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL
             );
             CREATE INDEX noc_alarm_comments_alarm ON noc_alarm_comments (client_id, received)
+            """,
+            // 2: "is this alarm cleared since?" (AlarmBook's CLEARED_AT, asked once per alarm row by the
+            // overview and the alarm list) was a scan of every later alarm of the same kind: 2 s for
+            // 6,000 alarms (bench/RESULTS.md, "NOC pages at province scale"); this makes it one seek
+            """
+            CREATE INDEX noc_alarms_cleared ON alarms (client_id, kind, severity, received)
             """
     );
 
