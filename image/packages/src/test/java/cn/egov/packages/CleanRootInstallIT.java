@@ -58,8 +58,8 @@ class CleanRootInstallIT {
         Files.copy(dir.resolve("SHA256SUMS.sig"), tampered.resolve("SHA256SUMS.sig"));
         Files.copy(dir.resolve("packaging-key.pub.pem"), tampered.resolve("packaging-key.pub.pem"));
         // the first hex digit changed to another one (a fixed '0' would change nothing for 1 sum in 16)
-        String sums = Files.readString(dir.resolve("SHA256SUMS"));
-        Files.writeString(tampered.resolve("SHA256SUMS"), (sums.charAt(0) == '0' ? "1" : "0") + sums.substring(1));
+        String signed = Files.readString(dir.resolve("SHA256SUMS"));
+        Files.writeString(tampered.resolve("SHA256SUMS"), (signed.charAt(0) == '0' ? "1" : "0") + signed.substring(1));
         assertEquals(1, run(tampered, "openssl", "dgst", "-sha256", "-verify", "packaging-key.pub.pem", "-signature", "SHA256SUMS.sig",
                 "SHA256SUMS").exit(), "a changed checksum list does not verify");
     }
