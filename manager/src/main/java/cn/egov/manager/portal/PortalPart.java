@@ -75,6 +75,11 @@ public final class PortalPart implements ManagerPart {
     }
 
     @Override
+    public List<String> migrations() {
+        return PortalStore.MIGRATIONS;
+    }
+
+    @Override
     public void start(PartContext ctx) throws Exception {
         WebRoutes routes = ctx.routes();
         PortalSettings settings = PortalSettings.from(ctx.config());

@@ -30,44 +30,36 @@ import java.util.Set;
  */
 final class PortalStore {
 
-    private static final String[] TABLES = {
-            """
+    /**
+     * Schema steps of the portal part (applied by the store's migration runner, {@link PortalPart#migrations()}).
+     * Step 1 keeps IF NOT EXISTS: stores made before the part had steps already hold these tables.
+     */
+    static final List<String> MIGRATIONS = List.of("""
             CREATE TABLE IF NOT EXISTS portal_sites (
-              site TEXT PRIMARY KEY, owner TEXT NOT NULL, mirrors TEXT NOT NULL, frame_ancestors TEXT NOT NULL, created_at BIGINT NOT NULL)""",
-            """
+              site TEXT PRIMARY KEY, owner TEXT NOT NULL, mirrors TEXT NOT NULL, frame_ancestors TEXT NOT NULL, created_at BIGINT NOT NULL);
             CREATE TABLE IF NOT EXISTS portal_snapshots (
               site TEXT NOT NULL, version BIGINT NOT NULL, issued_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
               issued_by TEXT NOT NULL, files INTEGER NOT NULL, bytes BIGINT NOT NULL, homepage_modified BIGINT NOT NULL,
-              sha256 TEXT NOT NULL, envelope TEXT NOT NULL, PRIMARY KEY (site, version))""",
-            """
+              sha256 TEXT NOT NULL, envelope TEXT NOT NULL, PRIMARY KEY (site, version));
             CREATE TABLE IF NOT EXISTS portal_files (
-              site TEXT NOT NULL, version BIGINT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (site, version, path))""",
-            "CREATE INDEX IF NOT EXISTS portal_files_sha256 ON portal_files (sha256)",
-            """
+              site TEXT NOT NULL, version BIGINT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (site, version, path));
+            CREATE INDEX IF NOT EXISTS portal_files_sha256 ON portal_files (sha256);
             CREATE TABLE IF NOT EXISTS portal_probes (
               unit TEXT NOT NULL, site TEXT NOT NULL, probed_at BIGINT NOT NULL, reachable INTEGER NOT NULL, http_status INTEGER NOT NULL,
               latency_ms BIGINT NOT NULL, version BIGINT NOT NULL, snapshot_age_s BIGINT NOT NULL, last_modified_age_s BIGINT NOT NULL,
-              stale INTEGER NOT NULL, expired INTEGER NOT NULL, PRIMARY KEY (unit, site))""",
-            """
+              stale INTEGER NOT NULL, expired INTEGER NOT NULL, PRIMARY KEY (unit, site));
             CREATE TABLE IF NOT EXISTS portal_mirrors (
               unit TEXT NOT NULL, site TEXT NOT NULL, version_in_force BIGINT NOT NULL, outcome TEXT NOT NULL, check_name TEXT NOT NULL,
-              reason TEXT NOT NULL, version BIGINT NOT NULL, reported_at BIGINT NOT NULL, PRIMARY KEY (unit, site))""",
-            """
+              reason TEXT NOT NULL, version BIGINT NOT NULL, reported_at BIGINT NOT NULL, PRIMARY KEY (unit, site));
             CREATE TABLE IF NOT EXISTS portal_notices (
               id TEXT PRIMARY KEY, unit TEXT NOT NULL, site TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
               issued_at BIGINT NOT NULL, received_at BIGINT NOT NULL, state TEXT NOT NULL, decided_by TEXT, decided_at BIGINT,
-              envelope TEXT NOT NULL)"""
-    };
+              envelope TEXT NOT NULL)""");
 
     private final Database database;
 
-    PortalStore(Database database) throws SQLException {
+    PortalStore(Database database) {
         this.database = database;
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
-            for (String t : TABLES) {
-                s.execute(t);
-            }
-        }
     }
 
     /** A registered site. */
