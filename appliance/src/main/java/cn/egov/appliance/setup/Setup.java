@@ -52,6 +52,8 @@ public final class Setup {
     static final String MQTT_TLS = "cn.egov.pki.mqtt";
     static final String TELEMETRY = "cn.egov.telemetry";
     static final String SIGNED = "cn.egov.isolation.signed";
+    /** How long a step taken back waits for the box to drop what the step started. */
+    private static final Duration SETTLE = Duration.ofSeconds(10);
     static final String ENFORCE = "cn.egov.isolation.enforce";
     static final String PLAN = "cn.egov.addressplan";
     /** The titles of the box's self-test lines each step waits for (their Chinese names). */
@@ -452,6 +454,12 @@ public final class Setup {
     private Outcome rollBack(ConfigChanges changes, String check, String what) throws SetupException, IOException {
         BoxReport last = BoxReport.read(profile.data());
         changes.undo();
+        // the box takes the configuration back on its own threads: wait a little for the failed check to
+        // go, so that the box is as it was when setup returns (no alarm of the step left standing)
+        Instant settled = clock.instant().plus(wait.compareTo(SETTLE) < 0 ? wait : SETTLE);
+        while (BoxReport.read(profile.data()).check(check).filter(c -> !c.ok()).isPresent() && clock.instant().isBefore(settled)) {
+            sleep();
+        }
         List<String> lines = new ArrayList<>();
         lines.add("FAIL " + what + ".");
         last.check(check).filter(c -> !c.ok()).ifPresent(c -> lines.add("the box says: " + c.line()));
