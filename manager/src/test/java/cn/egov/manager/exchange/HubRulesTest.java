@@ -302,7 +302,16 @@ class HubRulesTest {
         Wire b = wires.get(B1.toString());
         b.holdAnswers = true;
         String waiting = a.service.send(doc(A1, B1, "等待中", Duration.ofHours(5))).messageId();
-        flush(A1.toString());
+        // the box uploads on its own threads: flushed until the hub holds it (read once, the wire was
+        // sometimes still empty under load, and the repetition below then reached the hub as a new document)
+        Poll.until("the hub holds the waiting document", 10_000, () -> {
+            try {
+                flush(A1.toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return state(a, waiting) == DeliveryState.AT_HUB;
+        });
         // a box's document message that arrives after its deadline is refused; the same message again gets the same refusal
         String late = MessageIds.newId();
         KuraPayload stale = KuraPayload.builder().timestamp(1).metric(ExchangeWire.MESSAGE_ID, late)
