@@ -9,19 +9,14 @@ import cn.egov.exchange.model.DocumentRefused;
 import cn.egov.exchange.model.MessageIds;
 import cn.egov.manager.broker.ClientCredentials;
 import cn.egov.manager.broker.Verdict;
+import cn.egov.manager.ca.BoxTlsConnector;
 import cn.egov.manager.ca.CertificateClientAuthenticator;
-import cn.egov.manager.ca.EstTlsIdentity;
-import cn.egov.manager.ca.KeyPairs;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.web.Json;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,16 +30,11 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +59,6 @@ import org.slf4j.LoggerFactory;
 final class DocumentServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DocumentServer.class);
-    private static final int PASSWORD_BYTES = 24;
     /** Room for a document's metadata around its envelope in an upload. */
     private static final long METADATA_BYTES = 64 * 1024;
     /** Uploads and fetches at once; each holds a thread while the writer commits. */
@@ -83,33 +72,10 @@ final class DocumentServer implements AutoCloseable {
 
     DocumentServer(DocumentServerSettings settings, ProvincialCa ca, HubInbox inbox, ExchangeHub hub, long maxDocumentBytes,
                    Duration commitWait) throws Exception {
-        byte[] random = new byte[PASSWORD_BYTES];
-        new SecureRandom().nextBytes(random);
-        String password = HexFormat.of().formatHex(random);
-        KeyPair kp = KeyPairs.p256();
-        String cn = settings.dnsNames().isEmpty() ? settings.ips().get(0) : settings.dnsNames().get(0);
-        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, settings.dnsNames(), settings.ips());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("exchange", kp.getPrivate(), password.toCharArray(), new X509Certificate[]{cert, ca.issuingCertificate()});
-
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(ks);
-        tls.setKeyStorePassword(password);
-        tls.setTrustStore(EstTlsIdentity.trustStore(ca));
-        tls.setNeedClientAuth(true);
-        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        HttpConfiguration config = new HttpConfiguration();
-        config.setSendServerVersion(false);
-        SecureRequestCustomizer src = new SecureRequestCustomizer();
-        src.setSniHostCheck(false);
-        config.addCustomizer(src);
         QueuedThreadPool threads = new QueuedThreadPool(THREADS, 2);
         threads.setName("exchange-documents");
         server = new Server(threads);
-        connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
-        connector.setHost(settings.bind());
-        connector.setPort(settings.port());
+        connector = BoxTlsConnector.create(server, ca, "exchange", settings.bind(), settings.port(), settings.dnsNames(), settings.ips());
         server.addConnector(connector);
         server.setHandler(new Documents(new CertificateClientAuthenticator(ca), inbox, hub, maxDocumentBytes, commitWait));
         server.start();

@@ -2,18 +2,13 @@ package cn.egov.manager.portal;
 
 import cn.egov.api.portal.PortalSigning;
 import cn.egov.api.text.LogSafe;
-import cn.egov.manager.ca.EstTlsIdentity;
-import cn.egov.manager.ca.KeyPairs;
+import cn.egov.manager.ca.BoxTlsConnector;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.web.Json;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,17 +17,12 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +40,6 @@ import org.slf4j.LoggerFactory;
 final class ContentServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContentServer.class);
-    private static final int PASSWORD_BYTES = 24;
 
     private final Server server;
     private final ServerConnector connector;
@@ -58,31 +47,8 @@ final class ContentServer implements AutoCloseable {
     final LongAdder refused = new LongAdder();
 
     ContentServer(PortalSettings settings, ProvincialCa ca, PortalStore store, BlobStore blobs, IndexNotifier index) throws Exception {
-        byte[] random = new byte[PASSWORD_BYTES];
-        new SecureRandom().nextBytes(random);
-        String password = HexFormat.of().formatHex(random);
-        KeyPair kp = KeyPairs.p256();
-        String cn = settings.tlsDnsNames().isEmpty() ? settings.tlsIps().get(0) : settings.tlsDnsNames().get(0);
-        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, settings.tlsDnsNames(), settings.tlsIps());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("portal", kp.getPrivate(), password.toCharArray(), new X509Certificate[]{cert, ca.issuingCertificate()});
-
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(ks);
-        tls.setKeyStorePassword(password);
-        tls.setTrustStore(EstTlsIdentity.trustStore(ca));
-        tls.setNeedClientAuth(true);
-        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        HttpConfiguration config = new HttpConfiguration();
-        config.setSendServerVersion(false);
-        SecureRequestCustomizer src = new SecureRequestCustomizer();
-        src.setSniHostCheck(false);
-        config.addCustomizer(src);
         server = new Server();
-        connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
-        connector.setHost(settings.bind());
-        connector.setPort(settings.port());
+        connector = BoxTlsConnector.create(server, ca, "portal", settings.bind(), settings.port(), settings.tlsDnsNames(), settings.tlsIps());
         server.addConnector(connector);
         server.setHandler(new BoxApi(new BoxCertificateCheck(ca), store, blobs, index));
         server.start();

@@ -2,19 +2,14 @@ package cn.egov.manager.update;
 
 import cn.egov.api.policy.PolicyScope;
 import cn.egov.api.text.LogSafe;
-import cn.egov.manager.ca.EstTlsIdentity;
-import cn.egov.manager.ca.KeyPairs;
+import cn.egov.manager.ca.BoxTlsConnector;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.portal.BoxCertificateCheck;
 import cn.egov.manager.web.Json;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,16 +18,11 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +37,6 @@ final class UpdateFileServer implements AutoCloseable {
 
     static final String PATH = "/updates/v1/";
     private static final Logger LOG = LoggerFactory.getLogger(UpdateFileServer.class);
-    private static final int PASSWORD_BYTES = 24;
 
     private final Server server;
     private final ServerConnector connector;
@@ -56,30 +45,8 @@ final class UpdateFileServer implements AutoCloseable {
 
     UpdateFileServer(String bind, int port, List<String> dnsNames, List<String> ips, ProvincialCa ca, BoxUpdateSigner updates,
                      UpdatePushes pushes, UpdateFiles files) throws Exception {
-        byte[] random = new byte[PASSWORD_BYTES];
-        new SecureRandom().nextBytes(random);
-        String password = HexFormat.of().formatHex(random);
-        KeyPair kp = KeyPairs.p256();
-        String cn = dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0);
-        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, dnsNames, ips);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("update", kp.getPrivate(), password.toCharArray(), new X509Certificate[]{cert, ca.issuingCertificate()});
-        SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(ks);
-        tls.setKeyStorePassword(password);
-        tls.setTrustStore(EstTlsIdentity.trustStore(ca));
-        tls.setNeedClientAuth(true);
-        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        HttpConfiguration config = new HttpConfiguration();
-        config.setSendServerVersion(false);
-        SecureRequestCustomizer src = new SecureRequestCustomizer();
-        src.setSniHostCheck(false);
-        config.addCustomizer(src);
         server = new Server();
-        connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(config));
-        connector.setHost(bind);
-        connector.setPort(port);
+        connector = BoxTlsConnector.create(server, ca, "update", bind, port, dnsNames, ips);
         server.addConnector(connector);
         server.setHandler(new FileHandler(new BoxCertificateCheck(ca), updates, pushes, files));
         server.start();
