@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
 /**
@@ -151,12 +153,18 @@ public final class PolicyEnforcer {
         String text = ruleset.text();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = ch.lock()) {
-            ExpectedTables.Expected exp = expected.of(ruleset);
+            // The scratch load and the live listing are independent nft runs of about equal cost:
+            // on the box's two cores they overlap (policy apply's wall time, bench/RESULTS.md "Start-up").
+            FutureTask<ExpectedTables.Expected> scratchLoad = new FutureTask<>(() -> expected.of(ruleset));
+            Thread loader = new Thread(scratchLoad, "policy-scratch-load");
+            loader.setDaemon(true);
+            loader.start();
+            Live live = readLiveOrProblem();
+            ExpectedTables.Expected exp = joined(scratchLoad);
             if (exp.refused()) {
                 return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
                         "nft refused the ruleset; the previous ruleset stays in force: " + exp.problem());
             }
-            Live live = readLiveOrProblem();
             long now = clock.millis();
             InForce current = inForce;
             // a table that carries another policy's hash cannot be this one: no comparison (whose
@@ -235,6 +243,20 @@ public final class PolicyEnforcer {
             return TableDiff.compare(exp.table(), readLive(), ruleset, LiveRuleText.lazy(nft));
         } catch (IllegalStateException | IllegalArgumentException e) {
             return new Drift(List.of(e.getMessage()));
+        }
+    }
+
+    private static ExpectedTables.Expected joined(FutureTask<ExpectedTables.Expected> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ExpectedTables.Expected(null, false, "interrupted while loading the ruleset into a scratch namespace");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
