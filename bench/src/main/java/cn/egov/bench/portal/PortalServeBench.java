@@ -223,10 +223,19 @@ public final class PortalServeBench {
             for (int i = 0; i < 600 && !Files.readString(out).contains("portal: serving"); i++) {
                 Thread.sleep(100);
             }
-            return wrk(what, port, lua, seconds, connections);
+            Run r = wrk(what, port, lua, seconds, connections);
+            // the footprint budget is the box's resident memory: report it after the load, and its peak
+            String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+            System.out.printf("         %s: RSS after load %s, peak %s%n", what, procField(status, "VmRSS"), procField(status, "VmHWM"));
+            return r;
         } finally {
             stop(p);
         }
+    }
+
+    private static String procField(String status, String field) {
+        Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(status);
+        return m.find() ? (Long.parseLong(m.group(1)) / 1024) + " MB" : "?";
     }
 
     // ---- wrk ------------------------------------------------------------------------------------
