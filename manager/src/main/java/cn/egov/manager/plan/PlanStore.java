@@ -291,7 +291,7 @@ public final class PlanStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write plan files as JSON", e);
         }
-        try (Connection c = database.connect()) {
+        try (Database.SeriesLock versions = database.lockSeries("plan_versions.version"); Connection c = database.connect()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try (Statement s = c.createStatement();

@@ -167,6 +167,11 @@ final class PortalStore {
         }
     }
 
+    /** Held from {@link #nextVersion} to {@link #record}, so that two manager nodes never sign the same version of a site. */
+    Database.SeriesLock lockVersions(String site) throws SQLException {
+        return database.lockSeries("portal_snapshots.version " + site);
+    }
+
     long nextVersion(String site) throws SQLException {
         try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("SELECT MAX(version) FROM portal_snapshots WHERE site = ?")) {
             ps.setString(1, site);

@@ -9,6 +9,7 @@ import cn.egov.api.portal.SignedSnapshot;
 import cn.egov.api.portal.SiteFile;
 import cn.egov.api.portal.SiteNode;
 import cn.egov.api.portal.SnapshotException;
+import cn.egov.manager.store.Database;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -178,6 +179,13 @@ final class SnapshotPublisher {
     }
 
     private Published sign(PortalStore.Site site, List<SiteFile> listed, String by)
+            throws Refused, SQLException, IOException, GeneralSecurityException {
+        try (Database.SeriesLock versions = store.lockVersions(site.site())) {
+            return signNextVersion(site, listed, by);
+        }
+    }
+
+    private Published signNextVersion(PortalStore.Site site, List<SiteFile> listed, String by)
             throws Refused, SQLException, IOException, GeneralSecurityException {
         Map<String, SiteFile> files = new LinkedHashMap<>();
         listed.forEach(f -> files.put(f.path(), f));

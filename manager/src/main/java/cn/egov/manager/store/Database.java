@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -111,6 +115,42 @@ public final class Database implements AutoCloseable {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Held while one node takes the next number of a series; {@link #close} lets the next node in. */
+    public interface SeriesLock extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
+    }
+
+    /** Class id of the series locks in PostgreSQL's two-key advisory lock space (the singletons use the one-key space). */
+    private static final int SERIES_LOCK_CLASS = 0x65676f76; // "egov"
+    private static final Map<String, ReentrantLock> SQLITE_SERIES = new ConcurrentHashMap<>();
+
+    /**
+     * Makes taking the next number of {@code series} (a serial or version that is the greatest
+     * recorded plus one and is signed into what it numbers) and recording it one node's work at a
+     * time: without it two manager nodes on one PostgreSQL could sign the same number and the second
+     * would be refused by the primary key. PostgreSQL: a session advisory lock on a connection of its
+     * own, released at close (or when the node dies). SQLite: one node by definition; a lock in this
+     * process per database file and series (two stores opened on one file in one process share it).
+     */
+    public SeriesLock lockSeries(String series) throws SQLException {
+        if (kind == Kind.SQLITE) {
+            ReentrantLock held = SQLITE_SERIES.computeIfAbsent(url + " " + series, k -> new ReentrantLock());
+            held.lock();
+            return held::unlock;
+        }
+        Connection c = connect();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            ps.setInt(1, SERIES_LOCK_CLASS);
+            ps.setInt(2, series.hashCode()); // String.hashCode is specified, so every node computes the same key
+            ps.execute();
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c::close; // ends the session, which releases its advisory locks
     }
 
     public String url() {

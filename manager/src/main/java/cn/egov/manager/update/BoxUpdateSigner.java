@@ -62,7 +62,7 @@ public final class BoxUpdateSigner {
     /** Signs {@code deb} (the egov-box package at {@code version}) for {@code scope}; the update's bytes. */
     public synchronized Signed sign(byte[] deb, String version, PolicyScope scope) throws SQLException, GeneralSecurityException {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(deb));
-        try (Connection c = db.connect()) {
+        try (Database.SeriesLock serials = db.lockSeries("box_updates.serial"); Connection c = db.connect()) {
             c.setAutoCommit(false);
             long serial;
             try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(MAX(serial), 0) + 1 FROM box_updates");

@@ -16,6 +16,15 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -63,6 +72,40 @@ class BoxUpdateSignerStoreTest {
                             .append(' ').append(rs.getLong(4)).append('\n');
                 }
                 assertEquals("1 1.0.1 county:130602 20\n2 1.0.2 county:130602 20\n3 1.0.3 county:130602 20\n", rows.toString());
+            }
+        }
+    }
+
+    /** Two manager nodes on one store sign at the same time: every update gets a serial of its own, none is refused. */
+    @Test
+    void twoNodesSigningAtOnceNeverTakeTheSameSerial() throws Exception {
+        try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "pass".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"))) {
+            PolicySigningKey key = PolicySigningKey.loadOrIssue(ca, dir.resolve("signer.p12"), "pass".toCharArray());
+            String url = kind.url(dir);
+            PolicyScope county = PolicyScope.parse("county:130602");
+            byte[] deb = "not really a package".getBytes(StandardCharsets.US_ASCII);
+            List<BoxUpdateSigner> nodes = List.of(new BoxUpdateSigner(kind.openUrl(url), key, Clock.systemUTC()),
+                    new BoxUpdateSigner(kind.openUrl(url), key, Clock.systemUTC()));
+            int each = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<List<Long>>> signed = new ArrayList<>();
+                for (BoxUpdateSigner node : nodes) {
+                    signed.add(pool.submit(() -> {
+                        List<Long> serials = new ArrayList<>();
+                        for (int i = 0; i < each; i++) {
+                            serials.add(node.sign(deb, "1.0." + i, county).manifest().serial());
+                        }
+                        return serials;
+                    }));
+                }
+                Set<Long> all = new TreeSet<>();
+                for (Future<List<Long>> f : signed) {
+                    all.addAll(f.get(120, TimeUnit.SECONDS));
+                }
+                assertEquals(LongStream.rangeClosed(1, 2L * each).boxed().toList(), new ArrayList<>(all), "serials 1.." + 2 * each + ", each once");
+            } finally {
+                pool.shutdownNow();
             }
         }
     }

@@ -35,6 +35,11 @@ public final class PolicyBundleStore {
         database.migrate("policy", MIGRATIONS);
     }
 
+    /** Held from {@link #nextSerial} to {@link #record}, so that two manager nodes never sign the same serial. */
+    public Database.SeriesLock lockSerials() throws SQLException {
+        return database.lockSeries("policy_bundles.serial");
+    }
+
     /** The next serial: one more than the greatest recorded (1 for the first bundle). */
     public long nextSerial() throws SQLException {
         try (Connection c = database.connect(); Statement s = c.createStatement();

@@ -8,6 +8,7 @@ import cn.egov.api.policy.PolicySigning;
 import cn.egov.api.policy.SignedPolicyBundle;
 import cn.egov.api.text.LogSafe;
 import cn.egov.manager.ingest.BoxMessenger;
+import cn.egov.manager.store.Database;
 import cn.egov.rules.policy.Finding;
 import cn.egov.rules.policy.IsolationPolicy;
 import cn.egov.rules.policy.PolicyLoad;
@@ -108,14 +109,16 @@ public final class PolicyDistributor {
             throw new PolicyRefusedException("no *.policy file to sign", List.of());
         }
         IsolationPolicy policy = validate(policyFiles);
-        long now = clock.millis();
-        PolicyManifest manifest = new PolicyManifest(policy.name(), policy.version(), store.nextSerial(), clock.instant(), scope,
-                policyFiles);
-        SignedPolicyBundle signed = signer.sign(manifest);
-        IssuedBundle b = new IssuedBundle(manifest.serial(), policy.name(), policy.version(), scope.toString(), now, issuedBy,
-                signed.sha256(), signed.encode());
-        store.record(b);
-        return b;
+        try (Database.SeriesLock serials = store.lockSerials()) {
+            long now = clock.millis();
+            PolicyManifest manifest = new PolicyManifest(policy.name(), policy.version(), store.nextSerial(), clock.instant(), scope,
+                    policyFiles);
+            SignedPolicyBundle signed = signer.sign(manifest);
+            IssuedBundle b = new IssuedBundle(manifest.serial(), policy.name(), policy.version(), scope.toString(), now, issuedBy,
+                    signed.sha256(), signed.encode());
+            store.record(b);
+            return b;
+        }
     }
 
     /**
