@@ -46,11 +46,12 @@ public final class Parts {
     Parts(ManagerAssembly.Options options) {
         ReportPart report = new ReportPart(options.tlsCa(), plan::inForce);
         ingest = new IngestPart(options.storeDecorator(), known);
+        UpdatePart update = new UpdatePart(options.tlsCa());
         // the navigation bar lists pages in this order; ingest first: the others publish on its session
         all = List.of(
                 ingest,
-                new FleetPart(),
-                new NocPart(options.tlsCa(), plan::inForce),
+                new FleetPart(update.boxUpdates()),
+                new NocPart(options.tlsCa(), plan::inForce, update.boxUpdates()),
                 plan,
                 new PolicyPart(options.policySigning()),
                 new CaPart(options.caService()),
@@ -61,7 +62,7 @@ public final class Parts {
                 new ConsolePart(),
                 report,
                 new TaskbookPart(plan::inForce, report::documents),
-                new UpdatePart(options.tlsCa())
+                update
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {

@@ -54,6 +54,7 @@ public final class NocPart implements ManagerPart {
 
     private final Supplier<Optional<AddressPlan>> plan;
     private final ProvincialCa ca;
+    private final cn.egov.manager.fleet.BoxUpdates updates;
     private final Clock clock;
     private Downsampler downsampler;
     private OverviewPage overview;
@@ -64,13 +65,23 @@ public final class NocPart implements ManagerPart {
      * @param plan the plan in force
      */
     public NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan) {
-        this(ca, plan, Clock.systemUTC());
+        this(ca, plan, cn.egov.manager.fleet.BoxUpdates.NONE, Clock.systemUTC());
+    }
+
+    /** @param updates each box's newest box update (the update part's), shown on the unit page */
+    public NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan, cn.egov.manager.fleet.BoxUpdates updates) {
+        this(ca, plan, updates, Clock.systemUTC());
     }
 
     /** A part on a clock of the caller's. */
     public NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan, Clock clock) {
+        this(ca, plan, cn.egov.manager.fleet.BoxUpdates.NONE, clock);
+    }
+
+    private NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan, cn.egov.manager.fleet.BoxUpdates updates, Clock clock) {
         this.ca = ca;
         this.plan = plan;
+        this.updates = updates;
         this.clock = clock;
     }
 
@@ -119,7 +130,7 @@ public final class NocPart implements ManagerPart {
         WebRoutes routes = ctx.routes();
         overview = new OverviewPage(state, routes);
         routes.page("/noc", "总览 Overview", readers, overview);
-        routes.api(UnitPage.PATH + "/*", readers, new UnitPage(state, graphs, routes));
+        routes.api(UnitPage.PATH + "/*", readers, new UnitPage(state, graphs, updates, routes));
         routes.page(AlarmsPage.PATH, "告警 Alarms", readers, new AlarmsPage(state, routes));
         routes.api(AlarmsPage.PATH + "/*", readers, new AlarmsPage(state, routes));
         routes.api(SCRIPT, readers, new NocAssets("noc.js", "text/javascript; charset=utf-8"));
