@@ -1,5 +1,7 @@
 package cn.egov.bench.ingest;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
@@ -123,16 +125,16 @@ public final class IngestBench {
                     .with(ConfigKey.BROKER_URL, url).with(ConfigKey.BROKER_MODE, "external")
                     .with(ConfigKey.BROKER_USERNAME, InternalClientGate.INTERNAL_USER).with(ConfigKey.BROKER_PASSWORD, "bench")
                     .with(ConfigKey.WEB_PORT, 0)
-                    .with(ConfigKey.INGEST_CLIENT_ID, MANAGER_CLIENT);
+                    .with("ingest.client-id", MANAGER_CLIENT);
             long b0 = System.nanoTime();
             try (ManagerAssembly m = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults())) {
                 long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(30);
                 long firstB = 0;
-                while (m.metrics().stored.sum() + m.metrics().duplicates.sum() < total) {
+                while (m.part(IngestPart.class).metrics().stored.sum() + m.part(IngestPart.class).metrics().duplicates.sum() < total) {
                     if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("manager stored only " + m.metrics().stored.sum() + " of " + total);
+                        throw new IllegalStateException("manager stored only " + m.part(IngestPart.class).metrics().stored.sum() + " of " + total);
                     }
-                    if (firstB == 0 && m.metrics().received.sum() > 0) {
+                    if (firstB == 0 && m.part(IngestPart.class).metrics().received.sum() > 0) {
                         firstB = System.nanoTime();
                     }
                     Thread.sleep(1);
@@ -141,8 +143,8 @@ public final class IngestBench {
                 double rateB = total / secs(firstB);
                 System.out.printf("B  broker -> manager -> SQLite: %d messages in %.2f s from the first message = %.0f msg/s"
                         + " (%.2f s including the manager's start; stored %d, duplicates %d,"
-                                + " batches %d, queue high-water %d, boxes %d)%n", total, total / rateB, rateB, withStartB, m.metrics().stored.sum(),
-                        m.metrics().duplicates.sum(), m.metrics().batches.sum(),
+                                + " batches %d, queue high-water %d, boxes %d)%n", total, total / rateB, rateB, withStartB, m.part(IngestPart.class).metrics().stored.sum(),
+                        m.part(IngestPart.class).metrics().duplicates.sum(), m.part(IngestPart.class).metrics().batches.sum(),
                         ((Number) m.meters().snapshot().get("ingest.queue.high-water")).intValue(), m.fleet().list().size());
                 System.out.printf("ratio B/A = %.2f (target >= 0.8)%n", rateB / rateA);
             }

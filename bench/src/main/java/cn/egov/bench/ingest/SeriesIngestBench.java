@@ -1,5 +1,7 @@
 package cn.egov.bench.ingest;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
@@ -89,18 +91,18 @@ public final class SeriesIngestBench {
                         .with(ConfigKey.BROKER_URL, broker.internalUrl()).with(ConfigKey.BROKER_MODE, "external")
                         .with(ConfigKey.BROKER_USERNAME, InternalClientGate.INTERNAL_USER).with(ConfigKey.BROKER_PASSWORD, "bench")
                         .with(ConfigKey.WEB_PORT, 0)
-                        .with(ConfigKey.INGEST_CLIENT_ID, "bench-" + run);
+                        .with("ingest.client-id", "bench-" + run);
                 Map<String, String> ext = new LinkedHashMap<>(cfg.extensions());
                 ext.put("noc.series.enabled", Boolean.toString(graphs));
                 cfg = new ManagerConfig(cfg.source(), cfg.values(), ext);
                 try (ManagerAssembly m = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults())) {
                     long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(30);
                     long first = 0;
-                    while (m.metrics().stored.sum() + m.metrics().duplicates.sum() < total) {
+                    while (m.part(IngestPart.class).metrics().stored.sum() + m.part(IngestPart.class).metrics().duplicates.sum() < total) {
                         if (System.currentTimeMillis() > deadline) {
-                            throw new IllegalStateException(run + ": manager stored only " + m.metrics().stored.sum() + " of " + total);
+                            throw new IllegalStateException(run + ": manager stored only " + m.part(IngestPart.class).metrics().stored.sum() + " of " + total);
                         }
-                        if (first == 0 && m.metrics().received.sum() > 0) {
+                        if (first == 0 && m.part(IngestPart.class).metrics().received.sum() > 0) {
                             first = System.nanoTime();
                         }
                         Thread.sleep(1);

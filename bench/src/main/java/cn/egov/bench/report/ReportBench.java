@@ -138,6 +138,7 @@ public final class ReportBench {
         long t0 = System.nanoTime();
         Database db = open(dir);
         db.migrate("report", new ReportPart(null, Optional::empty).migrations());
+        db.migrate(cn.egov.manager.duty.DutyPart.NAME, new cn.egov.manager.duty.DutyPart().migrations()); // the rosters it writes
         new TaskbookStore(db);
         Writer w = new Writer(new SqlBatchStore(db, new FleetRegistry(PlaceNames.HEBEI, 3, 60)));
         Random random = new Random(42);

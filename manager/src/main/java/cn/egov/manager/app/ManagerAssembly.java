@@ -21,18 +21,11 @@ import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.fleet.KnownUnits;
+import cn.egov.manager.store.BacklogAlarm;
 import cn.egov.manager.fleet.PlaceNames;
 import cn.egov.manager.ingest.BatchStore;
 import cn.egov.manager.ingest.BrokerLogin;
-import cn.egov.manager.ingest.IngestMetrics;
-import cn.egov.manager.ingest.IngestQueue;
-import cn.egov.manager.ingest.IngestWriter;
-import cn.egov.manager.ingest.MalformedReason;
-import cn.egov.manager.ingest.MessageDecoder;
-import cn.egov.manager.ingest.MqttIngestClient;
-import cn.egov.manager.ingest.SqlBatchStore;
 import cn.egov.manager.ingest.TelemetryListeners;
-import cn.egov.manager.ingest.UnitFilter;
 import cn.egov.manager.metrics.Meters;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.part.PartContext;
@@ -46,7 +39,6 @@ import cn.egov.manager.web.OperationsRoutes;
 import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
-import cn.egov.rules.plan.Divisions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -65,8 +57,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the manager from its configuration, in dependency order: store → fleet (restored from the
  * store) → plan in force → embedded broker with only the manager's own listener (unless external)
- * → ingest writer → every part ({@link Parts}: its tables, keys, routes, meters, work, listeners)
- * → MQTT subscriber (so a part misses nothing that waited in the broker) → web → the broker's listeners for boxes and the NOC → periodic checks (backlog alarms,
+ * → every part ({@link Parts}: its tables, keys, routes, meters, work, listeners; ingestion first)
+ * → each part's {@code ready()} (ingest subscribes: so a part misses nothing that waited in the broker) → web → the broker's listeners for boxes and the NOC → periodic checks (backlog alarms,
  * refusal alarms). {@link #close()} stops in reverse; unacknowledged messages stay with the broker.
  */
 public final class ManagerAssembly implements AutoCloseable {
@@ -115,12 +107,9 @@ public final class ManagerAssembly implements AutoCloseable {
     private Database database;
     private FleetRegistry fleet;
     private ArtemisBroker broker;
-    private IngestQueue queue;
-    private IngestWriter writer;
-    private MqttIngestClient client;
+    private Parts parts;
     private WebServer web;
     private ThrottledAlarms refusalAlarms;
-    private final IngestMetrics metrics = new IngestMetrics();
     private final Meters meters = new Meters();
     private final WebMetrics webMetrics = new WebMetrics();
     private PartContext context;
@@ -145,7 +134,7 @@ public final class ManagerAssembly implements AutoCloseable {
     private void startAll(Options options) throws Exception {
         WebPart.check(config, options.tlsCa()); // refuse bad web/auth settings before anything starts
         database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD));
-        Parts parts = new Parts(options);
+        parts = new Parts(options);
         java.util.Set<String> partKeys = new java.util.HashSet<>();
         parts.all().forEach(p -> p.keys().forEach(k -> partKeys.add(k.key())));
         for (String key : config.extensions().keySet()) {
@@ -168,9 +157,9 @@ public final class ManagerAssembly implements AutoCloseable {
         // the plan in force decides, with the province's divisions, which units may be boxes here
         PlanPart plan = parts.plan();
         plan.open(database, config.part(plan.keys()));
-        KnownUnits known = new KnownUnits(Divisions.hebei(), plan::inForce);
+        KnownUnits known = parts.known();
         String account = config.get(ConfigKey.ACCOUNT);
-        String clientId = config.get(ConfigKey.INGEST_CLIENT_ID);
+        String clientId = parts.subscriberId(config);
 
         String ingestUrl;
         String user = config.get(ConfigKey.BROKER_USERNAME);
@@ -188,20 +177,7 @@ public final class ManagerAssembly implements AutoCloseable {
             brokerUrl = ingestUrl;
         }
 
-        queue = new IngestQueue(config.integer(ConfigKey.INGEST_QUEUE_CAPACITY), metrics);
         TelemetryListeners listeners = new TelemetryListeners();
-        BatchStore store = options.storeDecorator().apply(new SqlBatchStore(database, fleet));
-        client = new MqttIngestClient(ingestUrl, clientId, user, password, account, queue, metrics, listeners);
-        writer = new IngestWriter(queue, new MessageDecoder(account, config.integer(ConfigKey.INGEST_MAX_PAYLOAD_BYTES)),
-                unitFilter(known), store, client, listeners, metrics, config.integer(ConfigKey.INGEST_BATCH_SIZE));
-        Thread writerThread = new Thread(writer, "ingest-writer");
-        writerThread.start();
-        closeables.add(() -> {
-            writer.stop();
-            writerThread.join(5000);
-        });
-        closeables.add(client);
-
         AuditLog audit = new AuditLog(database);
         BrokerLogin login = new BrokerLogin(ingestUrl, user, password);
         registerMeters();
@@ -211,10 +187,12 @@ public final class ManagerAssembly implements AutoCloseable {
             p.start(context(config.part(p.keys()), alarms, listeners, login, audit));
             closeables.add(p);
         }
-        // the persistent session delivers at once what waited in the broker: every part's listener and
-        // receiver (TelemetryListeners) is in place by now, so nothing passes them by
-        client.start();
-        OperationsRoutes.add(routes, meters, database, client::isConnected, Parts.openApi(parts.all()));
+        // every part's listener and receiver (TelemetryListeners) is in place by now: the ingest part
+        // subscribes in ready(), and what waited in the broker passes none of them by
+        for (ManagerPart p : parts.all()) {
+            p.ready();
+        }
+        OperationsRoutes.add(routes, meters, database, parts::subscribed, Parts.openApi(parts.all()));
         web = WebPart.build(config, options.tlsCa(), routes, database, audit, webMetrics);
         web.start();
         closeables.add(web);
@@ -237,10 +215,6 @@ public final class ManagerAssembly implements AutoCloseable {
             return t;
         });
         closeables.add(timer::shutdownNow);
-        BacklogAlarm ingestAlarm = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(),
-                config.ratio(ConfigKey.INGEST_QUEUE_ALARM_RATIO), alarms);
-        meters.flag("ingest.queue.alarm", "1 while the ingest.backlog alarm is raised", ingestAlarm::isRaised);
-        timer.scheduleWithFixedDelay(ingestAlarm::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> refusalAlarms.flush(System.currentTimeMillis()), ALARM_CHECK_MS, ALARM_CHECK_MS,
                 TimeUnit.MILLISECONDS);
         if (broker != null) {
@@ -328,20 +302,6 @@ public final class ManagerAssembly implements AutoCloseable {
         };
     }
 
-    /** Messages of an unknown unit (possible with an external broker) are refused and alarmed. */
-    private UnitFilter unitFilter(KnownUnits known) {
-        return unit -> {
-            KnownUnits.Check c = known.check(unit.toString());
-            if (c.known()) {
-                return Optional.empty();
-            }
-            refusalAlarms.note("ingest/" + unit, new Alarm("ingest.unknown-unit", Alarm.Severity.MAJOR, "ingest",
-                    "messages of unit " + unit + " refused: " + c.detail(), Map.of("unit", unit.toString(),
-                    "reason", c.verdict().name().toLowerCase().replace('_', '-')), System.currentTimeMillis()));
-            return Optional.of(c.detail());
-        };
-    }
-
     /** Called on a broker thread for each refused connection: queues a (throttled) alarm. */
     private void alarmRefusedConnection(RefusalLog.Refused r) {
         String client = LogSafe.of(r.clientId());
@@ -377,25 +337,11 @@ public final class ManagerAssembly implements AutoCloseable {
 
     private PartContext context(Map<String, String> keys, AlarmStore alarms, TelemetryListeners listeners, BrokerLogin login,
                                 AuditLog audit) {
-        return new PartContext(keys, config, database, fleet, alarms, client, login, listeners, meters, routes, audit);
+        return new PartContext(keys, config, database, fleet, alarms, parts.messenger(), login, listeners, meters, routes, audit);
     }
 
-    /** The trunk's meters: ingestion, its queue, the broker, the web shell, the alarm throttle. */
+    /** The trunk's meters: the broker, the web shell, the alarm throttle (ingestion's are the ingest part's). */
     private void registerMeters() {
-        meters.flag("ingest.connected", "1 while the manager's MQTT subscriber is connected", client::isConnected);
-        meters.counter("ingest.received", "messages received from the broker", metrics.received::sum);
-        meters.counter("ingest.stored", "messages stored", metrics.stored::sum);
-        meters.counter("ingest.duplicates", "re-sent messages dropped by their message id", metrics.duplicates::sum);
-        meters.counter("ingest.batches", "database transactions of the ingest writer", metrics.batches::sum);
-        meters.counter("ingest.store-retries", "batches retried after a store error", metrics.storeRetries::sum);
-        meters.gauge("ingest.queue.depth", "messages between receiver and writer", queue::depth);
-        meters.gauge("ingest.queue.capacity", "bound of the ingest queue", queue::capacity);
-        meters.gauge("ingest.queue.high-water", "deepest the ingest queue has been", queue::highWater);
-        meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue (back-pressure)", metrics.queueFullWaits::sum);
-        for (MalformedReason r : MalformedReason.values()) {
-            meters.counter("ingest.malformed", "reason", r.label, "malformed messages by reason", () -> metrics.malformedCount(r));
-        }
-        meters.counter("ingest.connection-losses", "lost connections of the manager's subscriber", metrics.connectionLosses::sum);
         meters.counter("web.body.bytes-read", "request body bytes read", webMetrics.bodyBytesRead::sum);
         meters.counter("web.body.too-large", "requests answered 413", webMetrics.bodiesTooLarge::sum);
         meters.counter("web.login.failures", "failed log-ins (password, token)", webMetrics.loginFailures::sum);
@@ -446,8 +392,9 @@ public final class ManagerAssembly implements AutoCloseable {
         return fleet;
     }
 
-    public IngestMetrics metrics() {
-        return metrics;
+    /** The running part of that class (tests and benchmarks look at a part's counters). */
+    public <T extends ManagerPart> T part(Class<T> type) {
+        return parts.part(type);
     }
 
     public Database database() {

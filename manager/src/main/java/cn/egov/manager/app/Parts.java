@@ -6,7 +6,10 @@ import cn.egov.manager.console.ConsolePart;
 import cn.egov.manager.duty.DutyPart;
 import cn.egov.manager.exchange.ExchangePart;
 import cn.egov.manager.fleet.part.FleetPart;
+import cn.egov.manager.fleet.KnownUnits;
 import cn.egov.manager.hub.HubPart;
+import cn.egov.manager.ingest.BoxMessenger;
+import cn.egov.manager.ingest.part.IngestPart;
 import cn.egov.manager.noc.NocPart;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.plan.PlanPart;
@@ -15,6 +18,7 @@ import cn.egov.manager.portal.PortalPart;
 import cn.egov.manager.report.ReportPart;
 import cn.egov.manager.taskbook.TaskbookPart;
 import cn.egov.manager.update.UpdatePart;
+import cn.egov.rules.plan.Divisions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -34,14 +38,20 @@ public final class Parts {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PlanPart plan = new PlanPart();
+    /** Which units may be boxes here: the province's divisions and the plan in force (broker and ingest). */
+    private final KnownUnits known = new KnownUnits(Divisions.hebei(), plan::inForce);
+    private final IngestPart ingest;
     private final List<ManagerPart> all;
 
     Parts(ManagerAssembly.Options options) {
         ReportPart report = new ReportPart(options.tlsCa(), plan::inForce);
-        // the navigation bar lists pages in this order
+        ingest = new IngestPart(options.storeDecorator(), known);
+        UpdatePart update = new UpdatePart(options.tlsCa());
+        // the navigation bar lists pages in this order; ingest first: the others publish on its session
         all = List.of(
-                new FleetPart(),
-                new NocPart(options.tlsCa(), plan::inForce),
+                ingest,
+                new FleetPart(update.boxUpdates()),
+                new NocPart(options.tlsCa(), plan::inForce, update.boxUpdates()),
                 plan,
                 new PolicyPart(options.policySigning()),
                 new CaPart(options.caService()),
@@ -52,7 +62,7 @@ public final class Parts {
                 new ConsolePart(),
                 report,
                 new TaskbookPart(plan::inForce, report::documents),
-                new UpdatePart(options.tlsCa())
+                update
         );
         List<String> names = new ArrayList<>();
         for (ManagerPart p : all) {
@@ -75,6 +85,31 @@ public final class Parts {
 
     PlanPart plan() {
         return plan;
+    }
+
+    KnownUnits known() {
+        return known;
+    }
+
+    /** The client id of the manager's subscription ({@code ingest.client-id}): the embedded broker reserves it. */
+    String subscriberId(cn.egov.manager.config.ManagerConfig config) {
+        return IngestPart.clientId(config.part(ingest.keys()));
+    }
+
+    /** Publishes to boxes on the manager's session (the ingest part's): every part's {@code ctx.messenger()}. */
+    BoxMessenger messenger() {
+        return ingest.messenger();
+    }
+
+    /** Whether the manager's subscriber is connected (readiness). */
+    boolean subscribed() {
+        return ingest.connected();
+    }
+
+    /** The part of that class (tests and benchmarks look at a part's counters). */
+    <T extends ManagerPart> T part(Class<T> type) {
+        return all.stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no part " + type.getName()));
     }
 
     /** Every part's configuration keys: the schema commands load the file with. */

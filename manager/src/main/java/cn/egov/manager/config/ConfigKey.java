@@ -35,11 +35,6 @@ public enum ConfigKey {
     BROKER_REFUSAL_ALARM_INTERVAL_S("broker.refusal-alarm-interval-s", "600",
             "A refused connection (or a message of an unknown unit) raises an alarm; the same reason and client id again only after this many seconds (counted meanwhile)."),
 
-    INGEST_CLIENT_ID("ingest.client-id", "egov-manager", "MQTT client id of the manager's persistent (cleanSession=false) subscription; the embedded broker refuses it on every listener but the manager's own."),
-    INGEST_QUEUE_CAPACITY("ingest.queue.capacity", "20000", "Bound of the queue between the MQTT receiver and the database writer; when full, the receiver waits (back-pressure), nothing is dropped."),
-    INGEST_QUEUE_ALARM_RATIO("ingest.queue.alarm-ratio", "0.8", "Raise the ingest.backlog alarm when the queue passes this share of its capacity."),
-    INGEST_BATCH_SIZE("ingest.batch.size", "2000", "Most messages written in one database transaction."),
-    INGEST_MAX_PAYLOAD_BYTES("ingest.max-payload-bytes", "4194304", "Larger payloads are counted as malformed (reason too-large) and not decoded."),
 
     FLEET_MISSING_FACTOR("fleet.missing-factor", "3", "A connected box with no health for this many health intervals becomes MISSING."),
     FLEET_DEFAULT_HEALTH_INTERVAL_S("fleet.default-health-interval-s", "60", "Health interval assumed when a box's BIRTH lacks health_interval_s."),
@@ -66,7 +61,7 @@ public enum ConfigKey {
      * ({@code cn.egov.manager.app.Parts}), which knows each part's prefix.
      */
     public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "console.",
-            "duty.", "portal.", "exchange.");
+            "duty.", "portal.", "exchange.", "ingest.");
 
     public final String key;
     public final String defaultValue;

@@ -130,6 +130,13 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
         return c;
     }
 
+    /** A copy with one part's key set (tests, benchmarks); checked against the part's schema when the part reads it. */
+    public ManagerConfig with(String partKey, Object value) {
+        Map<String, String> ext = new LinkedHashMap<>(extensions);
+        ext.put(partKey, String.valueOf(value));
+        return new ManagerConfig(source, values, ext);
+    }
+
     /** A copy with some keys replaced (tests, command-line overrides). */
     public ManagerConfig with(ConfigKey key, Object value) {
         Map<ConfigKey, String> v = new EnumMap<>(values);
@@ -154,8 +161,7 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
                         + " must be empty (no TLS listener) or a port 0..65535, got " + get(ConfigKey.BROKER_TLS_PORT));
             }
         }
-        for (ConfigKey k : List.of(ConfigKey.INGEST_QUEUE_CAPACITY, ConfigKey.INGEST_BATCH_SIZE,
-                ConfigKey.INGEST_MAX_PAYLOAD_BYTES, ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
+        for (ConfigKey k : List.of(ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
                 ConfigKey.FLEET_CHECK_PERIOD_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES)) {
             long n = number(k, where);
             if (n <= 0 || k != ConfigKey.BROKER_QUEUE_MAX_BYTES && n > Integer.MAX_VALUE) {
@@ -163,7 +169,7 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
                         + (k == ConfigKey.BROKER_QUEUE_MAX_BYTES ? "" : " up to " + Integer.MAX_VALUE) + ", got " + get(k));
             }
         }
-        for (ConfigKey k : List.of(ConfigKey.BROKER_QUEUE_ALARM_RATIO, ConfigKey.INGEST_QUEUE_ALARM_RATIO)) {
+        for (ConfigKey k : List.of(ConfigKey.BROKER_QUEUE_ALARM_RATIO)) {
             double r;
             try {
                 r = Double.parseDouble(get(k).strip());

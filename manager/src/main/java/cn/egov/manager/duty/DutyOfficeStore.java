@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The duty office's tables (plain SQL: SQLite and PostgreSQL; created by the manager's schema step 4), kept apart from the ingest log so
+ * The duty office's tables (plain SQL: SQLite and PostgreSQL; the duty part's own steps {@link #MIGRATIONS},
+ * history {@code schema_history_duty}), kept apart from the ingest log so
  * that its retention never touches them:
  * <ul>
  *   <li>{@code duty_reports}: every accepted report in its wire form, with its arrival, deadline
@@ -40,11 +41,44 @@ final class DutyOfficeStore {
     /** Longest reason kept for a refusal. */
     private static final int MAX_REASON = 1000;
 
+    /**
+     * The duty part's schema steps: append, never edit a shipped one. Step 1 is what the shell's
+     * core step 4 made before parts had steps of their own (that step now runs nothing), with
+     * {@code IF NOT EXISTS}: on a database where core step 4 ran, the tables are there and the step
+     * only records itself.
+     */
+    static final List<String> MIGRATIONS = List.of(
+            // 1: reports with their acknowledgement and escalation state, refused report messages, each
+            // unit's newest roster; alarms by kind (the duty office's alarm list)
+            """
+            CREATE TABLE IF NOT EXISTS duty_reports (
+              id TEXT PRIMARY KEY, unit TEXT NOT NULL, incident TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL,
+              level TEXT NOT NULL, status TEXT NOT NULL, filed_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              msg_epoch TEXT, msg_seq BIGINT, late INTEGER NOT NULL, payload BYTEA NOT NULL,
+              acknowledged_at BIGINT, acknowledged_by TEXT, ack_note TEXT NOT NULL DEFAULT '',
+              step INTEGER NOT NULL, next_escalation_at BIGINT, alarms INTEGER NOT NULL, UNIQUE (incident, number)
+            );
+            CREATE INDEX IF NOT EXISTS duty_reports_unit ON duty_reports (unit, received_at);
+            CREATE INDEX IF NOT EXISTS duty_reports_due ON duty_reports (next_escalation_at);
+            CREATE TABLE IF NOT EXISTS duty_refusals (
+              unit TEXT NOT NULL, msg_epoch TEXT NOT NULL, msg_seq BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              report_id TEXT, incident TEXT, number INTEGER, field TEXT NOT NULL, reason TEXT NOT NULL, payload BYTEA,
+              resolved INTEGER NOT NULL, PRIMARY KEY (unit, msg_epoch, msg_seq)
+            );
+            CREATE TABLE IF NOT EXISTS duty_rosters (
+              unit TEXT PRIMARY KEY, version BIGINT NOT NULL, published_at BIGINT NOT NULL, received_at BIGINT NOT NULL,
+              payload BYTEA NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS alarms_kind ON alarms (kind, received)
+            """
+    );
+
     private final Database database;
 
-    /** The tables are schema step 4 ({@code cn.egov.manager.store.SchemaMigrations}). */
-    DutyOfficeStore(Database database) {
+    /** Opens the office's store, making its tables when they are missing (commands that use the store alone). */
+    DutyOfficeStore(Database database) throws SQLException {
         this.database = database;
+        database.migrate(DutyPart.NAME, MIGRATIONS);
     }
 
     /** A refused report message. */

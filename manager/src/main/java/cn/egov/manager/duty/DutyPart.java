@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The province's duty office (值班) in the manager, wired in one place: its configuration
- * ({@link DutyConfigKey}, prefix {@code duty.}), its tables ({@link DutyOfficeStore}), the intake of
+ * ({@link DutyConfigKey}, prefix {@code duty.}), its tables ({@link DutyOfficeStore#MIGRATIONS}, its own steps), the intake of
  * the boxes' reports and rosters ({@link DutyIntake} → {@link DutyOffice}), the escalation check on
  * a timer, the receipts sent back to the boxes ({@link ReceiptSender}), metrics, and these routes:
  * <ul>
@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DutyPart implements ManagerPart {
 
+    /** The part's name: prefix of its keys, {@code schema_history_duty}. */
+    public static final String NAME = "duty";
     static final String REPORTS = "/api/duty/reports";
     static final String ROSTERS = "/api/duty/rosters";
     static final String REFUSALS = "/api/duty/refusals";
@@ -60,7 +62,13 @@ public final class DutyPart implements ManagerPart {
 
     @Override
     public String name() {
-        return "duty";
+        return NAME;
+    }
+
+    /** Its tables ({@link DutyOfficeStore#MIGRATIONS}): the duty office's reports, refusals and rosters. */
+    @Override
+    public List<String> migrations() {
+        return DutyOfficeStore.MIGRATIONS;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The bounded queue between the MQTT receiver and the database writer. A full queue makes the
  * receiver wait (and so the broker keep the messages), never drops. Depth and the high-water
- * mark are metrics; {@link cn.egov.manager.app.BacklogAlarms} raises an alarm above a threshold.
+ * mark are metrics; {@link cn.egov.manager.store.BacklogAlarm} raises an alarm above a threshold.
  */
 public final class IngestQueue {
 

@@ -45,8 +45,6 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
     static final String DROPPED_ALARM = "noc.series.dropped";
     /** A box clock this far ahead is wrong; its samples are placed at their arrival instead. */
     static final long FUTURE_SLACK_MS = 5 * 60_000L;
-    /** Health messages bucketed per transaction when replaying after a restart. */
-    private static final int REPLAY_PAGE = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(Downsampler.class);
     private static final Sample STOP = new Sample("", 0, 0, Map.of());
 
@@ -65,6 +63,8 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
     private long lastAlarm = Long.MIN_VALUE;
     private long lastTrim = Long.MIN_VALUE;
     private Thread thread;
+    /** Called after each replayed page is written (with its end): tests look at the store between pages. */
+    java.util.function.LongConsumer afterPage = end -> { };
     /** What the start's replay bucketed: the queue's copies of it are left out. */
     private volatile Replayed replayed = new Replayed(0, Long.MIN_VALUE, java.util.Set.of());
 
@@ -147,52 +147,95 @@ final class Downsampler implements TelemetryListener, AutoCloseable {
     }
 
     /**
-     * Buckets the health messages that arrived after {@code after}, in one read (a snapshot: paging
-     * by arrival time would skip messages sharing the millisecond at a page's end), committing every
-     * {@value #REPLAY_PAGE}.
+     * Buckets the health messages that arrived after {@code after}, a page at a time (about
+     * {@link SeriesSettings#replayPage()} messages): each page is read in a short read transaction that
+     * is closed before its buckets are written, and the buckets go in with the mark moved to the page's
+     * end in one write transaction. So no read snapshot is held across the replay (one held for the
+     * whole of a large backlog kept SQLite from checkpointing: the WAL grew to gigabytes), and a replay
+     * stopped half-way resumes after the last page written. A page ends at a millisecond boundary:
+     * it takes every message of its last arrival millisecond, so paging by arrival time skips none.
+     * Messages stored while the replay runs are read by its later pages; it ends on a page shorter than
+     * a full one.
      */
     private Replayed replay(long after) throws SQLException {
         long total = 0;
         long upTo = after;
         java.util.Set<String> atUpTo = new java.util.HashSet<>();
-        List<Sample> page = new ArrayList<>();
+        while (true) {
+            Page page = readPage(upTo);
+            if (page.messages() == 0) {
+                break;
+            }
+            store.add(page.samples(), page.end()); // buckets and mark together: a stop resumes here
+            bucketed.add(page.samples().size());
+            total += page.messages();
+            upTo = page.end();
+            atUpTo = page.atEnd();
+            afterPage.accept(upTo);
+            if (!page.full()) {
+                break;
+            }
+        }
+        return new Replayed(total, upTo, java.util.Set.copyOf(atUpTo));
+    }
+
+    /**
+     * One page of the replay: its messages' samples, how many messages it read, its last arrival
+     * time and the messages of that millisecond (by {@link Replayed#key}), and whether it was full.
+     */
+    private record Page(List<Sample> samples, long messages, long end, java.util.Set<String> atEnd, boolean full) {
+    }
+
+    private Page readPage(long after) throws SQLException {
+        int size = settings.replayPage();
+        List<Sample> samples = new ArrayList<>();
+        java.util.Set<String> atEnd = new java.util.HashSet<>();
+        long messages = 0;
+        long end = after;
+        boolean full;
         try (Connection c = database.connect()) {
-            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            try (PreparedStatement ps = c.prepareStatement("SELECT client_id, ts, received, metrics_json FROM health_samples"
-                    + " WHERE received > ? ORDER BY received")) {
-                ps.setFetchSize(REPLAY_PAGE);
-                ps.setLong(1, after);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        total++;
-                        long ts = rs.getLong(2);
-                        Long timestamp = rs.wasNull() ? null : ts;
-                        long received = rs.getLong(3);
-                        Sample s = sample(rs.getString(1), timestamp, received, MetricsJson.read(rs.getString(4)));
-                        if (received != upTo) {
-                            atUpTo.clear();
-                            upTo = received;
+            c.setAutoCommit(false); // both reads in one short transaction, ended before the page is written
+            try {
+                // the arrival time of the page's last message; the page then takes that whole millisecond
+                Long last = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT received FROM health_samples WHERE received > ?"
+                        + " ORDER BY received LIMIT 1 OFFSET ?")) {
+                    ps.setLong(1, after);
+                    ps.setInt(2, size - 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            last = rs.getLong(1);
                         }
-                        atUpTo.add(rs.getString(1) + '@' + (s == null ? 0 : s.time()));
-                        if (s != null) {
-                            page.add(s);
-                        }
-                        if (page.size() == REPLAY_PAGE) {
-                            store.add(page); // moves the mark with the buckets
-                            bucketed.add(page.size());
-                            page.clear();
+                    }
+                }
+                full = last != null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT client_id, ts, received, metrics_json FROM health_samples"
+                        + " WHERE received > ? AND received <= ? ORDER BY received")) {
+                    ps.setLong(1, after);
+                    ps.setLong(2, full ? last : Long.MAX_VALUE);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            messages++;
+                            long ts = rs.getLong(2);
+                            Long timestamp = rs.wasNull() ? null : ts;
+                            long received = rs.getLong(3);
+                            Sample s = sample(rs.getString(1), timestamp, received, MetricsJson.read(rs.getString(4)));
+                            if (received != end) {
+                                atEnd.clear();
+                                end = received;
+                            }
+                            atEnd.add(rs.getString(1) + '@' + (s == null ? 0 : s.time()));
+                            if (s != null) {
+                                samples.add(s);
+                            }
                         }
                     }
                 }
             } finally {
-                c.rollback();
+                c.rollback(); // read only: ends the snapshot
             }
         }
-        if (!page.isEmpty()) {
-            store.add(page);
-            bucketed.add(page.size());
-        }
-        return new Replayed(total, upTo, java.util.Set.copyOf(atUpTo));
+        return new Page(samples, messages, end, atEnd, full);
     }
 
     private void run() {

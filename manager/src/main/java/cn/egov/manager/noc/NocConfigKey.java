@@ -20,6 +20,10 @@ enum NocConfigKey {
             "Bound of the health samples waiting to be bucketed; when full, samples are dropped from the series (counted, alarmed"
                     + " noc.series.dropped), never from the store.", KeySpec.atLeast(1, false)),
     SERIES_BATCH("series.batch", "2000", "Most samples bucketed in one transaction.", KeySpec.atLeast(1, false)),
+    SERIES_REPLAY_PAGE("series.replay-page", "5000",
+            "Health messages read per page when the start replays what was stored but not yet bucketed; each page is its own short"
+                    + " read and write transaction (an SQLite WAL can be checkpointed between pages), and a stop resumes after the last"
+                    + " page written.", KeySpec.atLeast(1, false)),
     SERIES_TRIM_PERIOD_S("series.trim-period-s", "300", "How often buckets past their retention are deleted.", KeySpec.atLeast(1, false)),
     ALARM_INTERVAL_S("alarm-interval-s", "300", "The noc.series.dropped alarm is raised at most once in this time.", KeySpec.atLeast(1, false)),
     ALARM_DAYS("alarm-days", "7", "Days of alarms the overview counts and the alarm list shows by default.", KeySpec.atLeast(1, false));

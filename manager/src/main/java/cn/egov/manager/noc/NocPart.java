@@ -54,21 +54,34 @@ public final class NocPart implements ManagerPart {
 
     private final Supplier<Optional<AddressPlan>> plan;
     private final ProvincialCa ca;
+    private final cn.egov.manager.fleet.BoxUpdates updates;
     private final Clock clock;
     private Downsampler downsampler;
+    private OverviewPage overview;
+    private cn.egov.manager.fleet.FleetRegistry fleet;
 
     /**
      * @param ca   the provincial CA (its register says which box certificates are revoked), or null
      * @param plan the plan in force
      */
     public NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan) {
-        this(ca, plan, Clock.systemUTC());
+        this(ca, plan, cn.egov.manager.fleet.BoxUpdates.NONE, Clock.systemUTC());
+    }
+
+    /** @param updates each box's newest box update (the update part's), shown on the unit page */
+    public NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan, cn.egov.manager.fleet.BoxUpdates updates) {
+        this(ca, plan, updates, Clock.systemUTC());
     }
 
     /** A part on a clock of the caller's. */
     public NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan, Clock clock) {
+        this(ca, plan, cn.egov.manager.fleet.BoxUpdates.NONE, clock);
+    }
+
+    private NocPart(ProvincialCa ca, Supplier<Optional<AddressPlan>> plan, cn.egov.manager.fleet.BoxUpdates updates, Clock clock) {
         this.ca = ca;
         this.plan = plan;
+        this.updates = updates;
         this.clock = clock;
     }
 
@@ -102,6 +115,7 @@ public final class NocPart implements ManagerPart {
         reports.load(ctx.database());
 
         Duration window = Duration.ofDays(Long.parseLong(ctx.key(NocConfigKey.ALARM_DAYS.shortKey)));
+        fleet = ctx.fleet();
         NocState state = new NocState(ctx.fleet(), plan, reports, book, revocations(), window, clock);
         SeriesQuery graphs = new SeriesQuery(series, settings);
 
@@ -114,8 +128,9 @@ public final class NocPart implements ManagerPart {
 
         Set<Role> readers = EnumSet.of(Role.NOC, Role.AUDITOR, Role.TECHNICIAN, Role.DUTY_OFFICER);
         WebRoutes routes = ctx.routes();
-        routes.page("/noc", "总览 Overview", readers, new OverviewPage(state, routes));
-        routes.api(UnitPage.PATH + "/*", readers, new UnitPage(state, graphs, routes));
+        overview = new OverviewPage(state, routes);
+        routes.page("/noc", "总览 Overview", readers, overview);
+        routes.api(UnitPage.PATH + "/*", readers, new UnitPage(state, graphs, updates, routes));
         routes.page(AlarmsPage.PATH, "告警 Alarms", readers, new AlarmsPage(state, routes));
         routes.api(AlarmsPage.PATH + "/*", readers, new AlarmsPage(state, routes));
         routes.api(SCRIPT, readers, new NocAssets("noc.js", "text/javascript; charset=utf-8"));
@@ -125,6 +140,27 @@ public final class NocPart implements ManagerPart {
         AlarmsHandler alarms = new AlarmsHandler(state, new AccountStore(ctx.database()), ctx.audit());
         routes.api(AlarmsHandler.PATH, readers, alarms);
         routes.api(AlarmsHandler.PATH + "/*", readers, new WebRoute.Writes(EnumSet.of(Role.NOC), AlarmsHandler.MAX_BODY), alarms);
+    }
+
+    /**
+     * Renders the overview once (the tree, and the first county's units open) before the web server
+     * opens: the first operator gets a warm page. A failure only costs that warmth.
+     */
+    @Override
+    public void ready() {
+        long t0 = System.nanoTime();
+        try {
+            String first = fleetFirstCounty();
+            int bytes = overview.warmUp(first);
+            LOG.info("noc: overview rendered once at start ({} bytes, {} ms)", bytes, (System.nanoTime() - t0) / 1_000_000);
+        } catch (Exception | LinkageError e) {
+            LOG.warn("noc: the overview could not be rendered at start (the first request will be slower): {}", e.toString());
+        }
+    }
+
+    private String fleetFirstCounty() {
+        return fleet.list().stream().map(b -> b.clientId()).filter(c -> c.matches("\\d{6}-\\d{3}")).map(c -> c.substring(0, 6))
+                .findFirst().orElse("");
     }
 
     /** The CA's revoked serials (upper-case hex), reused for a while; none without the CA. */

@@ -14,10 +14,12 @@ import java.util.Map;
  * @param hourRetention   how long 1-hour buckets are kept
  * @param queue           bound of the samples waiting
  * @param batch           most samples per transaction
+ * @param replayPage      health messages read per page of the start's replay
  * @param trimPeriod      how often old buckets are deleted
  * @param alarmInterval   least time between two {@code noc.series.dropped} alarms
  */
 record SeriesSettings(boolean enabled, List<String> metrics, Duration minuteRetention, Duration hourRetention, int queue, int batch,
+                      int replayPage,
                       Duration trimPeriod, Duration alarmInterval) {
 
     SeriesSettings {
@@ -30,6 +32,7 @@ record SeriesSettings(boolean enabled, List<String> metrics, Duration minuteRete
                 Duration.ofDays(Long.parseLong(keys.get(NocConfigKey.SERIES_HOUR_DAYS.shortKey))),
                 Integer.parseInt(keys.get(NocConfigKey.SERIES_QUEUE.shortKey)),
                 Integer.parseInt(keys.get(NocConfigKey.SERIES_BATCH.shortKey)),
+                Integer.parseInt(keys.get(NocConfigKey.SERIES_REPLAY_PAGE.shortKey)),
                 Duration.ofSeconds(Long.parseLong(keys.get(NocConfigKey.SERIES_TRIM_PERIOD_S.shortKey))),
                 Duration.ofSeconds(Long.parseLong(keys.get(NocConfigKey.ALARM_INTERVAL_S.shortKey))));
     }

@@ -20,7 +20,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * {@code /noc/units/{unit}}: everything about one unit ({@code noc/unit.jte}): its indicators, its
  * box (status, versions, last health figures), every report behind the indicators as the box sent
- * it (tunnel, policy, plan, certificate, each site's probe, duty, exchange), its alarms with their
+ * it (tunnel, policy, plan, certificate, each site's probe, duty, exchange), its newest box update
+ * and where it stands (from the update part), its alarms with their
  * handling, and its health graphs (drawn by {@code /noc/noc.js} with ECharts from the series API).
  * Box-sent text is shown as text (the template escapes it).
  */
@@ -43,11 +44,13 @@ final class UnitPage implements Request.Handler {
 
     private final NocState state;
     private final SeriesQuery series;
+    private final cn.egov.manager.fleet.BoxUpdates updates;
     private final WebRoutes routes;
 
-    UnitPage(NocState state, SeriesQuery series, WebRoutes routes) {
+    UnitPage(NocState state, SeriesQuery series, cn.egov.manager.fleet.BoxUpdates updates, WebRoutes routes) {
         this.state = state;
         this.series = series;
+        this.updates = updates;
         this.routes = routes;
     }
 
@@ -72,7 +75,10 @@ final class UnitPage implements Request.Handler {
         }
         String place = Overview.cityName(cn.egov.rules.plan.Divisions.hebei(), u.city()) + " › "
                 + Overview.countyName(cn.egov.rules.plan.Divisions.hebei(), u.county());
-        return Pages.render(response, callback, 200, out -> JteunitGenerated.render(out, null, frame, u, place, box(u.box()),
+        List<Row> boxRows = box(u.box());
+        updates.newest(u.code()).ifPresent(x -> boxRows.add(new Row("盒子更新 box update", x.version() + " · " + x.label() + " · "
+                + Judge.time(x.updatedAt().toEpochMilli()) + (x.message().isEmpty() ? "" : " · " + x.message()))));
+        return Pages.render(response, callback, 200, out -> JteunitGenerated.render(out, null, frame, u, place, boxRows,
                 reports(state.reports().of(u.code())), alarms, series.metrics(), ranges, canAct));
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
  *       (Flyway, {@code schema_history_<name>});</li>
  *   <li>calls {@link #start(PartContext)}: the part reads its keys, registers its routes and pages,
  *       its meters and its telemetry listeners, and starts its threads;</li>
+ *   <li>once all have started, calls {@link #ready()} on each;</li>
  *   <li>at the manager's stop, calls {@link #close()} (in reverse order).</li>
  * </ol>
  *
@@ -59,6 +60,13 @@ public interface ManagerPart extends AutoCloseable {
 
     /** Registers routes, meters and listeners and starts the part's work. */
     void start(PartContext ctx) throws Exception;
+
+    /**
+     * Called once every part has started, in start order, before the web server opens: the ingest
+     * part subscribes here, so that no part's listener misses what waited in the broker.
+     */
+    default void ready() throws Exception {
+    }
 
     /** Stops the part's threads and servers; the manager calls it once, in reverse start order. */
     @Override

@@ -18,17 +18,20 @@ final class PartStep implements JavaMigration {
     private final String part;
     private final int number;
     private final String sql;
+    /** Its tables are another part's now: it keeps its number and checksum and runs nothing. */
+    private final boolean moved;
 
-    private PartStep(String part, int number, String sql) {
+    private PartStep(String part, int number, String sql, boolean moved) {
         this.part = part;
         this.number = number;
         this.sql = sql;
+        this.moved = moved;
     }
 
-    static PartStep[] of(String part, List<String> steps) {
+    static PartStep[] of(String part, List<String> steps, java.util.Set<Integer> moved) {
         List<PartStep> out = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
-            out.add(new PartStep(part, i + 1, steps.get(i)));
+            out.add(new PartStep(part, i + 1, steps.get(i), moved.contains(i + 1)));
         }
         return out.toArray(PartStep[]::new);
     }
@@ -40,7 +43,7 @@ final class PartStep implements JavaMigration {
 
     @Override
     public String getDescription() {
-        return part + " step " + number;
+        return part + " step " + number; // unchanged when moved: Flyway compares it with the applied step's
     }
 
     @Override
@@ -57,6 +60,9 @@ final class PartStep implements JavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
+        if (moved) {
+            return;
+        }
         try (Statement s = context.getConnection().createStatement()) {
             for (String statement : sql.split(";")) {
                 if (!statement.isBlank()) {

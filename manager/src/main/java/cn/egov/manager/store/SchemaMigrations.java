@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -115,7 +117,9 @@ final class SchemaMigrations {
             ALTER TABLE boxes DROP COLUMN last_health_json;
             """,
             // 4: the province's duty office (cn.egov.manager.duty): reports with their acknowledgement and
-            // escalation state, refused report messages, each unit's newest roster; alarms by kind (its alarm list)
+            // escalation state, refused report messages, each unit's newest roster; alarms by kind (its alarm list).
+            // MOVED to the duty part's own step 1 (DutyOfficeStore.MIGRATIONS): see MOVED below; this text stays
+            // because databases that ran it recorded its checksum
             """
             CREATE TABLE duty_reports (
               id TEXT PRIMARY KEY, unit TEXT NOT NULL, incident TEXT NOT NULL, number INTEGER NOT NULL, kind TEXT NOT NULL,
@@ -139,6 +143,15 @@ final class SchemaMigrations {
             """
     );
 
+    /**
+     * Steps, per part, whose tables another part now makes: they stay in the list (their text is the
+     * checksum databases that ran them recorded, and their number keeps later steps' numbers) but run
+     * nothing. Core step 4 made the duty office's tables before parts had steps of their own; the duty
+     * part's step 1 makes them now ({@code CREATE ... IF NOT EXISTS}: a no-op on a database where
+     * core step 4 ran).
+     */
+    static final Map<String, Set<Integer>> MOVED = Map.of(CORE_PART, Set.of(4));
+
     private SchemaMigrations() {
     }
 
@@ -150,9 +163,14 @@ final class SchemaMigrations {
      *                      an applied step whose text changed, or a step that failed (with its SQL error)
      */
     static void migrate(DataSource source, boolean sqlite, String part, List<String> steps) throws SQLException {
+        migrate(source, sqlite, part, steps, MOVED.getOrDefault(part, Set.of()));
+    }
+
+    /** The same, with the given steps of {@code part} running nothing (tests: {@code Set.of()} migrates as before the move). */
+    static void migrate(DataSource source, boolean sqlite, String part, List<String> steps, Set<Integer> moved) throws SQLException {
         if (sqlite) {
             synchronized (SchemaMigrations.class) {
-                migrateLocked(source, part, steps);
+                migrateLocked(source, part, steps, moved);
             }
             return;
         }
@@ -161,14 +179,14 @@ final class SchemaMigrations {
         try (Connection lock = source.getConnection(); Statement s = lock.createStatement()) {
             s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
             try {
-                migrateLocked(source, part, steps);
+                migrateLocked(source, part, steps, moved);
             } finally {
                 s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             }
         }
     }
 
-    private static void migrateLocked(DataSource source, String part, List<String> steps) throws SQLException {
+    private static void migrateLocked(DataSource source, String part, List<String> steps, Set<Integer> moved) throws SQLException {
         String name = part.replace('-', '_');
         if (!PART_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("part name '" + part + "' cannot name a schema history table");
@@ -182,14 +200,14 @@ final class SchemaMigrations {
                 .dataSource(source)
                 .table(table)
                 .locations(new String[0]) // the steps come from the code, never from scanning the class path
-                .javaMigrations(PartStep.of(part, steps))
+                .javaMigrations(PartStep.of(part, steps, moved))
                 .ignoreMigrationPatterns(new String[0]) // a step applied but unknown here is an error, not "future"
                 .baselineOnMigrate(true)
                 .baselineVersion(MigrationVersion.fromVersion(Integer.toString(legacy)))
                 .baselineDescription(legacy == 0 ? "<< empty >>" : "steps applied before Flyway")
                 .cleanDisabled(true)
                 .load();
-        PartStep[] known = PartStep.of(part, steps);
+        PartStep[] known = PartStep.of(part, steps, moved);
         try {
             // Checked here rather than left to Flyway's validation, whose message spans many lines
             for (MigrationInfo applied : flyway.info().applied()) {

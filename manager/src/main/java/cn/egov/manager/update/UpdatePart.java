@@ -47,6 +47,7 @@ public final class UpdatePart implements ManagerPart {
             new KeySpec("update.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the download server's certificate.", KeySpec.TEXT));
 
     private final ProvincialCa ca;
+    private volatile UpdatePushes pushes;
     private UpdateFileServer server;
     private final LongAdder reports = new LongAdder();
     private final LongAdder reportsRefused = new LongAdder();
@@ -59,6 +60,23 @@ public final class UpdatePart implements ManagerPart {
     @Override
     public String name() {
         return "update";
+    }
+
+    /** Each box's newest push and its state, for the fleet and NOC pages (none before this part has started). */
+    public cn.egov.manager.fleet.BoxUpdates boxUpdates() {
+        return new cn.egov.manager.fleet.BoxUpdates() {
+            @Override
+            public java.util.Map<String, cn.egov.manager.fleet.BoxUpdateState> newest() throws java.sql.SQLException {
+                UpdatePushes p = pushes;
+                return p == null ? java.util.Map.of() : p.newest();
+            }
+
+            @Override
+            public java.util.Optional<cn.egov.manager.fleet.BoxUpdateState> newest(String unit) throws java.sql.SQLException {
+                UpdatePushes p = pushes;
+                return p == null ? java.util.Optional.empty() : p.newest(unit);
+            }
+        };
     }
 
     @Override
@@ -78,6 +96,7 @@ public final class UpdatePart implements ManagerPart {
         UpdateFiles files = new UpdateFiles(dir.isEmpty() ? filesDir(ctx.config().dataDir()) : Path.of(dir));
         BoxUpdateSigner updates = new BoxUpdateSigner(ctx.database(), null, clock);
         UpdatePushes pushes = new UpdatePushes(ctx.database());
+        this.pushes = pushes;
         URI base = null;
         if (ca == null) {
             LOG.warn("update: no provincial CA (ca.passphrase-file): no download server, updates cannot be pushed");

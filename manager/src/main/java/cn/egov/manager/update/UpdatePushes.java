@@ -1,6 +1,8 @@
 package cn.egov.manager.update;
 
 import cn.egov.api.update.UpdateWire.State;
+import cn.egov.manager.fleet.BoxUpdateState;
+import cn.egov.manager.fleet.BoxUpdates;
 import cn.egov.manager.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,15 +10,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The pushes of box updates ({@code box_update_pushes}, step 2 of {@link BoxUpdateSigner#MIGRATIONS}):
  * one row per request sent to a box, its state as the box reports it (requested, downloading,
- * installing, then done, refused or rolled-back) and the box's last line.
+ * installing, then done, refused or rolled-back) and the box's last line. As {@link BoxUpdates} it
+ * tells the fleet and NOC pages each box's newest push (by request time) with the update's version.
  */
-public final class UpdatePushes {
+public final class UpdatePushes implements BoxUpdates {
 
     /** One request and where it stands. */
     public record Push(String requestId, long serial, String unit, State state, String message, String requestedBy,
@@ -75,6 +80,42 @@ public final class UpdatePushes {
                 return rs.next();
             }
         }
+    }
+
+    private static final String NEWEST = "SELECT p.unit, p.serial, u.version, p.state, p.message, p.requested_at, p.updated_at"
+            + " FROM box_update_pushes p JOIN box_updates u ON u.serial = p.serial";
+
+    @Override
+    public Map<String, BoxUpdateState> newest() throws SQLException {
+        return newest(NEWEST, null);
+    }
+
+    @Override
+    public Optional<BoxUpdateState> newest(String unit) throws SQLException {
+        return Optional.ofNullable(newest(NEWEST + " WHERE p.unit = ?", unit).get(unit));
+    }
+
+    /** The newest push per unit; by parsed request time (the stored ISO text does not sort by time: fractions vary in length). */
+    private Map<String, BoxUpdateState> newest(String sql, String unit) throws SQLException {
+        Map<String, BoxUpdateState> out = new HashMap<>();
+        Map<String, Instant> at = new HashMap<>();
+        try (Connection c = db.connect(); PreparedStatement q = c.prepareStatement(sql)) {
+            if (unit != null) {
+                q.setString(1, unit);
+            }
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Instant requested = Instant.parse(rs.getString(6));
+                    Instant before = at.get(rs.getString(1));
+                    if (before == null || requested.isAfter(before)) {
+                        at.put(rs.getString(1), requested);
+                        out.put(rs.getString(1), new BoxUpdateState(rs.getLong(2), rs.getString(3), State.valueOf(rs.getString(4)),
+                                rs.getString(5), Instant.parse(rs.getString(7))));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     public Optional<Push> find(String requestId) throws SQLException {

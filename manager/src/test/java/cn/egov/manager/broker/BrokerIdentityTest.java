@@ -1,5 +1,7 @@
 package cn.egov.manager.broker;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -135,14 +137,14 @@ class BrokerIdentityTest {
                 "the manager's listener without its secret");
         assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, paho(manager.brokerTlsUrl(), MANAGER_ID, null, null, box.socketFactory()));
         assertTrue(refused(ConnectRefusal.RESERVED_CLIENT_ID) >= before + 4, "counted");
-        assertEquals(0, manager.metrics().connectionLosses.sum(), "the manager's subscriber was never disconnected");
+        assertEquals(0, manager.part(IngestPart.class).metrics().connectionLosses.sum(), "the manager's subscriber was never disconnected");
         assertTrue(manager.meters().snapshot().get("ingest.connected").equals(1L));
-        long stored = manager.metrics().stored.sum();
+        long stored = manager.part(IngestPart.class).metrics().stored.sum();
         try (SimulatedBox b = new SimulatedBox(manager.brokerTlsUrl(), "130602-001").withTls(box.socketFactory()).connect()) {
             b.health();
             b.flush();
         }
-        Poll.until("the manager still ingests", 30_000, () -> manager.metrics().stored.sum() > stored);
+        Poll.until("the manager still ingests", 30_000, () -> manager.part(IngestPart.class).metrics().stored.sum() > stored);
     }
 
     @Test
@@ -161,10 +163,10 @@ class BrokerIdentityTest {
             assertTrue(refused(ConnectRefusal.CLIENT_ID_MISMATCH) >= before + 4, "counted");
             assertTrue(v.isConnected(), "the victim is still connected");
             assertEquals(0, v.connectionLosses(), "and never lost its connection");
-            long stored = manager.metrics().stored.sum();
+            long stored = manager.part(IngestPart.class).metrics().stored.sum();
             v.health();
             v.flush();
-            Poll.until("the victim's message stored", 30_000, () -> manager.metrics().stored.sum() > stored);
+            Poll.until("the victim's message stored", 30_000, () -> manager.part(IngestPart.class).metrics().stored.sum() > stored);
         }
     }
 
@@ -197,10 +199,10 @@ class BrokerIdentityTest {
         assertTrue(everything.output().contains("denied"), "'#' would reach the broker's own addresses: " + everything.output());
 
         long acl = manager.broker().aclRefusals();
-        long stored = manager.metrics().stored.sum();
+        long stored = manager.part(IngestPart.class).metrics().stored.sum();
         pub(noc, nocLogin(), "noc-wang-console"); // the broker may drop the connection: the exit code is not asserted
         Poll.until("publish refused", 30_000, () -> manager.broker().aclRefusals() > acl);
-        assertEquals(stored, manager.metrics().stored.sum(), "nothing the NOC sent was stored");
+        assertEquals(stored, manager.part(IngestPart.class).metrics().stored.sum(), "nothing the NOC sent was stored");
     }
 
     @Test

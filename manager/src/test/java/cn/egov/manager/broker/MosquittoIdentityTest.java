@@ -1,5 +1,7 @@
 package cn.egov.manager.broker;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,9 +113,9 @@ class MosquittoIdentityTest {
                 g.birth(60);
                 g.flush();
             }
-            Poll.until("both units' messages judged", 30_000, () -> m.metrics().malformedCount(MalformedReason.UNKNOWN_UNIT) >= 2
+            Poll.until("both units' messages judged", 30_000, () -> m.part(IngestPart.class).metrics().malformedCount(MalformedReason.UNKNOWN_UNIT) >= 2
                     && m.fleet().get("130602-001").isPresent());
-            assertEquals(2, m.metrics().malformedCount(MalformedReason.UNKNOWN_UNIT), "counted");
+            assertEquals(2, m.part(IngestPart.class).metrics().malformedCount(MalformedReason.UNKNOWN_UNIT), "counted");
             assertTrue(m.fleet().get("999999-001").isEmpty(), "never in the fleet");
             Poll.until("alarmed", 30_000, () -> {
                 try {

@@ -1,5 +1,7 @@
 package cn.egov.manager.ca;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -162,7 +164,7 @@ class EmbeddedBrokerTlsTest {
     }
 
     private long stored() {
-        return manager.metrics().stored.sum();
+        return manager.part(IngestPart.class).metrics().stored.sum();
     }
 
     private X509Certificate box(String unit) throws Exception {

@@ -49,8 +49,13 @@ class ManagerConfigTest {
     void badValuesNameTheLineAndThePartsKeysAreCheckedAgainstTheirSchemas() throws Exception {
         ConfigException bad = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("data.dir = x\n\nweb.port = eighty\n")));
         assertTrue(bad.getMessage().endsWith(":3: web.port must be a whole number, got 'eighty'"), bad.getMessage());
-        ConfigException ratio = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.queue.alarm-ratio = 2\n")));
-        assertTrue(ratio.getMessage().endsWith(":1: ingest.queue.alarm-ratio must be in (0, 1], got 2"), ratio.getMessage());
+        ConfigException ratio = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.queue.alarm-ratio = 2\n"),
+                cn.egov.manager.app.Parts.schema()));
+        assertTrue(ratio.getMessage().endsWith(":1: ingest.queue.alarm-ratio must be a number in (0, 1], got '2'"), ratio.getMessage());
+        ConfigException queue = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.queue.capacity = 0\n"),
+                cn.egov.manager.app.Parts.schema()));
+        assertTrue(queue.getMessage().endsWith(":1: ingest.queue.capacity must be a positive whole number up to 2147483647, got 0"),
+                queue.getMessage());
 
         java.util.Set<String> parts = java.util.Set.of("ca.dir", "plan.dir");
         assertEquals("/srv/ca", ManagerConfig.load(write("ca.dir = /srv/ca\n"), parts).extension("ca").get("dir"));

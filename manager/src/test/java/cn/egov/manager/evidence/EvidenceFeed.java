@@ -44,6 +44,11 @@ public final class EvidenceFeed {
         this.db = db;
         this.fleet = fleet;
         this.store = new SqlBatchStore(db, fleet);
+        try {
+            db.migrate(cn.egov.manager.duty.DutyPart.NAME, new cn.egov.manager.duty.DutyPart().migrations()); // the rosters and reports it writes
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public FleetRegistry fleet() {

@@ -1,5 +1,7 @@
 package cn.egov.manager.fleet;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cn.egov.manager.app.ManagerAssembly;
@@ -63,14 +65,14 @@ class RestartKeepsFleetTest {
                 try (ManagerAssembly m = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults())) {
                     box.birth(60);
                     box.flush();
-                    Poll.until("birth stored", 30_000, () -> m.metrics().stored.sum() == 1);
+                    Poll.until("birth stored", 30_000, () -> m.part(IngestPart.class).metrics().stored.sum() == 1);
                 }
                 for (int i = 0; i < 20; i++) {
                     box.health();
                 }
                 box.flush(); // acknowledged by the broker while no manager runs
                 try (ManagerAssembly m = ManagerAssembly.start(cfg, ManagerAssembly.Options.defaults())) {
-                    Poll.until("20 health messages after restart", 30_000, () -> m.metrics().stored.sum() == 20);
+                    Poll.until("20 health messages after restart", 30_000, () -> m.part(IngestPart.class).metrics().stored.sum() == 20);
                     assertEquals(0.25, ((Number) m.fleet().get("130602-001").orElseThrow().healthFigures().get("cpu_load")).doubleValue());
                 }
             }

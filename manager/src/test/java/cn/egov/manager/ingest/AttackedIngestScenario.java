@@ -1,5 +1,7 @@
 package cn.egov.manager.ingest;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,7 +113,7 @@ final class AttackedIngestScenario {
                 assertEquals(0, box.connectionLosses(), unit + " lost its connection: its session was taken over");
                 assertTrue(box.isConnected(), unit + " is still connected");
             }
-            assertEquals(0, manager.metrics().connectionLosses.sum(), "the manager's subscriber lost its connection");
+            assertEquals(0, manager.part(IngestPart.class).metrics().connectionLosses.sum(), "the manager's subscriber lost its connection");
             assertEquals(expected, count(manager, "SELECT COUNT(*) FROM health_samples"), "health rows");
             try (Connection c = manager.database().connect(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT client_id, msg_epoch, COUNT(*), COUNT(DISTINCT msg_seq), MIN(msg_seq), MAX(msg_seq)"

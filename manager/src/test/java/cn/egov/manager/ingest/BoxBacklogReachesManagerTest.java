@@ -1,5 +1,7 @@
 package cn.egov.manager.ingest;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,7 +96,7 @@ class BoxBacklogReachesManagerTest {
                 assertExactlyOnce(m);
                 assertNoGaps(m);
                 assertPriorityThenAgeOrder(m);
-                assertEquals(0, m.metrics().malformedTotal(), "malformed messages");
+                assertEquals(0, m.part(IngestPart.class).metrics().malformedTotal(), "malformed messages");
             }
         }
     }

@@ -1,5 +1,7 @@
 package cn.egov.manager.ingest;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,17 +62,17 @@ class MalformedInputTest {
             box.health(); // a good one after all of them
             box.flush();
 
-            Poll.until("good health stored after the bad input", 60_000, () -> m.metrics().stored.sum() >= 1);
+            Poll.until("good health stored after the bad input", 60_000, () -> m.part(IngestPart.class).metrics().stored.sum() >= 1);
             Map<String, Long> expected = new LinkedHashMap<>();
             expected.put("bad-payload", 2L);
             expected.put("wrong-metric-type", 1L);
             expected.put("too-large", 1L);
             expected.put("identity-mismatch", 1L);
             expected.put("unknown-lifecycle", 1L);
-            Poll.until("malformed counted", 30_000, () -> m.metrics().malformedTotal() >= 6);
-            expected.forEach((reason, n) -> assertEquals(n, m.metrics().malformedByReason().get(reason), reason));
-            assertEquals(6, m.metrics().malformedTotal());
-            assertEquals(1, m.metrics().stored.sum(), "the good health message");
+            Poll.until("malformed counted", 30_000, () -> m.part(IngestPart.class).metrics().malformedTotal() >= 6);
+            expected.forEach((reason, n) -> assertEquals(n, m.part(IngestPart.class).metrics().malformedByReason().get(reason), reason));
+            assertEquals(6, m.part(IngestPart.class).metrics().malformedTotal());
+            assertEquals(1, m.part(IngestPart.class).metrics().stored.sum(), "the good health message");
 
             // evidence: topic, reason and detail (the codec's offset for bad payloads)
             try (Connection c = m.database().connect(); Statement s = c.createStatement();
@@ -112,9 +114,9 @@ class MalformedInputTest {
             try (SimulatedBox b = SimulatedBox.lab(m, "130602-003").connect()) {
                 b.health();
                 b.flush();
-                Poll.until("own topic accepted", 30_000, () -> m.metrics().stored.sum() >= 1);
+                Poll.until("own topic accepted", 30_000, () -> m.part(IngestPart.class).metrics().stored.sum() >= 1);
             }
-            assertEquals(1, m.metrics().stored.sum(), "only the box's own message is stored");
+            assertEquals(1, m.part(IngestPart.class).metrics().stored.sum(), "only the box's own message is stored");
             assertTrue(m.fleet().get("130602-002").isEmpty(), "no box was registered by the impersonation");
         }
     }

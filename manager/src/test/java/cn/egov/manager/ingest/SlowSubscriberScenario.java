@@ -1,10 +1,11 @@
 package cn.egov.manager.ingest;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.manager.app.ManagerAssembly;
-import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
@@ -37,7 +38,7 @@ final class SlowSubscriberScenario {
 
     /** The configuration changes that make the subscriber slow: a small queue and small batches. */
     static ManagerConfig slow(ManagerConfig c) {
-        return c.with(ConfigKey.INGEST_QUEUE_CAPACITY, 100).with(ConfigKey.INGEST_BATCH_SIZE, 100);
+        return c.with("ingest.queue.capacity", 100).with("ingest.batch.size", 100);
     }
 
     static ManagerAssembly.Options slowStore() {
@@ -98,10 +99,10 @@ final class SlowSubscriberScenario {
         long published = System.nanoTime();
         long expected = (long) BOXES * MESSAGES_PER_BOX;
         Poll.until("all health messages stored", 180_000, () -> count(manager, "SELECT COUNT(*) FROM health_samples") >= expected
-                && manager.metrics().duplicates.sum() >= (long) BOXES * RESENT_PER_BOX);
+                && manager.part(IngestPart.class).metrics().duplicates.sum() >= (long) BOXES * RESENT_PER_BOX);
 
         System.out.printf("published (all acknowledged by the broker) in %d ms, stored all in %d ms; queue-full waits %d, batches %d%n",
-                (published - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000, manager.metrics().queueFullWaits.sum(), manager.metrics().batches.sum());
+                (published - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000, manager.part(IngestPart.class).metrics().queueFullWaits.sum(), manager.part(IngestPart.class).metrics().batches.sum());
         assertEquals(expected, count(manager, "SELECT COUNT(*) FROM health_samples"), "health rows");
         assertEquals(BOXES, count(manager, "SELECT COUNT(*) FROM lifecycle_events WHERE kind = 'BIRTH'"), "BIRTH rows");
         // per box: exactly the sequence numbers 1..N, each once
@@ -119,9 +120,9 @@ final class SlowSubscriberScenario {
             }
             assertEquals(BOXES, boxes, "boxes with health");
         }
-        assertEquals((long) BOXES * RESENT_PER_BOX, manager.metrics().duplicates.sum(), "re-sent messages dropped as duplicates");
-        assertEquals(0, manager.metrics().malformedTotal(), "malformed");
-        assertTrue(manager.metrics().queueFullWaits.sum() > 0,
+        assertEquals((long) BOXES * RESENT_PER_BOX, manager.part(IngestPart.class).metrics().duplicates.sum(), "re-sent messages dropped as duplicates");
+        assertEquals(0, manager.part(IngestPart.class).metrics().malformedTotal(), "malformed");
+        assertTrue(manager.part(IngestPart.class).metrics().queueFullWaits.sum() > 0,
                 "the subscriber must really have been slower than the publishers (the queue filled up)");
         assertEquals(BOXES, manager.fleet().list().size(), "fleet");
     }

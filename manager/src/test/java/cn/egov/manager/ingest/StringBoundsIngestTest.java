@@ -1,5 +1,7 @@
 package cn.egov.manager.ingest;
 
+import cn.egov.manager.ingest.part.IngestPart;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,8 +44,8 @@ class StringBoundsIngestTest {
             box.publish(KuraTopic.telemetry(SimulatedBox.ACCOUNT, UNIT, BoxMetrics.HEALTH_APP, BoxMetrics.HEALTH_RESOURCE).toString(),
                     KuraPayloadCodec.encode(KuraPayload.builder().metric(BoxMetrics.CPU_LOAD, "0.5\n2026-12-04T00:00:00.000+0800 [main] INFO forged").build()));
             box.flush();
-            Poll.until("both malformed", 30_000, () -> m.metrics().malformedCount(MalformedReason.STRING_TOO_LONG) == 1
-                    && m.metrics().malformedCount(MalformedReason.WRONG_METRIC_TYPE) == 1);
+            Poll.until("both malformed", 30_000, () -> m.part(IngestPart.class).metrics().malformedCount(MalformedReason.STRING_TOO_LONG) == 1
+                    && m.part(IngestPart.class).metrics().malformedCount(MalformedReason.WRONG_METRIC_TYPE) == 1);
             assertEquals("测试单位 " + UNIT, m.fleet().get(UNIT).orElseThrow().displayName(), "the first BIRTH's name stays");
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.fleetUrl()))
                     .header("Authorization", "Bearer " + ManagerFixture.NOC_TOKEN).build(), HttpResponse.BodyHandlers.ofString());

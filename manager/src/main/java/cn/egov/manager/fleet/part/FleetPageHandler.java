@@ -1,5 +1,7 @@
 package cn.egov.manager.fleet.part;
 
+import cn.egov.manager.fleet.BoxUpdateState;
+import cn.egov.manager.fleet.BoxUpdates;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.manager.fleet.BoxState;
 import cn.egov.manager.fleet.BoxStatus;
@@ -21,7 +23,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The NOC's fleet page ({@code fleet/part/fleet.jte}): a summary line, then one section per city
- * and one table per county, each box with status, last seen and its last health figures. Names in
+ * and one table per county, each box with status, last seen, its last health figures and its newest
+ * box update (version and state, from the update part). Names in
  * Chinese with codes. A technician sees the boxes of the account's counties only.
  */
 final class FleetPageHandler implements Request.Handler {
@@ -31,7 +34,7 @@ final class FleetPageHandler implements Request.Handler {
 
     /** One box's row, as the page shows it. */
     record Row(String clientId, String displayName, BoxStatus status, String statusLabel, String cause, String lastSeen,
-               String ago, String cpu, String heap, String diskFree, String outbox, String firmware) {
+               String ago, String cpu, String heap, String diskFree, String outbox, String firmware, BoxUpdateState update) {
     }
 
     /** One county's table. */
@@ -47,16 +50,19 @@ final class FleetPageHandler implements Request.Handler {
     }
 
     private final FleetRegistry fleet;
+    private final BoxUpdates updates;
     private final WebRoutes routes;
 
-    FleetPageHandler(FleetRegistry fleet, WebRoutes routes) {
+    FleetPageHandler(FleetRegistry fleet, BoxUpdates updates, WebRoutes routes) {
         this.fleet = fleet;
+        this.updates = updates;
         this.routes = routes;
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Caller caller = Caller.of(request);
+        Map<String, BoxUpdateState> pushed = updates.newest();
         List<BoxState> boxes = fleet.list().stream().filter(b -> caller.sees(b.clientId())).toList();
         long now = System.currentTimeMillis();
         List<Count> counts = new ArrayList<>();
@@ -73,7 +79,7 @@ final class FleetPageHandler implements Request.Handler {
             BoxState first = counties.values().iterator().next().get(0);
             List<County> list = new ArrayList<>();
             counties.forEach((county, bs) -> list.add(new County(county, nameOrCode(bs.get(0).place().countyName(), county),
-                    bs.stream().map(b -> row(b, now)).toList())));
+                    bs.stream().map(b -> row(b, pushed.get(b.clientId()), now)).toList())));
             cities.add(new City(city, nameOrCode(first.place().cityName(), city), list));
         });
         Frame frame = Pages.frame(request, routes, "设备状态 Fleet");
@@ -81,12 +87,12 @@ final class FleetPageHandler implements Request.Handler {
         return Pages.render(response, callback, 200, out -> JtefleetGenerated.render(out, null, frame, boxes.size(), counts, at, cities));
     }
 
-    private static Row row(BoxState box, long now) {
+    private static Row row(BoxState box, BoxUpdateState update, long now) {
         Map<String, Object> h = box.healthFigures();
         return new Row(box.clientId(), box.displayName(), box.status(), label(box.status()), box.lastStatusCause(),
                 TIME.format(Instant.ofEpochMilli(box.lastSeen())), ago(now - box.lastSeen()),
                 num(h.get(BoxMetrics.CPU_LOAD), "%.2f"), mib(h.get(BoxMetrics.HEAP_USED_BYTES)) + " / " + mib(h.get(BoxMetrics.HEAP_MAX_BYTES)),
-                mib(h.get(BoxMetrics.DISK_FREE_BYTES)), num(h.get(BoxMetrics.OUTBOX_DEPTH), "%.0f"), box.firmwareVersion());
+                mib(h.get(BoxMetrics.DISK_FREE_BYTES)), num(h.get(BoxMetrics.OUTBOX_DEPTH), "%.0f"), box.firmwareVersion(), update);
     }
 
     static String label(BoxStatus s) {

@@ -26,7 +26,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FleetPart implements ManagerPart {
 
+    private final cn.egov.manager.fleet.BoxUpdates updates;
     private ScheduledExecutorService timer;
+
+    /** A fleet part showing no box update states. */
+    public FleetPart() {
+        this(cn.egov.manager.fleet.BoxUpdates.NONE);
+    }
+
+    /** @param updates each box's newest box update (the update part's), shown on the fleet page */
+    public FleetPart(cn.egov.manager.fleet.BoxUpdates updates) {
+        this.updates = updates;
+    }
 
     @Override
     public String name() {
@@ -48,7 +59,7 @@ public final class FleetPart implements ManagerPart {
                     () -> fleet.list().stream().filter(b -> b.status() == s).count());
         }
         Set<Role> watchers = EnumSet.of(Role.NOC, Role.AUDITOR, Role.TECHNICIAN, Role.DUTY_OFFICER);
-        ctx.routes().page("/fleet", "设备 Fleet", watchers, new FleetPageHandler(fleet, ctx.routes()));
+        ctx.routes().page("/fleet", "设备 Fleet", watchers, new FleetPageHandler(fleet, updates, ctx.routes()));
         ctx.routes().api("/api/boxes", watchers, new BoxListHandler(fleet));
         ctx.routes().api("/api/boxes/*", watchers, new BoxDetailHandler(fleet, ctx.alarms()));
     }

@@ -45,6 +45,11 @@ public final class NocSchema {
             // 6,000 alarms (bench/RESULTS.md, "NOC pages at province scale"); this makes it one seek
             """
             CREATE INDEX noc_alarms_cleared ON alarms (client_id, kind, severity, received)
+            """,
+            // 3: the start's replay reads the health messages in pages by arrival time (Downsampler):
+            // without this each page would scan and sort the whole table
+            """
+            CREATE INDEX noc_health_received ON health_samples (received)
             """
     );
 

@@ -64,10 +64,17 @@ public final class SeriesStore {
         if (samples.isEmpty()) {
             return 0;
         }
+        return add(samples, samples.stream().mapToLong(Sample::received).max().getAsLong());
+    }
+
+    /**
+     * Adds samples to every resolution's buckets and moves the replay mark to {@code mark} (when it
+     * is newer), in one transaction, even when there are no samples: a replayed page whose messages
+     * carried no configured figure is done too. Returns the number of bucket rows written.
+     */
+    public int add(List<Sample> samples, long mark) throws SQLException {
         Map<Key, Fold> folds = new LinkedHashMap<>();
-        long mark = Long.MIN_VALUE;
         for (Sample s : samples) {
-            mark = Math.max(mark, s.received());
             for (Map.Entry<String, Double> v : s.values().entrySet()) {
                 if (!Double.isFinite(v.getValue())) {
                     continue; // NaN or infinity cannot be averaged; the sample row keeps what was sent

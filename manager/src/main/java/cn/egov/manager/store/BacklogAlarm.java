@@ -1,7 +1,6 @@
-package cn.egov.manager.app;
+package cn.egov.manager.store;
 
 import cn.egov.api.telemetry.Alarm;
-import cn.egov.manager.store.AlarmStore;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;

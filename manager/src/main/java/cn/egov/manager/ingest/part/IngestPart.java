@@ -1,0 +1,208 @@
+package cn.egov.manager.ingest.part;
+
+import cn.egov.api.payload.KuraPayload;
+import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.topic.KuraTopic;
+import cn.egov.manager.config.ConfigKey;
+import cn.egov.manager.config.KeySpec;
+import cn.egov.manager.fleet.KnownUnits;
+import cn.egov.manager.ingest.BatchStore;
+import cn.egov.manager.ingest.BoxMessenger;
+import cn.egov.manager.ingest.BrokerLogin;
+import cn.egov.manager.ingest.IngestMetrics;
+import cn.egov.manager.ingest.IngestQueue;
+import cn.egov.manager.ingest.IngestWriter;
+import cn.egov.manager.ingest.MalformedReason;
+import cn.egov.manager.ingest.MessageDecoder;
+import cn.egov.manager.ingest.MqttIngestClient;
+import cn.egov.manager.ingest.SqlBatchStore;
+import cn.egov.manager.ingest.UnitFilter;
+import cn.egov.manager.metrics.Meters;
+import cn.egov.manager.part.ManagerPart;
+import cn.egov.manager.part.PartContext;
+import cn.egov.manager.store.BacklogAlarm;
+import cn.egov.manager.store.ThrottledAlarms;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Ingestion as a part: the manager's persistent MQTT subscription ({@link MqttIngestClient}), the
+ * bounded queue to the writer ({@link IngestQueue}, back-pressure, never drops) and the writer thread
+ * ({@link IngestWriter}: decode, refuse unknown units, batch into the store, tell every
+ * {@code TelemetryListener} after the commit). Its keys are {@code ingest.*} ({@link IngestConfigKey}),
+ * its meters {@code ingest.*}, its alarms {@code ingest.backlog} (queue above
+ * {@code ingest.queue.alarm-ratio}) and {@code ingest.unknown-unit} (throttled like the broker's
+ * refusals). It has no tables (the shell's {@code health_samples}, {@code alarms}, ... are the store's
+ * core) and no routes.
+ *
+ * <p>It starts first, so every other part publishes to boxes through its session ({@link #messenger()});
+ * it subscribes only in {@link #ready()}, once every part has registered its listeners and receivers,
+ * so none misses what waited in the broker.
+ */
+public final class IngestPart implements ManagerPart {
+
+    private static final long CHECK_MS = 1000;
+    /** Distinct unknown-unit alarms waiting for the next check; beyond, counted as dropped. */
+    private static final int MAX_PENDING_ALARMS = 1000;
+
+    private final UnaryOperator<BatchStore> storeDecorator;
+    private final KnownUnits known;
+    private final IngestMetrics metrics = new IngestMetrics();
+    private volatile MqttIngestClient client;
+    private IngestWriter writer;
+    private Thread writerThread;
+    private ScheduledExecutorService timer;
+
+    /**
+     * @param storeDecorator wraps the batch store (tests slow it down on purpose)
+     * @param known          which units may be boxes here (the province's divisions and the plan in force)
+     */
+    public IngestPart(UnaryOperator<BatchStore> storeDecorator, KnownUnits known) {
+        this.storeDecorator = storeDecorator;
+        this.known = known;
+    }
+
+    @Override
+    public String name() {
+        return "ingest";
+    }
+
+    @Override
+    public List<KeySpec> keys() {
+        return IngestConfigKey.specs();
+    }
+
+    /** The client id of the manager's subscription, from the part's keys (the embedded broker reserves it). */
+    public static String clientId(Map<String, String> keys) {
+        return keys.get(IngestConfigKey.CLIENT_ID.shortKey);
+    }
+
+    @Override
+    public void start(PartContext ctx) throws Exception {
+        Map<String, String> keys = ctx.keys();
+        BrokerLogin login = ctx.broker();
+        IngestQueue queue = new IngestQueue(Integer.parseInt(keys.get(IngestConfigKey.QUEUE_CAPACITY.shortKey)), metrics);
+        ThrottledAlarms unknownUnitAlarms = new ThrottledAlarms(ctx.alarms(),
+                TimeUnit.SECONDS.toMillis(ctx.config().integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)), MAX_PENDING_ALARMS);
+        client = new MqttIngestClient(login.url(), clientId(keys), login.username(), login.password(), ctx.account(), queue, metrics,
+                ctx.listeners());
+        BatchStore store = storeDecorator.apply(new SqlBatchStore(ctx.database(), ctx.fleet()));
+        writer = new IngestWriter(queue, new MessageDecoder(ctx.account(), Integer.parseInt(keys.get(IngestConfigKey.MAX_PAYLOAD_BYTES.shortKey))),
+                unitFilter(unknownUnitAlarms), store, client, ctx.listeners(), metrics,
+                Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey)));
+        writerThread = new Thread(writer, "ingest-writer");
+        writerThread.start();
+
+        BacklogAlarm backlog = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(),
+                Double.parseDouble(keys.get(IngestConfigKey.QUEUE_ALARM_RATIO.shortKey)), ctx.alarms());
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ingest-checks");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(backlog::check, CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> unknownUnitAlarms.flush(System.currentTimeMillis()), CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
+        meters(ctx.meters(), queue, backlog, unknownUnitAlarms);
+    }
+
+    /** Subscribes: the persistent session delivers at once what waited in the broker. */
+    @Override
+    public void ready() throws Exception {
+        client.start();
+    }
+
+    private void meters(Meters meters, IngestQueue queue, BacklogAlarm backlog, ThrottledAlarms unknownUnitAlarms) {
+        meters.flag("ingest.connected", "1 while the manager's MQTT subscriber is connected", this::connected);
+        meters.counter("ingest.received", "messages received from the broker", metrics.received::sum);
+        meters.counter("ingest.stored", "messages stored", metrics.stored::sum);
+        meters.counter("ingest.duplicates", "re-sent messages dropped by their message id", metrics.duplicates::sum);
+        meters.counter("ingest.batches", "database transactions of the ingest writer", metrics.batches::sum);
+        meters.counter("ingest.store-retries", "batches retried after a store error", metrics.storeRetries::sum);
+        meters.gauge("ingest.queue.depth", "messages between receiver and writer", queue::depth);
+        meters.gauge("ingest.queue.capacity", "bound of the ingest queue", queue::capacity);
+        meters.gauge("ingest.queue.high-water", "deepest the ingest queue has been", queue::highWater);
+        meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue (back-pressure)", metrics.queueFullWaits::sum);
+        meters.flag("ingest.queue.alarm", "1 while the ingest.backlog alarm is raised", backlog::isRaised);
+        for (MalformedReason r : MalformedReason.values()) {
+            meters.counter("ingest.malformed", "reason", r.label, "malformed messages by reason", () -> metrics.malformedCount(r));
+        }
+        meters.counter("ingest.connection-losses", "lost connections of the manager's subscriber", metrics.connectionLosses::sum);
+        meters.gauge("ingest.unknown-unit.alarms.pending", "distinct ingest.unknown-unit alarms waiting for the next second",
+                unknownUnitAlarms::pending);
+        meters.counter("ingest.unknown-unit.alarms.suppressed", "ingest.unknown-unit alarms held back by the throttle",
+                unknownUnitAlarms::suppressed);
+        meters.counter("ingest.unknown-unit.alarms.dropped", "ingest.unknown-unit alarms dropped at the bound", unknownUnitAlarms::dropped);
+    }
+
+    /** Messages of an unknown unit (possible with an external broker) are refused and alarmed. */
+    private UnitFilter unitFilter(ThrottledAlarms alarms) {
+        return unit -> {
+            KnownUnits.Check c = known.check(unit.toString());
+            if (c.known()) {
+                return Optional.empty();
+            }
+            alarms.note("ingest/" + unit, new Alarm("ingest.unknown-unit", Alarm.Severity.MAJOR, "ingest",
+                    "messages of unit " + unit + " refused: " + c.detail(), Map.of("unit", unit.toString(),
+                    "reason", c.verdict().name().toLowerCase().replace('_', '-')), System.currentTimeMillis()));
+            return Optional.of(c.detail());
+        };
+    }
+
+    /** Whether the manager's subscriber is connected (the readiness check). */
+    public boolean connected() {
+        MqttIngestClient c = client;
+        return c != null && c.isConnected();
+    }
+
+    /** What ingestion counted (tests, benchmarks; {@code GET /metrics} has the same figures). */
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Publishes to boxes as the manager, on its session: for the other parts ({@code PartContext.messenger()}).
+     * Usable once this part has started.
+     */
+    public BoxMessenger messenger() {
+        return new BoxMessenger() {
+            @Override
+            public void publish(KuraTopic topic, KuraPayload payload, boolean retained) throws Exception {
+                session().publish(topic, payload, retained);
+            }
+
+            @Override
+            public boolean[] publishAll(List<Outgoing> messages, Duration timeout) {
+                return session().publishAll(messages, timeout);
+            }
+        };
+    }
+
+    private MqttIngestClient session() {
+        MqttIngestClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("the ingest part has not started: no MQTT session to publish on");
+        }
+        return c;
+    }
+
+    /** Stops the subscription, then the writer (what it holds unacknowledged stays with the broker), then the checks. */
+    @Override
+    public void close() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (writer != null) {
+            writer.stop();
+            writerThread.join(5000);
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}
