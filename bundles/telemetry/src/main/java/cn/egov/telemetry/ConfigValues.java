@@ -27,6 +27,27 @@ public final class ConfigValues {
         return s.isEmpty() ? fallback : s;
     }
 
+    /**
+     * A list: a {@code String[]} or collection (ConfigAdmin, from a Metatype attribute with a
+     * cardinality), or one string with entries separated by commas (a properties file). Blank
+     * entries are dropped; nothing given means {@code fallback}.
+     */
+    public java.util.List<String> list(String key, java.util.List<String> fallback) {
+        Object v = values.get(key);
+        java.util.stream.Stream<?> raw;
+        if (v == null) {
+            return fallback;
+        } else if (v instanceof Object[] array) {
+            raw = java.util.Arrays.stream(array);
+        } else if (v instanceof java.util.Collection<?> c) {
+            raw = c.stream();
+        } else {
+            raw = java.util.Arrays.stream(v.toString().split(","));
+        }
+        java.util.List<String> out = raw.map(o -> String.valueOf(o).trim()).filter(s -> !s.isEmpty()).toList();
+        return out.isEmpty() ? fallback : out;
+    }
+
     public String required(String key) {
         String s = string(key, null);
         if (s == null) {

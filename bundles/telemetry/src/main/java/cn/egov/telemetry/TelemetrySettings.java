@@ -1,11 +1,13 @@
 package cn.egov.telemetry;
 
+import cn.egov.telemetry.mqtt.BrokerOrder;
 import cn.egov.telemetry.mqtt.MqttSettings;
 import cn.egov.telemetry.outbox.OutboxSettings;
 import cn.egov.telemetry.outbox.SyncMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,6 +19,7 @@ public record TelemetrySettings(MqttSettings mqtt, OutboxSettings outbox, Durati
     public static final String PID = "cn.egov.telemetry";
 
     public static final String BROKER_URL = "broker.url";
+    public static final String BROKER_ORDER = "broker.order";
     public static final String ACCOUNT = "account";
     public static final String USERNAME = "username";
     public static final String PASSWORD = "password";
@@ -31,6 +34,7 @@ public record TelemetrySettings(MqttSettings mqtt, OutboxSettings outbox, Durati
     public static final String KEEPALIVE_S = "keepalive.s";
 
     public static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:1883";
+    public static final String DEFAULT_BROKER_ORDER = "IN_ORDER";
     public static final int DEFAULT_HEALTH_INTERVAL_S = 60;
     public static final String DEFAULT_OUTBOX_PATH = "/var/lib/egov-edge/telemetry/outbox.db";
     public static final int DEFAULT_OUTBOX_CAPACITY = OutboxSettings.DEFAULT_CAPACITY;
@@ -48,7 +52,14 @@ public record TelemetrySettings(MqttSettings mqtt, OutboxSettings outbox, Durati
     private static final int PAHO_MAX_INFLIGHT = 65_535;
 
     public static TelemetrySettings parse(ConfigValues c) {
-        String url = c.string(BROKER_URL, DEFAULT_BROKER_URL);
+        List<String> urls = c.list(BROKER_URL, List.of(DEFAULT_BROKER_URL));
+        String orderName = c.string(BROKER_ORDER, DEFAULT_BROKER_ORDER).toUpperCase(Locale.ROOT);
+        BrokerOrder order;
+        try {
+            order = BrokerOrder.valueOf(orderName);
+        } catch (IllegalArgumentException e) {
+            throw c.error(BROKER_ORDER, "must be IN_ORDER or RANDOM_START, got '" + orderName + "'");
+        }
         String account = c.string(ACCOUNT, MqttSettings.DEFAULT_ACCOUNT);
         if (account.contains("/") || account.contains("+") || account.contains("#") || account.startsWith("$")) {
             throw c.error(ACCOUNT, "'" + account + "' must be one topic level without '/', '+', '#' or a leading '$'");
@@ -62,7 +73,7 @@ public record TelemetrySettings(MqttSettings mqtt, OutboxSettings outbox, Durati
         }
         MqttSettings mqtt;
         try {
-            mqtt = new MqttSettings(url, account, c.string(USERNAME, null), password == null ? null : password.toCharArray(),
+            mqtt = new MqttSettings(urls, order, account, c.string(USERNAME, null), password == null ? null : password.toCharArray(),
                     reconnectMin, reconnectMax,
                     c.integer(MAX_INFLIGHT, DEFAULT_MAX_INFLIGHT, 1, PAHO_MAX_INFLIGHT - 2),
                     Duration.ofSeconds(c.integer(KEEPALIVE_S, DEFAULT_KEEPALIVE_S, 5, DAY_S)), null);

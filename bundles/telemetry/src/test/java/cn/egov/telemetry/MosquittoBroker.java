@@ -53,7 +53,9 @@ public final class MosquittoBroker implements AutoCloseable {
                 "allow_anonymous true",
                 "max_queued_messages 1000000",
                 "max_queued_bytes 1000000000",
-                "max_inflight_messages 100",
+                // No limit: a QoS 1 message goes to the subscriber's socket before its PUBACK to the
+                // publisher, so what a frozen broker acknowledged has reached its subscribers.
+                "max_inflight_messages 0",
                 "persistence " + persistent,
                 "persistence_location " + dir + "/",
                 "log_dest file " + dir.resolve("mosquitto.log"),
@@ -83,6 +85,23 @@ public final class MosquittoBroker implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    /** SIGSTOP: the broker stops reading and acknowledging; what it already wrote still reaches its clients. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGKILL: no clean shutdown, sockets reset, nothing saved. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(); // Process.destroyForcibly is SIGKILL on Linux
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited " + rc);
         }
     }
 

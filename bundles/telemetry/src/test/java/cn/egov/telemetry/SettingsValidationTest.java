@@ -10,7 +10,12 @@ import cn.egov.telemetry.identity.IdentitySettings;
 import cn.egov.telemetry.outbox.SyncMode;
 import java.nio.file.Path;
 import java.time.Duration;
+import cn.egov.telemetry.mqtt.BrokerOrder;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +59,8 @@ class SettingsValidationTest {
     @Test
     void telemetryDefaultsMatchTheDocumentedOnes() {
         TelemetrySettings s = TelemetrySettings.parse(new ConfigValues("x", Map.of()));
-        assertEquals("tcp://127.0.0.1:1883", s.mqtt().brokerUrl());
+        assertEquals(List.of("tcp://127.0.0.1:1883"), s.mqtt().brokerUrls());
+        assertEquals(BrokerOrder.IN_ORDER, s.mqtt().order());
         assertEquals("hebei", s.mqtt().account());
         assertNull(s.mqtt().username());
         assertNull(s.mqtt().tls());
@@ -77,6 +83,49 @@ class SettingsValidationTest {
         assertEquals(500, s.outbox().capacity());
         assertEquals(Duration.ofSeconds(15), s.healthInterval());
         assertEquals(SyncMode.NORMAL, s.outbox().syncMode());
+    }
+
+    @Test
+    void brokerEndpointsAreAListFromConfigAdminOrAPropertiesFile() {
+        Map<String, Object> osgi = new HashMap<>();
+        osgi.put("broker.url", new String[] {"ssl://m1.egov:8883", "ssl://m2.egov:8883", " "}); // Metatype cardinality: String[]
+        osgi.put("broker.order", "random_start");
+        TelemetrySettings s = TelemetrySettings.parse(new ConfigValues("x", osgi));
+        assertEquals(List.of("ssl://m1.egov:8883", "ssl://m2.egov:8883"), s.mqtt().brokerUrls());
+        assertEquals(BrokerOrder.RANDOM_START, s.mqtt().order());
+        TelemetrySettings fromFile = TelemetrySettings.parse(new ConfigValues("x",
+                Map.of("broker.url", "tcp://10.1.0.5:1883, tcp://10.1.0.6:1883,tcp://10.1.0.7:1883")));
+        assertEquals(List.of("tcp://10.1.0.5:1883", "tcp://10.1.0.6:1883", "tcp://10.1.0.7:1883"), fromFile.mqtt().brokerUrls());
+        assertEquals(fromFile.mqtt().brokerUrls(), fromFile.mqtt().connectOrder(new SplittableRandom(1)), "IN_ORDER starts at the first");
+    }
+
+    @Test
+    void randomStartRotatesTheListAndStartsEverywhere() {
+        TelemetrySettings s = TelemetrySettings.parse(new ConfigValues("x",
+                Map.of("broker.url", "tcp://a:1,tcp://b:1,tcp://c:1", "broker.order", "RANDOM_START")));
+        Set<String> firsts = new HashSet<>();
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 200; i++) {
+            List<String> order = s.mqtt().connectOrder(random);
+            firsts.add(order.get(0));
+            int start = s.mqtt().brokerUrls().indexOf(order.get(0));
+            for (int k = 0; k < 3; k++) {
+                assertEquals(s.mqtt().brokerUrls().get((start + k) % 3), order.get(k), "the rest follow in list order: " + order);
+            }
+        }
+        assertEquals(Set.of("tcp://a:1", "tcp://b:1", "tcp://c:1"), firsts);
+    }
+
+    @Test
+    void aBadEndpointIsNamedByItsPlaceInTheList() {
+        assertEquals("box.properties: broker.url is invalid: broker URL (entry 2 of 3) must be tcp://host:port or ssl://host:port, "
+                + "got 'http://m2:1883'", error(Map.of("broker.url", "tcp://m1:1883,http://m2:1883,tcp://m3:1883"), false));
+        assertEquals("box.properties: broker.url is invalid: broker URL (entry 1 of 2) must be tcp://host:port or ssl://host:port, "
+                + "got 'm1 1883'", error(Map.of("broker.url", new String[] {"m1 1883", "tcp://m2:1883"}), false));
+        assertEquals("box.properties: broker.url is invalid: broker URLs must be different, got [tcp://m1:1883, tcp://m1:1883]",
+                error(Map.of("broker.url", "tcp://m1:1883,tcp://m1:1883"), false));
+        assertEquals("box.properties: broker.order must be IN_ORDER or RANDOM_START, got 'SHUFFLE'",
+                error(Map.of("broker.order", "shuffle"), false));
     }
 
     @Test

@@ -65,7 +65,7 @@ public final class TelemetryComponent implements TelemetryPublisher, ControlChan
         }), parsed.outbox(), parsed.healthInterval());
         String framework = FrameworkName.of(context.getBundle(Constants.SYSTEM_BUNDLE_ID));
         this.runtime = TelemetryRuntime.start(identity.identity(), settings, framework);
-        this.broker = String.valueOf(properties.getOrDefault(TelemetrySettings.BROKER_URL, TelemetrySettings.DEFAULT_BROKER_URL));
+        this.broker = String.join(", ", settings.mqtt().brokerUrls());
     }
 
     @Override

@@ -11,8 +11,15 @@ import org.osgi.service.metatype.annotations.Option;
         description = "MQTT link to the provincial manager, with a durable outbox.")
 public @interface TelemetryConfig {
 
-    @AttributeDefinition(name = "Broker URL", description = "tcp://host:port or ssl://host:port")
-    String broker_url() default TelemetrySettings.DEFAULT_BROKER_URL;
+    @AttributeDefinition(name = "Broker URLs", cardinality = 16,
+            description = "One or more tcp://host:port or ssl://host:port: the box connects to the first that accepts "
+                    + "(see Broker order) and fails over to another when its broker dies")
+    String[] broker_url() default TelemetrySettings.DEFAULT_BROKER_URL;
+
+    @AttributeDefinition(name = "Broker order", options = {
+            @Option(value = "IN_ORDER", label = "IN_ORDER: always the first URL, the next only when it refuses"),
+            @Option(value = "RANDOM_START", label = "RANDOM_START: a random URL first, to spread a reconnect storm over the nodes")})
+    String broker_order() default TelemetrySettings.DEFAULT_BROKER_ORDER;
 
     @AttributeDefinition(name = "Account", description = "First topic level (Kura account)")
     String account() default "hebei";

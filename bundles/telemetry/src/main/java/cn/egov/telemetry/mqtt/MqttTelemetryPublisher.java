@@ -73,6 +73,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     /** Outbox messages handed to the broker connection since start (BIRTH and DC not counted). */
     private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running;
+    /** Picks the first endpoint of each connect for {@link BrokerOrder#RANDOM_START}. */
+    private final java.util.random.RandomGenerator random = new java.util.SplittableRandom();
 
     public MqttTelemetryPublisher(MqttSettings settings, BoxIdentity identity, DurableOutbox outbox, LifecyclePayloads lifecycle) {
         this.settings = settings;
@@ -81,9 +83,9 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         this.lifecycle = lifecycle;
         try {
             // MemoryPersistence: the outbox is the durable store; Paho's file store would duplicate it in the CWD.
-            this.client = new MqttAsyncClient(settings.brokerUrl(), identity.clientId(), new MemoryPersistence());
+            this.client = new MqttAsyncClient(settings.primaryUrl(), identity.clientId(), new MemoryPersistence());
         } catch (MqttException e) {
-            throw new IllegalArgumentException("cannot create MQTT client for " + settings.brokerUrl() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot create MQTT client for " + settings.primaryUrl() + ": " + e.getMessage(), e);
         }
         this.client.setCallback(new ControlDispatch());
         this.link = new Thread(this::runLink, "telemetry-link-" + identity.clientId());
@@ -125,6 +127,11 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         return client.isConnected();
     }
 
+    /** The endpoint of the current (or last) connection: after a failover, the one that took over. */
+    public String currentBroker() {
+        return client.getCurrentServerURI();
+    }
+
     /**
      * Outbox messages handed to the broker connection since start, resent ones again. A message
      * queued at a higher priority than a backlog goes right after what was published when it was
@@ -145,9 +152,9 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
             try {
                 connect();
                 backoff.reset();
-                publishLifecycle(KuraTopic.birth(settings.account(), identity.clientId()),
-                        lifecycle.birth(settings.brokerUrl(), applicationIds), 1);
-                LOG.info("connected to {} as {}; outbox depth {}", settings.brokerUrl(), identity.clientId(), outbox.depth());
+                String broker = client.getCurrentServerURI();
+                publishLifecycle(KuraTopic.birth(settings.account(), identity.clientId()), lifecycle.birth(broker, applicationIds), 1);
+                LOG.info("connected to {} as {}; outbox depth {}", broker, identity.clientId(), outbox.depth());
                 control.keySet().forEach(this::subscribeNow);
                 drainWhileConnected();
             } catch (MqttException e) {
@@ -155,7 +162,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                     break;
                 }
                 long wait = backoff.nextMillis();
-                LOG.warn("MQTT link to {} failed ({}); retrying in {} ms", settings.brokerUrl(), e.getMessage(), wait);
+                LOG.warn("MQTT link to {} failed ({}); retrying in {} ms", settings.brokerUrls(), e.getMessage(), wait);
                 sleep(wait);
             } catch (OutboxException e) {
                 LOG.error("outbox failure; retrying", e);
@@ -190,7 +197,12 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         }
         KuraTopic will = KuraTopic.lastWill(settings.account(), identity.clientId());
         options.setWill(will.toString(), KuraPayloadCodec.encode(lifecycle.lastWill()), 1, false);
-        client.connect(options).waitForCompletion(CONNECT_TIMEOUT_MS);
+        // Paho tries the endpoints in this order and stays on the first that accepts. In-flight
+        // messages of a connection that died failed with it (onFailure) and are read again from the
+        // outbox; what the old broker acknowledged was deleted and is not sent again.
+        List<String> order = settings.connectOrder(random);
+        options.setServerURIs(order.toArray(String[]::new));
+        client.connect(options).waitForCompletion(CONNECT_TIMEOUT_MS * order.size());
     }
 
     @Override
@@ -396,7 +408,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                 client.disconnect(CONNECT_TIMEOUT_MS).waitForCompletion(CONNECT_TIMEOUT_MS);
             }
         } catch (MqttException e) {
-            LOG.warn("clean disconnect from {} failed: {}", settings.brokerUrl(), e.getMessage());
+            LOG.warn("clean disconnect from {} failed: {}", client.getCurrentServerURI(), e.getMessage());
         } finally {
             try {
                 client.close(true);

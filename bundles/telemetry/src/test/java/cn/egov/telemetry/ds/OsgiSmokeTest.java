@@ -80,7 +80,7 @@ class OsgiSmokeTest {
             Bundle telemetry = installed.stream().filter(b -> b.getSymbolicName().equals("cn.egov.edge.telemetry")).findFirst().orElseThrow();
             assertEquals(Bundle.ACTIVE, telemetry.getState());
 
-            assertEquals(Set.of(TelemetrySettings.BROKER_URL, TelemetrySettings.ACCOUNT, TelemetrySettings.USERNAME,
+            assertEquals(Set.of(TelemetrySettings.BROKER_URL, TelemetrySettings.BROKER_ORDER, TelemetrySettings.ACCOUNT, TelemetrySettings.USERNAME,
                     TelemetrySettings.PASSWORD, TelemetrySettings.HEALTH_INTERVAL_S, TelemetrySettings.OUTBOX_PATH,
                     TelemetrySettings.OUTBOX_CAPACITY, TelemetrySettings.OUTBOX_SYNC, TelemetrySettings.OUTBOX_ALARM_INTERVAL_S,
                     TelemetrySettings.RECONNECT_MIN_MS, TelemetrySettings.RECONNECT_MAX_MS, TelemetrySettings.MAX_INFLIGHT,
