@@ -55,8 +55,10 @@ final class SimBox extends SimpleChannelInboundHandler<MqttMessage> {
     private final String healthTopic;
     private final String alarmTopic;
     private final String epoch = UUID.randomUUID().toString();
-    /** 0 = no alarms; else message number k is an alarm when {@code k % alarmEvery == alarmEvery - 1}. */
+    /** 0 = no alarms; else message number k is an alarm when {@code (k + alarmPhase) % alarmEvery == 0}. */
     private final int alarmEvery;
+    /** Boxes raise their alarms at different times: each minute some of the fleet sends one. */
+    private final int alarmPhase;
 
     /** Messages 0..created-1 exist; those below {@code nextFresh} were sent at least once. */
     private long created;
@@ -76,6 +78,7 @@ final class SimBox extends SimpleChannelInboundHandler<MqttMessage> {
         this.fleet = fleet;
         this.loop = loop;
         this.alarmEvery = alarmEvery;
+        this.alarmPhase = alarmEvery > 0 ? ThreadLocalRandom.current().nextInt(alarmEvery) : 0;
         this.healthTopic = KuraTopic.telemetry(ACCOUNT, id, BoxMetrics.HEALTH_APP, BoxMetrics.HEALTH_RESOURCE).toString();
         this.alarmTopic = KuraTopic.telemetry(ACCOUNT, id, Alarm.APP_ID, "bench.fleet").toString();
     }
@@ -186,7 +189,7 @@ final class SimBox extends SimpleChannelInboundHandler<MqttMessage> {
     }
 
     private boolean isAlarm(long seq) {
-        return alarmEvery > 0 && seq % alarmEvery == alarmEvery - 1;
+        return alarmEvery > 0 && (seq + alarmPhase) % alarmEvery == 0;
     }
 
     /** The payload the box's health reporter / alarm sender publishes, with the message id the store deduplicates by. */
