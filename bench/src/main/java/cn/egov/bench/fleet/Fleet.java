@@ -26,6 +26,8 @@ final class Fleet implements AutoCloseable {
 
     /** How often the limiter hands out connects; each tick lets {@code rate * TICK_MS / 1000} boxes connect. */
     private static final int TICK_MS = 20;
+    /** Tokens kept for ticks that ran late: up to this many ticks' worth. */
+    private static final int BURST_TICKS = 5;
 
     final EventLoopGroup group = new NioEventLoopGroup(2);
     final Bootstrap bootstrap;
@@ -55,7 +57,7 @@ final class Fleet implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
         double perTick = connectsPerSecond * TICK_MS / 1000.0;
         this.limiter = group.scheduleAtFixedRate(() -> {
-            tokens = Math.min(tokens + perTick, Math.max(1, perTick));
+            tokens = Math.min(tokens + perTick, Math.max(1, perTick * BURST_TICKS)); // late ticks (a loaded machine) catch up a little
             while (tokens >= 1 && !stopping) {
                 SimBox next = waiting.poll();
                 if (next == null) {
