@@ -1,0 +1,186 @@
+package cn.egov.bench.fleet;
+
+import cn.egov.manager.broker.PasswordFile;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the fleet publishes to, as its own process: Mosquitto with the shipped configuration and a null
+ * subscriber, or {@code manager run} with its embedded broker storing into its store. Both let the boxes
+ * in with the same per-box passwords (user name = client id = unit code).
+ */
+abstract class Target implements AutoCloseable {
+
+    /** The manager's ingest client id (image/mosquitto/egov.acl grants it every topic). */
+    static final String MANAGER = "egov-manager";
+
+    final String name;
+    final Process process;
+    final int port;
+
+    Target(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Messages the far end has: the null subscriber's distinct count, or the store's rows. */
+    abstract long stored() throws Exception;
+
+    /** Extra detail for the report (duplicates, queue). */
+    abstract String detail() throws Exception;
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void awaitListening(Process p, int port, Path log) throws Exception {
+        for (int i = 0; i < 1200; i++) {
+            if (!p.isAlive()) {
+                throw new IOException("exited with " + p.exitValue() + ": " + Files.readString(log));
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        p.destroyForcibly();
+        throw new IOException("nothing listens on " + port + " after 120 s; see " + log);
+    }
+
+    static void writePasswords(Path file, Map<String, String> passwords) throws IOException {
+        StringBuilder b = new StringBuilder();
+        passwords.forEach((user, password) -> b.append(PasswordFile.line(user, password)).append('\n'));
+        Files.writeString(file, b);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Mosquitto with {@code image/mosquitto/egov.conf} (port, folders and password file changed only) and a null subscriber. */
+    static final class Mosquitto extends Target {
+        private final NullSubscriber subscriber;
+
+        private Mosquitto(Process process, int port, NullSubscriber subscriber) {
+            super("mosquitto", process, port);
+            this.subscriber = subscriber;
+        }
+
+        static Mosquitto start(Path dir, Map<String, String> passwords) throws Exception {
+            Files.createDirectories(dir);
+            Path docs = Path.of("image", "mosquitto");
+            int port = freePort();
+            String conf = Files.readString(docs.resolve("egov.conf"))
+                    .replace("listener 1883 127.0.0.1", "listener " + port + " 127.0.0.1")
+                    .replace("persistence_location /var/lib/mosquitto/", "persistence_location " + dir + "/")
+                    .replace("password_file /etc/mosquitto/egov.passwd", "password_file " + dir.resolve("egov.passwd"))
+                    .replace("acl_file /etc/mosquitto/egov.acl", "acl_file " + dir.resolve("egov.acl"));
+            Files.writeString(dir.resolve("egov.conf"), conf);
+            Files.copy(docs.resolve("egov.acl"), dir.resolve("egov.acl"));
+            writePasswords(dir.resolve("egov.passwd"), passwords);
+            if ("root".equals(System.getProperty("user.name"))) { // mosquitto started as root drops to its own user
+                UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+                try (var files = Files.list(dir)) {
+                    for (Path p : files.toList()) {
+                        Files.setOwner(p, users.lookupPrincipalByName("mosquitto"));
+                    }
+                }
+                Files.setOwner(dir, users.lookupPrincipalByName("mosquitto"));
+            }
+            Path log = dir.resolve("mosquitto.log");
+            Process p = new ProcessBuilder("mosquitto", "-c", dir.resolve("egov.conf").toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            awaitListening(p, port, log);
+            // its own thread, as the manager is its own process: not one of the boxes' two
+            return new Mosquitto(p, port, NullSubscriber.connect("127.0.0.1", port, MANAGER, passwords.get(MANAGER)));
+        }
+
+        @Override
+        long stored() {
+            return subscriber.distinct();
+        }
+
+        @Override
+        String detail() {
+            return "null subscriber received " + subscriber.received() + " (distinct " + subscriber.distinct() + ")";
+        }
+
+        @Override
+        public void close() throws Exception {
+            subscriber.close();
+            super.close();
+        }
+    }
+
+    /** {@code manager run} (its own JVM, this class path) with the embedded broker's plain lab listener, storing into SQLite. */
+    static final class Manager extends Target {
+        private final Path db;
+
+        private Manager(Process process, int port, Path db) {
+            super("manager", process, port);
+            this.db = db;
+        }
+
+        static Manager start(Path dir, Map<String, String> passwords, String heap) throws Exception {
+            Files.createDirectories(dir);
+            int port = freePort();
+            Path passwordFile = dir.resolve("boxes.passwd");
+            writePasswords(passwordFile, passwords);
+            Path config = dir.resolve("manager.properties");
+            Files.writeString(config, String.join("\n", "data.dir = " + dir.resolve("data"), "web.port = 0",
+                    "broker.port = " + port, "broker.plain.enabled = true", "broker.plain.password-file = " + passwordFile, ""));
+            Path out = dir.resolve("manager.out");
+            Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                    "-cp", System.getProperty("java.class.path"), "cn.egov.manager.cli.ManagerCommand", "run", "-c", config.toString()))
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            for (int i = 0; i < 1200 && !Files.readString(out).contains("fleet: http"); i++) {
+                if (!p.isAlive()) {
+                    throw new IOException("manager run exited with " + p.exitValue() + ": " + Files.readString(out));
+                }
+                Thread.sleep(100);
+            }
+            awaitListening(p, port, out);
+            return new Manager(p, port, dir.resolve("data/manager.db"));
+        }
+
+        private long count(String sql) throws Exception {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        @Override
+        long stored() throws Exception {
+            // both tables have a unique index on (client_id, msg_epoch, msg_seq): a row is a distinct message
+            return count("SELECT (SELECT count(*) FROM health_samples) + (SELECT count(*) FROM alarms WHERE kind = 'bench.fleet')");
+        }
+
+        @Override
+        String detail() throws Exception {
+            return "store: " + count("SELECT count(*) FROM health_samples") + " health rows, "
+                    + count("SELECT count(*) FROM alarms WHERE kind = 'bench.fleet'") + " alarm rows";
+        }
+    }
+}
