@@ -105,8 +105,8 @@ public final class Leadership implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} every {@code period} (first after one period) while this node holds the
-     * singleton {@code name}, on a thread of its own. Several calls with one name share one lock
+     * Runs {@code work} every {@code period} while this node holds the singleton {@code name}, on a
+     * thread of its own: first one period after this node took it (or, on SQLite, after this call). Several calls with one name share one lock
      * (the CRL publisher's schedule and its revocation check).
      *
      * @param name   short name, also the lock's and the meter's ({@code crl-publisher})
@@ -118,7 +118,7 @@ public final class Leadership implements AutoCloseable {
         every(name, what, period, period, work);
     }
 
-    /** {@link #every(String, String, Duration, Runnable)} with the first run after {@code initialDelay}. */
+    /** {@link #every(String, String, Duration, Runnable)} with the first run {@code initialDelay} after the take-over. */
     public void every(String name, String what, Duration initialDelay, Duration period, Runnable work) {
         Held h = register(name, what);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -133,17 +133,59 @@ public final class Leadership implements AutoCloseable {
             }
             timers.add(timer);
         }
-        long ms = period.toMillis();
-        timer.scheduleWithFixedDelay(() -> {
+        // looks often enough to start soon after a take-over, runs on the singleton's own period
+        long tick = shared ? Math.min(period.toMillis(), grace) : period.toMillis();
+        Runner runner = new Runner(h, initialDelay.toMillis(), period.toMillis(), work);
+        timer.scheduleWithFixedDelay(runner::tick, shared ? tick : initialDelay.toMillis(), Math.max(1, tick), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One periodic work of a singleton, started anew at each take-over as a part's timer starts
+     * with the part: first run {@code initialDelay} after the take-over (and its grace), then every
+     * {@code period} after the end of the one before. Touched by its own thread only.
+     */
+    private final class Runner {
+        final Held h;
+        final long initialDelay;
+        final long period;
+        final Runnable work;
+        long seenTakeOver = -1;
+        long nextDue;
+
+        Runner(Held h, long initialDelay, long period, Runnable work) {
+            this.h = h;
+            this.initialDelay = initialDelay;
+            this.period = period;
+            this.work = work;
+        }
+
+        void tick() {
             if (!confirm(h)) {
                 return;
             }
+            if (!shared) { // one node: the executor's schedule is the singleton's
+                runOnce();
+                return;
+            }
+            long takeOver = h.runsFrom;
+            if (takeOver != seenTakeOver) {
+                seenTakeOver = takeOver;
+                nextDue = takeOver + initialDelay;
+            }
+            if (System.currentTimeMillis() < nextDue) {
+                return;
+            }
+            runOnce();
+            nextDue = System.currentTimeMillis() + period;
+        }
+
+        private void runOnce() {
             try {
                 work.run();
             } catch (RuntimeException e) {
                 LOG.error("{} failed on node {}: {}", h.what, node, e.toString());
             }
-        }, initialDelay.toMillis(), ms, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** True while this node holds {@code name}'s lock, its session proven alive (always true on SQLite). */
@@ -203,6 +245,8 @@ public final class Leadership implements AutoCloseable {
             }
             if (session == null) {
                 session = database.connect();
+                // who holds which lock, for an operator reading pg_locks joined with pg_stat_activity
+                session.setClientInfo("ApplicationName", "egov-manager leadership " + node);
             }
             try (PreparedStatement ps = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                 for (Held h : singletons.values()) {
