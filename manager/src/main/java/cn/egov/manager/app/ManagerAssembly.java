@@ -16,6 +16,7 @@ import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.ca.BrokerTlsIdentity;
 import cn.egov.manager.ca.CaService;
 import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.cluster.Leadership;
 import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
@@ -41,6 +42,7 @@ import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -115,6 +117,7 @@ public final class ManagerAssembly implements AutoCloseable {
     private PartContext context;
     private WebRoutes routes;
     private String brokerUrl;
+    private Leadership leadership;
 
     private ManagerAssembly(ManagerConfig config) {
         this.config = config;
@@ -181,12 +184,14 @@ public final class ManagerAssembly implements AutoCloseable {
         AuditLog audit = new AuditLog(database);
         BrokerLogin login = new BrokerLogin(ingestUrl, user, password);
         registerMeters();
+        leadership = startLeadership();
         routes = new WebRoutes();
         context = context(Map.of(), alarms, listeners, login, audit);
         for (ManagerPart p : parts.all()) {
             p.start(context(config.part(p.keys()), alarms, listeners, login, audit));
             closeables.add(p);
         }
+        closeables.add(leadership);
         // every part's listener and receiver (TelemetryListeners) is in place by now: the ingest part
         // subscribes in ready(), and what waited in the broker passes none of them by
         for (ManagerPart p : parts.all()) {
@@ -337,7 +342,30 @@ public final class ManagerAssembly implements AutoCloseable {
 
     private PartContext context(Map<String, String> keys, AlarmStore alarms, TelemetryListeners listeners, BrokerLogin login,
                                 AuditLog audit) {
-        return new PartContext(keys, config, database, fleet, alarms, parts.messenger(), login, listeners, meters, routes, audit);
+        return new PartContext(keys, config, database, fleet, alarms, parts.messenger(), login, listeners, meters, routes, audit, leadership);
+    }
+
+    /**
+     * The province-wide singletons' runner. Closed twice over: as registered here (a part that fails
+     * to start leaves no singleton thread) and again before the parts (registered after them), so
+     * no singleton runs against a part that has stopped; the second close does nothing.
+     */
+    private Leadership startLeadership() {
+        String node = config.get(ConfigKey.CLUSTER_NODE).trim();
+        if (node.isEmpty()) {
+            node = hostName() + "-" + ProcessHandle.current().pid();
+        }
+        Leadership l = new Leadership(database, node, Duration.ofMillis(config.longValue(ConfigKey.CLUSTER_LEADER_RETRY_MS)), meters);
+        closeables.add(l);
+        return l;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "manager";
+        }
     }
 
     /** The trunk's meters: the broker, the web shell, the alarm throttle (ingestion's are the ingest part's). */
@@ -399,6 +427,11 @@ public final class ManagerAssembly implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** Which province-wide singletons this node runs. */
+    public Leadership leadership() {
+        return leadership;
     }
 
     /** What the parts were given (the shell's services, without a part's keys). */

@@ -38,6 +38,7 @@ public final class CaPart implements ManagerPart {
             return;
         }
         CrlPublisher crls = service.crls();
+        crls.scheduleUnder(ctx.leadership());
         ctx.meters().gauge("ca.revocations", "revocations in the CRLs published last",
                 () -> crls.latest() == null ? 0 : crls.latest().revocations());
         ctx.meters().flag("ca.crl.reload-ok", "0 when the configured CRL reload command failed at the last publication",

@@ -26,6 +26,16 @@ public final class CaService implements AutoCloseable {
      *              ({@link PlanUnitNames})
      */
     public static CaService start(CaConfig config, UnitNames names) throws Exception {
+        return start(config, names, true);
+    }
+
+    /**
+     * @param ownSchedule true: the publisher's own timer publishes on the schedule and at revocations
+     *                    ({@code manager ca serve}); false: it publishes once now and the manager hands
+     *                    the schedule to its leadership ({@link CrlPublisher#scheduleUnder}), so that one
+     *                    node of several publishes
+     */
+    public static CaService start(CaConfig config, UnitNames names, boolean ownSchedule) throws Exception {
         char[] pass = config.passphrase();
         try {
             ProvincialCa ca = java.nio.file.Files.exists(config.dir().resolve(CaKeys.FILE))
@@ -33,7 +43,11 @@ public final class CaService implements AutoCloseable {
                     : ProvincialCa.create(config.dir(), pass, config.settings(), names);
             CrlPublisher crls = new CrlPublisher(ca, config.crls());
             try {
-                crls.start();
+                if (ownSchedule) {
+                    crls.start();
+                } else {
+                    crls.publishNow();
+                }
                 KeyStore tls = EstTlsIdentity.loadOrIssue(ca, config.dir(), pass, config.estDnsNames(), config.estIps());
                 CaHttpServer server = CaHttpServer.start(ca, crls, tls, pass, config.bind(), config.estPort(), config.httpPort());
                 return new CaService(ca, crls, server);

@@ -1,5 +1,6 @@
 package cn.egov.manager.ca;
 
+import cn.egov.manager.cluster.Leadership;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the first two into the configured copy folders, then runs the configured reload command
  * ({@link CrlPublication}).
  *
- * <p>When: at {@link #start()}, every {@link CaSettings#crlInterval()} (a CRL is valid for two), and
+ * <p>When: at {@link #start()} (or {@link #publishNow()}), every {@link CaSettings#crlInterval()} (a CRL is valid for two), and
  * as soon as the register's revocation count differs from the one the published CRLs reflect. The
  * count lives in the register, so a revocation made by another process ({@code manager ca revoke}
  * while {@code manager run} serves) is published by the serving CA within
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class CrlPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrlPublisher.class);
+    /** Its name as a singleton ({@link Leadership}). */
+    public static final String SINGLETON = "crl-publisher";
 
     /**
      * Published CRLs, DER.
@@ -70,6 +73,20 @@ public final class CrlPublisher implements AutoCloseable {
         timer.scheduleAtFixedRate(() -> publishLogged("scheduled"), ms, ms, TimeUnit.MILLISECONDS);
         long check = publication.revocationCheck().toMillis();
         timer.scheduleWithFixedDelay(this::publishIfRevoked, check, check, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Hands the schedule and the revocation check to {@code leadership} as the singleton
+     * {@code crl-publisher}: with several manager nodes on one PostgreSQL only one publishes
+     * (CRL numbers come from one register). Stops this publisher's own timer if {@link #start()} ran.
+     */
+    public synchronized void scheduleUnder(Leadership leadership) {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+        leadership.every(SINGLETON, "the CRL publisher", ca.settings().crlInterval(), () -> publishLogged("scheduled"));
+        leadership.every(SINGLETON, "the CRL publisher", publication.revocationCheck(), this::publishIfRevoked);
     }
 
     /** Builds and writes fresh CRLs, delivers the copies and runs the reload command. */

@@ -42,7 +42,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         PortCheck.requireFree(PortCheck.of(cfg, caConfig), config.toString());
         CaService ca = caConfig == null ? null
-                : CaService.start(caConfig, new PlanUnitNames(new PlanInForce(cfg), Divisions.hebei()));
+                // its CRL schedule runs as a singleton of the manager (one node of several publishes)
+                : CaService.start(caConfig, new PlanUnitNames(new PlanInForce(cfg), Divisions.hebei()), false);
         ManagerAssembly manager;
         try {
             ManagerAssembly.Options options = ManagerAssembly.Options.defaults();

@@ -40,6 +40,10 @@ public enum ConfigKey {
     FLEET_DEFAULT_HEALTH_INTERVAL_S("fleet.default-health-interval-s", "60", "Health interval assumed when a box's BIRTH lacks health_interval_s."),
     FLEET_CHECK_PERIOD_MS("fleet.check-period-ms", "1000", "How often the registry looks for MISSING boxes."),
 
+    CLUSTER_NODE("cluster.node", "", "This manager node's name in logs (\"node X now runs the CRL publisher\"); empty = host name and process id."),
+    CLUSTER_LEADER_RETRY_MS("cluster.leader.retry-ms", "5000",
+            "PostgreSQL, several nodes: how often a node that does not run a province-wide singleton tries to take it (advisory lock); a dead holder's singletons move within this time. Unused on SQLite (one node)."),
+
     WEB_BIND("web.bind", "127.0.0.1", "Address of the web UI and REST API. An address other machines can reach needs web.tls = ca (start-up refuses otherwise)."),
     WEB_PORT("web.port", "8080", "Port of the web UI and REST API; 0 picks a free port (printed at start)."),
     WEB_TLS("web.tls", "off", "'ca' serves HTTPS with a key and certificate issued by the provincial CA at each start (needs ca.passphrase-file); 'off' serves HTTP, for a loopback web.bind only."),

@@ -17,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +39,6 @@ public final class ConsolePart implements ManagerPart {
             "Days the audit log keeps an entry (at least 183: six months); older entries are deleted once a day.",
             KeySpec.atLeast(MIN_RETENTION_DAYS, false));
 
-    private ScheduledExecutorService timer;
-
     /** One line of the page. */
     record Line(String time, AuditEntry entry) {
     }
@@ -62,12 +57,8 @@ public final class ConsolePart implements ManagerPart {
     public void start(PartContext ctx) {
         AuditLog audit = ctx.audit();
         Duration retention = Duration.ofDays(Long.parseLong(ctx.key(RETENTION.shortKey())));
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "audit-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(() -> {
+        // deletes from the province's one audit log: one node does it
+        ctx.leadership().every("audit-retention", "the audit log retention", Duration.ZERO, Duration.ofDays(1), () -> {
             try {
                 int n = audit.deleteBefore(System.currentTimeMillis() - retention.toMillis());
                 if (n > 0) {
@@ -76,7 +67,7 @@ public final class ConsolePart implements ManagerPart {
             } catch (Exception e) {
                 LOG.error("audit log retention failed: {}", e.toString());
             }
-        }, 0, 1, TimeUnit.DAYS);
+        });
         ctx.meters().gauge("audit.entries", "entries in the audit log", () -> {
             try {
                 return audit.count();
@@ -106,13 +97,6 @@ public final class ConsolePart implements ManagerPart {
             return Math.max(1, Math.min(MAX_LIMIT, n));
         } catch (NumberFormatException e) {
             return DEFAULT_LIMIT;
-        }
-    }
-
-    @Override
-    public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
         }
     }
 }

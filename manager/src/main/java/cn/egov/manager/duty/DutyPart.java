@@ -96,14 +96,15 @@ public final class DutyPart implements ManagerPart {
         });
         running.add(timer::shutdownNow);
         long period = settings.checkPeriod().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
+        // escalations are province-wide (one node sends them); the refusal alarms this node throttled are its own
+        ctx.leadership().every("duty-escalation", "the duty escalations", settings.checkPeriod(), () -> {
             try {
                 office.escalateDue();
             } catch (Exception e) {
                 LOG.error("duty: escalation check failed: {}", e.toString());
             }
-            office.flushRefusalAlarms();
-        }, period, period, TimeUnit.MILLISECONDS);
+        });
+        timer.scheduleWithFixedDelay(office::flushRefusalAlarms, period, period, TimeUnit.MILLISECONDS);
 
         ctx.meters().gauge("duty.reports.accepted", office.accepted::sum);
         ctx.meters().gauge("duty.reports.refused", office.refused::sum);

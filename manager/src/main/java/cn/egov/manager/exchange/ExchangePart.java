@@ -19,12 +19,12 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +96,9 @@ public final class ExchangePart implements ManagerPart {
         });
         running.add(timer::shutdownNow);
         // resends are due per delivery (their own backoff): looking every half interval keeps them close to due
+        // resends and deadlines are province-wide: one node sends them (the timer below stays for BIRTHs this node stored)
         long period = Math.max(1, settings.resendInterval().toSeconds() / 2);
-        timer.scheduleWithFixedDelay(hub::tick, period, period, TimeUnit.SECONDS);
+        ctx.leadership().every("exchange-resend", "the exchange hub's resends", Duration.ofSeconds(period), hub::tick);
         // a box that connects gets its directory, documents and notices at once, off the ingest thread
         ctx.listeners().add(m -> {
             if (m.kind() == IngestKind.BIRTH) {

@@ -1,6 +1,7 @@
 package cn.egov.manager.part;
 
 import cn.egov.manager.audit.AuditLog;
+import cn.egov.manager.cluster.Leadership;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.fleet.FleetRegistry;
@@ -28,10 +29,12 @@ import java.util.Map;
  * @param meters    register the part's meters here ({@code GET /metrics})
  * @param routes    register the part's REST routes and pages here
  * @param audit     the audit log (every state-changing action, done or refused)
+ * @param leadership runs the part's province-wide singletons on one node only ({@link Leadership#every})
  */
 public record PartContext(Map<String, String> keys, ManagerConfig config, Database database, FleetRegistry fleet,
                           AlarmStore alarms, BoxMessenger messenger, BrokerLogin broker, TelemetryListeners listeners,
-                          Meters meters, WebRoutes routes, AuditLog audit) {
+                          Meters meters, WebRoutes routes, AuditLog audit,
+                          Leadership leadership) {
 
     public PartContext {
         keys = Map.copyOf(keys);

@@ -20,9 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,14 +102,9 @@ public final class PortalPart implements ManagerPart {
             running.add(server);
             LOG.info("portal content server for boxes at {} (box certificates only)", server.url());
         }
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "portal-freshness");
-            t.setDaemon(true);
-            return t;
-        });
-        running.add(timer::shutdownNow);
         FreshnessWatch watch = new FreshnessWatch(store, ctx.alarms(), settings.staleAfter(), clock);
-        timer.scheduleWithFixedDelay(watch, settings.checkPeriod().toMillis(), settings.checkPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        // raises and clears province-wide alarms: one node watches
+        ctx.leadership().every("portal-freshness", "the portal freshness watch", settings.checkPeriod(), watch);
 
         ContentServer content = server;
         if (content != null) {

@@ -116,6 +116,60 @@ class ConcurrentWritersTest {
         assertTrue(fresh.list().stream().allMatch(b -> b.status() == BoxStatus.CONNECTED), "every box stored as connected");
     }
 
+    /**
+     * Two writers, round after round released together by a barrier, store batches that overlap by
+     * half (writer 1 messages [i, i+100), writer 2 [i+50, i+150)), each batch also carrying one of
+     * its messages twice (a redelivery inside one batch): no batch fails, each message is stored once
+     * and reported new by one writer once.
+     */
+    @Test
+    void overlappingBatchesStoredAtTheSameMomentAreStoredOnce() throws Exception {
+        String url = store.url(dir);
+        store.openUrl(url);
+        String unit = "130602-001";
+        List<IngestRecord> messages = new ArrayList<>();
+        messages.add(birth(unit, 0));
+        for (int m = 1; m <= 1_050; m++) {
+            messages.add(m % 7 == 0 ? alarm(unit, m) : health(unit, m));
+        }
+        int rounds = (messages.size() - 50 + 99) / 100; // until writer 1 has passed the end
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<IngestRecord.Decoded>>> results = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int offset = w * 50;
+                results.add(pool.submit(() -> {
+                    SqlBatchStore writer = new SqlBatchStore(store.openUrl(url), new FleetRegistry(PlaceNames.HEBEI, 3, 60));
+                    List<IngestRecord.Decoded> newHere = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) {
+                        int from = Math.min(messages.size(), r * 100 + offset);
+                        List<IngestRecord> batch = new ArrayList<>(messages.subList(from, Math.min(messages.size(), from + 100)));
+                        if (!batch.isEmpty()) {
+                            batch.add(batch.get(batch.size() / 2)); // the same message again in the same batch
+                        }
+                        together.await();
+                        newHere.addAll(writer.store(batch));
+                    }
+                    return newHere;
+                }));
+            }
+            List<String> reported = new ArrayList<>();
+            for (Future<List<IngestRecord.Decoded>> f : results) {
+                f.get().forEach(d -> reported.add(d.id().epoch() + "/" + d.id().sequence()));
+            }
+            assertEquals(new HashSet<>(reported).size(), reported.size(), "no message reported new twice");
+            assertEquals(messages.size(), reported.size(), "every message reported new once");
+        } finally {
+            pool.shutdownNow();
+        }
+        Database db = store.openUrl(url);
+        assertEquals(messages.size(), count(db, "SELECT COUNT(*) FROM lifecycle_events") + count(db, "SELECT COUNT(*) FROM health_samples")
+                + count(db, "SELECT COUNT(*) FROM alarms"), "each message stored once");
+        assertEquals(messages.size(), count(db, "SELECT (SELECT COUNT(DISTINCT msg_seq) FROM health_samples)"
+                + " + (SELECT COUNT(DISTINCT msg_seq) FROM alarms) + (SELECT COUNT(DISTINCT msg_seq) FROM lifecycle_events)"));
+    }
+
     private static boolean isBirth(IngestRecord r) {
         return r.raw().topic().endsWith("/MQTT/BIRTH");
     }

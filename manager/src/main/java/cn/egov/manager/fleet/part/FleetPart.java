@@ -7,15 +7,13 @@ import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.fleet.MissingWatch;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.part.PartContext;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The fleet as a part: the NOC's page and the boxes' REST routes, the MISSING check on a timer, and
+ * The fleet as a part: the NOC's page and the boxes' REST routes, the MISSING check (a singleton: one node of several runs it), and
  * the fleet's meters ({@code fleet.boxes{status=...}}). The registry itself ({@link FleetRegistry}) is
  * the shell's: ingestion updates it, every part reads it. Its keys ({@code fleet.*}) are the core's
  * ({@code ConfigKey}), read by the registry at start.
@@ -27,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 public final class FleetPart implements ManagerPart {
 
     private final cn.egov.manager.fleet.BoxUpdates updates;
-    private ScheduledExecutorService timer;
 
     /** A fleet part showing no box update states. */
     public FleetPart() {
@@ -48,12 +45,9 @@ public final class FleetPart implements ManagerPart {
     public void start(PartContext ctx) {
         FleetRegistry fleet = ctx.fleet();
         long checkPeriodMs = ctx.config().integer(ConfigKey.FLEET_CHECK_PERIOD_MS);
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleet-missing-check");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(new MissingWatch(fleet, ctx.database()), checkPeriodMs, checkPeriodMs, TimeUnit.MILLISECONDS);
+        // a province-wide verdict: one node marks boxes MISSING
+        ctx.leadership().every("missing-watch", "the MISSING watch", Duration.ofMillis(checkPeriodMs),
+                new MissingWatch(fleet, ctx.database()));
         for (BoxStatus s : BoxStatus.values()) {
             ctx.meters().gauge("fleet." + s.name().toLowerCase(Locale.ROOT), "boxes " + s.name() + " now",
                     () -> fleet.list().stream().filter(b -> b.status() == s).count());
@@ -62,12 +56,5 @@ public final class FleetPart implements ManagerPart {
         ctx.routes().page("/fleet", "设备 Fleet", watchers, new FleetPageHandler(fleet, updates, ctx.routes()));
         ctx.routes().api("/api/boxes", watchers, new BoxListHandler(fleet));
         ctx.routes().api("/api/boxes/*", watchers, new BoxDetailHandler(fleet, ctx.alarms()));
-    }
-
-    @Override
-    public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
     }
 }
