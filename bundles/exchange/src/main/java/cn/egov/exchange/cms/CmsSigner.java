@@ -29,11 +29,12 @@ public final class CmsSigner {
     public static byte[] sign(byte[] content, SigningKey signer) {
         try {
             boolean sm2 = signer.sm2();
-            // SM2 signing and SM3 come from Bouncy Castle; ECDSA and SHA-256 from the JDK (faster here)
-            JcaContentSignerBuilder sb = new JcaContentSignerBuilder(sm2 ? "SM3withSM2" : "SHA256withECDSA");
+            // the signature (over the small signed attributes) from Bouncy Castle: its P-256 ECDSA signs about
+            // 6 times faster here than the JDK 17's; the content's digest, SHA-256 over the whole document,
+            // from the JDK (the CPU's SHA instructions), SM3 from Bouncy Castle (the JDK has none)
+            JcaContentSignerBuilder sb = new JcaContentSignerBuilder(sm2 ? "SM3withSM2" : "SHA256withECDSA").setProvider(BcProvider.get());
             JcaDigestCalculatorProviderBuilder db = new JcaDigestCalculatorProviderBuilder();
             if (sm2) {
-                sb.setProvider(BcProvider.get());
                 db.setProvider(BcProvider.get());
             }
             ContentSigner cs = sb.build(signer.key());

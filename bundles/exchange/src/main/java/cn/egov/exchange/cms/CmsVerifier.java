@@ -16,9 +16,14 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Selector;
 
 /**
@@ -27,6 +32,23 @@ import org.bouncycastle.util.Selector;
  * {@link DocumentRefused} line under the field the caller names ({@code document}, {@code receipt}).
  */
 public final class CmsVerifier {
+
+    /**
+     * The content's digest: SHA-256 from the JDK, which uses the CPU's SHA instructions (a megabyte
+     * document is hashed here; Bouncy Castle's pure-Java SHA-256 was the most costly step); SM3 only
+     * Bouncy Castle has.
+     */
+    private static final DigestCalculatorProvider JDK_DIGESTS;
+    private static final DigestCalculatorProvider BC_DIGESTS;
+
+    static {
+        try {
+            JDK_DIGESTS = new JcaDigestCalculatorProviderBuilder().build();
+            BC_DIGESTS = new JcaDigestCalculatorProviderBuilder().setProvider(BcProvider.get()).build();
+        } catch (OperatorCreationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final TrustAnchors trust;
 
@@ -88,13 +110,13 @@ public final class CmsVerifier {
                     : "uses the GM/T 0010 content type but its signer's key is not SM2");
         }
         try {
-            // SM2 and SM3 from Bouncy Castle; ECDSA and SHA-256 from the JDK, whose SHA-256 uses the CPU's SHA
-            // instructions (a megabyte document is hashed here: Bouncy Castle's pure-Java digest was the most costly step)
-            JcaSimpleSignerInfoVerifierBuilder vb = new JcaSimpleSignerInfoVerifierBuilder();
-            if (sm2) {
-                vb.setProvider(BcProvider.get());
-            }
-            if (!si.verify(vb.build(signer))) {
+            // the signature over the signed attributes from Bouncy Castle, ECDSA as well as SM2: its P-256
+            // verification is about 7 times faster here than the JDK 17's (0.12 against 0.83 ms, measured for
+            // bench/RESULTS.md "xch"), and every document and receipt is verified once or twice on its way
+            SignerInformationVerifier verifier = new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
+                    new DefaultSignatureAlgorithmIdentifierFinder(),
+                    new JcaContentVerifierProviderBuilder().setProvider(BcProvider.get()).build(signer), sm2 ? BC_DIGESTS : JDK_DIGESTS);
+            if (!si.verify(verifier)) {
                 throw new DocumentRefused(field, "signature does not verify (changed after signing, or forged)");
             }
         } catch (CMSException | OperatorCreationException e) {
