@@ -1,6 +1,10 @@
 package cn.egov.exchange.cms;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.cert.CertificateEncodingException;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -37,7 +41,7 @@ public final class CmsSigner {
             if (sm2) {
                 db.setProvider(BcProvider.get());
             }
-            ContentSigner cs = sb.build(signer.key());
+            ContentSigner cs = sb.build(bcKey(signer.key()));
             CMSSignedDataGenerator g = new CMSSignedDataGenerator();
             g.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(db.build()).build(cs, signer.certificate()));
             g.addCertificates(new JcaCertStore(signer.chain()));
@@ -46,6 +50,22 @@ public final class CmsSigner {
             return info.getEncoded(ASN1Encoding.DER);
         } catch (OperatorCreationException | CMSException | CertificateEncodingException | IOException e) {
             throw new IllegalStateException("cannot sign with " + signer.certificate().getSubjectX500Principal() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The key as Bouncy Castle's own, on its named curve: then its signer uses the curve's table of
+     * multiples of the base point, computed once per process; given the JDK's key object it built that
+     * table again for every signature.
+     */
+    private static PrivateKey bcKey(PrivateKey key) {
+        if (key instanceof org.bouncycastle.jce.interfaces.ECPrivateKey || !"EC".equals(key.getAlgorithm()) || key.getEncoded() == null) {
+            return key;
+        }
+        try {
+            return KeyFactory.getInstance("EC", BcProvider.get()).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            return key; // signs all the same, only slower
         }
     }
 }

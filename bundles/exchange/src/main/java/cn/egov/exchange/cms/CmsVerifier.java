@@ -8,7 +8,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
@@ -19,6 +21,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -50,7 +53,20 @@ public final class CmsVerifier {
         }
     }
 
+    /** Signers whose verifiers are kept: the same few unit certificates sign every document and receipt. */
+    static final int REMEMBERED_SIGNERS = 1024;
+
     private final TrustAnchors trust;
+    /**
+     * A verifier per signer certificate, kept: Bouncy Castle keeps the precomputed multiples of the
+     * public key's point with the key, so a kept key verifies about twice as fast as a new one.
+     */
+    private final Map<X509Certificate, ContentVerifierProvider> verifiers = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<X509Certificate, ContentVerifierProvider> eldest) {
+            return size() > REMEMBERED_SIGNERS;
+        }
+    };
 
     public CmsVerifier(TrustAnchors trust) {
         this.trust = trust;
@@ -115,7 +131,7 @@ public final class CmsVerifier {
             // bench/RESULTS.md "xch"), and every document and receipt is verified once or twice on its way
             SignerInformationVerifier verifier = new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
                     new DefaultSignatureAlgorithmIdentifierFinder(),
-                    new JcaContentVerifierProviderBuilder().setProvider(BcProvider.get()).build(signer), sm2 ? BC_DIGESTS : JDK_DIGESTS);
+                    verifierFor(signer), sm2 ? BC_DIGESTS : JDK_DIGESTS);
             if (!si.verify(verifier)) {
                 throw new DocumentRefused(field, "signature does not verify (changed after signing, or forged)");
             }
@@ -138,5 +154,19 @@ public final class CmsVerifier {
             throw new DocumentRefused(field, "is signed by unit " + unit + ", not by " + expected);
         }
         return new Verified((byte[]) sd.getSignedContent().getContent(), signer, unit, sm2);
+    }
+
+    private ContentVerifierProvider verifierFor(X509Certificate signer) throws OperatorCreationException {
+        synchronized (verifiers) {
+            ContentVerifierProvider known = verifiers.get(signer);
+            if (known != null) {
+                return known;
+            }
+        }
+        ContentVerifierProvider made = new JcaContentVerifierProviderBuilder().setProvider(BcProvider.get()).build(signer);
+        synchronized (verifiers) {
+            verifiers.put(signer, made);
+        }
+        return made;
     }
 }
