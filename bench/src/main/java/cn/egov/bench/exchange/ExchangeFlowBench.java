@@ -43,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  * also report the CPU time they spent per document (this JVM; curl and nginx's processes), which a
  * machine shared with other work does not distort as much as it does the wall clock.
  *
- * <pre>java -cp <bench class path> cn.egov.bench.exchange.ExchangeFlowBench [documents=200] [size-bytes=1048576]</pre>
+ * <p>A warm-up of {@code warmup} documents first goes the whole way with the link up (not timed), so
+ * that the timed part measures compiled code rather than the JIT at work.
+ *
+ * <pre>java -cp <bench class path> cn.egov.bench.exchange.ExchangeFlowBench [documents=200] [size-bytes=1048576] [warmup=0]</pre>
  */
 public final class ExchangeFlowBench {
 
@@ -53,6 +56,7 @@ public final class ExchangeFlowBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Path dir = Files.createTempDirectory("exchange-flow-bench");
         Path in = Files.createDirectories(dir.resolve("in"));
         List<byte[]> contents = new ArrayList<>();
@@ -65,7 +69,7 @@ public final class ExchangeFlowBench {
         }
         System.out.printf(Locale.ROOT, "%d documents of %d bytes; %s; %d cores%n", n, size, Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        double[] ours = exchange(dir, contents, size);
+        double[] ours = exchange(dir, contents, size, warmup);
         double[] curl = curlToNginx(dir, n, size);
         System.out.printf(Locale.ROOT, "exchange box -> hub -> box with receipts: %.1f documents/s, %.1f MB/s%n", ours[0], ours[1]);
         System.out.printf(Locale.ROOT, "curl PUT to nginx (TLS, one connection): %.1f documents/s, %.1f MB/s%n", curl[0], curl[1]);
@@ -76,7 +80,7 @@ public final class ExchangeFlowBench {
                 + " ratio %.2f%n", ours[2], curl[2], curl[2] / ours[2]);
     }
 
-    static double[] exchange(Path dir, List<byte[]> contents, int size) throws Exception {
+    static double[] exchange(Path dir, List<byte[]> contents, int size, int warmup) throws Exception {
         int n = contents.size();
         try (BenchPki pki = new BenchPki(dir.resolve("ca"))) {
             Path trust = dir.resolve("trust.pem");
@@ -102,45 +106,86 @@ public final class ExchangeFlowBench {
                 a.service.register();
                 b.service.register();
                 await("the directory at box A", () -> a.store.directory(B.toString()).isPresent());
+                if (warmup > 0) {
+                    long w0 = System.nanoTime();
+                    for (int i = 0; i < warmup; i++) {
+                        send(a, contents.get(i % n));
+                    }
+                    await("every warm-up receipt at box A", () -> a.service.metrics().receiptsAccepted.sum() >= warmup);
+                    System.out.printf(Locale.ROOT, "warm-up: %d documents the whole way, link up, in %.1f s (not timed)%n", warmup,
+                            (System.nanoTime() - w0) / 1e9);
+                }
                 a.connect(BenchBox.UNREACHABLE);
-                List<String> ids = new ArrayList<>();
                 long t0 = System.nanoTime();
                 for (byte[] c : contents) {
-                    Instant now = Instant.now();
-                    ids.add(a.service.send(new Document(new DocumentMeta(MessageIds.newId(), "冀文〔2026〕1号", "bench", A, List.of(B),
-                            Urgency.ROUTINE, Classification.NON_SECRET, now.plus(Duration.ofDays(1)), now),
-                            List.of(new Part("正文.pdf", "application/pdf", c)))).messageId());
+                    send(a, c);
                 }
                 double stored = n / ((System.nanoTime() - t0) / 1e9);
                 System.out.printf(Locale.ROOT, "box A stored %d documents while offline: %.1f documents/s (seal + SQLite + outbox)%n", n, stored);
                 long t1 = System.nanoTime();
                 long cpu0 = processCpuNanos();
+                long jit0 = threadCpuNanos("C1 CompilerThre", "C2 CompilerThre");
+                long gc0 = threadCpuNanos("GC Thread", "G1 ");
                 a.connect(manager.brokerTlsUrl());
                 long[] atHub = {0};
                 long[] inB = {0};
                 // watched through the services' counters: polling the stores would hold their locks against the exchange
                 await("every receipt at box A", () -> {
-                    if (atHub[0] == 0 && a.service.metrics().uploaded.sum() >= n) {
+                    if (atHub[0] == 0 && a.service.metrics().uploaded.sum() >= n + warmup) {
                         atHub[0] = System.nanoTime();
                     }
-                    if (inB[0] == 0 && b.service.metrics().received.sum() >= n) {
+                    if (inB[0] == 0 && b.service.metrics().received.sum() >= n + warmup) {
                         inB[0] = System.nanoTime();
                     }
-                    return a.service.metrics().receiptsAccepted.sum() >= n;
+                    return a.service.metrics().receiptsAccepted.sum() >= n + warmup;
                 });
                 double seconds = (System.nanoTime() - t1) / 1e9;
                 double cpuMs = (processCpuNanos() - cpu0) / 1e6 / n;
-                if (a.store.outgoingCounts().get(DeliveryState.RECEIVED) != n) {
+                System.out.printf(Locale.ROOT, "of the JVM's CPU per document: JIT compiler threads %.1f ms, GC threads %.1f ms%n",
+                        (threadCpuNanos("C1 CompilerThre", "C2 CompilerThre") - jit0) / 1e6 / n, (threadCpuNanos("GC Thread", "G1 ") - gc0) / 1e6 / n);
+                if (a.store.outgoingCounts().get(DeliveryState.RECEIVED) != n + warmup) {
                     throw new IllegalStateException("box A does not hold a receipt for each document");
                 }
                 System.out.printf(Locale.ROOT, "after the link returned: every document at the hub in %.1f s, in B's inbox (opened, receipted) in %.1f s,"
                         + " every receipt at A in %.1f s%n", (atHub[0] - t1) / 1e9, (inB[0] - t1) / 1e9, seconds);
-                if (b.store.inbox(List.of(B.toString()), null, n + 10).size() != n) {
+                if (b.store.inbox(List.of(B.toString()), null, n + warmup + 10).size() != n + warmup) {
                     throw new IllegalStateException("box B's inbox does not hold each document once");
                 }
                 return new double[] {n / seconds, (double) n * size / seconds / 1e6, cpuMs};
             }
         }
+    }
+
+    static void send(BenchBox a, byte[] content) throws Exception {
+        Instant now = Instant.now();
+        a.service.send(new Document(new DocumentMeta(MessageIds.newId(), "冀文〔2026〕1号", "bench", A, List.of(B),
+                Urgency.ROUTINE, Classification.NON_SECRET, now.plus(Duration.ofDays(1)), now),
+                List.of(new Part("正文.pdf", "application/pdf", content))));
+    }
+
+    /**
+     * CPU time of this JVM's threads whose names start with one of {@code prefixes} (the stat file of each task in /proc/self/task,
+     * utime + stime in ticks of 10 ms): the JIT compilers compile this code while it runs, a share a
+     * long-running box does not pay; the GC threads say what the copies of each megabyte cost.
+     */
+    static long threadCpuNanos(String... prefixes) throws java.io.IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+                }
+            }
+        }
+        return ticks * 10_000_000L;
     }
 
     /** CPU time of this JVM, every thread. */

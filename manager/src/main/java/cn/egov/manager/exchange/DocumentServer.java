@@ -142,7 +142,10 @@ final class DocumentServer implements AutoCloseable {
             }
             byte[] body;
             try (InputStream in = Content.Source.asInputStream(request)) {
-                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+                body = declared >= 0 ? exactly(in, (int) declared) : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+            }
+            if (body == null) {
+                return refuse(response, callback, 400, "the body is not the " + declared + " bytes its Content-Length declares", path, box);
             }
             if (body.length > maxBody) {
                 return refuse(response, callback, 413, "more than the hub's limit of " + maxBody + " bytes", path, box);
@@ -167,6 +170,15 @@ final class DocumentServer implements AutoCloseable {
                 return Json.write(response, callback, 200, Map.of("state", "AT_HUB"));
             }
             return Json.write(response, callback, 422, Map.of("state", "UNDELIVERABLE", "reason", answer.refusal()));
+        }
+
+        /**
+         * The body read into one array of its declared length (a megabyte document: reading to an unknown
+         * end collects it in pieces and copies them together), or null when it ends early or goes on.
+         */
+        private static byte[] exactly(InputStream in, int length) throws java.io.IOException {
+            byte[] b = new byte[length];
+            return in.readNBytes(b, 0, length) == length && in.read() < 0 ? b : null;
         }
 
         private boolean fetch(Response response, Callback callback, String box, String id, String path) throws Exception {

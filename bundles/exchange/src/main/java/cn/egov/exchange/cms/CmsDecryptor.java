@@ -1,6 +1,10 @@
 package cn.egov.exchange.cms;
 
 import cn.egov.exchange.model.DocumentRefused;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import org.bouncycastle.asn1.cms.EnvelopedData;
 import org.bouncycastle.cms.CMSEnvelopedData;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.KeyAgreeRecipientId;
@@ -28,9 +32,23 @@ public final class CmsDecryptor {
             throw new DocumentRefused("document", "is not encrypted for this unit's certificate " + key.certificate().getSerialNumber().toString(16));
         }
         try {
-            return ri.getContent(new JceKeyAgreeEnvelopedRecipient(key.key()).setProvider(BcProvider.get())
-                    .setContentProvider("SunJCE"));
-        } catch (CMSException e) {
+            // decrypted into one array of the ciphertext's length (the plaintext is at most that): Bouncy
+            // Castle's getContent grows a buffer from a few bytes and copies the megabyte several times
+            var encrypted = EnvelopedData.getInstance(env.toASN1Structure().getContent()).getEncryptedContentInfo().getEncryptedContent();
+            if (encrypted == null) {
+                throw new DocumentRefused("document", "carries no encrypted content");
+            }
+            int most = encrypted.getOctets().length;
+            try (InputStream in = ri.getContentStream(new JceKeyAgreeEnvelopedRecipient(key.key()).setProvider(BcProvider.get())
+                    .setContentProvider("SunJCE")).getContentStream()) {
+                byte[] b = new byte[most];
+                int n = in.readNBytes(b, 0, most);
+                if (in.read() >= 0) {
+                    throw new DocumentRefused("document", "decrypts to more than its encrypted content's length");
+                }
+                return n == most ? b : Arrays.copyOf(b, n);
+            }
+        } catch (CMSException | IOException e) {
             throw new DocumentRefused("document", "cannot be decrypted with this unit's key: " + e.getMessage());
         }
     }

@@ -1,6 +1,10 @@
 package cn.egov.exchange.cms;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.cert.CertificateEncodingException;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -29,14 +33,15 @@ public final class CmsSigner {
     public static byte[] sign(byte[] content, SigningKey signer) {
         try {
             boolean sm2 = signer.sm2();
-            // SM2 signing and SM3 come from Bouncy Castle; ECDSA and SHA-256 from the JDK (faster here)
-            JcaContentSignerBuilder sb = new JcaContentSignerBuilder(sm2 ? "SM3withSM2" : "SHA256withECDSA");
+            // the signature (over the small signed attributes) from Bouncy Castle: its P-256 ECDSA signs about
+            // 6 times faster here than the JDK 17's; the content's digest, SHA-256 over the whole document,
+            // from the JDK (the CPU's SHA instructions), SM3 from Bouncy Castle (the JDK has none)
+            JcaContentSignerBuilder sb = new JcaContentSignerBuilder(sm2 ? "SM3withSM2" : "SHA256withECDSA").setProvider(BcProvider.get());
             JcaDigestCalculatorProviderBuilder db = new JcaDigestCalculatorProviderBuilder();
             if (sm2) {
-                sb.setProvider(BcProvider.get());
                 db.setProvider(BcProvider.get());
             }
-            ContentSigner cs = sb.build(signer.key());
+            ContentSigner cs = sb.build(bcKey(signer.key()));
             CMSSignedDataGenerator g = new CMSSignedDataGenerator();
             g.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(db.build()).build(cs, signer.certificate()));
             g.addCertificates(new JcaCertStore(signer.chain()));
@@ -45,6 +50,22 @@ public final class CmsSigner {
             return info.getEncoded(ASN1Encoding.DER);
         } catch (OperatorCreationException | CMSException | CertificateEncodingException | IOException e) {
             throw new IllegalStateException("cannot sign with " + signer.certificate().getSubjectX500Principal() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The key as Bouncy Castle's own, on its named curve: then its signer uses the curve's table of
+     * multiples of the base point, computed once per process; given the JDK's key object it built that
+     * table again for every signature.
+     */
+    private static PrivateKey bcKey(PrivateKey key) {
+        if (key instanceof org.bouncycastle.jce.interfaces.ECPrivateKey || !"EC".equals(key.getAlgorithm()) || key.getEncoded() == null) {
+            return key;
+        }
+        try {
+            return KeyFactory.getInstance("EC", BcProvider.get()).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            return key; // signs all the same, only slower
         }
     }
 }

@@ -8,7 +8,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
@@ -16,9 +18,15 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Selector;
 
 /**
@@ -28,7 +36,37 @@ import org.bouncycastle.util.Selector;
  */
 public final class CmsVerifier {
 
+    /**
+     * The content's digest: SHA-256 from the JDK, which uses the CPU's SHA instructions (a megabyte
+     * document is hashed here; Bouncy Castle's pure-Java SHA-256 was the most costly step); SM3 only
+     * Bouncy Castle has.
+     */
+    private static final DigestCalculatorProvider JDK_DIGESTS;
+    private static final DigestCalculatorProvider BC_DIGESTS;
+
+    static {
+        try {
+            JDK_DIGESTS = new JcaDigestCalculatorProviderBuilder().build();
+            BC_DIGESTS = new JcaDigestCalculatorProviderBuilder().setProvider(BcProvider.get()).build();
+        } catch (OperatorCreationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Signers whose verifiers are kept: the same few unit certificates sign every document and receipt. */
+    static final int REMEMBERED_SIGNERS = 1024;
+
     private final TrustAnchors trust;
+    /**
+     * A verifier per signer certificate, kept: Bouncy Castle keeps the precomputed multiples of the
+     * public key's point with the key, so a kept key verifies about twice as fast as a new one.
+     */
+    private final Map<X509Certificate, ContentVerifierProvider> verifiers = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<X509Certificate, ContentVerifierProvider> eldest) {
+            return size() > REMEMBERED_SIGNERS;
+        }
+    };
 
     public CmsVerifier(TrustAnchors trust) {
         this.trust = trust;
@@ -88,13 +126,13 @@ public final class CmsVerifier {
                     : "uses the GM/T 0010 content type but its signer's key is not SM2");
         }
         try {
-            // SM2 and SM3 from Bouncy Castle; ECDSA and SHA-256 from the JDK, whose SHA-256 uses the CPU's SHA
-            // instructions (a megabyte document is hashed here: Bouncy Castle's pure-Java digest was the most costly step)
-            JcaSimpleSignerInfoVerifierBuilder vb = new JcaSimpleSignerInfoVerifierBuilder();
-            if (sm2) {
-                vb.setProvider(BcProvider.get());
-            }
-            if (!si.verify(vb.build(signer))) {
+            // the signature over the signed attributes from Bouncy Castle, ECDSA as well as SM2: its P-256
+            // verification is about 7 times faster here than the JDK 17's (0.12 against 0.83 ms, measured for
+            // bench/RESULTS.md "xch"), and every document and receipt is verified once or twice on its way
+            SignerInformationVerifier verifier = new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
+                    new DefaultSignatureAlgorithmIdentifierFinder(),
+                    verifierFor(signer), sm2 ? BC_DIGESTS : JDK_DIGESTS);
+            if (!si.verify(verifier)) {
                 throw new DocumentRefused(field, "signature does not verify (changed after signing, or forged)");
             }
         } catch (CMSException | OperatorCreationException e) {
@@ -116,5 +154,19 @@ public final class CmsVerifier {
             throw new DocumentRefused(field, "is signed by unit " + unit + ", not by " + expected);
         }
         return new Verified((byte[]) sd.getSignedContent().getContent(), signer, unit, sm2);
+    }
+
+    private ContentVerifierProvider verifierFor(X509Certificate signer) throws OperatorCreationException {
+        synchronized (verifiers) {
+            ContentVerifierProvider known = verifiers.get(signer);
+            if (known != null) {
+                return known;
+            }
+        }
+        ContentVerifierProvider made = new JcaContentVerifierProviderBuilder().setProvider(BcProvider.get()).build(signer);
+        synchronized (verifiers) {
+            verifiers.put(signer, made);
+        }
+        return made;
     }
 }

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,10 +22,25 @@ import java.util.Set;
  * them (Bouncy Castle's validator: the JDK's cannot check SM3withSM2 signatures). Revocation is
  * not checked here: an offline box must still accept what was valid when it was signed; the PKI
  * bundle's OCSP/CRL view can be added by the caller.
+ *
+ * <p>A path that validated once is remembered ({@link #REMEMBERED} paths, least recently used
+ * first out): the same few unit certificates sign every document and receipt, and checking their
+ * chain's signatures again each time was an eighth of the exchange's CPU. A remembered path is
+ * still checked for the validity period of each of its certificates at every use; the signatures
+ * in it cannot change (the certificates are compared by their encoding).
  */
 public final class TrustAnchors {
 
+    /** Validated paths remembered: a province's units sign with some thousands of certificates. */
+    static final int REMEMBERED = 4096;
+
     private final Set<TrustAnchor> anchors = new HashSet<>();
+    private final Map<List<X509Certificate>, Boolean> validated = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<X509Certificate>, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
     private final List<X509Certificate> roots;
     private final List<X509Certificate> intermediates;
     private final Clock clock;
@@ -77,12 +94,26 @@ public final class TrustAnchors {
             path.add(next);
             current = next;
         }
+        Date now = Date.from(clock.instant());
+        boolean known;
+        synchronized (validated) {
+            known = validated.get(path) != null;
+        }
+        if (known) {
+            for (X509Certificate c : path) {
+                c.checkValidity(now);
+            }
+            return;
+        }
         CertificateFactory cf = CertificateFactory.getInstance("X.509", BcProvider.get());
         CertPath cp = cf.generateCertPath(path);
         PKIXParameters params = new PKIXParameters(anchors);
         params.setRevocationEnabled(false);
-        params.setDate(Date.from(clock.instant()));
+        params.setDate(now);
         CertPathValidator.getInstance("PKIX", BcProvider.get()).validate(cp, params);
+        synchronized (validated) {
+            validated.put(List.copyOf(path), Boolean.TRUE);
+        }
     }
 
     private boolean isRoot(X509Certificate c) {

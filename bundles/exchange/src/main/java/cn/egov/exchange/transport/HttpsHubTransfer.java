@@ -65,6 +65,18 @@ public final class HttpsHubTransfer implements HubTransfer {
                 throw new IOException("fetch of " + messageId + ": the hub answered HTTP " + r.statusCode() + " "
                         + new String(in.readNBytes(512), StandardCharsets.UTF_8));
             }
+            long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > maxBytes) {
+                throw new IOException("fetch of " + messageId + ": " + declared + " bytes, more than " + maxBytes);
+            }
+            if (declared >= 0) {
+                // one array of the declared length: reading to an unknown end collects a megabyte in pieces and copies them
+                byte[] b = new byte[(int) declared];
+                if (in.readNBytes(b, 0, b.length) != b.length || in.read() >= 0) {
+                    throw new IOException("fetch of " + messageId + ": the body is not the " + declared + " bytes it declares");
+                }
+                return b;
+            }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (b.length > maxBytes) {
                 throw new IOException("fetch of " + messageId + ": more than " + maxBytes + " bytes");

@@ -106,6 +106,40 @@ class CmsTest {
         assertTrue(e.getMessage().contains("signature does not verify"), e.getMessage());
     }
 
+    /** The verifier keeps what it worked out per signer (its key, its validated path): neither may let a bad message through. */
+    @Test
+    void rememberedSignerStillFailsAForgeryAndExpires() throws Exception {
+        SigningKey key = pki.signing(SENDER);
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        CmsVerifier v = new CmsVerifier(new TrustAnchors(List.of(pki.root), clock));
+        byte[] good = CmsSigner.sign("receipt one".getBytes(StandardCharsets.UTF_8), key);
+        assertEquals(SENDER, v.verify(good, "receipt", null).unit());
+        assertEquals(SENDER, v.verify(good, "receipt", null).unit()); // the second time from what was kept
+        byte[] forged = CmsSigner.sign("receipt two".getBytes(StandardCharsets.UTF_8), key);
+        forged[indexOf(forged, "two".getBytes(StandardCharsets.UTF_8))] = 'x';
+        DocumentRefused bad = assertThrows(DocumentRefused.class, () -> v.verify(forged, "receipt", null));
+        assertTrue(bad.getMessage().contains("signature does not verify"), bad.getMessage());
+        now.set(key.certificate().getNotAfter().toInstant().plusSeconds(1));
+        DocumentRefused expired = assertThrows(DocumentRefused.class, () -> v.verify(good, "receipt", null));
+        assertTrue(expired.getMessage().contains("is not certified by the provincial CA"), expired.getMessage());
+    }
+
     @Test
     void signerFromAnotherCaOrWithoutSigningUsageIsRefused() throws Exception {
         TestPki rogue = new TestPki("Rogue CA");
