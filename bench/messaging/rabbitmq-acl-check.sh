@@ -24,6 +24,7 @@ for i in $(seq 1 50); do kill -0 $SUB 2>/dev/null || break; sleep 0.2; done
 if kill -0 $SUB 2>/dev/null; then echo "after delete_user: the connected box is STILL connected after 10 s"; kill $SUB;
 $C list_connections user peer_port state 2>/dev/null | tail -n +2; else echo "after delete_user: disconnected in $(echo "$(date +%s.%N) - $T0" | bc) s"; fi
 kill -9 $SRV; sleep 1
-for p in $(pgrep -f "aclprobe@localhost"); do kill -9 $p; done
+# the wrapper script is gone; its Erlang VM runs with -home $D (a folder only this run uses): end that process by its id
+for p in $(pgrep -f -- "-home $D"); do kill -9 $p; done
 [ -z "$EPMD_BEFORE" ] && for p in $(pgrep -x epmd); do kill -9 $p; done
 rm -rf $D
