@@ -106,8 +106,8 @@ public final class Leadership implements AutoCloseable {
 
     /**
      * Runs {@code work} every {@code period} while this node holds the singleton {@code name}, on a
-     * thread of its own: first one period after this node took it (or, on SQLite, after this call). Several calls with one name share one lock
-     * (the CRL publisher's schedule and its revocation check).
+     * thread of its own: first one period after this node took it (or, on SQLite, after this call).
+     * Several calls with one name share one lock (the CRL publisher's schedule and its revocation check).
      *
      * @param name   short name, also the lock's and the meter's ({@code crl-publisher})
      * @param what   what it is, for the log ("the CRL publisher")
