@@ -61,7 +61,7 @@ public final class AccountCommand implements Runnable {
         }
 
         Database database() throws SQLException {
-            ManagerConfig cfg = ManagerConfig.load(config);
+            ManagerConfig cfg = ConfigParts.load(config); // every part's keys: a file the server runs with is read here too
             return Database.open(cfg.jdbcUrl(), cfg.get(ConfigKey.DB_USER), cfg.get(ConfigKey.DB_PASSWORD));
         }
 

@@ -51,6 +51,22 @@ class AccountCommandTest {
                 .statusCode();
     }
 
+    /** The administrator points the command at the file the server runs with: its parts' keys are known here too. */
+    @Test
+    void theServersOwnFileWithPartKeysIsAccepted() throws Exception {
+        Path config = dir.resolve("manager.properties");
+        Files.writeString(config, "data.dir = " + dir.resolve("data") + "\nbroker.port = 0\nweb.port = 0\nnoc.series.replay-page = 1000\n"
+                + "ingest.queue.capacity = 5000\n");
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "first-password-123\n");
+        Run added = run("account", "add", "noc1", "--role", "noc", "--config", config.toString(), "--password-file", pw.toString());
+        assertEquals(0, added.exit(), added.err() + added.out());
+        Files.writeString(config, "noc.series.replay-pages = 1000\n", java.nio.file.StandardOpenOption.APPEND);
+        Run misspelt = run("account", "list", "--config", config.toString());
+        assertEquals(2, misspelt.exit(), misspelt.err() + misspelt.out());
+        assertTrue(misspelt.err().contains("noc.series.replay-pages"), misspelt.err());
+    }
+
     @Test
     void addListPasswdRemove() throws Exception {
         Path config = dir.resolve("manager.properties");
