@@ -57,6 +57,13 @@ public final class Browser {
                 return false;
             } catch (org.openqa.selenium.StaleElementReferenceException gone) {
                 return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                // Chromium 156 answers a look at an element of a document being replaced with this
+                // "unknown error" instead of a stale reference: the form is gone all the same
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
             }
         });
     }
