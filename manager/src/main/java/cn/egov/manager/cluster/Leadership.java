@@ -75,6 +75,8 @@ public final class Leadership implements AutoCloseable {
     private final ScheduledExecutorService retry;
     private Connection session;
     private boolean closed;
+    /** When this node last lost its session; it stands aside one retry period before competing again. */
+    private long lostAt = Long.MIN_VALUE / 2;
 
     /**
      * @param database the store: PostgreSQL elects, SQLite runs everything here
@@ -243,6 +245,12 @@ public final class Leadership implements AutoCloseable {
             if (session != null && !alive()) {
                 lose("its database session is gone");
             }
+            // a node whose session just ended stands aside for a retry period, so that the others
+            // (which try every period) take over, rather than the node that was cut off taking its
+            // singletons back at once and flapping
+            if (session == null && System.currentTimeMillis() - lostAt < grace) {
+                return;
+            }
             if (session == null) {
                 session = database.connect();
                 // who holds which lock, for an operator reading pg_locks joined with pg_stat_activity
@@ -280,6 +288,7 @@ public final class Leadership implements AutoCloseable {
 
     /** Stops every singleton this node held and drops the session (its locks go with it). */
     private void lose(String why) {
+        lostAt = System.currentTimeMillis();
         for (Held h : singletons.values()) {
             if (h.held) {
                 h.held = false;
