@@ -191,14 +191,7 @@ class AuditorBrowserTest {
         browser.findElement(By.id("entry-note")).sendKeys("全员培训，签到表存档 C-3");
         WebElement form = browser.findElement(By.id("entry-form"));
         browser.findElement(By.id("entry-submit")).click();
-        Poll.until("the task book after the entry", 30_000, () -> {
-            try {
-                form.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
-                return true;
-            }
-        });
+        Poll.until("the task book after the entry", 30_000, () -> Browser.gone(form));
         assertTrue(browser.getCurrentUrl().contains("scope=130602"), browser.getCurrentUrl());
         String history = browser.findElement(By.id("history")).getText();
         assertTrue(history.contains("全员培训，签到表存档 C-3") && history.contains("noc-wang"), history);

@@ -51,21 +51,26 @@ public final class Browser {
         org.openqa.selenium.WebElement form = browser.findElement(By.id("login"));
         browser.findElement(By.cssSelector("#login button[type=submit]")).click();
         // the answer is a new page: wait until the form submitted is gone, or the next look reads the old one
-        await("the answer to the log-in form", () -> {
-            try {
-                form.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+        await("the answer to the log-in form", () -> gone(form));
+    }
+
+    /**
+     * Whether {@code element}'s document has been replaced (a submitted form, once its answer is on
+     * screen). Chromium 156 answers a look at an element of a document being replaced with "Node …
+     * does not belong to the document" (an unknown error) instead of a stale reference: gone all the same.
+     */
+    public static boolean gone(org.openqa.selenium.WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
                 return true;
-            } catch (org.openqa.selenium.WebDriverException e) {
-                // Chromium 156 answers a look at an element of a document being replaced with this
-                // "unknown error" instead of a stale reference: the form is gone all the same
-                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
-                    return true;
-                }
-                throw e;
             }
-        });
+            throw e;
+        }
     }
 
     /** Waits (30 s at most) until {@code condition} holds: a click that loads a page answers before the page is there. */
