@@ -8,6 +8,7 @@ echo "cookie$RANDOM$RANDOM" > $D/.erlang.cookie; chmod 400 $D/.erlang.cookie
 echo '[rabbitmq_mqtt].' > $D/enabled_plugins
 printf 'listeners.tcp.default = 127.0.0.1:%s\nmqtt.listeners.tcp.default = 127.0.0.1:%s\nmqtt.allow_anonymous = false\n' $A $P > $D/rabbitmq.conf
 EPMD_BEFORE=$(pgrep -x epmd)
+cd "$D" # Mnesia writes its crash dumps into the working directory: keep them out of the checkout
 /usr/lib/rabbitmq/bin/rabbitmq-server > $D/out 2>&1 & SRV=$!
 for i in $(seq 1 120); do /usr/lib/rabbitmq/bin/rabbitmqctl await_startup >/dev/null 2>&1 && break; sleep 1; done
 C=/usr/lib/rabbitmq/bin/rabbitmqctl

@@ -546,7 +546,8 @@ public final class MessagingLayerProbe {
         }
 
         public void restart(int i) throws Exception {
-            ProcessBuilder pb = new ProcessBuilder(BIN + "rabbitmq-server").redirectErrorStream(true)
+            // the node's own folder as working directory: Mnesia writes its crash dumps there, not into the checkout
+            ProcessBuilder pb = new ProcessBuilder(BIN + "rabbitmq-server").directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("n" + i + ".out").toFile());
             pb.environment().putAll(env(i));
             nodes[i] = pb.start();
