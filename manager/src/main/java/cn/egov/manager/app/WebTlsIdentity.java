@@ -1,14 +1,10 @@
 package cn.egov.manager.app;
 
-import cn.egov.manager.ca.KeyPairs;
 import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.ca.ServerKeyStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -23,20 +19,12 @@ import java.util.List;
 record WebTlsIdentity(KeyStore keyStore, char[] password) {
 
     private static final String ALIAS = "web";
-    private static final int PASSWORD_BYTES = 24;
 
     static WebTlsIdentity issue(ProvincialCa ca, List<String> dnsNames, List<String> ips) throws IOException, GeneralSecurityException {
         if (dnsNames.isEmpty() && ips.isEmpty()) {
             throw new IllegalArgumentException("the web server's certificate needs at least one name: set web.tls.dns-names or web.tls.ips");
         }
-        byte[] random = new byte[PASSWORD_BYTES];
-        new SecureRandom().nextBytes(random);
-        char[] password = HexFormat.of().formatHex(random).toCharArray();
-        KeyPair kp = KeyPairs.p256();
-        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0), dnsNames, ips);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, kp.getPrivate(), password, new X509Certificate[]{cert, ca.issuingCertificate()});
-        return new WebTlsIdentity(ks, password);
+        ServerKeyStore identity = ServerKeyStore.issue(ca, ALIAS, dnsNames, ips);
+        return new WebTlsIdentity(identity.keyStore(), identity.password());
     }
 }

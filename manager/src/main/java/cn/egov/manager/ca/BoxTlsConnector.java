@@ -1,10 +1,5 @@
 package cn.egov.manager.ca;
 
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.List;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -21,7 +16,6 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class BoxTlsConnector {
 
-    private static final int PASSWORD_BYTES = 24;
 
     private BoxTlsConnector() {
     }
@@ -29,18 +23,10 @@ public final class BoxTlsConnector {
     /** A connector on {@code bind:port} for {@code server}, not yet added to it. */
     public static ServerConnector create(Server server, ProvincialCa ca, String alias, String bind, int port,
                                          List<String> dnsNames, List<String> ips) throws Exception {
-        byte[] random = new byte[PASSWORD_BYTES];
-        new SecureRandom().nextBytes(random);
-        String password = HexFormat.of().formatHex(random);
-        KeyPair kp = KeyPairs.p256();
-        String cn = dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0);
-        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, dnsNames, ips);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(alias, kp.getPrivate(), password.toCharArray(), new X509Certificate[]{cert, ca.issuingCertificate()});
+        ServerKeyStore identity = ServerKeyStore.issue(ca, alias, dnsNames, ips);
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStore(ks);
-        tls.setKeyStorePassword(password);
+        tls.setKeyStore(identity.keyStore());
+        tls.setKeyStorePassword(new String(identity.password()));
         tls.setTrustStore(EstTlsIdentity.trustStore(ca));
         tls.setNeedClientAuth(true);
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");

@@ -8,11 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -27,7 +23,6 @@ public final class BrokerTlsIdentity {
     static final String KEY_STORE = "broker-tls.p12";
     static final String TRUST_STORE = "broker-trust.p12";
     private static final String ALIAS = "broker";
-    private static final int PASSWORD_BYTES = 24;
 
     private BrokerTlsIdentity() {
     }
@@ -43,17 +38,9 @@ public final class BrokerTlsIdentity {
             throw new IllegalArgumentException("the broker's TLS certificate needs at least one DNS name or IP address");
         }
         Files.createDirectories(dir);
-        byte[] random = new byte[PASSWORD_BYTES];
-        new SecureRandom().nextBytes(random);
-        String password = HexFormat.of().formatHex(random);
-
-        KeyPair kp = KeyPairs.p256();
-        String cn = dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0);
-        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, dnsNames, ips);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, kp.getPrivate(), password.toCharArray(), new X509Certificate[]{cert, ca.issuingCertificate()});
-        Path keyStore = write(dir.resolve(KEY_STORE), ks, password);
+        ServerKeyStore identity = ServerKeyStore.issue(ca, ALIAS, dnsNames, ips);
+        String password = new String(identity.password());
+        Path keyStore = write(dir.resolve(KEY_STORE), identity.keyStore(), password);
         Path trustStore = write(dir.resolve(TRUST_STORE), EstTlsIdentity.trustStore(ca), password);
         return new TlsAcceptor(host, port, keyStore, password, trustStore, password, new CertificateClientAuthenticator(ca));
     }

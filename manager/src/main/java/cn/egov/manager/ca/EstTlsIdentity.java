@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -52,12 +51,7 @@ public final class EstTlsIdentity {
                 return ks;
             }
         }
-        KeyPair kp = KeyPairs.p256();
-        String cn = dnsNames.isEmpty() ? ips.get(0) : dnsNames.get(0);
-        X509Certificate cert = ca.issueTlsServer(kp.getPublic(), cn, dnsNames, ips);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, kp.getPrivate(), passphrase, new X509Certificate[]{cert, ca.issuingCertificate()});
+        KeyStore ks = ServerKeyStore.issue(ca, ALIAS, passphrase, dnsNames, ips).keyStore();
         Path tmp = caDir.resolve(FILE + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
