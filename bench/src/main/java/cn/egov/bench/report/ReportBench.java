@@ -231,7 +231,7 @@ public final class ReportBench {
     static ReportBuilder builder(Database db) throws Exception {
         FleetRegistry fleet = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
         try (Connection c = db.connect()) {
-            fleet.load(BoxStore.loadAll(c, PlaceNames.HEBEI));
+            fleet.load(BoxStore.loadAll(c, PlaceNames.HEBEI), System.currentTimeMillis());
         }
         return new ReportBuilder(new EvidenceStore(db), new UnitDirectory(Optional::empty, fleet, PlaceNames.HEBEI), PlaceNames.HEBEI,
                 RevocationCheck.NONE, 50);
@@ -292,7 +292,7 @@ public final class ReportBench {
     static FleetRegistry fleetOf(Database db) throws Exception {
         FleetRegistry fleet = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
         try (Connection c = db.connect()) {
-            fleet.load(BoxStore.loadAll(c, PlaceNames.HEBEI));
+            fleet.load(BoxStore.loadAll(c, PlaceNames.HEBEI), System.currentTimeMillis());
         }
         return fleet;
     }

@@ -152,7 +152,8 @@ public final class ManagerAssembly implements AutoCloseable {
         fleet = new FleetRegistry(options.placeNames(), config.integer(ConfigKey.FLEET_MISSING_FACTOR),
                 config.integer(ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S));
         try (Connection c = database.connect()) {
-            fleet.load(BoxStore.loadAll(c, options.placeNames()));
+            long readAt = System.currentTimeMillis();
+            fleet.load(BoxStore.loadAll(c, options.placeNames()), readAt);
         }
         AlarmStore alarms = new AlarmStore(database);
         refusalAlarms = new ThrottledAlarms(alarms, TimeUnit.SECONDS.toMillis(config.integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)),

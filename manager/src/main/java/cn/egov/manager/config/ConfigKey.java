@@ -39,6 +39,10 @@ public enum ConfigKey {
     FLEET_MISSING_FACTOR("fleet.missing-factor", "3", "A connected box with no health for this many health intervals becomes MISSING."),
     FLEET_DEFAULT_HEALTH_INTERVAL_S("fleet.default-health-interval-s", "60", "Health interval assumed when a box's BIRTH lacks health_interval_s."),
     FLEET_CHECK_PERIOD_MS("fleet.check-period-ms", "1000", "How often the registry looks for MISSING boxes."),
+    FLEET_SYNC_PERIOD_MS("fleet.sync-period-ms", "2000",
+            "PostgreSQL, several nodes: how often a node takes over what the other nodes stored about boxes (status, last seen, last health). Unused on SQLite (one node)."),
+    FLEET_CLOCK_SKEW_MS("fleet.clock-skew-ms", "5000",
+            "PostgreSQL, several nodes: the largest clock difference between manager nodes (plus a transaction's time to commit) that taking over the other nodes' box changes allows for."),
 
     CLUSTER_NODE("cluster.node", "", "This manager node's name in logs (\"node X now runs the CRL publisher\"); empty = host name and process id."),
     CLUSTER_LEADER_RETRY_MS("cluster.leader.retry-ms", "5000",

@@ -1,21 +1,27 @@
 package cn.egov.manager.fleet;
 
-
-
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import cn.egov.manager.store.MetricsJson;
 
 /**
  * The {@code boxes} table: one row per box, upserted with portable {@code ON CONFLICT}. A box's
  * last health figures are not copied here: they are the metrics of its last health sample
- * ({@code health_samples}, received at {@code last_health}), read back at start.
+ * ({@code health_samples}, received at {@code last_health}), read back at start. With several
+ * manager nodes on one database this table is the province's view of the fleet: a row's last-seen
+ * and last-health times never go back (a node storing a box's older messages late does not undo
+ * what another node stored), the MISSING verdict is judged on the rows ({@link #markMissing}), and
+ * each node takes over what the others changed ({@link #loadChangedSince}).
  */
 public final class BoxStore {
 
@@ -24,7 +30,9 @@ public final class BoxStore {
               last_seen, last_health, health_interval_s, firmware_version, connection_ip, status_cause)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
-              status_since = excluded.status_since, last_seen = excluded.last_seen, last_health = excluded.last_health,
+              status_since = excluded.status_since,
+              last_seen = CASE WHEN excluded.last_seen > boxes.last_seen THEN excluded.last_seen ELSE boxes.last_seen END,
+              last_health = CASE WHEN excluded.last_health > boxes.last_health THEN excluded.last_health ELSE boxes.last_health END,
               health_interval_s = excluded.health_interval_s, firmware_version = excluded.firmware_version,
               connection_ip = excluded.connection_ip, status_cause = excluded.status_cause
             """;
@@ -57,14 +65,90 @@ public final class BoxStore {
         }
     }
 
+    private static final String SELECT = "SELECT b.client_id, b.display_name, b.status, b.status_since, b.last_seen,"
+            + " b.last_health, b.health_interval_s, b.firmware_version, b.connection_ip,"
+            + " (SELECT h.metrics_json FROM health_samples h WHERE h.client_id = b.client_id AND h.received = b.last_health"
+            + " ORDER BY h.msg_seq DESC LIMIT 1), b.status_cause FROM boxes b";
+
     /** Every stored box, with place names from {@code names} and the figures of its last health sample. */
     public static List<BoxState> loadAll(Connection c, PlaceNames names) throws SQLException {
-        List<BoxState> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT b.client_id, b.display_name, b.status, b.status_since, b.last_seen,"
-                + " b.last_health, b.health_interval_s, b.firmware_version, b.connection_ip,"
-                + " (SELECT h.metrics_json FROM health_samples h WHERE h.client_id = b.client_id AND h.received = b.last_health"
-                + " ORDER BY h.msg_seq DESC LIMIT 1), b.status_cause FROM boxes b");
+        try (PreparedStatement ps = c.prepareStatement(SELECT)) {
+            return read(ps, names);
+        }
+    }
+
+    /** The boxes whose row changed at or after {@code since} (ms): a message stored or a status changed. */
+    public static List<BoxState> loadChangedSince(Connection c, PlaceNames names, long since) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE b.last_seen >= ? OR b.status_since >= ?")) {
+            ps.setLong(1, since);
+            ps.setLong(2, since);
+            return read(ps, names);
+        }
+    }
+
+    /**
+     * Marks every CONNECTED box whose stored health is overdue by {@code rule} as MISSING, in one
+     * transaction, and returns the boxes marked. The verdict is the rows', whichever node stored
+     * the box's messages; a row changes only if it is still as it was read, so a health another
+     * node stores meanwhile wins and two nodes never mark one box twice.
+     */
+    public static List<BoxState> markMissing(Connection c, PlaceNames names, MissingRule rule, long now) throws SQLException {
+        Map<String, String> overdue = new TreeMap<>(); // client id order: rows locked in one order on every node
+        Map<String, long[]> asRead = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT client_id, status_since, last_health, health_interval_s FROM boxes WHERE status = 'CONNECTED'");
              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long since = rs.getLong(2);
+                long health = rs.getLong(3);
+                Optional<String> cause = rule.overdue(since, health, rs.getInt(4), now);
+                if (cause.isPresent()) {
+                    overdue.put(rs.getString(1), cause.get());
+                    asRead.put(rs.getString(1), new long[] {since, health});
+                }
+            }
+        }
+        if (overdue.isEmpty()) {
+            return List.of();
+        }
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            Set<String> marked = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE boxes SET status = 'MISSING', status_since = ?, status_cause = ?"
+                    + " WHERE client_id = ? AND status = 'CONNECTED' AND status_since = ? AND COALESCE(last_health, 0) = ?")) {
+                for (Map.Entry<String, String> e : overdue.entrySet()) {
+                    long[] read = asRead.get(e.getKey());
+                    ps.setLong(1, now);
+                    ps.setString(2, e.getValue());
+                    ps.setString(3, e.getKey());
+                    ps.setLong(4, read[0]);
+                    ps.setLong(5, read[1]);
+                    if (ps.executeUpdate() == 1) {
+                        marked.add(e.getKey());
+                    }
+                }
+            }
+            List<BoxState> out = new ArrayList<>();
+            if (!marked.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE b.status = 'MISSING' AND b.status_since = ?")) {
+                    ps.setLong(1, now);
+                    read(ps, names).stream().filter(b -> marked.contains(b.clientId())).forEach(out::add);
+                }
+            }
+            c.commit();
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private static List<BoxState> read(PreparedStatement ps, PlaceNames names) throws SQLException {
+        List<BoxState> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String id = rs.getString(1);
                 out.add(new BoxState(id, Place.of(cn.egov.rules.unit.UnitCode.parse(id), names), rs.getString(2),

@@ -13,9 +13,8 @@ import java.util.Map;
  * The changes of one {@link FleetRegistry#update}: each transition reads the box's state as
  * changed so far in this update (else as the registry has it) and records the new state here,
  * not in the registry. The registry takes them over only after the update's work (the store's
- * transaction) succeeded. Transitions: BIRTH → CONNECTED; DC or LWT → DISCONNECTED; no health for
- * {@code missingFactor} × the box's health interval while CONNECTED → MISSING; health while
- * MISSING → CONNECTED.
+ * transaction) succeeded. Transitions: BIRTH → CONNECTED; DC or LWT → DISCONNECTED; health while
+ * MISSING → CONNECTED. MISSING itself is judged on the stored rows ({@link BoxStore#markMissing}).
  */
 public final class FleetChanges {
 
@@ -82,22 +81,11 @@ public final class FleetChanges {
                 b.lastHealth(), b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), b.healthFigures(), b.lastStatusCause());
     }
 
-    /** Marks CONNECTED boxes whose health is overdue as MISSING; returns the boxes that changed. */
-    public List<BoxState> markMissing(long now) {
-        List<BoxState> missing = new ArrayList<>();
-        int factor = registry.missingFactor();
-        for (BoxState listed : registry.list()) {
-            BoxState b = current(listed.clientId());
-            if (b.status() != BoxStatus.CONNECTED) {
-                continue;
-            }
-            long since = Math.max(b.lastHealth(), b.statusSince());
-            long allowedMs = (long) factor * b.healthIntervalS() * 1000L;
-            if (now - since > allowedMs) {
-                missing.add(put(b.withStatus(BoxStatus.MISSING, now,
-                        "no health for " + (now - since) / 1000 + " s (" + factor + " × " + b.healthIntervalS() + " s)")));
-            }
-        }
-        return missing;
+    /**
+     * States read from the store (the MISSING verdict on the rows, or what other manager nodes
+     * stored): taken over as they are.
+     */
+    public void stored(Collection<BoxState> states) {
+        states.forEach(this::put);
     }
 }

@@ -31,24 +31,33 @@ public final class FleetRegistry {
 
     private final Map<String, BoxState> boxes = new ConcurrentHashMap<>();
     private final PlaceNames names;
-    private final int missingFactor;
+    private final MissingRule missingRule;
     private final int defaultHealthIntervalS;
 
     public FleetRegistry(PlaceNames names, int missingFactor, int defaultHealthIntervalS) {
         this.names = names;
-        this.missingFactor = missingFactor;
+        this.missingRule = new MissingRule(missingFactor);
         this.defaultHealthIntervalS = defaultHealthIntervalS;
     }
 
-    /** Restores the registry from the store at start. */
-    public synchronized void load(Collection<BoxState> stored) {
+    private volatile long loadedAt;
+
+    /** Restores the registry from the store at start; {@code readAt}: when the rows were read (ms). */
+    public synchronized void load(Collection<BoxState> stored, long readAt) {
         stored.forEach(b -> boxes.put(b.clientId(), b));
+        loadedAt = readAt;
+    }
+
+    /** When the registry was last restored from the store (ms), 0 if never. */
+    public long loadedAt() {
+        return loadedAt;
     }
 
     /**
      * Runs {@code work} with a fresh set of changes and takes them over when it returns normally.
-     * Updates run one at a time (the ingest writer and the MISSING check), so each reads the state
-     * the previous one left.
+     * Updates run one at a time (the ingest writer, the MISSING check and the take-over of what
+     * other nodes stored), so each reads the state the previous one left, and a read of the store
+     * made inside an update sees every change this node stored before it.
      */
     public synchronized <T> T update(Update<T> work) throws SQLException {
         FleetChanges changes = new FleetChanges(this);
@@ -69,8 +78,9 @@ public final class FleetRegistry {
                 .toList();
     }
 
-    public int missingFactor() {
-        return missingFactor;
+    /** When a connected box is MISSING ({@code fleet.missing-factor}). */
+    public MissingRule missingRule() {
+        return missingRule;
     }
 
     PlaceNames names() {

@@ -6,7 +6,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Periodically marks overdue boxes MISSING: stored first, then shown. */
+/**
+ * Periodically marks overdue boxes MISSING: judged on the stored rows (the province's view, also
+ * of boxes whose messages another manager node stored), stored first, then shown.
+ */
 public final class MissingWatch implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MissingWatch.class);
@@ -21,18 +24,20 @@ public final class MissingWatch implements Runnable {
     @Override
     public void run() {
         try {
-            List<BoxState> changed = fleet.update(changes -> {
-                List<BoxState> missing = changes.markMissing(System.currentTimeMillis());
-                if (!missing.isEmpty()) {
-                    try (Connection c = database.connect()) {
-                        BoxStore.upsert(c, missing);
-                    }
-                }
-                return missing;
-            });
-            changed.forEach(b -> LOG.warn("box {} is MISSING: {}", b.clientId(), b.lastStatusCause()));
+            check(System.currentTimeMillis()).forEach(b -> LOG.warn("box {} is MISSING: {}", b.clientId(), b.lastStatusCause()));
         } catch (Exception e) {
             LOG.error("missing check failed: {}", e.toString());
         }
+    }
+
+    /** One check at {@code now}: the boxes it marked MISSING, stored and taken over by the registry. */
+    public List<BoxState> check(long now) throws java.sql.SQLException {
+        return fleet.update(changes -> {
+            try (Connection c = database.connect()) {
+                List<BoxState> missing = BoxStore.markMissing(c, fleet.names(), fleet.missingRule(), now);
+                changes.stored(missing);
+                return missing;
+            }
+        });
     }
 }

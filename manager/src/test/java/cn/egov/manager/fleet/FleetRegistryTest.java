@@ -26,14 +26,26 @@ class FleetRegistryTest {
 
     @Test
     void missingOnlyAfterThreeIntervalsOfTheBoxsOwnInterval() {
+        MissingRule rule = fleet.missingRule();
+        // connected at 0, last health at 1,000, interval 10 s
+        assertTrue(rule.overdue(0, 1_000, 10, 31_000).isEmpty(), "exactly 3 intervals: not yet");
+        assertEquals("no health for 30 s (3 × 10 s)", rule.overdue(0, 1_000, 10, 31_001).orElseThrow());
+        assertTrue(rule.overdue(20_000, 1_000, 10, 31_001).isEmpty(), "a box connected later gets the full allowance from then");
+        assertTrue(rule.overdue(20_000, 0, 10, 50_001).isPresent(), "no health ever: counted from the connection");
+    }
+
+    @Test
+    void healthWhileMissingReconnects() {
         change(c -> c.onBirth(unit, KuraPayload.builder().metric(BoxMetrics.HEALTH_INTERVAL_S, 10).build(), 0));
-        change(c -> c.onHealth(unit, KuraPayload.builder().metric(BoxMetrics.CPU_LOAD, 0.1).build(), 1_000));
-        assertTrue(change(c -> c.markMissing(31_000)).isEmpty(), "exactly 3 intervals: not yet");
-        assertEquals(1, change(c -> c.markMissing(31_001)).size());
+        BoxState connected = fleet.get("130602-001").orElseThrow();
+        change(c -> {
+            c.stored(java.util.List.of(connected.withStatus(BoxStatus.MISSING, 40_000, "no health for 40 s (3 × 10 s)")));
+            return null;
+        });
         assertEquals(BoxStatus.MISSING, fleet.get("130602-001").orElseThrow().status());
-        assertTrue(change(c -> c.markMissing(40_000)).isEmpty(), "reported once");
         change(c -> c.onHealth(unit, KuraPayload.builder().build(), 41_000));
         assertEquals(BoxStatus.CONNECTED, fleet.get("130602-001").orElseThrow().status());
+        assertEquals("health resumed", fleet.get("130602-001").orElseThrow().lastStatusCause());
     }
 
     @Test
@@ -44,7 +56,6 @@ class FleetRegistryTest {
         BoxState s = fleet.get("130602-001").orElseThrow();
         assertEquals(BoxStatus.DISCONNECTED, s.status());
         assertEquals("LWT", s.lastStatusCause());
-        assertTrue(change(c -> c.markMissing(10_000_000)).isEmpty(), "a disconnected box is not MISSING");
         change(c -> c.onHealth(unit, KuraPayload.builder().build(), 6_000));
         assertEquals(BoxStatus.DISCONNECTED, fleet.get("130602-001").orElseThrow().status(), "a late health does not reconnect; BIRTH does");
         change(c -> c.onBirth(unit, KuraPayload.builder().build(), 7_000));

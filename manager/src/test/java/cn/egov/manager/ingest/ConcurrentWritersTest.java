@@ -111,7 +111,7 @@ class ConcurrentWritersTest {
         assertEquals(BOXES, count(db, "SELECT COUNT(*) FROM boxes"));
         FleetRegistry fresh = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
         try (Connection c = db.connect()) {
-            fresh.load(cn.egov.manager.fleet.BoxStore.loadAll(c, PlaceNames.HEBEI));
+            fresh.load(cn.egov.manager.fleet.BoxStore.loadAll(c, PlaceNames.HEBEI), System.currentTimeMillis());
         }
         assertTrue(fresh.list().stream().allMatch(b -> b.status() == BoxStatus.CONNECTED), "every box stored as connected");
     }
