@@ -29,21 +29,8 @@ check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1 ($2)"; exit 1; f
 in_root() { chroot "$R" "$@"; }
 
 # --- the clean root -----------------------------------------------------------------------------
-mkdir -p "$R"/{usr,proc,dev,sys,tmp,run,opt,root,srv,mnt,var/lib/dpkg/{info,updates,triggers},var/log,var/cache,var/tmp}
-for d in bin sbin lib lib32 lib64 libx32; do
-  if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$R/$d"; elif [ -d "/$d" ]; then mkdir -p "$R/$d" && mount --bind -o ro "/$d" "$R/$d"; fi
-done
-# /usr: the host's, read-only, under an overlay whose upper layer takes what the packages install
-# there (/lib/systemd/system is /usr/lib/systemd/system on a merged-/usr Debian)
-mkdir -p "$WORK/usr-upper" "$WORK/usr-work"
-mount -t overlay overlay -o "lowerdir=/usr,upperdir=$WORK/usr-upper,workdir=$WORK/usr-work" "$R/usr"
-mount --rbind /dev "$R/dev"
-mount -t proc proc "$R/proc"
-mount -t tmpfs tmpfs "$R/tmp"
-mount -t tmpfs tmpfs "$R/run"
-cp -a /etc "$R/etc"
-rm -rf "$R/etc/egov-box" "$R/etc/egov-manager" "$R/etc/systemd/system/"*egov*
-touch "$R/var/lib/dpkg/status" "$R/var/lib/dpkg/available"
+. "$(dirname "$(readlink -f "$0")")/clean-root-lib.sh"
+make_clean_root "$R" "$WORK"
 ip link set lo up
 cp "$BOX_DEB" "$R/tmp/egov-box.deb"
 cp "$MANAGER_DEB" "$R/tmp/egov-manager.deb"
@@ -51,18 +38,6 @@ check "clean root: no egov package known to its dpkg" "! in_root dpkg-query -W e
 
 # version 2 of the box: the same package with a higher version, as an upgrade would bring
 V1=$(dpkg-deb -f "$BOX_DEB" Version)
-# another version of the box package: its control file and the VERSION its launcher reports
-# (dpkg-deb -R/-b keep the files' times: the class-data-sharing archive stays valid)
-repack() { # repack NAME VERSION [broken]
-  rm -rf "$WORK/$1"; mkdir "$WORK/$1"
-  dpkg-deb -R "$BOX_DEB" "$WORK/$1/pkg"
-  sed -i "s/^Version: .*/Version: $2/" "$WORK/$1/pkg/DEBIAN/control"
-  echo "$2" > "$WORK/$1/pkg/opt/egov-box/VERSION"
-  # a broken box: its runtime exits at once (the box does not come back); the other commands work
-  if [ "${3:-}" = broken ]; then sed -i '2i [ "${1:-}" = run ] \&\& { echo "broken build" >\&2; exit 3; }' "$WORK/$1/pkg/opt/egov-box/bin/appliance"; fi
-  # gzip: xz takes minutes for the box's 40 MB on a busy 2-core machine
-  dpkg-deb --root-owner-group -Zgzip -b "$WORK/$1/pkg" "$WORK/$1/$1.deb" > /dev/null
-}
 repack v2 "${V1}+upgrade1"
 cp "$WORK/v2/v2.deb" "$R/tmp/egov-box-v2.deb"
 
