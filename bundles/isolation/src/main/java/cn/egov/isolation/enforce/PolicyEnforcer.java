@@ -22,10 +22,10 @@ import java.util.stream.Collectors;
 /**
  * Puts a policy directory in force and proves it stays in force: load and validate, compile, load
  * the ruleset into a scratch network namespace and list it back ({@link ExpectedTables}: the
- * kernel's own check of the whole ruleset, and the exact form the live table must have), then one
- * {@code nft -f} transaction that replaces only {@code table inet egov} (the kernel aborts all of
- * it on any error); read the table back and compare it exactly ({@link TableDiff}). Anything that
- * fails leaves the previous ruleset in force.
+ * exact form the live table must have; in {@code apply} this runs beside the steps that follow), one
+ * {@code nft -f} transaction that replaces only {@code table inet egov} (the kernel checks all of it
+ * and aborts all of it on any error); read the table back and compare it exactly with the scratch
+ * form ({@link TableDiff}). Anything that fails leaves the previous ruleset in force.
  *
  * <p>Every comparison is exact, in every process: a table is reported "already in force" (and
  * left alone) only when it matches the policy rule by rule, set element by set element, chain
@@ -103,7 +103,11 @@ public final class PolicyEnforcer {
      * from the policy ({@link Drift#NONE}: it holds exactly this policy).
      */
     public ApplyResult check(Path dir) {
-        Compiled c = compile(dir, today());
+        return check(dir, compile(dir, today()));
+    }
+
+    /** {@link #check(Path)} of {@code dir} already compiled ({@link #compile}, with this enforcer's day). */
+    public ApplyResult check(Path dir, Compiled c) {
         if (c.ruleset() == null) {
             return rejected(c.load(), "policy " + dir + " is not valid");
         }
@@ -134,7 +138,15 @@ public final class PolicyEnforcer {
 
     /** Applies a policy directory; drift found on the way is passed to {@code beforeCorrecting} before the table is replaced. */
     public synchronized ApplyResult apply(Path dir, BeforeCorrecting beforeCorrecting) {
-        Compiled c = compile(dir, today());
+        return apply(dir, compile(dir, today()), beforeCorrecting);
+    }
+
+    /**
+     * Applies {@code c}, the policy directory {@code dir} already compiled ({@link #compile}, with
+     * this enforcer's day), for a caller that uses the loaded policy too (the CLI's route guard):
+     * the policy is read once.
+     */
+    public synchronized ApplyResult apply(Path dir, Compiled c, BeforeCorrecting beforeCorrecting) {
         if (c.ruleset() == null) {
             return rejected(c.load(), "policy " + dir + " is not valid; the previous ruleset stays in force");
         }
