@@ -133,7 +133,9 @@ public final class PolicyCommand {
             + "table with it exactly; changes nothing.", "Exit 1 names every difference: a rule, set element or chain declaration "
             + "changed, added or removed, the table missing or holding another policy."})
     int check(@Parameters(paramLabel = "DIR", description = "policy directory") Path dir) {
-        ApplyResult r = enforcer().check(dir);
+        // compiled once: the check and the route probe both use it
+        PolicyEnforcer.Compiled compiled = PolicyEnforcer.compile(dir, LocalDate.now(clock()));
+        ApplyResult r = enforcer().check(dir, compiled);
         printFindings(r.findings());
         boolean ok = r.status() != ApplyResult.Status.REJECTED;
         (ok ? System.out : System.err).println((ok ? "ok: " + r.policy() + ": " : "refused: ") + firstLine(r.message()).replaceAll(":$", ""));
@@ -148,7 +150,7 @@ public final class PolicyCommand {
             }
         }
         if (r.status() != ApplyResult.Status.REJECTED && !noRouteGuard) {
-            IsolationPolicy policy = PolicyEnforcer.compile(dir, LocalDate.now(clock())).load().policyOrThrow();
+            IsolationPolicy policy = compiled.load().policyOrThrow();
             ok = printRoutes(new RouteProbe(ip(), routeSettings().probes()).check(routeSettings().interfacesIn(policy))) && ok;
         }
         return ok ? 0 : REFUSED;
@@ -171,7 +173,9 @@ public final class PolicyCommand {
             + "policy), then read it back.", "Drift (the live table was to hold this policy and differs) is named before it is corrected."})
     int apply(@Parameters(paramLabel = "DIR", description = "policy directory") Path dir) {
         PolicyEnforcer enforcer = enforcer();
-        ApplyResult r = enforcer.apply(dir, (policy, drift) -> {
+        // compiled once: the apply and the route guard both use it
+        PolicyEnforcer.Compiled compiled = PolicyEnforcer.compile(dir, LocalDate.now(clock()));
+        ApplyResult r = enforcer.apply(dir, compiled, (policy, drift) -> {
             System.out.println("drift found: table inet egov differs from policy " + policy + ":");
             drift.differences().forEach(d -> System.out.println("  " + d));
         });
@@ -186,7 +190,7 @@ public final class PolicyCommand {
         System.out.println("verified: " + d);
         boolean routesOk = true;
         if (!noRouteGuard) {
-            IsolationPolicy policy = PolicyEnforcer.compile(dir, LocalDate.now(clock())).load().policyOrThrow();
+            IsolationPolicy policy = compiled.load().policyOrThrow();
             RouteIsolation.Report report = new RouteIsolation(ip(), routeSettings(), alarm -> { }, clock())
                     .run(routeSettings().interfacesIn(policy));
             report.guard().changes().forEach(c -> System.out.println("route guard: " + c));

@@ -46,7 +46,7 @@ public record IpPrefix(boolean v6, long hi, long lo, int length) implements Comp
         int len = v6 ? 128 : 32;
         if (slash >= 0) {
             String l = t.substring(slash + 1);
-            if (l.isEmpty() || l.length() > 3 || !l.chars().allMatch(Character::isDigit)) {
+            if (l.isEmpty() || l.length() > 3 || !digits(l)) {
                 throw new IllegalArgumentException("bad prefix length in '" + text + "'");
             }
             len = Integer.parseInt(l);
@@ -59,6 +59,16 @@ public record IpPrefix(boolean v6, long hi, long lo, int length) implements Comp
             return new IpPrefix(true, hl[0], hl[1], len);
         }
         return new IpPrefix(false, 0, parseV4(addr, text), len);
+    }
+
+    /** A loop, not a stream: this runs once per prefix of a plan, often in a command's cold code (bench/RESULTS.md "Start-up"). */
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses one address (no length). */

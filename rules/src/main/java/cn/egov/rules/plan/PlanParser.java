@@ -1,8 +1,6 @@
 package cn.egov.rules.plan;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,9 +72,7 @@ public final class PlanParser {
         }
         Builder b = new Builder();
         for (Path f : files) {
-            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                b.read(f.toString(), r);
-            }
+            b.read(f.toString(), Files.readString(f, StandardCharsets.UTF_8));
         }
         return b.result();
     }
@@ -84,13 +80,7 @@ public final class PlanParser {
     /** Parses named texts (file name → content), in the given order. */
     public Result parse(Map<String, String> texts) {
         Builder b = new Builder();
-        texts.forEach((name, text) -> {
-            try {
-                b.read(name, new java.io.StringReader(text));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        texts.forEach(b::read);
         return b.result();
     }
 
@@ -109,16 +99,42 @@ public final class PlanParser {
         final Map<String, String> options = new LinkedHashMap<>();
         final List<PlanFinding> findings = new ArrayList<>();
 
-        void read(String file, Reader reader) throws IOException {
-            BufferedReader in = reader instanceof BufferedReader br ? br : new BufferedReader(reader, 1 << 16);
-            String line;
-            int no = 0;
+        /**
+         * One pass over the text: lines end at \n, \r or \r\n (as {@link java.io.BufferedReader#readLine}),
+         * a '#' starts a comment, words are separated by whitespace. No copy of a line is made, only
+         * of its words: a plan of 100,000 allocations is read in a command's cold code
+         * ({@code manager plan check}, bench/RESULTS.md "Start-up").
+         */
+        void read(String file, String text) {
             List<String> words = new ArrayList<>(8);
-            while ((line = in.readLine()) != null) {
+            int n = text.length();
+            int i = 0;
+            int no = 0;
+            while (i < n) {
                 no++;
-                int hash = line.indexOf('#');
-                String text = hash >= 0 ? line.substring(0, hash) : line;
-                split(text, words);
+                words.clear();
+                boolean comment = false;
+                while (i < n) {
+                    char c = text.charAt(i);
+                    if (c == '\n' || c == '\r') {
+                        break;
+                    }
+                    if (comment || Character.isWhitespace(c)) {
+                        i++;
+                    } else if (c == '#') {
+                        comment = true;
+                        i++;
+                    } else {
+                        int start = i;
+                        while (i < n && (c = text.charAt(i)) != '#' && !Character.isWhitespace(c)) {
+                            i++;
+                        }
+                        words.add(text.substring(start, i));
+                    }
+                }
+                if (i < n) {
+                    i += text.charAt(i) == '\r' && i + 1 < n && text.charAt(i + 1) == '\n' ? 2 : 1;
+                }
                 if (words.isEmpty()) {
                     continue;
                 }
@@ -219,23 +235,5 @@ public final class PlanParser {
 
     private static String rest(List<String> w, int from) {
         return from >= w.size() ? "" : String.join(" ", w.subList(from, w.size()));
-    }
-
-    private static void split(String text, List<String> out) {
-        out.clear();
-        int n = text.length();
-        int i = 0;
-        while (i < n) {
-            while (i < n && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            while (i < n && !Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            if (i > start) {
-                out.add(text.substring(start, i));
-            }
-        }
     }
 }

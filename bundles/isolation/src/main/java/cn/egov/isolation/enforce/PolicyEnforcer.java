@@ -22,10 +22,10 @@ import java.util.stream.Collectors;
 /**
  * Puts a policy directory in force and proves it stays in force: load and validate, compile, load
  * the ruleset into a scratch network namespace and list it back ({@link ExpectedTables}: the
- * kernel's own check of the whole ruleset, and the exact form the live table must have), then one
- * {@code nft -f} transaction that replaces only {@code table inet egov} (the kernel aborts all of
- * it on any error); read the table back and compare it exactly ({@link TableDiff}). Anything that
- * fails leaves the previous ruleset in force.
+ * exact form the live table must have; in {@code apply} this runs beside the steps that follow), one
+ * {@code nft -f} transaction that replaces only {@code table inet egov} (the kernel checks all of it
+ * and aborts all of it on any error); read the table back and compare it exactly with the scratch
+ * form ({@link TableDiff}). Anything that fails leaves the previous ruleset in force.
  *
  * <p>Every comparison is exact, in every process: a table is reported "already in force" (and
  * left alone) only when it matches the policy rule by rule, set element by set element, chain
@@ -44,6 +44,7 @@ import java.util.stream.Collectors;
 public final class PolicyEnforcer {
 
     private static final List<String> LIST_TABLE = List.of("-j", "list", "table", NftNames.FAMILY, NftNames.TABLE);
+    private static final List<String> LIST_POLICY_INFO = List.of("-j", "list", "chain", NftNames.FAMILY, NftNames.TABLE, NftNames.POLICY_INFO);
 
     /** Told about drift before the table is replaced; the alarm or the printed line comes first. */
     @FunctionalInterface
@@ -102,7 +103,11 @@ public final class PolicyEnforcer {
      * from the policy ({@link Drift#NONE}: it holds exactly this policy).
      */
     public ApplyResult check(Path dir) {
-        Compiled c = compile(dir, today());
+        return check(dir, compile(dir, today()));
+    }
+
+    /** {@link #check(Path)} of {@code dir} already compiled ({@link #compile}, with this enforcer's day). */
+    public ApplyResult check(Path dir, Compiled c) {
         if (c.ruleset() == null) {
             return rejected(c.load(), "policy " + dir + " is not valid");
         }
@@ -133,7 +138,15 @@ public final class PolicyEnforcer {
 
     /** Applies a policy directory; drift found on the way is passed to {@code beforeCorrecting} before the table is replaced. */
     public synchronized ApplyResult apply(Path dir, BeforeCorrecting beforeCorrecting) {
-        Compiled c = compile(dir, today());
+        return apply(dir, compile(dir, today()), beforeCorrecting);
+    }
+
+    /**
+     * Applies {@code c}, the policy directory {@code dir} already compiled ({@link #compile}, with
+     * this enforcer's day), for a caller that uses the loaded policy too (the CLI's route guard):
+     * the policy is read once.
+     */
+    public synchronized ApplyResult apply(Path dir, Compiled c, BeforeCorrecting beforeCorrecting) {
         if (c.ruleset() == null) {
             return rejected(c.load(), "policy " + dir + " is not valid; the previous ruleset stays in force");
         }
@@ -153,25 +166,25 @@ public final class PolicyEnforcer {
         String text = ruleset.text();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = ch.lock()) {
-            // The scratch load and the live listing are independent nft runs of about equal cost:
-            // on the box's two cores they overlap (policy apply's wall time, bench/RESULTS.md "Start-up").
+            // The scratch load (what the table must look like) runs beside the live table's work:
+            // it is needed only to compare, and nft -f checks the ruleset itself in one transaction
+            // (policy apply's wall time, bench/RESULTS.md "Start-up").
             FutureTask<ExpectedTables.Expected> scratchLoad = new FutureTask<>(() -> expected.of(ruleset));
             Thread loader = new Thread(scratchLoad, "policy-scratch-load");
             loader.setDaemon(true);
             loader.start();
-            Live live = readLiveOrProblem();
-            ExpectedTables.Expected exp = joined(scratchLoad);
-            if (exp.refused()) {
-                return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
-                        "nft refused the ruleset; the previous ruleset stays in force: " + exp.problem());
-            }
-            long now = clock.millis();
             InForce current = inForce;
+            Live live = current == null ? readLiveIdentity(ruleset.sha256()) : readLiveOrProblem();
+            long now = clock.millis();
             // a table that carries another policy's hash cannot be this one: no comparison (whose
             // differences would cost a listing of the live rules' text to name)
-            if (exp.ok() && live.table() != null && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
-                Drift d = TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft));
-                if (d.isClean()) {
+            if (live.table() != null && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
+                ExpectedTables.Expected exp = joined(scratchLoad);
+                if (exp.refused()) {
+                    return refused(identity, findings, exp.problem(), Drift.NONE);
+                }
+                Drift d = exp.ok() ? TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft)) : null;
+                if (d != null && d.isClean()) {
                     // exactly this policy: leave it alone (same handles, counters and denial records)
                     boolean same = current != null && current.text().equals(text);
                     inForce = new InForce(ruleset, text, same ? current.appliedAt() : now, now, Drift.NONE);
@@ -179,7 +192,7 @@ public final class PolicyEnforcer {
                             "already in force: " + identity + " (the live table matches it exactly)");
                 }
             }
-            Drift found = drift(current, ruleset, text, exp, live);
+            Drift found = drift(current, ruleset, text, scratchLoad, live);
             if (!found.isClean()) {
                 beforeCorrecting.drift(current != null ? current.identity() : identity, found);
             }
@@ -187,10 +200,9 @@ public final class PolicyEnforcer {
             // transaction, so the previous ruleset stays in force.
             NftCommand.Result r = nft.run(List.of("-f", "-"), text);
             if (!r.ok()) {
-                return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
-                        "nft refused the ruleset; the previous ruleset stays in force: " + r.stderr().strip(), found);
+                return refused(identity, findings, r.stderr().strip(), found);
             }
-            Drift readBack = verifyAgainst(ruleset, exp);
+            Drift readBack = readBack(ruleset, scratchLoad);
             now = clock.millis();
             inForce = new InForce(ruleset, text, now, readBack.isClean() ? now : 0, readBack);
             String before = !found.isClean() ? "drift found and corrected: " + found + "; "
@@ -204,22 +216,47 @@ public final class PolicyEnforcer {
         }
     }
 
+    private static ApplyResult refused(String identity, List<Finding> findings, String nftError, Drift found) {
+        return new ApplyResult(ApplyResult.Status.REJECTED, identity, findings,
+                "nft refused the ruleset; the previous ruleset stays in force: " + nftError, found);
+    }
+
+    /**
+     * The table just written, read back and compared exactly with the scratch namespace's form of
+     * the ruleset: the live listing first, while the scratch load may still be running.
+     */
+    private Drift readBack(NftRuleset ruleset, FutureTask<ExpectedTables.Expected> scratchLoad) {
+        CanonicalTable written;
+        try {
+            written = readLive();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return new Drift(List.of(e.getMessage()));
+        }
+        ExpectedTables.Expected exp = joined(scratchLoad);
+        if (!exp.ok()) {
+            return new Drift(List.of("cannot verify: " + (exp.refused() ? "the scratch namespace refused the ruleset: " : "") + exp.problem()));
+        }
+        return TableDiff.compare(exp.table(), written, ruleset, LiveRuleText.lazy(nft));
+    }
+
     /**
      * Drift is a live table that was to hold a policy and does not: the one this enforcer had in
      * force, or (in a fresh process) a table that carries this policy's hash. A missing table or
      * another policy's table in a fresh process is no drift: that is a box starting, or a new policy.
      */
-    private Drift drift(InForce current, NftRuleset ruleset, String text, ExpectedTables.Expected exp, Live live) {
+    private Drift drift(InForce current, NftRuleset ruleset, String text, FutureTask<ExpectedTables.Expected> scratchLoad, Live live) {
         if (current != null) {
-            ExpectedTables.Expected had = current.text().equals(text) ? exp : expected.of(current.ruleset());
+            // the ruleset in force was loaded into a scratch namespace when it was applied: remembered
+            ExpectedTables.Expected had = current.text().equals(text) ? joined(scratchLoad) : expected.of(current.ruleset());
             if (live.table() == null) {
                 return new Drift(List.of(live.problem() == null ? "table inet egov is missing" : live.problem()));
             }
             // without the expected form there is nothing to name: verify() reports "cannot verify"
             return had.ok() ? TableDiff.compare(had.table(), live.table(), current.ruleset(), LiveRuleText.lazy(nft)) : Drift.NONE;
         }
-        if (live.table() != null && exp.ok() && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
-            return TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft));
+        if (live.table() != null && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
+            ExpectedTables.Expected exp = joined(scratchLoad);
+            return exp.ok() ? TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft)) : Drift.NONE;
         }
         return Drift.NONE;
     }
@@ -260,7 +297,10 @@ public final class PolicyEnforcer {
         }
     }
 
-    /** The live table (null when missing), or why it could not be read. */
+    /**
+     * The live table (null when missing), or why it could not be read. {@code table} may hold only
+     * the {@code policy_info} chain ({@link #readLiveIdentity}): enough to say which policy it is.
+     */
     private record Live(CanonicalTable table, String problem) {
     }
 
@@ -270,6 +310,26 @@ public final class PolicyEnforcer {
         } catch (IllegalStateException | IllegalArgumentException e) {
             return new Live(null, e.getMessage());
         }
+    }
+
+    /**
+     * In a process with nothing in force, only which policy the live table holds decides what comes
+     * next: {@code policy_info} alone is listed (no set elements), and the whole table only when it
+     * carries {@code sha256}, to compare. Without that chain (no table, or a table not ours) the
+     * whole table is listed as before.
+     */
+    private Live readLiveIdentity(String sha256) {
+        NftCommand.Result r = nft.run(LIST_POLICY_INFO, null);
+        if (!r.ok()) {
+            return readLiveOrProblem();
+        }
+        CanonicalTable info;
+        try {
+            info = CanonicalTable.parse(r.stdout());
+        } catch (IllegalArgumentException e) {
+            return new Live(null, e.getMessage());
+        }
+        return sha256.equals(info.policyInfo("sha256")) ? readLiveOrProblem() : new Live(info, null);
     }
 
     /** Our live table, or null when it does not exist. */

@@ -306,4 +306,36 @@ class PolicyEnforcementNetnsTest {
                 .anyMatch(a -> a.evidence().get("differences").contains("table inet egov is missing")));
         assertTrue(enforcement.verify().isClean(), "auto-restore put it back");
     }
+
+    @Test
+    @Order(13)
+    void aFreshProcessListsOnlyPolicyInfoBeforeReplacingAnotherPolicy() throws IOException {
+        // the CLI's case (nothing in force in this process): which policy the live table holds is
+        // all that decides the apply, so the table's elements are listed once, after nft -f
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        NftCommand recording = (args, stdin) -> {
+            calls.add(String.join(" ", args));
+            return ProcessNft.inNamespace(box).run(args, stdin);
+        };
+        Path next = copyOfBaseline("fresh-next");
+        Path zones = next.resolve("10-zones.policy");
+        Files.writeString(zones, Files.readString(zones).replace("version 2026.11-2", "version 2026.11-4"));
+        ApplyResult r = new PolicyEnforcer(recording, Clock.systemUTC(), tmp.resolve("nft.lock")).apply(next);
+        assertEquals(ApplyResult.Status.APPLIED, r.status(), r.message());
+        assertTrue(r.message().startsWith("replaced hebei-baseline 2026.11-2"), r.message());
+        assertEquals(List.of("-j list chain inet egov policy_info", "-f -", "-j list table inet egov"), calls);
+        assertTrue(r.drift().isClean(), r.drift().toString());
+
+        // the same policy again: its hash is in policy_info, so the whole table is read and compared
+        calls.clear();
+        PolicyEnforcer again = new PolicyEnforcer(recording, Clock.systemUTC(), tmp.resolve("nft.lock"));
+        assertEquals(ApplyResult.Status.UNCHANGED, again.apply(next).status());
+        assertEquals(List.of("-j list chain inet egov policy_info", "-j list table inet egov"), calls);
+        assertTrue(again.inForce().orElseThrow().drift().isClean());
+        // and the read-back of a fresh apply is exact: a rule changed by hand after it is named
+        assertTrue(again.verify().isClean());
+        lab.exec(box, "nft", "insert", "rule", "inet", "egov", "forward", "accept");
+        assertTrue(again.verify().differences().stream().anyMatch(d -> d.contains("chain forward")), again.verify().toString());
+        assertEquals(ApplyResult.Status.APPLIED, enforcement.apply(BASELINE).status());
+    }
 }
