@@ -64,7 +64,8 @@ import java.util.regex.Pattern;
  *
  * <p>The box process runs once per round for each configuration given after the connections, as
  * {@code LABEL|NAME=VALUE|NAME=VALUE...} (environment of {@code bin/appliance}: {@code APPLIANCE_JAVA_OPTS},
- * {@code MALLOC_ARENA_MAX}, ...); without any, the shipped flags and the shipped flags with C2 on.
+ * {@code MALLOC_ARENA_MAX}, ...; {@code DIST=DIR} runs another distribution, e.g. a build of the code before a change);
+ * without any, the shipped flags and the shipped flags with C2 on.
  *
  * <pre>
  * java -cp ... cn.egov.bench.portal.PortalServeBench WORKDIR APPLIANCE_DIST [rounds] [seconds] [connections] [LABEL|ENV=V|...]...
@@ -89,8 +90,11 @@ public final class PortalServeBench {
         }
     }
 
-    /** One wrk run. */
-    record Run(String what, double rps, double p50ms, double p90ms, double p99ms, double mbps, long errors) {
+    /**
+     * One wrk run; {@code cpuUsPerRequest}: CPU time (user + system) the server used during the timed run per request
+     * served, far less sensitive to other load on a shared machine than requests/s.
+     */
+    record Run(String what, double rps, double p50ms, double p90ms, double p99ms, double mbps, long errors, double cpuUsPerRequest) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -141,7 +145,9 @@ public final class PortalServeBench {
             StringBuilder ratios = new StringBuilder(String.format("in process %.2f", inProcess.get(r).rps() / nginx.get(r).rps()));
             System.out.println("round " + (r + 1) + ": " + nginx.get(r) + "\n         " + inProcess.get(r));
             for (int c = 0; c < configs.size(); c++) {
-                Run w = wholeProcess(work, dist, box, lua, seconds, connections, configs.get(c).env(), configs.get(c).label());
+                Map<String, String> env = new java.util.HashMap<>(configs.get(c).env());
+                Path d = env.containsKey("DIST") ? Path.of(env.remove("DIST")) : dist;
+                Run w = wholeProcess(work, d, box, lua, seconds, connections, env, configs.get(c).label());
                 boxes.get(c).add(w);
                 System.out.println("         " + w);
                 ratios.append(String.format(", %s %.2f", configs.get(c).label(), w.rps() / nginx.get(r).rps()));
@@ -149,16 +155,17 @@ public final class PortalServeBench {
             System.out.println("         vs nginx: " + ratios + "; load average " + Files.readString(Path.of("/proc/loadavg")).strip());
         }
         System.out.println();
-        System.out.println("| server | requests/s | MB/s | p50 ms | p90 ms | p99 ms | errors | vs nginx | median of per-round ratios |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| server | requests/s | MB/s | p50 ms | p90 ms | p99 ms | errors | vs nginx | median of per-round ratios | CPU µs/request (median) | nginx's CPU/request ÷ this |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Run n = median(nginx);
         List<List<Run>> all = new ArrayList<>(List.of(nginx, inProcess));
         all.addAll(boxes);
         for (List<Run> runs : all) {
             Run x = median(runs);
             // on a shared machine the load changes between rounds: the ratio within a round (servers run back to back) is steadier
-            System.out.printf("| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %d | %.2f× | %.2f |%n", x.what(), x.rps(), x.mbps(), x.p50ms(), x.p90ms(),
-                    x.p99ms(), x.errors(), x.rps() / n.rps(), medianRatio(runs, nginx));
+            double cpu = medianCpu(runs);
+            System.out.printf("| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %d | %.2f× | %.2f | %.1f | %.2f |%n", x.what(), x.rps(), x.mbps(), x.p50ms(), x.p90ms(),
+                    x.p99ms(), x.errors(), x.rps() / n.rps(), medianRatio(runs, nginx), cpu, medianCpu(nginx) / cpu);
         }
     }
 
@@ -169,6 +176,13 @@ public final class PortalServeBench {
         }
         r.sort(null);
         return r.get(r.size() / 2);
+    }
+
+    private static double medianCpu(List<Run> runs) {
+        List<Double> c = new ArrayList<>();
+        runs.forEach(r -> c.add(r.cpuUsPerRequest()));
+        c.sort(null);
+        return c.get(c.size() / 2);
     }
 
     private static Run median(List<Run> runs) {
@@ -202,7 +216,7 @@ public final class PortalServeBench {
                 .redirectOutput(work.resolve("nginx.out").toFile()).start();
         try {
             awaitPort(port);
-            return wrk("nginx 1.22", port, lua, seconds, connections);
+            return wrk("nginx 1.22", port, lua, seconds, connections, () -> p.descendants().mapToLong(PortalServeBench::cpuNs).sum() + cpuNs(p.toHandle()));
         } finally {
             stop(p);
         }
@@ -220,7 +234,8 @@ public final class PortalServeBench {
                 box.store, blobs, served, notices, (s, f) -> System.err.println("tampered? " + f.path()), NO_ADMIN, "x", Clock.systemUTC());
         server.start();
         try {
-            return wrk("box server in process", server.httpPort(), lua, seconds, connections);
+            return wrk("box server in process", server.httpPort(), lua, seconds, connections,
+                    ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())::getProcessCpuTime);
         } finally {
             server.close();
         }
@@ -258,7 +273,7 @@ public final class PortalServeBench {
             }
             Thread.sleep(3000);
             String before = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
-            Run r = wrk(what, port, lua, seconds, connections);
+            Run r = wrk(what, port, lua, seconds, connections, () -> cpuNs(p.toHandle()));
             // the footprint budget is the box's resident memory: report it after the load, and its peak
             String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
             System.out.printf("         %s: RSS before load %s, after load %s, peak %s%n", what, procField(before, "VmRSS"), procField(status, "VmRSS"),
@@ -268,6 +283,19 @@ public final class PortalServeBench {
             stop(p);
         }
     }
+
+    /** CPU time (user + system) a process has used, from /proc/PID/stat. */
+    static long cpuNs(ProcessHandle h) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static final long CLOCK_TICKS = 100; // USER_HZ: 100 on Linux x86-64
 
     private static String procField(String status, String field) {
         Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(status);
@@ -280,10 +308,16 @@ public final class PortalServeBench {
     private static final Pattern TRANSFER = Pattern.compile("Transfer/sec:\\s+([0-9.]+)([KMG]?B)");
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)|Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
-    static Run wrk(String what, int port, Path lua, int seconds, int connections) throws Exception {
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
+
+    static Run wrk(String what, int port, Path lua, int seconds, int connections, java.util.function.LongSupplier cpuNs) throws Exception {
         String url = "http://127.0.0.1:" + port + "/";
         run("wrk", "-t2", "-c" + connections, "-d5s", "-s", lua.toString(), url); // warm-up: JIT, caches
+        long cpu0 = cpuNs.getAsLong();
         String out = run("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s", lua.toString(), url);
+        long cpu = cpuNs.getAsLong() - cpu0;
+        Matcher rq = REQUESTS.matcher(out);
+        double cpuUs = rq.find() ? cpu / 1000.0 / Long.parseLong(rq.group(1)) : -1;
         Matcher m = RPS.matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("wrk said:\n" + out);
@@ -309,7 +343,7 @@ public final class PortalServeBench {
                 }
             }
         }
-        return new Run(what, rps, percentile(out, "50%"), percentile(out, "90%"), percentile(out, "99%"), mbps, errors);
+        return new Run(what, rps, percentile(out, "50%"), percentile(out, "90%"), percentile(out, "99%"), mbps, errors, cpuUs);
     }
 
     private static double percentile(String out, String which) {
