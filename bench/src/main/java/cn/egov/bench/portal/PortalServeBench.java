@@ -62,8 +62,13 @@ import java.util.regex.Pattern;
  * Rounds are interleaved (nginx, in-process, box, nginx, ...) so that a load change on the machine
  * hits all three; the median round is reported.
  *
+ * <p>The box process runs once per round for each configuration given after the connections, as
+ * {@code LABEL|NAME=VALUE|NAME=VALUE...} (environment of {@code bin/appliance}: {@code APPLIANCE_JAVA_OPTS},
+ * {@code MALLOC_ARENA_MAX}, ...; {@code DIST=DIR} runs another distribution, e.g. a build of the code before a change);
+ * without any, the shipped flags and the shipped flags with C2 on.
+ *
  * <pre>
- * java -cp ... cn.egov.bench.portal.PortalServeBench WORKDIR APPLIANCE_DIST [rounds] [seconds] [connections]
+ * java -cp ... cn.egov.bench.portal.PortalServeBench WORKDIR APPLIANCE_DIST [rounds] [seconds] [connections] [LABEL|ENV=V|...]...
  * </pre>
  */
 public final class PortalServeBench {
@@ -72,8 +77,24 @@ public final class PortalServeBench {
     static final UnitCode UNIT = UnitCode.parse("130602-001");
     private static final char[] PASS = "bench-passphrase".toCharArray();
 
-    /** One wrk run. */
-    record Run(String what, double rps, double p50ms, double p90ms, double p99ms, double mbps, long errors) {
+    /** A box process configuration: its label and the environment of {@code bin/appliance}. */
+    record BoxConfig(String label, Map<String, String> env) {
+        static BoxConfig parse(String arg) {
+            String[] parts = arg.split("\\|");
+            Map<String, String> env = new java.util.LinkedHashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                env.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            }
+            return new BoxConfig(parts[0], env);
+        }
+    }
+
+    /**
+     * One wrk run; {@code cpuUsPerRequest}: CPU time (user + system) the server used during the timed run per request
+     * served, far less sensitive to other load on a shared machine than requests/s.
+     */
+    record Run(String what, double rps, double p50ms, double p90ms, double p99ms, double mbps, long errors, double cpuUsPerRequest) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -102,32 +123,50 @@ public final class PortalServeBench {
                 end
                 """.formatted(work.resolve("paths.txt"), SITE));
 
+        List<BoxConfig> configs = new ArrayList<>();
+        for (int i = 5; i < args.length; i++) {
+            configs.add(BoxConfig.parse(args[i]));
+        }
+        if (configs.isEmpty()) {
+            configs.add(new BoxConfig("box process (appliance run)", Map.of()));
+            configs.add(new BoxConfig("box process, C2 on (APPLIANCE_JAVA_OPTS)", Map.of("APPLIANCE_JAVA_OPTS", C2)));
+        }
+        System.out.printf("%s; %d cores; load average %s%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
+                Files.readString(Path.of("/proc/loadavg")).strip());
+
         Box box = Box.prepare(work, site);
         List<Run> nginx = new ArrayList<>();
         List<Run> inProcess = new ArrayList<>();
-        List<Run> whole = new ArrayList<>();
-        List<Run> wholeC2 = new ArrayList<>();
+        List<List<Run>> boxes = new ArrayList<>();
+        configs.forEach(c -> boxes.add(new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
             nginx.add(nginx(work, site, lua, seconds, connections));
             inProcess.add(inProcess(box, lua, seconds, connections));
-            whole.add(wholeProcess(work, dist, box, lua, seconds, connections, "", "box process (appliance run)"));
-            wholeC2.add(wholeProcess(work, dist, box, lua, seconds, connections, C2, "box process, C2 on (APPLIANCE_JAVA_OPTS)"));
-            System.out.println("round " + (r + 1) + ": " + nginx.get(r) + "\n         " + inProcess.get(r) + "\n         " + whole.get(r)
-                    + "\n         " + wholeC2.get(r));
-            System.out.printf("         vs nginx: in process %.2f, box process %.2f, box process C2 %.2f%n", inProcess.get(r).rps() / nginx.get(r).rps(),
-                    whole.get(r).rps() / nginx.get(r).rps(), wholeC2.get(r).rps() / nginx.get(r).rps());
+            StringBuilder ratios = new StringBuilder(String.format("in process %.2f", inProcess.get(r).rps() / nginx.get(r).rps()));
+            System.out.println("round " + (r + 1) + ": " + nginx.get(r) + "\n         " + inProcess.get(r));
+            for (int c = 0; c < configs.size(); c++) {
+                Map<String, String> env = new java.util.HashMap<>(configs.get(c).env());
+                Path d = env.containsKey("DIST") ? Path.of(env.remove("DIST")) : dist;
+                Run w = wholeProcess(work, d, box, lua, seconds, connections, env, configs.get(c).label());
+                boxes.get(c).add(w);
+                System.out.println("         " + w);
+                ratios.append(String.format(", %s %.2f", configs.get(c).label(), w.rps() / nginx.get(r).rps()));
+            }
+            System.out.println("         vs nginx: " + ratios + "; load average " + Files.readString(Path.of("/proc/loadavg")).strip());
         }
         System.out.println();
-        System.out.println("| server | requests/s | MB/s | p50 ms | p90 ms | p99 ms | errors | vs nginx |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| server | requests/s | MB/s | p50 ms | p90 ms | p99 ms | errors | vs nginx | median of per-round ratios | CPU µs/request (median) | nginx's CPU/request ÷ this |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Run n = median(nginx);
-        for (Run x : List.of(n, median(inProcess), median(whole), median(wholeC2))) {
-            System.out.printf("| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %d | %.2f× |%n", x.what(), x.rps(), x.mbps(), x.p50ms(), x.p90ms(),
-                    x.p99ms(), x.errors(), x.rps() / n.rps());
+        List<List<Run>> all = new ArrayList<>(List.of(nginx, inProcess));
+        all.addAll(boxes);
+        for (List<Run> runs : all) {
+            Run x = median(runs);
+            // on a shared machine the load changes between rounds: the ratio within a round (servers run back to back) is steadier
+            double cpu = medianCpu(runs);
+            System.out.printf("| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %d | %.2f× | %.2f | %.1f | %.2f |%n", x.what(), x.rps(), x.mbps(), x.p50ms(), x.p90ms(),
+                    x.p99ms(), x.errors(), x.rps() / n.rps(), medianRatio(runs, nginx), cpu, medianCpu(nginx) / cpu);
         }
-        // on a shared machine the load changes between rounds: the ratio within a round (servers run back to back) is steadier
-        System.out.printf("%nmedian of the per-round ratios to nginx: in process %.2f, box process %.2f, box process C2 %.2f%n",
-                medianRatio(inProcess, nginx), medianRatio(whole, nginx), medianRatio(wholeC2, nginx));
     }
 
     private static double medianRatio(List<Run> runs, List<Run> baseline) {
@@ -137,6 +176,13 @@ public final class PortalServeBench {
         }
         r.sort(null);
         return r.get(r.size() / 2);
+    }
+
+    private static double medianCpu(List<Run> runs) {
+        List<Double> c = new ArrayList<>();
+        runs.forEach(r -> c.add(r.cpuUsPerRequest()));
+        c.sort(null);
+        return c.get(c.size() / 2);
     }
 
     private static Run median(List<Run> runs) {
@@ -170,7 +216,7 @@ public final class PortalServeBench {
                 .redirectOutput(work.resolve("nginx.out").toFile()).start();
         try {
             awaitPort(port);
-            return wrk("nginx 1.22", port, lua, seconds, connections);
+            return wrk("nginx 1.22", port, lua, seconds, connections, () -> p.descendants().mapToLong(PortalServeBench::cpuNs).sum() + cpuNs(p.toHandle()));
         } finally {
             stop(p);
         }
@@ -188,7 +234,8 @@ public final class PortalServeBench {
                 box.store, blobs, served, notices, (s, f) -> System.err.println("tampered? " + f.path()), NO_ADMIN, "x", Clock.systemUTC());
         server.start();
         try {
-            return wrk("box server in process", server.httpPort(), lua, seconds, connections);
+            return wrk("box server in process", server.httpPort(), lua, seconds, connections,
+                    ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())::getProcessCpuTime);
         } finally {
             server.close();
         }
@@ -197,7 +244,7 @@ public final class PortalServeBench {
     /** The box's shipped flags run C1 only (footprint, appliance README); this turns the optimizing compiler back on. */
     static final String C2 = "-XX:TieredStopAtLevel=4 -XX:ReservedCodeCacheSize=48m";
 
-    private static Run wholeProcess(Path work, Path dist, Box box, Path lua, int seconds, int connections, String javaOpts, String what)
+    private static Run wholeProcess(Path work, Path dist, Box box, Path lua, int seconds, int connections, Map<String, String> env, String what)
             throws Exception {
         int port = freePort();
         Path root = work.resolve("appliance");
@@ -216,22 +263,39 @@ public final class PortalServeBench {
         Path out = root.resolve("box.out");
         ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/appliance").toString(), "run", "--config", config.toString(), "--data", data.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("APPLIANCE_JAVA_OPTS", javaOpts);
+        pb.environment().put("APPLIANCE_JAVA_OPTS", "");
+        pb.environment().putAll(env);
         Process p = pb.start();
         try {
             awaitPort(port);
             for (int i = 0; i < 600 && !Files.readString(out).contains("portal: serving"); i++) {
                 Thread.sleep(100);
             }
-            Run r = wrk(what, port, lua, seconds, connections);
+            Thread.sleep(3000);
+            String before = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+            Run r = wrk(what, port, lua, seconds, connections, () -> cpuNs(p.toHandle()));
             // the footprint budget is the box's resident memory: report it after the load, and its peak
             String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
-            System.out.printf("         %s: RSS after load %s, peak %s%n", what, procField(status, "VmRSS"), procField(status, "VmHWM"));
+            System.out.printf("         %s: RSS before load %s, after load %s, peak %s%n", what, procField(before, "VmRSS"), procField(status, "VmRSS"),
+                    procField(status, "VmHWM"));
             return r;
         } finally {
             stop(p);
         }
     }
+
+    /** CPU time (user + system) a process has used, from /proc/PID/stat. */
+    static long cpuNs(ProcessHandle h) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static final long CLOCK_TICKS = 100; // USER_HZ: 100 on Linux x86-64
 
     private static String procField(String status, String field) {
         Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(status);
@@ -244,10 +308,16 @@ public final class PortalServeBench {
     private static final Pattern TRANSFER = Pattern.compile("Transfer/sec:\\s+([0-9.]+)([KMG]?B)");
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)|Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
-    static Run wrk(String what, int port, Path lua, int seconds, int connections) throws Exception {
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
+
+    static Run wrk(String what, int port, Path lua, int seconds, int connections, java.util.function.LongSupplier cpuNs) throws Exception {
         String url = "http://127.0.0.1:" + port + "/";
         run("wrk", "-t2", "-c" + connections, "-d5s", "-s", lua.toString(), url); // warm-up: JIT, caches
+        long cpu0 = cpuNs.getAsLong();
         String out = run("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s", lua.toString(), url);
+        long cpu = cpuNs.getAsLong() - cpu0;
+        Matcher rq = REQUESTS.matcher(out);
+        double cpuUs = rq.find() ? cpu / 1000.0 / Long.parseLong(rq.group(1)) : -1;
         Matcher m = RPS.matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("wrk said:\n" + out);
@@ -273,7 +343,7 @@ public final class PortalServeBench {
                 }
             }
         }
-        return new Run(what, rps, percentile(out, "50%"), percentile(out, "90%"), percentile(out, "99%"), mbps, errors);
+        return new Run(what, rps, percentile(out, "50%"), percentile(out, "90%"), percentile(out, "99%"), mbps, errors, cpuUs);
     }
 
     private static double percentile(String out, String which) {

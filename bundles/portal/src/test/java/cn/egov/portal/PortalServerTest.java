@@ -386,6 +386,11 @@ class PortalServerTest {
                         if (v < seen) {
                             problem.set(p + ": version " + v + " after " + seen);
                         }
+                        // the header fields worked out per file are those of the snapshot the body came from
+                        String etag = "\"" + PortalFixture.sha(r.body()).substring(0, 32) + "\"";
+                        if (!etag.equals(r.header("etag")) || !Integer.toString(r.body().length).equals(r.header("content-length"))) {
+                            problem.set(p + ": ETag " + r.header("etag") + " and length " + r.header("content-length") + " for a body of version " + v);
+                        }
                         seen = v;
                         reads[0]++;
                     }

@@ -60,9 +60,13 @@ final class ContentCache {
         this.maxFiles = maxFiles;
     }
 
-    /** Verified content of {@code sha256}, or why not. */
-    Read read(String sha256, long size) throws IOException {
-        Path p = store.blob(sha256);
+    /** Where the content named {@code sha256} is (worked out once per file by the caller, not per request). */
+    Path blob(String sha256) {
+        return store.blob(sha256);
+    }
+
+    /** Verified content of {@code sha256}, stored at {@code p} ({@link #blob}), or why not. */
+    Read read(String sha256, long size, Path p) throws IOException {
         VerifiedBlobs.Stamp now = VerifiedBlobs.stamp(p);
         if (now == null) {
             entries.remove(sha256);

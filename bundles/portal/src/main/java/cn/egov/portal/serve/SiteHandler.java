@@ -6,8 +6,10 @@ import cn.egov.portal.mirror.ServedSites;
 import cn.egov.portal.mirror.SiteSnapshot;
 import cn.egov.portal.mirror.VerifiedBlobs;
 import cn.egov.portal.notice.NoticeBoard;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +58,7 @@ final class SiteHandler extends Handler.Abstract {
     private static final HttpField VARY = new PreEncodedHttpField(HttpHeader.VARY, "Accept-Encoding");
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
     private static final HttpField EXPIRED = new PreEncodedHttpField("X-Snapshot-Expired", "true");
+    private static final HttpField NOTICE_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
     /** Formatted dates and per-snapshot headers are computed once, not per request; bounded, cleared when full. */
     private static final int MAX_MEMO = 4096;
     private static final int RETRY_AFTER_S = 30;
@@ -69,8 +72,8 @@ final class SiteHandler extends Handler.Abstract {
     private final BiConsumer<SiteSnapshot, SiteFile> tampered;
     private final Clock clock;
     private final Map<String, byte[]> injected = new ConcurrentHashMap<>();
-    /** Per site, the snapshot served last and its header fields; compared by reference (a record's hashCode walks every file). */
-    private final Map<String, SnapshotFields> snapshotFields = new ConcurrentHashMap<>();
+    /** Per site, the snapshot served last and what was worked out for it; compared by reference (a record's hashCode walks every file). */
+    private final Map<String, Routes> routes = new ConcurrentHashMap<>();
     private final Map<Long, String> dates = new ConcurrentHashMap<>();
 
     SiteHandler(ServedSites served, ContentCache cache, NoticeBoard notices, boolean banner, BiConsumer<SiteSnapshot, SiteFile> tampered,
@@ -84,7 +87,28 @@ final class SiteHandler extends Handler.Abstract {
     }
 
     /** What is sent for one request: bytes in memory or a verified file on disk. */
-    private record Body(ByteBuffer buffer, long length, String etag, long modifiedMs, String type, String encoding, boolean vary) {
+    private record Body(ByteBuffer buffer, long length, HttpField lengthField, HttpField etag, HttpField lastModified, long modifiedMs,
+                        HttpField type, HttpField encoding, boolean vary) {
+    }
+
+    /**
+     * One file of a snapshot as it is sent, worked out on its first request and kept with the snapshot:
+     * where its content is and its header fields, pre-encoded (the box runs C1 only, where building
+     * and encoding these strings per request was a measurable part of serving a small file).
+     */
+    private record Representation(SiteFile file, Path blob, HttpField etag, HttpField length, HttpField encoding) {
+    }
+
+    /** A request path of a snapshot that names a listed file: the file and its precompressed siblings, if any. */
+    private record Route(String rel, SiteFile file, boolean html, boolean index, Representation identity, Representation br, Representation gz,
+                         HttpField type, HttpField lastModified) {
+        boolean hasSibling() {
+            return br != null || gz != null;
+        }
+    }
+
+    /** A snapshot's header fields and its routes, filled as paths are asked for (only listed files: bounded by the manifest). */
+    private record Routes(SiteSnapshot snapshot, HttpField[] fields, long expiresAtMs, Map<String, Route> byPath) {
     }
 
     @Override
@@ -101,23 +125,22 @@ final class SiteHandler extends Handler.Abstract {
             return text(response, callback, 503, "no site is mirrored on this box yet");
         }
         HttpFields.Mutable h = response.getHeaders();
-        Instant now = clock.instant();
+        Routes rs = routes(snap);
+        long nowMs = clock.millis();
+        boolean expired = nowMs > rs.expiresAtMs();
         h.add(NOSNIFF);
         h.add(REFERRER);
-        for (HttpField f : snapshotFields(snap)) {
+        for (HttpField f : rs.fields()) {
             h.add(f);
         }
-        if (snap.expiredAt(now)) {
+        if (expired) {
             h.add(EXPIRED);
         }
         String path = Request.getPathInContext(request);
-        String rel = path.length() > 1 ? path.substring(1) : "";
-        if (rel.isEmpty() || rel.endsWith("/")) {
-            rel += INDEX;
-        }
-        SiteFile file = snap.files().get(rel);
+        Route route = route(rs, path);
         Body body;
-        if (file == null) {
+        if (route == null) {
+            String rel = relative(path);
             Optional<EmergencyNotice> n = notices.at(snap.site(), rel);
             if (n.isEmpty()) {
                 if (snap.files().containsKey(rel + "/" + INDEX)) {
@@ -127,53 +150,54 @@ final class SiteHandler extends Handler.Abstract {
                 return text(response, callback, 404, "not found on " + snap.site());
             }
             byte[] page = notices.page(n.get());
-            body = new Body(ByteBuffer.wrap(page), page.length, "\"n-" + n.get().id() + "\"", n.get().issuedAt().toEpochMilli(),
-                    "text/html; charset=utf-8", null, false);
+            long issued = n.get().issuedAt().toEpochMilli();
+            body = new Body(ByteBuffer.wrap(page), page.length, null, new HttpField(HttpHeader.ETAG, "\"n-" + n.get().id() + "\""),
+                    new HttpField(HttpHeader.LAST_MODIFIED, httpDate(issued)), issued, NOTICE_TYPE, null, false);
         } else {
-            body = body(request, snap, file, rel, now);
+            body = body(request, snap, route, nowMs, expired);
             if (body == null) {
-                tampered.accept(snap, file);
+                tampered.accept(snap, route.file());
                 h.put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_S));
                 return text(response, callback, 503, "this page is being restored; try again shortly");
             }
         }
+        // the response's headers so far are the fixed ones above: add, not put (put searches the list first)
         h.add(NO_CACHE);
         h.add(ACCEPT_RANGES);
-        h.put(HttpHeader.ETAG, body.etag());
-        h.put(HttpHeader.LAST_MODIFIED, httpDate(body.modifiedMs()));
+        h.add(body.etag());
+        h.add(body.lastModified());
         if (body.vary()) {
             h.add(VARY);
         }
-        if (notModified(request.getHeaders(), body)) {
+        HttpFields requestHeaders = request.getHeaders();
+        if (notModified(requestHeaders, body)) {
             response.setStatus(304);
             response.write(true, null, callback);
             return true;
         }
-        h.put(HttpHeader.CONTENT_TYPE, body.type());
+        h.add(body.type());
         if (body.encoding() != null) {
-            h.put(HttpHeader.CONTENT_ENCODING, body.encoding());
+            h.add(body.encoding());
         }
         long offset = 0;
         long length = body.length();
-        List<String> ranges = request.getHeaders().getValuesList(HttpHeader.RANGE);
-        if (!ranges.isEmpty() && ifRangeHolds(request.getHeaders(), body)) {
-            List<ByteRange> rs = ByteRange.parse(ranges, body.length());
-            if (rs.isEmpty()) {
+        boolean partial = false;
+        if (requestHeaders.contains(HttpHeader.RANGE) && ifRangeHolds(requestHeaders, body)) {
+            List<ByteRange> ranges = ByteRange.parse(requestHeaders.getValuesList(HttpHeader.RANGE), body.length());
+            if (ranges.isEmpty()) {
                 h.put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(body.length()));
                 return text(response, callback, 416, "range not satisfiable");
             }
-            if (rs.size() == 1) {
-                ByteRange r = rs.get(0);
+            if (ranges.size() == 1) {
+                ByteRange r = ranges.get(0);
                 offset = r.first();
                 length = r.getLength();
-                response.setStatus(206);
+                partial = true;
                 h.put(HttpHeader.CONTENT_RANGE, r.toHeaderValue(body.length()));
             }
         }
-        if (response.getStatus() != 206) {
-            response.setStatus(200);
-        }
-        h.put(HttpHeader.CONTENT_LENGTH, length);
+        response.setStatus(partial ? 206 : 200);
+        h.add(partial || body.lengthField() == null ? new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, length) : body.lengthField());
         if (head) {
             response.write(true, null, callback);
         } else {
@@ -185,57 +209,89 @@ final class SiteHandler extends Handler.Abstract {
     }
 
     /** The representation to send: the precompressed sibling when accepted, the page with banner or notices, or the file. */
-    private Body body(Request request, SiteSnapshot snap, SiteFile file, String rel, Instant now) throws java.io.IOException {
-        boolean html = file.type().startsWith("text/html");
-        List<EmergencyNotice> open = INDEX.equals(rel) || rel.endsWith("/" + INDEX) ? notices.active(snap.site()) : List.of();
-        boolean inject = html && (banner || !open.isEmpty());
-        SiteFile chosen = file;
-        String encoding = null;
-        boolean hasSibling = snap.files().containsKey(rel + ".br") || snap.files().containsKey(rel + ".gz");
-        if (!inject && hasSibling) {
-            encoding = encoding(request.getHeaders(), snap.files().containsKey(rel + ".br"), snap.files().containsKey(rel + ".gz"));
+    private Body body(Request request, SiteSnapshot snap, Route route, long nowMs, boolean expired) throws IOException {
+        SiteFile file = route.file();
+        List<EmergencyNotice> open = route.index() ? notices.active(snap.site()) : List.of();
+        boolean inject = route.html() && (banner || !open.isEmpty());
+        Representation chosen = route.identity();
+        if (!inject && route.hasSibling()) {
+            String encoding = encoding(request.getHeaders(), route.br() != null, route.gz() != null);
             if (encoding != null) {
-                chosen = snap.files().get(rel + ("br".equals(encoding) ? ".br" : ".gz"));
+                chosen = "br".equals(encoding) ? route.br() : route.gz();
             }
         }
-        ContentCache.Read read = cache.read(chosen.sha256(), chosen.size());
+        ContentCache.Read read = cache.read(chosen.file().sha256(), chosen.file().size(), chosen.blob());
         if (read.state() != VerifiedBlobs.State.OK) {
             return null;
         }
         if (inject) {
             byte[] page = read.bytes();
-            String key = file.sha256() + " " + snap.version() + " " + notices.revision() + " " + snap.expiredAt(now);
+            String key = file.sha256() + " " + snap.version() + " " + notices.revision() + " " + expired;
             byte[] out = injected.get(key);
             if (out == null) {
                 if (injected.size() >= MAX_INJECTED) {
                     injected.clear();
                 }
-                out = HtmlInjector.inject(page, snap, banner, open, now);
+                out = HtmlInjector.inject(page, snap, banner, open, Instant.ofEpochMilli(nowMs));
                 injected.put(key, out);
             }
-            return new Body(ByteBuffer.wrap(out), out.length, "\"" + file.sha256().substring(0, 32) + "-v" + snap.version() + "-n" + notices.revision()
-                    + "\"", file.modified() * 1000, file.type(), null, hasSibling);
+            return new Body(ByteBuffer.wrap(out), out.length, null, new HttpField(HttpHeader.ETAG, "\"" + file.sha256().substring(0, 32) + "-v"
+                    + snap.version() + "-n" + notices.revision() + "\""), route.lastModified(), file.modified() * 1000, route.type(), null,
+                    route.hasSibling());
         }
-        // one ETag per representation: a cache must not answer a gzip request with identity bytes
-        String etag = "\"" + chosen.sha256().substring(0, 32) + "\"";
-        return new Body(read.buffer(), chosen.size(), etag, file.modified() * 1000, file.type(), encoding, hasSibling);
+        return new Body(read.buffer(), chosen.file().size(), chosen.length(), chosen.etag(), route.lastModified(), file.modified() * 1000, route.type(),
+                chosen.encoding(), route.hasSibling());
     }
 
-    private record SnapshotFields(SiteSnapshot snapshot, HttpField[] fields) {
+    /** The request path as a path of the manifest: without the leading slash, a folder's {@code index.html}. */
+    private static String relative(String path) {
+        String rel = path.length() > 1 ? path.substring(1) : "";
+        return rel.isEmpty() || rel.endsWith("/") ? rel + INDEX : rel;
     }
 
-    /** The headers that name a snapshot and carry its site's policy, pre-encoded once per snapshot. */
-    private HttpField[] snapshotFields(SiteSnapshot s) {
-        SnapshotFields memo = snapshotFields.get(s.site());
+    /** The snapshot's worked-out header fields and routes (the served snapshot of a site changes only at a swap). */
+    private Routes routes(SiteSnapshot s) {
+        Routes memo = routes.get(s.site());
         if (memo == null || memo.snapshot() != s) {
-            memo = new SnapshotFields(s, new HttpField[]{
+            memo = new Routes(s, new HttpField[]{
                     new PreEncodedHttpField("Content-Security-Policy", "frame-ancestors " + s.manifest().frameAncestors()),
                     new PreEncodedHttpField("X-Snapshot-Site", s.site()),
                     new PreEncodedHttpField("X-Snapshot-Version", Long.toString(s.version())),
-                    new PreEncodedHttpField("X-Snapshot-Time", s.issuedAt().toString())});
-            snapshotFields.put(s.site(), memo);
+                    new PreEncodedHttpField("X-Snapshot-Time", s.issuedAt().toString())},
+                    s.manifest().expiresAt().toEpochMilli(), new ConcurrentHashMap<>());
+            routes.put(s.site(), memo);
         }
-        return memo.fields();
+        return memo;
+    }
+
+    /** The route of a request path, null when the snapshot lists no such file. */
+    private Route route(Routes rs, String path) {
+        Route r = rs.byPath().get(path);
+        if (r != null) {
+            return r;
+        }
+        String rel = relative(path);
+        Map<String, SiteFile> files = rs.snapshot().files();
+        SiteFile file = files.get(rel);
+        if (file == null) {
+            return null; // not remembered: the paths asked for in vain are not bounded
+        }
+        boolean index = INDEX.equals(rel) || rel.endsWith("/" + INDEX);
+        // one ETag per representation: a cache must not answer a gzip request with identity bytes
+        r = new Route(rel, file, file.type().startsWith("text/html"), index, representation(file, null), representation(files.get(rel + ".br"), "br"),
+                representation(files.get(rel + ".gz"), "gzip"), new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, file.type()),
+                new PreEncodedHttpField(HttpHeader.LAST_MODIFIED, httpDate(file.modified() * 1000)));
+        rs.byPath().put(path, r);
+        return r;
+    }
+
+    private Representation representation(SiteFile f, String encoding) {
+        if (f == null) {
+            return null;
+        }
+        return new Representation(f, cache.blob(f.sha256()), new PreEncodedHttpField(HttpHeader.ETAG, "\"" + f.sha256().substring(0, 32) + "\""),
+                new HttpField.LongValueHttpField(HttpHeader.CONTENT_LENGTH, f.size()),
+                encoding == null ? null : new PreEncodedHttpField(HttpHeader.CONTENT_ENCODING, encoding));
     }
 
     private String httpDate(long ms) {
@@ -287,7 +343,7 @@ final class SiteHandler extends Handler.Abstract {
         if (inm != null) {
             for (String tag : inm.split(",")) {
                 String t = tag.strip();
-                if (t.equals("*") || weak(t).equals(weak(body.etag()))) {
+                if (t.equals("*") || weak(t).equals(weak(body.etag().getValue()))) {
                     return true;
                 }
             }
@@ -308,9 +364,9 @@ final class SiteHandler extends Handler.Abstract {
             return true;
         }
         if (ir.startsWith("\"") || ir.startsWith("W/")) {
-            return ir.equals(body.etag());
+            return ir.equals(body.etag().getValue());
         }
-        return ir.equals(httpDate(body.modifiedMs()));
+        return ir.equals(body.lastModified().getValue());
     }
 
     private static boolean text(Response response, Callback callback, int status, String message) {
