@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
@@ -87,6 +89,8 @@ public final class ArtemisBroker implements MqttBroker {
     private static final int MAX_DISK_USAGE_PERCENT = 95;
     /** Artemis's default of 5 s failed CONNECTs when 50 boxes connected at once on a busy 2-core host. */
     private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
+    /** A queue filter that no message passes (Artemis's selector syntax). */
+    private static final String STORE_NOTHING = "FALSE";
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
     private static final String LOOPBACK = "127.0.0.1";
@@ -190,6 +194,10 @@ public final class ArtemisBroker implements MqttBroker {
                 // each CONNECT blocks a pool thread until its session state is stored, and the store's
                 // completion needs a pool thread too: a bounded pool deadlocked in a 50-box connect storm
                 .setThreadPoolMaxSize(-1)
+                // Artemis announces every session it opens and closes (two per MQTT connection) under one global
+                // lock, as a message; a 10,000-box connect storm queued ~1,000 threads on it. Its MQTT side reads
+                // them only to steal a client id back from another node of a cluster, and there is none here.
+                .setSuppressSessionNotifications(true)
                 // no cached logins: a revoked certificate or another client id must be refused at the next CONNECT
                 .setAuthenticationCacheSize(0)
                 // nor cached grants: they are keyed by user name, and the identity is what counts
@@ -201,6 +209,7 @@ public final class ArtemisBroker implements MqttBroker {
         for (Map.Entry<Listener, Endpoint> e : endpoints.entrySet()) {
             cfg.addAcceptorConfiguration(acceptor(e.getKey(), e.getValue()));
         }
+        cfg.addQueueConfiguration(sessionStore());
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         cfg.registerBrokerPlugin(new PublishAclPlugin());
@@ -221,6 +230,20 @@ public final class ArtemisBroker implements MqttBroker {
             if (l != Listener.INTERNAL) {
                 startAcceptor(l);
                 LOG.info("MQTT listener '{}' open on {}", l.domain, url(l));
+            }
+        }
+    }
+
+    /**
+     * Closes the listeners of boxes and operators, keeping the manager's own: the first step of
+     * stopping, so that the rest of the manager stops without a fleet still publishing into it
+     * (what boxes had not got a PUBACK for stays in their outboxes).
+     */
+    public void closeListeners() throws Exception {
+        for (Listener l : endpoints.keySet()) {
+            if (l != Listener.INTERNAL && ports.remove(l) != null) {
+                server.getRemotingService().getAcceptor(l.domain).stop();
+                LOG.info("MQTT listener '{}' closed", l.domain);
             }
         }
     }
@@ -253,6 +276,24 @@ public final class ArtemisBroker implements MqttBroker {
             }
         }
         return new TransportConfiguration(NettyAcceptorFactory.class.getName(), p, listener.domain);
+    }
+
+    /**
+     * Artemis's store of MQTT session state (each client's subscription list), declared here with a
+     * filter that takes no message: Artemis 2.38 still routes a record into it at every CONNECT
+     * (even of a clean session, with an empty list) and waits for it, and deletes by a scan of the
+     * whole store at every disconnect, all under the store's one lock. With 10,000 boxes connecting
+     * at 500/s, hundreds of CONNECTs queued on that lock (and, durable, on a journal sync each):
+     * handshakes timed out, boxes came back, and they never all got in (bench/RESULTS.md, fleet).
+     * Artemis 2.42 dropped that wait and added a switch for what this does
+     * ({@code mqtt-subscription-persistence-enabled=false}). Nobody here needs the store: boxes use
+     * clean sessions, and the manager's subscriber subscribes again at every connect, which finds its
+     * durable subscription queues, and the messages in them, by name. A store a data directory
+     * already has is given the filter too (a filter can be changed, durability cannot).
+     */
+    private static QueueConfiguration sessionStore() {
+        return QueueConfiguration.of(MQTTUtil.MQTT_SESSION_STORE).setRoutingType(RoutingType.ANYCAST)
+                .setLastValue(true).setInternal(true).setDurable(false).setFilterString(STORE_NOTHING);
     }
 
     private static String randomHex() {
@@ -313,6 +354,12 @@ public final class ArtemisBroker implements MqttBroker {
                 .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
                 .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
                 .sum();
+    }
+
+    /** Records in Artemis's MQTT session-state store (none: {@link #sessionStore()}). */
+    long sessionStoreRecords() {
+        org.apache.activemq.artemis.core.server.Queue store = server.locateQueue(MQTTUtil.MQTT_SESSION_STORE);
+        return store == null ? 0 : store.getMessageCount();
     }
 
     /** Client connections on all listeners (the manager's own included). */
