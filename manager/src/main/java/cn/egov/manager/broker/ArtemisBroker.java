@@ -89,6 +89,13 @@ public final class ArtemisBroker implements MqttBroker {
     private static final int MAX_DISK_USAGE_PERCENT = 95;
     /** Artemis's default of 5 s failed CONNECTs when 50 boxes connected at once on a busy 2-core host. */
     private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
+    /**
+     * How long a new connection may take to send its first bytes before Artemis drops it. Its
+     * default of 10 s dropped ~2,000 boxes of a 10,000-box connect storm on a busy 2-core host (the
+     * accepting threads were late, not the boxes), each then back off and came again; a client that
+     * connects and sends nothing still goes after this.
+     */
+    private static final int HANDSHAKE_TIMEOUT_S = 30;
     /** A queue filter that no message passes (Artemis's selector syntax). */
     private static final String STORE_NOTHING = "FALSE";
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
@@ -260,6 +267,7 @@ public final class ArtemisBroker implements MqttBroker {
         p.put(TransportConstants.PORT_PROP_NAME, e.port());
         p.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
         p.put(TransportConstants.AUTO_START, false);
+        p.put(TransportConstants.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_S);
         // the MQTT protocol manager of this acceptor hands its domain to every authentication
         p.put("securityDomain", listener.domain);
         TlsAcceptor t = e.tls();

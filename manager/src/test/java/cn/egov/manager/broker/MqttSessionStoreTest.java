@@ -56,7 +56,7 @@ class MqttSessionStoreTest {
     @Test
     void noSessionRecordsAndThePersistentSessionKeepsItsMessagesOverARestart() throws Exception {
         try (ArtemisBroker b = broker()) {
-            MqttClient manager = connect(b.plainUrl(), MANAGER, false);
+            MqttClient manager = connect(b.internalUrl(), MANAGER, false); // only there may it keep a session
             manager.subscribe("hebei/#", 1);
             manager.disconnect();
             manager.close();
@@ -72,7 +72,7 @@ class MqttSessionStoreTest {
         }
         try (ArtemisBroker b = broker()) {
             List<String> got = new CopyOnWriteArrayList<>();
-            MqttClient manager = new MqttClient(b.plainUrl(), MANAGER, new MemoryPersistence());
+            MqttClient manager = new MqttClient(b.internalUrl(), MANAGER, new MemoryPersistence());
             manager.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
                 @Override
                 public void connectionLost(Throwable cause) {
