@@ -404,8 +404,16 @@ public final class ArtemisBroker implements MqttBroker {
         return null;
     }
 
+    /** Read at every PUBLISH: walks the subject's principals in place (getPrincipals(Class) copies them into a new set). */
     private static Optional<ClientIdentity> identityOf(Subject subject) {
-        return subject == null ? Optional.empty() : subject.getPrincipals(ClientIdentity.class).stream().findFirst();
+        if (subject != null) {
+            for (java.security.Principal p : subject.getPrincipals()) {
+                if (p instanceof ClientIdentity who) {
+                    return Optional.of(who);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private boolean mayPublish(RemotingConnection connection, String topic) {
