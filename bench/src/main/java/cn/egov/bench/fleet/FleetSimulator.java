@@ -37,6 +37,8 @@ import java.util.function.LongSupplier;
  * java -cp ... cn.egov.bench.fleet.FleetSimulator steady|storm BOXES N WINDOW CONNECTS_PER_S WORKDIR mosquitto|manager...
  * </pre>
  * Run from the repository root (Mosquitto's configuration is read from {@code image/mosquitto}).
+ * {@code -Dfleet.manager.jvm="OPTIONS"} adds JVM options to {@code manager run} (e.g. a JFR profile).
+ * Each target is stopped with SIGTERM at the end and the time it took to exit is printed.
  */
 public final class FleetSimulator {
 

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +71,12 @@ abstract class Target implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        long t0 = System.nanoTime();
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (process.waitFor(60, TimeUnit.SECONDS)) {
+            System.out.printf("  %s: stopped %.1f s after SIGTERM%n", name, (System.nanoTime() - t0) / 1e9);
+        } else {
+            System.out.printf("  %s: DID NOT STOP within 60 s of SIGTERM: killed%n", name);
             process.destroyForcibly();
         }
     }
@@ -149,8 +154,14 @@ abstract class Target implements AutoCloseable {
             Files.writeString(config, String.join("\n", "data.dir = " + dir.resolve("data"), "web.port = 0",
                     "broker.port = " + port, "broker.plain.enabled = true", "broker.plain.password-file = " + passwordFile, ""));
             Path out = dir.resolve("manager.out");
-            Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                    "-cp", System.getProperty("java.class.path"), "cn.egov.manager.cli.ManagerCommand", "run", "-c", config.toString()))
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+            // e.g. -Dfleet.manager.jvm=-XX:StartFlightRecording=settings=profile,filename=/tmp/m.jfr to profile the manager
+            String extra = System.getProperty("fleet.manager.jvm", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "cn.egov.manager.cli.ManagerCommand", "run", "-c", config.toString()));
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             for (int i = 0; i < 1200 && !Files.readString(out).contains("fleet: http"); i++) {

@@ -206,6 +206,8 @@ public final class ManagerAssembly implements AutoCloseable {
         if (broker != null) {
             // boxes and operators come in once everything they talk to is running
             broker.open();
+            // stopping starts here (closeables run in reverse): no box publishes into a manager that stops
+            closeables.add(broker::closeListeners);
             brokerUrl = broker.plainUrl();
             if (broker.tlsUrl() == null && broker.plainUrl() == null) {
                 LOG.warn("no MQTT listener for boxes: set broker.tls.port (with ca.passphrase-file), or broker.plain.enabled for a lab");

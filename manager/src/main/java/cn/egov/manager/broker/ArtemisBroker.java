@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
@@ -87,6 +89,15 @@ public final class ArtemisBroker implements MqttBroker {
     private static final int MAX_DISK_USAGE_PERCENT = 95;
     /** Artemis's default of 5 s failed CONNECTs when 50 boxes connected at once on a busy 2-core host. */
     private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
+    /**
+     * How long a new connection may take to send its first bytes before Artemis drops it. Its
+     * default of 10 s dropped ~2,000 boxes of a 10,000-box connect storm on a busy 2-core host (the
+     * accepting threads were late, not the boxes), each then back off and came again; a client that
+     * connects and sends nothing still goes after this.
+     */
+    private static final int HANDSHAKE_TIMEOUT_S = 30;
+    /** A queue filter that no message passes (Artemis's selector syntax). */
+    private static final String STORE_NOTHING = "FALSE";
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
     private static final String LOOPBACK = "127.0.0.1";
@@ -190,6 +201,10 @@ public final class ArtemisBroker implements MqttBroker {
                 // each CONNECT blocks a pool thread until its session state is stored, and the store's
                 // completion needs a pool thread too: a bounded pool deadlocked in a 50-box connect storm
                 .setThreadPoolMaxSize(-1)
+                // Artemis announces every session it opens and closes (two per MQTT connection) under one global
+                // lock, as a message; a 10,000-box connect storm queued ~1,000 threads on it. Its MQTT side reads
+                // them only to steal a client id back from another node of a cluster, and there is none here.
+                .setSuppressSessionNotifications(true)
                 // no cached logins: a revoked certificate or another client id must be refused at the next CONNECT
                 .setAuthenticationCacheSize(0)
                 // nor cached grants: they are keyed by user name, and the identity is what counts
@@ -201,6 +216,7 @@ public final class ArtemisBroker implements MqttBroker {
         for (Map.Entry<Listener, Endpoint> e : endpoints.entrySet()) {
             cfg.addAcceptorConfiguration(acceptor(e.getKey(), e.getValue()));
         }
+        cfg.addQueueConfiguration(sessionStore());
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         cfg.registerBrokerPlugin(new PublishAclPlugin());
@@ -225,6 +241,20 @@ public final class ArtemisBroker implements MqttBroker {
         }
     }
 
+    /**
+     * Closes the listeners of boxes and operators, keeping the manager's own: the first step of
+     * stopping, so that the rest of the manager stops without a fleet still publishing into it
+     * (what boxes had not got a PUBACK for stays in their outboxes).
+     */
+    public void closeListeners() throws Exception {
+        for (Listener l : endpoints.keySet()) {
+            if (l != Listener.INTERNAL && ports.remove(l) != null) {
+                server.getRemotingService().getAcceptor(l.domain).stop();
+                LOG.info("MQTT listener '{}' closed", l.domain);
+            }
+        }
+    }
+
     private void startAcceptor(Listener l) throws Exception {
         NettyAcceptor a = (NettyAcceptor) server.getRemotingService().getAcceptor(l.domain);
         a.start();
@@ -237,6 +267,7 @@ public final class ArtemisBroker implements MqttBroker {
         p.put(TransportConstants.PORT_PROP_NAME, e.port());
         p.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
         p.put(TransportConstants.AUTO_START, false);
+        p.put(TransportConstants.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_S);
         // the MQTT protocol manager of this acceptor hands its domain to every authentication
         p.put("securityDomain", listener.domain);
         TlsAcceptor t = e.tls();
@@ -253,6 +284,24 @@ public final class ArtemisBroker implements MqttBroker {
             }
         }
         return new TransportConfiguration(NettyAcceptorFactory.class.getName(), p, listener.domain);
+    }
+
+    /**
+     * Artemis's store of MQTT session state (each client's subscription list), declared here with a
+     * filter that takes no message: Artemis 2.38 still routes a record into it at every CONNECT
+     * (even of a clean session, with an empty list) and waits for it, and deletes by a scan of the
+     * whole store at every disconnect, all under the store's one lock. With 10,000 boxes connecting
+     * at 500/s, hundreds of CONNECTs queued on that lock (and, durable, on a journal sync each):
+     * handshakes timed out, boxes came back, and they never all got in (bench/RESULTS.md, fleet).
+     * Artemis 2.42 dropped that wait and added a switch for what this does
+     * ({@code mqtt-subscription-persistence-enabled=false}). Nobody here needs the store: boxes use
+     * clean sessions, and the manager's subscriber subscribes again at every connect, which finds its
+     * durable subscription queues, and the messages in them, by name. A store a data directory
+     * already has is given the filter too (a filter can be changed, durability cannot).
+     */
+    private static QueueConfiguration sessionStore() {
+        return QueueConfiguration.of(MQTTUtil.MQTT_SESSION_STORE).setRoutingType(RoutingType.ANYCAST)
+                .setLastValue(true).setInternal(true).setDurable(false).setFilterString(STORE_NOTHING);
     }
 
     private static String randomHex() {
@@ -315,6 +364,12 @@ public final class ArtemisBroker implements MqttBroker {
                 .sum();
     }
 
+    /** Records in Artemis's MQTT session-state store (none: {@link #sessionStore()}). */
+    long sessionStoreRecords() {
+        org.apache.activemq.artemis.core.server.Queue store = server.locateQueue(MQTTUtil.MQTT_SESSION_STORE);
+        return store == null ? 0 : store.getMessageCount();
+    }
+
     /** Client connections on all listeners (the manager's own included). */
     public int connections() {
         return server == null ? 0 : server.getRemotingService().getConnections().size();
@@ -349,8 +404,16 @@ public final class ArtemisBroker implements MqttBroker {
         return null;
     }
 
+    /** Read at every PUBLISH: walks the subject's principals in place (getPrincipals(Class) copies them into a new set). */
     private static Optional<ClientIdentity> identityOf(Subject subject) {
-        return subject == null ? Optional.empty() : subject.getPrincipals(ClientIdentity.class).stream().findFirst();
+        if (subject != null) {
+            for (java.security.Principal p : subject.getPrincipals()) {
+                if (p instanceof ClientIdentity who) {
+                    return Optional.of(who);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private boolean mayPublish(RemotingConnection connection, String topic) {

@@ -34,6 +34,10 @@ public final class TopicAcl {
         this.account = account;
     }
 
+    /**
+     * Judged at every PUBLISH (twice: interceptor and plugin), so it compares in place and parses
+     * only control topics, the few that could be requests.
+     */
     public boolean mayPublish(String clientId, String topic) {
         if (clientId == null || topic == null) {
             return false;
@@ -41,16 +45,21 @@ public final class TopicAcl {
         if (!UnitCode.isValid(clientId)) {
             return false;
         }
-        if (isRequestTopic(topic)) {
-            return false;
+        if (underOwnId(topic, 0, clientId)) {
+            return true; // <acct>/<id>/...: telemetry, never a request
         }
-        for (String filter : KuraTopic.boxFilters(account, clientId)) {
-            String prefix = filter.substring(0, filter.length() - 1); // "…/<id>/"
-            if (topic.startsWith(prefix) && topic.length() > prefix.length()) {
-                return true;
-            }
-        }
-        return false;
+        int control = KuraTopic.CONTROL_PREFIX.length();
+        return topic.startsWith(KuraTopic.CONTROL_PREFIX) && topic.length() > control && topic.charAt(control) == '/'
+                && underOwnId(topic, control + 1, clientId) && !isRequestTopic(topic);
+    }
+
+    /** True when {@code topic} continues at {@code from} with {@code <acct>/<clientId>/} and at least one more character. */
+    private boolean underOwnId(String topic, int from, String clientId) {
+        int slash1 = from + account.length();
+        int slash2 = slash1 + 1 + clientId.length();
+        return topic.length() > slash2 + 1
+                && topic.startsWith(account, from) && topic.charAt(slash1) == '/'
+                && topic.startsWith(clientId, slash1 + 1) && topic.charAt(slash2) == '/';
     }
 
     /** True for a topic filter a box may subscribe to: inside {@code $EDC/<acct>/<its id>/}. */

@@ -18,6 +18,12 @@ class TopicAclTest {
         assertFalse(acl.mayPublish("130602-001", "hebei/130602-0011/HEALTH/status"), "prefix of another id");
         assertFalse(acl.mayPublish("130602-001", "hebei/130602-001"), "the bare id level");
         assertFalse(acl.mayPublish("130602-001", "shanxi/130602-001/HEALTH/status"), "another account");
+        assertFalse(acl.mayPublish("130602-001", "hebeix/130602-001/HEALTH/status"), "an account the account is a prefix of");
+        assertFalse(acl.mayPublish("130602-001", "hebei/130602-001/"), "nothing after the id level");
+        assertFalse(acl.mayPublish("130602-001", "$EDC/hebei/130602-001/"), "nothing after the id level (control)");
+        assertFalse(acl.mayPublish("130602-001", "$EDChebei/130602-001/MQTT/BIRTH"), "the control prefix without its slash");
+        assertFalse(acl.mayPublish("130602-001", "x/hebei/130602-001/HEALTH/status"), "the namespace not at the start");
+        assertFalse(acl.mayPublish("130602-001", "hebei/130602-001x/HEALTH/status"), "an id the box's id is a prefix of");
     }
 
     @Test
