@@ -9,6 +9,8 @@ import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.topic.KuraTopic;
+import cn.egov.api.update.UpdateWire;
+import cn.egov.rules.unit.UnitCode;
 import cn.egov.appliance.config.ApplyReport;
 import cn.egov.appliance.config.ConfigTyping;
 import cn.egov.appliance.probe.ProbeBundle;
@@ -233,6 +235,33 @@ class BoxRuntimeFelixIT {
         BoxFixture.await("the probe component to lose its configuration",
                 () -> runtime.status().component(ProbeBundle.COMPONENT).stream().noneMatch(c -> RuntimeStatus.ACTIVE.equals(c.state())));
         assertEquals(null, configAdmin().listConfigurations("(service.pid=" + ProbeBundle.PID + ")"));
+    }
+
+    /**
+     * The runtime's wiring of pushed updates (UpdateBridgeComponent, the launcher's updater): a request
+     * on the box's own EXEC topic reaches the updater through the box's MQTT connection, and its report
+     * comes back on the box's progress topic through the outbox. A request for another unit is refused
+     * there and nothing is downloaded; the rest of the way (download, path unit, installer under
+     * systemd) is UpdateAgentTest's and image/packages' SystemdUpdateIT's.
+     */
+    @Test
+    @Order(9)
+    void anUpdateRequestOnTheBoxsExecTopicIsAnsweredOnItsProgressTopic() throws Exception {
+        BlockingQueue<byte[]> reports = new ArrayBlockingQueue<>(16);
+        subscriber.subscribe(KuraTopic.telemetry("hebei", UNIT, UpdateWire.APP_ID, UpdateWire.PROGRESS_RESOURCE).toString(), 1,
+                (topic, message) -> reports.offer(message.getPayload()));
+        UpdateWire.Request other = new UpdateWire.Request("it-req-1", UnitCode.parse("130602-002"), 7, "0".repeat(64), 1024,
+                java.net.URI.create("https://127.0.0.1:1/api/updates/7/file"));
+        subscriber.publish(KuraTopic.control("hebei", UNIT, UpdateWire.APP_ID, UpdateWire.EXEC_RESOURCE).toString(),
+                KuraPayloadCodec.encode(other.toPayload()), 1, false);
+        byte[] report = reports.poll(BoxFixture.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(report, "no report on the box's progress topic");
+        UpdateWire.Progress p = UpdateWire.Progress.from(KuraPayloadCodec.decode(report));
+        assertEquals("it-req-1", p.requestId());
+        assertEquals(7, p.serial());
+        assertEquals(UpdateWire.State.REFUSED, p.state());
+        assertEquals("refused: the request is for unit 130602-002, this box is " + UNIT, p.message());
+        assertFalse(Files.exists(box.settings().dataDir().resolve("update").resolve("download.update")), "nothing downloaded");
     }
 
     private void waitForStatusFile(String text) throws InterruptedException {
