@@ -82,6 +82,7 @@ public final class ExchangePart implements ManagerPart {
                         .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
         hub = mqtt.hub();
         mqtt.start();
+        running.add(store); // closed after the hub's threads (the list is closed last first)
         running.add(mqtt);
         ctx.listeners().receive(ExchangeWire.APP_ID, mqtt);
         DocumentServerSettings server = ExchangeConfigKey.server(ctx.keys());
