@@ -1,7 +1,6 @@
 package cn.egov.exchange.cms;
 
 import cn.egov.exchange.model.DocumentRefused;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -29,7 +28,7 @@ public final class CmsDecryptor {
         CMSEnvelopedDataParser env;
         RecipientInformation ri;
         try {
-            env = new CMSEnvelopedDataParser(new ByteArrayInputStream(der));
+            env = new CMSEnvelopedDataParser(new ArrayInput(der));
             ri = env.getRecipientInfos().get(new KeyAgreeRecipientId(
                     X500Name.getInstance(key.certificate().getIssuerX500Principal().getEncoded()), key.certificate().getSerialNumber()));
         } catch (CMSException | IOException | RuntimeException e) {
@@ -61,4 +60,42 @@ public final class CmsDecryptor {
         }
     }
 
+    /**
+     * An array as a stream, not synchronized: Bouncy Castle's BER parser reads the headers of the
+     * content's thousand pieces a byte at a time, and {@code ByteArrayInputStream.read()} takes a lock
+     * for each byte (it showed in the profile).
+     */
+    private static final class ArrayInput extends InputStream {
+        private final byte[] b;
+        private int at;
+
+        ArrayInput(byte[] b) {
+            this.b = b;
+        }
+
+        @Override
+        public int read() {
+            return at < b.length ? b[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] to, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, to.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (at >= b.length) {
+                return -1;
+            }
+            int n = Math.min(len, b.length - at);
+            System.arraycopy(b, at, to, off, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return b.length - at;
+        }
+    }
 }
