@@ -144,11 +144,13 @@ public final class ExchangeHub {
     static final class Pushes {
         final Set<String> documents = new LinkedHashSet<>(); // messageId + "/" + box
         final List<Notice> notices = new ArrayList<>();
+        /** Boxes that get everything waiting for them, as at BIRTH (their exchange registered: it is subscribed now). */
+        final Set<String> everythingFor = new LinkedHashSet<>();
         boolean directory;
 
-        /** Messages this round sends (the directory counts as one). */
+        /** Messages this round sends (the directory and each catch-up count as one). */
         int size() {
-            return documents.size() + notices.size() + (directory ? 1 : 0);
+            return documents.size() + notices.size() + everythingFor.size() + (directory ? 1 : 0);
         }
 
         /** The boxes this round sends to (the directory goes to every box). */
@@ -156,12 +158,14 @@ public final class ExchangeHub {
             Set<String> out = new LinkedHashSet<>();
             documents.forEach(k -> out.add(k.substring(k.indexOf('/') + 1)));
             notices.forEach(n -> out.add(n.box()));
+            out.addAll(everythingFor);
             return out;
         }
 
         void merge(Pushes later) {
             documents.addAll(later.documents);
             notices.addAll(later.notices);
+            everythingFor.addAll(later.everythingFor);
             directory |= later.directory;
         }
     }
@@ -389,6 +393,9 @@ public final class ExchangeHub {
     }
 
     private void onRegister(Connection c, String box, KuraPayload p, Pushes pushes, List<Runnable> counters) throws SQLException {
+        // a box registers once its exchange has subscribed to its topics, which may be after its BIRTH (the
+        // service starts when its keys are ready): what the hub sent at BIRTH may have found no subscriber
+        pushes.everythingFor.add(box);
         String unit = String.valueOf(p.stringMetric(ExchangeWire.UNIT));
         String problem;
         if (trust == null) {
@@ -458,6 +465,9 @@ public final class ExchangeHub {
             pushNotices(notices);
             if (pushes.directory) {
                 broadcastDirectory();
+            }
+            for (String box : pushes.everythingFor) {
+                sendEverythingWaiting(box);
             }
         } catch (SQLException | RuntimeException e) {
             publishFailures.increment();
@@ -587,6 +597,16 @@ public final class ExchangeHub {
             byte[] json = directoryJson(store.units());
             sender.publishAll(List.of(new BoxSender.Outgoing(box, ExchangeWire.PUT_DIRECTORY,
                     KuraPayload.builder().timestamp(clock.millis()).body(json).build())));
+        } catch (Exception e) {
+            publishFailures.increment();
+            LOG.warn("directory for box {} not sent (sent again at its next BIRTH): {}", box, e.toString());
+        }
+        sendEverythingWaiting(box);
+    }
+
+    /** Every document waiting for {@code box} and every notice it has not acknowledged, now, whatever their next send time. */
+    private void sendEverythingWaiting(String box) {
+        try {
             List<Delivery> pending;
             try (Connection c = store.database().connect()) {
                 pending = HubStore.pendingFor(c, box);

@@ -196,9 +196,8 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
                 // due in the store already: the sender reads them back for these boxes
                 sendsDeferred.increment();
                 catchUp.addAll(sends.boxes());
-                if (sends.directory) {
-                    waiting.directory = true;
-                }
+                waiting.directory |= sends.directory; // these two are not in the store as due records
+                waiting.everythingFor.addAll(sends.everythingFor);
             }
             sendLock.notifyAll();
         }
