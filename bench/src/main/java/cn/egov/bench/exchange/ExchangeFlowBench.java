@@ -129,6 +129,7 @@ public final class ExchangeFlowBench {
                 a.connect(manager.brokerTlsUrl());
                 long[] atHub = {0};
                 long[] inB = {0};
+                long[] lastLine = {t1};
                 // watched through the services' counters: polling the stores would hold their locks against the exchange
                 await("every receipt at box A", () -> {
                     if (atHub[0] == 0 && a.service.metrics().uploaded.sum() >= n + warmup) {
@@ -136,6 +137,14 @@ public final class ExchangeFlowBench {
                     }
                     if (inB[0] == 0 && b.service.metrics().received.sum() >= n + warmup) {
                         inB[0] = System.nanoTime();
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastLine[0] >= 2_000_000_000L) {
+                        // the timeline: where each leg stands, to see which one sets the pace
+                        lastLine[0] = now;
+                        System.out.printf(Locale.ROOT, "  %5.1f s: at hub %d, in B %d, receipts at A %d (hub: %s sends deferred)%n",
+                                (now - t1) / 1e9, a.service.metrics().uploaded.sum() - warmup, b.service.metrics().received.sum() - warmup,
+                                a.service.metrics().receiptsAccepted.sum() - warmup, manager.meters().snapshot().get("exchange.sends-deferred"));
                     }
                     return a.service.metrics().receiptsAccepted.sum() >= n + warmup;
                 });

@@ -25,6 +25,11 @@ public enum ExchangeConfigKey {
             KeySpec.atLeast(1, false)),
     QUEUE_CAPACITY("exchange.queue-capacity", "1000", "Messages from boxes waiting for the hub's writer; when full the receiver waits.",
             KeySpec.atLeast(1, false)),
+    SENDS_WAITING("exchange.sends-waiting", "5000", "Messages to boxes (notices, document notices) of committed batches that wait in memory "
+            + "for the hub's sender; beyond it the sender reads them back from the database for the boxes concerned (exchange.sends-deferred).",
+            KeySpec.atLeast(1, false)),
+    QUEUE_ALARM_RATIO("exchange.queue-alarm-ratio", "0.8", "Raise the alarm exchange.backlog (the writer's queue) or exchange.sends.backlog "
+            + "(the sends waiting) when it passes this share of its bound.", KeySpec.RATIO),
     BATCH("exchange.batch", "200", "Most messages from boxes the hub commits in one transaction (they are acknowledged to the broker after it).",
             KeySpec.atLeast(1, false)),
     BIND("exchange.bind", "127.0.0.1", "Address of the document server, where boxes upload and fetch documents (HTTPS, box certificates only).",
@@ -73,6 +78,14 @@ public enum ExchangeConfigKey {
             return null;
         }
         return new DocumentServerSettings(text(keys, BIND), Integer.parseInt(port), csv(text(keys, TLS_DNS_NAMES)), csv(text(keys, TLS_IPS)));
+    }
+
+    static int sendsWaiting(Map<String, String> keys) {
+        return (int) Math.min(Integer.MAX_VALUE, number(keys, SENDS_WAITING));
+    }
+
+    static double queueAlarmRatio(Map<String, String> keys) {
+        return Double.parseDouble(text(keys, QUEUE_ALARM_RATIO));
     }
 
     static Duration commitWait(Map<String, String> keys) {

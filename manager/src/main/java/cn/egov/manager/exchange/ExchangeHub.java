@@ -136,11 +136,38 @@ public final class ExchangeHub {
         }
     }
 
-    /** What a committed transaction sends: documents to push to recipient boxes, notices, the directory. */
-    private static final class Pushes {
+    /**
+     * What committed transactions send: documents to push to recipient boxes, notices, the directory.
+     * The sends of several batches merge into one round ({@link #merge}), so a sender that is behind
+     * catches up in one publish round and one transaction instead of one per batch.
+     */
+    static final class Pushes {
         final Set<String> documents = new LinkedHashSet<>(); // messageId + "/" + box
         final List<Notice> notices = new ArrayList<>();
+        /** Boxes that get everything waiting for them, as at BIRTH (their exchange registered: it is subscribed now). */
+        final Set<String> everythingFor = new LinkedHashSet<>();
         boolean directory;
+
+        /** Messages this round sends (the directory and each catch-up count as one). */
+        int size() {
+            return documents.size() + notices.size() + everythingFor.size() + (directory ? 1 : 0);
+        }
+
+        /** The boxes this round sends to (the directory goes to every box). */
+        Set<String> boxes() {
+            Set<String> out = new LinkedHashSet<>();
+            documents.forEach(k -> out.add(k.substring(k.indexOf('/') + 1)));
+            notices.forEach(n -> out.add(n.box()));
+            out.addAll(everythingFor);
+            return out;
+        }
+
+        void merge(Pushes later) {
+            documents.addAll(later.documents);
+            notices.addAll(later.notices);
+            everythingFor.addAll(later.everythingFor);
+            directory |= later.directory;
+        }
     }
 
     /** Handles one message from {@code box}; returns once its effect is committed. Never throws for bad input. */
@@ -154,16 +181,17 @@ public final class ExchangeHub {
      * throws for bad input; an SQLException means nothing was stored and the batch should come again.
      */
     public void onBoxMessages(List<BoxMessage> batch) throws SQLException {
-        commit(batch).run();
+        push(commit(batch));
     }
 
     /**
      * The first half of {@link #onBoxMessages}: handles the batch in one transaction and returns the
-     * sends it produced, to be run once the batch is acknowledged to the broker. The subscriber runs
-     * them on a thread of its own so that the next batch is committed while these are on the wire
-     * (a send lost before it ran is repeated by {@link #tick} or at the box's BIRTH: its record is due).
+     * sends it produced, to be {@link #push}ed once the batch is acknowledged to the broker. The
+     * subscriber pushes them on a thread of its own so that the next batch is committed while these
+     * are on the wire (a send lost before it ran is due in the store: {@link #sendDueTo}, {@link #tick}
+     * or the box's BIRTH sends it).
      */
-    public Runnable commit(List<BoxMessage> batch) throws SQLException {
+    Pushes commit(List<BoxMessage> batch) throws SQLException {
         Pushes pushes = new Pushes();
         List<Runnable> counters = new ArrayList<>();
         // receipts are verified before the transaction: CPU work does not hold the database's write lock
@@ -183,7 +211,7 @@ public final class ExchangeHub {
             return null;
         });
         counters.forEach(Runnable::run);
-        return () -> push(pushes);
+        return pushes;
     }
 
     private void handle(Connection c, BoxMessage m, String receiptProblem, Pushes pushes, List<Runnable> counters) throws SQLException {
@@ -365,6 +393,9 @@ public final class ExchangeHub {
     }
 
     private void onRegister(Connection c, String box, KuraPayload p, Pushes pushes, List<Runnable> counters) throws SQLException {
+        // a box registers once its exchange has subscribed to its topics, which may be after its BIRTH (the
+        // service starts when its keys are ready): what the hub sent at BIRTH may have found no subscriber
+        pushes.everythingFor.add(box);
         String unit = String.valueOf(p.stringMetric(ExchangeWire.UNIT));
         String problem;
         if (trust == null) {
@@ -416,8 +447,8 @@ public final class ExchangeHub {
 
     // ---- pushing to boxes -----------------------------------------------------------------
 
-    /** Sends what a transaction produced; a send that fails is repeated at the next due time or BIRTH. */
-    private void push(Pushes pushes) {
+    /** Sends what transactions produced; a send that fails is repeated at the next due time or BIRTH. Never throws. */
+    void push(Pushes pushes) {
         try {
             List<Delivery> due = new ArrayList<>();
             if (!pushes.documents.isEmpty()) {
@@ -434,6 +465,9 @@ public final class ExchangeHub {
             pushNotices(notices);
             if (pushes.directory) {
                 broadcastDirectory();
+            }
+            for (String box : pushes.everythingFor) {
+                sendEverythingWaiting(box);
             }
         } catch (SQLException | RuntimeException e) {
             publishFailures.increment();
@@ -563,6 +597,16 @@ public final class ExchangeHub {
             byte[] json = directoryJson(store.units());
             sender.publishAll(List.of(new BoxSender.Outgoing(box, ExchangeWire.PUT_DIRECTORY,
                     KuraPayload.builder().timestamp(clock.millis()).body(json).build())));
+        } catch (Exception e) {
+            publishFailures.increment();
+            LOG.warn("directory for box {} not sent (sent again at its next BIRTH): {}", box, e.toString());
+        }
+        sendEverythingWaiting(box);
+    }
+
+    /** Every document waiting for {@code box} and every notice it has not acknowledged, now, whatever their next send time. */
+    private void sendEverythingWaiting(String box) {
+        try {
             List<Delivery> pending;
             try (Connection c = store.database().connect()) {
                 pending = HubStore.pendingFor(c, box);
@@ -576,6 +620,33 @@ public final class ExchangeHub {
         } catch (Exception e) {
             publishFailures.increment();
             LOG.warn("catch-up of box {} failed (repeated at its next BIRTH and by the resend timer): {}", box, e.toString());
+        }
+    }
+
+    /**
+     * Sends what is due in the store for {@code box} (never sent, or its next send time passed), at
+     * most one page of documents and one of notices: what the sender thread could not keep in memory
+     * (its bound) it reads back from the store at once instead of leaving it to {@link #tick}.
+     *
+     * @return true when a page was full (more may be due: call again)
+     */
+    boolean sendDueTo(String box) {
+        long now = clock.millis();
+        try {
+            List<Delivery> due;
+            List<HubStore.StoredNotice> notices;
+            try (Connection c = store.database().connect()) {
+                due = HubStore.deliveries(c, "state = 'PENDING' AND box = ? AND next_send <= ? AND message_id IN "
+                        + "(SELECT message_id FROM exchange_doc WHERE deadline >= ?)", List.of(box, now, now), BATCH);
+                notices = HubStore.notices(c, box, now, BATCH);
+            }
+            pushDocuments(due);
+            pushNotices(notices);
+            return due.size() == BATCH || notices.size() == BATCH;
+        } catch (SQLException | RuntimeException e) {
+            publishFailures.increment();
+            LOG.warn("exchange: sending what is due to box {} failed now (sent again later): {}", box, e.toString());
+            return false;
         }
     }
 

@@ -12,6 +12,7 @@ import cn.egov.manager.fleet.PlaceNames;
 import cn.egov.manager.ingest.IngestKind;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.part.PartContext;
+import cn.egov.manager.store.BacklogAlarm;
 import cn.egov.manager.web.WebRoutes;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class ExchangePart implements ManagerPart {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangePart.class);
+    /** How often the hub's queues are compared with their alarm threshold. */
+    private static final Duration ALARM_CHECK = Duration.ofSeconds(5);
     private final List<AutoCloseable> running = new ArrayList<>();
     private final ProvincialCa ca;
     private volatile ExchangeHub hub;
@@ -73,10 +77,12 @@ public final class ExchangePart implements ManagerPart {
         // the manager's one MQTT session, whatever the broker: ingest hands the hub its messages and
         // publishes what the hub sends (an external Mosquitto gives the manager's user one client id)
         HubInbox mqtt = new HubInbox(ctx.messenger(), ctx.account(), settings.queueCapacity(), settings.batch(),
+                ExchangeConfigKey.sendsWaiting(ctx.keys()),
                 sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
                         .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
         hub = mqtt.hub();
         mqtt.start();
+        running.add(store); // closed after the hub's threads (the list is closed last first)
         running.add(mqtt);
         ctx.listeners().receive(ExchangeWire.APP_ID, mqtt);
         DocumentServerSettings server = ExchangeConfigKey.server(ctx.keys());
@@ -105,6 +111,16 @@ public final class ExchangePart implements ManagerPart {
                 timer.execute(() -> hub.onBirth(m.unit().toString()));
             }
         });
+        // both bounded queues of the hub: an alarm for the NOC before one is full (the receiver waits, sends are read back)
+        double ratio = ExchangeConfigKey.queueAlarmRatio(ctx.keys());
+        BacklogAlarm inboxAlarm = new BacklogAlarm("exchange.backlog", "the exchange hub's queue of box messages", mqtt::depth,
+                mqtt.capacity(), ratio, ctx.alarms());
+        BacklogAlarm sendsAlarm = new BacklogAlarm("exchange.sends.backlog", "the exchange hub's sends waiting for its sender",
+                mqtt::sendsWaiting, mqtt.sendsWaitingBound(), ratio, ctx.alarms());
+        timer.scheduleWithFixedDelay(() -> {
+            inboxAlarm.check();
+            sendsAlarm.check();
+        }, ALARM_CHECK.toMillis(), ALARM_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         ctx.meters().counter("exchange.documents", "documents the hub took in", hub.documents::sum)
                 .counter("exchange.duplicates", "documents sent again with a message id the hub knows", hub.duplicates::sum)
                 .counter("exchange.refused", "documents and registrations the hub refused", hub.refused::sum)
@@ -115,7 +131,10 @@ public final class ExchangePart implements ManagerPart {
                 .gauge("exchange.queue.depth", "box messages waiting for the hub's writer", mqtt::depth)
                 .gauge("exchange.queue.capacity", "bound of that queue", mqtt::capacity)
                 .counter("exchange.malformed", "exchange messages that were not a KuraPayload on a unit's topic", mqtt::malformed)
-                .counter("exchange.sends-deferred", "batches whose sends were left to the resend timer (sender behind)", mqtt::sendsDeferred);
+                .gauge("exchange.sends.waiting", "messages to boxes of committed batches waiting for the hub's sender", mqtt::sendsWaiting)
+                .gauge("exchange.sends.capacity", "bound of those (exchange.sends-waiting)", mqtt::sendsWaitingBound)
+                .counter("exchange.sends-deferred", "batches whose sends did not fit in memory (read back from the database at once)",
+                        mqtt::sendsDeferred);
         DocumentServer d = documents;
         if (d != null) {
             ctx.meters().counter("exchange.uploads", "documents boxes uploaded over HTTPS (answered after the commit)", d.uploads::sum)

@@ -35,16 +35,18 @@ import org.slf4j.LoggerFactory;
  * batch is committed while those are on the wire.
  *
  * <p>The sender publishes through the same session ({@link BoxMessenger#publishAll}), whose
- * completions need the receive thread: so the writer never waits for the sender. When the sender is
- * behind, the sends of a batch are left out; the records they concern are due already, and
- * {@link ExchangeHub#tick} (or the box's BIRTH) sends them.
+ * completions need the receive thread: so the writer never waits for the sender. The sends of the
+ * batches committed while the sender is busy merge into its next round (one publish round, one
+ * transaction), so it never falls behind by rounds. Beyond {@code sendsWaiting} messages they are
+ * not kept in memory: the records they concern are due in the store already, and the sender reads
+ * them back from there for the boxes concerned at once ({@link ExchangeHub#sendDueTo}), counted
+ * ({@code exchange.sends-deferred}). Waiting for the resend timer instead paced the receipts' way back
+ * at the timer's period.
  */
 public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubInbox.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
-    /** Committed batches whose sends may wait: enough to keep committing while a large document is on the wire. */
-    private static final int SENDS_WAITING = 16;
 
     /** A message for the writer: from the MQTT session (acknowledged after the commit), or an upload (completed after it). */
     private record Inbound(InboundMessage message, Acknowledger acks, ExchangeHub.BoxMessage upload, CompletableFuture<Void> done) {
@@ -56,15 +58,27 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
     private final BlockingQueue<Inbound> queue;
     private final ExchangeHub hub;
     private final Thread writer;
-    /** Sends of committed batches waiting for the sender thread; bounded, and the writer never waits for room. */
-    private final BlockingQueue<Runnable> sends = new ArrayBlockingQueue<>(SENDS_WAITING);
+    /** Guards {@link #waiting} and {@link #catchUp}; the sender waits on it. */
+    private final Object sendLock = new Object();
+    /** Messages of committed batches that may wait in memory for the sender; more are read back from the store. */
+    private final int sendsWaiting;
+    /** Sends of committed batches, merged, waiting for the sender thread (null: none); at most {@link #sendsWaiting} messages. */
+    private ExchangeHub.Pushes waiting;
+    /** Boxes whose sends did not fit in {@link #waiting}: the sender sends what is due for them from the store. */
+    private final java.util.Set<String> catchUp = new java.util.LinkedHashSet<>();
     private final Thread sender;
     private final LongAdder malformed = new LongAdder();
     private final LongAdder sendsDeferred = new LongAdder();
     private volatile boolean running = true;
 
-    public HubInbox(BoxMessenger messenger, String account, int capacity, int batch, HubFactory hubFactory) {
+    /**
+     * @param capacity     messages from boxes waiting for the writer (the receiver waits when full)
+     * @param batch        most messages committed in one transaction
+     * @param sendsWaiting messages of committed batches kept in memory for the sender
+     */
+    public HubInbox(BoxMessenger messenger, String account, int capacity, int batch, int sendsWaiting, HubFactory hubFactory) {
         this.account = account;
+        this.sendsWaiting = sendsWaiting;
         this.messenger = messenger;
         this.batch = batch;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -141,7 +155,7 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
                     messages.add(m);
                 }
             }
-            Runnable sends = null;
+            ExchangeHub.Pushes sends = null;
             while (running && !messages.isEmpty()) {
                 try {
                     sends = hub.commit(messages);
@@ -165,24 +179,71 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
                     in.acks().ack(in.message());
                 }
             }
-            if (sends != null && !this.sends.offer(sends)) {
-                sendsDeferred.increment(); // due in the store already: the next tick sends them
+            if (sends != null && sends.size() > 0) {
+                handOver(sends);
             }
         }
     }
 
-    /** Runs the sends of committed batches in order, while the writer commits the next ones. */
+    /** Gives the sender a committed batch's sends; never waits. */
+    private void handOver(ExchangeHub.Pushes sends) {
+        synchronized (sendLock) {
+            if (waiting == null) {
+                waiting = sends;
+            } else if (waiting.size() + sends.size() <= sendsWaiting) {
+                waiting.merge(sends);
+            } else {
+                // due in the store already: the sender reads them back for these boxes
+                sendsDeferred.increment();
+                catchUp.addAll(sends.boxes());
+                waiting.directory |= sends.directory; // these two are not in the store as due records
+                waiting.everythingFor.addAll(sends.everythingFor);
+            }
+            sendLock.notifyAll();
+        }
+    }
+
+    /**
+     * Sends what committed batches produced, all that waits in one round, while the writer commits
+     * the next ones; then what is due for boxes whose sends did not fit in memory.
+     */
     private void send() {
-        while (running || !sends.isEmpty()) {
-            Runnable r;
-            try {
-                r = sends.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
+        while (true) {
+            ExchangeHub.Pushes round;
+            List<String> boxes;
+            synchronized (sendLock) {
+                while (waiting == null && catchUp.isEmpty()) {
+                    if (!running) {
+                        return;
+                    }
+                    try {
+                        sendLock.wait(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                round = waiting;
+                waiting = null;
+                boxes = List.copyOf(catchUp);
+                catchUp.clear();
             }
-            if (r != null) {
-                r.run(); // never throws: a failed send is counted and repeated later by the hub
+            if (round != null) {
+                hub.push(round); // never throws: a failed send is counted and repeated later by the hub
             }
+            for (String box : boxes) {
+                if (hub.sendDueTo(box)) {
+                    synchronized (sendLock) {
+                        catchUp.add(box); // a full page: more is due
+                    }
+                }
+            }
+        }
+    }
+
+    /** Messages of committed batches waiting for the sender thread (bounded by {@link #sendsWaitingBound()}). */
+    public int sendsWaiting() {
+        synchronized (sendLock) {
+            return waiting == null ? 0 : waiting.size();
         }
     }
 
@@ -222,6 +283,10 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
         return messenger.publishAll(out, PUBLISH_TIMEOUT);
     }
 
+    public int sendsWaitingBound() {
+        return sendsWaiting;
+    }
+
     public int depth() {
         return queue.size();
     }
@@ -234,7 +299,7 @@ public final class HubInbox implements AppReceiver, BoxSender, AutoCloseable {
         return malformed.sum();
     }
 
-    /** Batches whose sends were left to the timer because the sender was behind. */
+    /** Batches whose sends did not fit in memory and were read back from the store for their boxes. */
     public long sendsDeferred() {
         return sendsDeferred.sum();
     }

@@ -20,7 +20,7 @@ import java.util.Optional;
  *   <li>{@code exchange_notice}: news for a sender box, kept until the box acknowledges it.</li>
  * </ul>
  */
-public final class HubStore {
+public final class HubStore implements AutoCloseable {
 
     /** A recipient's state at the hub. */
     public enum State { PENDING, DELIVERED, RECEIVED, FAILED, UNDELIVERABLE;
@@ -48,11 +48,42 @@ public final class HubStore {
             CREATE INDEX IF NOT EXISTS exchange_notice_due ON exchange_notice (next_send)""");
 
     private final Database db;
+    private final boolean sqlite;
+    /**
+     * SQLite: the hub's transactions run one at a time on one connection kept open. A connection
+     * per transaction cost more than the work: opening the file, and on closing the last connection
+     * SQLite checkpoints the WAL into the database (more disk syncs) every time.
+     */
+    private final java.util.concurrent.locks.ReentrantLock kept = new java.util.concurrent.locks.ReentrantLock();
+    private Connection keptConnection;
 
     /** The hub's tables in {@code db}, brought up to date (also for a command that uses the store alone). */
     public HubStore(Database db) throws SQLException {
         this.db = db;
+        this.sqlite = db.url().startsWith("jdbc:sqlite");
         db.migrate("exchange", MIGRATIONS);
+    }
+
+    /** Closes the connection kept for transactions (the next transaction opens another). */
+    @Override
+    public void close() {
+        kept.lock();
+        try {
+            closeKept();
+        } finally {
+            kept.unlock();
+        }
+    }
+
+    private void closeKept() {
+        if (keptConnection != null) {
+            try {
+                keptConnection.close();
+            } catch (SQLException e) {
+                // closing a broken connection: nothing left to do with it
+            }
+            keptConnection = null;
+        }
     }
 
     public Database database() {
@@ -64,45 +95,65 @@ public final class HubStore {
     }
 
     /**
-     * Runs {@code w} in one transaction on a connection of its own. On SQLite it starts with
+     * Runs {@code w} in one transaction: on SQLite on the connection kept for the hub's transactions,
+     * one at a time, on PostgreSQL on a connection of its own. On SQLite it starts with
      * {@code BEGIN IMMEDIATE}: the work reads before it writes, and a deferred transaction whose
      * snapshot another writer (the ingest writer, the hub's timer) made stale fails at once with
      * SQLITE_BUSY instead of waiting for the lock; an immediate one waits up to the busy timeout.
      */
     public <T> T tx(Work<T> w) throws SQLException {
-        boolean sqlite = db.url().startsWith("jdbc:sqlite");
-        try (Connection c = db.connect()) {
-            if (sqlite) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("BEGIN IMMEDIATE");
-                }
-            } else {
-                c.setAutoCommit(false);
+        if (!sqlite) {
+            try (Connection c = db.connect()) {
+                return tx(c, w);
+            }
+        }
+        kept.lock();
+        try {
+            if (keptConnection == null) {
+                keptConnection = db.connect();
             }
             try {
-                T t = w.run(c);
-                if (sqlite) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("COMMIT");
-                    }
-                } else {
-                    c.commit();
-                }
-                return t;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    if (sqlite) {
-                        try (Statement s = c.createStatement()) {
-                            s.execute("ROLLBACK");
-                        }
-                    } else {
-                        c.rollback();
-                    }
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                return tx(keptConnection, w);
+            } catch (SQLException e) {
+                closeKept(); // the next transaction starts on a fresh connection (the store may have been the problem)
                 throw e;
             }
+        } finally {
+            kept.unlock();
+        }
+    }
+
+    private <T> T tx(Connection c, Work<T> w) throws SQLException {
+        if (sqlite) {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+            }
+        } else {
+            c.setAutoCommit(false);
+        }
+        try {
+            T t = w.run(c);
+            if (sqlite) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("COMMIT");
+                }
+            } else {
+                c.commit();
+            }
+            return t;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                if (sqlite) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("ROLLBACK");
+                    }
+                } else {
+                    c.rollback();
+                }
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 

@@ -4,8 +4,8 @@ import cn.egov.exchange.model.DocumentRefused;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import org.bouncycastle.asn1.cms.EnvelopedData;
-import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cms.CMSEnvelopedDataParser;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.KeyAgreeRecipientId;
 import org.bouncycastle.cms.RecipientInformation;
@@ -17,40 +17,85 @@ public final class CmsDecryptor {
     private CmsDecryptor() {
     }
 
+    /**
+     * Streams the envelope (Bouncy Castle's {@link CMSEnvelopedDataParser}): the encrypted content goes
+     * from the message through the cipher into one array, never parsed as ASN.1 objects first. Its
+     * generator writes the content as a BER octet string in 1,000-byte pieces; reading the whole
+     * message as objects built a thousand of them per megabyte and joined them again (the ASN.1 share
+     * of the exchange's profile).
+     */
     public static byte[] decrypt(byte[] der, DecryptionKey key) {
-        CMSEnvelopedData env;
+        CMSEnvelopedDataParser env;
+        RecipientInformation ri;
         try {
-            env = new CMSEnvelopedData(der);
-        } catch (CMSException | IllegalArgumentException | ClassCastException e) {
+            env = new CMSEnvelopedDataParser(new ArrayInput(der));
+            ri = env.getRecipientInfos().get(new KeyAgreeRecipientId(
+                    X500Name.getInstance(key.certificate().getIssuerX500Principal().getEncoded()), key.certificate().getSerialNumber()));
+        } catch (CMSException | IOException | RuntimeException e) {
             throw new DocumentRefused("document", "is not a readable CMS EnvelopedData message (damaged or truncated): " + e.getMessage());
         }
-        RecipientInformation ri = env.getRecipientInfos().get(new KeyAgreeRecipientId(
-                key.certificate().getIssuerX500Principal().getEncoded() == null ? null
-                        : org.bouncycastle.asn1.x500.X500Name.getInstance(key.certificate().getIssuerX500Principal().getEncoded()),
-                key.certificate().getSerialNumber()));
         if (ri == null) {
             throw new DocumentRefused("document", "is not encrypted for this unit's certificate " + key.certificate().getSerialNumber().toString(16));
         }
-        try {
-            // decrypted into one array of the ciphertext's length (the plaintext is at most that): Bouncy
-            // Castle's getContent grows a buffer from a few bytes and copies the megabyte several times
-            var encrypted = EnvelopedData.getInstance(env.toASN1Structure().getContent()).getEncryptedContentInfo().getEncryptedContent();
-            if (encrypted == null) {
-                throw new DocumentRefused("document", "carries no encrypted content");
+        try (InputStream in = ri.getContentStream(new JceKeyAgreeEnvelopedRecipient(key.key()).setProvider(BcProvider.get())
+                .setContentProvider("SunJCE")).getContentStream()) {
+            // the plaintext is shorter than the ciphertext, which is inside the message: one array of the message's length
+            byte[] b = new byte[der.length];
+            int n = in.readNBytes(b, 0, b.length);
+            if (in.read() >= 0) {
+                throw new DocumentRefused("document", "decrypts to more than its encrypted content's length");
             }
-            int most = encrypted.getOctets().length;
-            try (InputStream in = ri.getContentStream(new JceKeyAgreeEnvelopedRecipient(key.key()).setProvider(BcProvider.get())
-                    .setContentProvider("SunJCE")).getContentStream()) {
-                byte[] b = new byte[most];
-                int n = in.readNBytes(b, 0, most);
-                if (in.read() >= 0) {
-                    throw new DocumentRefused("document", "decrypts to more than its encrypted content's length");
-                }
-                return n == most ? b : Arrays.copyOf(b, n);
+            return Arrays.copyOf(b, n);
+        } catch (CMSException | IOException | RuntimeException e) {
+            if (e instanceof DocumentRefused r) {
+                throw r;
             }
-        } catch (CMSException | IOException e) {
-            throw new DocumentRefused("document", "cannot be decrypted with this unit's key: " + e.getMessage());
+            throw new DocumentRefused("document", "cannot be decrypted with this unit's key (damaged or truncated?): " + e.getMessage());
+        } finally {
+            try {
+                env.close();
+            } catch (IOException ignored) {
+                // an array: nothing to release
+            }
         }
     }
 
+    /**
+     * An array as a stream, not synchronized: Bouncy Castle's BER parser reads the headers of the
+     * content's thousand pieces a byte at a time, and {@code ByteArrayInputStream.read()} takes a lock
+     * for each byte (it showed in the profile).
+     */
+    private static final class ArrayInput extends InputStream {
+        private final byte[] b;
+        private int at;
+
+        ArrayInput(byte[] b) {
+            this.b = b;
+        }
+
+        @Override
+        public int read() {
+            return at < b.length ? b[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] to, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, to.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (at >= b.length) {
+                return -1;
+            }
+            int n = Math.min(len, b.length - at);
+            System.arraycopy(b, at, to, off, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return b.length - at;
+        }
+    }
 }

@@ -153,9 +153,15 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
                 connect();
                 backoff.reset();
                 String broker = client.getCurrentServerURI();
+                // subscribed before BIRTH: the manager answers a BIRTH with what waited for this box (the exchange hub's
+                // notices); on a clean session whatever arrives before the SUBACK would be lost until the next resend
+                List<IMqttToken> subscriptions = new ArrayList<>();
+                control.keySet().forEach(topic -> subscriptions.add(subscribeNow(topic)));
+                for (IMqttToken t : subscriptions) {
+                    awaitSubscription(t);
+                }
                 publishLifecycle(KuraTopic.birth(settings.account(), identity.clientId()), lifecycle.birth(broker, applicationIds), 1);
                 LOG.info("connected to {} as {}; outbox depth {}", broker, identity.clientId(), outbox.depth());
-                control.keySet().forEach(this::subscribeNow);
                 drainWhileConnected();
             } catch (MqttException e) {
                 if (!running) {
@@ -228,9 +234,22 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         };
     }
 
-    private void subscribeNow(String topic) {
+    /** Waits for a subscription's SUBACK; a refused or failed one is logged by its listener and does not hold the link back. */
+    private static void awaitSubscription(IMqttToken t) {
+        if (t == null) {
+            return;
+        }
         try {
-            client.subscribe(topic, 1, null, new IMqttActionListener() {
+            t.waitForCompletion(CONNECT_TIMEOUT_MS);
+        } catch (MqttException e) {
+            LOG.debug("subscription not confirmed before BIRTH: {}", e.getMessage());
+        }
+    }
+
+    /** Subscribes without waiting; the token (null when the request could not be made) completes on the SUBACK. */
+    private IMqttToken subscribeNow(String topic) {
+        try {
+            return client.subscribe(topic, 1, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int granted = token.getGrantedQos() == null || token.getGrantedQos().length == 0 ? -1 : token.getGrantedQos()[0];
@@ -246,6 +265,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
             });
         } catch (MqttException e) {
             LOG.warn("subscription to {} failed: {}; retried at the next connect", topic, e.getMessage());
+            return null;
         }
     }
 
