@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import cn.egov.manager.store.MetricsJson;
 
 /**
@@ -87,27 +85,43 @@ public final class BoxStore {
     }
 
     /**
-     * Marks every CONNECTED box whose stored health is overdue by {@code rule} as MISSING, in one
-     * transaction, and returns the boxes marked. The verdict is the rows', whichever node stored
-     * the box's messages; a row changes only if it is still as it was read, so a health another
-     * node stores meanwhile wins and two nodes never mark one box twice.
+     * A CONNECTED box whose stored health was overdue when read, with the row's times as read.
+     *
+     * @param cause the MISSING cause to record
      */
-    public static List<BoxState> markMissing(Connection c, PlaceNames names, MissingRule rule, long now) throws SQLException {
-        Map<String, String> overdue = new TreeMap<>(); // client id order: rows locked in one order on every node
-        Map<String, long[]> asRead = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT client_id, status_since, last_health, health_interval_s FROM boxes WHERE status = 'CONNECTED'");
+    public record Overdue(String clientId, long statusSince, long lastHealth, String cause) {
+    }
+
+    /**
+     * The CONNECTED boxes whose stored health is overdue by {@code rule} at {@code now}, in client id
+     * order (rows locked in one order on every node). Only reads: the MISSING watch runs it outside
+     * the fleet registry's lock and marks with {@link #markMissing}, which changes a row only if it is
+     * still as read here.
+     */
+    public static List<Overdue> overdue(Connection c, MissingRule rule, long now) throws SQLException {
+        List<Overdue> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT client_id, status_since, COALESCE(last_health, 0), health_interval_s"
+                + " FROM boxes WHERE status = 'CONNECTED' ORDER BY client_id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long since = rs.getLong(2);
                 long health = rs.getLong(3);
                 Optional<String> cause = rule.overdue(since, health, rs.getInt(4), now);
                 if (cause.isPresent()) {
-                    overdue.put(rs.getString(1), cause.get());
-                    asRead.put(rs.getString(1), new long[] {since, health});
+                    out.add(new Overdue(rs.getString(1), since, health, cause.get()));
                 }
             }
         }
+        return out;
+    }
+
+    /**
+     * Marks the {@code overdue} boxes MISSING at {@code now}, in one transaction, and returns the
+     * boxes marked. The verdict is the rows', whichever node stored the box's messages; a row changes
+     * only if it is still as {@link #overdue} read it, so a health another node stores meanwhile wins
+     * and two nodes never mark one box twice.
+     */
+    public static List<BoxState> markMissing(Connection c, PlaceNames names, List<Overdue> overdue, long now) throws SQLException {
         if (overdue.isEmpty()) {
             return List.of();
         }
@@ -117,15 +131,14 @@ public final class BoxStore {
             Set<String> marked = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE boxes SET status = 'MISSING', status_since = ?, status_cause = ?"
                     + " WHERE client_id = ? AND status = 'CONNECTED' AND status_since = ? AND COALESCE(last_health, 0) = ?")) {
-                for (Map.Entry<String, String> e : overdue.entrySet()) {
-                    long[] read = asRead.get(e.getKey());
+                for (Overdue o : overdue) {
                     ps.setLong(1, now);
-                    ps.setString(2, e.getValue());
-                    ps.setString(3, e.getKey());
-                    ps.setLong(4, read[0]);
-                    ps.setLong(5, read[1]);
+                    ps.setString(2, o.cause());
+                    ps.setString(3, o.clientId());
+                    ps.setLong(4, o.statusSince());
+                    ps.setLong(5, o.lastHealth());
                     if (ps.executeUpdate() == 1) {
-                        marked.add(e.getKey());
+                        marked.add(o.clientId());
                     }
                 }
             }

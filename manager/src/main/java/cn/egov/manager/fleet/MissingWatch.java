@@ -30,11 +30,22 @@ public final class MissingWatch implements Runnable {
         }
     }
 
-    /** One check at {@code now}: the boxes it marked MISSING, stored and taken over by the registry. */
+    /**
+     * One check at {@code now}: the boxes it marked MISSING, stored and taken over by the registry.
+     * The overdue rows are read before taking the registry's lock (the ingest writer waits on it);
+     * only the marking, conditional on the rows as read, runs under it.
+     */
     public List<BoxState> check(long now) throws java.sql.SQLException {
+        List<BoxStore.Overdue> overdue;
+        try (Connection c = database.connect()) {
+            overdue = BoxStore.overdue(c, fleet.missingRule(), now);
+        }
+        if (overdue.isEmpty()) {
+            return List.of();
+        }
         return fleet.update(changes -> {
             try (Connection c = database.connect()) {
-                List<BoxState> missing = BoxStore.markMissing(c, fleet.names(), fleet.missingRule(), now);
+                List<BoxState> missing = BoxStore.markMissing(c, fleet.names(), overdue, now);
                 changes.stored(missing);
                 return missing;
             }
