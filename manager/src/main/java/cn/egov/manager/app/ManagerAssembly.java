@@ -4,6 +4,7 @@ import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.text.LogSafe;
 import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.broker.ConnectRefusal;
+import cn.egov.manager.broker.CredentialWatch;
 import cn.egov.manager.broker.IdentityGate;
 import cn.egov.manager.broker.InternalClientGate;
 import cn.egov.manager.broker.PasswordFile;
@@ -41,6 +42,7 @@ import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,11 +50,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +114,9 @@ public final class ManagerAssembly implements AutoCloseable {
     private Database database;
     private FleetRegistry fleet;
     private ArtemisBroker broker;
+    /** The embedded broker's lab and NOC password files, when configured (the credential watch reads their stamps). */
+    private PasswordFile labPasswords;
+    private PasswordFile nocPasswords;
     private Parts parts;
     private WebServer web;
     private ThrottledAlarms refusalAlarms;
@@ -231,6 +239,9 @@ public final class ManagerAssembly implements AutoCloseable {
                     config.ratio(ConfigKey.BROKER_QUEUE_ALARM_RATIO), alarms);
             meters.flag("broker.backlog.alarm", "1 while the broker.backlog alarm is raised", brokerAlarm::isRaised);
             timer.scheduleWithFixedDelay(brokerAlarm::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
+            long every = config.longValue(ConfigKey.BROKER_CREDENTIAL_CHECK_MS);
+            timer.scheduleWithFixedDelay(new CredentialWatch(credentialStamp(options.tlsCa()), broker::closeWithdrawn), every, every,
+                    TimeUnit.MILLISECONDS);
         }
         LOG.info("manager ready: fleet at {}/fleet; MQTT for boxes: {}", web.baseUrl(), broker == null ? ingestUrl
                 : String.join(", ", Arrays.asList(broker.tlsUrl(), broker.plainUrl(), broker.nocUrl()).stream()
@@ -261,6 +272,8 @@ public final class ManagerAssembly implements AutoCloseable {
             }
             noc = passwordFile(ConfigKey.BROKER_NOC_PASSWORD_FILE, ConfigKey.BROKER_NOC_PORT);
         }
+        labPasswords = lab;
+        nocPasswords = noc;
         RefusalLog refusals = new RefusalLog(this::alarmRefusedConnection);
         IdentityGate gate = new IdentityGate(clientId, internal, tls == null ? null : tls.certificates(), lab, noc, admission(known));
         ArtemisBroker artemis = new ArtemisBroker(config.dataDir(), config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES),
@@ -275,6 +288,21 @@ public final class ManagerAssembly implements AutoCloseable {
             artemis.listenNoc(tls, config.integer(ConfigKey.BROKER_NOC_PORT));
         }
         return artemis;
+    }
+
+    /** What the embedded broker's logins depend on: the CA register's revocations and the password files. */
+    private Supplier<Object> credentialStamp(ProvincialCa ca) {
+        List<PasswordFile> files = Stream.of(labPasswords, nocPasswords).filter(Objects::nonNull).toList();
+        return () -> {
+            List<Object> stamp = new ArrayList<>();
+            try {
+                stamp.add(ca == null ? 0L : ca.revocationCount());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the CA register cannot be read: " + e.getMessage(), e);
+            }
+            files.forEach(f -> stamp.add(f.stamp()));
+            return stamp;
+        };
     }
 
     private boolean flag(ConfigKey key) {

@@ -375,6 +375,40 @@ public final class ArtemisBroker implements MqttBroker {
         return server == null ? 0 : server.getRemotingService().getConnections().size();
     }
 
+    /**
+     * Judges every open connection again by what it logged in with, and closes those the gate now
+     * refuses (a revoked certificate, a password line removed or changed, a unit no longer admitted):
+     * a withdrawn credential takes effect at once, not at the client's next CONNECT
+     * ({@link CredentialWatch} calls this when something they depend on changed).
+     *
+     * @return how many connections were closed
+     */
+    public int closeWithdrawn() {
+        if (server == null) {
+            return 0;
+        }
+        int closed = 0;
+        for (RemotingConnection c : server.getRemotingService().getConnections()) {
+            Subject subject = c.getSubject();
+            Login login = subject == null ? null
+                    : subject.getPrivateCredentials(Login.class).stream().findFirst().orElse(null);
+            if (login == null || login.listener() == Listener.INTERNAL) {
+                continue; // not logged in yet (its CONNECT is judged anyway), or the manager's own subscriber
+            }
+            if (gate.decide(login.listener(), login.credentials()) instanceof Verdict.Refused r) {
+                refusals.record(new RefusalLog.Refused(login.listener(), c.getRemoteAddress(), c.getClientID(),
+                        login.credentials().username(), r));
+                c.fail(new ActiveMQSecurityException("credentials withdrawn: " + r.detail()));
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** What a connection logged in with, kept in its subject. */
+    private record Login(Listener listener, ClientCredentials credentials) {
+    }
+
     @Override
     public long aclRefusals() {
         return aclRefusals.sum();
@@ -531,6 +565,7 @@ public final class ArtemisBroker implements MqttBroker {
             Subject s = new Subject();
             s.getPrincipals().add(new UserPrincipal(who.name())); // Artemis takes the validated user from it
             s.getPrincipals().add(who);
+            s.getPrivateCredentials().add(new Login(listener.get(), c)); // to judge the connection again (closeWithdrawn)
             return s;
         }
 

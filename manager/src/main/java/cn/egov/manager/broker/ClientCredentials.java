@@ -15,4 +15,11 @@ public record ClientCredentials(String clientId, String username, String passwor
     public ClientCredentials {
         peerChain = peerChain == null ? List.of() : List.copyOf(peerChain);
     }
+
+    /** Never the password: a connection's subject keeps these, and a subject may be logged. */
+    @Override
+    public String toString() {
+        return "ClientCredentials[clientId=" + clientId + ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                + ", certificates=" + peerChain.size() + "]";
+    }
 }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * one tool for the embedded broker's lab and NOC listeners and for an external Mosquitto.
  *
  * <p>The file is read again when it changes (size, modification time or file identity), so a box
- * added with {@code mosquitto_passwd} gets in without a restart, and a line removed locks it out
- * at its next CONNECT. An unreadable file lets nobody in; a malformed line is reported with its
+ * added with {@code mosquitto_passwd} gets in without a restart, and a line removed or changed
+ * closes its open connection too (the embedded broker's {@link CredentialWatch}). An unreadable file lets nobody in; a malformed line is reported with its
  * line number and lets that user in never.
  */
 public final class PasswordFile {
@@ -92,14 +92,18 @@ public final class PasswordFile {
                 + b64.encodeToString(pbkdf2(password, salt, PBKDF2_ITERATIONS));
     }
 
-    private Map<String, String> current() {
-        Object stamp;
+    /** What changes when the file does (identity, size, modification time): equal stamps, same content. */
+    public Object stamp() {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            stamp = List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
+            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
         } catch (IOException e) {
-            stamp = "unreadable";
+            return "unreadable";
         }
+    }
+
+    private Map<String, String> current() {
+        Object stamp = stamp();
         Snapshot s = snapshot;
         if (stamp.equals(s.stamp())) {
             return s.hashes();

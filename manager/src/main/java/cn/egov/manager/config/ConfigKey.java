@@ -32,6 +32,8 @@ public enum ConfigKey {
             "Embedded broker: port of the NOC's read-only listener (MQTT over TLS with the broker's certificate, user and password from broker.noc.password-file; subscribe to <account>/# and $EDC/#, never publish). Needs broker.tls.port; empty = none, 0 = a free port."),
     BROKER_NOC_PASSWORD_FILE("broker.noc.password-file", "",
             "The NOC operators' credentials: a Mosquitto password file (mosquitto_passwd -b FILE <user> <password>); user names must not be unit codes. Required with broker.noc.port; re-read when it changes."),
+    BROKER_CREDENTIAL_CHECK_MS("broker.credential-check-ms", "1000",
+            "Embedded broker: how often (ms) it looks for a new revocation in the CA register (whichever process made it) or a changed lab/NOC password file; when it finds one, every open connection is judged again and those no longer allowed are closed."),
     BROKER_REFUSAL_ALARM_INTERVAL_S("broker.refusal-alarm-interval-s", "600",
             "A refused connection (or a message of an unknown unit) raises an alarm; the same reason and client id again only after this many seconds (counted meanwhile)."),
 

@@ -32,13 +32,17 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -296,6 +300,44 @@ class BrokerIdentityTest {
                 "-t", "hebei/" + clientId + "/HEALTH/status", "-f", "health.bin", "-q", "1"));
         cmd.addAll(login);
         return Cli.run(pki, cmd);
+    }
+
+    @Test
+    void aLabPasswordRemovedFromTheFileClosesThatBoxsOpenConnectionOnly() throws Exception {
+        Path file = Path.of(manager.context().config().get(ConfigKey.BROKER_PLAIN_PASSWORD_FILE));
+        String removed = ManagerFixture.labPassword(manager, "130602-001");
+        String kept = ManagerFixture.labPassword(manager, "130602-002");
+        CountDownLatch lostRemoved = new CountDownLatch(1);
+        CountDownLatch lostKept = new CountDownLatch(1);
+        try (MqttClient a = connected("130602-001", removed, lostRemoved); MqttClient b = connected("130602-002", kept, lostKept)) {
+            List<String> lines = Files.readAllLines(file);
+            // as an operator would: delete the unit's line (mosquitto_passwd -D), the broker is not told
+            Files.write(file, lines.stream().filter(l -> !l.startsWith("130602-001:")).toList());
+            assertTrue(lostRemoved.await(30, TimeUnit.SECONDS), "the withdrawn box's open connection was closed");
+            assertTrue(b.isConnected() && lostKept.getCount() == 1, "the other box stays connected");
+            assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, paho("tcp://127.0.0.1:" + plain, "130602-001", "130602-001", removed, null));
+            b.disconnect();
+        }
+    }
+
+    private MqttClient connected(String unit, String password, CountDownLatch lost) throws MqttException {
+        MqttClient c = new MqttClient("tcp://127.0.0.1:" + plain, unit, new MemoryPersistence());
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                lost.countDown();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        c.connect(options(unit, password, null));
+        return c;
     }
 
     /** Paho's reason code for a refused CONNECT, or 0 when it got in. */

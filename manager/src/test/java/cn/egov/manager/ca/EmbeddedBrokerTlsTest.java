@@ -22,12 +22,17 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * made from a box key and certificate): a box with a provincial CA
  * certificate publishes under its own client id and the manager stores it; a certificate of
  * another CA, a client id that is not the certificate's unit code and a revoked certificate are
- * refused; a publish under another box's topic is not stored.
+ * refused, and a revocation closes the box's open connection at once; a publish under another box's
+ * topic is not stored.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedBrokerTlsTest {
@@ -141,6 +147,40 @@ class EmbeddedBrokerTlsTest {
         ca.revoke(cert.getSerialNumber(), RevocationReason.keyCompromise);
         Commands.Result next = publish("130602-005", "130602-005", "hebei/130602-005/HEALTH/status");
         assertNotEquals(0, next.exit(), next.output());
+    }
+
+    @Test
+    void aRevokedBoxsOpenConnectionIsClosedWithoutWaitingForItsNextConnect() throws Exception {
+        KeyPair k = KeyPairs.p256();
+        X509Certificate cert = ca.issueBox(k.getPublic(), UnitCode.parse("130602-012"), null);
+        SSLContext tls = boxTls(k, cert);
+        CountDownLatch lost = new CountDownLatch(1);
+        try (MqttClient c = pahoConnect(tls, "130602-012")) {
+            c.setCallback(new MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                    lost.countDown();
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                }
+
+                @Override
+                public void deliveryComplete(IMqttDeliveryToken token) {
+                }
+            });
+            long before = stored();
+            c.publish("hebei/130602-012/HEALTH/status", Files.readAllBytes(pki.resolve("health.bin")), 1, false);
+            Poll.until("health of 130602-012 stored", 60_000, () -> stored() >= before + 1);
+            assertEquals(1, lost.getCount(), "connected before the revocation");
+            // the box stays connected and sends nothing: only the broker can end its session
+            ca.revoke(cert.getSerialNumber(), RevocationReason.keyCompromise);
+            assertTrue(lost.await(30, TimeUnit.SECONDS), "the revoked box's connection was closed by the broker");
+            assertTrue(!c.isConnected());
+        }
+        MqttException again = assertThrows(MqttException.class, () -> pahoConnect(tls, "130602-012").close());
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, again.getReasonCode(), again.toString());
     }
 
     @Test
