@@ -111,7 +111,7 @@ public final class AmqpIngestClient implements IngestSession {
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable r) {
-                LOG.info("reconnected to the RabbitMQ cluster at {}", connection.getAddress());
+                LOG.info("reconnected to the RabbitMQ cluster at {}:{}", connection.getAddress().getHostAddress(), connection.getPort());
             }
 
             @Override
@@ -135,7 +135,7 @@ public final class AmqpIngestClient implements IngestSession {
         consume.basicQos(settings.prefetch()); // the bound of what this node holds unacknowledged
         consume.basicConsume(settings.queue(), false, settings.connectionName(), new Consumer(consume));
         LOG.info("consuming from quorum queue {} (bound to {} with {}) at {}, prefetch {}", settings.queue(), AmqpTopics.EXCHANGE,
-                bindings, connection.getAddress(), settings.prefetch());
+                bindings, connection.getAddress().getHostAddress() + ":" + connection.getPort(), settings.prefetch());
     }
 
     @Override

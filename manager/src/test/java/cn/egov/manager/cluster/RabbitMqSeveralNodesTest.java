@@ -14,7 +14,14 @@ import cn.egov.api.topic.KuraTopic;
 import cn.egov.manager.support.ManagerProcess;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.PostgresServer;
+import cn.egov.manager.ca.CaSettings;
+import cn.egov.manager.ca.KeyPairs;
+import cn.egov.manager.ca.PemFiles;
+import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.support.RabbitMqCluster;
+import cn.egov.manager.support.TlsBox;
+import java.security.KeyPair;
+import javax.net.ssl.SSLSocketFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -97,6 +104,9 @@ class RabbitMqSeveralNodesTest {
     /** The box of the permission checks (enrolled with the script's {@code box}), and the unit it tries to be. */
     private static final String OWN = "130602-900";
     private static final String OTHER = "130602-901";
+    /** Boxes of the TLS check: one enrolled for certificate login, one with a certificate but no user. */
+    private static final String CERT_UNIT = "130602-910";
+    private static final String CERT_NO_USER = "130602-911";
     private static final String LOAD_UNITS = "client_id BETWEEN '130602-001' AND '" + unit(BOXES) + "'";
 
     @TempDir
@@ -104,6 +114,7 @@ class RabbitMqSeveralNodesTest {
     private static PostgresServer pg;
     private static String url;
     private static RabbitMqCluster mq;
+    private static ProvincialCa ca;
     private static final Map<String, String> PASSWORDS = new HashMap<>();
     private static final List<Node> MANAGERS = new ArrayList<>();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -116,12 +127,22 @@ class RabbitMqSeveralNodesTest {
     static void cluster() throws Exception {
         pg = PostgresServer.shared();
         url = pg.createDatabase();
-        mq = RabbitMqCluster.start(Files.createDirectories(dir.resolve("mq")), 3);
+        // the provincial CA: the nodes' TLS certificate, and the boxes' certificates they trust
+        ca = ProvincialCa.create(dir.resolve("ca"), "rabbitmq-test-pass".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"));
+        KeyPair serverKey = KeyPairs.p256();
+        Path tlsDir = Files.createDirectories(dir.resolve("tls"));
+        RabbitMqCluster.Tls tls = new RabbitMqCluster.Tls(
+                PemFiles.write(tlsDir.resolve("cas.pem"), ca.issuingCertificate(), ca.rootCertificate()),
+                PemFiles.write(tlsDir.resolve("server.pem"), ca.issueTlsServer(serverKey.getPublic(), "rabbitmq", List.of("localhost"),
+                        List.of("127.0.0.1")), ca.issuingCertificate()),
+                PemFiles.write(tlsDir.resolve("server.key"), serverKey.getPrivate()));
+        mq = RabbitMqCluster.start(Files.createDirectories(dir.resolve("mq")), 3, tls);
         // the operator's way: the managers' user, one box at enrolment, the fleet in one import
         String managerPassword = password();
         script(managerPassword, "manager", MANAGER_USER);
         PASSWORDS.put(OWN, password());
         script(PASSWORDS.get(OWN), "box", OWN);
+        script("", "box-cert", CERT_UNIT);
         StringBuilder lines = new StringBuilder();
         for (int i = 1; i <= BOXES; i++) {
             String unit = unit(i);
@@ -199,6 +220,27 @@ class RabbitMqSeveralNodesTest {
 
     @Test
     @Order(2)
+    void aBoxLogsInWithItsProvincialCertificateAsItsUnit() throws Exception {
+        TlsBox box = TlsBox.issue(ca, CERT_UNIT, dir.resolve("tls-boxes"));
+        try (Probe p = new Probe(CERT_UNIT, box.socketFactory())) {
+            p.publish(health(CERT_UNIT, "tls", 1));
+            assertThrows(MqttException.class, () -> p.publish(health(OTHER, "forged", 3)), "another unit's topic");
+        }
+        // the certificate names the unit; a client id of another unit changes nothing
+        try (Probe disguised = new Probe(OTHER, box.socketFactory())) {
+            assertThrows(MqttException.class, () -> disguised.publish(health(OTHER, "forged", 4)));
+        }
+        // a provincial certificate for a unit without a user, and a certificate of another CA: refused
+        assertThrows(MqttException.class, () -> new Probe(CERT_NO_USER, TlsBox.issue(ca, CERT_NO_USER, dir.resolve("tls-boxes")).socketFactory()));
+        ProvincialCa foreign = ProvincialCa.create(dir.resolve("foreign-ca"), "foreign-pass-0123".toCharArray(),
+                CaSettings.defaults("http://127.0.0.1:1"));
+        assertThrows(MqttException.class, () -> new Probe(CERT_UNIT, TlsBox.issue(foreign, CERT_UNIT, dir.resolve("foreign-boxes")).socketFactory()));
+        Poll.until("the box's message over TLS stored", 60_000, () -> count("SELECT COUNT(*) FROM health_samples WHERE client_id = '" + CERT_UNIT + "'") == 1);
+        assertEquals(0, count("SELECT COUNT(*) FROM health_samples WHERE client_id = '" + OTHER + "'"), "nothing stored as the other unit");
+    }
+
+    @Test
+    @Order(3)
     void killingAManagerNodeAndARabbitMqNodeMidLoadLosesNothing() throws Exception {
         Map<String, Integer> before = holders();
         int singletons = before.values().stream().mapToInt(Integer::intValue).sum();
@@ -291,8 +333,15 @@ class RabbitMqSeveralNodesTest {
         Poll.until("the survivors hold every singleton", 60_000, () -> survivors.stream()
                 .mapToInt(n -> holders().getOrDefault(n.name(), 0)).sum() == singletons);
         assertEquals(0, holders().getOrDefault(leader.name(), 0));
-        Poll.until("every silent box MISSING", 120_000, () -> count("SELECT COUNT(*) FROM boxes WHERE status = 'MISSING' AND " + LOAD_UNITS)
-                == BOXES);
+        try {
+            Poll.until("every silent box MISSING", 120_000, () -> count("SELECT COUNT(*) FROM boxes WHERE status = 'MISSING' AND " + LOAD_UNITS)
+                    == BOXES);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; boxes by status: " + rows("SELECT status, COUNT(*), MIN(last_health), MAX(last_health),"
+                    + " MIN(health_interval_s) FROM boxes WHERE " + LOAD_UNITS + " GROUP BY status") + "; not MISSING: "
+                    + rows("SELECT client_id, status, status_since, last_seen, last_health, health_interval_s FROM boxes WHERE "
+                    + LOAD_UNITS + " AND status <> 'MISSING' LIMIT 5") + "; now " + System.currentTimeMillis(), e);
+        }
         String runsWatch = survivors.stream().filter(n -> log(n).contains("node " + n.name() + " now runs the MISSING watch"))
                 .map(Node::name).findFirst().orElse("none");
         assertNotEquals("none", runsWatch, "a survivor's log says it runs the MISSING watch");
@@ -351,8 +400,37 @@ class RabbitMqSeveralNodesTest {
             connect();
         }
 
+        /** Over TLS with a box certificate, no user name or password: the certificate's CN is the user. */
+        Probe(String clientId, SSLSocketFactory tls) throws MqttException {
+            client = new MqttAsyncClient(mq.mqttTlsUrls().get(1), clientId, new MemoryPersistence());
+            options = new MqttConnectOptions();
+            options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+            options.setCleanSession(true);
+            options.setConnectionTimeout(30);
+            options.setSocketFactory(tls);
+            options.setServerURIs(mq.mqttTlsUrls().toArray(String[]::new));
+            connect();
+        }
+
+        /** Connects; while Paho still winds the previous connection down (32102), tries again. */
         void connect() throws MqttException {
-            client.connect(options).waitForCompletion(30_000);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (true) {
+                try {
+                    client.connect(options).waitForCompletion(30_000);
+                    return;
+                } catch (MqttException e) {
+                    if (e.getReasonCode() != MqttException.REASON_CODE_CLIENT_DISCONNECTING || System.currentTimeMillis() > deadline) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
         }
 
         /** After a refusal: connects again if the broker closed the connection. */
@@ -439,8 +517,9 @@ class RabbitMqSeveralNodesTest {
                 while (next <= MESSAGES || !inFlight.isEmpty() || !resend.isEmpty()) {
                     try {
                         while (!resend.isEmpty() && inFlight.size() < WINDOW) {
-                            long s = resend.remove(0);
-                            inFlight.put(s, send(s));
+                            long s = resend.get(0);
+                            inFlight.put(s, send(s)); // leaves the resend list only once it is in flight
+                            resend.remove(0);
                         }
                         while (resend.isEmpty() && inFlight.size() < WINDOW && next <= MESSAGES) {
                             inFlight.put(next, send(next));
@@ -605,6 +684,24 @@ class RabbitMqSeveralNodesTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Rows as text, for a failure's message. */
+    private static List<String> rows(String sql) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, PostgresServer.USER, pg.password());
+             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<String> cols = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    cols.add(rs.getString(i));
+                }
+                out.add(String.join(" ", cols));
+            }
+        } catch (SQLException e) {
+            out.add(e.toString());
+        }
+        return out;
     }
 
     private static Set<String> storedHealth() {

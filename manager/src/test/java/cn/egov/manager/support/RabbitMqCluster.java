@@ -32,28 +32,49 @@ public final class RabbitMqCluster implements AutoCloseable {
     private final String prefix = "egovt" + UUID.randomUUID().toString().substring(0, 8);
     private final int[] amqp;
     private final int[] mqtt;
+    private final int[] mqtts;
     private final int[] dist;
+    private final Tls tls;
     private final int epmdPort;
     private final Process[] nodes;
     private Process epmd;
 
-    private RabbitMqCluster(Path dir, int n) throws IOException {
+    /**
+     * An MQTT-over-TLS listener on every node: clients must present a certificate of these CAs, and
+     * the certificate's CN is the user ({@code mqtt.ssl_cert_login}, {@code ssl_cert_login_from = common_name}).
+     *
+     * @param caCertificates PEM: the CAs client certificates are checked against
+     * @param certificate    PEM: the nodes' server certificate (and its chain)
+     * @param key            PEM: its private key
+     */
+    public record Tls(Path caCertificates, Path certificate, Path key) {
+    }
+
+    private RabbitMqCluster(Path dir, int n, Tls tls) throws IOException {
         this.dir = dir;
+        this.tls = tls;
         this.amqp = new int[n];
         this.mqtt = new int[n];
+        this.mqtts = new int[n];
         this.dist = new int[n];
         this.nodes = new Process[n];
         this.epmdPort = freePort();
         for (int i = 0; i < n; i++) {
             amqp[i] = freePort();
             mqtt[i] = freePort();
+            mqtts[i] = freePort();
             dist[i] = freePort();
         }
     }
 
     /** Starts {@code n} clustered nodes and waits until all are running in one cluster. */
     public static RabbitMqCluster start(Path dir, int n) throws Exception {
-        RabbitMqCluster c = new RabbitMqCluster(dir, n);
+        return start(dir, n, null);
+    }
+
+    /** The same, with an MQTT-over-TLS listener on each node when {@code tls} is given. */
+    public static RabbitMqCluster start(Path dir, int n, Tls tls) throws Exception {
+        RabbitMqCluster c = new RabbitMqCluster(dir, n, tls);
         try {
             c.boot();
         } catch (Exception | Error e) {
@@ -87,6 +108,12 @@ public final class RabbitMqCluster implements AutoCloseable {
             for (int j = 0; j < nodes.length; j++) {
                 conf.add("cluster_formation.classic_config.nodes." + (j + 1) + " = " + node(j));
             }
+            if (tls != null) {
+                conf.addAll(List.of("mqtt.listeners.ssl.default = 127.0.0.1:" + mqtts[i],
+                        "ssl_options.cacertfile = " + tls.caCertificates(), "ssl_options.certfile = " + tls.certificate(),
+                        "ssl_options.keyfile = " + tls.key(), "ssl_options.verify = verify_peer",
+                        "ssl_options.fail_if_no_peer_cert = true", "ssl_options.depth = 3", "mqtt.ssl_cert_login = true", "ssl_cert_login_from = common_name"));
+            }
             Files.writeString(nd.resolve("rabbitmq.conf"), String.join("\n", conf) + "\n");
         }
         // node 0 first: the others then find it running and join it (not each a cluster of its own)
@@ -115,6 +142,11 @@ public final class RabbitMqCluster implements AutoCloseable {
     /** {@code host:port,...} of every node's AMQP listener: {@code broker.amqp.addresses}. */
     public String amqpAddresses() {
         return String.join(",", IntStream.of(amqp).mapToObj(p -> "127.0.0.1:" + p).toList());
+    }
+
+    /** Every node's MQTT-over-TLS URL (a cluster started with {@link Tls}). */
+    public List<String> mqttTlsUrls() {
+        return IntStream.of(mqtts).mapToObj(p -> "ssl://127.0.0.1:" + p).toList();
     }
 
     /** Every node's MQTT URL, for a box's server list. */
