@@ -185,7 +185,9 @@ public final class ManagerAssembly implements AutoCloseable {
             user = InternalClientGate.INTERNAL_USER;
             password = internal.secret();
         } else {
-            ingestUrl = config.get(ConfigKey.BROKER_URL);
+            // rabbitmq: the ingest part consumes over AMQP from broker.amqp.addresses; boxes use the nodes' MQTT listeners
+            ingestUrl = config.get(ConfigKey.BROKER_MODE).equals("rabbitmq") ? "amqp://" + config.get(ConfigKey.BROKER_AMQP_ADDRESSES)
+                    : config.get(ConfigKey.BROKER_URL);
             brokerUrl = ingestUrl;
         }
 

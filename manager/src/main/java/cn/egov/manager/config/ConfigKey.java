@@ -11,7 +11,7 @@ public enum ConfigKey {
     DB_USER("db.user", "", "Database user (PostgreSQL); unused for SQLite."),
     DB_PASSWORD("db.password", "", "Database password (PostgreSQL); unused for SQLite."),
 
-    BROKER_MODE("broker.mode", "embedded", "'embedded' starts Apache ActiveMQ Artemis inside the manager; 'external' connects to broker.url."),
+    BROKER_MODE("broker.mode", "embedded", "'embedded' starts Apache ActiveMQ Artemis inside the manager; 'external' connects to broker.url (one MQTT session: one manager node); 'rabbitmq' consumes from a quorum queue of a RabbitMQ cluster at broker.amqp.addresses (several manager nodes split the load)."),
     BROKER_BIND("broker.bind", "127.0.0.1", "Address of the embedded broker's plain lab listener (broker.plain.enabled)."),
     BROKER_PORT("broker.port", "1883", "Port of the embedded broker's plain lab listener (broker.plain.enabled); 0 picks a free port (printed at start)."),
     BROKER_PLAIN_ENABLED("broker.plain.enabled", "false",
@@ -19,6 +19,8 @@ public enum ConfigKey {
     BROKER_PLAIN_PASSWORD_FILE("broker.plain.password-file", "",
             "The lab listener's per-box credentials: a Mosquitto password file (mosquitto_passwd -b FILE <unit code> <password>), one line per unit. Required when broker.plain.enabled=true; re-read when it changes."),
     BROKER_URL("broker.url", "", "External broker URL, e.g. tcp://mqtt.example:1883 (broker.mode=external)."),
+    BROKER_AMQP_ADDRESSES("broker.amqp.addresses", "", "broker.mode=rabbitmq: every RabbitMQ node's AMQP listener, host:port,host:port,...; the manager connects to one and moves to another when it is lost."),
+    BROKER_AMQP_VHOST("broker.amqp.vhost", "/", "broker.mode=rabbitmq: the RabbitMQ virtual host of the MQTT plugin (mqtt.vhost)."),
     BROKER_USERNAME("broker.username", "", "User name the manager's subscriber presents to an external broker."),
     BROKER_PASSWORD("broker.password", "", "Password the manager's subscriber presents to an external broker."),
     BROKER_QUEUE_MAX_BYTES("broker.queue.max-bytes", "2147483648",

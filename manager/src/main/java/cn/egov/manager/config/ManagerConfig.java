@@ -182,8 +182,24 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
             }
         }
         String mode = get(ConfigKey.BROKER_MODE);
-        if (!mode.equals("embedded") && !mode.equals("external")) {
-            throw new ConfigException(where.apply(ConfigKey.BROKER_MODE) + ": broker.mode must be 'embedded' or 'external', got '" + mode + "'");
+        if (!mode.equals("embedded") && !mode.equals("external") && !mode.equals("rabbitmq")) {
+            throw new ConfigException(where.apply(ConfigKey.BROKER_MODE) + ": broker.mode must be 'embedded', 'external' or 'rabbitmq', got '"
+                    + mode + "'");
+        }
+        if (mode.equals("rabbitmq")) {
+            if (get(ConfigKey.BROKER_AMQP_ADDRESSES).isBlank()) {
+                throw new ConfigException(where.apply(ConfigKey.BROKER_MODE) + ": broker.mode=rabbitmq needs broker.amqp.addresses");
+            }
+            try {
+                HostPort.parseList(get(ConfigKey.BROKER_AMQP_ADDRESSES));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where.apply(ConfigKey.BROKER_AMQP_ADDRESSES) + ": broker.amqp.addresses must be host:port,host:port,...: "
+                        + e.getMessage());
+            }
+            if (get(ConfigKey.ACCOUNT).contains(".")) {
+                throw new ConfigException(where.apply(ConfigKey.ACCOUNT) + ": with broker.mode=rabbitmq the account must not contain '.'"
+                        + " (RabbitMQ's MQTT plugin makes it a topic level separator), got '" + get(ConfigKey.ACCOUNT) + "'");
+            }
         }
         if (mode.equals("external") && get(ConfigKey.BROKER_URL).isEmpty()) {
             throw new ConfigException(where.apply(ConfigKey.BROKER_MODE) + ": broker.mode=external needs broker.url");

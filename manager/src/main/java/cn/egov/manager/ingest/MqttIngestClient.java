@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * part receives itself ({@link TelemetryListeners#receive}) goes to that part, which acknowledges
  * it after its own commit: the manager holds one session, whatever the broker.
  */
-public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoCloseable {
+public final class MqttIngestClient implements IngestSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngestClient.class);
     private static final int KEEP_ALIVE_S = 30;
@@ -72,6 +72,7 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
         return KuraTopic.parse(topic).filter(t -> !t.control()).map(t -> parts.receiverOf(t.appId())).orElse(null);
     }
 
+    @Override
     public void start() throws MqttException {
         client.connect(options);
         subscribe();
@@ -88,11 +89,11 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
             return;
         }
         try {
-            client.messageArrivedComplete(m.mqttId(), m.qos());
+            client.messageArrivedComplete((int) m.deliveryId(), m.qos());
         } catch (MqttException | RuntimeException e) {
             // the session is persistent: an ack lost with the connection (or to a client closed at
             // shutdown, which Paho reports with a NullPointerException) means a redelivery, which dedupe absorbs
-            LOG.debug("ack of {} not sent: {}", m.mqttId(), e.toString());
+            LOG.debug("ack of {} not sent: {}", m.deliveryId(), e.toString());
         }
     }
 
@@ -130,6 +131,7 @@ public final class MqttIngestClient implements Acknowledger, BoxMessenger, AutoC
         return ok;
     }
 
+    @Override
     public boolean isConnected() {
         return client.isConnected();
     }

@@ -43,6 +43,21 @@ class ManagerConfigTest {
         assertTrue(port.getMessage().contains("broker.port must be a port"), port.getMessage());
         ConfigException ext = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("broker.mode = external\n")));
         assertTrue(ext.getMessage().contains("needs broker.url"), ext.getMessage());
+        ConfigException rabbit = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("broker.mode = rabbitmq\n")));
+        assertTrue(rabbit.getMessage().endsWith(":1: broker.mode=rabbitmq needs broker.amqp.addresses"), rabbit.getMessage());
+        ConfigException nodes = assertThrows(ConfigException.class, () -> ManagerConfig.load(
+                write("broker.mode = rabbitmq\nbroker.amqp.addresses = mq1:5672, mq2\n")));
+        assertTrue(nodes.getMessage().endsWith(":2: broker.amqp.addresses must be host:port,host:port,...: 'mq2' is not host:port"),
+                nodes.getMessage());
+        ConfigException dot = assertThrows(ConfigException.class, () -> ManagerConfig.load(
+                write("account = he.bei\nbroker.mode = rabbitmq\nbroker.amqp.addresses = mq1:5672\n")));
+        assertTrue(dot.getMessage().contains(":1: with broker.mode=rabbitmq the account must not contain '.'"), dot.getMessage());
+        ConfigException prefetch = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.amqp.prefetch = 70000\n"),
+                cn.egov.manager.app.Parts.schema()));
+        assertTrue(prefetch.getMessage().endsWith(":1: ingest.amqp.prefetch must be a whole number from 1 to 65535, got '70000'"),
+                prefetch.getMessage());
+        ManagerConfig ok = ManagerConfig.load(write("broker.mode = rabbitmq\nbroker.amqp.addresses = mq1:5672,10.0.0.2:5673\n"));
+        assertEquals("rabbitmq", ok.get(cn.egov.manager.config.ConfigKey.BROKER_MODE));
     }
 
     @Test

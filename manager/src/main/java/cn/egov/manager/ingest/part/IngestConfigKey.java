@@ -16,7 +16,22 @@ enum IngestConfigKey {
             KeySpec.RATIO),
     BATCH_SIZE("batch.size", "2000", "Most messages written in one database transaction.", IngestConfigKey::positiveInt),
     MAX_PAYLOAD_BYTES("max-payload-bytes", "4194304", "Larger payloads are counted as malformed (reason too-large) and not decoded.",
-            IngestConfigKey::positiveInt);
+            IngestConfigKey::positiveInt),
+    AMQP_QUEUE("amqp.queue", "egov-manager-ingest", "broker.mode=rabbitmq: the durable quorum queue every manager node consumes from"
+            + " (competing consumers: the nodes split the load), bound to amq.topic with the boxes' telemetry and lifecycle topics.",
+            v -> v.isBlank() || v.length() > 200 || !v.matches("[A-Za-z0-9_.-]+") || v.startsWith("amq.")
+                    ? "must be 1 to 200 letters, digits, '.', '_' or '-', not starting with 'amq.', got '" + v + "'" : null),
+    AMQP_PREFETCH("amqp.prefetch", "1000", "broker.mode=rabbitmq: most deliveries a node holds unacknowledged (received, not yet"
+            + " committed); a dead node's are delivered to the others.",
+            v -> {
+                String bad = "must be a whole number from 1 to 65535, got '" + v + "'";
+                try {
+                    int n = Integer.parseInt(v);
+                    return n >= 1 && n <= 65535 ? null : bad;
+                } catch (NumberFormatException e) {
+                    return bad;
+                }
+            });
 
     static final String PREFIX = "ingest.";
 

@@ -4,6 +4,8 @@ import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.manager.config.ConfigKey;
+import cn.egov.manager.config.HostPort;
+import com.rabbitmq.client.Address;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.fleet.KnownUnits;
 import cn.egov.manager.ingest.BatchStore;
@@ -11,6 +13,8 @@ import cn.egov.manager.ingest.BoxMessenger;
 import cn.egov.manager.ingest.BrokerLogin;
 import cn.egov.manager.ingest.IngestMetrics;
 import cn.egov.manager.ingest.IngestQueue;
+import cn.egov.manager.ingest.IngestSession;
+import cn.egov.manager.ingest.AmqpIngestClient;
 import cn.egov.manager.ingest.IngestWriter;
 import cn.egov.manager.ingest.MalformedReason;
 import cn.egov.manager.ingest.MessageDecoder;
@@ -32,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * Ingestion as a part: the manager's persistent MQTT subscription ({@link MqttIngestClient}), the
+ * Ingestion as a part: the manager's persistent MQTT subscription ({@link MqttIngestClient}), or with
+ * {@code broker.mode = rabbitmq} a competing consumer on a RabbitMQ quorum queue ({@link AmqpIngestClient}), the
  * bounded queue to the writer ({@link IngestQueue}, back-pressure, never drops) and the writer thread
  * ({@link IngestWriter}: decode, refuse unknown units, batch into the store, tell every
  * {@code TelemetryListener} after the commit). Its keys are {@code ingest.*} ({@link IngestConfigKey}),
@@ -54,7 +59,7 @@ public final class IngestPart implements ManagerPart {
     private final UnaryOperator<BatchStore> storeDecorator;
     private final KnownUnits known;
     private final IngestMetrics metrics = new IngestMetrics();
-    private volatile MqttIngestClient client;
+    private volatile IngestSession client;
     private IngestWriter writer;
     private Thread writerThread;
     private ScheduledExecutorService timer;
@@ -86,12 +91,10 @@ public final class IngestPart implements ManagerPart {
     @Override
     public void start(PartContext ctx) throws Exception {
         Map<String, String> keys = ctx.keys();
-        BrokerLogin login = ctx.broker();
         IngestQueue queue = new IngestQueue(Integer.parseInt(keys.get(IngestConfigKey.QUEUE_CAPACITY.shortKey)), metrics);
         ThrottledAlarms unknownUnitAlarms = new ThrottledAlarms(ctx.alarms(),
                 TimeUnit.SECONDS.toMillis(ctx.config().integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)), MAX_PENDING_ALARMS);
-        client = new MqttIngestClient(login.url(), clientId(keys), login.username(), login.password(), ctx.account(), queue, metrics,
-                ctx.listeners());
+        client = session(ctx, keys, queue);
         BatchStore store = storeDecorator.apply(new SqlBatchStore(ctx.database(), ctx.fleet()));
         writer = new IngestWriter(queue, new MessageDecoder(ctx.account(), Integer.parseInt(keys.get(IngestConfigKey.MAX_PAYLOAD_BYTES.shortKey))),
                 unitFilter(unknownUnitAlarms), store, client, ctx.listeners(), metrics,
@@ -111,14 +114,34 @@ public final class IngestPart implements ManagerPart {
         meters(ctx.meters(), queue, backlog, unknownUnitAlarms);
     }
 
-    /** Subscribes: the persistent session delivers at once what waited in the broker. */
+    /**
+     * {@code broker.mode = rabbitmq}: a competing consumer on the cluster's quorum queue (several nodes
+     * split the load); otherwise the one persistent MQTT session (embedded Artemis, external broker).
+     */
+    private IngestSession session(PartContext ctx, Map<String, String> keys, IngestQueue queue) throws Exception {
+        BrokerLogin login = ctx.broker();
+        if (!"rabbitmq".equals(ctx.config().get(ConfigKey.BROKER_MODE))) {
+            return new MqttIngestClient(login.url(), clientId(keys), login.username(), login.password(), ctx.account(), queue, metrics,
+                    ctx.listeners());
+        }
+        List<Address> nodes = HostPort.parseList(ctx.config().get(ConfigKey.BROKER_AMQP_ADDRESSES)).stream()
+                .map(h -> new Address(h.host(), h.port())).toList();
+        String node = ctx.config().get(ConfigKey.CLUSTER_NODE);
+        AmqpIngestClient.Settings settings = new AmqpIngestClient.Settings(nodes, ctx.config().get(ConfigKey.BROKER_AMQP_VHOST),
+                login.username(), login.password(), keys.get(IngestConfigKey.AMQP_QUEUE.shortKey),
+                Integer.parseInt(keys.get(IngestConfigKey.AMQP_PREFETCH.shortKey)),
+                "egov-manager ingest " + (node.isEmpty() ? ProcessHandle.current().pid() : node));
+        return new AmqpIngestClient(settings, ctx.account(), queue, metrics, ctx.listeners());
+    }
+
+    /** Subscribes (consumes): the broker delivers at once what waited for the manager. */
     @Override
     public void ready() throws Exception {
         client.start();
     }
 
     private void meters(Meters meters, IngestQueue queue, BacklogAlarm backlog, ThrottledAlarms unknownUnitAlarms) {
-        meters.flag("ingest.connected", "1 while the manager's MQTT subscriber is connected", this::connected);
+        meters.flag("ingest.connected", "1 while the manager's subscriber (MQTT session, or AMQP consumer) is connected", this::connected);
         meters.counter("ingest.received", "messages received from the broker", metrics.received::sum);
         meters.counter("ingest.stored", "messages stored", metrics.stored::sum);
         meters.counter("ingest.duplicates", "re-sent messages dropped by their message id", metrics.duplicates::sum);
@@ -156,7 +179,7 @@ public final class IngestPart implements ManagerPart {
 
     /** Whether the manager's subscriber is connected (the readiness check). */
     public boolean connected() {
-        MqttIngestClient c = client;
+        IngestSession c = client;
         return c != null && c.isConnected();
     }
 
@@ -183,8 +206,8 @@ public final class IngestPart implements ManagerPart {
         };
     }
 
-    private MqttIngestClient session() {
-        MqttIngestClient c = client;
+    private IngestSession session() {
+        IngestSession c = client;
         if (c == null) {
             throw new IllegalStateException("the ingest part has not started: no MQTT session to publish on");
         }
