@@ -35,7 +35,10 @@ public final class ApplianceCommand implements Runnable {
 
     private static Map<String, Supplier<Object>> subcommands() {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-        m.put("help", CommandLine.HelpCommand::new);
+        // a lambda, not HelpCommand::new: a constructor reference is resolved when the class-data-sharing
+        // archive is dumped, which links picocli's HelpCommand (Java 5 bytecode), and the JDK leaves a
+        // linked class of that age out of the archive
+        m.put("help", () -> new CommandLine.HelpCommand());
         m.put("account", AccountCommand::new);
         m.put("enrol", EnrolCommand::new);
         m.put("audit", AuditCommand::new);

@@ -133,6 +133,7 @@ public final class StartupBench {
         v.put("manager plan check, before", i -> MANAGER_BEFORE + " plan check " + plan + " > /dev/null");
         v.put("manager plan check, as installed", i -> MANAGER + "/bin/manager plan check " + plan + " > /dev/null");
         if (previous != null) {
+            v.put("manager --version, previous package", i -> onPrevious(MANAGER + "/bin/manager --version > /dev/null"));
             v.put("manager plan check, previous package", i -> onPrevious(MANAGER + "/bin/manager plan check " + plan + " > /dev/null"));
         }
         table("manager plan check, 100,000 allocations", rounds, v, 0);

@@ -103,11 +103,14 @@ public final class PlanParser {
          * One pass over the text: lines end at \n, \r or \r\n (as {@link java.io.BufferedReader#readLine}),
          * a '#' starts a comment, words are separated by whitespace. No copy of a line is made, only
          * of its words: a plan of 100,000 allocations is read in a command's cold code
-         * ({@code manager plan check}, bench/RESULTS.md "Start-up").
+         * ({@code manager plan check}, bench/RESULTS.md "Start-up"). The characters are copied into an
+         * array once: a plan with any non-Latin-1 character (a unit's name) is a UTF-16 string, whose
+         * {@code charAt} in cold code is a bounds-checked call per character.
          */
         void read(String file, String text) {
+            char[] cs = text.toCharArray();
             List<String> words = new ArrayList<>(8);
-            int n = text.length();
+            int n = cs.length;
             int i = 0;
             int no = 0;
             while (i < n) {
@@ -115,25 +118,25 @@ public final class PlanParser {
                 words.clear();
                 boolean comment = false;
                 while (i < n) {
-                    char c = text.charAt(i);
+                    char c = cs[i];
                     if (c == '\n' || c == '\r') {
                         break;
                     }
-                    if (comment || Character.isWhitespace(c)) {
+                    if (comment || space(c)) {
                         i++;
                     } else if (c == '#') {
                         comment = true;
                         i++;
                     } else {
                         int start = i;
-                        while (i < n && (c = text.charAt(i)) != '#' && !Character.isWhitespace(c)) {
+                        while (i < n && (c = cs[i]) != '#' && !space(c)) {
                             i++;
                         }
-                        words.add(text.substring(start, i));
+                        words.add(new String(cs, start, i - start));
                     }
                 }
                 if (i < n) {
-                    i += text.charAt(i) == '\r' && i + 1 < n && text.charAt(i + 1) == '\n' ? 2 : 1;
+                    i += cs[i] == '\r' && i + 1 < n && cs[i + 1] == '\n' ? 2 : 1;
                 }
                 if (words.isEmpty()) {
                     continue;
@@ -218,6 +221,11 @@ public final class PlanParser {
             AddressPlan plan = new AddressPlan(aggregates, allocations, reserved, places, units, domains, options);
             return new Result(plan, List.copyOf(findings));
         }
+    }
+
+    /** {@link Character#isWhitespace}, without the call for printable ASCII (none of which is whitespace). */
+    private static boolean space(char c) {
+        return (c <= ' ' || c >= 0x80) && Character.isWhitespace(c);
     }
 
     private static IpPrefix prefix(String text) {

@@ -39,4 +39,15 @@ class PlanParserTest {
         assertEquals(List.of(), r.findings());
         assertEquals(0, r.plan().allocations().size());
     }
+
+    @Test
+    void wordsOfAnyScriptAreSplitAtAnyWhitespace() {
+        // a note in Chinese makes the text UTF-16; U+3000 (ideographic space) and U+001F are whitespace
+        // to Character.isWhitespace, U+00A0 (no-break space) is not
+        String text = "alloc 130602-001 internal 10.6.8.0/25 县政府\u3000办公室\u001Flan\n"
+                + "alloc\u000B130602-002 internal\f10.6.9.0/24 a\u00A0b\n";
+        List<Allocation> a = PARSER.parse("t.plan", text).plan().allocations();
+        assertEquals(List.of("县政府 办公室 lan", "a\u00A0b"), a.stream().map(Allocation::note).toList());
+        assertEquals("10.6.9.0/24", a.get(1).prefix().toString());
+    }
 }
