@@ -96,6 +96,14 @@ public final class ArtemisBroker implements MqttBroker {
      * connects and sends nothing still goes after this.
      */
     private static final int HANDSHAKE_TIMEOUT_S = 30;
+    /**
+     * QoS 1 messages Artemis sends the manager's subscriber before it waits for their PUBACKs. MQTT
+     * 3.1.1 has no receive maximum, so Artemis's default is 65,535; each PUBACK is looked up by a
+     * scan of the consumer's in-flight list, and with tens of thousands in flight that scan took
+     * 40 % of the CPU of a storm (bench/RESULTS.md, fleet). Two of the ingest writer's batches
+     * (2,000 each by default): one being stored while the next arrives.
+     */
+    private static final int SUBSCRIBER_WINDOW = 4_000;
     /** A queue filter that no message passes (Artemis's selector syntax). */
     private static final String STORE_NOTHING = "FALSE";
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
@@ -270,6 +278,9 @@ public final class ArtemisBroker implements MqttBroker {
         p.put(TransportConstants.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_S);
         // the MQTT protocol manager of this acceptor hands its domain to every authentication
         p.put("securityDomain", listener.domain);
+        if (listener == Listener.INTERNAL) {
+            p.put("defaultMaximumInFlightPublishMessages", SUBSCRIBER_WINDOW);
+        }
         TlsAcceptor t = e.tls();
         if (t != null) {
             p.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
@@ -547,6 +558,14 @@ public final class ArtemisBroker implements MqttBroker {
     private final class SecurityBridge implements ActiveMQSecurityManager5 {
         @Override
         public Subject authenticate(String user, String password, RemotingConnection connection, String domain) {
+            Subject known = connection == null ? null : connection.getSubject();
+            if (known != null && identityOf(known).isPresent()) {
+                // Artemis asks again at every PUBLISH and address creation of a connection (authorisation wants the
+                // subject, and its cache is off: above); the connection's CONNECT decided who it is. Judging again
+                // cost a PBKDF2 of the password (or a CA-register lookup) per message: most of a storm's CPU.
+                // A revoked certificate or a changed password is refused at the next CONNECT (EmbeddedBrokerTlsTest).
+                return known;
+            }
             java.security.cert.X509Certificate[] chain = connection == null ? null : CertificateUtil.getCertsFromConnection(connection);
             String clientId = connection == null ? null : connection.getClientID();
             ClientCredentials c = new ClientCredentials(clientId, user, password, chain == null ? null : Arrays.asList(chain));
