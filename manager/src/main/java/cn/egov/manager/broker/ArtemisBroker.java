@@ -563,7 +563,7 @@ public final class ArtemisBroker implements MqttBroker {
                 // Artemis asks again at every PUBLISH and address creation of a connection (authorisation wants the
                 // subject, and its cache is off: above); the connection's CONNECT decided who it is. Judging again
                 // cost a PBKDF2 of the password (or a CA-register lookup) per message: most of a storm's CPU.
-                // A revoked certificate or a changed password is refused at the next CONNECT (EmbeddedBrokerTlsTest).
+                // A revocation or a withdrawn password closes the open connection itself (closeWithdrawn, CredentialWatch).
                 return known;
             }
             java.security.cert.X509Certificate[] chain = connection == null ? null : CertificateUtil.getCertsFromConnection(connection);
