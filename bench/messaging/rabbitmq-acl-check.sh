@@ -13,7 +13,8 @@ cd "$D" # Mnesia writes its crash dumps into the working directory: keep them ou
 for i in $(seq 1 120); do /usr/lib/rabbitmq/bin/rabbitmqctl await_startup >/dev/null 2>&1 && break; sleep 1; done
 C=/usr/lib/rabbitmq/bin/rabbitmqctl
 $C add_user box1 secret1 >/dev/null; $C set_permissions box1 '^mqtt-subscription-{client_id}qos[01]$' '^(amq\.topic|mqtt-subscription-{client_id}qos[01])$' '^(amq\.topic|mqtt-subscription-{client_id}qos[01])$' >/dev/null
-# MQTT topic hebei/<client>/... is routing key hebei.<client>....: a box may publish only under its own client id
+# MQTT topic hebei/<client>/... is routing key hebei.<client>....: a box may publish only under its own client id.
+# 3.10 does not tie the client id to the user: manager/rabbitmq/egov-rabbitmq-users writes the unit into each user's own patterns instead
 $C set_topic_permissions box1 amq.topic '^hebei\.{client_id}\.' '^\$EDC\.hebei\.{client_id}\.' >/dev/null
 mosquitto_pub -p $P -u box1 -P secret1 -i 130602-001 -q 1 -t hebei/130602-001/HEALTH/status -m ok; echo "own topic: exit $?"
 mosquitto_pub -p $P -u box1 -P secret1 -i 130602-001 -q 1 -t hebei/130602-002/HEALTH/status -m forged; echo "other box's topic: exit $?"

@@ -78,6 +78,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>A box is confined to its own unit: it publishes as itself, not under another unit's topics,
  *       not on its own control requests, cannot subscribe to another unit's namespace; a wrong
  *       password is refused; deleting its user disconnects it; nothing of the other unit is stored.</li>
+ *   <li>Over TLS the box's provincial certificate is its login (CN = unit code, no password): it
+ *       publishes as its unit only, whatever client id it takes; a unit without a user and a
+ *       certificate of another CA are refused.</li>
  *   <li>150 boxes (Paho, every node as a server URI, QoS 1, per-box users) publish numbered health
  *       messages; mid-load {@code kill -9} of the manager node holding the singletons, then of the
  *       RabbitMQ node leading the quorum queue. Every message a box got a PUBACK for is stored once;
@@ -625,7 +628,11 @@ class RabbitMqSeveralNodesTest {
                 "broker.username = " + MANAGER_USER, "broker.password = " + managerPassword,
                 "ingest.amqp.queue = " + QUEUE, "ingest.amqp.prefetch = 200",
                 "auth.noc.token = " + NOC_TOKEN,
-                "cluster.node = " + node, "cluster.leader.retry-ms = 500", "fleet.check-period-ms = 500", ""));
+                "cluster.node = " + node, "cluster.leader.retry-ms = 500", "fleet.check-period-ms = 500",
+                // = the boxes' BIRTH interval. With competing consumers a box's BIRTH and its health land on different
+                // nodes; a node that stores health before its fleet took the BIRTH over writes its default interval
+                // into the row (BoxStore.upsert), and the box would go MISSING only after 3 × 60 s (reported, fleet's)
+                "fleet.default-health-interval-s = 2", ""));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
     }
