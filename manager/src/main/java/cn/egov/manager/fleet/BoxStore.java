@@ -27,12 +27,15 @@ public final class BoxStore {
             INSERT INTO boxes (client_id, province, city, county, department, display_name, status, status_since,
               last_seen, last_health, health_interval_s, firmware_version, connection_ip, status_cause)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (client_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
-              status_since = excluded.status_since,
+            ON CONFLICT (client_id) DO UPDATE SET
+              display_name = CASE WHEN excluded.status_cause = ? THEN boxes.display_name ELSE excluded.display_name END,
+              status = excluded.status, status_since = excluded.status_since,
               last_seen = CASE WHEN excluded.last_seen > boxes.last_seen THEN excluded.last_seen ELSE boxes.last_seen END,
               last_health = CASE WHEN excluded.last_health > boxes.last_health THEN excluded.last_health ELSE boxes.last_health END,
-              health_interval_s = excluded.health_interval_s, firmware_version = excluded.firmware_version,
-              connection_ip = excluded.connection_ip, status_cause = excluded.status_cause
+              health_interval_s = CASE WHEN excluded.status_cause = ? THEN boxes.health_interval_s ELSE excluded.health_interval_s END,
+              firmware_version = CASE WHEN excluded.status_cause = ? THEN boxes.firmware_version ELSE excluded.firmware_version END,
+              connection_ip = CASE WHEN excluded.status_cause = ? THEN boxes.connection_ip ELSE excluded.connection_ip END,
+              status_cause = excluded.status_cause
             """;
 
     private BoxStore() {
@@ -56,7 +59,12 @@ public final class BoxStore {
                 ps.setInt(i++, b.healthIntervalS());
                 ps.setString(i++, b.firmwareVersion());
                 ps.setString(i++, b.connectionIp());
-                ps.setString(i, b.lastStatusCause());
+                ps.setString(i++, b.lastStatusCause());
+                // A state this node made up from a message without having seen the box's BIRTH (several
+                // nodes: the BIRTH went to another one) does not overwrite what a BIRTH stored in the row
+                for (int k = 0; k < 4; k++) {
+                    ps.setString(i++, FleetChanges.NO_BIRTH_CAUSE);
+                }
                 ps.addBatch();
             }
             ps.executeBatch();

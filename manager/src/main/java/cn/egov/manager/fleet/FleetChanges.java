@@ -35,6 +35,13 @@ public final class FleetChanges {
         return s != null ? s : registry.get(clientId).orElse(null);
     }
 
+    /**
+     * The cause of a state made from a message of a box whose BIRTH this node has not seen: its
+     * name, interval, firmware and address are placeholders, which never overwrite a stored BIRTH's
+     * ({@link BoxStore#upsert}).
+     */
+    static final String NO_BIRTH_CAUSE = "first message without BIRTH";
+
     private BoxState put(BoxState s) {
         changed.put(s.clientId(), s);
         return s;
@@ -75,7 +82,7 @@ public final class FleetChanges {
         if (b == null) {
             // A box we never saw BIRTH from is evidently connected: register it with defaults.
             return new BoxState(unit.toString(), Place.of(unit, registry.names()), unit.toString(), BoxStatus.CONNECTED, at, at, 0,
-                    registry.defaultHealthIntervalS(), null, null, Map.of(), "first message without BIRTH");
+                    registry.defaultHealthIntervalS(), null, null, Map.of(), NO_BIRTH_CAUSE);
         }
         return new BoxState(b.clientId(), b.place(), b.displayName(), b.status(), b.statusSince(), Math.max(at, b.lastSeen()),
                 b.lastHealth(), b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), b.healthFigures(), b.lastStatusCause());
