@@ -245,9 +245,13 @@ public final class ManagerAssembly implements AutoCloseable {
             timer.scheduleWithFixedDelay(new CredentialWatch(credentialStamp(options.tlsCa()), broker::closeWithdrawn), every, every,
                     TimeUnit.MILLISECONDS);
         }
-        LOG.info("manager ready: fleet at {}/fleet; MQTT for boxes: {}", web.baseUrl(), broker == null ? ingestUrl
-                : String.join(", ", Arrays.asList(broker.tlsUrl(), broker.plainUrl(), broker.nocUrl()).stream()
-                        .filter(u -> u != null).toList()));
+        String boxesAt = broker != null
+                ? "MQTT for boxes: " + String.join(", ", Arrays.asList(broker.tlsUrl(), broker.plainUrl(), broker.nocUrl()).stream()
+                        .filter(u -> u != null).toList())
+                : config.get(ConfigKey.BROKER_MODE).equals("rabbitmq")
+                ? "boxes on the RabbitMQ cluster's MQTT listeners; ingest over AMQP from " + config.get(ConfigKey.BROKER_AMQP_ADDRESSES)
+                : "MQTT for boxes: " + ingestUrl;
+        LOG.info("manager ready: fleet at {}/fleet; {}", web.baseUrl(), boxesAt);
     }
 
     /**
