@@ -96,14 +96,6 @@ public final class ArtemisBroker implements MqttBroker {
      * connects and sends nothing still goes after this.
      */
     private static final int HANDSHAKE_TIMEOUT_S = 30;
-    /**
-     * QoS 1 messages Artemis sends the manager's subscriber before it waits for their PUBACKs. MQTT
-     * 3.1.1 has no receive maximum, so Artemis's default is 65,535; each PUBACK is looked up by a
-     * scan of the consumer's in-flight list, and with tens of thousands in flight that scan took
-     * 40 % of the CPU of a storm (bench/RESULTS.md, fleet). Two of the ingest writer's batches
-     * (2,000 each by default): one being stored while the next arrives.
-     */
-    private static final int SUBSCRIBER_WINDOW = 4_000;
     /** A queue filter that no message passes (Artemis's selector syntax). */
     private static final String STORE_NOTHING = "FALSE";
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
@@ -278,9 +270,6 @@ public final class ArtemisBroker implements MqttBroker {
         p.put(TransportConstants.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_S);
         // the MQTT protocol manager of this acceptor hands its domain to every authentication
         p.put("securityDomain", listener.domain);
-        if (listener == Listener.INTERNAL) {
-            p.put("defaultMaximumInFlightPublishMessages", SUBSCRIBER_WINDOW);
-        }
         TlsAcceptor t = e.tls();
         if (t != null) {
             p.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
