@@ -297,8 +297,7 @@ class ConsoleIT {
     private static void save(WebDriver driver) {
         var button = driver.findElement(By.id("save"));
         button.click();
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(60))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(button));
+        PageLeft.after(driver, button, java.time.Duration.ofSeconds(60));
     }
 
     private static void setField(WebDriver driver, String name, String value) {

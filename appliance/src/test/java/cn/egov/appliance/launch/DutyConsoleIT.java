@@ -255,7 +255,7 @@ class DutyConsoleIT {
     /** Clicks a form's submit button and waits for the next page. */
     private void submit(org.openqa.selenium.WebElement button) {
         button.click();
-        new WebDriverWait(driver, WAIT).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(button));
+        PageLeft.after(driver, button, WAIT);
     }
 
     private void assertNoCspViolations() {

@@ -132,8 +132,7 @@ class ExchangeConsoleIT {
             driver.findElement(By.id("file")).sendKeys(pdf.toString());
             var send = driver.findElement(By.id("send"));
             send.click();
-            new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(60))
-                    .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(send));
+            PageLeft.after(driver, send, java.time.Duration.ofSeconds(60));
             assertTrue(driver.getCurrentUrl().contains("/exchange/out/"), driver.getCurrentUrl() + "\n" + driver.getPageSource());
             String messageId = driver.findElement(By.id("message-id")).getText();
             String state = driver.findElement(By.id("recipient-" + A2)).getText();
