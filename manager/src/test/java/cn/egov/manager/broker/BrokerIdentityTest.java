@@ -20,6 +20,7 @@ import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.support.Cli;
 import cn.egov.manager.support.LabPasswords;
 import cn.egov.manager.support.ManagerFixture;
+import cn.egov.manager.support.OnConnectionLost;
 import cn.egov.manager.support.Poll;
 import cn.egov.manager.support.SimulatedBox;
 import cn.egov.manager.support.StderrCapture;
@@ -37,12 +38,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -322,20 +320,7 @@ class BrokerIdentityTest {
 
     private MqttClient connected(String unit, String password, CountDownLatch lost) throws MqttException {
         MqttClient c = new MqttClient("tcp://127.0.0.1:" + plain, unit, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost.countDown();
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
+        c.setCallback(new OnConnectionLost(() -> lost.countDown()));
         c.connect(options(unit, password, null));
         return c;
     }

@@ -14,6 +14,7 @@ import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.support.ManagerFixture;
+import cn.egov.manager.support.OnConnectionLost;
 import cn.egov.manager.support.Poll;
 import cn.egov.rules.unit.UnitCode;
 import java.net.URI;
@@ -27,12 +28,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,20 +154,7 @@ class EmbeddedBrokerTlsTest {
         SSLContext tls = boxTls(k, cert);
         CountDownLatch lost = new CountDownLatch(1);
         try (MqttClient c = pahoConnect(tls, "130602-012")) {
-            c.setCallback(new MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                    lost.countDown();
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttDeliveryToken token) {
-                }
-            });
+            c.setCallback(new OnConnectionLost(() -> lost.countDown()));
             long before = stored();
             c.publish("hebei/130602-012/HEALTH/status", Files.readAllBytes(pki.resolve("health.bin")), 1, false);
             Poll.until("health of 130602-012 stored", 60_000, () -> stored() >= before + 1);

@@ -13,6 +13,7 @@ import cn.egov.api.telemetry.MessageId;
 import cn.egov.api.topic.KuraTopic;
 import cn.egov.manager.support.ManagerProcess;
 import cn.egov.manager.support.Poll;
+import cn.egov.manager.support.LeadershipLocks;
 import cn.egov.manager.support.PostgresServer;
 import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.KeyPairs;
@@ -245,7 +246,7 @@ class RabbitMqSeveralNodesTest {
     @Test
     @Order(3)
     void killingAManagerNodeAndARabbitMqNodeMidLoadLosesNothing() throws Exception {
-        Map<String, Integer> before = holders();
+        Map<String, Integer> before = LeadershipLocks.holders(url, pg);
         int singletons = before.values().stream().mapToInt(Integer::intValue).sum();
         assertTrue(singletons >= SINGLETONS.size(), "the singletons are held: " + before);
         // the node holding the most singletons (node-a, started first: all of them) is the one killed
@@ -334,8 +335,8 @@ class RabbitMqSeveralNodesTest {
 
         // the singletons moved to the survivors and keep running: the MISSING watch marks the boxes silent since the load ended
         Poll.until("the survivors hold every singleton", 60_000, () -> survivors.stream()
-                .mapToInt(n -> holders().getOrDefault(n.name(), 0)).sum() == singletons);
-        assertEquals(0, holders().getOrDefault(leader.name(), 0));
+                .mapToInt(n -> LeadershipLocks.holders(url, pg).getOrDefault(n.name(), 0)).sum() == singletons);
+        assertEquals(0, LeadershipLocks.holders(url, pg).getOrDefault(leader.name(), 0));
         try {
             Poll.until("every silent box MISSING", 120_000, () -> count("SELECT COUNT(*) FROM boxes WHERE status = 'MISSING' AND " + LOAD_UNITS)
                     == BOXES);
@@ -718,24 +719,6 @@ class RabbitMqSeveralNodesTest {
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getLong(3));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
-    }
-
-    /** Advisory locks granted in the database, by the node whose leadership session holds them. */
-    private static Map<String, Integer> holders() {
-        Map<String, Integer> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(url, PostgresServer.USER, pg.password());
-             PreparedStatement ps = c.prepareStatement("SELECT a.application_name, COUNT(*) FROM pg_locks l"
-                     + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
-                     + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                     + " AND a.application_name LIKE 'egov-manager leadership %' GROUP BY a.application_name");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1).replace("egov-manager leadership ", ""), rs.getInt(2));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

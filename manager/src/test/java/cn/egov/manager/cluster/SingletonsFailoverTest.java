@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.manager.support.ManagerProcess;
 import cn.egov.manager.support.Poll;
+import cn.egov.manager.support.LeadershipLocks;
 import cn.egov.manager.support.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +44,11 @@ class SingletonsFailoverTest {
         Process a = start("node-a", config("node-a", url, pg.password()));
         Process b = null;
         try {
-            Poll.until("node-a holds every singleton", 120_000, () -> holders(url, pg).getOrDefault("node-a", 0) == SINGLETONS.size());
+            Poll.until("node-a holds every singleton", 120_000, () -> LeadershipLocks.holders(url, pg).getOrDefault("node-a", 0) == SINGLETONS.size());
             b = start("node-b", config("node-b", url, pg.password()));
             // node-b has competed for several retry periods (500 ms) by the time it is ready and the log says so
             Thread.sleep(2_000);
-            Map<String, Integer> both = holders(url, pg);
+            Map<String, Integer> both = LeadershipLocks.holders(url, pg);
             assertEquals(Map.of("node-a", SINGLETONS.size()), both, "only node-a holds singletons");
             assertFalse(Files.readString(dir.resolve("node-b.err")).contains("now runs"), "node-b took nothing");
             assertTrue(Files.readString(dir.resolve("node-a.err")).contains("node node-a now runs the MISSING watch"));
@@ -64,10 +64,10 @@ class SingletonsFailoverTest {
             long kill = System.nanoTime();
             a.destroyForcibly(); // SIGKILL: no shutdown hook, the session just ends
             assertTrue(a.waitFor(30, TimeUnit.SECONDS));
-            Poll.until("node-b holds every singleton", 120_000, () -> holders(url, pg).getOrDefault("node-b", 0) == SINGLETONS.size());
+            Poll.until("node-b holds every singleton", 120_000, () -> LeadershipLocks.holders(url, pg).getOrDefault("node-b", 0) == SINGLETONS.size());
             // a figure for the record, not a bound: the retry period is 500 ms
             System.out.printf("node-b held every singleton %d ms after kill -9 of node-a%n", (System.nanoTime() - kill) / 1_000_000);
-            assertEquals(Map.of("node-b", SINGLETONS.size()), holders(url, pg));
+            assertEquals(Map.of("node-b", SINGLETONS.size()), LeadershipLocks.holders(url, pg));
             Poll.until("node-b's audit retention ran", 60_000, () -> oldEntries(url, pg) == 0);
             String log = Files.readString(dir.resolve("node-b.err")); // the log goes to stderr
             assertTrue(log.contains("node node-b now runs the MISSING watch"), log);
@@ -80,7 +80,7 @@ class SingletonsFailoverTest {
                 ManagerProcess.stop(b);
             }
         }
-        assertTrue(holders(url, pg).isEmpty(), "node-b's stop freed every lock");
+        assertTrue(LeadershipLocks.holders(url, pg).isEmpty(), "node-b's stop freed every lock");
     }
 
     private Path config(String node, String url, String password) throws Exception {
@@ -106,24 +106,6 @@ class SingletonsFailoverTest {
             }
         });
         return p;
-    }
-
-    /** Advisory locks granted in the database, by the node whose leadership session holds them. */
-    private static Map<String, Integer> holders(String url, PostgresServer pg) {
-        Map<String, Integer> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(url, PostgresServer.USER, pg.password());
-             PreparedStatement ps = c.prepareStatement("SELECT a.application_name, COUNT(*) FROM pg_locks l"
-                     + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
-                     + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                     + " GROUP BY a.application_name");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1).replace("egov-manager leadership ", ""), rs.getInt(2));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
     }
 
     private static long oldEntries(String url, PostgresServer pg) {

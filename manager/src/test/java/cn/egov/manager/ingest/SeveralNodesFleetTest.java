@@ -47,12 +47,14 @@ class SeveralNodesFleetTest {
     @Test
     void aBoxThatMovedIsJudgedOnWhatTheOtherNodeStored() throws Exception {
         String url = store.url(dir);
-        Database dbX = store.openUrl(url);
-        Database dbY = store.openUrl(url);
-        FleetRegistry x = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
-        FleetRegistry y = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
-        SqlBatchStore writerX = new SqlBatchStore(dbX, x);
-        SqlBatchStore writerY = new SqlBatchStore(dbY, y);
+        Node nx = node(url);
+        Node ny = node(url);
+        Database dbX = nx.db();
+        Database dbY = ny.db();
+        FleetRegistry x = nx.fleet();
+        FleetRegistry y = ny.fleet();
+        SqlBatchStore writerX = nx.writer();
+        SqlBatchStore writerY = ny.writer();
         long t0 = System.currentTimeMillis() - 20 * MINUTE;
         FleetSync syncY = new FleetSync(y, dbY, 5_000, t0);
         FleetSync syncX = new FleetSync(x, dbX, 5_000, t0);
@@ -102,12 +104,14 @@ class SeveralNodesFleetTest {
     @Test
     void aNodeThatHasNotSeenTheBirthDoesNotOverwriteWhatItStored() throws Exception {
         String url = store.url(dir);
-        Database dbX = store.openUrl(url);
-        Database dbY = store.openUrl(url);
-        FleetRegistry x = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
-        FleetRegistry y = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
-        SqlBatchStore writerX = new SqlBatchStore(dbX, x);
-        SqlBatchStore writerY = new SqlBatchStore(dbY, y);
+        Node nx = node(url);
+        Node ny = node(url);
+        Database dbX = nx.db();
+        Database dbY = ny.db();
+        FleetRegistry x = nx.fleet();
+        FleetRegistry y = ny.fleet();
+        SqlBatchStore writerX = nx.writer();
+        SqlBatchStore writerY = ny.writer();
         long t0 = System.currentTimeMillis() - 20 * MINUTE;
         // one queue, several nodes: the BIRTH goes to X, the next health to Y before Y took X's rows over
         writerX.store(List.of(decode(KuraTopic.birth("hebei", UNIT).toString(), KuraPayload.builder().timestamp(t0)
@@ -128,6 +132,16 @@ class SeveralNodesFleetTest {
         // judged by the BIRTH's 10 s interval: MISSING after 3 × 10 s, not 3 × 60 s
         List<BoxState> marked = new MissingWatch(x, dbX).check(t0 + 10_000 + 30_001);
         assertEquals(1, marked.size(), "MISSING by the BIRTH's interval");
+    }
+
+    /** A manager node on the shared store: its own connection, registry and ingest writer. */
+    private record Node(Database db, FleetRegistry fleet, SqlBatchStore writer) {
+    }
+
+    private Node node(String url) throws Exception {
+        Database db = store.openUrl(url);
+        FleetRegistry fleet = new FleetRegistry(PlaceNames.HEBEI, 3, 60);
+        return new Node(db, fleet, new SqlBatchStore(db, fleet));
     }
 
     private static IngestRecord birth(String epoch, long seq, long at) {

@@ -14,10 +14,8 @@ import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -46,20 +44,7 @@ public final class SimulatedBox implements AutoCloseable {
     public SimulatedBox(String brokerUrl, String clientId) throws MqttException {
         this.clientId = clientId;
         this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                connectionLosses.incrementAndGet();
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
+        client.setCallback(new OnConnectionLost(() -> connectionLosses.incrementAndGet()));
     }
 
     /** A box on the manager's lab listener, with a password issued for it now. */
