@@ -106,31 +106,25 @@ class SeveralNodesFleetTest {
         String url = store.url(dir);
         Node nx = node(url);
         Node ny = node(url);
-        Database dbX = nx.db();
-        Database dbY = ny.db();
-        FleetRegistry x = nx.fleet();
-        FleetRegistry y = ny.fleet();
-        SqlBatchStore writerX = nx.writer();
-        SqlBatchStore writerY = ny.writer();
         long t0 = System.currentTimeMillis() - 20 * MINUTE;
         // one queue, several nodes: the BIRTH goes to X, the next health to Y before Y took X's rows over
-        writerX.store(List.of(decode(KuraTopic.birth("hebei", UNIT).toString(), KuraPayload.builder().timestamp(t0)
+        nx.writer().store(List.of(decode(KuraTopic.birth("hebei", UNIT).toString(), KuraPayload.builder().timestamp(t0)
                 .metric(BoxMetrics.UNIT_CODE, UNIT).metric(BoxMetrics.HEALTH_INTERVAL_S, 10)
                 .metric(BoxMetrics.FIRMWARE_VERSION, "1.4.2").metric(BoxMetrics.CONNECTION_IP, "10.6.8.1")
                 .metric(BoxMetrics.DISPLAY_NAME, "县政务办"), "e1", 0, t0)));
-        writerY.store(List.of(health("e1", 1, t0 + 10_000, 0.1)));
-        FleetSync syncX = new FleetSync(x, dbX, 5_000, t0 - MINUTE);
-        new FleetSync(y, dbY, 5_000, t0 - MINUTE).run();
-        BoxState atY = y.get(UNIT).orElseThrow();
+        ny.writer().store(List.of(health("e1", 1, t0 + 10_000, 0.1)));
+        FleetSync syncX = new FleetSync(nx.fleet(), nx.db(), 5_000, t0 - MINUTE);
+        new FleetSync(ny.fleet(), ny.db(), 5_000, t0 - MINUTE).run();
+        BoxState atY = ny.fleet().get(UNIT).orElseThrow();
         assertEquals(10, atY.healthIntervalS(), "the BIRTH's interval, not the default");
         assertEquals("1.4.2", atY.firmwareVersion());
         assertEquals("10.6.8.1", atY.connectionIp());
         assertEquals("县政务办", atY.displayName());
         assertEquals(t0 + 10_000, atY.lastHealth(), "Y's health is stored");
         syncX.run();
-        assertEquals(t0 + 10_000, x.get(UNIT).orElseThrow().lastHealth());
+        assertEquals(t0 + 10_000, nx.fleet().get(UNIT).orElseThrow().lastHealth());
         // judged by the BIRTH's 10 s interval: MISSING after 3 × 10 s, not 3 × 60 s
-        List<BoxState> marked = new MissingWatch(x, dbX).check(t0 + 10_000 + 30_001);
+        List<BoxState> marked = new MissingWatch(nx.fleet(), nx.db()).check(t0 + 10_000 + 30_001);
         assertEquals(1, marked.size(), "MISSING by the BIRTH's interval");
     }
 
