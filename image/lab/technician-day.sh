@@ -77,7 +77,10 @@ site_down() {
   ip -n "$NS-hub" link del wan0 2>/dev/null || true
 }
 cleanup() {
-  trap - INT TERM EXIT
+  # a second Ctrl-C while cleaning up would leave namespaces and the manager behind: finish first
+  # (bounded: stop_pids kills what has not stopped after 30 s)
+  trap '' INT TERM
+  trap - EXIT
   site_down
   stop_pids "${PIDS[@]}"
   for n in dc hub; do ip netns del "$NS-$n" 2>/dev/null || true; done
