@@ -258,6 +258,7 @@ public final class ExchangeSection implements Request.Handler {
         long bound = maxDocumentBytes + FORM_OVERHEAD;
         long declared = request.getLength();
         if (declared > bound) {
+            drain(request, response, declared <= 2 * bound ? declared : 0);
             return refuse(request, response, callback, ctx, s, unit, api, 413, "files",
                     declared + " bytes uploaded exceed the limit of " + maxDocumentBytes + " bytes of files", null);
         }
@@ -274,7 +275,7 @@ public final class ExchangeSection implements Request.Handler {
             LOG.info("exchange: upload by {} refused: {}", LogSafe.of(ctx.user().name()), LogSafe.of(why));
             boolean tooLarge = why.toLowerCase(java.util.Locale.ROOT).contains("max");
             if (tooLarge) {
-                drain(request, bound);
+                drain(request, response, 2 * bound);
             }
             return refuse(request, response, callback, ctx, s, unit, api, tooLarge ? 413 : 400, tooLarge ? "files" : "upload",
                     tooLarge ? "the upload exceeds the limit of " + maxDocumentBytes + " bytes of files"
@@ -341,18 +342,25 @@ public final class ExchangeSection implements Request.Handler {
 
     /**
      * Reads and drops what the client is still sending of a refused upload, up to {@code max} bytes:
-     * a connection closed with unread data is reset, and the client (still sending a chunked body)
-     * would see the reset instead of the 413. Beyond {@code max} the connection is closed anyway.
+     * a connection closed with unread data is reset, and the client (still sending) would see the reset
+     * instead of the 413. When the body is not read to its end the answer says {@code Connection: close},
+     * so that no client sends its next request on a connection the server is about to drop.
      */
-    private static void drain(Request request, long max) {
+    private static void drain(Request request, Response response, long max) {
+        boolean ended = false;
         try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
             byte[] buffer = new byte[16 * 1024];
             long read = 0;
-            for (int n; read < max && (n = in.read(buffer)) >= 0; ) {
-                read += n;
+            for (int n; !ended && read <= max; ) { // one read past max sees the end
+                n = in.read(buffer);
+                ended = n < 0;
+                read += Math.max(n, 0);
             }
         } catch (java.io.IOException | RuntimeException e) {
             // the client went away or the body ended badly: the answer is sent (or not) all the same
+        }
+        if (!ended) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 

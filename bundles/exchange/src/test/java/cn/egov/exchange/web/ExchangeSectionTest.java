@@ -305,15 +305,24 @@ class ExchangeSectionTest {
         assertTrue(truncated.contains("truncated or malformed"), truncated);
 
         // over the limit: declared, and sent chunked without a length
+        // well past the limit, so the server refuses while the client is still sending (the answer must still arrive)
+        Multipart huge = document("太大", B1.toString(), "非密", new byte[(int) MAX + 250_000]);
         HttpResponse<String> declared = post("/exchange/api/documents", document("太大", B1.toString(), "非密", new byte[(int) MAX + 300_000]));
         assertEquals(413, declared.statusCode(), declared.body());
-        Multipart huge = document("太大", B1.toString(), "非密", new byte[(int) MAX + 1]);
+        // read to its end (it is within twice the limit), so the connection may be used again
+        assertTrue(declared.headers().firstValue("connection").isEmpty(), declared.headers().toString());
+        String tooFar = rawPost("/exchange/api/documents", huge.contentType(), new byte[0], false, 8 * (MAX + 256 * 1024));
+        assertTrue(tooFar.startsWith("HTTP/1.1 413") && tooFar.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), tooFar);
         HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + "/exchange/api/documents"))
                 .header("Content-Type", huge.contentType())
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge.bytes()))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, chunked.statusCode(), chunked.body());
         assertEquals("files", JSON.readTree(chunked.body()).path("field").asText());
+        // the same, sent slowly: the client is still writing long after the server has refused; it must still get
+        // the 413 rather than a reset connection
+        String slow = slowChunkedPost("/exchange/api/documents", huge.contentType(), huge.bytes());
+        assertTrue(slow.startsWith("HTTP/1.1 413"), slow);
 
         HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(base + "/exchange/api/documents"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
@@ -349,12 +358,37 @@ class ExchangeSectionTest {
     }
 
     /** A POST over a raw socket, the body cut off by closing the sending side. */
+    String slowChunkedPost(String path, String contentType, byte[] body) throws Exception {
+        URI u = URI.create(base);
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + contentType
+                    + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (int at = 0; at < body.length; at += 8192) {
+                int n = Math.min(8192, body.length - at);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body, at, n);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(5);
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     String rawPost(String path, String contentType, byte[] body, boolean closeEarly) throws Exception {
+        return rawPost(path, contentType, body, closeEarly, body.length + (closeEarly ? 2000 : 0));
+    }
+
+    /** Declares {@code length} bytes, sends {@code body}, and reads the answer. */
+    String rawPost(String path, String contentType, byte[] body, boolean closeEarly, long length) throws Exception {
         URI u = URI.create(base);
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + contentType + "\r\nContent-Length: "
-                    + (body.length + (closeEarly ? 2000 : 0)) + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             s.shutdownOutput();
