@@ -187,20 +187,29 @@ public final class PolicyValidator {
         }
     }
 
-    /** Shadowed (covered by an earlier rule) and redundant (covered by a later rule) rules. */
+    /**
+     * Shadowed (covered by an earlier rule) and redundant (covered by a later rule) rules. Every
+     * pair of rules between the same two zones is compared (rules between other zones never cover
+     * each other), with each rule's services looked up once: 500 rules are 250,000 pairs, which
+     * in cold code was most of a command's validation time (bench/RESULTS.md, "start-up").
+     */
     private void overlaps() {
         List<FlowRule> live = p.allowedFlows(today);
+        java.util.Map<String, List<Integer>> byZones = new java.util.HashMap<>();
+        Service[][] services = new Service[live.size()][];
+        for (int i = 0; i < live.size(); i++) {
+            FlowRule f = live.get(i);
+            byZones.computeIfAbsent(f.from() + " -> " + f.to(), k -> new ArrayList<>()).add(i);
+            services[i] = f.services().stream().map(servicesByName::get).toArray(Service[]::new);
+        }
         for (int i = 0; i < live.size(); i++) {
             FlowRule a = live.get(i);
-            for (int j = 0; j < live.size(); j++) {
+            for (int j : byZones.get(a.from() + " -> " + a.to())) {
                 if (i == j) {
                     continue;
                 }
                 FlowRule b = live.get(j);
-                if (!a.from().equals(b.from()) || !a.to().equals(b.to())) {
-                    continue;
-                }
-                if (covers(b, a) && (!covers(a, b) || j < i)) {
+                if (coversSameZones(b, services[j], a, services[i]) && (j < i || !coversSameZones(a, services[i], b, services[j]))) {
                     boolean earlier = j < i;
                     error(earlier ? "shadowed" : "redundant", a.origin(), "services", a.label() + " is "
                             + (earlier ? "shadowed by" : "redundant with") + " " + b.label() + " (" + b.origin()
@@ -221,10 +230,14 @@ public final class PolicyValidator {
         });
     }
 
+    /** (family, network, length); one comparison, not three chained key extractors (a 5,000-prefix zone in cold code). */
+    private static final java.util.Comparator<Prefix> BY_ADDRESS = (a, b) -> a.v6() != b.v6() ? Boolean.compare(a.v6(), b.v6())
+            : a.network().equals(b.network()) ? Integer.compare(a.length(), b.length()) : a.network().compareTo(b.network());
+
     private void prefixList(List<Prefix> list, Origin at, String field) {
         // after sorting by (family, network, length) any overlap shows up between neighbours
         List<Prefix> sorted = new ArrayList<>(list);
-        sorted.sort(java.util.Comparator.comparing(Prefix::v6).thenComparing(Prefix::network).thenComparingInt(Prefix::length));
+        sorted.sort(BY_ADDRESS);
         for (int i = 0; i + 1 < sorted.size(); i++) {
             if (sorted.get(i).overlaps(sorted.get(i + 1))) {
                 error("redundant", at, field, "prefixes " + sorted.get(i) + " and " + sorted.get(i + 1)
@@ -234,11 +247,10 @@ public final class PolicyValidator {
         }
     }
 
-    /** True when every packet {@code inner} allows is also allowed by {@code outer}. */
-    boolean covers(FlowRule outer, FlowRule inner) {
-        return outer.from().equals(inner.from()) && outer.to().equals(inner.to())
-                && (!outer.viaTunnel() || inner.viaTunnel())
-                && servicesCover(outer.services(), inner.services())
+    /** True when every packet {@code inner} allows is also allowed by {@code outer}, two rules between the same zones with their services looked up. */
+    private static boolean coversSameZones(FlowRule outer, Service[] outerServices, FlowRule inner, Service[] innerServices) {
+        return (!outer.viaTunnel() || inner.viaTunnel())
+                && servicesCover(outerServices, innerServices)
                 && prefixesCover(outer.sources(), inner.sources())
                 && prefixesCover(outer.destinations(), inner.destinations());
     }
@@ -247,21 +259,36 @@ public final class PolicyValidator {
         if (outer.isEmpty()) {
             return true;
         }
-        return !inner.isEmpty() && inner.stream().allMatch(i -> outer.stream().anyMatch(o -> o.contains(i)));
-    }
-
-    private boolean servicesCover(List<String> outer, List<String> inner) {
-        if (outer.isEmpty()) {
-            return true;
-        }
         if (inner.isEmpty()) {
             return false;
         }
-        for (String in : inner) {
-            Service si = servicesByName.get(in);
+        // loops, not streams: asked for every pair of rules with the same zones (see overlaps)
+        for (Prefix i : inner) {
             boolean covered = false;
-            for (String out : outer) {
-                Service so = servicesByName.get(out);
+            for (Prefix o : outer) {
+                if (o.contains(i)) {
+                    covered = true;
+                    break;
+                }
+            }
+            if (!covered) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An unknown service (null; reported by {@link #references}) covers nothing and is covered by nothing. */
+    private static boolean servicesCover(Service[] outer, Service[] inner) {
+        if (outer.length == 0) {
+            return true;
+        }
+        if (inner.length == 0) {
+            return false;
+        }
+        for (Service si : inner) {
+            boolean covered = false;
+            for (Service so : outer) {
                 if (si != null && so != null && si.coveredBy(so)) {
                     covered = true;
                     break;

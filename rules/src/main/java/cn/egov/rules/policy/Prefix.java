@@ -19,6 +19,13 @@ public record Prefix(boolean v6, BigInteger network, int length) {
     public static Prefix parse(String text) {
         int slash = text.indexOf('/');
         String addr = slash < 0 ? text : text.substring(0, slash);
+        long v4 = canonicalIpv4(addr);
+        if (v4 >= 0) {
+            Prefix p = ipv4(v4, text, slash);
+            if (p != null) {
+                return p;
+            }
+        }
         if (addr.isEmpty() || !(addr.contains(".") || addr.contains(":")) || !addr.matches("[0-9A-Fa-f.:]+")) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 prefix");
         }
@@ -49,6 +56,65 @@ public record Prefix(boolean v6, BigInteger network, int length) {
         return new Prefix(bits == 128, value, len);
     }
 
+    /**
+     * The common case without a regular expression, {@link InetAddress} or {@link BigInteger}
+     * arithmetic: a policy of 10,000 prefixes spent most of its parsing there in cold code
+     * ({@code policy apply}'s start-up, bench/RESULTS.md). Only a plain dotted quad with a plain
+     * length that is valid; anything else (errors included) takes the general path, so the
+     * result and every message are the same.
+     */
+    private static Prefix ipv4(long value, String text, int slash) {
+        int len = 32;
+        if (slash >= 0) {
+            int end = text.length();
+            if (end - slash < 2 || end - slash > 3) {
+                return null;
+            }
+            len = 0;
+            for (int i = slash + 1; i < end; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                len = len * 10 + (c - '0');
+            }
+            if (len > 32 || (text.charAt(slash + 1) == '0' && end - slash > 2)) {
+                return null;
+            }
+        }
+        long host = (1L << (32 - len)) - 1;
+        return (value & host) != 0 ? null : new Prefix(false, BigInteger.valueOf(value), len);
+    }
+
+    /** A dotted quad of decimal numbers 0..255 without leading zeros, as a number; -1 for anything else. */
+    private static long canonicalIpv4(String addr) {
+        long value = 0;
+        int parts = 0;
+        int i = 0;
+        int n = addr.length();
+        while (i < n && parts < 4) {
+            int start = i;
+            int octet = 0;
+            while (i < n && i - start < 4 && addr.charAt(i) >= '0' && addr.charAt(i) <= '9') {
+                octet = octet * 10 + (addr.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 3 || octet > 255 || (digits > 1 && addr.charAt(start) == '0')) {
+                return -1;
+            }
+            value = value << 8 | octet;
+            parts++;
+            if (parts < 4) {
+                if (i >= n || addr.charAt(i) != '.') {
+                    return -1;
+                }
+                i++;
+            }
+        }
+        return parts == 4 && i == n ? value : -1;
+    }
+
     private static BigInteger hostMask(int bits, int len) {
         return BigInteger.ONE.shiftLeft(bits - len).subtract(BigInteger.ONE);
     }
@@ -76,6 +142,11 @@ public record Prefix(boolean v6, BigInteger network, int length) {
 
     /** The network address alone, in the usual text form. */
     public String address() {
+        if (!v6) {
+            // as InetAddress prints it, without building one (the compiler prints 10,000 of them)
+            long v = network.longValue();
+            return (v >>> 24 & 255) + "." + (v >>> 16 & 255) + "." + (v >>> 8 & 255) + "." + (v & 255);
+        }
         byte[] raw = network.toByteArray();
         byte[] fixed = new byte[bits() / 8];
         int copy = Math.min(raw.length, fixed.length);

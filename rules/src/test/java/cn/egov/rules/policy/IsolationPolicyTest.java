@@ -94,6 +94,39 @@ class IsolationPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> Prefix.parse("10.0.0.0/33"));
     }
 
+    /**
+     * IPv4 prefixes take a path of their own (no regular expression, InetAddress or BigInteger
+     * arithmetic): its numbers and text are InetAddress's, and the odd forms it leaves to the
+     * general path (leading zeros, a host address with host bits) end as they did.
+     */
+    @Test
+    void ipv4PrefixesReadAndPrintAsInetAddressDoes() throws Exception {
+        java.util.Random random = new java.util.Random(13);
+        for (int n = 0; n < 2_000; n++) {
+            int len = random.nextInt(33);
+            long host = (1L << (32 - len)) - 1;
+            long value = (random.nextInt() & 0xFFFFFFFFL) & ~host;
+            byte[] bytes = {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+            String address = InetAddress.getByAddress(bytes).getHostAddress();
+            Prefix p = Prefix.parse(address + "/" + len);
+            assertEquals(new Prefix(false, new java.math.BigInteger(1, bytes), len), p);
+            assertEquals(address, p.address());
+            assertEquals(address + "/" + len, p.toString());
+            if (len < 32 && host != 0) {
+                String withHostBits = InetAddress.getByAddress(new byte[] {bytes[0], bytes[1], bytes[2], (byte) (bytes[3] | 1)})
+                        .getHostAddress() + "/" + len;
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Prefix.parse(withHostBits));
+                assertTrue(e.getMessage().contains("did you mean " + address + "/" + len), e.getMessage());
+            }
+        }
+        assertEquals(Prefix.parse("10.1.2.3/32"), Prefix.parse("10.1.2.3"));
+        assertEquals(Prefix.parse("10.0.0.0/8"), Prefix.parse("10.0.0.0/08"));
+        assertThrows(IllegalArgumentException.class, () -> Prefix.parse("10.256.0.0/16"));
+        assertThrows(IllegalArgumentException.class, () -> Prefix.parse("10.1.0.0/"));
+        assertThrows(IllegalArgumentException.class, () -> Prefix.parse("10.1.0.0/-1"));
+        assertThrows(IllegalArgumentException.class, () -> Prefix.parse("10.1.0.0.0/16"));
+    }
+
     static void copyBaseline(Path dir) throws IOException {
         try (var s = Files.list(BASELINE)) {
             for (Path f : s.toList()) {
