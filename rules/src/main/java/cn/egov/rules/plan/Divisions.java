@@ -68,7 +68,7 @@ public final class Divisions {
         if (d == null) {
             synchronized (Divisions.class) {
                 if (hebei == null) {
-                    try (InputStream in = Divisions.class.getResourceAsStream("hebei-divisions.txt")) {
+                    try (InputStream in = resource("hebei-divisions.txt")) {
                         if (in == null) {
                             throw new IllegalStateException("resource hebei-divisions.txt missing from the rules jar");
                         }
@@ -81,6 +81,26 @@ public final class Divisions {
             }
         }
         return d;
+    }
+
+    /**
+     * A resource of this package, read from this class's own jar when it was loaded from one: the
+     * class path's lookup opens every jar before it (26 in the box's command line, ~4,000 entries of
+     * Bouncy Castle's alone) before the first packet of {@code appliance audit} (bench/RESULTS.md,
+     * "start-up"). Elsewhere (classes directory, an OSGi bundle) the class's own loader.
+     */
+    private static InputStream resource(String name) throws IOException {
+        java.security.CodeSource source = Divisions.class.getProtectionDomain().getCodeSource();
+        java.net.URL jar = source == null ? null : source.getLocation();
+        if (jar != null && "file".equals(jar.getProtocol()) && jar.getPath().endsWith(".jar")) {
+            String entry = Divisions.class.getPackageName().replace('.', '/') + "/" + name;
+            try {
+                return new java.net.URL("jar:" + jar + "!/" + entry).openStream();
+            } catch (java.io.FileNotFoundException e) {
+                // not in that jar: the class loader's lookup says whether it is anywhere
+            }
+        }
+        return Divisions.class.getResourceAsStream(name);
     }
 
     /**
