@@ -169,7 +169,7 @@ public final class PolicyEnforcer {
             // The scratch load (what the table must look like) runs beside the live table's work:
             // it is needed only to compare, and nft -f checks the ruleset itself in one transaction
             // (policy apply's wall time, bench/RESULTS.md "Start-up").
-            FutureTask<ExpectedTables.Expected> scratchLoad = new FutureTask<>(() -> expected.of(ruleset));
+            FutureTask<ExpectedTables.Listed> scratchLoad = new FutureTask<>(() -> expected.listing(ruleset));
             Thread loader = new Thread(scratchLoad, "policy-scratch-load");
             loader.setDaemon(true);
             loader.start();
@@ -179,7 +179,7 @@ public final class PolicyEnforcer {
             // a table that carries another policy's hash cannot be this one: no comparison (whose
             // differences would cost a listing of the live rules' text to name)
             if (live.table() != null && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
-                ExpectedTables.Expected exp = joined(scratchLoad);
+                ExpectedTables.Expected exp = joined(ruleset, scratchLoad);
                 if (exp.refused()) {
                     return refused(identity, findings, exp.problem(), Drift.NONE);
                 }
@@ -223,16 +223,27 @@ public final class PolicyEnforcer {
 
     /**
      * The table just written, read back and compared exactly with the scratch namespace's form of
-     * the ruleset: the live listing first, while the scratch load may still be running.
+     * the ruleset: the live listing first, while the scratch load may still be running. The same
+     * text but for the handles is the same table, with neither listing parsed.
      */
-    private Drift readBack(NftRuleset ruleset, FutureTask<ExpectedTables.Expected> scratchLoad) {
-        CanonicalTable written;
+    private Drift readBack(NftRuleset ruleset, FutureTask<ExpectedTables.Listed> scratchLoad) {
+        String listing;
         try {
-            written = readLive();
-        } catch (IllegalStateException | IllegalArgumentException e) {
+            listing = readLiveJson();
+        } catch (IllegalStateException e) {
             return new Drift(List.of(e.getMessage()));
         }
-        ExpectedTables.Expected exp = joined(scratchLoad);
+        ExpectedTables.Listed scratchListing = joined(scratchLoad);
+        if (listing != null && scratchListing.json() != null && ExpectedTables.sameIgnoringHandles(scratchListing.json(), listing)) {
+            return Drift.NONE;
+        }
+        CanonicalTable written;
+        try {
+            written = listing == null ? null : CanonicalTable.parse(listing);
+        } catch (IllegalArgumentException e) {
+            return new Drift(List.of(e.getMessage()));
+        }
+        ExpectedTables.Expected exp = joined(ruleset, scratchLoad);
         if (!exp.ok()) {
             return new Drift(List.of("cannot verify: " + (exp.refused() ? "the scratch namespace refused the ruleset: " : "") + exp.problem()));
         }
@@ -244,10 +255,10 @@ public final class PolicyEnforcer {
      * force, or (in a fresh process) a table that carries this policy's hash. A missing table or
      * another policy's table in a fresh process is no drift: that is a box starting, or a new policy.
      */
-    private Drift drift(InForce current, NftRuleset ruleset, String text, FutureTask<ExpectedTables.Expected> scratchLoad, Live live) {
+    private Drift drift(InForce current, NftRuleset ruleset, String text, FutureTask<ExpectedTables.Listed> scratchLoad, Live live) {
         if (current != null) {
             // the ruleset in force was loaded into a scratch namespace when it was applied: remembered
-            ExpectedTables.Expected had = current.text().equals(text) ? joined(scratchLoad) : expected.of(current.ruleset());
+            ExpectedTables.Expected had = current.text().equals(text) ? joined(ruleset, scratchLoad) : expected.of(current.ruleset());
             if (live.table() == null) {
                 return new Drift(List.of(live.problem() == null ? "table inet egov is missing" : live.problem()));
             }
@@ -255,7 +266,7 @@ public final class PolicyEnforcer {
             return had.ok() ? TableDiff.compare(had.table(), live.table(), current.ruleset(), LiveRuleText.lazy(nft)) : Drift.NONE;
         }
         if (live.table() != null && ruleset.sha256().equals(live.table().policyInfo("sha256"))) {
-            ExpectedTables.Expected exp = joined(scratchLoad);
+            ExpectedTables.Expected exp = joined(ruleset, scratchLoad);
             return exp.ok() ? TableDiff.compare(exp.table(), live.table(), ruleset, LiveRuleText.lazy(nft)) : Drift.NONE;
         }
         return Drift.NONE;
@@ -283,12 +294,19 @@ public final class PolicyEnforcer {
         }
     }
 
-    private static ExpectedTables.Expected joined(FutureTask<ExpectedTables.Expected> task) {
+    /** The scratch load's listing, parsed (or why there is none). */
+    private ExpectedTables.Expected joined(NftRuleset ruleset, FutureTask<ExpectedTables.Listed> task) {
+        ExpectedTables.Listed l = joined(task);
+        return l.failure() != null ? l.failure() : expected.of(ruleset);
+    }
+
+    private static ExpectedTables.Listed joined(FutureTask<ExpectedTables.Listed> task) {
         try {
             return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new ExpectedTables.Expected(null, false, "interrupted while loading the ruleset into a scratch namespace");
+            return new ExpectedTables.Listed(null,
+                    new ExpectedTables.Expected(null, false, "interrupted while loading the ruleset into a scratch namespace"));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
@@ -334,6 +352,12 @@ public final class PolicyEnforcer {
 
     /** Our live table, or null when it does not exist. */
     CanonicalTable readLive() {
+        String json = readLiveJson();
+        return json == null ? null : CanonicalTable.parse(json);
+    }
+
+    /** {@code nft -j list table} of our live table, or null when it does not exist. */
+    private String readLiveJson() {
         NftCommand.Result r = nft.run(LIST_TABLE, null);
         if (!r.ok()) {
             if (r.stderr().contains("No such file or directory")) {
@@ -341,7 +365,7 @@ public final class PolicyEnforcer {
             }
             throw new IllegalStateException("nft list table failed: " + r.stderr().strip());
         }
-        return CanonicalTable.parse(r.stdout());
+        return r.stdout();
     }
 
     private static ApplyResult rejected(PolicyLoad load, String message) {

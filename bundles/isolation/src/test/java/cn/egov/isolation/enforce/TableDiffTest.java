@@ -28,6 +28,7 @@ class TableDiffTest {
     static NftRuleset ruleset;
     static String script;
     static CanonicalTable expected;
+    static String expectedListing;
     static final ScratchNft SCRATCH = ProcessScratchNft.standard();
 
     @BeforeAll
@@ -35,17 +36,41 @@ class TableDiffTest {
         LocalDate today = LocalDate.now();
         ruleset = NftablesCompiler.compile(PolicyLoader.load(PolicyEnforcementNetnsTest.BASELINE, today).policyOrThrow(), today);
         script = ruleset.text();
-        expected = load(ruleset.commands()); // as the enforcer loads it; the variants below are whole scripts
+        expectedListing = listing(ruleset.commands()); // as the enforcer loads it; the variants below are whole scripts
+        expected = CanonicalTable.parse(expectedListing);
     }
 
-    static CanonicalTable load(String text) {
+    static String listing(String text) {
         NftCommand.Result r = SCRATCH.load(text);
         assertEquals(0, r.exitCode(), r.stderr());
-        return CanonicalTable.parse(r.stdout());
+        return r.stdout();
     }
 
     static List<String> diff(String changedScript) {
-        return TableDiff.compare(expected, load(changedScript), ruleset, null).differences();
+        String live = listing(changedScript);
+        List<String> d = TableDiff.compare(expected, CanonicalTable.parse(live), ruleset, null).differences();
+        // the enforcer's shortcut (the same text but for handles: nothing parsed) never hides a difference
+        if (!d.isEmpty()) {
+            assertFalse(ExpectedTables.sameIgnoringHandles(expectedListing, live), "the shortcut missed: " + d);
+        }
+        return d;
+    }
+
+    /**
+     * What {@code apply} reads back after loading the whole script is, but for handles, the same
+     * text as the scratch load of the same ruleset one command per line: the shortcut applies, and
+     * no listing is parsed. Shifted handles still are the same table.
+     */
+    @Test
+    void theReadBackOfTheSameRulesetIsTheSameTextButForHandles() {
+        assertTrue(ExpectedTables.sameIgnoringHandles(expectedListing, listing(script)));
+        String shifted = replaceOnce(script, "delete table inet egov\n", "delete table inet egov\ntable inet egov {\n\tset pad {\n\t\ttype ipv4_addr\n\t}\n}\n"
+                + "delete set inet egov pad\n");
+        String shiftedListing = listing(shifted);
+        assertFalse(shiftedListing.equals(expectedListing), "the control: other handles");
+        assertTrue(ExpectedTables.sameIgnoringHandles(expectedListing, shiftedListing));
+        assertFalse(ExpectedTables.sameIgnoringHandles(expectedListing, expectedListing.replace("\"eth0\"", "\"eth7\"")));
+        assertFalse(ExpectedTables.sameIgnoringHandles(expectedListing, expectedListing.substring(0, expectedListing.length() - 2)));
     }
 
     static String replaceOnce(String text, String from, String to) {
