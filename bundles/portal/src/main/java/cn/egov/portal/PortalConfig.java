@@ -81,7 +81,8 @@ public @interface PortalConfig {
             + "the content stays in the kernel's page cache); beyond this, files are mapped per request", min = "0")
     int cache_files() default 4096;
 
-    @AttributeDefinition(name = "Request threads", min = "6", max = "512")
+    @AttributeDefinition(name = "Worker threads", description = "Threads for work that blocks: hashing a file not verified since it "
+            + "changed, pages with the banner, the admin endpoint (files are served on one selector thread per core)", min = "6", max = "512")
     int threads() default 32;
 
     @AttributeDefinition(name = "Open notices per site", description = "Emergency notices a site may have open at once", min = "1", max = "1000")

@@ -281,6 +281,18 @@ class PortalServerTest {
         guard.repaired(PortalFixture.sha(good));
         assertArrayEquals(good, RawHttp.get(port(), "www.bd.gov.cn", "/news/1.html").body());
 
+        // an edit that restores size and modification time is seen by its ctime, read as the box reads it
+        assertTrue(VerifiedBlobs.direct(), "the JVM opens java.base/sun.nio.fs as bin/appliance does");
+        Path again = store.blob(PortalFixture.sha(good));
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(again);
+        again.toFile().setWritable(true);
+        Files.writeString(again, new String(good, StandardCharsets.UTF_8).replace("version", "VERSIOn"));
+        Files.setLastModifiedTime(again, mtime);
+        assertEquals(503, RawHttp.get(port(), "www.bd.gov.cn", "/news/1.html").status());
+        assertEquals(2, fx.telemetry.alarms(PortalMetrics.TAMPERED_ALARM).size());
+        assertTrue(sync.repair(fx.manager, PortalFixture.sha(good)));
+        guard.repaired(PortalFixture.sha(good));
+
         // a planted symbolic link is not followed
         Path css = store.blob(PortalFixture.sha(CSS));
         Files.delete(css);
@@ -292,7 +304,7 @@ class PortalServerTest {
         index.toFile().setWritable(true);
         Files.write(index, new byte[]{'x'}, java.nio.file.StandardOpenOption.APPEND);
         assertEquals(1, guard.scan());
-        assertEquals(3, fx.telemetry.alarms(PortalMetrics.TAMPERED_ALARM).size());
+        assertEquals(4, fx.telemetry.alarms(PortalMetrics.TAMPERED_ALARM).size());
     }
 
     @Test

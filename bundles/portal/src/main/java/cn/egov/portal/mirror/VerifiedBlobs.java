@@ -2,11 +2,17 @@ package cn.egov.portal.mirror;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -33,7 +39,7 @@ public final class VerifiedBlobs {
         MISSING
     }
 
-    /** File identity and change marks as {@code stat} gives them. */
+    /** File identity and change marks as {@code stat} gives them ({@code inode}: the file key, device and inode, or the inode number). */
     public record Stamp(long size, FileTime mtime, FileTime ctime, Object inode) {
 
         /** Written out: compared on every request, and a record's generated equals is slow on the box's C1-only JVM. */
@@ -59,8 +65,55 @@ public final class VerifiedBlobs {
         this.store = store;
     }
 
-    /** The file's stamp, or null when it is missing or not a regular file. */
+    /**
+     * The JDK's own stat result's {@code ctime()} ({@code sun.nio.fs.UnixFileAttributes}), reachable when
+     * the runtime opens {@code java.base/sun.nio.fs} ({@code bin/appliance} does); else null. Every
+     * request {@code stat}s its file, and the public way to ctime, the attribute map, cost about 3.5 µs
+     * of the box's ~30 µs of CPU per request under C1; the record read directly costs about 1 µs.
+     */
+    private static final MethodHandle CTIME = ctimeAccessor();
+
+    private static MethodHandle ctimeAccessor() {
+        try {
+            BasicFileAttributes any = Files.readAttributes(Path.of("/"), PosixFileAttributes.class);
+            Method m = any.getClass().getDeclaredMethod("ctime");
+            m.setAccessible(true);
+            return MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(FileTime.class, BasicFileAttributes.class));
+        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+            return null; // not opened (InaccessibleObjectException), or another file system: the attribute map
+        }
+    }
+
+    /** The file's stamp, or null when it is missing; size -1 when it is not a regular file. */
     public static Stamp stamp(Path p) throws IOException {
+        return CTIME == null ? stampByName(p) : stampDirect(p);
+    }
+
+    /** Whether ctime is read from the stat result directly (the runtime opens {@code java.base/sun.nio.fs}). */
+    public static boolean direct() {
+        return CTIME != null;
+    }
+
+    private static Stamp stampDirect(Path p) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (!a.isRegularFile()) {
+            return new Stamp(-1, null, null, null);
+        }
+        FileTime ctime;
+        try {
+            ctime = (FileTime) CTIME.invokeExact((BasicFileAttributes) a);
+        } catch (Throwable t) {
+            throw new IllegalStateException("ctime of " + p, t);
+        }
+        return new Stamp(a.size(), a.lastModifiedTime(), ctime, a.fileKey());
+    }
+
+    private static Stamp stampByName(Path p) throws IOException {
         Map<String, Object> a;
         try {
             a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);

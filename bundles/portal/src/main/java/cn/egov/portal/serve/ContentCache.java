@@ -65,7 +65,16 @@ final class ContentCache {
         return store.blob(sha256);
     }
 
-    /** Verified content of {@code sha256}, stored at {@code p} ({@link #blob}), or why not. */
+    /**
+     * The kept mapping of {@code sha256} when its file's stamp is still the verified one (a {@code stat}
+     * and nothing else, safe on a selector thread); null when {@link #read} must find out.
+     */
+    ByteBuffer kept(String sha256, Path p) throws IOException {
+        Entry e = entries.get(sha256);
+        return e != null && e.stamp().equals(VerifiedBlobs.stamp(p)) ? e.buffer().duplicate() : null;
+    }
+
+    /** Verified content of {@code sha256}, stored at {@code p} ({@link #blob}), or why not (may hash the file: blocking). */
     Read read(String sha256, long size, Path p) throws IOException {
         VerifiedBlobs.Stamp now = VerifiedBlobs.stamp(p);
         if (now == null) {

@@ -9,6 +9,7 @@ import cn.egov.portal.notice.NoticeBoard;
 import java.time.Clock;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -43,7 +44,7 @@ public final class PortalServer implements AutoCloseable {
      * @param httpsBind    address of the HTTPS connector
      * @param httpsPort    its port (0: free; -1: no HTTPS)
      * @param adminPort    loopback port of the admin endpoint (0: free)
-     * @param threads      most request threads
+     * @param threads      most threads for blocking work (hashing, banner pages, admin); files are served on the selectors
      * @param cacheFiles   verified files kept mapped
      * @param banner       insert the snapshot banner into HTML pages
      */
@@ -53,11 +54,14 @@ public final class PortalServer implements AutoCloseable {
 
     private static final String ADMIN = "admin";
     private static final int MIN_THREADS = 4;
+    /** Threads accepting connections (Jetty's default for up to 8 cores). */
+    private static final int ACCEPTORS = 1;
 
     private final Server server;
     private final ServerConnector http;
     private final ServerConnector admin;
     private final Settings settings;
+    private final int cores;
     private final HttpConfiguration config;
     private ServerConnector https;
     private SslContextFactory.Server tls;
@@ -65,18 +69,21 @@ public final class PortalServer implements AutoCloseable {
     public PortalServer(Settings settings, MirrorStore store, VerifiedBlobs blobs, ServedSites served, NoticeBoard notices,
                         BiConsumer<SiteSnapshot, SiteFile> tampered, PortalAdmin portalAdmin, String adminToken, Clock clock) {
         this.settings = settings;
-        QueuedThreadPool pool = new QueuedThreadPool(Math.max(settings.threads(), MIN_THREADS + 2), MIN_THREADS);
+        cores = Runtime.getRuntime().availableProcessors();
+        // the connectors' acceptor and selector threads come out of the pool too: HTTP and HTTPS one selector per core, admin one
+        int connectorThreads = 2 * (ACCEPTORS + cores) + ACCEPTORS + 1;
+        QueuedThreadPool pool = new QueuedThreadPool(Math.max(settings.threads(), MIN_THREADS + 2) + connectorThreads, MIN_THREADS);
         pool.setName("portal-http");
         pool.setDaemon(true);
         server = new Server(pool);
         config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
-        http = new ServerConnector(server, new HttpConnectionFactory(config));
+        http = connector(new HttpConnectionFactory(config));
         http.setHost(settings.httpBind());
         http.setPort(settings.httpPort());
         server.addConnector(http);
-        admin = new ServerConnector(server, new HttpConnectionFactory(config));
+        admin = new ServerConnector(server, ACCEPTORS, 1, new HttpConnectionFactory(config));
         admin.setName(ADMIN);
         admin.setHost("127.0.0.1"); // the admin endpoint never listens beyond the box itself
         admin.setPort(settings.adminPort());
@@ -87,15 +94,24 @@ public final class PortalServer implements AutoCloseable {
             served.all().forEach(x -> x.files().values().forEach(f -> listed.add(f.sha256())));
             cache.retain(listed);
         });
-        SiteHandler sites = new SiteHandler(served, cache, notices, settings.banner(), tampered, clock);
+        SiteHandler sites = new SiteHandler(served, cache, notices, settings.banner(), tampered, clock, pool);
         AdminHandler adminHandler = new AdminHandler(adminToken, portalAdmin);
-        server.setHandler(new Handler.Abstract() {
+        server.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                boolean isAdmin = ADMIN.equals(request.getConnectionMetaData().getConnector().getName());
-                return (isAdmin ? adminHandler : sites).handle(request, response, callback);
+                if (!ADMIN.equals(request.getConnectionMetaData().getConnector().getName())) {
+                    return sites.handle(request, response, callback);
+                }
+                // reads a body, syncs, writes files: never on a selector thread; answers every request
+                Offload.to(pool, request, response, callback, () -> adminHandler.handle(request, response, callback));
+                return true;
             }
         });
+    }
+
+    /** Requests are served on the selector threads (the server's handler is non-blocking): one selector per core, as nginx's workers. */
+    private ServerConnector connector(ConnectionFactory... factories) {
+        return new ServerConnector(server, ACCEPTORS, cores, factories);
     }
 
     public void start() throws Exception {
@@ -121,7 +137,7 @@ public final class PortalServer implements AutoCloseable {
         SecureRequestCustomizer src = new SecureRequestCustomizer();
         src.setSniHostCheck(false); // one box certificate, many site names
         httpsConfig.addCustomizer(src);
-        https = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(httpsConfig));
+        https = connector(new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(httpsConfig));
         https.setHost(settings.httpsBind());
         https.setPort(settings.httpsPort());
         server.addConnector(https);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.ByteRange;
 import org.eclipse.jetty.http.DateGenerator;
@@ -48,7 +49,7 @@ import org.eclipse.jetty.util.Callback;
  * <p>A file whose content on disk no longer has its hash is refused (503 with {@code Retry-After})
  * and reported to {@code tampered}, which alarms and fetches it again.
  */
-final class SiteHandler extends Handler.Abstract {
+final class SiteHandler extends Handler.Abstract.NonBlocking {
 
     private static final String INDEX = "index.html";
     private static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
@@ -71,25 +72,30 @@ final class SiteHandler extends Handler.Abstract {
     private final boolean banner;
     private final BiConsumer<SiteSnapshot, SiteFile> tampered;
     private final Clock clock;
+    private final Executor blocking;
     private final Map<String, byte[]> injected = new ConcurrentHashMap<>();
     /** Per site, the snapshot served last and what was worked out for it; compared by reference (a record's hashCode walks every file). */
     private final Map<String, Routes> routes = new ConcurrentHashMap<>();
     private final Map<Long, String> dates = new ConcurrentHashMap<>();
 
     SiteHandler(ServedSites served, ContentCache cache, NoticeBoard notices, boolean banner, BiConsumer<SiteSnapshot, SiteFile> tampered,
-                Clock clock) {
+                Clock clock, Executor blocking) {
         this.served = served;
         this.cache = cache;
         this.notices = notices;
         this.banner = banner;
         this.tampered = tampered;
         this.clock = clock;
+        this.blocking = blocking;
     }
 
     /** What is sent for one request: bytes in memory or a verified file on disk. */
     private record Body(ByteBuffer buffer, long length, HttpField lengthField, HttpField etag, HttpField lastModified, long modifiedMs,
                         HttpField type, HttpField encoding, boolean vary) {
     }
+
+    /** {@link #body}'s answer when it would have to block on the selector thread. */
+    private static final Body BLOCKS = new Body(null, 0, null, null, null, 0, null, null, false);
 
     /**
      * One file of a snapshot as it is sent, worked out on its first request and kept with the snapshot:
@@ -111,8 +117,22 @@ final class SiteHandler extends Handler.Abstract {
     private record Routes(SiteSnapshot snapshot, HttpField[] fields, long expiresAtMs, Map<String, Route> byPath) {
     }
 
+    /**
+     * Runs on the connector's selector thread (the server's handler is non-blocking, as nginx's event
+     * loop: no hand-over to a pool thread per request). A file served from its kept mapping costs one
+     * {@code stat} there; whatever may block longer (hashing a file never verified or changed since,
+     * reading a page to insert the banner into, alarming a tampered file) goes to {@code blocking}.
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!serve(request, response, callback, false)) {
+            Offload.to(blocking, request, response, callback, () -> serve(request, response, callback, true));
+        }
+        return true;
+    }
+
+    /** Answers the request; false, with nothing written, when that needs blocking work and {@code mayBlock} is false. */
+    private boolean serve(Request request, Response response, Callback callback, boolean mayBlock) throws IOException {
         String method = request.getMethod();
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
@@ -124,10 +144,16 @@ final class SiteHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_S));
             return text(response, callback, 503, "no site is mirrored on this box yet");
         }
-        HttpFields.Mutable h = response.getHeaders();
         Routes rs = routes(snap);
         long nowMs = clock.millis();
         boolean expired = nowMs > rs.expiresAtMs();
+        String path = Request.getPathInContext(request);
+        Route route = route(rs, path);
+        Body body = route == null ? null : body(request, snap, route, nowMs, expired, mayBlock);
+        if (body == BLOCKS) {
+            return false;
+        }
+        HttpFields.Mutable h = response.getHeaders();
         h.add(NOSNIFF);
         h.add(REFERRER);
         for (HttpField f : rs.fields()) {
@@ -136,9 +162,6 @@ final class SiteHandler extends Handler.Abstract {
         if (expired) {
             h.add(EXPIRED);
         }
-        String path = Request.getPathInContext(request);
-        Route route = route(rs, path);
-        Body body;
         if (route == null) {
             String rel = relative(path);
             Optional<EmergencyNotice> n = notices.at(snap.site(), rel);
@@ -153,13 +176,10 @@ final class SiteHandler extends Handler.Abstract {
             long issued = n.get().issuedAt().toEpochMilli();
             body = new Body(ByteBuffer.wrap(page), page.length, null, new HttpField(HttpHeader.ETAG, "\"n-" + n.get().id() + "\""),
                     new HttpField(HttpHeader.LAST_MODIFIED, httpDate(issued)), issued, NOTICE_TYPE, null, false);
-        } else {
-            body = body(request, snap, route, nowMs, expired);
-            if (body == null) {
-                tampered.accept(snap, route.file());
-                h.put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_S));
-                return text(response, callback, 503, "this page is being restored; try again shortly");
-            }
+        } else if (body == null) {
+            tampered.accept(snap, route.file());
+            h.put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_S));
+            return text(response, callback, 503, "this page is being restored; try again shortly");
         }
         // the response's headers so far are the fixed ones above: add, not put (put searches the list first)
         h.add(NO_CACHE);
@@ -208,8 +228,12 @@ final class SiteHandler extends Handler.Abstract {
         return true;
     }
 
-    /** The representation to send: the precompressed sibling when accepted, the page with banner or notices, or the file. */
-    private Body body(Request request, SiteSnapshot snap, Route route, long nowMs, boolean expired) throws IOException {
+    /**
+     * The representation to send: the precompressed sibling when accepted, the page with banner or
+     * notices, or the file; null when the file is not what was verified (tampered, missing);
+     * {@link #BLOCKS} when finding out needs blocking work and {@code mayBlock} is false.
+     */
+    private Body body(Request request, SiteSnapshot snap, Route route, long nowMs, boolean expired, boolean mayBlock) throws IOException {
         SiteFile file = route.file();
         List<EmergencyNotice> open = route.index() ? notices.active(snap.site()) : List.of();
         boolean inject = route.html() && (banner || !open.isEmpty());
@@ -219,6 +243,10 @@ final class SiteHandler extends Handler.Abstract {
             if (encoding != null) {
                 chosen = "br".equals(encoding) ? route.br() : route.gz();
             }
+        }
+        if (!mayBlock) {
+            ByteBuffer kept = inject ? null : cache.kept(chosen.file().sha256(), chosen.blob());
+            return kept == null ? BLOCKS : fileBody(kept, route, chosen);
         }
         ContentCache.Read read = cache.read(chosen.file().sha256(), chosen.file().size(), chosen.blob());
         if (read.state() != VerifiedBlobs.State.OK) {
@@ -239,8 +267,12 @@ final class SiteHandler extends Handler.Abstract {
                     + snap.version() + "-n" + notices.revision() + "\""), route.lastModified(), file.modified() * 1000, route.type(), null,
                     route.hasSibling());
         }
-        return new Body(read.buffer(), chosen.file().size(), chosen.length(), chosen.etag(), route.lastModified(), file.modified() * 1000, route.type(),
-                chosen.encoding(), route.hasSibling());
+        return fileBody(read.buffer(), route, chosen);
+    }
+
+    private static Body fileBody(ByteBuffer content, Route route, Representation chosen) {
+        return new Body(content, chosen.file().size(), chosen.length(), chosen.etag(), route.lastModified(), route.file().modified() * 1000,
+                route.type(), chosen.encoding(), route.hasSibling());
     }
 
     /** The request path as a path of the manifest: without the leading slash, a folder's {@code index.html}. */
