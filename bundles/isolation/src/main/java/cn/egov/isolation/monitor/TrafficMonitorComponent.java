@@ -65,7 +65,8 @@ public final class TrafficMonitorComponent {
         try {
             MonitorPolicyLoader.Loaded loaded = MonitorPolicyLoader.load(Path.of(config.policy_directory()),
                     config.plan_path().isBlank() ? null : Path.of(config.plan_path()),
-                    config.unit_code().isBlank() ? null : config.unit_code(), LocalDate.now());
+                    config.unit_code().isBlank() ? null : config.unit_code(),
+                    LocalDate.now(java.time.Clock.systemUTC())); // the day the enforcement and the audit count by
             List<String> interfaces = config.interfaces().length > 0 ? Arrays.asList(config.interfaces())
                     : loaded.policy().interfaceNames();
             LiveMonitor.Settings settings = new LiveMonitor.Settings(interfaces,
