@@ -35,6 +35,8 @@ public final class RabbitMqCluster implements AutoCloseable {
     private final int[] mqtts;
     private final int[] dist;
     private final Tls tls;
+    private final Extra extra;
+    private final int[] management;
     private final int epmdPort;
     private final Process[] nodes;
     private Process epmd;
@@ -50,9 +52,20 @@ public final class RabbitMqCluster implements AutoCloseable {
     public record Tls(Path caCertificates, Path certificate, Path key) {
     }
 
-    private RabbitMqCluster(Path dir, int n, Tls tls) throws IOException {
+    /**
+     * More of a node's set-up: plugins besides {@code rabbitmq_mqtt} (with {@code rabbitmq_management} each
+     * node's management API listens on a free loopback port, {@link #managementUrl}), lines for
+     * {@code rabbitmq.conf}, and an {@code advanced.config} (Erlang terms; empty for none).
+     */
+    public record Extra(List<String> plugins, List<String> config, String advanced) {
+        public static final Extra NONE = new Extra(List.of(), List.of(), "");
+    }
+
+    private RabbitMqCluster(Path dir, int n, Tls tls, Extra extra) throws IOException {
         this.dir = dir;
         this.tls = tls;
+        this.extra = extra;
+        this.management = new int[n];
         this.amqp = new int[n];
         this.mqtt = new int[n];
         this.mqtts = new int[n];
@@ -64,6 +77,7 @@ public final class RabbitMqCluster implements AutoCloseable {
             mqtt[i] = freePort();
             mqtts[i] = freePort();
             dist[i] = freePort();
+            management[i] = freePort();
         }
     }
 
@@ -74,7 +88,12 @@ public final class RabbitMqCluster implements AutoCloseable {
 
     /** The same, with an MQTT-over-TLS listener on each node when {@code tls} is given. */
     public static RabbitMqCluster start(Path dir, int n, Tls tls) throws Exception {
-        RabbitMqCluster c = new RabbitMqCluster(dir, n, tls);
+        return start(dir, n, tls, Extra.NONE);
+    }
+
+    /** The same, with {@code extra} plugins and settings on each node. */
+    public static RabbitMqCluster start(Path dir, int n, Tls tls, Extra extra) throws Exception {
+        RabbitMqCluster c = new RabbitMqCluster(dir, n, tls, extra);
         try {
             c.boot();
         } catch (Exception | Error e) {
@@ -93,7 +112,9 @@ public final class RabbitMqCluster implements AutoCloseable {
         awaitPort(epmdPort, 30_000);
         for (int i = 0; i < nodes.length; i++) {
             Path nd = Files.createDirectories(dir.resolve("n" + i));
-            Files.writeString(nd.resolve("enabled_plugins"), "[rabbitmq_mqtt].\n");
+            List<String> plugins = new ArrayList<>(List.of("rabbitmq_mqtt"));
+            plugins.addAll(extra.plugins());
+            Files.writeString(nd.resolve("enabled_plugins"), "[" + String.join(",", plugins) + "].\n");
             List<String> conf = new ArrayList<>(List.of(
                     "listeners.tcp.default = 127.0.0.1:" + amqp[i],
                     "mqtt.listeners.tcp.default = 127.0.0.1:" + mqtt[i],
@@ -114,7 +135,12 @@ public final class RabbitMqCluster implements AutoCloseable {
                         "ssl_options.keyfile = " + tls.key(), "ssl_options.verify = verify_peer",
                         "ssl_options.fail_if_no_peer_cert = true", "ssl_options.depth = 3", "mqtt.ssl_cert_login = true", "ssl_cert_login_from = common_name"));
             }
+            if (plugins.contains("rabbitmq_management")) {
+                conf.addAll(List.of("management.tcp.ip = 127.0.0.1", "management.tcp.port = " + management[i]));
+            }
+            conf.addAll(extra.config());
             Files.writeString(nd.resolve("rabbitmq.conf"), String.join("\n", conf) + "\n");
+            Files.writeString(nd.resolve("advanced.config"), extra.advanced().isBlank() ? "[].\n" : extra.advanced());
         }
         // node 0 first: the others then find it running and join it (not each a cluster of its own)
         startNode(0);
@@ -149,6 +175,11 @@ public final class RabbitMqCluster implements AutoCloseable {
         return IntStream.of(mqtts).mapToObj(p -> "ssl://127.0.0.1:" + p).toList();
     }
 
+    /** Node {@code i}'s management API (a cluster started with {@code rabbitmq_management} in {@link Extra}). */
+    public String managementUrl(int i) {
+        return "http://127.0.0.1:" + management[i];
+    }
+
     /** Every node's MQTT URL, for a box's server list. */
     public List<String> mqttUrls() {
         return IntStream.of(mqtt).mapToObj(p -> "tcp://127.0.0.1:" + p).toList();
@@ -164,6 +195,7 @@ public final class RabbitMqCluster implements AutoCloseable {
         env.put("RABBITMQ_MNESIA_BASE", nd.resolve("mnesia").toString());
         env.put("RABBITMQ_LOG_BASE", nd.resolve("log").toString());
         env.put("RABBITMQ_CONFIG_FILE", nd.resolve("rabbitmq.conf").toString());
+        env.put("RABBITMQ_ADVANCED_CONFIG_FILE", nd.resolve("advanced.config").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", nd.resolve("enabled_plugins").toString());
         env.put("RABBITMQ_PID_FILE", nd.resolve("pid").toString());
         env.put("RABBITMQ_DIST_PORT", Integer.toString(dist[i]));

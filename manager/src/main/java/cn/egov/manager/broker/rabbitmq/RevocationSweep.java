@@ -1,0 +1,95 @@
+package cn.egov.manager.broker.rabbitmq;
+
+import cn.egov.manager.broker.UnitAdmission;
+import cn.egov.manager.broker.Verdict;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes the RabbitMQ connections of a unit whose certificate was revoked, the {@code broker.mode =
+ * rabbitmq} counterpart of the embedded broker's {@code CredentialWatch}: RabbitMQ asks the manager
+ * at each CONNECT, but a box stays connected for weeks. Every {@code broker.credential-check-ms} (on
+ * the node holding the singleton) it reads the CA register's revocation count; when it changed, it
+ * takes the units of the certificates revoked since the last change, and closes every connection of
+ * those the register now refuses (a unit that meanwhile holds a new good certificate stays). It
+ * closes them once more at the next check: a CONNECT judged just before the revocation may still
+ * have been opening at the first close.
+ */
+public final class RevocationSweep implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationSweep.class);
+    private static final int SWEEPS_PER_CHANGE = 2;
+    /** Revocation times come from the process that revoked (the CA's clock); allow for its difference to ours. */
+    private static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
+
+    private final Supplier<Object> stamp;
+    private final Function<Instant, Collection<String>> revokedUnitsSince;
+    private final RabbitMqConnections connections;
+    private final UnitAdmission units;
+    private final Clock clock;
+    private Object last;
+    private Instant since;
+    private Instant nextSince;
+    private int sweepsLeft;
+
+    /**
+     * @param stamp             equal values mean no revocation since (the register's revocation count)
+     * @param revokedUnitsSince the units of the certificates revoked at or after a time
+     */
+    public RevocationSweep(Supplier<Object> stamp, Function<Instant, Collection<String>> revokedUnitsSince,
+                           RabbitMqConnections connections, UnitAdmission units, Clock clock) {
+        this.stamp = Objects.requireNonNull(stamp, "stamp");
+        this.revokedUnitsSince = Objects.requireNonNull(revokedUnitsSince, "revokedUnitsSince");
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.units = Objects.requireNonNull(units, "units");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.since = clock.instant().minus(CLOCK_SLACK);
+        this.last = stamp.get();
+    }
+
+    @Override
+    public void run() {
+        try {
+            Instant readAt = clock.instant();
+            Object now = stamp.get();
+            if (!now.equals(last)) {
+                last = now;
+                sweepsLeft = SWEEPS_PER_CHANGE;
+                // a revocation after this read changes the stamp again and is found from here on
+                nextSince = readAt.minus(CLOCK_SLACK);
+            }
+            if (sweepsLeft > 0) {
+                sweep();
+                if (--sweepsLeft == 0) {
+                    since = nextSince;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // a node or the register unreachable for a moment: the same sweep again at the next check
+            LOG.warn("rabbitmq revocation sweep failed, retried at the next check: {}", e.toString());
+        }
+    }
+
+    private void sweep() throws Exception {
+        for (String unit : new TreeSet<>(revokedUnitsSince.apply(since))) {
+            Optional<Verdict.Refused> refused = units.check(unit);
+            if (refused.isPresent()) {
+                connections.closeUser(unit, "egov: " + refused.get().reason().label);
+                if (sweepsLeft == SWEEPS_PER_CHANGE) {
+                    LOG.warn("closed the RabbitMQ connections of unit {}: {}", unit, refused.get().detail());
+                }
+            }
+        }
+    }
+}
