@@ -345,7 +345,7 @@ public final class ManagerAssembly implements AutoCloseable {
                 RabbitMqAuthTls.clientContext(ca));
         Duration every = Duration.ofMillis(config.longValue(ConfigKey.BROKER_CREDENTIAL_CHECK_MS));
         leadership.every("rabbitmq-revocations", "the RabbitMQ revocation sweep", every,
-                new RevocationSweep(credentialStamp(ca), since -> revokedUnits(ca, since), connections, units, Clock.systemUTC()));
+                new RevocationSweep(credentialStamp(ca), since -> revokedUnits(ca, since), connections, Clock.systemUTC()));
     }
 
     private static List<String> revokedUnits(ProvincialCa ca, Instant since) {

@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +68,7 @@ class RabbitMqStrictTest {
     private static final String CERT_BOX = "130602-103";
     private static final String REVOKED_CERT_BOX = "130602-104";
     private static final String REVOKED_PASSWORD_BOX = "130602-105";
+    private static final String ENROLLED_AGAIN = "130602-106";
 
     @TempDir
     static Path dir;
@@ -74,6 +76,7 @@ class RabbitMqStrictTest {
     private static RabbitMqCluster mq;
     private static ManagerAssembly manager;
     private static int authPort;
+    private static Path crl;
     private static final Map<String, String> PASSWORDS = new HashMap<>();
     private static final Map<String, TlsBox> CERTS = new HashMap<>();
 
@@ -84,10 +87,18 @@ class RabbitMqStrictTest {
         KeyPair serverKey = KeyPairs.p256();
         KeyPair hubKey = KeyPairs.p256();
         Path cas = PemFiles.write(tlsDir.resolve("cas.pem"), ca.issuingCertificate(), ca.rootCertificate());
+        // the issuing CA's CRL where the node reads it at every handshake: <issuer hash>.r0 (in production a link to
+        // the CRL publisher's issuing.crl.pem; here written by the test after each revocation)
+        Path crlDir = Files.createDirectories(dir.resolve("crl"));
+        Path issuing = PemFiles.write(tlsDir.resolve("issuing.pem"), ca.issuingCertificate());
+        Process hash = new ProcessBuilder("openssl", "x509", "-hash", "-noout", "-in", issuing.toString()).start();
+        crl = crlDir.resolve(new String(hash.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip() + ".r0");
+        assertEquals(0, hash.waitFor());
+        publishCrl();
         RabbitMqCluster.Tls tls = new RabbitMqCluster.Tls(cas,
                 PemFiles.write(tlsDir.resolve("server.pem"), ca.issueTlsServer(serverKey.getPublic(), "rabbitmq", List.of("localhost"),
                         List.of("127.0.0.1")), ca.issuingCertificate()),
-                PemFiles.write(tlsDir.resolve("server.key"), serverKey.getPrivate()));
+                PemFiles.write(tlsDir.resolve("server.key"), serverKey.getPrivate())).withCrlDirectory(crlDir);
         // the node's client certificate for the manager's endpoint: a HUB certificate (clientAuth), CN = broker.rabbitmq.auth.clients
         Path hubPem = PemFiles.write(tlsDir.resolve("hub.pem"), ca.issueHub(hubKey.getPublic(), HUB, List.of(HUB), List.of()),
                 ca.issuingCertificate());
@@ -98,8 +109,8 @@ class RabbitMqStrictTest {
                 List.of("auth_backends.1.authn = internal", "auth_backends.1.authz = http", "auth_http.http_method = get",
                         "auth_http.user_path = " + base + "user", "auth_http.vhost_path = " + base + "vhost",
                         "auth_http.resource_path = " + base + "resource", "auth_http.topic_path = " + base + "topic"),
-                "[{rabbitmq_auth_backend_http, [{ssl_options, [{cacertfile, \"" + cas + "\"}, {certfile, \"" + hubPem
-                        + "\"}, {keyfile, \"" + hubKeyPem + "\"}, {verify, verify_peer}, {depth, 3}]}]}].\n");
+                List.of("{rabbitmq_auth_backend_http, [{ssl_options, [{cacertfile, \"" + cas + "\"}, {certfile, \"" + hubPem
+                        + "\"}, {keyfile, \"" + hubKeyPem + "\"}, {verify, verify_peer}, {depth, 3}]}]}"));
         mq = RabbitMqCluster.start(Files.createDirectories(dir.resolve("mq")), 1, tls, extra);
 
         String managerPassword = password();
@@ -114,7 +125,7 @@ class RabbitMqStrictTest {
         for (String unit : List.of(PUBLISHER, VICTIM, CERT_BOX, REVOKED_CERT_BOX, REVOKED_PASSWORD_BOX)) {
             CERTS.put(unit, TlsBox.issue(ca, unit, dir.resolve("boxes")));
         }
-        for (String unit : List.of(CERT_BOX, REVOKED_CERT_BOX)) {
+        for (String unit : List.of(CERT_BOX, REVOKED_CERT_BOX, ENROLLED_AGAIN)) {
             script("", "box-cert", unit);
         }
 
@@ -175,6 +186,7 @@ class RabbitMqStrictTest {
     void aRevocationClosesTheOpenConnectionAndRefusesTheNextConnect() throws Exception {
         try (MqttClient certBox = certificateBox(REVOKED_CERT_BOX, REVOKED_CERT_BOX);
              MqttClient passwordBox = passwordBox(REVOKED_PASSWORD_BOX, REVOKED_PASSWORD_BOX)) {
+            // the CRL is not published: the register alone refuses these units (no good certificate left)
             ca.revoke(CERTS.get(REVOKED_CERT_BOX).certificate().getSerialNumber(), RevocationReason.keyCompromise);
             ca.revoke(CERTS.get(REVOKED_PASSWORD_BOX).certificate().getSerialNumber(), RevocationReason.cessationOfOperation);
             Poll.until("the revoked certificate's connection closed by the manager", 30_000, () -> !certBox.isConnected());
@@ -182,6 +194,27 @@ class RabbitMqStrictTest {
         }
         refused(() -> certificateBox(REVOKED_CERT_BOX, REVOKED_CERT_BOX));
         refused(() -> passwordBox(REVOKED_PASSWORD_BOX, REVOKED_PASSWORD_BOX));
+    }
+
+    @Test
+    void aRevokedCertificateOfAUnitEnrolledAgainIsRefusedAtTheHandshakeAndTheNewOneConnects() throws Exception {
+        TlsBox old = TlsBox.issue(ca, ENROLLED_AGAIN, dir.resolve("old"));
+        try (MqttClient connected = certificateBox(old, ENROLLED_AGAIN)) {
+            TlsBox renewed = TlsBox.issue(ca, ENROLLED_AGAIN, dir.resolve("renewed"));
+            ca.revoke(old.certificate().getSerialNumber(), RevocationReason.keyCompromise);
+            publishCrl();
+            // RabbitMQ never shows the certificate: the manager closes every connection of the unit ...
+            Poll.until("the unit's connections closed by the manager", 30_000, () -> !connected.isConnected());
+            // ... the revoked certificate stays out (the CRL at the handshake, not a CONNACK) ...
+            MqttException e = assertThrows(MqttException.class, () -> certificateBox(old, ENROLLED_AGAIN).close());
+            assertTrue(e.getReasonCode() != MqttException.REASON_CODE_FAILED_AUTHENTICATION
+                    && e.getReasonCode() != MqttException.REASON_CODE_NOT_AUTHORIZED, "refused by TLS, not by a CONNACK: " + e);
+            // ... and the unit's good certificate connects
+            try (MqttClient again = certificateBox(renewed, ENROLLED_AGAIN)) {
+                assertTrue(again.isConnected());
+                again.disconnect();
+            }
+        }
     }
 
     @Test
@@ -211,9 +244,20 @@ class RabbitMqStrictTest {
     }
 
     private static MqttClient certificateBox(String unit, String clientId) throws MqttException {
+        return certificateBox(CERTS.get(unit), clientId);
+    }
+
+    private static MqttClient certificateBox(TlsBox box, String clientId) throws MqttException {
         MqttConnectOptions o = options();
-        o.setSocketFactory(CERTS.get(unit).socketFactory());
+        o.setSocketFactory(box.socketFactory());
         return connect(mq.mqttTlsUrls().get(0), clientId, o);
+    }
+
+    /** What the CRL publisher does after a revocation; atomically, as the node may read it at any moment. */
+    private static void publishCrl() throws Exception {
+        Path tmp = crl.resolveSibling("crl.tmp");
+        PemFiles.write(tmp, ca.crl());
+        Files.move(tmp, crl, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static MqttConnectOptions options() {

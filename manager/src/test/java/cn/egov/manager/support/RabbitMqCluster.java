@@ -49,16 +49,29 @@ public final class RabbitMqCluster implements AutoCloseable {
      * @param certificate    PEM: the nodes' server certificate (and its chain)
      * @param key            PEM: its private key
      */
-    public record Tls(Path caCertificates, Path certificate, Path key) {
+    public record Tls(Path caCertificates, Path certificate, Path key, Path crlDirectory) {
+
+        public Tls(Path caCertificates, Path certificate, Path key) {
+            this(caCertificates, certificate, key, null);
+        }
+
+        /**
+         * The same, and a client certificate must not be revoked by a CRL in {@code crlDirectory}, read at
+         * every handshake ({@code crl_check = peer}, Erlang's {@code ssl_crl_hash_dir}: files
+         * {@code <issuer hash>.r0}, {@code .r1}, ...; none for the issuer = refused).
+         */
+        public Tls withCrlDirectory(Path dir) {
+            return new Tls(caCertificates, certificate, key, dir);
+        }
     }
 
     /**
      * More of a node's set-up: plugins besides {@code rabbitmq_mqtt} (with {@code rabbitmq_management} each
      * node's management API listens on a free loopback port, {@link #managementUrl}), lines for
-     * {@code rabbitmq.conf}, and an {@code advanced.config} (Erlang terms; empty for none).
+     * {@code rabbitmq.conf}, and the {@code advanced.config} entries (Erlang terms {@code {app, [...]}}).
      */
-    public record Extra(List<String> plugins, List<String> config, String advanced) {
-        public static final Extra NONE = new Extra(List.of(), List.of(), "");
+    public record Extra(List<String> plugins, List<String> config, List<String> advanced) {
+        public static final Extra NONE = new Extra(List.of(), List.of(), List.of());
     }
 
     private RabbitMqCluster(Path dir, int n, Tls tls, Extra extra) throws IOException {
@@ -129,18 +142,27 @@ public final class RabbitMqCluster implements AutoCloseable {
             for (int j = 0; j < nodes.length; j++) {
                 conf.add("cluster_formation.classic_config.nodes." + (j + 1) + " = " + node(j));
             }
+            List<String> advanced = new ArrayList<>(extra.advanced());
             if (tls != null) {
-                conf.addAll(List.of("mqtt.listeners.ssl.default = 127.0.0.1:" + mqtts[i],
-                        "ssl_options.cacertfile = " + tls.caCertificates(), "ssl_options.certfile = " + tls.certificate(),
-                        "ssl_options.keyfile = " + tls.key(), "ssl_options.verify = verify_peer",
-                        "ssl_options.fail_if_no_peer_cert = true", "ssl_options.depth = 3", "mqtt.ssl_cert_login = true", "ssl_cert_login_from = common_name"));
+                conf.addAll(List.of("mqtt.listeners.ssl.default = 127.0.0.1:" + mqtts[i], "mqtt.ssl_cert_login = true",
+                        "ssl_cert_login_from = common_name"));
+                if (tls.crlDirectory() == null) {
+                    conf.addAll(List.of("ssl_options.cacertfile = " + tls.caCertificates(), "ssl_options.certfile = " + tls.certificate(),
+                            "ssl_options.keyfile = " + tls.key(), "ssl_options.verify = verify_peer",
+                            "ssl_options.fail_if_no_peer_cert = true", "ssl_options.depth = 3"));
+                } else {
+                    // rabbitmq.conf has no key for crl_cache, and advanced.config replaces ssl_options as a whole: all of it there
+                    advanced.add("{rabbit, [{ssl_options, [{cacertfile, \"" + tls.caCertificates() + "\"}, {certfile, \"" + tls.certificate()
+                            + "\"}, {keyfile, \"" + tls.key() + "\"}, {verify, verify_peer}, {fail_if_no_peer_cert, true}, {depth, 3},"
+                            + " {crl_check, peer}, {crl_cache, {ssl_crl_hash_dir, {internal, [{dir, \"" + tls.crlDirectory() + "\"}]}}}]}]}");
+                }
             }
             if (plugins.contains("rabbitmq_management")) {
                 conf.addAll(List.of("management.tcp.ip = 127.0.0.1", "management.tcp.port = " + management[i]));
             }
             conf.addAll(extra.config());
             Files.writeString(nd.resolve("rabbitmq.conf"), String.join("\n", conf) + "\n");
-            Files.writeString(nd.resolve("advanced.config"), extra.advanced().isBlank() ? "[].\n" : extra.advanced());
+            Files.writeString(nd.resolve("advanced.config"), "[" + String.join(",\n ", advanced) + "].\n");
         }
         // node 0 first: the others then find it running and join it (not each a cluster of its own)
         startNode(0);

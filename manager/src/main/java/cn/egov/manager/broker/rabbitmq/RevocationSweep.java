@@ -1,13 +1,10 @@
 package cn.egov.manager.broker.rabbitmq;
 
-import cn.egov.manager.broker.UnitAdmission;
-import cn.egov.manager.broker.Verdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -19,10 +16,12 @@ import org.slf4j.LoggerFactory;
  * rabbitmq} counterpart of the embedded broker's {@code CredentialWatch}: RabbitMQ asks the manager
  * at each CONNECT, but a box stays connected for weeks. Every {@code broker.credential-check-ms} (on
  * the node holding the singleton) it reads the CA register's revocation count; when it changed, it
- * takes the units of the certificates revoked since the last change, and closes every connection of
- * those the register now refuses (a unit that meanwhile holds a new good certificate stays). It
- * closes them once more at the next check: a CONNECT judged just before the revocation may still
- * have been opening at the first close.
+ * takes the units of the certificates revoked since the last change and closes every connection of
+ * each. RabbitMQ does not say which certificate a connection logged in with, so a unit that also
+ * holds a good certificate loses its connections too: its box reconnects with that one (the nodes'
+ * CRL check refuses the revoked one at the handshake), while a unit the register now refuses stays
+ * out. It closes them once more at the next check: a CONNECT judged just before the revocation may
+ * still have been opening at the first close.
  */
 public final class RevocationSweep implements Runnable {
 
@@ -34,7 +33,6 @@ public final class RevocationSweep implements Runnable {
     private final Supplier<Object> stamp;
     private final Function<Instant, Collection<String>> revokedUnitsSince;
     private final RabbitMqConnections connections;
-    private final UnitAdmission units;
     private final Clock clock;
     private Object last;
     private Instant since;
@@ -46,11 +44,10 @@ public final class RevocationSweep implements Runnable {
      * @param revokedUnitsSince the units of the certificates revoked at or after a time
      */
     public RevocationSweep(Supplier<Object> stamp, Function<Instant, Collection<String>> revokedUnitsSince,
-                           RabbitMqConnections connections, UnitAdmission units, Clock clock) {
+                           RabbitMqConnections connections, Clock clock) {
         this.stamp = Objects.requireNonNull(stamp, "stamp");
         this.revokedUnitsSince = Objects.requireNonNull(revokedUnitsSince, "revokedUnitsSince");
         this.connections = Objects.requireNonNull(connections, "connections");
-        this.units = Objects.requireNonNull(units, "units");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.since = clock.instant().minus(CLOCK_SLACK);
         this.last = stamp.get();
@@ -83,12 +80,9 @@ public final class RevocationSweep implements Runnable {
 
     private void sweep() throws Exception {
         for (String unit : new TreeSet<>(revokedUnitsSince.apply(since))) {
-            Optional<Verdict.Refused> refused = units.check(unit);
-            if (refused.isPresent()) {
-                connections.closeUser(unit, "egov: " + refused.get().reason().label);
-                if (sweepsLeft == SWEEPS_PER_CHANGE) {
-                    LOG.warn("closed the RabbitMQ connections of unit {}: {}", unit, refused.get().detail());
-                }
+            connections.closeUser(unit, "egov: a certificate of " + unit + " was revoked");
+            if (sweepsLeft == SWEEPS_PER_CHANGE) {
+                LOG.warn("closed the RabbitMQ connections of unit {}: a certificate of it was revoked", unit);
             }
         }
     }
