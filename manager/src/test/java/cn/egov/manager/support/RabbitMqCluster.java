@@ -67,7 +67,7 @@ public final class RabbitMqCluster implements AutoCloseable {
 
     /**
      * More of a node's set-up: plugins besides {@code rabbitmq_mqtt} (with {@code rabbitmq_management} each
-     * node's management API listens on a free loopback port, {@link #managementUrl}), lines for
+     * node's management API listens on a free loopback port, HTTPS with {@link Tls}: {@link #managementUrl}), lines for
      * {@code rabbitmq.conf}, and the {@code advanced.config} entries (Erlang terms {@code {app, [...]}}).
      */
     public record Extra(List<String> plugins, List<String> config, List<String> advanced) {
@@ -157,8 +157,13 @@ public final class RabbitMqCluster implements AutoCloseable {
                             + " {crl_check, peer}, {crl_cache, {ssl_crl_hash_dir, {internal, [{dir, \"" + tls.crlDirectory() + "\"}]}}}]}]}");
                 }
             }
-            if (plugins.contains("rabbitmq_management")) {
+            if (plugins.contains("rabbitmq_management") && tls == null) {
                 conf.addAll(List.of("management.tcp.ip = 127.0.0.1", "management.tcp.port = " + management[i]));
+            } else if (plugins.contains("rabbitmq_management")) {
+                // with TLS the management API is HTTPS only, with the nodes' server certificate
+                conf.addAll(List.of("management.ssl.ip = 127.0.0.1", "management.ssl.port = " + management[i],
+                        "management.ssl.cacertfile = " + tls.caCertificates(), "management.ssl.certfile = " + tls.certificate(),
+                        "management.ssl.keyfile = " + tls.key()));
             }
             conf.addAll(extra.config());
             Files.writeString(nd.resolve("rabbitmq.conf"), String.join("\n", conf) + "\n");
@@ -197,9 +202,9 @@ public final class RabbitMqCluster implements AutoCloseable {
         return IntStream.of(mqtts).mapToObj(p -> "ssl://127.0.0.1:" + p).toList();
     }
 
-    /** Node {@code i}'s management API (a cluster started with {@code rabbitmq_management} in {@link Extra}). */
+    /** Node {@code i}'s management API (a cluster started with {@code rabbitmq_management} in {@link Extra}; HTTPS with {@link Tls}). */
     public String managementUrl(int i) {
-        return "http://127.0.0.1:" + management[i];
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + management[i];
     }
 
     /** Every node's MQTT URL, for a box's server list. */
