@@ -337,6 +337,11 @@ public final class ManagerAssembly implements AutoCloseable {
                 leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer);
         server.start();
         closeables.add(server);
+        for (String path : RabbitMqAuthServer.PATHS) {
+            meters.counter("rabbitmq.auth.denied", "path", path, "questions of RabbitMQ's auth backend answered deny", () -> server.denied(path));
+        }
+        meters.counter("rabbitmq.auth.refused-callers", "callers of the RabbitMQ auth endpoint without an allowed certificate (403)",
+                server::refusedCallers);
         LOG.info("RabbitMQ auth endpoint on https://{}:{}/auth/ (user, vhost, resource, topic) for {}",
                 config.get(ConfigKey.BROKER_RABBITMQ_AUTH_BIND), server.port(), callers);
         RabbitMqConnections connections = new RabbitMqConnections(
@@ -344,8 +349,9 @@ public final class ManagerAssembly implements AutoCloseable {
                 config.get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_USERNAME), config.get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_PASSWORD),
                 RabbitMqAuthTls.clientContext(ca));
         Duration every = Duration.ofMillis(config.longValue(ConfigKey.BROKER_CREDENTIAL_CHECK_MS));
-        leadership.every("rabbitmq-revocations", "the RabbitMQ revocation sweep", every,
-                new RevocationSweep(credentialStamp(ca), since -> revokedUnits(ca, since), connections, Clock.systemUTC()));
+        RevocationSweep sweep = new RevocationSweep(credentialStamp(ca), since -> revokedUnits(ca, since), connections, Clock.systemUTC());
+        meters.counter("rabbitmq.revocation.closures", "times the connections of a unit with a revoked certificate were closed", sweep::closures);
+        leadership.every("rabbitmq-revocations", "the RabbitMQ revocation sweep", every, sweep);
     }
 
     private static List<String> revokedUnits(ProvincialCa ca, Instant since) {

@@ -227,6 +227,7 @@ class RabbitMqStrictTest {
         HttpClient box = HttpClient.newBuilder().sslContext(TlsBox.issueContext(ca, "130602-109")).build();
         HttpResponse<String> r = box.send(HttpRequest.newBuilder(ask).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, r.statusCode(), r.body());
+        assertTrue(manager.meters().scrape().contains("rabbitmq_auth_refused_callers_total 1"), "counted: " + manager.meters().scrape());
     }
 
     private static void refused(org.junit.jupiter.api.function.Executable connect) {

@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -40,8 +42,13 @@ public final class RabbitMqAuthServer implements AutoCloseable {
     /** RabbitMQ asks one request per CONNECT, channel and new topic per connection: short work, a few threads. */
     private static final int THREADS = 4;
 
+    /** The four paths RabbitMQ asks, by their last segment ({@code user}, {@code vhost}, {@code resource}, {@code topic}). */
+    public static final List<String> PATHS = List.of("user", "vhost", "resource", "topic");
+
     private final HttpsServer server;
     private final ExecutorService workers;
+    private final Map<String, LongAdder> denied = new HashMap<>();
+    private final LongAdder refusedCallers = new LongAdder();
 
     /**
      * @param callers why a caller's leaf certificate may not ask, or empty when it may
@@ -60,6 +67,7 @@ public final class RabbitMqAuthServer implements AutoCloseable {
         Map<String, Function<Map<String, String>, RabbitMqAuthorizer.Decision>> paths = Map.of(
                 "/auth/user", authorizer::user, "/auth/vhost", authorizer::vhost,
                 "/auth/resource", authorizer::resource, "/auth/topic", authorizer::topic);
+        PATHS.forEach(p -> denied.put("/auth/" + p, new LongAdder()));
         server.createContext("/auth/", ex -> {
             try (ex) {
                 answer(ex, callers, paths.get(ex.getRequestURI().getPath()));
@@ -84,10 +92,21 @@ public final class RabbitMqAuthServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void answer(HttpExchange ex, Function<X509Certificate, Optional<String>> callers,
+    /** Answers {@code deny} on one of {@link #PATHS}. */
+    public long denied(String path) {
+        return denied.get("/auth/" + path).sum();
+    }
+
+    /** Callers without an allowed client certificate (answered 403; a caller with none fails the handshake first). */
+    public long refusedCallers() {
+        return refusedCallers.sum();
+    }
+
+    private void answer(HttpExchange ex, Function<X509Certificate, Optional<String>> callers,
                                Function<Map<String, String>, RabbitMqAuthorizer.Decision> path) throws IOException {
         Optional<String> refused = caller(ex).map(callers).orElse(Optional.of("no client certificate"));
         if (refused.isPresent()) {
+            refusedCallers.increment();
             LOG.warn("rabbitmq auth: refused a caller from {}: {}", ex.getRemoteAddress(), refused.get());
             reply(ex, 403, "forbidden");
             return;
@@ -110,6 +129,7 @@ public final class RabbitMqAuthServer implements AutoCloseable {
         }
         RabbitMqAuthorizer.Decision d = path.apply(params);
         if (!d.allowed()) {
+            denied.get(ex.getRequestURI().getPath()).increment();
             LOG.info("rabbitmq auth: {} denied: {}", ex.getRequestURI().getPath(), LogSafe.of(d.why()));
         }
         reply(ex, 200, d.allowed() ? "allow" : "deny");

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class RevocationSweep implements Runnable {
     private Instant since;
     private Instant nextSince;
     private int sweepsLeft;
+    private final LongAdder closures = new LongAdder();
 
     /**
      * @param stamp             equal values mean no revocation since (the register's revocation count)
@@ -51,6 +53,11 @@ public final class RevocationSweep implements Runnable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.since = clock.instant().minus(CLOCK_SLACK);
         this.last = stamp.get();
+    }
+
+    /** Units whose connections were closed (each sweep counts). */
+    public long closures() {
+        return closures.sum();
     }
 
     @Override
@@ -81,6 +88,7 @@ public final class RevocationSweep implements Runnable {
     private void sweep() throws Exception {
         for (String unit : new TreeSet<>(revokedUnitsSince.apply(since))) {
             connections.closeUser(unit, "egov: a certificate of " + unit + " was revoked");
+            closures.increment();
             if (sweepsLeft == SWEEPS_PER_CHANGE) {
                 LOG.warn("closed the RabbitMQ connections of unit {}: a certificate of it was revoked", unit);
             }
