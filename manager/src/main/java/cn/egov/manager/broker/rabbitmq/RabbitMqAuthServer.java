@@ -103,7 +103,7 @@ public final class RabbitMqAuthServer implements AutoCloseable {
     }
 
     private void answer(HttpExchange ex, Function<X509Certificate, Optional<String>> callers,
-                               Function<Map<String, String>, RabbitMqAuthorizer.Decision> path) throws IOException {
+                        Function<Map<String, String>, RabbitMqAuthorizer.Decision> path) throws IOException {
         Optional<String> refused = caller(ex).map(callers).orElse(Optional.of("no client certificate"));
         if (refused.isPresent()) {
             refusedCallers.increment();
