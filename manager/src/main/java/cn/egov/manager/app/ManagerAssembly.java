@@ -13,10 +13,16 @@ import cn.egov.manager.broker.TlsAcceptor;
 import cn.egov.manager.broker.TopicAcl;
 import cn.egov.manager.broker.UnitAdmission;
 import cn.egov.manager.broker.Verdict;
+import cn.egov.manager.broker.rabbitmq.RabbitMqAuthServer;
+import cn.egov.manager.broker.rabbitmq.RabbitMqAuthorizer;
+import cn.egov.manager.broker.rabbitmq.RabbitMqConnections;
+import cn.egov.manager.broker.rabbitmq.RevocationSweep;
 import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.ca.BrokerTlsIdentity;
 import cn.egov.manager.ca.CaService;
 import cn.egov.manager.ca.ProvincialCa;
+import cn.egov.manager.ca.RabbitMqAuthTls;
+import cn.egov.manager.ca.RegisteredUnit;
 import cn.egov.manager.cluster.Leadership;
 import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.ConfigKey;
@@ -41,10 +47,13 @@ import cn.egov.manager.web.OperationsRoutes;
 import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.manager.web.WebServer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,6 +61,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -196,6 +206,9 @@ public final class ManagerAssembly implements AutoCloseable {
         BrokerLogin login = new BrokerLogin(ingestUrl, user, password);
         registerMeters();
         leadership = startLeadership();
+        if (config.get(ConfigKey.BROKER_MODE).equals("rabbitmq")) {
+            rabbitMqGuard(options.tlsCa(), account, known);
+        }
         routes = new WebRoutes();
         context = context(Map.of(), alarms, listeners, login, audit);
         for (ManagerPart p : parts.all()) {
@@ -294,6 +307,59 @@ public final class ManagerAssembly implements AutoCloseable {
             artemis.listenNoc(tls, config.integer(ConfigKey.BROKER_NOC_PORT));
         }
         return artemis;
+    }
+
+    /**
+     * {@code broker.mode = rabbitmq}: the endpoint RabbitMQ's HTTP auth backend asks at every CONNECT
+     * (CA register, province and plan, client id = unit, the topic ACL), and the singleton that
+     * closes the connections of a unit whose certificate was revoked. Without
+     * {@code broker.rabbitmq.auth.port}: a warning, RabbitMQ's own users decide alone.
+     */
+    private void rabbitMqGuard(ProvincialCa ca, String account, KnownUnits known) throws Exception {
+        if (config.get(ConfigKey.BROKER_RABBITMQ_AUTH_PORT).isBlank()) {
+            LOG.warn("broker.mode=rabbitmq without broker.rabbitmq.auth.port: RabbitMQ's own users decide; a revocation needs "
+                    + "'egov-rabbitmq-users revoke UNIT' and a box may take another box's client id (manager/README.md)");
+            return;
+        }
+        if (ca == null) {
+            throw new ConfigException(config.source() + ": " + ConfigKey.BROKER_RABBITMQ_AUTH_PORT.key
+                    + " is set but the provincial CA is not (set ca.passphrase-file on this node)");
+        }
+        UnitAdmission units = admission(known).and(new RegisteredUnit(ca));
+        RabbitMqAuthorizer authorizer = new RabbitMqAuthorizer(config.get(ConfigKey.BROKER_USERNAME),
+                config.get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_USERNAME), config.get(ConfigKey.BROKER_AMQP_VHOST),
+                parts.amqpQueue(config), new TopicAcl(account), units);
+        Set<String> callers = Set.copyOf(csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_CLIENTS)));
+        RabbitMqAuthServer server = new RabbitMqAuthServer(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_BIND),
+                config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_PORT),
+                RabbitMqAuthTls.serverContext(ca, csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_DNS_NAMES)),
+                        csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_IPS))),
+                leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer);
+        server.start();
+        closeables.add(server);
+        for (String path : RabbitMqAuthServer.PATHS) {
+            meters.counter("rabbitmq.auth.denied", "path", path, "questions of RabbitMQ's auth backend answered deny", () -> server.denied(path));
+        }
+        meters.counter("rabbitmq.auth.refused-callers", "callers of the RabbitMQ auth endpoint without an allowed certificate (403)",
+                server::refusedCallers);
+        LOG.info("RabbitMQ auth endpoint on https://{}:{}/auth/ (user, vhost, resource, topic) for {}",
+                config.get(ConfigKey.BROKER_RABBITMQ_AUTH_BIND), server.port(), callers);
+        RabbitMqConnections connections = new RabbitMqConnections(
+                csv(config.get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_URLS)).stream().map(URI::create).toList(),
+                config.get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_USERNAME), config.get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_PASSWORD),
+                RabbitMqAuthTls.clientContext(ca));
+        Duration every = Duration.ofMillis(config.longValue(ConfigKey.BROKER_CREDENTIAL_CHECK_MS));
+        RevocationSweep sweep = new RevocationSweep(credentialStamp(ca), since -> revokedUnits(ca, since), connections, Clock.systemUTC());
+        meters.counter("rabbitmq.revocation.closures", "times the connections of a unit with a revoked certificate were closed", sweep::closures);
+        leadership.every("rabbitmq-revocations", "the RabbitMQ revocation sweep", every, sweep);
+    }
+
+    private static List<String> revokedUnits(ProvincialCa ca, Instant since) {
+        try {
+            return ca.revokedSince(since).stream().map(c -> c.unit()).filter(Objects::nonNull).toList();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the CA register cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** What the embedded broker's logins depend on: the CA register's revocations and the password files. */

@@ -96,6 +96,11 @@ public final class Parts {
         return IngestPart.clientId(config.part(ingest.keys()));
     }
 
+    /** The managers' quorum queue on RabbitMQ ({@code ingest.amqp.queue}). */
+    String amqpQueue(cn.egov.manager.config.ManagerConfig config) {
+        return IngestPart.amqpQueue(config.part(ingest.keys()));
+    }
+
     /** Publishes to boxes on the manager's session (the ingest part's): every part's {@code ctx.messenger()}. */
     BoxMessenger messenger() {
         return ingest.messenger();

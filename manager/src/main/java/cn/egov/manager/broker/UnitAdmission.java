@@ -11,4 +11,12 @@ public interface UnitAdmission {
 
     /** Empty when the unit may connect, else the refusal ({@link ConnectRefusal#OUTSIDE_PROVINCE}, {@link ConnectRefusal#NOT_IN_PLAN}). */
     Optional<Verdict.Refused> check(String unitCode);
+
+    /** This check, then {@code next} for a unit this one admits. */
+    default UnitAdmission and(UnitAdmission next) {
+        return unit -> {
+            Optional<Verdict.Refused> refused = check(unit);
+            return refused.isPresent() ? refused : next.check(unit);
+        };
+    }
 }

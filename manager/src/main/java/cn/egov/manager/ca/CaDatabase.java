@@ -132,6 +132,13 @@ final class CaDatabase implements AutoCloseable {
         }
     }
 
+    List<IssuedCertificate> certificatesOf(String unit) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement(SELECT + " WHERE unit = ? ORDER BY issued_at, serial")) {
+            p.setString(1, unit);
+            return rows(p);
+        }
+    }
+
     List<IssuedCertificate> certificates() throws SQLException {
         try (PreparedStatement p = db.prepareStatement(SELECT + " ORDER BY issued_at, serial")) {
             return rows(p);

@@ -495,6 +495,16 @@ public final class ProvincialCa implements AutoCloseable {
                 .orElse(CertificateStatus.UNKNOWN));
     }
 
+    /** The certificates issued for one unit (one indexed read: asked at every CONNECT through RabbitMQ). */
+    public List<IssuedCertificate> certificatesOf(String unit) throws GeneralSecurityException {
+        return readTx(d -> d.certificatesOf(unit));
+    }
+
+    /** The certificates revoked at or after {@code since}, oldest revocation first. */
+    public List<IssuedCertificate> revokedSince(Instant since) throws GeneralSecurityException {
+        return readTx(d -> d.revoked().stream().filter(c -> !c.revokedAt().isBefore(since)).toList());
+    }
+
     public List<IssuedCertificate> certificates() throws GeneralSecurityException {
         return readTx(CaDatabase::certificates);
     }

@@ -1,6 +1,9 @@
 package cn.egov.manager.config;
 
+import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -201,12 +204,50 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
                         + " (RabbitMQ's MQTT plugin makes it a topic level separator), got '" + get(ConfigKey.ACCOUNT) + "'");
             }
         }
+        validateRabbitMqAuth(mode, where);
         if (mode.equals("external") && get(ConfigKey.BROKER_URL).isEmpty()) {
             throw new ConfigException(where.apply(ConfigKey.BROKER_MODE) + ": broker.mode=external needs broker.url");
         }
         String account = get(ConfigKey.ACCOUNT);
         if (account.isEmpty() || account.contains("/") || account.contains("+") || account.contains("#")) {
             throw new ConfigException(where.apply(ConfigKey.ACCOUNT) + ": account must be one topic level, got '" + account + "'");
+        }
+    }
+
+    /** The RabbitMQ auth endpoint's keys: all or nothing, each value one clear line. */
+    private void validateRabbitMqAuth(String mode, Function<ConfigKey, String> where) {
+        ConfigKey port = ConfigKey.BROKER_RABBITMQ_AUTH_PORT;
+        if (get(port).isBlank()) {
+            return;
+        }
+        if (!mode.equals("rabbitmq")) {
+            throw new ConfigException(where.apply(port) + ": " + port.key + " is for broker.mode=rabbitmq, not '" + mode + "'");
+        }
+        long p = number(port, where);
+        if (p < 0 || p > 65535) {
+            throw new ConfigException(where.apply(port) + ": " + port.key + " must be empty (none) or a port 0..65535, got " + get(port));
+        }
+        for (ConfigKey k : List.of(ConfigKey.BROKER_RABBITMQ_AUTH_CLIENTS, ConfigKey.BROKER_RABBITMQ_MANAGEMENT_URLS,
+                ConfigKey.BROKER_RABBITMQ_MANAGEMENT_USERNAME, ConfigKey.BROKER_RABBITMQ_MANAGEMENT_PASSWORD, ConfigKey.BROKER_USERNAME)) {
+            if (get(k).isBlank()) {
+                throw new ConfigException(where.apply(port) + ": " + port.key + " needs " + k.key);
+            }
+        }
+        for (String url : get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_URLS).split(",")) {
+            try {
+                URI u = new URI(url.strip());
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new URISyntaxException(url, "not http(s)://host[:port]");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException(where.apply(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_URLS) + ": "
+                        + ConfigKey.BROKER_RABBITMQ_MANAGEMENT_URLS.key + " must be http(s)://host[:port],...: '" + url.strip() + "'");
+            }
+        }
+        String admin = get(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_USERNAME);
+        if (UnitCode.isValid(admin) || admin.equals(get(ConfigKey.BROKER_USERNAME))) {
+            throw new ConfigException(where.apply(ConfigKey.BROKER_RABBITMQ_MANAGEMENT_USERNAME) + ": "
+                    + ConfigKey.BROKER_RABBITMQ_MANAGEMENT_USERNAME.key + " must be neither a unit code nor broker.username, got '" + admin + "'");
         }
     }
 

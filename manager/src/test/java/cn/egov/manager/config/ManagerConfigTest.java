@@ -61,6 +61,28 @@ class ManagerConfigTest {
     }
 
     @Test
+    void theRabbitMqAuthEndpointsKeysComeTogetherAndEachBadValueIsOneLine() throws Exception {
+        String rabbit = "broker.mode = rabbitmq\nbroker.amqp.addresses = mq1:5672\nbroker.username = egov-manager\n";
+        String all = rabbit + "broker.rabbitmq.auth.clients = mq1.hebei.gov.cn\nbroker.rabbitmq.management.urls = https://mq1:15671\n"
+                + "broker.rabbitmq.management.username = egov-admin\nbroker.rabbitmq.management.password = secret-secret\n";
+        ConfigException embedded = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("broker.rabbitmq.auth.port = 8443\n")));
+        assertTrue(embedded.getMessage().endsWith(":1: broker.rabbitmq.auth.port is for broker.mode=rabbitmq, not 'embedded'"), embedded.getMessage());
+        ConfigException alone = assertThrows(ConfigException.class, () -> ManagerConfig.load(write(rabbit + "broker.rabbitmq.auth.port = 8443\n")));
+        assertTrue(alone.getMessage().endsWith(":4: broker.rabbitmq.auth.port needs broker.rabbitmq.auth.clients"), alone.getMessage());
+        ConfigException port = assertThrows(ConfigException.class, () -> ManagerConfig.load(write(all + "broker.rabbitmq.auth.port = 70000\n")));
+        assertTrue(port.getMessage().endsWith(":8: broker.rabbitmq.auth.port must be empty (none) or a port 0..65535, got 70000"), port.getMessage());
+        ConfigException url = assertThrows(ConfigException.class, () -> ManagerConfig.load(write(
+                all.replace("https://mq1:15671", "https://mq1:15671,mq2:15671") + "broker.rabbitmq.auth.port = 8443\n")));
+        assertTrue(url.getMessage().endsWith(":5: broker.rabbitmq.management.urls must be http(s)://host[:port],...: 'mq2:15671'"), url.getMessage());
+        ConfigException unit = assertThrows(ConfigException.class, () -> ManagerConfig.load(write(
+                all.replace("= egov-admin", "= 130602-001") + "broker.rabbitmq.auth.port = 8443\n")));
+        assertTrue(unit.getMessage().endsWith(":6: broker.rabbitmq.management.username must be neither a unit code nor broker.username, got '130602-001'"),
+                unit.getMessage());
+        ManagerConfig ok = ManagerConfig.load(write(all + "broker.rabbitmq.auth.port = 8443\n"));
+        assertEquals("8443", ok.get(cn.egov.manager.config.ConfigKey.BROKER_RABBITMQ_AUTH_PORT));
+    }
+
+    @Test
     void badValuesNameTheLineAndThePartsKeysAreCheckedAgainstTheirSchemas() throws Exception {
         ConfigException bad = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("data.dir = x\n\nweb.port = eighty\n")));
         assertTrue(bad.getMessage().endsWith(":3: web.port must be a whole number, got 'eighty'"), bad.getMessage());

@@ -35,6 +35,8 @@ public final class RabbitMqCluster implements AutoCloseable {
     private final int[] mqtts;
     private final int[] dist;
     private final Tls tls;
+    private final Extra extra;
+    private final int[] management;
     private final int epmdPort;
     private final Process[] nodes;
     private Process epmd;
@@ -47,12 +49,36 @@ public final class RabbitMqCluster implements AutoCloseable {
      * @param certificate    PEM: the nodes' server certificate (and its chain)
      * @param key            PEM: its private key
      */
-    public record Tls(Path caCertificates, Path certificate, Path key) {
+    public record Tls(Path caCertificates, Path certificate, Path key, Path crlDirectory) {
+
+        public Tls(Path caCertificates, Path certificate, Path key) {
+            this(caCertificates, certificate, key, null);
+        }
+
+        /**
+         * The same, and a client certificate must not be revoked by a CRL in {@code crlDirectory}, read at
+         * every handshake ({@code crl_check = peer}, Erlang's {@code ssl_crl_hash_dir}: files
+         * {@code <issuer hash>.r0}, {@code .r1}, ...; none for the issuer = refused).
+         */
+        public Tls withCrlDirectory(Path dir) {
+            return new Tls(caCertificates, certificate, key, dir);
+        }
     }
 
-    private RabbitMqCluster(Path dir, int n, Tls tls) throws IOException {
+    /**
+     * More of a node's set-up: plugins besides {@code rabbitmq_mqtt} (with {@code rabbitmq_management} each
+     * node's management API listens on a free loopback port, HTTPS with {@link Tls}: {@link #managementUrl}), lines for
+     * {@code rabbitmq.conf}, and the {@code advanced.config} entries (Erlang terms {@code {app, [...]}}).
+     */
+    public record Extra(List<String> plugins, List<String> config, List<String> advanced) {
+        public static final Extra NONE = new Extra(List.of(), List.of(), List.of());
+    }
+
+    private RabbitMqCluster(Path dir, int n, Tls tls, Extra extra) throws IOException {
         this.dir = dir;
         this.tls = tls;
+        this.extra = extra;
+        this.management = new int[n];
         this.amqp = new int[n];
         this.mqtt = new int[n];
         this.mqtts = new int[n];
@@ -64,6 +90,7 @@ public final class RabbitMqCluster implements AutoCloseable {
             mqtt[i] = freePort();
             mqtts[i] = freePort();
             dist[i] = freePort();
+            management[i] = freePort();
         }
     }
 
@@ -74,7 +101,12 @@ public final class RabbitMqCluster implements AutoCloseable {
 
     /** The same, with an MQTT-over-TLS listener on each node when {@code tls} is given. */
     public static RabbitMqCluster start(Path dir, int n, Tls tls) throws Exception {
-        RabbitMqCluster c = new RabbitMqCluster(dir, n, tls);
+        return start(dir, n, tls, Extra.NONE);
+    }
+
+    /** The same, with {@code extra} plugins and settings on each node. */
+    public static RabbitMqCluster start(Path dir, int n, Tls tls, Extra extra) throws Exception {
+        RabbitMqCluster c = new RabbitMqCluster(dir, n, tls, extra);
         try {
             c.boot();
         } catch (Exception | Error e) {
@@ -93,7 +125,9 @@ public final class RabbitMqCluster implements AutoCloseable {
         awaitPort(epmdPort, 30_000);
         for (int i = 0; i < nodes.length; i++) {
             Path nd = Files.createDirectories(dir.resolve("n" + i));
-            Files.writeString(nd.resolve("enabled_plugins"), "[rabbitmq_mqtt].\n");
+            List<String> plugins = new ArrayList<>(List.of("rabbitmq_mqtt"));
+            plugins.addAll(extra.plugins());
+            Files.writeString(nd.resolve("enabled_plugins"), "[" + String.join(",", plugins) + "].\n");
             List<String> conf = new ArrayList<>(List.of(
                     "listeners.tcp.default = 127.0.0.1:" + amqp[i],
                     "mqtt.listeners.tcp.default = 127.0.0.1:" + mqtt[i],
@@ -108,13 +142,32 @@ public final class RabbitMqCluster implements AutoCloseable {
             for (int j = 0; j < nodes.length; j++) {
                 conf.add("cluster_formation.classic_config.nodes." + (j + 1) + " = " + node(j));
             }
+            List<String> advanced = new ArrayList<>(extra.advanced());
             if (tls != null) {
-                conf.addAll(List.of("mqtt.listeners.ssl.default = 127.0.0.1:" + mqtts[i],
-                        "ssl_options.cacertfile = " + tls.caCertificates(), "ssl_options.certfile = " + tls.certificate(),
-                        "ssl_options.keyfile = " + tls.key(), "ssl_options.verify = verify_peer",
-                        "ssl_options.fail_if_no_peer_cert = true", "ssl_options.depth = 3", "mqtt.ssl_cert_login = true", "ssl_cert_login_from = common_name"));
+                conf.addAll(List.of("mqtt.listeners.ssl.default = 127.0.0.1:" + mqtts[i], "mqtt.ssl_cert_login = true",
+                        "ssl_cert_login_from = common_name"));
+                if (tls.crlDirectory() == null) {
+                    conf.addAll(List.of("ssl_options.cacertfile = " + tls.caCertificates(), "ssl_options.certfile = " + tls.certificate(),
+                            "ssl_options.keyfile = " + tls.key(), "ssl_options.verify = verify_peer",
+                            "ssl_options.fail_if_no_peer_cert = true", "ssl_options.depth = 3"));
+                } else {
+                    // rabbitmq.conf has no key for crl_cache, and advanced.config replaces ssl_options as a whole: all of it there
+                    advanced.add("{rabbit, [{ssl_options, [{cacertfile, \"" + tls.caCertificates() + "\"}, {certfile, \"" + tls.certificate()
+                            + "\"}, {keyfile, \"" + tls.key() + "\"}, {verify, verify_peer}, {fail_if_no_peer_cert, true}, {depth, 3},"
+                            + " {crl_check, peer}, {crl_cache, {ssl_crl_hash_dir, {internal, [{dir, \"" + tls.crlDirectory() + "\"}]}}}]}]}");
+                }
             }
+            if (plugins.contains("rabbitmq_management") && tls == null) {
+                conf.addAll(List.of("management.tcp.ip = 127.0.0.1", "management.tcp.port = " + management[i]));
+            } else if (plugins.contains("rabbitmq_management")) {
+                // with TLS the management API is HTTPS only, with the nodes' server certificate
+                conf.addAll(List.of("management.ssl.ip = 127.0.0.1", "management.ssl.port = " + management[i],
+                        "management.ssl.cacertfile = " + tls.caCertificates(), "management.ssl.certfile = " + tls.certificate(),
+                        "management.ssl.keyfile = " + tls.key()));
+            }
+            conf.addAll(extra.config());
             Files.writeString(nd.resolve("rabbitmq.conf"), String.join("\n", conf) + "\n");
+            Files.writeString(nd.resolve("advanced.config"), "[" + String.join(",\n ", advanced) + "].\n");
         }
         // node 0 first: the others then find it running and join it (not each a cluster of its own)
         startNode(0);
@@ -149,6 +202,11 @@ public final class RabbitMqCluster implements AutoCloseable {
         return IntStream.of(mqtts).mapToObj(p -> "ssl://127.0.0.1:" + p).toList();
     }
 
+    /** Node {@code i}'s management API (a cluster started with {@code rabbitmq_management} in {@link Extra}; HTTPS with {@link Tls}). */
+    public String managementUrl(int i) {
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + management[i];
+    }
+
     /** Every node's MQTT URL, for a box's server list. */
     public List<String> mqttUrls() {
         return IntStream.of(mqtt).mapToObj(p -> "tcp://127.0.0.1:" + p).toList();
@@ -164,6 +222,7 @@ public final class RabbitMqCluster implements AutoCloseable {
         env.put("RABBITMQ_MNESIA_BASE", nd.resolve("mnesia").toString());
         env.put("RABBITMQ_LOG_BASE", nd.resolve("log").toString());
         env.put("RABBITMQ_CONFIG_FILE", nd.resolve("rabbitmq.conf").toString());
+        env.put("RABBITMQ_ADVANCED_CONFIG_FILE", nd.resolve("advanced.config").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", nd.resolve("enabled_plugins").toString());
         env.put("RABBITMQ_PID_FILE", nd.resolve("pid").toString());
         env.put("RABBITMQ_DIST_PORT", Integer.toString(dist[i]));

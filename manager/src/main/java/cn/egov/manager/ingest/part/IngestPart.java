@@ -88,6 +88,11 @@ public final class IngestPart implements ManagerPart {
         return keys.get(IngestConfigKey.CLIENT_ID.shortKey);
     }
 
+    /** The quorum queue of {@code broker.mode = rabbitmq} ({@code ingest.amqp.queue}): RabbitMQ's auth endpoint grants it. */
+    public static String amqpQueue(Map<String, String> keys) {
+        return keys.get(IngestConfigKey.AMQP_QUEUE.shortKey);
+    }
+
     @Override
     public void start(PartContext ctx) throws Exception {
         Map<String, String> keys = ctx.keys();
