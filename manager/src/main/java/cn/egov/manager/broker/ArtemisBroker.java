@@ -22,8 +22,6 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
@@ -31,7 +29,7 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTInterceptor;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTUtil;
-import org.apache.activemq.artemis.core.remoting.CertificateUtil;
+import org.apache.activemq.artemis.utils.CertificateUtil;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
@@ -87,8 +85,6 @@ public final class ArtemisBroker implements MqttBroker {
     private static final Logger LOG = LoggerFactory.getLogger(ArtemisBroker.class);
     /** Share of the disk at which Artemis stops accepting messages (blocks publishers; no drop). */
     private static final int MAX_DISK_USAGE_PERCENT = 95;
-    /** Artemis's default of 5 s failed CONNECTs when 50 boxes connected at once on a busy 2-core host. */
-    private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
     /**
      * How long a new connection may take to send its first bytes before Artemis drops it. Its
      * default of 10 s dropped ~2,000 boxes of a 10,000-box connect storm on a busy 2-core host (the
@@ -96,8 +92,6 @@ public final class ArtemisBroker implements MqttBroker {
      * connects and sends nothing still goes after this.
      */
     private static final int HANDSHAKE_TIMEOUT_S = 30;
-    /** A queue filter that no message passes (Artemis's selector syntax). */
-    private static final String STORE_NOTHING = "FALSE";
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
     private static final String LOOPBACK = "127.0.0.1";
@@ -196,8 +190,12 @@ public final class ArtemisBroker implements MqttBroker {
                 .setGlobalMaxSize(maxBytes)
                 .setMaxDiskUsage(MAX_DISK_USAGE_PERCENT)
                 .setCriticalAnalyzer(false)
-                // a connect storm (every box after a backbone outage) must not time out storing session state
-                .setMqttSessionStatePersistenceTimeout(SESSION_STATE_TIMEOUT_MS)
+                // no MQTT session-state store (ARTEMIS-5499, 2.42): with it Artemis wrote a record, and
+                // under 2.38 waited for it, at every CONNECT and removed it by a scan at every disconnect,
+                // under the store's one lock (bench/RESULTS.md, fleet). Nobody here needs it: boxes use
+                // clean sessions, and the manager's subscriber subscribes again at every connect, which
+                // finds its durable subscription queues, and the messages in them, by name.
+                .setMqttSubscriptionPersistenceEnabled(false)
                 // each CONNECT blocks a pool thread until its session state is stored, and the store's
                 // completion needs a pool thread too: a bounded pool deadlocked in a 50-box connect storm
                 .setThreadPoolMaxSize(-1)
@@ -216,7 +214,6 @@ public final class ArtemisBroker implements MqttBroker {
         for (Map.Entry<Listener, Endpoint> e : endpoints.entrySet()) {
             cfg.addAcceptorConfiguration(acceptor(e.getKey(), e.getValue()));
         }
-        cfg.addQueueConfiguration(sessionStore());
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         cfg.registerBrokerPlugin(new PublishAclPlugin());
@@ -286,24 +283,6 @@ public final class ArtemisBroker implements MqttBroker {
         return new TransportConfiguration(NettyAcceptorFactory.class.getName(), p, listener.domain);
     }
 
-    /**
-     * Artemis's store of MQTT session state (each client's subscription list), declared here with a
-     * filter that takes no message: Artemis 2.38 still routes a record into it at every CONNECT
-     * (even of a clean session, with an empty list) and waits for it, and deletes by a scan of the
-     * whole store at every disconnect, all under the store's one lock. With 10,000 boxes connecting
-     * at 500/s, hundreds of CONNECTs queued on that lock (and, durable, on a journal sync each):
-     * handshakes timed out, boxes came back, and they never all got in (bench/RESULTS.md, fleet).
-     * Artemis 2.42 dropped that wait and added a switch for what this does
-     * ({@code mqtt-subscription-persistence-enabled=false}). Nobody here needs the store: boxes use
-     * clean sessions, and the manager's subscriber subscribes again at every connect, which finds its
-     * durable subscription queues, and the messages in them, by name. A store a data directory
-     * already has is given the filter too (a filter can be changed, durability cannot).
-     */
-    private static QueueConfiguration sessionStore() {
-        return QueueConfiguration.of(MQTTUtil.MQTT_SESSION_STORE).setRoutingType(RoutingType.ANYCAST)
-                .setLastValue(true).setInternal(true).setDurable(false).setFilterString(STORE_NOTHING);
-    }
-
     private static String randomHex() {
         byte[] b = new byte[CLUSTER_SECRET_BYTES];
         new SecureRandom().nextBytes(b);
@@ -364,7 +343,7 @@ public final class ArtemisBroker implements MqttBroker {
                 .sum();
     }
 
-    /** Records in Artemis's MQTT session-state store (none: {@link #sessionStore()}). */
+    /** Records in Artemis's MQTT session-state store (none: subscription persistence is off; a store a 2.38 data directory left is not read). */
     long sessionStoreRecords() {
         org.apache.activemq.artemis.core.server.Queue store = server.locateQueue(MQTTUtil.MQTT_SESSION_STORE);
         return store == null ? 0 : store.getMessageCount();
