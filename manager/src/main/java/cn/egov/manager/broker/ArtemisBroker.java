@@ -92,6 +92,14 @@ public final class ArtemisBroker implements MqttBroker {
      * connects and sends nothing still goes after this.
      */
     private static final int HANDSHAKE_TIMEOUT_S = 30;
+    /**
+     * QoS 1 messages Artemis sends the manager's subscriber before it waits for their PUBACKs. MQTT
+     * 3.1.1 has no receive maximum, so Artemis's default is 65,535; each PUBACK is looked up by a
+     * scan of the consumer's in-flight list, and with tens of thousands in flight that scan took
+     * 40 % of the CPU of a storm (bench/RESULTS.md, fleet). Two of the ingest writer's batches
+     * (2,000 each by default): one being stored while the next arrives.
+     */
+    private static final int SUBSCRIBER_WINDOW = 4_000;
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
     private static final String LOOPBACK = "127.0.0.1";
@@ -196,9 +204,6 @@ public final class ArtemisBroker implements MqttBroker {
                 // clean sessions, and the manager's subscriber subscribes again at every connect, which
                 // finds its durable subscription queues, and the messages in them, by name.
                 .setMqttSubscriptionPersistenceEnabled(false)
-                // each CONNECT blocks a pool thread until its session state is stored, and the store's
-                // completion needs a pool thread too: a bounded pool deadlocked in a 50-box connect storm
-                .setThreadPoolMaxSize(-1)
                 // Artemis announces every session it opens and closes (two per MQTT connection) under one global
                 // lock, as a message; a 10,000-box connect storm queued ~1,000 threads on it. Its MQTT side reads
                 // them only to steal a client id back from another node of a cluster, and there is none here.
@@ -267,6 +272,9 @@ public final class ArtemisBroker implements MqttBroker {
         p.put(TransportConstants.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_S);
         // the MQTT protocol manager of this acceptor hands its domain to every authentication
         p.put("securityDomain", listener.domain);
+        if (listener == Listener.INTERNAL) {
+            p.put("defaultMaximumInFlightPublishMessages", SUBSCRIBER_WINDOW);
+        }
         TlsAcceptor t = e.tls();
         if (t != null) {
             p.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
