@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Persistence: journal, bindings, paging and large messages under {@code <data dir>/broker}
  *       (NIO journal, no libaio needed); QoS 1 messages survive a restart.</li>
  *   <li>No-loss bound: undelivered messages are held in memory up to {@code maxBytes}
- *       ({@code broker.queue.max-bytes}) and paged to disk beyond it ({@code PAGE} policy, nothing
+ *       ({@code broker.queue.max-bytes}, or a quarter of the heap if less) and paged to disk beyond it ({@code PAGE} policy, nothing
  *       dropped); only when the disk is 95% full does the broker stop reading publishers, which then
  *       keep the messages in their durable outbox. {@link #backlogBytes()} is the metric.</li>
  *   <li>Listeners ({@link Listener}), each its own Artemis security domain: the internal one on
@@ -100,6 +100,14 @@ public final class ArtemisBroker implements MqttBroker {
      * (2,000 each by default): one being stored while the next arrives.
      */
     private static final int SUBSCRIBER_WINDOW = 4_000;
+    /**
+     * Undelivered messages may fill at most this share (1/N) of the JVM's heap before Artemis pages
+     * them to disk, whatever {@code broker.queue.max-bytes} says. The rest is for the connections
+     * (10,000 boxes' sessions and buffers), the ingest queue and the store. With the 2 GB default
+     * and a 1 GB heap, a 1,000,000-message storm filled the heap at ~335,000 messages and the
+     * manager spent its time in full GCs, acknowledging nothing (bench/RESULTS.md, storm3).
+     */
+    static final int HEAP_SHARE_DIVISOR = 4;
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
     private static final String LOOPBACK = "127.0.0.1";
@@ -150,11 +158,20 @@ public final class ArtemisBroker implements MqttBroker {
      */
     public ArtemisBroker(Path dataDir, long maxBytes, TopicAcl acl, ConnectGate gate, RefusalLog refusals) {
         this.dataDir = dataDir;
-        this.maxBytes = maxBytes;
+        this.maxBytes = inMemoryBound(maxBytes, Runtime.getRuntime().maxMemory());
+        if (this.maxBytes < maxBytes) {
+            LOG.info("broker: undelivered messages are paged to disk beyond {} bytes (a quarter of the heap), below broker.queue.max-bytes ({})",
+                    this.maxBytes, maxBytes);
+        }
         this.acl = acl;
         this.gate = gate;
         this.refusals = refusals;
         endpoints.put(Listener.INTERNAL, new Endpoint(LOOPBACK, 0, null, false));
+    }
+
+    /** Bytes of undelivered messages held in memory before paging: the configured bound, or a share of the heap if that is less. */
+    static long inMemoryBound(long configured, long maxHeap) {
+        return Math.min(configured, maxHeap / HEAP_SHARE_DIVISOR);
     }
 
     /** Adds the unencrypted lab listener (port 0 = a free port); call before {@link #start()}. */
