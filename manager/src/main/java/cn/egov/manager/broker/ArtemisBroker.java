@@ -160,8 +160,8 @@ public final class ArtemisBroker implements MqttBroker {
         this.dataDir = dataDir;
         this.maxBytes = inMemoryBound(maxBytes, Runtime.getRuntime().maxMemory());
         if (this.maxBytes < maxBytes) {
-            LOG.info("broker: undelivered messages are paged to disk beyond {} bytes (a quarter of the heap), below broker.queue.max-bytes ({})",
-                    this.maxBytes, maxBytes);
+            LOG.info("broker: undelivered messages are paged to disk beyond {} bytes (1/{} of the heap), below broker.queue.max-bytes ({})",
+                    this.maxBytes, HEAP_SHARE_DIVISOR, maxBytes);
         }
         this.acl = acl;
         this.gate = gate;
