@@ -22,8 +22,6 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
@@ -31,7 +29,7 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTInterceptor;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTUtil;
-import org.apache.activemq.artemis.core.remoting.CertificateUtil;
+import org.apache.activemq.artemis.utils.CertificateUtil;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
@@ -60,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Persistence: journal, bindings, paging and large messages under {@code <data dir>/broker}
  *       (NIO journal, no libaio needed); QoS 1 messages survive a restart.</li>
  *   <li>No-loss bound: undelivered messages are held in memory up to {@code maxBytes}
- *       ({@code broker.queue.max-bytes}) and paged to disk beyond it ({@code PAGE} policy, nothing
+ *       ({@code broker.queue.max-bytes}, or a quarter of the heap if less) and paged to disk beyond it ({@code PAGE} policy, nothing
  *       dropped); only when the disk is 95% full does the broker stop reading publishers, which then
  *       keep the messages in their durable outbox. {@link #backlogBytes()} is the metric.</li>
  *   <li>Listeners ({@link Listener}), each its own Artemis security domain: the internal one on
@@ -87,8 +85,6 @@ public final class ArtemisBroker implements MqttBroker {
     private static final Logger LOG = LoggerFactory.getLogger(ArtemisBroker.class);
     /** Share of the disk at which Artemis stops accepting messages (blocks publishers; no drop). */
     private static final int MAX_DISK_USAGE_PERCENT = 95;
-    /** Artemis's default of 5 s failed CONNECTs when 50 boxes connected at once on a busy 2-core host. */
-    private static final long SESSION_STATE_TIMEOUT_MS = 60_000;
     /**
      * How long a new connection may take to send its first bytes before Artemis drops it. Its
      * default of 10 s dropped ~2,000 boxes of a 10,000-box connect storm on a busy 2-core host (the
@@ -96,8 +92,22 @@ public final class ArtemisBroker implements MqttBroker {
      * connects and sends nothing still goes after this.
      */
     private static final int HANDSHAKE_TIMEOUT_S = 30;
-    /** A queue filter that no message passes (Artemis's selector syntax). */
-    private static final String STORE_NOTHING = "FALSE";
+    /**
+     * QoS 1 messages Artemis sends the manager's subscriber before it waits for their PUBACKs. MQTT
+     * 3.1.1 has no receive maximum, so Artemis's default is 65,535; each PUBACK is looked up by a
+     * scan of the consumer's in-flight list, and with tens of thousands in flight that scan took
+     * 40 % of the CPU of a storm (bench/RESULTS.md, fleet). Two of the ingest writer's batches
+     * (2,000 each by default): one being stored while the next arrives.
+     */
+    private static final int SUBSCRIBER_WINDOW = 4_000;
+    /**
+     * Undelivered messages may fill at most this share (1/N) of the JVM's heap before Artemis pages
+     * them to disk, whatever {@code broker.queue.max-bytes} says. The rest is for the connections
+     * (10,000 boxes' sessions and buffers), the ingest queue and the store. With the 2 GB default
+     * and a 1 GB heap, a 1,000,000-message storm filled the heap at ~335,000 messages and the
+     * manager spent its time in full GCs, acknowledging nothing (bench/RESULTS.md, storm3).
+     */
+    static final int HEAP_SHARE_DIVISOR = 4;
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
     private static final String LOOPBACK = "127.0.0.1";
@@ -148,11 +158,20 @@ public final class ArtemisBroker implements MqttBroker {
      */
     public ArtemisBroker(Path dataDir, long maxBytes, TopicAcl acl, ConnectGate gate, RefusalLog refusals) {
         this.dataDir = dataDir;
-        this.maxBytes = maxBytes;
+        this.maxBytes = inMemoryBound(maxBytes, Runtime.getRuntime().maxMemory());
+        if (this.maxBytes < maxBytes) {
+            LOG.info("broker: undelivered messages are paged to disk beyond {} bytes (1/{} of the heap), below broker.queue.max-bytes ({})",
+                    this.maxBytes, HEAP_SHARE_DIVISOR, maxBytes);
+        }
         this.acl = acl;
         this.gate = gate;
         this.refusals = refusals;
         endpoints.put(Listener.INTERNAL, new Endpoint(LOOPBACK, 0, null, false));
+    }
+
+    /** Bytes of undelivered messages held in memory before paging: the configured bound, or a share of the heap if that is less. */
+    static long inMemoryBound(long configured, long maxHeap) {
+        return Math.min(configured, maxHeap / HEAP_SHARE_DIVISOR);
     }
 
     /** Adds the unencrypted lab listener (port 0 = a free port); call before {@link #start()}. */
@@ -196,11 +215,12 @@ public final class ArtemisBroker implements MqttBroker {
                 .setGlobalMaxSize(maxBytes)
                 .setMaxDiskUsage(MAX_DISK_USAGE_PERCENT)
                 .setCriticalAnalyzer(false)
-                // a connect storm (every box after a backbone outage) must not time out storing session state
-                .setMqttSessionStatePersistenceTimeout(SESSION_STATE_TIMEOUT_MS)
-                // each CONNECT blocks a pool thread until its session state is stored, and the store's
-                // completion needs a pool thread too: a bounded pool deadlocked in a 50-box connect storm
-                .setThreadPoolMaxSize(-1)
+                // no MQTT session-state store (ARTEMIS-5499, 2.42): with it Artemis wrote a record, and
+                // under 2.38 waited for it, at every CONNECT and removed it by a scan at every disconnect,
+                // under the store's one lock (bench/RESULTS.md, fleet). Nobody here needs it: boxes use
+                // clean sessions, and the manager's subscriber subscribes again at every connect, which
+                // finds its durable subscription queues, and the messages in them, by name.
+                .setMqttSubscriptionPersistenceEnabled(false)
                 // Artemis announces every session it opens and closes (two per MQTT connection) under one global
                 // lock, as a message; a 10,000-box connect storm queued ~1,000 threads on it. Its MQTT side reads
                 // them only to steal a client id back from another node of a cluster, and there is none here.
@@ -216,7 +236,6 @@ public final class ArtemisBroker implements MqttBroker {
         for (Map.Entry<Listener, Endpoint> e : endpoints.entrySet()) {
             cfg.addAcceptorConfiguration(acceptor(e.getKey(), e.getValue()));
         }
-        cfg.addQueueConfiguration(sessionStore());
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         cfg.registerBrokerPlugin(new PublishAclPlugin());
@@ -270,6 +289,9 @@ public final class ArtemisBroker implements MqttBroker {
         p.put(TransportConstants.HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_S);
         // the MQTT protocol manager of this acceptor hands its domain to every authentication
         p.put("securityDomain", listener.domain);
+        if (listener == Listener.INTERNAL) {
+            p.put("defaultMaximumInFlightPublishMessages", SUBSCRIBER_WINDOW);
+        }
         TlsAcceptor t = e.tls();
         if (t != null) {
             p.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
@@ -284,24 +306,6 @@ public final class ArtemisBroker implements MqttBroker {
             }
         }
         return new TransportConfiguration(NettyAcceptorFactory.class.getName(), p, listener.domain);
-    }
-
-    /**
-     * Artemis's store of MQTT session state (each client's subscription list), declared here with a
-     * filter that takes no message: Artemis 2.38 still routes a record into it at every CONNECT
-     * (even of a clean session, with an empty list) and waits for it, and deletes by a scan of the
-     * whole store at every disconnect, all under the store's one lock. With 10,000 boxes connecting
-     * at 500/s, hundreds of CONNECTs queued on that lock (and, durable, on a journal sync each):
-     * handshakes timed out, boxes came back, and they never all got in (bench/RESULTS.md, fleet).
-     * Artemis 2.42 dropped that wait and added a switch for what this does
-     * ({@code mqtt-subscription-persistence-enabled=false}). Nobody here needs the store: boxes use
-     * clean sessions, and the manager's subscriber subscribes again at every connect, which finds its
-     * durable subscription queues, and the messages in them, by name. A store a data directory
-     * already has is given the filter too (a filter can be changed, durability cannot).
-     */
-    private static QueueConfiguration sessionStore() {
-        return QueueConfiguration.of(MQTTUtil.MQTT_SESSION_STORE).setRoutingType(RoutingType.ANYCAST)
-                .setLastValue(true).setInternal(true).setDurable(false).setFilterString(STORE_NOTHING);
     }
 
     private static String randomHex() {
@@ -364,7 +368,7 @@ public final class ArtemisBroker implements MqttBroker {
                 .sum();
     }
 
-    /** Records in Artemis's MQTT session-state store (none: {@link #sessionStore()}). */
+    /** Records in Artemis's MQTT session-state store (none: subscription persistence is off; a store a 2.38 data directory left is not read). */
     long sessionStoreRecords() {
         org.apache.activemq.artemis.core.server.Queue store = server.locateQueue(MQTTUtil.MQTT_SESSION_STORE);
         return store == null ? 0 : store.getMessageCount();
