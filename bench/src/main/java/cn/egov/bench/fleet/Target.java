@@ -136,13 +136,21 @@ abstract class Target implements AutoCloseable {
         }
     }
 
-    /** {@code manager run} (its own JVM, this class path) with the embedded broker's plain lab listener, storing into SQLite. */
+    /**
+     * {@code manager run} (its own JVM, this class path) with the embedded broker's plain lab listener, storing into
+     * SQLite, or into PostgreSQL when {@code -Dfleet.manager.db-url=jdbc:postgresql://…} (with {@code fleet.manager.db-user}
+     * and {@code fleet.manager.db-password}) names an empty database.
+     */
     static final class Manager extends Target {
-        private final Path db;
+        private final String url;
+        private final String user;
+        private final String password;
 
-        private Manager(Process process, int port, Path db) {
+        private Manager(Process process, int port, String url, String user, String password) {
             super("manager", process, port);
-            this.db = db;
+            this.url = url;
+            this.user = user;
+            this.password = password;
         }
 
         static Manager start(Path dir, Map<String, String> passwords, String heap) throws Exception {
@@ -151,8 +159,18 @@ abstract class Target implements AutoCloseable {
             Path passwordFile = dir.resolve("boxes.passwd");
             writePasswords(passwordFile, passwords);
             Path config = dir.resolve("manager.properties");
-            Files.writeString(config, String.join("\n", "data.dir = " + dir.resolve("data"), "web.port = 0",
-                    "broker.port = " + port, "broker.plain.enabled = true", "broker.plain.password-file = " + passwordFile, ""));
+            String url = System.getProperty("fleet.manager.db-url", "jdbc:sqlite:" + dir.resolve("data/manager.db"));
+            String user = System.getProperty("fleet.manager.db-user", "");
+            String password = System.getProperty("fleet.manager.db-password", "");
+            List<String> lines = new ArrayList<>(List.of("data.dir = " + dir.resolve("data"), "web.port = 0",
+                    "broker.port = " + port, "broker.plain.enabled = true", "broker.plain.password-file = " + passwordFile));
+            if (url.startsWith("jdbc:postgresql:")) {
+                lines.addAll(List.of("db.url = " + url, "db.user = " + user, "db.password = " + password));
+            }
+            lines.add("");
+            Files.writeString(config, String.join("\n", lines));
+            // the manager refuses a configuration with a secret that others can read
+            Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             Path out = dir.resolve("manager.out");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
             // e.g. -Dfleet.manager.jvm=-XX:StartFlightRecording=settings=profile,filename=/tmp/m.jfr to profile the manager
@@ -171,11 +189,11 @@ abstract class Target implements AutoCloseable {
                 Thread.sleep(100);
             }
             awaitListening(p, port, out);
-            return new Manager(p, port, dir.resolve("data/manager.db"));
+            return new Manager(p, port, url, user, password);
         }
 
         private long count(String sql) throws Exception {
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 return rs.getLong(1);
