@@ -334,7 +334,7 @@ public final class ManagerAssembly implements AutoCloseable {
                 config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_PORT),
                 RabbitMqAuthTls.serverContext(ca, csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_DNS_NAMES)),
                         csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_IPS))),
-                leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer);
+                leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer, this::alarmRabbitMqDenial);
         server.start();
         closeables.add(server);
         for (String path : RabbitMqAuthServer.PATHS) {
@@ -423,6 +423,27 @@ public final class ManagerAssembly implements AutoCloseable {
         refusalAlarms.note("broker/" + r.refusal().reason().label + "/" + client, new Alarm("broker.connection-refused",
                 Alarm.Severity.MAJOR, "broker", "refused MQTT connection of client '" + client + "' on the " + listener + " listener: "
                 + r.refusal().reason().label + ": " + LogSafe.of(r.refusal().detail()), evidence, System.currentTimeMillis()));
+    }
+
+    /**
+     * Called on an auth-endpoint thread for each question RabbitMQ got "deny" for: a refused login (user, vhost) is a
+     * refused connection as on the embedded broker; a refused topic or queue is a box reaching beyond its own.
+     */
+    private void alarmRabbitMqDenial(RabbitMqAuthServer.Denial d) {
+        String user = LogSafe.of(d.user());
+        String client = LogSafe.of(d.clientId());
+        boolean login = d.path().equals("user") || d.path().equals("vhost");
+        String kind = login ? "broker.connection-refused" : "broker.access-refused";
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("listener", "rabbitmq");
+        evidence.put("check", d.path());
+        evidence.put("client_id", client);
+        evidence.put("user", user);
+        evidence.put("reason", LogSafe.of(d.why()));
+        refusalAlarms.note("rabbitmq/" + d.path() + "/" + user + "/" + client, new Alarm(kind, Alarm.Severity.MAJOR, "broker",
+                (login ? "refused MQTT connection of user '" + user + "' (client id '" + client + "') at RabbitMQ: "
+                        : "refused " + d.path() + " access of user '" + user + "' at RabbitMQ: ") + LogSafe.of(d.why()),
+                evidence, System.currentTimeMillis()));
     }
 
     /** The TLS listener when {@code broker.tls.port} is set (certificates of the provincial CA only), else null. */

@@ -8,6 +8,8 @@ import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.broker.ConnectRefusal;
+import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.KeyPairs;
 import cn.egov.manager.ca.PemFiles;
@@ -173,6 +175,17 @@ class RabbitMqStrictTest {
             refused(() -> passwordBox(PUBLISHER, VICTIM));
             refused(() -> certificateBox(CERT_BOX, VICTIM));
             assertTrue(victim.isConnected(), "the box whose client id was tried is still connected");
+            // alarmed as on the embedded broker: the NOC sees who tried whose client id
+            AlarmStore alarms = manager.context().alarms();
+            Poll.until("an alarm for the refused client id", 30_000, () -> {
+                try {
+                    return alarms.latest(AlarmStore.MANAGER_CLIENT_ID, 100).stream().anyMatch(a -> a.alarm().kind().equals("broker.connection-refused")
+                            && VICTIM.equals(a.alarm().evidence().get("client_id")) && "rabbitmq".equals(a.alarm().evidence().get("listener"))
+                            && a.alarm().evidence().get("reason").contains(ConnectRefusal.CLIENT_ID_MISMATCH.label));
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             victim.publish("hebei/" + VICTIM + "/HEALTH/status", health(), 1, false);
             victim.disconnect();
         }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -50,11 +51,19 @@ public final class RabbitMqAuthServer implements AutoCloseable {
     private final Map<String, LongAdder> denied = new HashMap<>();
     private final LongAdder refusedCallers = new LongAdder();
 
+    private final Consumer<Denial> onDenied;
+
+    /** A question answered deny: which path, for whom, why (the embedded broker alarms its refusals the same way). */
+    public record Denial(String path, String user, String clientId, String why) {
+    }
+
     /**
-     * @param callers why a caller's leaf certificate may not ask, or empty when it may
+     * @param callers  why a caller's leaf certificate may not ask, or empty when it may
+     * @param onDenied told of each deny, on the answering thread (it must return at once: a throttled alarm queue)
      */
     public RabbitMqAuthServer(String bind, int port, SSLContext tls, Function<X509Certificate, Optional<String>> callers,
-                              RabbitMqAuthorizer authorizer) throws IOException {
+                              RabbitMqAuthorizer authorizer, Consumer<Denial> onDenied) throws IOException {
+        this.onDenied = onDenied;
         server = HttpsServer.create(new InetSocketAddress(bind, port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
@@ -131,6 +140,9 @@ public final class RabbitMqAuthServer implements AutoCloseable {
         if (!d.allowed()) {
             denied.get(ex.getRequestURI().getPath()).increment();
             LOG.info("rabbitmq auth: {} denied: {}", ex.getRequestURI().getPath(), LogSafe.of(d.why()));
+            String clientId = params.getOrDefault("client_id", params.getOrDefault("variable_map.client_id", ""));
+            onDenied.accept(new Denial(ex.getRequestURI().getPath().substring("/auth/".length()), params.getOrDefault("username", ""),
+                    clientId, d.why()));
         }
         reply(ex, 200, d.allowed() ? "allow" : "deny");
     }
