@@ -100,6 +100,8 @@ public final class ApplianceCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(forArguments(args).execute(args));
+        // an audit whose command line plainly parses starts without picocli (AuditShortcut)
+        Integer audit = AuditShortcut.run(args);
+        System.exit(audit != null ? audit : forArguments(args).execute(args));
     }
 }

@@ -81,8 +81,11 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The audit, reporting on {@code out} and {@code err}: picocli's, or {@link AuditShortcut}'s. */
+    int run(PrintWriter out, PrintWriter err) {
         MonitorPolicyLoader.Loaded loaded;
         try {
             loaded = MonitorPolicyLoader.load(policy, plan, unit, date != null ? date : today());

@@ -20,8 +20,11 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        String name = cmd.getCommandSpec().qualifiedName();
-        PrintWriter err = cmd.getErr();
+        return report(ex, cmd.getCommandSpec().qualifiedName(), cmd.getErr(), debug.getAsBoolean());
+    }
+
+    /** Reports {@code ex} of the command {@code name} on {@code err}; returns the exit code. */
+    static int report(Exception ex, String name, PrintWriter err, boolean debug) {
         int code;
         if (ex instanceof UserError u) {
             err.println(name + ": " + Problems.oneLine(u.getMessage()));
@@ -31,10 +34,10 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             code = ApplianceCommand.EXIT_BAD_INPUT;
         } else {
             err.println(name + ": internal error: " + ex.getClass().getName() + ": " + Problems.describe(ex)
-                    + (debug.getAsBoolean() ? "" : " (run again with --debug for the stack trace)"));
+                    + (debug ? "" : " (run again with --debug for the stack trace)"));
             code = ApplianceCommand.EXIT_INTERNAL;
         }
-        if (debug.getAsBoolean()) {
+        if (debug) {
             ex.printStackTrace(err);
         }
         err.flush();
