@@ -121,8 +121,9 @@ public final class AuditCommand implements Callable<Integer> {
             AuditReportWriter.table(report, out);
         }
         if (report.damage() != null || report.truncated() > 0 || report.malformed() > 0) {
-            err.printf("appliance audit: %d truncated and %d malformed frames skipped%s%n", report.truncated(),
-                    report.malformed(), report.damage() == null ? "" : "; " + report.damage());
+            // concatenated, not printf: the formatter's locale data is ~20 ms in a fresh JVM
+            err.println("appliance audit: " + report.truncated() + " truncated and " + report.malformed()
+                    + " malformed frames skipped" + (report.damage() == null ? "" : "; " + report.damage()));
         }
         return report.clean() ? CLEAN : VIOLATIONS;
     }

@@ -24,6 +24,25 @@ public record IpPrefix(boolean v6, long hi, long lo, int length) implements Comp
         }
     }
 
+    /**
+     * Written out: the record's own equals is bootstrapped through {@code java.lang.runtime.ObjectMethods}
+     * at its first call, which spun ~20 method-handle classes while a fresh JVM loaded the plan
+     * (bench/RESULTS.md, "start-up", run 9). The same result as the record's.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IpPrefix p && v6 == p.v6 && hi == p.hi && lo == p.lo && length == p.length;
+    }
+
+    /** The record's own formula (31 * h + each component's hash, in order), so hashed orders stay the same. */
+    @Override
+    public int hashCode() {
+        int h = Boolean.hashCode(v6);
+        h = 31 * h + Long.hashCode(hi);
+        h = 31 * h + Long.hashCode(lo);
+        return 31 * h + length;
+    }
+
     /** Parses {@code a.b.c.d[/n]} or an IPv6 address {@code x:x::x[/n]}; host bits must be zero. */
     public static IpPrefix parse(String text) {
         IpPrefix p = parseLenient(text);

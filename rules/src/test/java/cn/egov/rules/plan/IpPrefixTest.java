@@ -45,4 +45,29 @@ class IpPrefixTest {
         assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse("10.0.0/8"));
         assertThrows(IllegalArgumentException.class, () -> IpPrefix.address("10.0.0.1/8"));
     }
+
+    /** A record with IpPrefix's components and the generated equals and hashCode. */
+    private record Generated(boolean v6, long hi, long lo, int length) {
+    }
+
+    @Test
+    void equalsAndHashCodeAreTheRecordsOwn() {
+        java.util.Random random = new java.util.Random(7);
+        IpPrefix previous = IpPrefix.parse("0.0.0.0/0");
+        for (int i = 0; i < 2000; i++) {
+            IpPrefix p = i % 2 == 0
+                    ? new IpPrefix(false, 0, random.nextLong() & 0xffffffffL, 32)
+                    : new IpPrefix(true, random.nextLong(), random.nextLong(), 128);
+            IpPrefix same = new IpPrefix(p.v6(), p.hi(), p.lo(), p.length());
+            assertEquals(new Generated(p.v6(), p.hi(), p.lo(), p.length()).hashCode(), p.hashCode());
+            assertEquals(p, same);
+            assertEquals(same, p);
+            assertFalse(p.equals(previous));
+            assertFalse(p.equals(new IpPrefix(p.v6(), p.hi(), p.lo() ^ 1, p.length())));
+            assertFalse(p.equals(null));
+            previous = p;
+        }
+        assertFalse(IpPrefix.parse("10.0.0.0/8").equals(IpPrefix.parse("10.0.0.0/9")));
+        assertFalse(IpPrefix.parse("::/0").equals(IpPrefix.parse("0.0.0.0/0")));
+    }
 }
