@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code appliance} command: the edge box's one entry point. Each capability adds its
- * subcommand class to {@link #SUBCOMMANDS} (one class, one file, registered here only).
+ * subcommand class to {@link #register} (one class, one file, registered here only).
  *
  * <p>A run of one command builds only that command's model: picocli reads every registered
  * command's annotations by reflection when the command line is built, which cost a quarter of a
@@ -30,10 +30,20 @@ import picocli.CommandLine.Option;
                 "2:usage error or bad input (an unknown option, a missing file or directory, a bad value): one line on stderr",
                 "70:internal error (a fault of the program: run again with --debug for the stack trace)"})
 public final class ApplianceCommand implements Runnable {
-    /** The subcommands by name, in the order the help lists them. */
-    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+    /**
+     * The subcommands by name, in the order the help lists them. Built at first use: an audit that
+     * {@link AuditShortcut} runs never needs it, and its twelve method references cost ~10 ms of
+     * bootstrapping in a fresh JVM (bench/RESULTS.md, "start-up", run 9).
+     */
+    static Map<String, Supplier<Object>> subcommands() {
+        return Registry.SUBCOMMANDS;
+    }
 
-    private static Map<String, Supplier<Object>> subcommands() {
+    private static final class Registry {
+        static final Map<String, Supplier<Object>> SUBCOMMANDS = register();
+    }
+
+    private static Map<String, Supplier<Object>> register() {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
         // a lambda, not HelpCommand::new: a constructor reference is resolved when the class-data-sharing
         // archive is dumped, which links picocli's HelpCommand (Java 5 bytecode), and the JDK leaves a
@@ -73,7 +83,7 @@ public final class ApplianceCommand implements Runnable {
 
     /** The whole command line with the error handling above (tests run it). */
     public static CommandLine commandLine() {
-        return commandLine(SUBCOMMANDS.keySet().toArray(String[]::new));
+        return commandLine(subcommands().keySet().toArray(String[]::new));
     }
 
     /**
@@ -83,7 +93,7 @@ public final class ApplianceCommand implements Runnable {
     static CommandLine forArguments(String... args) {
         for (String a : args) {
             if (!a.startsWith("-")) {
-                return SUBCOMMANDS.containsKey(a) && !a.equals("help") ? commandLine(a) : commandLine();
+                return subcommands().containsKey(a) && !a.equals("help") ? commandLine(a) : commandLine();
             }
         }
         return commandLine();
@@ -93,7 +103,7 @@ public final class ApplianceCommand implements Runnable {
         ApplianceCommand root = new ApplianceCommand();
         CommandLine cl = new CommandLine(root);
         for (String name : names) {
-            cl.addSubcommand(name, SUBCOMMANDS.get(name).get());
+            cl.addSubcommand(name, subcommands().get(name).get());
         }
         return cl.setParameterExceptionHandler(new UsageErrorHandler())
                 .setExecutionExceptionHandler(new FailureHandler(() -> root.debug));
