@@ -179,6 +179,25 @@ class AuditCommandTest {
         assertEquals(1, r.exit());
         assertTrue(r.out().contains("outbound-dns") && r.out().contains("198.51.100.53:53") && r.out().contains("100.20"), r.out());
         assertTrue(r.out().contains(PlantedCapture.expected(frames).size() + " violating flows"), r.out());
+        // the table is aligned: every cell starts where its column's header does, two spaces after the widest cell before it
+        List<String> lines = r.out().lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("#  ")).findFirst().orElseThrow());
+        String head = lines.get(header);
+        List<Integer> starts = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(head);
+        while (m.find()) {
+            starts.add(m.start());
+        }
+        assertEquals(List.of("#", "rule", "time", "interface", "vlan", "proto", "source", "destination", "mac", "packets"),
+                List.of(head.trim().split(" +")));
+        for (String row : lines.subList(header + 1, lines.indexOf(""))) {
+            for (int c = 1; c < starts.size(); c++) {
+                assertEquals(' ', row.charAt(starts.get(c) - 1), row);
+                assertEquals(' ', row.charAt(starts.get(c) - 2), row);
+                assertTrue(row.charAt(starts.get(c)) != ' ', row);
+            }
+        }
+        assertTrue(lines.stream().noneMatch(l -> l.endsWith(" ")), r.out());
     }
 
     @Test
