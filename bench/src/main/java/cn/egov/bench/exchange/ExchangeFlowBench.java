@@ -126,6 +126,7 @@ public final class ExchangeFlowBench {
                 long cpu0 = processCpuNanos();
                 long jit0 = threadCpuNanos("C1 CompilerThre", "C2 CompilerThre");
                 long gc0 = threadCpuNanos("GC Thread", "G1 ");
+                Map<String, Long> threads0 = cpuByThreadGroup();
                 a.connect(manager.brokerTlsUrl());
                 long[] atHub = {0};
                 long[] inB = {0};
@@ -152,6 +153,7 @@ public final class ExchangeFlowBench {
                 double cpuMs = (processCpuNanos() - cpu0) / 1e6 / n;
                 System.out.printf(Locale.ROOT, "of the JVM's CPU per document: JIT compiler threads %.1f ms, GC threads %.1f ms%n",
                         (threadCpuNanos("C1 CompilerThre", "C2 CompilerThre") - jit0) / 1e6 / n, (threadCpuNanos("GC Thread", "G1 ") - gc0) / 1e6 / n);
+                printCpuByThreadGroup(threads0, cpuByThreadGroup(), n);
                 if (a.store.outgoingCounts().get(DeliveryState.RECEIVED) != n + warmup) {
                     throw new IllegalStateException("box A does not hold a receipt for each document");
                 }
@@ -195,6 +197,39 @@ public final class ExchangeFlowBench {
             }
         }
         return ticks * 10_000_000L;
+    }
+
+    /**
+     * CPU time (user + system, ticks of 10 ms) of this JVM's threads by group: the name without its numbers
+     * (the hub's "exchange-documents-12" and "-31" are one group), and apart the system part of each (the kernel:
+     * disk writes and syncs, sockets). Threads that ended in between are not counted.
+     */
+    static Map<String, Long> cpuByThreadGroup() throws java.io.IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#]?[0-9]+", "");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                out.merge(name + " (system)", Long.parseLong(f[12]), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The timed part's CPU per document of the thread groups that took most (Linux truncates thread names to 15 characters). */
+    static void printCpuByThreadGroup(Map<String, Long> before, Map<String, Long> after, int n) {
+        StringBuilder b = new StringBuilder("CPU per document by thread group (ms):");
+        after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(24)
+                .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.1f;", e.getKey(), e.getValue() * 10.0 / n)));
+        System.out.println(b);
     }
 
     /** CPU time of this JVM, every thread. */
