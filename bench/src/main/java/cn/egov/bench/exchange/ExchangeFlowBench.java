@@ -174,13 +174,13 @@ public final class ExchangeFlowBench {
                 List.of(new Part("正文.pdf", "application/pdf", content))));
     }
 
-    /**
-     * CPU time of this JVM's threads whose names start with one of {@code prefixes} (the stat file of each task in /proc/self/task,
-     * utime + stime in ticks of 10 ms): the JIT compilers compile this code while it runs, a share a
-     * long-running box does not pay; the GC threads say what the copies of each megabyte cost.
-     */
-    static long threadCpuNanos(String... prefixes) throws java.io.IOException {
-        long ticks = 0;
+    /** One thread of this JVM and its CPU time so far, user and system, in ticks of 10 ms (fields 14 and 15 of proc(5)). */
+    record TaskCpu(String name, long user, long system) {
+    }
+
+    /** The stat file of each task in /proc/self/task; threads that end meanwhile are left out. */
+    static List<TaskCpu> tasks() throws java.io.IOException {
+        List<TaskCpu> out = new ArrayList<>();
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : tasks.toList()) {
                 String stat;
@@ -189,36 +189,34 @@ public final class ExchangeFlowBench {
                 } catch (java.io.IOException gone) {
                     continue; // the thread ended
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)) {
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
-                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.add(new TaskCpu(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), Long.parseLong(f[11]), Long.parseLong(f[12])));
             }
         }
-        return ticks * 10_000_000L;
+        return out;
     }
 
     /**
-     * CPU time (user + system, ticks of 10 ms) of this JVM's threads by group: the name without its numbers
-     * (the hub's "exchange-documents-12" and "-31" are one group), and apart the system part of each (the kernel:
-     * disk writes and syncs, sockets). Threads that ended in between are not counted.
+     * CPU time of this JVM's threads whose names start with one of {@code prefixes}: the JIT compilers compile
+     * this code while it runs, a share a long-running box does not pay; the GC threads say what the copies of
+     * each megabyte cost.
+     */
+    static long threadCpuNanos(String... prefixes) throws java.io.IOException {
+        return tasks().stream().filter(t -> java.util.Arrays.stream(prefixes).anyMatch(t.name()::startsWith))
+                .mapToLong(t -> t.user() + t.system()).sum() * 10_000_000L;
+    }
+
+    /**
+     * CPU time (ticks) of this JVM's threads by group: the name without its numbers (the hub's
+     * "exchange-documents-12" and "-31" are one group), and apart the system part of each (the kernel: disk
+     * writes and syncs, sockets). Threads that ended in between are not counted.
      */
     static Map<String, Long> cpuByThreadGroup() throws java.io.IOException {
         Map<String, Long> out = new HashMap<>();
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path t : tasks.toList()) {
-                String stat;
-                try {
-                    stat = Files.readString(t.resolve("stat"));
-                } catch (java.io.IOException gone) {
-                    continue;
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[-#]?[0-9]+", "");
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
-                out.merge(name + " (system)", Long.parseLong(f[12]), Long::sum);
-            }
+        for (TaskCpu t : tasks()) {
+            String group = t.name().replaceAll("[-#]?[0-9]+", "");
+            out.merge(group, t.user() + t.system(), Long::sum);
+            out.merge(group + " (system)", t.system(), Long::sum);
         }
         return out;
     }
