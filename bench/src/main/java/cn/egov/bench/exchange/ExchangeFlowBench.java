@@ -126,6 +126,7 @@ public final class ExchangeFlowBench {
                 long cpu0 = processCpuNanos();
                 long jit0 = threadCpuNanos("C1 CompilerThre", "C2 CompilerThre");
                 long gc0 = threadCpuNanos("GC Thread", "G1 ");
+                Map<String, Long> threads0 = cpuByThreadGroup();
                 a.connect(manager.brokerTlsUrl());
                 long[] atHub = {0};
                 long[] inB = {0};
@@ -152,6 +153,7 @@ public final class ExchangeFlowBench {
                 double cpuMs = (processCpuNanos() - cpu0) / 1e6 / n;
                 System.out.printf(Locale.ROOT, "of the JVM's CPU per document: JIT compiler threads %.1f ms, GC threads %.1f ms%n",
                         (threadCpuNanos("C1 CompilerThre", "C2 CompilerThre") - jit0) / 1e6 / n, (threadCpuNanos("GC Thread", "G1 ") - gc0) / 1e6 / n);
+                printCpuByThreadGroup(threads0, cpuByThreadGroup(), n);
                 if (a.store.outgoingCounts().get(DeliveryState.RECEIVED) != n + warmup) {
                     throw new IllegalStateException("box A does not hold a receipt for each document");
                 }
@@ -172,13 +174,13 @@ public final class ExchangeFlowBench {
                 List.of(new Part("正文.pdf", "application/pdf", content))));
     }
 
-    /**
-     * CPU time of this JVM's threads whose names start with one of {@code prefixes} (the stat file of each task in /proc/self/task,
-     * utime + stime in ticks of 10 ms): the JIT compilers compile this code while it runs, a share a
-     * long-running box does not pay; the GC threads say what the copies of each megabyte cost.
-     */
-    static long threadCpuNanos(String... prefixes) throws java.io.IOException {
-        long ticks = 0;
+    /** One thread of this JVM and its CPU time so far, user and system, in ticks of 10 ms (fields 14 and 15 of proc(5)). */
+    record TaskCpu(String name, long user, long system) {
+    }
+
+    /** The stat file of each task in /proc/self/task; threads that end meanwhile are left out. */
+    static List<TaskCpu> tasks() throws java.io.IOException {
+        List<TaskCpu> out = new ArrayList<>();
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : tasks.toList()) {
                 String stat;
@@ -187,14 +189,45 @@ public final class ExchangeFlowBench {
                 } catch (java.io.IOException gone) {
                     continue; // the thread ended
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)) {
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
-                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.add(new TaskCpu(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), Long.parseLong(f[11]), Long.parseLong(f[12])));
             }
         }
-        return ticks * 10_000_000L;
+        return out;
+    }
+
+    /**
+     * CPU time of this JVM's threads whose names start with one of {@code prefixes}: the JIT compilers compile
+     * this code while it runs, a share a long-running box does not pay; the GC threads say what the copies of
+     * each megabyte cost.
+     */
+    static long threadCpuNanos(String... prefixes) throws java.io.IOException {
+        return tasks().stream().filter(t -> java.util.Arrays.stream(prefixes).anyMatch(t.name()::startsWith))
+                .mapToLong(t -> t.user() + t.system()).sum() * 10_000_000L;
+    }
+
+    /**
+     * CPU time (ticks) of this JVM's threads by group: the name without its numbers (the hub's
+     * "exchange-documents-12" and "-31" are one group), and apart the system part of each (the kernel: disk
+     * writes and syncs, sockets). Threads that ended in between are not counted.
+     */
+    static Map<String, Long> cpuByThreadGroup() throws java.io.IOException {
+        Map<String, Long> out = new HashMap<>();
+        for (TaskCpu t : tasks()) {
+            String group = t.name().replaceAll("[-#]?[0-9]+", "");
+            out.merge(group, t.user() + t.system(), Long::sum);
+            out.merge(group + " (system)", t.system(), Long::sum);
+        }
+        return out;
+    }
+
+    /** The timed part's CPU per document of the thread groups that took most (Linux truncates thread names to 15 characters). */
+    static void printCpuByThreadGroup(Map<String, Long> before, Map<String, Long> after, int n) {
+        StringBuilder b = new StringBuilder("CPU per document by thread group (ms):");
+        after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(24)
+                .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.1f;", e.getKey(), e.getValue() * 10.0 / n)));
+        System.out.println(b);
     }
 
     /** CPU time of this JVM, every thread. */

@@ -88,10 +88,15 @@ public final class SealBench {
     }
 
     static long seal(LocalUnit sender, X509Certificate recipient, byte[] content) {
+        return sealed(sender, recipient, content).length;
+    }
+
+    /** One file sealed as a document of its own: the envelope. */
+    static byte[] sealed(LocalUnit sender, X509Certificate recipient, byte[] content) {
         Instant now = Instant.now();
         Document d = new Document(new DocumentMeta(MessageIds.newId(), "冀文〔2026〕1号", "bench", SENDER, List.of(RECIPIENT), Urgency.ROUTINE,
                 Classification.NON_SECRET, now.plus(Duration.ofDays(1)), now), List.of(new Part("正文.pdf", "application/pdf", content)));
-        return DocumentSealer.seal(d, sender.signing(), Map.of(RECIPIENT, recipient)).envelope().length;
+        return DocumentSealer.seal(d, sender.signing(), Map.of(RECIPIENT, recipient)).envelope();
     }
 
     /** Seals every file of {@code dir/in} once in a new JVM, as a clerk's batch would be; documents per second of its whole run. */

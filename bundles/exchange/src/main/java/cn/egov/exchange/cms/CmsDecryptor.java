@@ -25,6 +25,27 @@ public final class CmsDecryptor {
      * of the exchange's profile).
      */
     public static byte[] decrypt(byte[] der, DecryptionKey key) {
+        try (InputStream in = stream(der, key)) {
+            // the plaintext is shorter than the ciphertext, which is inside the message: one array of the message's length
+            byte[] b = new byte[der.length];
+            int n = in.readNBytes(b, 0, b.length);
+            if (in.read() >= 0) {
+                throw new DocumentRefused("document", "decrypts to more than its encrypted content's length");
+            }
+            return Arrays.copyOf(b, n);
+        } catch (IOException | RuntimeException e) {
+            throw refused(e);
+        }
+    }
+
+    /**
+     * The plaintext as a stream, decrypted as it is read (for {@link CmsVerifier#verify(InputStream, String,
+     * cn.egov.rules.unit.UnitCode, CmsVerifier.ContentReader)}: the document is never a whole array between the
+     * two). The padding is checked at its end: read it to the end before trusting what it gave.
+     *
+     * @throws DocumentRefused when the envelope's header is damaged or it is not for this key
+     */
+    public static InputStream stream(byte[] der, DecryptionKey key) {
         CMSEnvelopedDataParser env;
         RecipientInformation ri;
         try {
@@ -37,27 +58,19 @@ public final class CmsDecryptor {
         if (ri == null) {
             throw new DocumentRefused("document", "is not encrypted for this unit's certificate " + key.certificate().getSerialNumber().toString(16));
         }
-        try (InputStream in = ri.getContentStream(new JceKeyAgreeEnvelopedRecipient(key.key()).setProvider(BcProvider.get())
-                .setContentProvider("SunJCE")).getContentStream()) {
-            // the plaintext is shorter than the ciphertext, which is inside the message: one array of the message's length
-            byte[] b = new byte[der.length];
-            int n = in.readNBytes(b, 0, b.length);
-            if (in.read() >= 0) {
-                throw new DocumentRefused("document", "decrypts to more than its encrypted content's length");
-            }
-            return Arrays.copyOf(b, n);
+        try {
+            // nothing to close: the message is an array
+            return ri.getContentStream(new JceKeyAgreeEnvelopedRecipient(key.key()).setProvider(BcProvider.get())
+                    .setContentProvider("SunJCE")).getContentStream();
         } catch (CMSException | IOException | RuntimeException e) {
-            if (e instanceof DocumentRefused r) {
-                throw r;
-            }
-            throw new DocumentRefused("document", "cannot be decrypted with this unit's key (damaged or truncated?): " + e.getMessage());
-        } finally {
-            try {
-                env.close();
-            } catch (IOException ignored) {
-                // an array: nothing to release
-            }
+            throw refused(e);
         }
+    }
+
+    /** A failure while decrypting, as one line. */
+    static DocumentRefused refused(Exception e) {
+        return e instanceof DocumentRefused r ? r
+                : new DocumentRefused("document", "cannot be decrypted with this unit's key (damaged or truncated?): " + e.getMessage());
     }
 
     /**

@@ -16,7 +16,7 @@ public final class DocumentOpener {
     }
 
     /** An opened document and the digests its receipt repeats. */
-    public record Opened(Document document, List<PartDigest> digests, CmsVerifier.Verified signature) {
+    public record Opened(Document document, List<PartDigest> digests, CmsVerifier.Signer signature) {
     }
 
     /**
@@ -24,12 +24,15 @@ public final class DocumentOpener {
      *                         verify, or the signer is not the issuing unit the manifest names
      */
     public Opened open(byte[] envelope, DecryptionKey key) {
-        byte[] signed = CmsDecryptor.decrypt(envelope, key);
-        CmsVerifier.Verified v = verifier.verify(signed, "document", null);
-        DocumentPackage.Opened p = DocumentPackage.read(v.content(), maxBytes);
-        if (!p.document().meta().issuer().equals(v.unit())) {
-            throw new DocumentRefused("document", "names issuer " + p.document().meta().issuer() + " but is signed by unit " + v.unit());
+        // one pass: decrypted, digested for the signature and unpacked as it is read; the parts are the only
+        // copies of the megabyte (before: the plaintext, the parsed message and the signed content were three
+        // more), and none is used unless the signature and its chain hold
+        CmsVerifier.Streamed<DocumentPackage.Opened> v = verifier.verify(CmsDecryptor.stream(envelope, key), "document", null,
+                content -> DocumentPackage.read(content, maxBytes));
+        DocumentPackage.Opened p = v.content();
+        if (!p.document().meta().issuer().equals(v.signer().unit())) {
+            throw new DocumentRefused("document", "names issuer " + p.document().meta().issuer() + " but is signed by unit " + v.signer().unit());
         }
-        return new Opened(p.document(), p.digests(), v);
+        return new Opened(p.document(), p.digests(), v.signer());
     }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,16 +108,22 @@ public final class DocumentPackage {
      *                         not first, a file missing, extra or not matching its digest)
      */
     public static Opened read(byte[] bytes, long maxBytes) {
+        return read(new ByteArrayInputStream(bytes), maxBytes);
+    }
+
+    /** {@link #read(byte[], long)} from a stream, read as far as the ZIP's last entry. */
+    public static Opened read(InputStream in, long maxBytes) {
         Map<String, byte[]> files = new HashMap<>();
         List<String> order = new ArrayList<>();
         long total = 0;
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+        try {
+            ZipInputStream zip = new ZipInputStream(in);
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 if (files.containsKey(e.getName())) {
                     throw new DocumentRefused("package", "entry '" + e.getName() + "' appears twice");
                 }
-                byte[] data = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes - total + 1));
+                byte[] data = entry(zip, e.getSize(), maxBytes - total);
                 total += data.length;
                 if (total > maxBytes) {
                     throw new DocumentRefused("package", "files exceed " + maxBytes + " bytes");
@@ -173,6 +180,22 @@ public final class DocumentPackage {
                 UnitCode.parse(issuer), DocumentMeta.parseRecipients(recipients), Urgency.parse(m.path("urgency").asText()),
                 Classification.parse(m.path("classification").asText()), instant("deadline", m), instant("created", m));
         return new Opened(new Document(meta, parts), List.copyOf(digests));
+    }
+
+    /**
+     * One entry's bytes: into an array of its size when the entry declares it (a stored entry does; the ZIP
+     * reader checks size and CRC at its end), else collected to its end; at most {@code room} + 1 bytes.
+     */
+    private static byte[] entry(ZipInputStream zip, long declared, long room) throws IOException {
+        if (declared < 0 || declared > room) {
+            return zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, room + 1));
+        }
+        byte[] b = new byte[(int) declared];
+        int n = zip.readNBytes(b, 0, b.length);
+        if (n != b.length || zip.read() >= 0) {
+            throw new IOException("entry is not the " + declared + " bytes it declares");
+        }
+        return b;
     }
 
     private static Instant instant(String field, JsonNode m) {

@@ -795,8 +795,11 @@ public final class ExchangeService implements AutoCloseable {
                 continue;
             }
             UnitCode recipient = UnitCode.parse(r);
+            // opened already by the fetch thread: stored opened in this same transaction, its envelope is not needed
+            // (storing the megabyte to drop it again a statement later cost a copy through JDBC and the page cache)
+            byte[] envelope = opened.get(r) != null ? null : p.body();
             boolean fresh = !empty(p.body()) && p.body().length <= settings.maxDocumentBytes() * 2
-                    && store.insertIncoming(messageId, r, issuer, p.body(), clock.instant());
+                    && store.insertIncoming(messageId, r, issuer, envelope, clock.instant());
             if (!fresh) {
                 if (empty(p.body()) && store.incoming(messageId, r).isEmpty()) {
                     continue; // not fetched for this recipient: the hub tells again

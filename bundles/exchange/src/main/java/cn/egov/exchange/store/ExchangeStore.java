@@ -347,6 +347,7 @@ public final class ExchangeStore implements AutoCloseable {
      * Stores an arriving document as {@link InboxState#STORED} unless (message id, recipient) is
      * known: the duplicate check and the store are one statement.
      *
+     * @param envelope the envelope, or null when the document is opened (or refused) in the same transaction
      * @return true when it was new
      */
     public synchronized boolean insertIncoming(String messageId, String recipient, String issuer, byte[] envelope, Instant at)

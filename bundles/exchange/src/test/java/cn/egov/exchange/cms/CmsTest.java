@@ -97,6 +97,65 @@ class CmsTest {
         assertThrows(DocumentRefused.class, () -> opener.open(flipped, r1Key));
     }
 
+    /**
+     * The opener streams the envelope (decrypted, digested and unpacked in one pass): cut anywhere, it is
+     * refused in one line naming the document or its package, and never opened.
+     */
+    @Test
+    void envelopeCutAnywhereIsRefusedInOneLine() throws Exception {
+        byte[] env = DocumentSealer.seal(document(20_000), pki.signing(SENDER), Map.of(R1, r1Key.certificate(), R2, r2Key.certificate())).envelope();
+        DocumentOpener opener = new DocumentOpener(verifier, 10_000_000);
+        for (int len = 0; len < env.length; len += len < env.length - 64 ? 97 : 1) {
+            byte[] cut = Arrays.copyOf(env, len);
+            DocumentRefused e = assertThrows(DocumentRefused.class, () -> opener.open(cut, r1Key), "cut to " + len);
+            assertTrue(e.field().equals("document") || e.field().equals("package"), len + ": " + e.field());
+            assertTrue(!e.getMessage().contains("\n"), len + ": " + e.getMessage());
+        }
+    }
+
+    /** Any byte changed: refused in one line, or (a byte no reader looks at) opened to exactly what was sent; never anything else. */
+    @Test
+    void envelopeChangedAnywhereIsRefusedOrOpensUnchanged() throws Exception {
+        Document doc = document(20_000);
+        byte[] env = DocumentSealer.seal(doc, pki.signing(SENDER), Map.of(R1, r1Key.certificate(), R2, r2Key.certificate())).envelope();
+        DocumentOpener opener = new DocumentOpener(verifier, 10_000_000);
+        int refused = 0;
+        for (int at = 0; at < env.length; at += at < 2000 || at > env.length - 2000 ? 7 : 401) {
+            byte[] changed = env.clone();
+            changed[at] ^= 0x41;
+            try {
+                DocumentOpener.Opened o = opener.open(changed, r1Key);
+                assertEquals(doc.meta(), o.document().meta(), "changed at " + at);
+                for (int i = 0; i < doc.parts().size(); i++) {
+                    assertArrayEquals(doc.parts().get(i).content(), o.document().parts().get(i).content(), "changed at " + at);
+                }
+            } catch (DocumentRefused e) {
+                refused++;
+                assertTrue(!e.getMessage().contains("\n"), at + ": " + e.getMessage());
+            }
+        }
+        assertTrue(refused > 300, "refused " + refused);
+    }
+
+    /** Content changed after signing also breaks its ZIP (CRC): the signature's failure is what is reported. */
+    @Test
+    void changedPackageIsReportedAsTheSignaturesFailure() throws Exception {
+        byte[] signed = CmsSigner.sign(DocumentPackage.write(document(5000), DigestAlgorithm.SHA256).bytes(), pki.signing(SENDER));
+        signed[indexOf(signed, "%PDF-1.4".getBytes(StandardCharsets.US_ASCII))] = '#';
+        byte[] env = CmsEncryptor.encrypt(signed, List.of(r1Key.certificate()));
+        DocumentRefused e = assertThrows(DocumentRefused.class, () -> new DocumentOpener(verifier, 1_000_000).open(env, r1Key));
+        assertTrue(e.getMessage().contains("signature does not verify"), e.getMessage());
+    }
+
+    @Test
+    void bytesAfterTheSignedMessageAreRefused() throws Exception {
+        byte[] signed = CmsSigner.sign(DocumentPackage.write(document(5000), DigestAlgorithm.SHA256).bytes(), pki.signing(SENDER));
+        byte[] longer = Arrays.copyOf(signed, signed.length + 3);
+        byte[] env = CmsEncryptor.encrypt(longer, List.of(r1Key.certificate()));
+        DocumentRefused e = assertThrows(DocumentRefused.class, () -> new DocumentOpener(verifier, 1_000_000).open(env, r1Key));
+        assertTrue(e.getMessage().contains("goes on after"), e.getMessage());
+    }
+
     @Test
     void changedSignedContentFailsTheSignature() throws Exception {
         byte[] signed = CmsSigner.sign("hello receipt".getBytes(StandardCharsets.UTF_8), pki.signing(SENDER));
