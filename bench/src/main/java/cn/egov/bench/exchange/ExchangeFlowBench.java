@@ -69,8 +69,14 @@ public final class ExchangeFlowBench {
         }
         System.out.printf(Locale.ROOT, "%d documents of %d bytes; %s; %d cores%n", n, size, Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        double[] ours = exchange(dir, contents, size, warmup);
-        double[] curl = curlToNginx(dir, n, size);
+        double[] ours;
+        double[] curl;
+        try {
+            ours = exchange(dir, contents, size, warmup);
+            curl = curlToNginx(dir, n, size);
+        } finally { // each run leaves four stores of every document (300 MB and more): never keep them
+            cn.egov.bench.ingest.MessagingLayerProbe.deleteTree(dir);
+        }
         System.out.printf(Locale.ROOT, "exchange box -> hub -> box with receipts: %.1f documents/s, %.1f MB/s%n", ours[0], ours[1]);
         System.out.printf(Locale.ROOT, "curl PUT to nginx (TLS, one connection): %.1f documents/s, %.1f MB/s%n", curl[0], curl[1]);
         System.out.printf(Locale.ROOT, "ratio %.2f (documents/s)%n", ours[0] / curl[0]);

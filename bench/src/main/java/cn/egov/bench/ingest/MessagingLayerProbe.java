@@ -723,7 +723,8 @@ public final class MessagingLayerProbe {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Removes a bench's scratch folder and everything in it (no-op when it is gone). */
+    public static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
