@@ -65,7 +65,9 @@ import java.util.regex.Pattern;
  * <p>The box process runs once per round for each configuration given after the connections, as
  * {@code LABEL|NAME=VALUE|NAME=VALUE...} (environment of {@code bin/appliance}: {@code APPLIANCE_JAVA_OPTS},
  * {@code MALLOC_ARENA_MAX}, ...; {@code DIST=DIR} runs another distribution, e.g. a build of the code before a change);
- * without any, the shipped flags and the shipped flags with C2 on.
+ * without any, the shipped flags. Its resident memory is read 3 s after it serves, then idle as the footprint benchmark
+ * reads it ({@code bench/footprint/run.sh}: after {@value #IDLE_S} s, the median of {@value #RSS_SAMPLES} samples a second
+ * apart), after the load, and at its peak.
  *
  * <pre>
  * java -cp ... cn.egov.bench.portal.PortalServeBench WORKDIR APPLIANCE_DIST [rounds] [seconds] [connections] [LABEL|ENV=V|...]...
@@ -129,7 +131,6 @@ public final class PortalServeBench {
         }
         if (configs.isEmpty()) {
             configs.add(new BoxConfig("box process (appliance run)", Map.of()));
-            configs.add(new BoxConfig("box process, C2 on (APPLIANCE_JAVA_OPTS)", Map.of("APPLIANCE_JAVA_OPTS", C2)));
         }
         System.out.printf("%s; %d cores; load average %s%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
                 Files.readString(Path.of("/proc/loadavg")).strip());
@@ -241,8 +242,9 @@ public final class PortalServeBench {
         }
     }
 
-    /** The box's shipped flags run C1 only (footprint, appliance README); this turns the optimizing compiler back on. */
-    static final String C2 = "-XX:TieredStopAtLevel=4 -XX:ReservedCodeCacheSize=48m";
+    /** Idle resident memory as {@code bench/footprint/run.sh} reads it: seconds idle, then samples a second apart. */
+    static final int IDLE_S = 20;
+    static final int RSS_SAMPLES = 5;
 
     private static Run wholeProcess(Path work, Path dist, Box box, Path lua, int seconds, int connections, Map<String, String> env, String what)
             throws Exception {
@@ -271,13 +273,21 @@ public final class PortalServeBench {
             for (int i = 0; i < 600 && !Files.readString(out).contains("portal: serving"); i++) {
                 Thread.sleep(100);
             }
+            Path statusFile = Path.of("/proc", Long.toString(p.pid()), "status");
             Thread.sleep(3000);
-            String before = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+            String early = procField(Files.readString(statusFile), "VmRSS");
+            Thread.sleep((IDLE_S - 3) * 1000L);
+            List<Long> idle = new ArrayList<>();
+            for (int i = 0; i < RSS_SAMPLES; i++) {
+                idle.add(Long.parseLong(procField(Files.readString(statusFile), "VmRSS").replace(" MB", "")));
+                Thread.sleep(1000);
+            }
+            idle.sort(null);
             Run r = wrk(what, port, lua, seconds, connections, () -> cpuNs(p.toHandle()));
-            // the footprint budget is the box's resident memory: report it after the load, and its peak
-            String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
-            System.out.printf("         %s: RSS before load %s, after load %s, peak %s%n", what, procField(before, "VmRSS"), procField(status, "VmRSS"),
-                    procField(status, "VmHWM"));
+            // the footprint budget is the box's idle resident memory: report it after the load too, and its peak
+            String status = Files.readString(statusFile);
+            System.out.printf("         %s: RSS 3 s after serving %s, idle %d MB, after load %s, peak %s%n", what, early, idle.get(RSS_SAMPLES / 2),
+                    procField(status, "VmRSS"), procField(status, "VmHWM"));
             return r;
         } finally {
             stop(p);
