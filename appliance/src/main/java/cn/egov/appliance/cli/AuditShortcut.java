@@ -52,6 +52,7 @@ final class AuditShortcut {
         }
         AuditCommand c = new AuditCommand();
         boolean json = false;
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (int i = 1; i < args.length; i++) {
             String name = args[i];
             String value = null;
@@ -73,7 +74,7 @@ final class AuditShortcut {
                 }
                 value = args[i];
             }
-            if (value.isEmpty() || value.charAt(0) == '-' || !set(c, name, value)) {
+            if (value.isEmpty() || value.charAt(0) == '-' || !given.add(name) || !set(c, name, value)) {
                 return null;
             }
         }
@@ -81,42 +82,17 @@ final class AuditShortcut {
         return c.policy != null && c.pcap != null ? c : null;
     }
 
-    /** Sets option {@code name}; false when it is unknown, given twice, or its value is not plain. */
+    /** Sets option {@code name} (given once: the caller checks); false when it is unknown or its value is not plain. */
     private static boolean set(AuditCommand c, String name, String value) {
         switch (name) {
-            case "--policy" -> {
-                if (c.policy != null) {
-                    return false;
-                }
-                c.policy = Path.of(value);
-            }
-            case "--pcap" -> {
-                if (c.pcap != null) {
-                    return false;
-                }
-                c.pcap = Path.of(value);
-            }
-            case "--plan" -> {
-                if (c.plan != null) {
-                    return false;
-                }
-                c.plan = Path.of(value);
-            }
-            case "--unit" -> {
-                if (c.unit != null) {
-                    return false;
-                }
-                c.unit = value;
-            }
-            case "--interface" -> {
-                if (c.interfaceName != null) {
-                    return false;
-                }
-                c.interfaceName = value;
-            }
+            case "--policy" -> c.policy = Path.of(value);
+            case "--pcap" -> c.pcap = Path.of(value);
+            case "--plan" -> c.plan = Path.of(value);
+            case "--unit" -> c.unit = value;
+            case "--interface" -> c.interfaceName = value;
             case "--date" -> {
                 // YYYY-MM-DD as LocalDate.parse (picocli's converter) reads it, without loading its formatter
-                if (c.date != null || !digits(value, 0, 4) || value.length() != 10 || value.charAt(4) != '-'
+                if (!digits(value, 0, 4) || value.length() != 10 || value.charAt(4) != '-'
                         || !digits(value, 5, 7) || value.charAt(7) != '-' || !digits(value, 8, 10)) {
                     return false;
                 }
@@ -129,7 +105,7 @@ final class AuditShortcut {
             }
             case "--threads" -> {
                 // no sign, no leading zero, at most 9 digits: Integer.valueOf, picocli's converter, reads it the same
-                if (c.threads != null || value.length() > 9 || value.charAt(0) == '0' || !digits(value, 0, value.length())) {
+                if (value.length() > 9 || value.charAt(0) == '0' || !digits(value, 0, value.length())) {
                     return false;
                 }
                 c.threads = Integer.valueOf(value);
