@@ -58,6 +58,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     private static final long ACK_WAIT_MS = 5;
     /** Paho window slots kept free for BIRTH and DC, which bypass the outbox. */
     private static final int LIFECYCLE_SLOTS = 2;
+    /** Paho's largest window: message ids are 16 bits. */
+    private static final int PAHO_MAX_INFLIGHT = 65_535;
     private static final long CONNECT_TIMEOUT_MS = 10_000;
     private static final long POLL_MS = 200;
 
@@ -189,7 +191,10 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         options.setCleanSession(true); // the outbox, not the broker session, holds what is unsent
         options.setAutomaticReconnect(false); // our loop reconnects, so that BIRTH follows every connect
         options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
-        options.setMaxInflight(settings.maxInflight() + LIFECYCLE_SLOTS);
+        // Paho's own in-flight count can lag the tokens it has completed (a simulated box waiting for its tokens
+        // got "too many publishes in progress" with its window at half of Paho's cap): headroom, or a full window
+        // would end the drain and send a needless re-BIRTH
+        options.setMaxInflight(Math.min(PAHO_MAX_INFLIGHT, 2 * settings.maxInflight() + LIFECYCLE_SLOTS));
         options.setConnectionTimeout((int) TimeUnit.MILLISECONDS.toSeconds(CONNECT_TIMEOUT_MS));
         if (settings.username() != null) {
             options.setUserName(settings.username());
