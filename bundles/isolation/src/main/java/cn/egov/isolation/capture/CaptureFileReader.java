@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads pcap and pcapng files as tcpdump and Wireshark write them, in 4 MiB chunks of a
+ * Reads pcap and pcapng files as tcpdump and Wireshark write them, in 256 KiB chunks of a
  * memory-mapped file ({@link FileChunks}), without allocating per frame (Pcap4J's offline path makes a JNA object
  * per packet and is ~40× slower). pcap: both byte orders, microsecond and nanosecond magic. pcapng: several sections
  * of either byte order; Interface Description (with {@code if_name} and {@code if_tsresol}),

@@ -6,14 +6,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Hands decoded packets from the thread that reads and decodes a capture to one thread that
+ * Hands decoded packets from the thread that reads and decodes a capture to the thread that
  * classifies them, in order, in reused batches: reading and decoding cost about as much as
  * classifying, so on two cores the audit runs both halves at once. The classifier stays
  * single-threaded, so findings, de-duplication and their order are those of a sequential run.
  * The number of batches in flight is fixed: a slow classifier makes the reader wait, never
- * grows memory.
+ * grows memory. One thread produces ({@link #next}, {@link #commit}, {@link #inOrder},
+ * {@link #finish}), one consumes ({@link #drain}).
  */
-final class PacketPipe implements AutoCloseable {
+final class PacketPipe {
 
     /** A run of decoded packets ({@code size} of them valid), or one action to run in order. */
     static final class Batch {
@@ -40,46 +41,63 @@ final class PacketPipe implements AutoCloseable {
 
     private final BlockingQueue<Batch> free;
     private final BlockingQueue<Batch> full;
-    private final Thread consumerThread;
+    private final int batchSize;
+    /** Batches the producer has yet to make: it makes them as it first needs them (producer only). */
+    private int unmade;
     private volatile Throwable consumerFailure;
     private Batch filling;
 
     /**
-     * Starts the consuming thread.
+     * Makes no packets yet: the producer makes them, so that the thread that creates the pipe (an audit's,
+     * loading the policy meanwhile) does not spend its time on 16,384 packets in interpreted code.
      *
      * @param batches   batches in flight (at least 2)
      * @param batchSize packets per batch
-     * @param consumer  receives every packet in order, on the consuming thread
      */
-    PacketPipe(int batches, int batchSize, String threadName, Consumer<DecodedPacket> consumer) {
+    PacketPipe(int batches, int batchSize) {
         if (batches < 2 || batchSize < 1) {
             throw new IllegalArgumentException("need at least 2 batches of at least 1 packet");
         }
         free = new ArrayBlockingQueue<>(batches);
         full = new ArrayBlockingQueue<>(batches + 1);
-        for (int i = 0; i < batches; i++) {
-            free.add(new Batch(batchSize));
-        }
-        consumerThread = new Thread(() -> drain(consumer), threadName);
-        consumerThread.setDaemon(true);
-        consumerThread.start();
+        this.batchSize = batchSize;
+        this.unmade = batches;
     }
 
-    /** The packet to decode the next frame into; {@link #commit()} passes it on. */
+    /**
+     * The packet to decode the next frame into; {@link #commit()} passes it on. This and commit stay within
+     * C1's inlining limit (35 bytes of bytecode), the rare cases in methods of their own: they run once a
+     * frame on the reading thread, which is the slower half of the pipe.
+     */
     DecodedPacket next() {
-        if (filling == null) {
-            filling = take(free);
-            filling.size = 0;
-        }
-        return filling.packets[filling.size];
+        Batch b = filling;
+        return b != null ? b.packets[b.size] : startBatch();
     }
 
     /** Passes on the packet {@link #next()} returned. */
     void commit() {
-        if (++filling.size == filling.packets.length) {
-            put(filling);
-            filling = null;
+        Batch b = filling;
+        if (++b.size == b.packets.length) {
+            passOn(b);
         }
+    }
+
+    private DecodedPacket startBatch() {
+        Batch b;
+        if (unmade > 0) {
+            unmade--;
+            b = new Batch(batchSize);
+        } else {
+            b = take(free);
+        }
+        b.size = 0;
+        filling = b;
+        return b.packets[0];
+    }
+
+    private void passOn(Batch b) {
+        put(b);
+        filling = null;
     }
 
     /**
@@ -94,36 +112,36 @@ final class PacketPipe implements AutoCloseable {
         put(new Batch(action));
     }
 
-    /**
-     * Sends what is left, waits until every packet is classified and rethrows what the
-     * consumer threw.
-     */
+    /** Sends what is left and the end of the stream: {@link #drain} returns once it has consumed them. */
     void finish() {
         if (filling != null && filling.size > 0) {
             put(filling);
         }
         filling = null;
         put(END);
-        join();
-        Throwable failure = consumerFailure;
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
+    }
+
+    /**
+     * Ends the stream without the packets still being filled (the reader failed): {@link #drain} returns
+     * after the batches already passed on. Does not wait for room when the consumer has gone.
+     */
+    void abort() {
+        filling = null;
+        if (consumerFailure == null) {
+            try {
+                full.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** Stops the consumer without waiting for the packets still queued (the reader failed). */
-    @Override
-    public void close() {
-        if (consumerThread.isAlive()) {
-            consumerThread.interrupt();
-            join();
-        }
-    }
-
-    private void drain(Consumer<DecodedPacket> consumer) {
+    /**
+     * Gives every packet to {@code consumer}, in order, and runs the actions between them, until the
+     * producer {@link #finish}es or {@link #abort}s. When the consumer throws, the producer is released
+     * (its next call throws) and the exception goes on to the caller.
+     */
+    void drain(Consumer<DecodedPacket> consumer) throws InterruptedException {
         try {
             while (true) {
                 Batch b = full.take();
@@ -139,14 +157,13 @@ final class PacketPipe implements AutoCloseable {
                 }
                 free.put(b);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             consumerFailure = e;
-            // Unblock a reader waiting for a free batch: it sees the failure at the next put.
+            // Unblock a reader waiting for a free batch or for room: it sees the failure at its next call.
             full.clear();
             free.clear();
             free.offer(new Batch(1));
+            throw e;
         }
     }
 
@@ -175,15 +192,6 @@ final class PacketPipe implements AutoCloseable {
         Throwable failure = consumerFailure;
         if (failure != null) {
             throw new IllegalStateException("classifying the capture failed: " + failure, failure);
-        }
-    }
-
-    private void join() {
-        try {
-            consumerThread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the classifier", e);
         }
     }
 }

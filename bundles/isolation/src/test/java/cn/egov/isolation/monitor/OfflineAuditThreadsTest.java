@@ -1,9 +1,11 @@
 package cn.egov.isolation.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.isolation.capture.CaptureFormatException;
 import cn.egov.isolation.capture.DecodedPacket;
 import cn.egov.isolation.capture.FrameBuilder;
 import cn.egov.isolation.capture.LinkType;
@@ -60,6 +62,46 @@ class OfflineAuditThreadsTest {
     void onlyOneOrTwoThreads() {
         assertThrows(IllegalArgumentException.class,
                 () -> new OfflineAudit(LabPolicy.policy(), "lab", null, OfflineAudit.DEFAULT_FLOW_TABLE, 3));
+    }
+
+    /** The reader's failure reaches the caller as it does on one thread: the same exception, the same words. */
+    @Test
+    void aFileThatIsNotACaptureFailsAlikeOnOneAndTwoThreads() throws Exception {
+        Path file = dir.resolve("notes.txt");
+        Files.writeString(file, "not a capture at all\n");
+        String[] messages = new String[2];
+        for (int threads = 1; threads <= 2; threads++) {
+            OfflineAudit audit = new OfflineAudit(LabPolicy.policy(), "lab", null, OfflineAudit.DEFAULT_FLOW_TABLE, threads);
+            messages[threads - 1] = assertThrows(CaptureFormatException.class, () -> audit.run(file, null)).getMessage();
+        }
+        assertEquals(messages[0], messages[1]);
+        assertTrue(messages[1].contains("not a pcap or pcapng file"), messages[1]);
+    }
+
+    /**
+     * A capture read ahead but never audited (the policy had errors) does not leave its reader behind: the
+     * capture is larger than the pipe, so the reader waits for room until it is closed.
+     */
+    @Test
+    void closingACaptureReadAheadStopsItsReader() throws Exception {
+        Path file = dir.resolve("mid-stream-interfaces.pcapng");
+        Files.write(file, capture());
+        OfflineAudit.ReadAhead ahead = OfflineAudit.readAhead(file, null);
+        assertTrue(readerAlive(), "the reader runs ahead");
+        ahead.close();
+        assertFalse(readerAlive(), "the reader stopped");
+
+        // and one that is audited gives the report of a plain run
+        AuditReport plain = new OfflineAudit(LabPolicy.policy(), "lab", null, OfflineAudit.DEFAULT_FLOW_TABLE, 1).run(file, null);
+        try (OfflineAudit.ReadAhead audited = OfflineAudit.readAhead(file, null)) {
+            AuditReport readAhead = new OfflineAudit(LabPolicy.policy(), "lab", null, OfflineAudit.DEFAULT_FLOW_TABLE, 1).run(audited);
+            assertEquals(plain.findings(), readAhead.findings());
+            assertEquals(plain.frames(), readAhead.frames());
+        }
+    }
+
+    private static boolean readerAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("audit-reader") && t.isAlive());
     }
 
     /** eth1 from the start; eth0 declared after 10,000 frames; eth7 at the very end. */
