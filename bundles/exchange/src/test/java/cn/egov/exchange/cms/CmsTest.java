@@ -225,6 +225,29 @@ class CmsTest {
         assertThrows(DocumentRefused.class, () -> DocumentSealer.seal(doc, pki.signing(R2), Map.of()));
     }
 
+    /**
+     * A P-256 signer signs through Bouncy Castle's lightweight ECDSA with domain parameters kept for the process:
+     * each signature is the signer's own (the JDK's SunEC, another implementation, verifies it over the signed
+     * attributes with the certificate's key), and each has a fresh random nonce (no two alike, as with the JCA).
+     */
+    @Test
+    void p256SignaturesVerifyWithTheJdkAndNeverRepeat() throws Exception {
+        SigningKey signer = pki.signing(SENDER);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            org.bouncycastle.cms.CMSSignedData sd = new org.bouncycastle.cms.CMSSignedData(CmsSigner.sign(
+                    ("receipt " + (i % 2)).getBytes(StandardCharsets.UTF_8), signer));
+            org.bouncycastle.cms.SignerInformation si = sd.getSignerInfos().getSigners().iterator().next();
+            assertEquals("1.2.840.10045.4.3.2", si.getEncryptionAlgOID(), "ecdsa-with-SHA256");
+            java.security.Signature jdk = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
+            jdk.initVerify(signer.certificate().getPublicKey());
+            jdk.update(si.getEncodedSignedAttributes());
+            assertTrue(jdk.verify(si.getSignature()), "signature " + i + " verifies with the JDK");
+            assertTrue(seen.add(java.util.HexFormat.of().formatHex(si.getSignature())), "signature " + i + " is new");
+            assertEquals("receipt " + (i % 2), new String(verifier.verify(sd.getEncoded(), "receipt", null).content(), StandardCharsets.UTF_8));
+        }
+    }
+
     @Test
     void receiptVerifiesAndNamesItsSigner() throws Exception {
         Receipt r = new Receipt(MessageIds.newId(), SENDER, R1, Instant.now(), List.of(new PartDigest("a.pdf", 3, "SHA-256", "ab")));
