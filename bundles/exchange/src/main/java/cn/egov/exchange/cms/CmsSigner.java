@@ -22,6 +22,9 @@ import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.crypto.Signer;
+import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.operator.bc.BcContentSignerBuilder;
 import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
 import java.security.cert.CertificateEncodingException;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -47,6 +50,18 @@ public final class CmsSigner {
 
     private static final AlgorithmIdentifier ECDSA_SHA256 = new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
     private static final AlgorithmIdentifier SHA256 = new DefaultDigestAlgorithmIdentifierFinder().find(ECDSA_SHA256);
+    private static final AlgorithmIdentifier SM3_SM2 = new DefaultSignatureAlgorithmIdentifierFinder().find("SM3withSM2");
+    private static final AlgorithmIdentifier SM3 = new DefaultDigestAlgorithmIdentifierFinder().find(SM3_SM2);
+    /**
+     * SM3 with SM2 as the JCA provider's "SM3withSM2" signs: Bouncy Castle's {@link SM2Signer} with its default
+     * signer id (1234567812345678, GM/T 0009) and a DER-encoded (r, s).
+     */
+    private static final BcContentSignerBuilder SM2_SIGNERS = new BcContentSignerBuilder(SM3_SM2, SM3) {
+        @Override
+        protected Signer createSigner(AlgorithmIdentifier signature, AlgorithmIdentifier digest) {
+            return new SM2Signer();
+        }
+    };
     /** Domain parameters by named curve, one object each for the life of the process (see {@link #contentSigner}). */
     private static final Map<ASN1ObjectIdentifier, Optional<ECDomainParameters>> DOMAINS = new ConcurrentHashMap<>();
 
@@ -82,12 +97,13 @@ public final class CmsSigner {
      * with a table of precomputed multiples that Bouncy Castle keeps on that point object. Through the JCA
      * provider every signature got a base point object of its own (the key's parameters are converted at each
      * initSign), so the table, more than half of a receipt's signing time, was computed again for each one.
-     * SM2 (SM3withSM2 and its signer id) and keys that do not reveal their scalar go through the JCA provider.
+     * The same for SM2 ({@link #SM2_SIGNERS}); keys that do not reveal their scalar go through the JCA provider.
      */
     private static ContentSigner contentSigner(SigningKey signer, boolean sm2) throws OperatorCreationException {
-        ECDomainParameters domain = sm2 ? null : domain(signer.certificate());
+        ECDomainParameters domain = domain(signer.certificate());
         if (domain != null && signer.key() instanceof ECPrivateKey ec && ec.getS() != null) {
-            return new BcECContentSignerBuilder(ECDSA_SHA256, SHA256).build(new ECPrivateKeyParameters(ec.getS(), domain));
+            ECPrivateKeyParameters key = new ECPrivateKeyParameters(ec.getS(), domain);
+            return sm2 ? SM2_SIGNERS.build(key) : new BcECContentSignerBuilder(ECDSA_SHA256, SHA256).build(key);
         }
         return new JcaContentSignerBuilder(sm2 ? "SM3withSM2" : "SHA256withECDSA").setProvider(BcProvider.get()).build(bcKey(signer.key()));
     }
@@ -108,8 +124,8 @@ public final class CmsSigner {
     }
 
     /**
-     * The key as Bouncy Castle's own, on its named curve (the JCA path: SM2): its signer then knows the curve
-     * by name.
+     * The key as Bouncy Castle's own, on its named curve (the JCA path: a curve Bouncy Castle does not know by
+     * name, or a key that is no {@link ECPrivateKey}).
      */
     private static PrivateKey bcKey(PrivateKey key) {
         if (key instanceof org.bouncycastle.jce.interfaces.ECPrivateKey || !"EC".equals(key.getAlgorithm()) || key.getEncoded() == null) {
