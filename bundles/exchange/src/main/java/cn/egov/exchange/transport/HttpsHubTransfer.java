@@ -9,9 +9,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -30,6 +36,16 @@ public final class HttpsHubTransfer implements HubTransfer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
+    /**
+     * Ends a request that is not done within the timeout by closing its connection. The socket's read timeout
+     * bounds each wait for the hub's bytes, but nothing bounds a write: an upload into a link that died without
+     * a reset would wait for TCP to give up (about 15 minutes with Linux's defaults).
+     */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "exchange-https-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final URI base;
     private final SSLSocketFactory tls;
@@ -37,11 +53,11 @@ public final class HttpsHubTransfer implements HubTransfer {
 
     /**
      * @param hubUrl  the hub's document server, e.g. {@code https://manager.hebei.gov.cn:8445}
-     * @param timeout to connect, and for each read of the answer
+     * @param timeout to connect, for each read of the answer, and for the whole request
      */
     public HttpsHubTransfer(URI hubUrl, SSLContext boxTls, Duration timeout) {
         this.base = hubUrl;
-        this.tls = boxTls.getSocketFactory(); // one factory per box certificate: the keep-alive cache keys connections by it
+        this.tls = new LingeringSockets(boxTls.getSocketFactory()); // one per box certificate: the keep-alive cache keys connections by it
         this.timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }
 
@@ -52,6 +68,7 @@ public final class HttpsHubTransfer implements HubTransfer {
         c.setRequestProperty("Content-Type", ExchangeWire.PAYLOAD_TYPE);
         c.setDoOutput(true);
         c.setFixedLengthStreamingMode(payload.length); // straight to the socket, not buffered for a resend
+        ScheduledFuture<?> guard = guard(c);
         try {
             try (OutputStream out = c.getOutputStream()) {
                 out.write(payload);
@@ -68,13 +85,16 @@ public final class HttpsHubTransfer implements HubTransfer {
             throw new IOException("upload of " + messageId + ": the hub answered HTTP " + status + " " + new String(body, StandardCharsets.UTF_8));
         } catch (IOException e) {
             c.disconnect(); // a connection that failed half-way is not kept for the next request
-            throw e;
+            throw guard.isDone() ? new IOException("upload of " + messageId + ": not done within " + timeoutMs + " ms", e) : e;
+        } finally {
+            guard.cancel(false);
         }
     }
 
     @Override
     public byte[] fetch(String messageId, long maxBytes) throws IOException {
         HttpsURLConnection c = open(messageId, "GET");
+        ScheduledFuture<?> guard = guard(c);
         try {
             int status = c.getResponseCode();
             if (status != 200) {
@@ -103,8 +123,19 @@ public final class HttpsHubTransfer implements HubTransfer {
             }
         } catch (IOException e) {
             c.disconnect();
-            throw e;
+            throw guard.isDone() ? new IOException("fetch of " + messageId + ": not done within " + timeoutMs + " ms", e) : e;
+        } finally {
+            guard.cancel(false);
         }
+    }
+
+    /**
+     * Closes {@code c} once the timeout passed; cancelled when the request ends first. Closing a TLS socket that
+     * another thread writes to waits for that writer's lock, without end unless the socket lingers
+     * ({@link LingeringSockets}): then it waits that long and shuts the socket's output, which ends the write.
+     */
+    private ScheduledFuture<?> guard(HttpsURLConnection c) {
+        return WATCHDOG.schedule(c::disconnect, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     private HttpsURLConnection open(String messageId, String method) throws IOException {
@@ -132,6 +163,65 @@ public final class HttpsHubTransfer implements HubTransfer {
                 c.disconnect();
             }
             return b;
+        }
+    }
+
+    /**
+     * The box's TLS sockets with SO_LINGER set ({@value #LINGER_S} s), so that {@link #guard} can end a write that
+     * hangs: the JDK's TLS socket closes with a wait for the writer's lock bounded by the linger time (unbounded
+     * without it), then shuts the output down. A normal close with nothing unsent returns at once.
+     */
+    static final class LingeringSockets extends SSLSocketFactory {
+        static final int LINGER_S = 1;
+        private final SSLSocketFactory tls;
+
+        LingeringSockets(SSLSocketFactory tls) {
+            this.tls = tls;
+        }
+
+        private static Socket linger(Socket s) throws java.net.SocketException {
+            s.setSoLinger(true, LINGER_S);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return linger(tls.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return linger(tls.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return linger(tls.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return linger(tls.createSocket(host, port, local, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return linger(tls.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return linger(tls.createSocket(host, port, local, localPort));
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return tls.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return tls.getSupportedCipherSuites();
         }
     }
 }
