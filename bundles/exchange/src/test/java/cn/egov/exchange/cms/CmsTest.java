@@ -225,6 +225,35 @@ class CmsTest {
         assertThrows(DocumentRefused.class, () -> DocumentSealer.seal(doc, pki.signing(R2), Map.of()));
     }
 
+    /**
+     * P-256 and SM2 signers sign through Bouncy Castle's lightweight signers with domain parameters kept for the
+     * process: each signature is the signer's own, verified over the signed attributes with the certificate's key
+     * by a separate implementation (P-256: the JDK's SunEC; SM2: the JCA provider's SM3withSM2 with its default
+     * signer id), and each has a fresh random nonce (no two alike).
+     */
+    @Test
+    void signaturesVerifyWithAnotherImplementationAndNeverRepeat() throws Exception {
+        for (SigningKey signer : List.of(pki.signing(SENDER), pki.sm2Signing(SENDER))) {
+            boolean sm2 = signer.sm2();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] signed = CmsSigner.sign(("receipt " + (i % 2)).getBytes(StandardCharsets.UTF_8), signer);
+                org.bouncycastle.cms.SignerInformation si = new org.bouncycastle.cms.CMSSignedData(sm2
+                        ? new ContentInfo(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.signedData,
+                                ContentInfo.getInstance(ASN1Primitive.fromByteArray(signed)).getContent()).getEncoded()
+                        : signed).getSignerInfos().getSigners().iterator().next();
+                assertEquals(sm2 ? "1.2.156.10197.1.501" : "1.2.840.10045.4.3.2", si.getEncryptionAlgOID());
+                java.security.Signature other = sm2 ? java.security.Signature.getInstance("SM3withSM2", BcProvider.get())
+                        : java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
+                other.initVerify(signer.certificate().getPublicKey());
+                other.update(si.getEncodedSignedAttributes());
+                assertTrue(other.verify(si.getSignature()), (sm2 ? "SM2" : "P-256") + " signature " + i + " verifies");
+                assertTrue(seen.add(java.util.HexFormat.of().formatHex(si.getSignature())), "signature " + i + " is new");
+                assertEquals("receipt " + (i % 2), new String(verifier.verify(signed, "receipt", null).content(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     @Test
     void receiptVerifiesAndNamesItsSigner() throws Exception {
         Receipt r = new Receipt(MessageIds.newId(), SENDER, R1, Instant.now(), List.of(new PartDigest("a.pdf", 3, "SHA-256", "ab")));
