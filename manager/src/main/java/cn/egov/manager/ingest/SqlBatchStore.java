@@ -24,7 +24,7 @@ import java.util.Map;
  * the registry as it was); malformed input goes to the {@code malformed} table as evidence.
  * A health message's figures are stored once, as its metrics ({@code health_samples.metrics_json}).
  */
-public final class SqlBatchStore implements BatchStore {
+public final class SqlBatchStore implements BatchStore, AutoCloseable {
 
     private static final String HEALTH = "INSERT INTO health_samples (client_id, msg_epoch, msg_seq, ts, received, metrics_json)"
             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -41,6 +41,7 @@ public final class SqlBatchStore implements BatchStore {
 
     private final Database database;
     private final FleetRegistry fleet;
+    private Connection open;
 
     public SqlBatchStore(Database database, FleetRegistry fleet) {
         this.database = database;
@@ -48,7 +49,7 @@ public final class SqlBatchStore implements BatchStore {
     }
 
     @Override
-    public List<IngestRecord.Decoded> store(List<IngestRecord> batch) throws SQLException {
+    public synchronized List<IngestRecord.Decoded> store(List<IngestRecord> batch) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return fleet.update(changes -> store(batch, changes));
@@ -63,10 +64,37 @@ public final class SqlBatchStore implements BatchStore {
         }
     }
 
+    /**
+     * The writer's connection, kept from batch to batch: opening one per batch cost PostgreSQL a
+     * login (SCRAM) and a new server process each time. Dropped after any failure, so that the next
+     * batch starts on a fresh one.
+     */
+    private Connection connection() throws SQLException {
+        if (open == null) {
+            open = database.connect();
+            open.setAutoCommit(false);
+        }
+        return open;
+    }
+
+    /** Closes the kept connection (the writer has stopped); a later batch opens a new one. */
+    @Override
+    public synchronized void close() {
+        if (open != null) {
+            try {
+                open.close();
+            } catch (SQLException e) {
+                // closing a broken connection: nothing was pending on it (every batch commits or rolls back)
+            }
+            open = null;
+        }
+    }
+
     private List<IngestRecord.Decoded> store(List<IngestRecord> batch, FleetChanges changes) throws SQLException {
         List<IngestRecord.Decoded> stored = new ArrayList<>();
-        try (Connection c = database.connect()) {
-            c.setAutoCommit(false);
+        Connection c = connection();
+        boolean done = false;
+        try {
             try (PreparedStatement health = c.prepareStatement(HEALTH);
                  PreparedStatement life = c.prepareStatement(LIFECYCLE);
                  PreparedStatement tele = c.prepareStatement(TELEMETRY);
@@ -119,9 +147,14 @@ public final class SqlBatchStore implements BatchStore {
                 }
                 BoxStore.upsert(c, changes.changed());
                 c.commit();
+                done = true;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e instanceof SQLException se ? se : new SQLException("batch failed: " + e, e);
+            }
+        } finally {
+            if (!done) {
+                close();
             }
         }
         return stored;
