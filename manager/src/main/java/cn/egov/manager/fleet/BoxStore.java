@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import cn.egov.manager.store.MetricsJson;
+import cn.egov.manager.store.MultiRowInsert;
 
 /**
  * The {@code boxes} table: one row per box, upserted with portable {@code ON CONFLICT}. A box's
@@ -23,11 +25,13 @@ import cn.egov.manager.store.MetricsJson;
  */
 public final class BoxStore {
 
-    private static final String UPSERT = """
-            INSERT INTO boxes (client_id, province, city, county, department, display_name, status, status_since,
-              last_seen, last_health, health_interval_s, firmware_version, connection_ip, status_cause)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (client_id) DO UPDATE SET
+    /** The conflict clause's four parameters are {@link FleetChanges#NO_BIRTH_CAUSE}. */
+    private static final MultiRowInsert UPSERT = new MultiRowInsert("boxes",
+            List.of("client_id", "province", "city", "county", "department", "display_name", "status", "status_since",
+                    "last_seen", "last_health", "health_interval_s", "firmware_version", "connection_ip", "status_cause"),
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+                Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.INTEGER, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR}, """
+             ON CONFLICT (client_id) DO UPDATE SET
               display_name = CASE WHEN excluded.status_cause = ? THEN boxes.display_name ELSE excluded.display_name END,
               status = excluded.status, status_since = excluded.status_since,
               last_seen = CASE WHEN excluded.last_seen > boxes.last_seen THEN excluded.last_seen ELSE boxes.last_seen END,
@@ -36,39 +40,22 @@ public final class BoxStore {
               firmware_version = CASE WHEN excluded.status_cause = ? THEN boxes.firmware_version ELSE excluded.firmware_version END,
               connection_ip = CASE WHEN excluded.status_cause = ? THEN boxes.connection_ip ELSE excluded.connection_ip END,
               status_cause = excluded.status_cause
-            """;
+            """);
 
     private BoxStore() {
     }
 
+    /** Writes the states, at most one per box (one statement may not update a row twice). */
     public static void upsert(Connection c, Collection<BoxState> states) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            // in client id order: writers on several nodes lock the same rows in the same order (no deadlock)
-            for (BoxState b : states.stream().sorted(java.util.Comparator.comparing(BoxState::clientId)).toList()) {
-                int i = 1;
-                ps.setString(i++, b.clientId());
-                ps.setString(i++, b.place().provinceCode());
-                ps.setString(i++, b.place().cityCode());
-                ps.setString(i++, b.place().countyCode());
-                ps.setString(i++, b.place().department());
-                ps.setString(i++, b.displayName());
-                ps.setString(i++, b.status().name());
-                ps.setLong(i++, b.statusSince());
-                ps.setLong(i++, b.lastSeen());
-                ps.setLong(i++, b.lastHealth());
-                ps.setInt(i++, b.healthIntervalS());
-                ps.setString(i++, b.firmwareVersion());
-                ps.setString(i++, b.connectionIp());
-                ps.setString(i++, b.lastStatusCause());
-                // A state this node made up from a message without having seen the box's BIRTH (several
-                // nodes: the BIRTH went to another one) does not overwrite what a BIRTH stored in the row
-                for (int k = 0; k < 4; k++) {
-                    ps.setString(i++, FleetChanges.NO_BIRTH_CAUSE);
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        // in client id order: writers on several nodes lock the same rows in the same order (no deadlock)
+        List<Object[]> rows = states.stream().sorted(java.util.Comparator.comparing(BoxState::clientId))
+                .map(b -> new Object[] {b.clientId(), b.place().provinceCode(), b.place().cityCode(), b.place().countyCode(),
+                    b.place().department(), b.displayName(), b.status().name(), b.statusSince(), b.lastSeen(), b.lastHealth(),
+                    b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), b.lastStatusCause()})
+                .toList();
+        // A state this node made up from a message without having seen the box's BIRTH (several
+        // nodes: the BIRTH went to another one) does not overwrite what a BIRTH stored in the row
+        UPSERT.run(c, rows, java.util.Collections.nCopies(4, FleetChanges.NO_BIRTH_CAUSE), null);
     }
 
     private static final String SELECT = "SELECT b.client_id, b.display_name, b.status, b.status_since, b.last_seen,"
