@@ -4,13 +4,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import cn.egov.manager.store.MetricsJson;
+import cn.egov.manager.store.MultiRowInsert;
 
 /**
  * The {@code boxes} table: one row per box, upserted with portable {@code ON CONFLICT}. A box's
@@ -23,11 +27,13 @@ import cn.egov.manager.store.MetricsJson;
  */
 public final class BoxStore {
 
-    private static final String UPSERT = """
-            INSERT INTO boxes (client_id, province, city, county, department, display_name, status, status_since,
-              last_seen, last_health, health_interval_s, firmware_version, connection_ip, status_cause)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (client_id) DO UPDATE SET
+    /** The conflict clause's four parameters are {@link FleetChanges#NO_BIRTH_CAUSE}. */
+    private static final MultiRowInsert UPSERT = new MultiRowInsert("boxes",
+            List.of("client_id", "province", "city", "county", "department", "display_name", "status", "status_since",
+                    "last_seen", "last_health", "health_interval_s", "firmware_version", "connection_ip", "status_cause"),
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+                Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.INTEGER, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR}, """
+             ON CONFLICT (client_id) DO UPDATE SET
               display_name = CASE WHEN excluded.status_cause = ? THEN boxes.display_name ELSE excluded.display_name END,
               status = excluded.status, status_since = excluded.status_since,
               last_seen = CASE WHEN excluded.last_seen > boxes.last_seen THEN excluded.last_seen ELSE boxes.last_seen END,
@@ -36,45 +42,30 @@ public final class BoxStore {
               firmware_version = CASE WHEN excluded.status_cause = ? THEN boxes.firmware_version ELSE excluded.firmware_version END,
               connection_ip = CASE WHEN excluded.status_cause = ? THEN boxes.connection_ip ELSE excluded.connection_ip END,
               status_cause = excluded.status_cause
-            """;
+            """);
 
     private BoxStore() {
     }
 
+    /** Writes the states, at most one per box (one statement may not update a row twice). */
     public static void upsert(Connection c, Collection<BoxState> states) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            // in client id order: writers on several nodes lock the same rows in the same order (no deadlock)
-            for (BoxState b : states.stream().sorted(java.util.Comparator.comparing(BoxState::clientId)).toList()) {
-                int i = 1;
-                ps.setString(i++, b.clientId());
-                ps.setString(i++, b.place().provinceCode());
-                ps.setString(i++, b.place().cityCode());
-                ps.setString(i++, b.place().countyCode());
-                ps.setString(i++, b.place().department());
-                ps.setString(i++, b.displayName());
-                ps.setString(i++, b.status().name());
-                ps.setLong(i++, b.statusSince());
-                ps.setLong(i++, b.lastSeen());
-                ps.setLong(i++, b.lastHealth());
-                ps.setInt(i++, b.healthIntervalS());
-                ps.setString(i++, b.firmwareVersion());
-                ps.setString(i++, b.connectionIp());
-                ps.setString(i++, b.lastStatusCause());
-                // A state this node made up from a message without having seen the box's BIRTH (several
-                // nodes: the BIRTH went to another one) does not overwrite what a BIRTH stored in the row
-                for (int k = 0; k < 4; k++) {
-                    ps.setString(i++, FleetChanges.NO_BIRTH_CAUSE);
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        // in client id order: writers on several nodes lock the same rows in the same order (no deadlock)
+        List<Object[]> rows = states.stream().sorted(java.util.Comparator.comparing(BoxState::clientId))
+                .map(b -> new Object[] {b.clientId(), b.place().provinceCode(), b.place().cityCode(), b.place().countyCode(),
+                    b.place().department(), b.displayName(), b.status().name(), b.statusSince(), b.lastSeen(), b.lastHealth(),
+                    b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), b.lastStatusCause()})
+                .toList();
+        // A state this node made up from a message without having seen the box's BIRTH (several
+        // nodes: the BIRTH went to another one) does not overwrite what a BIRTH stored in the row
+        UPSERT.run(c, rows, java.util.Collections.nCopies(4, FleetChanges.NO_BIRTH_CAUSE), null);
     }
 
-    private static final String SELECT = "SELECT b.client_id, b.display_name, b.status, b.status_since, b.last_seen,"
-            + " b.last_health, b.health_interval_s, b.firmware_version, b.connection_ip,"
-            + " (SELECT h.metrics_json FROM health_samples h WHERE h.client_id = b.client_id AND h.received = b.last_health"
-            + " ORDER BY h.msg_seq DESC LIMIT 1), b.status_cause FROM boxes b";
+    private static final String COLUMNS = "SELECT b.client_id, b.display_name, b.status, b.status_since, b.last_seen,"
+            + " b.last_health, b.health_interval_s, b.firmware_version, b.connection_ip, b.status_cause";
+    /** The metrics of a box's health sample received at a time (its last health): its figures. */
+    private static final String FIGURES = "SELECT h.metrics_json FROM health_samples h WHERE h.client_id = %s AND h.received = %s"
+            + " ORDER BY h.msg_seq DESC LIMIT 1";
+    private static final String SELECT = COLUMNS + ", (" + FIGURES.formatted("b.client_id", "b.last_health") + ") FROM boxes b";
 
     /** Every stored box, with place names from {@code names} and the figures of its last health sample. */
     public static List<BoxState> loadAll(Connection c, PlaceNames names) throws SQLException {
@@ -83,13 +74,48 @@ public final class BoxStore {
         }
     }
 
-    /** The boxes whose row changed at or after {@code since} (ms): a message stored or a status changed. */
-    public static List<BoxState> loadChangedSince(Connection c, PlaceNames names, long since) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE b.last_seen >= ? OR b.status_since >= ?")) {
+    /**
+     * The boxes whose row changed at or after {@code since} (ms), a message stored or a status
+     * changed, and is not the state {@code known} gives for it (with one node: all it stored
+     * itself). The figures of the last health sample are read only for a box whose last health
+     * time is not the known one: a storm changes every box between two takings-over, and reading
+     * and parsing 10,000 boxes' figures each time held the registry, so the ingest writer, ~0.2 s.
+     *
+     * @param known the state held for a client id, or null
+     */
+    public static List<BoxState> loadChangedSince(Connection c, PlaceNames names, long since, Function<String, BoxState> known)
+            throws SQLException {
+        List<BoxState> changed = new ArrayList<>();
+        List<BoxState> withoutFigures = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(COLUMNS + " FROM boxes b WHERE b.last_seen >= ? OR b.status_since >= ?")) {
             ps.setLong(1, since);
             ps.setLong(2, since);
-            return read(ps, names);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    BoxState held = known.apply(rs.getString(1));
+                    if (held != null && held.lastHealth() == rs.getLong(6)) {
+                        BoxState stored = state(rs, names, held.healthFigures());
+                        if (!stored.equals(held)) {
+                            changed.add(stored);
+                        }
+                    } else {
+                        withoutFigures.add(state(rs, names, Map.of()));
+                    }
+                }
+            }
         }
+        try (PreparedStatement ps = c.prepareStatement(FIGURES.formatted("?", "?"))) {
+            for (BoxState b : withoutFigures) {
+                ps.setString(1, b.clientId());
+                ps.setLong(2, b.lastHealth());
+                try (ResultSet rs = ps.executeQuery()) {
+                    Map<String, Object> figures = rs.next() ? MetricsJson.read(rs.getString(1)) : Map.of();
+                    changed.add(new BoxState(b.clientId(), b.place(), b.displayName(), b.status(), b.statusSince(), b.lastSeen(),
+                            b.lastHealth(), b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), figures, b.lastStatusCause()));
+                }
+            }
+        }
+        return changed;
     }
 
     /**
@@ -171,12 +197,17 @@ public final class BoxStore {
         List<BoxState> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                String id = rs.getString(1);
-                out.add(new BoxState(id, Place.of(cn.egov.rules.unit.UnitCode.parse(id), names), rs.getString(2),
-                        BoxStatus.valueOf(rs.getString(3)), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7),
-                        rs.getString(8), rs.getString(9), MetricsJson.read(rs.getString(10)), rs.getString(11)));
+                out.add(state(rs, names, MetricsJson.read(rs.getString(11))));
             }
         }
         return out;
+    }
+
+    /** The state in a row of {@link #COLUMNS}, with these figures. */
+    private static BoxState state(ResultSet rs, PlaceNames names, Map<String, Object> figures) throws SQLException {
+        String id = rs.getString(1);
+        return new BoxState(id, Place.of(cn.egov.rules.unit.UnitCode.parse(id), names), rs.getString(2),
+                BoxStatus.valueOf(rs.getString(3)), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7),
+                rs.getString(8), rs.getString(9), figures, rs.getString(10));
     }
 }

@@ -65,11 +65,15 @@ public final class FleetChanges {
     }
 
     public BoxState onHealth(UnitCode unit, KuraPayload health, long at) {
-        BoxState b = seen(unit, at);
-        BoxStatus status = b.status() == BoxStatus.MISSING ? BoxStatus.CONNECTED : b.status();
-        return put(new BoxState(b.clientId(), b.place(), b.displayName(), b.status(), b.statusSince(), at, at,
-                b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), health.metrics(), b.lastStatusCause())
-                .withStatus(status, at, "health resumed"));
+        // one new state per message, made at once (the storm's writer made three, each copying the figures)
+        BoxState b = current(unit.toString());
+        if (b == null) {
+            b = firstSeen(unit, at);
+        }
+        boolean resumed = b.status() == BoxStatus.MISSING;
+        return put(new BoxState(b.clientId(), b.place(), b.displayName(), resumed ? BoxStatus.CONNECTED : b.status(),
+                resumed ? at : b.statusSince(), at, at, b.healthIntervalS(), b.firmwareVersion(),
+                b.connectionIp(), health.metrics(), resumed ? "health resumed" : b.lastStatusCause()));
     }
 
     /** Any other message: only the last-seen time changes. */
@@ -80,12 +84,19 @@ public final class FleetChanges {
     private BoxState seen(UnitCode unit, long at) {
         BoxState b = current(unit.toString());
         if (b == null) {
-            // A box we never saw BIRTH from is evidently connected: register it with defaults.
-            return new BoxState(unit.toString(), Place.of(unit, registry.names()), unit.toString(), BoxStatus.CONNECTED, at, at, 0,
-                    registry.defaultHealthIntervalS(), null, null, Map.of(), NO_BIRTH_CAUSE);
+            return firstSeen(unit, at);
+        }
+        if (b.lastSeen() >= at) {
+            return b;
         }
         return new BoxState(b.clientId(), b.place(), b.displayName(), b.status(), b.statusSince(), Math.max(at, b.lastSeen()),
                 b.lastHealth(), b.healthIntervalS(), b.firmwareVersion(), b.connectionIp(), b.healthFigures(), b.lastStatusCause());
+    }
+
+    /** A box we never saw BIRTH from is evidently connected: registered with defaults. */
+    private BoxState firstSeen(UnitCode unit, long at) {
+        return new BoxState(unit.toString(), Place.of(unit, registry.names()), unit.toString(), BoxStatus.CONNECTED, at, at, 0,
+                registry.defaultHealthIntervalS(), null, null, Map.of(), NO_BIRTH_CAUSE);
     }
 
     /**

@@ -36,7 +36,7 @@ public final class FleetSync implements Runnable {
         try {
             fleet.update(changes -> {
                 try (Connection c = database.connect()) {
-                    changes.stored(BoxStore.loadChangedSince(c, fleet.names(), since - clockSkewMs));
+                    changes.stored(BoxStore.loadChangedSince(c, fleet.names(), since - clockSkewMs, id -> fleet.get(id).orElse(null)));
                 }
                 return null;
             });

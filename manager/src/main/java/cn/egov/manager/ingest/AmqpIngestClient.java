@@ -74,9 +74,8 @@ public final class AmqpIngestClient implements IngestSession {
 
     private final Settings settings;
     private final List<String> bindings;
-    private final IngestQueue queue;
     private final IngestMetrics metrics;
-    private final TelemetryListeners parts;
+    private final Arrivals arrivals;
     /** The writer and parts' receivers acknowledge from their own threads; parts publish from theirs. */
     private final Object ackLock = new Object();
     private final Object publishLock = new Object();
@@ -87,9 +86,8 @@ public final class AmqpIngestClient implements IngestSession {
     public AmqpIngestClient(Settings settings, String account, IngestQueue queue, IngestMetrics metrics, TelemetryListeners parts) {
         this.settings = settings;
         this.bindings = AmqpTopics.bindings(AmqpTopics.requireNoDot(account));
-        this.queue = queue;
         this.metrics = metrics;
-        this.parts = parts;
+        this.arrivals = new Arrivals(queue, metrics, parts);
     }
 
     @Override
@@ -216,13 +214,7 @@ public final class AmqpIngestClient implements IngestSession {
             String topic = AmqpTopics.toTopic(envelope.getRoutingKey());
             InboundMessage m = new InboundMessage(topic, body, envelope.getDeliveryTag(), qos(props), System.currentTimeMillis());
             try {
-                AppReceiver part = KuraTopic.parse(topic).filter(t -> !t.control()).map(t -> parts.receiverOf(t.appId())).orElse(null);
-                if (part != null) {
-                    part.onArrived(m, AmqpIngestClient.this); // the part acknowledges after its own commit
-                    return;
-                }
-                metrics.received.increment();
-                queue.put(m); // waits when full; prefetch bounds what the broker sends meanwhile
+                arrivals.arrived(m, AmqpIngestClient.this); // waits when full; prefetch bounds what the broker sends meanwhile
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // closing: not acknowledged, so delivered again
             }

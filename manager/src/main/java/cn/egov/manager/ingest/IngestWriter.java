@@ -4,11 +4,15 @@ import cn.egov.api.text.LogSafe;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single database writer: takes batches from the {@link IngestQueue}, decodes, keeps out
+ * The single database writer: takes batches from the {@link IngestQueue}, decodes (on a thread of
+ * its own, the next batch while this one is stored), keeps out
  * units that are no boxes of this manager ({@link UnitFilter}: kept as malformed input
  * {@code unknown-unit}), stores in one transaction, then acknowledges every message of the batch
  * to the broker (so a crash before the commit means redelivery, not loss), then tells the listeners.
@@ -51,22 +55,53 @@ public final class IngestWriter implements Runnable {
         running = false;
     }
 
+    /** A batch as taken from the queue, and decoded. */
+    private record Decoded(List<InboundMessage> raw, List<IngestRecord> records) {
+    }
+
+    /**
+     * Two stages, batches in the order taken: a decoder thread ({@code ingest-decoder}) takes and
+     * decodes the next batch while this thread stores, acknowledges and announces the one before (the
+     * store waits for the database, the decoding needs none: in the storm's drain this thread was
+     * the limit). At most one decoded batch waits between them.
+     */
     @Override
     public void run() {
+        BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(1);
+        Thread decoder = new Thread(() -> {
+            try {
+                while (running) {
+                    List<InboundMessage> raw = queue.take(batchSize, POLL_MS);
+                    if (!raw.isEmpty()) {
+                        decoded.put(new Decoded(raw, decode(raw)));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, Thread.currentThread().getName() + "-decoder");
+        decoder.start();
         try {
             while (running) {
-                List<InboundMessage> raw = queue.take(batchSize, POLL_MS);
-                if (!raw.isEmpty()) {
-                    processBatch(raw);
+                Decoded next = decoded.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    store(next.raw(), next.records());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            decoder.interrupt(); // what it holds is not acknowledged: the broker delivers it again
         }
     }
 
     /** Decodes, stores, acknowledges and announces one batch; visible for benchmarks. */
     public void processBatch(List<InboundMessage> raw) throws InterruptedException {
+        store(raw, decode(raw));
+    }
+
+    /** Decodes a batch; units that are no boxes of this manager become malformed input. */
+    private List<IngestRecord> decode(List<InboundMessage> raw) {
         List<IngestRecord> records = new ArrayList<>(raw.size());
         for (InboundMessage m : raw) {
             IngestRecord r = decoder.decode(m);
@@ -83,6 +118,11 @@ public final class IngestWriter implements Runnable {
             }
             records.add(r);
         }
+        return records;
+    }
+
+    /** Stores, acknowledges and announces a decoded batch. */
+    private void store(List<InboundMessage> raw, List<IngestRecord> records) throws InterruptedException {
         List<IngestRecord.Decoded> stored = storeWithRetries(records);
         if (stored == null) {
             return; // stopping while the store was down: nothing acknowledged, the broker redelivers

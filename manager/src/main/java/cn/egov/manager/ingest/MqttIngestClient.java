@@ -36,16 +36,14 @@ public final class MqttIngestClient implements IngestSession {
     private final MqttClient client;
     private final MqttConnectOptions options;
     private final List<String> filters;
-    private final IngestQueue queue;
     private final IngestMetrics metrics;
-    private final TelemetryListeners parts;
+    private final Arrivals arrivals;
 
     public MqttIngestClient(String brokerUrl, String clientId, String username, String password, String account,
                             IngestQueue queue, IngestMetrics metrics, TelemetryListeners parts) throws MqttException {
         this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
-        this.queue = queue;
         this.metrics = metrics;
-        this.parts = parts;
+        this.arrivals = new Arrivals(queue, metrics, parts);
         this.filters = subscriptions(account);
         this.options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -65,11 +63,6 @@ public final class MqttIngestClient implements IngestSession {
     /** The two filters the manager subscribes to for an account. */
     public static List<String> subscriptions(String account) {
         return List.of(KuraTopic.CONTROL_PREFIX + "/" + account + "/+/" + KuraTopic.MQTT_APP + "/+", account + "/+/#");
-    }
-
-    /** The part that receives this topic's messages itself, or null. */
-    private AppReceiver receiverOf(String topic) {
-        return KuraTopic.parse(topic).filter(t -> !t.control()).map(t -> parts.receiverOf(t.appId())).orElse(null);
     }
 
     @Override
@@ -169,14 +162,8 @@ public final class MqttIngestClient implements IngestSession {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
-            InboundMessage m = new InboundMessage(topic, message.getPayload(), message.getId(), message.getQos(), System.currentTimeMillis());
-            AppReceiver part = receiverOf(topic);
-            if (part != null) {
-                part.onArrived(m, MqttIngestClient.this); // the part acknowledges after its own commit
-                return;
-            }
-            metrics.received.increment();
-            queue.put(m);
+            arrivals.arrived(new InboundMessage(topic, message.getPayload(), message.getId(), message.getQos(), System.currentTimeMillis()),
+                    MqttIngestClient.this);
         }
 
         @Override

@@ -2,19 +2,23 @@ package cn.egov.manager.ingest;
 
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.telemetry.MessageId;
 import cn.egov.manager.fleet.FleetChanges;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.fleet.BoxStore;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.store.MetricsJson;
+import cn.egov.manager.store.MultiRowInsert;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stores a batch in one transaction: each message into its table with
@@ -23,16 +27,24 @@ import java.util.Map;
  * and enter the registry only once it committed ({@link FleetRegistry#update}: a rollback leaves
  * the registry as it was); malformed input goes to the {@code malformed} table as evidence.
  * A health message's figures are stored once, as its metrics ({@code health_samples.metrics_json}).
+ * Each table's rows are written by multi-row INSERTs ({@link MultiRowInsert}); what they return
+ * (the ids of the rows that were new) says which messages were duplicates.
  */
-public final class SqlBatchStore implements BatchStore {
+public final class SqlBatchStore implements BatchStore, AutoCloseable {
 
-    private static final String HEALTH = "INSERT INTO health_samples (client_id, msg_epoch, msg_seq, ts, received, metrics_json)"
-            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String LIFECYCLE = "INSERT INTO lifecycle_events (client_id, kind, msg_epoch, msg_seq, ts, received, metrics_json)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String TELEMETRY = "INSERT INTO telemetry (client_id, app_id, resource, msg_epoch, msg_seq, ts, received,"
-            + " metrics_json, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String MALFORMED = "INSERT INTO malformed (topic, reason, detail, size, received) VALUES (?, ?, ?, ?, ?)";
+    private static final MultiRowInsert HEALTH = new MultiRowInsert("health_samples",
+            List.of("client_id", "msg_epoch", "msg_seq", "ts", "received", "metrics_json"),
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR}, MultiRowInsert.NEW_MESSAGE_IDS);
+    private static final MultiRowInsert LIFECYCLE = new MultiRowInsert("lifecycle_events",
+            List.of("client_id", "kind", "msg_epoch", "msg_seq", "ts", "received", "metrics_json"),
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR},
+            MultiRowInsert.NEW_MESSAGE_IDS);
+    private static final MultiRowInsert TELEMETRY = new MultiRowInsert("telemetry",
+            List.of("client_id", "app_id", "resource", "msg_epoch", "msg_seq", "ts", "received", "metrics_json", "body"),
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT,
+                Types.VARCHAR, Types.BINARY}, MultiRowInsert.NEW_MESSAGE_IDS);
+    private static final MultiRowInsert MALFORMED = new MultiRowInsert("malformed", List.of("topic", "reason", "detail", "size", "received"),
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT}, "");
     /** SQL states of a transaction the server aborted for another's sake: deadlock, serialization failure. */
     private static final java.util.Set<String> TRANSIENT = java.util.Set.of("40P01", "40001");
     private static final int CONFLICT_TRIES = 5;
@@ -41,6 +53,7 @@ public final class SqlBatchStore implements BatchStore {
 
     private final Database database;
     private final FleetRegistry fleet;
+    private Connection open;
 
     public SqlBatchStore(Database database, FleetRegistry fleet) {
         this.database = database;
@@ -48,7 +61,7 @@ public final class SqlBatchStore implements BatchStore {
     }
 
     @Override
-    public List<IngestRecord.Decoded> store(List<IngestRecord> batch) throws SQLException {
+    public synchronized List<IngestRecord.Decoded> store(List<IngestRecord> batch) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return fleet.update(changes -> store(batch, changes));
@@ -63,109 +76,133 @@ public final class SqlBatchStore implements BatchStore {
         }
     }
 
-    private List<IngestRecord.Decoded> store(List<IngestRecord> batch, FleetChanges changes) throws SQLException {
-        List<IngestRecord.Decoded> stored = new ArrayList<>();
-        try (Connection c = database.connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement health = c.prepareStatement(HEALTH);
-                 PreparedStatement life = c.prepareStatement(LIFECYCLE);
-                 PreparedStatement tele = c.prepareStatement(TELEMETRY);
-                 PreparedStatement bad = c.prepareStatement(MALFORMED)) {
-                // JDBC batches per table (SQLite: ~20x faster than one statement at a time); the
-                // per-row update counts say which rows were new, in the order of the input.
-                List<IngestRecord.Decoded> decoded = new ArrayList<>();
-                List<PreparedStatement> statementOf = new ArrayList<>();
-                List<Integer> indexOf = new ArrayList<>();
-                Map<PreparedStatement, Integer> sizes = new java.util.IdentityHashMap<>();
-                for (IngestRecord r : batch) {
-                    if (r instanceof IngestRecord.Malformed m) {
-                        bad.setString(1, cut(m.raw().topic()));
-                        bad.setString(2, m.reason().label);
-                        bad.setString(3, cut(m.detail()));
-                        bad.setLong(4, m.raw().payload() == null ? 0 : m.raw().payload().length);
-                        bad.setLong(5, m.raw().received());
-                        bad.addBatch();
-                    } else if (r instanceof IngestRecord.Decoded d) {
-                        if (d.kind() == IngestKind.ALARM) {
-                            if (AlarmStore.insert(c, d.unit().toString(), d.id() == null ? null : d.id().epoch(),
-                                    d.id() == null ? null : d.id().sequence(), Alarm.fromPayload(d.topic().resource(), d.payload()),
-                                    d.raw().received())) {
-                                decoded.add(d);
-                                statementOf.add(null);
-                                indexOf.add(-1);
-                            }
-                            continue;
-                        }
-                        PreparedStatement ps = bind(d, health, life, tele);
-                        ps.addBatch();
-                        int index = sizes.merge(ps, 1, Integer::sum) - 1;
-                        decoded.add(d);
-                        statementOf.add(ps);
-                        indexOf.add(index);
-                    }
-                }
-                bad.executeBatch();
-                Map<PreparedStatement, int[]> counts = new java.util.IdentityHashMap<>();
-                for (PreparedStatement ps : sizes.keySet()) {
-                    counts.put(ps, ps.executeBatch());
-                }
-                for (int i = 0; i < decoded.size(); i++) {
-                    PreparedStatement ps = statementOf.get(i);
-                    if (ps == null || counts.get(ps)[indexOf.get(i)] == 1) {
-                        IngestRecord.Decoded d = decoded.get(i);
-                        stored.add(d);
-                        applyToFleet(d, changes);
-                    }
-                }
-                BoxStore.upsert(c, changes.changed());
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e instanceof SQLException se ? se : new SQLException("batch failed: " + e, e);
-            }
+    /**
+     * The writer's connection, kept from batch to batch: opening one per batch cost PostgreSQL a
+     * login (SCRAM) and a new server process each time. Dropped after any failure, so that the next
+     * batch starts on a fresh one.
+     */
+    private Connection connection() throws SQLException {
+        if (open == null) {
+            open = database.connect();
+            open.setAutoCommit(false);
         }
-        return stored;
+        return open;
     }
 
-    /** Binds the message's row to the statement of its table and returns that statement. */
-    private static PreparedStatement bind(IngestRecord.Decoded d, PreparedStatement health, PreparedStatement life,
-                                          PreparedStatement tele) throws SQLException {
+    /** Closes the kept connection (the writer has stopped); a later batch opens a new one. */
+    @Override
+    public synchronized void close() {
+        if (open != null) {
+            try {
+                open.close();
+            } catch (SQLException e) {
+                // closing a broken connection: nothing was pending on it (every batch commits or rolls back)
+            }
+            open = null;
+        }
+    }
+
+    private List<IngestRecord.Decoded> store(List<IngestRecord> batch, FleetChanges changes) throws SQLException {
+        Connection c = connection();
+        boolean done = false;
+        try {
+            List<Object[]> malformed = new ArrayList<>();
+            List<IngestRecord.Decoded> decoded = new ArrayList<>();
+            Map<MultiRowInsert, TableRows> tables = new LinkedHashMap<>();
+            for (IngestRecord r : batch) {
+                if (r instanceof IngestRecord.Malformed m) {
+                    malformed.add(new Object[] {cut(m.raw().topic()), m.reason().label, cut(m.detail()),
+                        m.raw().payload() == null ? 0L : (long) m.raw().payload().length, m.raw().received()});
+                } else if (r instanceof IngestRecord.Decoded d) {
+                    Row row = row(d);
+                    tables.computeIfAbsent(row.table(), TableRows::new).add(decoded.size(), d, row.values());
+                    decoded.add(d);
+                }
+            }
+            MALFORMED.run(c, malformed, List.of(), null);
+            boolean[] fresh = new boolean[decoded.size()];
+            for (TableRows t : tables.values()) {
+                t.markNew(c, fresh);
+            }
+            List<IngestRecord.Decoded> stored = new ArrayList<>();
+            for (int i = 0; i < fresh.length; i++) { // in the order of the input
+                if (fresh[i]) {
+                    stored.add(decoded.get(i));
+                    applyToFleet(decoded.get(i), changes);
+                }
+            }
+            BoxStore.upsert(c, changes.changed());
+            c.commit();
+            done = true;
+            return stored;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e instanceof SQLException se ? se : new SQLException("batch failed: " + e, e);
+        } finally {
+            if (!done) {
+                close();
+            }
+        }
+    }
+
+    /** A message's row and the table it goes to. */
+    private record Row(MultiRowInsert table, Object[] values) {
+    }
+
+    private static Row row(IngestRecord.Decoded d) {
         KuraPayload p = d.payload();
         String client = d.unit().toString();
         String epoch = d.id() == null ? null : d.id().epoch();
         Long seq = d.id() == null ? null : d.id().sequence();
         long received = d.raw().received();
-        switch (d.kind()) {
-            case HEALTH -> {
-                health.setString(1, client);
-                health.setString(2, epoch);
-                setLong(health, 3, seq);
-                setLong(health, 4, p.timestamp());
-                health.setLong(5, received);
-                health.setString(6, MetricsJson.write(p.metrics()));
-                return health;
-            }
-            case BIRTH, DC, LWT -> {
-                life.setString(1, client);
-                life.setString(2, d.kind().name());
-                life.setString(3, epoch);
-                setLong(life, 4, seq);
-                setLong(life, 5, p.timestamp());
-                life.setLong(6, received);
-                life.setString(7, MetricsJson.write(p.metrics()));
-                return life;
-            }
-            default -> {
-                tele.setString(1, client);
-                tele.setString(2, (d.topic().control() ? "$EDC/" : "") + d.topic().appId());
-                tele.setString(3, d.topic().resource());
-                tele.setString(4, epoch);
-                setLong(tele, 5, seq);
-                setLong(tele, 6, p.timestamp());
-                tele.setLong(7, received);
-                tele.setString(8, MetricsJson.write(p.metrics()));
-                tele.setBytes(9, p.body());
-                return tele;
+        return switch (d.kind()) {
+            case HEALTH -> new Row(HEALTH, new Object[] {client, epoch, seq, p.timestamp(), received, MetricsJson.write(p.metrics())});
+            case BIRTH, DC, LWT -> new Row(LIFECYCLE,
+                    new Object[] {client, d.kind().name(), epoch, seq, p.timestamp(), received, MetricsJson.write(p.metrics())});
+            case ALARM -> new Row(AlarmStore.INSERT,
+                    AlarmStore.row(client, epoch, seq, Alarm.fromPayload(d.topic().resource(), p), received));
+            default -> new Row(TELEMETRY, new Object[] {client, (d.topic().control() ? "$EDC/" : "") + d.topic().appId(),
+                d.topic().resource(), epoch, seq, p.timestamp(), received, MetricsJson.write(p.metrics()), p.body()});
+        };
+    }
+
+    /** A message's unique id in its table. */
+    private record StoredId(String clientId, MessageId id) {
+    }
+
+    /** The messages of one table in a batch, in order: their place among the batch's messages, and rows. */
+    private static final class TableRows {
+        private final MultiRowInsert table;
+        private final List<Integer> places = new ArrayList<>();
+        private final List<IngestRecord.Decoded> records = new ArrayList<>();
+        private final List<Object[]> rows = new ArrayList<>();
+
+        TableRows(MultiRowInsert table) {
+            this.table = table;
+        }
+
+        void add(int place, IngestRecord.Decoded d, Object[] row) {
+            places.add(place);
+            records.add(d);
+            rows.add(row);
+        }
+
+        /**
+         * Inserts the rows and says which messages were new: the table returned their id (the first
+         * of an id in the batch, as a row at a time would have), or they have none (never a conflict).
+         */
+        void markNew(Connection c, boolean[] fresh) throws SQLException {
+            Set<StoredId> inserted = new HashSet<>();
+            table.run(c, rows, List.of(), rs -> {
+                long seq = rs.getLong(3);
+                if (!rs.wasNull() && rs.getString(2) != null) {
+                    inserted.add(new StoredId(rs.getString(1), new MessageId(rs.getString(2), seq)));
+                }
+            });
+            for (int i = 0; i < records.size(); i++) {
+                IngestRecord.Decoded d = records.get(i);
+                fresh[places.get(i)] = d.id() == null || d.id().epoch() == null
+                        || inserted.remove(new StoredId(d.unit().toString(), d.id()));
             }
         }
     }
@@ -178,14 +215,6 @@ public final class SqlBatchStore implements BatchStore {
             case LWT -> changes.onDisconnect(d.unit(), "LWT", at);
             case HEALTH -> changes.onHealth(d.unit(), d.payload(), at);
             default -> changes.onMessage(d.unit(), at);
-        }
-    }
-
-    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, v);
         }
     }
 

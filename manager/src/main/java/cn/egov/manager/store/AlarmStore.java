@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,26 +35,23 @@ public final class AlarmStore {
         }
     }
 
+    /** The table's insert: alarms of boxes' messages (stored once by message id) and the manager's own. */
+    public static final MultiRowInsert INSERT = new MultiRowInsert("alarms",
+            List.of("client_id", "msg_epoch", "msg_seq", "kind", "severity", "source", "message", "evidence_json", "ts", "received"),
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+                Types.VARCHAR, Types.BIGINT, Types.BIGINT}, MultiRowInsert.NEW_MESSAGE_IDS);
+
+    /** One alarm's values for {@link #INSERT}. */
+    public static Object[] row(String clientId, String epoch, Long seq, Alarm a, long received) {
+        return new Object[] {clientId, epoch, seq, a.kind(), a.severity().name(), a.source(), a.message(),
+            MetricsJson.write(a.evidence()), a.time(), received};
+    }
+
     /** Inserts one alarm; returns false when its message id was already stored (a duplicate). */
     public static boolean insert(Connection c, String clientId, String epoch, Long seq, Alarm a, long received) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alarms (client_id, msg_epoch, msg_seq, kind, severity, source,"
-                + " message, evidence_json, ts, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, clientId);
-            ps.setString(2, epoch);
-            if (seq == null) {
-                ps.setNull(3, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(3, seq);
-            }
-            ps.setString(4, a.kind());
-            ps.setString(5, a.severity().name());
-            ps.setString(6, a.source());
-            ps.setString(7, a.message());
-            ps.setString(8, MetricsJson.write(a.evidence()));
-            ps.setLong(9, a.time());
-            ps.setLong(10, received);
-            return ps.executeUpdate() == 1;
-        }
+        boolean[] inserted = {false};
+        INSERT.run(c, List.<Object[]>of(row(clientId, epoch, seq, a, received)), List.of(), rs -> inserted[0] = true);
+        return inserted[0];
     }
 
     /** The latest alarms, newest first; {@code clientId} null for all boxes. */
