@@ -41,16 +41,10 @@ final class PacketPipe {
 
     private final BlockingQueue<Batch> free;
     private final BlockingQueue<Batch> full;
-    private final int batchSize;
-    /** Batches the producer has yet to make: it makes them as it first needs them (producer only). */
-    private int unmade;
     private volatile Throwable consumerFailure;
     private Batch filling;
 
     /**
-     * Makes no packets yet: the producer makes them, so that the thread that creates the pipe (an audit's,
-     * loading the policy meanwhile) does not spend its time on 16,384 packets in interpreted code.
-     *
      * @param batches   batches in flight (at least 2)
      * @param batchSize packets per batch
      */
@@ -60,8 +54,9 @@ final class PacketPipe {
         }
         free = new ArrayBlockingQueue<>(batches);
         full = new ArrayBlockingQueue<>(batches + 1);
-        this.batchSize = batchSize;
-        this.unmade = batches;
+        for (int i = 0; i < batches; i++) {
+            free.add(new Batch(batchSize));
+        }
     }
 
     /**
@@ -83,13 +78,7 @@ final class PacketPipe {
     }
 
     private DecodedPacket startBatch() {
-        Batch b;
-        if (unmade > 0) {
-            unmade--;
-            b = new Batch(batchSize);
-        } else {
-            b = take(free);
-        }
+        Batch b = take(free);
         b.size = 0;
         filling = b;
         return b.packets[0];
