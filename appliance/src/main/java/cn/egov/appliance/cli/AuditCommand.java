@@ -86,15 +86,6 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** The audit, reporting on {@code out} and {@code err}: picocli's, or {@link AuditShortcut}'s. */
     int run(PrintWriter out, PrintWriter err) {
-        // The capture is read and decoded ahead, on a thread of its own, while the policy and plan load
-        // (bench/RESULTS.md, "start-up"); the checks below and their order stay as they were.
-        boolean twoThreads = threads == null ? OfflineAudit.DEFAULT_THREADS == 2 : threads == 2;
-        try (OfflineAudit.ReadAhead ahead = twoThreads && Files.isRegularFile(pcap) ? OfflineAudit.readAhead(pcap, interfaceName) : null) {
-            return run(out, err, ahead);
-        }
-    }
-
-    private int run(PrintWriter out, PrintWriter err, OfflineAudit.ReadAhead ahead) {
         MonitorPolicyLoader.Loaded loaded;
         try {
             loaded = MonitorPolicyLoader.load(policy, plan, unit, date != null ? date : today());
@@ -112,9 +103,8 @@ public final class AuditCommand implements Callable<Integer> {
         }
         AuditReport report;
         try {
-            OfflineAudit audit = new OfflineAudit(loaded.policy(), loaded.identity(), unit, OfflineAudit.DEFAULT_FLOW_TABLE,
-                    threads != null ? threads : OfflineAudit.DEFAULT_THREADS);
-            report = ahead != null ? audit.run(ahead) : audit.run(pcap, interfaceName);
+            report = new OfflineAudit(loaded.policy(), loaded.identity(), unit, OfflineAudit.DEFAULT_FLOW_TABLE,
+                    threads != null ? threads : OfflineAudit.DEFAULT_THREADS).run(pcap, interfaceName);
         } catch (CaptureFormatException e) {
             err.println("appliance audit: " + e.getMessage());
             return BAD_INPUT;

@@ -62,53 +62,20 @@ public final class OfflineAudit {
      * @throws CaptureFormatException when the file is not a capture at all
      */
     public AuditReport run(Path file, String interfaceName) throws IOException, CaptureFormatException {
-        if (threads == 2) {
-            try (ReadAhead capture = readAhead(file, interfaceName)) {
-                return run(capture);
+        Collector collector = new Collector();
+        FlowClassifier classifier = new FlowClassifier(policy, collector, flowTable, FlowClassifier.DEFAULT_HOST_TABLE);
+        CaptureSummary summary;
+        Handler handler;
+        if (threads == 1) {
+            handler = new Handler(classifier, interfaceName, null);
+            summary = CaptureFileReader.read(file, handler);
+        } else {
+            try (PacketPipe pipe = new PacketPipe(PIPE_BATCHES, PIPE_BATCH_PACKETS, "audit-classifier", classifier::classify)) {
+                handler = new Handler(classifier, interfaceName, pipe);
+                summary = CaptureFileReader.read(file, handler);
+                pipe.finish();
             }
         }
-        Collector collector = new Collector();
-        FlowClassifier classifier = new FlowClassifier(policy, collector, flowTable, FlowClassifier.DEFAULT_HOST_TABLE);
-        Handler handler = new Handler(interfaceName, null);
-        handler.classifier = classifier;
-        CaptureSummary summary = CaptureFileReader.read(file, handler);
-        return report(file, summary, handler, classifier, collector);
-    }
-
-    /**
-     * Starts reading and decoding {@code file} on a thread of its own, before there is a policy to
-     * classify by: {@code appliance audit} loads the policy meanwhile, so that its reading and the JIT's
-     * compilation of the decoder are not on the critical path. A bounded number of packets is decoded
-     * ahead ({@value #PIPE_BATCHES} batches of {@value #PIPE_BATCH_PACKETS}); {@link #run(ReadAhead)}
-     * classifies them, on the calling thread. Close it when it is not run.
-     */
-    public static ReadAhead readAhead(Path file, String interfaceName) {
-        return new ReadAhead(file, interfaceName);
-    }
-
-    /**
-     * Audits a capture being {@linkplain #readAhead read ahead}: the two-thread audit (read and decode |
-     * classify), whatever thread count this audit was made with.
-     *
-     * @throws CaptureFormatException when the file is not a capture at all
-     */
-    public AuditReport run(ReadAhead capture) throws IOException, CaptureFormatException {
-        Collector collector = new Collector();
-        FlowClassifier classifier = new FlowClassifier(policy, collector, flowTable, FlowClassifier.DEFAULT_HOST_TABLE);
-        // Set before draining, on the draining thread: the interface declarations passed down the pipe use it there.
-        capture.handler.classifier = classifier;
-        try {
-            capture.pipe.drain(classifier::classify);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while classifying " + capture.file, e);
-        }
-        CaptureSummary summary = capture.summary();
-        return report(capture.file, summary, capture.handler, classifier, collector);
-    }
-
-    private AuditReport report(Path file, CaptureSummary summary, Handler handler, FlowClassifier classifier,
-                               Collector collector) {
         List<AuditReport.Entry> entries = new ArrayList<>(collector.findings.size());
         for (int i = 0; i < collector.findings.size(); i++) {
             entries.add(new AuditReport.Entry(collector.findings.get(i), collector.packets[i]));
@@ -119,71 +86,6 @@ public final class OfflineAudit {
                 handler.count[DecodedPacket.Kind.MALFORMED.ordinal()],
                 handler.count[DecodedPacket.Kind.UNSUPPORTED_LINK.ordinal()], summary.damage(), entries,
                 collector.overflows, hostCheck(classifier), policy.hostPlan().on(), collector.hostOverflows);
-    }
-
-    /** A capture file read and decoded on a thread of its own into a {@link PacketPipe}; see {@link #readAhead}. */
-    public static final class ReadAhead implements AutoCloseable {
-        private final Path file;
-        private final PacketPipe pipe = new PacketPipe(PIPE_BATCHES, PIPE_BATCH_PACKETS);
-        private final Handler handler;
-        private final Thread reader;
-        /** Set by the reader before it ends the stream; read after joining it. */
-        private CaptureSummary summary;
-        private Throwable failure;
-
-        private ReadAhead(Path file, String interfaceName) {
-            this.file = file;
-            this.handler = new Handler(interfaceName, pipe);
-            this.reader = new Thread(this::read, "audit-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try {
-                summary = CaptureFileReader.read(file, handler);
-                pipe.finish();
-            } catch (Throwable t) {
-                failure = t;
-                pipe.abort();
-            }
-        }
-
-        /** What the reader found, once the stream has ended; rethrows what it threw. */
-        private CaptureSummary summary() throws IOException, CaptureFormatException {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while reading " + file, e);
-            }
-            if (failure instanceof IOException e) {
-                throw e;
-            }
-            if (failure instanceof CaptureFormatException e) {
-                throw e;
-            }
-            if (failure instanceof RuntimeException e) {
-                throw e;
-            }
-            if (failure instanceof Error e) {
-                throw e;
-            }
-            return summary;
-        }
-
-        /** Stops the reader if it still runs (the capture was not audited, or the audit failed) and waits for it. */
-        @Override
-        public void close() {
-            if (reader.isAlive()) {
-                reader.interrupt();
-                try {
-                    reader.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 
     /** The host plan in one line, and what the check could not look at. */
@@ -201,8 +103,7 @@ public final class OfflineAudit {
      * thread when there is a pipe.
      */
     private static final class Handler implements FrameHandler {
-        /** Without a pipe, set before reading; with one, before draining, on the draining thread. */
-        FlowClassifier classifier;
+        private final FlowClassifier classifier;
         private final String interfaceOverride;
         private final PacketPipe pipe;
         private final FrameDecoder decoder = new FrameDecoder();
@@ -210,7 +111,8 @@ public final class OfflineAudit {
         private final long[] count = new long[DecodedPacket.Kind.values().length];
         private int[] linkTypes = new int[4];
 
-        Handler(String interfaceOverride, PacketPipe pipe) {
+        Handler(FlowClassifier classifier, String interfaceOverride, PacketPipe pipe) {
+            this.classifier = classifier;
             this.interfaceOverride = interfaceOverride;
             this.pipe = pipe;
         }

@@ -6,15 +6,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Hands decoded packets from the thread that reads and decodes a capture to the thread that
+ * Hands decoded packets from the thread that reads and decodes a capture to one thread that
  * classifies them, in order, in reused batches: reading and decoding cost about as much as
  * classifying, so on two cores the audit runs both halves at once. The classifier stays
  * single-threaded, so findings, de-duplication and their order are those of a sequential run.
  * The number of batches in flight is fixed: a slow classifier makes the reader wait, never
- * grows memory. One thread produces ({@link #next}, {@link #commit}, {@link #inOrder},
- * {@link #finish}), one consumes ({@link #drain}).
+ * grows memory.
  */
-final class PacketPipe {
+final class PacketPipe implements AutoCloseable {
 
     /** A run of decoded packets ({@code size} of them valid), or one action to run in order. */
     static final class Batch {
@@ -41,14 +40,18 @@ final class PacketPipe {
 
     private final BlockingQueue<Batch> free;
     private final BlockingQueue<Batch> full;
+    private final Thread consumerThread;
     private volatile Throwable consumerFailure;
     private Batch filling;
 
     /**
+     * Starts the consuming thread.
+     *
      * @param batches   batches in flight (at least 2)
      * @param batchSize packets per batch
+     * @param consumer  receives every packet in order, on the consuming thread
      */
-    PacketPipe(int batches, int batchSize) {
+    PacketPipe(int batches, int batchSize, String threadName, Consumer<DecodedPacket> consumer) {
         if (batches < 2 || batchSize < 1) {
             throw new IllegalArgumentException("need at least 2 batches of at least 1 packet");
         }
@@ -57,36 +60,26 @@ final class PacketPipe {
         for (int i = 0; i < batches; i++) {
             free.add(new Batch(batchSize));
         }
+        consumerThread = new Thread(() -> drain(consumer), threadName);
+        consumerThread.setDaemon(true);
+        consumerThread.start();
     }
 
-    /**
-     * The packet to decode the next frame into; {@link #commit()} passes it on. This and commit stay within
-     * C1's inlining limit (35 bytes of bytecode), the rare cases in methods of their own: they run once a
-     * frame on the reading thread, which is the slower half of the pipe.
-     */
+    /** The packet to decode the next frame into; {@link #commit()} passes it on. */
     DecodedPacket next() {
-        Batch b = filling;
-        return b != null ? b.packets[b.size] : startBatch();
+        if (filling == null) {
+            filling = take(free);
+            filling.size = 0;
+        }
+        return filling.packets[filling.size];
     }
 
     /** Passes on the packet {@link #next()} returned. */
     void commit() {
-        Batch b = filling;
-        if (++b.size == b.packets.length) {
-            passOn(b);
+        if (++filling.size == filling.packets.length) {
+            put(filling);
+            filling = null;
         }
-    }
-
-    private DecodedPacket startBatch() {
-        Batch b = take(free);
-        b.size = 0;
-        filling = b;
-        return b.packets[0];
-    }
-
-    private void passOn(Batch b) {
-        put(b);
-        filling = null;
     }
 
     /**
@@ -101,36 +94,36 @@ final class PacketPipe {
         put(new Batch(action));
     }
 
-    /** Sends what is left and the end of the stream: {@link #drain} returns once it has consumed them. */
+    /**
+     * Sends what is left, waits until every packet is classified and rethrows what the
+     * consumer threw.
+     */
     void finish() {
         if (filling != null && filling.size > 0) {
             put(filling);
         }
         filling = null;
         put(END);
-    }
-
-    /**
-     * Ends the stream without the packets still being filled (the reader failed): {@link #drain} returns
-     * after the batches already passed on. Does not wait for room when the consumer has gone.
-     */
-    void abort() {
-        filling = null;
-        if (consumerFailure == null) {
-            try {
-                full.put(END);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        join();
+        Throwable failure = consumerFailure;
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
     }
 
-    /**
-     * Gives every packet to {@code consumer}, in order, and runs the actions between them, until the
-     * producer {@link #finish}es or {@link #abort}s. When the consumer throws, the producer is released
-     * (its next call throws) and the exception goes on to the caller.
-     */
-    void drain(Consumer<DecodedPacket> consumer) throws InterruptedException {
+    /** Stops the consumer without waiting for the packets still queued (the reader failed). */
+    @Override
+    public void close() {
+        if (consumerThread.isAlive()) {
+            consumerThread.interrupt();
+            join();
+        }
+    }
+
+    private void drain(Consumer<DecodedPacket> consumer) {
         try {
             while (true) {
                 Batch b = full.take();
@@ -146,13 +139,14 @@ final class PacketPipe {
                 }
                 free.put(b);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             consumerFailure = e;
-            // Unblock a reader waiting for a free batch or for room: it sees the failure at its next call.
+            // Unblock a reader waiting for a free batch: it sees the failure at the next put.
             full.clear();
             free.clear();
             free.offer(new Batch(1));
-            throw e;
         }
     }
 
@@ -181,6 +175,15 @@ final class PacketPipe {
         Throwable failure = consumerFailure;
         if (failure != null) {
             throw new IllegalStateException("classifying the capture failed: " + failure, failure);
+        }
+    }
+
+    private void join() {
+        try {
+            consumerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the classifier", e);
         }
     }
 }
