@@ -1,7 +1,6 @@
 package cn.egov.isolation.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,32 +75,6 @@ class OfflineAuditThreadsTest {
         }
         assertEquals(messages[0], messages[1]);
         assertTrue(messages[1].contains("not a pcap or pcapng file"), messages[1]);
-    }
-
-    /**
-     * A capture read ahead but never audited (the policy had errors) does not leave its reader behind: the
-     * capture is larger than the pipe, so the reader waits for room until it is closed.
-     */
-    @Test
-    void closingACaptureReadAheadStopsItsReader() throws Exception {
-        Path file = dir.resolve("mid-stream-interfaces.pcapng");
-        Files.write(file, capture());
-        OfflineAudit.ReadAhead ahead = OfflineAudit.readAhead(file, null);
-        assertTrue(readerAlive(), "the reader runs ahead");
-        ahead.close();
-        assertFalse(readerAlive(), "the reader stopped");
-
-        // and one that is audited gives the report of a plain run
-        AuditReport plain = new OfflineAudit(LabPolicy.policy(), "lab", null, OfflineAudit.DEFAULT_FLOW_TABLE, 1).run(file, null);
-        try (OfflineAudit.ReadAhead audited = OfflineAudit.readAhead(file, null)) {
-            AuditReport readAhead = new OfflineAudit(LabPolicy.policy(), "lab", null, OfflineAudit.DEFAULT_FLOW_TABLE, 1).run(audited);
-            assertEquals(plain.findings(), readAhead.findings());
-            assertEquals(plain.frames(), readAhead.frames());
-        }
-    }
-
-    private static boolean readerAlive() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("audit-reader") && t.isAlive());
     }
 
     /** eth1 from the start; eth0 declared after 10,000 frames; eth7 at the very end. */
