@@ -74,6 +74,12 @@ public final class ExchangeHub {
     private final BoxSender sender;
     private final Predicate<String> online;
     private final Clock clock;
+    /**
+     * Held from reading the units to publishing the directory: a BIRTH's directory (the ingest thread) and a
+     * registration's broadcast (the sender thread) would otherwise reach a box in the opposite order of their
+     * reads, and the box keep the older one (seen: 3 units, then 2).
+     */
+    private final Object directorySends = new Object();
     public final LongAdder documents = new LongAdder();
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder refused = new LongAdder();
@@ -564,15 +570,17 @@ public final class ExchangeHub {
 
     private void broadcastDirectory() {
         try {
-            List<HubStore.Unit> units = store.units();
-            byte[] json = directoryJson(units);
-            Set<String> boxes = new LinkedHashSet<>();
-            units.forEach(u -> boxes.add(u.box()));
-            List<BoxSender.Outgoing> out = new ArrayList<>();
-            for (String b : boxes) {
-                out.add(new BoxSender.Outgoing(b, ExchangeWire.PUT_DIRECTORY, KuraPayload.builder().timestamp(clock.millis()).body(json).build()));
+            synchronized (directorySends) {
+                List<HubStore.Unit> units = store.units();
+                byte[] json = directoryJson(units);
+                Set<String> boxes = new LinkedHashSet<>();
+                units.forEach(u -> boxes.add(u.box()));
+                List<BoxSender.Outgoing> out = new ArrayList<>();
+                for (String b : boxes) {
+                    out.add(new BoxSender.Outgoing(b, ExchangeWire.PUT_DIRECTORY, KuraPayload.builder().timestamp(clock.millis()).body(json).build()));
+                }
+                sender.publishAll(out);
             }
-            sender.publishAll(out);
         } catch (Exception e) {
             publishFailures.increment();
             LOG.warn("directory not sent now (sent at each BIRTH): {}", e.toString());
@@ -594,9 +602,11 @@ public final class ExchangeHub {
      */
     public void onBirth(String box) {
         try {
-            byte[] json = directoryJson(store.units());
-            sender.publishAll(List.of(new BoxSender.Outgoing(box, ExchangeWire.PUT_DIRECTORY,
-                    KuraPayload.builder().timestamp(clock.millis()).body(json).build())));
+            synchronized (directorySends) {
+                byte[] json = directoryJson(store.units());
+                sender.publishAll(List.of(new BoxSender.Outgoing(box, ExchangeWire.PUT_DIRECTORY,
+                        KuraPayload.builder().timestamp(clock.millis()).body(json).build())));
+            }
         } catch (Exception e) {
             publishFailures.increment();
             LOG.warn("directory for box {} not sent (sent again at its next BIRTH): {}", box, e.toString());
