@@ -289,7 +289,9 @@ class ConsoleIT {
         driver.get(base.resolve("login").toString());
         driver.findElement(By.id("username")).sendKeys(name);
         driver.findElement(By.id("password")).sendKeys(PASSWORD);
-        driver.findElement(By.id("login")).click();
+        var login = driver.findElement(By.id("login"));
+        login.click();
+        PageLeft.after(driver, login, java.time.Duration.ofSeconds(60)); // else, loaded, the URL read is still /login
         assertEquals(base.toString(), driver.getCurrentUrl());
     }
 
