@@ -16,6 +16,7 @@ import cn.egov.manager.ingest.IngestQueue;
 import cn.egov.manager.ingest.IngestSession;
 import cn.egov.manager.ingest.AmqpIngestClient;
 import cn.egov.manager.ingest.IngestWriter;
+import cn.egov.manager.ingest.ListenerFeed;
 import cn.egov.manager.ingest.MalformedReason;
 import cn.egov.manager.ingest.MessageDecoder;
 import cn.egov.manager.ingest.MqttIngestClient;
@@ -39,10 +40,11 @@ import java.util.function.UnaryOperator;
  * Ingestion as a part: the manager's persistent MQTT subscription ({@link MqttIngestClient}), or with
  * {@code broker.mode = rabbitmq} a competing consumer on a RabbitMQ quorum queue ({@link AmqpIngestClient}), the
  * bounded queue to the writer ({@link IngestQueue}, back-pressure, never drops) and the writer thread
- * ({@link IngestWriter}: decode, refuse unknown units, batch into the store, tell every
- * {@code TelemetryListener} after the commit). Its keys are {@code ingest.*} ({@link IngestConfigKey}),
+ * ({@link IngestWriter}: decode, refuse unknown units, batch into the store, then hand the stored messages
+ * to every {@code TelemetryListener} through a second bounded queue, {@link ListenerFeed}, told on thread
+ * {@code ingest-listeners}). Its keys are {@code ingest.*} ({@link IngestConfigKey}),
  * its meters {@code ingest.*}, its alarms {@code ingest.backlog} (queue above
- * {@code ingest.queue.alarm-ratio}) and {@code ingest.unknown-unit} (throttled like the broker's
+ * {@code ingest.queue.alarm-ratio}), {@code ingest.listeners.backlog} (the listeners' queue above that ratio) and {@code ingest.unknown-unit} (throttled like the broker's
  * refusals). It has no tables (the shell's {@code health_samples}, {@code alarms}, ... are the store's
  * core) and no routes.
  *
@@ -61,6 +63,7 @@ public final class IngestPart implements ManagerPart {
     private final IngestMetrics metrics = new IngestMetrics();
     private volatile IngestSession client;
     private IngestWriter writer;
+    private ListenerFeed feed;
     private Thread writerThread;
     private ScheduledExecutorService timer;
 
@@ -101,22 +104,28 @@ public final class IngestPart implements ManagerPart {
                 TimeUnit.SECONDS.toMillis(ctx.config().integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)), MAX_PENDING_ALARMS);
         client = session(ctx, keys, queue);
         BatchStore store = storeDecorator.apply(new SqlBatchStore(ctx.database(), ctx.fleet()));
+        feed = new ListenerFeed(ctx.listeners(), Integer.parseInt(keys.get(IngestConfigKey.LISTENERS_QUEUE_BATCHES.shortKey)), metrics,
+                "ingest-listeners");
         writer = new IngestWriter(queue, new MessageDecoder(ctx.account(), Integer.parseInt(keys.get(IngestConfigKey.MAX_PAYLOAD_BYTES.shortKey))),
-                unitFilter(unknownUnitAlarms), store, client, ctx.listeners(), metrics,
+                unitFilter(unknownUnitAlarms), store, client, feed, metrics,
                 Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey)));
         writerThread = new Thread(writer, "ingest-writer");
         writerThread.start();
 
-        BacklogAlarm backlog = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(),
-                Double.parseDouble(keys.get(IngestConfigKey.QUEUE_ALARM_RATIO.shortKey)), ctx.alarms());
+        double alarmRatio = Double.parseDouble(keys.get(IngestConfigKey.QUEUE_ALARM_RATIO.shortKey));
+        BacklogAlarm backlog = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(), alarmRatio, ctx.alarms());
+        BacklogAlarm listenerBacklog = new BacklogAlarm("ingest.listeners.backlog", "the stored batches waiting for the listeners",
+                feed::depth, feed.capacity(), alarmRatio, ctx.alarms());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ingest-checks");
             t.setDaemon(true);
             return t;
         });
         timer.scheduleWithFixedDelay(backlog::check, CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(listenerBacklog::check, CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> unknownUnitAlarms.flush(System.currentTimeMillis()), CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
         meters(ctx.meters(), queue, backlog, unknownUnitAlarms);
+        listenerMeters(ctx.meters(), listenerBacklog);
     }
 
     /**
@@ -166,6 +175,15 @@ public final class IngestPart implements ManagerPart {
         meters.counter("ingest.unknown-unit.alarms.suppressed", "ingest.unknown-unit alarms held back by the throttle",
                 unknownUnitAlarms::suppressed);
         meters.counter("ingest.unknown-unit.alarms.dropped", "ingest.unknown-unit alarms dropped at the bound", unknownUnitAlarms::dropped);
+    }
+
+    private void listenerMeters(Meters meters, BacklogAlarm listenerBacklog) {
+        meters.gauge("ingest.listeners.queue.depth", "stored batches waiting for the listeners", feed::depth);
+        meters.gauge("ingest.listeners.queue.capacity", "bound of the listeners' queue, in batches", feed::capacity);
+        meters.gauge("ingest.listeners.pending", "stored messages the listeners have not been told yet", feed::pendingMessages);
+        meters.counter("ingest.listeners.queue.full-waits", "times the writer waited on a full listeners' queue (back-pressure)",
+                metrics.listenerFullWaits::sum);
+        meters.flag("ingest.listeners.queue.alarm", "1 while the ingest.listeners.backlog alarm is raised", listenerBacklog::isRaised);
     }
 
     /** Messages of an unknown unit (possible with an external broker) are refused and alarmed. */
@@ -219,7 +237,10 @@ public final class IngestPart implements ManagerPart {
         return c;
     }
 
-    /** Stops the subscription, then the writer (what it holds unacknowledged stays with the broker), then the checks. */
+    /**
+     * Stops the subscription, then the writer (what it holds unacknowledged stays with the broker), then tells
+     * the listeners what was stored, then the checks.
+     */
     @Override
     public void close() throws Exception {
         if (client != null) {
@@ -228,6 +249,9 @@ public final class IngestPart implements ManagerPart {
         if (writer != null) {
             writer.stop();
             writerThread.join(5000);
+        }
+        if (feed != null) {
+            feed.close();
         }
         if (timer != null) {
             timer.shutdownNow();
