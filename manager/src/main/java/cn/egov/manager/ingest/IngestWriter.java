@@ -128,9 +128,7 @@ public final class IngestWriter implements Runnable {
         if (stored == null) {
             return; // stopping while the store was down: nothing acknowledged, the broker redelivers
         }
-        for (InboundMessage m : raw) {
-            acknowledger.ack(m);
-        }
+        acknowledger.ackAll(raw);
         metrics.batches.increment();
         metrics.stored.add(stored.size());
         long decoded = records.stream().filter(r -> r instanceof IngestRecord.Decoded).count();

@@ -17,6 +17,7 @@ import cn.egov.manager.ingest.IngestSession;
 import cn.egov.manager.ingest.AmqpIngestClient;
 import cn.egov.manager.ingest.IngestWriter;
 import cn.egov.manager.ingest.ListenerFeed;
+import cn.egov.manager.ingest.InVmIngestClient;
 import cn.egov.manager.ingest.MalformedReason;
 import cn.egov.manager.ingest.MessageDecoder;
 import cn.egov.manager.ingest.MqttIngestClient;
@@ -62,8 +63,10 @@ public final class IngestPart implements ManagerPart {
     private final KnownUnits known;
     private final IngestMetrics metrics = new IngestMetrics();
     private volatile IngestSession client;
+    private volatile InVmIngestClient.Subscriber embedded;
     private IngestWriter writer;
     private ListenerFeed feed;
+    private SqlBatchStore sqlStore;
     private Thread writerThread;
     private ScheduledExecutorService timer;
 
@@ -86,6 +89,17 @@ public final class IngestPart implements ManagerPart {
         return IngestConfigKey.specs();
     }
 
+    /**
+     * The embedded broker, whose subscription this part consumes in its JVM ({@code ingest.in-vm}); set
+     * before {@link #start}, and only with {@code broker.mode = embedded}.
+     */
+    public void embeddedBroker(InVmIngestClient.Subscriber broker) {
+        if (client != null) {
+            throw new IllegalStateException("the ingest part has started: set the embedded broker before");
+        }
+        this.embedded = broker;
+    }
+
     /** The client id of the manager's subscription, from the part's keys (the embedded broker reserves it). */
     public static String clientId(Map<String, String> keys) {
         return keys.get(IngestConfigKey.CLIENT_ID.shortKey);
@@ -103,7 +117,8 @@ public final class IngestPart implements ManagerPart {
         ThrottledAlarms unknownUnitAlarms = new ThrottledAlarms(ctx.alarms(),
                 TimeUnit.SECONDS.toMillis(ctx.config().integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)), MAX_PENDING_ALARMS);
         client = session(ctx, keys, queue);
-        BatchStore store = storeDecorator.apply(new SqlBatchStore(ctx.database(), ctx.fleet()));
+        sqlStore = new SqlBatchStore(ctx.database(), ctx.fleet());
+        BatchStore store = storeDecorator.apply(sqlStore);
         feed = new ListenerFeed(ctx.listeners(), Integer.parseInt(keys.get(IngestConfigKey.LISTENERS_QUEUE_BATCHES.shortKey)), metrics,
                 "ingest-listeners");
         writer = new IngestWriter(queue, new MessageDecoder(ctx.account(), Integer.parseInt(keys.get(IngestConfigKey.MAX_PAYLOAD_BYTES.shortKey))),
@@ -135,6 +150,12 @@ public final class IngestPart implements ManagerPart {
     private IngestSession session(PartContext ctx, Map<String, String> keys, IngestQueue queue) throws Exception {
         BrokerLogin login = ctx.broker();
         if (!"rabbitmq".equals(ctx.config().get(ConfigKey.BROKER_MODE))) {
+            InVmIngestClient.Subscriber broker = embedded;
+            if (broker != null && Boolean.parseBoolean(keys.get(IngestConfigKey.IN_VM.shortKey))) {
+                // one batch being stored while the next arrives, as the MQTT subscriber's window
+                int window = (int) Math.min(2L * Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey)), Integer.MAX_VALUE);
+                return new InVmIngestClient(login, clientId(keys), ctx.account(), broker, window, queue, metrics, ctx.listeners());
+            }
             return new MqttIngestClient(login.url(), clientId(keys), login.username(), login.password(), ctx.account(), queue, metrics,
                     ctx.listeners());
         }
@@ -164,7 +185,7 @@ public final class IngestPart implements ManagerPart {
         meters.gauge("ingest.queue.depth", "messages between receiver and writer", queue::depth);
         meters.gauge("ingest.queue.capacity", "bound of the ingest queue", queue::capacity);
         meters.gauge("ingest.queue.high-water", "deepest the ingest queue has been", queue::highWater);
-        meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue (back-pressure)", metrics.queueFullWaits::sum);
+        meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue, or a full in-VM window (back-pressure)", metrics.queueFullWaits::sum);
         meters.flag("ingest.queue.alarm", "1 while the ingest.backlog alarm is raised", backlog::isRaised);
         for (MalformedReason r : MalformedReason.values()) {
             meters.counter("ingest.malformed", "reason", r.label, "malformed messages by reason", () -> metrics.malformedCount(r));
@@ -238,8 +259,8 @@ public final class IngestPart implements ManagerPart {
     }
 
     /**
-     * Stops the subscription, then the writer (what it holds unacknowledged stays with the broker), then tells
-     * the listeners what was stored, then the checks.
+     * Stops the subscription, then the writer (what it holds unacknowledged stays with the broker) and its connection,
+     * then tells the listeners what was stored, then the checks.
      */
     @Override
     public void close() throws Exception {
@@ -249,6 +270,9 @@ public final class IngestPart implements ManagerPart {
         if (writer != null) {
             writer.stop();
             writerThread.join(5000);
+        }
+        if (sqlStore != null) {
+            sqlStore.close();
         }
         if (feed != null) {
             feed.close();

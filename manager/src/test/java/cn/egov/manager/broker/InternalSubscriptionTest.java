@@ -1,0 +1,146 @@
+package cn.egov.manager.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.manager.support.Poll;
+import cn.egov.rules.unit.UnitCode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The manager's subscription consumed in the broker's JVM keeps the MQTT session's contract: it
+ * takes over what waited in the queues of the same client id's MQTT subscription, delivers each
+ * queue in order, never more than its window unacknowledged, and what was not acknowledged comes
+ * again: after the subscription is closed, and after a restart of the broker on its data folder.
+ */
+class InternalSubscriptionTest {
+
+    private static final String BOX = "130105-001";
+    private static final String MANAGER = "egov-manager";
+    private static final List<String> FILTERS = List.of("$EDC/hebei/+/MQTT/+", "hebei/+/#");
+    private static final int WINDOW = 3;
+
+    @TempDir
+    Path dir;
+
+    /** Boxes by unit code, everyone else as the manager: this test is about delivery, not identity. */
+    private static Verdict gate(Listener listener, ClientCredentials c) {
+        return c.clientId() != null && UnitCode.isValid(c.clientId())
+                ? Verdict.accept(ClientRole.BOX, c.clientId()) : Verdict.accept(ClientRole.MANAGER, String.valueOf(c.clientId()));
+    }
+
+    private ArtemisBroker broker() throws Exception {
+        ArtemisBroker b = new ArtemisBroker(dir, 64L << 20, new TopicAcl("hebei"), InternalSubscriptionTest::gate, new RefusalLog(r -> { }))
+                .listenPlain("127.0.0.1", 0);
+        b.start();
+        b.open();
+        return b;
+    }
+
+    private static MqttClient connect(String url, String clientId, boolean cleanSession) throws Exception {
+        MqttClient c = new MqttClient(url, clientId, new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(cleanSession);
+        o.setUserName(clientId);
+        o.setPassword("unused".toCharArray());
+        c.connect(o);
+        return c;
+    }
+
+    /** What a subscription delivered, in order, and the ids to acknowledge it with. */
+    private static final class Received implements InternalSubscription.Sink {
+        final List<String> payloads = new CopyOnWriteArrayList<>();
+        final Map<String, Long> ids = new ConcurrentHashMap<>();
+        final List<String> topics = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void deliver(String topic, byte[] payload, long deliveryId) {
+            String p = new String(payload, StandardCharsets.UTF_8);
+            payloads.add(p);
+            topics.add(topic);
+            ids.put(p, deliveryId);
+        }
+    }
+
+    private static List<String> messages(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> "m" + i).toList();
+    }
+
+    @Test
+    void inOrderWithinTheWindowAndWhatIsNotAcknowledgedComesAgain() throws Exception {
+        try (ArtemisBroker b = broker()) {
+            MqttClient earlier = connect(b.internalUrl(), MANAGER, false); // the MQTT subscriber of an earlier version
+            earlier.subscribe(FILTERS.toArray(String[]::new), new int[] {1, 1});
+            earlier.disconnect();
+            earlier.close();
+            MqttClient box = connect(b.plainUrl(), BOX, true);
+            for (String m : messages(0, 10)) {
+                box.publish("hebei/" + BOX + "/HEALTH/status", m.getBytes(StandardCharsets.UTF_8), 1, false); // returns on the PUBACK
+            }
+            box.publish("$EDC/hebei/" + BOX + "/MQTT/BIRTH", "birth".getBytes(StandardCharsets.UTF_8), 1, false);
+
+            Received first = new Received();
+            InternalSubscription s = b.subscribeInternal(MANAGER, FILTERS, WINDOW, first);
+            Poll.until("a window's worth delivered", 10_000, () -> first.payloads.size() >= WINDOW);
+            Thread.sleep(300);
+            // each queue checks the window before its delivery: with two queues one more may pass
+            assertTrue(first.payloads.size() <= WINDOW + FILTERS.size() - 1, "delivered without an acknowledgement: " + first.payloads);
+            List<String> acked = new ArrayList<>(first.payloads);
+            for (String m : acked) {
+                s.ack(first.ids.get(m));
+            }
+            Poll.until("more once acknowledged", 10_000, () -> first.payloads.size() > acked.size());
+            s.close(); // what came after the acknowledgements is delivered and not acknowledged
+            Received second = new Received();
+            InternalSubscription again = b.subscribeInternal(MANAGER, FILTERS, 100, second);
+            List<String> all = new ArrayList<>(messages(0, 10));
+            all.add("birth");
+            Poll.until("everything not acknowledged, again", 10_000, () -> second.payloads.size() >= all.size() - acked.size());
+            assertTrue(first.topics.contains("$EDC/hebei/" + BOX + "/MQTT/BIRTH") || second.topics.contains("$EDC/hebei/" + BOX + "/MQTT/BIRTH"),
+                    "the control queue is consumed too");
+            List<String> rest = new ArrayList<>(all);
+            rest.removeAll(acked);
+            assertEquals(sorted(rest), sorted(second.payloads), "exactly what was not acknowledged");
+            assertEquals(healthOnly(second.payloads), healthOnly(rest), "each queue in its order");
+            assertEquals(healthOnly(first.payloads), messages(0, healthOnly(first.payloads).size()), "in order the first time too");
+            second.payloads.stream().filter(m -> !m.equals("m9")).forEach(m -> {
+                try {
+                    again.ack(second.ids.get(m));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            box.disconnect();
+            box.close();
+            // m9 delivered, not acknowledged: the broker dies with it in flight
+        }
+        try (ArtemisBroker b = broker()) {
+            Received after = new Received();
+            InternalSubscription s = b.subscribeInternal(MANAGER, FILTERS, WINDOW, after);
+            Poll.until("the unacknowledged message after a restart", 10_000, () -> !after.payloads.isEmpty());
+            Thread.sleep(300);
+            assertEquals(List.of("m9"), after.payloads, "only what was never acknowledged survives the restart");
+            s.close();
+        }
+    }
+
+    private static List<String> sorted(List<String> l) {
+        return l.stream().sorted().toList();
+    }
+
+    private static List<String> healthOnly(List<String> l) {
+        return l.stream().filter(m -> m.startsWith("m")).toList();
+    }
+}
