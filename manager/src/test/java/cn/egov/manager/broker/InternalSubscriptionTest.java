@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The manager's subscription consumed in the broker's JVM keeps the MQTT session's contract: it
  * takes over what waited in the queues of the same client id's MQTT subscription, delivers each
  * queue in order, never more than its window unacknowledged, and what was not acknowledged comes
- * again: after the subscription is closed, and after a restart of the broker on its data folder.
+ * again: after the subscription is closed, and after a restart of the broker on its data folder
+ * (there in order).
  */
 class InternalSubscriptionTest {
 
@@ -112,10 +113,12 @@ class InternalSubscriptionTest {
                     "the control queue is consumed too");
             List<String> rest = new ArrayList<>(all);
             rest.removeAll(acked);
+            // as a set: Artemis puts a closed consumer's messages back on its queue while the new one starts
+            // (with the manager, the subscription closes only when the broker stops: order after a restart below)
             assertEquals(sorted(rest), sorted(second.payloads), "exactly what was not acknowledged");
-            assertEquals(healthOnly(second.payloads), healthOnly(rest), "each queue in its order");
             assertEquals(healthOnly(first.payloads), messages(0, healthOnly(first.payloads).size()), "in order the first time too");
-            second.payloads.stream().filter(m -> !m.equals("m9")).forEach(m -> {
+            List<String> unacknowledged = List.of("m7", "m8", "m9");
+            second.payloads.stream().filter(m -> !unacknowledged.contains(m)).forEach(m -> {
                 try {
                     again.ack(second.ids.get(m));
                 } catch (Exception e) {
@@ -124,14 +127,14 @@ class InternalSubscriptionTest {
             });
             box.disconnect();
             box.close();
-            // m9 delivered, not acknowledged: the broker dies with it in flight
+            // m7 to m9 delivered, not acknowledged: the broker stops with them in flight
         }
         try (ArtemisBroker b = broker()) {
             Received after = new Received();
             InternalSubscription s = b.subscribeInternal(MANAGER, FILTERS, WINDOW, after);
-            Poll.until("the unacknowledged message after a restart", 10_000, () -> !after.payloads.isEmpty());
+            Poll.until("the unacknowledged messages after a restart", 10_000, () -> after.payloads.size() >= 3);
             Thread.sleep(300);
-            assertEquals(List.of("m9"), after.payloads, "only what was never acknowledged survives the restart");
+            assertEquals(List.of("m7", "m8", "m9"), after.payloads, "only what was never acknowledged survives the restart, in order");
             s.close();
         }
     }
