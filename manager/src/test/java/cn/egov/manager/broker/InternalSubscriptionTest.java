@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.manager.support.Poll;
-import cn.egov.rules.unit.UnitCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,30 +32,6 @@ class InternalSubscriptionTest {
 
     @TempDir
     Path dir;
-
-    /** Boxes by unit code, everyone else as the manager: this test is about delivery, not identity. */
-    private static Verdict gate(Listener listener, ClientCredentials c) {
-        return c.clientId() != null && UnitCode.isValid(c.clientId())
-                ? Verdict.accept(ClientRole.BOX, c.clientId()) : Verdict.accept(ClientRole.MANAGER, String.valueOf(c.clientId()));
-    }
-
-    private ArtemisBroker broker() throws Exception {
-        ArtemisBroker b = new ArtemisBroker(dir, 64L << 20, new TopicAcl("hebei"), InternalSubscriptionTest::gate, new RefusalLog(r -> { }))
-                .listenPlain("127.0.0.1", 0);
-        b.start();
-        b.open();
-        return b;
-    }
-
-    private static MqttClient connect(String url, String clientId, boolean cleanSession) throws Exception {
-        MqttClient c = new MqttClient(url, clientId, new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(cleanSession);
-        o.setUserName(clientId);
-        o.setPassword("unused".toCharArray());
-        c.connect(o);
-        return c;
-    }
 
     /** What a subscription delivered, in order, and the ids to acknowledge it with. */
     private static final class Received implements InternalSubscription.Sink {
@@ -81,12 +54,12 @@ class InternalSubscriptionTest {
 
     @Test
     void inOrderWithinTheWindowAndWhatIsNotAcknowledgedComesAgain() throws Exception {
-        try (ArtemisBroker b = broker()) {
-            MqttClient earlier = connect(b.internalUrl(), MANAGER, false); // the MQTT subscriber of an earlier version
+        try (ArtemisBroker b = PlainLabBroker.start(dir)) {
+            MqttClient earlier = PlainLabBroker.connect(b.internalUrl(), MANAGER, false); // the MQTT subscriber of an earlier version
             earlier.subscribe(FILTERS.toArray(String[]::new), new int[] {1, 1});
             earlier.disconnect();
             earlier.close();
-            MqttClient box = connect(b.plainUrl(), BOX, true);
+            MqttClient box = PlainLabBroker.connect(b.plainUrl(), BOX, true);
             for (String m : messages(0, 10)) {
                 box.publish("hebei/" + BOX + "/HEALTH/status", m.getBytes(StandardCharsets.UTF_8), 1, false); // returns on the PUBACK
             }
@@ -129,7 +102,7 @@ class InternalSubscriptionTest {
             box.close();
             // m7 to m9 delivered, not acknowledged: the broker stops with them in flight
         }
-        try (ArtemisBroker b = broker()) {
+        try (ArtemisBroker b = PlainLabBroker.start(dir)) {
             Received after = new Received();
             InternalSubscription s = b.subscribeInternal(MANAGER, FILTERS, WINDOW, after);
             Poll.until("the unacknowledged messages after a restart", 10_000, () -> after.payloads.size() >= 3);
