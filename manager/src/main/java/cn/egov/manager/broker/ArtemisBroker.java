@@ -377,6 +377,14 @@ public final class ArtemisBroker implements MqttBroker {
                 .sum();
     }
 
+    /** Consumers on the queues of one client's subscriptions (an MQTT session's, or the in-VM subscription's). */
+    int consumers(String clientId) {
+        return server.getPostOffice().getAllBindings()
+                .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
+                .mapToInt(b -> ((QueueBinding) b).getQueue().getConsumerCount())
+                .sum();
+    }
+
     /** Records in Artemis's MQTT session-state store (none: subscription persistence is off; a store a 2.38 data directory left is not read). */
     long sessionStoreRecords() {
         org.apache.activemq.artemis.core.server.Queue store = server.locateQueue(MQTTUtil.MQTT_SESSION_STORE);

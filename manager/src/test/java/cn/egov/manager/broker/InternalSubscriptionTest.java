@@ -59,6 +59,10 @@ class InternalSubscriptionTest {
             earlier.subscribe(FILTERS.toArray(String[]::new), new int[] {1, 1});
             earlier.disconnect();
             earlier.close();
+            // the broker closes that session's consumers after Paho returns: until then it would share the
+            // queue with the in-VM consumer (every other message to it), which the manager never meets
+            // (its MQTT session exists only in memory and only while it subscribes over MQTT)
+            Poll.until("the earlier session's consumers closed", 10_000, () -> b.consumers(MANAGER) == 0);
             MqttClient box = PlainLabBroker.connect(b.plainUrl(), BOX, true);
             for (String m : messages(0, 10)) {
                 box.publish("hebei/" + BOX + "/HEALTH/status", m.getBytes(StandardCharsets.UTF_8), 1, false); // returns on the PUBACK
