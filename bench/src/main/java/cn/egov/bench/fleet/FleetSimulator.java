@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * or the store's rows: both deduplicate by message id).
  *
  * <pre>
- * java -cp ... cn.egov.bench.fleet.FleetSimulator steady|storm BOXES N WINDOW CONNECTS_PER_S WORKDIR mosquitto|manager...
+ * java -cp ... cn.egov.bench.fleet.FleetSimulator steady|storm BOXES N WINDOW CONNECTS_PER_S WORKDIR mosquitto|manager|manager-mqtt...
  * </pre>
  * Run from the repository root (Mosquitto's configuration is read from {@code image/mosquitto}).
  * {@code -Dfleet.manager.jvm="OPTIONS"} adds JVM options to {@code manager run} (e.g. a JFR profile).
@@ -50,7 +50,7 @@ public final class FleetSimulator {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 7 || !List.of("steady", "storm").contains(args[0])) {
-            System.err.println("usage: FleetSimulator steady|storm BOXES N WINDOW CONNECTS_PER_S WORKDIR mosquitto|manager...");
+            System.err.println("usage: FleetSimulator steady|storm BOXES N WINDOW CONNECTS_PER_S WORKDIR mosquitto|manager|manager-mqtt...");
             System.exit(2);
         }
         String mode = args[0];
@@ -65,8 +65,9 @@ public final class FleetSimulator {
                 Runtime.getRuntime().availableProcessors(), ProcStat.loadAverage(), System.getProperty("java.vm.version"));
         for (int i = 6; i < args.length; i++) {
             Path dir = work.resolve((i - 5) + "-" + args[i]);
+            // manager-mqtt: the manager's subscription over MQTT on its internal listener, not in the broker's JVM
             try (Target target = args[i].equals("mosquitto") ? Target.Mosquitto.start(dir, passwords)
-                    : Target.Manager.start(dir, passwords, "1g")) {
+                    : Target.Manager.start(dir, passwords, "1g", args[i].equals("manager-mqtt") ? List.of("ingest.in-vm = false") : List.of())) {
                 if (mode.equals("storm")) {
                     storm(target, passwords, n, window, rate);
                 } else {

@@ -153,7 +153,8 @@ abstract class Target implements AutoCloseable {
             this.password = password;
         }
 
-        static Manager start(Path dir, Map<String, String> passwords, String heap) throws Exception {
+        /** @param settings more lines of its configuration, e.g. {@code ingest.in-vm = false} */
+        static Manager start(Path dir, Map<String, String> passwords, String heap, List<String> settings) throws Exception {
             Files.createDirectories(dir);
             int port = freePort();
             Path passwordFile = dir.resolve("boxes.passwd");
@@ -167,6 +168,7 @@ abstract class Target implements AutoCloseable {
             if (url.startsWith("jdbc:postgresql:")) {
                 lines.addAll(List.of("db.url = " + url, "db.user = " + user, "db.password = " + password));
             }
+            lines.addAll(settings);
             lines.add("");
             Files.writeString(config, String.join("\n", lines));
             // the manager refuses a configuration with a secret that others can read

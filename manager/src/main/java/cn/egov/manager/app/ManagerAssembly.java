@@ -191,6 +191,7 @@ public final class ManagerAssembly implements AutoCloseable {
             broker = embeddedBroker(options.tlsCa(), internal, clientId, account, known);
             broker.start();
             closeables.add(broker);
+            parts.embeddedBroker(broker);
             ingestUrl = broker.internalUrl();
             user = InternalClientGate.INTERNAL_USER;
             password = internal.secret();

@@ -43,6 +43,11 @@ public final class Parts {
     private final IngestPart ingest;
     private final List<ManagerPart> all;
 
+    /** The embedded broker (broker.mode = embedded), whose subscription ingest consumes in its JVM; before the parts start. */
+    void embeddedBroker(cn.egov.manager.broker.ArtemisBroker broker) {
+        ingest.embeddedBroker(broker::subscribeInternal);
+    }
+
     Parts(ManagerAssembly.Options options) {
         ReportPart report = new ReportPart(options.tlsCa(), plan::inForce);
         ingest = new IngestPart(options.storeDecorator(), known);

@@ -324,6 +324,15 @@ public final class ArtemisBroker implements MqttBroker {
         return (e.tls() == null ? "tcp://" : "ssl://") + e.host() + ":" + port;
     }
 
+    /**
+     * Opens the manager's durable subscription of {@code clientId} to {@code filters} inside this JVM
+     * ({@link InternalSubscription}: the same queues an MQTT subscription has, no socket, no MQTT).
+     */
+    public InternalSubscription subscribeInternal(String clientId, java.util.List<String> filters, int window,
+                                                  InternalSubscription.Sink sink) throws Exception {
+        return InternalSubscription.open(server, wildcards, clientId, filters, window, sink);
+    }
+
     /** The manager's own listener (loopback; only the internal user). */
     public String internalUrl() {
         return url(Listener.INTERNAL);
@@ -365,6 +374,14 @@ public final class ArtemisBroker implements MqttBroker {
         return server.getPostOffice().getAllBindings()
                 .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
                 .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
+                .sum();
+    }
+
+    /** Consumers on the queues of one client's subscriptions (an MQTT session's, or the in-VM subscription's). */
+    int consumers(String clientId) {
+        return server.getPostOffice().getAllBindings()
+                .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
+                .mapToInt(b -> ((QueueBinding) b).getQueue().getConsumerCount())
                 .sum();
     }
 

@@ -63,6 +63,9 @@ public record KeySpec(String key, String defaultValue, String description, Check
         };
     }
 
+    /** {@code true} or {@code false}. */
+    public static final Check FLAG = v -> v.equals("true") || v.equals("false") ? null : "must be true or false, got '" + v + "'";
+
     /** A number in (0, 1]. */
     public static final Check RATIO = v -> {
         try {

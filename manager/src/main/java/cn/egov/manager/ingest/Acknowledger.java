@@ -4,4 +4,9 @@ package cn.egov.manager.ingest;
 @FunctionalInterface
 public interface Acknowledger {
     void ack(InboundMessage m);
+
+    /** Acknowledges a committed batch; a session that can acknowledge them at once does. */
+    default void ackAll(java.util.List<InboundMessage> batch) {
+        batch.forEach(this::ack);
+    }
 }

@@ -15,6 +15,8 @@ public final class IngestMetrics {
     public final LongAdder storeRetries = new LongAdder();
     /** Times the receiver had to wait because the queue was full (back-pressure, not loss). */
     public final LongAdder queueFullWaits = new LongAdder();
+    /** Times the writer had to wait because the listeners' queue was full ({@link ListenerFeed}). */
+    public final LongAdder listenerFullWaits = new LongAdder();
     /** Times the subscriber lost its broker connection (it reconnects; the session keeps the messages). */
     public final LongAdder connectionLosses = new LongAdder();
     private final Map<MalformedReason, LongAdder> malformed = new EnumMap<>(MalformedReason.class);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * its own, the next batch while this one is stored), keeps out
  * units that are no boxes of this manager ({@link UnitFilter}: kept as malformed input
  * {@code unknown-unit}), stores in one transaction, then acknowledges every message of the batch
- * to the broker (so a crash before the commit means redelivery, not loss), then tells the listeners.
+ * to the broker (so a crash before the commit means redelivery, not loss), then hands the stored
+ * messages to the listeners ({@link ListenerFeed}, which tells them on its own thread, in order).
  *
  * <p>A failed batch is retried whole a few times; after that each message is stored alone, and a
  * message the store refuses on its own is kept as malformed input ({@code store-error}) so that
@@ -34,13 +35,13 @@ public final class IngestWriter implements Runnable {
     private final UnitFilter units;
     private final BatchStore store;
     private final Acknowledger acknowledger;
-    private final TelemetryListeners listeners;
+    private final ListenerFeed listeners;
     private final IngestMetrics metrics;
     private final int batchSize;
     private volatile boolean running = true;
 
     public IngestWriter(IngestQueue queue, MessageDecoder decoder, UnitFilter units, BatchStore store, Acknowledger acknowledger,
-                        TelemetryListeners listeners, IngestMetrics metrics, int batchSize) {
+                        ListenerFeed listeners, IngestMetrics metrics, int batchSize) {
         this.queue = queue;
         this.decoder = decoder;
         this.units = units;
@@ -127,14 +128,12 @@ public final class IngestWriter implements Runnable {
         if (stored == null) {
             return; // stopping while the store was down: nothing acknowledged, the broker redelivers
         }
-        for (InboundMessage m : raw) {
-            acknowledger.ack(m);
-        }
+        acknowledger.ackAll(raw);
         metrics.batches.increment();
         metrics.stored.add(stored.size());
         long decoded = records.stream().filter(r -> r instanceof IngestRecord.Decoded).count();
         metrics.duplicates.add(decoded - stored.size());
-        listeners.fire(stored);
+        listeners.tell(stored);
     }
 
     private List<IngestRecord.Decoded> storeWithRetries(List<IngestRecord> records) throws InterruptedException {

@@ -41,10 +41,24 @@ public final class MqttIngestClient implements IngestSession {
 
     public MqttIngestClient(String brokerUrl, String clientId, String username, String password, String account,
                             IngestQueue queue, IngestMetrics metrics, TelemetryListeners parts) throws MqttException {
+        this(brokerUrl, clientId, username, password, subscriptions(account), new Arrivals(queue, metrics, parts), metrics);
+    }
+
+    /**
+     * The manager's session to publish to boxes only, subscribing to nothing: the embedded broker's
+     * subscription is consumed in its JVM ({@link InVmIngestClient}).
+     */
+    static MqttIngestClient publisher(String brokerUrl, String clientId, String username, String password, IngestMetrics metrics)
+            throws MqttException {
+        return new MqttIngestClient(brokerUrl, clientId, username, password, List.of(), null, metrics);
+    }
+
+    private MqttIngestClient(String brokerUrl, String clientId, String username, String password, List<String> filters,
+                             Arrivals arrivals, IngestMetrics metrics) throws MqttException {
         this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
         this.metrics = metrics;
-        this.arrivals = new Arrivals(queue, metrics, parts);
-        this.filters = subscriptions(account);
+        this.arrivals = arrivals;
+        this.filters = filters;
         this.options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(false);
@@ -72,6 +86,9 @@ public final class MqttIngestClient implements IngestSession {
     }
 
     private void subscribe() throws MqttException {
+        if (filters.isEmpty()) {
+            return;
+        }
         client.subscribe(filters.toArray(String[]::new), new int[] {1, 1});
         LOG.info("subscribed to {} at {}", filters, client.getServerURI());
     }
@@ -162,6 +179,10 @@ public final class MqttIngestClient implements IngestSession {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) throws Exception {
+            if (arrivals == null) {
+                LOG.warn("message on '{}' to a session that subscribes to nothing: left unacknowledged", topic);
+                return;
+            }
             arrivals.arrived(new InboundMessage(topic, message.getPayload(), message.getId(), message.getQos(), System.currentTimeMillis()),
                     MqttIngestClient.this);
         }

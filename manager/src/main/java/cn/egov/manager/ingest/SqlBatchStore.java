@@ -8,12 +8,13 @@ import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.fleet.BoxStore;
 import cn.egov.manager.store.Database;
-import cn.egov.manager.store.MetricsJson;
 import cn.egov.manager.store.MultiRowInsert;
+import cn.egov.rules.unit.UnitCode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ import java.util.Set;
  * stored once; new messages change boxes of the fleet, which are written in the same transaction
  * and enter the registry only once it committed ({@link FleetRegistry#update}: a rollback leaves
  * the registry as it was); malformed input goes to the {@code malformed} table as evidence.
- * A health message's figures are stored once, as its metrics ({@code health_samples.metrics_json}).
+ * A health message's figures are stored once, as its metrics ({@code health_samples.metrics_json}, rendered by
+ * the decoder: {@link IngestRecord.Decoded#metricsJson}).
  * Each table's rows are written by multi-row INSERTs ({@link MultiRowInsert}); what they return
  * (the ids of the rows that were new) says which messages were duplicates.
  */
@@ -128,8 +130,10 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
             for (int i = 0; i < fresh.length; i++) { // in the order of the input
                 if (fresh[i]) {
                     stored.add(decoded.get(i));
-                    applyToFleet(decoded.get(i), changes);
                 }
+            }
+            for (IngestRecord.Decoded d : changingTheFleet(stored)) {
+                applyToFleet(d, changes);
             }
             BoxStore.upsert(c, changes.changed());
             c.commit();
@@ -156,13 +160,13 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
         Long seq = d.id() == null ? null : d.id().sequence();
         long received = d.raw().received();
         return switch (d.kind()) {
-            case HEALTH -> new Row(HEALTH, new Object[] {client, epoch, seq, p.timestamp(), received, MetricsJson.write(p.metrics())});
+            case HEALTH -> new Row(HEALTH, new Object[] {client, epoch, seq, p.timestamp(), received, d.metricsJson()});
             case BIRTH, DC, LWT -> new Row(LIFECYCLE,
-                    new Object[] {client, d.kind().name(), epoch, seq, p.timestamp(), received, MetricsJson.write(p.metrics())});
+                    new Object[] {client, d.kind().name(), epoch, seq, p.timestamp(), received, d.metricsJson()});
             case ALARM -> new Row(AlarmStore.INSERT,
                     AlarmStore.row(client, epoch, seq, Alarm.fromPayload(d.topic().resource(), p), received));
             default -> new Row(TELEMETRY, new Object[] {client, (d.topic().control() ? "$EDC/" : "") + d.topic().appId(),
-                d.topic().resource(), epoch, seq, p.timestamp(), received, MetricsJson.write(p.metrics()), p.body()});
+                d.topic().resource(), epoch, seq, p.timestamp(), received, d.metricsJson(), p.body()});
         };
     }
 
@@ -207,7 +211,40 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
         }
     }
 
-    private static void applyToFleet(IngestRecord.Decoded d, FleetChanges changes) {
+    /**
+     * The stored messages the fleet must see, in order: of a box's run of health messages (none of its
+     * other messages between) only the first and the last. The box's state after the run is the same:
+     * the first may bring a MISSING box back (its time starts the status), the ones after it change
+     * only the times and figures, which the last sets. In a backlog's drain a box has many health
+     * messages in a batch: one new state (and copy of the figures) each was a sixth of the writer's work.
+     */
+    static List<IngestRecord.Decoded> changingTheFleet(List<IngestRecord.Decoded> stored) {
+        boolean[] skip = new boolean[stored.size()];
+        Map<UnitCode, int[]> lastHealth = new HashMap<>(); // box -> {place of its last message if health, else -1; its run's length}
+        for (int i = 0; i < stored.size(); i++) {
+            IngestRecord.Decoded d = stored.get(i);
+            int[] last = lastHealth.computeIfAbsent(d.unit(), u -> new int[] {-1, 0});
+            if (d.kind() != IngestKind.HEALTH) {
+                last[0] = -1;
+                last[1] = 0;
+                continue;
+            }
+            if (last[1] >= 2) {
+                skip[last[0]] = true; // neither the run's first nor (now) its last
+            }
+            last[0] = i;
+            last[1]++;
+        }
+        List<IngestRecord.Decoded> out = new ArrayList<>(stored.size());
+        for (int i = 0; i < skip.length; i++) {
+            if (!skip[i]) {
+                out.add(stored.get(i));
+            }
+        }
+        return out;
+    }
+
+    static void applyToFleet(IngestRecord.Decoded d, FleetChanges changes) {
         long at = d.raw().received();
         switch (d.kind()) {
             case BIRTH -> changes.onBirth(d.unit(), d.payload(), at);

@@ -2,13 +2,11 @@ package cn.egov.manager.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cn.egov.rules.unit.UnitCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,38 +27,14 @@ class MqttSessionStoreTest {
     @TempDir
     Path dir;
 
-    /** Boxes by unit code, everyone else as the manager: this test is about session state, not identity. */
-    private static Verdict gate(Listener listener, ClientCredentials c) {
-        return c.clientId() != null && UnitCode.isValid(c.clientId())
-                ? Verdict.accept(ClientRole.BOX, c.clientId()) : Verdict.accept(ClientRole.MANAGER, String.valueOf(c.clientId()));
-    }
-
-    private ArtemisBroker broker() throws Exception {
-        ArtemisBroker b = new ArtemisBroker(dir, 64L << 20, new TopicAcl("hebei"), MqttSessionStoreTest::gate, new RefusalLog(r -> { }))
-                .listenPlain("127.0.0.1", 0);
-        b.start();
-        b.open();
-        return b;
-    }
-
-    private static MqttClient connect(String url, String clientId, boolean cleanSession) throws Exception {
-        MqttClient c = new MqttClient(url, clientId, new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(cleanSession);
-        o.setUserName(clientId);
-        o.setPassword("unused".toCharArray());
-        c.connect(o);
-        return c;
-    }
-
     @Test
     void noSessionRecordsAndThePersistentSessionKeepsItsMessagesOverARestart() throws Exception {
-        try (ArtemisBroker b = broker()) {
-            MqttClient manager = connect(b.internalUrl(), MANAGER, false); // only there may it keep a session
+        try (ArtemisBroker b = PlainLabBroker.start(dir)) {
+            MqttClient manager = PlainLabBroker.connect(b.internalUrl(), MANAGER, false); // only there may it keep a session
             manager.subscribe("hebei/#", 1);
             manager.disconnect();
             manager.close();
-            MqttClient box = connect(b.plainUrl(), BOX, true);
+            MqttClient box = PlainLabBroker.connect(b.plainUrl(), BOX, true);
             box.subscribe("$EDC/hebei/" + BOX + "/CONF/EXEC/#", 1);
             for (int i = 0; i < MESSAGES; i++) {
                 box.publish(TOPIC, ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false); // returns on the PUBACK
@@ -70,7 +44,7 @@ class MqttSessionStoreTest {
             box.disconnect();
             box.close();
         }
-        try (ArtemisBroker b = broker()) {
+        try (ArtemisBroker b = PlainLabBroker.start(dir)) {
             List<String> got = new CopyOnWriteArrayList<>();
             MqttClient manager = new MqttClient(b.internalUrl(), MANAGER, new MemoryPersistence());
             manager.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
@@ -87,11 +61,7 @@ class MqttSessionStoreTest {
                 public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
                 }
             });
-            MqttConnectOptions o = new MqttConnectOptions();
-            o.setCleanSession(false);
-            o.setUserName(MANAGER);
-            o.setPassword("unused".toCharArray());
-            manager.connect(o);
+            manager.connect(PlainLabBroker.options(MANAGER, false));
             manager.subscribe("hebei/#", 1); // as the manager's subscriber does at every connect
             for (int i = 0; i < 100 && got.size() < MESSAGES; i++) {
                 Thread.sleep(100);

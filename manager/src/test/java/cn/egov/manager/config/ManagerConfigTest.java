@@ -93,6 +93,9 @@ class ManagerConfigTest {
                 cn.egov.manager.app.Parts.schema()));
         assertTrue(queue.getMessage().endsWith(":1: ingest.queue.capacity must be a positive whole number up to 2147483647, got 0"),
                 queue.getMessage());
+        ConfigException inVm = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.in-vm = yes\n"),
+                cn.egov.manager.app.Parts.schema()));
+        assertTrue(inVm.getMessage().endsWith(":1: ingest.in-vm must be true or false, got 'yes'"), inVm.getMessage());
 
         java.util.Set<String> parts = java.util.Set.of("ca.dir", "plan.dir");
         assertEquals("/srv/ca", ManagerConfig.load(write("ca.dir = /srv/ca\n"), parts).extension("ca").get("dir"));

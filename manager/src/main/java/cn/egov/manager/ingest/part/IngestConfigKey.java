@@ -14,9 +14,16 @@ enum IngestConfigKey {
             + " receiver waits (back-pressure), nothing is dropped.", IngestConfigKey::positiveInt),
     QUEUE_ALARM_RATIO("queue.alarm-ratio", "0.8", "Raise the ingest.backlog alarm when the queue passes this share of its capacity.",
             KeySpec.RATIO),
+    LISTENERS_QUEUE_BATCHES("listeners.queue-batches", "10", "Bound of the queue of stored batches (of up to batch.size messages)"
+            + " waiting for the other parts' listeners (NOC down-sampling, duty intake, reports), told on a thread of their own; when"
+            + " full, the writer waits, nothing is skipped. Alarm ingest.listeners.backlog above queue.alarm-ratio of it.",
+            IngestConfigKey::positiveInt),
     BATCH_SIZE("batch.size", "2000", "Most messages written in one database transaction.", IngestConfigKey::positiveInt),
     MAX_PAYLOAD_BYTES("max-payload-bytes", "4194304", "Larger payloads are counted as malformed (reason too-large) and not decoded.",
             IngestConfigKey::positiveInt),
+    IN_VM("in-vm", "true", "broker.mode=embedded: 'true' consumes the manager's subscription inside the broker's JVM (the same"
+            + " durable queues, acknowledged after the store's commit, no socket and no MQTT encoding: about half the drain's cost);"
+            + " 'false' subscribes over MQTT on the internal listener, as with an external broker.", KeySpec.FLAG),
     AMQP_QUEUE("amqp.queue", "egov-manager-ingest", "broker.mode=rabbitmq: the durable quorum queue every manager node consumes from"
             + " (competing consumers: the nodes split the load), bound to amq.topic with the boxes' telemetry and lifecycle topics.",
             v -> v.isBlank() || v.length() > 200 || !v.matches("[A-Za-z0-9_.-]+") || v.startsWith("amq.")

@@ -16,6 +16,8 @@ import cn.egov.manager.ingest.IngestQueue;
 import cn.egov.manager.ingest.IngestSession;
 import cn.egov.manager.ingest.AmqpIngestClient;
 import cn.egov.manager.ingest.IngestWriter;
+import cn.egov.manager.ingest.ListenerFeed;
+import cn.egov.manager.ingest.InVmIngestClient;
 import cn.egov.manager.ingest.MalformedReason;
 import cn.egov.manager.ingest.MessageDecoder;
 import cn.egov.manager.ingest.MqttIngestClient;
@@ -39,10 +41,11 @@ import java.util.function.UnaryOperator;
  * Ingestion as a part: the manager's persistent MQTT subscription ({@link MqttIngestClient}), or with
  * {@code broker.mode = rabbitmq} a competing consumer on a RabbitMQ quorum queue ({@link AmqpIngestClient}), the
  * bounded queue to the writer ({@link IngestQueue}, back-pressure, never drops) and the writer thread
- * ({@link IngestWriter}: decode, refuse unknown units, batch into the store, tell every
- * {@code TelemetryListener} after the commit). Its keys are {@code ingest.*} ({@link IngestConfigKey}),
+ * ({@link IngestWriter}: decode, refuse unknown units, batch into the store, then hand the stored messages
+ * to every {@code TelemetryListener} through a second bounded queue, {@link ListenerFeed}, told on thread
+ * {@code ingest-listeners}). Its keys are {@code ingest.*} ({@link IngestConfigKey}),
  * its meters {@code ingest.*}, its alarms {@code ingest.backlog} (queue above
- * {@code ingest.queue.alarm-ratio}) and {@code ingest.unknown-unit} (throttled like the broker's
+ * {@code ingest.queue.alarm-ratio}), {@code ingest.listeners.backlog} (the listeners' queue above that ratio) and {@code ingest.unknown-unit} (throttled like the broker's
  * refusals). It has no tables (the shell's {@code health_samples}, {@code alarms}, ... are the store's
  * core) and no routes.
  *
@@ -60,7 +63,10 @@ public final class IngestPart implements ManagerPart {
     private final KnownUnits known;
     private final IngestMetrics metrics = new IngestMetrics();
     private volatile IngestSession client;
+    private volatile InVmIngestClient.Subscriber embedded;
     private IngestWriter writer;
+    private ListenerFeed feed;
+    private SqlBatchStore sqlStore;
     private Thread writerThread;
     private ScheduledExecutorService timer;
 
@@ -83,6 +89,17 @@ public final class IngestPart implements ManagerPart {
         return IngestConfigKey.specs();
     }
 
+    /**
+     * The embedded broker, whose subscription this part consumes in its JVM ({@code ingest.in-vm}); set
+     * before {@link #start}, and only with {@code broker.mode = embedded}.
+     */
+    public void embeddedBroker(InVmIngestClient.Subscriber broker) {
+        if (client != null) {
+            throw new IllegalStateException("the ingest part has started: set the embedded broker before");
+        }
+        this.embedded = broker;
+    }
+
     /** The client id of the manager's subscription, from the part's keys (the embedded broker reserves it). */
     public static String clientId(Map<String, String> keys) {
         return keys.get(IngestConfigKey.CLIENT_ID.shortKey);
@@ -100,23 +117,30 @@ public final class IngestPart implements ManagerPart {
         ThrottledAlarms unknownUnitAlarms = new ThrottledAlarms(ctx.alarms(),
                 TimeUnit.SECONDS.toMillis(ctx.config().integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)), MAX_PENDING_ALARMS);
         client = session(ctx, keys, queue);
-        BatchStore store = storeDecorator.apply(new SqlBatchStore(ctx.database(), ctx.fleet()));
+        sqlStore = new SqlBatchStore(ctx.database(), ctx.fleet());
+        BatchStore store = storeDecorator.apply(sqlStore);
+        feed = new ListenerFeed(ctx.listeners(), Integer.parseInt(keys.get(IngestConfigKey.LISTENERS_QUEUE_BATCHES.shortKey)), metrics,
+                "ingest-listeners");
         writer = new IngestWriter(queue, new MessageDecoder(ctx.account(), Integer.parseInt(keys.get(IngestConfigKey.MAX_PAYLOAD_BYTES.shortKey))),
-                unitFilter(unknownUnitAlarms), store, client, ctx.listeners(), metrics,
+                unitFilter(unknownUnitAlarms), store, client, feed, metrics,
                 Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey)));
         writerThread = new Thread(writer, "ingest-writer");
         writerThread.start();
 
-        BacklogAlarm backlog = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(),
-                Double.parseDouble(keys.get(IngestConfigKey.QUEUE_ALARM_RATIO.shortKey)), ctx.alarms());
+        double alarmRatio = Double.parseDouble(keys.get(IngestConfigKey.QUEUE_ALARM_RATIO.shortKey));
+        BacklogAlarm backlog = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(), alarmRatio, ctx.alarms());
+        BacklogAlarm listenerBacklog = new BacklogAlarm("ingest.listeners.backlog", "the stored batches waiting for the listeners",
+                feed::depth, feed.capacity(), alarmRatio, ctx.alarms());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ingest-checks");
             t.setDaemon(true);
             return t;
         });
         timer.scheduleWithFixedDelay(backlog::check, CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(listenerBacklog::check, CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> unknownUnitAlarms.flush(System.currentTimeMillis()), CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
         meters(ctx.meters(), queue, backlog, unknownUnitAlarms);
+        listenerMeters(ctx.meters(), listenerBacklog);
     }
 
     /**
@@ -126,6 +150,12 @@ public final class IngestPart implements ManagerPart {
     private IngestSession session(PartContext ctx, Map<String, String> keys, IngestQueue queue) throws Exception {
         BrokerLogin login = ctx.broker();
         if (!"rabbitmq".equals(ctx.config().get(ConfigKey.BROKER_MODE))) {
+            InVmIngestClient.Subscriber broker = embedded;
+            if (broker != null && Boolean.parseBoolean(keys.get(IngestConfigKey.IN_VM.shortKey))) {
+                // one batch being stored while the next arrives, as the MQTT subscriber's window
+                int window = (int) Math.min(2L * Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey)), Integer.MAX_VALUE);
+                return new InVmIngestClient(login, clientId(keys), ctx.account(), broker, window, queue, metrics, ctx.listeners());
+            }
             return new MqttIngestClient(login.url(), clientId(keys), login.username(), login.password(), ctx.account(), queue, metrics,
                     ctx.listeners());
         }
@@ -155,7 +185,7 @@ public final class IngestPart implements ManagerPart {
         meters.gauge("ingest.queue.depth", "messages between receiver and writer", queue::depth);
         meters.gauge("ingest.queue.capacity", "bound of the ingest queue", queue::capacity);
         meters.gauge("ingest.queue.high-water", "deepest the ingest queue has been", queue::highWater);
-        meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue (back-pressure)", metrics.queueFullWaits::sum);
+        meters.counter("ingest.queue.full-waits", "times the receiver waited on a full queue, or a full in-VM window (back-pressure)", metrics.queueFullWaits::sum);
         meters.flag("ingest.queue.alarm", "1 while the ingest.backlog alarm is raised", backlog::isRaised);
         for (MalformedReason r : MalformedReason.values()) {
             meters.counter("ingest.malformed", "reason", r.label, "malformed messages by reason", () -> metrics.malformedCount(r));
@@ -166,6 +196,15 @@ public final class IngestPart implements ManagerPart {
         meters.counter("ingest.unknown-unit.alarms.suppressed", "ingest.unknown-unit alarms held back by the throttle",
                 unknownUnitAlarms::suppressed);
         meters.counter("ingest.unknown-unit.alarms.dropped", "ingest.unknown-unit alarms dropped at the bound", unknownUnitAlarms::dropped);
+    }
+
+    private void listenerMeters(Meters meters, BacklogAlarm listenerBacklog) {
+        meters.gauge("ingest.listeners.queue.depth", "stored batches waiting for the listeners", feed::depth);
+        meters.gauge("ingest.listeners.queue.capacity", "bound of the listeners' queue, in batches", feed::capacity);
+        meters.gauge("ingest.listeners.pending", "stored messages the listeners have not been told yet", feed::pendingMessages);
+        meters.counter("ingest.listeners.queue.full-waits", "times the writer waited on a full listeners' queue (back-pressure)",
+                metrics.listenerFullWaits::sum);
+        meters.flag("ingest.listeners.queue.alarm", "1 while the ingest.listeners.backlog alarm is raised", listenerBacklog::isRaised);
     }
 
     /** Messages of an unknown unit (possible with an external broker) are refused and alarmed. */
@@ -219,7 +258,10 @@ public final class IngestPart implements ManagerPart {
         return c;
     }
 
-    /** Stops the subscription, then the writer (what it holds unacknowledged stays with the broker), then the checks. */
+    /**
+     * Stops the subscription, then the writer (what it holds unacknowledged stays with the broker) and its connection,
+     * then tells the listeners what was stored, then the checks.
+     */
     @Override
     public void close() throws Exception {
         if (client != null) {
@@ -228,6 +270,12 @@ public final class IngestPart implements ManagerPart {
         if (writer != null) {
             writer.stop();
             writerThread.join(5000);
+        }
+        if (sqlStore != null) {
+            sqlStore.close();
+        }
+        if (feed != null) {
+            feed.close();
         }
         if (timer != null) {
             timer.shutdownNow();
