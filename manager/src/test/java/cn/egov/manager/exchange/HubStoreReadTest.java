@@ -32,10 +32,11 @@ class HubStoreReadTest {
         HubStore store = new HubStore(Database.open("jdbc:sqlite:" + dir.resolve("manager.db")));
         try {
             Connection[] first = new Connection[1];
-            assertEquals(0, store.read(c -> {
+            int none = store.read(c -> {
                 first[0] = c;
                 return notices(c);
-            }));
+            });
+            assertEquals(0, none);
             assertEquals(1, store.idleReaders());
             for (int i = 1; i <= 3; i++) {
                 int id = i;
@@ -46,10 +47,11 @@ class HubStoreReadTest {
                     }
                     return null;
                 });
-                assertEquals(i, store.read(c -> {
+                int seen = store.read(c -> {
                     assertSame(first[0], c, "the kept connection serves the next read");
                     return notices(c);
-                }), "the commit is seen by the kept reader");
+                });
+                assertEquals(i, seen, "the commit is seen by the kept reader");
             }
 
             // readers side by side (each read inside the one before): a connection each, KEPT_READERS kept afterwards
