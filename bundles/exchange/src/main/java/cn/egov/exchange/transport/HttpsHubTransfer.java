@@ -78,15 +78,18 @@ public final class HttpsHubTransfer implements HubTransfer, AutoCloseable {
 
     @Override
     public Answer upload(String messageId, KuraPayload document) throws IOException {
-        byte[] payload = KuraPayloadCodec.encode(document);
+        // the encoding's head, then the envelope from its own array: the megabyte is not copied into an encoding first
+        byte[] head = KuraPayloadCodec.encodeHead(document);
+        byte[] envelope = document.body() == null ? new byte[0] : document.body();
         HttpsURLConnection c = open(messageId, "PUT");
         c.setRequestProperty("Content-Type", ExchangeWire.PAYLOAD_TYPE);
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(payload.length); // straight to the socket, not buffered for a resend
+        c.setFixedLengthStreamingMode((long) head.length + envelope.length); // straight to the socket, not buffered for a resend
         ScheduledFuture<?> guard = guard(c);
         try {
             try (OutputStream out = c.getOutputStream()) {
-                out.write(payload);
+                out.write(head);
+                out.write(envelope);
             }
             int status = c.getResponseCode();
             byte[] body = answer(c, status);
