@@ -46,6 +46,7 @@ final class BenchBox implements AutoCloseable {
     private final SSLContext tls;
     private volatile TelemetryRuntime telemetry;
     private volatile boolean down;
+    private final HttpsHubTransfer https;
 
     BenchBox(BenchPki pki, String id, Path dir, List<LocalUnit> units, TrustAnchors trust, String brokerUrl, URI hubUrl, long maxBytes)
             throws Exception {
@@ -73,7 +74,7 @@ final class BenchBox implements AutoCloseable {
                 return new OutboxHubLink(telemetry.publisher()).urgentWaiting(); // the box checks before every upload
             }
         };
-        HttpsHubTransfer https = new HttpsHubTransfer(hubUrl, tls, Duration.ofSeconds(120));
+        this.https = new HttpsHubTransfer(hubUrl, tls, Duration.ofSeconds(120));
         HubTransfer transfer = new HubTransfer() {
             @Override
             public Answer upload(String messageId, KuraPayload document) throws IOException {
@@ -121,6 +122,7 @@ final class BenchBox implements AutoCloseable {
     @Override
     public void close() throws Exception {
         service.close();
+        https.close();
         telemetry.close();
         store.close();
     }

@@ -391,11 +391,11 @@ public final class ExchangeHub {
      * hub holds it for (not yet final): what the document server hands a box that fetches it.
      */
     public java.util.Optional<byte[]> envelopeFor(String box, String messageId) throws SQLException {
-        try (Connection c = store.database().connect()) {
+        return store.read(c -> {
             boolean mine = !HubStore.deliveries(c, "message_id = ? AND box = ? AND state IN ('PENDING', 'DELIVERED')",
                     List.of(messageId, box), 1).isEmpty();
             return mine ? java.util.Optional.ofNullable(HubStore.envelope(c, messageId)) : java.util.Optional.empty();
-        }
+        });
     }
 
     private void onRegister(Connection c, String box, KuraPayload p, Pushes pushes, List<Runnable> counters) throws SQLException {
@@ -458,13 +458,14 @@ public final class ExchangeHub {
         try {
             List<Delivery> due = new ArrayList<>();
             if (!pushes.documents.isEmpty()) {
-                try (Connection c = store.database().connect()) {
+                store.read(c -> {
                     for (String key : pushes.documents) {
                         int slash = key.indexOf('/');
                         due.addAll(HubStore.deliveries(c, "message_id = ? AND box = ? AND state = 'PENDING'",
                                 List.of(key.substring(0, slash), key.substring(slash + 1)), BATCH));
                     }
-                }
+                    return null;
+                });
             }
             pushDocuments(due);
             List<HubStore.StoredNotice> notices = pushes.notices.stream().map(n -> new HubStore.StoredNotice(n, 0)).toList();
@@ -494,7 +495,7 @@ public final class ExchangeHub {
             from = i;
             List<BoxSender.Outgoing> out = new ArrayList<>();
             List<List<Delivery>> sentFor = new ArrayList<>();
-            try (Connection c = store.database().connect()) {
+            store.read(c -> {
                 for (List<Delivery> group : byDocAndBox.values()) {
                     Delivery first = group.get(0);
                     var doc = HubStore.doc(c, first.messageId());
@@ -510,7 +511,8 @@ public final class ExchangeHub {
                             .metric(ExchangeWire.SIZE, d.size()).build()));
                     sentFor.add(group);
                 }
-            }
+                return null;
+            });
             boolean[] ok = sender.publishAll(out);
             List<Delivery> sent = new ArrayList<>();
             for (int k = 0; k < ok.length; k++) {
@@ -617,15 +619,9 @@ public final class ExchangeHub {
     /** Every document waiting for {@code box} and every notice it has not acknowledged, now, whatever their next send time. */
     private void sendEverythingWaiting(String box) {
         try {
-            List<Delivery> pending;
-            try (Connection c = store.database().connect()) {
-                pending = HubStore.pendingFor(c, box);
-            }
+            List<Delivery> pending = store.read(c -> HubStore.pendingFor(c, box));
             pushDocuments(pending);
-            List<HubStore.StoredNotice> notices;
-            try (Connection c = store.database().connect()) {
-                notices = HubStore.notices(c, box, Long.MAX_VALUE, Integer.MAX_VALUE);
-            }
+            List<HubStore.StoredNotice> notices = store.read(c -> HubStore.notices(c, box, Long.MAX_VALUE, Integer.MAX_VALUE));
             pushNotices(notices);
         } catch (Exception e) {
             publishFailures.increment();
@@ -643,13 +639,9 @@ public final class ExchangeHub {
     boolean sendDueTo(String box) {
         long now = clock.millis();
         try {
-            List<Delivery> due;
-            List<HubStore.StoredNotice> notices;
-            try (Connection c = store.database().connect()) {
-                due = HubStore.deliveries(c, "state = 'PENDING' AND box = ? AND next_send <= ? AND message_id IN "
-                        + "(SELECT message_id FROM exchange_doc WHERE deadline >= ?)", List.of(box, now, now), BATCH);
-                notices = HubStore.notices(c, box, now, BATCH);
-            }
+            List<Delivery> due = store.read(c -> HubStore.deliveries(c, "state = 'PENDING' AND box = ? AND next_send <= ? AND message_id IN "
+                    + "(SELECT message_id FROM exchange_doc WHERE deadline >= ?)", List.of(box, now, now), BATCH));
+            List<HubStore.StoredNotice> notices = store.read(c -> HubStore.notices(c, box, now, BATCH));
             pushDocuments(due);
             pushNotices(notices);
             return due.size() == BATCH || notices.size() == BATCH;
@@ -662,12 +654,9 @@ public final class ExchangeHub {
 
     /** Sends again what is due (its next send time passed without an answer), to connected boxes only. */
     private void resendDue(long now) throws SQLException {
-        List<Delivery> due;
-        List<HubStore.StoredNotice> notices;
-        try (Connection c = store.database().connect()) {
-            due = HubStore.due(c, now, BATCH * 4).stream().filter(d -> online.test(d.box())).toList();
-            notices = HubStore.notices(c, null, now, BATCH * 4).stream().filter(n -> online.test(n.notice().box())).toList();
-        }
+        List<Delivery> due = store.read(c -> HubStore.due(c, now, BATCH * 4)).stream().filter(d -> online.test(d.box())).toList();
+        List<HubStore.StoredNotice> notices = store.read(c -> HubStore.notices(c, null, now, BATCH * 4)).stream()
+                .filter(n -> online.test(n.notice().box())).toList();
         pushDocuments(due);
         pushNotices(notices);
     }

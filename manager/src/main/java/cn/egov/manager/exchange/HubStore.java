@@ -56,6 +56,15 @@ public final class HubStore implements AutoCloseable {
      */
     private final java.util.concurrent.locks.ReentrantLock kept = new java.util.concurrent.locks.ReentrantLock();
     private Connection keptConnection;
+    /** Idle connections kept for reads outside transactions ({@link #read}); SQLite only. */
+    static final int KEPT_READERS = 4;
+    /**
+     * SQLite: reads outside a transaction (the envelope a box fetches, what to send after a commit: three per
+     * document) run on connections kept open, for the same reason: opening one cost more than such a read.
+     * Several, because the document server's threads fetch side by side; a read holds no lock between its
+     * statements (autocommit), so kept readers never hold the writer back.
+     */
+    private final java.util.concurrent.BlockingDeque<Connection> readers = new java.util.concurrent.LinkedBlockingDeque<>();
 
     /** The hub's tables in {@code db}, brought up to date (also for a command that uses the store alone). */
     public HubStore(Database db) throws SQLException {
@@ -64,7 +73,7 @@ public final class HubStore implements AutoCloseable {
         db.migrate("exchange", MIGRATIONS);
     }
 
-    /** Closes the connection kept for transactions (the next transaction opens another). */
+    /** Closes the connections kept for transactions and reads (the next transaction or read opens another). */
     @Override
     public void close() {
         kept.lock();
@@ -73,15 +82,22 @@ public final class HubStore implements AutoCloseable {
         } finally {
             kept.unlock();
         }
+        for (Connection c; (c = readers.pollFirst()) != null; ) {
+            quietlyClose(c);
+        }
+    }
+
+    private static void quietlyClose(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // closing a broken connection: nothing left to do with it
+        }
     }
 
     private void closeKept() {
         if (keptConnection != null) {
-            try {
-                keptConnection.close();
-            } catch (SQLException e) {
-                // closing a broken connection: nothing left to do with it
-            }
+            quietlyClose(keptConnection);
             keptConnection = null;
         }
     }
@@ -92,6 +108,38 @@ public final class HubStore implements AutoCloseable {
 
     public interface Work<T> {
         T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code w}'s reads outside a transaction (each statement on its own, as on a new connection): on SQLite
+     * on a kept connection ({@link #KEPT_READERS} wait idle; one that failed is closed), on PostgreSQL on a
+     * connection of its own. {@code w} closes its statements.
+     */
+    public <T> T read(Work<T> w) throws SQLException {
+        if (!sqlite) {
+            try (Connection c = db.connect()) {
+                return w.run(c);
+            }
+        }
+        Connection c = readers.pollFirst();
+        if (c == null) {
+            c = db.connect();
+        }
+        boolean done = false;
+        try {
+            T t = w.run(c);
+            done = true;
+            return t;
+        } finally {
+            if (!done || readers.size() >= KEPT_READERS || !readers.offerFirst(c)) {
+                quietlyClose(c);
+            }
+        }
+    }
+
+    /** Connections waiting for the next {@link #read} (tests). */
+    int idleReaders() {
+        return readers.size();
     }
 
     /**

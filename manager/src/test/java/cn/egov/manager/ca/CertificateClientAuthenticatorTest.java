@@ -49,6 +49,22 @@ class CertificateClientAuthenticatorTest {
         assertEquals(ConnectRefusal.ANONYMOUS, refused(auth.authenticate(new ClientCredentials("130602-001", null, null, List.of()))));
     }
 
+    /** The CA's signature is verified once per certificate; the revocation register is asked every time (below). */
+    @Test
+    void aCertificateSignatureIsVerifiedOnce() throws Exception {
+        CertificateClientAuthenticator fresh = new CertificateClientAuthenticator(ca);
+        X509Certificate box = ca.issueBox(KeyPairs.p256().getPublic(), UnitCode.parse("130602-007"), null);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Verdict.accept(ClientRole.BOX, "130602-007"), fresh.authenticate(creds("130602-007", box)));
+        }
+        assertEquals(1, fresh.signatureChecks());
+        X509Certificate renewed = ca.issueBox(KeyPairs.p256().getPublic(), UnitCode.parse("130602-007"), null);
+        assertEquals(Verdict.accept(ClientRole.BOX, "130602-007"), fresh.authenticate(creds("130602-007", renewed)));
+        assertEquals(2, fresh.signatureChecks(), "another certificate of the same unit is verified itself");
+        ca.revoke(box.getSerialNumber(), RevocationReason.superseded);
+        assertTrue(fresh.refusal(creds("130602-007", box)).contains("REVOKED (superseded)"), "a verified signature does not skip the revocation check");
+    }
+
     @Test
     void revokedAtTheNextConnection() throws Exception {
         X509Certificate box = ca.issueBox(KeyPairs.p256().getPublic(), UnitCode.parse("130602-005"), null);

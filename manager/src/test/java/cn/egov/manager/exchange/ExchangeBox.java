@@ -45,6 +45,7 @@ final class ExchangeBox implements AutoCloseable {
     private final String password;
     private volatile TelemetryRuntime telemetry;
     private volatile boolean down;
+    private final HttpsHubTransfer https;
     /** Uploads begun, and those begun while the outbox still held a CRITICAL message (an emergency report). */
     final LongAdder uploadsStarted = new LongAdder();
     final LongAdder uploadsWhileUrgent = new LongAdder();
@@ -82,7 +83,7 @@ final class ExchangeBox implements AutoCloseable {
                 return new OutboxHubLink(telemetry.publisher());
             }
         };
-        HttpsHubTransfer https = new HttpsHubTransfer(hubUrl, tls, Duration.ofSeconds(120));
+        this.https = new HttpsHubTransfer(hubUrl, tls, Duration.ofSeconds(120));
         HubTransfer transfer = new HubTransfer() {
             @Override
             public Answer upload(String messageId, KuraPayload document) throws IOException {
@@ -148,6 +149,7 @@ final class ExchangeBox implements AutoCloseable {
     @Override
     public void close() throws Exception {
         service.close();
+        https.close();
         telemetry.close();
         store.close();
     }

@@ -33,7 +33,22 @@ public final class KuraPayloadCodec {
     }
 
     public static byte[] encode(KuraPayload payload) {
-        Writer w = new Writer(64 + payload.metrics().size() * 24 + (payload.body() == null ? 0 : payload.body().length));
+        byte[] head = encodeHead(payload);
+        if (payload.body() == null) {
+            return head;
+        }
+        byte[] all = java.util.Arrays.copyOf(head, head.length + payload.body().length); // one array of the exact size
+        System.arraycopy(payload.body(), 0, all, head.length, payload.body().length);
+        return all;
+    }
+
+    /**
+     * The encoding up to the body's bytes: every field, then the body's tag and length (the body is the last field).
+     * {@code encodeHead(p)} followed by {@code p.body()} is {@code encode(p)}, so a sender can write a megabyte body
+     * straight from its array instead of copying it into the encoding first.
+     */
+    public static byte[] encodeHead(KuraPayload payload) {
+        Writer w = new Writer(64 + payload.metrics().size() * 32);
         if (payload.timestamp() != null) {
             w.tag(1, WT_VARINT).varint(payload.timestamp());
         }
@@ -45,7 +60,7 @@ public final class KuraPayloadCodec {
             w.tag(5000, WT_LEN).bytes(encodeMetric(e.getKey(), e.getValue()));
         }
         if (payload.body() != null) {
-            w.tag(5001, WT_LEN).bytes(payload.body());
+            w.tag(5001, WT_LEN).varint(payload.body().length);
         }
         return w.toByteArray();
     }

@@ -75,6 +75,7 @@ public final class ExchangeComponent implements ConsoleSection {
     private final ExchangeSection section;
     private final List<ControlChannel.Subscription> subscriptions = new ArrayList<>();
     private volatile ExchangeService service;
+    private volatile BoxCertificateTransfer transfer;
     private volatile String waitingFor = "starting";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -126,6 +127,7 @@ public final class ExchangeComponent implements ConsoleSection {
             // documents travel over HTTPS with the box certificate of the moment (none yet: they wait, same-box ones do not)
             BoxCertificateTransfer transfer = new BoxCertificateTransfer(settings.hubUrl(), TRANSFER_TIMEOUT,
                     () -> Optional.ofNullable(certificates).flatMap(BoxCertificates::current));
+            this.transfer = transfer;
             ExchangeService s = new ExchangeService(box, settings.exchange(), store, units, trust, new OutboxHubLink(telemetry), transfer,
                     Clock.systemUTC()).start();
             for (String resource : List.of(ExchangeWire.PUT_DOC, ExchangeWire.PUT_NOTICE, ExchangeWire.PUT_DIRECTORY)) {
@@ -210,6 +212,10 @@ public final class ExchangeComponent implements ConsoleSection {
         ExchangeService s = service;
         if (s != null) {
             s.close();
+        }
+        BoxCertificateTransfer t = transfer;
+        if (t != null) {
+            t.close(); // after the service: its workers' requests are over
         }
         try {
             store.close();

@@ -14,9 +14,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -32,24 +32,24 @@ import javax.net.ssl.SSLSocketFactory;
  * document (its selector and worker threads, a copy of every TLS record between them, and the
  * compilation of that machinery: bench/RESULTS.md, "document exchange", xchg2).
  */
-public final class HttpsHubTransfer implements HubTransfer {
+public final class HttpsHubTransfer implements HubTransfer, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
-    /**
-     * Ends a request that is not done within the timeout by closing its connection. The socket's read timeout
-     * bounds each wait for the hub's bytes, but nothing bounds a write: an upload into a link that died without
-     * a reset would wait for TCP to give up (about 15 minutes with Linux's defaults).
-     */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "exchange-https-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    static final String WATCHDOG_THREAD = "exchange-https-watchdog";
 
     private final URI base;
     private final SSLSocketFactory tls;
     private final int timeoutMs;
+    /**
+     * Ends a request that is not done within the timeout by closing its connection. The socket's read timeout
+     * bounds each wait for the hub's bytes, but nothing bounds a write: an upload into a link that died without
+     * a reset would wait for TCP to give up (about 15 minutes with Linux's defaults). One per transfer, ended by
+     * {@link #close()}: a static one outlived its bundle (an idle thread left behind by every bundle restart).
+     * Its thread starts with the first request; a finished request's guard leaves the queue at once, so after
+     * {@code close} the thread ends as soon as no request is under way.
+     */
+    private final ScheduledThreadPoolExecutor watchdog;
 
     /**
      * @param hubUrl  the hub's document server, e.g. {@code https://manager.hebei.gov.cn:8445}
@@ -59,19 +59,37 @@ public final class HttpsHubTransfer implements HubTransfer {
         this.base = hubUrl;
         this.tls = new LingeringSockets(boxTls.getSocketFactory()); // one per box certificate: the keep-alive cache keys connections by it
         this.timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, WATCHDOG_THREAD);
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Takes no more requests; those under way keep their guard until they end. Called when the box certificate
+     * is replaced (a new transfer takes over) and when the exchange stops.
+     */
+    @Override
+    public void close() {
+        watchdog.shutdown();
     }
 
     @Override
     public Answer upload(String messageId, KuraPayload document) throws IOException {
-        byte[] payload = KuraPayloadCodec.encode(document);
+        // the encoding's head, then the envelope from its own array: the megabyte is not copied into an encoding first
+        byte[] head = KuraPayloadCodec.encodeHead(document);
+        byte[] envelope = document.body() == null ? new byte[0] : document.body();
         HttpsURLConnection c = open(messageId, "PUT");
         c.setRequestProperty("Content-Type", ExchangeWire.PAYLOAD_TYPE);
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(payload.length); // straight to the socket, not buffered for a resend
+        c.setFixedLengthStreamingMode((long) head.length + envelope.length); // straight to the socket, not buffered for a resend
         ScheduledFuture<?> guard = guard(c);
         try {
             try (OutputStream out = c.getOutputStream()) {
-                out.write(payload);
+                out.write(head);
+                out.write(envelope);
             }
             int status = c.getResponseCode();
             byte[] body = answer(c, status);
@@ -134,8 +152,13 @@ public final class HttpsHubTransfer implements HubTransfer {
      * another thread writes to waits for that writer's lock, without end unless the socket lingers
      * ({@link LingeringSockets}): then it waits that long and shuts the socket's output, which ends the write.
      */
-    private ScheduledFuture<?> guard(HttpsURLConnection c) {
-        return WATCHDOG.schedule(c::disconnect, timeoutMs, TimeUnit.MILLISECONDS);
+    private ScheduledFuture<?> guard(HttpsURLConnection c) throws IOException {
+        try {
+            return watchdog.schedule(c::disconnect, timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            throw new IOException(c.getRequestMethod() + " " + c.getURL().getPath()
+                    + ": the hub transfer is closed (the exchange stopped, or a renewed box certificate took over)");
+        }
     }
 
     private HttpsURLConnection open(String messageId, String method) throws IOException {
