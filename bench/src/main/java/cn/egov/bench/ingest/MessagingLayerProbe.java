@@ -83,6 +83,7 @@ public final class MessagingLayerProbe {
                 deleteTree(dir);
             }
         }
+        System.exit(0); // Paho's connect threads of boxes whose node was killed would keep the JVM alive
     }
 
     private static void run(String setup, Cluster cluster, int boxes, int perBox, int window, long slowMs) throws Exception {

@@ -66,6 +66,8 @@ final class RabbitMqAcceptance implements AutoCloseable {
     final Map<String, String> passwords = new HashMap<>();
     private double[] earlier = new double[0];
     private double[] latest = new double[0];
+    private long[][] earlierReductions = new long[0][];
+    private long[][] latestReductions = new long[0][];
 
     private RabbitMqAcceptance(RabbitMqCluster cluster) {
         this.cluster = cluster;
@@ -142,16 +144,43 @@ final class RabbitMqAcceptance implements AutoCloseable {
                 .lines().filter(l -> l.startsWith(QUEUE)).findFirst().orElse("no queue " + QUEUE).replaceAll("\\s+", " ");
         StringBuilder cpu = new StringBuilder();
         for (int i = 0; i < latest.length && i < earlier.length; i++) {
-            cpu.append(String.format(" %s %.1f s", cluster.node(i), latest[i] - earlier[i]));
+            long[] r = new long[3];
+            for (int k = 0; k < 3 && i < latestReductions.length && i < earlierReductions.length; k++) {
+                r[k] = latestReductions[i][k] - earlierReductions[i][k];
+            }
+            // the share of the node's work done by its queue member and its WAL writer (reductions, a proxy for CPU)
+            cpu.append(String.format(" %s %.1f s (queue member %.0f %%, WAL %.0f %% of the node's reductions)", cluster.node(i),
+                    latest[i] - earlier[i], 100.0 * r[0] / Math.max(1, r[2]), 100.0 * r[1] / Math.max(1, r[2])));
         }
         return q + "; CPU per node in the measured round:" + cpu;
     }
 
-    /** CPU seconds of all nodes' processes so far; each node's is kept, with the one of the call before. */
+    /**
+     * CPU seconds of all nodes' processes so far; each node's is kept, with the one of the call before, and so are the
+     * Erlang reductions (work units) of each node's quorum-queue member process and WAL writer against the node's total:
+     * each of those is one Erlang process, so at most one core, whatever the machine.
+     */
     double cpuSeconds() {
         earlier = latest;
         latest = cluster.processes().stream().mapToDouble(ProcStat::treeSeconds).toArray();
+        earlierReductions = latestReductions;
+        latestReductions = new long[cluster.size()][];
+        for (int i = 0; i < cluster.size(); i++) {
+            latestReductions[i] = reductions(i);
+        }
         return Arrays.stream(latest).sum();
+    }
+
+    /** {queue member, WAL writer, whole node} reductions of node {@code i} so far. */
+    private long[] reductions(int i) {
+        String expr = "R = fun(N) -> case whereis(N) of undefined -> 0; P -> element(2, erlang:process_info(P, reductions)) end end, "
+                + "io:format(\"~b ~b ~b~n\", [R('%2F_" + QUEUE + "'), R(ra_log_wal), element(1, erlang:statistics(reductions))]).";
+        try {
+            String[] f = cluster.ctl(i, "eval", expr).strip().lines().findFirst().orElse("").split(" ");
+            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
+        } catch (Exception e) {
+            return new long[] {0, 0, 0}; // the figure is then missing: the rates do not depend on it
+        }
     }
 
     @Override
