@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time and resident memory of one process, read from {@code /proc} (whole-process figures, children not included). */
-record ProcStat(long pid, double cpuSeconds, long rssKb, long nanoTime) {
+public record ProcStat(long pid, double cpuSeconds, long rssKb, long nanoTime) {
 
     /** Linux's USER_HZ: the unit of utime/stime in {@code /proc/PID/stat}. */
     private static final double CLOCK_TICKS = 100.0;
 
-    static ProcStat of(long pid) {
+    public static ProcStat of(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // fields after the command name (which may contain spaces) in parentheses
@@ -26,6 +26,17 @@ record ProcStat(long pid, double cpuSeconds, long rssKb, long nanoTime) {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/" + pid + ": " + e.getMessage(), e);
         }
+    }
+
+    /** CPU seconds of a process and its descendants alive now (one that ends meanwhile counts 0). */
+    public static double treeSeconds(ProcessHandle root) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants()).mapToDouble(p -> {
+            try {
+                return of(p.pid()).cpuSeconds();
+            } catch (IllegalStateException gone) {
+                return 0;
+            }
+        }).sum();
     }
 
     /** Cores used between {@code earlier} and this sample (1.0 = one core busy all the time). */

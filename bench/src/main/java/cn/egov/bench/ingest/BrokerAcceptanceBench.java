@@ -4,6 +4,7 @@ import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
+import cn.egov.bench.fleet.ProcStat;
 import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.broker.PasswordFile;
 import cn.egov.manager.broker.RefusalLog;
@@ -25,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntFunction;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -38,14 +41,17 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * publishes (the box's in-flight setting), the next one sent as each PUBACK arrives. Timed from the
  * start signal to the last PUBACK. In one run, one after the other: Mosquitto with the shipped
  * {@code image/mosquitto/egov.conf} (ports, folders and the password file changed only), then the
- * embedded Artemis with each journal setting asked for, then Mosquitto again (the load of a shared
- * machine drifts). The manager's persistent session is subscribed and away, so every message is queued
+ * embedded Artemis with each journal setting asked for, or the RabbitMQ cluster of several manager nodes
+ * ({@link RabbitMqAcceptance}), then Mosquitto again (the load of a shared machine drifts). The manager's
+ * persistent session (RabbitMQ: the managers' quorum queue) is subscribed and away, so every message is queued
  * for it (stored durably where the broker does so), as in production while ingestion lags; it does not
- * read them: what is measured is how fast the broker takes messages in.
+ * read them: what is measured is how fast the broker takes messages in. Each round also reports the CPU time of
+ * the broker's own processes per message (Mosquitto, RabbitMQ nodes; Artemis is inside this JVM).
  *
  * <pre>
  * java -cp ... cn.egov.bench.ingest.BrokerAcceptanceBench BOXES PER_BOX WINDOW WORKDIR SETTING...
  *   SETTING: mosquitto | artemis (the manager's settings) | artemis:TYPE:TIMEOUT_US[:nosync]  (TYPE NIO|MAPPED)
+ *          | rabbitmq3[+TUNING...]  (3 nodes as shipped; TUNING: see RabbitMqAcceptance.Tuning)
  * </pre>
  */
 public final class BrokerAcceptanceBench {
@@ -57,6 +63,16 @@ public final class BrokerAcceptanceBench {
             .map(Divisions.Division::code).toList();
 
     public static void main(String[] args) throws Exception {
+        try {
+            measure(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1); // the boxes' Paho threads would keep the JVM alive
+        }
+        System.exit(0);
+    }
+
+    private static void measure(String[] args) throws Exception {
         int boxes = Integer.parseInt(args[0]);
         int perBox = Integer.parseInt(args[1]);
         int window = Integer.parseInt(args[2]);
@@ -75,7 +91,14 @@ public final class BrokerAcceptanceBench {
             if (setting.equals("mosquitto")) {
                 try (Mosquitto m = Mosquitto.start(dir, ids)) {
                     String mosquittoUrl = "tcp://127.0.0.1:" + m.port;
-                    run(setting, mosquittoUrl, mosquittoUrl, MANAGER, ids, m.passwords, perBox, window);
+                    run(setting, b -> mosquittoUrl, () -> managerAway(mosquittoUrl, MANAGER, m.passwords.get(MANAGER)), ids,
+                            m.passwords, perBox, window, () -> ProcStat.treeSeconds(m.process.toHandle()));
+                }
+            } else if (setting.startsWith("rabbitmq3")) {
+                // the managers read over AMQP: their queue is declared and bound at the start, and nobody consumes
+                try (RabbitMqAcceptance r = RabbitMqAcceptance.start(setting, dir, ids)) {
+                    run(setting, r::url, () -> { }, ids, r.passwords, perBox, window, r::cpuSeconds);
+                    System.out.println(setting + ": " + r.queue());
                 }
             } else {
                 ArtemisBroker broker = new ArtemisBroker(dir, 2L << 30, new TopicAcl(ACCOUNT), ArtemisLauncher::benchGate,
@@ -86,33 +109,46 @@ public final class BrokerAcceptanceBench {
                 try (broker) {
                     broker.start();
                     broker.open();
-                    // the manager's session on its own loopback listener, as in the manager
-                    run(setting, broker.plainUrl(), broker.internalUrl(), cn.egov.manager.broker.InternalClientGate.INTERNAL_USER, ids,
-                            null, perBox, window);
+                    // the manager's session on its own loopback listener, as in the manager; the broker runs in this JVM
+                    run(setting, b -> broker.plainUrl(), () -> managerAway(broker.internalUrl(),
+                            cn.egov.manager.broker.InternalClientGate.INTERNAL_USER, "bench"), ids, null, perBox, window, () -> 0);
                 }
             }
         }
     }
 
-    private static void run(String setting, String url, String managerUrl, String managerUser, List<String> ids,
-                            java.util.Map<String, String> passwords, int perBox, int window) throws Exception {
-        // the manager's persistent session, subscribed and away: every box message is queued for it,
-        // so the broker stores it durably (Artemis: journal, synced before the PUBACK) as in production
-        org.eclipse.paho.client.mqttv3.MqttClient manager = new org.eclipse.paho.client.mqttv3.MqttClient(managerUrl, MANAGER,
+    /** What the managers' ingest leaves on the broker before the boxes publish. */
+    private interface ManagerAway {
+        void prepare() throws Exception;
+    }
+
+    /**
+     * The manager's persistent session, subscribed and away: every box message is queued for it, so the
+     * broker stores it durably (Artemis: journal, synced before the PUBACK) as in production.
+     */
+    private static void managerAway(String url, String user, String password) throws Exception {
+        org.eclipse.paho.client.mqttv3.MqttClient manager = new org.eclipse.paho.client.mqttv3.MqttClient(url, MANAGER,
                 new MemoryPersistence());
         MqttConnectOptions mo = new MqttConnectOptions();
         mo.setCleanSession(false);
-        mo.setUserName(managerUser);
-        mo.setPassword((passwords == null ? "bench" : passwords.get(MANAGER)).toCharArray());
+        mo.setUserName(user);
+        mo.setPassword(password.toCharArray());
         manager.connect(mo);
         manager.subscribe(new String[] {ACCOUNT + "/#", "$EDC/" + ACCOUNT + "/#"}, new int[] {1, 1});
         manager.disconnect();
         manager.close();
+    }
+
+    private static void run(String setting, IntFunction<String> boxUrl, ManagerAway away, List<String> ids,
+                            java.util.Map<String, String> passwords, int perBox, int window, DoubleSupplier brokerCpu) throws Exception {
+        away.prepare();
         List<MqttAsyncClient> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(32);
         long c0 = System.nanoTime();
         List<Future<MqttAsyncClient>> connecting = new ArrayList<>();
-        for (String id : ids) {
+        for (int b = 0; b < ids.size(); b++) {
+            String id = ids.get(b);
+            String url = boxUrl.apply(b);
             connecting.add(pool.submit(() -> {
                 MqttAsyncClient c = new MqttAsyncClient(url, id, new MemoryPersistence());
                 MqttConnectOptions o = new MqttConnectOptions();
@@ -135,8 +171,8 @@ public final class BrokerAcceptanceBench {
         double connectS = (System.nanoTime() - c0) / 1e9;
         // a first round of a quarter of the messages, on a cold JVM and broker (the JIT compiles the
         // paths; a broker just started after an outage sees this), then the measured round
-        round(setting + " (first, cold)", clients, ids, Math.max(1, perBox / 4), window, connectS, true);
-        round(setting, clients, ids, perBox, window, connectS, true);
+        round(setting + " (first, cold)", clients, ids, Math.max(1, perBox / 4), window, connectS, brokerCpu);
+        round(setting, clients, ids, perBox, window, connectS, brokerCpu);
         ExecutorService closing = Executors.newFixedThreadPool(32);
         for (MqttAsyncClient c : clients) {
             closing.submit(() -> {
@@ -153,12 +189,13 @@ public final class BrokerAcceptanceBench {
     }
 
     private static void round(String setting, List<MqttAsyncClient> clients, List<String> ids, int perBox, int window,
-                              double connectS, boolean report) throws Exception {
+                              double connectS, DoubleSupplier brokerCpu) throws Exception {
         long total = (long) ids.size() * perBox;
         CountDownLatch done = new CountDownLatch(ids.size());
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long cpu0 = processCpuNanos();
+        double broker0 = brokerCpu.getAsDouble();
         long t0 = System.nanoTime();
         for (int b = 0; b < clients.size(); b++) {
             new BoxPublisher(clients.get(b), ids.get(b), perBox, window, done, acked, failed).start();
@@ -168,11 +205,12 @@ public final class BrokerAcceptanceBench {
         }
         double s = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpuNanos() - cpu0) / 1e9;
-        if (report) {
-            System.out.printf("%-28s %,d acknowledged in %.2f s = %,.0f msg/s (connect of %d boxes %.1f s; failed %d;"
-                    + " this JVM's CPU %.1f s; load %s)%n", setting, acked.get(), s, acked.get() / s, ids.size(), connectS,
-                    failed.get(), cpu, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        }
+        double broker = brokerCpu.getAsDouble() - broker0;
+        // the broker's processes' CPU per acknowledged message (Artemis runs inside this JVM: 0 there, see the JVM's)
+        System.out.printf("%-28s %,d acknowledged in %.2f s = %,.0f msg/s (connect of %d boxes %.1f s; failed %d;"
+                + " this JVM's CPU %.1f s; broker processes' CPU %.1f s = %.0f us/msg; load %s)%n", setting, acked.get(), s,
+                acked.get() / s, ids.size(), connectS, failed.get(), cpu, broker, broker * 1e6 / Math.max(1, acked.get()),
+                Files.readString(Path.of("/proc/loadavg")).strip());
     }
 
     private static long processCpuNanos() {

@@ -1,5 +1,6 @@
 package cn.egov.bench.ingest;
 
+import cn.egov.manager.support.RabbitMqCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -7,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -83,17 +83,19 @@ public final class MessagingLayerProbe {
                 deleteTree(dir);
             }
         }
+        System.exit(0); // Paho's connect threads of boxes whose node was killed would keep the JVM alive
     }
 
     private static void run(String setup, Cluster cluster, int boxes, int perBox, int window, long slowMs) throws Exception {
         List<String> urls = cluster.urls();
         Set<String> acked = ConcurrentHashMap.newKeySet();
-        Subscriber sub = new Subscriber(rotate(urls, cluster.victim()), slowMs);
+        Subscriber sub = new Subscriber(rotate(urls, cluster.victim()), slowMs, cluster.login());
         System.out.println(setup + ": subscriber's queue: " + cluster.describe());
         List<Box> fleet = new ArrayList<>();
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         for (int b = 0; b < boxes; b++) {
-            fleet.add(new Box(String.format("139900-%04d", b), rotate(urls, random.nextInt(urls.size())), perBox, window, acked));
+            fleet.add(new Box(String.format("139900-%04d", b), rotate(urls, random.nextInt(urls.size())), perBox, window, acked,
+                    cluster.login()));
         }
         long t0 = System.nanoTime();
         for (Box b : fleet) {
@@ -158,6 +160,13 @@ public final class MessagingLayerProbe {
         sub.close();
     }
 
+    static void login(MqttConnectOptions o, String[] login) {
+        if (login != null) {
+            o.setUserName(login[0]);
+            o.setPassword(login[1].toCharArray());
+        }
+    }
+
     static String[] rotate(List<String> urls, int start) {
         List<String> out = new ArrayList<>(urls.subList(start, urls.size()));
         out.addAll(urls.subList(0, start));
@@ -181,8 +190,11 @@ public final class MessagingLayerProbe {
         volatile long killAt;
         volatile long reconnectMs = -1;
 
-        Box(String id, String[] uris, int perBox, int window, Set<String> acked) throws Exception {
+        final String[] login;
+
+        Box(String id, String[] uris, int perBox, int window, Set<String> acked, String[] login) throws Exception {
             this.id = id;
+            this.login = login;
             this.uris = uris;
             this.perBox = perBox;
             this.window = window;
@@ -203,6 +215,7 @@ public final class MessagingLayerProbe {
                     o.setMaxInflight(window + 2);
                     o.setKeepAliveInterval(30);
                     o.setConnectionTimeout(10);
+                    login(o, login);
                     try {
                         client.connect(o, null, new IMqttActionListener() {
                             public void onSuccess(IMqttToken t) {
@@ -304,8 +317,9 @@ public final class MessagingLayerProbe {
         volatile boolean lostConnection;
         volatile boolean closed;
 
-        Subscriber(String[] uris, long slowMs) throws Exception {
+        Subscriber(String[] uris, long slowMs, String[] login) throws Exception {
             this.slowMs = slowMs;
+            login(options, login);
             client = new MqttClient(uris[0], "ingest-1", new MemoryPersistence());
             client.setCallback(this);
             options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -388,6 +402,11 @@ public final class MessagingLayerProbe {
 
         void kill(int node) throws Exception;
 
+        /** User name and password of the probe's clients, or null for none. */
+        default String[] login() {
+            return null;
+        }
+
         /** What the broker says about the subscriber's queue (its type), if it can say. */
         default String describe() throws Exception {
             return "-";
@@ -437,134 +456,39 @@ public final class MessagingLayerProbe {
     }
 
     /**
-     * RabbitMQ 3.10 nodes on this machine, clustered: own node names, ports and data folders, one
-     * shared Erlang cookie; MQTT plugin with quorum queues for persistent sessions.
+     * RabbitMQ 3.10 nodes on this machine, clustered ({@link RabbitMqCluster}: own node names, ports, data folders,
+     * cookie and epmd); MQTT plugin with quorum queues for persistent sessions. The probe's clients log in as
+     * RabbitMQ's {@code guest} (allowed from loopback only): the probe is about loss and failover, not permissions.
      */
     static final class RabbitCluster implements Cluster {
-        static final String BIN = "/usr/lib/rabbitmq/bin/";
-        final Path dir;
-        final int n;
-        final int[] mqtt;
-        final Process[] nodes;
-        final boolean epmdWasRunning;
-        boolean clustered;
+        final RabbitMqCluster mq;
 
         RabbitCluster(Path dir, int n) throws Exception {
-            this.dir = dir;
-            this.n = n;
-            this.mqtt = new int[n];
-            this.nodes = new Process[n];
-            this.epmdWasRunning = ProcessHandle.allProcesses().anyMatch(p -> p.info().command().orElse("").endsWith("/epmd"));
-            Path cookie = dir.resolve(".erlang.cookie");
-            Files.writeString(cookie, "PROBECOOKIE" + System.nanoTime());
-            Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
-            for (int i = 0; i < n; i++) {
-                mqtt[i] = freePort();
-                Path nd = Files.createDirectories(dir.resolve("n" + i));
-                Files.writeString(nd.resolve("enabled_plugins"), "[rabbitmq_mqtt].\n");
-                Files.writeString(nd.resolve("rabbitmq.conf"), String.join("\n",
-                        "listeners.tcp.default = 127.0.0.1:" + freePort(),
-                        "mqtt.listeners.tcp.default = 127.0.0.1:" + mqtt[i],
-                        "mqtt.allow_anonymous = true",
-                        "mqtt.durable_queue_type = quorum", // persistent sessions in replicated Raft queues
-                        "log.file.level = warning", ""));
-            }
-            try {
-                for (int i = 0; i < n; i++) {
-                    restart(i);
-                }
-                for (int i = 0; i < n; i++) {
-                    awaitStartup(i);
-                }
-                for (int i = 1; i < n; i++) {
-                    ctl(i, "stop_app");
-                    ctl(i, "join_cluster", node(0));
-                    ctl(i, "start_app");
-                }
-                System.out.println(ctl(0, "cluster_status").lines().filter(l -> l.contains("@")).toList());
-                clustered = true;
-                for (int i = 0; i < n; i++) {
-                    awaitPort(mqtt[i], 60_000);
-                }
-            } catch (Exception e) {
-                close();
-                throw e;
-            }
-        }
-
-        /** The CLI finds the node only once it has registered with epmd: ask again until it answers. */
-        void awaitStartup(int i) throws Exception {
-            long deadline = System.currentTimeMillis() + 180_000;
-            while (true) {
-                try {
-                    ctl(i, "await_startup");
-                    return;
-                } catch (IllegalStateException notYet) {
-                    if (System.currentTimeMillis() > deadline || !nodes[i].isAlive()) {
-                        throw notYet;
-                    }
-                    Thread.sleep(1_000);
-                }
-            }
-        }
-
-        String node(int i) {
-            return "probe" + i + "@localhost";
-        }
-
-        Map<String, String> env(int i) {
-            Path nd = dir.resolve("n" + i);
-            return Map.of("HOME", dir.toString(), "RABBITMQ_NODENAME", node(i), "RABBITMQ_MNESIA_BASE", nd.resolve("mnesia").toString(),
-                    "RABBITMQ_LOG_BASE", nd.resolve("log").toString(), "RABBITMQ_CONFIG_FILE", nd.resolve("rabbitmq.conf").toString(),
-                    "RABBITMQ_ENABLED_PLUGINS_FILE", nd.resolve("enabled_plugins").toString(),
-                    "RABBITMQ_PID_FILE", nd.resolve("pid").toString(), "RABBITMQ_DIST_PORT", Integer.toString(25_000 + mqtt[i] % 20_000));
-        }
-
-        String ctl(int i, String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(BIN + "rabbitmqctl", "-n", node(i)));
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(env(i));
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " on " + node(i) + ": " + out);
-            }
-            return out;
+            mq = RabbitMqCluster.start("probe", dir, n, null, RabbitMqCluster.Extra.NONE);
         }
 
         public List<String> urls() {
-            return Arrays.stream(mqtt).mapToObj(p -> "tcp://127.0.0.1:" + p).toList();
+            return mq.mqttUrls();
+        }
+
+        public String[] login() {
+            return new String[] {"guest", "guest"};
         }
 
         public void kill(int i) throws Exception {
-            killTree(nodes[i]);
+            mq.kill(i);
         }
 
         public String describe() throws Exception {
-            return ctl(1, "list_queues", "name", "type", "leader", "members").lines().filter(l -> l.contains("ingest")).toList().toString();
+            return mq.ctl(1, "list_queues", "name", "type", "leader", "members").lines().filter(l -> l.contains("ingest")).toList().toString();
         }
 
         public void restart(int i) throws Exception {
-            // the node's own folder as working directory: Mnesia writes its crash dumps there, not into the checkout
-            ProcessBuilder pb = new ProcessBuilder(BIN + "rabbitmq-server").directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("n" + i + ".out").toFile());
-            pb.environment().putAll(env(i));
-            nodes[i] = pb.start();
-            if (clustered) { // a restart after the kill: the node rejoins on its own
-                awaitPort(mqtt[i], 120_000);
-            }
+            mq.restart(i); // the node rejoins on its own
         }
 
         public void close() throws Exception {
-            for (Process p : nodes) {
-                if (p != null) {
-                    killTree(p);
-                }
-            }
-            if (!epmdWasRunning) { // the nodes started it: end that one process, by its id
-                ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/epmd")).forEach(ProcessHandle::destroyForcibly);
-            }
+            mq.close();
         }
     }
 
