@@ -133,15 +133,21 @@ public final class FleetSimulator {
                     break;
                 }
                 if (s >= nextPrint) {
-                    System.out.printf("  %5.0f s: %,d acknowledged, %,d connected, %,d waiting to connect, %,d boxes drained, load %s%n", s, acked,
-                            fleet.connected.get(), fleet.waitingToConnect(), fleet.drained.get(), ProcStat.loadAverage().split(" ")[0]);
+                    System.out.printf("  %5.0f s: %,d acknowledged, %,d stored, %,d connected, %,d waiting to connect, %,d boxes drained, load %s%n", s, acked,
+                            target.stored(), fleet.connected.get(), fleet.waitingToConnect(), fleet.drained.get(), ProcStat.loadAverage().split(" ")[0]);
                     nextPrint += 10;
                 }
             }
             double toLastAck = (fleet.lastAckNanos - t0) / 1e9;
             ProcStat simEnd = ProcStat.of(ProcessHandle.current().pid());
             ProcStat brokerEnd = ProcStat.of(target.process.pid());
+            // what the far end held when the boxes were done: splits the drain into the part that kept pace with
+            // the acceptance and the part after it (read within one 200 ms poll of the last PUBACK)
+            long storedAtLastAck = target.stored();
             double toStored = awaitStored(target, fleet.acked::get, t0, peaks);
+            System.out.printf("  %s: %,d stored at the last PUBACK (%.0f %%), the other %,d in the %.1f s after it (%,.0f msg/s)%n", target.name,
+                    storedAtLastAck, 100.0 * storedAtLastAck / Math.max(1, fleet.acked.get()), fleet.acked.get() - storedAtLastAck,
+                    toStored - toLastAck, (fleet.acked.get() - storedAtLastAck) / Math.max(1e-3, toStored - toLastAck));
             System.out.printf("%s storm: %,d boxes x %,d = %,d messages; last PUBACK at %.1f s = %,.0f msg/s; all %,d stored/counted at %.1f s"
                             + " = %,.0f msg/s end to end; all connected at %.1f s; connects %,d (failed %,d), resent %,d;"
                             + " CPU to last PUBACK: broker %.2f cores, simulator %.2f cores; peak RSS broker %,d MB, simulator %,d MB; %s; load %s%n",
