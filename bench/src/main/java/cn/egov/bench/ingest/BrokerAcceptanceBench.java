@@ -52,6 +52,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * java -cp ... cn.egov.bench.ingest.BrokerAcceptanceBench BOXES PER_BOX WINDOW WORKDIR SETTING...
  *   SETTING: mosquitto | artemis (the manager's settings) | artemis:TYPE:TIMEOUT_US[:nosync]  (TYPE NIO|MAPPED)
  *          | rabbitmq3[+TUNING...]  (3 nodes as shipped; TUNING: see RabbitMqAcceptance.Tuning)
+ *   WORKDIR: empty or new (one that holds an earlier run is refused, exit 2)
  * </pre>
  */
 public final class BrokerAcceptanceBench {
@@ -77,6 +78,15 @@ public final class BrokerAcceptanceBench {
         int perBox = Integer.parseInt(args[1]);
         int window = Integer.parseInt(args[2]);
         Path work = Path.of(args[3]);
+        if (Files.isDirectory(work)) {
+            try (var entries = Files.list(work)) {
+                if (entries.findAny().isPresent()) {
+                    // an earlier run's journals, stores and password files would be reused: say so in one line
+                    System.err.println("broker acceptance: work folder " + work + " holds an earlier run; give an empty or new folder");
+                    System.exit(2);
+                }
+            }
+        }
         Files.createDirectories(work);
         List<String> ids = new ArrayList<>();
         for (int b = 0; b < boxes; b++) {

@@ -1,5 +1,6 @@
 package cn.egov.manager.app;
 
+import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.ca.CaPart;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.console.ConsolePart;
@@ -44,7 +45,7 @@ public final class Parts {
     private final List<ManagerPart> all;
 
     /** The embedded broker (broker.mode = embedded), whose subscription ingest consumes in its JVM; before the parts start. */
-    void embeddedBroker(cn.egov.manager.broker.ArtemisBroker broker) {
+    void embeddedBroker(ArtemisBroker broker) {
         ingest.embeddedBroker(broker::subscribeInternal);
     }
 

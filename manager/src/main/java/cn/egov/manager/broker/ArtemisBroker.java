@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -328,7 +329,7 @@ public final class ArtemisBroker implements MqttBroker {
      * Opens the manager's durable subscription of {@code clientId} to {@code filters} inside this JVM
      * ({@link InternalSubscription}: the same queues an MQTT subscription has, no socket, no MQTT).
      */
-    public InternalSubscription subscribeInternal(String clientId, java.util.List<String> filters, int window,
+    public InternalSubscription subscribeInternal(String clientId, List<String> filters, int window,
                                                   InternalSubscription.Sink sink) throws Exception {
         return InternalSubscription.open(server, wildcards, clientId, filters, window, sink);
     }
