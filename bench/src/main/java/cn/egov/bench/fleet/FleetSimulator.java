@@ -37,7 +37,9 @@ import java.util.function.LongSupplier;
  * java -cp ... cn.egov.bench.fleet.FleetSimulator steady|storm BOXES N WINDOW CONNECTS_PER_S WORKDIR mosquitto|manager|manager-mqtt...
  * </pre>
  * Run from the repository root (Mosquitto's configuration is read from {@code image/mosquitto}).
- * {@code -Dfleet.manager.jvm="OPTIONS"} adds JVM options to {@code manager run} (e.g. a JFR profile).
+ * {@code -Dfleet.manager.jvm="OPTIONS"} adds JVM options to {@code manager run} (e.g. a JFR profile);
+ * {@code -Dfleet.manager.heap=SIZE} sets its heap (default 1g), {@code shipped} leaves it to the JVM as
+ * {@code bin/manager} does (a quarter of the machine's memory).
  * Each target is stopped with SIGTERM at the end and the time it took to exit is printed.
  */
 public final class FleetSimulator {
@@ -67,7 +69,7 @@ public final class FleetSimulator {
             Path dir = work.resolve((i - 5) + "-" + args[i]);
             // manager-mqtt: the manager's subscription over MQTT on its internal listener, not in the broker's JVM
             try (Target target = args[i].equals("mosquitto") ? Target.Mosquitto.start(dir, passwords)
-                    : Target.Manager.start(dir, passwords, "1g", args[i].equals("manager-mqtt") ? List.of("ingest.in-vm = false") : List.of())) {
+                    : Target.Manager.start(dir, passwords, System.getProperty("fleet.manager.heap", "1g"), args[i].equals("manager-mqtt") ? List.of("ingest.in-vm = false") : List.of())) {
                 if (mode.equals("storm")) {
                     storm(target, passwords, n, window, rate);
                 } else {

@@ -201,7 +201,10 @@ abstract class Target implements AutoCloseable {
             // the manager refuses a configuration with a secret that others can read
             Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             Path out = dir.resolve("manager.out");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            if (!heap.equals("shipped")) {
+                command.add("-Xmx" + heap);
+            }
             // e.g. -Dfleet.manager.jvm=-XX:StartFlightRecording=settings=profile,filename=/tmp/m.jfr to profile the manager
             String extra = System.getProperty("fleet.manager.jvm", "").trim();
             if (!extra.isEmpty()) {
