@@ -1,10 +1,6 @@
 package cn.egov.bench.ingest;
 
-import cn.egov.api.payload.KuraPayload;
-import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
-import cn.egov.api.telemetry.MessageId;
-import cn.egov.api.topic.KuraTopic;
 import cn.egov.manager.fleet.KnownUnits;
 import cn.egov.manager.ingest.InboundMessage;
 import cn.egov.manager.ingest.IngestRecord;
@@ -36,24 +32,14 @@ public final class DecodeBench {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int boxes = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        List<String> counties = Divisions.hebei().all().stream().filter(d -> d.level() == 3).map(Divisions.Division::code).toList();
         List<String> epochs = new ArrayList<>();
         for (int b = 0; b < boxes; b++) {
-            epochs.add(UUID.randomUUID().toString());
+            epochs.add(UUID.randomUUID().toString()); // a box's outbox epoch is random (the simulator's too)
         }
-        List<InboundMessage> input = new ArrayList<>(messages);
-        long t0 = System.currentTimeMillis();
-        for (int i = 0; i < messages; i++) {
-            int b = i % boxes;
-            long seq = i / boxes;
-            String unit = counties.get(b % counties.size()) + String.format("-%03d", b / counties.size() + 1);
-            KuraPayload p = KuraPayload.builder().timestamp(t0 + i).metric(BoxMetrics.CPU_LOAD, 0.2 + seq % 10 / 100.0)
-                    .metric(BoxMetrics.HEAP_USED_BYTES, 40_000_000L + seq).metric(BoxMetrics.HEAP_MAX_BYTES, 128_000_000L)
-                    .metric(BoxMetrics.DISK_FREE_BYTES, 2_000_000_000L).metric(BoxMetrics.OUTBOX_DEPTH, 100 - seq)
-                    .metric(MessageId.EPOCH_METRIC, epochs.get(b)).metric(MessageId.SEQUENCE_METRIC, seq).build();
-            String topic = KuraTopic.telemetry("hebei", unit, BoxMetrics.HEALTH_APP, BoxMetrics.HEALTH_RESOURCE).toString();
-            input.add(new InboundMessage(topic, KuraPayloadCodec.encode(p), i, 1, t0 + i));
-        }
+        List<InboundMessage> input = StormHealth.messages(messages, boxes, epochs::get, (seq, p) -> p
+                .metric(BoxMetrics.CPU_LOAD, 0.2 + seq % 10 / 100.0).metric(BoxMetrics.HEAP_USED_BYTES, 40_000_000L + seq)
+                .metric(BoxMetrics.HEAP_MAX_BYTES, 128_000_000L).metric(BoxMetrics.DISK_FREE_BYTES, 2_000_000_000L)
+                .metric(BoxMetrics.OUTBOX_DEPTH, 100 - seq));
         MessageDecoder decoder = new MessageDecoder("hebei", 1 << 20);
         KnownUnits known = new KnownUnits(Divisions.hebei(), Optional::empty);
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
