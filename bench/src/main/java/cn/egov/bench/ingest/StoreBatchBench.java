@@ -1,10 +1,6 @@
 package cn.egov.bench.ingest;
 
-import cn.egov.api.payload.KuraPayload;
-import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.BoxMetrics;
-import cn.egov.api.telemetry.MessageId;
-import cn.egov.api.topic.KuraTopic;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.fleet.PlaceNames;
 import cn.egov.manager.ingest.InboundMessage;
@@ -12,7 +8,6 @@ import cn.egov.manager.ingest.IngestRecord;
 import cn.egov.manager.ingest.MessageDecoder;
 import cn.egov.manager.ingest.SqlBatchStore;
 import cn.egov.manager.store.Database;
-import cn.egov.rules.plan.Divisions;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,19 +32,11 @@ public final class StoreBatchBench {
         int messages = args.length > 3 ? Integer.parseInt(args[3]) : 200_000;
         int boxes = args.length > 4 ? Integer.parseInt(args[4]) : 10_000;
         int batch = args.length > 5 ? Integer.parseInt(args[5]) : 2_000;
-        List<String> counties = Divisions.hebei().all().stream().filter(d -> d.level() == 3).map(Divisions.Division::code).toList();
         MessageDecoder decoder = new MessageDecoder("hebei", 1 << 20);
         List<IngestRecord> records = new ArrayList<>(messages);
-        long t0 = System.currentTimeMillis();
-        for (int i = 0; i < messages; i++) {
-            int b = i % boxes;
-            long seq = i / boxes;
-            String unit = counties.get(b % counties.size()) + String.format("-%03d", b / counties.size() + 1);
-            KuraPayload p = KuraPayload.builder().timestamp(t0 + i).metric(BoxMetrics.CPU_LOAD, 0.2 + seq % 10 / 100.0)
-                    .metric(BoxMetrics.HEAP_USED_BYTES, 40_000_000L + seq).metric(MessageId.EPOCH_METRIC, "bench-" + b)
-                    .metric(MessageId.SEQUENCE_METRIC, seq).build();
-            String topic = KuraTopic.telemetry("hebei", unit, BoxMetrics.HEALTH_APP, BoxMetrics.HEALTH_RESOURCE).toString();
-            records.add(decoder.decode(new InboundMessage(topic, KuraPayloadCodec.encode(p), i, 1, t0 + i)));
+        for (InboundMessage m : StormHealth.messages(messages, boxes, b -> "bench-" + b, (seq, p) -> p
+                .metric(BoxMetrics.CPU_LOAD, 0.2 + seq % 10 / 100.0).metric(BoxMetrics.HEAP_USED_BYTES, 40_000_000L + seq))) {
+            records.add(decoder.decode(m));
         }
         Database db = Database.open(args[0], args[1], args[2]);
         SqlBatchStore store = new SqlBatchStore(db, new FleetRegistry(PlaceNames.HEBEI, 3, 60));

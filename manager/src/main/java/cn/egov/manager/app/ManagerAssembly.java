@@ -154,7 +154,9 @@ public final class ManagerAssembly implements AutoCloseable {
 
     private void startAll(Options options) throws Exception {
         WebPart.check(config, options.tlsCa()); // refuse bad web/auth settings before anything starts
-        database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD));
+        database = Database.open(config.jdbcUrl(), config.get(ConfigKey.DB_USER), config.get(ConfigKey.DB_PASSWORD),
+                new Database.Pool(config.integer(ConfigKey.DB_POOL_SIZE), config.longValue(ConfigKey.DB_POOL_TIMEOUT_MS),
+                        config.longValue(ConfigKey.DB_POOL_IDLE_MS)));
         parts = new Parts(options);
         java.util.Set<String> partKeys = new java.util.HashSet<>();
         parts.all().forEach(p -> p.keys().forEach(k -> partKeys.add(k.key())));

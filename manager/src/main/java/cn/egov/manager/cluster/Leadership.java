@@ -252,7 +252,7 @@ public final class Leadership implements AutoCloseable {
                 return;
             }
             if (session == null) {
-                session = database.connect();
+                session = database.session(); // never pooled: the advisory locks live as long as this session
                 // who holds which lock, for an operator reading pg_locks joined with pg_stat_activity
                 session.setClientInfo("ApplicationName", "egov-manager leadership " + node);
             }

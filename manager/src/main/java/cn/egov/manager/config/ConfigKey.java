@@ -1,5 +1,7 @@
 package cn.egov.manager.config;
 
+import cn.egov.manager.store.Database;
+
 /**
  * Every key of the manager's configuration file: the one schema from which loading, validation
  * and the documented sample ({@code manager.properties.sample}, {@code manager config-keys}) derive.
@@ -10,6 +12,12 @@ public enum ConfigKey {
     DB_URL("db.url", "", "JDBC URL of the store; empty means SQLite at <data.dir>/manager.db (WAL). PostgreSQL: jdbc:postgresql://host/db."),
     DB_USER("db.user", "", "Database user (PostgreSQL); unused for SQLite."),
     DB_PASSWORD("db.password", "", "Database password (PostgreSQL); unused for SQLite."),
+    DB_POOL_SIZE("db.pool-size", Integer.toString(Database.DEFAULT_POOL.size()),
+            "PostgreSQL: most connections the manager holds open at once (a pool; the ingest writer keeps one, the other parts take one per query or transaction). Unused for SQLite."),
+    DB_POOL_TIMEOUT_MS("db.pool-timeout-ms", Long.toString(Database.DEFAULT_POOL.timeoutMs()),
+            "PostgreSQL: longest wait (ms, at least " + Database.Pool.MIN_TIMEOUT_MS + ") for a free pooled connection; past it the work fails with an error and is retried as after any database error."),
+    DB_POOL_IDLE_MS("db.pool-idle-ms", Long.toString(Database.DEFAULT_POOL.idleMs()),
+            "PostgreSQL: a pooled connection unused this long (ms, at least " + Database.Pool.MIN_IDLE_MS + ") is closed; an idle manager keeps none open."),
 
     BROKER_MODE("broker.mode", "embedded", "'embedded' starts Apache ActiveMQ Artemis inside the manager; 'external' connects to broker.url (one MQTT session: one manager node); 'rabbitmq' consumes from a quorum queue of a RabbitMQ cluster at broker.amqp.addresses (several manager nodes split the load)."),
     BROKER_BIND("broker.bind", "127.0.0.1", "Address of the embedded broker's plain lab listener (broker.plain.enabled)."),

@@ -1,5 +1,6 @@
 package cn.egov.manager.config;
 
+import cn.egov.manager.store.Database;
 import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
 import java.net.URI;
@@ -164,7 +165,15 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
                         + " must be empty (no TLS listener) or a port 0..65535, got " + get(ConfigKey.BROKER_TLS_PORT));
             }
         }
-        for (ConfigKey k : List.of(ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
+        for (ConfigKey k : List.of(ConfigKey.DB_POOL_TIMEOUT_MS, ConfigKey.DB_POOL_IDLE_MS)) {
+            long least = k == ConfigKey.DB_POOL_TIMEOUT_MS ? Database.Pool.MIN_TIMEOUT_MS : Database.Pool.MIN_IDLE_MS;
+            long n = number(k, where);
+            if (n < least || n > Integer.MAX_VALUE) {
+                throw new ConfigException(where.apply(k) + ": " + k.key + " must be a whole number of ms from " + least + " to "
+                        + Integer.MAX_VALUE + ", got " + get(k));
+            }
+        }
+        for (ConfigKey k : List.of(ConfigKey.DB_POOL_SIZE, ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
                 ConfigKey.FLEET_CHECK_PERIOD_MS, ConfigKey.FLEET_SYNC_PERIOD_MS, ConfigKey.FLEET_CLOCK_SKEW_MS,
                 ConfigKey.CLUSTER_LEADER_RETRY_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES, ConfigKey.BROKER_CREDENTIAL_CHECK_MS)) {
             long n = number(k, where);

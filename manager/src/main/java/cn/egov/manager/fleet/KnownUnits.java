@@ -52,7 +52,12 @@ public final class KnownUnits {
         if (!UnitCode.isValid(unitCode)) {
             return new Check(Verdict.OUTSIDE_PROVINCE, "'" + unitCode + "' is not a unit code");
         }
-        UnitCode unit = UnitCode.parse(unitCode);
+        return check(UnitCode.parse(unitCode));
+    }
+
+    /** The same for a unit code parsed already (ingestion's, once per message). */
+    public Check check(UnitCode unit) {
+        String unitCode = unit.toString();
         if (!unit.provinceCode().equals(provinceCode)) {
             return new Check(Verdict.OUTSIDE_PROVINCE, "unit " + unit + " is not in province " + provinceCode + " ("
                     + province.name(provinceCode) + ")");
@@ -62,7 +67,7 @@ public final class KnownUnits {
                     + province.name(provinceCode));
         }
         Optional<AddressPlan> inForce = plan.get();
-        if (inForce.isPresent() && !inForce.get().units().containsKey(unit.toString())) {
+        if (inForce.isPresent() && !inForce.get().units().containsKey(unitCode)) {
             return new Check(Verdict.NOT_IN_PLAN, "unit " + unit + " is not declared in the address plan in force");
         }
         return new Check(Verdict.KNOWN, "");

@@ -76,7 +76,7 @@ public final class MessageDecoder {
         if (!UnitCode.isValid(topic.clientId())) {
             return bad(MalformedReason.UNKNOWN_CLIENT_ID, "client id level '" + topic.clientId() + "' is not a unit code CCCCCC-DDD", m);
         }
-        UnitCode unit = UnitCode.parse(topic.clientId());
+        UnitCode unit = UnitCode.parse(topic.clientId()); // the message's one parse: the unit filter and the store take this one
         KuraPayload payload;
         try {
             payload = KuraPayloadCodec.decode(bytes);

@@ -50,6 +50,8 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
     /** SQL states of a transaction the server aborted for another's sake: deadlock, serialization failure. */
     private static final java.util.Set<String> TRANSIENT = java.util.Set.of("40P01", "40001");
     private static final int CONFLICT_TRIES = 5;
+    /** Longest pause (ms) after the first conflict, growing with each: about a batch's time in the store. */
+    private static final long CONFLICT_PAUSE_MS = 50;
     /** Longest topic and detail kept in the malformed table. */
     private static final int MAX_TEXT = 1024;
 
@@ -74,7 +76,22 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
                 if (attempt >= CONFLICT_TRIES || e.getSQLState() == null || !TRANSIENT.contains(e.getSQLState())) {
                     throw e;
                 }
+                pauseBeforeRetry(attempt, e);
             }
+        }
+    }
+
+    /**
+     * A random pause, longer after each conflict, before the batch runs again: run again at once (its
+     * pooled connection is back at once) it met the same other writer at the same rows, and the
+     * server aborted it again; a new login used to be that pause, by accident.
+     */
+    private static void pauseBeforeRetry(int attempt, SQLException conflict) throws SQLException {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(CONFLICT_PAUSE_MS * attempt) + 1);
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+            throw conflict;
         }
     }
 

@@ -24,10 +24,18 @@ public final class MultiRowInsert {
 
     /**
      * Most rows in one statement: with the widest table here (14 columns) 7,000 parameters, well under
-     * PostgreSQL's 65,535 and SQLite's 32,766 per statement, whatever the ingest batch size; chunks of a
-     * size are the same SQL text, so PostgreSQL's driver prepares it once on the connection.
+     * PostgreSQL's 65,535 and SQLite's 32,766 per statement, whatever the ingest batch size.
      */
     static final int ROWS_PER_STATEMENT = 500;
+    /**
+     * Statements have a few fixed row counts (a multiple of this, or below it a power of two), so that
+     * a table's inserts are a dozen SQL texts however a batch splits among the tables: PostgreSQL's
+     * driver parses and the server prepares each once on the connection. With a statement of the
+     * batch's own row count (as many texts as counts: a batch taken while the writer keeps up, or split
+     * among tables, has any count) the driver parsed texts again and the server planned each anew.
+     * A full batch of the default {@code ingest.batch.size} (2,000) of one table stays four statements.
+     */
+    static final int ROW_STEP = 100;
 
     /** {@code ON CONFLICT DO NOTHING} on a message table's unique (client id, epoch, sequence), returning the new rows' ids. */
     public static final String NEW_MESSAGE_IDS = " ON CONFLICT DO NOTHING RETURNING client_id, msg_epoch, msg_seq";
@@ -42,6 +50,8 @@ public final class MultiRowInsert {
     private final String tuple;
     private final String tail;
     private final int[] types;
+    /** The SQL of each row count used, made once. */
+    private final java.util.Map<Integer, String> sqlByRows = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param types the {@link java.sql.Types} of each column, in order (nulls are bound with it)
@@ -65,9 +75,10 @@ public final class MultiRowInsert {
      * @param returned   gets each row the statements return; null when the tail has no RETURNING
      */
     public void run(Connection c, List<Object[]> rows, List<String> tailValues, Returned returned) throws SQLException {
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-            try (PreparedStatement ps = c.prepareStatement(sql(chunk.size()))) {
+        for (int from = 0, n; from < rows.size(); from += n) {
+            n = chunk(rows.size() - from);
+            List<Object[]> chunk = rows.subList(from, from + n);
+            try (PreparedStatement ps = c.prepareStatement(sqlByRows.computeIfAbsent(n, this::sql))) {
                 int i = 1;
                 for (Object[] row : chunk) {
                     if (row.length != types.length) {
@@ -91,6 +102,11 @@ public final class MultiRowInsert {
                 }
             }
         }
+    }
+
+    /** The rows of the next statement when {@code left} remain: one of the few fixed counts ({@link #ROW_STEP}). */
+    static int chunk(int left) {
+        return left >= ROW_STEP ? Math.min(ROWS_PER_STATEMENT, left - left % ROW_STEP) : Integer.highestOneBit(left);
     }
 
     private String sql(int rows) {

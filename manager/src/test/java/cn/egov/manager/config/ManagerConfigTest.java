@@ -56,6 +56,13 @@ class ManagerConfigTest {
                 cn.egov.manager.app.Parts.schema()));
         assertTrue(prefetch.getMessage().endsWith(":1: ingest.amqp.prefetch must be a whole number from 1 to 65535, got '70000'"),
                 prefetch.getMessage());
+        ConfigException pool = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("account = a\ndb.pool-size = 0\n")));
+        assertTrue(pool.getMessage().endsWith(":2: db.pool-size must be a positive whole number up to 2147483647, got 0"), pool.getMessage());
+        ConfigException wait = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("db.pool-timeout-ms = 100\n")));
+        assertTrue(wait.getMessage().endsWith(":1: db.pool-timeout-ms must be a whole number of ms from 250 to 2147483647, got 100"),
+                wait.getMessage());
+        ConfigException idle = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("db.pool-idle-ms = 5s\n")));
+        assertTrue(idle.getMessage().contains(":1: db.pool-idle-ms must be a"), idle.getMessage());
         ManagerConfig ok = ManagerConfig.load(write("broker.mode = rabbitmq\nbroker.amqp.addresses = mq1:5672,10.0.0.2:5673\n"));
         assertEquals("rabbitmq", ok.get(cn.egov.manager.config.ConfigKey.BROKER_MODE));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cn.egov.rules.plan.AddressPlan;
 import cn.egov.rules.plan.Divisions;
 import cn.egov.rules.plan.PlanParser;
+import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +37,9 @@ class KnownUnitsTest {
         assertEquals(KnownUnits.Verdict.KNOWN, known.check("130600-012").verdict());
         assertEquals(KnownUnits.Verdict.NOT_IN_PLAN, known.check("130602-099").verdict());
         assertEquals(KnownUnits.Verdict.OUTSIDE_PROVINCE, known.check("999999-001").verdict(), "the province first");
+        for (String code : java.util.List.of("130602-001", "130600-012", "130602-099", "999999-001", "130699-001")) {
+            assertEquals(known.check(code), known.check(UnitCode.parse(code)), "ingestion's parsed code gets the same answer: " + code);
+        }
     }
 
     static AddressPlan rulesPlan() throws Exception {

@@ -5,7 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -159,11 +160,14 @@ public final class KuraPayloadCodec {
         return b.build();
     }
 
+    /** A metric's value fields: double 3 … bytes 9. */
+    private static final int VALUE_FIELDS = 7;
+
     private static void decodeMetric(Reader r, KuraPayload.Builder b) throws PayloadFormatException {
         int start = r.pos;
         String name = null;
         Integer type = null;
-        Map<Integer, Object> values = new LinkedHashMap<>();
+        Object[] values = new Object[VALUE_FIELDS]; // fields 3..9 (a map per metric was most of the decoder's garbage)
         while (r.hasMore()) {
             int at = r.pos;
             long key = r.varint("metric field key");
@@ -178,16 +182,16 @@ public final class KuraPayloadCodec {
                     r.expect(wt, WT_VARINT, "metric.type", at);
                     type = (int) r.varint("metric.type");
                 }
-                case 3 -> { r.expect(wt, WT_FIXED64, "metric.double_value", at); values.put(3, Double.longBitsToDouble(r.fixed64())); }
-                case 4 -> { r.expect(wt, WT_FIXED32, "metric.float_value", at); values.put(4, Float.intBitsToFloat(r.fixed32())); }
-                case 5 -> { r.expect(wt, WT_VARINT, "metric.long_value", at); values.put(5, r.varint("metric.long_value")); }
-                case 6 -> { r.expect(wt, WT_VARINT, "metric.int_value", at); values.put(6, (int) r.varint("metric.int_value")); }
-                case 7 -> { r.expect(wt, WT_VARINT, "metric.bool_value", at); values.put(7, r.varint("metric.bool_value") != 0); }
-                case 8 -> { r.expect(wt, WT_LEN, "metric.string_value", at); values.put(8, r.sub("metric.string_value").utf8()); }
+                case 3 -> { r.expect(wt, WT_FIXED64, "metric.double_value", at); values[0] = Double.longBitsToDouble(r.fixed64()); }
+                case 4 -> { r.expect(wt, WT_FIXED32, "metric.float_value", at); values[1] = Float.intBitsToFloat(r.fixed32()); }
+                case 5 -> { r.expect(wt, WT_VARINT, "metric.long_value", at); values[2] = r.varint("metric.long_value"); }
+                case 6 -> { r.expect(wt, WT_VARINT, "metric.int_value", at); values[3] = (int) r.varint("metric.int_value"); }
+                case 7 -> { r.expect(wt, WT_VARINT, "metric.bool_value", at); values[4] = r.varint("metric.bool_value") != 0; }
+                case 8 -> { r.expect(wt, WT_LEN, "metric.string_value", at); values[5] = r.sub("metric.string_value").utf8(); }
                 case 9 -> {
                     r.expect(wt, WT_LEN, "metric.bytes_value", at);
                     Reader v = r.sub("metric.bytes_value");
-                    values.put(9, java.util.Arrays.copyOfRange(v.data, v.pos, v.end));
+                    values[6] = java.util.Arrays.copyOfRange(v.data, v.pos, v.end);
                 }
                 default -> r.skip(wt, field, at);
             }
@@ -203,11 +207,17 @@ public final class KuraPayloadCodec {
             throw new PayloadFormatException("metric '" + name + "' has unknown type " + type);
         }
         int valueField = t.wire + 3;
-        Object value = values.get(valueField);
+        Object value = values[t.wire];
         if (value == null) {
+            List<Integer> present = new ArrayList<>();
+            for (int i = 0; i < VALUE_FIELDS; i++) {
+                if (values[i] != null) {
+                    present.add(i + 3);
+                }
+            }
             throw new PayloadFormatException("metric '" + name + "' declares type " + t
                     + " but carries no value in field " + valueField
-                    + (values.isEmpty() ? "" : " (it has field(s) " + values.keySet() + ")"));
+                    + (present.isEmpty() ? "" : " (it has field(s) " + present + ")"));
         }
         b.metric(name, value);
     }

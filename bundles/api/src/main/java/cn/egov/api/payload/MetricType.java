@@ -10,13 +10,17 @@ public enum MetricType {
         this.wire = wire;
     }
 
-    public static MetricType fromWire(int wire) {
+    /** By wire number (which is dense from 0): looked up for every metric decoded, without copying {@code values()}. */
+    private static final MetricType[] BY_WIRE = new MetricType[values().length];
+
+    static {
         for (MetricType t : values()) {
-            if (t.wire == wire) {
-                return t;
-            }
+            BY_WIRE[t.wire] = t;
         }
-        return null;
+    }
+
+    public static MetricType fromWire(int wire) {
+        return wire >= 0 && wire < BY_WIRE.length ? BY_WIRE[wire] : null;
     }
 
     /** The type of a Java value; the error names the unsupported class. */

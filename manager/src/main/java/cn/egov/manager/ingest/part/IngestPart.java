@@ -210,7 +210,7 @@ public final class IngestPart implements ManagerPart {
     /** Messages of an unknown unit (possible with an external broker) are refused and alarmed. */
     private UnitFilter unitFilter(ThrottledAlarms alarms) {
         return unit -> {
-            KnownUnits.Check c = known.check(unit.toString());
+            KnownUnits.Check c = known.check(unit);
             if (c.known()) {
                 return Optional.empty();
             }
