@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
-import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
@@ -40,11 +39,8 @@ import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
-import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager5;
 import org.apache.activemq.artemis.spi.core.security.jaas.UserPrincipal;
@@ -78,7 +74,13 @@ import org.slf4j.LoggerFactory;
  *       control request topics, and subscribes only inside its own control namespace; a NOC client
  *       subscribes to the account's topics and {@code $EDC/...} and never publishes. Publishes and
  *       last wills are judged by an MQTT interceptor before Artemis handles them, so a refusal is one
- *       log line of ours, not a stack trace of Artemis's. Authorisation is not cached.</li>
+ *       log line of ours, not a stack trace of Artemis's. Authorisation is not cached. Judged once:
+ *       Artemis runs every packet that decodes through the interceptor before it handles it, and the
+ *       only message a client makes the broker store without a PUBLISH packet is its last will, whose
+ *       topic the interceptor judged at CONNECT (it cannot change afterwards). A second check where
+ *       Artemis stores the message (a broker plugin) would judge each message again and make
+ *       Artemis call every plugin hook (route, send, deliver, acknowledge) for two plugins instead of
+ *       one (bench/RESULTS.md, brk).</li>
  * </ul>
  */
 public final class ArtemisBroker implements MqttBroker {
@@ -239,7 +241,6 @@ public final class ArtemisBroker implements MqttBroker {
         }
         cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
-        cfg.registerBrokerPlugin(new PublishAclPlugin());
         server = ActiveMQServers.newActiveMQServer(cfg, null, new SecurityBridge(), true);
         server.start();
         if (!server.isActive()) {
@@ -541,27 +542,6 @@ public final class ArtemisBroker implements MqttBroker {
                         .returnCode(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED).sessionPresent(false).build());
             }
             return false;
-        }
-    }
-
-    /**
-     * The topic ACL once more where Artemis stores a message, for what no PUBLISH packet carries
-     * (a last will is published by the broker itself): the interceptor has judged both already, so
-     * this never refuses unless that check was bypassed.
-     */
-    private final class PublishAclPlugin implements ActiveMQServerMessagePlugin {
-        @Override
-        public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
-                throws ActiveMQSecurityException {
-            RemotingConnection conn = session.getRemotingConnection();
-            if (conn == null || message.getAddress() == null || message.getAddress().startsWith(INTERNAL_ADDRESS_PREFIX)) {
-                return; // Artemis's own copies (retained messages) follow a publish that was judged already
-            }
-            String topic = MQTTUtil.getMqttTopicFromCoreAddress(message.getAddress(), wildcards);
-            if (!mayPublish(conn, topic)) {
-                refusePublish(conn, topic);
-                throw new ActiveMQSecurityException("client " + LogSafe.of(conn.getClientID()) + " may not publish on " + LogSafe.of(topic));
-            }
         }
     }
 

@@ -35,7 +35,7 @@ public final class TopicAcl {
     }
 
     /**
-     * Judged at every PUBLISH (twice: interceptor and plugin), so it compares in place and parses
+     * Judged at every PUBLISH (by the broker's interceptor), so it compares in place and parses
      * only control topics, the few that could be requests.
      */
     public boolean mayPublish(String clientId, String topic) {
