@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Stores a batch in one transaction: each message into its table with
@@ -88,7 +89,7 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
      */
     private static void pauseBeforeRetry(int attempt, SQLException conflict) throws SQLException {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(CONFLICT_PAUSE_MS * attempt) + 1);
+            Thread.sleep(ThreadLocalRandom.current().nextLong(CONFLICT_PAUSE_MS * attempt) + 1);
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
             throw conflict;

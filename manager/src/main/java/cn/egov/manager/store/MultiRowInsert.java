@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One table's INSERT written for many rows at once, {@code INSERT INTO t (a, b) VALUES (?, ?), (?, ?), … tail},
@@ -51,7 +53,7 @@ public final class MultiRowInsert {
     private final String tail;
     private final int[] types;
     /** The SQL of each row count used, made once. */
-    private final java.util.Map<Integer, String> sqlByRows = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, String> sqlByRows = new ConcurrentHashMap<>();
 
     /**
      * @param types the {@link java.sql.Types} of each column, in order (nulls are bound with it)

@@ -36,7 +36,7 @@ public record Owner(String code) implements Comparable<Owner> {
         if (n == 2 || n == 4 || n == 6) {
             return digits(c, 0, n);
         }
-        return n == 10 && c.charAt(6) == '-' && digits(c, 0, 6) && digits(c, 7, 10);
+        return UnitCode.isValid(c); // the unit code's own check, one definition of its form
     }
 
     private static boolean digits(String c, int from, int to) {
