@@ -14,12 +14,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,6 +50,8 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
                 Types.VARCHAR, Types.BINARY}, MultiRowInsert.NEW_MESSAGE_IDS);
     private static final MultiRowInsert MALFORMED = new MultiRowInsert("malformed", List.of("topic", "reason", "detail", "size", "received"),
             new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT}, "");
+    /** The order in which a batch writes the tables (the same in every writer, for the locks' sake). */
+    private static final List<MultiRowInsert> TABLE_ORDER = List.of(LIFECYCLE, HEALTH, AlarmStore.INSERT, TELEMETRY);
     /** SQL states of a transaction the server aborted for another's sake: deadlock, serialization failure. */
     private static final java.util.Set<String> TRANSIENT = java.util.Set.of("40P01", "40001");
     private static final int CONFLICT_TRIES = 5;
@@ -128,7 +132,8 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
         try {
             List<Object[]> malformed = new ArrayList<>();
             List<IngestRecord.Decoded> decoded = new ArrayList<>();
-            Map<MultiRowInsert, TableRows> tables = new LinkedHashMap<>();
+            // tables in one fixed order, whatever the batch's: see TableRows.markNew
+            Map<MultiRowInsert, TableRows> tables = new TreeMap<>(Comparator.comparingInt(TABLE_ORDER::indexOf));
             for (IngestRecord r : batch) {
                 if (r instanceof IngestRecord.Malformed m) {
                     malformed.add(new Object[] {cut(m.raw().topic()), m.reason().label, cut(m.detail()),
@@ -212,10 +217,22 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
         /**
          * Inserts the rows and says which messages were new: the table returned their id (the first
          * of an id in the batch, as a row at a time would have), or they have none (never a conflict).
+         * The rows go in the order of their ids, and the tables in one fixed order: every writer then
+         * takes the unique index's entries in the same order, so two writers storing the same messages
+         * (manager nodes, a redelivery) wait for each other but never deadlock.
          */
         void markNew(Connection c, boolean[] fresh) throws SQLException {
+            Integer[] order = new Integer[rows.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparing((Integer i) -> records.get(i), SqlBatchStore::compareIds));
+            List<Object[]> sorted = new ArrayList<>(order.length);
+            for (Integer i : order) {
+                sorted.add(rows.get(i));
+            }
             Set<StoredId> inserted = new HashSet<>();
-            table.run(c, rows, List.of(), rs -> {
+            table.run(c, sorted, List.of(), rs -> {
                 long seq = rs.getLong(3);
                 if (!rs.wasNull() && rs.getString(2) != null) {
                     inserted.add(new StoredId(rs.getString(1), new MessageId(rs.getString(2), seq)));
@@ -227,6 +244,21 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
                         || inserted.remove(new StoredId(d.unit().toString(), d.id()));
             }
         }
+    }
+
+    /** Orders messages by (client id, epoch, sequence); messages without an id (never in conflict) first. */
+    static int compareIds(IngestRecord.Decoded a, IngestRecord.Decoded b) {
+        int byUnit = a.unit().toString().compareTo(b.unit().toString());
+        if (byUnit != 0) {
+            return byUnit;
+        }
+        MessageId x = a.id();
+        MessageId y = b.id();
+        if (x == null || x.epoch() == null || y == null || y.epoch() == null) {
+            return Boolean.compare(x != null && x.epoch() != null, y != null && y.epoch() != null);
+        }
+        int byEpoch = x.epoch().compareTo(y.epoch());
+        return byEpoch != 0 ? byEpoch : Long.compare(x.sequence(), y.sequence());
     }
 
     /**

@@ -142,14 +142,19 @@ class ConcurrentWritersTest {
                 results.add(pool.submit(() -> {
                     SqlBatchStore writer = new SqlBatchStore(store.openUrl(url), new FleetRegistry(PlaceNames.HEBEI, 3, 60));
                     List<IngestRecord.Decoded> newHere = new ArrayList<>();
-                    for (int r = 0; r < rounds; r++) {
-                        int from = Math.min(messages.size(), r * 100 + offset);
-                        List<IngestRecord> batch = new ArrayList<>(messages.subList(from, Math.min(messages.size(), from + 100)));
-                        if (!batch.isEmpty()) {
-                            batch.add(batch.get(batch.size() / 2)); // the same message again in the same batch
+                    try {
+                        for (int r = 0; r < rounds; r++) {
+                            int from = Math.min(messages.size(), r * 100 + offset);
+                            List<IngestRecord> batch = new ArrayList<>(messages.subList(from, Math.min(messages.size(), from + 100)));
+                            if (!batch.isEmpty()) {
+                                batch.add(batch.get(batch.size() / 2)); // the same message again in the same batch
+                            }
+                            together.await();
+                            newHere.addAll(writer.store(batch));
                         }
-                        together.await();
-                        newHere.addAll(writer.store(batch));
+                    } catch (Exception failed) {
+                        together.reset(); // the other writer stops waiting for this one and fails too
+                        throw failed;
                     }
                     return newHere;
                 }));

@@ -133,6 +133,23 @@ class WebHardeningTest {
         return send("GET", path, authorization, null);
     }
 
+    /**
+     * A refusal sent before the body arrived says the connection closes (Jetty closes it after an
+     * unread body; a client told nothing sent its next request into the closing connection). A
+     * refusal after the whole body keeps the connection.
+     */
+    @Test
+    void aRefusalBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
+        String head = "POST /api/plan HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nAuthorization: Bearer " + ManagerFixture.AUDITOR_TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: 2";
+        RawHttp.Answer early = RawHttp.keepAlive(base, head, "");
+        assertEquals(403, early.status(), early.body());
+        assertEquals("close", early.header("Connection"));
+        RawHttp.Answer whole = RawHttp.keepAlive(base, head, "{}");
+        assertEquals(403, whole.status(), whole.body());
+        assertEquals(null, whole.header("Connection"), "the whole body was read: the connection is kept");
+    }
+
     @Test
     void readOnlyRoutesAnswer405WithAllow() throws Exception {
         String noc = "Bearer " + ManagerFixture.NOC_TOKEN;
