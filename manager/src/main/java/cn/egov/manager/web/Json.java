@@ -26,6 +26,9 @@ public final class Json {
             status = 500;
             bytes = ("{\"error\":\"cannot render JSON\"}").getBytes(StandardCharsets.UTF_8);
         }
+        if (status >= 400) {
+            UnreadBody.closeIfUnread(response);
+        }
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
@@ -38,6 +41,9 @@ public final class Json {
     }
 
     static boolean text(Response response, Callback callback, int status, String contentType, String text) {
+        if (status >= 400) {
+            UnreadBody.closeIfUnread(response);
+        }
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         Content.Sink.write(response, true, text, callback);

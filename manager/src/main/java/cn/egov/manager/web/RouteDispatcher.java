@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -69,13 +68,13 @@ final class RouteDispatcher extends Handler.Abstract {
         SecurityHeaders.apply(response.getHeaders(), request.isSecure(), found.map(r -> r.isPublic() && r.path().startsWith("/assets/"))
                 .orElse(false));
         if (found.isEmpty()) {
-            return refuse(request, response, callback, 404, "no such path");
+            return Json.error(response, callback, 404, "no such path");
         }
         WebRoute route = found.get();
         String method = request.getMethod();
         if (!route.methods().contains(method)) {
             response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", route.methods()));
-            return refuse(request, response, callback, 405, "method " + LogSafe.of(method) + " is not allowed here; use "
+            return Json.error(response, callback, 405, "method " + LogSafe.of(method) + " is not allowed here; use "
                     + String.join(" or ", route.methods()));
         }
         boolean write = "POST".equals(method);
@@ -88,7 +87,7 @@ final class RouteDispatcher extends Handler.Abstract {
                 WebAuthenticator.Outcome outcome = authenticator.authenticate(authorization, source);
                 if (outcome instanceof WebAuthenticator.Throttled t) {
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(WebAuthenticator.retrySeconds(t.retryAfter())));
-                    return refuse(request, response, callback, 429, "too many failed logins from this address or for this user; try again later");
+                    return Json.error(response, callback, 429, "too many failed logins from this address or for this user; try again later");
                 }
                 if (outcome instanceof WebAuthenticator.Authenticated a) {
                     caller = a.caller();
@@ -114,7 +113,7 @@ final class RouteDispatcher extends Handler.Abstract {
                     return true;
                 }
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"egov manager\"");
-                return refuse(request, response, callback, 401, "authentication required (log in at /login, or a Bearer API token,"
+                return Json.error(response, callback, 401, "authentication required (log in at /login, or a Bearer API token,"
                         + " or Basic with an account)");
             }
             if (!route.roles().contains(caller.role()) || write && !route.writes().roles().contains(caller.role())) {
@@ -122,7 +121,7 @@ final class RouteDispatcher extends Handler.Abstract {
                 if (write) {
                     audit(request, caller, path, "role " + caller.role().label + " may not change this");
                 }
-                return refuse(request, response, callback, 403, "role " + caller.role().label + " may not " + (write ? "change" : "reach")
+                return Json.error(response, callback, 403, "role " + caller.role().label + " may not " + (write ? "change" : "reach")
                         + " this path");
             }
             request.setAttribute(Caller.ATTRIBUTE, caller);
@@ -135,7 +134,7 @@ final class RouteDispatcher extends Handler.Abstract {
             if (refusal != null) {
                 LOG.warn("refused {} {} from {}: {}", method, LogSafe.of(path), LogSafe.of(Request.getRemoteAddr(request)), LogSafe.of(refusal));
                 audit(request, caller, path, refusal);
-                return refuse(request, response, callback, refusal.startsWith("Content-Type") ? 415 : 403, refusal);
+                return Json.error(response, callback, refusal.startsWith("Content-Type") ? 415 : 403, refusal);
             }
         }
         long limit = route.maxBodyBytes();
@@ -154,7 +153,7 @@ final class RouteDispatcher extends Handler.Abstract {
                     LOG.warn("refused {} {} of {} from {}: {}", method, LogSafe.of(path), LogSafe.of(caller.name()),
                             LogSafe.of(Request.getRemoteAddr(request)), why);
                     audit(request, caller, path, why);
-                    return refuse(request, response, callback, 403, why + ": reload the page and try again");
+                    return Json.error(response, callback, 403, why + ": reload the page and try again");
                 }
             }
             return route.handler().handle(bounded, response, callback);
@@ -164,20 +163,8 @@ final class RouteDispatcher extends Handler.Abstract {
                 return tooLarge(request, response, callback, caller, path, big.limit());
             }
             LOG.warn("handler of {} failed on {}: {}", route.path(), LogSafe.of(path), LogSafe.of(e.toString()), e);
-            return refuse(request, response, callback, 500, "internal error");
+            return Json.error(response, callback, 500, "internal error");
         }
-    }
-
-    /**
-     * Answers with an error before the handler read the body. A body not yet arrived is not waited
-     * for: the answer then says the connection closes, since Jetty closes it after an unread body. A
-     * client told nothing would send its next request on the closing connection and lose it.
-     */
-    private static boolean refuse(Request request, Response response, Callback callback, int status, String message) {
-        if (!request.consumeAvailable()) {
-            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-        }
-        return Json.error(response, callback, status, message);
     }
 
     /** A browser navigating to a page (it accepts HTML), not a script or an API client. */
