@@ -1,5 +1,6 @@
 package cn.egov.console.web;
 
+import cn.egov.api.web.UnreadBody;
 import gg.jte.Content;
 import gg.jte.TemplateOutput;
 import gg.jte.html.HtmlTemplateOutput;
@@ -26,6 +27,7 @@ public final class Pages {
     public void render(Response response, Callback callback, int status, Consumer<HtmlTemplateOutput> page) {
         StringOutput out = new StringOutput(8192);
         page.accept(new OwaspHtmlTemplateOutput(out));
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
         org.eclipse.jetty.io.Content.Sink.write(response, true, out.toString(), callback);
