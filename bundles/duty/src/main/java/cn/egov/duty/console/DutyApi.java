@@ -10,6 +10,7 @@ import cn.egov.api.duty.ReportReceipt;
 import cn.egov.api.duty.ReportStatus;
 import cn.egov.api.duty.Shift;
 import cn.egov.api.json.JsonValues;
+import cn.egov.api.web.UnreadBody;
 import cn.egov.duty.DutyActor;
 import cn.egov.duty.DutyDesk;
 import cn.egov.duty.DutyForbiddenException;
@@ -233,6 +234,7 @@ final class DutyApi {
     }
 
     private static boolean json(Response response, Callback callback, int status, Object body) {
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         Content.Sink.write(response, true, JsonValues.canonical(body), callback);

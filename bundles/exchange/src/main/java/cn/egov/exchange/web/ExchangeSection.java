@@ -1,6 +1,7 @@
 package cn.egov.exchange.web;
 
 import cn.egov.api.text.LogSafe;
+import cn.egov.api.web.UnreadBody;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.SectionContext;
 import cn.egov.exchange.model.Document;
@@ -391,6 +392,7 @@ public final class ExchangeSection implements Request.Handler {
 
     static boolean json(Response response, Callback callback, int status, Object body) {
         try {
+            UnreadBody.beforeAnswer(response, status);
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
             response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(body)), callback);
@@ -401,6 +403,7 @@ public final class ExchangeSection implements Request.Handler {
     }
 
     private static boolean text(Response response, Callback callback, int status, String message) {
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);
