@@ -2,6 +2,7 @@ package cn.egov.portal.serve;
 
 import cn.egov.api.json.JsonValues;
 import cn.egov.api.portal.EmergencyNotice;
+import cn.egov.api.web.UnreadBody;
 import cn.egov.portal.mirror.SyncOutcome;
 import cn.egov.portal.notice.NoticeBoard;
 import java.nio.ByteBuffer;
@@ -110,6 +111,7 @@ final class AdminHandler extends Handler.Abstract {
     }
 
     private static boolean json(Response response, Callback callback, int status, Object body) {
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(JsonValues.canonical(body).getBytes(StandardCharsets.US_ASCII)), callback);

@@ -2,6 +2,7 @@ package cn.egov.portal.serve;
 
 import cn.egov.api.portal.EmergencyNotice;
 import cn.egov.api.portal.SiteFile;
+import cn.egov.api.web.UnreadBody;
 import cn.egov.portal.mirror.ServedSites;
 import cn.egov.portal.mirror.SiteSnapshot;
 import cn.egov.portal.mirror.VerifiedBlobs;
@@ -402,6 +403,7 @@ final class SiteHandler extends Handler.Abstract.NonBlocking {
     }
 
     private static boolean text(Response response, Callback callback, int status, String message) {
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);
