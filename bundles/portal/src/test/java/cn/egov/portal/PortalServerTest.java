@@ -220,6 +220,24 @@ class PortalServerTest {
         assertEquals(1L, ((Map<?, ?>) JsonValues.parse(status.text())).get("sites"));
     }
 
+    /**
+     * Jetty closes a connection whose request body was not read: an error answered before the body
+     * arrived must say so, or a keep-alive client sends its next request into the closing connection.
+     */
+    @Test
+    void anErrorBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
+        String site = "POST / HTTP/1.1\r\nHost: www.bd.gov.cn\r\nContent-Length: 2";
+        String admin = "POST /admin/notices HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2";
+        for (var request : Map.of(site, port(), admin, server.adminPort()).entrySet()) {
+            RawHttp.Reply early = RawHttp.keepAlive(request.getValue(), request.getKey(), "");
+            assertTrue(early.status() == 405 || early.status() == 401, early.status() + " " + early.text());
+            assertEquals("close", early.header("connection"), request.getKey().lines().findFirst().orElseThrow());
+            RawHttp.Reply whole = RawHttp.keepAlive(request.getValue(), request.getKey(), "{}");
+            assertEquals(early.status(), whole.status(), whole.text());
+            assertNull(whole.header("connection"), "the whole body was read: the connection is kept");
+        }
+    }
+
     @Test
     void conditionalGetRangesAndPrecompressedFiles() throws Exception {
         mirror(PortalFixture.CITY, 1, citySite());
