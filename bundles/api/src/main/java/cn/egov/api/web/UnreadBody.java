@@ -22,6 +22,9 @@ import org.eclipse.jetty.server.Response;
  * }</pre>
  *
  * Only error answers are checked: a success may be streaming the body the handler still reads.
+ * Jetty's own {@code Response.writeError} (and so an {@code ErrorHandler}, and the 404 for an
+ * unhandled request) already consumes the body first, and then Jetty says {@code close} itself:
+ * only answers a handler writes directly need this.
  */
 public final class UnreadBody {
 

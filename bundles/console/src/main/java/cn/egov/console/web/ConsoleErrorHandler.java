@@ -1,6 +1,5 @@
 package cn.egov.console.web;
 
-import cn.egov.api.web.UnreadBody;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -24,7 +23,6 @@ public final class ConsoleErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = response.getStatus();
-        UnreadBody.beforeAnswer(response, status);
         String reason = HttpStatus.getMessage(status);
         SecurityHeaders.apply(response.getHeaders(), false);
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);

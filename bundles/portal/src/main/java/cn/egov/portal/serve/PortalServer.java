@@ -1,7 +1,6 @@
 package cn.egov.portal.serve;
 
 import cn.egov.api.portal.SiteFile;
-import cn.egov.api.web.UnreadBody;
 import cn.egov.portal.mirror.MirrorStore;
 import cn.egov.portal.mirror.ServedSites;
 import cn.egov.portal.mirror.SiteSnapshot;
@@ -20,7 +19,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -78,14 +76,6 @@ public final class PortalServer implements AutoCloseable {
         pool.setName("portal-http");
         pool.setDaemon(true);
         server = new Server(pool);
-        server.setErrorHandler(new ErrorHandler() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                // Jetty's own errors (404 when no site answers, a failed admin request) like the handlers' errors
-                UnreadBody.beforeAnswer(response, response.getStatus());
-                return super.handle(request, response, callback);
-            }
-        });
         config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
