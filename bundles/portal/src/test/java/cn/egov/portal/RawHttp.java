@@ -49,40 +49,23 @@ final class RawHttp {
                 s.getOutputStream().write(body);
             }
             s.getOutputStream().flush();
-            return read(s.getInputStream(), method.equals("HEAD"));
+            InputStream in = s.getInputStream();
+            String status = line(in);
+            Map<String, String> hs = new LinkedHashMap<>();
+            for (String l; !(l = line(in)).isEmpty(); ) {
+                int c = l.indexOf(':');
+                hs.merge(l.substring(0, c).strip().toLowerCase(Locale.ROOT), l.substring(c + 1).strip(), (a, b) -> a + ", " + b);
+            }
+            byte[] b;
+            if (method.equals("HEAD") || status.contains(" 304 ")) {
+                b = new byte[0];
+            } else if (hs.containsKey("content-length")) {
+                b = in.readNBytes(Integer.parseInt(hs.get("content-length")));
+            } else {
+                b = in.readAllBytes();
+            }
+            return new Reply(Integer.parseInt(status.substring(9, 12)), hs, b);
         }
-    }
-
-    /**
-     * Sends {@code head} (request line and headers, without the blank line) and then {@code body},
-     * which may be shorter than its declared length (the rest never comes), and reads one answer
-     * on a connection the client keeps open.
-     */
-    static Reply keepAlive(int port, String head, String body) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write((head + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-            s.getOutputStream().flush();
-            return read(s.getInputStream(), false);
-        }
-    }
-
-    private static Reply read(InputStream in, boolean head) throws IOException {
-        String status = line(in);
-        Map<String, String> hs = new LinkedHashMap<>();
-        for (String l; !(l = line(in)).isEmpty(); ) {
-            int c = l.indexOf(':');
-            hs.merge(l.substring(0, c).strip().toLowerCase(Locale.ROOT), l.substring(c + 1).strip(), (a, b) -> a + ", " + b);
-        }
-        byte[] b;
-        if (head || status.contains(" 304 ")) {
-            b = new byte[0];
-        } else if (hs.containsKey("content-length")) {
-            b = in.readNBytes(Integer.parseInt(hs.get("content-length")));
-        } else {
-            b = in.readAllBytes();
-        }
-        return new Reply(Integer.parseInt(status.substring(9, 12)), hs, b);
     }
 
     private static String line(InputStream in) throws IOException {
