@@ -17,22 +17,18 @@ import cn.egov.console.store.ConsoleDatabase;
 import cn.egov.console.store.PasswordHash;
 import cn.egov.console.tls.BootstrapCertificate;
 import cn.egov.console.tls.ConsoleTls;
-import java.io.ByteArrayOutputStream;
+import cn.egov.lab.KeepAliveRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,43 +92,18 @@ class ConsoleConnectionTest {
         String staleToken = noSession + cookie + "\r\nX-CSRF-Token: stale";
         String nowhere = noSession.replace("/status", "/nowhere") + cookie + "\r\nX-CSRF-Token: " + session.csrfToken();
         for (var request : Map.of(noSession, 401, staleToken, 403, nowhere, 404).entrySet()) {
-            Map<String, String> early = keepAlive(request.getKey(), "");
-            assertEquals(request.getValue() + "", early.get(":status"));
-            assertEquals("close", early.get("connection"), "refused with " + request.getValue() + " before the body arrived");
-            Map<String, String> whole = keepAlive(request.getKey(), "{}");
-            assertEquals(request.getValue() + "", whole.get(":status"));
-            assertNull(whole.get("connection"), "the whole body was read: the connection is kept");
+            KeepAliveRequest.Answer early = keepAlive(request.getKey(), "");
+            assertEquals(request.getValue(), early.status());
+            assertEquals("close", early.header("connection"), "refused with " + request.getValue() + " before the body arrived");
+            KeepAliveRequest.Answer whole = keepAlive(request.getKey(), "{}");
+            assertEquals(request.getValue(), whole.status());
+            assertNull(whole.header("connection"), "the whole body was read: the connection is kept");
         }
     }
 
-    /**
-     * Sends {@code head} (without the blank line) and {@code body}, which may be shorter than its
-     * declared length, over TLS on a connection kept open; returns the answer's headers (lower-case
-     * names) and its status under {@code :status}.
-     */
-    private Map<String, String> keepAlive(String head, String body) throws IOException {
-        try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.port())) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write((head + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-            s.getOutputStream().flush();
-            InputStream in = s.getInputStream();
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put(":status", line(in).split(" ")[1]);
-            for (String l = line(in); !l.isEmpty(); l = line(in)) {
-                int c = l.indexOf(':');
-                headers.put(l.substring(0, c).strip().toLowerCase(Locale.ROOT), l.substring(c + 1).strip());
-            }
-            return headers;
+    private KeepAliveRequest.Answer keepAlive(String head, String body) throws IOException {
+        try (Socket s = trust.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            return KeepAliveRequest.send(s, head, body);
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
     }
 }
