@@ -11,7 +11,9 @@ import cn.egov.duty.DutyActor;
 import cn.egov.duty.DutyDesk;
 import cn.egov.duty.DutySettings;
 import cn.egov.duty.store.DutyStore;
+import cn.egov.lab.KeepAliveRequest;
 import cn.egov.rules.unit.UnitCode;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,6 +100,27 @@ class DutyApiTest {
         assertEquals(status, r.statusCode(), r.body());
         if (field != null) {
             assertEquals(field, json(r).get("field"), r.body());
+        }
+    }
+
+    /**
+     * Jetty closes a connection whose request body was not read: an error written before the body
+     * arrived says so, or a keep-alive client sends its next report into the closing connection
+     * (and a POST is not retried); after the whole body the connection is kept.
+     */
+    @Test
+    void anErrorBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
+        URI u = URI.create(base);
+        String head = "POST /duty/api/nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2";
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            KeepAliveRequest.Answer early = KeepAliveRequest.send(s, head, "");
+            assertEquals(404, early.status());
+            assertEquals("close", early.header("connection"));
+        }
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            KeepAliveRequest.Answer whole = KeepAliveRequest.send(s, head, "{}");
+            assertEquals(404, whole.status());
+            assertEquals(null, whole.header("connection"), "the whole body was read: the connection is kept");
         }
     }
 

@@ -19,6 +19,7 @@ import cn.egov.exchange.service.HubLink;
 import cn.egov.exchange.service.HubTransfer;
 import cn.egov.exchange.service.LocalUnit;
 import cn.egov.exchange.store.ExchangeStore;
+import cn.egov.lab.KeepAliveRequest;
 import cn.egov.rules.unit.UnitCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.server.Request;
@@ -355,6 +357,30 @@ class ExchangeSectionTest {
         assertEquals(503, waiting.statusCode());
         assertTrue(text(waiting).contains("not enrolled"), text(waiting));
         assertTrue(text(get("/exchange/", null)).contains("尚未就绪"));
+    }
+
+    /**
+     * Jetty closes a connection whose request body was not read: a refusal written before the body
+     * arrived (415 wrong type, 403 a unit not served here) says so, or a keep-alive client sends its
+     * next request into the closing connection; after the whole body the connection is kept.
+     */
+    @Test
+    void aRefusalBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
+        for (var refusal : Map.of("li.wei:130602-001", 415, "zhao:130699-001", 403).entrySet()) {
+            String head = "POST /exchange/api/documents HTTP/1.1\r\nHost: x\r\nX-Test-User: " + refusal.getKey()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 2";
+            URI u = URI.create(base);
+            try (Socket s = new Socket(u.getHost(), u.getPort())) {
+                KeepAliveRequest.Answer early = KeepAliveRequest.send(s, head, "");
+                assertEquals(refusal.getValue(), early.status());
+                assertEquals("close", early.header("connection"), refusal.getKey());
+            }
+            try (Socket s = new Socket(u.getHost(), u.getPort())) {
+                KeepAliveRequest.Answer whole = KeepAliveRequest.send(s, head, "{}");
+                assertEquals(refusal.getValue(), whole.status());
+                assertEquals(null, whole.header("connection"), "the whole body was read: the connection is kept");
+            }
+        }
     }
 
     /** A POST over a raw socket, the body cut off by closing the sending side. */
