@@ -40,7 +40,9 @@ public interface SectionContext {
 
     /**
      * Writes an HTML page: the console's layout (navigation, user, banners) around {@code body},
-     * with status 200 and the console's headers.
+     * with status 200 and the console's headers; or with the error status the handler set before
+     * ({@code response.setStatus(422)} for a refused form), and then, if the request body is not all
+     * read, {@code Connection: close}.
      */
     void render(Response response, Callback callback, String title, Content body);
 

@@ -38,9 +38,13 @@ public final class Pages {
         return output -> JtecsrfGenerated.render(html(output), null, token);
     }
 
-    /** Renders the layout around a body made elsewhere (a section's template). */
+    /**
+     * Renders the layout around a body made elsewhere (a section's template): status 200, or the
+     * error status the section set before (a refused form's 422), which must not turn into a success.
+     */
     public void renderLayout(Response response, Callback callback, Frame frame, Content body) {
-        render(response, callback, 200, out -> JtesectionGenerated.render(out, null, frame, body));
+        int status = response.getStatus() >= 400 ? response.getStatus() : 200;
+        render(response, callback, status, out -> JtesectionGenerated.render(out, null, frame, body));
     }
 
     private static HtmlTemplateOutput html(TemplateOutput output) {

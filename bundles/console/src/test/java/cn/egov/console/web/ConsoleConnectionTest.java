@@ -3,8 +3,10 @@ package cn.egov.console.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import cn.egov.console.api.ConsoleSection;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
+import cn.egov.console.api.SectionContext;
 import cn.egov.console.auth.LoginService;
 import cn.egov.console.auth.LoginThrottle;
 import cn.egov.console.auth.Session;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.server.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,7 @@ class ConsoleConnectionTest {
     private ConsoleServer server;
     private Sessions sessions;
     private SSLContext trust;
+    private final SectionRegistry sections = new SectionRegistry();
 
     @BeforeEach
     void start() throws Exception {
@@ -64,9 +68,10 @@ class ConsoleConnectionTest {
         BootstrapCertificate bootstrap = BootstrapCertificate.loadOrCreate(dir.resolve("bootstrap.p12"), UNIT);
         ConsoleTls tls = new ConsoleTls(bootstrap, Optional::empty);
         ConsoleServices services = new ConsoleServices(accounts, audit, sessions, new LoginService(accounts, sessions, throttle, audit),
-                new Pages(), new SectionRegistry(), () -> {
+                new Pages(), sections, () -> {
                     throw new IllegalStateException("no status in this test");
                 }, List::of, Optional.empty(), new ConfigSaver(ConsoleComponent.PID), Optional::empty, tls, () -> UNIT, 100);
+        sections.add(new RefusingSection());
         server = new ConsoleServer(new ConsoleServer.Settings("127.0.0.1", 0, 8, 30_000), tls, new ConsoleHandler(services));
         server.start();
         KeyStore trusted = KeyStore.getInstance("PKCS12");
@@ -91,13 +96,41 @@ class ConsoleConnectionTest {
         String cookie = "\r\nCookie: " + ConsoleHandler.SESSION_COOKIE + "=" + session.id();
         String staleToken = noSession + cookie + "\r\nX-CSRF-Token: stale";
         String nowhere = noSession.replace("/status", "/nowhere") + cookie + "\r\nX-CSRF-Token: " + session.csrfToken();
-        for (var request : Map.of(noSession, 401, staleToken, 403, nowhere, 404).entrySet()) {
+        String sectionRefuses = nowhere.replace("/nowhere", "/refusing/form");
+        for (var request : Map.of(noSession, 401, staleToken, 403, nowhere, 404, sectionRefuses, 415).entrySet()) {
             KeepAliveRequest.Answer early = keepAlive(request.getKey(), "");
             assertEquals(request.getValue(), early.status());
             assertEquals("close", early.header("connection"), "refused with " + request.getValue() + " before the body arrived");
             KeepAliveRequest.Answer whole = keepAlive(request.getKey(), "{}");
             assertEquals(request.getValue(), whole.status());
             assertNull(whole.header("connection"), "the whole body was read: the connection is kept");
+        }
+    }
+
+    /** A section that refuses a form with a page in the console's layout before reading the body, as the exchange's does. */
+    private static final class RefusingSection implements ConsoleSection {
+        @Override
+        public String path() {
+            return "refusing";
+        }
+
+        @Override
+        public String title() {
+            return "Refusing";
+        }
+
+        @Override
+        public Set<Role> roles() {
+            return Set.of(Role.TECHNICIAN);
+        }
+
+        @Override
+        public Request.Handler handler() {
+            return (request, response, callback) -> {
+                response.setStatus(415);
+                SectionContext.of(request).render(response, callback, "Refused", out -> out.writeContent("send a form"));
+                return true;
+            };
         }
     }
 
