@@ -1,7 +1,7 @@
 package cn.egov.manager.ca;
 
+import cn.egov.api.web.UnreadBody;
 import cn.egov.api.text.LogSafe;
-import cn.egov.manager.web.UnreadBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -211,9 +211,7 @@ final class EstHandler extends Handler.Abstract {
     }
 
     static boolean text(Response response, Callback callback, int status, String message) {
-        if (status >= 400) {
-            UnreadBody.closeIfUnread(response);
-        }
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         Content.Sink.write(response, true, message + "\n", callback);

@@ -1,5 +1,6 @@
 package cn.egov.manager.web;
 
+import cn.egov.api.web.UnreadBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,9 +27,7 @@ public final class Json {
             status = 500;
             bytes = ("{\"error\":\"cannot render JSON\"}").getBytes(StandardCharsets.UTF_8);
         }
-        if (status >= 400) {
-            UnreadBody.closeIfUnread(response);
-        }
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
@@ -41,9 +40,7 @@ public final class Json {
     }
 
     static boolean text(Response response, Callback callback, int status, String contentType, String text) {
-        if (status >= 400) {
-            UnreadBody.closeIfUnread(response);
-        }
+        UnreadBody.beforeAnswer(response, status);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         Content.Sink.write(response, true, text, callback);

@@ -77,19 +77,6 @@ final class RawHttp {
         }
     }
 
-    /**
-     * Sends {@code head} (without the blank line), then {@code body} (which may be shorter than the
-     * declared length: the rest never comes), and reads one answer on a connection kept open.
-     */
-    static Answer keepAlive(URI base, String head, String body) throws Exception {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write((head + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-            return read(s.getInputStream(), 0);
-        }
-    }
-
     private static void writeChunk(OutputStream out, byte[] data, int n) throws IOException {
         out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(data, 0, n);

@@ -1,5 +1,6 @@
 package cn.egov.manager.web;
 
+import cn.egov.lab.KeepAliveRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -142,12 +143,16 @@ class WebHardeningTest {
     void aRefusalBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
         String head = "POST /api/plan HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nAuthorization: Bearer " + ManagerFixture.AUDITOR_TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 2";
-        RawHttp.Answer early = RawHttp.keepAlive(base, head, "");
-        assertEquals(403, early.status(), early.body());
-        assertEquals("close", early.header("Connection"));
-        RawHttp.Answer whole = RawHttp.keepAlive(base, head, "{}");
-        assertEquals(403, whole.status(), whole.body());
-        assertEquals(null, whole.header("Connection"), "the whole body was read: the connection is kept");
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            KeepAliveRequest.Answer early = KeepAliveRequest.send(s, head, "");
+            assertEquals(403, early.status());
+            assertEquals("close", early.header("Connection"));
+        }
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            KeepAliveRequest.Answer whole = KeepAliveRequest.send(s, head, "{}");
+            assertEquals(403, whole.status());
+            assertEquals(null, whole.header("Connection"), "the whole body was read: the connection is kept");
+        }
     }
 
     @Test
