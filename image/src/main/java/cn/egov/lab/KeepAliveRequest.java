@@ -51,7 +51,8 @@ public final class KeepAliveRequest {
         return new Answer(status, headers);
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** One line of an HTTP head, without its CR LF. */
+    public static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
             if (c != '\r') {

@@ -1,5 +1,6 @@
 package cn.egov.manager.web;
 
+import cn.egov.lab.KeepAliveRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,12 +109,6 @@ final class RawHttp {
     }
 
     private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
+        return KeepAliveRequest.line(in);
     }
 }
