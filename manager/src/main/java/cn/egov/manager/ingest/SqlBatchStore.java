@@ -11,17 +11,16 @@ import cn.egov.manager.store.Database;
 import cn.egov.manager.store.MultiRowInsert;
 import cn.egov.rules.unit.UnitCode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -50,8 +49,13 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
                 Types.VARCHAR, Types.BINARY}, MultiRowInsert.NEW_MESSAGE_IDS);
     private static final MultiRowInsert MALFORMED = new MultiRowInsert("malformed", List.of("topic", "reason", "detail", "size", "received"),
             new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT}, "");
-    /** The order in which a batch writes the tables (the same in every writer, for the locks' sake). */
-    private static final List<MultiRowInsert> TABLE_ORDER = List.of(LIFECYCLE, HEALTH, AlarmStore.INSERT, TELEMETRY);
+    /**
+     * Class id of the boxes' locks in PostgreSQL's two-key advisory lock space ("boxs"; the series use
+     * "egov", the singletons the one-key space, which does not overlap).
+     */
+    private static final int BOX_LOCK_CLASS = 0x626f7873;
+    /** Locks the batch's boxes for its transaction, in the order of the (sorted) array: see lockBoxes. */
+    private static final String LOCK_BOXES = "SELECT pg_advisory_xact_lock(" + BOX_LOCK_CLASS + ", k) FROM unnest(?) AS k";
     /** SQL states of a transaction the server aborted for another's sake: deadlock, serialization failure. */
     private static final java.util.Set<String> TRANSIENT = java.util.Set.of("40P01", "40001");
     private static final int CONFLICT_TRIES = 5;
@@ -75,9 +79,10 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
             try {
                 return fleet.update(changes -> store(batch, changes));
             } catch (SQLException e) {
-                // PostgreSQL with several writers (manager nodes): two batches holding one message
-                // each (a redelivery) can wait on each other; the server aborts one, which is
-                // then run again whole. Its fleet changes were discarded with it.
+                // PostgreSQL with several writers (manager nodes): the box locks keep their batches
+                // from deadlocking on each other's rows, but a transaction the server aborts all the
+                // same (a deadlock or serialization failure elsewhere) is run again whole. Its fleet
+                // changes were discarded with it.
                 if (attempt >= CONFLICT_TRIES || e.getSQLState() == null || !TRANSIENT.contains(e.getSQLState())) {
                     throw e;
                 }
@@ -132,8 +137,7 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
         try {
             List<Object[]> malformed = new ArrayList<>();
             List<IngestRecord.Decoded> decoded = new ArrayList<>();
-            // tables in one fixed order, whatever the batch's: see TableRows.markNew
-            Map<MultiRowInsert, TableRows> tables = new TreeMap<>(Comparator.comparingInt(TABLE_ORDER::indexOf));
+            Map<MultiRowInsert, TableRows> tables = new LinkedHashMap<>();
             for (IngestRecord r : batch) {
                 if (r instanceof IngestRecord.Malformed m) {
                     malformed.add(new Object[] {cut(m.raw().topic()), m.reason().label, cut(m.detail()),
@@ -145,6 +149,7 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
                 }
             }
             MALFORMED.run(c, malformed, List.of(), null);
+            lockBoxes(c, decoded);
             boolean[] fresh = new boolean[decoded.size()];
             for (TableRows t : tables.values()) {
                 t.markNew(c, fresh);
@@ -169,6 +174,26 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
             if (!done) {
                 close();
             }
+        }
+    }
+
+    /**
+     * PostgreSQL: takes a transaction lock on each box of the batch, in one order (sorted keys) in every
+     * writer, before any row is written. Two writers (manager nodes, or a redelivery) storing messages
+     * of the same box then store them one after the other, never each waiting for a row the other
+     * inserted: without it two batches holding the same messages in different orders deadlocked, and
+     * the server aborted one. The rows themselves keep the order they arrived in. SQLite has one
+     * writer at a time anyway.
+     */
+    private void lockBoxes(Connection c, List<IngestRecord.Decoded> decoded) throws SQLException {
+        if (database.kind() != Database.Kind.POSTGRESQL || decoded.isEmpty()) {
+            return;
+        }
+        // String.hashCode is specified: every node computes the same key (two boxes sharing one only wait more)
+        Integer[] keys = decoded.stream().map(d -> d.unit().toString().hashCode()).distinct().sorted().toArray(Integer[]::new);
+        try (PreparedStatement ps = c.prepareStatement(LOCK_BOXES)) {
+            ps.setArray(1, c.createArrayOf("integer", keys));
+            ps.execute();
         }
     }
 
@@ -217,22 +242,10 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
         /**
          * Inserts the rows and says which messages were new: the table returned their id (the first
          * of an id in the batch, as a row at a time would have), or they have none (never a conflict).
-         * The rows go in the order of their ids, and the tables in one fixed order: every writer then
-         * takes the unique index's entries in the same order, so two writers storing the same messages
-         * (manager nodes, a redelivery) wait for each other but never deadlock.
          */
         void markNew(Connection c, boolean[] fresh) throws SQLException {
-            Integer[] order = new Integer[rows.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparing((Integer i) -> records.get(i), SqlBatchStore::compareIds));
-            List<Object[]> sorted = new ArrayList<>(order.length);
-            for (Integer i : order) {
-                sorted.add(rows.get(i));
-            }
             Set<StoredId> inserted = new HashSet<>();
-            table.run(c, sorted, List.of(), rs -> {
+            table.run(c, rows, List.of(), rs -> {
                 long seq = rs.getLong(3);
                 if (!rs.wasNull() && rs.getString(2) != null) {
                     inserted.add(new StoredId(rs.getString(1), new MessageId(rs.getString(2), seq)));
@@ -244,21 +257,6 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
                         || inserted.remove(new StoredId(d.unit().toString(), d.id()));
             }
         }
-    }
-
-    /** Orders messages by (client id, epoch, sequence); messages without an id (never in conflict) first. */
-    static int compareIds(IngestRecord.Decoded a, IngestRecord.Decoded b) {
-        int byUnit = a.unit().toString().compareTo(b.unit().toString());
-        if (byUnit != 0) {
-            return byUnit;
-        }
-        MessageId x = a.id();
-        MessageId y = b.id();
-        if (x == null || x.epoch() == null || y == null || y.epoch() == null) {
-            return Boolean.compare(x != null && x.epoch() != null, y != null && y.epoch() != null);
-        }
-        int byEpoch = x.epoch().compareTo(y.epoch());
-        return byEpoch != 0 ? byEpoch : Long.compare(x.sequence(), y.sequence());
     }
 
     /**
