@@ -39,7 +39,8 @@ import java.util.function.LongSupplier;
  * Run from the repository root (Mosquitto's configuration is read from {@code image/mosquitto}).
  * {@code -Dfleet.manager.jvm="OPTIONS"} adds JVM options to {@code manager run} (e.g. a JFR profile);
  * {@code -Dfleet.manager.heap=SIZE} sets its heap (default 1g), {@code shipped} leaves it to the JVM as
- * {@code bin/manager} does (a quarter of the machine's memory).
+ * {@code bin/manager} does (a quarter of the machine's memory); {@code -Dfleet.storms=K} repeats the storm
+ * into the same target (a warmed-up one from the second on).
  * Each target is stopped with SIGTERM at the end and the time it took to exit is printed.
  */
 public final class FleetSimulator {
@@ -47,6 +48,12 @@ public final class FleetSimulator {
     /** In steady state one message in this many is an alarm: one an hour per box at one a minute. */
     static final int ALARM_EVERY = 60;
     private static final long HEALTH_PERIOD_S = 60;
+    /**
+     * {@code -Dfleet.storms=K}: the storm K times into the same target (new messages each time), so that
+     * the later ones meet a warmed-up broker and manager, as a real storm meets a manager that has run for
+     * a while; each storm's figures are its own.
+     */
+    private static final int STORMS = Integer.getInteger("fleet.storms", 1);
     /** Give up when the acknowledged or stored count has not moved for this long. */
     private static final long STALL_S = 120;
 
@@ -71,7 +78,12 @@ public final class FleetSimulator {
             try (Target target = args[i].equals("mosquitto") ? Target.Mosquitto.start(dir, passwords)
                     : Target.Manager.start(dir, passwords, System.getProperty("fleet.manager.heap", "1g"), args[i].equals("manager-mqtt") ? List.of("ingest.in-vm = false") : List.of())) {
                 if (mode.equals("storm")) {
-                    storm(target, passwords, n, window, rate);
+                    for (int k = 1; k <= STORMS; k++) {
+                        if (STORMS > 1) {
+                            System.out.printf("  %s: storm %d of %d%n", target.name, k, STORMS);
+                        }
+                        storm(target, passwords, n, window, rate);
+                    }
                 } else {
                     steady(target, passwords, n, window, rate);
                 }
@@ -106,6 +118,7 @@ public final class FleetSimulator {
     }
 
     private static void storm(Target target, Map<String, String> passwords, long perBox, int window, int rate) throws Exception {
+        long before = target.stored(); // what an earlier storm into the same target left: figures are this storm's
         Peaks peaks = new Peaks(target);
         try (Fleet fleet = new Fleet("127.0.0.1", target.port, window, rate)) {
             List<SimBox> boxes = boxes(fleet, passwords, 0);
@@ -136,7 +149,7 @@ public final class FleetSimulator {
                 }
                 if (s >= nextPrint) {
                     System.out.printf("  %5.0f s: %,d acknowledged, %,d stored, %,d connected, %,d waiting to connect, %,d boxes drained, load %s%n", s, acked,
-                            target.progress(), fleet.connected.get(), fleet.waitingToConnect(), fleet.drained.get(), ProcStat.loadAverage().split(" ")[0]);
+                            target.progress() - before, fleet.connected.get(), fleet.waitingToConnect(), fleet.drained.get(), ProcStat.loadAverage().split(" ")[0]);
                     nextPrint += 10;
                 }
             }
@@ -145,9 +158,9 @@ public final class FleetSimulator {
             ProcStat brokerEnd = ProcStat.of(target.process.pid());
             // what the far end held when the boxes were done: splits the drain into the part that kept pace with
             // the acceptance and the part after it (read within one 200 ms poll of the last PUBACK)
-            long storedAtLastAck = target.progress();
-            double toStored = awaitStored(target, fleet.acked::get, t0, peaks);
-            long counted = target.stored();
+            long storedAtLastAck = target.progress() - before;
+            double toStored = awaitStored(target, () -> before + fleet.acked.get(), t0, peaks);
+            long counted = target.stored() - before;
             System.out.printf("  %s: %,d stored at the last PUBACK (%.0f %%), the other %,d in the %.1f s after it (%,.0f msg/s)%n", target.name,
                     storedAtLastAck, 100.0 * storedAtLastAck / Math.max(1, fleet.acked.get()), fleet.acked.get() - storedAtLastAck,
                     toStored - toLastAck, (fleet.acked.get() - storedAtLastAck) / Math.max(1e-3, toStored - toLastAck));
@@ -158,7 +171,7 @@ public final class FleetSimulator {
                     counted / toStored, allConnected, fleet.connects.get(), fleet.connectFailures.get(), fleet.resent.get(),
                     brokerEnd.coresSince(peaks.broker0), simEnd.coresSince(peaks.sim0), peaks.brokerRssKb / 1024, peaks.simRssKb / 1024,
                     target.detail(), ProcStat.loadAverage());
-            check(target, fleet.acked.get());
+            check(target, fleet.acked.get(), before);
             boxes.forEach(SimBox::disconnect);
             Thread.sleep(1000);
         }
@@ -203,7 +216,7 @@ public final class FleetSimulator {
                     fleet.alarmsAcked.get(), brokerEnd.coresSince(window0.broker0), simEnd.coresSince(window0.sim0), brokerEnd.rssKb() / 1024,
                     window0.brokerRssKb / 1024, simEnd.rssKb() / 1024, window0.simRssKb / 1024, fleet.connects.get() - boxes.size(),
                     fleet.acked.get(), toStored, target.detail(), ProcStat.loadAverage());
-            check(target, fleet.acked.get());
+            check(target, fleet.acked.get(), 0);
             boxes.forEach(SimBox::disconnect);
             Thread.sleep(1000);
         }
@@ -238,8 +251,8 @@ public final class FleetSimulator {
         }
     }
 
-    private static void check(Target target, long acked) throws Exception {
-        long stored = target.stored();
+    private static void check(Target target, long acked, long before) throws Exception {
+        long stored = target.stored() - before;
         System.out.printf("  %s: %s: %,d acknowledged, %,d at the far end%n", target.name,
                 stored >= acked ? "NOTHING LOST" : "LOST " + (acked - stored), acked, stored);
     }

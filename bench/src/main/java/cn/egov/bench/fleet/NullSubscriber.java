@@ -1,5 +1,6 @@
 package cn.egov.bench.fleet;
 
+import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.payload.PayloadFormatException;
 import cn.egov.api.telemetry.MessageId;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The null subscriber for Mosquitto: the manager's persistent QoS 1 session (clean session off, client id
  * {@code egov-manager}, subscribed to the boxes' topics) that acknowledges and counts every message and
- * stores nothing. Counts distinct (client id, sequence) pairs too, so a duplicate is not taken for a
+ * stores nothing. Counts distinct (client id, epoch, sequence) messages too, so a duplicate is not taken for a
  * stored message. One channel, so its counters live on one thread.
  */
 final class NullSubscriber extends SimpleChannelInboundHandler<MqttMessage> implements AutoCloseable {
@@ -104,13 +105,18 @@ final class NullSubscriber extends SimpleChannelInboundHandler<MqttMessage> impl
         received++;
         String client = KuraTopic.parse(p.variableHeader().topicName()).map(KuraTopic::clientId).orElse("?");
         Object seq;
+        Object epoch;
         try {
-            seq = KuraPayloadCodec.decode(ByteBufUtil.getBytes(p.payload())).metric(MessageId.SEQUENCE_METRIC);
+            KuraPayload payload = KuraPayloadCodec.decode(ByteBufUtil.getBytes(p.payload()));
+            seq = payload.metric(MessageId.SEQUENCE_METRIC);
+            epoch = payload.metric(MessageId.EPOCH_METRIC);
         } catch (PayloadFormatException e) {
             return; // received, but not one of ours: not counted as stored
         }
-        if (seq instanceof Number n && !seen.computeIfAbsent(client, c -> new BitSet()).get(n.intValue())) {
-            seen.get(client).set(n.intValue());
+        // by outbox (client id and epoch: a later storm's boxes are new outboxes), then sequence
+        BitSet outbox = seen.computeIfAbsent(client + "/" + epoch, c -> new BitSet());
+        if (seq instanceof Number n && !outbox.get(n.intValue())) {
+            outbox.set(n.intValue());
             distinct++;
         }
     }
