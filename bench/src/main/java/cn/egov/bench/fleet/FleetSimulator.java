@@ -40,7 +40,8 @@ import java.util.function.LongSupplier;
  * {@code -Dfleet.manager.jvm="OPTIONS"} adds JVM options to {@code manager run} (e.g. a JFR profile);
  * {@code -Dfleet.manager.heap=SIZE} sets its heap (default 1g), {@code shipped} leaves it to the JVM as
  * {@code bin/manager} does (a quarter of the machine's memory); {@code -Dfleet.storms=K} repeats the storm
- * into the same target (a warmed-up one from the second on).
+ * into the same target (a warmed-up one from the second on); {@code -Dfleet.warmup=SECONDS} runs the steady
+ * state that long before the storm.
  * Each target is stopped with SIGTERM at the end and the time it took to exit is printed.
  */
 public final class FleetSimulator {
@@ -54,6 +55,11 @@ public final class FleetSimulator {
      * a while; each storm's figures are its own.
      */
     private static final int STORMS = Integer.getInteger("fleet.storms", 1);
+    /**
+     * {@code -Dfleet.warmup=SECONDS}: the steady state for that long before the storm, into the same target: the
+     * manager has run (and compiled its per-message paths) as it has before a real outage.
+     */
+    private static final int WARMUP_S = Integer.getInteger("fleet.warmup", 0);
     /** Give up when the acknowledged or stored count has not moved for this long. */
     private static final long STALL_S = 120;
 
@@ -78,6 +84,10 @@ public final class FleetSimulator {
             try (Target target = args[i].equals("mosquitto") ? Target.Mosquitto.start(dir, passwords)
                     : Target.Manager.start(dir, passwords, System.getProperty("fleet.manager.heap", "1g"), args[i].equals("manager-mqtt") ? List.of("ingest.in-vm = false") : List.of())) {
                 if (mode.equals("storm")) {
+                    if (WARMUP_S > 0) {
+                        System.out.printf("  %s: steady state for %d s before the storm%n", target.name, WARMUP_S);
+                        steady(target, passwords, WARMUP_S, window, rate);
+                    }
                     for (int k = 1; k <= STORMS; k++) {
                         if (STORMS > 1) {
                             System.out.printf("  %s: storm %d of %d%n", target.name, k, STORMS);
