@@ -41,7 +41,11 @@ public final class KeepAliveRequest {
         socket.setSoTimeout(20_000);
         socket.getOutputStream().write((head + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
         socket.getOutputStream().flush();
-        InputStream in = socket.getInputStream();
+        return head(socket.getInputStream());
+    }
+
+    /** Reads an answer's head (status line and headers, up to the blank line); the body stays in {@code in}. */
+    public static Answer head(InputStream in) throws IOException {
         int status = Integer.parseInt(line(in).split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
         for (String l = line(in); !l.isEmpty(); l = line(in)) {

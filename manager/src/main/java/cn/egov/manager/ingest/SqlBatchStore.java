@@ -190,7 +190,8 @@ public final class SqlBatchStore implements BatchStore, AutoCloseable {
             return;
         }
         // String.hashCode is specified: every node computes the same key (two boxes sharing one only wait more)
-        Integer[] keys = decoded.stream().map(d -> d.unit().toString().hashCode()).distinct().sorted().toArray(Integer[]::new);
+        Integer[] keys = decoded.stream().map(IngestRecord.Decoded::unit).distinct().map(u -> u.toString().hashCode()).distinct().sorted()
+                .toArray(Integer[]::new);
         try (PreparedStatement ps = c.prepareStatement(LOCK_BOXES)) {
             ps.setArray(1, c.createArrayOf("integer", keys));
             ps.execute();

@@ -39,8 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * store the same messages at once, every writer all of them, in its own order and batches: each
  * message is stored exactly once, by (client id, epoch, sequence), and exactly one writer reports
  * it as new (so its listeners fire once in the whole system). On PostgreSQL the writers really run
- * side by side (a unique index insert waits for the other transaction, then does nothing); SQLite
- * takes them in turn.
+ * side by side, taking turns only on the same box (its transaction lock); SQLite takes them in turn.
  */
 @ParameterizedClass
 @EnumSource(StoreKind.class)

@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,12 +84,8 @@ final class RawHttp {
     }
 
     private static Answer read(InputStream in, long written) throws IOException {
-        String status = line(in);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String l = line(in); !l.isEmpty(); l = line(in)) {
-            int c = l.indexOf(':');
-            headers.put(l.substring(0, c).strip().toLowerCase(Locale.ROOT), l.substring(c + 1).strip());
-        }
+        KeepAliveRequest.Answer head = KeepAliveRequest.head(in);
+        Map<String, String> headers = head.headers();
         byte[] body;
         String length = headers.get("content-length");
         if (length != null) {
@@ -105,7 +100,7 @@ final class RawHttp {
         } else {
             body = in.readAllBytes();
         }
-        return new Answer(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8), written);
+        return new Answer(head.status(), headers, new String(body, StandardCharsets.UTF_8), written);
     }
 
     private static String line(InputStream in) throws IOException {

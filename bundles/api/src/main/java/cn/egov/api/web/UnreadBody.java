@@ -31,17 +31,16 @@ public final class UnreadBody {
     private UnreadBody() {
     }
 
-    /** Before an answer with {@code status} is written: an error keeps the connection only if no body is left unread. */
+    /**
+     * Before an answer with {@code status} is written: an error keeps the connection only if no body
+     * is left unread (what has arrived is consumed).
+     */
     public static void beforeAnswer(Response response, int status) {
-        if (status >= 400) {
-            closeIfUnread(response);
+        if (status < 400 || response.isCommitted()) {
+            return;
         }
-    }
-
-    /** Keeps the connection only if no body is left unread (consuming what has arrived). */
-    public static void closeIfUnread(Response response) {
         Request request = response.getRequest();
-        if (!response.isCommitted() && request != null && !request.consumeAvailable()) {
+        if (request != null && !request.consumeAvailable()) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
     }
