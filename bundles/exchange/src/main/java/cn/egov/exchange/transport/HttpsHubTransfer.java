@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -85,7 +86,7 @@ public final class HttpsHubTransfer implements HubTransfer, AutoCloseable {
         c.setRequestProperty("Content-Type", ExchangeWire.PAYLOAD_TYPE);
         c.setDoOutput(true);
         c.setFixedLengthStreamingMode((long) head.length + envelope.length); // straight to the socket, not buffered for a resend
-        ScheduledFuture<?> guard = guard(c);
+        Guard guard = guard(c);
         try {
             try (OutputStream out = c.getOutputStream()) {
                 out.write(head);
@@ -103,16 +104,16 @@ public final class HttpsHubTransfer implements HubTransfer, AutoCloseable {
             throw new IOException("upload of " + messageId + ": the hub answered HTTP " + status + " " + new String(body, StandardCharsets.UTF_8));
         } catch (IOException e) {
             c.disconnect(); // a connection that failed half-way is not kept for the next request
-            throw guard.isDone() ? new IOException("upload of " + messageId + ": not done within " + timeoutMs + " ms", e) : e;
+            throw guard.fired() ? new IOException("upload of " + messageId + ": not done within " + timeoutMs + " ms", e) : e;
         } finally {
-            guard.cancel(false);
+            guard.cancel();
         }
     }
 
     @Override
     public byte[] fetch(String messageId, long maxBytes) throws IOException {
         HttpsURLConnection c = open(messageId, "GET");
-        ScheduledFuture<?> guard = guard(c);
+        Guard guard = guard(c);
         try {
             int status = c.getResponseCode();
             if (status != 200) {
@@ -141,9 +142,9 @@ public final class HttpsHubTransfer implements HubTransfer, AutoCloseable {
             }
         } catch (IOException e) {
             c.disconnect();
-            throw guard.isDone() ? new IOException("fetch of " + messageId + ": not done within " + timeoutMs + " ms", e) : e;
+            throw guard.fired() ? new IOException("fetch of " + messageId + ": not done within " + timeoutMs + " ms", e) : e;
         } finally {
-            guard.cancel(false);
+            guard.cancel();
         }
     }
 
@@ -152,12 +153,42 @@ public final class HttpsHubTransfer implements HubTransfer, AutoCloseable {
      * another thread writes to waits for that writer's lock, without end unless the socket lingers
      * ({@link LingeringSockets}): then it waits that long and shuts the socket's output, which ends the write.
      */
-    private ScheduledFuture<?> guard(HttpsURLConnection c) throws IOException {
+    private Guard guard(HttpsURLConnection c) throws IOException {
+        Guard guard = new Guard(c);
         try {
-            return watchdog.schedule(c::disconnect, timeoutMs, TimeUnit.MILLISECONDS);
+            guard.task = watchdog.schedule(guard::fire, timeoutMs, TimeUnit.MILLISECONDS);
+            return guard;
         } catch (RejectedExecutionException closed) {
             throw new IOException(c.getRequestMethod() + " " + c.getURL().getPath()
                     + ": the hub transfer is closed (the exchange stopped, or a renewed box certificate took over)");
+        }
+    }
+
+    /**
+     * One request's timeout. {@link #fired} is set before the connection is closed: the request's thread sees its
+     * write fail while the close is still under way (it waits for the linger time), when the scheduled task is not
+     * yet done, and must still report the timeout rather than the socket error it caused.
+     */
+    private static final class Guard {
+        private final HttpsURLConnection connection;
+        private final AtomicBoolean fired = new AtomicBoolean();
+        private volatile ScheduledFuture<?> task;
+
+        Guard(HttpsURLConnection connection) {
+            this.connection = connection;
+        }
+
+        void fire() {
+            fired.set(true);
+            connection.disconnect();
+        }
+
+        boolean fired() {
+            return fired.get();
+        }
+
+        void cancel() {
+            task.cancel(false);
         }
     }
 
