@@ -20,8 +20,16 @@ import java.util.TreeMap;
  */
 public final class JsonValues {
 
+    /**
+     * Deepest nesting of arrays and objects read. What we parse is at most a dozen deep
+     * ({@code nft -j}, manifests, a duty report); without a bound a few kilobytes of brackets from
+     * an API client overflow the thread's stack.
+     */
+    public static final int MAX_DEPTH = 128;
+
     private final String s;
     private int i;
+    private int depth;
 
     private JsonValues(String s) {
         this.s = s;
@@ -56,9 +64,9 @@ public final class JsonValues {
         char c = s.charAt(i);
         switch (c) {
             case '{':
-                return object();
+                return nested(this::object);
             case '[':
-                return array();
+                return nested(this::array);
             case '"':
                 return string();
             case 't':
@@ -70,6 +78,15 @@ public final class JsonValues {
             default:
                 return number();
         }
+    }
+
+    private Object nested(java.util.function.Supplier<Object> container) {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
+        Object v = container.get();
+        depth--;
+        return v;
     }
 
     private Object literal(String word, Object v) {

@@ -44,4 +44,21 @@ class JsonValuesTest {
         assertEquals("{\"a\":[1,-2,true,null],\"\\u540d\":\"\\u5185\\u7f51\\n\\\"x\\\"\\u0001\"}", text);
         assertEquals(text, JsonValues.canonical(JsonValues.parse(text)));
     }
+
+    /**
+     * A duty officer's client (or anyone with an account) posting a few kilobytes of brackets must
+     * get the one-line refusal, not a StackOverflowError: the box answered 500 and logged a
+     * thousand-line stack trace per request.
+     */
+    @Test
+    void nestingBeyondTheBoundIsRefusedInOneLineNotAStackOverflow() {
+        for (String open : List.of("[", "{\"a\":")) {
+            String deep = open.repeat(3000) + "1" + (open.equals("[") ? "]" : "}").repeat(3000);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonValues.parse(deep));
+            assertTrue(e.getMessage().startsWith("JSON: nested deeper than " + JsonValues.MAX_DEPTH) && e.getMessage().contains("offset"),
+                    e.getMessage());
+        }
+        String atTheBound = "[".repeat(JsonValues.MAX_DEPTH) + "]".repeat(JsonValues.MAX_DEPTH);
+        assertEquals(atTheBound, JsonValues.canonical(JsonValues.parse(atTheBound)));
+    }
 }
