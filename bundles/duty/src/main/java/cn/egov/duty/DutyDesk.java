@@ -267,7 +267,7 @@ public final class DutyDesk {
     // ---- who may do what
 
     private void officer(DutyActor by) {
-        sameUnit(by);
+        checkUnit(by);
         if (!by.dutyOfficer()) {
             throw new DutyForbiddenException(by.name() + " is not a duty officer (值班员)");
         }
@@ -275,15 +275,20 @@ public final class DutyDesk {
 
     /** The unit's duty leads (named in the configuration) and technicians keep the roster. */
     private void lead(DutyActor by, String what) {
-        sameUnit(by);
+        checkUnit(by);
         if (!by.technician() && !(by.dutyOfficer() && settings.leads().contains(by.name()))) {
             throw new DutyForbiddenException(by.name() + " may not " + what + ": only the unit's duty leads (" + DutySettings.PID
                     + " leads) and technicians may");
         }
     }
 
-    /** A report names its unit: only the box's own unit may report through it. */
-    private void sameUnit(DutyActor by) {
+    /**
+     * A report names its unit: only the box's own unit may report through it, or read what it
+     * reported (a box serving several units for the exchange has accounts of the others).
+     *
+     * @throws DutyForbiddenException for an account of another unit
+     */
+    public void checkUnit(DutyActor by) {
         if (!by.unit().equals(unit.toString())) {
             throw new DutyForbiddenException("account " + by.name() + " belongs to unit " + LogSafe.of(by.unit())
                     + ", this box reports for " + unit);

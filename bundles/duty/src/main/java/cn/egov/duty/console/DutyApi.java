@@ -67,6 +67,7 @@ final class DutyApi {
         String path = Request.getPathInContext(request);
         boolean post = "POST".equals(request.getMethod());
         try {
+            desk.checkUnit(actor);
             if (path.equals(PREFIX + "events")) {
                 if (!post) {
                     return json(response, callback, 200, Map.of("events", desk.incidents(false, 200).stream().map(this::event).toList()));

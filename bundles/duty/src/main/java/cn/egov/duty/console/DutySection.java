@@ -108,6 +108,17 @@ public final class DutySection implements ConsoleSection {
         if (path.startsWith(DutyApi.PREFIX)) {
             return api.handle(request, response, callback, actor(ctx.user()));
         }
+        try {
+            desk.checkUnit(actor(ctx.user()));
+        } catch (DutyForbiddenException e) {
+            response.setStatus(HttpStatus.FORBIDDEN_403);
+            ctx.render(response, callback, title(), out -> {
+                out.writeContent("<p class=\"message bad\" id=\"forbidden\">");
+                out.writeUserContent(refusal(e));
+                out.writeContent("</p>");
+            });
+            return true;
+        }
         Matcher cap = CAP.matcher(path);
         if (cap.matches() && !post) {
             return cap(response, callback, cap.group(1));
