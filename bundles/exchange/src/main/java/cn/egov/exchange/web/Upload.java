@@ -44,16 +44,25 @@ final class Upload {
     final Map<String, String> fields = new LinkedHashMap<>();
     private final List<Part> files = new ArrayList<>();
     private final List<String> digests = new ArrayList<>();
+    /** A file part with content but no name we could read: refused by {@link #document}, never left out. */
+    private DocumentRefused unnamedFile;
 
     static Upload of(MultiPartFormData.Parts parts) {
         Upload u = new Upload();
+        int fileParts = 0;
         for (MultiPart.Part p : parts) {
             String name = p.getName() == null ? "" : p.getName();
             if (name.equals("file")) {
-                if (p.getFileName() == null || p.getFileName().isEmpty()) {
-                    continue; // the browser's empty file input
-                }
+                int index = fileParts++;
                 byte[] content = bytes(p);
+                if (p.getFileName() == null || p.getFileName().isEmpty()) {
+                    if (content.length > 0 && u.unnamedFile == null) {
+                        // Jetty gives no name for filename="a"b.pdf" (a quote a script did not escape)
+                        u.unnamedFile = new DocumentRefused("files[" + index + "]", content.length
+                                + " bytes without a readable file name (is a quote in it not escaped?): nothing was sent");
+                    }
+                    continue; // else the browser's empty file input
+                }
                 String type = p.getHeaders().get("Content-Type");
                 u.files.add(new Part(baseName(p.getFileName()), type == null ? null : type.split(";", 2)[0], content));
             } else if (name.equals("sha256")) {
@@ -78,6 +87,9 @@ final class Upload {
             }
         }
         Instant deadline = deadline(field("deadline"), now, defaultDeadline);
+        if (unnamedFile != null) {
+            throw unnamedFile;
+        }
         if (files.isEmpty()) {
             throw new DocumentRefused("files", "a document needs at least one file");
         }

@@ -334,6 +334,29 @@ class ExchangeSectionTest {
         assertEquals(before, snapshot(), "nothing stored or sent changed");
     }
 
+    /**
+     * A document system whose file name holds a quote writes it unescaped ({@code filename="附件"1.pdf"}, as
+     * hand-written multipart code does); Jetty then reports no file name. The file was skipped
+     * as "the browser's empty file input" and the document went out without it, the clerk told it was sent.
+     */
+    @Test
+    void aFileWhoseNameCannotBeReadIsRefusedNotDroppedWithTheRestSent() throws Exception {
+        String before = snapshot();
+        Multipart m = new Multipart().field("doc_number", "保水发〔2026〕9号").field("title", "两个文件").field("recipients", B1.toString())
+                .field("classification", "非密").file("正文.pdf", "application/pdf", new byte[] {1, 2, 3})
+                .file("附件\"1.pdf", "application/pdf", new byte[] {4, 5, 6});
+        HttpResponse<String> r = post("/exchange/api/documents", m);
+        assertEquals(422, r.statusCode(), r.body());
+        JsonNode e = JSON.readTree(r.body());
+        assertEquals("files[1]", e.path("field").asText(), r.body());
+        assertTrue(e.path("error").asText().contains("3 bytes without a readable file name"), r.body());
+        assertEquals(before, snapshot(), "nothing stored or sent");
+
+        // the browser's empty file input (no name, no content) is still no file
+        Multipart empty = document("空的文件框", B1.toString(), "非密", new byte[] {1}).file("", "application/octet-stream", new byte[0]);
+        assertEquals(201, post("/exchange/api/documents", empty).statusCode());
+    }
+
     @Test
     void theSendPageShowsARefusalWithTheFormKeptAndACsrfTokenInItsAction() throws Exception {
         String form = text(get("/exchange/send", null));
