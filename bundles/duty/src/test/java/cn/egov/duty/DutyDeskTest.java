@@ -160,6 +160,17 @@ class DutyDeskTest {
         assertTrue(one.report().id().endsWith("_1"), one.report().id());
     }
 
+    /** The officer typed Beijing time into the form: a refusal that quoted UTC ("2027-12-06T06:20:00Z") read as another time. */
+    @Test
+    void timesInRefusalsAreBeijingTimeAsTheOfficerEnteredThem() {
+        DutyInputException future = assertThrows(DutyInputException.class, () -> desk.register(new IncidentDraft("x", ReportLevel.MAJOR,
+                EventCategory.NATURAL, null, clock.instant().plusSeconds(3600)), OFFICER));
+        assertEquals("the event time 2026-07-01 10:30:00 (Beijing time) is in the future: it is now 2026-07-01 09:30:00", future.getMessage());
+        Incident e = event();
+        DutyInputException before = assertThrows(DutyInputException.class, () -> desk.phoneReported(e.key(), EVENT.minusSeconds(60), OFFICER));
+        assertEquals("the phone report 2026-07-01 09:19:00 (Beijing time) is before the event 2026-07-01 09:20:00", before.getMessage());
+    }
+
     @Test
     void aReportStoredButNotQueuedIsQueuedLater() {
         Incident e = event();
