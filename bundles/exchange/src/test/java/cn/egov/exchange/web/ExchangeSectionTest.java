@@ -357,6 +357,19 @@ class ExchangeSectionTest {
         assertEquals(201, post("/exchange/api/documents", empty).statusCode());
     }
 
+    /** The clerk picked a date on the form (China): the refusal quoted UTC instants with nanoseconds, another day and hour. */
+    @Test
+    void aDeadlineInThePastIsRefusedInChinaTime() throws Exception {
+        Multipart m = new Multipart().field("doc_number", "保水发〔2026〕9号").field("title", "过期").field("recipients", B1.toString())
+                .field("classification", "非密").field("deadline", "2020-01-01").file("正文.pdf", "application/pdf", new byte[] {1});
+        HttpResponse<String> r = post("/exchange/api/documents", m);
+        assertEquals(422, r.statusCode(), r.body());
+        JsonNode e = JSON.readTree(r.body());
+        assertEquals("deadline", e.path("field").asText());
+        assertTrue(e.path("error").asText().matches("deadline: 2020-01-02 00:00 \\(China time\\) has passed: "
+                + "a deadline must be after the time of sending, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d"), r.body());
+    }
+
     @Test
     void theSendPageShowsARefusalWithTheFormKeptAndACsrfTokenInItsAction() throws Exception {
         String form = text(get("/exchange/send", null));
