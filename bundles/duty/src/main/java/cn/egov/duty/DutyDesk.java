@@ -1,5 +1,6 @@
 package cn.egov.duty;
 
+import cn.egov.api.duty.BeijingTime;
 import cn.egov.api.duty.CapIdentifier;
 import cn.egov.api.duty.DutyInputException;
 import cn.egov.api.duty.DutyReport;
@@ -20,7 +21,6 @@ import cn.egov.rules.unit.UnitCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -80,8 +80,8 @@ public final class DutyDesk {
         officer(by);
         Instant now = clock.instant();
         if (draft.occurredAt().isAfter(now.plus(DutyReport.FUTURE_TOLERANCE))) {
-            throw new DutyInputException("occurredAt", "the event time " + beijing(draft.occurredAt()) + " is in the future: it is now "
-                    + BEIJING.format(now));
+            throw new DutyInputException("occurredAt", "the event time " + BeijingTime.labelled(draft.occurredAt()) + " is in the future: it is now "
+                    + BeijingTime.of(now));
         }
         String title = draft.title();
         Incident i = store.register(title, draft.level(), draft.category(), draft.status(), draft.occurredAt(), now, by.name());
@@ -96,11 +96,11 @@ public final class DutyDesk {
         Incident i = incident(key);
         Instant when = at == null ? clock.instant() : at;
         if (when.isBefore(i.occurredAt())) {
-            throw new DutyInputException("phoneReportedAt", "the phone report " + beijing(when) + " is before the event "
-                    + BEIJING.format(i.occurredAt()));
+            throw new DutyInputException("phoneReportedAt", "the phone report " + BeijingTime.labelled(when) + " is before the event "
+                    + BeijingTime.of(i.occurredAt()));
         }
         if (when.isAfter(clock.instant().plus(DutyReport.FUTURE_TOLERANCE))) {
-            throw new DutyInputException("phoneReportedAt", "the phone report time " + beijing(when) + " is in the future");
+            throw new DutyInputException("phoneReportedAt", "the phone report time " + BeijingTime.labelled(when) + " is in the future");
         }
         store.markPhoneReport(key, when);
         return incident(key);
@@ -296,13 +296,5 @@ public final class DutyDesk {
             throw new DutyForbiddenException("account " + by.name() + " belongs to unit " + LogSafe.of(by.unit())
                     + ", this box reports for " + unit);
         }
-    }
-
-    /** Times in refusals as the officer entered them on the form: Beijing time, not UTC. */
-    private static final DateTimeFormatter BEIJING = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(CapIdentifier.BEIJING);
-
-    private static String beijing(Instant t) {
-        return BEIJING.format(t) + " (Beijing time)";
     }
 }

@@ -26,7 +26,8 @@ public record Shift(String id, Instant start, Instant end, ShiftRole role, Strin
             throw new DutyInputException(start == null ? "start" : "end", "a shift needs its start and end");
         }
         if (!end.isAfter(start)) {
-            throw new DutyInputException("end", "shift " + id + " ends (" + end + ") before it starts (" + start + ")");
+            throw new DutyInputException("end", "shift " + id + " ends (" + BeijingTime.labelled(end) + ") before it starts ("
+                    + BeijingTime.of(start) + ")");
         }
         if (Duration.between(start, end).compareTo(MAX_LENGTH) > 0) {
             throw new DutyInputException("end", "shift " + id + " is longer than " + MAX_LENGTH.toDays() + " days");

@@ -67,4 +67,12 @@ class RosterAndReceiptsTest {
                 .body("{\"receipts\":[{\"id\":\"x\",\"received\":1,\"step\":0}]}".getBytes(StandardCharsets.UTF_8)).build();
         assertEquals("id", assertThrows(DutyInputException.class, () -> ReceiptsPayload.decode(forged)).field());
     }
+
+    /** The form takes Beijing time; the refusal quoted UTC instants, eight hours off what was typed. */
+    @Test
+    void aShiftEndingBeforeItStartsIsRefusedInBeijingTime() {
+        DutyInputException e = assertThrows(DutyInputException.class, () -> new Shift("d1207", Instant.parse("2026-12-07T12:00:00Z"),
+                Instant.parse("2026-12-07T00:00:00Z"), ShiftRole.OFFICER, "李四", ""));
+        assertEquals("shift d1207 ends (2026-12-07 08:00:00 (Beijing time)) before it starts (2026-12-07 20:00:00)", e.getMessage());
+    }
 }
