@@ -270,14 +270,19 @@ public final class ExchangeStore implements AutoCloseable {
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 
+    /** A LIKE pattern for text typed by a clerk: its % and _ are the characters, not wildcards. */
+    private static String containing(String text) {
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
     /** Newest first, sent by one of {@code issuers}, at most {@code limit}. */
     public synchronized List<OutgoingRecord> outbox(Collection<String> issuers, String text, int limit) throws SQLException {
         List<Object> args = new ArrayList<>(issuers);
         String where = "o.issuer IN (" + "?,".repeat(issuers.size()).replaceAll(",$", "") + ")";
         if (text != null && !text.isBlank()) {
-            where += " AND (o.title LIKE ? OR o.doc_number LIKE ? OR o.message_id = ?)";
-            args.add("%" + text + "%");
-            args.add("%" + text + "%");
+            where += " AND (o.title LIKE ? ESCAPE '\\' OR o.doc_number LIKE ? ESCAPE '\\' OR o.message_id = ?)";
+            args.add(containing(text));
+            args.add(containing(text));
             args.add(text);
         }
         return outgoingWhere(where, args, limit);
@@ -447,9 +452,9 @@ public final class ExchangeStore implements AutoCloseable {
         List<Object> args = new ArrayList<>(recipients);
         String where = "recipient IN (" + "?,".repeat(recipients.size()).replaceAll(",$", "") + ")";
         if (text != null && !text.isBlank()) {
-            where += " AND (title LIKE ? OR doc_number LIKE ? OR message_id = ?)";
-            args.add("%" + text + "%");
-            args.add("%" + text + "%");
+            where += " AND (title LIKE ? ESCAPE '\\' OR doc_number LIKE ? ESCAPE '\\' OR message_id = ?)";
+            args.add(containing(text));
+            args.add(containing(text));
             args.add(text);
         }
         return incomingWhere(where, args, limit);

@@ -370,6 +370,21 @@ class ExchangeSectionTest {
                 + "a deadline must be after the time of sending, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d"), r.body());
     }
 
+    /** A search is for the text typed: % and _ (SQL LIKE wildcards) matched every document. */
+    @Test
+    void aSearchForPercentOrUnderscoreFindsThoseCharactersNotEverything() throws Exception {
+        for (String title : List.of("完成率100%的通报", "关于A_B的通知", "其他")) {
+            assertEquals(201, post("/exchange/api/documents", document(title, A2.toString(), "非密", new byte[] {1})).statusCode());
+        }
+        for (String[] q : new String[][] {{"%25", "完成率100%的通报"}, {"_", "关于A_B的通知"}}) {
+            JsonNode found = JSON.readTree(get("/exchange/api/inbox?q=" + q[0], "wang.fang:" + A2).body()).path("documents");
+            assertEquals(1, found.size(), q[0] + ": " + found);
+            assertEquals(q[1], found.get(0).path("title").asText());
+            JsonNode sent = JSON.readTree(get("/exchange/api/outbox?q=" + q[0], null).body()).path("documents");
+            assertEquals(1, sent.size(), q[0] + ": " + sent);
+        }
+    }
+
     @Test
     void theSendPageShowsARefusalWithTheFormKeptAndACsrfTokenInItsAction() throws Exception {
         String form = text(get("/exchange/send", null));
