@@ -84,7 +84,7 @@ final class DutyPageHandler implements Request.Handler {
                     .append(esc(unitName)).append("</td><td>").append(esc(r.label()))
                     .append(r.status() == cn.egov.api.duty.ReportStatus.ACTUAL ? "" : " (" + esc(r.status().chinese()) + ")")
                     .append("<br><span class=\"muted\">").append(esc(r.id())).append("</span></td><td>").append(esc(r.title()))
-                    .append("</td><td>").append(time(r.occurredAt())).append("</td><td>").append(time(r.filedAt()))
+                    .append(content(r)).append("</td><td>").append(time(r.occurredAt())).append("</td><td>").append(time(r.filedAt()))
                     .append(o.late() ? " <b class=\"error\">超时 late</b>" : "").append("</td><td>").append(time(o.receivedAt()))
                     .append("</td><td class=\"state\">");
             if (o.acknowledged()) {
@@ -100,6 +100,18 @@ final class DutyPageHandler implements Request.Handler {
             b.append("</tr>");
         }
         b.append("</table>");
+    }
+
+    /** What the report says, for the officer to read before 签收 (folded: the table stays one line per report). */
+    private static String content(DutyReport r) {
+        DutyReport.Casualties c = r.casualties();
+        return "<details><summary>内容 Details</summary><dl>" + item("地点 Where", r.location()) + item("情况 What happened", r.description())
+                + item("伤亡 Casualties", "死亡 " + c.deaths() + ", 受伤 " + c.injured() + ", 失踪 " + c.missing())
+                + item("已采取措施 Measures", r.measures()) + item("报告人 Reporter", (r.reporter() + " " + r.phone()).strip()) + "</dl></details>";
+    }
+
+    private static String item(String label, String value) {
+        return value == null || value.isBlank() ? "" : "<dt>" + label + "</dt><dd>" + esc(value) + "</dd>";
     }
 
     /** The duty alarms of the last day: the office's escalations and refusals, the boxes' deadline warnings. */

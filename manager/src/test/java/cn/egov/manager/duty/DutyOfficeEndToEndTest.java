@@ -503,4 +503,22 @@ class DutyOfficeEndToEndTest {
         x.remove(metric);
         return KuraPayload.builder().timestamp(p.timestamp()).metrics(x).build();
     }
+
+    /**
+     * The province's duty officer acknowledges (签收) on the page: it must show what the report says (where,
+     * what happened, casualties, measures, who to call back), not only its title and times; the content
+     * was only in the CAP XML download.
+     */
+    @Test
+    void thePageShowsWhatAWaitingReportSaysBeforeItIsAcknowledged() throws Exception {
+        DutyReport r = TestReports.initial(UNIT, Instant.now().minusSeconds(10), ReportLevel.LARGE);
+        publish(UNIT, DutyReportPayload.encode(r));
+        Poll.until("the report at the duty office", 30_000, () -> uncheckedReport(r.id()) != null);
+        String page = get("/duty", officer()).body();
+        String row = page.substring(page.indexOf("id=\"report-" + r.id() + "\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+        for (String shown : List.of("竞秀区朝阳南大街12号", "储罐区爆炸,现场已疏散", "死亡 0, 受伤 3, 失踪 1", "消防到场处置", "张三 0312-1234567")) {
+            assertTrue(row.contains(shown), shown + " in " + row);
+        }
+    }
 }
