@@ -79,6 +79,11 @@ public final class ExchangeSection implements Request.Handler {
     private static final Pattern OUT = Pattern.compile("/exchange/(?:api/outbox|out)/" + ID);
     private static final Pattern OUT_RECEIPT = Pattern.compile("/exchange/(?:api/outbox/" + ID + "/receipts|out/" + ID + "/receipt)/(\\d{6}-\\d{3})");
     private static final int LIST_LIMIT = 200;
+    /**
+     * Media types a browser runs (script, markup that can hold script): the sender's word for a file
+     * served from the console's origin, so such files are served as bytes to save.
+     */
+    private static final Pattern RUNNABLE = Pattern.compile("(?i)javascript|ecmascript|html|xml");
     /** Most parts of one upload: files plus a dozen form fields. */
     private static final int MAX_PARTS = 120;
     /** Form fields around the files (text, boundaries): what an upload may carry beyond the document limit. */
@@ -202,7 +207,7 @@ public final class ExchangeSection implements Request.Handler {
                 return notFound(response, callback, api, "no file " + n + " in document " + id + " of unit " + unit);
             }
             Part p = parts.get(n);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, p.mediaType());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, RUNNABLE.matcher(p.mediaType()).find() ? "application/octet-stream" : p.mediaType());
             response.getHeaders().put("Content-Disposition", "attachment; filename*=UTF-8''" + urlEncode(p.name()));
             response.write(true, ByteBuffer.wrap(p.content()), callback);
             return true;

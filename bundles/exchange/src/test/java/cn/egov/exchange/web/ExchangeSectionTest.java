@@ -385,6 +385,28 @@ class ExchangeSectionTest {
         }
     }
 
+    /**
+     * The media type of a received file is the sender's word. Served from the console's own origin, a
+     * script or markup type would let another unit's file run as the console's script ({@code script-src 'self'})
+     * should any page ever echo a tag: such files are served as bytes to save; a PDF keeps its type.
+     */
+    @Test
+    void aReceivedFileThatBrowsersWouldRunIsServedAsBytesToSave() throws Exception {
+        Multipart m = new Multipart().field("doc_number", "保水发〔2026〕9号").field("title", "类型").field("recipients", A2.toString())
+                .field("classification", "非密").file("正文.pdf", "application/pdf", new byte[] {1})
+                .file("a.js", "text/javascript", "alert(1)".getBytes(StandardCharsets.UTF_8))
+                .file("b.svg", "image/svg+xml", "<svg/>".getBytes(StandardCharsets.UTF_8))
+                .file("c.html", "text/html", "<p>".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> sent = post("/exchange/api/documents", m);
+        assertEquals(201, sent.statusCode(), sent.body());
+        String id = JSON.readTree(sent.body()).path("message_id").asText();
+        List<String> served = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            served.add(get("/exchange/in/" + id + "/file/" + n, "wang.fang:" + A2).headers().firstValue("Content-Type").orElse(""));
+        }
+        assertEquals(List.of("application/pdf", "application/octet-stream", "application/octet-stream", "application/octet-stream"), served);
+    }
+
     @Test
     void theSendPageShowsARefusalWithTheFormKeptAndACsrfTokenInItsAction() throws Exception {
         String form = text(get("/exchange/send", null));
