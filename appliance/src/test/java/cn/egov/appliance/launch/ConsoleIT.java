@@ -151,7 +151,7 @@ class ConsoleIT {
 
         HttpResponse<String> forged = get("status", "__Host-egov-console=" + "A".repeat(43));
         assertEquals(303, forged.statusCode());
-        assertEquals("/login", forged.headers().firstValue("Location").orElse(""));
+        assertEquals("/login?next=%2Fstatus", forged.headers().firstValue("Location").orElse(""), "back to the page after the log-in");
         assertEquals(401, http.send(HttpRequest.newBuilder(base.resolve("status")).header("Accept", "application/json")
                 .header("Cookie", "__Host-egov-console=forged").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }

@@ -96,11 +96,7 @@ final class LoginHandler implements Request.Handler {
 
     /** Only a path of this site: never a scheme, a host or a protocol-relative URL. */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\") || next.length() > 512
-                || next.chars().anyMatch(c -> c < 0x20)) {
-            return "";
-        }
-        return next;
+        return cn.egov.api.web.LocalPath.orEmpty(next);
     }
 
     private static String value(Fields form, String name) {

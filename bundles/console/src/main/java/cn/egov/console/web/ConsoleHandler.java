@@ -55,7 +55,7 @@ public final class ConsoleHandler extends Handler.Abstract {
         if (path.startsWith("/static/")) {
             return "GET".equals(method) && statics.serve(path.substring("/static/".length()), response, callback);
         }
-        if (path.equals("/login")) {
+        if (path.equals(LoginPages.PATH)) {
             return login.handle(request, response, callback, source);
         }
         String segment = firstSegment(path);
@@ -67,7 +67,9 @@ public final class ConsoleHandler extends Handler.Abstract {
                 return apiTokenRequest(request, response, callback, section.get(), bearer, source);
             }
             if ("GET".equals(method) && acceptsHtml(request)) {
-                Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/login", true);
+                String query = request.getHttpURI().getQuery();
+                Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303,
+                        LoginPages.loginFor(path + (query == null ? "" : "?" + query)), true);
             } else {
                 Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401);
             }

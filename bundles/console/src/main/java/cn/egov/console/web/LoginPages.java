@@ -5,6 +5,9 @@ import cn.egov.console.auth.CsrfGuard;
 import cn.egov.console.auth.LoginService;
 import cn.egov.console.auth.Sessions;
 import cn.egov.console.store.Accounts;
+import cn.egov.api.web.LocalPath;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.eclipse.jetty.http.HttpCookie;
@@ -19,9 +22,14 @@ import org.eclipse.jetty.util.Fields;
 /**
  * {@code /login}: the form, and the attempt. The form carries a token that must equal a cookie set
  * with it (double submit), so another site cannot log a browser into an account of its choosing.
+ * A page asked for without a session is kept in {@code next} (only a path of this site,
+ * {@link LocalPath}) and opened after the log-in.
  */
 final class LoginPages {
     static final String LOGIN_COOKIE = "__Host-egov-login";
+    static final String PATH = "/login";
+    /** The form field (and query parameter) naming the page to open after the log-in. */
+    static final String NEXT_FIELD = "next";
     private final ConsoleServices services;
     private final SecureRandom random = new SecureRandom();
 
@@ -31,7 +39,7 @@ final class LoginPages {
 
     boolean handle(Request request, Response response, Callback callback, String source) throws Exception {
         if ("GET".equals(request.getMethod())) {
-            form(request, response, callback, 200, "");
+            form(request, response, callback, 200, next(Request.extractQueryParameters(request)), "");
             return true;
         }
         if (!"POST".equals(request.getMethod())) {
@@ -50,6 +58,7 @@ final class LoginPages {
             Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
             return true;
         }
+        String next = next(fields);
         String name = fields.getValue("username");
         String password = fields.getValue("password");
         char[] secret = password == null ? new char[0] : password.toCharArray();
@@ -62,18 +71,29 @@ final class LoginPages {
         if (outcome instanceof LoginService.Outcome.LoggedIn in) {
             Response.addCookie(response, ConsoleHandler.cookie(in.session().id()));
             Response.addCookie(response, loginCookie("", 0));
-            Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/", true);
+            Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, next.isEmpty() ? "/" : next, true);
         } else if (outcome instanceof LoginService.Outcome.Throttled t) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(t.retryAfter().toSeconds()));
-            form(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "尝试次数过多，请 " + t.retryAfter().toSeconds()
+            form(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, next, "尝试次数过多，请 " + t.retryAfter().toSeconds()
                     + " 秒后再试。 Too many failed attempts: try again in " + t.retryAfter().toSeconds() + " s.");
         } else {
-            form(request, response, callback, HttpStatus.UNAUTHORIZED_401, "用户名或密码错误。 Wrong name or password.");
+            form(request, response, callback, HttpStatus.UNAUTHORIZED_401, next, "用户名或密码错误。 Wrong name or password.");
         }
         return true;
     }
 
-    private void form(Request request, Response response, Callback callback, int status, String error) {
+    /** The page asked for before the log-in ({@code next}), if it is one of ours; else empty, and the log-in leads home. */
+    private static String next(Fields fields) {
+        return LocalPath.orEmpty(fields.getValue(NEXT_FIELD));
+    }
+
+    /** Where the log-in page sends a browser that asked for {@code pathAndQuery} without a session. */
+    static String loginFor(String pathAndQuery) {
+        String next = LocalPath.orEmpty(pathAndQuery);
+        return next.isEmpty() || next.equals("/") ? PATH : PATH + "?" + NEXT_FIELD + "=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
+    }
+
+    private void form(Request request, Response response, Callback callback, int status, String next, String error) {
         // one token per browser, kept while its cookie lives: a second tab (or any load of /login)
         // must not invalidate the form already on screen
         String token = Request.getCookies(request).stream().filter(c -> LOGIN_COOKIE.equals(c.getName()))
@@ -85,7 +105,7 @@ final class LoginPages {
             Response.addCookie(response, loginCookie(token, -1));
         }
         String formToken = token;
-        services.pages().render(response, callback, status, out -> cn.egov.console.pages.jte.JteloginGenerated.render(out, null, anonymous(), formToken, error));
+        services.pages().render(response, callback, status, out -> cn.egov.console.pages.jte.JteloginGenerated.render(out, null, anonymous(), formToken, next, error));
     }
 
     private Frame anonymous() {

@@ -2,6 +2,7 @@ package cn.egov.console.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.console.api.ConsoleSection;
 import cn.egov.console.api.ConsoleUser;
@@ -22,6 +23,12 @@ import cn.egov.console.tls.ConsoleTls;
 import cn.egov.lab.KeepAliveRequest;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -44,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * body arrived must say {@code Connection: close}, or a keep-alive client (a browser, a script)
  * sends its next request into the closing connection and loses it. The console refuses through
  * Jetty's {@code Response.writeError}, which consumes the body and says so itself; this holds it
- * to that (the sections' own JSON errors are tested in their modules).
+ * to that (the sections' own JSON errors are tested in their modules). It also holds the log-in to
+ * the page the browser asked for, and only to a page of the console.
  */
 class ConsoleConnectionTest {
     private static final String UNIT = "130602-001";
@@ -54,6 +62,7 @@ class ConsoleConnectionTest {
     private ConsoleDatabase db;
     private ConsoleServer server;
     private Sessions sessions;
+    private Accounts accounts;
     private SSLContext trust;
     private final SectionRegistry sections = new SectionRegistry();
 
@@ -61,7 +70,7 @@ class ConsoleConnectionTest {
     void start() throws Exception {
         Clock clock = Clock.systemUTC();
         db = ConsoleDatabase.open(dir.resolve("console.db"));
-        Accounts accounts = new Accounts(db, new PasswordHash(PasswordHash.Settings.DEFAULT), clock);
+        accounts = new Accounts(db, new PasswordHash(PasswordHash.Settings.DEFAULT), clock);
         AuditLog audit = new AuditLog(db, new AuditLog.Settings(AuditLog.MIN_RETENTION, 1000), clock);
         sessions = new Sessions(new Sessions.Settings(Duration.ofMinutes(15), Duration.ofHours(8), 10), clock);
         LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(5, Duration.ofMinutes(5), 100), clock);
@@ -105,6 +114,48 @@ class ConsoleConnectionTest {
             assertEquals(request.getValue(), whole.status());
             assertNull(whole.header("connection"), "the whole body was read: the connection is kept");
         }
+    }
+
+    @Test
+    void aLogInLeadsToThePageAskedForAndOnlyToAPageOfTheConsole() throws Exception {
+        accounts.add("li.wei", "correct horse 12".toCharArray(), Set.of(Role.TECHNICIAN), UNIT);
+        HttpClient client = HttpClient.newBuilder().sslContext(trust).followRedirects(HttpClient.Redirect.NEVER).build();
+        URI base = URI.create("https://127.0.0.1:" + server.port());
+        HttpResponse<String> bookmark = client.send(HttpRequest.newBuilder(base.resolve("/refusing/list?q=%E9%98%B2%E6%B1%9B"))
+                .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, bookmark.statusCode());
+        URI login = base.resolve(bookmark.headers().firstValue("Location").orElseThrow());
+        assertEquals(base + "/login?next=%2Frefusing%2Flist%3Fq%3D%25E9%2598%25B2%25E6%25B1%259B", login.toString());
+        assertEquals("/refusing/list?q=%E9%98%B2%E6%B1%9B", logIn(client, base, login));
+        assertEquals("/", logIn(client, base, base.resolve("/login")), "no page asked for: home");
+        for (String elsewhere : List.of("https://evil.example/", "//evil.example/", "/\\evil.example/", "evil", "/\r\nX: 1")) {
+            URI page = base.resolve("/login?next=" + URLEncoder.encode(elsewhere, StandardCharsets.UTF_8));
+            assertEquals("/", logIn(client, base, page), elsewhere + " is not a page of the console");
+        }
+    }
+
+    /** Loads the log-in form at {@code page}, logs in with its token, and answers where the log-in leads. */
+    private String logIn(HttpClient client, URI base, URI page) throws Exception {
+        HttpResponse<String> form = client.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, form.statusCode(), form.body());
+        String cookie = form.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        String token = field(form.body(), SectionContext.CSRF_FIELD);
+        String next = form.body().contains("name=\"next\"") ? field(form.body(), "next") : null;
+        String body = "_csrf=" + token + "&username=li.wei&password=correct+horse+12"
+                + (next == null ? "" : "&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        HttpResponse<String> in = client.send(HttpRequest.newBuilder(base.resolve("/login")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, in.statusCode(), in.body());
+        URI location = base.resolve(in.headers().firstValue("Location").orElseThrow());
+        assertEquals(base.getAuthority(), location.getRawAuthority(), "stays on the console");
+        return location.getRawPath() + (location.getRawQuery() == null ? "" : "?" + location.getRawQuery());
+    }
+
+    private static String field(String html, String name) {
+        var m = java.util.regex.Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(html);
+        assertTrue(m.find(), name + " in " + html);
+        return m.group(1).replace("&amp;", "&");
     }
 
     /** A section that refuses a form with a page in the console's layout before reading the body, as the exchange's does. */
