@@ -126,6 +126,8 @@ class ExchangeConsoleIT {
                 return driver.findElements(By.id("not-ready")).isEmpty();
             });
             driver.get(base.resolve("exchange/send").toString());
+            assertEquals(List.of("NON_SECRET"), driver.findElements(By.cssSelector("#classification option")).stream()
+                    .map(o -> o.getAttribute("value")).toList(), "only what may be sent is offered");
             driver.findElement(By.id("doc_number")).sendKeys("竞教发〔2026〕8号");
             driver.findElement(By.id("title")).sendKeys("关于防汛准备的通知");
             driver.findElement(By.id("recipients")).sendKeys(A2.toString());

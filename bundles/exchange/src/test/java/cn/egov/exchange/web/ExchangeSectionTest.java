@@ -421,6 +421,15 @@ class ExchangeSectionTest {
     }
 
     @Test
+    void theSendFormOffersOnlyTheClassificationThatMaySend() throws Exception {
+        String form = text(get("/exchange/send", null));
+        String select = form.substring(form.indexOf("<select id=\"classification\""));
+        select = select.substring(0, select.indexOf("</select>"));
+        assertEquals(1, select.split("<option ", -1).length - 1, select);
+        assertTrue(select.contains("value=\"NON_SECRET\""), select);
+    }
+
+    @Test
     void aClerkOfAUnitThisBoxDoesNotServeAndAnExchangeNotReadyAreTold() throws Exception {
         HttpResponse<byte[]> other = get("/exchange/api/inbox", "zhao:130699-001");
         assertEquals(403, other.statusCode());
