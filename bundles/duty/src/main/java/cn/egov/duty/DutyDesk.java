@@ -247,6 +247,10 @@ public final class DutyDesk {
         return store.swaps(pendingOnly, limit);
     }
 
+    public Optional<Shift> shift(String id) {
+        return store.shift(id);
+    }
+
     public List<Shift> shifts(Instant from, Instant to) {
         return store.shifts(from, to);
     }

@@ -26,7 +26,9 @@ import cn.egov.duty.pages.jte.JterosterGenerated;
 import gg.jte.TemplateOutput;
 import gg.jte.html.HtmlTemplateOutput;
 import gg.jte.html.OwaspHtmlTemplateOutput;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,13 +56,22 @@ import org.eclipse.jetty.util.Fields;
  *   <li>{@code /duty/report/{id}/cap}: a filed report as CAP 1.2;</li>
  *   <li>{@code /duty/api/...}: the same as JSON for API clients ({@link DutyApi}).</li>
  * </ul>
- * Refusals are shown on the page with the reason (the desk's words), and nothing is stored.
+ * Refusals are shown on the page with the reason (the desk's words), and nothing is stored. A form
+ * that succeeded is answered with 303 to the page that shows its result (post/redirect/get), so a
+ * refresh does not send it again; the result message is made from what is stored, never from the
+ * link alone ({@link #eventMessage}, {@link #rosterMessage}).
  */
 public final class DutySection implements ConsoleSection {
 
     private static final Pattern EVENT = Pattern.compile("/duty/event/(\\d{1,18})(/phone|/report)?");
     private static final Pattern SWAP = Pattern.compile("/duty/roster/swap/(\\d{1,18})/(approve|refuse)");
     private static final Pattern CAP = Pattern.compile("/duty/report/([0-9_]{31})/cap");
+    /** Query parameters of the pages a successful form redirects to, naming what it did. */
+    private static final String NOTED = "noted";
+    private static final String FILED = "filed";
+    private static final String SAVED = "saved";
+    private static final String REMOVED = "removed";
+    private static final String SWAP_DONE = "swap";
     /** The roster page shows yesterday to two weeks ahead. */
     private static final Duration ROSTER_BACK = Duration.ofDays(1);
     private static final Duration ROSTER_AHEAD = Duration.ofDays(14);
@@ -133,17 +144,17 @@ public final class DutySection implements ConsoleSection {
         if (event.matches()) {
             long key = Long.parseLong(event.group(1));
             if (event.group(2) == null && !post) {
-                return event(ctx, response, callback, key, "", true);
+                return event(ctx, response, callback, key, eventMessage(key, Request.extractQueryParameters(request)), true);
             }
             if ("/phone".equals(event.group(2)) && post) {
-                return phone(ctx, response, callback, key);
+                return phone(request, ctx, response, callback, key);
             }
             if ("/report".equals(event.group(2)) && post) {
                 return file(request, ctx, response, callback, key);
             }
         }
         if (path.equals("/duty/roster") && !post) {
-            return roster(ctx, response, callback, "", true);
+            return roster(ctx, response, callback, rosterMessage(Request.extractQueryParameters(request)), true);
         }
         if (path.startsWith("/duty/roster/") && post) {
             return rosterChange(request, ctx, response, callback, path);
@@ -220,11 +231,12 @@ public final class DutySection implements ConsoleSection {
         }
     }
 
-    private boolean phone(SectionContext ctx, Response response, Callback callback, long key) {
+    private boolean phone(Request request, SectionContext ctx, Response response, Callback callback, long key) {
         try {
             desk.phoneReported(key, null, actor(ctx.user()));
             ctx.audit("duty: phone report", Long.toString(key), "noted");
-            return event(ctx, response, callback, key, "已记录电话报告 Phone report noted", true);
+            Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/duty/event/" + key + "?" + NOTED + "=phone", true);
+            return true;
         } catch (DutyInputException | DutyForbiddenException e) {
             return event(ctx, response, callback, key, refusal(e), false);
         }
@@ -239,8 +251,9 @@ public final class DutySection implements ConsoleSection {
                     f.getValue("phone"));
             FiledReport filed = desk.file(key, draft, actor(ctx.user()));
             ctx.audit("duty: file report", filed.report().id(), filed.report().label() + " of event " + key);
-            return event(ctx, response, callback, key, "已报送 Filed " + filed.report().label() + " " + filed.report().id()
-                    + (filed.queued() ? ": 已排队发往省值班室 queued for the province (first in line)" : ": 已保存, 稍后排队 stored, queued shortly"), true);
+            Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303,
+                    "/duty/event/" + key + "?" + FILED + "=" + filed.report().id(), true);
+            return true;
         } catch (DutyInputException | DutyForbiddenException e) {
             ctx.audit("duty: file report", Long.toString(key), "refused: " + e.getMessage());
             return event(ctx, response, callback, key, refusal(e), false);
@@ -257,25 +270,70 @@ public final class DutySection implements ConsoleSection {
                 Shift s = desk.putShift(new Shift(f.getValue("id"), DutyViews.field("start", f.getValue("start")),
                         DutyViews.field("end", f.getValue("end")), ShiftRole.parse(f.getValue("role")), f.getValue("person"),
                         f.getValue("phone")), actor);
-                done = "已保存班次 Shift saved: " + s.id();
+                done = query(SAVED, s.id());
             } else if (path.equals("/duty/roster/shift/remove")) {
                 desk.removeShift(f.getValue("id"), actor);
-                done = "已删除班次 Shift removed: " + f.getValue("id");
+                done = query(REMOVED, f.getValue("id"));
             } else if (path.equals("/duty/roster/swap")) {
                 var s = desk.requestSwap(f.getValue("shift"), f.getValue("person"), f.getValue("phone"), f.getValue("reason"), actor);
-                done = "换班申请 #" + s.id() + " 待批准 Swap request waiting for approval";
+                done = query(SWAP_DONE, Long.toString(s.id()));
             } else if (swap.matches()) {
                 var s = desk.decideSwap(Long.parseLong(swap.group(1)), swap.group(2).equals("approve"), actor);
-                done = "换班申请 #" + s.id() + ": " + s.state().name().toLowerCase();
+                done = query(SWAP_DONE, Long.toString(s.id()));
             } else {
                 return false;
             }
             ctx.audit("duty: roster", path.substring("/duty/roster/".length()), done);
-            return roster(ctx, response, callback, done, true);
+            Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/duty/roster?" + done, true);
+            return true;
         } catch (DutyInputException | DutyForbiddenException e) {
             ctx.audit("duty: roster", path.substring("/duty/roster/".length()), "refused: " + e.getMessage());
             return roster(ctx, response, callback, refusal(e), false);
         }
+    }
+
+    // ---- what a redirect after a form shows: only what the store confirms
+
+    /** The result of a form on the event page: a phone report noted, a report filed (of this event). */
+    private String eventMessage(long key, Fields query) {
+        String filedId = query.getValue(FILED);
+        if (filedId != null) {
+            return desk.report(filedId).filter(f -> f.incidentKey() == key).map(f -> "已报送 Filed " + f.report().label() + " " + f.report().id()
+                    + (f.queued() || f.receipt() != null ? ": 已排队发往省值班室 queued for the province (first in line)"
+                            : ": 已保存, 稍后排队 stored, queued shortly")).orElse("");
+        }
+        if (query.getValue(NOTED) != null) {
+            try {
+                return desk.incident(key).phoneReportedAt() != null ? "已记录电话报告 Phone report noted" : "";
+            } catch (DutyInputException e) {
+                return ""; // no such event: the page answers 404
+            }
+        }
+        return "";
+    }
+
+    /** The result of a roster form: a shift saved or removed, a swap asked for or decided. */
+    private String rosterMessage(Fields query) {
+        String saved = query.getValue(SAVED);
+        if (saved != null) {
+            return desk.shift(saved).map(s -> "已保存班次 Shift saved: " + s.id()).orElse("");
+        }
+        String removed = query.getValue(REMOVED);
+        if (removed != null) {
+            return desk.shift(removed).isEmpty() ? "已删除班次 Shift removed: " + removed : "";
+        }
+        String swap = query.getValue(SWAP_DONE);
+        if (swap != null && swap.matches("\\d{1,18}")) {
+            long id = Long.parseLong(swap);
+            return views.swaps().stream().filter(r -> r.id() == id).map(r -> "换班申请 Swap request #" + id + ": " + r.state())
+                    .findFirst().orElse("");
+        }
+        return "";
+    }
+
+    /** What a roster form did, as the roster page's query ({@link #rosterMessage} shows it) and the audit's outcome. */
+    private static String query(String name, String value) {
+        return name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     // ---- form values

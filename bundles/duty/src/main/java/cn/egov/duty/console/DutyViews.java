@@ -65,7 +65,7 @@ final class DutyViews {
             writtenClass = state(now, due.written(), warn);
         }
         return new EventRow(i.key(), i.title(), i.level().chinese(), i.status().chinese(), i.category().chinese(), time(i.occurredAt()),
-                phone, phoneClass, written, writtenClass, reports.size(), i.closed(), i.incidentId() == null ? "" : i.incidentId());
+                phone, phoneClass, due.phone() != null, written, writtenClass, reports.size(), i.closed(), i.incidentId() == null ? "" : i.incidentId());
     }
 
     /** Overdue: bad; within the warning time: warn. */

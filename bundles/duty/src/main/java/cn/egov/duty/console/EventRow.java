@@ -11,6 +11,7 @@ package cn.egov.duty.console;
  * @param occurred     the recorded time of the event
  * @param phone        the phone report: done at, due at, or not needed
  * @param phoneClass   ok, warn or bad
+ * @param phoneNeeded  the event's level needs a phone report (else the page offers no "电话已报")
  * @param written      the written 初报: filed at, or due at
  * @param writtenClass ok, warn or bad
  * @param reports      how many reports were filed
@@ -18,7 +19,7 @@ package cn.egov.duty.console;
  * @param incidentId   the 初报's identifier, or empty
  */
 public record EventRow(long key, String title, String level, String status, String category, String occurred, String phone,
-                       String phoneClass, String written, String writtenClass, int reports, boolean closed, String incidentId) {
+                       String phoneClass, boolean phoneNeeded, String written, String writtenClass, int reports, boolean closed, String incidentId) {
 
     /** The row's style: the worst of its two deadlines. */
     public String rowClass() {
