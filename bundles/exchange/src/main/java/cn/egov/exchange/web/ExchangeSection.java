@@ -79,6 +79,8 @@ public final class ExchangeSection implements Request.Handler {
     private static final Pattern OUT = Pattern.compile("/exchange/(?:api/outbox|out)/" + ID);
     private static final Pattern OUT_RECEIPT = Pattern.compile("/exchange/(?:api/outbox/" + ID + "/receipts|out/" + ID + "/receipt)/(\\d{6}-\\d{3})");
     private static final int LIST_LIMIT = 200;
+    /** Most documents one JSON list answers (its {@code limit}). */
+    private static final int MAX_LIST_LIMIT = 10_000;
     /**
      * Media types a browser runs (script, markup that can hold script): the sender's word for a file
      * served from the console's origin, so such files are served as bytes to save.
@@ -149,7 +151,7 @@ public final class ExchangeSection implements Request.Handler {
         String method = request.getMethod();
         String q = Request.extractQueryParameters(request).getValue("q");
         q = q == null ? "" : q.strip();
-        int limit = limit(Request.extractQueryParameters(request).getValue("limit"));
+        String limitText = Request.extractQueryParameters(request).getValue("limit");
         Matcher m;
         if (method.equals("POST")) {
             if (path.equals("/exchange/api/documents") || path.equals("/exchange/send")) {
@@ -180,13 +182,15 @@ public final class ExchangeSection implements Request.Handler {
                         ctx.csrfToken(), maxDocumentBytes / (1024 * 1024))));
                 return true;
             }
-            case "/exchange/api/inbox" -> {
-                return json(response, callback, 200, Map.of("unit", unit.toString(), "documents",
-                        s.store().inbox(List.of(unit.toString()), q, limit).stream().map(Views::incoming).toList()));
-            }
-            case "/exchange/api/outbox" -> {
-                return json(response, callback, 200, Map.of("unit", unit.toString(), "documents",
-                        s.store().outbox(List.of(unit.toString()), q, limit).stream().map(Views::outgoing).toList()));
+            case "/exchange/api/inbox", "/exchange/api/outbox" -> {
+                int limit = limit(limitText);
+                if (limit < 0) {
+                    return json(response, callback, 400, Map.of("error", "limit: '" + LogSafe.of(limitText) + "' is not a whole number from 1 to "
+                            + MAX_LIST_LIMIT + " (the most documents listed; " + LIST_LIMIT + " when not given)", "field", "limit"));
+                }
+                List<?> docs = path.endsWith("inbox") ? s.store().inbox(List.of(unit.toString()), q, limit).stream().map(Views::incoming).toList()
+                        : s.store().outbox(List.of(unit.toString()), q, limit).stream().map(Views::outgoing).toList();
+                return json(response, callback, 200, Map.of("unit", unit.toString(), "documents", docs));
             }
             case "/exchange/api/units" -> {
                 Map<String, Object> v = new LinkedHashMap<>();
@@ -370,13 +374,16 @@ public final class ExchangeSection implements Request.Handler {
         }
     }
 
+    /** The {@code limit} of a JSON list ({@link #LIST_LIMIT} when not given), or -1 when it is not a whole number from 1 to {@link #MAX_LIST_LIMIT}. */
     private static int limit(String text) {
-        try {
-            int n = text == null ? LIST_LIMIT : Integer.parseInt(text);
-            return Math.max(1, Math.min(n, 10_000));
-        } catch (NumberFormatException e) {
+        if (text == null) {
             return LIST_LIMIT;
         }
+        if (!text.matches("\\d{1,5}")) {
+            return -1;
+        }
+        int n = Integer.parseInt(text);
+        return n >= 1 && n <= MAX_LIST_LIMIT ? n : -1;
     }
 
     private static String rootMessage(Throwable t) {

@@ -430,6 +430,22 @@ class ExchangeSectionTest {
     }
 
     @Test
+    void aListLimitThatIsNotAWholeNumberInRangeIsRefusedNamingIt() throws Exception {
+        for (String list : List.of("inbox", "outbox")) {
+            assertEquals(200, get("/exchange/api/" + list + "?limit=1", null).statusCode());
+            assertEquals(200, get("/exchange/api/" + list + "?limit=10000", null).statusCode());
+            for (String bad : List.of("abc", "0", "-1", "10001", "1.5", "99999999999", "")) {
+                HttpResponse<byte[]> r = get("/exchange/api/" + list + "?limit=" + bad, null);
+                assertEquals(400, r.statusCode(), list + " limit=" + bad);
+                JsonNode e = JSON.readTree(r.body());
+                assertEquals("limit", e.path("field").asText());
+                assertEquals("limit: '" + bad + "' is not a whole number from 1 to 10000 (the most documents listed; 200 when not given)",
+                        e.path("error").asText());
+            }
+        }
+    }
+
+    @Test
     void aClerkOfAUnitThisBoxDoesNotServeAndAnExchangeNotReadyAreTold() throws Exception {
         HttpResponse<byte[]> other = get("/exchange/api/inbox", "zhao:130699-001");
         assertEquals(403, other.statusCode());
