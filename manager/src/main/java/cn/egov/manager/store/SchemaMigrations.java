@@ -192,6 +192,14 @@ final class SchemaMigrations {
             throw new IllegalArgumentException("part name '" + part + "' cannot name a schema history table");
         }
         String table = "schema_history_" + name;
+        if (steps.isEmpty() && !tableExists(source, table)) {
+            // A part without tables (most have none) has nothing to record. Flyway, given no step,
+            // would make a history table holding only a baseline and warn "No migrations found. Are
+            // your locations set up correctly?" on the first start: on an empty database, once per
+            // such part, which reads as a misconfiguration. A history table made earlier is still
+            // checked (a database whose part has steps this manager does not know is refused).
+            return;
+        }
         // Parts share one schema, so Flyway finds it non-empty for every part but the first: the
         // history of a part starts with a baseline at 0 (all its steps to run) or, for a database of
         // the runner before Flyway, at the step that runner reached.
@@ -257,6 +265,12 @@ final class SchemaMigrations {
                     return rs.next() ? rs.getInt(1) : 0;
                 }
             }
+        }
+    }
+
+    private static boolean tableExists(DataSource source, String table) throws SQLException {
+        try (Connection c = source.getConnection()) {
+            return tableExists(c, table);
         }
     }
 

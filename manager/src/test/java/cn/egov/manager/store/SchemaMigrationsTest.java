@@ -60,6 +60,19 @@ class SchemaMigrationsTest {
         assertEquals(2, steps(reopened, "things"));
     }
 
+    /** Most parts have no tables: Flyway, run for them, warned "No migrations found" once per part on a first start. */
+    @Test
+    void aPartWithoutStepsIsNotGivenToFlywayAndGetsItsFirstStepLater() throws Exception {
+        String url = store.url(dir);
+        Database db = store.openUrl(url);
+        db.migrate("empty", List.of());
+        assertFalse(tableExists(db, "schema_history_empty"), "no history for a part without steps");
+        Database later = store.openUrl(url); // a later version of the part has a table
+        later.migrate("empty", List.of(STEP1));
+        assertEquals(1, steps(later, "empty"));
+        assertTrue(tableExists(later, "things"));
+    }
+
     @Test
     void anEditedShippedStepIsRefusedNamingThePart() throws Exception {
         Database db = store.open(dir);
