@@ -2,8 +2,6 @@ package cn.egov.exchange.model;
 
 import cn.egov.rules.unit.UnitCode;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +27,6 @@ public record DocumentMeta(String messageId, String docNumber, String title, Uni
 
     public static final int MAX_TEXT = 500;
     private static final Pattern NO_CONTROL = Pattern.compile("[^\\p{Cntrl}]*");
-    /** Times in refusals as the clerk picked them on the form. */
-    private static final DateTimeFormatter CHINA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
 
     public DocumentMeta {
         MessageIds.check(messageId);
@@ -67,8 +63,8 @@ public record DocumentMeta(String messageId, String docNumber, String title, Uni
             throw new DocumentRefused("deadline", "is missing");
         }
         if (!deadline.isAfter(created)) {
-            throw new DocumentRefused("deadline", CHINA_TIME.format(deadline) + " (China time) has passed: a deadline must be after the time"
-                    + " of sending, " + CHINA_TIME.format(created));
+            throw new DocumentRefused("deadline", ChinaTime.format(deadline) + " (China time) has passed: a deadline must be after the time"
+                    + " of sending, " + ChinaTime.format(created));
         }
     }
 

@@ -1,5 +1,6 @@
 package cn.egov.exchange.web;
 
+import cn.egov.exchange.model.ChinaTime;
 import cn.egov.exchange.model.Classification;
 import cn.egov.exchange.model.Document;
 import cn.egov.exchange.model.DocumentMeta;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -37,8 +37,6 @@ import org.eclipse.jetty.io.Content;
  * <p>Every refusal is one {@link DocumentRefused} naming the field.
  */
 final class Upload {
-
-    static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
     /** The form as sent, for the send page to show again after a refusal. */
     final Map<String, String> fields = new LinkedHashMap<>();
@@ -120,12 +118,12 @@ final class Upload {
         try {
             if (text.length() == 10) {
                 // a date: the end of that day in China
-                return LocalDate.parse(text).plusDays(1).atStartOfDay(CHINA).toInstant();
+                return LocalDate.parse(text).plusDays(1).atStartOfDay(ChinaTime.ZONE).toInstant();
             }
             if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
                 return java.time.OffsetDateTime.parse(text).toInstant();
             }
-            return LocalDateTime.parse(text).atZone(CHINA).toInstant();
+            return LocalDateTime.parse(text).atZone(ChinaTime.ZONE).toInstant();
         } catch (DateTimeParseException e) {
             throw new DocumentRefused("deadline", "'" + cn.egov.api.text.LogSafe.of(text)
                     + "' is not a date (2026-12-31) or date-time (2026-12-31T17:00)");

@@ -1,20 +1,18 @@
 package cn.egov.exchange.web;
 
+import cn.egov.exchange.model.ChinaTime;
 import cn.egov.exchange.model.Part;
 import cn.egov.exchange.store.DeliveryState;
 import cn.egov.exchange.store.IncomingRecord;
 import cn.egov.exchange.store.InboxState;
 import cn.egov.exchange.store.OutgoingRecord;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the pages and the JSON API show of the store's records: JSON objects, and the labels and times of the pages. */
 public final class Views {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
 
     private Views() {
     }
@@ -70,7 +68,7 @@ public final class Views {
 
     /** A time as clerks read it (China time). */
     public static String time(Instant t) {
-        return t == null ? "" : TIME.format(t);
+        return ChinaTime.format(t);
     }
 
     /** A recipient's state in the outbox, Chinese first. */
