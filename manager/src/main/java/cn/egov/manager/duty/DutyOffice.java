@@ -268,16 +268,22 @@ public final class DutyOffice {
             n++;
             escalations.increment();
             String to = chain.step(step).name();
-            long waited = java.time.Duration.between(o.receivedAt(), now).toMinutes();
+            String waited = waited(java.time.Duration.between(o.receivedAt(), now));
             raise(DutyTopics.UNACKNOWLEDGED, chain.isLast(step) ? Alarm.Severity.CRITICAL : Alarm.Severity.MAJOR, o.report(),
                     o.report().level().chinese() + " " + o.report().label() + " " + o.report().id() + " of " + o.report().unit()
-                            + " not acknowledged for " + waited + " min: with " + to + (again > 0 ? " (again, " + again + ")" : ""),
+                            + " not acknowledged for " + waited + ": with " + to + (again > 0 ? " (again, " + again + ")" : ""),
                     Map.of("step", Integer.toString(step), "escalated_to", to, "alarm", Integer.toString(alarmsSoFar),
                             "received_at", o.receivedAt().toString()));
             LOG.warn("duty: {} of {} unacknowledged, step {} ({})", o.report().id(), o.report().unit(), step, to);
             receipts.changed(o.report().unit());
         }
         return n;
+    }
+
+    /** How long a report has waited, as the alarm says it: minutes, or seconds under one (lab chains of seconds read "0 min"). */
+    static String waited(java.time.Duration d) {
+        long s = d.toSeconds();
+        return s < 60 ? s + " s" : s / 60 + " min";
     }
 
     private void raise(String kind, Alarm.Severity severity, DutyReport r, String message, Map<String, String> extra) {

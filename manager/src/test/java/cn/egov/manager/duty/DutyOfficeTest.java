@@ -107,6 +107,19 @@ class DutyOfficeTest {
     }
 
     @Test
+    void aWaitUnderAMinuteIsToldInSecondsNotAsZeroMinutes() throws Exception {
+        DutyOfficeSettings lab = new DutyOfficeSettings(DeadlineRules.DEFAULT, EscalationPolicy.parse("市值班室=20s, 省值班室=20s", 0),
+                Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofDays(30), 100);
+        DutyOfficeStore store = new DutyOfficeStore(db);
+        office = new DutyOffice(store, lab, alarms, new ReceiptSender(store, lab, (topic, payload, retained) -> { }, "hebei", alarms, clock), clock);
+        arrive(TestReports.initial(UNIT, T.minusSeconds(60), ReportLevel.MAJOR));
+        clock.now = T.plusSeconds(20);
+        assertEquals(1, office.escalateDue());
+        String message = duty(DutyTopics.UNACKNOWLEDGED).get(0).message();
+        assertTrue(message.contains("not acknowledged for 20 s: with 省值班室"), message);
+    }
+
+    @Test
     void anUnacknowledgedReportClimbsTheChainAndTheAlarmRepeats() throws Exception {
         DutyReport r = TestReports.initial(UNIT, T.minusSeconds(60), ReportLevel.MAJOR);
         arrive(r);
