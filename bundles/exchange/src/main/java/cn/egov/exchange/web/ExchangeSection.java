@@ -263,14 +263,16 @@ public final class ExchangeSection implements Request.Handler {
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.split(";", 2)[0].strip().equalsIgnoreCase("multipart/form-data")) {
             return refuse(request, response, callback, ctx, s, unit, api, 415, "upload",
-                    "send the document as multipart/form-data (fields and files), not " + (type == null ? "nothing" : LogSafe.of(type)), null);
+                    "send the document as multipart/form-data (fields and files), not " + (type == null ? "nothing" : LogSafe.of(type)), Map.of());
         }
         long bound = maxDocumentBytes + FORM_OVERHEAD;
         long declared = request.getLength();
         if (declared > bound) {
-            drain(request, response, declared <= 2 * bound ? declared : 0);
-            return refuse(request, response, callback, ctx, s, unit, api, 413, "files",
-                    declared + " bytes uploaded exceed the limit of " + maxDocumentBytes + " bytes of files", null);
+            // the form's text fields are read on the way (files skipped), so the send page comes back filled in
+            TypedFields typed = TypedFields.of(type);
+            drain(request, response, declared <= 2 * bound ? declared : 0, typed);
+            return refuse(request, response, callback, ctx, s, unit, api, 413, "files", declared + " bytes uploaded exceed the limit of "
+                    + maxDocumentBytes + " bytes of files (" + maxDocumentBytes / (1024 * 1024) + " MB)", typed.fields());
         }
         Upload upload;
         try {
@@ -279,27 +281,27 @@ public final class ExchangeSection implements Request.Handler {
             MultiPartFormData.Parts parts = MultiPartFormData.getParts(request, request, type, config);
             upload = Upload.of(parts);
         } catch (DocumentRefused e) {
-            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), null);
+            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), Map.of());
         } catch (RuntimeException e) {
             String why = rootMessage(e);
             LOG.info("exchange: upload by {} refused: {}", LogSafe.of(ctx.user().name()), LogSafe.of(why));
             boolean tooLarge = why.toLowerCase(java.util.Locale.ROOT).contains("max");
             if (tooLarge) {
-                drain(request, response, 2 * bound);
+                drain(request, response, 2 * bound, null);
             }
             return refuse(request, response, callback, ctx, s, unit, api, tooLarge ? 413 : 400, tooLarge ? "files" : "upload",
                     tooLarge ? "the upload exceeds the limit of " + maxDocumentBytes + " bytes of files"
-                            : "the upload is truncated or malformed (" + LogSafe.of(why) + "): nothing was stored; send it again", null);
+                            : "the upload is truncated or malformed (" + LogSafe.of(why) + "): nothing was stored; send it again", Map.of());
         }
         Document doc;
         try {
             doc = upload.document(unit, clock.instant(), defaultDeadline);
             if (doc.size() > maxDocumentBytes) {
                 return refuse(request, response, callback, ctx, s, unit, api, 413, "files",
-                        doc.size() + " bytes of files exceed the limit of " + maxDocumentBytes + " bytes", upload);
+                        doc.size() + " bytes of files exceed the limit of " + maxDocumentBytes + " bytes", upload.fields);
             }
         } catch (DocumentRefused e) {
-            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), upload);
+            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), upload.fields);
         }
         boolean resend = s.store().outgoing(doc.meta().messageId()).isPresent();
         OutgoingRecord rec;
@@ -307,7 +309,7 @@ public final class ExchangeSection implements Request.Handler {
             rec = s.send(doc);
         } catch (DocumentRefused e) {
             ctx.audit("send document", doc.meta().messageId(), "refused: " + e.getMessage());
-            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), upload);
+            return refuse(request, response, callback, ctx, s, unit, api, 422, e.field(), e.getMessage(), upload.fields);
         }
         ctx.audit(resend ? "resend document" : "send document", rec.messageId() + " " + rec.docNumber() + " to "
                 + String.join(",", rec.recipients().keySet()), resend ? "already stored" : "stored");
@@ -319,7 +321,7 @@ public final class ExchangeSection implements Request.Handler {
     }
 
     private boolean refuse(Request request, Response response, Callback callback, SectionContext ctx, ExchangeService s, UnitCode unit,
-                           boolean api, int status, String field, String message, Upload upload) throws Exception {
+                           boolean api, int status, String field, String message, Map<String, String> values) throws Exception {
         if (api) {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("error", message);
@@ -327,7 +329,6 @@ public final class ExchangeSection implements Request.Handler {
             return json(response, callback, status, v);
         }
         List<String> known = knownUnits(s, unit);
-        Map<String, String> values = upload == null ? Map.of() : upload.fields;
         response.setStatus(status);
         ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, values, message, known,
                 ctx.csrfToken(), maxDocumentBytes / (1024 * 1024))));
@@ -356,7 +357,8 @@ public final class ExchangeSection implements Request.Handler {
      * instead of the 413. When the body is not read to its end the answer says {@code Connection: close},
      * so that no client sends its next request on a connection the server is about to drop.
      */
-    private static void drain(Request request, Response response, long max) {
+    /** Reads and drops up to {@code max} bytes of the body (to {@code typed}, when given), so the answer can keep the connection. */
+    private static void drain(Request request, Response response, long max, TypedFields typed) {
         boolean ended = false;
         try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
             byte[] buffer = new byte[16 * 1024];
@@ -364,6 +366,9 @@ public final class ExchangeSection implements Request.Handler {
             for (int n; !ended && read <= max; ) { // one read past max sees the end
                 n = in.read(buffer);
                 ended = n < 0;
+                if (typed != null) {
+                    typed.read(buffer, n);
+                }
                 read += Math.max(n, 0);
             }
         } catch (java.io.IOException | RuntimeException e) {

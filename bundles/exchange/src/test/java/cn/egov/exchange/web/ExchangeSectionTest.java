@@ -420,6 +420,25 @@ class ExchangeSectionTest {
         assertTrue(ok.headers().firstValue("Location").orElse("").contains("/exchange/out/"));
     }
 
+    /** A browser declares the upload's length: one over the limit is refused unread, but what the clerk typed comes back. */
+    @Test
+    void anUploadOverTheLimitBringsBackTheFormWithWhatTheClerkTyped() throws Exception {
+        String before = snapshot();
+        Multipart tooLarge = new Multipart().field("doc_number", "保水发〔2026〕10号").field("title", "关于<汛期>值守的通知")
+                .field("recipients", B1.toString()).field("recipients", A2.toString()).field("urgency", "URGENT")
+                .field("classification", "NON_SECRET").field("deadline", "2099-12-31")
+                .file("正文.pdf", "application/pdf", new byte[(int) MAX + 300_000]);
+        HttpResponse<String> refused = post("/exchange/send", tooLarge);
+        assertEquals(413, refused.statusCode());
+        String page = refused.body();
+        assertTrue(page.contains("exceed the limit of " + MAX + " bytes of files (" + MAX / (1024 * 1024) + " MB)"), page);
+        assertTrue(page.contains("value=\"保水发〔2026〕10号\"") && page.contains("value=\"关于&lt;汛期>值守的通知\"")
+                && page.contains("value=\"" + B1 + "," + A2 + "\""), "the fields kept, escaped: " + page);
+        assertTrue(page.contains("<option value=\"URGENT\" selected>"), page);
+        assertTrue(refused.headers().firstValue("connection").isEmpty(), "the body was read: the connection is kept");
+        assertEquals(before, snapshot(), "nothing stored or sent");
+    }
+
     @Test
     void theSendFormOffersOnlyTheClassificationThatMaySend() throws Exception {
         String form = text(get("/exchange/send", null));
