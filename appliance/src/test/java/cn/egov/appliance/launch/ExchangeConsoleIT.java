@@ -158,10 +158,11 @@ class ExchangeConsoleIT {
             assertEquals(0, openssl.waitFor(), verified);
             assertTrue(verified.contains("\"messageId\":\"" + messageId + "\"") && verified.contains("Verification successful"), verified);
 
-            // the recipient's clerk
+            // the recipient's clerk opens the inbox from a bookmark: the log-in leads back to it
             driver.findElement(By.cssSelector("form.logout button")).click();
-            logIn(driver, "wang.fang");
             driver.get(base.resolve("exchange/").toString());
+            assertEquals(base.resolve("login?next=%2Fexchange%2F").toString(), driver.getCurrentUrl());
+            assertEquals(base.resolve("exchange/").toString(), submitLogIn(driver, "wang.fang"));
             String inbox = driver.findElement(By.id("inbox")).getText();
             assertTrue(inbox.contains("关于防汛准备的通知") && inbox.contains("竞教发〔2026〕8号") && inbox.contains(A1.toString()), inbox);
             driver.findElement(By.linkText("关于防汛准备的通知")).click();
@@ -176,13 +177,18 @@ class ExchangeConsoleIT {
 
     private void logIn(WebDriver driver, String name) {
         driver.get(base.resolve("login").toString());
+        assertEquals(base.toString(), submitLogIn(driver, name));
+    }
+
+    /** Fills the log-in form on screen and answers where the log-in led. */
+    private static String submitLogIn(WebDriver driver, String name) {
         driver.findElement(By.id("username")).sendKeys(name);
         driver.findElement(By.id("password")).sendKeys(PASSWORD);
-        driver.findElement(By.id("login")).click();
+        var login = driver.findElement(By.id("login"));
+        login.click();
         // the next page can take a while on a loaded machine: wait for it, then check where it is
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(60))
-                .until(d -> !d.getCurrentUrl().endsWith("/login"));
-        assertEquals(base.toString(), driver.getCurrentUrl());
+        PageLeft.after(driver, login, java.time.Duration.ofSeconds(60));
+        return driver.getCurrentUrl();
     }
 
     private static WebDriver chromium() {
