@@ -143,6 +143,11 @@ class DutyConsoleIT {
         Matcher id = Pattern.compile("初报 (\\d{14}_\\d{14}_\\d)").matcher(verdict);
         assertTrue(id.find(), verdict);
         String reportId = id.group(1);
+        // the filing answered with a redirect to the event: a refresh shows it again and files nothing
+        assertTrue(driver.getCurrentUrl().endsWith("?filed=" + reportId), driver.getCurrentUrl());
+        driver.navigate().refresh();
+        assertTrue(driver.findElement(By.id("verdict")).getText().contains("初报 " + reportId), driver.findElement(By.id("verdict")).getText());
+        assertEquals(1, driver.findElements(By.cssSelector("#reports tbody tr")).size(), "one report, not two");
         assertTrue(reportId.startsWith("13060200100000_"), reportId);
         Files.write(root.resolve("box-filed.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
         assertNoCspViolations();
