@@ -3,15 +3,12 @@ package cn.egov.duty.console;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
 import cn.egov.console.api.SectionContext;
+import cn.egov.console.api.StandInSectionContext;
 import gg.jte.Content;
-import gg.jte.html.OwaspHtmlTemplateOutput;
-import gg.jte.output.StringOutput;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -45,7 +42,7 @@ final class SectionServer implements AutoCloseable {
                 String roles = request.getHeaders().get("X-Test-Roles");
                 Set<Role> as = roles == null ? Set.of(Role.DUTY_OFFICER)
                         : Arrays.stream(roles.split(",")).map(Role::valueOf).collect(Collectors.toSet());
-                request.setAttribute(SectionContext.ATTRIBUTE, new TestContext(new ConsoleUser("duty-li", as, unit)));
+                request.setAttribute(SectionContext.ATTRIBUTE, new StandInSectionContext(new ConsoleUser("duty-li", as, unit)));
                 if (!section.handler().handle(request, response, callback)) {
                     response.setStatus(404);
                     callback.succeeded();
@@ -72,24 +69,5 @@ final class SectionServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
-    }
-
-    /** What the console gives a section: the user, a page frame that is just the body. */
-    record TestContext(ConsoleUser user) implements SectionContext {
-        @Override public boolean apiToken() { return false; }
-        @Override public String csrfToken() { return "test-csrf"; }
-        @Override public Content csrfField() { return out -> out.writeContent("<input type=\"hidden\" name=\"_csrf\" value=\"test-csrf\">"); }
-
-        @Override
-        public void render(Response response, Callback callback, String title, Content body) {
-            StringOutput out = new StringOutput();
-            body.writeTo(new OwaspHtmlTemplateOutput(out));
-            response.getHeaders().put("Content-Type", "text/html; charset=utf-8");
-            response.write(true, ByteBuffer.wrap(("<html><h1>" + title + "</h1>" + out + "</html>").getBytes(StandardCharsets.UTF_8)), callback);
-        }
-
-        @Override
-        public void audit(String action, String target, String outcome) {
-        }
     }
 }

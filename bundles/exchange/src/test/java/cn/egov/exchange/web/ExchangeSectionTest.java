@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
 import cn.egov.console.api.SectionContext;
+import cn.egov.console.api.StandInSectionContext;
 import cn.egov.exchange.TestPki;
 import cn.egov.exchange.cms.Receipt;
 import cn.egov.exchange.cms.TrustAnchors;
@@ -24,8 +24,6 @@ import cn.egov.rules.unit.UnitCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gg.jte.Content;
-import gg.jte.html.OwaspHtmlTemplateOutput;
-import gg.jte.output.StringOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +32,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +135,7 @@ class ExchangeSectionTest {
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 String who = request.getHeaders().get("X-Test-User");
                 String[] nameUnit = (who == null ? "li.wei:130602-001" : who).split(":");
-                request.setAttribute(SectionContext.ATTRIBUTE, new TestContext(new ConsoleUser(nameUnit[0], Set.of(Role.CLERK), nameUnit[1])));
+                request.setAttribute(SectionContext.ATTRIBUTE, new StandInSectionContext(new ConsoleUser(nameUnit[0], Set.of(Role.CLERK), nameUnit[1]), true, audit::add));
                 if (!section.handle(request, response, callback)) {
                     response.setStatus(404);
                     callback.succeeded();
@@ -154,33 +151,6 @@ class ExchangeSectionTest {
     void stop() throws Exception {
         server.stop();
         store.close();
-    }
-
-    /** What the console gives a section: here the user, a page frame that is just the body, and the audit lines. */
-    final class TestContext implements SectionContext {
-        private final ConsoleUser user;
-
-        TestContext(ConsoleUser user) {
-            this.user = user;
-        }
-
-        @Override public ConsoleUser user() { return user; }
-        @Override public boolean apiToken() { return true; }
-        @Override public String csrfToken() { return "test-csrf"; }
-        @Override public Content csrfField() { return out -> out.writeContent("<input type=\"hidden\" name=\"_csrf\" value=\"test-csrf\">"); }
-
-        @Override
-        public void render(Response response, Callback callback, String title, Content body) {
-            StringOutput out = new StringOutput();
-            body.writeTo(new OwaspHtmlTemplateOutput(out));
-            response.getHeaders().put("Content-Type", "text/html; charset=utf-8");
-            response.write(true, ByteBuffer.wrap(("<html><h1>" + title + "</h1>" + out + "</html>").getBytes(StandardCharsets.UTF_8)), callback);
-        }
-
-        @Override
-        public void audit(String action, String target, String outcome) {
-            audit.add(user.name() + " " + action + " " + target + " " + outcome);
-        }
     }
 
     Multipart document(String title, String recipients, String classification, byte[] content) {
