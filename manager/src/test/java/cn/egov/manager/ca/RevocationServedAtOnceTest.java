@@ -76,9 +76,10 @@ class RevocationServedAtOnceTest {
             assertNotEquals(serialOf("keep.pem"), gone);
 
             manager("ca", "revoke", "-c", config.toString(), gone, "--reason", "keyCompromise");
-            Thread.sleep(2000); // what the requirement allows: "within seconds"
-
-            sh("curl -sS --fail -o served.crl http://127.0.0.1:" + httpPort + CaHttpPaths.CRL_ISSUING);
+            // the running manager notices within ca.revocation-check-ms (1 s) and publishes; the bound is generous (a loaded
+            // machine), not a speed assertion: what counts is that the running manager serves it without a restart
+            Poll.until("the running manager serves a CRL that lists " + gone, 60_000, () -> servedCrl("served.crl", httpPort).contains("Serial Number: " + gone));
+            Poll.until("the reload command ran on the new CRL", 60_000, () -> read("reloads.log").contains("Serial Number: " + gone));
             String crl = sh("openssl crl -inform DER -in served.crl -noout -text");
             assertTrue(crl.contains("Serial Number: " + gone), crl);
             assertTrue(crl.contains("Key Compromise"), crl);
@@ -95,7 +96,6 @@ class RevocationServedAtOnceTest {
 
             String copied = sh("openssl crl -in mosquitto/issuing.crl.pem -noout -text");
             assertTrue(copied.contains("Serial Number: " + gone), copied);
-            assertTrue(Files.readString(dir.resolve("reloads.log")).contains("Serial Number: " + gone), "the reload command ran on the new CRL");
         } finally {
             ManagerProcess.stop(manager);
         }
@@ -151,6 +151,16 @@ class RevocationServedAtOnceTest {
                 + " && curl -sS --fail --cacert root.pem --cert " + from + ".pem --key " + from + ".key --data-binary @" + to + ".b64"
                 + " -H 'Content-Type: application/pkcs10' " + est + "/simplereenroll"
                 + " | base64 -d | openssl pkcs7 -inform DER -print_certs -out " + to + ".pem");
+    }
+
+    /** The issuing CA's CRL as the manager serves it now, as text ("" while it cannot be fetched). */
+    private String servedCrl(String file, int httpPort) {
+        try {
+            return sh("curl -sS --fail -o " + file + " http://127.0.0.1:" + httpPort + CaHttpPaths.CRL_ISSUING
+                    + " && openssl crl -inform DER -in " + file + " -noout -text");
+        } catch (Exception | AssertionError notYet) {
+            return "";
+        }
     }
 
     private String serialOf(String pem) throws Exception {
