@@ -50,7 +50,11 @@ class BrokerFailoverTest {
                 waitUntil(() -> box.outbox().stats().sent() >= COUNT / 5, "a fifth acknowledged by broker 1");
 
                 first.freeze();
-                List<RecordingSubscriber.Received> viaFirst = noc1.drainFor(1_000); // what broker 1 wrote before it froze
+                // what broker 1 acknowledged before it froze reaches its subscriber: waited for as such (a quiet
+                // second alone ends early on a busy machine), then whatever else it wrote
+                List<RecordingSubscriber.Received> viaFirst = noc1.collectUntil(
+                        more -> seqs(more).size() >= box.outbox().stats().sent(), TIMEOUT_MS);
+                viaFirst.addAll(noc1.drainFor(1_000));
                 long ackedByFirst = box.outbox().stats().sent();
                 assertTrue(box.outbox().depth() > 0, "broker 1 died with a backlog waiting");
                 long killedAt = System.nanoTime();
@@ -62,7 +66,14 @@ class BrokerFailoverTest {
                 assertTrue(failoverMs < FAILOVER_BOUND_MS, "failover took " + failoverMs + " ms");
 
                 waitUntil(() -> box.outbox().depth() == 0, "backlog drained through broker 2");
-                List<RecordingSubscriber.Received> viaSecond = noc2.drainFor(1_000);
+                // acknowledged by broker 2 is not yet delivered to its subscriber: wait for every message
+                Set<Long> before = seqs(viaFirst);
+                List<RecordingSubscriber.Received> viaSecond = noc2.collectUntil(more -> {
+                    Set<Long> all = new java.util.HashSet<>(before);
+                    all.addAll(seqs(more));
+                    return all.size() >= COUNT;
+                }, TIMEOUT_MS);
+                viaSecond.addAll(noc2.drainFor(1_000));
                 assertNotNull(viaSecond.stream().filter(r -> r.topic().equals(birthTopic)).findFirst().orElse(null), "BIRTH on broker 2");
 
                 Set<Long> first1 = seqs(viaFirst);

@@ -74,6 +74,24 @@ public final class RecordingSubscriber implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Collects until {@code done} holds for what was collected (checked as each message arrives, and
+     * while none does), or the timeout passed: a wait for the messages a test expects, where a quiet
+     * moment on a busy machine would end {@link #drainFor(long)} early.
+     */
+    public List<Received> collectUntil(java.util.function.Predicate<List<Received>> done, long timeoutMs) throws InterruptedException {
+        List<Received> out = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!done.test(out) && System.currentTimeMillis() < deadline) {
+            Received r = received.poll(100, TimeUnit.MILLISECONDS);
+            if (r != null) {
+                out.add(r);
+                received.drainTo(out);
+            }
+        }
+        return out;
+    }
+
     /** Whatever else arrives within {@code quietMs}. */
     public List<Received> drainFor(long quietMs) throws InterruptedException {
         List<Received> out = new ArrayList<>();

@@ -305,6 +305,20 @@ public final class Leadership implements AutoCloseable {
         }
     }
 
+    private void awaitRuns(List<ScheduledExecutorService> stopped) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(grace);
+        try {
+            for (ScheduledExecutorService t : stopped) {
+                if (!t.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("node {}: a singleton's run did not end within {} ms of the stop", node, grace);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The advisory lock key of a singleton: the first 8 bytes of SHA-256 over a fixed prefix and its name. */
     static long key(String name) {
         try {
@@ -315,7 +329,11 @@ public final class Leadership implements AutoCloseable {
         }
     }
 
-    /** Stops the singletons' threads and ends the session: the locks free, another node takes over. */
+    /**
+     * Stops the singletons' threads, waits (up to a retry period) for a run that had begun, then ends
+     * the session: the locks free, another node takes over. Without the wait a run that had passed its
+     * check could still start after this returned, with the session and its locks gone.
+     */
     @Override
     public void close() {
         List<ScheduledExecutorService> stop;
@@ -326,6 +344,7 @@ public final class Leadership implements AutoCloseable {
         }
         retry.shutdownNow();
         stop.forEach(ScheduledExecutorService::shutdownNow);
+        awaitRuns(stop);
         synchronized (this) {
             singletons.values().forEach(h -> h.held = false);
             if (session != null) {

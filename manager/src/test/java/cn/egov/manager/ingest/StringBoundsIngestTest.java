@@ -44,16 +44,20 @@ class StringBoundsIngestTest {
             box.publish(KuraTopic.telemetry(SimulatedBox.ACCOUNT, UNIT, BoxMetrics.HEALTH_APP, BoxMetrics.HEALTH_RESOURCE).toString(),
                     KuraPayloadCodec.encode(KuraPayload.builder().metric(BoxMetrics.CPU_LOAD, "0.5\n2026-12-04T00:00:00.000+0800 [main] INFO forged").build()));
             box.flush();
-            // the malformed counts move when the messages are decoded, the fleet when the first BIRTH's batch has committed
-            Poll.until("both malformed, the box in the fleet", 30_000, () -> m.part(IngestPart.class).metrics().malformedCount(MalformedReason.STRING_TOO_LONG) == 1
-                    && m.part(IngestPart.class).metrics().malformedCount(MalformedReason.WRONG_METRIC_TYPE) == 1 && m.fleet().get(UNIT).isPresent());
+            // the malformed counts move when the messages are decoded, each warning just after its count, the fleet
+            // when the first BIRTH's batch has committed; the health comes through a subscription of its own
+            String tooLong = "metric 'display_name' is 100000 characters, limit 128";
+            String escaped = "got String 0.5\\n2026-12-04T00:00:00.000+0800 [main]";
+            Poll.until("both malformed and logged, the box in the fleet", 30_000, () -> m.part(IngestPart.class).metrics().malformedCount(MalformedReason.STRING_TOO_LONG) == 1
+                    && m.part(IngestPart.class).metrics().malformedCount(MalformedReason.WRONG_METRIC_TYPE) == 1 && m.fleet().get(UNIT).isPresent()
+                    && log.text().contains(tooLong) && log.text().contains(escaped));
             assertEquals("测试单位 " + UNIT, m.fleet().get(UNIT).orElseThrow().displayName(), "the first BIRTH's name stays");
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.fleetUrl()))
                     .header("Authorization", "Bearer " + ManagerFixture.NOC_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(page.body().length() < 20_000, "the fleet page stays small: " + page.body().length() + " characters");
             String text = log.text();
-            assertTrue(text.contains("metric 'display_name' is 100000 characters, limit 128"), text);
-            assertTrue(text.contains("got String 0.5\\n2026-12-04T00:00:00.000+0800 [main]"), text);
+            assertTrue(text.contains(tooLong), text);
+            assertTrue(text.contains(escaped), text);
             assertFalse(text.lines().anyMatch(l -> l.startsWith("2026-12-04T00:00:00.000+0800 [main]")), "no forged line:\n" + text);
         }
     }
