@@ -37,6 +37,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -159,7 +160,10 @@ class ExchangeConsoleIT {
             assertTrue(verified.contains("\"messageId\":\"" + messageId + "\"") && verified.contains("Verification successful"), verified);
 
             // the recipient's clerk opens the inbox from a bookmark: the log-in leads back to it
-            driver.findElement(By.cssSelector("form.logout button")).click();
+            // the log-out's answer first: a navigation started while its POST is under way could be overtaken by it
+            WebElement logout = driver.findElement(By.cssSelector("form.logout button"));
+            logout.click();
+            PageLeft.after(driver, logout, java.time.Duration.ofSeconds(60));
             driver.get(base.resolve("exchange/").toString());
             assertEquals(base.resolve("login?next=%2Fexchange%2F").toString(), driver.getCurrentUrl());
             assertEquals(base.resolve("exchange/").toString(), submitLogIn(driver, "wang.fang"));
