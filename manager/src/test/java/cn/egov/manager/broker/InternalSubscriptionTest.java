@@ -62,7 +62,7 @@ class InternalSubscriptionTest {
             // the broker closes that session's consumers after Paho returns: until then it would share the
             // queue with the in-VM consumer (every other message to it), which the manager never meets
             // (its MQTT session exists only in memory and only while it subscribes over MQTT)
-            Poll.until("the earlier session's consumers closed", 10_000, () -> b.consumers(MANAGER) == 0);
+            Poll.until("the earlier session's consumers closed", 60_000, () -> b.consumers(MANAGER) == 0);
             MqttClient box = PlainLabBroker.connect(b.plainUrl(), BOX, true);
             for (String m : messages(0, 10)) {
                 box.publish("hebei/" + BOX + "/HEALTH/status", m.getBytes(StandardCharsets.UTF_8), 1, false); // returns on the PUBACK
@@ -71,7 +71,7 @@ class InternalSubscriptionTest {
 
             Received first = new Received();
             InternalSubscription s = b.subscribeInternal(MANAGER, FILTERS, WINDOW, first);
-            Poll.until("a window's worth delivered", 10_000, () -> first.payloads.size() >= WINDOW);
+            Poll.until("a window's worth delivered", 60_000, () -> first.payloads.size() >= WINDOW);
             Thread.sleep(300);
             // each queue checks the window before its delivery: with two queues one more may pass
             assertTrue(first.payloads.size() <= WINDOW + FILTERS.size() - 1, "delivered without an acknowledgement: " + first.payloads);
@@ -79,14 +79,14 @@ class InternalSubscriptionTest {
             for (String m : acked) {
                 s.ack(first.ids.get(m));
             }
-            Poll.until("more once acknowledged", 10_000, () -> first.payloads.size() > acked.size());
+            Poll.until("more once acknowledged", 60_000, () -> first.payloads.size() > acked.size());
             s.close(); // what came after the acknowledgements is delivered and not acknowledged
             List<String> beforeClose = List.copyOf(first.payloads);
             Received second = new Received();
             InternalSubscription again = b.subscribeInternal(MANAGER, FILTERS, 100, second);
             List<String> all = new ArrayList<>(messages(0, 10));
             all.add("birth");
-            Poll.until("everything not acknowledged, again", 10_000, () -> second.payloads.size() >= all.size() - acked.size());
+            Poll.until("everything not acknowledged, again", 60_000, () -> second.payloads.size() >= all.size() - acked.size());
             assertTrue(first.topics.contains("$EDC/hebei/" + BOX + "/MQTT/BIRTH") || second.topics.contains("$EDC/hebei/" + BOX + "/MQTT/BIRTH"),
                     "the control queue is consumed too");
             List<String> rest = new ArrayList<>(all);
@@ -112,7 +112,7 @@ class InternalSubscriptionTest {
         try (ArtemisBroker b = PlainLabBroker.start(dir)) {
             Received after = new Received();
             InternalSubscription s = b.subscribeInternal(MANAGER, FILTERS, WINDOW, after);
-            Poll.until("the unacknowledged messages after a restart", 10_000, () -> after.payloads.size() >= 3);
+            Poll.until("the unacknowledged messages after a restart", 60_000, () -> after.payloads.size() >= 3);
             Thread.sleep(300);
             assertEquals(List.of("m7", "m8", "m9"), after.payloads, "only what was never acknowledged survives the restart, in order");
             s.close();

@@ -124,7 +124,7 @@ class HubRulesTest {
             w.service.register();
         }
         flushAll();
-        Poll.until("box A knows unit B1", 10_000, () -> units(A1).contains(B1.toString()));
+        Poll.until("box A knows unit B1", 60_000, () -> units(A1).contains(B1.toString()));
     }
 
     private void box(UnitCode unit, LocalUnit keys, TrustAnchors trust) throws Exception {
@@ -232,8 +232,8 @@ class HubRulesTest {
         b.holdAnswers = true; // B stores and receipts the document, but its answers do not get through
         String id = a.service.send(doc(A1, B1, "关于汛期值班的通知", Duration.ofHours(1))).messageId();
         flush(A1.toString());
-        Poll.until("A sees its document at the hub", 10_000, () -> state(a, id) == DeliveryState.AT_HUB);
-        Poll.until("B holds the document, its receipt waiting in its outbox", 10_000,
+        Poll.until("A sees its document at the hub", 60_000, () -> state(a, id) == DeliveryState.AT_HUB);
+        Poll.until("B holds the document, its receipt waiting in its outbox", 60_000,
                 () -> b.toHub.stream().anyMatch(m -> m.resource().equals(ExchangeWire.RECEIPT)));
         assertEquals("PENDING", delivery(id));
 
@@ -242,7 +242,7 @@ class HubRulesTest {
         hub.tick();
         assertEquals("UNDELIVERABLE", delivery(id));
         flushAll();
-        Poll.until("A sees the document undeliverable", 10_000, () -> state(a, id) == DeliveryState.UNDELIVERABLE);
+        Poll.until("A sees the document undeliverable", 60_000, () -> state(a, id) == DeliveryState.UNDELIVERABLE);
         OutgoingRecord.RecipientStatus st = a.store.outgoing(id).orElseThrow().recipients().get(B1.toString());
         assertEquals("the recipient's box 130606-001 was not reached before the deadline (1 attempts)", st.reason());
         Map<String, Object> summary = HubHandlers.summary(new HubQueries(hub.store()), 1);
@@ -255,7 +255,7 @@ class HubRulesTest {
         b.holdAnswers = false;
         flushAll();
         assertEquals("RECEIVED", delivery(id));
-        Poll.until("A has the late receipt", 10_000, () -> state(a, id) == DeliveryState.RECEIVED);
+        Poll.until("A has the late receipt", 60_000, () -> state(a, id) == DeliveryState.RECEIVED);
         assertTrue(a.store.receipt(id, B1.toString()).isPresent());
         assertEquals(0, count("SELECT COUNT(*) FROM exchange_doc WHERE envelope IS NOT NULL"), "the envelope is dropped once final");
     }
@@ -268,7 +268,7 @@ class HubRulesTest {
         String first = a.service.send(doc(A1, B1, "第一件", Duration.ofHours(1))).messageId();
         String second = a.service.send(doc(A1, B1, "第二件", Duration.ofHours(1))).messageId();
         flush(A1.toString());
-        Poll.until("B's two receipts waiting", 10_000,
+        Poll.until("B's two receipts waiting", 60_000,
                 () -> b.toHub.stream().filter(m -> m.resource().equals(ExchangeWire.RECEIPT)).count() == 2);
         KuraPayload genuine = b.take().stream().filter(m -> m.resource().equals(ExchangeWire.RECEIPT)
                 && first.equals(m.payload().stringMetric(ExchangeWire.MESSAGE_ID))).findFirst().orElseThrow().payload();
@@ -304,7 +304,7 @@ class HubRulesTest {
         String waiting = a.service.send(doc(A1, B1, "等待中", Duration.ofHours(5))).messageId();
         // the box uploads on its own threads: flushed until the hub holds it (read once, the wire was
         // sometimes still empty under load, and the repetition below then reached the hub as a new document)
-        Poll.until("the hub holds the waiting document", 10_000, () -> {
+        Poll.until("the hub holds the waiting document", 60_000, () -> {
             try {
                 flush(A1.toString());
             } catch (Exception e) {

@@ -26,7 +26,7 @@ class FleetLifecycleTest {
             box.health();
             box.flush();
             // BIRTH ($EDC/...) and health (hebei/...) reach the manager through two subscriptions, in either order
-            Poll.until("box connected with BIRTH and health", 10_000, () -> fleet.get("130602-001")
+            Poll.until("box connected with BIRTH and health", 60_000, () -> fleet.get("130602-001")
                     .filter(b -> b.status() == BoxStatus.CONNECTED && b.lastHealth() > 0 && "BIRTH".equals(b.lastStatusCause())).isPresent());
             BoxState connected = fleet.get("130602-001").orElseThrow();
             assertEquals("保定市", connected.place().cityName());
@@ -42,11 +42,11 @@ class FleetLifecycleTest {
 
             box.health();
             box.flush();
-            Poll.until("box back", 10_000, () -> fleet.get("130602-001").orElseThrow().status() == BoxStatus.CONNECTED);
+            Poll.until("box back", 60_000, () -> fleet.get("130602-001").orElseThrow().status() == BoxStatus.CONNECTED);
 
             box.disconnectMessage();
             box.flush();
-            Poll.until("box disconnected", 10_000, () -> fleet.get("130602-001").orElseThrow().status() == BoxStatus.DISCONNECTED);
+            Poll.until("box disconnected", 60_000, () -> fleet.get("130602-001").orElseThrow().status() == BoxStatus.DISCONNECTED);
             assertEquals("DC", fleet.get("130602-001").orElseThrow().lastStatusCause());
         }
     }

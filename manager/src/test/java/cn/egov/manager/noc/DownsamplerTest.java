@@ -100,8 +100,8 @@ class DownsamplerTest {
         assertEquals(3, d.dropped.sum());
         d.start(NOW);
         try {
-            Poll.until("the two samples bucketed", 10_000, () -> d.bucketed.sum() == 2);
-            Poll.until("the drop alarmed", 10_000, () -> {
+            Poll.until("the two samples bucketed", 60_000, () -> d.bucketed.sum() == 2);
+            Poll.until("the drop alarmed", 60_000, () -> {
                 try {
                     return alarms.latest(AlarmStore.MANAGER_CLIENT_ID, 10).stream().anyMatch(a -> a.alarm().kind().equals(Downsampler.DROPPED_ALARM));
                 } catch (Exception e) {
@@ -163,7 +163,7 @@ class DownsamplerTest {
         d.onStored(health("130602-002", NOW - 5_000 + 1, NOW - 5_000 + 2, 1)); // the same millisecond, committed after the read
         d.onStored(health("130602-001", NOW - 4_000, NOW - 4_000, 1));          // stored after the replay read
         d.start(NOW);
-        Poll.until("the queue drained", 10_000, () -> d.depth() == 0);
+        Poll.until("the queue drained", 60_000, () -> d.depth() == 0);
         d.close();
         assertEquals(3, store.read("130602-001", BoxMetrics.CPU_LOAD, Resolution.MINUTE, 0, Long.MAX_VALUE).stream()
                 .mapToLong(x -> x.count()).sum(), "three messages, each once");
