@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,8 +57,26 @@ public final class EnrolCommand implements Callable<Integer> {
     static final int EXIT_NOT_ISSUED = 1;
     static final int EXIT_NOT_STORED = 3;
 
-    @Option(names = "--manager", paramLabel = "URL", description = "The manager's EST base, e.g. https://ca.hebei.gov.cn:8443")
+    @Option(names = "--manager", paramLabel = "URL", converter = EstAddress.class,
+            description = "The manager's EST base, e.g. https://ca.hebei.gov.cn:8443")
     URI manager;
+
+    /** {@code https://HOST[:PORT]}: a bare {@code host:8443} would be read as a URI whose scheme is the host. */
+    static final class EstAddress implements CommandLine.ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            try {
+                URI u = new URI(value);
+                if ("https".equalsIgnoreCase(u.getScheme()) && u.getHost() != null) {
+                    return u;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // told below, in the technician's terms
+            }
+            throw new CommandLine.TypeConversionException("must be the manager's EST address like https://MANAGER:8443, got '"
+                    + value + "'");
+        }
+    }
 
     @Option(names = "--token", description = "One-time enrolment token from 'manager ca token'.")
     String token;
@@ -125,7 +144,7 @@ public final class EnrolCommand implements Callable<Integer> {
         } catch (FingerprintMismatchException e) {
             throw new UserError(e.getMessage(), ApplianceCommand.EXIT_BAD_INPUT, e);
         } catch (EstException e) {
-            throw new UserError("enrolment failed: " + e.getMessage(), EXIT_NOT_ISSUED, e);
+            throw new UserError("enrolment failed: " + e.getMessage() + e.whatToDo(), EXIT_NOT_ISSUED, e);
         } catch (NotStoredException e) {
             throw new UserError(e.getMessage(), EXIT_NOT_STORED, e);
         } catch (IllegalArgumentException e) {

@@ -257,22 +257,12 @@ public final class Setup {
             throw new SetupException(e.getMessage(), e);
         } catch (EstException e) {
             throw new SetupException("the provincial CA did not issue a certificate: " + e.getMessage()
-                    + advice(e.getMessage()), e);
+                    + e.whatToDo(), e);
         } catch (NotStoredException e) {
             throw new SetupException(e.getMessage(), e);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new SetupException("key store " + store.file() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** What to do about the CA's refusal of the token. */
-    private static String advice(String message) {
-        String m = message.toLowerCase(java.util.Locale.ROOT);
-        if (m.contains("token")) {
-            return ". Check the token you typed (it is for this unit only and works once); if it was used or has "
-                    + "expired, ask the provincial office for a new one";
-        }
-        return "";
     }
 
     private BoxKeyStore keyStore(Map<String, String> pki) {

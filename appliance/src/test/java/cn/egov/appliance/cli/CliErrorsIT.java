@@ -119,6 +119,16 @@ class CliErrorsIT {
     }
 
     @Test
+    void enrolWithAManagerAddressThatIsNotAUrlSaysWhatToType() throws Exception {
+        for (String typed : List.of("127.0.0.1:8443", "ca.hebei.gov.cn:8443", "http://127.0.0.1:8081")) {
+            Result r = run(enrol(typed, "--root-fingerprint", FINGERPRINT).toArray(String[]::new));
+            assertEquals("appliance enrol: Invalid value for option '--manager': must be the manager's EST address like"
+                    + " https://MANAGER:8443, got '" + typed + "' (see 'appliance enrol --help')", r.line());
+            assertEquals(2, r.exit());
+        }
+    }
+
+    @Test
     void enrolWithAnUnknownHostNamesTheHost() throws Exception {
         Result r = run(enrol("https://ca.nonexistent.invalid:8443", "--root-fingerprint", FINGERPRINT).toArray(String[]::new));
         assertEquals("appliance enrol: enrolment failed: cannot reach the EST server: unknown host ca.nonexistent.invalid"

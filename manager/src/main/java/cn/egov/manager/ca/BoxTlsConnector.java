@@ -1,5 +1,6 @@
 package cn.egov.manager.ca;
 
+import cn.egov.manager.web.JsonErrorHandler;
 import java.util.List;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -20,9 +21,13 @@ public final class BoxTlsConnector {
     private BoxTlsConnector() {
     }
 
-    /** A connector on {@code bind:port} for {@code server}, not yet added to it. */
+    /**
+     * A connector on {@code bind:port} for {@code server}, not yet added to it. The server's own errors become the
+     * manager's one-line JSON ones, without Jetty's page naming itself and its version.
+     */
     public static ServerConnector create(Server server, ProvincialCa ca, String alias, String bind, int port,
                                          List<String> dnsNames, List<String> ips) throws Exception {
+        server.setErrorHandler(new JsonErrorHandler());
         ServerKeyStore identity = ServerKeyStore.issue(ca, alias, dnsNames, ips);
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStore(identity.keyStore());

@@ -1,5 +1,6 @@
 package cn.egov.manager.ca;
 
+import cn.egov.manager.web.JsonErrorHandler;
 import java.security.KeyStore;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
@@ -49,6 +50,7 @@ public final class CaHttpServer implements AutoCloseable {
         tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
 
         HttpConfiguration httpsConfig = new HttpConfiguration();
+        httpsConfig.setSendServerVersion(false);
         SecureRequestCustomizer src = new SecureRequestCustomizer();
         src.setSniHostCheck(false);
         httpsConfig.addCustomizer(src);
@@ -58,6 +60,7 @@ public final class CaHttpServer implements AutoCloseable {
         httpsConnector.setPort(httpsPort);
 
         HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
         // OCSP GET (RFC 6960 Appendix A) puts URL-encoded base64 in the path, '/' as %2F included
         httpConfig.setUriCompliance(UriCompliance.DEFAULT.with("ocsp-get",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
@@ -67,6 +70,7 @@ public final class CaHttpServer implements AutoCloseable {
         server.addConnector(httpsConnector);
         server.addConnector(httpConnector);
 
+        server.setErrorHandler(new JsonErrorHandler()); // not Jetty's page naming itself and its version
         server.setHandler(new Handler.Sequence(new EstHandler(ca), new CrlAndOcspHandler(crls, new OcspResponder(ca))));
         try {
             server.start();

@@ -12,6 +12,7 @@ import cn.egov.manager.ca.PlanUnitNames;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.ca.RevocationReason;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.evidence.Times;
 import cn.egov.rules.plan.Divisions;
 import cn.egov.rules.unit.UnitCode;
 import java.math.BigInteger;
@@ -163,7 +164,8 @@ public final class CaCommand implements Runnable {
                 EnrolmentToken t = ca.newToken(u, domain, ttlHours == null ? c.tokenTtl() : Duration.ofHours(ttlHours));
                 System.out.println("token: " + t.secret());
                 System.out.println("unit: " + t.unit() + (t.domain() == null ? "" : "  domain: " + t.domain()));
-                System.out.println("expires: " + t.expiresAt());
+                // read out to the technician in the county: Beijing time, to the second
+                System.out.println("expires: " + Times.format(t.expiresAt().toEpochMilli()) + " (Beijing time)");
                 System.out.println("root fingerprint: " + fingerprint(ca.rootCertificate()));
                 System.out.println("on the box: appliance enrol --manager https://<manager>:" + c.estPort() + " --unit " + t.unit()
                         + " --token " + t.secret() + " --root-fingerprint " + fingerprint(ca.rootCertificate()));

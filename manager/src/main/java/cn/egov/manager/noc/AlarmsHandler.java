@@ -108,9 +108,9 @@ final class AlarmsHandler implements Request.Handler {
 
     /** The list's filters from the query string; a bad one is an {@link IllegalArgumentException} naming it. */
     static AlarmQuery query(java.util.function.UnaryOperator<String> q, Caller caller, long now, long defaultDays) {
-        String unit = code(q.apply("unit"), "\\d{6}-\\d{3}", "unit");
-        String county = code(q.apply("county"), "\\d{6}", "county");
-        String city = code(q.apply("city"), "\\d{4}", "city");
+        String unit = code(q.apply("unit"), "\\d{6}-\\d{3}", "unit", "a unit code like 130602-001");
+        String county = code(q.apply("county"), "\\d{6}", "county", "6 digits, like 130602");
+        String city = code(q.apply("city"), "\\d{4}", "city", "4 digits, like 1306");
         String severity = q.apply("severity");
         if (severity != null && !severity.isEmpty()) {
             try {
@@ -136,12 +136,12 @@ final class AlarmsHandler implements Request.Handler {
                 caller.provinceWide() ? null : caller.counties(), limit);
     }
 
-    private static String code(String v, String pattern, String name) {
+    private static String code(String v, String pattern, String name, String what) {
         if (v == null || v.isEmpty()) {
             return null;
         }
         if (!v.matches(pattern)) {
-            throw new IllegalArgumentException(name + " must match " + pattern.replace("\\d", "D"));
+            throw new IllegalArgumentException(name + " must be " + what + ", got '" + (v.length() > 20 ? v.substring(0, 20) + "…" : v) + "'");
         }
         return v;
     }

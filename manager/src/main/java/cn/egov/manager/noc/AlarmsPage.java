@@ -49,18 +49,21 @@ final class AlarmsPage implements Request.Handler {
         // the page opens on what needs someone
         java.util.function.UnaryOperator<String> q = name -> name.equals("state") && fields.getValue(name) == null ? "open"
                 : fields.getValue(name);
-        AlarmQuery query;
+        String problem = "";
+        List<NocAlarm> alarms = List.of();
         try {
-            query = AlarmsHandler.query(q, caller, state.clock().millis(), state.alarmWindow().toDays());
+            alarms = state.alarms().list(AlarmsHandler.query(q, caller, state.clock().millis(), state.alarmWindow().toDays()));
         } catch (IllegalArgumentException e) {
-            return Json.error(response, callback, 400, e.getMessage());
+            problem = e.getMessage(); // the form back with what was typed, as the other pages' forms
         }
-        List<NocAlarm> alarms = state.alarms().list(query);
         Filter filter = new Filter(v(q, "state"), v(q, "severity"), v(q, "unit"), v(q, "county"), v(q, "city"),
                 q.apply("days") == null ? Long.toString(state.alarmWindow().toDays()) : v(q, "days"));
         Frame frame = Pages.frame(request, routes, "告警 Alarms").still();
         boolean canAct = caller.role() == Role.NOC && frame.session();
-        return Pages.render(response, callback, 200, out -> JtealarmsGenerated.render(out, null, frame, filter, alarms, canAct));
+        List<NocAlarm> shown = alarms;
+        String refused = problem;
+        return Pages.render(response, callback, problem.isEmpty() ? 200 : 400,
+                out -> JtealarmsGenerated.render(out, null, frame, filter, shown, canAct, refused));
     }
 
     private boolean one(Request request, Response response, Callback callback, Caller caller, String id) throws Exception {

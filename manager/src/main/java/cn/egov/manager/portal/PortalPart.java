@@ -142,7 +142,9 @@ public final class PortalPart implements ManagerPart {
     static String jsonProblem(Exception e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
-            String what = j.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(start marker at \\[.*?\\]\\)", "");
+            // Jackson names its own setting for a bound ("..., from `StreamReadConstraints.getMaxNestingDepth()`"): not the caller's
+            String what = j.getOriginalMessage().lines().findFirst().orElse("").replaceAll("\\s*\\(start marker at \\[.*?\\]\\)", "")
+                    .replaceAll(", from `[^`]*`", "");
             return what + (at == null ? "" : " (line " + at.getLineNr() + ", column "
                     + at.getColumnNr() + ")");
         }

@@ -53,7 +53,9 @@ final class EntryHandler implements Request.Handler {
         String yearText = value(f, "year");
         String target = LogSafe.of(cut(yearText, 10) + " " + cut(unit, 20) + " " + cut(value(f, "task"), 30));
         Fields back = new Fields();
-        back.put("year", yearText);
+        if (showable(yearText)) { // a year the page cannot show would turn the form into a JSON error
+            back.put("year", yearText);
+        }
         if (cn.egov.rules.unit.UnitCode.isValid(unit) && caller.sees(unit)) {
             back.put("scope", unit.substring(0, 6));
         }
@@ -63,7 +65,9 @@ final class EntryHandler implements Request.Handler {
                 && directory.units(new Scope(unit), caller::sees).stream().anyMatch(u -> u.code().equals(unit));
         if (!known) {
             audit.record(WebAudit.entry(request, ACTION, target, AuditEntry.Outcome.REFUSED, "no such unit"));
-            return cn.egov.manager.web.Json.error(response, callback, 404, "no such unit");
+            // the form back, as for any other mistake; the same words whether the unit is absent or another county's
+            return page.render(request, response, callback, back, "unit " + LogSafe.of(cut(unit, 20))
+                    + " is not a unit you may enter for: not in the address plan, or not in your counties", 404);
         }
         try {
             entry = entry(f, unit, caller);
@@ -121,6 +125,14 @@ final class EntryHandler implements Request.Handler {
             throw new IllegalArgumentException("the note holds control characters; write it as one line of text");
         }
         return new Entry(year, unit, task, status.equals("done"), note, caller.name(), caller.role().label, service.now());
+    }
+
+    private boolean showable(String year) {
+        if (!year.matches("\\d{4}")) {
+            return false;
+        }
+        int y = Integer.parseInt(year);
+        return y >= TaskbookQuery.FIRST_YEAR && y <= service.currentYear();
     }
 
     private static String value(Fields f, String name) {

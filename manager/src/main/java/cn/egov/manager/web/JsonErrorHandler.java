@@ -16,8 +16,9 @@ import org.eclipse.jetty.util.Callback;
  * a failure before the dispatcher) answered like the API's: {@code {"error": "..."}} in plain words,
  * with the security headers, instead of Jetty's HTML page that names the server and its version.
  * The parser's own message is not shown: it is about Jetty's internals, not the caller's request.
+ * The manager's other listeners (EST, CRL/OCSP, the servers for boxes) answer their errors the same way.
  */
-final class JsonErrorHandler extends ErrorHandler {
+public final class JsonErrorHandler extends ErrorHandler {
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,

@@ -112,6 +112,18 @@ class EstServerTest {
     }
 
     @Test
+    void neitherListenerNamesTheServerOrItsVersion() throws Exception {
+        for (String url : new String[] {est + "/cacerts", est + "/nothing-here", http + "/nothing-here", http + "/"}) {
+            String answer = sh("curl -sS -i --cacert root.pem '" + url + "'").expectOk().output();
+            assertTrue(!answer.toLowerCase(java.util.Locale.ROOT).contains("jetty")
+                    && !answer.toLowerCase(java.util.Locale.ROOT).contains("\nserver:"), url + "\n" + answer);
+        }
+        String notFound = sh("curl -sS -i " + http + "/nothing-here").expectOk().output();
+        assertTrue(notFound.startsWith("HTTP/1.1 404") && notFound.contains("{\"error\":\"404 Not Found\"}")
+                && notFound.contains("X-Content-Type-Options: nosniff"), notFound);
+    }
+
+    @Test
     void expiredTokenIsRefusedAndChangesNothing() throws Exception {
         EnrolmentToken token = ca.newToken(UNIT, null, Duration.ofMillis(1));
         Thread.sleep(20);

@@ -112,6 +112,17 @@ class CaCommandTest {
     }
 
     @Test
+    void aTokenTellsWhenItExpiresInBeijingTimeAsTheTechnicianWillBeToldIt() throws Exception {
+        java.time.ZonedDateTime before = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Shanghai")).plusHours(2).withNano(0);
+        Run token = run("ca", "token", "-c", config.toString(), "--unit", "130602-001", "--ttl-hours", "2");
+        assertEquals(0, token.exit(), token.err());
+        String line = token.out().lines().filter(l -> l.startsWith("expires: ")).findFirst().orElseThrow();
+        assertTrue(line.matches("expires: \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\(Beijing time\\)"), line);
+        java.time.LocalDateTime expires = java.time.LocalDateTime.parse(line.substring(9, 28).replace(' ', 'T'));
+        assertTrue(!expires.isBefore(before.toLocalDateTime()) && expires.isBefore(before.toLocalDateTime().plusMinutes(1)), line + " vs " + before);
+    }
+
+    @Test
     void revokeAndCrlWriteCurrentCrlFiles() throws Exception {
         sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout crl-test.key -subj /CN=130602-002 -out crl-test.csr");
         assertEquals(0, run("ca", "issue-signing", "-c", config.toString(), "--unit", "130602-002", "--algorithm", "p256",

@@ -301,7 +301,14 @@ class NocWebTest {
         HttpResponse<String> r = get("/api/noc/alarms?state=closed", noc);
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("state must be open, acknowledged, cleared or all"), r.body());
-        assertEquals(400, get("/api/noc/alarms?county=13060", noc).statusCode());
+        HttpResponse<String> county = get("/api/noc/alarms?county=13060", noc);
+        assertEquals(400, county.statusCode());
+        assertEquals("{\"error\":\"county must be 6 digits, like 130602, got '13060'\"}", county.body(), "digits, not a regular expression");
+        HttpResponse<String> page = get("/noc/alarms?unit=130602-01&county=130602", noc);
+        assertEquals(400, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html")
+                && page.body().contains("未筛选 Not filtered: unit must be a unit code like 130602-001, got '130602-01'")
+                && page.body().contains("name=\"unit\" size=\"10\" value=\"130602-01\""), "the filter form back with what was typed: " + page.body());
         assertEquals(400, get("/api/noc/units/130602-001/series?metric=evil", noc).statusCode());
         assertEquals(400, get("/api/noc/units/130602-001/series?metric=cpu_load&hours=999999", noc).statusCode());
         assertEquals(404, get("/api/noc/alarms/not-an-alarm", noc).statusCode());

@@ -70,8 +70,12 @@ class TaskbookWebTest {
     }
 
     private HttpResponse<String> enter(String user, String unit, String task, String status, String note) throws Exception {
+        return enter(String.valueOf(year), user, unit, task, status, note);
+    }
+
+    private HttpResponse<String> enter(String year, String user, String unit, String task, String status, String note) throws Exception {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("year", String.valueOf(year));
+        form.put("year", year);
         form.put("unit", unit);
         form.put("task", task);
         form.put("status", status);
@@ -140,6 +144,23 @@ class TaskbookWebTest {
         assertEquals("130602", own.get("scope").asText());
         assertEquals("NOT_DONE", unit(own, "130602-002").get("tasks").get(AnnualTask.PHYSICAL_ISOLATION.ordinal()).get("status").asText());
         assertEquals(403, get("/api/taskbook/csv", "bd-tech").statusCode(), "technicians do not export");
+    }
+
+    @Test
+    void aMistypedUnitOrYearGivesTheFormBackWithTheReasonNotAJsonPage() throws Exception {
+        HttpResponse<String> absent = enter("noc-wang", "130602-099", "TRAINING", "done", "x");
+        HttpResponse<String> notHis = enter("bd-tech", "130681-003", "TRAINING", "done", "x");
+        HttpResponse<String> his = enter("bd-tech", "130602-099", "TRAINING", "done", "x");
+        for (HttpResponse<String> r : List.of(absent, notHis, his)) {
+            assertEquals(404, r.statusCode());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html") && r.body().contains("id=\"entry-form\""),
+                    r.body());
+        }
+        assertTrue(absent.body().contains("unit 130602-099 is not a unit you may enter for"), absent.body());
+        assertTrue(notHis.body().contains("unit 130681-003 is not a unit you may enter for"), "another county's unit reads like an absent one");
+        HttpResponse<String> year = enter("99999", "noc-wang", "130602-001", "TRAINING", "done", "x");
+        assertEquals(400, year.statusCode());
+        assertTrue(year.body().contains("year must be between 2004 and ") && year.body().contains("id=\"entry-form\""), year.body());
     }
 
     @Test

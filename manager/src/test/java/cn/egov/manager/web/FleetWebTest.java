@@ -144,6 +144,21 @@ class FleetWebTest {
     }
 
     @Test
+    void aFilterThatNoBoxCouldMatchIsRefusedNamingItNotAnsweredWithAnEmptyList() throws Exception {
+        for (String[] c : new String[][] {{"status=MISING", "status must be one of [CONNECTED, DISCONNECTED, MISSING], got 'MISING'"},
+                {"city=%E4%BF%9D%E5%AE%9A", "city must be 4 digits (e.g. 1306), got '保定'"},
+                {"county=1306", "county must be 6 digits (e.g. 130602), got '1306'"}}) {
+            HttpResponse<String> r = get("/api/boxes?" + c[0], "noc", ManagerFixture.NOC_TOKEN);
+            assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
+            assertEquals(c[1], json.readTree(r.body()).get("error").asText());
+        }
+        assertEquals(1, json.readTree(get("/api/boxes?status=disconnected", "noc", ManagerFixture.NOC_TOKEN).body()).size(),
+                "the status in any case, as before");
+        assertEquals("[]", get("/api/boxes?county=130105", "bd-tech", TestAccounts.PASSWORD).body(),
+                "a well-formed county of another technician is still just empty");
+    }
+
+    @Test
     void chromiumRendersTheFleetPageByCityAndCounty() throws Exception {
         TestAccounts.add(m.database(), "noc-li", Role.NOC);
         org.openqa.selenium.chrome.ChromeDriver browser = Browser.start(dir.resolve("chromium"));

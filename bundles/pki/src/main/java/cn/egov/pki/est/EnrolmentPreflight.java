@@ -1,5 +1,6 @@
 package cn.egov.pki.est;
 
+import cn.egov.api.duty.BeijingTime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -77,13 +78,14 @@ public final class EnrolmentPreflight {
 
     /**
      * The clock is not before {@code floor}: a box whose clock was never set (1970, or the
-     * firmware's date) would get a certificate that looks not yet valid.
+     * firmware's date) would get a certificate that looks not yet valid. Times are told in Beijing
+     * time, as the technician's watch shows them, not as UTC instants with nanoseconds.
      */
     public void clockNotBefore(Instant floor, String what) throws PreconditionException {
         Instant now = clock.instant();
         if (now.isBefore(floor)) {
-            throw new PreconditionException("the box clock says " + now + ", before " + what + " (" + floor
-                    + "): set the clock (NTP, or date -s) and enrol again");
+            throw new PreconditionException("the box clock says " + BeijingTime.labelled(now) + ", before " + what + " ("
+                    + BeijingTime.of(floor) + "): set the clock (NTP, or date -s) and enrol again");
         }
     }
 
@@ -94,8 +96,9 @@ public final class EnrolmentPreflight {
             clockNotBefore(ca.getNotBefore().toInstant(), "the start of the validity of CA certificate " + name);
             Instant now = clock.instant();
             if (now.isAfter(ca.getNotAfter().toInstant())) {
-                throw new PreconditionException("the box clock says " + now + ", after CA certificate " + name + " expired ("
-                        + ca.getNotAfter().toInstant() + "): check the clock, or get the current provincial CA certificates");
+                throw new PreconditionException("the box clock says " + BeijingTime.labelled(now) + ", after CA certificate " + name
+                        + " expired (" + BeijingTime.of(ca.getNotAfter().toInstant())
+                        + "): check the clock, or get the current provincial CA certificates");
             }
         }
     }

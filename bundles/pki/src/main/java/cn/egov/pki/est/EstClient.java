@@ -46,6 +46,8 @@ public final class EstClient {
     public static final String WELL_KNOWN = "/.well-known/est";
     /** How long to wait for a connection, and then for an answer. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest refusal shown as the CA's reason (the CA's are one sentence). */
+    private static final int MAX_REASON_CHARS = 400;
     /** Characters of a fingerprint shown in an error: enough to compare by eye, too few to copy as the answer. */
     static final int FINGERPRINT_PREFIX = 11;
     /** A certs-only answer with a few certificates is a few KB; refuse to buffer more. */
@@ -163,10 +165,19 @@ public final class EstClient {
             throw new EstException(r.statusCode(), "EST answer is larger than " + MAX_RESPONSE_BYTES + " bytes");
         }
         if (r.statusCode() != 200) {
-            throw new EstException(r.statusCode(), "EST server refused (" + r.statusCode() + "): "
-                    + new String(r.body(), StandardCharsets.UTF_8).strip());
+            String reason = new String(r.body(), StandardCharsets.UTF_8).strip();
+            if (!isOneLineReason(reason)) { // not the CA's words: another web server (its error page), or nothing
+                throw new EstException(r.statusCode(), "the server at " + base + " answered " + r.statusCode() + " to "
+                        + r.request().uri().getPath() + " without an EST reason: is this the manager's EST address (https://MANAGER:8443)?");
+            }
+            throw new EstException(r.statusCode(), "EST server refused (" + r.statusCode() + "): " + reason);
         }
         return r.body();
+    }
+
+    /** The CA refuses in one short line of text; an HTML page or an empty body is some other server's. */
+    private static boolean isOneLineReason(String body) {
+        return !body.isEmpty() && body.length() <= MAX_REASON_CHARS && body.lines().count() == 1 && !body.startsWith("<");
     }
 
     private static Duration positive(Duration timeout) {

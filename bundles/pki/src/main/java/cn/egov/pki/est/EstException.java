@@ -18,4 +18,15 @@ public class EstException extends Exception {
     public int status() {
         return status;
     }
+
+    /**
+     * What the technician does about it, to append to the message ("" when the message says it): a refused
+     * token is mistyped, used or expired, and only the provincial office gives a new one.
+     */
+    public String whatToDo() {
+        return String.valueOf(getMessage()).toLowerCase(java.util.Locale.ROOT).contains("token")
+                ? ". Check the token you typed (it is for this unit only and works once); if it was used or has "
+                        + "expired, ask the provincial office for a new one"
+                : "";
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.api.duty.BeijingTime;
 import cn.egov.pki.store.BoxCredentials;
 import cn.egov.pki.store.BoxKeyStore;
 import cn.egov.rules.unit.UnitCode;
@@ -98,7 +99,8 @@ class BoxEnrolmentLocalTest {
         BoxEnrolment early = new BoxEnrolment(closedPort, new BoxKeyStore(dir.resolve("box.p12"), new char[0]), before,
                 EstClient.DEFAULT_TIMEOUT);
         PreconditionException e = assertThrows(PreconditionException.class, () -> early.enrol(UNIT, "token", List.of(root)));
-        assertTrue(e.getMessage().startsWith("the box clock says " + before.instant() + ", before the start of the validity of CA certificate CN=Test Provincial Root"),
+        assertTrue(e.getMessage().startsWith("the box clock says " + BeijingTime.of(before.instant())
+                        + " (Beijing time), before the start of the validity of CA certificate CN=Test Provincial Root"),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("set the clock (NTP, or date -s) and enrol again"), e.getMessage());
 
@@ -114,7 +116,7 @@ class BoxEnrolmentLocalTest {
         Clock unset = Clock.fixed(Instant.parse("1970-01-01T00:00:10Z"), ZoneOffset.UTC);
         PreconditionException e = assertThrows(PreconditionException.class,
                 () -> new EnrolmentPreflight(unset).clockNotBefore(built, "this software was built"));
-        assertEquals("the box clock says 1970-01-01T00:00:10Z, before this software was built (" + built
+        assertEquals("the box clock says 1970-01-01 08:00:10 (Beijing time), before this software was built (" + BeijingTime.of(built)
                 + "): set the clock (NTP, or date -s) and enrol again", e.getMessage());
     }
 

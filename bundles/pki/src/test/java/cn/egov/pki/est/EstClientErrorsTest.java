@@ -85,6 +85,34 @@ class EstClientErrorsTest {
     }
 
     @Test
+    void anotherWebServerAtTheAddressIsNamedNotQuotedAsTheCasReason() throws Exception {
+        for (String page : List.of("<html>\n<body><h1>404 Not Found</h1></body>\n</html>\n", "")) {
+            HttpsServer server = httpsServer("CN=Some Web Server", x -> {
+                byte[] body = page.getBytes(StandardCharsets.UTF_8);
+                x.sendResponseHeaders(404, body.length == 0 ? -1 : body.length);
+                x.getResponseBody().write(body);
+                x.close();
+            });
+            try {
+                URI base = URI.create("https://127.0.0.1:" + server.getAddress().getPort());
+                EstException e = assertThrows(EstException.class, () -> EstClient.bootstrapCaCerts(base, ANY_FINGERPRINT));
+                assertEquals("the server at " + base + " answered 404 to /.well-known/est/cacerts without an EST reason:"
+                        + " is this the manager's EST address (https://MANAGER:8443)?", e.getMessage());
+            } finally {
+                server.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedTokenTellsTheTechnicianWhatToDoAndOtherRefusalsSayNothingMore() {
+        assertEquals(". Check the token you typed (it is for this unit only and works once); if it was used or has expired,"
+                + " ask the provincial office for a new one",
+                new EstException(401, "EST server refused (401): enrolment token is not known to this CA").whatToDo());
+        assertEquals("", new EstException(400, "EST server refused (400): the CSR is not signed by its key").whatToDo());
+    }
+
+    @Test
     void aServerCertificateFromAnotherCaIsNamedAsSuch() throws Exception {
         HttpsServer server = httpsServer("CN=Not The Provincial CA", x -> {
             x.sendResponseHeaders(404, -1);
