@@ -1,6 +1,6 @@
 package cn.egov.duty;
 
-import cn.egov.api.duty.BeijingTime;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.api.duty.CapIdentifier;
 import cn.egov.api.duty.DutyInputException;
 import cn.egov.api.duty.DutyReport;

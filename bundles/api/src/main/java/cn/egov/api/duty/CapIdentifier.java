@@ -1,5 +1,6 @@
 package cn.egov.api.duty;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.rules.unit.UnitCode;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -36,7 +37,7 @@ public record CapIdentifier(UnitCode unit, Instant entered, int serial) {
     /** Length of every identifier. */
     public static final int LENGTH = 31;
     /** GB/T 35965.1 times are Beijing time. */
-    public static final ZoneOffset BEIJING = ZoneOffset.ofHours(8);
+    public static final ZoneOffset BEIJING = BeijingTime.ZONE;
     private static final Pattern FORM = Pattern.compile("\\d{14}_\\d{14}_\\d");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
 

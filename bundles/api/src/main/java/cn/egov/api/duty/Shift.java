@@ -1,5 +1,6 @@
 package cn.egov.api.duty;
 
+import cn.egov.api.time.BeijingTime;
 import java.time.Duration;
 import java.time.Instant;
 

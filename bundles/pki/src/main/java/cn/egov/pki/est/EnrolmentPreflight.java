@@ -1,6 +1,6 @@
 package cn.egov.pki.est;
 
-import cn.egov.api.duty.BeijingTime;
+import cn.egov.api.time.BeijingTime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cn.egov.api.duty.BeijingTime;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.pki.store.BoxCredentials;
 import cn.egov.pki.store.BoxKeyStore;
 import cn.egov.rules.unit.UnitCode;

@@ -1,0 +1,31 @@
+package cn.egov.api.time;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Times in messages to people in the province (a duty officer's refusal, a technician's clock
+ * check) as their watches and forms show them, Beijing time, not as UTC instants:
+ * "2026-12-07 20:00:00 (Beijing time)" rather than "2026-12-07T12:00:00Z".
+ */
+public final class BeijingTime {
+
+    /** China Standard Time, UTC+8 all year (no daylight saving). */
+    public static final ZoneOffset ZONE = ZoneOffset.ofHours(8);
+
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE);
+
+    private BeijingTime() {
+    }
+
+    /** {@code 2026-12-07 20:00:00} */
+    public static String of(Instant t) {
+        return FORMAT.format(t);
+    }
+
+    /** {@code 2026-12-07 20:00:00 (Beijing time)} */
+    public static String labelled(Instant t) {
+        return of(t) + " (Beijing time)";
+    }
+}
