@@ -423,7 +423,12 @@ public final class ManagerAssembly implements AutoCloseable {
         evidence.put("client_id", client);
         evidence.put("user", LogSafe.of(r.username()));
         evidence.put("remote", LogSafe.of(r.remote()));
-        refusalAlarms.note("broker/" + r.refusal().reason().label + "/" + client, new Alarm("broker.connection-refused",
+        if (r.certificate() != null) {
+            evidence.put("certificate", r.certificate());
+        }
+        // one alarm per reason and per who tried (certificate, else address), not per client id: a client that makes up a new
+        // id at every attempt would raise an alarm each (the first attempt's id is named, the others counted as attempts)
+        refusalAlarms.note("broker/" + r.refusal().reason().label + "/" + r.who(), new Alarm("broker.connection-refused",
                 Alarm.Severity.MAJOR, "broker", "refused MQTT connection of client '" + client + "' on the " + listener + " listener: "
                 + r.refusal().reason().label + ": " + LogSafe.of(r.refusal().detail()), evidence, System.currentTimeMillis()));
     }

@@ -420,7 +420,7 @@ public final class ArtemisBroker implements MqttBroker {
             }
             if (gate.decide(login.listener(), login.credentials()) instanceof Verdict.Refused r) {
                 refusals.record(new RefusalLog.Refused(login.listener(), c.getRemoteAddress(), c.getClientID(),
-                        login.credentials().username(), r));
+                        login.credentials().username(), r, serialOf(c)));
                 c.fail(new ActiveMQSecurityException("credentials withdrawn: " + r.detail()));
                 closed++;
             }
@@ -535,7 +535,7 @@ public final class ArtemisBroker implements MqttBroker {
                 return true;
             }
             refusals.record(new RefusalLog.Refused(listener, connection.getRemoteAddress(),
-                    clientId, connect.payload().userName(), refused));
+                    clientId, connect.payload().userName(), refused, serialOf(connection)));
             if (connection.getTransportConnection() instanceof NettyConnection n) {
                 // the CONNACK a refused login gets; Artemis closes the connection after this interceptor says no
                 n.getChannel().writeAndFlush(MqttMessageBuilders.connAck()
@@ -543,6 +543,12 @@ public final class ArtemisBroker implements MqttBroker {
             }
             return false;
         }
+    }
+
+    /** The serial (hex) of the client certificate of {@code connection}, or null. */
+    private static String serialOf(RemotingConnection connection) {
+        java.security.cert.X509Certificate[] chain = connection == null ? null : CertificateUtil.getCertsFromConnection(connection);
+        return chain == null || chain.length == 0 ? null : chain[0].getSerialNumber().toString(16);
     }
 
     /** Artemis's security SPI: CONNECT goes to the {@link ConnectGate}, subscriptions to the topic ACL. */
@@ -565,7 +571,8 @@ public final class ArtemisBroker implements MqttBroker {
                     : Verdict.refuse(ConnectRefusal.BAD_CREDENTIALS, "unknown listener '" + domain + "'");
             if (v instanceof Verdict.Refused r) {
                 refusals.record(new RefusalLog.Refused(listener.orElse(null),
-                        connection == null ? "?" : connection.getRemoteAddress(), clientId, user, r));
+                        connection == null ? "?" : connection.getRemoteAddress(), clientId, user, r,
+                        chain == null || chain.length == 0 ? null : chain[0].getSerialNumber().toString(16)));
                 // Refused by returning null, Artemis would log a warning of its own with the client's user name
                 // unescaped; its MQTT CONNECT answers this exception with CONNACK 5 (not authorised) and logs nothing.
                 // The SPI does not declare it, so it goes out unchecked.

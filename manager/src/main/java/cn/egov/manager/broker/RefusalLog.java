@@ -23,8 +23,24 @@ public final class RefusalLog {
      * @param clientId the client id it asked for (from outside: may hold anything)
      * @param username the user name it gave, or null
      * @param refusal  why
+     * @param certificate the serial (hex) of the client certificate it presented, or null (none, or a listener without TLS)
      */
-    public record Refused(Listener listener, String remote, String clientId, String username, Verdict.Refused refusal) {
+    public record Refused(Listener listener, String remote, String clientId, String username, Verdict.Refused refusal,
+                          String certificate) {
+
+        /**
+         * Who tried: the certificate, else the address without its port. A client may make up a new client id at every
+         * attempt, so alarms are grouped by this, not by the id it asked for.
+         */
+        public String who() {
+            if (certificate != null) {
+                return "certificate " + certificate;
+            }
+            String host = remote == null ? "?" : remote.replaceFirst("^/", "");
+            int port = host.lastIndexOf(':');
+            return "host " + (port > 0 && host.indexOf(':') == port ? host.substring(0, port) // IPv4 a.b.c.d:port
+                    : host.startsWith("[") && host.contains("]") ? host.substring(0, host.indexOf(']') + 1) : host);
+        }
     }
 
     /** Told about every refusal, on the broker's thread: must return at once. */

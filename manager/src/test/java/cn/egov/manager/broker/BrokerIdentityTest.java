@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
+import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.ca.CaSettings;
@@ -169,6 +170,38 @@ class BrokerIdentityTest {
             v.health();
             v.flush();
             Poll.until("the victim's message stored", 30_000, () -> manager.part(IngestPart.class).metrics().stored.sum() > stored);
+        }
+    }
+
+    /**
+     * A client that makes up a new client id at every attempt raises one alarm per certificate (the first id named,
+     * the rest counted as attempts), not one per id: 5 made-up ids gave 5 open MAJOR alarms.
+     */
+    @Test
+    void aCertificateTryingMadeUpClientIdsRaisesOneAlarm() throws Exception {
+        TlsBox flood = TlsBox.issue(ca, "130602-005", pki);
+        String serial = flood.certificate().getSerialNumber().toString(16);
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(REFUSED, pub(tls, certificate(flood), "flood-" + i).exit());
+        }
+        // the refusals were noted before their CONNACKs: once a later one's alarm is stored, a flush after all five has run
+        TlsBox marker = TlsBox.issue(ca, "130602-006", pki);
+        String markerSerial = marker.certificate().getSerialNumber().toString(16);
+        assertEquals(REFUSED, pub(tls, certificate(marker), "marker-1").exit());
+        AlarmStore alarms = manager.context().alarms();
+        Poll.until("the marker's alarm", 30_000, () -> refusalAlarms(alarms, markerSerial).size() == 1);
+        List<Alarm> raised = refusalAlarms(alarms, serial);
+        assertEquals(1, raised.size(), raised.toString());
+        assertEquals("flood-1", raised.get(0).evidence().get("client_id"));
+    }
+
+    private static List<Alarm> refusalAlarms(AlarmStore alarms, String certificateSerial) {
+        try {
+            return alarms.latest(AlarmStore.MANAGER_CLIENT_ID, 1000).stream().map(a -> a.alarm())
+                    .filter(a -> a.kind().equals("broker.connection-refused") && certificateSerial.equals(a.evidence().get("certificate")))
+                    .toList();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
