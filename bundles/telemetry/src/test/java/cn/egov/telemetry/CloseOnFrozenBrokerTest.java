@@ -39,6 +39,7 @@ class CloseOnFrozenBrokerTest {
                 assertEquals(COUNT, box.outbox().depth(), "none acknowledged");
             } finally {
                 box.close();
+                broker.thaw(); // else stopping it waits for its SIGTERM in vain
             }
             assertFalse(box.mqtt().isConnected());
             assertEquals(List.of(), connectionThreads(), "Paho threads alive after close()");
