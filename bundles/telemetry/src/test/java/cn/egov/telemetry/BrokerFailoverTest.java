@@ -101,7 +101,7 @@ class BrokerFailoverTest {
                 .map(r -> r.payload().longMetric(MessageId.SEQUENCE_METRIC)).collect(Collectors.toSet());
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {

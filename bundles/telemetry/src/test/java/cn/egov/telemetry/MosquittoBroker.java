@@ -93,6 +93,11 @@ public final class MosquittoBroker implements AutoCloseable {
         signal("-STOP");
     }
 
+    /** SIGCONT: a frozen broker runs again (and can then be stopped cleanly). */
+    public void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
     /** SIGKILL: no clean shutdown, sockets reset, nothing saved. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(); // Process.destroyForcibly is SIGKILL on Linux

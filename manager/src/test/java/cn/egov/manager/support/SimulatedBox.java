@@ -31,6 +31,9 @@ public final class SimulatedBox implements AutoCloseable {
     private static final int PAHO_MAX_INFLIGHT = WINDOW * 20;
     /** Generous: 50 boxes connecting at once on a loaded 2-core CI host. */
     private static final int CONNECT_TIMEOUT_S = 60;
+    /** What {@link #close()} waits for outstanding publishes to be acknowledged, and then for the DISCONNECT. */
+    private static final long CLOSE_QUIESCE_MS = 5000;
+    private static final long CLOSE_DISCONNECT_MS = 5000;
 
     private final MqttAsyncClient client;
     private final String clientId;
@@ -177,17 +180,41 @@ public final class SimulatedBox implements AutoCloseable {
         return connectionLosses.get();
     }
 
+    /**
+     * Gives the broker {@link #CLOSE_QUIESCE_MS} to acknowledge what is outstanding, then disconnects without Paho's
+     * own quiesce. Paho 1.2.5's {@code disconnect()} quiesces on a thread of its own ("MQTT Disc"), which waits up to
+     * 30 s when a publish stays unacknowledged (a frozen broker, or one that closed the connection after refusing it)
+     * and outlives a timed-out wait: after {@code close()} cleared the client's state it fails with a
+     * NullPointerException in {@code ClientState.quiesce} on stderr, in whichever test runs then.
+     */
     @Override
     public void close() throws MqttException {
+        quiesce();
         try {
             if (client.isConnected()) {
-                client.disconnect().waitForCompletion(5000);
+                client.disconnect(0).waitForCompletion(CLOSE_DISCONNECT_MS);
             }
         } catch (MqttException e) {
-            // the broker may already have closed the connection (e.g. after an ACL refusal)
-            client.disconnectForcibly(0, 1000);
-        } finally {
-            client.close(true);
+            // the connection was lost meanwhile, or the DISCONNECT could not be written: stop it here. No close(): it
+            // clears state Paho's disconnect thread may still be using
+            client.disconnectForcibly(0, 0, false);
+            return;
+        }
+        client.close(true);
+    }
+
+    private void quiesce() {
+        long end = System.nanoTime() + CLOSE_QUIESCE_MS * 1_000_000;
+        try {
+            while (!outstanding.isEmpty() && client.isConnected()) {
+                long left = (end - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                outstanding.removeFirst().waitForCompletion(left);
+            }
+        } catch (MqttException e) {
+            // not acknowledged (timed out, or the connection is gone): closing anyway
         }
     }
 }

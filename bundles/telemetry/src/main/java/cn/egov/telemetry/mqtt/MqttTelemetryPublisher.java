@@ -417,7 +417,12 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         }
     }
 
-    /** Stops draining, publishes DC (QoS 0, as Kura does) and disconnects cleanly. */
+    /**
+     * Stops draining, publishes DC (QoS 0, as Kura does) and disconnects cleanly. Without Paho's quiesce: the link no
+     * longer records acknowledgements (what is unacknowledged stays in the outbox), and Paho 1.2.5 quiesces on a
+     * thread of its own that outlives a timed-out wait and then fails with a NullPointerException once the client is
+     * closed.
+     */
     @Override
     public void close() {
         running = false;
@@ -430,16 +435,26 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         try {
             if (client.isConnected()) {
                 publishLifecycle(KuraTopic.disconnect(settings.account(), identity.clientId()), lifecycle.disconnect(), 0);
-                client.disconnect(CONNECT_TIMEOUT_MS).waitForCompletion(CONNECT_TIMEOUT_MS);
+                client.disconnect(0).waitForCompletion(CONNECT_TIMEOUT_MS);
             }
         } catch (MqttException e) {
             LOG.warn("clean disconnect from {} failed: {}", client.getCurrentServerURI(), e.getMessage());
-        } finally {
-            try {
-                client.close(true);
-            } catch (MqttException e) {
-                LOG.debug("closing MQTT client", e);
-            }
+            stopForcibly();
+            return; // no close(): it clears state Paho's disconnect thread may still be using
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("closing MQTT client", e);
+        }
+    }
+
+    /** Drops the connection without a DISCONNECT (the broker then publishes the last will). */
+    private void stopForcibly() {
+        try {
+            client.disconnectForcibly(0, 0, false);
+        } catch (MqttException e) {
+            LOG.debug("dropping the MQTT connection", e);
         }
     }
 }
