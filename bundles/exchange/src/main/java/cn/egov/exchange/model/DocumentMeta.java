@@ -1,5 +1,6 @@
 package cn.egov.exchange.model;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.rules.unit.UnitCode;
 import java.time.Instant;
 import java.util.HashSet;
@@ -63,8 +64,8 @@ public record DocumentMeta(String messageId, String docNumber, String title, Uni
             throw new DocumentRefused("deadline", "is missing");
         }
         if (!deadline.isAfter(created)) {
-            throw new DocumentRefused("deadline", ChinaTime.format(deadline) + " (China time) has passed: a deadline must be after the time"
-                    + " of sending, " + ChinaTime.format(created));
+            throw new DocumentRefused("deadline", BeijingTime.toMinute(deadline) + " (China time) has passed: a deadline must be after the time"
+                    + " of sending, " + BeijingTime.toMinute(created));
         }
     }
 

@@ -356,8 +356,8 @@ public final class ExchangeSection implements Request.Handler {
      * a connection closed with unread data is reset, and the client (still sending) would see the reset
      * instead of the 413. When the body is not read to its end the answer says {@code Connection: close},
      * so that no client sends its next request on a connection the server is about to drop.
+     * The bytes read go to {@code typed} when given (the send form's text fields, for the page that answers).
      */
-    /** Reads and drops up to {@code max} bytes of the body (to {@code typed}, when given), so the answer can keep the connection. */
     private static void drain(Request request, Response response, long max, TypedFields typed) {
         boolean ended = false;
         try (java.io.InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {

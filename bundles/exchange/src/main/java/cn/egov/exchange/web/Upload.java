@@ -1,6 +1,6 @@
 package cn.egov.exchange.web;
 
-import cn.egov.exchange.model.ChinaTime;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.exchange.model.Classification;
 import cn.egov.exchange.model.Document;
 import cn.egov.exchange.model.DocumentMeta;
@@ -118,12 +118,12 @@ final class Upload {
         try {
             if (text.length() == 10) {
                 // a date: the end of that day in China
-                return LocalDate.parse(text).plusDays(1).atStartOfDay(ChinaTime.ZONE).toInstant();
+                return LocalDate.parse(text).plusDays(1).atStartOfDay(BeijingTime.ZONE).toInstant();
             }
             if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
                 return java.time.OffsetDateTime.parse(text).toInstant();
             }
-            return LocalDateTime.parse(text).atZone(ChinaTime.ZONE).toInstant();
+            return LocalDateTime.parse(text).atZone(BeijingTime.ZONE).toInstant();
         } catch (DateTimeParseException e) {
             throw new DocumentRefused("deadline", "'" + cn.egov.api.text.LogSafe.of(text)
                     + "' is not a date (2026-12-31) or date-time (2026-12-31T17:00)");

@@ -1,6 +1,6 @@
 package cn.egov.exchange.web;
 
-import cn.egov.exchange.model.ChinaTime;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.exchange.model.Part;
 import cn.egov.exchange.store.DeliveryState;
 import cn.egov.exchange.store.IncomingRecord;
@@ -12,7 +12,6 @@ import java.util.Map;
 
 /** What the pages and the JSON API show of the store's records: JSON objects, and the labels and times of the pages. */
 public final class Views {
-
 
     private Views() {
     }
@@ -68,7 +67,7 @@ public final class Views {
 
     /** A time as clerks read it (China time). */
     public static String time(Instant t) {
-        return ChinaTime.format(t);
+        return BeijingTime.toMinute(t);
     }
 
     /** A recipient's state in the outbox, Chinese first. */
