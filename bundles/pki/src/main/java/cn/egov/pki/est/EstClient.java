@@ -1,5 +1,6 @@
 package cn.egov.pki.est;
 
+import cn.egov.api.text.LogSafe;
 import cn.egov.pki.store.BoxCredentials;
 import java.io.IOException;
 import java.net.Socket;
@@ -170,7 +171,8 @@ public final class EstClient {
                 throw new EstException(r.statusCode(), "the server at " + base + " answered " + r.statusCode() + " to "
                         + r.request().uri().getPath() + " without an EST reason: is this the manager's EST address (https://MANAGER:8443)?");
             }
-            throw new EstException(r.statusCode(), "EST server refused (" + r.statusCode() + "): " + reason);
+            // the reason goes to a technician's terminal: a control character (an escape sequence) must not reach it
+            throw new EstException(r.statusCode(), "EST server refused (" + r.statusCode() + "): " + LogSafe.of(reason));
         }
         return r.body();
     }

@@ -105,6 +105,25 @@ class EstClientErrorsTest {
     }
 
     @Test
+    void aReasonWithControlCharactersReachesTheTerminalEscaped() throws Exception {
+        // ESC [2J clears a terminal; ESC ]0; retitles it: a server's words must not drive the technician's terminal
+        String reason = "token unknown\u001b[2J\u001b]0;owned\u0007";
+        HttpsServer server = httpsServer("CN=Hostile", x -> {
+            byte[] body = reason.getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(401, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        try {
+            URI base = URI.create("https://127.0.0.1:" + server.getAddress().getPort());
+            EstException e = assertThrows(EstException.class, () -> EstClient.bootstrapCaCerts(base, ANY_FINGERPRINT));
+            assertEquals("EST server refused (401): token unknown\\u001b[2J\\u001b]0;owned\\u0007", e.getMessage());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void aRefusedTokenTellsTheTechnicianWhatToDoAndOtherRefusalsSayNothingMore() {
         assertEquals(". Check the token you typed (it is for this unit only and works once); if it was used or has expired,"
                 + " ask the provincial office for a new one",
