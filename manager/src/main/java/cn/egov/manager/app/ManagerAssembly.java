@@ -448,7 +448,9 @@ public final class ManagerAssembly implements AutoCloseable {
         evidence.put("client_id", client);
         evidence.put("user", user);
         evidence.put("reason", LogSafe.of(d.why()));
-        refusalAlarms.note("rabbitmq/" + d.path() + "/" + user + "/" + client, new Alarm(kind, Alarm.Severity.MAJOR, "broker",
+        // one alarm per check and user (a box's user is its certificate's unit code), not per client id: a box making up a
+        // new client id at every attempt would raise an alarm each (as on the embedded broker: alarmRefusedConnection)
+        refusalAlarms.note("rabbitmq/" + d.path() + "/" + user, new Alarm(kind, Alarm.Severity.MAJOR, "broker",
                 (login ? "refused MQTT connection of user '" + user + "' (client id '" + client + "') at RabbitMQ: "
                         : "refused " + d.path() + " access of user '" + user + "' at RabbitMQ: ") + LogSafe.of(d.why()),
                 evidence, System.currentTimeMillis()));

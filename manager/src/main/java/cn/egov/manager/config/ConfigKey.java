@@ -58,7 +58,7 @@ public enum ConfigKey {
     BROKER_CREDENTIAL_CHECK_MS("broker.credential-check-ms", "1000",
             "Embedded broker (and broker.mode=rabbitmq with broker.rabbitmq.auth.port): how often (ms) it looks for a new revocation in the CA register (whichever process made it) or a changed lab/NOC password file; when it finds one, every open connection is judged again and those no longer allowed are closed."),
     BROKER_REFUSAL_ALARM_INTERVAL_S("broker.refusal-alarm-interval-s", "600",
-            "A refused connection raises an alarm; the same reason from the same client (its certificate's serial, else its address; on RabbitMQ the user and client id), or a message of the same unknown unit, again only after this many seconds (counted meanwhile)."),
+            "A refused connection raises an alarm; the same reason from the same client (its certificate's serial, else its address; on RabbitMQ the check and user), or a message of the same unknown unit, again only after this many seconds (counted meanwhile)."),
 
 
     FLEET_MISSING_FACTOR("fleet.missing-factor", "3", "A connected box with no health for this many health intervals becomes MISSING."),

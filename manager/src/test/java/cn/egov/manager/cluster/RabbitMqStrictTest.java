@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
+import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.broker.ConnectRefusal;
@@ -71,6 +72,8 @@ class RabbitMqStrictTest {
     private static final String REVOKED_CERT_BOX = "130602-104";
     private static final String REVOKED_PASSWORD_BOX = "130602-105";
     private static final String ENROLLED_AGAIN = "130602-106";
+    private static final String FLOOD = "130602-107";
+    private static final String MARKER = "130602-108";
 
     @TempDir
     static Path dir;
@@ -124,10 +127,10 @@ class RabbitMqStrictTest {
             script(PASSWORDS.get(unit), "box", unit);
         }
         // every box holds a certificate of the province: the endpoint asks the CA register about the unit
-        for (String unit : List.of(PUBLISHER, VICTIM, CERT_BOX, REVOKED_CERT_BOX, REVOKED_PASSWORD_BOX)) {
+        for (String unit : List.of(PUBLISHER, VICTIM, CERT_BOX, REVOKED_CERT_BOX, REVOKED_PASSWORD_BOX, FLOOD, MARKER)) {
             CERTS.put(unit, TlsBox.issue(ca, unit, dir.resolve("boxes")));
         }
-        for (String unit : List.of(CERT_BOX, REVOKED_CERT_BOX, ENROLLED_AGAIN)) {
+        for (String unit : List.of(CERT_BOX, REVOKED_CERT_BOX, ENROLLED_AGAIN, FLOOD, MARKER)) {
             script("", "box-cert", unit);
         }
 
@@ -192,6 +195,30 @@ class RabbitMqStrictTest {
         try (MqttClient own = certificateBox(CERT_BOX, CERT_BOX)) {
             assertTrue(own.isConnected(), "a certificate login under its own unit code");
             own.disconnect();
+        }
+    }
+
+    @Test
+    void aCertificateTryingMadeUpClientIdsRaisesOneAlarm() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            String clientId = "flood-" + i;
+            refused(() -> certificateBox(FLOOD, clientId));
+        }
+        // the manager notes a denial before it answers the node: once a later one's alarm is stored, a flush after all
+        // five has run
+        refused(() -> certificateBox(MARKER, "marker-1"));
+        Poll.until("the marker's alarm", 30_000, () -> refusalAlarms(MARKER).size() == 1);
+        List<Alarm> raised = refusalAlarms(FLOOD);
+        assertEquals(1, raised.size(), raised.toString());
+        assertEquals("flood-1", raised.get(0).evidence().get("client_id"));
+    }
+
+    private static List<Alarm> refusalAlarms(String user) {
+        try {
+            return manager.context().alarms().latest(AlarmStore.MANAGER_CLIENT_ID, 1000).stream().map(a -> a.alarm())
+                    .filter(a -> a.kind().equals("broker.connection-refused") && user.equals(a.evidence().get("user"))).toList();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
