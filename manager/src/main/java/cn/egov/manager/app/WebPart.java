@@ -27,6 +27,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,13 +93,13 @@ final class WebPart {
                 new LoginThrottle(Clock.systemUTC(), config.integer(ConfigKey.AUTH_THROTTLE_MAX_FAILURES),
                         Duration.ofSeconds(config.integer(ConfigKey.AUTH_THROTTLE_WINDOW_S))), metrics);
         List<String> dnsNames = csv(config.get(ConfigKey.WEB_TLS_DNS_NAMES));
-        WebTlsIdentity identity = config.get(ConfigKey.WEB_TLS).strip().equals("ca")
-                ? WebTlsIdentity.issue(ca, dnsNames, csv(config.get(ConfigKey.WEB_TLS_IPS))) : null;
+        List<String> ips = csv(config.get(ConfigKey.WEB_TLS_IPS));
+        WebTlsIdentity identity = config.get(ConfigKey.WEB_TLS).strip().equals("ca") ? WebTlsIdentity.issue(ca, dnsNames, ips) : null;
         String bind = config.get(ConfigKey.WEB_BIND);
         int port = config.integer(ConfigKey.WEB_PORT);
         String origin = config.get(ConfigKey.WEB_PUBLIC_ORIGIN).strip();
-        if (origin.isEmpty() && identity != null && !WebServer.isLoopback(bind) && port != 0 && !dnsNames.isEmpty()) {
-            origin = "https://" + dnsNames.get(0) + ":" + port;
+        if (origin.isEmpty() && identity != null && !WebServer.isLoopback(bind) && port != 0) {
+            origin = certificateOrigins(dnsNames, ips, port);
         }
         if (tokens.isEmpty()) {
             LOG.info("no API token (auth.*.token) is set: people log in with accounts ('manager account add')");
@@ -107,6 +108,25 @@ final class WebPart {
                 Duration.ofHours(config.integer(ConfigKey.WEB_SESSION_MAX_HOURS)), config.integer(ConfigKey.WEB_SESSION_MAX));
         return new WebServer(new WebServer.Settings(bind, port, identity == null ? null : identity.keyStore(),
                 identity == null ? null : identity.password(), origin), routes, auth, sessions, metrics, audit);
+    }
+
+    /**
+     * The origins of a TLS site on an address other machines reach, when {@code web.public-origin} is empty: every name and
+     * address of its certificate with the port, for a browser may open any of them without a warning and then sends that
+     * one as {@code Origin} (one name only refused the log-in of everyone who typed the address). Names other machines can
+     * use come first: the first is the URL the manager prints.
+     */
+    static String certificateOrigins(List<String> dnsNames, List<String> ips, int port) {
+        List<String> reachable = new ArrayList<>();
+        List<String> local = new ArrayList<>();
+        for (String name : dnsNames) {
+            (name.equalsIgnoreCase("localhost") ? local : reachable).add(name);
+        }
+        for (String ip : ips) {
+            (WebServer.isLoopback(ip) ? local : reachable).add(ip.contains(":") ? "[" + ip + "]" : ip);
+        }
+        reachable.addAll(local);
+        return reachable.stream().map(host -> "https://" + host + ":" + port).collect(Collectors.joining(","));
     }
 
     /** The API tokens, refused when short or shared by two roles. */

@@ -79,7 +79,7 @@ public enum ConfigKey {
     WEB_TLS_DNS_NAMES("web.tls.dns-names", "localhost", "Comma-separated DNS names in the web server's certificate: the names browsers use."),
     WEB_TLS_IPS("web.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the web server's certificate."),
     WEB_PUBLIC_ORIGIN("web.public-origin", "",
-            "Origin browsers use for the manager, e.g. https://manager.hebei.gov.cn:8443 (comma-separated if several); POSTs carrying another Origin are refused. Empty: derived from web.bind, web.port and web.tls (with TLS on a non-loopback bind: the first of web.tls.dns-names)."),
+            "Origin browsers use for the manager, e.g. https://manager.hebei.gov.cn:8443 (comma-separated if several); POSTs carrying another Origin are refused. The first is the URL the manager prints. Empty: derived from web.bind, web.port and web.tls (with TLS on a non-loopback bind: every name of web.tls.dns-names and address of web.tls.ips with web.port, localhost and loopback addresses last)."),
     AUTH_NOC_TOKEN("auth.noc.token", "", "API token of the NOC role (Bearer, or Basic with user 'noc'); at least 16 characters; empty disables it."),
     AUTH_AUDITOR_TOKEN("auth.auditor.token", "", "API token of the auditor role (Bearer, or Basic with user 'auditor'); at least 16 characters, not the NOC's; empty disables it."),
     AUTH_THROTTLE_MAX_FAILURES("auth.throttle.max-failures", "5", "Failed logins from one address, or for one user, within auth.throttle.window-s after which every attempt is refused (429) until the window passes."),

@@ -95,10 +95,10 @@ public final class WebServer implements AutoCloseable {
         return settings.tls() != null;
     }
 
-    /** The URL the manager prints: the public origin when one is configured, else this listener's own. */
+    /** The URL the manager prints: the (first) public origin when one is configured, else this listener's own. */
     public String baseUrl() {
         if (!settings.publicOrigin().isBlank()) {
-            return settings.publicOrigin().strip();
+            return settings.publicOrigin().split(",", 2)[0].strip();
         }
         String host = connector.getHost() == null || isWildcard(connector.getHost()) ? "127.0.0.1" : connector.getHost();
         return (tls() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
@@ -76,6 +77,24 @@ class WebStartupChecksTest {
         assertEquals(file + " holds secrets (auth.noc.token) and is readable by group or others; chmod 600 it", e.getMessage());
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         ManagerAssembly.start(ManagerConfig.load(file), ManagerAssembly.Options.defaults()).close();
+    }
+
+    @Test
+    void aBrowserMayUseEveryNameAndAddressOfTheCertificateTheReachableOnesFirst() {
+        // a county without DNS: the certificate's address is what people type; a browser sends it as Origin
+        assertEquals("https://10.255.253.2:8443,https://localhost:8443",
+                WebPart.certificateOrigins(List.of("localhost"), List.of("10.255.253.2"), 8443));
+        assertEquals("https://manager.hebei.gov.cn:8443,https://10.1.0.5:8443,https://[fd00::5]:8443,https://localhost:8443,"
+                        + "https://127.0.0.1:8443",
+                WebPart.certificateOrigins(List.of("localhost", "manager.hebei.gov.cn"), List.of("127.0.0.1", "10.1.0.5", "fd00::5"), 8443));
+    }
+
+    @Test
+    void theFirstOfSeveralPublicOriginsIsTheUrlPrinted() throws Exception {
+        try (ManagerAssembly m = ManagerAssembly.start(ManagerFixture.config(dir)
+                .with(ConfigKey.WEB_PUBLIC_ORIGIN, "https://manager.hebei.gov.cn:8443, https://10.1.0.5:8443"), ManagerAssembly.Options.defaults())) {
+            assertEquals("https://manager.hebei.gov.cn:8443", m.webUrl());
+        }
     }
 
     @Test
