@@ -142,6 +142,11 @@ mkdir -p "$DEMO/hub/swanctl"/{x509,x509ca,x509crl,private}
 manager ca init -c "$DEMO/manager.properties" > "$DEMO/ca-init.log" 2>&1 \
   || { cat "$DEMO/ca-init.log" >&2; fail "manager ca init failed"; }
 manager ca export -c "$DEMO/manager.properties" --out "$DEMO/pki" > /dev/null
+# the NOC's person account, for the log-in form (the API token above is for scripts: the form takes accounts only)
+NOC_USER=noc-demo
+(umask 077 && head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$DEMO/noc.password")
+manager account add "$NOC_USER" --role noc --password-file "$DEMO/noc.password" -c "$DEMO/manager.properties" \
+  > "$DEMO/account.log" 2>&1 || { cat "$DEMO/account.log" >&2; fail "manager account add failed"; }
 awk '/BEGIN CERT/{n++} n==1' "$DEMO/pki/chain.pem" > "$DEMO/pki/issuing.pem"   # chain.pem is issuing + root
 cp "$DEMO/pki/root.pem" "$DEMO/pki/ca-root.pem"
 ip netns exec "$NS-dc" env EGOV_BUILD_DIR="$BUILD_DIR" "$ROOT/manager/bin/manager" run --config "$DEMO/manager.properties" \
@@ -316,7 +321,7 @@ CONF
     [ -z "$NOCCHECK_JAVAC" ] || { wait "$NOCCHECK_JAVAC" || { cat "$DEMO/noccheck/javac.log" >&2; fail "NocCheck.java does not compile"; }; NOCCHECK_JAVAC=; }
     for _ in $(seq 30); do
       java -cp "$DEMO/noccheck:$MANAGER_CP" NocCheck https://10.255.253.2:8080 "$DEMO/pki/ca-root.pem" \
-        "$NOC_TOKEN" "$UNIT" > "$dir/noc.txt" 2>&1 && break
+        "$NOC_USER" "$DEMO/noc.password" "$UNIT" > "$dir/noc.txt" 2>&1 && break
       sleep 2
     done
     sed 's/^/    /' "$dir/noc.txt"
@@ -344,7 +349,7 @@ if [[ " $SCENARIOS " == *" green "* ]]; then
   fi
 fi
 if [ -n "$KEEP" ]; then
-  echo "fleet page: https://10.255.253.2:8080/fleet  (user noc, password $NOC_TOKEN; the browser warns:"
+  echo "fleet page: https://10.255.253.2:8080/fleet  (log in as $NOC_USER, password $(cat "$DEMO/noc.password"); the browser warns:"
   echo "  the provincial CA is not installed, its root is $DEMO/pki/ca-root.pem)"
   echo "the box: ip netns exec $NS-box $BOX_DIST/bin/appliance status --data $DEMO/${SCENARIOS##* }/box-data"
   echo "Ctrl-C stops everything and removes the namespaces."

@@ -91,4 +91,6 @@ merge "$W"/manager-*.lst > "$W/manager.lst"
 # heap objects are used there); the one-shot commands (serial GC) use the classes only
 MANAGER_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$W/manager.lst -XX:SharedArchiveFile=$M/lib/manager.jsa" \
   $M/bin/manager run > "$W/manager-dump.out" 2>&1 || { cat "$W/manager-dump.out" >&2; exit 1; }
-ls -l $B/lib/appliance.jsa $M/lib/manager.jsa
+# named by their staged paths: /opt here is the private bind mount, nothing was written to this machine's /opt
+echo "cds-archive.sh: class-data-sharing archives $STAGE/opt/egov-box/lib/appliance.jsa ($(du -m $B/lib/appliance.jsa | cut -f1) MB)" \
+  "and $STAGE/opt/egov-manager/lib/manager.jsa ($(du -m $M/lib/manager.jsa | cut -f1) MB)"
