@@ -88,6 +88,8 @@ class TechnicianDayIT {
                 "tunnel, signed policy, isolation, address plan and MQTT say OK:\n" + status);
         assertFalse(status.contains("alarm MAJOR") || status.contains("alarm CRITICAL"), status);
         String noc = read("green", "noc.txt");
+        // the account the day prints logs in with the form, as the NOC's browser would
+        assertTrue(noc.contains("NOC log-in: noc-demo logged in with the form at /login"), noc);
         assertTrue(noc.contains("130602-001 CONNECTED (green)"), noc);
         assertTrue(noc.contains("IN_FORCE, route guard NO_ROUTE, signed serial in force 1 (sent 1)"), noc);
         assertTrue(noc.contains("no MAJOR or CRITICAL standing"), noc);
