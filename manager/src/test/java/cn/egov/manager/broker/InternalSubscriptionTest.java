@@ -119,6 +119,27 @@ class InternalSubscriptionTest {
         }
     }
 
+    @Test
+    void aMessageNeverAcknowledgedComesAgainHoweverOftenItWasDelivered() throws Exception {
+        try (ArtemisBroker b = PlainLabBroker.start(dir)) {
+            Received first = new Received();
+            InternalSubscription s = b.subscribeInternal(MANAGER, FILTERS, WINDOW, first); // the queues exist from here on
+            MqttClient box = PlainLabBroker.connect(b.plainUrl(), BOX, true);
+            box.publish("hebei/" + BOX + "/HEALTH/status", "m0".getBytes(StandardCharsets.UTF_8), 1, false);
+            box.disconnect();
+            box.close();
+            Poll.until("m0 delivered", 60_000, () -> first.payloads.contains("m0"));
+            s.close();
+            // more deliveries than Artemis's default max-delivery-attempts (10), after which it drops a message
+            for (int attempt = 2; attempt <= 12; attempt++) {
+                Received r = new Received();
+                InternalSubscription again = b.subscribeInternal(MANAGER, FILTERS, WINDOW, r);
+                Poll.until("m0 delivered (delivery " + attempt + ")", 60_000, () -> r.payloads.contains("m0"));
+                again.close();
+            }
+        }
+    }
+
     private static List<String> sorted(List<String> l) {
         return l.stream().sorted().toList();
     }
