@@ -68,6 +68,10 @@ final class RouteDispatcher extends Handler.Abstract {
         SecurityHeaders.apply(response.getHeaders(), request.isSecure(), found.map(r -> r.isPublic() && r.path().startsWith("/assets/"))
                 .orElse(false));
         if (found.isEmpty()) {
+            if (wantsPage(request)) {
+                return refusedPage(request, response, callback, 404, "没有这个页面 No such page",
+                        "没有这个页面；请从导航栏进入。 There is no page at " + LogSafe.of(path) + "; start from the navigation bar.");
+            }
             return Json.error(response, callback, 404, "no such path");
         }
         WebRoute route = found.get();
@@ -121,6 +125,11 @@ final class RouteDispatcher extends Handler.Abstract {
                 if (write) {
                     audit(request, caller, path, "role " + caller.role().label + " may not change this");
                 }
+                if (!write && wantsPage(request)) {
+                    request.setAttribute(Caller.ATTRIBUTE, caller); // the frame shows the pages this role may open
+                    return refusedPage(request, response, callback, 403, "无权访问 Not allowed", "角色 " + caller.role().label
+                            + " 不能查看此页。 Role " + caller.role().label + " may not see this page.");
+                }
                 return Json.error(response, callback, 403, "role " + caller.role().label + " may not " + (write ? "change" : "reach")
                         + " this path");
             }
@@ -168,6 +177,12 @@ final class RouteDispatcher extends Handler.Abstract {
     }
 
     /** A browser navigating to a page (it accepts HTML), not a script or an API client. */
+    /** A browser asking for a page it cannot have gets a page that says why (JSON is for API clients). */
+    private boolean refusedPage(Request request, Response response, Callback callback, int status, String title, String message) {
+        Frame frame = Pages.frame(request, routes, title).still();
+        return Pages.render(response, callback, status, out -> JterefusedGenerated.render(out, null, frame, message));
+    }
+
     private static boolean wantsPage(Request request) {
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         return accept != null && accept.contains("text/html");

@@ -83,7 +83,14 @@ class FleetWebTest {
     }
 
     private HttpResponse<String> get(String path, String user, String secret) throws Exception {
+        return get(path, user, secret, null);
+    }
+
+    private HttpResponse<String> get(String path, String user, String secret, String accept) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(m.webUrl() + path));
+        if (accept != null) {
+            r.header("Accept", accept);
+        }
         if (user != null) {
             r.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
         }
@@ -107,6 +114,23 @@ class FleetWebTest {
                 .header("Authorization", "Bearer " + ManagerFixture.NOC_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, bearer.statusCode());
         assertEquals(404, get("/api/boxes/130699-999", "noc", ManagerFixture.NOC_TOKEN).statusCode());
+    }
+
+    @Test
+    void aBrowserRefusedAPageGetsAPageThatSaysWhyApiClientsGetJson() throws Exception {
+        HttpResponse<String> page = get("/audit", "bd-tech", TestAccounts.PASSWORD, "text/html,application/xhtml+xml");
+        assertEquals(403, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page.headers().toString());
+        assertTrue(page.body().contains("Role technician may not see this page."), page.body());
+        assertTrue(page.body().contains("href=\"/fleet\""), "the navigation of the pages the role may open: " + page.body());
+        HttpResponse<String> missing = get("/fleet-typo%3Cb%3E", "bd-tech", TestAccounts.PASSWORD, "text/html");
+        assertEquals(404, missing.statusCode());
+        assertTrue(missing.body().contains("There is no page at /fleet-typo%3Cb%3E; start from the navigation bar."), missing.body());
+        // API clients (no text/html) keep their JSON
+        HttpResponse<String> api = get("/audit", "bd-tech", TestAccounts.PASSWORD, "application/json");
+        assertEquals(403, api.statusCode());
+        assertEquals("{\"error\":\"role technician may not reach this path\"}", api.body());
+        assertEquals("{\"error\":\"no such path\"}", get("/nowhere", "bd-tech", TestAccounts.PASSWORD, null).body());
     }
 
     @Test
