@@ -195,7 +195,7 @@ class DutyConsoleIT {
         // the officer asks to hand his shift over; nothing changes until someone else approves
         logIn("zhang");
         driver.get(console.resolve("duty/roster").toString());
-        driver.findElement(By.id("swap-shift")).sendKeys("day-1");
+        new Select(driver.findElement(By.id("swap-shift"))).selectByValue("day-1"); // the shifts are offered, not typed
         driver.findElement(By.id("swap-person")).sendKeys("李四");
         driver.findElement(By.id("swap-phone")).sendKeys("0312-7654321");
         driver.findElement(By.id("swap-reason")).sendKeys("家中有事");

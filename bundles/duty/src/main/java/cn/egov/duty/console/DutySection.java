@@ -32,7 +32,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,8 +58,9 @@ import org.eclipse.jetty.util.Fields;
  *   <li>{@code /duty/report/{id}/cap}: a filed report as CAP 1.2;</li>
  *   <li>{@code /duty/api/...}: the same as JSON for API clients ({@link DutyApi}).</li>
  * </ul>
- * Refusals are shown on the page with the reason (the desk's words), and nothing is stored. A form
- * that succeeded is answered with 303 to the page that shows its result (post/redirect/get), so a
+ * A refused form comes back as the page with status 400 (403 when the account may not do it), the
+ * reason in one line (the desk's words) and the form filled in as it was sent; nothing is stored.
+ * A form that succeeded is answered with 303 to the page that shows its result (post/redirect/get), so a
  * refresh does not send it again; the result message is made from what is stored, never from the
  * link alone ({@link #eventMessage}, {@link #rosterMessage}).
  */
@@ -135,7 +138,7 @@ public final class DutySection implements ConsoleSection {
             return cap(response, callback, cap.group(1));
         }
         if (path.equals("/duty/") && !post) {
-            return desk(ctx, response, callback, "", true);
+            return desk(ctx, response, callback, "", true, Map.of());
         }
         if (path.equals("/duty/events") && post) {
             return register(request, ctx, response, callback);
@@ -144,7 +147,7 @@ public final class DutySection implements ConsoleSection {
         if (event.matches()) {
             long key = Long.parseLong(event.group(1));
             if (event.group(2) == null && !post) {
-                return event(ctx, response, callback, key, eventMessage(key, Request.extractQueryParameters(request)), true);
+                return event(ctx, response, callback, key, eventMessage(key, Request.extractQueryParameters(request)), true, Map.of());
             }
             if ("/phone".equals(event.group(2)) && post) {
                 return phone(request, ctx, response, callback, key);
@@ -154,7 +157,7 @@ public final class DutySection implements ConsoleSection {
             }
         }
         if (path.equals("/duty/roster") && !post) {
-            return roster(ctx, response, callback, rosterMessage(Request.extractQueryParameters(request)), true);
+            return roster(ctx, response, callback, rosterMessage(Request.extractQueryParameters(request)), true, Map.of(), Map.of());
         }
         if (path.startsWith("/duty/roster/") && post) {
             return rosterChange(request, ctx, response, callback, path);
@@ -164,16 +167,18 @@ public final class DutySection implements ConsoleSection {
 
     // ---- pages
 
-    private boolean desk(SectionContext ctx, Response response, Callback callback, String message, boolean ok) {
+    /** @param form the fields of a refused form, to fill it in again (empty: a fresh form) */
+    private boolean desk(SectionContext ctx, Response response, Callback callback, String message, boolean ok, Map<String, String> form) {
         List<EventRow> events = views.events();
         boolean officer = ctx.user().has(Role.DUTY_OFFICER);
         String rules = desk.settings().deadlines().toText();
         ctx.render(response, callback, "值班 Duty: 事件 Events", out -> JtedeskGenerated.render(html(out), null, message, ok, events,
-                ctx.csrfField(), views.nowField(), officer, rules));
+                ctx.csrfField(), views.nowField(), officer, rules, form));
         return true;
     }
 
-    private boolean event(SectionContext ctx, Response response, Callback callback, long key, String message, boolean ok) {
+    private boolean event(SectionContext ctx, Response response, Callback callback, long key, String message, boolean ok,
+                          Map<String, String> form) {
         Incident i;
         try {
             i = desk.incident(key);
@@ -185,17 +190,19 @@ public final class DutySection implements ConsoleSection {
         String nextKind = reports.isEmpty() ? ReportKind.INITIAL.chinese() : ReportKind.FOLLOW_UP.chinese();
         boolean officer = ctx.user().has(Role.DUTY_OFFICER);
         ctx.render(response, callback, "事件 Event " + key + ": " + i.title(), out -> JteeventGenerated.render(html(out), null, message, ok,
-                row, reports, ctx.csrfField(), officer, nextKind, reports.size(), i.level().chinese(), ctx.user().name()));
+                row, reports, ctx.csrfField(), officer, nextKind, reports.size(), i.level().chinese(), ctx.user().name(), form));
         return true;
     }
 
-    private boolean roster(SectionContext ctx, Response response, Callback callback, String message, boolean ok) {
+    /** {@code swapForm} and {@code shiftForm}: the fields of a refused swap request or shift, to fill that form in again. */
+    private boolean roster(SectionContext ctx, Response response, Callback callback, String message, boolean ok,
+                           Map<String, String> swapForm, Map<String, String> shiftForm) {
         Instant now = clock.instant();
         DutyActor actor = actor(ctx.user());
         boolean keeper = actor.technician() || actor.dutyOfficer() && desk.settings().leads().contains(actor.name());
         ctx.render(response, callback, "值班表 Duty roster", out -> JterosterGenerated.render(html(out), null, message, ok,
                 views.shifts(now.minus(ROSTER_BACK), now.plus(ROSTER_AHEAD)), views.swaps(), ctx.csrfField(), actor.dutyOfficer(), keeper,
-                views.nowField()));
+                views.nowField(), views.shiftChoices(), swapForm, shiftForm));
         return true;
     }
 
@@ -227,7 +234,7 @@ public final class DutySection implements ConsoleSection {
             return true;
         } catch (DutyInputException | DutyForbiddenException e) {
             ctx.audit("duty: record event", "", "refused: " + e.getMessage());
-            return desk(ctx, response, callback, refusal(e), false);
+            return desk(ctx, response, callback, refused(response, e), false, typed(f));
         }
     }
 
@@ -238,7 +245,7 @@ public final class DutySection implements ConsoleSection {
             Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/duty/event/" + key + "?" + NOTED + "=phone", true);
             return true;
         } catch (DutyInputException | DutyForbiddenException e) {
-            return event(ctx, response, callback, key, refusal(e), false);
+            return event(ctx, response, callback, key, refused(response, e), false, Map.of());
         }
     }
 
@@ -256,7 +263,7 @@ public final class DutySection implements ConsoleSection {
             return true;
         } catch (DutyInputException | DutyForbiddenException e) {
             ctx.audit("duty: file report", Long.toString(key), "refused: " + e.getMessage());
-            return event(ctx, response, callback, key, refusal(e), false);
+            return event(ctx, response, callback, key, refused(response, e), false, typed(f));
         }
     }
 
@@ -288,7 +295,10 @@ public final class DutySection implements ConsoleSection {
             return true;
         } catch (DutyInputException | DutyForbiddenException e) {
             ctx.audit("duty: roster", path.substring("/duty/roster/".length()), "refused: " + e.getMessage());
-            return roster(ctx, response, callback, refusal(e), false);
+            // only the form that was sent is filled in again (the swap and shift forms share field names)
+            Map<String, String> typed = typed(f);
+            return roster(ctx, response, callback, refused(response, e), false, path.equals("/duty/roster/swap") ? typed : Map.of(),
+                    path.equals("/duty/roster/shift") ? typed : Map.of());
         }
     }
 
@@ -363,6 +373,22 @@ public final class DutySection implements ConsoleSection {
         } catch (NumberFormatException e) {
             throw new DutyInputException(name, name + " '" + v.strip() + "' is not a whole number");
         }
+    }
+
+    /**
+     * Sets the status of a refused form's page, 403 when the account may not do it, else 400 (bad
+     * input), as the manager's console forms answer; returns the reason to show.
+     */
+    private static String refused(Response response, RuntimeException e) {
+        response.setStatus(e instanceof DutyForbiddenException ? HttpStatus.FORBIDDEN_403 : HttpStatus.BAD_REQUEST_400);
+        return refusal(e);
+    }
+
+    /** A refused form's fields as they were sent, to fill the form in again. */
+    private static Map<String, String> typed(Fields f) {
+        Map<String, String> values = new HashMap<>();
+        f.forEach(field -> values.put(field.getName(), field.getValue()));
+        return values;
     }
 
     private static String refusal(RuntimeException e) {

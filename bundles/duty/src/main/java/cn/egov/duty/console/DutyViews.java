@@ -3,6 +3,7 @@ package cn.egov.duty.console;
 import cn.egov.api.duty.DeadlineRules;
 import cn.egov.api.duty.ReportReceipt;
 import cn.egov.api.duty.Shift;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.duty.DutyDesk;
 import cn.egov.duty.FiledReport;
 import cn.egov.duty.Incident;
@@ -105,6 +106,18 @@ final class DutyViews {
 
     private static ShiftRow shift(Shift s, Instant now) {
         return new ShiftRow(s.id(), time(s.start()), time(s.end()), s.role().chinese(), s.person(), s.phone(), s.covers(now));
+    }
+
+    /**
+     * The shifts a form offers: those under way or still to come within the roster sent to the
+     * province ({@code roster.days}), labelled in Beijing time; a shift that is over cannot be swapped.
+     */
+    List<ShiftChoice> shiftChoices() {
+        Instant now = clock.instant();
+        return desk.shifts(now, now.plus(Duration.ofDays(desk.settings().rosterDays()))).stream()
+                .map(s -> new ShiftChoice(s.id(), s.id() + " · " + BeijingTime.toMinute(s.start()) + " – " + BeijingTime.toMinute(s.end())
+                        + " 北京时间 · " + s.role().chinese() + " " + s.person()))
+                .toList();
     }
 
     List<SwapRow> swaps() {

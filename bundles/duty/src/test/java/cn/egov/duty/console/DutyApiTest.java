@@ -7,7 +7,6 @@ import cn.egov.api.duty.DeadlineRules;
 import cn.egov.api.duty.DutyTopics;
 import cn.egov.api.json.JsonValues;
 import cn.egov.api.telemetry.TelemetryPublisher;
-import cn.egov.duty.DutyActor;
 import cn.egov.duty.DutyDesk;
 import cn.egov.duty.DutySettings;
 import cn.egov.duty.store.DutyStore;
@@ -15,8 +14,6 @@ import cn.egov.lab.KeepAliveRequest;
 import cn.egov.rules.unit.UnitCode;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,70 +23,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The box's JSON API for duty officers' clients, over HTTP on a Jetty of its own (the console's
- * log-in and CSRF are tested with the console): every bad input is a 400 naming the field, a body
+ * The box's JSON API for duty officers' clients, over HTTP through the section on
+ * {@link SectionServer} (the console's log-in and CSRF are tested with the console): every bad input is a 400 naming the field, a body
  * past the bound is a 413, an account of another unit is a 403, and none of them stores anything
  * or queues anything for the manager.
  */
 class DutyApiTest {
 
+    private static final String UNIT = "130602-001";
+    private static final String OFFICER = "DUTY_OFFICER";
+
     @TempDir
     Path dir;
-    Server server;
+    SectionServer server;
     DutyStore store;
     final List<String> queued = new CopyOnWriteArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
-    String base;
 
     @BeforeEach
     void serve() throws Exception {
         store = new DutyStore(dir.resolve("duty.db"));
         TelemetryPublisher telemetry = (app, resource, payload, priority) -> queued.add(app + "/" + resource);
-        DutyDesk desk = new DutyDesk(UnitCode.parse("130602-001"), store, new DutySettings(dir.resolve("duty.db"), DeadlineRules.DEFAULT,
+        DutyDesk desk = new DutyDesk(UnitCode.parse(UNIT), store, new DutySettings(dir.resolve("duty.db"), DeadlineRules.DEFAULT,
                 Duration.ofMinutes(5), Duration.ofSeconds(15), Set.of(), 31), telemetry, Clock.systemUTC());
-        DutyApi api = new DutyApi(desk);
-        server = new Server();
-        ServerConnector c = new ServerConnector(server);
-        c.setHost("127.0.0.1");
-        c.setPort(0);
-        server.addConnector(c);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                // the console's authenticated user, here from a header: the account's unit decides what it may report for
-                String unit = request.getHeaders().get("X-Test-Unit");
-                return api.handle(request, response, callback, new DutyActor("duty-zhang", unit == null ? "130602-001" : unit, true, false));
-            }
-        });
-        server.start();
-        base = "http://127.0.0.1:" + c.getLocalPort();
+        server = new SectionServer(new DutySection(desk, Clock.systemUTC()));
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
         store.close();
     }
 
+    /** A duty officer's JSON POST; the account's unit (the box's when null) decides what it may report for. */
     HttpResponse<String> post(String path, String body, String unit) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (unit != null) {
-            b.header("X-Test-Unit", unit);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.post(path, unit == null ? UNIT : unit, OFFICER, "application/json", body);
     }
 
     Map<?, ?> json(HttpResponse<String> r) {
@@ -110,8 +83,8 @@ class DutyApiTest {
      */
     @Test
     void anErrorBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
-        URI u = URI.create(base);
-        String head = "POST /duty/api/nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2";
+        URI u = server.base();
+        String head = "POST /duty/api/nowhere HTTP/1.1\r\nHost: x\r\nX-Test-Unit: " + UNIT + "\r\nContent-Type: application/json\r\nContent-Length: 2";
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             KeepAliveRequest.Answer early = KeepAliveRequest.send(s, head, "");
             assertEquals(404, early.status());
@@ -140,7 +113,7 @@ class DutyApiTest {
         String id = (String) ((Map<?, ?>) json(first).get("report")).get("id");
         assertEquals(31, id.length());
         assertEquals(List.of(DutyTopics.APP + "/" + DutyTopics.REPORT), queued);
-        String before = http.send(HttpRequest.newBuilder(URI.create(base + "/duty/api/events")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String before = server.get("/duty/api/events", UNIT).body();
 
         refused(400, "level", post(reports, "{\"kind\":\"续报\",\"reporter\":\"张三\"}", null));
         refused(400, "incident", post("/duty/api/events/" + otherKey + "/reports", "{\"kind\":\"续报\",\"level\":\"GENERAL\",\"reporter\":\"张三\"}", null));
@@ -166,7 +139,7 @@ class DutyApiTest {
         refused(400, "title", post("/duty/api/events", "{\"title\":\"x\\u001b[31m\",\"level\":\"MAJOR\",\"category\":\"NATURAL\","
                 + "\"occurredAt\":\"" + occurred + "\"}", null));
 
-        String after = http.send(HttpRequest.newBuilder(URI.create(base + "/duty/api/events")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String after = server.get("/duty/api/events", UNIT).body();
         assertEquals(before, after, "nothing stored changed");
         assertEquals(1, queued.size(), "nothing more was queued for the manager");
         // and the next good one goes through as 续报 1

@@ -23,7 +23,8 @@ import org.eclipse.jetty.util.Callback;
  * The duty section on a plain Jetty server, the console's part (log-in, role, CSRF) stood in for
  * by a handler that puts a {@link SectionContext} on each request, as the console does: the user
  * {@code duty-li}, of the unit in the {@code X-Test-Unit} header, a duty officer or, with
- * {@code X-Test-Roles}, the roles named there.
+ * {@code X-Test-Roles}, the roles named there. The one Jetty of the section's tests: pages, forms
+ * and the JSON API ({@link DutyApi}, reached through the section as the console reaches it).
  */
 final class SectionServer implements AutoCloseable {
     private final Server server = new Server();
@@ -54,6 +55,11 @@ final class SectionServer implements AutoCloseable {
         base = "http://127.0.0.1:" + c.getLocalPort();
     }
 
+    /** The server's address, for a test that speaks HTTP on a socket of its own. */
+    URI base() {
+        return URI.create(base);
+    }
+
     HttpResponse<String> get(String path, String unit) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("X-Test-Unit", unit).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -61,8 +67,13 @@ final class SectionServer implements AutoCloseable {
 
     /** A form POST (the redirect it may answer is not followed). */
     HttpResponse<String> post(String path, String unit, String roles, String form) throws Exception {
+        return post(path, unit, roles, "application/x-www-form-urlencoded", form);
+    }
+
+    /** A POST of {@code body} as {@code contentType} (the redirect it may answer is not followed). */
+    HttpResponse<String> post(String path, String unit, String roles, String contentType, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("X-Test-Unit", unit).header("X-Test-Roles", roles)
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -177,10 +177,7 @@ public final class ExchangeSection implements Request.Handler {
                 return true;
             }
             case "/exchange/send" -> {
-                List<String> known = knownUnits(s, unit);
-                ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, Map.of(), "", known,
-                        ctx.csrfToken(), maxDocumentBytes / (1024 * 1024))));
-                return true;
+                return sendPage(response, callback, ctx, s, unit, Map.of(), "");
             }
             case "/exchange/api/inbox", "/exchange/api/outbox" -> {
                 int limit = limit(limitText);
@@ -195,7 +192,7 @@ public final class ExchangeSection implements Request.Handler {
             case "/exchange/api/units" -> {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("unit", unit.toString());
-                v.put("recipients", knownUnits(s, unit));
+                v.put("recipients", knownUnits(s.store().directoryUnits(), s, unit));
                 v.put("max_document_bytes", maxDocumentBytes);
                 return json(response, callback, 200, v);
             }
@@ -328,9 +325,21 @@ public final class ExchangeSection implements Request.Handler {
             v.put("field", field);
             return json(response, callback, status, v);
         }
-        List<String> known = knownUnits(s, unit);
         response.setStatus(status);
-        ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, values, message, known,
+        return sendPage(response, callback, ctx, s, unit, values, message);
+    }
+
+    /**
+     * The send form, filled in with {@code values} and the refusal {@code error} when given. The
+     * recipients it offers are the directory's units (the hub sends the directory when the backbone
+     * is up) and this box's own; a box that never had the backbone has no directory, and the page
+     * says so rather than offering an empty list without a word.
+     */
+    private boolean sendPage(Response response, Callback callback, SectionContext ctx, ExchangeService s, UnitCode unit,
+                             Map<String, String> values, String error) throws SQLException {
+        List<String> directory = s.store().directoryUnits();
+        List<String> known = knownUnits(directory, s, unit);
+        ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, values, error, known, directory.isEmpty(),
                 ctx.csrfToken(), maxDocumentBytes / (1024 * 1024))));
         return true;
     }
@@ -344,8 +353,9 @@ public final class ExchangeSection implements Request.Handler {
         return s.units().contains(u) ? Optional.of(u) : Optional.empty();
     }
 
-    private static List<String> knownUnits(ExchangeService s, UnitCode self) throws SQLException {
-        java.util.TreeSet<String> all = new java.util.TreeSet<>(s.store().directoryUnits());
+    /** The units a clerk of {@code self} can send to: those of the hub's {@code directory} and this box's others. */
+    private static List<String> knownUnits(List<String> directory, ExchangeService s, UnitCode self) {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(directory);
         s.units().forEach(u -> all.add(u.toString()));
         all.remove(self.toString());
         return List.copyOf(all);

@@ -390,6 +390,30 @@ class ExchangeSectionTest {
         assertTrue(ok.headers().firstValue("Location").orElse("").contains("/exchange/out/"));
     }
 
+    /**
+     * A box whose backbone has not been up since it was set up has no directory from the hub: the
+     * send page offered only the box's own other units (or nothing) without a word why; it says what
+     * is missing and what to do, on the page and after a refusal.
+     */
+    @Test
+    void theSendPageOfABoxWithoutTheHubsDirectorySaysWhyItOffersSoLittle() throws Exception {
+        String withDirectory = text(get("/exchange/send", null));
+        assertFalse(withDirectory.contains("id=\"no-directory\""), withDirectory);
+
+        store.replaceDirectory(List.of(), Clock.systemUTC().instant()); // as on a box the hub never reached
+        String page = text(get("/exchange/send", null));
+        int at = page.indexOf("<p id=\"no-directory\"");
+        assertTrue(at >= 0, "the empty directory is explained: " + page);
+        String line = page.substring(at, page.indexOf("</p>", at));
+        assertTrue(line.contains("收文单位目录为空") && line.contains("The directory of recipient units is empty")
+                && line.contains("sends it when the backbone is up") && line.contains("only to the units this box serves (" + A2 + ")"), line);
+        assertFalse(page.contains("<option value=\"" + B1 + "\">"), page);
+
+        HttpResponse<String> refused = post("/exchange/send", document("关于防汛的通知", B1.toString(), "非密", new byte[] {1}));
+        assertEquals(422, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("unknown to the exchange") && refused.body().contains("id=\"no-directory\""), refused.body());
+    }
+
     /** A browser declares the upload's length: one over the limit is refused unread, but what the clerk typed comes back. */
     @Test
     void anUploadOverTheLimitBringsBackTheFormWithWhatTheClerkTyped() throws Exception {
