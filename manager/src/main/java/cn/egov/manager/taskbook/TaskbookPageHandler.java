@@ -72,7 +72,10 @@ final class TaskbookPageHandler implements Request.Handler {
         try {
             query = TaskbookQuery.of(q, caller, service.currentYear());
         } catch (IllegalArgumentException e) {
-            return Json.error(response, callback, 400, e.getMessage());
+            // a mistyped year or scope: the page again (the caller's default book) with the reason on top, not a JSON body
+            query = TaskbookQuery.of(new Fields(), caller, service.currentYear());
+            error = e.getMessage();
+            status = 400;
         } catch (TaskbookQuery.NotVisible e) {
             return Json.error(response, callback, 404, "no such scope");
         }
@@ -87,11 +90,13 @@ final class TaskbookPageHandler implements Request.Handler {
                 .toList();
         boolean exporter = TaskbookExportHandler.EXPORTERS.contains(caller.role());
         var docs = service.documents();
-        Model m = new Model(query.year(), query.scope().code(), x.scopeName(), error, WRITERS.contains(caller.role()), exporter,
+        String problem = error;
+        Model m = new Model(query.year(), query.scope().code(), x.scopeName(), problem, WRITERS.contains(caller.role()), exporter,
                 query.parameters(), Times.format(x.collectedAt()), x.digest().sha256(),
                 Arrays.stream(AnnualTask.values()).map(AnnualTask::title).toList(), book.perCity(), book.total(x.scopeName()), rows, book.units().size(),
                 history, Arrays.stream(AnnualTask.values()).filter(t -> !t.derived).map(t -> new Choice(t.name(), t.title())).toList(),
                 docs == null ? "not started" : docs.pdfProblem());
-        return Pages.render(response, callback, status, out -> JtetaskbookGenerated.render(out, null, frame, m));
+        int code = status;
+        return Pages.render(response, callback, code, out -> JtetaskbookGenerated.render(out, null, frame, m));
     }
 }
