@@ -145,11 +145,11 @@ class FleetWebTest {
 
     @Test
     void aFilterThatNoBoxCouldMatchIsRefusedNamingItNotAnsweredWithAnEmptyList() throws Exception {
-        for (String[] c : new String[][] {{"status=MISING", "status must be one of CONNECTED, DISCONNECTED, MISSING, got 'MISING'"},
+        for (String[] c : new String[][] {{"county=" + "1".repeat(5000), "county must be 6 digits, like 130602, got '" + "1".repeat(40) + "…'"},
+                {"status=MISSING%0AINFO%20forged", "status must be one of CONNECTED, DISCONNECTED, MISSING, got 'MISSING\\nINFO forged'"},
+                {"status=MISING", "status must be one of CONNECTED, DISCONNECTED, MISSING, got 'MISING'"},
                 {"city=%E4%BF%9D%E5%AE%9A", "city must be 4 digits, like 1306, got '保定'"},
-                {"county=1306", "county must be 6 digits, like 130602, got '1306'"},
-                {"county=" + "1".repeat(5000), "county must be 6 digits, like 130602, got '" + "1".repeat(40) + "…'"},
-                {"status=MISSING%0AINFO%20forged", "status must be one of CONNECTED, DISCONNECTED, MISSING, got 'MISSING\\nINFO forged'"}}) {
+                {"county=1306", "county must be 6 digits, like 130602, got '1306'"}}) {
             HttpResponse<String> r = get("/api/boxes?" + c[0], "noc", ManagerFixture.NOC_TOKEN);
             assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
             assertEquals(c[1], json.readTree(r.body()).get("error").asText(), "named, its value cut and on one line");
