@@ -61,20 +61,19 @@ final class PolicyPageHandler implements Request.Handler {
         Form form = new Form(typed(q, "city"), typed(q, "county"), typed(q, "unit"), typed(q, "kind"));
         Caller caller = Caller.of(request);
         String problem = "";
-        List<AlarmRow> alarms = List.of();
+        PolicyQueries.AlarmFilter f = null;
         try {
-            PolicyQueries.AlarmFilter f = PolicyVisibility.limit(AlarmFilterParams.read(request, now), caller);
-            alarms = queries.alarms(f).stream().map(a -> new AlarmRow(time(a.alarm().time()), a,
-                    a.alarm().evidence().getOrDefault("differences", ""))).toList();
+            f = PolicyVisibility.limit(AlarmFilterParams.read(request, now), caller);
         } catch (IllegalArgumentException e) {
-            problem = e.getMessage(); // the page again with the form as typed, as the other pages' filters
+            problem = e.getMessage(); // the page again with the form as typed and no alarms, as the other pages' filters
         }
+        List<AlarmRow> alarms = f == null ? List.of() : queries.alarms(f).stream().map(a -> new AlarmRow(time(a.alarm().time()), a,
+                a.alarm().evidence().getOrDefault("differences", ""))).toList();
         List<UnitRow> units = queries.units(now).stream().filter(u -> caller.sees(u.unit())).map(PolicyPageHandler::row).toList();
         Frame frame = Pages.frame(request, routes, "隔离策略 Isolation policy");
-        List<AlarmRow> shown = alarms;
         String refused = problem;
         return Pages.render(response, callback, problem.isEmpty() ? 200 : 400,
-                out -> JtepolicyGenerated.render(out, null, frame, units, form, shown, refused));
+                out -> JtepolicyGenerated.render(out, null, frame, units, form, alarms, refused));
     }
 
     private static String typed(Fields q, String name) {
