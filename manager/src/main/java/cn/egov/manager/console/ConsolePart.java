@@ -1,5 +1,6 @@
 package cn.egov.manager.console;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.audit.AuditLog;
@@ -8,10 +9,9 @@ import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.part.PartContext;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.Pages;
+import cn.egov.manager.web.QueryFilters;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +33,6 @@ public final class ConsolePart implements ManagerPart {
     static final int MIN_RETENTION_DAYS = 183;
     static final int DEFAULT_LIMIT = 200;
     static final int MAX_LIMIT = 10_000;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Shanghai"));
     private static final Logger LOG = LoggerFactory.getLogger(ConsolePart.class);
     private static final KeySpec RETENTION = new KeySpec("console.audit-retention-days", "190",
             "Days the audit log keeps an entry (at least 183: six months); older entries are deleted once a day.",
@@ -77,26 +76,35 @@ public final class ConsolePart implements ManagerPart {
         });
         Set<Role> readers = EnumSet.of(Role.AUDITOR, Role.ADMIN);
         ctx.routes().page("/audit", "审计日志 Audit log", readers, (request, response, callback) -> {
-            List<Line> lines = audit.newest(limit(request)).stream().map(e -> new Line(TIME.format(Instant.ofEpochMilli(e.time())), e)).toList();
+            int limit = DEFAULT_LIMIT;
+            String problem = "";
+            try {
+                limit = limit(request);
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage(); // the newest DEFAULT_LIMIT with the reason on top, not a JSON body
+            }
+            List<Line> lines = audit.newest(limit).stream().map(e -> new Line(BeijingTime.of(Instant.ofEpochMilli(e.time())), e)).toList();
             var frame = Pages.frame(request, ctx.routes(), "审计日志 Audit log");
-            return Pages.render(response, callback, 200, out -> JteauditGenerated.render(out, null, frame, lines, retention.toDays()));
+            String refused = problem;
+            return Pages.render(response, callback, problem.isEmpty() ? 200 : 400,
+                    out -> JteauditGenerated.render(out, null, frame, lines, retention.toDays(), refused));
         });
         ctx.routes().api("/api/audit", readers, (request, response, callback) -> {
+            int limit;
+            try {
+                limit = limit(request);
+            } catch (IllegalArgumentException e) {
+                return Json.error(response, callback, 400, e.getMessage());
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("retentionDays", retention.toDays());
-            out.put("entries", audit.newest(limit(request)));
+            out.put("entries", audit.newest(limit));
             return Json.write(response, callback, 200, out);
         });
     }
 
-    /** {@code ?limit=} within 1..{@value #MAX_LIMIT}, else the default. */
+    /** {@code ?limit=} within 1..{@value #MAX_LIMIT}, {@value #DEFAULT_LIMIT} when absent; else an {@link IllegalArgumentException} naming it. */
     private static int limit(Request request) {
-        String v = Request.extractQueryParameters(request).getValue("limit");
-        try {
-            int n = v == null ? DEFAULT_LIMIT : Integer.parseInt(v);
-            return Math.max(1, Math.min(MAX_LIMIT, n));
-        } catch (NumberFormatException e) {
-            return DEFAULT_LIMIT;
-        }
+        return (int) QueryFilters.whole("limit", Request.extractQueryParameters(request).getValue("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT);
     }
 }

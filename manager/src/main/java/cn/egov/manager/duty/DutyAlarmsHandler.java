@@ -2,6 +2,7 @@ package cn.egov.manager.duty;
 
 import cn.egov.api.duty.DutyTopics;
 import cn.egov.manager.web.Json;
+import cn.egov.manager.web.QueryFilters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,17 +60,6 @@ final class DutyAlarmsHandler implements Request.Handler {
     }
 
     static int hours(String v) {
-        if (v == null || v.isEmpty()) {
-            return 24;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= MAX_HOURS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException("hours must be a whole number 1.." + MAX_HOURS + ", got '" + v + "'");
+        return (int) QueryFilters.whole("hours", v, 24, 1, MAX_HOURS);
     }
 }

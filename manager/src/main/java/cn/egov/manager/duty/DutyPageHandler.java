@@ -1,5 +1,6 @@
 package cn.egov.manager.duty;
 
+import cn.egov.api.time.BeijingTime;
 import static cn.egov.manager.web.HtmlPage.esc;
 
 import cn.egov.api.duty.DutyReport;
@@ -12,8 +13,6 @@ import cn.egov.manager.web.HtmlPage;
 import cn.egov.manager.web.WebRoutes;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Request;
@@ -28,8 +27,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class DutyPageHandler implements Request.Handler {
 
-    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss").withZone(ZONE);
     private static final int SHOWN = 100;
     private static final int ALARMS_SHOWN = 20;
 
@@ -174,6 +171,6 @@ final class DutyPageHandler implements Request.Handler {
     }
 
     private static String time(Instant t) {
-        return t == null ? "—" : esc(TIME.format(t));
+        return t == null ? "—" : esc(BeijingTime.withoutYear(t));
     }
 }

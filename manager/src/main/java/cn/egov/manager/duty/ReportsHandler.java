@@ -8,6 +8,7 @@ import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
+import cn.egov.manager.web.QueryFilters;
 import cn.egov.manager.web.JsonBodies;
 import cn.egov.manager.web.WebAudit;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,7 +106,7 @@ final class ReportsHandler implements Request.Handler {
         }
         String state = q.getValue("state");
         if (state != null && !state.equals("unacknowledged") && !state.equals("all")) {
-            return Json.error(response, callback, 400, "state must be 'unacknowledged' or 'all', got '" + state + "'");
+            return Json.error(response, callback, 400, QueryFilters.bad("state", "'unacknowledged' or 'all'", state).getMessage());
         }
         List<ReportView> reports = office.store().list(prefix, "unacknowledged".equals(state), limit).stream()
                 .map(o -> ReportView.of(o, office.settings())).toList();

@@ -1,12 +1,13 @@
 package cn.egov.manager.evidence;
 
+import cn.egov.api.time.BeijingTime;
+import cn.egov.manager.web.QueryFilters;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Whole days of the province's calendar (Asia/Shanghai), from the first day's midnight to the
+ * Whole days of the province's calendar (Beijing time, {@link BeijingTime#ZONE}), from the first day's midnight to the
  * midnight after the last day: {@code [start, end)} in ms since the epoch. Evidence belongs to a
  * period by when the manager received it (its own clock: a box's clock can be wrong or set back).
  *
@@ -14,9 +15,6 @@ import java.time.temporal.ChronoUnit;
  * @param to   last day (inclusive)
  */
 public record Period(LocalDate from, LocalDate to) {
-
-    /** The province's time zone: days, years and printed times are Beijing time. */
-    public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
     public Period {
         if (to.isBefore(from)) {
@@ -51,19 +49,18 @@ public record Period(LocalDate from, LocalDate to) {
         try {
             return LocalDate.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be a date like 2026-01-31, got '"
-                    + cn.egov.api.text.LogSafe.of(value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
+            throw QueryFilters.bad(name, "a date like 2026-01-31", value);
         }
     }
 
     /** ms since the epoch of the first day's midnight. */
     public long start() {
-        return from.atStartOfDay(ZONE).toInstant().toEpochMilli();
+        return from.atStartOfDay(BeijingTime.ZONE).toInstant().toEpochMilli();
     }
 
     /** ms since the epoch of the midnight after the last day (exclusive). */
     public long end() {
-        return to.plusDays(1).atStartOfDay(ZONE).toInstant().toEpochMilli();
+        return to.plusDays(1).atStartOfDay(BeijingTime.ZONE).toInstant().toEpochMilli();
     }
 
     public long days() {

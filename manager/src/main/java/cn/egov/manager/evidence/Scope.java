@@ -1,5 +1,6 @@
 package cn.egov.manager.evidence;
 
+import cn.egov.manager.web.QueryFilters;
 import cn.egov.rules.unit.UnitCode;
 
 /**
@@ -15,8 +16,7 @@ public record Scope(String code) {
 
     public Scope {
         if (!(code.equals(PROVINCE) || code.matches("13\\d{2}") || code.matches("13\\d{4}") || UnitCode.isValid(code) && code.startsWith(PROVINCE))) {
-            throw new IllegalArgumentException("scope must be the province (13), a city (1306), a county (130602) or a unit"
-                    + " (130602-001) of the province, got '" + cn.egov.api.text.LogSafe.of(code.length() > 20 ? code.substring(0, 20) + "…" : code) + "'");
+            throw QueryFilters.bad("scope", "the province (13), a city (1306), a county (130602) or a unit (130602-001) of the province", code);
         }
     }
 

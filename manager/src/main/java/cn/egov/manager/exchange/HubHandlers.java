@@ -1,14 +1,14 @@
 package cn.egov.manager.exchange;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.fleet.PlaceNames;
 import cn.egov.manager.web.Frame;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.Pages;
+import cn.egov.manager.web.QueryFilters;
 import cn.egov.manager.web.WebRoutes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class HubHandlers {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
     private static final int WAITING_SHOWN = 200;
 
     private HubHandlers() {
@@ -40,21 +39,18 @@ final class HubHandlers {
         return m;
     }
 
+    /** {@code ?days=} from 1 to 366, 7 when absent; else an {@link IllegalArgumentException} naming it. */
     static int days(Request request) {
-        String d = Request.extractQueryParameters(request).getValue("days");
-        try {
-            int n = d == null ? 7 : Integer.parseInt(d);
-            return n > 0 && n <= 366 ? n : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return (int) QueryFilters.whole("days", Request.extractQueryParameters(request).getValue("days"), 7, 1, 366);
     }
 
     static Request.Handler api(HubQueries q) {
         return (request, response, callback) -> {
-            int days = days(request);
-            if (days < 0) {
-                return Json.error(response, callback, 400, "days must be 1..366");
+            int days;
+            try {
+                days = days(request);
+            } catch (IllegalArgumentException e) {
+                return Json.error(response, callback, 400, e.getMessage());
             }
             return Json.write(response, callback, 200, summary(q, days));
         };
@@ -77,7 +73,7 @@ final class HubHandlers {
                 places.name(v.city()) == null ? v.city() : places.name(v.city()), v.county(),
                 places.name(v.county()) == null ? "" : places.name(v.county()), v.sent(), v.received(), v.undelivered())).toList();
         List<WaitingRow> waiting = q.waiting(WAITING_SHOWN).stream().map(w -> new WaitingRow(w.messageId(), w.issuer(), w.recipient(),
-                w.box(), w.state(), TIME.format(Instant.ofEpochMilli(w.since())), w.attempts(), TIME.format(Instant.ofEpochMilli(w.deadline())),
+                w.box(), w.state(), BeijingTime.toMinute(Instant.ofEpochMilli(w.since())), w.attempts(), BeijingTime.toMinute(Instant.ofEpochMilli(w.deadline())),
                 w.reason() == null ? "" : w.reason())).toList();
         return new PageView(days, q.totals(), volumes, waiting);
     }
@@ -85,7 +81,12 @@ final class HubHandlers {
     /** {@code /exchange}: the JTE page {@code exchange/exchange.jte} (read-only: no form, so nothing to protect with CSRF). */
     static Request.Handler page(HubQueries q, WebRoutes routes, PlaceNames places) {
         return (Request request, Response response, Callback callback) -> {
-            int days = Math.max(1, days(request));
+            int days;
+            try {
+                days = days(request);
+            } catch (IllegalArgumentException e) {
+                days = 1; // as the page always did: its links offer 1, 7 and 30 days
+            }
             Frame frame = Pages.frame(request, routes, "公文交换 Exchange hub");
             PageView view = view(q, places, days);
             return Pages.render(response, callback, 200, out -> JteexchangeGenerated.render(out, null, frame, view));

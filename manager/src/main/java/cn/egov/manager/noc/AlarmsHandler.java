@@ -13,6 +13,7 @@ import cn.egov.manager.noc.store.NocAlarm;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.JsonBodies;
+import cn.egov.manager.web.QueryFilters;
 import cn.egov.manager.web.WebAudit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -108,57 +109,24 @@ final class AlarmsHandler implements Request.Handler {
 
     /** The list's filters from the query string; a bad one is an {@link IllegalArgumentException} naming it. */
     static AlarmQuery query(java.util.function.UnaryOperator<String> q, Caller caller, long now, long defaultDays) {
-        String unit = code(q.apply("unit"), "\\d{6}-\\d{3}", "unit", "a unit code like 130602-001");
-        String county = code(q.apply("county"), "\\d{6}", "county", "6 digits, like 130602");
-        String city = code(q.apply("city"), "\\d{4}", "city", "4 digits, like 1306");
-        String severity = q.apply("severity");
-        if (severity != null && !severity.isEmpty()) {
-            try {
-                severity = Alarm.Severity.valueOf(severity.toUpperCase(Locale.ROOT)).name();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("severity must be one of CRITICAL, MAJOR, MINOR, WARNING, CLEARED");
-            }
-        } else {
-            severity = null;
-        }
+        String unit = QueryFilters.unit(q.apply("unit"));
+        String county = QueryFilters.county(q.apply("county"));
+        String city = QueryFilters.city(q.apply("city"));
+        Alarm.Severity sev = QueryFilters.oneOf("severity", q.apply("severity"), Alarm.Severity.class);
+        String severity = sev == null ? null : sev.name();
         String s = q.apply("state");
         NocAlarm.State st = null;
         if (s != null && !s.isEmpty() && !s.equals("all")) {
             try {
                 st = NocAlarm.State.valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("state must be open, acknowledged, cleared or all");
+                throw QueryFilters.bad("state", "open, acknowledged, cleared or all", s);
             }
         }
-        long days = number(q.apply("days"), defaultDays, 1, 366, "days");
-        int limit = (int) number(q.apply("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
+        long days = QueryFilters.whole("days", q.apply("days"), defaultDays, 1, 366);
+        int limit = (int) QueryFilters.whole("limit", q.apply("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT);
         return new AlarmQuery(now - days * 86_400_000L, unit, county, city, severity, st,
                 caller.provinceWide() ? null : caller.counties(), limit);
-    }
-
-    private static String code(String v, String pattern, String name, String what) {
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        if (!v.matches(pattern)) {
-            throw new IllegalArgumentException(name + " must be " + what + ", got '" + (v.length() > 20 ? v.substring(0, 20) + "…" : v) + "'");
-        }
-        return v;
-    }
-
-    private static long number(String v, long dflt, long min, long max, String name) {
-        if (v == null || v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max);
-        }
     }
 
     static Map<String, Object> view(NocAlarm a) {

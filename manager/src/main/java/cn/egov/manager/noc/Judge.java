@@ -1,5 +1,6 @@
 package cn.egov.manager.noc;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.api.telemetry.AddressPlanMetrics;
 import cn.egov.api.telemetry.Alarm;
 import cn.egov.api.telemetry.BoxMetrics;
@@ -7,8 +8,6 @@ import cn.egov.api.telemetry.PortalMetrics;
 import cn.egov.manager.fleet.BoxState;
 import cn.egov.manager.noc.store.AlarmBook;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,9 +21,6 @@ import java.util.Set;
  * {@link Level#NONE}: the unit does not run that capability, or its box never said.
  */
 final class Judge {
-
-    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZONE);
 
     private Judge() {
     }
@@ -170,6 +166,6 @@ final class Judge {
     }
 
     static String time(long millis) {
-        return millis <= 0 ? "—" : TIME.format(Instant.ofEpochMilli(millis));
+        return millis <= 0 ? "—" : BeijingTime.toMinute(Instant.ofEpochMilli(millis));
     }
 }

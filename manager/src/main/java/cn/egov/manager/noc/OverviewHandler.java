@@ -2,6 +2,7 @@ package cn.egov.manager.noc;
 
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
+import cn.egov.manager.web.QueryFilters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,11 @@ final class OverviewHandler implements Request.Handler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String county = Request.extractQueryParameters(request).getValue("county");
-        if (county != null && !county.matches("\\d{6}")) {
-            return Json.error(response, callback, 400, "county must be 6 digits");
+        String county;
+        try {
+            county = QueryFilters.county(Request.extractQueryParameters(request).getValue("county"));
+        } catch (IllegalArgumentException e) {
+            return Json.error(response, callback, 400, e.getMessage());
         }
         Caller caller = Caller.of(request);
         Overview o = state.overview(caller);

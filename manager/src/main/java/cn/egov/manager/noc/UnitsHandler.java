@@ -2,6 +2,7 @@ package cn.egov.manager.noc;
 
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
+import cn.egov.manager.web.QueryFilters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,12 +48,9 @@ final class UnitsHandler implements Request.Handler {
         }
         long hours;
         try {
-            hours = q.getValue("hours") == null ? 6 : Long.parseLong(q.getValue("hours"));
-        } catch (NumberFormatException e) {
-            hours = -1;
-        }
-        if (hours < 1 || hours > series.maxHours()) {
-            return Json.error(response, callback, 400, "hours must be a whole number from 1 to " + series.maxHours());
+            hours = QueryFilters.whole("hours", q.getValue("hours"), 6, 1, series.maxHours());
+        } catch (IllegalArgumentException e) {
+            return Json.error(response, callback, 400, e.getMessage());
         }
         return Json.write(response, callback, 200, series.read(unit.get().code(), metric, hours, state.clock().millis()));
     }

@@ -1,13 +1,13 @@
 package cn.egov.manager.plan;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Frame;
 import cn.egov.manager.web.Pages;
 import cn.egov.manager.web.WebRoutes;
 import cn.egov.rules.plan.PlanWhois;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
 import java.util.List;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,7 +21,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PlanPageHandler implements Request.Handler {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneId.of("Asia/Shanghai"));
     private static final int WARNINGS_SHOWN = 20;
 
     private final PlanService service;
@@ -69,7 +68,7 @@ final class PlanPageHandler implements Request.Handler {
             view = new View(true, q == null ? "" : q, q == null || q.isBlank() ? null : whois(q, caller),
                     unit == null || unit.isBlank() ? null : unitView(unit, caller), remediation(caller),
                     new Summary(plan.files().size(), plan.plan().allocations().size(), plan.plan().domains().size(),
-                            DAY.format(Instant.ofEpochMilli(plan.importedAt()))),
+                            day(plan.importedAt())),
                     // warnings name entries anywhere in the province
                     caller.provinceWide() ? plan.findings().stream().limit(WARNINGS_SHOWN).map(String::valueOf).toList() : List.of());
         }
@@ -105,7 +104,12 @@ final class PlanPageHandler implements Request.Handler {
 
     private List<Remediation> remediation(Caller caller) throws Exception {
         return service.remediation(System.currentTimeMillis()).stream().filter(p -> caller.sees(p.unit()))
-                .map(p -> new Remediation(p, DAY.format(Instant.ofEpochMilli(p.firstNonConforming())), DAY.format(Instant.ofEpochMilli(p.due())),
+                .map(p -> new Remediation(p, day(p.firstNonConforming()), day(p.due()),
                         p.openFindings().isEmpty() ? "" : p.openFindings().get(0).remediation())).toList();
+    }
+
+    /** {@code 2026-12-07}: the day in Beijing time. */
+    private static String day(long millis) {
+        return LocalDate.ofInstant(Instant.ofEpochMilli(millis), BeijingTime.ZONE).toString();
     }
 }

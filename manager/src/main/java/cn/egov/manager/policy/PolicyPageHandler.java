@@ -1,25 +1,23 @@
 package cn.egov.manager.policy;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.store.AlarmStore.StoredAlarm;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Frame;
 import cn.egov.manager.web.Pages;
-import cn.egov.manager.web.Json;
 import cn.egov.manager.web.WebRoutes;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
-/** {@code /policy} ({@code policy/policy.jte}): per-unit policy state and the isolation alarm list with filters (a technician: the account's counties). */
+/**
+ * {@code /policy} ({@code policy/policy.jte}): per-unit policy state and the isolation alarm list with filters (a technician: the account's
+ * counties). A malformed filter gives the page again, 400, with the reason above the form as typed.
+ */
 final class PolicyPageHandler implements Request.Handler {
-
-    /** Times are shown in the province's time zone. */
-    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE);
 
     private final PolicyQueries queries;
     private final WebRoutes routes;
@@ -34,12 +32,16 @@ final class PolicyPageHandler implements Request.Handler {
                    boolean behind, String lastBundle) {
     }
 
+    /** The alarm filter form's values, as typed. */
+    record Form(String city, String county, String unit, String kind) {
+    }
+
     /** One alarm's row; {@code differences} is a drift alarm's evidence, whole. */
     record AlarmRow(String time, StoredAlarm a, String differences) {
     }
 
     static String time(long ms) {
-        return ms <= 0 ? "—" : TIME.format(Instant.ofEpochMilli(ms));
+        return ms <= 0 ? "—" : BeijingTime.of(Instant.ofEpochMilli(ms));
     }
 
     private static UnitRow row(UnitPolicyState u) {
@@ -55,19 +57,27 @@ final class PolicyPageHandler implements Request.Handler {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long now = System.currentTimeMillis();
-        PolicyQueries.AlarmFilter f;
-        try {
-            f = AlarmFilterParams.read(request, now);
-        } catch (IllegalArgumentException e) {
-            return Json.error(response, callback, 400, e.getMessage());
-        }
+        Fields q = Request.extractQueryParameters(request);
+        Form form = new Form(typed(q, "city"), typed(q, "county"), typed(q, "unit"), typed(q, "kind"));
         Caller caller = Caller.of(request);
-        f = PolicyVisibility.limit(f, caller);
-        List<UnitRow> units = queries.units(now).stream().filter(u -> caller.sees(u.unit())).map(PolicyPageHandler::row).toList();
-        List<AlarmRow> alarms = queries.alarms(f).stream().map(a -> new AlarmRow(time(a.alarm().time()), a,
+        String problem = "";
+        PolicyQueries.AlarmFilter f = null;
+        try {
+            f = PolicyVisibility.limit(AlarmFilterParams.read(request, now), caller);
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage(); // the page again with the form as typed and no alarms, as the other pages' filters
+        }
+        List<AlarmRow> alarms = f == null ? List.of() : queries.alarms(f).stream().map(a -> new AlarmRow(time(a.alarm().time()), a,
                 a.alarm().evidence().getOrDefault("differences", ""))).toList();
+        List<UnitRow> units = queries.units(now).stream().filter(u -> caller.sees(u.unit())).map(PolicyPageHandler::row).toList();
         Frame frame = Pages.frame(request, routes, "隔离策略 Isolation policy");
-        PolicyQueries.AlarmFilter filter = f;
-        return Pages.render(response, callback, 200, out -> JtepolicyGenerated.render(out, null, frame, units, filter, alarms));
+        String refused = problem;
+        return Pages.render(response, callback, problem.isEmpty() ? 200 : 400,
+                out -> JtepolicyGenerated.render(out, null, frame, units, form, alarms, refused));
+    }
+
+    private static String typed(Fields q, String name) {
+        String v = q.getValue(name);
+        return v == null ? "" : v;
     }
 }

@@ -1,13 +1,12 @@
 package cn.egov.manager.portal;
 
+import cn.egov.api.time.BeijingTime;
 import static cn.egov.manager.web.HtmlPage.esc;
 
 import cn.egov.manager.web.HtmlPage;
 import cn.egov.manager.web.WebRoutes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Request;
@@ -22,7 +21,6 @@ import org.eclipse.jetty.util.Callback;
 final class PortalPageHandler implements Request.Handler {
 
     private static final int SHOWN_ALARMS = 50;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
 
     private final PortalStore store;
     private final cn.egov.manager.store.AlarmStore alarms;
@@ -38,7 +36,7 @@ final class PortalPageHandler implements Request.Handler {
 
     private static String time(Object ms) {
         long v = ms instanceof Number n ? n.longValue() : 0;
-        return v <= 0 ? "—" : TIME.format(Instant.ofEpochMilli(v));
+        return v <= 0 ? "—" : BeijingTime.toMinute(Instant.ofEpochMilli(v));
     }
 
     private static String days(Object seconds) {

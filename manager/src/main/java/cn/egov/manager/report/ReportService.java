@@ -31,7 +31,7 @@ final class ReportService {
     }
 
     java.time.LocalDate today() {
-        return java.time.LocalDate.now(clock.withZone(cn.egov.manager.evidence.Period.ZONE));
+        return java.time.LocalDate.now(clock.withZone(cn.egov.api.time.BeijingTime.ZONE));
     }
 
     int maxDays() {

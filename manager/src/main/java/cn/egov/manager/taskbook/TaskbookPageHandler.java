@@ -64,15 +64,23 @@ final class TaskbookPageHandler implements Request.Handler {
         return render(request, response, callback, Request.extractQueryParameters(request), null, 200);
     }
 
-    /** The page for the query in {@code q}, with {@code error} on top (an entry refused) and {@code status}. */
+    /**
+     * The page for the query in {@code q}, with {@code error} on top (an entry refused) and {@code status}; a malformed year
+     * or scope in {@code q} makes it the caller's default book with that reason instead, status 400.
+     */
     boolean render(Request request, Response response, Callback callback, Fields q, String error, int status) throws Exception {
         Caller caller = Caller.of(request);
         Frame frame = Pages.frame(request, routes, TITLE).still();
         TaskbookQuery query;
+        String problem = error;
+        int code = status;
         try {
             query = TaskbookQuery.of(q, caller, service.currentYear());
         } catch (IllegalArgumentException e) {
-            return Json.error(response, callback, 400, e.getMessage());
+            // a mistyped year or scope: the page again (the caller's default book) with the reason on top, not a JSON body
+            query = TaskbookQuery.of(new Fields(), caller, service.currentYear());
+            problem = e.getMessage();
+            code = 400;
         } catch (TaskbookQuery.NotVisible e) {
             return Json.error(response, callback, 404, "no such scope");
         }
@@ -87,11 +95,11 @@ final class TaskbookPageHandler implements Request.Handler {
                 .toList();
         boolean exporter = TaskbookExportHandler.EXPORTERS.contains(caller.role());
         var docs = service.documents();
-        Model m = new Model(query.year(), query.scope().code(), x.scopeName(), error, WRITERS.contains(caller.role()), exporter,
+        Model m = new Model(query.year(), query.scope().code(), x.scopeName(), problem, WRITERS.contains(caller.role()), exporter,
                 query.parameters(), Times.format(x.collectedAt()), x.digest().sha256(),
                 Arrays.stream(AnnualTask.values()).map(AnnualTask::title).toList(), book.perCity(), book.total(x.scopeName()), rows, book.units().size(),
                 history, Arrays.stream(AnnualTask.values()).filter(t -> !t.derived).map(t -> new Choice(t.name(), t.title())).toList(),
                 docs == null ? "not started" : docs.pdfProblem());
-        return Pages.render(response, callback, status, out -> JtetaskbookGenerated.render(out, null, frame, m));
+        return Pages.render(response, callback, code, out -> JtetaskbookGenerated.render(out, null, frame, m));
     }
 }

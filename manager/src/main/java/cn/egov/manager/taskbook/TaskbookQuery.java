@@ -2,6 +2,7 @@ package cn.egov.manager.taskbook;
 
 import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.web.Caller;
+import cn.egov.manager.web.QueryFilters;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -25,8 +26,7 @@ record TaskbookQuery(int year, Scope scope) {
         try {
             year = y == null || y.isBlank() ? currentYear : Integer.parseInt(y.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("year must be a year like " + currentYear + ", got '"
-                    + cn.egov.api.text.LogSafe.of(y.length() > 20 ? y.substring(0, 20) + "…" : y) + "'");
+            throw QueryFilters.bad("year", "a year like " + currentYear, y);
         }
         if (year < FIRST_YEAR || year > currentYear) {
             throw new IllegalArgumentException("year must be between " + FIRST_YEAR + " and " + currentYear + ", got " + year);

@@ -1,6 +1,6 @@
 package cn.egov.manager.taskbook;
 
-import cn.egov.manager.evidence.Period;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.export.DocumentKit;
 import cn.egov.manager.export.EvidenceDigest;
 import cn.egov.manager.fleet.PlaceNames;
@@ -37,7 +37,7 @@ final class TaskbookService {
     }
 
     int currentYear() {
-        return LocalDate.now(clock.withZone(Period.ZONE)).getYear();
+        return LocalDate.now(clock.withZone(BeijingTime.ZONE)).getYear();
     }
 
     long now() {

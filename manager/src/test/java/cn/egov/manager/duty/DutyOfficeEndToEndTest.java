@@ -286,7 +286,7 @@ class DutyOfficeEndToEndTest {
         assertEquals(List.of("130102-001"), units(JSON.readTree(get(DutyPart.ROSTERS + "?county=130102", officer()).body()).path("rosters")));
         HttpResponse<String> bad = get(DutyPart.ROSTERS + "?county=13x", officer());
         assertEquals(400, bad.statusCode());
-        assertTrue(bad.body().contains("county must be a 6-digit GB/T 2260 code"), bad.body());
+        assertTrue(bad.body().contains("county must be 6 digits, like 130602, got '13x'"), bad.body());
         assertEquals(200, get(DutyPart.ROSTERS, noc()).statusCode(), "the NOC sees who is on duty");
         assertEquals(403, get(DutyPart.ROSTERS, TestAccounts.basic("bd-tech")).statusCode());
 

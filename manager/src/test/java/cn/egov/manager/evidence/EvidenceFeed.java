@@ -1,5 +1,6 @@
 package cn.egov.manager.evidence;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.Alarm;
@@ -57,7 +58,7 @@ public final class EvidenceFeed {
 
     /** ms since the epoch of a Beijing-time moment. */
     public static long at(String beijingTime) {
-        return LocalDateTime.parse(beijingTime).atZone(Period.ZONE).toInstant().toEpochMilli();
+        return LocalDateTime.parse(beijingTime).atZone(BeijingTime.ZONE).toInstant().toEpochMilli();
     }
 
     public EvidenceFeed birth(String unit, long received) throws SQLException {

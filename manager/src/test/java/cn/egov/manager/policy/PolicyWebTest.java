@@ -141,6 +141,12 @@ class PolicyWebTest {
         return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private JsonNode units(String query) throws Exception {
+        HttpResponse<String> r = get("/api/policy/units" + query, "noc", ManagerFixture.NOC_TOKEN);
+        assertEquals(200, r.statusCode(), r.body());
+        return json.readTree(r.body()).get("units");
+    }
+
     private JsonNode alarms(String query) throws Exception {
         HttpResponse<String> r = get("/api/policy/alarms" + query, "auditor", ManagerFixture.AUDITOR_TOKEN);
         assertEquals(200, r.statusCode(), r.body());
@@ -185,6 +191,42 @@ class PolicyWebTest {
         assertEquals(1, alarms("?unit=" + BAODING + "&kind=isolation.policy.drift").size());
         assertEquals(400, get("/api/policy/alarms?city=13x", "noc", ManagerFixture.NOC_TOKEN).statusCode());
         assertEquals(400, get("/api/policy/alarms?hours=0", "noc", ManagerFixture.NOC_TOKEN).statusCode());
+    }
+
+    @Test
+    void theUnitListFiltersByCityCountyAndUnitAndRefusesAMalformedFilterInsteadOfAnsweringAllUnits() throws Exception {
+        assertEquals(2, units("").size());
+        assertEquals(BAODING, units("?county=130602").get(0).get("unit").asText());
+        assertEquals(1, units("?county=130602").size());
+        assertEquals(1, units("?city=1301").size());
+        assertEquals(0, units("?county=130603").size());
+        assertEquals(1, units("?unit=" + SHIJIAZHUANG).size());
+        for (String[] c : new String[][] {{"county=abc", "county must be 6 digits, like 130602, got 'abc'"},
+                {"city=13x", "city must be 4 digits, like 1306, got '13x'"},
+                {"unit=130602-1", "unit must be a unit code like 130602-001, got '130602-1'"}}) {
+            HttpResponse<String> r = get("/api/policy/units?" + c[0], "noc", ManagerFixture.NOC_TOKEN);
+            assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
+            assertEquals(c[1], json.readTree(r.body()).get("error").asText());
+        }
+    }
+
+    @Test
+    void aMistypedFilterOnThePageGivesThePageBackWithTheReasonNotAJsonBody() throws Exception {
+        String typed = "<b>" + "9".repeat(60);
+        HttpResponse<String> r = get("/policy?county=" + java.net.URLEncoder.encode(typed, StandardCharsets.UTF_8), "noc",
+                ManagerFixture.NOC_TOKEN);
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), r.headers().toString());
+        assertTrue(r.body().contains("id=\"units\"") && r.body().contains(BAODING), "the page, with its units: " + r.body());
+        assertTrue(r.body().contains("id=\"filter-problem\""), r.body());
+        assertTrue(r.body().contains("county must be 6 digits, like 130602, got '&lt;b&gt;" + "9".repeat(37) + "…'"),
+                "named, escaped and cut to 40 characters: " + r.body());
+        assertTrue(!r.body().contains("<b>9"), "never the value as HTML");
+        HttpResponse<String> hours = get("/policy?hours=0", "noc", ManagerFixture.NOC_TOKEN);
+        assertEquals(400, hours.statusCode());
+        assertTrue(hours.body().contains("hours must be a whole number from 1 to 4392, got") && hours.body().contains("id=\"units\""),
+                hours.body());
+        assertEquals(200, get("/policy?county=130602", "noc", ManagerFixture.NOC_TOKEN).statusCode());
     }
 
     @Test

@@ -14,7 +14,7 @@ import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.PemFiles;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.evidence.BoxReports;
-import cn.egov.manager.evidence.Period;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.support.Cli;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.Poll;
@@ -75,7 +75,7 @@ class ReportExportWebTest {
         TestAccounts.add(m.database(), "noc-wang", Role.NOC);
         TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
         TestAccounts.add(m.database(), "admin-sun", Role.ADMIN);
-        today = LocalDate.now(Period.ZONE).toString();
+        today = LocalDate.now(BeijingTime.ZONE).toString();
         long now = System.currentTimeMillis();
         for (String unit : List.of(A, B, ELSEWHERE)) {
             SimulatedBox box = SimulatedBox.lab(m, unit).connect();

@@ -7,7 +7,7 @@ import cn.egov.manager.account.Role;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.audit.AuditLog;
-import cn.egov.manager.evidence.Period;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.support.ManagerFixture;
 import cn.egov.manager.support.TestAccounts;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +54,7 @@ class TaskbookWebTest {
         TestAccounts.add(m.database(), "noc-wang", Role.NOC);
         TestAccounts.add(m.database(), "aud-zhao", Role.AUDITOR);
         TestAccounts.add(m.database(), "bd-tech", Role.TECHNICIAN, "130602");
-        year = LocalDate.now(Period.ZONE).getYear();
+        year = LocalDate.now(BeijingTime.ZONE).getYear();
     }
 
     @AfterAll
@@ -161,6 +161,21 @@ class TaskbookWebTest {
         HttpResponse<String> year = enter("99999", "noc-wang", "130602-001", "TRAINING", "done", "x");
         assertEquals(400, year.statusCode());
         assertTrue(year.body().contains("year must be between 2004 and ") && year.body().contains("id=\"entry-form\""), year.body());
+    }
+
+    @Test
+    void aMistypedYearOrScopeInTheAddressGivesThePageBackWithTheReasonNotAJsonBody() throws Exception {
+        for (String[] c : new String[][] {{"year=20x6", "year must be a year like " + year + ", got '20x6'"},
+                {"year=1999", "year must be between 2004 and " + year + ", got 1999"},
+                {"scope=13%0A" + "9".repeat(50), "scope must be the province (13), a city (1306), a county (130602) or a unit (130602-001)"
+                        + " of the province, got '13\\n" + "9".repeat(37) + "…'"}}) {
+            HttpResponse<String> r = get("/taskbook?" + c[0], "noc-wang");
+            assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), c[0]);
+            assertTrue(r.body().contains("id=\"error\"") && r.body().contains(c[1]), c[0] + ": " + r.body());
+            assertTrue(r.body().contains("id=\"entry-form\""), "the page itself, with its form: " + r.body());
+        }
+        assertEquals(400, get("/api/taskbook?year=20x6", "noc-wang").statusCode(), "the API stays JSON");
     }
 
     @Test

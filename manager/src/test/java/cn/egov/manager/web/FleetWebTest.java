@@ -169,17 +169,35 @@ class FleetWebTest {
 
     @Test
     void aFilterThatNoBoxCouldMatchIsRefusedNamingItNotAnsweredWithAnEmptyList() throws Exception {
-        for (String[] c : new String[][] {{"status=MISING", "status must be one of [CONNECTED, DISCONNECTED, MISSING], got 'MISING'"},
-                {"city=%E4%BF%9D%E5%AE%9A", "city must be 4 digits (e.g. 1306), got '保定'"},
-                {"county=1306", "county must be 6 digits (e.g. 130602), got '1306'"}}) {
+        for (String[] c : new String[][] {{"county=" + "1".repeat(5000), "county must be 6 digits, like 130602, got '" + "1".repeat(40) + "…'"},
+                {"status=MISSING%0AINFO%20forged", "status must be one of CONNECTED, DISCONNECTED, MISSING, got 'MISSING\\nINFO forged'"},
+                {"status=MISING", "status must be one of CONNECTED, DISCONNECTED, MISSING, got 'MISING'"},
+                {"city=%E4%BF%9D%E5%AE%9A", "city must be 4 digits, like 1306, got '保定'"},
+                {"county=1306", "county must be 6 digits, like 130602, got '1306'"}}) {
             HttpResponse<String> r = get("/api/boxes?" + c[0], "noc", ManagerFixture.NOC_TOKEN);
             assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
-            assertEquals(c[1], json.readTree(r.body()).get("error").asText());
+            assertEquals(c[1], json.readTree(r.body()).get("error").asText(), "named, its value cut and on one line");
         }
         assertEquals(1, json.readTree(get("/api/boxes?status=disconnected", "noc", ManagerFixture.NOC_TOKEN).body()).size(),
                 "the status in any case, as before");
         assertEquals("[]", get("/api/boxes?county=130105", "bd-tech", TestAccounts.PASSWORD).body(),
                 "a well-formed county of another technician is still just empty");
+    }
+
+    @Test
+    void aMalformedAuditLimitIsRefusedNamingItNotReadAsTheDefault() throws Exception {
+        assertEquals(200, get("/api/audit?limit=5", "auditor", ManagerFixture.AUDITOR_TOKEN).statusCode());
+        for (String[] c : new String[][] {{"limit=abc", "limit must be a whole number from 1 to 10000, got 'abc'"},
+                {"limit=0", "limit must be a whole number from 1 to 10000, got '0'"},
+                {"limit=20000", "limit must be a whole number from 1 to 10000, got '20000'"}}) {
+            HttpResponse<String> r = get("/api/audit?" + c[0], "auditor", ManagerFixture.AUDITOR_TOKEN);
+            assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
+            assertEquals(c[1], json.readTree(r.body()).get("error").asText());
+            HttpResponse<String> page = get("/audit?" + c[0], "auditor", ManagerFixture.AUDITOR_TOKEN);
+            assertEquals(400, page.statusCode(), c[0]);
+            assertTrue(page.body().contains("id=\"filter-problem\"") && page.body().contains(c[1]) && page.body().contains("id=\"audit\""),
+                    "the page with the reason: " + page.body());
+        }
     }
 
     @Test

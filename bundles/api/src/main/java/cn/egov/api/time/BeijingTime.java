@@ -16,6 +16,7 @@ public final class BeijingTime {
 
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE);
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZONE);
+    private static final DateTimeFormatter WITHOUT_YEAR = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss").withZone(ZONE);
 
     private BeijingTime() {
     }
@@ -33,5 +34,10 @@ public final class BeijingTime {
     /** {@code 2026-12-07 20:00:00 (Beijing time)} */
     public static String labelled(Instant t) {
         return of(t) + " (Beijing time)";
+    }
+
+    /** {@code 12-07 20:00:00}: without the year, for lists of the last days' events (the duty office's reports) */
+    public static String withoutYear(Instant t) {
+        return WITHOUT_YEAR.format(t);
     }
 }

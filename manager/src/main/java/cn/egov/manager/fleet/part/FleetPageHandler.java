@@ -1,5 +1,6 @@
 package cn.egov.manager.fleet.part;
 
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.fleet.BoxUpdateState;
 import cn.egov.manager.fleet.BoxUpdates;
 import cn.egov.api.telemetry.BoxMetrics;
@@ -11,8 +12,6 @@ import cn.egov.manager.web.Frame;
 import cn.egov.manager.web.Pages;
 import cn.egov.manager.web.WebRoutes;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class FleetPageHandler implements Request.Handler {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Shanghai"));
     private static final long MIB = 1024 * 1024;
 
     /** One box's row, as the page shows it. */
@@ -83,14 +81,14 @@ final class FleetPageHandler implements Request.Handler {
             cities.add(new City(city, nameOrCode(first.place().cityName(), city), list));
         });
         Frame frame = Pages.frame(request, routes, "设备状态 Fleet");
-        String at = TIME.format(Instant.ofEpochMilli(now));
+        String at = BeijingTime.of(Instant.ofEpochMilli(now));
         return Pages.render(response, callback, 200, out -> JtefleetGenerated.render(out, null, frame, boxes.size(), counts, at, cities));
     }
 
     private static Row row(BoxState box, BoxUpdateState update, long now) {
         Map<String, Object> h = box.healthFigures();
         return new Row(box.clientId(), box.displayName(), box.status(), label(box.status()), box.lastStatusCause(),
-                TIME.format(Instant.ofEpochMilli(box.lastSeen())), ago(now - box.lastSeen()),
+                BeijingTime.of(Instant.ofEpochMilli(box.lastSeen())), ago(now - box.lastSeen()),
                 num(h.get(BoxMetrics.CPU_LOAD), "%.2f"), mib(h.get(BoxMetrics.HEAP_USED_BYTES)) + " / " + mib(h.get(BoxMetrics.HEAP_MAX_BYTES)),
                 mib(h.get(BoxMetrics.DISK_FREE_BYTES)), num(h.get(BoxMetrics.OUTBOX_DEPTH), "%.0f"), box.firmwareVersion(), update);
     }
