@@ -1,6 +1,7 @@
 package cn.egov.manager.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.payload.KuraPayload;
@@ -247,6 +248,12 @@ class PolicyWebTest {
         assertEquals(0, json.readTree(get("/api/policy/alarms?city=1301", tech, TestAccounts.PASSWORD).body()).get("alarms").size());
         String page = get("/policy", tech, TestAccounts.PASSWORD).body();
         assertTrue(page.contains(BAODING) && !page.contains(SHIJIAZHUANG) && !page.contains("10.3.0.5"), page);
+        assertFalse(page.contains("id=\"no-units\""), page);
+        // a county none of whose units reported yet: the page says why its table is empty
+        TestAccounts.add(m.database(), "xt-tech", Role.TECHNICIAN, "130502");
+        String empty = get("/policy", "xt-tech", TestAccounts.PASSWORD).body();
+        assertTrue(empty.contains("id=\"no-units\"") && empty.contains("No unit has reported its isolation policy yet"), empty);
+        assertFalse(empty.contains("id=\"units\""), empty);
     }
 
     @Test
