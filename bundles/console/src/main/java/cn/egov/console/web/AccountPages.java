@@ -1,6 +1,7 @@
 package cn.egov.console.web;
 
 import cn.egov.console.api.Role;
+import cn.egov.console.auth.Session;
 import cn.egov.console.pages.jte.JteaccountsGenerated;
 import cn.egov.console.pages.jte.JteauditGenerated;
 import cn.egov.console.pages.jte.JtemeGenerated;
@@ -13,6 +14,7 @@ import java.util.Set;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -161,7 +163,13 @@ final class AccountPages {
                     Accounts.wipe(next);
                 }
                 services.audit().record(name, "change own password", name, "ok", x.source());
-                renderMe(x, 200, "密码已更改 Password changed.", true, "");
+                // every session of the account ends (another may be whoever learnt the old password);
+                // this browser goes on in a new one
+                services.sessions().removeUser(name);
+                Session fresh = services.sessions().create(x.user(), x.source());
+                Response.addCookie(x.response(), ConsoleHandler.cookie(fresh.id()));
+                renderMe(new Exchange(x.request(), x.response(), x.callback(), fresh, x.path(), x.source()), 200,
+                        "密码已更改 Password changed.", true, "");
             }
             case "/me/token" -> {
                 String token = services.accounts().newApiToken(name);
