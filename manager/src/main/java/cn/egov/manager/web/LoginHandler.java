@@ -79,10 +79,16 @@ final class LoginHandler implements Request.Handler {
     }
 
     private boolean form(Request request, Response response, Callback callback, int status, String next, String user, String error) {
-        String token = Sessions.random();
-        Response.addCookie(response, cookie(request, Sessions.LOGIN_COOKIE, token, -1));
+        // one token per browser while its cookie lives: opening the form again, or in a second tab,
+        // must not void the form already on screen ("the form expired" for a right password)
+        String token = cookie(request, Sessions.LOGIN_COOKIE);
+        if (token == null || !Sessions.isToken(token)) {
+            token = Sessions.random();
+            Response.addCookie(response, cookie(request, Sessions.LOGIN_COOKIE, token, -1));
+        }
+        String formToken = token;
         Frame frame = new Frame("登录 Log in", List.of(), "", "", 0);
-        return Pages.render(response, callback, status, out -> JteloginGenerated.render(out, null, frame, token, next, error, user));
+        return Pages.render(response, callback, status, out -> JteloginGenerated.render(out, null, frame, formToken, next, error, user));
     }
 
     private void record(Request request, String user, AuditEntry.Outcome outcome, String detail) {

@@ -101,6 +101,12 @@ public final class Sessions {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** True when {@code text} has the form of {@link #random()}: a cookie value that may be taken as a token. */
+    static boolean isToken(String text) {
+        return text.length() == 43 && text.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                || c == '-' || c == '_');
+    }
+
     /** Constant-time comparison of two tokens; false when either is missing. */
     public static boolean sameToken(String expected, String given) {
         return expected != null && given != null && MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
