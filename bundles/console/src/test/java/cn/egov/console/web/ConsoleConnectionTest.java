@@ -169,6 +169,30 @@ class ConsoleConnectionTest {
         assertEquals(401, sectionPage(fresh), "the account is gone: so is its session");
     }
 
+    @Test
+    void guessingTheCurrentPasswordOnMyAccountMeetsTheLogInBound() throws Exception {
+        ConsoleUser li = new ConsoleUser("li.wei", Set.of(Role.CLERK), UNIT);
+        accounts.add(li.name(), "correct horse 12".toCharArray(), li.roles(), UNIT);
+        clock.advance(Duration.ofSeconds(1));
+        Session session = sessions.create(li, "10.0.0.9");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(422, changePassword(session, "guess number " + i).statusCode(), "guess " + i);
+        }
+        HttpResponse<String> right = changePassword(session, "correct horse 12");
+        assertEquals(429, right.statusCode(), "the bound holds for the right password too");
+        assertTrue(right.headers().firstValue("Retry-After").isPresent());
+        assertTrue(accounts.verify(li.name(), "correct horse 12".toCharArray()).isPresent(), "the password is unchanged");
+    }
+
+    private HttpResponse<String> changePassword(Session session, String current) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trust).followRedirects(HttpClient.Redirect.NEVER).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/me/password"))
+                .header("Cookie", ConsoleHandler.SESSION_COOKIE + "=" + session.id()).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + session.csrfToken() + "&current="
+                        + URLEncoder.encode(current, StandardCharsets.UTF_8) + "&password=battery+staple+34"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The status of a page of the refusing section asked for with this session id (415: reached; 401: no session). */
     private int sectionPage(String sessionId) throws Exception {
         try (Socket s = trust.getSocketFactory().createSocket("127.0.0.1", server.port())) {
