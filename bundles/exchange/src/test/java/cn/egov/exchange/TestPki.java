@@ -86,9 +86,14 @@ public final class TestPki {
     }
 
     public DecryptionKey encryption(UnitCode unit) throws Exception {
+        return encryption(unit, Instant.now().minus(Duration.ofMinutes(5)));
+    }
+
+    /** An encryption key of a unit whose certificate is valid from {@code notBefore} (keys enrolled later, by a new box). */
+    public DecryptionKey encryption(UnitCode unit, Instant notBefore) throws Exception {
         KeyPair k = p256();
         return new DecryptionKey(k.getPrivate(), leaf(unit, UnitCertificates.ENCRYPTION_OU, k.getPublic(), issuing, issuingKeys.getPrivate(),
-                "SHA256withECDSA", KeyUsage.keyAgreement));
+                "SHA256withECDSA", KeyUsage.keyAgreement, notBefore));
     }
 
     /** A box-style certificate (OU = county, digitalSignature only): must not be accepted as a document signer. */
@@ -117,10 +122,14 @@ public final class TestPki {
 
     private static X509Certificate leaf(UnitCode unit, String ou, PublicKey key, X509Certificate issuer, PrivateKey issuerKey,
                                         String alg, int keyUsage) throws Exception {
-        Instant now = Instant.now();
+        return leaf(unit, ou, key, issuer, issuerKey, alg, keyUsage, Instant.now().minus(Duration.ofMinutes(5)));
+    }
+
+    private static X509Certificate leaf(UnitCode unit, String ou, PublicKey key, X509Certificate issuer, PrivateKey issuerKey,
+                                        String alg, int keyUsage, Instant notBefore) throws Exception {
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
-                new BigInteger(64, RANDOM).add(BigInteger.ONE), Date.from(now.minus(Duration.ofMinutes(5))),
-                Date.from(now.plus(Duration.ofDays(365))), new X500Name("C=CN,O=test,OU=" + ou + ",CN=" + unit), key);
+                new BigInteger(64, RANDOM).add(BigInteger.ONE), Date.from(notBefore),
+                Date.from(notBefore.plus(Duration.ofDays(365))), new X500Name("C=CN,O=test,OU=" + ou + ",CN=" + unit), key);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
         return new JcaX509CertificateConverter().setProvider(BcProvider.get())

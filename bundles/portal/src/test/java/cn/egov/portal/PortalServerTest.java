@@ -222,6 +222,20 @@ class PortalServerTest {
         assertEquals(1L, ((Map<?, ?>) JsonValues.parse(status.text())).get("sites"));
     }
 
+    @Test
+    void whatJettyRefusesItselfIsAPlainAnswerThatNamesNoServerAndEchoesNothing() throws Exception {
+        mirror(PortalFixture.CITY, 1, citySite());
+        // a bad percent escape, an encoded separator, a raw control byte: refused before the site handler sees them
+        for (String p : List.of("/%zz<script>", "/..%2fsecret.txt<b>", "/a%00b<i>")) {
+            RawHttp.Reply r = RawHttp.get(port(), "www.bd.gov.cn", p);
+            assertEquals(400, r.status(), p);
+            assertEquals("400 Bad Request\n", r.text(), p + ": nothing of the request, nor Jetty's page");
+            assertEquals("text/plain; charset=utf-8", r.header("content-type"), p);
+            assertEquals("nosniff", r.header("x-content-type-options"), p);
+            assertEquals(null, r.header("server"), p);
+        }
+    }
+
     /**
      * Jetty closes a connection whose request body was not read: an error answered before the body
      * arrived must say so, or a keep-alive client sends its next request into the closing connection.

@@ -413,18 +413,44 @@ public final class ExchangeHub {
         } else {
             problem = checkCertificate(p.body(), UnitCode.parse(unit));
         }
+        var known = problem == null ? HubStore.unit(c, unit) : java.util.Optional.<HubStore.Unit>empty();
+        if (known.isPresent() && !known.get().box().equals(box)) {
+            problem = takeOverProblem(known.get(), p.body());
+        }
         if (problem != null) {
             counters.add(refused::increment);
             LOG.warn("box {}: registration of unit {} refused: {}", box, LogSafe.of(unit), problem);
             return;
         }
-        var known = HubStore.unit(c, unit);
         if (known.isPresent() && known.get().box().equals(box) && java.util.Arrays.equals(known.get().certificate(), p.body())) {
             return; // registered as it was (every start of the box registers again)
         }
         HubStore.putUnit(c, new HubStore.Unit(unit, box, p.body()), clock.millis());
         LOG.info("exchange: unit {} served by box {}", unit, box);
         pushes.directory = true;
+    }
+
+    /**
+     * Why a box may not take over a unit another box serves, or null. The directory hands every box
+     * every unit's encryption certificate, so showing the one on record proves nothing: a box of the
+     * same county could replay it and have the unit's documents sent to itself (the real box would
+     * never get them) and send documents as that unit. A unit moves to a new box with the keys that
+     * box enrolled, so with an encryption certificate issued after the one on record.
+     */
+    private static String takeOverProblem(HubStore.Unit known, byte[] der) {
+        try {
+            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            X509Certificate held = (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(known.certificate()));
+            X509Certificate offered = (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(der));
+            if (offered.getNotBefore().after(held.getNotBefore())) {
+                return null;
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // the certificate on record no longer reads: the new one, checked above, replaces it
+            return null;
+        }
+        return "the unit is served by box " + known.box() + " and its encryption certificate is not newer than the one"
+                + " on record (a unit moves to another box with the document keys that box enrolled)";
     }
 
     private String checkCertificate(byte[] der, UnitCode unit) {

@@ -49,7 +49,7 @@ final class LoginHandler implements Request.Handler {
         String user = value(form, "user");
         String next = safeNext(value(form, "next"));
         String source = Request.getRemoteAddr(request);
-        String cookie = cookie(request, Sessions.LOGIN_COOKIE);
+        String cookie = cookie(request, loginCookie(request));
         if (!Sessions.sameToken(cookie, value(form, "_login"))) {
             LOG.warn("log-in form refused from {}: its token does not match its cookie", LogSafe.of(source));
             record(request, user, AuditEntry.Outcome.REFUSED, "log-in form without its token (reload the form)");
@@ -71,7 +71,7 @@ final class LoginHandler implements Request.Handler {
         record(request, a.caller().name(), AuditEntry.Outcome.SUCCESS, "session opened");
         LOG.info("{} ({}) logged in from {}", LogSafe.of(a.caller().name()), a.caller().role().label, LogSafe.of(source));
         Response.addCookie(response, sessionCookie(request, session.id(), sessions.maxAgeSeconds()));
-        Response.addCookie(response, cookie(request, Sessions.LOGIN_COOKIE, "", 0));
+        Response.addCookie(response, cookie(request, loginCookie(request), "", 0));
         response.setStatus(303);
         response.getHeaders().put(HttpHeader.LOCATION, next.isEmpty() ? "/" : next);
         callback.succeeded();
@@ -79,10 +79,16 @@ final class LoginHandler implements Request.Handler {
     }
 
     private boolean form(Request request, Response response, Callback callback, int status, String next, String user, String error) {
-        String token = Sessions.random();
-        Response.addCookie(response, cookie(request, Sessions.LOGIN_COOKIE, token, -1));
+        // one token per browser while its cookie lives: opening the form again, or in a second tab,
+        // must not void the form already on screen ("the form expired" for a right password)
+        String token = cookie(request, loginCookie(request));
+        if (token == null || !Sessions.isToken(token)) {
+            token = Sessions.random();
+            Response.addCookie(response, cookie(request, loginCookie(request), token, -1));
+        }
+        String formToken = token;
         Frame frame = new Frame("登录 Log in", List.of(), "", "", 0);
-        return Pages.render(response, callback, status, out -> JteloginGenerated.render(out, null, frame, token, next, error, user));
+        return Pages.render(response, callback, status, out -> JteloginGenerated.render(out, null, frame, formToken, next, error, user));
     }
 
     private void record(Request request, String user, AuditEntry.Outcome outcome, String detail) {
@@ -102,6 +108,11 @@ final class LoginHandler implements Request.Handler {
     private static String value(Fields form, String name) {
         String v = form.getValue(name);
         return v == null ? "" : v;
+    }
+
+    /** The log-in form's cookie: {@code __Host-} over HTTPS, as the session's. */
+    private static String loginCookie(Request request) {
+        return request.isSecure() ? Sessions.SECURE_LOGIN_COOKIE : Sessions.PLAIN_LOGIN_COOKIE;
     }
 
     /** The session cookie: HttpOnly, SameSite=Strict, Secure and {@code __Host-} over HTTPS. */

@@ -21,8 +21,14 @@ public final class Sessions {
     public static final String SECURE_COOKIE = "__Host-egov-manager";
     /** Session cookie over plain HTTP (loopback only): browsers refuse {@code __Host-} without Secure. */
     public static final String PLAIN_COOKIE = "egov-manager";
-    /** The log-in form's double-submit cookie (its token is also a hidden field of the form). */
-    public static final String LOGIN_COOKIE = "egov-manager-login";
+    /**
+     * The log-in form's double-submit cookie over HTTPS (its token is also a hidden field of the form):
+     * {@code __Host-}, so that no other host of the domain can set it and, knowing its value, log a
+     * browser in to an account of its choosing.
+     */
+    public static final String SECURE_LOGIN_COOKIE = "__Host-egov-manager-login";
+    /** The log-in form's double-submit cookie over plain HTTP (loopback only). */
+    public static final String PLAIN_LOGIN_COOKIE = "egov-manager-login";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -99,6 +105,12 @@ public final class Sessions {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** True when {@code text} has the form of {@link #random()}: a cookie value that may be taken as a token. */
+    static boolean isToken(String text) {
+        return text.length() == 43 && text.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                || c == '-' || c == '_');
     }
 
     /** Constant-time comparison of two tokens; false when either is missing. */

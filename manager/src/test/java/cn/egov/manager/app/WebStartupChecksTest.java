@@ -112,6 +112,12 @@ class WebStartupChecksTest {
                     .header("Authorization", "Bearer " + ManagerFixture.NOC_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertEquals("max-age=31536000", r.headers().firstValue("Strict-Transport-Security").orElse(null));
+            // the log-in form's cookie, like the session's, is bound to this host: no other host of the domain can plant it
+            HttpResponse<String> form = client.send(HttpRequest.newBuilder(URI.create(m.webUrl() + "/login")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String loginCookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+            assertTrue(loginCookie.startsWith("__Host-egov-manager-login=") && loginCookie.contains("Secure")
+                    && loginCookie.contains("Path=/") && !loginCookie.contains("Domain"), loginCookie);
             SSLSession session = r.sslSession().orElseThrow();
             X509Certificate server = (X509Certificate) session.getPeerCertificates()[0];
             assertEquals(ca.issuingCertificate().getSubjectX500Principal(), server.getIssuerX500Principal());

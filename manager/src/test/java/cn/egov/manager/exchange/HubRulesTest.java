@@ -352,6 +352,48 @@ class HubRulesTest {
         assertEquals(B1.toString(), oldest.recipient());
     }
 
+    @Test
+    void aBoxOfTheSameCountyCannotTakeAUnitOverWithTheCertificateTheDirectoryHandsOut() throws Exception {
+        String rival = "130602-002"; // a box of A1's county, with a valid box certificate of its own
+        byte[] published = certificateOnRecord(A1);
+        long refusedBefore = hub.refused.sum();
+
+        hub.onBoxMessage(rival, ExchangeWire.REGISTER, KuraPayload.builder().timestamp(1)
+                .metric(ExchangeWire.UNIT, A1.toString()).body(published).build());
+
+        assertEquals(A1.toString(), servingBox(A1), "A1's documents still go to A1's box");
+        assertEquals(refusedBefore + 1, hub.refused.sum());
+        Wire b = wires.get(B1.toString());
+        String id = b.service.send(doc(B1, A1, "给A1", Duration.ofHours(1))).messageId();
+        flushAll();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT box FROM exchange_delivery WHERE message_id = '" + id + "'")) {
+            assertTrue(rs.next());
+            assertEquals(A1.toString(), rs.getString(1));
+        }
+
+        // a new box for the unit enrols its own document keys, issued after those on record: the unit moves
+        byte[] enrolledLater = pki.encryption(A1, Instant.now().minus(Duration.ofMinutes(1))).certificate().getEncoded();
+        hub.onBoxMessage(rival, ExchangeWire.REGISTER, KuraPayload.builder().timestamp(1)
+                .metric(ExchangeWire.UNIT, A1.toString()).body(enrolledLater).build());
+        assertEquals(rival, servingBox(A1));
+    }
+
+    private byte[] certificateOnRecord(UnitCode unit) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT certificate FROM exchange_unit WHERE unit = '" + unit + "'")) {
+            assertTrue(rs.next(), unit + " registered");
+            return rs.getBytes(1);
+        }
+    }
+
+    private String servingBox(UnitCode unit) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT box FROM exchange_unit WHERE unit = '" + unit + "'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     private static Document doc(UnitCode from, UnitCode to, String title, Duration deadline) {
         Instant now = Instant.now();
         return new Document(new DocumentMeta(MessageIds.newId(), "冀文〔2026〕9号", title, from, List.of(to), Urgency.URGENT,

@@ -126,6 +126,24 @@ public final class Accounts {
         }
     }
 
+    /**
+     * When the account's password or roles last changed, or empty when there is no such account:
+     * a session opened before that time must end (the change may have been made by {@code appliance
+     * account} in another process, which cannot reach the console's sessions).
+     */
+    public Optional<Instant> changed(String name) throws StoreException {
+        synchronized (db) {
+            try (PreparedStatement ps = connection().prepareStatement("SELECT changed FROM account WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw failure("read account " + name, e);
+            }
+        }
+    }
+
     public Optional<Account> find(String name) throws StoreException {
         return list().stream().filter(a -> a.name().equals(name)).findFirst();
     }

@@ -1,18 +1,23 @@
 package cn.egov.console.web;
 
 import cn.egov.console.api.Role;
+import cn.egov.console.auth.Session;
 import cn.egov.console.pages.jte.JteaccountsGenerated;
 import cn.egov.console.pages.jte.JteauditGenerated;
 import cn.egov.console.pages.jte.JtemeGenerated;
 import cn.egov.console.store.Accounts;
 import cn.egov.console.store.AuditLog;
 import cn.egov.console.store.StoreException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -143,10 +148,22 @@ final class AccountPages {
         Fields f = FormFields.getFields(x.request());
         switch (x.path()) {
             case "/me/password" -> {
+                // the current password is checked under the log-in's bound: a session (an unlocked
+                // screen, a stolen cookie) must not be a way to guess it without limit
+                Optional<Duration> wait = services.login().throttle().blocked(x.source(), name);
+                if (wait.isPresent()) {
+                    long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                    services.audit().record(name, "change own password", name, "refused: too many wrong passwords", x.source());
+                    x.response().getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+                    renderMe(x, HttpStatus.TOO_MANY_REQUESTS_429, "尝试次数过多，请 " + seconds + " 秒后再试。 Too many wrong passwords:"
+                            + " try again in " + seconds + " s.", false, "");
+                    return true;
+                }
                 char[] current = raw(f, "current").toCharArray();
                 char[] next = raw(f, "password").toCharArray();
                 try {
                     if (services.accounts().verify(name, current).isEmpty()) {
+                        services.login().throttle().failed(x.source(), name);
                         services.audit().record(name, "change own password", name, "refused: wrong current password", x.source());
                         renderMe(x, HttpStatus.UNPROCESSABLE_ENTITY_422, "当前密码错误 The current password is wrong.", false, "");
                         return true;
@@ -161,7 +178,13 @@ final class AccountPages {
                     Accounts.wipe(next);
                 }
                 services.audit().record(name, "change own password", name, "ok", x.source());
-                renderMe(x, 200, "密码已更改 Password changed.", true, "");
+                // every session of the account ends (another may be whoever learnt the old password);
+                // this browser goes on in a new one
+                services.sessions().removeUser(name);
+                Session fresh = services.sessions().create(x.user(), x.source());
+                Response.addCookie(x.response(), ConsoleHandler.cookie(fresh.id()));
+                renderMe(new Exchange(x.request(), x.response(), x.callback(), fresh, x.path(), x.source()), 200,
+                        "密码已更改 Password changed.", true, "");
             }
             case "/me/token" -> {
                 String token = services.accounts().newApiToken(name);

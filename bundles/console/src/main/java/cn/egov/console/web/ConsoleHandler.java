@@ -9,6 +9,7 @@ import cn.egov.console.auth.CsrfGuard;
 import cn.egov.console.auth.Session;
 import cn.egov.console.store.StoreException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import cn.egov.console.pages.jte.JtehomeGenerated;
@@ -211,11 +212,21 @@ public final class ConsoleHandler extends Handler.Abstract {
         return items;
     }
 
-    private Optional<Session> session(Request request) {
+    /**
+     * The request's live session, whose account still exists and has not changed (password, roles)
+     * since the log-in: else the session ends here, whoever changed the account (this console, or
+     * {@code appliance account} in another process).
+     */
+    private Optional<Session> session(Request request) throws StoreException {
         for (HttpCookie c : Request.getCookies(request)) {
             if (SESSION_COOKIE.equals(c.getName())) {
                 Optional<Session> s = services.sessions().find(c.getValue());
                 if (s.isPresent()) {
+                    Optional<Instant> changed = services.accounts().changed(s.get().user().name());
+                    if (changed.isEmpty() || changed.get().isAfter(s.get().created())) {
+                        services.sessions().remove(s.get().id());
+                        return Optional.empty();
+                    }
                     return s;
                 }
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.console.TestClock;
 import cn.egov.console.api.ConsoleSection;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
@@ -31,8 +32,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,9 +67,10 @@ class ConsoleConnectionTest {
     private SSLContext trust;
     private final SectionRegistry sections = new SectionRegistry();
 
+    private final TestClock clock = new TestClock(Instant.now());
+
     @BeforeEach
     void start() throws Exception {
-        Clock clock = Clock.systemUTC();
         db = ConsoleDatabase.open(dir.resolve("console.db"));
         accounts = new Accounts(db, new PasswordHash(PasswordHash.Settings.DEFAULT), clock);
         AuditLog audit = new AuditLog(db, new AuditLog.Settings(AuditLog.MIN_RETENTION, 1000), clock);
@@ -101,6 +103,7 @@ class ConsoleConnectionTest {
     @Test
     void aRefusalBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
         String noSession = "POST /status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2";
+        accounts.add("tech", "correct horse 12".toCharArray(), Set.of(Role.TECHNICIAN), UNIT);
         Session session = sessions.create(new ConsoleUser("tech", Set.of(Role.TECHNICIAN), UNIT), "127.0.0.1");
         String cookie = "\r\nCookie: " + ConsoleHandler.SESSION_COOKIE + "=" + session.id();
         String staleToken = noSession + cookie + "\r\nX-CSRF-Token: stale";
@@ -131,6 +134,70 @@ class ConsoleConnectionTest {
         for (String elsewhere : List.of("https://evil.example/", "//evil.example/", "/\\evil.example/", "evil", "/\r\nX: 1")) {
             URI page = base.resolve("/login?next=" + URLEncoder.encode(elsewhere, StandardCharsets.UTF_8));
             assertEquals("/", logIn(client, base, page), elsewhere + " is not a page of the console");
+        }
+    }
+
+    @Test
+    void aChangedOrRemovedAccountEndsItsSessionsWhoeverChangedIt() throws Exception {
+        ConsoleUser li = new ConsoleUser("li.wei", Set.of(Role.TECHNICIAN), UNIT);
+        accounts.add(li.name(), "correct horse 12".toCharArray(), li.roles(), UNIT);
+        clock.advance(Duration.ofSeconds(1));
+        Session before = sessions.create(li, "10.0.0.9");
+        assertEquals(415, sectionPage(before.id()), "the session reaches the section");
+        clock.advance(Duration.ofSeconds(1));
+        // as `appliance account` does, in another process: the console learns it from the account store only
+        accounts.setRoles(li.name(), Set.of(Role.CLERK));
+        assertEquals(401, sectionPage(before.id()), "roles changed since the log-in: the session is over");
+
+        clock.advance(Duration.ofSeconds(1));
+        Session mine = sessions.create(new ConsoleUser("li.wei", Set.of(Role.CLERK), UNIT), "10.0.0.9");
+        Session thief = sessions.create(new ConsoleUser("li.wei", Set.of(Role.CLERK), UNIT), "10.6.6.6");
+        clock.advance(Duration.ofSeconds(1));
+        HttpClient client = HttpClient.newBuilder().sslContext(trust).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> changed = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/me/password"))
+                .header("Cookie", ConsoleHandler.SESSION_COOKIE + "=" + mine.id()).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + mine.csrfToken() + "&current=correct+horse+12&password=battery+staple+34"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals(401, sectionPage(thief.id()), "a session opened with the old password ends");
+        assertEquals(401, sectionPage(mine.id()), "the changing browser's old session id ends too");
+        String fresh = changed.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(ConsoleHandler.SESSION_COOKIE + "="))
+                .findFirst().orElseThrow().split(";", 2)[0].substring(ConsoleHandler.SESSION_COOKIE.length() + 1);
+        assertEquals(403, sectionPage(fresh), "the browser goes on in a new session (a clerk may not open the technicians' section)");
+
+        accounts.remove(li.name());
+        assertEquals(401, sectionPage(fresh), "the account is gone: so is its session");
+    }
+
+    @Test
+    void guessingTheCurrentPasswordOnMyAccountMeetsTheLogInBound() throws Exception {
+        ConsoleUser li = new ConsoleUser("li.wei", Set.of(Role.CLERK), UNIT);
+        accounts.add(li.name(), "correct horse 12".toCharArray(), li.roles(), UNIT);
+        clock.advance(Duration.ofSeconds(1));
+        Session session = sessions.create(li, "10.0.0.9");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(422, changePassword(session, "guess number " + i).statusCode(), "guess " + i);
+        }
+        HttpResponse<String> right = changePassword(session, "correct horse 12");
+        assertEquals(429, right.statusCode(), "the bound holds for the right password too");
+        assertTrue(right.headers().firstValue("Retry-After").isPresent());
+        assertTrue(accounts.verify(li.name(), "correct horse 12".toCharArray()).isPresent(), "the password is unchanged");
+    }
+
+    private HttpResponse<String> changePassword(Session session, String current) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trust).followRedirects(HttpClient.Redirect.NEVER).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/me/password"))
+                .header("Cookie", ConsoleHandler.SESSION_COOKIE + "=" + session.id()).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + session.csrfToken() + "&current="
+                        + URLEncoder.encode(current, StandardCharsets.UTF_8) + "&password=battery+staple+34"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The status of a page of the refusing section asked for with this session id (415: reached; 401: no session). */
+    private int sectionPage(String sessionId) throws Exception {
+        try (Socket s = trust.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            return KeepAliveRequest.send(s, "GET /refusing/page HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + ConsoleHandler.SESSION_COOKIE
+                    + "=" + sessionId, "").status();
         }
     }
 

@@ -76,6 +76,7 @@ public final class PortalServer implements AutoCloseable {
         pool.setName("portal-http");
         pool.setDaemon(true);
         server = new Server(pool);
+        server.setErrorHandler(new PortalErrors());
         config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
