@@ -152,7 +152,7 @@ final class ContentServer implements AutoCloseable {
 
         private boolean refuse(Response response, Callback callback, int status, String why, String path, String unit) {
             refused.increment();
-            LOG.warn("portal content server refused {} for unit {} ({}): {}", LogSafe.of(path), LogSafe.of(unit), status, why);
+            LOG.warn("portal content server refused {} for unit {} ({}): {}", LogSafe.of(path), LogSafe.of(unit), status, LogSafe.of(why)); // why may hold the site name from the path
             return Json.write(response, callback, status, Map.of("error", why));
         }
     }

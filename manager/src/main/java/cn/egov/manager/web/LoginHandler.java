@@ -66,6 +66,11 @@ final class LoginHandler implements Request.Handler {
             record(request, user, AuditEntry.Outcome.REFUSED, "wrong user name or password");
             return form(request, response, callback, 401, next, user, "用户名或密码错误。 Wrong user name or password.");
         }
+        // a log-in in a browser that still holds a session ends that one: one browser, one session
+        String previous = cookie(request, request.isSecure() ? Sessions.SECURE_COOKIE : Sessions.PLAIN_COOKIE);
+        if (previous != null) {
+            sessions.close(previous);
+        }
         Session session = sessions.open(a.caller().name(), a.passwordHash());
         request.setAttribute(Caller.ATTRIBUTE, a.caller());
         record(request, a.caller().name(), AuditEntry.Outcome.SUCCESS, "session opened");

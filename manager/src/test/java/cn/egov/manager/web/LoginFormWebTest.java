@@ -45,6 +45,31 @@ class LoginFormWebTest {
         }
     }
 
+    @Test
+    void loggingInAgainEndsTheBrowsersEarlierSession() throws Exception {
+        try (ManagerAssembly m = ManagerFixture.start(dir)) {
+            TestAccounts.add(m.database(), "noc-wang", Role.NOC);
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            String earlier = sessionCookie(logIn(browser, m, token(browser, m)));
+            assertEquals(200, boxes(m, earlier).statusCode(), "the first session works");
+            String later = sessionCookie(logIn(browser, m, token(browser, m))); // the browser sends the earlier cookie along
+            assertTrue(!later.equals(earlier), later);
+            assertEquals(401, boxes(m, earlier).statusCode(), "the earlier session ended at the second log-in");
+            assertEquals(200, boxes(m, later).statusCode());
+        }
+    }
+
+    private static String sessionCookie(HttpResponse<String> logIn) {
+        assertEquals(303, logIn.statusCode(), logIn.body());
+        return logIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(Sessions.PLAIN_COOKIE + "="))
+                .map(c -> c.split(";", 2)[0]).findFirst().orElseThrow(() -> new AssertionError(logIn.headers().toString()));
+    }
+
+    private static HttpResponse<String> boxes(ManagerAssembly m, String cookie) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.webUrl() + "/api/boxes")).header("Cookie", cookie)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String token(HttpClient browser, ManagerAssembly m) throws Exception {
         String form = browser.send(HttpRequest.newBuilder(URI.create(m.webUrl() + "/login")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
