@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
  * 0 when clean, 1 when it found violations, 2 on bad input (policy, plan, unit or capture).
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
+        // one element per paragraph: picocli wraps each element itself and breaks the line after it
         description = {"Check a capture (pcap or pcapng, as tcpdump and Wireshark write them) against the isolation policy.",
-                "It finds internal hosts reaching outside the planned government prefixes (违规外联, DNS included), backbone",
-                "traffic outside the tunnel, cross-zone traffic the policy denies, one MAC in two zones, traffic on",
-                "interfaces of no zone, and (with --unit) hosts on the internal and external LANs whose addresses lie",
-                "outside the unit's allocations in the plan (私接设备: IP source, ARP, DHCP, neighbour discovery).",
-                "Exit status: 0 clean, 1 violations found, 2 bad input."},
+                "It finds internal hosts reaching outside the planned government prefixes (违规外联, DNS included), backbone"
+                + " traffic outside the tunnel, cross-zone traffic the policy denies, one MAC in two zones, traffic on"
+                + " interfaces of no zone, and (with --unit) hosts on the internal and external LANs whose addresses lie"
+                + " outside the unit's allocations in the plan (私接设备: IP source, ARP, DHCP, neighbour discovery)."},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:no violations", "1:violations found", "2:bad input (policy, plan, unit or capture file)"})
 public final class AuditCommand implements Callable<Integer> {
