@@ -94,7 +94,7 @@ public enum ConfigKey {
      * ({@code cn.egov.manager.app.Parts}), which knows each part's prefix.
      */
     public static final java.util.List<String> EXTENSION_PREFIXES = java.util.List.of("ca.", "hub.", "policy.", "plan.", "console.",
-            "duty.", "portal.", "exchange.", "ingest.");
+            "duty.", "portal.", "exchange.", "ingest.", "noc.", "report.", "update.");
 
     public final String key;
     public final String defaultValue;
@@ -122,8 +122,8 @@ public enum ConfigKey {
             sb.append("\n# ").append(k.description).append('\n');
             sb.append("#").append(k.key).append(" = ").append(k.defaultValue).append('\n');
         }
-        sb.append("\n# Keys starting with ").append(EXTENSION_PREFIXES)
-                .append(" belong to the CA, hub, policy, plan and portal parts; see their READMEs.\n");
+        sb.append("\n# Keys starting with ").append(String.join(", ", EXTENSION_PREFIXES))
+                .append(" belong to the manager's parts; see their READMEs.\n");
         return sb.toString();
     }
 }

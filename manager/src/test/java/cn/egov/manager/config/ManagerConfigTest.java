@@ -104,6 +104,10 @@ class ManagerConfigTest {
                 cn.egov.manager.app.Parts.schema()));
         assertTrue(inVm.getMessage().endsWith(":1: ingest.in-vm must be true or false, got 'yes'"), inVm.getMessage());
 
+        // every part's prefix passes a load without the parts' schemas (the list is kept by hand: this keeps it whole)
+        for (KeySpec k : cn.egov.manager.app.Parts.schema()) {
+            assertTrue(ConfigKey.EXTENSION_PREFIXES.contains(k.prefix()), k.key() + ": prefix missing from ConfigKey.EXTENSION_PREFIXES");
+        }
         java.util.Set<String> parts = java.util.Set.of("ca.dir", "plan.dir");
         assertEquals("/srv/ca", ManagerConfig.load(write("ca.dir = /srv/ca\n"), parts).extension("ca").get("dir"));
         ConfigException unknown = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ca.dir = a\nca.dri = b\n"), parts));
