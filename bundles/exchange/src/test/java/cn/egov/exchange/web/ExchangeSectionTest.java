@@ -393,6 +393,21 @@ class ExchangeSectionTest {
         assertTrue(refused.body().contains("unknown to the exchange") && refused.body().contains("id=\"no-directory\""), refused.body());
     }
 
+    /** An API client can tell "no recipients because the hub's directory has not arrived" from an empty directory answer. */
+    @Test
+    void theUnitsApiSaysWhetherTheBoxHasTheHubsDirectory() throws Exception {
+        JsonNode with = JSON.readTree(text(get("/exchange/api/units", null)));
+        assertEquals("received", with.path("directory").asText(), with.toString());
+        assertEquals(A1.toString(), with.path("unit").asText());
+        assertEquals(List.of(A2.toString(), B1.toString()), JSON.convertValue(with.path("recipients"), List.class), with.toString());
+
+        store.replaceDirectory(List.of(), Clock.systemUTC().instant()); // as on a box the hub never reached
+        JsonNode without = JSON.readTree(text(get("/exchange/api/units", null)));
+        assertEquals("missing", without.path("directory").asText(), without.toString());
+        assertEquals(List.of(A2.toString()), JSON.convertValue(without.path("recipients"), List.class),
+                "only the other unit this box serves: " + without);
+    }
+
     /** A browser declares the upload's length: one over the limit is refused unread, but what the clerk typed comes back. */
     @Test
     void anUploadOverTheLimitBringsBackTheFormWithWhatTheClerkTyped() throws Exception {
