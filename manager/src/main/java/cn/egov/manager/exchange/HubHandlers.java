@@ -23,6 +23,8 @@ import org.eclipse.jetty.util.Callback;
 final class HubHandlers {
 
     private static final int WAITING_SHOWN = 200;
+    /** The period shown and summed when {@code ?days=} is absent. */
+    private static final int DEFAULT_DAYS = 7;
 
     private HubHandlers() {
     }
@@ -39,9 +41,9 @@ final class HubHandlers {
         return m;
     }
 
-    /** {@code ?days=} from 1 to 366, 7 when absent; else an {@link IllegalArgumentException} naming it. */
+    /** {@code ?days=} from 1 to 366, {@value #DEFAULT_DAYS} when absent; else an {@link IllegalArgumentException} naming it. */
     static int days(Request request) {
-        return (int) QueryFilters.whole("days", Request.extractQueryParameters(request).getValue("days"), 7, 1, 366);
+        return (int) QueryFilters.whole("days", Request.extractQueryParameters(request).getValue("days"), DEFAULT_DAYS, 1, 366);
     }
 
     static Request.Handler api(HubQueries q) {
@@ -56,8 +58,8 @@ final class HubHandlers {
         };
     }
 
-    /** What the page shows; times formatted in China's zone. */
-    record PageView(int days, Map<String, Long> totals, List<VolumeRow> volumes, List<WaitingRow> waiting) {
+    /** What the page shows; times formatted in China's zone; {@code problem} the refused filter, empty when none. */
+    record PageView(int days, String problem, Map<String, Long> totals, List<VolumeRow> volumes, List<WaitingRow> waiting) {
     }
 
     record VolumeRow(String cityName, String county, String countyName, long sent, long received, long undelivered) {
@@ -67,7 +69,7 @@ final class HubHandlers {
                       String deadline, String reason) {
     }
 
-    static PageView view(HubQueries q, PlaceNames places, int days) throws Exception {
+    static PageView view(HubQueries q, PlaceNames places, int days, String problem) throws Exception {
         long since = System.currentTimeMillis() - Duration.ofDays(days).toMillis();
         List<VolumeRow> volumes = q.volumes(since).stream().map(v -> new VolumeRow(
                 places.name(v.city()) == null ? v.city() : places.name(v.city()), v.county(),
@@ -75,21 +77,25 @@ final class HubHandlers {
         List<WaitingRow> waiting = q.waiting(WAITING_SHOWN).stream().map(w -> new WaitingRow(w.messageId(), w.issuer(), w.recipient(),
                 w.box(), w.state(), BeijingTime.toMinute(Instant.ofEpochMilli(w.since())), w.attempts(), BeijingTime.toMinute(Instant.ofEpochMilli(w.deadline())),
                 w.reason() == null ? "" : w.reason())).toList();
-        return new PageView(days, q.totals(), volumes, waiting);
+        return new PageView(days, problem, q.totals(), volumes, waiting);
     }
 
-    /** {@code /exchange}: the JTE page {@code exchange/exchange.jte} (read-only: no form, so nothing to protect with CSRF). */
+    /**
+     * {@code /exchange}: the JTE page {@code exchange/exchange.jte} (read-only: no form, so nothing to protect with CSRF).
+     * A malformed {@code ?days=} gives the page for the default period, 400, with the reason on top, as the other pages' filters.
+     */
     static Request.Handler page(HubQueries q, WebRoutes routes, PlaceNames places) {
         return (Request request, Response response, Callback callback) -> {
-            int days;
+            int days = DEFAULT_DAYS;
+            String problem = "";
             try {
                 days = days(request);
             } catch (IllegalArgumentException e) {
-                days = 1; // as the page always did: its links offer 1, 7 and 30 days
+                problem = e.getMessage();
             }
             Frame frame = Pages.frame(request, routes, "公文交换 Exchange hub");
-            PageView view = view(q, places, days);
-            return Pages.render(response, callback, 200, out -> JteexchangeGenerated.render(out, null, frame, view));
+            PageView view = view(q, places, days, problem);
+            return Pages.render(response, callback, problem.isEmpty() ? 200 : 400, out -> JteexchangeGenerated.render(out, null, frame, view));
         };
     }
 }

@@ -11,19 +11,12 @@ import cn.egov.duty.SwapRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** What the duty pages show, made from the desk's records; times in the province's zone (Beijing). */
 final class DutyViews {
 
-    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss").withZone(ZONE);
-    /** The value of an HTML datetime-local field. */
-    static final DateTimeFormatter FIELD = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm").withZone(ZONE);
     private static final int EVENTS_SHOWN = 100;
 
     private final DutyDesk desk;
@@ -130,11 +123,11 @@ final class DutyViews {
     }
 
     String nowField() {
-        return FIELD.format(clock.instant());
+        return BeijingTime.field(clock.instant());
     }
 
     static String time(Instant t) {
-        return t == null ? "—" : TIME.format(t);
+        return t == null ? "—" : BeijingTime.withoutYear(t);
     }
 
     /** A datetime-local field's value (Beijing time), or null when empty. */
@@ -143,7 +136,7 @@ final class DutyViews {
             return null;
         }
         try {
-            return LocalDateTime.parse(value.strip(), DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm[:ss]")).atZone(ZONE).toInstant();
+            return BeijingTime.parseField(value);
         } catch (DateTimeParseException e) {
             throw new cn.egov.api.duty.DutyInputException(name, name + " '" + value.strip() + "' is not a time like 2026-07-01T09:20");
         }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The box's JSON API for duty officers' clients, over HTTP through the section on
- * {@link SectionServer} (the console's log-in and CSRF are tested with the console): every bad input is a 400 naming the field, a body
+ * {@link DutyServer} (the console's log-in and CSRF are tested with the console): every bad input is a 400 naming the field, a body
  * past the bound is a 413, an account of another unit is a 403, and none of them stores anything
  * or queues anything for the manager.
  */
@@ -41,7 +41,7 @@ class DutyApiTest {
 
     @TempDir
     Path dir;
-    SectionServer server;
+    DutyServer server;
     DutyStore store;
     final List<String> queued = new CopyOnWriteArrayList<>();
 
@@ -51,7 +51,7 @@ class DutyApiTest {
         TelemetryPublisher telemetry = (app, resource, payload, priority) -> queued.add(app + "/" + resource);
         DutyDesk desk = new DutyDesk(UnitCode.parse(UNIT), store, new DutySettings(dir.resolve("duty.db"), DeadlineRules.DEFAULT,
                 Duration.ofMinutes(5), Duration.ofSeconds(15), Set.of(), 31), telemetry, Clock.systemUTC());
-        server = new SectionServer(new DutySection(desk, Clock.systemUTC()));
+        server = new DutyServer(new DutySection(desk, Clock.systemUTC()));
     }
 
     @AfterEach

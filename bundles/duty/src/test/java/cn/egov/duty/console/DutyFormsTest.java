@@ -47,7 +47,7 @@ class DutyFormsTest {
     Path dir;
     DutyStore store;
     DutyDesk desk;
-    SectionServer server;
+    DutyServer server;
     long major;
     long large;
 
@@ -60,7 +60,7 @@ class DutyFormsTest {
         Instant before = Clock.systemUTC().instant().minusSeconds(600);
         major = desk.register(new IncidentDraft("堤防管涌", ReportLevel.MAJOR, EventCategory.NATURAL, ReportStatus.ACTUAL, before), officer).key();
         large = desk.register(new IncidentDraft("化工厂火灾", ReportLevel.LARGE, EventCategory.ACCIDENT, ReportStatus.ACTUAL, before), officer).key();
-        server = new SectionServer(new DutySection(desk, Clock.systemUTC()));
+        server = new DutyServer(new DutySection(desk, Clock.systemUTC()));
     }
 
     @AfterEach

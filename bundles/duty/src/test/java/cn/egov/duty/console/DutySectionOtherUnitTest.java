@@ -35,14 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * A box that exchanges documents for several units has console accounts of units it does not
  * report duty for. Their duty officers may not read the box unit's events, reports (casualties,
  * the reporter's phone), CAP exports or roster, by page or by API: they could, while every write
- * was refused. The console's part (log-in, role, CSRF) is stood in for by {@link SectionServer}.
+ * was refused. The console's part (log-in, role, CSRF) is stood in for by {@link DutyServer}.
  */
 class DutySectionOtherUnitTest {
 
     @TempDir
     Path dir;
     DutyStore store;
-    SectionServer server;
+    DutyServer server;
     String reportId;
 
     @BeforeEach
@@ -57,7 +57,7 @@ class DutySectionOtherUnitTest {
         FiledReport f = desk.file(i.key(), new ReportDraft(ReportKind.INITIAL, 0, ReportLevel.LARGE, null, "竞秀区化工园区", "起火",
                 "消防已到场", new DutyReport.Casualties(0, 2, 0), "张三", "13800000000"), officer);
         reportId = f.report().id();
-        server = new SectionServer(new DutySection(desk, Clock.systemUTC()));
+        server = new DutyServer(new DutySection(desk, Clock.systemUTC()));
     }
 
     @AfterEach

@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /exchange/api/inbox[?q=&limit=]}, {@code /api/inbox/<id>}, {@code /api/inbox/<id>/files/<n>}</td><td>JSON</td></tr>
  *   <tr><td>{@code GET /exchange/api/outbox[?q=&limit=]}, {@code /api/outbox/<id>}, {@code /api/outbox/<id>/receipts/<unit>}</td><td>JSON</td></tr>
  *   <tr><td>{@code POST /exchange/api/documents}</td><td>send (multipart): 201 stored, 200 an application resend, 400/413/415/422 refused</td></tr>
- *   <tr><td>{@code GET /exchange/api/units}</td><td>the clerk's unit and the units documents can be sent to</td></tr>
+ *   <tr><td>{@code GET /exchange/api/units}</td><td>the clerk's unit, the units documents can be sent to and whether the hub's
+ *       directory is on the box ({@code "directory": "received"} or {@code "missing"}, see {@link Recipients})</td></tr>
  * </table>
  *
  * Refusals are one line naming the field ({@code {"error": "...", "field": "..."}} or on the
@@ -191,8 +192,10 @@ public final class ExchangeSection implements Request.Handler {
             }
             case "/exchange/api/units" -> {
                 Map<String, Object> v = new LinkedHashMap<>();
+                Recipients r = recipients(s, unit);
                 v.put("unit", unit.toString());
-                v.put("recipients", knownUnits(s.store().directoryUnits(), s, unit));
+                v.put("recipients", r.units());
+                v.put("directory", r.directory().wire());
                 v.put("max_document_bytes", maxDocumentBytes);
                 return json(response, callback, 200, v);
             }
@@ -337,9 +340,8 @@ public final class ExchangeSection implements Request.Handler {
      */
     private boolean sendPage(Response response, Callback callback, SectionContext ctx, ExchangeService s, UnitCode unit,
                              Map<String, String> values, String error) throws SQLException {
-        List<String> directory = s.store().directoryUnits();
-        List<String> known = knownUnits(directory, s, unit);
-        ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, values, error, known, directory.isEmpty(),
+        Recipients recipients = recipients(s, unit);
+        ctx.render(response, callback, "发文 Send", html(out -> JtesendGenerated.render(out, null, values, error, recipients,
                 ctx.csrfToken(), maxDocumentBytes / (1024 * 1024))));
         return true;
     }
@@ -353,12 +355,9 @@ public final class ExchangeSection implements Request.Handler {
         return s.units().contains(u) ? Optional.of(u) : Optional.empty();
     }
 
-    /** The units a clerk of {@code self} can send to: those of the hub's {@code directory} and this box's others. */
-    private static List<String> knownUnits(List<String> directory, ExchangeService s, UnitCode self) {
-        java.util.TreeSet<String> all = new java.util.TreeSet<>(directory);
-        s.units().forEach(u -> all.add(u.toString()));
-        all.remove(self.toString());
-        return List.copyOf(all);
+    /** What a clerk of {@code self} can send to, and whether the hub's directory is here: for the send page and the API alike. */
+    private static Recipients recipients(ExchangeService s, UnitCode self) throws SQLException {
+        return Recipients.of(s.store().directoryUnits(), s.units(), self);
     }
 
     /**

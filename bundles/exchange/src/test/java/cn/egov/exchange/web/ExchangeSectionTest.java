@@ -9,6 +9,7 @@ import cn.egov.api.payload.KuraPayload;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
 import cn.egov.console.api.SectionContext;
+import cn.egov.console.api.SectionServer;
 import cn.egov.console.api.StandInSectionContext;
 import cn.egov.exchange.TestPki;
 import cn.egov.exchange.cms.Receipt;
@@ -23,7 +24,6 @@ import cn.egov.lab.KeepAliveRequest;
 import cn.egov.rules.unit.UnitCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gg.jte.Content;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,11 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,9 +49,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The clerk's REST API and pages over a real exchange service and SQLite store, behind a real
- * Jetty server. The console's part (log-in, role, CSRF) is stood in for by a handler that puts a
- * {@link SectionContext} with the test's user on each request, as the console does.
+ * The clerk's REST API and pages over a real exchange service and SQLite store, on the console's
+ * test {@link SectionServer} (a real Jetty server) that puts a {@link SectionContext} with the test's
+ * user ({@code X-Test-User: name:unit}, a clerk) on each request, as the console does.
  */
 class ExchangeSectionTest {
 
@@ -77,8 +72,7 @@ class ExchangeSectionTest {
     /** Message ids the service uploaded to the hub. */
     final List<String> uploaded = new CopyOnWriteArrayList<>();
     final List<String> audit = new CopyOnWriteArrayList<>();
-    Server server;
-    String base;
+    SectionServer server;
     volatile boolean ready = true;
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -125,31 +119,16 @@ class ExchangeSectionTest {
                 link, transfer, Clock.systemUTC());
         ExchangeSection section = new ExchangeSection(() -> ready ? service : null, () -> "keys of unit 130602-001: the box is not enrolled yet",
                 MAX, Duration.ofDays(3), Clock.systemUTC());
-        server = new Server();
-        ServerConnector c = new ServerConnector(server);
-        c.setHost("127.0.0.1");
-        c.setPort(0);
-        server.addConnector(c);
-        server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                String who = request.getHeaders().get("X-Test-User");
-                String[] nameUnit = (who == null ? "li.wei:130602-001" : who).split(":");
-                request.setAttribute(SectionContext.ATTRIBUTE, new StandInSectionContext(new ConsoleUser(nameUnit[0], Set.of(Role.CLERK), nameUnit[1]), true, audit::add));
-                if (!section.handle(request, response, callback)) {
-                    response.setStatus(404);
-                    callback.succeeded();
-                }
-                return true;
-            }
+        server = new SectionServer(section, request -> {
+            String who = request.getHeaders().get("X-Test-User");
+            String[] nameUnit = (who == null ? "li.wei:130602-001" : who).split(":");
+            return new StandInSectionContext(new ConsoleUser(nameUnit[0], Set.of(Role.CLERK), nameUnit[1]), true, audit::add);
         });
-        server.start();
-        base = "http://127.0.0.1:" + c.getLocalPort();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
         store.close();
     }
 
@@ -160,12 +139,12 @@ class ExchangeSectionTest {
     }
 
     HttpResponse<String> post(String path, Multipart m) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", m.contentType())
+        return http.send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", m.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(m.bytes())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> get(String path, String user) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path));
         if (user != null) {
             b.header("X-Test-User", user);
         }
@@ -285,7 +264,7 @@ class ExchangeSectionTest {
         assertTrue(declared.headers().firstValue("connection").isEmpty(), declared.headers().toString());
         String tooFar = rawPost("/exchange/api/documents", huge.contentType(), new byte[0], false, 8 * (MAX + 256 * 1024));
         assertTrue(tooFar.startsWith("HTTP/1.1 413") && tooFar.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), tooFar);
-        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + "/exchange/api/documents"))
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(server.uri("/exchange/api/documents"))
                 .header("Content-Type", huge.contentType())
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge.bytes()))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -296,7 +275,7 @@ class ExchangeSectionTest {
         String slow = slowChunkedPost("/exchange/api/documents", huge.contentType(), huge.bytes());
         assertTrue(slow.startsWith("HTTP/1.1 413"), slow);
 
-        HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(base + "/exchange/api/documents"))
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(server.uri("/exchange/api/documents"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(415, json.statusCode());
@@ -414,6 +393,21 @@ class ExchangeSectionTest {
         assertTrue(refused.body().contains("unknown to the exchange") && refused.body().contains("id=\"no-directory\""), refused.body());
     }
 
+    /** An API client can tell "no recipients because the hub's directory has not arrived" from an empty directory answer. */
+    @Test
+    void theUnitsApiSaysWhetherTheBoxHasTheHubsDirectory() throws Exception {
+        JsonNode with = JSON.readTree(text(get("/exchange/api/units", null)));
+        assertEquals("received", with.path("directory").asText(), with.toString());
+        assertEquals(A1.toString(), with.path("unit").asText());
+        assertEquals(List.of(A2.toString(), B1.toString()), JSON.convertValue(with.path("recipients"), List.class), with.toString());
+
+        store.replaceDirectory(List.of(), Clock.systemUTC().instant()); // as on a box the hub never reached
+        JsonNode without = JSON.readTree(text(get("/exchange/api/units", null)));
+        assertEquals("missing", without.path("directory").asText(), without.toString());
+        assertEquals(List.of(A2.toString()), JSON.convertValue(without.path("recipients"), List.class),
+                "only the other unit this box serves: " + without);
+    }
+
     /** A browser declares the upload's length: one over the limit is refused unread, but what the clerk typed comes back. */
     @Test
     void anUploadOverTheLimitBringsBackTheFormWithWhatTheClerkTyped() throws Exception {
@@ -480,7 +474,7 @@ class ExchangeSectionTest {
         for (var refusal : Map.of("li.wei:130602-001", 415, "zhao:130699-001", 403).entrySet()) {
             String head = "POST /exchange/api/documents HTTP/1.1\r\nHost: x\r\nX-Test-User: " + refusal.getKey()
                     + "\r\nContent-Type: application/json\r\nContent-Length: 2";
-            URI u = URI.create(base);
+            URI u = server.base();
             try (Socket s = new Socket(u.getHost(), u.getPort())) {
                 KeepAliveRequest.Answer early = KeepAliveRequest.send(s, head, "");
                 assertEquals(refusal.getValue(), early.status());
@@ -496,7 +490,7 @@ class ExchangeSectionTest {
 
     /** A POST over a raw socket, the body cut off by closing the sending side. */
     String slowChunkedPost(String path, String contentType, byte[] body) throws Exception {
-        URI u = URI.create(base);
+        URI u = server.base();
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + contentType
@@ -521,7 +515,7 @@ class ExchangeSectionTest {
 
     /** Declares {@code length} bytes, sends {@code body}, and reads the answer. */
     String rawPost(String path, String contentType, byte[] body, boolean closeEarly, long length) throws Exception {
-        URI u = URI.create(base);
+        URI u = server.base();
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             OutputStream out = s.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + contentType + "\r\nContent-Length: "
