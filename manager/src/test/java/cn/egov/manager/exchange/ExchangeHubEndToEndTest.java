@@ -127,7 +127,8 @@ class ExchangeHubEndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode(), page.body());
             assertTrue(page.body().contains("保定市") && page.body().contains("130602 竞秀区") && page.body().contains("130606 莲池区")
-                    && page.body().contains("RECEIVED: <b>" + (BACKLOG + 1) + "</b>") && page.body().contains("PENDING: <b>0</b>"), page.body());
+                    && page.body().contains("RECEIVED: <b>" + (BACKLOG + 1) + "</b>") && page.body().contains("PENDING: <b>0</b>")
+                    && page.body().contains("id=\"volumes\"") && page.body().contains("id=\"no-waiting\""), page.body());
         }
     }
 

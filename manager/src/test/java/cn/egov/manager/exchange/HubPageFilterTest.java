@@ -56,7 +56,7 @@ class HubPageFilterTest {
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), r.headers().toString());
         assertTrue(r.body().contains("id=\"filter-problem\"") && r.body().contains("days must be a whole number from 1 to 366, got 'abc'"),
                 r.body());
-        assertTrue(r.body().contains("id=\"volumes\"") && r.body().contains("last 7 days"), "the page for the default period: " + r.body());
+        assertTrue(r.body().contains("id=\"no-volumes\"") && r.body().contains("in the last 7 days"), "the page for the default period: " + r.body());
 
         HttpResponse<String> tag = get("/exchange?days=" + URLEncoder.encode("<i>7", StandardCharsets.UTF_8));
         assertEquals(400, tag.statusCode());
@@ -73,5 +73,10 @@ class HubPageFilterTest {
         HttpResponse<String> absent = get("/exchange");
         assertEquals(200, absent.statusCode(), absent.body());
         assertTrue(absent.body().contains("last 7 days"), absent.body());
+        // a hub no document passed through yet says so instead of showing empty tables
+        assertTrue(absent.body().contains("No document passed through the hub in the last 7 days.") && !absent.body().contains("id=\"volumes\""),
+                absent.body());
+        assertTrue(absent.body().contains("No document is waiting or undeliverable.") && !absent.body().contains("id=\"waiting\""),
+                absent.body());
     }
 }
