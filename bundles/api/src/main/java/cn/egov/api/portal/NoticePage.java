@@ -1,8 +1,7 @@
 package cn.egov.api.portal;
 
+import cn.egov.api.time.BeijingTime;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The HTML page of an emergency notice, the same bytes on the box (served at once) and at the
@@ -11,8 +10,6 @@ import java.time.format.DateTimeFormatter;
  */
 public final class NoticePage {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
-
     private NoticePage() {
     }
 
@@ -20,7 +17,7 @@ public final class NoticePage {
         StringBuilder b = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
                 .append(esc(n.title())).append("</title></head><body><article class=\"egov-notice\"><h1>紧急公告 ")
                 .append(esc(n.title())).append("</h1><p class=\"meta\">").append(esc(n.site())).append(" · ")
-                .append(TIME.format(n.issuedAt())).append(" · ").append(esc(n.unit())).append("</p>");
+                .append(BeijingTime.toMinute(n.issuedAt())).append(" · ").append(esc(n.unit())).append("</p>");
         for (String para : n.body().split("\\R\\R+")) {
             b.append("<p>").append(esc(para).replaceAll("\\R", "<br>")).append("</p>");
         }
@@ -29,7 +26,7 @@ public final class NoticePage {
 
     /** One line for a site's homepage: a link to the notice. */
     public static String link(EmergencyNotice n) {
-        return "<a href=\"/" + n.path() + "\">" + esc(n.title()) + "</a> (" + TIME.format(n.issuedAt()) + ")";
+        return "<a href=\"/" + n.path() + "\">" + esc(n.title()) + "</a> (" + BeijingTime.toMinute(n.issuedAt()) + ")";
     }
 
     static String esc(String s) {

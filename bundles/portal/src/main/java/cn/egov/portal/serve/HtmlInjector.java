@@ -2,11 +2,10 @@ package cn.egov.portal.serve;
 
 import cn.egov.api.portal.EmergencyNotice;
 import cn.egov.api.portal.NoticePage;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.portal.mirror.SiteSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,7 +17,6 @@ import java.util.Locale;
  */
 final class HtmlInjector {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Shanghai"));
     private static final String BANNER_STYLE = "background:#fff3cd;color:#5c4400;font:13px sans-serif;padding:4px 8px;border-bottom:1px solid #e0c97a";
     private static final String NOTICE_STYLE = "background:#fdecea;color:#7a1c12;font:15px sans-serif;padding:8px 12px;border:2px solid #c62828";
 
@@ -36,7 +34,7 @@ final class HtmlInjector {
         }
         if (banner) {
             add.append("<div class=\"egov-snapshot\" style=\"").append(BANNER_STYLE).append("\">本站镜像快照 · 版本 ")
-                    .append(s.version()).append(" · ").append(TIME.format(s.issuedAt()))
+                    .append(s.version()).append(" · ").append(BeijingTime.toMinute(s.issuedAt()))
                     .append(s.expiredAt(now) ? " · 已超过有效期，暂以此版本提供服务" : "").append("</div>");
         }
         if (add.length() == 0) {
