@@ -521,4 +521,21 @@ class DutyOfficeEndToEndTest {
             assertTrue(row.contains(shown), shown + " in " + row);
         }
     }
+
+    /** What a box files is text: markup in a report's title or description is shown as written, never run. */
+    @Test
+    void markupInAReportIsShownEscaped() throws Exception {
+        String markup = "<img src=x onerror=alert(1)>";
+        DutyReport t = TestReports.initial(UNIT, Instant.now().minusSeconds(10), ReportLevel.LARGE);
+        DutyReport r = new DutyReport(t.id(), t.unit(), t.incident(), t.kind(), t.number(), t.level(), t.status(), t.category(),
+                "标题 " + markup, t.occurredAt(), t.filedAt(), null, t.location(), "情况 " + markup, t.measures(), t.casualties(),
+                t.reporter(), t.phone());
+        publish(UNIT, DutyReportPayload.encode(r));
+        Poll.until("the report at the duty office", 30_000, () -> uncheckedReport(r.id()) != null);
+        String page = get("/duty", officer()).body();
+        String row = page.substring(page.indexOf("id=\"report-" + r.id() + "\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+        assertTrue(row.contains("标题 &lt;img src=x onerror=alert(1)&gt;") && row.contains("情况 &lt;img src=x onerror=alert(1)&gt;"), row);
+        assertFalse(page.contains(markup), "no markup from a box reaches the page as markup");
+    }
 }

@@ -1,6 +1,7 @@
 package cn.egov.manager.portal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +171,29 @@ class PortalPartTest {
     }
 
     /** A site folder that is a git checkout: the repository is not published, .well-known is. */
+    /** What boxes report is text: markup in a refusal's reason or a notice's title is shown as written on {@code /portal}, never run. */
+    @Test
+    void markupReportedByABoxIsShownEscapedOnThePage() throws Exception {
+        String markup = "<img src=x onerror=alert(1)>";
+        String escaped = "&lt;img src=x onerror=alert(1)&gt;";
+        try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), PASS, CaSettings.defaults("http://127.0.0.1:1"));
+             ManagerAssembly m = ManagerAssembly.start(new ManagerConfig("test", Map.of(ConfigKey.DATA_DIR, dir.resolve("m").toString(),
+                     ConfigKey.BROKER_PORT, "0", ConfigKey.WEB_PORT, "0", ConfigKey.AUTH_NOC_TOKEN, NOC, ConfigKey.AUTH_AUDITOR_TOKEN, AUDITOR),
+                     Map.of("portal.port", "0")), ManagerAssembly.Options.defaults().withTlsCa(ca))) {
+            PortalStore store = new PortalStore(m.database());
+            long now = System.currentTimeMillis();
+            store.mirror(new PortalStore.Mirror("130602-001", "www.bd.gov.cn", 1, "REJECTED", "check " + markup, "reason " + markup, 2, now));
+            store.addNotice(new PortalStore.Notice("notice-1", "130602-001", "www.bd.gov.cn", "title " + markup, "body", now, now, "OPEN",
+                    null, 0), "envelope".getBytes(StandardCharsets.US_ASCII));
+            HttpResponse<String> page = get(m, "/portal");
+            assertEquals(200, page.statusCode(), page.body());
+            for (String shown : List.of("check " + escaped, "reason " + escaped, "title " + escaped)) {
+                assertTrue(page.body().contains(shown), shown + " in " + page.body());
+            }
+            assertFalse(page.body().contains(markup), "no markup from a box reaches the page as markup: " + page.body());
+        }
+    }
+
     @Test
     void theListingSkipsVersionControlFolders() throws Exception {
         java.nio.file.Path site = Files.createDirectories(dir.resolve("checkout"));
