@@ -132,9 +132,28 @@ class ConsoleIT {
                 assertEquals("no-store", h.firstValue("Cache-Control").orElse(""), path);
             }
         }
-        HttpResponse<String> notFound = get("no/such/page", logIn("tech"));
-        assertEquals(404, notFound.statusCode());
-        assertEquals("404 Not Found\n", notFound.body());
+        HttpResponse<String> notFound = get("no/such/page", null);
+        assertEquals(303, notFound.statusCode(), "without a session a browser goes to the log-in first");
+    }
+
+    @Test
+    @Order(8)
+    void aBrowserAskingForAPageThatDoesNotExistGetsAPageSayingSoAndAClientTheBareStatus() throws Exception {
+        String cookie = logIn("tech");
+        for (String path : List.of("no/such/page", "status/extra", "accounts/nope", "me/nope")) {
+            HttpResponse<String> page = get(path, cookie);
+            assertEquals(404, page.statusCode(), path);
+            assertTrue(page.body().contains("id=\"refused\"") && page.body().contains("找不到页面")
+                    && page.body().contains("href=\"/status\""), path + ": a page in the frame, with the navigation: " + page.body());
+        }
+        HttpResponse<String> client = http.send(HttpRequest.newBuilder(base.resolve("no/such/page")).header("Cookie", cookie)
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, client.statusCode());
+        assertEquals("{\"status\":404,\"error\":\"Not Found\"}", client.body());
+        HttpResponse<String> section = get("duty/", logIn("clerk"));
+        assertEquals(403, section.statusCode());
+        assertTrue(section.body().contains("id=\"refused\"") && section.body().contains("duty_officer"),
+                "a section the role may not open says which role it needs: " + section.body());
     }
 
     @Test
@@ -237,7 +256,9 @@ class ConsoleIT {
             browserLogIn(driver, "clerk");
             assertFalse(driver.getPageSource().contains("/status"), "no technician links for a clerk");
             driver.get(base.resolve("status").toString());
-            assertTrue(driver.findElement(By.tagName("body")).getText().contains("403 Forbidden"));
+            String refused = driver.findElement(By.id("refused")).getText();
+            assertTrue(refused.contains("技术员") && refused.contains("needs the role technician"), refused);
+            assertTrue(driver.findElement(By.linkText("我的账户 My account")).isDisplayed(), "the clerk's own navigation stays");
             assertNoCspViolations(driver);
         } finally {
             driver.quit();
