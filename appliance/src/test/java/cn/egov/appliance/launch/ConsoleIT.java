@@ -205,6 +205,19 @@ class ConsoleIT {
     }
 
     @Test
+    @Order(9)
+    void theAuditAndAccountsPagesShowTimesInBeijingTime() throws Exception {
+        String cookie = logIn("tech");
+        Pattern isoInstant = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:");
+        for (String path : List.of("audit", "accounts")) {
+            String body = get(path, cookie).body();
+            assertTrue(body.contains("北京时间") && body.contains("Beijing time"), path + " says which time it shows");
+            Matcher raw = isoInstant.matcher(body);
+            assertFalse(raw.find(), () -> path + " shows a UTC instant: " + body.substring(raw.start(), raw.start() + 30));
+        }
+    }
+
+    @Test
     @Order(5)
     void theLogPageShowsTheBoxLog() throws Exception {
         String body = get("logs", logIn("tech")).body();
