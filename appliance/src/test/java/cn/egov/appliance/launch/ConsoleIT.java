@@ -218,6 +218,23 @@ class ConsoleIT {
     }
 
     @Test
+    @Order(10)
+    void aLogInFormWhoseCookieIsGoneIsShownAgainSayingSoAndThenWorks() throws Exception {
+        String staleToken = field(get("login", null).body(), "_csrf"); // the browser restarted: its cookie is gone
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(base.resolve("login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .header("Origin", base.getScheme() + "://" + base.getHost() + ":" + base.getPort())
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("_csrf", staleToken, "username", "tech",
+                        "password", PASSWORD, "next", "/audit")))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.body().contains("id=\"login-error\"") && refused.body().contains("登录表单已过期"), refused.body());
+        assertEquals("/audit", field(refused.body(), "next"), "the page asked for is kept");
+        HttpResponse<String> again = post("login", Map.of("_csrf", field(refused.body(), "_csrf"), "username", "tech",
+                "password", PASSWORD), loginCookie(refused), true);
+        assertEquals(303, again.statusCode(), "the fresh form logs in");
+    }
+
+    @Test
     @Order(5)
     void theLogPageShowsTheBoxLog() throws Exception {
         String body = get("logs", logIn("tech")).body();

@@ -278,7 +278,7 @@ public final class ConsoleHandler extends Handler.Abstract {
         return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
     }
 
-    private static boolean acceptsHtml(Request request) {
+    static boolean acceptsHtml(Request request) {
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         // only page loads go to the log-in form: a favicon or style request answered by a redirect
         // would load /login behind the user's back
