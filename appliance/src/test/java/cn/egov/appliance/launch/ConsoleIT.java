@@ -235,6 +235,15 @@ class ConsoleIT {
     }
 
     @Test
+    @Order(11)
+    void aClerkOnABoxWithoutTheDocumentExchangeIsToldWhyTheStartPageHasNothingForThem() throws Exception {
+        String clerkHome = get("", logIn("clerk")).body();
+        assertTrue(clerkHome.contains("id=\"no-pages\"") && clerkHome.contains("文书 clerk") && clerkHome.contains("联系技术员"),
+                "the exchange is not configured here (no cn.egov.exchange.cfg): " + clerkHome);
+        assertFalse(get("", logIn("tech")).body().contains("id=\"no-pages\""), "a technician's pages are the console's own");
+    }
+
+    @Test
     @Order(5)
     void theLogPageShowsTheBoxLog() throws Exception {
         String body = get("logs", logIn("tech")).body();

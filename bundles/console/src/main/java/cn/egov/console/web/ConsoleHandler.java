@@ -121,8 +121,21 @@ public final class ConsoleHandler extends Handler.Abstract {
         List<Frame.NavItem> links = new ArrayList<>(nav(x.user(), ""));
         links.removeIf(n -> n.href().equals("/"));
         Frame frame = frame(x.session(), "首页 Home", "/");
-        services.pages().render(x.response(), x.callback(), 200, out -> JtehomeGenerated.render(out, null, frame, links));
+        List<String> withoutPages = rolesWithoutPages(x.user());
+        services.pages().render(x.response(), x.callback(), 200, out -> JtehomeGenerated.render(out, null, frame, links, withoutPages));
         return true;
+    }
+
+    /**
+     * The user's roles (other than technician, whose pages are the console's own) that no section
+     * on this box serves, e.g. clerk while the document exchange is not configured: the start page
+     * says so, else a clerk sees an empty start page and no reason.
+     */
+    private List<String> rolesWithoutPages(ConsoleUser user) {
+        Set<Role> served = services.sections().visibleTo(user).stream().flatMap(s -> s.roles().stream())
+                .collect(Collectors.toSet());
+        return user.roles().stream().filter(r -> r != Role.TECHNICIAN && !served.contains(r)).sorted()
+                .map(r -> r.chinese() + " " + r.name().toLowerCase(Locale.ROOT)).toList();
     }
 
     boolean forbidden(Exchange x) throws StoreException {
