@@ -132,9 +132,28 @@ class ConsoleIT {
                 assertEquals("no-store", h.firstValue("Cache-Control").orElse(""), path);
             }
         }
-        HttpResponse<String> notFound = get("no/such/page", logIn("tech"));
-        assertEquals(404, notFound.statusCode());
-        assertEquals("404 Not Found\n", notFound.body());
+        HttpResponse<String> notFound = get("no/such/page", null);
+        assertEquals(303, notFound.statusCode(), "without a session a browser goes to the log-in first");
+    }
+
+    @Test
+    @Order(8)
+    void aBrowserAskingForAPageThatDoesNotExistGetsAPageSayingSoAndAClientTheBareStatus() throws Exception {
+        String cookie = logIn("tech");
+        for (String path : List.of("no/such/page", "status/extra", "accounts/nope", "me/nope")) {
+            HttpResponse<String> page = get(path, cookie);
+            assertEquals(404, page.statusCode(), path);
+            assertTrue(page.body().contains("id=\"refused\"") && page.body().contains("找不到页面")
+                    && page.body().contains("href=\"/status\""), path + ": a page in the frame, with the navigation: " + page.body());
+        }
+        HttpResponse<String> client = http.send(HttpRequest.newBuilder(base.resolve("no/such/page")).header("Cookie", cookie)
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, client.statusCode());
+        assertEquals("{\"status\":404,\"error\":\"Not Found\"}", client.body());
+        HttpResponse<String> section = get("duty/", logIn("clerk"));
+        assertEquals(403, section.statusCode());
+        assertTrue(section.body().contains("id=\"refused\"") && section.body().contains("duty_officer"),
+                "a section the role may not open says which role it needs: " + section.body());
     }
 
     @Test
@@ -183,6 +202,45 @@ class ConsoleIT {
         }
         assertEquals(200, get("", cookie).statusCode());
         assertEquals(200, get("me", cookie).statusCode());
+    }
+
+    @Test
+    @Order(9)
+    void theAuditAndAccountsPagesShowTimesInBeijingTime() throws Exception {
+        String cookie = logIn("tech");
+        Pattern isoInstant = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:");
+        for (String path : List.of("audit", "accounts")) {
+            String body = get(path, cookie).body();
+            assertTrue(body.contains("北京时间") && body.contains("Beijing time"), path + " says which time it shows");
+            Matcher raw = isoInstant.matcher(body);
+            assertFalse(raw.find(), () -> path + " shows a UTC instant: " + body.substring(raw.start(), raw.start() + 30));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aLogInFormWhoseCookieIsGoneIsShownAgainSayingSoAndThenWorks() throws Exception {
+        String staleToken = field(get("login", null).body(), "_csrf"); // the browser restarted: its cookie is gone
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(base.resolve("login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .header("Origin", base.getScheme() + "://" + base.getHost() + ":" + base.getPort())
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("_csrf", staleToken, "username", "tech",
+                        "password", PASSWORD, "next", "/audit")))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.body().contains("id=\"login-error\"") && refused.body().contains("登录表单已过期"), refused.body());
+        assertEquals("/audit", field(refused.body(), "next"), "the page asked for is kept");
+        HttpResponse<String> again = post("login", Map.of("_csrf", field(refused.body(), "_csrf"), "username", "tech",
+                "password", PASSWORD), loginCookie(refused), true);
+        assertEquals(303, again.statusCode(), "the fresh form logs in");
+    }
+
+    @Test
+    @Order(11)
+    void aClerkOnABoxWithoutTheDocumentExchangeIsToldWhyTheStartPageHasNothingForThem() throws Exception {
+        String clerkHome = get("", logIn("clerk")).body();
+        assertTrue(clerkHome.contains("id=\"no-pages\"") && clerkHome.contains("文书 clerk") && clerkHome.contains("联系技术员"),
+                "the exchange is not configured here (no cn.egov.exchange.cfg): " + clerkHome);
+        assertFalse(get("", logIn("tech")).body().contains("id=\"no-pages\""), "a technician's pages are the console's own");
     }
 
     @Test
@@ -237,7 +295,9 @@ class ConsoleIT {
             browserLogIn(driver, "clerk");
             assertFalse(driver.getPageSource().contains("/status"), "no technician links for a clerk");
             driver.get(base.resolve("status").toString());
-            assertTrue(driver.findElement(By.tagName("body")).getText().contains("403 Forbidden"));
+            String refused = driver.findElement(By.id("refused")).getText();
+            assertTrue(refused.contains("技术员") && refused.contains("needs the role technician"), refused);
+            assertTrue(driver.findElement(By.linkText("我的账户 My account")).isDisplayed(), "the clerk's own navigation stays");
             assertNoCspViolations(driver);
         } finally {
             driver.quit();

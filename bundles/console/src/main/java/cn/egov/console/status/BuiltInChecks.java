@@ -3,6 +3,7 @@ package cn.egov.console.status;
 import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.selftest.SelfTest.Result;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.console.store.AuditLog;
 import cn.egov.console.store.StoreException;
 import cn.egov.pki.BoxCertificates;
@@ -71,18 +72,18 @@ public final class BuiltInChecks {
         Instant notBefore = c.getNotBefore().toInstant();
         Instant notAfter = c.getNotAfter().toInstant();
         if (now.isBefore(notBefore)) {
-            return Result.fail("The certificate is valid only from " + notBefore + ": the box's clock (" + now
-                    + ") is probably wrong; set it (NTP) and restart the box.");
+            return Result.fail("The certificate is valid only from " + BeijingTime.labelled(notBefore) + ": the box's clock ("
+                    + BeijingTime.labelled(now) + ") is probably wrong; set it (NTP) and restart the box.");
         }
         if (!now.isBefore(notAfter)) {
-            return Result.fail("The certificate expired on " + notAfter + ": the box can no longer reach the backbone; "
+            return Result.fail("The certificate expired on " + BeijingTime.labelled(notAfter) + ": the box can no longer reach the backbone; "
                     + "enrol it again with a new token ('appliance enrol').");
         }
         if (Duration.between(now, notAfter).compareTo(expiryWarning) < 0) {
-            return Result.warn("The certificate expires on " + notAfter + " and has not been renewed: check that the box "
+            return Result.warn("The certificate expires on " + BeijingTime.labelled(notAfter) + " and has not been renewed: check that the box "
                     + "reaches the manager's EST service (the PKI alarms say why renewal failed).");
         }
-        return Result.ok("Valid until " + notAfter + ".");
+        return Result.ok("Valid until " + BeijingTime.labelled(notAfter) + ".");
     }
 
     Result configuration() {
@@ -113,7 +114,7 @@ public final class BuiltInChecks {
                         + s.maxRows() + " entries: raise audit.max.rows so that six months fit.");
             }
             return Result.ok(s.rows() + " entries (bound " + s.maxRows() + ")"
-                    + s.oldest().map(o -> ", oldest " + o).orElse("") + ".");
+                    + s.oldest().map(o -> ", oldest " + BeijingTime.labelled(o)).orElse("") + ".");
         } catch (StoreException e) {
             return Result.fail("The audit log cannot be read: " + e.getMessage());
         }

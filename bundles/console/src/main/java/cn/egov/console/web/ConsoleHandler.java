@@ -13,7 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import cn.egov.console.pages.jte.JtehomeGenerated;
+import cn.egov.console.pages.jte.JterefusedGenerated;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -94,31 +98,45 @@ public final class ConsoleHandler extends Handler.Abstract {
             Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303, "/login", true);
             return true;
         }
-        if (section.isPresent()) {
-            return sectionRequest(request, response, callback, section.get(), s.user(), s.csrfToken(), false, source);
-        }
         Exchange x = new Exchange(request, response, callback, s, path, source);
+        if (section.isPresent()) {
+            return sectionRequest(request, response, callback, section.get(), s.user(), s.csrfToken(), x, source)
+                    || notFound(x);
+        }
         if (path.equals("/")) {
             return home(x);
         }
         if (accounts.owns(segment)) {
-            return accounts.handle(x, segment);
+            return accounts.handle(x, segment) || notFound(x);
         }
         if (technician.owns(segment)) {
             if (!s.user().has(Role.TECHNICIAN)) {
                 return forbidden(x);
             }
-            return technician.handle(x, segment);
+            return technician.handle(x, segment) || notFound(x);
         }
-        return false;
+        return notFound(x);
     }
 
     private boolean home(Exchange x) {
         List<Frame.NavItem> links = new ArrayList<>(nav(x.user(), ""));
         links.removeIf(n -> n.href().equals("/"));
         Frame frame = frame(x.session(), "首页 Home", "/");
-        services.pages().render(x.response(), x.callback(), 200, out -> JtehomeGenerated.render(out, null, frame, links));
+        List<String> withoutPages = rolesWithoutPages(x.user());
+        services.pages().render(x.response(), x.callback(), 200, out -> JtehomeGenerated.render(out, null, frame, links, withoutPages));
         return true;
+    }
+
+    /**
+     * The user's roles (other than technician, whose pages are the console's own) that no section
+     * on this box serves, e.g. clerk while the document exchange is not configured: the start page
+     * says so, else a clerk sees an empty start page and no reason.
+     */
+    private List<String> rolesWithoutPages(ConsoleUser user) {
+        Set<Role> served = services.sections().visibleTo(user).stream().flatMap(s -> s.roles().stream())
+                .collect(Collectors.toSet());
+        return user.roles().stream().filter(r -> r != Role.TECHNICIAN && !served.contains(r)).sorted()
+                .map(r -> r.chinese() + " " + r.name().toLowerCase(Locale.ROOT)).toList();
     }
 
     boolean forbidden(Exchange x) throws StoreException {
@@ -126,8 +144,39 @@ public final class ConsoleHandler extends Handler.Abstract {
         if (CsrfGuard.stateChanging(x.request().getMethod())) {
             services.audit().record(x.user().name(), x.request().getMethod() + " " + x.path(), "", "forbidden", x.source());
         }
-        Response.writeError(x.request(), x.response(), x.callback(), HttpStatus.FORBIDDEN_403);
+        if (acceptsHtml(x.request())) {
+            refusedPage(x, HttpStatus.FORBIDDEN_403, "不能打开 Not allowed", forbiddenMessage(Set.of(Role.TECHNICIAN)));
+        } else {
+            Response.writeError(x.request(), x.response(), x.callback(), HttpStatus.FORBIDDEN_403);
+        }
         return true;
+    }
+
+    /**
+     * A path no page or section answers: a browser gets a page in the frame (with its navigation,
+     * so the user can go on), any other client the plain error.
+     */
+    private boolean notFound(Exchange x) {
+        if (!acceptsHtml(x.request())) {
+            return false;
+        }
+        refusedPage(x, HttpStatus.NOT_FOUND_404, "找不到页面 Page not found",
+                "没有这个页面：地址可能写错了，或页面已移走。请从上方的导航进入。 "
+                        + "There is no such page: the address may be mistyped or out of date. Use the navigation above.");
+        return true;
+    }
+
+    private void refusedPage(Exchange x, int status, String title, String message) {
+        Frame frame = frame(x.session(), title, "");
+        services.pages().render(x.response(), x.callback(), status, out -> JterefusedGenerated.render(out, null, frame, message));
+    }
+
+    private static String forbiddenMessage(Set<Role> roles) {
+        String chinese = roles.stream().map(Role::chinese).sorted().collect(Collectors.joining("、"));
+        String english = roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().collect(Collectors.joining(" or "));
+        return "您的账户不能打开此页面：它需要" + chinese + "角色。请用有该角色的账户登录，或请技术员为您的账户添加该角色。 "
+                + "Your account may not open this page: it needs the role " + english
+                + ". Log in with an account that has it, or ask a technician to add it to yours.";
     }
 
     private boolean apiTokenRequest(Request request, Response response, Callback callback, ConsoleSection section,
@@ -144,15 +193,20 @@ public final class ConsoleHandler extends Handler.Abstract {
             Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401);
             return true;
         }
-        return sectionRequest(request, response, callback, section, user.get(), "", true, source);
+        return sectionRequest(request, response, callback, section, user.get(), "", null, source);
     }
 
     private boolean sectionRequest(Request request, Response response, Callback callback, ConsoleSection section,
-                                   ConsoleUser user, String csrf, boolean apiToken, String source) throws Exception {
+                                   ConsoleUser user, String csrf, Exchange page, String source) throws Exception {
+        boolean apiToken = page == null; // a browser page has a session; an API token has none
         String path = Request.getPathInContext(request);
         if (!user.hasAny(section.roles())) {
             LOG.warn("console: '{}' ({}) may not open {}", user.name(), user.roles(), LogSafe.of(path));
-            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            if (page != null && acceptsHtml(request)) {
+                refusedPage(page, HttpStatus.FORBIDDEN_403, "不能打开 Not allowed", forbiddenMessage(section.roles()));
+            } else {
+                Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            }
             return true;
         }
         if (path.equals("/" + section.path())) {
@@ -248,7 +302,7 @@ public final class ConsoleHandler extends Handler.Abstract {
         return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
     }
 
-    private static boolean acceptsHtml(Request request) {
+    static boolean acceptsHtml(Request request) {
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         // only page loads go to the log-in form: a favicon or style request answered by a redirect
         // would load /login behind the user's back

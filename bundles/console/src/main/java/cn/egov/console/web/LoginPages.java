@@ -30,6 +30,8 @@ final class LoginPages {
     static final String PATH = "/login";
     /** The form field (and query parameter) naming the page to open after the log-in. */
     static final String NEXT_FIELD = "next";
+    static final String EXPIRED_FORM = "登录表单已过期（或浏览器不保存 Cookie），请重新输入用户名和密码。 "
+            + "The log-in form had expired (or the browser keeps no cookies): enter your name and password again.";
     private final ConsoleServices services;
     private final SecureRandom random = new SecureRandom();
 
@@ -55,7 +57,13 @@ final class LoginPages {
             org.slf4j.LoggerFactory.getLogger(LoginPages.class).warn("console: log-in form from {} refused: {}",
                     cn.egov.api.text.LogSafe.of(source), origin != null ? cn.egov.api.text.LogSafe.of(origin)
                             : cookie == null ? "no log-in cookie" : "log-in token does not match its cookie");
-            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            if (origin == null && ConsoleHandler.acceptsHtml(request)) {
+                // a form kept open while the browser was restarted (its cookie is gone): a fresh
+                // form, not a bare 403 the user cannot act on
+                form(request, response, callback, HttpStatus.FORBIDDEN_403, next(fields), EXPIRED_FORM);
+            } else {
+                Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403);
+            }
             return true;
         }
         String next = next(fields);

@@ -408,6 +408,15 @@ class ExchangeSectionTest {
                 "only the other unit this box serves: " + without);
     }
 
+    /** A clerk's first look, with nothing yet: each list says why it is empty and where documents come from. */
+    @Test
+    void emptyInboxAndOutboxSayWhyAndASearchWithoutMatchSaysSo() throws Exception {
+        assertTrue(text(get("/exchange/", null)).contains("尚未收到公文：其他单位发给本单位的公文到达后会显示在这里"));
+        assertTrue(text(get("/exchange/outbox", null)).contains("尚未发文：用“发文 Send”发出的公文会显示在这里"));
+        String search = text(get("/exchange/?q=%E9%98%B2%E6%B1%9B", null));
+        assertTrue(search.contains("没有符合“防汛”的公文") && search.contains("No document matches “防汛”"), search);
+    }
+
     /** A browser declares the upload's length: one over the limit is refused unread, but what the clerk typed comes back. */
     @Test
     void anUploadOverTheLimitBringsBackTheFormWithWhatTheClerkTyped() throws Exception {

@@ -1,0 +1,77 @@
+package cn.egov.console.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.egov.api.selftest.SelfTest;
+import cn.egov.api.time.BeijingTime;
+import cn.egov.console.TestClock;
+import cn.egov.console.store.AuditLog;
+import cn.egov.console.store.ConsoleDatabase;
+import cn.egov.console.tls.BootstrapCertificate;
+import cn.egov.pki.BoxCertificates;
+import cn.egov.pki.check.RevocationChecker;
+import cn.egov.pki.store.BoxCredentials;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The self-test page is read by a technician: times in Beijing time, never a UTC instant. */
+class BuiltInChecksTest {
+    private static final Pattern ISO_INSTANT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theAuditLogsOldestEntryIsInBeijingTime() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (ConsoleDatabase db = ConsoleDatabase.open(ConsoleDatabase.file(dir))) {
+            AuditLog audit = new AuditLog(db, new AuditLog.Settings(Duration.ofDays(190), 1000), clock);
+            audit.record("tech", "log in", "", "ok", "10.0.0.1");
+            SelfTest.Result r = checks(Optional.empty(), audit, clock).auditLog();
+            assertEquals(new SelfTest.Result(SelfTest.Outcome.OK,
+                    "1 entries (bound 1000), oldest 2026-01-01 08:00:00 (Beijing time)."), r);
+        }
+    }
+
+    @Test
+    void theCertificatesDatesAndTheBoxClockAreInBeijingTime() throws Exception {
+        BootstrapCertificate b = BootstrapCertificate.loadOrCreate(dir.resolve("b.p12"), "test");
+        X509Certificate c = b.certificate();
+        BoxCertificates pki = new BoxCertificates() {
+            @Override
+            public Optional<BoxCredentials> current() {
+                return Optional.of(new BoxCredentials(b.key(), List.of(c), List.of()));
+            }
+
+            @Override
+            public RevocationChecker.Result checkPeer(X509Certificate peer) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        Instant notBefore = c.getNotBefore().toInstant();
+        Instant notAfter = c.getNotAfter().toInstant();
+        try (ConsoleDatabase db = ConsoleDatabase.open(ConsoleDatabase.file(dir))) {
+            AuditLog audit = new AuditLog(db, new AuditLog.Settings(Duration.ofDays(190), 1000), new TestClock(notBefore));
+            for (Instant now : List.of(notBefore.minus(Duration.ofDays(1)), notBefore.plus(Duration.ofDays(1)),
+                    notAfter.minus(Duration.ofDays(1)), notAfter.plus(Duration.ofDays(1)))) {
+                String message = checks(Optional.of(pki), audit, new TestClock(now)).validity().message();
+                assertFalse(ISO_INSTANT.matcher(message).find(), message);
+                String shown = BeijingTime.labelled(now.isBefore(notBefore) ? notBefore : notAfter);
+                assertTrue(message.contains(shown), message + " names " + shown);
+            }
+        }
+    }
+
+    private static BuiltInChecks checks(Optional<BoxCertificates> pki, AuditLog audit, TestClock clock) {
+        return new BuiltInChecks(() -> pki, Optional::empty, () -> null, audit, Duration.ofDays(30), clock);
+    }
+}
