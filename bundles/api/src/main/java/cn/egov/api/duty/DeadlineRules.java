@@ -147,6 +147,34 @@ public record DeadlineRules(Map<ReportLevel, LevelDeadlines> levels) {
         return sb.toString();
     }
 
+    /**
+     * The rule as a duty officer reads it, Chinese first, then English (the configuration's syntax is {@link #toText()}):
+     * {@code 特别重大 电话 15 分钟、书面 35 分钟；… 一般 书面 6 小时 · Ⅰ phone 15 min, written 35 min; … Ⅳ written 6 h}.
+     */
+    public String toSentence() {
+        StringBuilder zh = new StringBuilder();
+        StringBuilder en = new StringBuilder();
+        for (ReportLevel l : ReportLevel.values()) {
+            LevelDeadlines d = levels.get(l);
+            zh.append(zh.length() > 0 ? "；" : "").append(l.chinese()).append(' ')
+                    .append(d.phone() == null ? "" : "电话 " + spoken(d.phone(), true) + "、").append("书面 ").append(spoken(d.written(), true));
+            en.append(en.length() > 0 ? "; " : "").append(l.grade()).append(' ')
+                    .append(d.phone() == null ? "" : "phone " + spoken(d.phone(), false) + ", ").append("written ").append(spoken(d.written(), false));
+        }
+        return zh + " · " + en;
+    }
+
+    private static String spoken(Duration d, boolean chinese) {
+        long s = d.toSeconds();
+        if (s % 86400 == 0) {
+            return s / 86400 + (chinese ? " 天" : " d");
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + (chinese ? " 小时" : " h");
+        }
+        return s % 60 == 0 ? s / 60 + (chinese ? " 分钟" : " min") : s + (chinese ? " 秒" : " s");
+    }
+
     private static String text(Duration d) {
         long s = d.toSeconds();
         if (s % 86400 == 0) {

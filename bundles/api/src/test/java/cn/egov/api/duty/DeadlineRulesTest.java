@@ -26,6 +26,13 @@ class DeadlineRulesTest {
     }
 
     @Test
+    void theRuleReadsAsASentenceForTheDutyOfficer() {
+        assertEquals("特别重大 电话 15 分钟、书面 35 分钟；重大 电话 15 分钟、书面 35 分钟；较大 书面 1 小时；一般 书面 6 小时"
+                + " · Ⅰ phone 15 min, written 35 min; Ⅱ phone 15 min, written 35 min; Ⅲ written 1 h; Ⅳ written 6 h",
+                DeadlineRules.DEFAULT.toSentence());
+    }
+
+    @Test
     void countedFromTheEvent() {
         Instant event = Instant.parse("2026-07-01T01:20:00Z");
         DeadlineRules.Due due = DeadlineRules.DEFAULT.dueAt(ReportLevel.MAJOR, event);

@@ -171,7 +171,7 @@ public final class DutySection implements ConsoleSection {
     private boolean desk(SectionContext ctx, Response response, Callback callback, String message, boolean ok, Map<String, String> form) {
         List<EventRow> events = views.events();
         boolean officer = ctx.user().has(Role.DUTY_OFFICER);
-        String rules = desk.settings().deadlines().toText();
+        String rules = desk.settings().deadlines().toSentence();
         ctx.render(response, callback, "值班 Duty: 事件 Events", out -> JtedeskGenerated.render(html(out), null, message, ok, events,
                 ctx.csrfField(), views.nowField(), officer, rules, form));
         return true;

@@ -98,6 +98,12 @@ class DutyFormsTest {
     }
 
     @Test
+    void theDeskStatesTheDeadlinesInWordsNotInTheConfigurationsSyntax() throws Exception {
+        String desk = server.get("/duty/", UNIT).body();
+        assertTrue(desk.contains("较大 书面 1 小时") && desk.contains("Ⅲ written 1 h") && !desk.contains("large=-/1h"), desk);
+    }
+
+    @Test
     void phoneReportedIsOfferedOnlyWhereTheLevelNeedsIt() throws Exception {
         String needed = server.get("/duty/event/" + major, UNIT).body();
         assertTrue(needed.contains("id=\"phone-form\""), needed);
