@@ -54,8 +54,9 @@ public final class BuiltInChecks {
             return Result.fail("The PKI service is not running, so the box cannot use its certificate: see 组件 Bundles and components.");
         }
         if (pki.get().current().isEmpty()) {
-            return Result.fail("The box is not enrolled yet: run 'appliance enrol --manager URL --unit UNIT --token TOKEN "
-                    + "--root-fingerprint SHA256' with the token from the provincial office.");
+            // setup, not enrol: on a new box enrolment is one of the first boot's steps (tunnel, policy and plan follow it)
+            return Result.fail("The box is not enrolled yet: run 'appliance setup --unit UNIT --token TOKEN' with the token from the "
+                    + "provincial office (it enrols, then sets up the tunnel, policy and plan; 'appliance enrol' enrols alone).");
         }
         X509Certificate c = pki.get().current().get().certificate();
         return Result.ok("Enrolled as " + c.getSubjectX500Principal().getName() + " (serial "

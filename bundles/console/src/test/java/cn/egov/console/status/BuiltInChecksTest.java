@@ -71,6 +71,28 @@ class BuiltInChecksTest {
         }
     }
 
+    @Test
+    void aBoxNotEnrolledYetIsSentToTheFirstBootsSetupNotToEnrolmentAlone() throws Exception {
+        BoxCertificates none = new BoxCertificates() {
+            @Override
+            public Optional<BoxCredentials> current() {
+                return Optional.empty();
+            }
+
+            @Override
+            public RevocationChecker.Result checkPeer(X509Certificate peer) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        try (ConsoleDatabase db = ConsoleDatabase.open(ConsoleDatabase.file(dir))) {
+            TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+            AuditLog audit = new AuditLog(db, new AuditLog.Settings(Duration.ofDays(190), 1000), clock);
+            SelfTest.Result r = checks(Optional.of(none), audit, clock).enrolment();
+            assertEquals(SelfTest.Outcome.FAIL, r.outcome());
+            assertTrue(r.message().contains("run 'appliance setup --unit UNIT --token TOKEN'"), r.message());
+        }
+    }
+
     private static BuiltInChecks checks(Optional<BoxCertificates> pki, AuditLog audit, TestClock clock) {
         return new BuiltInChecks(() -> pki, Optional::empty, () -> null, audit, Duration.ofDays(30), clock);
     }
