@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.support.ManagerFixture;
+import cn.egov.manager.support.TestAccounts;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +44,7 @@ class HubPageFilterTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(manager.webUrl() + path)).header("Authorization", "Basic "
-                + Base64.getEncoder().encodeToString(("noc:" + ManagerFixture.NOC_TOKEN).getBytes(StandardCharsets.UTF_8))).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(manager.webUrl() + path)).header("Authorization", TestAccounts.basic("noc", ManagerFixture.NOC_TOKEN)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

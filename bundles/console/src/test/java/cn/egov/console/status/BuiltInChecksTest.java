@@ -46,17 +46,7 @@ class BuiltInChecksTest {
     void theCertificatesDatesAndTheBoxClockAreInBeijingTime() throws Exception {
         BootstrapCertificate b = BootstrapCertificate.loadOrCreate(dir.resolve("b.p12"), "test");
         X509Certificate c = b.certificate();
-        BoxCertificates pki = new BoxCertificates() {
-            @Override
-            public Optional<BoxCredentials> current() {
-                return Optional.of(new BoxCredentials(b.key(), List.of(c), List.of()));
-            }
-
-            @Override
-            public RevocationChecker.Result checkPeer(X509Certificate peer) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        BoxCertificates pki = holding(Optional.of(new BoxCredentials(b.key(), List.of(c), List.of())));
         Instant notBefore = c.getNotBefore().toInstant();
         Instant notAfter = c.getNotAfter().toInstant();
         try (ConsoleDatabase db = ConsoleDatabase.open(ConsoleDatabase.file(dir))) {
@@ -73,17 +63,7 @@ class BuiltInChecksTest {
 
     @Test
     void aBoxNotEnrolledYetIsSentToTheFirstBootsSetupNotToEnrolmentAlone() throws Exception {
-        BoxCertificates none = new BoxCertificates() {
-            @Override
-            public Optional<BoxCredentials> current() {
-                return Optional.empty();
-            }
-
-            @Override
-            public RevocationChecker.Result checkPeer(X509Certificate peer) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        BoxCertificates none = holding(Optional.empty());
         try (ConsoleDatabase db = ConsoleDatabase.open(ConsoleDatabase.file(dir))) {
             TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
             AuditLog audit = new AuditLog(db, new AuditLog.Settings(Duration.ofDays(190), 1000), clock);
@@ -91,6 +71,21 @@ class BuiltInChecksTest {
             assertEquals(SelfTest.Outcome.FAIL, r.outcome());
             assertTrue(r.message().contains("run 'appliance setup --unit UNIT --token TOKEN'"), r.message());
         }
+    }
+
+    /** The box's PKI service holding {@code credentials} (none: not enrolled). */
+    private static BoxCertificates holding(Optional<BoxCredentials> credentials) {
+        return new BoxCertificates() {
+            @Override
+            public Optional<BoxCredentials> current() {
+                return credentials;
+            }
+
+            @Override
+            public RevocationChecker.Result checkPeer(X509Certificate peer) {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     private static BuiltInChecks checks(Optional<BoxCertificates> pki, AuditLog audit, TestClock clock) {
