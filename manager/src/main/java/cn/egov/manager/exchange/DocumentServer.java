@@ -4,46 +4,32 @@ import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.payload.PayloadFormatException;
-import cn.egov.api.text.LogSafe;
 import cn.egov.exchange.model.DocumentRefused;
 import cn.egov.exchange.model.MessageIds;
-import cn.egov.manager.broker.ClientCredentials;
-import cn.egov.manager.broker.Verdict;
-import cn.egov.manager.ca.BoxTlsConnector;
-import cn.egov.manager.ca.CertificateClientAuthenticator;
+import cn.egov.manager.ca.BoxHttpsServer;
+import cn.egov.manager.ca.BoxCertificateCheck;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.web.Json;
+import cn.egov.rules.unit.UnitCode;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where boxes hand the hub their documents and fetch those for their units: HTTPS with a certificate
  * of the provincial CA (issued at each start for {@code exchange.tls.dns-names}/{@code exchange.tls.ips},
  * kept in memory), and a box certificate required of every client, valid and not revoked (asked of
- * the CA's register at every request, {@link CertificateClientAuthenticator}): the certificate's unit
+ * the CA's register at every request, {@link BoxCertificateCheck}): the certificate's unit
  * is the box, and it acts only as itself.
  * <ul>
  *   <li>{@code PUT /exchange/v1/documents/<id>}: body the KuraPayload of {@link ExchangeWire#DOC}; stored
@@ -58,51 +44,44 @@ import org.slf4j.LoggerFactory;
  */
 final class DocumentServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DocumentServer.class);
     /** Room for a document's metadata around its envelope in an upload. */
     private static final long METADATA_BYTES = 64 * 1024;
     /** Uploads and fetches at once; each holds a thread while the writer commits. */
     private static final int THREADS = 32;
 
-    private final Server server;
-    private final ServerConnector connector;
+    private final BoxHttpsServer http;
     final LongAdder uploads = new LongAdder();
     final LongAdder fetches = new LongAdder();
-    final LongAdder refused = new LongAdder();
+    final BoxHttpsServer.Refusals refusals = new BoxHttpsServer.Refusals("exchange document server");
 
     DocumentServer(DocumentServerSettings settings, ProvincialCa ca, HubInbox inbox, ExchangeHub hub, long maxDocumentBytes,
                    Duration commitWait) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(THREADS, 2);
         threads.setName("exchange-documents");
-        server = new Server(threads);
-        connector = BoxTlsConnector.create(server, ca, "exchange", settings.bind(), settings.port(), settings.dnsNames(), settings.ips());
-        server.addConnector(connector);
-        server.setHandler(new Documents(new CertificateClientAuthenticator(ca), inbox, hub, maxDocumentBytes, commitWait));
-        server.start();
+        http = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("exchange", settings.bind(), settings.port(), settings.dnsNames(),
+                settings.ips()), threads, refusals, new Documents(inbox, hub, maxDocumentBytes, commitWait));
     }
 
     int port() {
-        return connector.getLocalPort();
+        return http.port();
     }
 
     String url() {
-        return "https://" + connector.getHost() + ":" + port();
+        return http.url();
     }
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        http.close();
     }
 
-    private final class Documents extends Handler.Abstract {
-        private final CertificateClientAuthenticator boxes;
+    private final class Documents implements BoxHttpsServer.BoxHandler {
         private final HubInbox inbox;
         private final ExchangeHub hub;
         private final long maxBody;
         private final Duration commitWait;
 
-        Documents(CertificateClientAuthenticator boxes, HubInbox inbox, ExchangeHub hub, long maxDocumentBytes, Duration commitWait) {
-            this.boxes = boxes;
+        Documents(HubInbox inbox, ExchangeHub hub, long maxDocumentBytes, Duration commitWait) {
             this.inbox = inbox;
             this.hub = hub;
             this.maxBody = maxDocumentBytes + METADATA_BYTES;
@@ -110,12 +89,8 @@ final class DocumentServer implements AutoCloseable {
         }
 
         @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            String path = Request.getPathInContext(request);
-            String box = box(request);
-            if (box.startsWith("!")) {
-                return refuse(response, callback, 403, box.substring(1), path, "?");
-            }
+        public boolean handle(UnitCode unit, String path, Request request, Response response, Callback callback) throws Exception {
+            String box = unit.toString();
             if (!path.startsWith(ExchangeWire.DOCUMENTS_PATH)) {
                 return refuse(response, callback, 404, "no such path", path, box);
             }
@@ -194,27 +169,8 @@ final class DocumentServer implements AutoCloseable {
             return true;
         }
 
-        /** The box the client certificate names, or "!" and why it is refused. */
-        private String box(Request request) {
-            Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
-            X509Certificate[] chain = ssl instanceof EndPoint.SslSessionData d ? d.peerCertificates() : null;
-            if (chain == null || chain.length == 0) {
-                return "!no TLS client certificate";
-            }
-            RDN[] cn = X500Name.getInstance(chain[0].getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
-            String unit = cn.length == 1 ? IETFUtils.valueToString(cn[0].getFirst().getValue()) : null;
-            // the certificate claims the identity its CN names; the authenticator checks CA, validity, revocation and SAN
-            Verdict v = boxes.authenticate(new ClientCredentials(unit, null, null, List.of(chain)));
-            if (v instanceof Verdict.Accepted a) {
-                return a.identity().name();
-            }
-            return "!" + ((Verdict.Refused) v).detail();
-        }
-
         private boolean refuse(Response response, Callback callback, int status, String why, String path, String box) {
-            refused.increment();
-            LOG.warn("exchange document server refused {} for box {} ({}): {}", LogSafe.of(path), LogSafe.of(box), status, LogSafe.of(why));
-            return Json.write(response, callback, status, Map.of("error", why));
+            return refusals.refuse(response, callback, status, why, path, box);
         }
     }
 }

@@ -139,7 +139,7 @@ public final class ExchangePart implements ManagerPart {
         if (d != null) {
             ctx.meters().counter("exchange.uploads", "documents boxes uploaded over HTTPS (answered after the commit)", d.uploads::sum)
                     .counter("exchange.fetches", "envelopes boxes fetched over HTTPS", d.fetches::sum)
-                    .counter("exchange.server.refused", "requests the document server refused (certificate, path, size, payload)", d.refused::sum);
+                    .counter("exchange.server.refused", "requests the document server refused (certificate, path, size, payload)", d.refusals::count);
         }
 
         HubQueries queries = new HubQueries(store);

@@ -1,30 +1,21 @@
 package cn.egov.manager.portal;
 
 import cn.egov.api.portal.PortalSigning;
-import cn.egov.api.text.LogSafe;
-import cn.egov.manager.ca.BoxTlsConnector;
+import cn.egov.manager.ca.BoxCertificateCheck;
+import cn.egov.manager.ca.BoxHttpsServer;
 import cn.egov.manager.ca.ProvincialCa;
-import cn.egov.manager.web.Json;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where boxes fetch site snapshots: HTTPS with a certificate of the provincial CA (issued at each
@@ -39,60 +30,44 @@ import org.slf4j.LoggerFactory;
  */
 final class ContentServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ContentServer.class);
-
-    private final Server server;
-    private final ServerConnector connector;
+    private final BoxHttpsServer http;
     final LongAdder served = new LongAdder();
-    final LongAdder refused = new LongAdder();
+    final BoxHttpsServer.Refusals refusals = new BoxHttpsServer.Refusals("portal content server");
 
     ContentServer(PortalSettings settings, ProvincialCa ca, PortalStore store, BlobStore blobs, IndexNotifier index) throws Exception {
-        server = new Server();
-        connector = BoxTlsConnector.create(server, ca, "portal", settings.bind(), settings.port(), settings.tlsDnsNames(), settings.tlsIps());
-        server.addConnector(connector);
-        server.setHandler(new BoxApi(new BoxCertificateCheck(ca), store, blobs, index));
-        server.start();
+        http = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("portal", settings.bind(), settings.port(), settings.tlsDnsNames(),
+                settings.tlsIps()), null, refusals, new BoxApi(store, blobs, index));
     }
 
     int port() {
-        return connector.getLocalPort();
+        return http.port();
     }
 
     String url() {
-        return "https://" + connector.getHost() + ":" + port();
+        return http.url();
     }
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        http.close();
     }
 
-    private final class BoxApi extends Handler.Abstract {
-        private final BoxCertificateCheck boxes;
+    private final class BoxApi implements BoxHttpsServer.BoxHandler {
         private final PortalStore store;
         private final BlobStore blobs;
         private final IndexNotifier index;
 
-        BoxApi(BoxCertificateCheck boxes, PortalStore store, BlobStore blobs, IndexNotifier index) {
-            this.boxes = boxes;
+        BoxApi(PortalStore store, BlobStore blobs, IndexNotifier index) {
             this.store = store;
             this.blobs = blobs;
             this.index = index;
         }
 
         @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
-            X509Certificate[] chain = ssl instanceof EndPoint.SslSessionData d ? d.peerCertificates() : null;
-            BoxCertificateCheck.Result who = boxes.check(chain);
-            String path = Request.getPathInContext(request);
-            if (!who.ok()) {
-                return refuse(response, callback, 403, who.refusal(), path, "?");
-            }
+        public boolean handle(UnitCode unit, String path, Request request, Response response, Callback callback) throws Exception {
             if (!"GET".equals(request.getMethod())) {
-                return refuse(response, callback, 405, "only GET", path, who.unit().toString());
+                return refuse(response, callback, 405, "only GET", path, unit.toString());
             }
-            UnitCode unit = who.unit();
             if (path.equals(PortalSigning.INDEX_PATH)) {
                 return ok(response, callback, "application/json", ByteBuffer.wrap(index.index(unit).encode()));
             }
@@ -151,9 +126,7 @@ final class ContentServer implements AutoCloseable {
         }
 
         private boolean refuse(Response response, Callback callback, int status, String why, String path, String unit) {
-            refused.increment();
-            LOG.warn("portal content server refused {} for unit {} ({}): {}", LogSafe.of(path), LogSafe.of(unit), status, LogSafe.of(why)); // why may hold the site name from the path
-            return Json.write(response, callback, status, Map.of("error", why));
+            return refusals.refuse(response, callback, status, why, path, unit);
         }
     }
 }

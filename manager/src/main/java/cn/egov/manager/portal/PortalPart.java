@@ -109,7 +109,7 @@ public final class PortalPart implements ManagerPart {
         ContentServer content = server;
         if (content != null) {
             ctx.meters().gauge("portal.content.served", content.served::sum);
-            ctx.meters().gauge("portal.content.refused", content.refused::sum);
+            ctx.meters().gauge("portal.content.refused", content.refusals::count);
         }
         ctx.meters().gauge("portal.queue.depth", reports::depth);
         ctx.meters().gauge("portal.queue.capacity", settings::queue);

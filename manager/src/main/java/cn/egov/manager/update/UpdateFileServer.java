@@ -1,27 +1,19 @@
 package cn.egov.manager.update;
 
 import cn.egov.api.policy.PolicyScope;
-import cn.egov.api.text.LogSafe;
-import cn.egov.manager.ca.BoxTlsConnector;
+import cn.egov.manager.ca.BoxCertificateCheck;
+import cn.egov.manager.ca.BoxHttpsServer;
 import cn.egov.manager.ca.ProvincialCa;
-import cn.egov.manager.portal.BoxCertificateCheck;
-import cn.egov.manager.web.Json;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,52 +30,38 @@ final class UpdateFileServer implements AutoCloseable {
     static final String PATH = "/updates/v1/";
     private static final Logger LOG = LoggerFactory.getLogger(UpdateFileServer.class);
 
-    private final Server server;
-    private final ServerConnector connector;
+    private final BoxHttpsServer http;
     final LongAdder served = new LongAdder();
-    final LongAdder refused = new LongAdder();
+    final BoxHttpsServer.Refusals refusals = new BoxHttpsServer.Refusals("update download server");
 
     UpdateFileServer(String bind, int port, List<String> dnsNames, List<String> ips, ProvincialCa ca, BoxUpdateSigner updates,
                      UpdatePushes pushes, UpdateFiles files) throws Exception {
-        server = new Server();
-        connector = BoxTlsConnector.create(server, ca, "update", bind, port, dnsNames, ips);
-        server.addConnector(connector);
-        server.setHandler(new FileHandler(new BoxCertificateCheck(ca), updates, pushes, files));
-        server.start();
+        http = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("update", bind, port, dnsNames, ips), null, refusals,
+                new FileHandler(updates, pushes, files));
     }
 
     int port() {
-        return connector.getLocalPort();
+        return http.port();
     }
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        http.close();
     }
 
-    private final class FileHandler extends Handler.Abstract {
-        private final BoxCertificateCheck boxes;
+    private final class FileHandler implements BoxHttpsServer.BoxHandler {
         private final BoxUpdateSigner updates;
         private final UpdatePushes pushes;
         private final UpdateFiles files;
 
-        FileHandler(BoxCertificateCheck boxes, BoxUpdateSigner updates, UpdatePushes pushes, UpdateFiles files) {
-            this.boxes = boxes;
+        FileHandler(BoxUpdateSigner updates, UpdatePushes pushes, UpdateFiles files) {
             this.updates = updates;
             this.pushes = pushes;
             this.files = files;
         }
 
         @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            Object ssl = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
-            X509Certificate[] chain = ssl instanceof EndPoint.SslSessionData d ? d.peerCertificates() : null;
-            BoxCertificateCheck.Result who = boxes.check(chain);
-            String path = Request.getPathInContext(request);
-            if (!who.ok()) {
-                return refuse(response, callback, 403, who.refusal(), path, "?");
-            }
-            UnitCode unit = who.unit();
+        public boolean handle(UnitCode unit, String path, Request request, Response response, Callback callback) throws Exception {
             if (!"GET".equals(request.getMethod())) {
                 return refuse(response, callback, 405, "only GET", path, unit.toString());
             }
@@ -119,9 +97,7 @@ final class UpdateFileServer implements AutoCloseable {
         }
 
         private boolean refuse(Response response, Callback callback, int status, String why, String path, String unit) {
-            refused.increment();
-            LOG.warn("update download server refused {} for unit {} ({}): {}", LogSafe.of(path), LogSafe.of(unit), status, why);
-            return Json.write(response, callback, status, Map.of("error", why));
+            return refusals.refuse(response, callback, status, why, path, unit);
         }
     }
 }

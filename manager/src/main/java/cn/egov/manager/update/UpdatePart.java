@@ -111,7 +111,7 @@ public final class UpdatePart implements ManagerPart {
             LOG.info("update download server for boxes on port {}, as {} (box certificates only)", server.port(), base);
             UpdateFileServer s = server;
             ctx.meters().counter("update.downloads.served", "update files served to boxes", s.served::sum);
-            ctx.meters().counter("update.downloads.refused", "update downloads refused (certificate, scope, not requested)", s.refused::sum);
+            ctx.meters().counter("update.downloads.refused", "update downloads refused (certificate, scope, not requested)", s.refusals::count);
         }
         UpdatePusher pusher = new UpdatePusher(updates, files, pushes, ctx.messenger(),
                 () -> ctx.fleet().list(), ctx.account(), base, clock);
