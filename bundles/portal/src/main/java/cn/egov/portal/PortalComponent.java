@@ -5,6 +5,7 @@ import cn.egov.api.identity.IdentityProvider;
 import cn.egov.api.portal.SiteNode;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.pki.BoxCertificates;
+import cn.egov.pki.check.SignerRevocationCheck;
 import cn.egov.portal.mirror.SnapshotSync;
 import cn.egov.portal.serve.PortalServer;
 import java.net.URI;
@@ -47,7 +48,7 @@ public final class PortalComponent {
     @Activate
     void activate(PortalConfig config) throws Exception {
         mirror = PortalMirror.start(settings(config), identity.identity().unit(), certificates::current,
-                new PkiSignerRevocation(() -> certificates), telemetry, control, Clock.systemUTC());
+                new SignerRevocationCheck("portal signer", () -> certificates)::revoked, telemetry, control, Clock.systemUTC());
     }
 
     static PortalMirror.Settings settings(PortalConfig c) {

@@ -8,6 +8,7 @@ import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.isolation.enforce.PolicyApplier;
 import cn.egov.pki.BoxCertificates;
+import cn.egov.pki.check.SignerRevocationCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -83,7 +84,8 @@ public final class SignedPolicyComponent implements SelfTest {
                 throw new UncheckedIOException(e);
             }
         };
-        PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifiers, new PkiSignerRevocation(() -> certificates), identity.identity().unit(),
+        SignerRevocationCheck revocation = new SignerRevocationCheck("policy signer", () -> certificates);
+        PolicyBundleReceiver receiver = new PolicyBundleReceiver(verifiers, (signer, issuer) -> revocation.revoked(signer), identity.identity().unit(),
                 Path.of(config.state_directory()), applier, telemetry, Clock.systemUTC());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "isolation-signed-policy");

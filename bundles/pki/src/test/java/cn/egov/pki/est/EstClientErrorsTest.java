@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * says {@code null} for a refused connection and for an unknown host alike. Real sockets on
  * loopback; each case would read the same under the old message.
  */
-class EstClientErrorsTest {
+public class EstClientErrorsTest {
     private static final String ANY_FINGERPRINT = "AB".repeat(32);
 
     @Test
@@ -206,7 +206,7 @@ class EstClientErrorsTest {
         assertTrue(e.getMessage().startsWith("root fingerprint must be 64 hex digits"), e.getMessage());
     }
 
-    static X509Certificate selfSigned(KeyPair keys, String dn) throws Exception {
+    public static X509Certificate selfSigned(KeyPair keys, String dn) throws Exception {
         Instant now = Instant.now();
         X500Name name = new X500Name(dn);
         return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.ONE,

@@ -1,21 +1,18 @@
-package cn.egov.isolation.signed;
+package cn.egov.pki.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cn.egov.manager.ca.CaSettings;
-import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.pki.BoxCertificates;
-import cn.egov.pki.check.RevocationChecker;
+import cn.egov.pki.est.EstClientErrorsTest;
 import cn.egov.pki.store.BoxCredentials;
-import java.nio.file.Path;
+import cn.egov.pki.store.BoxKeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Only a definite REVOKED from the PKI service refuses a signer; no service or no answer passes. */
-class PkiSignerRevocationTest {
+class SignerRevocationCheckTest {
 
     private static BoxCertificates answering(RevocationChecker.Status status) {
         return new BoxCertificates() {
@@ -33,15 +30,12 @@ class PkiSignerRevocationTest {
     }
 
     @Test
-    void onlyRevokedRefuses(@TempDir Path dir) throws Exception {
-        X509Certificate signer;
-        try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "t".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"))) {
-            signer = ca.issuingCertificate(); // any certificate: the fake service decides
-        }
-        Optional<String> revoked = new PkiSignerRevocation(() -> answering(RevocationChecker.Status.REVOKED)).revoked(signer, null);
+    void onlyRevokedRefuses() throws Exception {
+        X509Certificate signer = EstClientErrorsTest.selfSigned(BoxKeyStore.newKeyPair(), "CN=policy signer"); // any certificate: the fake service decides
+        Optional<String> revoked = new SignerRevocationCheck("policy signer", () -> answering(RevocationChecker.Status.REVOKED)).revoked(signer);
         assertTrue(revoked.isPresent() && revoked.get().contains("ocsp: revoked at"), revoked.toString());
-        assertEquals(Optional.empty(), new PkiSignerRevocation(() -> answering(RevocationChecker.Status.GOOD)).revoked(signer, null));
-        assertEquals(Optional.empty(), new PkiSignerRevocation(() -> answering(RevocationChecker.Status.UNKNOWN)).revoked(signer, null));
-        assertEquals(Optional.empty(), new PkiSignerRevocation(() -> null).revoked(signer, null), "no PKI service yet");
+        assertEquals(Optional.empty(), new SignerRevocationCheck("policy signer", () -> answering(RevocationChecker.Status.GOOD)).revoked(signer));
+        assertEquals(Optional.empty(), new SignerRevocationCheck("policy signer", () -> answering(RevocationChecker.Status.UNKNOWN)).revoked(signer));
+        assertEquals(Optional.empty(), new SignerRevocationCheck("policy signer", () -> null).revoked(signer), "no PKI service yet");
     }
 }
