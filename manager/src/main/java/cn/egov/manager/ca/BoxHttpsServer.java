@@ -85,7 +85,12 @@ public final class BoxHttpsServer implements AutoCloseable {
                 return handler.handle(who.unit(), path, request, response, callback);
             }
         });
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop(); // a port in use: release the threads
+            throw e;
+        }
     }
 
     private static ServerConnector connector(Server server, ProvincialCa ca, Listen listen) throws Exception {
