@@ -257,6 +257,13 @@ public final class ManagerAssembly implements AutoCloseable {
                     config.ratio(ConfigKey.BROKER_QUEUE_ALARM_RATIO), alarms);
             meters.flag("broker.backlog.alarm", "1 while the broker.backlog alarm is raised", brokerAlarm::isRaised);
             timer.scheduleWithFixedDelay(brokerAlarm::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
+            for (ArtemisBroker.SetAside where : ArtemisBroker.SetAside.values()) {
+                // ratio 0: any message set aside is something an operator must look at
+                BacklogAlarm setAside = new BacklogAlarm("broker." + where.label, "the embedded broker's " + where.label + " queue (messages)",
+                        () -> broker.setAside(where).held(), ArtemisBroker.SET_ASIDE_BOUND, 0, alarms);
+                meters.flag("broker." + where.label + ".alarm", "1 while the broker." + where.label + " alarm is raised", setAside::isRaised);
+                timer.scheduleWithFixedDelay(setAside::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
+            }
             long every = config.longValue(ConfigKey.BROKER_CREDENTIAL_CHECK_MS);
             timer.scheduleWithFixedDelay(new CredentialWatch(credentialStamp(options.tlsCa()), broker::closeWithdrawn), every, every,
                     TimeUnit.MILLISECONDS);
@@ -513,6 +520,14 @@ public final class ManagerAssembly implements AutoCloseable {
             meters.gauge("broker.backlog.messages", "undelivered messages in the embedded broker", broker::backlogMessages);
             meters.gauge("broker.backlog.bound-bytes", "broker.queue.max-bytes", () -> config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES));
             meters.counter("broker.acl-refusals", "publishes and subscriptions refused by the topic ACL", broker::aclRefusals);
+            meters.gauge("broker.dead-letter.messages", "messages the embedded broker gave up delivering, kept (the newest "
+                    + ArtemisBroker.SET_ASIDE_BOUND + ")", () -> broker.setAside(ArtemisBroker.SetAside.DEAD_LETTER).held());
+            meters.counter("broker.dead-letter.replaced", "dead letters replaced by newer ones at the bound",
+                    () -> broker.setAside(ArtemisBroker.SetAside.DEAD_LETTER).replaced());
+            meters.gauge("broker.expired.messages", "messages that expired before delivery, kept (the newest "
+                    + ArtemisBroker.SET_ASIDE_BOUND + ")", () -> broker.setAside(ArtemisBroker.SetAside.EXPIRED).held());
+            meters.counter("broker.expired.replaced", "expired messages replaced by newer ones at the bound",
+                    () -> broker.setAside(ArtemisBroker.SetAside.EXPIRED).replaced());
             meters.gauge("broker.connections", "open MQTT connections", broker::connections);
             RefusalLog refused = broker.refusals();
             for (ConnectRefusal r : ConnectRefusal.values()) {

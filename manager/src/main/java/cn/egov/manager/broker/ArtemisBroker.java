@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.WildcardConfiguration;
@@ -58,6 +61,13 @@ import org.slf4j.LoggerFactory;
  *       ({@code broker.queue.max-bytes}, or a quarter of the heap if less) and paged to disk beyond it ({@code PAGE} policy, nothing
  *       dropped); only when the disk is 95% full does the broker stop reading publishers, which then
  *       keep the messages in their durable outbox. {@link #backlogBytes()} is the metric.</li>
+ *   <li>Set aside, not dropped: a message Artemis gives up delivering (after its delivery attempts)
+ *       goes to {@link #DEAD_LETTER}, one that expired before delivery (an MQTT 5 expiry interval)
+ *       to {@link #EXPIRED}: each one queue that keeps the newest {@link #SET_ASIDE_BOUND} messages
+ *       (a ring: a newer one replaces the oldest, counted) for an operator to look at.
+ *       {@link #setAside(SetAside)} is the metric, and the manager alarms while one holds any. Without
+ *       them Artemis dropped such a message, and warned at every start that it would
+ *       (AMQ222165, AMQ222166, for each queue it created).</li>
  *   <li>Listeners ({@link Listener}), each its own Artemis security domain: the internal one on
  *       loopback for the manager's subscriber (always), TLS for boxes, NOC (TLS, read-only) and the
  *       lab's plain one, each only when configured. Every CONNECT goes to the {@link ConnectGate}
@@ -113,6 +123,21 @@ public final class ArtemisBroker implements MqttBroker {
     static final int HEAP_SHARE_DIVISOR = 4;
     /** Artemis's own queues (MQTT session state): not a backlog of messages for anyone. */
     private static final String INTERNAL_ADDRESS_PREFIX = "$sys.";
+    /**
+     * The addresses (and queues) of messages set aside, not a backlog of messages for anyone either.
+     * The {@code $} keeps them out of every topic filter the ACL lets a box or the NOC subscribe to
+     * (those start with the account or {@code $EDC}).
+     */
+    private static final String SET_ASIDE_PREFIX = "$egov.";
+    /** Where Artemis puts a message it gave up delivering (its delivery attempts spent). */
+    static final String DEAD_LETTER = SET_ASIDE_PREFIX + "dead-letter";
+    /** Where Artemis puts a message that expired before it was delivered. */
+    static final String EXPIRED = SET_ASIDE_PREFIX + "expired";
+    /**
+     * Messages each set-aside queue keeps, the newest: enough to see what failed and for whom
+     * without letting a broken consumer fill the disk with the same failure.
+     */
+    public static final long SET_ASIDE_BOUND = 1_000;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int CLUSTER_SECRET_BYTES = 32;
 
@@ -239,7 +264,12 @@ public final class ArtemisBroker implements MqttBroker {
         for (Map.Entry<Listener, Endpoint> e : endpoints.entrySet()) {
             cfg.addAcceptorConfiguration(acceptor(e.getKey(), e.getValue()));
         }
-        cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+        cfg.addAddressSetting("#", new AddressSettings().setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER)).setExpiryAddress(SimpleString.of(EXPIRED)));
+        for (SetAside a : SetAside.values()) {
+            cfg.addQueueConfiguration(QueueConfiguration.of(a.address).setAddress(a.address).setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true).setRingSize(SET_ASIDE_BOUND));
+        }
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         server = ActiveMQServers.newActiveMQServer(cfg, null, new SecurityBridge(), true);
         server.start();
@@ -366,9 +396,35 @@ public final class ArtemisBroker implements MqttBroker {
             return 0;
         }
         return server.getPostOffice().getAllBindings()
-                .filter(b -> b instanceof QueueBinding && !b.getAddress().toString().startsWith(INTERNAL_ADDRESS_PREFIX))
+                .filter(b -> b instanceof QueueBinding && !b.getAddress().toString().startsWith(INTERNAL_ADDRESS_PREFIX)
+                        && !b.getAddress().toString().startsWith(SET_ASIDE_PREFIX))
                 .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
                 .sum();
+    }
+
+    /** The two places messages are set aside (see the class comment). */
+    public enum SetAside {
+        DEAD_LETTER(ArtemisBroker.DEAD_LETTER, "dead-letter"),
+        EXPIRED(ArtemisBroker.EXPIRED, "expired");
+
+        final String address;
+        /** The name in meters and alarms: {@code broker.<label>}. */
+        public final String label;
+
+        SetAside(String address, String label) {
+            this.address = address;
+            this.label = label;
+        }
+    }
+
+    /** What a set-aside queue holds now, and how many older messages newer ones replaced at its bound. */
+    public record SetAsideCount(long held, long replaced) {
+    }
+
+    /** The messages set aside in {@code where}. */
+    public SetAsideCount setAside(SetAside where) {
+        org.apache.activemq.artemis.core.server.Queue q = server == null ? null : server.locateQueue(where.address);
+        return q == null ? new SetAsideCount(0, 0) : new SetAsideCount(q.getMessageCount(), q.getMessagesReplaced());
     }
 
     /** Messages waiting in the queues of one client's subscriptions (MQTT queue names start with the client id). */
@@ -377,6 +433,14 @@ public final class ArtemisBroker implements MqttBroker {
                 .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
                 .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
                 .sum();
+    }
+
+    /** The queues of one client's subscriptions (to set messages aside from, in a test, as Artemis does when it gives up). */
+    List<org.apache.activemq.artemis.core.server.Queue> subscriptionQueues(String clientId) {
+        return server.getPostOffice().getAllBindings()
+                .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
+                .map(b -> ((QueueBinding) b).getQueue())
+                .toList();
     }
 
     /** Consumers on the queues of one client's subscriptions (an MQTT session's, or the in-VM subscription's). */

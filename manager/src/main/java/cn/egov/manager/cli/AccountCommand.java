@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -165,10 +164,10 @@ public final class AccountCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             List<Account> all = common.store().list();
-            System.out.printf("%-24s %-13s %-24s %s%n", "NAME", "ROLE", "COUNTIES", "CHANGED");
+            System.out.printf("%-24s %-13s %-24s %s%n", "NAME", "ROLE", "COUNTIES", TableTime.header("CHANGED"));
             for (Account a : all) {
                 System.out.printf("%-24s %-13s %-24s %s%n", a.name(), a.role().label, a.counties().isEmpty() ? "(province)"
-                        : String.join(",", a.counties()), Instant.ofEpochMilli(a.updated()));
+                        : String.join(",", a.counties()), TableTime.ofMillis(a.updated()));
             }
             System.out.println(all.size() + " account(s)");
             return DONE;

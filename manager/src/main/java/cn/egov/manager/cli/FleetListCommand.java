@@ -8,7 +8,6 @@ import cn.egov.manager.store.Database;
 import cn.egov.manager.config.ConfigKey;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,6 +20,9 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = CliErrors.HEADING,
         exitCodeList = {" 0:listed", " 2:bad configuration, or the store cannot be read (one line names it)", CliErrors.EXIT_INTERNAL})
 public final class FleetListCommand implements Callable<Integer> {
+
+    /** Terminal columns of the LAST-SEEN column: its header with the zone. */
+    private static final int TIME_WIDTH = 26;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The manager's configuration file.")
     Path config;
@@ -35,10 +37,11 @@ public final class FleetListCommand implements Callable<Integer> {
         }
         boxes = boxes.stream().sorted(Comparator.comparing((BoxState b) -> b.place().cityCode())
                 .thenComparing(b -> b.place().countyCode()).thenComparing(BoxState::clientId)).toList();
-        System.out.printf("%-6s %-8s %-12s %-13s %-24s %s%n", "CITY", "COUNTY", "CLIENT-ID", "STATUS", "LAST-SEEN", "NAME");
+        System.out.printf("%-6s %-8s %-12s %-13s %s %s%n", "CITY", "COUNTY", "CLIENT-ID", "STATUS",
+                TableTime.header("LAST-SEEN", TIME_WIDTH), "NAME");
         for (BoxState b : boxes) {
-            System.out.printf("%-6s %-8s %-12s %-13s %-24s %s%n", b.place().cityCode(), b.place().countyCode(), b.clientId(),
-                    b.status(), Instant.ofEpochMilli(b.lastSeen()), b.displayName());
+            System.out.printf("%-6s %-8s %-12s %-13s %-" + TIME_WIDTH + "s %s%n", b.place().cityCode(), b.place().countyCode(), b.clientId(),
+                    b.status(), TableTime.ofMillis(b.lastSeen()), b.displayName());
         }
         System.out.println(boxes.size() + " box(es)");
         return 0;

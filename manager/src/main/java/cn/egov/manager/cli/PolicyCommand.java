@@ -6,6 +6,7 @@ import cn.egov.api.policy.PolicyFile;
 import cn.egov.api.policy.PolicyManifest;
 import cn.egov.api.policy.PolicyScope;
 import cn.egov.api.policy.SignedPolicyBundle;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.ca.CaConfig;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
@@ -164,7 +165,7 @@ public final class PolicyCommand {
             PolicyManifest m = new PolicyBundleVerifier(roots, Clock.systemUTC())
                     .verify(SignedPolicyBundle.decode(Files.readAllBytes(bundle)), UnitCode.parse(unit), inForce);
             System.out.println("valid: " + m.policyName() + " " + m.policyVersion() + ", serial " + m.serial() + ", scope " + m.scope()
-                    + ", issued " + m.issuedAt());
+                    + ", issued " + BeijingTime.labelled(m.issuedAt()));
             for (PolicyFile f : m.files()) {
                 System.out.println("  " + f.name() + "  sha256 " + f.sha256() + "  " + f.content().length + " bytes");
             }

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches one bounded queue: raises a MAJOR alarm when its fill passes {@code ratio} of the bound,
- * and a CLEARED alarm when it falls back under half of that. Checked periodically.
+ * and a CLEARED alarm when it falls back under half of that, or is empty (with ratio 0 the alarm is
+ * raised by any message and cleared when none is left). Checked periodically.
  */
 public final class BacklogAlarm {
 
@@ -41,7 +42,7 @@ public final class BacklogAlarm {
                         what + " is at " + now + " of its bound " + bound + " (alarm above " + threshold + ")",
                         Map.of("fill", Long.toString(now), "bound", Long.toString(bound)), System.currentTimeMillis()));
                 LOG.warn("alarm {}: {} at {} of {}", kind, what, now, bound);
-            } else if (raised && now < threshold / 2) {
+            } else if (raised && (now < threshold / 2 || now == 0)) {
                 raised = false;
                 alarms.raise(new Alarm(kind, Alarm.Severity.CLEARED, "manager", what + " is back to " + now + " of " + bound,
                         Map.of("fill", Long.toString(now), "bound", Long.toString(bound)), System.currentTimeMillis()));

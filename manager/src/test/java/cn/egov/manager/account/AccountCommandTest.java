@@ -103,6 +103,16 @@ class AccountCommandTest {
         assertEquals(0, list.exit());
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith("bd-tech") && l.contains("technician") && l.contains("130602,130606")), list.out());
         assertTrue(list.out().endsWith("1 account(s)\n"), list.out());
+        // CHANGED in Beijing time as the pages show it, the zone named once in the header, no UTC instant on the row
+        assertTrue(list.out().lines().findFirst().orElseThrow().endsWith("CHANGED (北京时间 UTC+8)"), list.out());
+        String row = list.out().lines().filter(l -> l.startsWith("bd-tech")).findFirst().orElseThrow();
+        String changed = row.substring(row.length() - "2026-12-07 20:00:00".length());
+        java.time.Instant at = java.time.LocalDateTime.parse(changed.replace(' ', 'T')).toInstant(cn.egov.api.time.BeijingTime.ZONE);
+        long updated;
+        try (cn.egov.manager.store.Database db = cn.egov.manager.store.Database.open("jdbc:sqlite:" + dir.resolve("data/manager.db"))) {
+            updated = new AccountStore(db).list().get(0).updated();
+        }
+        assertEquals(updated / 1000, at.getEpochSecond(), row);
 
         try (ManagerAssembly m = ManagerAssembly.start(ManagerConfig.load(config), ManagerAssembly.Options.defaults())) {
             assertEquals(200, status(m, "bd-tech", "first-password-123"));

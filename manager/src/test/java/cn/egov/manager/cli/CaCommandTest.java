@@ -123,6 +123,24 @@ class CaCommandTest {
     }
 
     @Test
+    void listShowsNotAfterInBeijingTimeWithTheZoneNamedOnceInTheHeader() throws Exception {
+        sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout list-test.key -subj /CN=130602-001 -out list-test.csr");
+        assertEquals(0, run("ca", "issue-signing", "-c", config.toString(), "--unit", "130602-001", "--algorithm", "p256",
+                "--csr", "list-test.csr", "--out", "list-test.pem").exit());
+        java.security.cert.X509Certificate cert;
+        try (java.io.InputStream in = Files.newInputStream(dir.resolve("list-test.pem"))) {
+            cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        Run list = run("ca", "list", "-c", config.toString());
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().lines().findFirst().orElseThrow().contains("NOT AFTER (北京时间 UTC+8)"), list.out());
+        String row = list.out().lines().filter(l -> l.startsWith(cert.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)))
+                .findFirst().orElseThrow(() -> new AssertionError(list.out()));
+        assertTrue(row.contains(cn.egov.api.time.BeijingTime.of(cert.getNotAfter().toInstant())), row);
+        assertTrue(!row.contains(cert.getNotAfter().toInstant().toString()), "no UTC instant on the row: " + row);
+    }
+
+    @Test
     void revokeAndCrlWriteCurrentCrlFiles() throws Exception {
         sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout crl-test.key -subj /CN=130602-002 -out crl-test.csr");
         assertEquals(0, run("ca", "issue-signing", "-c", config.toString(), "--unit", "130602-002", "--algorithm", "p256",

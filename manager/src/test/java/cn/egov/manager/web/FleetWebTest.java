@@ -165,6 +165,11 @@ class FleetWebTest {
         JsonNode metrics = json.readTree(get("/api/metrics", "noc", ManagerFixture.NOC_TOKEN).body());
         assertTrue(metrics.get("ingest.stored").asLong() == 6, metrics.toString());
         assertTrue(metrics.has("ingest.queue.depth") && metrics.has("ingest.malformed.bad-payload") && metrics.has("broker.backlog.messages"));
+        for (String setAside : new String[] {"broker.dead-letter", "broker.expired"}) { // nothing set aside: none held, no alarm
+            assertEquals(0, metrics.get(setAside + ".messages").asLong(), metrics.toString());
+            assertEquals(0, metrics.get(setAside + ".replaced").asLong(), metrics.toString());
+            assertEquals(0, metrics.get(setAside + ".alarm").asLong(), metrics.toString());
+        }
     }
 
     @Test

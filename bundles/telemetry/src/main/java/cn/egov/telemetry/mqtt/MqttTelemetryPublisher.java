@@ -30,6 +30,7 @@ import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,12 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     private static final int PAHO_MAX_INFLIGHT = 65_535;
     private static final long CONNECT_TIMEOUT_MS = 10_000;
     private static final long POLL_MS = 200;
+    /**
+     * Threads Paho may use at once: a connection's receiver, sender and callback run for its whole
+     * life; beside them the connect (which waits until those three run), a disconnect and the
+     * keep-alive ping. Fewer, and a connect would wait for a thread that never comes.
+     */
+    private static final int PAHO_THREADS = 6;
 
     private final MqttSettings settings;
     private final BoxIdentity identity;
@@ -69,6 +76,11 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     private final LifecyclePayloads lifecycle;
     private final Set<String> applicationIds = new ConcurrentSkipListSet<>();
     private final MqttAsyncClient client;
+    /**
+     * Paho's threads for this client, ours rather than its own: close() ends them and waits until
+     * they have, also when a connect is still in flight (Paho's own would outlive the client).
+     */
+    private final PahoThreads pahoThreads;
     /** Control topic → its listener. */
     private final Map<String, ControlListener> control = new ConcurrentHashMap<>();
     private final Thread link;
@@ -83,10 +95,13 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         this.identity = identity;
         this.outbox = outbox;
         this.lifecycle = lifecycle;
+        this.pahoThreads = new PahoThreads(PAHO_THREADS, "telemetry-mqtt-" + identity.clientId());
         try {
             // MemoryPersistence: the outbox is the durable store; Paho's file store would duplicate it in the CWD.
-            this.client = new MqttAsyncClient(settings.primaryUrl(), identity.clientId(), new MemoryPersistence());
+            this.client = new MqttAsyncClient(settings.primaryUrl(), identity.clientId(), new MemoryPersistence(),
+                    new ScheduledExecutorPingSender(pahoThreads), pahoThreads);
         } catch (MqttException e) {
+            pahoThreads.shutdownNow();
             throw new IllegalArgumentException("cannot create MQTT client for " + settings.primaryUrl() + ": " + e.getMessage(), e);
         }
         this.client.setCallback(new ControlDispatch());
@@ -421,7 +436,9 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
      * Stops draining, publishes DC (QoS 0, as Kura does) and disconnects cleanly. Without Paho's quiesce: the link no
      * longer records acknowledgements (what is unacknowledged stays in the outbox), and Paho 1.2.5 quiesces on a
      * thread of its own that outlives a timed-out wait and then fails with a NullPointerException once the client is
-     * closed.
+     * closed. Returns once Paho's threads of this client have ended (at most {@value #CONNECT_TIMEOUT_MS} ms more),
+     * also when a connect was in flight: a broker that took the TCP connection and never answers CONNECT would
+     * otherwise keep them, and the socket, for good.
      */
     @Override
     public void close() {
@@ -432,20 +449,52 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        boolean closable = true;
         try {
             if (client.isConnected()) {
                 publishLifecycle(KuraTopic.disconnect(settings.account(), identity.clientId()), lifecycle.disconnect(), 0);
                 client.disconnect(0).waitForCompletion(CONNECT_TIMEOUT_MS);
+            } else {
+                // A connect may be in flight. Paho 1.2.5 cannot stop one while it starts its threads (it waits, deaf to
+                // interrupts, for a receiver the stop cancelled): let it send its CONNECT (at most its TCP connect
+                // timeout), then drop the connection, which ends what it started.
+                awaitConnectStarted();
+                stopForcibly();
             }
         } catch (MqttException e) {
             LOG.warn("clean disconnect from {} failed: {}", client.getCurrentServerURI(), e.getMessage());
             stopForcibly();
-            return; // no close(): it clears state Paho's disconnect thread may still be using
+            closable = false; // no close(): it clears state Paho's disconnect thread may still be using
         }
+        if (closable) {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.debug("closing MQTT client", e);
+            }
+        }
+        awaitPahoThreads();
+    }
+
+    private void awaitConnectStarted() {
         try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("closing MQTT client", e);
+            if (!pahoThreads.awaitStarts(CONNECT_TIMEOUT_MS)) {
+                LOG.warn("MQTT client {}: its connect still starts {} ms after close", identity.clientId(), CONNECT_TIMEOUT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends Paho's threads of this client (a read waits at most Paho's one-second socket timeout) and waits for them. */
+    private void awaitPahoThreads() {
+        pahoThreads.shutdownNow();
+        try {
+            if (!pahoThreads.awaitTermination(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("MQTT client {}: Paho's threads still run {} ms after close", identity.clientId(), CONNECT_TIMEOUT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

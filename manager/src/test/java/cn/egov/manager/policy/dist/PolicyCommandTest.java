@@ -87,6 +87,9 @@ class PolicyCommandTest {
         Run ok = run("policy", "verify", "--bundle", bundle.toString(), "--trust", root.toString(), "--unit", "130602-001");
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("10-zones.policy  sha256 "), ok.out());
+        // when it was signed, as the operator's clock shows it (as 'manager ca token' tells when a token expires)
+        assertTrue(ok.out().lines().findFirst().orElseThrow().matches(".*, issued \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\(Beijing time\\)"),
+                ok.out());
         Run scope = run("policy", "verify", "--bundle", bundle.toString(), "--trust", root.toString(), "--unit", "130603-001");
         assertEquals(1, scope.exit());
         assertTrue(scope.err().contains("check 'scope'"), scope.err());

@@ -1,0 +1,44 @@
+package cn.egov.manager.cli;
+
+import cn.egov.api.time.BeijingTime;
+import java.time.Instant;
+
+/**
+ * A time column of the CLI's tables as the pages show times: Beijing time to the second
+ * ({@code 2026-12-07 20:00:00}), the zone named once, in the column's header, not on every row.
+ * Machine-readable output ({@code --json}) keeps ISO instants in UTC.
+ */
+final class TableTime {
+
+    /** What the header adds to a time column's name. */
+    static final String ZONE = "(北京时间 UTC+8)";
+
+    private TableTime() {
+    }
+
+    /** {@code 2026-12-07 20:00:00} */
+    static String of(Instant t) {
+        return BeijingTime.of(t);
+    }
+
+    /** {@code 2026-12-07 20:00:00}, from milliseconds since the epoch. */
+    static String ofMillis(long millis) {
+        return of(Instant.ofEpochMilli(millis));
+    }
+
+    /**
+     * The header of a time column, {@code LAST-SEEN (北京时间 UTC+8)}, padded with blanks to
+     * {@code width} terminal columns: the zone's Chinese characters take two each, so
+     * {@code %-Ns} would leave the next headers out of line with their rows.
+     */
+    static String header(String column, int width) {
+        String h = header(column);
+        int shown = h.codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN ? 2 : 1).sum();
+        return h + " ".repeat(Math.max(0, width - shown));
+    }
+
+    /** The header of a time column in the last place (nothing to line up after it). */
+    static String header(String column) {
+        return column + " " + ZONE;
+    }
+}
