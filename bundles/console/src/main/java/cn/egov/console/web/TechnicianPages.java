@@ -62,7 +62,7 @@ final class TechnicianPages {
 
     private boolean logs(Exchange x) {
         Optional<BoxLauncher> launcher = services.launcher().get();
-        List<String> lines = launcher.map(l -> l.recentLog(services.logLines())).orElse(List.of());
+        List<LogLine> lines = launcher.map(l -> l.recentLog(services.logLines())).orElse(List.<String>of()).stream().map(LogLine::of).toList();
         services.pages().render(x.response(), x.callback(), 200, out -> JtelogsGenerated.render(out, null, handler.frame(x.session(), "日志 Logs", "/logs"), lines, launcher.isPresent()));
         return true;
     }
