@@ -126,7 +126,7 @@ final class TechnicianPages {
         String text = message;
         boolean good = ok;
         services.pages().render(x.response(), x.callback(), status, out -> JteconfigformGenerated.render(out, null,
-                handler.frame(x.session(), form.name(), "/config"), form, text, good));
+                handler.frame(x.session(), form.name().text(), "/config"), form, text, good));
     }
 
 }
