@@ -72,7 +72,7 @@ final class TechnicianPages {
         if (x.path().equals("/config")) {
             List<ConfigSchemas.Form> forms = schemas.isPresent() ? schemas.get().forms() : List.of();
             services.pages().render(x.response(), x.callback(), 200, out -> JteconfiglistGenerated.render(out, null,
-                    handler.frame(x.session(), "配置 Configuration", "/config"), forms,
+                    handler.frame(x.session(), "配置 Configuration", "/config"), forms, services.status().get().unconfiguredPids(),
                     schemas.map(s -> s.directory().toString()).orElse("")));
             return true;
         }
