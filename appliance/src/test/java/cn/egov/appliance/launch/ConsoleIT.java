@@ -320,6 +320,10 @@ class ConsoleIT {
             String refused = driver.findElement(By.id("refused")).getText();
             assertTrue(refused.contains("技术员") && refused.contains("needs the role technician"), refused);
             assertTrue(driver.findElement(By.linkText("我的账户 My account")).isDisplayed(), "the clerk's own navigation stays");
+            driver.get(base.resolve("exchange/").toString());
+            String off = driver.findElement(By.id("not-configured")).getText();
+            assertTrue(off.contains("本机的公文交换尚未配置，服务未启用。请联系技术员") && off.contains("Ask the technician"), off);
+            Files.write(root.resolve("exchange-off.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
             assertNoCspViolations(driver);
         } finally {
             driver.quit();
