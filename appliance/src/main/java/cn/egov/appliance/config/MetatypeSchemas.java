@@ -13,6 +13,8 @@ public final class MetatypeSchemas implements SchemaLookup {
     private final BundleContext context;
     private final MetaTypeService metatype;
 
+    private static final String ENGLISH = "en";
+
     public MetatypeSchemas(BundleContext context, MetaTypeService metatype) {
         this.context = context;
         this.metatype = metatype;
@@ -27,7 +29,9 @@ public final class MetatypeSchemas implements SchemaLookup {
             }
             String[] pids = factory ? info.getFactoryPids() : info.getPids();
             if (pids != null && Arrays.asList(pids).contains(pid)) {
-                return Optional.ofNullable(info.getObjectClassDefinition(pid, null));
+                // English, whatever the JVM's locale: the launcher's refusals name options in English
+                // (the console's forms read the Chinese names themselves)
+                return Optional.ofNullable(info.getObjectClassDefinition(pid, ENGLISH));
             }
         }
         return Optional.empty();

@@ -241,6 +241,10 @@ class ConsoleIT {
         assertTrue(clerkHome.contains("id=\"no-pages\"") && clerkHome.contains("文书 clerk") && clerkHome.contains("联系技术员"),
                 "the exchange is not configured here (no cn.egov.exchange.cfg): " + clerkHome);
         assertFalse(get("", logIn("tech")).body().contains("id=\"no-pages\""), "a technician's pages are the console's own");
+        HttpResponse<String> exchange = get("exchange/", logIn("clerk"));
+        assertEquals(503, exchange.statusCode(), "the 公文交换 entry point says it is off, not 404");
+        assertTrue(exchange.body().contains("本机的公文交换尚未配置，服务未启用。请联系技术员") && exchange.body().contains("Ask the technician"),
+                exchange.body());
     }
 
     @Test
@@ -249,6 +253,8 @@ class ConsoleIT {
         String body = get("logs", logIn("tech")).body();
         assertTrue(body.contains("configuration: "), "the launcher's lines are in the ring");
         assertTrue(body.contains("console: listening on 127.0.0.1:"), body.length() + " chars");
+        assertTrue(Pattern.compile("<span class=\"time\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d</span> ").matcher(body).find(),
+                "the logger's stamps in Beijing time: " + body.substring(0, Math.min(2000, body.length())));
     }
 
     @Test
@@ -263,8 +269,24 @@ class ConsoleIT {
             assertTrue(driver.findElement(By.id("not-enrolled")).getText().contains("Not enrolled yet"));
             driver.get(base.resolve("selftest").toString());
             String selfTest = driver.findElement(By.id("selftest")).getText();
-            assertTrue(selfTest.contains("注册 Enrolment FAIL The box is not enrolled yet"), selfTest);
-            assertTrue(selfTest.contains("配置文件 Configuration files OK"), selfTest);
+            assertTrue(selfTest.contains("注册 Enrolment FAIL 本机尚未注册：用省电子政务办发放的注册令牌运行 'appliance setup"), selfTest);
+            assertTrue(selfTest.contains("The box is not enrolled yet: run 'appliance setup"), "the English follows: " + selfTest);
+            assertTrue(selfTest.contains("配置文件 Configuration files OK 所有配置文件都已生效。 Every configuration file is applied."), selfTest);
+            Files.write(root.resolve("selftest.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+
+            driver.get(base.resolve("config").toString());
+            String off = driver.findElement(By.id("off")).getText();
+            assertTrue(off.contains("以下服务未启用（尚未配置）") && off.contains("公文交换 Document exchange cn.egov.exchange.cfg"), off);
+            String forms = driver.findElement(By.id("forms")).getText();
+            assertTrue(forms.contains("网页控制台 Web console cn.egov.console.cfg"), "the Metatype's Chinese name, then the English: " + forms);
+            Files.write(root.resolve("config-list.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+            driver.get(base.resolve("config/cn.egov.console").toString());
+            String console = driver.findElement(By.cssSelector("form.config")).getText();
+            assertTrue(console.contains("端口 Port console.port"), "the Metatype's Chinese name, then the English: " + console);
+            assertTrue(console.contains("HTTPS 端口（0：任一空闲端口，用于测试） HTTPS port (0: any free port, for tests)"), console);
+            Files.write(root.resolve("config-console.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
+            driver.get(base.resolve("logs").toString());
+            Files.write(root.resolve("logs.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
 
             driver.get(base.resolve("config/" + ProbeBundle.PID).toString());
             setField(driver, "opt.greeting", "from the browser");
@@ -298,6 +320,10 @@ class ConsoleIT {
             String refused = driver.findElement(By.id("refused")).getText();
             assertTrue(refused.contains("技术员") && refused.contains("needs the role technician"), refused);
             assertTrue(driver.findElement(By.linkText("我的账户 My account")).isDisplayed(), "the clerk's own navigation stays");
+            driver.get(base.resolve("exchange/").toString());
+            String off = driver.findElement(By.id("not-configured")).getText();
+            assertTrue(off.contains("本机的公文交换尚未配置，服务未启用。请联系技术员") && off.contains("Ask the technician"), off);
+            Files.write(root.resolve("exchange-off.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
             assertNoCspViolations(driver);
         } finally {
             driver.quit();

@@ -135,19 +135,23 @@ public final class AddressPlanComponent implements SelfTest {
     /** The self-test sentence for the last check: conforms, what to change, or why it could not run. */
     static Result judge(ConformanceReport r, String failure) {
         if (failure != null) {
-            return Result.fail("The address plan check cannot run: " + failure + ". Check the plan file named in "
-                    + PID + ".cfg.");
+            return Result.fail("地址规划检查无法运行：" + failure + "。请检查 " + PID + ".cfg 中指定的规划文件。",
+                    "The address plan check cannot run: " + failure + ". Check the plan file named in " + PID + ".cfg.");
         }
         if (r == null) {
-            return Result.warn("The first address plan check has not run yet.");
+            return Result.warn("第一次地址规划检查还没有运行。", "The first address plan check has not run yet.");
         }
         if (r.conforms()) {
-            return Result.ok("The site follows the address plan of unit " + r.unit() + " (" + r.itemsChecked() + " items checked).");
+            return Result.ok("本站点符合单位 " + r.unit() + " 的地址规划（已检查 " + r.itemsChecked() + " 项）。",
+                    "The site follows the address plan of unit " + r.unit() + " (" + r.itemsChecked() + " items checked).");
         }
         StringBuilder b = new StringBuilder();
         r.findings().stream().limit(3).forEach(f -> b.append(b.length() == 0 ? "" : " ").append(f.remediation()));
         int more = r.findings().size() - 3;
-        return Result.fail(r.findings().size() + " item(s) outside the address plan of unit " + r.unit() + ": " + b
+        // each finding's remediation is the plan checker's (English), in both sentences
+        return Result.fail(r.findings().size() + " 项不符合单位 " + r.unit() + " 的地址规划：" + b
+                        + (more > 0 ? "（另有 " + more + " 项：'appliance plan check'）" : ""),
+                r.findings().size() + " item(s) outside the address plan of unit " + r.unit() + ": " + b
                 + (more > 0 ? " (and " + more + " more: 'appliance plan check')" : ""));
     }
 

@@ -4,34 +4,34 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Settings of the conformance check (PID {@code cn.egov.addressplan}). */
-@ObjectClassDefinition(id = AddressPlanComponent.PID, name = "Address plan conformance",
-        description = "Checks the site's addresses, routes, neighbours, DHCP leases and host names against the province's address and domain plan.")
+@ObjectClassDefinition(localization = "OSGI-INF/l10n/addressplan", id = AddressPlanComponent.PID, name = "%name",
+        description = "%description")
 public @interface AddressPlanConfig {
 
-    @AttributeDefinition(name = "Plan", description = "A plan file or a directory of *.plan files")
+    @AttributeDefinition(name = "%planPath.name", description = "%planPath.description")
     String planPath() default "/etc/egov/plan";
 
-    @AttributeDefinition(name = "Unit code", description = "CCCCCC-DDD; empty to take the box's identity")
+    @AttributeDefinition(name = "%unitCode.name", description = "%unitCode.description")
     String unitCode() default "";
 
-    @AttributeDefinition(name = "Interval (s)", description = "Seconds between checks", min = "10")
+    @AttributeDefinition(name = "%intervalSeconds.name", description = "%intervalSeconds.description", min = "10")
     int intervalSeconds() default 3600;
 
-    @AttributeDefinition(name = "Ignored interfaces", description = "Interfaces not checked, e.g. the uplink whose address the backbone assigns")
+    @AttributeDefinition(name = "%ignoredInterfaces.name", description = "%ignoredInterfaces.description")
     String[] ignoredInterfaces() default {"lo"};
 
-    @AttributeDefinition(name = "Lease files", description = "dnsmasq or ISC dhcpd lease files; missing ones are skipped")
+    @AttributeDefinition(name = "%leaseFiles.name", description = "%leaseFiles.description")
     String[] leaseFiles() default {"/var/lib/misc/dnsmasq.leases", "/var/lib/dhcp/dhcpd.leases"};
 
-    @AttributeDefinition(name = "Hosts file", description = "Local host names; empty for none")
+    @AttributeDefinition(name = "%hostsFile.name", description = "%hostsFile.description")
     String hostsFile() default "/etc/hosts";
 
-    @AttributeDefinition(name = "Reverse names", description = "Also look up each neighbour's reverse DNS name")
+    @AttributeDefinition(name = "%reverseNames.name", description = "%reverseNames.description")
     boolean reverseNames() default false;
 
-    @AttributeDefinition(name = "ip binary", description = "Path of iproute2's ip")
+    @AttributeDefinition(name = "%ipBinary.name", description = "%ipBinary.description")
     String ipBinary() default "ip";
 
-    @AttributeDefinition(name = "Network namespace", description = "Read this namespace (ip -n) instead of the box's own; for labs")
+    @AttributeDefinition(name = "%namespace.name", description = "%namespace.description")
     String namespace() default "";
 }

@@ -21,9 +21,11 @@ class AddressPlanSelfTestTest {
         SelfTest.Result r = AddressPlanComponent.judge(new ConformanceReport("130602-001", 1, Map.of(), List.of(eth1), List.of()), null);
         assertEquals(SelfTest.Outcome.FAIL, r.outcome());
         assertTrue(r.message().contains("Renumber eth1 from 192.168.1.1/24 to 10.6.8.1/25."), r.message());
+        assertEquals("1 项不符合单位 130602-001 的地址规划：Renumber eth1 from 192.168.1.1/24 to 10.6.8.1/25.", r.chinese());
 
         SelfTest.Result failed = AddressPlanComponent.judge(clean, "no plan at /etc/egov/plan");
         assertEquals(SelfTest.Outcome.FAIL, failed.outcome());
         assertTrue(failed.message().contains("no plan at /etc/egov/plan"), failed.message());
+        assertTrue(failed.chinese().startsWith("地址规划检查无法运行：no plan at /etc/egov/plan。"), failed.chinese());
     }
 }

@@ -41,6 +41,11 @@ public final class BeijingTime {
         return of(t) + " (Beijing time)";
     }
 
+    /** {@code 2026-12-07 20:00:00（北京时间）}: the same in a Chinese sentence */
+    public static String labelledChinese(Instant t) {
+        return of(t) + "（北京时间）";
+    }
+
     /** {@code 12-07 20:00:00}: without the year, for lists of the last days' events (the duty office's reports) */
     public static String withoutYear(Instant t) {
         return WITHOUT_YEAR.format(t);

@@ -83,4 +83,15 @@ public interface ConsoleSection {
 
     /** Handles every request under {@code /<path>/} once the console has let it through (see above). */
     Request.Handler handler();
+
+    /**
+     * Whether this section only stands in for a service that is off (its component waits for its
+     * configuration file): it holds the path so that a user who opens it (a bookmark, a link) learns
+     * why there is nothing and whom to ask, instead of a 404. The real section, once registered,
+     * takes the path over and the stand-in steps back until it goes again. A stand-in is not in
+     * the navigation, and its roles count as unserved on the start page.
+     */
+    default boolean standIn() {
+        return false;
+    }
 }

@@ -69,7 +69,7 @@ public final class ConfigSaver {
                     + "nothing was written");
         }
         String before = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
-        String after = ConfigFileEditor.apply(before == null ? "" : before, changes, form.name() + " (written by the console for " + who + ")");
+        String after = ConfigFileEditor.apply(before == null ? "" : before, changes, form.name().text() + " (written by the console for " + who + ")");
         ConfigFileEditor.writeAtomically(file, after);
         if (form.pid().equals(ownPid)) {
             return new Verdict.Pending(file.getFileName().toString());

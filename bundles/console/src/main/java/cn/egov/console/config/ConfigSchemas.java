@@ -23,13 +23,43 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  * The configuration forms, generated from the Metatype of every installed bundle (the one schema
  * the launcher also types the files with): one form per PID, and one per instance file of a
  * factory PID ({@code <factory-pid>~<name>.cfg}).
+ *
+ * <p>Names and descriptions are read twice through the Metatype service, in Chinese
+ * ({@value #CHINESE}) and in English ({@value #ENGLISH}): a bundle localizes its Metatype the
+ * standard way (OCD {@code localization}, {@code %key} texts, {@code OSGI-INF/l10n/<name>.properties}
+ * in English and {@code <name>_zh.properties} in Chinese), and the form shows the Chinese with the
+ * English after. A text the bundle does not localize reads the same in both and is shown once.
  */
 public final class ConfigSchemas {
     private static final String EXTENSION = ".cfg";
     private static final char FACTORY_SEPARATOR = '~';
+    /** The locales the forms are read in: the technician's language, then the English every bundle has. */
+    static final String CHINESE = "zh";
+    static final String ENGLISH = "en";
+
+    /**
+     * A name or description in Chinese and English.
+     *
+     * @param chinese empty when the bundle has no Chinese for it
+     */
+    public record Label(String chinese, String english) {
+        static Label of(String chinese, String english) {
+            String en = english == null ? "" : english;
+            return new Label(chinese == null || chinese.equals(en) ? "" : chinese, en);
+        }
+
+        /** One line of plain text (a page title, a file's comment): the Chinese, then the English. */
+        public String text() {
+            return chinese.isEmpty() ? english : chinese + " " + english;
+        }
+
+        public boolean isEmpty() {
+            return chinese.isEmpty() && english.isEmpty();
+        }
+    }
 
     /** A form: one configuration file and its schema. */
-    public record Form(String fileName, String pid, boolean factory, String name, String description, String bundle,
+    public record Form(String fileName, String pid, boolean factory, Label name, Label description, String bundle,
                        List<Field> fields, boolean exists) {
         public String stem() {
             return fileName.substring(0, fileName.length() - EXTENSION.length());
@@ -41,7 +71,7 @@ public final class ConfigSchemas {
      *
      * @param value the raw value in the file ({@code ${data}} unexpanded), empty when the file does not set it
      */
-    public record Field(String id, String name, String description, String type, boolean list, boolean required,
+    public record Field(String id, Label name, Label description, String type, boolean list, boolean required,
                         String defaultText, List<String> options, boolean secret, String value) {
         public String inputName() {
             return "opt." + id;
@@ -97,9 +127,14 @@ public final class ConfigSchemas {
 
     private Optional<Form> form(MetaTypeInformation info, Bundle bundle, String pid, String fileName, boolean factory)
             throws IOException {
-        ObjectClassDefinition ocd = info.getObjectClassDefinition(pid, null);
-        if (ocd == null) {
+        ObjectClassDefinition ocd = info.getObjectClassDefinition(pid, ENGLISH);
+        ObjectClassDefinition zh = info.getObjectClassDefinition(pid, CHINESE);
+        if (ocd == null || zh == null) {
             return Optional.empty();
+        }
+        Map<String, AttributeDefinition> chinese = new TreeMap<>();
+        for (AttributeDefinition ad : nonNull(zh.getAttributeDefinitions(ObjectClassDefinition.ALL))) {
+            chinese.put(ad.getID(), ad);
         }
         Path file = directory.resolve(fileName);
         boolean exists = Files.isRegularFile(file);
@@ -108,15 +143,16 @@ public final class ConfigSchemas {
         List<Field> fields = new ArrayList<>();
         for (AttributeDefinition ad : nonNull(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL))) {
             boolean secret = ad.getType() == AttributeDefinition.PASSWORD;
-            fields.add(new Field(ad.getID(), ad.getName() == null ? ad.getID() : ad.getName(),
-                    ad.getDescription() == null ? "" : ad.getDescription(), typeName(ad), ad.getCardinality() != 0,
+            AttributeDefinition adZh = chinese.getOrDefault(ad.getID(), ad);
+            fields.add(new Field(ad.getID(), Label.of(adZh.getName(), ad.getName() == null ? ad.getID() : ad.getName()),
+                    Label.of(adZh.getDescription(), ad.getDescription()), typeName(ad), ad.getCardinality() != 0,
                     required.contains(ad.getID()),
                     secret ? "" : String.join(", ", nonNull(ad.getDefaultValue())),
                     List.of(nonNull(ad.getOptionValues())), secret,
                     secret ? "" : values.getOrDefault(ad.getID(), "")));
         }
-        return Optional.of(new Form(fileName, pid, factory, ocd.getName() == null ? pid : ocd.getName(),
-                ocd.getDescription() == null ? "" : ocd.getDescription(), bundle.getSymbolicName(), fields, exists));
+        return Optional.of(new Form(fileName, pid, factory, Label.of(zh.getName(), ocd.getName() == null ? pid : ocd.getName()),
+                Label.of(zh.getDescription(), ocd.getDescription()), bundle.getSymbolicName(), fields, exists));
     }
 
     private List<Path> files() throws IOException {

@@ -3,6 +3,9 @@ package cn.egov.console.status;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -20,7 +23,11 @@ public final class BoxStatus {
     public record BundleRow(long id, String name, String version, String state, boolean ok) {
     }
 
-    public record ComponentRow(String name, String bundle, String state, String detail, boolean ok) {
+    /** @param configurationPids the PIDs the component is configured by (it waits for them when {@code UNSATISFIED_CONFIGURATION}) */
+    public record ComponentRow(String name, String bundle, String state, String detail, boolean ok, List<String> configurationPids) {
+        public ComponentRow {
+            configurationPids = List.copyOf(configurationPids);
+        }
     }
 
     public record Snapshot(String framework, List<BundleRow> bundles, List<ComponentRow> components) {
@@ -34,6 +41,12 @@ public final class BoxStatus {
             components.stream().filter(c -> !c.ok())
                     .forEach(c -> faults.add("component " + c.name() + " is " + c.state() + (c.detail().isEmpty() ? "" : ": " + c.detail())));
             return faults;
+        }
+
+        /** The PIDs a component waits for: its service is off until that configuration file is saved. */
+        public Set<String> unconfiguredPids() {
+            return components.stream().filter(c -> UNCONFIGURED.equals(c.state())).flatMap(c -> c.configurationPids().stream())
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
     }
 
@@ -58,18 +71,18 @@ public final class BoxStatus {
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
             String bundle = d.bundle.symbolicName;
             if (!scr.isComponentEnabled(d)) {
-                components.add(new ComponentRow(d.name, bundle, "DISABLED", "", false));
+                components.add(new ComponentRow(d.name, bundle, "DISABLED", "", false, List.of(d.configurationPid)));
                 continue;
             }
             var configurations = scr.getComponentConfigurationDTOs(d);
             if (configurations.isEmpty()) {
                 components.add(new ComponentRow(d.name, bundle, UNCONFIGURED,
-                        "needs configuration " + String.join(", ", d.configurationPid), true));
+                        "needs configuration " + String.join(", ", d.configurationPid), true, List.of(d.configurationPid)));
             }
             for (ComponentConfigurationDTO c : configurations) {
                 String state = componentState(c.state);
                 components.add(new ComponentRow(d.name, bundle, state, detail(d, c),
-                        "ACTIVE".equals(state) || "SATISFIED".equals(state) || UNCONFIGURED.equals(state)));
+                        "ACTIVE".equals(state) || "SATISFIED".equals(state) || UNCONFIGURED.equals(state), List.of(d.configurationPid)));
             }
         }
         return new Snapshot(system.getSymbolicName() + " " + system.getVersion(), bundles, components);

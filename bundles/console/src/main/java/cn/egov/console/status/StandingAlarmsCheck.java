@@ -27,16 +27,19 @@ public final class StandingAlarmsCheck implements SelfTest {
     public Result run() {
         Optional<StandingAlarms> board = alarms.get();
         if (board.isEmpty()) {
-            return Result.warn("The telemetry service is not running, so the box's alarms are not known: see 组件 Bundles and components.");
+            return Result.warn("遥测服务没有运行，无法得知本机的告警：见 组件 Bundles and components。",
+                    "The telemetry service is not running, so the box's alarms are not known: see 组件 Bundles and components.");
         }
         return judge(board.get().standing());
     }
 
     static Result judge(List<StandingAlarms.Standing> standing) {
         if (standing.isEmpty()) {
-            return Result.ok("No alarm stands.");
+            return Result.ok("没有未解除的告警。", "No alarm stands.");
         }
         String all = String.join("; ", standing.stream().map(a -> a.severity() + " " + a.kind() + ": " + a.message()).toList());
-        return standing.stream().anyMatch(StandingAlarms.Standing::blocksHealth) ? Result.fail(all) : Result.warn(all);
+        // each condition's sentence is its bundle's (English); the Chinese line says what the list is
+        String chinese = "未解除的告警：" + all;
+        return standing.stream().anyMatch(StandingAlarms.Standing::blocksHealth) ? Result.fail(chinese, all) : Result.warn(chinese, all);
     }
 }

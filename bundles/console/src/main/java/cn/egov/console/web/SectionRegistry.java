@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * The sections other bundles registered (whiteboard), by path. A section is checked when it
  * arrives, not when a request comes: a bad path, a path the console uses, a second section on one
  * path or a section without roles is refused and logged, and the console goes on without it.
+ * A {@linkplain ConsoleSection#standIn() stand-in} is kept apart: it answers its path only while
+ * no real section has it, and is never listed.
  */
 public final class SectionRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(SectionRegistry.class);
@@ -26,6 +28,7 @@ public final class SectionRegistry {
             "accounts", "audit", "me", "api");
 
     private final Map<String, ConsoleSection> sections = new ConcurrentHashMap<>();
+    private final Map<String, ConsoleSection> standIns = new ConcurrentHashMap<>();
 
     /** @return true when the section was mounted */
     public boolean add(ConsoleSection section) {
@@ -35,28 +38,31 @@ public final class SectionRegistry {
                 : RESERVED.contains(path) ? "the console uses /" + path + "/ itself"
                 : section.roles() == null || section.roles().isEmpty() ? "it names no role"
                 : null;
-        if (problem == null && sections.putIfAbsent(path, section) != null) {
+        Map<String, ConsoleSection> kind = section.standIn() ? standIns : sections;
+        if (problem == null && kind.putIfAbsent(path, section) != null) {
             problem = "another section already has /" + path + "/";
         }
         if (problem != null) {
             LOG.error("console: section '{}' ({}) not mounted: {}", LogSafe.of(path), section.getClass().getName(), problem);
             return false;
         }
-        LOG.info("console: section /{}/ mounted ({})", path, LogSafe.of(section.title()));
+        LOG.info("console: section /{}/ mounted ({}{})", path, LogSafe.of(section.title()),
+                section.standIn() ? ", a stand-in while the service is off" : "");
         return true;
     }
 
     public void remove(ConsoleSection section) {
         if (section.path() != null) {
-            sections.remove(section.path(), section);
+            (section.standIn() ? standIns : sections).remove(section.path(), section);
         }
     }
 
+    /** The section at {@code path}, else its stand-in. */
     public Optional<ConsoleSection> find(String path) {
-        return Optional.ofNullable(sections.get(path));
+        return Optional.ofNullable(sections.get(path)).or(() -> Optional.ofNullable(standIns.get(path)));
     }
 
-    /** The sections this user may open, by path. */
+    /** The (real) sections this user may open, by path. */
     public List<ConsoleSection> visibleTo(ConsoleUser user) {
         return sections.values().stream().filter(s -> user.hasAny(s.roles()))
                 .sorted(Comparator.comparing(ConsoleSection::path)).toList();

@@ -62,7 +62,7 @@ final class TechnicianPages {
 
     private boolean logs(Exchange x) {
         Optional<BoxLauncher> launcher = services.launcher().get();
-        List<String> lines = launcher.map(l -> l.recentLog(services.logLines())).orElse(List.of());
+        List<LogLine> lines = launcher.map(l -> l.recentLog(services.logLines())).orElse(List.<String>of()).stream().map(LogLine::of).toList();
         services.pages().render(x.response(), x.callback(), 200, out -> JtelogsGenerated.render(out, null, handler.frame(x.session(), "日志 Logs", "/logs"), lines, launcher.isPresent()));
         return true;
     }
@@ -72,7 +72,7 @@ final class TechnicianPages {
         if (x.path().equals("/config")) {
             List<ConfigSchemas.Form> forms = schemas.isPresent() ? schemas.get().forms() : List.of();
             services.pages().render(x.response(), x.callback(), 200, out -> JteconfiglistGenerated.render(out, null,
-                    handler.frame(x.session(), "配置 Configuration", "/config"), forms,
+                    handler.frame(x.session(), "配置 Configuration", "/config"), forms, services.status().get().unconfiguredPids(),
                     schemas.map(s -> s.directory().toString()).orElse("")));
             return true;
         }
@@ -126,7 +126,7 @@ final class TechnicianPages {
         String text = message;
         boolean good = ok;
         services.pages().render(x.response(), x.callback(), status, out -> JteconfigformGenerated.render(out, null,
-                handler.frame(x.session(), form.name(), "/config"), form, text, good));
+                handler.frame(x.session(), form.name().text(), "/config"), form, text, good));
     }
 
 }

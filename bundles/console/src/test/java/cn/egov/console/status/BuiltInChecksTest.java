@@ -37,7 +37,7 @@ class BuiltInChecksTest {
             AuditLog audit = new AuditLog(db, new AuditLog.Settings(Duration.ofDays(190), 1000), clock);
             audit.record("tech", "log in", "", "ok", "10.0.0.1");
             SelfTest.Result r = checks(Optional.empty(), audit, clock).auditLog();
-            assertEquals(new SelfTest.Result(SelfTest.Outcome.OK,
+            assertEquals(new SelfTest.Result(SelfTest.Outcome.OK, "1 条记录（上限 1000），最早 2026-01-01 08:00:00（北京时间）。",
                     "1 entries (bound 1000), oldest 2026-01-01 08:00:00 (Beijing time)."), r);
         }
     }
@@ -53,10 +53,13 @@ class BuiltInChecksTest {
             AuditLog audit = new AuditLog(db, new AuditLog.Settings(Duration.ofDays(190), 1000), new TestClock(notBefore));
             for (Instant now : List.of(notBefore.minus(Duration.ofDays(1)), notBefore.plus(Duration.ofDays(1)),
                     notAfter.minus(Duration.ofDays(1)), notAfter.plus(Duration.ofDays(1)))) {
-                String message = checks(Optional.of(pki), audit, new TestClock(now)).validity().message();
-                assertFalse(ISO_INSTANT.matcher(message).find(), message);
-                String shown = BeijingTime.labelled(now.isBefore(notBefore) ? notBefore : notAfter);
-                assertTrue(message.contains(shown), message + " names " + shown);
+                SelfTest.Result r = checks(Optional.of(pki), audit, new TestClock(now)).validity();
+                Instant named = now.isBefore(notBefore) ? notBefore : notAfter;
+                for (String message : List.of(r.message(), r.chinese())) {
+                    assertFalse(ISO_INSTANT.matcher(message).find(), message);
+                }
+                assertTrue(r.message().contains(BeijingTime.labelled(named)), r.message() + " names " + BeijingTime.labelled(named));
+                assertTrue(r.chinese().contains(BeijingTime.labelledChinese(named)), r.chinese() + " names " + BeijingTime.labelledChinese(named));
             }
         }
     }
@@ -70,6 +73,7 @@ class BuiltInChecksTest {
             SelfTest.Result r = checks(Optional.of(none), audit, clock).enrolment();
             assertEquals(SelfTest.Outcome.FAIL, r.outcome());
             assertTrue(r.message().contains("run 'appliance setup --unit UNIT --token TOKEN'"), r.message());
+            assertTrue(r.chinese().startsWith("本机尚未注册：用省电子政务办发放的注册令牌运行 'appliance setup --unit UNIT --token TOKEN'"), r.chinese());
         }
     }
 

@@ -14,7 +14,8 @@ class StandingAlarmsCheckTest {
     void failsWhileAMajorConditionStandsWarnsForLesserOnes() {
         assertEquals(SelfTest.Outcome.OK, StandingAlarmsCheck.judge(List.of()).outcome());
         SelfTest.Result warn = StandingAlarmsCheck.judge(List.of(new Standing("pki.not-enrolled", "WARNING", "pki", "set it up", 1)));
-        assertEquals(new SelfTest.Result(SelfTest.Outcome.WARN, "WARNING pki.not-enrolled: set it up"), warn);
+        assertEquals(new SelfTest.Result(SelfTest.Outcome.WARN, "未解除的告警：WARNING pki.not-enrolled: set it up",
+                "WARNING pki.not-enrolled: set it up"), warn);
         SelfTest.Result fail = StandingAlarmsCheck.judge(List.of(new Standing("pki.not-enrolled", "WARNING", "pki", "set it up", 1),
                 new Standing("vpn.down", "MAJOR", "vpn", "down", 2)));
         assertEquals(SelfTest.Outcome.FAIL, fail.outcome());

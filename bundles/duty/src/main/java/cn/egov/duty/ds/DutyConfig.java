@@ -6,28 +6,28 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of PID {@code cn.egov.duty}; {@link DutySettings} checks the values. */
-@ObjectClassDefinition(id = DutySettings.PID, name = "Duty (值班)",
-        description = "Duty roster and emergency reports: deadlines, warnings, duty leads.")
+@ObjectClassDefinition(localization = "OSGI-INF/l10n/duty", id = DutySettings.PID, name = "%name",
+        description = "%description")
 public @interface DutyConfig {
 
-    @AttributeDefinition(name = "Store", description = "SQLite file of events, reports, receipts and the roster")
+    @AttributeDefinition(name = "%store_path.name", description = "%store_path.description")
     String store_path() default DutySettings.DEFAULT_STORE_PATH;
 
-    @AttributeDefinition(name = "Deadlines", description = "Per level: phone/written deadline after the event ('-' for none), "
+    @AttributeDefinition(name = "%deadlines.name", description = "Per level: phone/written deadline after the event ('-' for none), "
             + "e.g. " + DeadlineRules.DEFAULT_TEXT)
     String deadlines() default DeadlineRules.DEFAULT_TEXT;
 
-    @AttributeDefinition(name = "Warn before (min)", min = "1", max = "1440",
-            description = "Minutes before a deadline the box raises duty.deadline.approaching")
+    @AttributeDefinition(name = "%warn_before_min.name", min = "1", max = "1440",
+            description = "%warn_before_min.description")
     int warn_before_min() default DutySettings.DEFAULT_WARN_BEFORE_MIN;
 
-    @AttributeDefinition(name = "Check period (s)", min = "1", max = "3600", description = "How often the deadlines are checked")
+    @AttributeDefinition(name = "%check_period_s.name", min = "1", max = "3600", description = "%check_period_s.description")
     int check_period_s() default DutySettings.DEFAULT_CHECK_PERIOD_S;
 
-    @AttributeDefinition(name = "Duty leads", required = false,
-            description = "Console account names of the unit's duty leads (带班领导): they edit the roster and approve swaps, as technicians do")
+    @AttributeDefinition(name = "%leads.name", required = false,
+            description = "%leads.description")
     String[] leads() default {};
 
-    @AttributeDefinition(name = "Roster days", min = "1", max = "92", description = "Days ahead the roster sent to the province covers")
+    @AttributeDefinition(name = "%roster_days.name", min = "1", max = "92", description = "%roster_days.description")
     int roster_days() default DutySettings.DEFAULT_ROSTER_DAYS;
 }

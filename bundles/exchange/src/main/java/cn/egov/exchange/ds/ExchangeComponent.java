@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
 public final class ExchangeComponent implements ConsoleSection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeComponent.class);
+    /** The section's path, title and roles, also those of its stand-in while the exchange is off ({@link ExchangeOffSection}). */
+    static final String PATH = "exchange";
+    static final String TITLE = "公文交换 Documents";
+    static final Set<Role> ROLES = Set.of(Role.CLERK);
     /** Connect and answer timeout of one upload or fetch: a 20 MB document over a slow backbone link still fits. */
     private static final java.time.Duration TRANSFER_TIMEOUT = java.time.Duration.ofSeconds(120);
 
@@ -182,17 +186,17 @@ public final class ExchangeComponent implements ConsoleSection {
 
     @Override
     public String path() {
-        return "exchange";
+        return PATH;
     }
 
     @Override
     public String title() {
-        return "公文交换 Documents";
+        return TITLE;
     }
 
     @Override
     public Set<Role> roles() {
-        return Set.of(Role.CLERK);
+        return ROLES;
     }
 
     @Override

@@ -5,70 +5,68 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of PID {@code cn.egov.exchange}; {@link BoxExchangeSettings} checks what the Metatype cannot. */
-@ObjectClassDefinition(id = BoxExchangeSettings.PID, name = "公文交换 Document exchange",
-        description = "The units this box exchanges documents for, their keys, the store and the limits.")
+@ObjectClassDefinition(localization = "OSGI-INF/l10n/exchange", id = BoxExchangeSettings.PID, name = "%name",
+        description = "%description")
 public @interface ExchangeConfig {
 
-    @AttributeDefinition(name = "Units", required = false,
-            description = "Unit codes (CCCCCC-DDD) this box sends and receives documents for; empty: the box's own unit")
+    @AttributeDefinition(name = "%units.name", required = false,
+            description = "%units.description")
     String[] units() default {};
 
-    @AttributeDefinition(name = "Store", description = "SQLite file of sent and received documents, receipts and the directory")
+    @AttributeDefinition(name = "%store_path.name", description = "%store_path.description")
     String store_path() default BoxExchangeSettings.DEFAULT_STORE_PATH;
 
-    @AttributeDefinition(name = "Key folder", description = "One PKCS#12 file per unit (<unit>.p12): its signing and encryption keys")
+    @AttributeDefinition(name = "%keys_dir.name", description = "%keys_dir.description")
     String keys_dir() default BoxExchangeSettings.DEFAULT_KEYS_DIR;
 
-    @AttributeDefinition(name = "Key password", required = false, description = "Password of the unit key files")
+    @AttributeDefinition(name = "%keys_password.name", required = false, description = "%keys_password.description")
     String keys_password() default "";
 
-    @AttributeDefinition(name = "EST URL", description = "The provincial CA's EST base: a unit without keys gets them there, "
-            + "authenticated by the box certificate (own unit only)")
+    @AttributeDefinition(name = "%est_url.name", description = "%est_url.description")
     String est_url() default "https://ca.hebei.gov.cn:8443";
 
-    @AttributeDefinition(name = "Hub URL", description = "The exchange hub's document server (the manager's exchange.port): "
-            + "documents are uploaded and fetched there over HTTPS with the box certificate")
+    @AttributeDefinition(name = "%hub_url.name", description = "%hub_url.description")
     String hub_url() default "https://manager.hebei.gov.cn:8445";
 
-    @AttributeDefinition(name = "Signing algorithm", description = "Key made for a unit's document signatures at enrolment",
+    @AttributeDefinition(name = "%signing_algorithm.name", description = "%signing_algorithm.description",
             options = {
                 @org.osgi.service.metatype.annotations.Option(label = "ECDSA P-256", value = "P256"),
                 @org.osgi.service.metatype.annotations.Option(label = "SM2 / SM3 (GM/T 0010)", value = "SM2")})
     SigningAlgorithm signing_algorithm() default SigningAlgorithm.P256;
 
-    @AttributeDefinition(name = "Trust anchors", required = false,
-            description = "PEM file with the provincial root (and CA) certificates; empty: those the box got at its enrolment")
+    @AttributeDefinition(name = "%trust_anchors.name", required = false,
+            description = "%trust_anchors.description")
     String trust_anchors() default "";
 
-    @AttributeDefinition(name = "Largest document (MB)", min = "1", max = "200",
-            description = "All files of one document together; larger uploads are refused (413)")
+    @AttributeDefinition(name = "%max_document_mb.name", min = "1", max = "200",
+            description = "%max_document_mb.description")
     int max_document_mb() default 20;
 
-    @AttributeDefinition(name = "Duplicate window (days)", min = "1", max = "3650",
-            description = "How long refused message ids are remembered, and the oldest document accepted: at least the longest outage")
+    @AttributeDefinition(name = "%dedupe_days.name", min = "1", max = "3650",
+            description = "%dedupe_days.description")
     int dedupe_days() default 30;
 
-    @AttributeDefinition(name = "Inbound queue", min = "10", max = "100000",
-            description = "Messages from the hub waiting to be handled; more are dropped, counted and alarmed (the hub sends them again)")
+    @AttributeDefinition(name = "%inbound_capacity.name", min = "10", max = "100000",
+            description = "%inbound_capacity.description")
     int inbound_capacity() default 2000;
 
-    @AttributeDefinition(name = "Check period (s)", min = "1", max = "3600",
-            description = "How often deadlines, hand-overs to the outbox and unopened documents are checked")
+    @AttributeDefinition(name = "%tick_s.name", min = "1", max = "3600",
+            description = "%tick_s.description")
     int tick_s() default 30;
 
-    @AttributeDefinition(name = "Default deadline (h)", min = "1", max = "8760",
-            description = "Deadline of a document sent without one: after it the sender is told 'undeliverable'")
+    @AttributeDefinition(name = "%default_deadline_h.name", min = "1", max = "8760",
+            description = "%default_deadline_h.description")
     int default_deadline_h() default 72;
 
-    @AttributeDefinition(name = "Uploads side by side", min = "1", max = "32",
-            description = "Documents uploaded to the hub at once (the hub stores them in one transaction when they arrive together)")
+    @AttributeDefinition(name = "%upload_parallel.name", min = "1", max = "32",
+            description = "%upload_parallel.description")
     int upload_parallel() default 4;
 
-    @AttributeDefinition(name = "Fetches side by side", min = "1", max = "32",
-            description = "Documents fetched from the hub at once")
+    @AttributeDefinition(name = "%fetch_parallel.name", min = "1", max = "32",
+            description = "%fetch_parallel.description")
     int fetch_parallel() default 4;
 
-    @AttributeDefinition(name = "Key enrolment retry (s)", min = "5", max = "86400",
-            description = "While a unit has no keys (box not enrolled yet, CA unreachable), how often enrolment is tried again")
+    @AttributeDefinition(name = "%enrol_retry_s.name", min = "5", max = "86400",
+            description = "%enrol_retry_s.description")
     int enrol_retry_s() default 300;
 }

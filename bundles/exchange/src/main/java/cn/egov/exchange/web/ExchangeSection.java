@@ -437,7 +437,7 @@ public final class ExchangeSection implements Request.Handler {
     }
 
     /** A template's output as content for the console's layout, escaped for HTML. */
-    private static Content html(Consumer<HtmlTemplateOutput> template) {
+    static Content html(Consumer<HtmlTemplateOutput> template) {
         return (TemplateOutput output) -> template.accept(output instanceof HtmlTemplateOutput h ? h : new OwaspHtmlTemplateOutput(output));
     }
 }

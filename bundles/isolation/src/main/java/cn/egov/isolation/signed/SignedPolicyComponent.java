@@ -144,19 +144,25 @@ public final class SignedPolicyComponent implements SelfTest {
 
     static Result judge(BundleOutcome o, long serialInForce, boolean restoring) {
         if (o == null && restoring) {
-            return Result.warn("The signed policy saved on this box is being verified and put in force again after the start.");
+            return Result.warn("本机保存的签名策略正在验证，启动后将重新生效。",
+                    "The signed policy saved on this box is being verified and put in force again after the start.");
         }
         if (o == null) {
-            return Result.warn("No signed policy from the manager yet: it arrives over MQTT once the box is connected "
+            return Result.warn("还没有收到管理平台的签名策略：本机连上之后、且省电子政务办已为本单位所在县发布策略时，策略经 MQTT 送达。",
+                    "No signed policy from the manager yet: it arrives over MQTT once the box is connected "
                     + "and the provincial office has published the policy for this unit's county.");
         }
         if (o.status() != BundleOutcome.Status.REJECTED) {
-            return Result.ok("Signed policy serial " + o.serial() + " (" + o.policy() + ") from the manager is in force.");
+            return Result.ok("管理平台的签名策略（序列号 " + o.serial() + "，" + o.policy() + "）已生效。",
+                    "Signed policy serial " + o.serial() + " (" + o.policy() + ") from the manager is in force.");
         }
+        String refusedZh = "序列号 " + o.serial() + " 的签名策略未通过检查 '" + o.check() + "'：" + o.message();
         String refused = "Signed policy serial " + o.serial() + " was refused by check '" + o.check() + "': " + o.message();
         return serialInForce > 0
-                ? Result.warn(refused + "; serial " + serialInForce + " stays in force. Tell the provincial office.")
-                : Result.fail(refused + "; no signed policy is in force. Tell the provincial office; check the box's clock.");
+                ? Result.warn(refusedZh + "；序列号 " + serialInForce + " 的策略继续有效。请告知省电子政务办。",
+                        refused + "; serial " + serialInForce + " stays in force. Tell the provincial office.")
+                : Result.fail(refusedZh + "；目前没有生效的签名策略。请告知省电子政务办，并检查本机时钟。",
+                        refused + "; no signed policy is in force. Tell the provincial office; check the box's clock.");
     }
 
     @Deactivate

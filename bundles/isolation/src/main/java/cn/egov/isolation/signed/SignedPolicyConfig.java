@@ -5,19 +5,16 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of {@link SignedPolicyComponent}, described for Metatype (Kura web UI, our console). */
-@ObjectClassDefinition(id = "cn.egov.isolation.signed", name = "Signed isolation policy",
-        description = "Receives isolation policy bundles signed by the provincial manager, verifies them and applies them")
+@ObjectClassDefinition(localization = "OSGI-INF/l10n/isolation-signed", id = "cn.egov.isolation.signed", name = "%name",
+        description = "%description")
 public @interface SignedPolicyConfig {
 
-    @AttributeDefinition(name = "Trust anchors", description = "PEM file, or directory of PEM files, holding the provincial "
-            + "root certificate that policy signers must chain to")
+    @AttributeDefinition(name = "%trust_anchors.name", description = "%trust_anchors.description")
     String trust_anchors() default "/etc/swanctl/x509ca";
 
-    @AttributeDefinition(name = "State directory", description = "Where the accepted bundle and its files are kept, so that a "
-            + "restart re-verifies and re-applies it")
+    @AttributeDefinition(name = "%state_directory.name", description = "%state_directory.description")
     String state_directory() default PolicyApplier.DEFAULT_SIGNED_STATE_DIRECTORY;
 
-    @AttributeDefinition(name = "Restore retry (s)", description = "When the accepted bundle could not be re-applied at start "
-            + "(clock behind its issue time, trust anchors unreadable, nft failing), how long until it is tried again", min = "1")
+    @AttributeDefinition(name = "%restore_retry_s.name", description = "%restore_retry_s.description", min = "1")
     int restore_retry_s() default 60;
 }

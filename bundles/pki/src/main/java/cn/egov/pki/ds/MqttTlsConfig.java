@@ -8,10 +8,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * does: set it (and {@code broker_url = ssl://...} in {@code cn.egov.telemetry}) once the box has
  * enrolled, because Paho refuses a TLS socket factory on a {@code tcp://} URL.
  */
-@ObjectClassDefinition(id = MqttTlsComponent.PID, name = "MQTT over TLS with the box certificate",
-        description = "Gives the telemetry bundle the box's certificate for MQTT over TLS (broker_url ssl://...).")
+@ObjectClassDefinition(localization = "OSGI-INF/l10n/mqtttls", id = MqttTlsComponent.PID, name = "%name",
+        description = "%description")
 public @interface MqttTlsConfig {
 
-    @AttributeDefinition(name = "Enabled", description = "Use the box certificate for the MQTT connection")
+    @AttributeDefinition(name = "%enabled.name", description = "%enabled.description")
     boolean enabled() default true;
 }

@@ -4,16 +4,16 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Metatype of the box identity (PID {@code cn.egov.identity}); {@link IdentitySettings} validates it. */
-@ObjectClassDefinition(id = IdentitySettings.PID, name = "Box identity",
-        description = "Who this box is: its unit code is also its MQTT client id.")
+@ObjectClassDefinition(localization = "OSGI-INF/l10n/identity", id = IdentitySettings.PID, name = "%name",
+        description = "%description")
 public @interface IdentityConfig {
 
-    @AttributeDefinition(name = "Unit code", description = "CCCCCC-DDD: GB/T 2260 county code and 3-digit department, e.g. 130602-001")
+    @AttributeDefinition(name = "%unit_code.name", description = "%unit_code.description")
     String unit_code();
 
-    @AttributeDefinition(name = "Serial number", description = "Hardware serial number of the box")
+    @AttributeDefinition(name = "%serial_number.name", description = "%serial_number.description")
     String serial_number();
 
-    @AttributeDefinition(name = "Display name", required = false, description = "A name a technician recognises; defaults to the unit code")
+    @AttributeDefinition(name = "%display_name.name", required = false, description = "%display_name.description")
     String display_name() default "";
 }
