@@ -184,6 +184,83 @@ class ConsoleConnectionTest {
         assertTrue(accounts.verify(li.name(), "correct horse 12".toCharArray()).isPresent(), "the password is unchanged");
     }
 
+    @Test
+    void aStandInAsksForTheLogInAndTheRoleOfTheRealSectionAndStepsBackForIt() throws Exception {
+        accounts.add("tech", "correct horse 12".toCharArray(), Set.of(Role.TECHNICIAN), UNIT);
+        accounts.add("clerk", "correct horse 12".toCharArray(), Set.of(Role.CLERK), UNIT);
+        Session tech = sessions.create(new ConsoleUser("tech", Set.of(Role.TECHNICIAN), UNIT), "127.0.0.1");
+        Session clerk = sessions.create(new ConsoleUser("clerk", Set.of(Role.CLERK), UNIT), "127.0.0.1");
+        String clerkToken = accounts.newApiToken("clerk");
+        ConsoleSection standIn = new OfficeSection(true);
+        ConsoleSection real = new OfficeSection(false);
+        assertTrue(sections.add(standIn));
+
+        Map<String, String> refusedOff = refusals(tech);
+        assertEquals("503 off", office(clerk.id(), null, "text/html"), "the clerk reaches the stand-in");
+        assertEquals("503 off", office(null, clerkToken, "application/json"), "and so does the clerk's API client");
+        assertTrue(sections.add(real));
+        assertEquals(refusedOff, refusals(tech), "whoever may not open the section learns nothing from the stand-in");
+        assertEquals("200 on", office(clerk.id(), null, "text/html"), "the real section takes the path");
+        assertEquals("200 on", office(null, clerkToken, "application/json"));
+        sections.remove(real);
+        assertEquals("503 off", office(clerk.id(), null, "text/html"), "the stand-in again once the real section goes");
+        assertEquals(Map.of("anonymous page", "303", "anonymous API", "401", "unknown API token", "401",
+                "technician page", "403", "technician API", "403"), Map.of(
+                "anonymous page", refusedOff.get("anonymous page").split(" ", 2)[0],
+                "anonymous API", refusedOff.get("anonymous API").split(" ", 2)[0],
+                "unknown API token", refusedOff.get("unknown API token").split(" ", 2)[0],
+                "technician page", refusedOff.get("technician page").split(" ", 2)[0],
+                "technician API", refusedOff.get("technician API").split(" ", 2)[0]));
+    }
+
+    /** What /office/ answers those who may not open it: status, then the body or the redirect's location. */
+    private Map<String, String> refusals(Session tech) throws Exception {
+        return Map.of("anonymous page", office(null, null, "text/html"), "anonymous API", office(null, null, "application/json"),
+                "unknown API token", office(null, "egc_guessed", "application/json"),
+                "technician page", office(tech.id(), null, "text/html"), "technician API", office(tech.id(), null, "application/json"));
+    }
+
+    /** GET /office/list with this session or API token (or neither), as "status body-or-location". */
+    private String office(String sessionId, String apiToken, String accept) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trust).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/office/list")).header("Accept", accept);
+        if (sessionId != null) {
+            b.header("Cookie", ConsoleHandler.SESSION_COOKIE + "=" + sessionId);
+        }
+        if (apiToken != null) {
+            b.header("Authorization", "Bearer " + apiToken);
+        }
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.headers().firstValue("Location").orElse(r.body());
+    }
+
+    /** A clerk's section, or its stand-in that says it is off. */
+    private record OfficeSection(boolean standIn) implements ConsoleSection {
+        @Override
+        public String path() {
+            return "office";
+        }
+
+        @Override
+        public String title() {
+            return "Office";
+        }
+
+        @Override
+        public Set<Role> roles() {
+            return Set.of(Role.CLERK);
+        }
+
+        @Override
+        public Request.Handler handler() {
+            return (request, response, callback) -> {
+                response.setStatus(standIn ? 503 : 200);
+                org.eclipse.jetty.io.Content.Sink.write(response, true, standIn ? "off" : "on", callback);
+                return true;
+            };
+        }
+    }
+
     private HttpResponse<String> changePassword(Session session, String current) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(trust).followRedirects(HttpClient.Redirect.NEVER).build();
         return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/me/password"))
