@@ -87,6 +87,8 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
     /** Outbox messages handed to the broker connection since start (BIRTH and DC not counted). */
     private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running;
+    /** Set by the first {@link #close()}: Paho throws a NullPointerException at a closed client's forcible disconnect. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Picks the first endpoint of each connect for {@link BrokerOrder#RANDOM_START}. */
     private final java.util.random.RandomGenerator random = new java.util.SplittableRandom();
 
@@ -438,10 +440,13 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
      * thread of its own that outlives a timed-out wait and then fails with a NullPointerException once the client is
      * closed. Returns once Paho's threads of this client have ended (at most {@value #CONNECT_TIMEOUT_MS} ms more),
      * also when a connect was in flight: a broker that took the TCP connection and never answers CONNECT would
-     * otherwise keep them, and the socket, for good.
+     * otherwise keep them, and the socket, for good. A second close() does nothing.
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
         link.interrupt();
         try {
