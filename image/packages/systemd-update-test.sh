@@ -47,13 +47,17 @@ Description=the box's units only (systemd-update-test.sh)
 Wants=egov-box.service egov-box-install.path
 EOS
 
-# the one change to the package's units: a box that does not come back is given up after 90 s, not 300
-mkdir -p "$U/egov-box-install.service.d"
-cat > "$U/egov-box-install.service.d/test-timeout.conf" <<EOS
+# the one change to the package's units: the installer's --timeout (the package's is 300 s), how long a box
+# has to come back green after the install and again after a rollback
+install_timeout() { # install_timeout SECONDS
+  mkdir -p "$U/egov-box-install.service.d"
+  cat > "$U/egov-box-install.service.d/test-timeout.conf" <<EOS
 [Service]
 ExecStart=
-ExecStart=/opt/egov-box/bin/appliance update install --timeout 90 --consume /var/lib/egov-box/update/install.update
+ExecStart=/opt/egov-box/bin/appliance update install --timeout $1 --consume /var/lib/egov-box/update/install.update
 EOS
+}
+install_timeout 90
 
 cp "$BOX_DEB" "$R/tmp/egov-box.deb"
 cp "$MANAGER_DEB" "$R/tmp/egov-manager.deb"
@@ -120,6 +124,10 @@ check "systemd restarted the box (a new main process) and it is healthy at $V2" 
   "healthy_at '$V2' && [ \"\$(in_sd systemctl show -P MainPID egov-box.service)\" != '$PID1' ] && in_sd systemctl -q is-active egov-box.service"
 check "the path unit waits again" "[ \"\$(in_sd systemctl show -P SubState egov-box-install.path)\" = waiting ]"
 
+# the broken box never comes back, so the installer waits out its whole timeout before it rolls back: 30 s, not 90,
+# are that wait (the rollback's box, the version systemd ran a moment ago, is back green in seconds)
+install_timeout 30
+in_sd systemctl daemon-reload
 push v3
 check "an update whose box does not come back is rolled back by the installer under systemd" \
   "outcome > $WORK/outcome-v3.json && grep -q '\"state\":\"ROLLED_BACK\"' $WORK/outcome-v3.json && grep -q 'rolled back to $V2: the box did not come back' $WORK/outcome-v3.json && [ \"\$(in_root dpkg-query -W -f '\${Version}' egov-box)\" = '$V2' ]"

@@ -1,8 +1,12 @@
 package cn.egov.lab;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The box of the shipped baseline policy ({@code rules/policy/baseline}) and its neighbours, in
@@ -33,6 +37,9 @@ public final class BaselineBoxLab implements AutoCloseable {
 
     /** What {@link #arrivals} sends. */
     public enum Probe { ICMP, TCP, UDP }
+
+    /** A bound on each probe command; each ends on its own timeout long before. */
+    private static final long PROBE_TIMEOUT_S = 60;
 
     private final NetLab lab;
     private final String box;
@@ -128,9 +135,17 @@ public final class BaselineBoxLab implements AutoCloseable {
     public Set<Probe> arrivals(String from, String fromAddr, String at, String addr) {
         Set<Probe> seen = EnumSet.noneOf(Probe.class);
         try (PacketCapture cap = PacketCapture.start(lab, at, "any", "src host " + fromAddr + " and dst host " + addr)) {
-            lab.tryExec(from, "ping", "-c1", "-W1", addr);
-            lab.tryExec(from, "timeout", "2", "bash", "-c", "echo > /dev/tcp/" + addr + "/80");
-            lab.tryExec(from, "bash", "-c", "echo probe > /dev/udp/" + addr + "/53");
+            // the three side by side: a blocked probe waits out its own timeout (ping 1 s, the SYN 2 s), and one after
+            // another those waits added up at every look at the traffic; tcpdump sees each packet as it is sent either way
+            List<Process> probes = List.of(lab.start(from, "ping", "-c1", "-W1", addr),
+                    lab.start(from, "timeout", "2", "bash", "-c", "echo > /dev/tcp/" + addr + "/80"),
+                    lab.start(from, "bash", "-c", "echo probe > /dev/udp/" + addr + "/53"));
+            for (Process p : probes) {
+                p.getInputStream().transferTo(OutputStream.nullOutputStream());
+                if (!p.waitFor(PROBE_TIMEOUT_S, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
             for (String line : cap.stop()) {
                 if (line.contains("ICMP echo request")) {
                     seen.add(Probe.ICMP);
@@ -140,6 +155,11 @@ public final class BaselineBoxLab implements AutoCloseable {
                     seen.add(Probe.UDP);
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing " + addr + " from " + from, e);
         }
         return seen;
     }

@@ -40,6 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -74,6 +79,8 @@ class RabbitMqStrictTest {
     private static final String ENROLLED_AGAIN = "130602-106";
     private static final String FLOOD = "130602-107";
     private static final String MARKER = "130602-108";
+    /** The users' script calls run this many at a time: each rabbitmqctl mostly waits for its Erlang VM and the node. */
+    private static final int SCRIPTS_AT_ONCE = 4;
 
     @TempDir
     static Path dir;
@@ -118,20 +125,38 @@ class RabbitMqStrictTest {
                         + "\"}, {keyfile, \"" + hubKeyPem + "\"}, {verify, verify_peer}, {depth, 3}]}]}"));
         mq = RabbitMqCluster.start(Files.createDirectories(dir.resolve("mq")), 1, tls, extra);
 
+        // the users, each a script call of its own (2-4 rabbitmqctl each, a second or more apiece): side by side
         String managerPassword = password();
-        script(managerPassword, "manager", MANAGER_USER);
         String adminPassword = password();
-        script(adminPassword, "admin", ADMIN_USER);
+        List<Callable<Void>> users = new ArrayList<>();
+        users.add(scriptCall(managerPassword, "manager", MANAGER_USER));
+        users.add(scriptCall(adminPassword, "admin", ADMIN_USER));
         for (String unit : List.of(PUBLISHER, VICTIM, REVOKED_PASSWORD_BOX)) {
-            PASSWORDS.put(unit, password());
-            script(PASSWORDS.get(unit), "box", unit);
+            String pw = password();
+            PASSWORDS.put(unit, pw);
+            users.add(scriptCall(pw, "box", unit));
+        }
+        for (String unit : List.of(CERT_BOX, REVOKED_CERT_BOX, ENROLLED_AGAIN, FLOOD, MARKER)) {
+            users.add(scriptCall("", "box-cert", unit));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(SCRIPTS_AT_ONCE);
+        try {
+            for (Future<Void> f : pool.invokeAll(users)) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error err) {
+                        throw err; // a script call's failed assertion, as when it ran in this thread
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         // every box holds a certificate of the province: the endpoint asks the CA register about the unit
         for (String unit : List.of(PUBLISHER, VICTIM, CERT_BOX, REVOKED_CERT_BOX, REVOKED_PASSWORD_BOX, FLOOD, MARKER)) {
             CERTS.put(unit, TlsBox.issue(ca, unit, dir.resolve("boxes")));
-        }
-        for (String unit : List.of(CERT_BOX, REVOKED_CERT_BOX, ENROLLED_AGAIN, FLOOD, MARKER)) {
-            script("", "box-cert", unit);
         }
 
         ManagerConfig config = ManagerFixture.config(dir.resolve("manager"))
@@ -336,6 +361,13 @@ class RabbitMqStrictTest {
     }
 
     /** {@code egov-rabbitmq-users ARGS} against the node, {@code stdin} as its input. */
+    private static Callable<Void> scriptCall(String stdin, String... args) {
+        return () -> {
+            script(stdin, args);
+            return null;
+        };
+    }
+
     private static void script(String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", USERS_SCRIPT.toString()));
         cmd.addAll(List.of(args));
