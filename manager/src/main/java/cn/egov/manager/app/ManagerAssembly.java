@@ -9,6 +9,7 @@ import cn.egov.manager.broker.IdentityGate;
 import cn.egov.manager.broker.InternalClientGate;
 import cn.egov.manager.broker.PasswordFile;
 import cn.egov.manager.broker.RefusalLog;
+import cn.egov.manager.broker.SetAsideHandler;
 import cn.egov.manager.broker.TlsAcceptor;
 import cn.egov.manager.broker.TopicAcl;
 import cn.egov.manager.broker.UnitAdmission;
@@ -225,6 +226,7 @@ public final class ManagerAssembly implements AutoCloseable {
             p.ready();
         }
         OperationsRoutes.add(routes, meters, database, parts::subscribed, Parts.openApi(parts.all()));
+        SetAsideHandler.add(routes, broker, audit);
         web = WebPart.build(config, options.tlsCa(), routes, database, audit, webMetrics);
         web.start();
         closeables.add(web);

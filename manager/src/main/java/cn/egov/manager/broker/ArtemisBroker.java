@@ -427,6 +427,41 @@ public final class ArtemisBroker implements MqttBroker {
         return q == null ? new SetAsideCount(0, 0) : new SetAsideCount(q.getMessageCount(), q.getMessagesReplaced());
     }
 
+    /**
+     * One message set aside: what an operator needs to find its sender and decide (the topic names the box).
+     *
+     * @param topic the MQTT topic it was published to
+     * @param bytes its size as the broker stores it
+     * @param at    when the broker received it
+     */
+    public record SetAsideMessage(long id, String topic, long bytes, java.time.Instant at) {
+    }
+
+    /** The oldest {@code limit} messages in {@code where}, oldest first. */
+    public List<SetAsideMessage> setAsideMessages(SetAside where, int limit) {
+        org.apache.activemq.artemis.core.server.Queue q = server == null ? null : server.locateQueue(where.address);
+        List<SetAsideMessage> out = new java.util.ArrayList<>();
+        if (q == null) {
+            return out;
+        }
+        try (org.apache.activemq.artemis.utils.collections.LinkedListIterator<org.apache.activemq.artemis.core.server.MessageReference> it =
+                     q.browserIterator()) {
+            while (it.hasNext() && out.size() < limit) {
+                org.apache.activemq.artemis.api.core.Message m = it.next().getMessage();
+                String original = m.getAnnotationString(org.apache.activemq.artemis.api.core.Message.HDR_ORIGINAL_ADDRESS);
+                String topic = original == null ? "" : MQTTUtil.getMqttTopicFromCoreAddress(original, wildcards);
+                out.add(new SetAsideMessage(m.getMessageID(), topic, m.getWholeMessageSize(), java.time.Instant.ofEpochMilli(m.getTimestamp())));
+            }
+        }
+        return out;
+    }
+
+    /** Deletes every message in {@code where} (an operator has looked at them); how many. The alarm clears at its next check. */
+    public int purge(SetAside where) throws Exception {
+        org.apache.activemq.artemis.core.server.Queue q = server == null ? null : server.locateQueue(where.address);
+        return q == null ? 0 : q.deleteAllReferences();
+    }
+
     /** Messages waiting in the queues of one client's subscriptions (MQTT queue names start with the client id). */
     public long backlogMessages(String clientId) {
         return server.getPostOffice().getAllBindings()

@@ -57,6 +57,16 @@ class BrokerSetAsideTest {
             assertEquals(new ArtemisBroker.SetAsideCount(1, 0), settled(b, ArtemisBroker.SetAside.EXPIRED, new ArtemisBroker.SetAsideCount(1, 0)));
             assertEquals(0, b.backlogMessages(), "set-aside messages are not a backlog for anyone");
             assertTrue(log.text().contains("to Dead Letter Address " + ArtemisBroker.DEAD_LETTER), "Artemis's own line names where it went");
+
+            // what the NOC sees of it (GET /api/broker/set-aside), and the purge once looked at
+            List<ArtemisBroker.SetAsideMessage> dead = b.setAsideMessages(ArtemisBroker.SetAside.DEAD_LETTER, 100);
+            assertEquals(1, dead.size());
+            assertEquals(TOPIC, dead.get(0).topic(), "the topic it was published to, which names the box");
+            assertTrue(dead.get(0).bytes() >= "first".length());
+            assertEquals(1, b.purge(ArtemisBroker.SetAside.DEAD_LETTER));
+            assertEquals(new ArtemisBroker.SetAsideCount(0, 0), settled(b, ArtemisBroker.SetAside.DEAD_LETTER, new ArtemisBroker.SetAsideCount(0, 0)));
+            assertEquals(List.of(), b.setAsideMessages(ArtemisBroker.SetAside.DEAD_LETTER, 100));
+            assertEquals(new ArtemisBroker.SetAsideCount(1, 0), b.setAside(ArtemisBroker.SetAside.EXPIRED), "the other queue is left alone");
             box.disconnect();
             box.close();
         }

@@ -85,6 +85,34 @@ class OperationsEndpointsTest {
         assertEquals("", out.strip(), "promtool check metrics has nothing to say");
     }
 
+    /** What the embedded broker set aside: the NOC looks and purges; an auditor does neither, and a purge is audited. */
+    @Test
+    void theSetAsideQueuesAreTheNocsToLookAtAndPurge() throws Exception {
+        assertEquals(401, get("/api/broker/set-aside", null).statusCode());
+        assertEquals(403, get("/api/broker/set-aside", ManagerFixture.AUDITOR_TOKEN).statusCode());
+        HttpResponse<String> r = get("/api/broker/set-aside", ManagerFixture.NOC_TOKEN);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode queues = new ObjectMapper().readTree(r.body());
+        for (String q : List.of("dead-letter", "expired")) {
+            assertEquals(0, queues.path(q).path("held").asLong(-1), r.body());
+            assertTrue(queues.path(q).path("messages").isArray(), r.body());
+        }
+        assertEquals(403, post("/api/broker/set-aside/dead-letter/purge", ManagerFixture.AUDITOR_TOKEN).statusCode());
+        assertEquals(404, post("/api/broker/set-aside/backlog/purge", ManagerFixture.NOC_TOKEN).statusCode(), "only the two set-aside queues");
+        assertEquals(405, get("/api/broker/set-aside/expired/purge", ManagerFixture.NOC_TOKEN).statusCode());
+        HttpResponse<String> purged = post("/api/broker/set-aside/expired/purge", ManagerFixture.NOC_TOKEN);
+        assertEquals(200, purged.statusCode(), purged.body());
+        assertEquals(0, new ObjectMapper().readTree(purged.body()).path("purged").asInt(-1));
+        assertTrue(new cn.egov.manager.audit.AuditLog(m.database()).newest(20).stream()
+                .anyMatch(e -> e.action().equals("broker.purge") && e.target().equals("expired")), "the purge is in the audit log");
+    }
+
+    private HttpResponse<String> post(String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(m.webUrl() + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void theGrafanaDashboardShowsSeriesTheManagerServes() throws Exception {
         String text = get("/metrics", ManagerFixture.NOC_TOKEN).body();
