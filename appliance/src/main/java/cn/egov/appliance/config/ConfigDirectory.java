@@ -83,7 +83,7 @@ public final class ConfigDirectory {
             } catch (ConfigFileException e) {
                 rejected.add(e.problem());
             } catch (IOException e) {
-                rejected.add(new ConfigProblem(file, 0, "cannot be read: " + e.getMessage()));
+                rejected.add(ConfigProblem.of(file, 0, "无法读取：" + e.getMessage(), "cannot be read: " + e.getMessage()));
             }
         }
         int removed = deleteOrphans(files);
@@ -114,10 +114,11 @@ public final class ConfigDirectory {
         } else {
             configuration.update(previous);
         }
-        int line = file.entries().stream().filter(e -> namesOption(failure.get(), e.key())).mapToInt(ConfigEntry::line)
-                .findFirst().orElse(0);
-        ConfigFileException refusal = new ConfigFileException(file.file(), line,
-                "refused by the component: " + failure.get() + revisionTag(revision));
+        Optional<ConfigEntry> named = file.entries().stream().filter(e -> namesOption(failure.get(), e.key())).findFirst();
+        // the component's own reason is English only: the Chinese says who refused and quotes it
+        ConfigFileException refusal = new ConfigFileException(new ConfigProblem(file.file(),
+                named.map(ConfigEntry::line).orElse(0), named.map(ConfigEntry::key).orElse(""),
+                "组件拒绝了此设置：" + failure.get(), "refused by the component: " + failure.get() + revisionTag(revision)));
         refused.put(file.file(), refusal);
         throw refusal;
     }

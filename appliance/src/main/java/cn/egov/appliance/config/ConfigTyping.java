@@ -72,16 +72,19 @@ public final class ConfigTyping {
                 continue;
             }
             if (ad == null) {
-                throw new ConfigFileException(file.file(), entry.line(), "unknown option '" + entry.key() + "' for "
-                        + ocd.getID() + " (" + ocd.getName() + "); known options: " + String.join(", ", byId.keySet()));
+                String known = String.join(", ", byId.keySet());
+                throw new ConfigFileException(ConfigProblem.of(file.file(), entry.line(),
+                        "未知的选项 '" + entry.key() + "'（" + ocd.getID() + "）；可用的选项：" + known,
+                        "unknown option '" + entry.key() + "' for " + ocd.getID() + " (" + ocd.getName()
+                                + "); known options: " + known));
             }
             out.put(entry.key(), convert(file, entry, ad));
         }
         for (AttributeDefinition ad : attributes(ocd, ObjectClassDefinition.REQUIRED).values()) {
             boolean hasDefault = ad.getDefaultValue() != null && ad.getDefaultValue().length > 0;
             if (!out.containsKey(ad.getID()) && !hasDefault) {
-                throw new ConfigFileException(file.file(), 0, "required option '" + ad.getID() + "' ("
-                        + ad.getName() + ") is missing");
+                throw new ConfigFileException(new ConfigProblem(file.file(), 0, ad.getID(), "必填，但未填写",
+                        "required option '" + ad.getID() + "' (" + ad.getName() + ") is missing"));
             }
         }
     }
@@ -102,7 +105,8 @@ public final class ConfigTyping {
                 : entry.value().isEmpty() ? List.of() : Arrays.stream(entry.value().split(LIST_SEPARATOR, -1)).map(String::strip).toList();
         int max = Math.abs(cardinality);
         if (cardinality != 0 && max != Integer.MAX_VALUE && texts.size() > max) {
-            throw error(file, entry, "takes at most " + max + " values, got " + texts.size());
+            throw error(file, entry, "最多 " + max + " 个值，实为 " + texts.size() + " 个",
+                    "takes at most " + max + " values, got " + texts.size());
         }
         Class<?> javaType = javaType(ad.getType());
         List<Object> values = new ArrayList<>();
@@ -126,24 +130,26 @@ public final class ConfigTyping {
             throws ConfigFileException {
         String[] options = ad.getOptionValues();
         if (options != null && options.length > 0 && !Arrays.asList(options).contains(text)) {
-            throw error(file, entry, "'" + text + "' is not one of " + String.join(", ", options));
+            throw error(file, entry, "'" + text + "' 不是可选值之一：" + String.join(", ", options),
+                    "'" + text + "' is not one of " + String.join(", ", options));
         }
         Object value;
         try {
             value = parser(ad.getType()).apply(text);
         } catch (IllegalArgumentException e) {
-            throw error(file, entry, "'" + text + "' is not " + typeName(ad.getType()));
+            throw error(file, entry, "'" + text + "' 不是" + chineseTypeName(ad.getType()),
+                    "'" + text + "' is not " + typeName(ad.getType()));
         }
         // Felix Metatype checks min/max and options; "" means valid, null means "no validation".
         String invalid = ad.validate(text);
         if (invalid != null && !invalid.isEmpty()) {
-            throw error(file, entry, invalid);
+            throw error(file, entry, "值不被接受：" + invalid, invalid); // Felix's reason, in English only
         }
         return value;
     }
 
-    private static ConfigFileException error(ConfigFile file, ConfigEntry entry, String message) {
-        return new ConfigFileException(file.file(), entry.line(), "option '" + entry.key() + "': " + message);
+    private static ConfigFileException error(ConfigFile file, ConfigEntry entry, String chinese, String english) {
+        return new ConfigFileException(ConfigProblem.ofOption(file.file(), entry.line(), entry.key(), chinese, english));
     }
 
     @SuppressWarnings("deprecation")
@@ -182,6 +188,16 @@ public final class ConfigTyping {
             case AttributeDefinition.BOOLEAN -> "true or false";
             case AttributeDefinition.CHARACTER -> "a single character";
             default -> "text";
+        };
+    }
+
+    private static String chineseTypeName(int type) {
+        return switch (type) {
+            case AttributeDefinition.LONG, AttributeDefinition.INTEGER, AttributeDefinition.SHORT, AttributeDefinition.BYTE -> "允许范围内的整数";
+            case AttributeDefinition.DOUBLE, AttributeDefinition.FLOAT -> "数字";
+            case AttributeDefinition.BOOLEAN -> " true 或 false";
+            case AttributeDefinition.CHARACTER -> "单个字符";
+            default -> "文本";
         };
     }
 

@@ -46,7 +46,7 @@ final class LauncherService implements BoxLauncher {
     }
 
     private static List<ConfigRefusal> refusals(List<ConfigProblem> problems) {
-        return problems.stream().map(p -> new ConfigRefusal(p.file(), p.line(), p.message())).toList();
+        return problems.stream().map(p -> new ConfigRefusal(p.file(), p.line(), p.option(), p.chinese(), p.message())).toList();
     }
 
     @Override

@@ -54,11 +54,26 @@ class ConfigTypingTest {
     }
 
     @Test
+    void saysWhyInChineseAndNamesTheOptionForTheConsole() {
+        ConfigProblem p = problem(new ConfigEntry("port", "eighty", 7));
+        assertEquals("port", p.option(), "the console labels the field from it");
+        assertEquals("'eighty' 不是允许范围内的整数", p.chinese());
+        assertEquals("option 'port': 'eighty' is not a whole number in range", p.message(), "the English stays for the CLI");
+        assertEquals("'OFF' 不是可选值之一：FULL, NORMAL", problem(new ConfigEntry("sync", "OFF", 3)).chinese());
+        assertEquals("最多 3 个值，实为 4 个", problem(new ConfigEntry("hosts", "a,b,c,d", 4)).chinese());
+        ConfigProblem unknown = problem(new ConfigEntry("prot", "1", 9));
+        assertEquals("未知的选项 'prot'（cn.egov.test）；可用的选项：name, port, on, hosts, sync", unknown.chinese());
+        assertEquals("", unknown.option(), "no field on the form to name");
+    }
+
+    @Test
     void aRequiredOptionWithoutDefaultMustBeThere() {
         ConfigFileException e = assertThrows(ConfigFileException.class,
                 () -> typing.toProperties(file(new ConfigEntry("port", "1", 1)), Optional.of(schema)));
         assertEquals(0, e.problem().line());
         assertTrue(e.getMessage().contains("required option 'name'"), e.getMessage());
+        assertEquals("name", e.problem().option());
+        assertEquals("必填，但未填写", e.problem().chinese());
     }
 
     private void assertProblem(ConfigEntry bad, int line, String fragment) {
@@ -67,6 +82,11 @@ class ConfigTypingTest {
         assertEquals(line, e.problem().line());
         assertTrue(e.getMessage().startsWith(FILE + ":" + line + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+
+    private ConfigProblem problem(ConfigEntry bad) {
+        return assertThrows(ConfigFileException.class,
+                () -> typing.toProperties(file(new ConfigEntry("name", "x", 1), bad), Optional.of(schema))).problem();
     }
 
     private static ConfigFile file(ConfigEntry... entries) {

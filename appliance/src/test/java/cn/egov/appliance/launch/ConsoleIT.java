@@ -300,6 +300,8 @@ class ConsoleIT {
             String verdict = driver.findElement(By.id("verdict")).getText();
             assertTrue(verdict.contains("Refused") && verdict.contains(box.probeConfig() + ":")
                     && verdict.contains("option 'count': 'eleven' is not a whole number"), verdict);
+            assertTrue(verdict.startsWith("被拒绝，原来的设置继续有效。") && verdict.contains("count（第 ")
+                    && verdict.contains("'eleven' 不是允许范围内的整数。"), "the field and why in Chinese first: " + verdict);
             assertFalse(Files.readString(box.probeConfig()).contains("eleven"), "the refused file was put back");
             assertTrue(runtime.status().configProblems().isEmpty(), "the box stays healthy");
             Files.write(root.resolve("config-refused.png"), ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));

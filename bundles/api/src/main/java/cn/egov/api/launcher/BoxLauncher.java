@@ -35,13 +35,25 @@ public interface BoxLauncher {
 
     /**
      * A configuration file the launcher did not apply: the previous configuration stays in force.
+     * The reason comes in both languages, written together where the launcher finds it; the
+     * console names the field (by its Chinese label) from {@code option} and shows the Chinese
+     * reason first, the English {@link #toString()} after.
      *
-     * @param line the line of the option at fault, 0 when the problem is the file as a whole
+     * @param line    the line of the option at fault, 0 when the problem is the file as a whole
+     * @param option  the option at fault, empty when the problem is not one option's
+     * @param chinese why, in Chinese, without the file, line or option
+     * @param message why, in English (with the option), as the log prints it after file:line
      */
-    record ConfigRefusal(Path file, int line, String message) {
+    record ConfigRefusal(Path file, int line, String option, String chinese, String message) {
         @Override
         public String toString() {
             return line > 0 ? file + ":" + line + ": " + message : file + ": " + message;
+        }
+
+        /** The Chinese counterpart of {@link #toString()}: where, the option as typed, then why. */
+        public String toChinese() {
+            String where = line > 0 ? file + " 第 " + line + " 行" : file.toString();
+            return where + "：" + (option.isEmpty() ? "" : "选项 '" + option + "'：") + chinese;
         }
     }
 }

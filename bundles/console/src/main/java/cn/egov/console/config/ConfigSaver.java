@@ -26,15 +26,15 @@ public final class ConfigSaver {
         }
 
         /** Refused by the launcher; the file was put back as it was. */
-        record Refused(String message) implements Verdict {
+        record Refused(BoxLauncher.ConfigRefusal refusal) implements Verdict {
         }
 
         /** Written; the watcher applies it (the console's own settings: it restarts with them). */
         record Pending(String file) implements Verdict {
         }
 
-        /** Nothing written: the form itself was unusable. */
-        record Invalid(String message) implements Verdict {
+        /** Nothing written: the form itself was unusable; why, in Chinese and in English. */
+        record Invalid(String chinese, String message) implements Verdict {
         }
     }
 
@@ -57,7 +57,8 @@ public final class ConfigSaver {
             }
             String value = submitted.get(field.id()).strip();
             if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-                return new Verdict.Invalid("option '" + field.id() + "': a value is one line");
+                return new Verdict.Invalid("「" + field.name().chineseOrEnglish() + "」" + field.id() + "：值只能是一行",
+                        "option '" + field.id() + "': a value is one line");
             }
             if (field.secret() && value.isEmpty()) {
                 continue;
@@ -65,8 +66,8 @@ public final class ConfigSaver {
             changes.put(field.id(), value);
         }
         if (launcher.isEmpty()) {
-            return new Verdict.Invalid("the box's launcher is not reachable here, so the file would not be judged: "
-                    + "nothing was written");
+            return new Verdict.Invalid("这里联系不到本机的启动程序，文件无从检查：什么都没有写入。",
+                    "the box's launcher is not reachable here, so the file would not be judged: nothing was written");
         }
         String before = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
         String after = ConfigFileEditor.apply(before == null ? "" : before, changes, form.name().text() + " (written by the console for " + who + ")");
@@ -84,7 +85,7 @@ public final class ConfigSaver {
             ConfigFileEditor.writeAtomically(file, before);
         }
         launcher.get().applyConfiguration();
-        return new Verdict.Refused(refusal.get().toString());
+        return new Verdict.Refused(refusal.get());
     }
 
     static Optional<BoxLauncher.ConfigRefusal> refusalOf(List<BoxLauncher.ConfigRefusal> refusals, Path file) {

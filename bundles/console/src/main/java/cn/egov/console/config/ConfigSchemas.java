@@ -53,6 +53,11 @@ public final class ConfigSchemas {
             return chinese.isEmpty() ? english : chinese + " " + english;
         }
 
+        /** The name inside a Chinese sentence: the Chinese, or the English when the bundle has none. */
+        public String chineseOrEnglish() {
+            return chinese.isEmpty() ? english : chinese;
+        }
+
         public boolean isEmpty() {
             return chinese.isEmpty() && english.isEmpty();
         }

@@ -109,7 +109,8 @@ public final class BuiltInChecks {
             return Result.ok("所有配置文件都已生效。", "Every configuration file is applied.");
         }
         String files = String.join("; ", refused.stream().map(Object::toString).toList());
-        return Result.fail("以下配置被拒绝，改正之前原来的设置继续有效：" + files + "。请在 配置 Configuration 页面或文件中改正所指的那一行。",
+        String chinese = String.join("；", refused.stream().map(BoxLauncher.ConfigRefusal::toChinese).toList());
+        return Result.fail("以下配置被拒绝，改正之前原来的设置继续有效：" + chinese + "。请在 配置 Configuration 页面或文件中改正所指的那一行。",
                 "Refused, the previous settings stay in force until fixed: " + files
                 + ". Correct the line named, on the 配置 Configuration page or in the file.");
     }

@@ -3,6 +3,7 @@ package cn.egov.console.web;
 import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.api.selftest.SelfTest;
 import cn.egov.console.config.ConfigSaver;
+import cn.egov.console.config.VerdictMessage;
 import cn.egov.console.config.ConfigSchemas;
 import cn.egov.console.pages.jte.JteconfigformGenerated;
 import cn.egov.console.pages.jte.JteconfiglistGenerated;
@@ -100,7 +101,7 @@ final class TechnicianPages {
                 x.user().name(), services.launcher().get());
         String outcome = verdict instanceof ConfigSaver.Verdict.Accepted ? "accepted"
                 : verdict instanceof ConfigSaver.Verdict.Pending ? "written"
-                : verdict instanceof ConfigSaver.Verdict.Refused r ? "refused: " + r.message()
+                : verdict instanceof ConfigSaver.Verdict.Refused r ? "refused: " + r.refusal()
                 : "invalid: " + ((ConfigSaver.Verdict.Invalid) verdict).message();
         services.audit().record(x.user().name(), "save configuration", form.get().fileName(), outcome, x.source());
         int status = verdict instanceof ConfigSaver.Verdict.Refused || verdict instanceof ConfigSaver.Verdict.Invalid
@@ -110,23 +111,10 @@ final class TechnicianPages {
     }
 
     private void renderForm(Exchange x, ConfigSchemas.Form form, int status, ConfigSaver.Verdict verdict) {
-        String message = "";
-        boolean ok = false;
-        if (verdict instanceof ConfigSaver.Verdict.Accepted a) {
-            ok = true;
-            message = "已应用 Applied: " + a.file() + " is in force.";
-        } else if (verdict instanceof ConfigSaver.Verdict.Pending p) {
-            ok = true;
-            message = "已保存 Saved: " + p.file() + "; the console restarts with the new settings: reload this page in a few seconds.";
-        } else if (verdict instanceof ConfigSaver.Verdict.Refused r) {
-            message = "被拒绝 Refused, the previous settings stay in force: " + r.message();
-        } else if (verdict instanceof ConfigSaver.Verdict.Invalid i) {
-            message = "未保存 Not saved: " + i.message();
-        }
-        String text = message;
-        boolean good = ok;
+        ConfigSchemas.Label message = VerdictMessage.of(form, verdict);
+        boolean good = verdict instanceof ConfigSaver.Verdict.Accepted || verdict instanceof ConfigSaver.Verdict.Pending;
         services.pages().render(x.response(), x.callback(), status, out -> JteconfigformGenerated.render(out, null,
-                handler.frame(x.session(), form.name().text(), "/config"), form, text, good));
+                handler.frame(x.session(), form.name().text(), "/config"), form, message, good));
     }
 
 }

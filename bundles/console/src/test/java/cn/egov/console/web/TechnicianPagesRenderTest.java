@@ -3,10 +3,14 @@ package cn.egov.console.web;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.api.selftest.SelfTest;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
+import cn.egov.console.config.ConfigSaver;
 import cn.egov.console.config.ConfigSchemas;
+import cn.egov.console.config.VerdictMessage;
+import cn.egov.console.pages.jte.JteconfigformGenerated;
 import cn.egov.console.pages.jte.JteconfiglistGenerated;
 import cn.egov.console.pages.jte.JtelogsGenerated;
 import cn.egov.console.pages.jte.JteselftestGenerated;
@@ -14,6 +18,7 @@ import cn.egov.console.status.BoxStatus;
 import cn.egov.console.status.BuiltInChecks;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -61,6 +66,33 @@ class TechnicianPagesRenderTest {
         assertTrue(page.contains("<td>使用默认值 <span class=\"en\">running on defaults</span></td>"), page);
         assertTrue(page.contains("<a href=\"/config/cn.egov.telemetry\">Telemetry</a>"), "no Chinese: the English once: " + page);
         assertTrue(page.contains("<td>已配置 <span class=\"en\">configured</span></td>"), page);
+    }
+
+    @Test
+    void aRefusedSaveNamesTheFieldByItsChineseNameAndSaysWhyInChineseThenInEnglish() {
+        ConfigSchemas.Field count = new ConfigSchemas.Field("count", new ConfigSchemas.Label("次数", "Count"), NONE, "integer",
+                false, false, "1", List.of(), false, "1");
+        ConfigSchemas.Form probe = new ConfigSchemas.Form("cn.egov.probe.cfg", "cn.egov.probe", false,
+                new ConfigSchemas.Label("探针", "Probe"), NONE, "cn.egov.probe", List.of(count), true);
+        BoxLauncher.ConfigRefusal refusal = new BoxLauncher.ConfigRefusal(Path.of("/etc/egov-box/cn.egov.probe.cfg"), 3, "count",
+                "'eleven' 不是允许范围内的整数", "option 'count': 'eleven' is not a whole number in range");
+        String page = render(out -> JteconfigformGenerated.render(out, null, FRAME, probe,
+                VerdictMessage.of(probe, new ConfigSaver.Verdict.Refused(refusal)), false));
+        assertTrue(page.contains("<p id=\"verdict\" class=\"message bad\">被拒绝，原来的设置继续有效。「次数」count（第 3 行）："
+                + "'eleven' 不是允许范围内的整数。 <span class=\"en\">Refused, the previous settings stay in force: "
+                + "/etc/egov-box/cn.egov.probe.cfg:3: option 'count': 'eleven' is not a whole number in range</span></p>"), page);
+    }
+
+    @Test
+    void anAppliedSaveSaysSoInChineseThenInEnglish() {
+        ConfigSchemas.Form probe = new ConfigSchemas.Form("cn.egov.probe.cfg", "cn.egov.probe", false,
+                new ConfigSchemas.Label("探针", "Probe"), NONE, "cn.egov.probe", List.of(), true);
+        String page = render(out -> JteconfigformGenerated.render(out, null, FRAME, probe,
+                VerdictMessage.of(probe, new ConfigSaver.Verdict.Accepted("cn.egov.probe.cfg")), true));
+        assertTrue(page.contains("<p id=\"verdict\" class=\"message good\">已应用：cn.egov.probe.cfg 已生效。 "
+                + "<span class=\"en\">Applied: cn.egov.probe.cfg is in force.</span></p>"), page);
+        String fresh = render(out -> JteconfigformGenerated.render(out, null, FRAME, probe, VerdictMessage.of(probe, null), false));
+        assertFalse(fresh.contains("id=\"verdict\""), fresh);
     }
 
     private static String render(Consumer<OwaspHtmlTemplateOutput> page) {
