@@ -16,6 +16,7 @@ import cn.egov.exchange.service.LocalUnit;
 import cn.egov.exchange.store.ExchangeStore;
 import cn.egov.exchange.transport.OutboxHubLink;
 import cn.egov.exchange.web.ExchangeSection;
+import cn.egov.exchange.web.NotReady;
 import cn.egov.pki.BoxCertificates;
 import cn.egov.pki.store.BoxCredentials;
 import cn.egov.pki.store.TlsContexts;
@@ -80,7 +81,7 @@ public final class ExchangeComponent implements ConsoleSection {
     private final List<ControlChannel.Subscription> subscriptions = new ArrayList<>();
     private volatile ExchangeService service;
     private volatile BoxCertificateTransfer transfer;
-    private volatile String waitingFor = "starting";
+    private volatile NotReady waitingFor = NotReady.STARTING;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile BoxCertificates certificates;
@@ -114,7 +115,8 @@ public final class ExchangeComponent implements ConsoleSection {
                 Optional<LocalUnit> k = keys.load(unit);
                 if (k.isEmpty()) {
                     if (credentials.isEmpty()) {
-                        throw new Waiting("keys of unit " + unit + ": the box is not enrolled yet (appliance enrol), so they cannot be enrolled");
+                        throw new Waiting("单位 " + unit + " 的公文密钥：本机尚未注册，无法申请。请联系技术员运行 'appliance enrol'。",
+                                "keys of unit " + unit + ": the box is not enrolled yet (appliance enrol), so they cannot be enrolled");
                     }
                     LOG.info("exchange: enrolling the document keys of unit {} at {}", unit, settings.estUrl());
                     LocalUnit enrolled = new DocumentKeyEnrolment(settings.estUrl(), TlsContexts.of(credentials.get()),
@@ -142,15 +144,17 @@ public final class ExchangeComponent implements ConsoleSection {
             waitingFor = null;
             LOG.info("exchange ready for units {} (store {})", settings.units(), settings.storePath());
         } catch (Waiting w) {
-            notReady(w.getMessage());
+            notReady(w.why);
         } catch (Exception e) {
-            notReady(e.getMessage() == null ? e.toString() : e.getMessage());
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            notReady(new NotReady("启动时出错，" + settings.enrolRetry().toSeconds() + " 秒后自动重试；一直如此请联系技术员查看本机日志。",
+                    message));
         }
     }
 
-    private void notReady(String why) {
+    private void notReady(NotReady why) {
         waitingFor = why;
-        LOG.warn("exchange not ready: {}; trying again in {} s", LogSafe.of(why), settings.enrolRetry().toSeconds());
+        LOG.warn("exchange not ready: {}; trying again in {} s", LogSafe.of(why.english()), settings.enrolRetry().toSeconds());
         starter.schedule(this::tryStart, settings.enrolRetry().toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -163,19 +167,25 @@ public final class ExchangeComponent implements ConsoleSection {
         } else if (credentials.isPresent()) {
             all.addAll(credentials.get().trustAnchors());
         } else {
-            throw new Waiting("trust anchors: the box is not enrolled and trust.anchors is not set");
+            throw new Waiting("信任锚：本机尚未注册，也没有设置 trust.anchors。请联系技术员：运行 'appliance enrol'，或在“公文交换”表单中设置 trust.anchors。",
+                    "trust anchors: the box is not enrolled and trust.anchors is not set");
         }
         List<X509Certificate> roots = all.stream().filter(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal())).toList();
         if (roots.isEmpty()) {
-            throw new Waiting("trust anchors: no root certificate in " + (settings.trustFile() != null ? settings.trustFile() : "the box's CA certificates"));
+            String where = settings.trustFile() != null ? settings.trustFile().toString() : "the box's CA certificates";
+            throw new Waiting("信任锚：" + (settings.trustFile() != null ? where + " 中" : "本机的 CA 证书中") + "没有根证书。请联系技术员。",
+                    "trust anchors: no root certificate in " + where);
         }
         return new TrustAnchors(roots, all.stream().filter(c -> !roots.contains(c)).toList(), Clock.systemUTC());
     }
 
-    /** Not an error: something the exchange waits for, said in one line. */
+    /** Not an error: something the exchange waits for, said in one line in each language. */
     private static final class Waiting extends Exception {
-        Waiting(String message) {
-            super(message, null, false, false);
+        private final transient NotReady why;
+
+        Waiting(String chinese, String english) {
+            super(english, null, false, false);
+            this.why = new NotReady(chinese, english);
         }
     }
 

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -93,7 +94,7 @@ public final class ExchangeSection implements Request.Handler {
     private static final long FORM_OVERHEAD = 256 * 1024;
 
     private final Supplier<ExchangeService> service;
-    private final Supplier<String> waitingFor;
+    private final Supplier<NotReady> waitingFor;
     private final long maxDocumentBytes;
     private final Duration defaultDeadline;
     private final Clock clock;
@@ -102,7 +103,7 @@ public final class ExchangeSection implements Request.Handler {
      * @param service    the running exchange, or null while it waits
      * @param waitingFor what it waits for (shown to the clerk)
      */
-    public ExchangeSection(Supplier<ExchangeService> service, Supplier<String> waitingFor, long maxDocumentBytes,
+    public ExchangeSection(Supplier<ExchangeService> service, Supplier<NotReady> waitingFor, long maxDocumentBytes,
                            Duration defaultDeadline, Clock clock) {
         this.service = service;
         this.waitingFor = waitingFor;
@@ -121,19 +122,21 @@ public final class ExchangeSection implements Request.Handler {
         boolean api = path.startsWith("/exchange/api/");
         ExchangeService s = service.get();
         if (s == null) {
-            String why = String.valueOf(waitingFor.get());
+            NotReady why = Objects.requireNonNullElse(waitingFor.get(), NotReady.STARTING);
             if (api) {
-                return json(response, callback, 503, Map.of("error", "the exchange is not ready: " + why));
+                return json(response, callback, 503, Map.of("error", "the exchange is not ready: " + why.english()));
             }
             ctx.render(response, callback, "公文交换 Documents", html(out -> JtenotreadyGenerated.render(out, null, why)));
             return true;
         }
         Optional<UnitCode> unit = clerkUnit(ctx.user(), s);
         if (unit.isEmpty()) {
-            String why = "account " + ctx.user().name() + " belongs to unit " + ctx.user().unit()
-                    + ", which the exchange on this box does not serve (" + s.units() + ")";
+            NotReady why = new NotReady("账号 " + ctx.user().name() + " 属于单位 " + ctx.user().unit()
+                    + "，本机的公文交换不为该单位服务（服务的单位：" + s.units() + "）。请联系技术员：在 配置 页面的“公文交换”表单中加入该单位，或改用本单位的账号。",
+                    "account " + ctx.user().name() + " belongs to unit " + ctx.user().unit()
+                    + ", which the exchange on this box does not serve (" + s.units() + ")");
             if (api) {
-                return json(response, callback, 403, Map.of("error", why));
+                return json(response, callback, 403, Map.of("error", why.english()));
             }
             ctx.render(response, callback, "公文交换 Documents", html(out -> JtenotreadyGenerated.render(out, null, why)));
             return true;

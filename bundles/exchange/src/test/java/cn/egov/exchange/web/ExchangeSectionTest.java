@@ -117,7 +117,8 @@ class ExchangeSectionTest {
         service = new ExchangeService("130602-001", new ExchangeSettings(MAX, Duration.ofDays(30), 100, Duration.ofSeconds(30),
                 Duration.ofDays(3)), store, units, new TrustAnchors(List.of(pki.root), List.of(pki.issuing, pki.sm2Ca), Clock.systemUTC()),
                 link, transfer, Clock.systemUTC());
-        ExchangeSection section = new ExchangeSection(() -> ready ? service : null, () -> "keys of unit 130602-001: the box is not enrolled yet",
+        ExchangeSection section = new ExchangeSection(() -> ready ? service : null, () -> new NotReady("单位 130602-001 的公文密钥：本机尚未注册，无法申请。",
+                "keys of unit 130602-001: the box is not enrolled yet"),
                 MAX, Duration.ofDays(3), Clock.systemUTC());
         server = new SectionServer(section, request -> {
             String who = request.getHeaders().get("X-Test-User");
@@ -466,11 +467,17 @@ class ExchangeSectionTest {
         HttpResponse<byte[]> other = get("/exchange/api/inbox", "zhao:130699-001");
         assertEquals(403, other.statusCode());
         assertTrue(text(other).contains("does not serve"), text(other));
+        String otherPage = text(get("/exchange/", "zhao:130699-001"));
+        assertTrue(otherPage.contains("公文交换尚未就绪：账号 zhao 属于单位 130699-001，本机的公文交换不为该单位服务")
+                && otherPage.contains("<span class=\"en\">The document exchange is not ready: account zhao belongs to unit 130699-001, "
+                + "which the exchange on this box does not serve"), otherPage);
         ready = false;
         HttpResponse<byte[]> waiting = get("/exchange/api/inbox", null);
         assertEquals(503, waiting.statusCode());
         assertTrue(text(waiting).contains("not enrolled"), text(waiting));
-        assertTrue(text(get("/exchange/", null)).contains("尚未就绪"));
+        assertTrue(text(get("/exchange/", null)).contains("<p class=\"message bad\" id=\"not-ready\">公文交换尚未就绪："
+                + "单位 130602-001 的公文密钥：本机尚未注册，无法申请。 <span class=\"en\">The document exchange is not ready: "
+                + "keys of unit 130602-001: the box is not enrolled yet</span></p>"), "Chinese first, then English");
     }
 
     /**
