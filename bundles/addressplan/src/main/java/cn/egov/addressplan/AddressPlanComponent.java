@@ -7,6 +7,7 @@ import cn.egov.api.telemetry.TelemetryPublisher;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -145,13 +146,13 @@ public final class AddressPlanComponent implements SelfTest {
             return Result.ok("本站点符合单位 " + r.unit() + " 的地址规划（已检查 " + r.itemsChecked() + " 项）。",
                     "The site follows the address plan of unit " + r.unit() + " (" + r.itemsChecked() + " items checked).");
         }
-        StringBuilder b = new StringBuilder();
-        r.findings().stream().limit(3).forEach(f -> b.append(b.length() == 0 ? "" : " ").append(f.remediation()));
+        List<SiteFinding> shown = r.findings().stream().limit(3).toList();
+        String english = String.join(" ", shown.stream().map(SiteFinding::remediation).toList());
+        String chinese = String.join("", shown.stream().map(SiteFinding::chinese).toList());
         int more = r.findings().size() - 3;
-        // each finding's remediation is the plan checker's (English), in both sentences
-        return Result.fail(r.findings().size() + " 项不符合单位 " + r.unit() + " 的地址规划：" + b
+        return Result.fail(r.findings().size() + " 项不符合单位 " + r.unit() + " 的地址规划：" + chinese
                         + (more > 0 ? "（另有 " + more + " 项：'appliance plan check'）" : ""),
-                r.findings().size() + " item(s) outside the address plan of unit " + r.unit() + ": " + b
+                r.findings().size() + " item(s) outside the address plan of unit " + r.unit() + ": " + english
                 + (more > 0 ? " (and " + more + " more: 'appliance plan check')" : ""));
     }
 

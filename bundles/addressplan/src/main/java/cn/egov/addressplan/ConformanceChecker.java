@@ -74,7 +74,8 @@ public final class ConformanceChecker {
             checked.merge(Kind.INTERFACE_ADDRESS, 1, Integer::sum);
             IpPrefix addr = a.address().asAddress();
             if (!own.contains(addr)) {
-                out.add(address(Kind.INTERFACE_ADDRESS, "address " + a.address() + " on " + a.device(), addr,
+                out.add(address(Kind.INTERFACE_ADDRESS, new Subject("address " + a.address() + " on " + a.device(),
+                        a.device() + " 上的本机地址 " + a.address()), addr,
                         a.address().network(), a.device(), site, inUse));
             }
         }
@@ -93,7 +94,8 @@ public final class ConformanceChecker {
             }
             checked.merge(Kind.NEIGHBOUR, 1, Integer::sum);
             if (!own.contains(n.address())) {
-                out.add(address(Kind.NEIGHBOUR, "neighbour " + n.address() + " on " + n.device() + " (" + n.mac() + ")",
+                out.add(address(Kind.NEIGHBOUR, new Subject("neighbour " + n.address() + " on " + n.device() + " (" + n.mac() + ")",
+                                n.device() + " 上的邻居（" + n.mac() + "）" + n.address()),
                         n.address(), linkSubnet(site, n.device(), n.address()), n.device(), site, inUse));
             }
         }
@@ -104,8 +106,9 @@ public final class ConformanceChecker {
             checked.merge(Kind.LEASE, 1, Integer::sum);
             if (!own.contains(l.address())) {
                 String dev = deviceFor(site, l.address());
-                out.add(address(Kind.LEASE, "lease " + l.address() + " (" + l.mac()
-                        + (l.hostName().isEmpty() ? "" : ", " + l.hostName()) + ") in " + l.file(), l.address(),
+                String who = l.mac() + (l.hostName().isEmpty() ? "" : ", " + l.hostName());
+                out.add(address(Kind.LEASE, new Subject("lease " + l.address() + " (" + who + ") in " + l.file(),
+                        l.file() + " 中的租约（" + who + "）" + l.address()), l.address(),
                         linkSubnet(site, dev, l.address()), dev, site, inUse));
             }
         }
@@ -178,19 +181,27 @@ public final class ConformanceChecker {
                 .collect(Collectors.joining(", "));
     }
 
-    private SiteFinding address(Kind kind, String subject, IpPrefix addr, IpPrefix subnet, String device,
+    /** What a finding is about, in English and in Chinese, e.g. "address 192.168.1.1/24 on eth1" / "eth1 上的本机地址 192.168.1.1/24". */
+    private record Subject(String english, String chinese) {
+    }
+
+    private SiteFinding address(Kind kind, Subject subject, IpPrefix addr, IpPrefix subnet, String device,
                                 SiteObservation site, Set<IpPrefix> inUse) {
         Allocation block = blockFor(site, device, addr.v6());
         String owner = holder(addr);
         String whose = owner.isEmpty() ? "in nobody's allocation" : "in " + owner + "'s allocation";
+        String whoseChinese = owner.isEmpty() ? " 不在任何单位的分配中" : " 在 " + owner + " 的分配中";
+        String family = "IPv" + (addr.v6() ? 6 : 4);
         if (block == null) {
-            return new SiteFinding(kind, subject, addr.toString(), "none for IPv" + (addr.v6() ? 6 : 4), owner, "",
-                    subject + " is " + whose + "; the plan gives " + unit + " no IPv" + (addr.v6() ? 6 : 4) + " block");
+            return new SiteFinding(kind, subject.english(), addr.toString(), "none for " + family, owner, "",
+                    subject.english() + " is " + whose + "; the plan gives " + unit + " no " + family + " block",
+                    subject.chinese() + whoseChinese + "；规划没有给 " + unit + " 分配 " + family + " 地址块，请联系省电子政务办。");
         }
         IpPrefix suggested = renumber(block.prefix(), subnet.offsetOf(addr), inUse);
         inUse.add(suggested);
-        return new SiteFinding(kind, subject, addr.toString(), expected(addr.v6()), owner, suggested.toString(),
-                subject + " is " + whose + ": renumber it to " + suggested + " in " + block.prefix());
+        return new SiteFinding(kind, subject.english(), addr.toString(), expected(addr.v6()), owner, suggested.toString(),
+                subject.english() + " is " + whose + ": renumber it to " + suggested + " in " + block.prefix(),
+                subject.chinese() + whoseChinese + "：请改为 " + suggested + "（属于 " + block.prefix() + "）。");
     }
 
     /** Same host offset inside the block, skipping network/broadcast and addresses in use. */
@@ -216,16 +227,20 @@ public final class ConformanceChecker {
         Allocation block = allocations.stream().filter(a -> a.prefix().v6() == r.destination().v6()).findFirst().orElse(null);
         String owner = holder(r.destination());
         String whose = owner.isEmpty() ? "in nobody's allocation" : "in " + owner + "'s allocation";
+        String whoseChinese = owner.isEmpty() ? " 不在任何单位的分配中" : " 在 " + owner + " 的分配中";
         String subject = "subnet " + r.destination() + " on " + r.device();
+        String subjectChinese = r.device() + " 上的子网 " + r.destination();
         if (block == null) {
             return new SiteFinding(Kind.SUBNET, subject, r.destination().toString(), "none", owner, "",
-                    subject + " is " + whose + "; the plan gives " + unit + " no block of this family");
+                    subject + " is " + whose + "; the plan gives " + unit + " no block of this family",
+                    subjectChinese + whoseChinese + "；规划没有给 " + unit + " 分配这一类地址块，请联系省电子政务办。");
         }
         IpPrefix target = block.prefix().length() >= r.destination().length()
                 ? block.prefix()
                 : new IpPrefix(block.prefix().v6(), block.prefix().hi(), block.prefix().lo(), r.destination().length());
         return new SiteFinding(Kind.SUBNET, subject, r.destination().toString(), expected(r.destination().v6()), owner,
-                target.toString(), subject + " is " + whose + ": renumber the link to " + target);
+                target.toString(), subject + " is " + whose + ": renumber the link to " + target,
+                subjectChinese + whoseChinese + "：请把这条链路改编为 " + target + "。");
     }
 
     private SiteFinding name(HostName h, String name) {
@@ -237,6 +252,8 @@ public final class ConformanceChecker {
                 .map(s -> "*." + s).toList());
         return new SiteFinding(Kind.HOST_NAME, "name " + name + " of " + h.address() + " (" + h.source() + ")", name, expected,
                 "", suggestion, suggestion.isEmpty() ? "name " + name + " is outside " + unit + "'s name space; declare the unit's label and place in the plan"
-                        : "rename " + name + " to " + suggestion);
+                        : "rename " + name + " to " + suggestion,
+                suggestion.isEmpty() ? "名称 " + name + " 不在 " + unit + " 的名称空间内；请在规划中声明本单位的标签和所在地。"
+                        : "请把 " + name + " 改名为 " + suggestion + "。");
     }
 }

@@ -9,10 +9,11 @@ package cn.egov.addressplan;
  * @param expected    what the plan allows, e.g. {@code 10.6.8.0/25 (internal)}
  * @param owner       who holds the observed value in the plan, or empty when nobody does
  * @param suggestion  the value it should be renumbered or renamed to
- * @param remediation one sentence for the technician
+ * @param remediation one sentence for the technician, in English (the CLI, the manager's remediation list)
+ * @param chinese     the same sentence in Chinese (the box console's self-test shows it first)
  */
 public record SiteFinding(Kind kind, String subject, String observed, String expected, String owner,
-                          String suggestion, String remediation) {
+                          String suggestion, String remediation, String chinese) {
 
     /** What is wrong. */
     public enum Kind {

@@ -17,11 +17,13 @@ class AddressPlanSelfTestTest {
         assertEquals(SelfTest.Outcome.OK, AddressPlanComponent.judge(clean, null).outcome());
 
         SiteFinding eth1 = new SiteFinding(SiteFinding.Kind.INTERFACE_ADDRESS, "address 192.168.1.1/24 on eth1", "192.168.1.1",
-                "10.6.8.0/25 (internal)", "", "10.6.8.1/25", "Renumber eth1 from 192.168.1.1/24 to 10.6.8.1/25.");
+                "10.6.8.0/25 (internal)", "", "10.6.8.1/25", "Renumber eth1 from 192.168.1.1/24 to 10.6.8.1/25.",
+                "eth1 上的本机地址 192.168.1.1/24 不在任何单位的分配中：请改为 10.6.8.1/25（属于 10.6.8.0/25）。");
         SelfTest.Result r = AddressPlanComponent.judge(new ConformanceReport("130602-001", 1, Map.of(), List.of(eth1), List.of()), null);
         assertEquals(SelfTest.Outcome.FAIL, r.outcome());
         assertTrue(r.message().contains("Renumber eth1 from 192.168.1.1/24 to 10.6.8.1/25."), r.message());
-        assertEquals("1 项不符合单位 130602-001 的地址规划：Renumber eth1 from 192.168.1.1/24 to 10.6.8.1/25.", r.chinese());
+        assertEquals("1 项不符合单位 130602-001 的地址规划：eth1 上的本机地址 192.168.1.1/24 不在任何单位的分配中："
+                + "请改为 10.6.8.1/25（属于 10.6.8.0/25）。", r.chinese());
 
         SelfTest.Result failed = AddressPlanComponent.judge(clean, "no plan at /etc/egov/plan");
         assertEquals(SelfTest.Outcome.FAIL, failed.outcome());

@@ -68,6 +68,9 @@ class ConformanceCheckerTest {
         // same host offset (.20) in the unit's block, but .20 is taken by a conforming host: next free
         assertEquals("10.6.8.21", neigh.suggestion());
         assertTrue(neigh.remediation().contains("renumber it to 10.6.8.21 in 10.6.8.0/25"), neigh.remediation());
+        assertEquals("eth2 上的邻居（02:00:00:00:00:21）10.6.16.20 在 130606 的分配中：请改为 10.6.8.21（属于 10.6.8.0/25）。",
+                neigh.chinese(), "the box console's sentence, beside the English");
+        assertEquals("eth2 上的子网 10.6.16.0/24 在 130606 的分配中：请把这条链路改编为 10.6.8.0/25。", subnet.chinese());
         SiteFinding lease = find(r, Kind.LEASE);
         assertEquals("10.9.9.31", lease.observed());
         assertEquals("130902", lease.owner()); // a Cangzhou county's block
@@ -75,6 +78,7 @@ class ConformanceCheckerTest {
         assertEquals(List.of("pc3.example.com", "box.wjw.jingxiu.hebei.egov"), names.stream().map(SiteFinding::observed).toList());
         // another department's name space is not this unit's either
         assertEquals(List.of("pc3.jyj.jingxiu.hebei.egov", "box.jyj.jingxiu.hebei.egov"), names.stream().map(SiteFinding::suggestion).toList());
+        assertEquals("请把 pc3.example.com 改名为 pc3.jyj.jingxiu.hebei.egov。", names.get(0).chinese());
         assertEquals(3, r.checked().get(Kind.HOST_NAME)); // pc1 FQDN, pc3, box's own loopback name
         assertEquals(1, r.findingCounts().get(Kind.LEASE));
     }
