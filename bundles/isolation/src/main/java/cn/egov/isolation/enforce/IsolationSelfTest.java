@@ -48,7 +48,7 @@ public final class IsolationSelfTest {
         if (routes != null && !routes.findings().isEmpty()) {
             RouteFinding first = routes.findings().get(0);
             int more = routes.findings().size() - 1;
-            return Result.fail("路由守卫：" + first.message() + (more > 0 ? "（另有 " + more + " 条）" : "")
+            return Result.fail("路由守卫：" + first.chinese() + (more > 0 ? "（另有 " + more + " 条）" : "")
                             + "。请删除这条路由（ip route）或提供它的设备；'appliance policy check' 列出全部。",
                     "Route guard: " + first.message() + (more > 0 ? " (and " + more + " more)" : "")
                     + ". Remove that route (ip route) or the device that offers it; 'appliance policy check' lists them all.");

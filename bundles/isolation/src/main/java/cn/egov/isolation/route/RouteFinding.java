@@ -7,9 +7,10 @@ package cn.egov.isolation.route;
  * @param iface     the isolated interface asked about ("" when the finding concerns the box as a whole)
  * @param probe     the destination asked about ("" when none)
  * @param via       the interface (and gateway) the kernel would use ("" when none)
- * @param message   one line for people
+ * @param message   one line for people, in English (the alarm, the log, 'appliance policy check')
+ * @param chinese   the same line in Chinese (the box console's self-test shows it first)
  */
-public record RouteFinding(Kind kind, String iface, String probe, String via, String message) {
+public record RouteFinding(Kind kind, String iface, String probe, String via, String message, String chinese) {
 
     /** Kinds of finding, each raised as its own alarm kind. */
     public enum Kind {

@@ -80,11 +80,13 @@ public final class RouteIsolation {
         RouteGuard.Outcome outcome = guard.apply(interfaces);
         List<RouteFinding> findings = new ArrayList<>();
         for (String p : outcome.problems()) {
-            findings.add(new RouteFinding(RouteFinding.Kind.GUARD, "", "", "", p));
+            // the guard's problem is nft's or ip's own words (English): the Chinese says what it is about
+            findings.add(new RouteFinding(RouteFinding.Kind.GUARD, "", "", "", p, "路由守卫的规则无法生效：" + p));
         }
         if (applied && !outcome.changes().isEmpty()) {
             findings.add(new RouteFinding(RouteFinding.Kind.GUARD, "", "", "",
-                    "the route guard had been changed and was restored: " + String.join("; ", outcome.changes())));
+                    "the route guard had been changed and was restored: " + String.join("; ", outcome.changes()),
+                    "路由守卫曾被改动，已恢复：" + String.join("; ", outcome.changes())));
         }
         applied = true;
         findings.addAll(probe.check(interfaces));

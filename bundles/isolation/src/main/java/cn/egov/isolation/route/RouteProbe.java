@@ -77,9 +77,12 @@ public final class RouteProbe {
                 String dst = String.valueOf(r.get("dst"));
                 if (dst.endsWith("/1")) {
                     String via = via(r);
+                    boolean table = r.get("table") != null;
                     out.add(new RouteFinding(RouteFinding.Kind.SPLIT_DEFAULT_ROUTE, "", dst, via, "route " + dst + " via " + via
-                            + (r.get("table") != null ? " (table " + r.get("table") + ")" : "")
-                            + " splits the default route: it covers half the address space and escapes default-route suppression"));
+                            + (table ? " (table " + r.get("table") + ")" : "")
+                            + " splits the default route: it covers half the address space and escapes default-route suppression",
+                            "经 " + via + " 的路由 " + dst + (table ? "（路由表 " + r.get("table") + "）" : "")
+                            + " 拆分了默认路由：它覆盖一半的地址空间，绕过了对默认路由的抑制"));
                 }
             }
         }
@@ -96,13 +99,15 @@ public final class RouteProbe {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(new RouteFinding(RouteFinding.Kind.CHECK_FAILED, iif, probe, "",
-                    "cannot tell whether " + iif + " has a route to " + probe + ": ip route get answered '" + err + "'"));
+                    "cannot tell whether " + iif + " has a route to " + probe + ": ip route get answered '" + err + "'",
+                    "无法判断 " + iif + " 是否有到 " + probe + " 的路由：ip route get 的回答是 '" + err + "'"));
         }
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> answer = (List<Map<String, Object>>) JsonValues.parse(r.stdout());
         if (answer.isEmpty()) {
             return java.util.Optional.of(new RouteFinding(RouteFinding.Kind.CHECK_FAILED, iif, probe, "",
-                    "ip route get " + probe + " iif " + iif + " gave no answer"));
+                    "ip route get " + probe + " iif " + iif + " gave no answer",
+                    "ip route get " + probe + " iif " + iif + " 没有回答"));
         }
         Map<String, Object> route = answer.get(0);
         Object type = route.get("type");
@@ -115,9 +120,11 @@ public final class RouteProbe {
         }
         return java.util.Optional.of(outbound
                 ? new RouteFinding(RouteFinding.Kind.ROUTE_TO_INTERNET, iif, probe, via,
-                        "route exists from internal zone (" + iif + ") to the Internet via " + via + " (probe " + probe + ")")
+                        "route exists from internal zone (" + iif + ") to the Internet via " + via + " (probe " + probe + ")",
+                        "内部区域（" + iif + "）经 " + via + " 有通往互联网的路由（探测地址 " + probe + "）")
                 : new RouteFinding(RouteFinding.Kind.ROUTE_FROM_INTERNET, iif, probe, via,
-                        "route exists from the Internet (" + iif + ") to internal zone via " + via + " (probe " + probe + ")"));
+                        "route exists from the Internet (" + iif + ") to internal zone via " + via + " (probe " + probe + ")",
+                        "互联网（" + iif + "）经 " + via + " 有通往内部区域的路由（探测地址 " + probe + "）"));
     }
 
     private static String via(Map<String, Object> route) {
@@ -200,7 +207,8 @@ public final class RouteProbe {
         Map<String, List<Map<String, Object>>> byIf = new java.util.LinkedHashMap<>();
         IpCommand.Result r = ip.run(List.of("-j", "addr", "show"), null);
         if (!r.ok()) {
-            out.add(new RouteFinding(RouteFinding.Kind.CHECK_FAILED, "", "", "", "cannot list addresses: " + r.stderr().strip()));
+            out.add(new RouteFinding(RouteFinding.Kind.CHECK_FAILED, "", "", "", "cannot list addresses: " + r.stderr().strip(),
+                    "无法列出本机的地址：" + r.stderr().strip()));
             return byIf;
         }
         for (Object o : (List<Object>) JsonValues.parse(r.stdout())) {
@@ -220,7 +228,8 @@ public final class RouteProbe {
         if (!r.ok()) {
             if (!(v6 && r.stderr().contains("not supported"))) {
                 out.add(new RouteFinding(RouteFinding.Kind.CHECK_FAILED, "", "", "",
-                        "cannot list " + RouteGuard.family(v6) + " routes: " + r.stderr().strip()));
+                        "cannot list " + RouteGuard.family(v6) + " routes: " + r.stderr().strip(),
+                        "无法列出 " + RouteGuard.family(v6) + " 路由：" + r.stderr().strip()));
             }
             return List.of();
         }

@@ -3,6 +3,9 @@ package cn.egov.isolation.enforce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cn.egov.api.selftest.SelfTest;
+import cn.egov.isolation.route.RouteFinding;
+import cn.egov.isolation.route.RouteGuard;
+import cn.egov.isolation.route.RouteIsolation;
 import cn.egov.rules.nft.NftRuleset;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +28,20 @@ class IsolationSelfTestTest {
                         "No isolation policy is in force: the policy was refused (policy.toml:3: bad zone). Fix the file and line named, "
                                 + "or wait for the manager's signed policy ('appliance setup')."),
                 IsolationSelfTest.judge("REJECTED", Optional.empty(), "policy.toml:3: bad zone", null));
+    }
+
+    @Test
+    void aRouteToTheInternetIsSaidInChineseThenInEnglish() {
+        RouteFinding route = new RouteFinding(RouteFinding.Kind.ROUTE_TO_INTERNET, "eth1", "192.0.2.1", "eth0 192.0.2.254",
+                "route exists from internal zone (eth1) to the Internet via eth0 192.0.2.254 (probe 192.0.2.1)",
+                "内部区域（eth1）经 eth0 192.0.2.254 有通往互联网的路由（探测地址 192.0.2.1）");
+        SelfTest.Result r = IsolationSelfTest.judge("IN_FORCE", Optional.of(BASELINE), null,
+                new RouteIsolation.Report(1, new RouteGuard.Outcome(List.of(), List.of()), List.of(route)));
+        assertEquals(SelfTest.Outcome.FAIL, r.outcome());
+        assertEquals("路由守卫：内部区域（eth1）经 eth0 192.0.2.254 有通往互联网的路由（探测地址 192.0.2.1）。"
+                + "请删除这条路由（ip route）或提供它的设备；'appliance policy check' 列出全部。", r.chinese());
+        assertEquals("Route guard: route exists from internal zone (eth1) to the Internet via eth0 192.0.2.254 (probe 192.0.2.1). "
+                + "Remove that route (ip route) or the device that offers it; 'appliance policy check' lists them all.", r.message());
     }
 
     @Test
