@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.api.selftest.SelfTest;
 import cn.egov.api.time.BeijingTime;
 import cn.egov.console.TestClock;
@@ -74,6 +75,39 @@ class BuiltInChecksTest {
             assertEquals(SelfTest.Outcome.FAIL, r.outcome());
             assertTrue(r.message().contains("run 'appliance setup --unit UNIT --token TOKEN'"), r.message());
             assertTrue(r.chinese().startsWith("本机尚未注册：用省电子政务办发放的注册令牌运行 'appliance setup --unit UNIT --token TOKEN'"), r.chinese());
+        }
+    }
+
+    @Test
+    void aRefusedConfigurationFileIsNamedWithItsReasonInChineseThenInEnglish() throws Exception {
+        BoxLauncher.ConfigRefusal refusal = new BoxLauncher.ConfigRefusal(Path.of("/etc/egov-box/cn.egov.telemetry.cfg"), 4,
+                "health.interval.s", "'ten' 不是允许范围内的整数", "option 'health.interval.s': 'ten' is not a whole number in range");
+        BoxLauncher launcher = new BoxLauncher() {
+            @Override
+            public List<ConfigRefusal> applyConfiguration() {
+                return List.of(refusal);
+            }
+
+            @Override
+            public List<ConfigRefusal> refusedFiles() {
+                return List.of(refusal);
+            }
+
+            @Override
+            public List<String> recentLog(int max) {
+                return List.of();
+            }
+        };
+        try (ConsoleDatabase db = ConsoleDatabase.open(ConsoleDatabase.file(dir))) {
+            TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+            AuditLog audit = new AuditLog(db, new AuditLog.Settings(Duration.ofDays(190), 1000), clock);
+            SelfTest.Result r = new BuiltInChecks(Optional::empty, () -> Optional.of(launcher), () -> null, audit,
+                    Duration.ofDays(30), clock).configuration();
+            assertEquals(SelfTest.Outcome.FAIL, r.outcome());
+            assertTrue(r.chinese().startsWith("以下配置被拒绝，改正之前原来的设置继续有效：/etc/egov-box/cn.egov.telemetry.cfg 第 4 行："
+                    + "选项 'health.interval.s'：'ten' 不是允许范围内的整数。"), r.chinese());
+            assertTrue(r.message().contains("/etc/egov-box/cn.egov.telemetry.cfg:4: option 'health.interval.s': 'ten' is not a whole number"),
+                    r.message());
         }
     }
 
