@@ -13,6 +13,7 @@ import cn.egov.exchange.store.OutgoingRecord;
 import cn.egov.exchange.web.jte.JteincomingGenerated;
 import cn.egov.exchange.web.jte.JteinboxGenerated;
 import cn.egov.exchange.web.jte.JtenotreadyGenerated;
+import cn.egov.exchange.web.jte.JtenotservedGenerated;
 import cn.egov.exchange.web.jte.JteoutboxGenerated;
 import cn.egov.exchange.web.jte.JteoutgoingGenerated;
 import cn.egov.exchange.web.jte.JtesendGenerated;
@@ -133,12 +134,13 @@ public final class ExchangeSection implements Request.Handler {
         if (unit.isEmpty()) {
             NotReady why = new NotReady("账号 " + ctx.user().name() + " 属于单位 " + ctx.user().unit()
                     + "，本机的公文交换不为该单位服务（服务的单位：" + s.units() + "）。请联系技术员：在 配置 页面的“公文交换”表单中加入该单位，或改用本单位的账号。",
-                    "account " + ctx.user().name() + " belongs to unit " + ctx.user().unit()
+                    "Account " + ctx.user().name() + " belongs to unit " + ctx.user().unit()
                     + ", which the exchange on this box does not serve (" + s.units() + ")");
             if (api) {
                 return json(response, callback, 403, Map.of("error", why.english()));
             }
-            ctx.render(response, callback, "公文交换 Documents", html(out -> JtenotreadyGenerated.render(out, null, why)));
+            // the exchange runs; it is the clerk's unit it does not serve, so not the "not ready" heading
+            ctx.render(response, callback, "公文交换 Documents", html(out -> JtenotservedGenerated.render(out, null, why)));
             return true;
         }
         try {

@@ -468,9 +468,10 @@ class ExchangeSectionTest {
         assertEquals(403, other.statusCode());
         assertTrue(text(other).contains("does not serve"), text(other));
         String otherPage = text(get("/exchange/", "zhao:130699-001"));
-        assertTrue(otherPage.contains("公文交换尚未就绪：账号 zhao 属于单位 130699-001，本机的公文交换不为该单位服务")
-                && otherPage.contains("<span class=\"en\">The document exchange is not ready: account zhao belongs to unit 130699-001, "
+        assertTrue(otherPage.contains("<p class=\"message bad\" id=\"not-served\">账号 zhao 属于单位 130699-001，本机的公文交换不为该单位服务")
+                && otherPage.contains("<span class=\"en\">Account zhao belongs to unit 130699-001, "
                 + "which the exchange on this box does not serve"), otherPage);
+        assertFalse(otherPage.contains("尚未就绪") || otherPage.contains("not ready"), "the exchange runs: not called not ready");
         ready = false;
         HttpResponse<byte[]> waiting = get("/exchange/api/inbox", null);
         assertEquals(503, waiting.statusCode());
