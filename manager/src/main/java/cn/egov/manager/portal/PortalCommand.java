@@ -6,6 +6,7 @@ import cn.egov.api.portal.SiteFile;
 import cn.egov.api.portal.SitePath;
 import cn.egov.api.portal.SnapshotException;
 import cn.egov.api.portal.SnapshotVerifier;
+import cn.egov.api.time.BeijingTime;
 import cn.egov.manager.web.Json;
 import cn.egov.rules.unit.UnitCode;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -318,7 +319,7 @@ public final class PortalCommand {
             }
             PortalManifest m = new SnapshotVerifier(roots, Clock.systemUTC())
                     .verify(SignedSnapshot.decode(Files.readAllBytes(file)), UnitCode.parse(unit), site, 0, maxFileBytes);
-            System.out.println("valid: " + m.siteName() + " version " + m.version() + ", issued " + m.issuedAt() + ", expires " + m.expiresAt()
+            System.out.println("valid: " + m.siteName() + " version " + m.version() + ", issued " + BeijingTime.of(m.issuedAt()) + ", expires " + BeijingTime.labelled(m.expiresAt())
                     + ", mirrored by " + m.site().mirrors() + ", " + m.files().size() + " files, " + m.totalBytes() + " bytes");
             return OK;
         } catch (SnapshotException e) {
