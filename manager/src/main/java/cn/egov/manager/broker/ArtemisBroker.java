@@ -10,6 +10,8 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -33,6 +36,7 @@ import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTInterceptor;
 import org.apache.activemq.artemis.core.protocol.mqtt.MQTTUtil;
 import org.apache.activemq.artemis.utils.CertificateUtil;
+import org.apache.activemq.artemis.utils.collections.LinkedListIterator;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnection;
@@ -42,6 +46,8 @@ import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
@@ -423,7 +429,7 @@ public final class ArtemisBroker implements MqttBroker {
 
     /** The messages set aside in {@code where}. */
     public SetAsideCount setAside(SetAside where) {
-        org.apache.activemq.artemis.core.server.Queue q = server == null ? null : server.locateQueue(where.address);
+        Queue q = queue(where);
         return q == null ? new SetAsideCount(0, 0) : new SetAsideCount(q.getMessageCount(), q.getMessagesReplaced());
     }
 
@@ -434,23 +440,22 @@ public final class ArtemisBroker implements MqttBroker {
      * @param bytes its size as the broker stores it
      * @param at    when the broker received it
      */
-    public record SetAsideMessage(long id, String topic, long bytes, java.time.Instant at) {
+    public record SetAsideMessage(long id, String topic, long bytes, Instant at) {
     }
 
     /** The oldest {@code limit} messages in {@code where}, oldest first. */
     public List<SetAsideMessage> setAsideMessages(SetAside where, int limit) {
-        org.apache.activemq.artemis.core.server.Queue q = server == null ? null : server.locateQueue(where.address);
-        List<SetAsideMessage> out = new java.util.ArrayList<>();
+        Queue q = queue(where);
+        List<SetAsideMessage> out = new ArrayList<>();
         if (q == null) {
             return out;
         }
-        try (org.apache.activemq.artemis.utils.collections.LinkedListIterator<org.apache.activemq.artemis.core.server.MessageReference> it =
-                     q.browserIterator()) {
+        try (LinkedListIterator<MessageReference> it = q.browserIterator()) {
             while (it.hasNext() && out.size() < limit) {
-                org.apache.activemq.artemis.api.core.Message m = it.next().getMessage();
-                String original = m.getAnnotationString(org.apache.activemq.artemis.api.core.Message.HDR_ORIGINAL_ADDRESS);
+                Message m = it.next().getMessage();
+                String original = m.getAnnotationString(Message.HDR_ORIGINAL_ADDRESS);
                 String topic = original == null ? "" : MQTTUtil.getMqttTopicFromCoreAddress(original, wildcards);
-                out.add(new SetAsideMessage(m.getMessageID(), topic, m.getWholeMessageSize(), java.time.Instant.ofEpochMilli(m.getTimestamp())));
+                out.add(new SetAsideMessage(m.getMessageID(), topic, m.getWholeMessageSize(), Instant.ofEpochMilli(m.getTimestamp())));
             }
         }
         return out;
@@ -458,20 +463,21 @@ public final class ArtemisBroker implements MqttBroker {
 
     /** Deletes every message in {@code where} (an operator has looked at them); how many. The alarm clears at its next check. */
     public int purge(SetAside where) throws Exception {
-        org.apache.activemq.artemis.core.server.Queue q = server == null ? null : server.locateQueue(where.address);
+        Queue q = queue(where);
         return q == null ? 0 : q.deleteAllReferences();
+    }
+
+    private Queue queue(SetAside where) {
+        return server == null ? null : server.locateQueue(where.address);
     }
 
     /** Messages waiting in the queues of one client's subscriptions (MQTT queue names start with the client id). */
     public long backlogMessages(String clientId) {
-        return server.getPostOffice().getAllBindings()
-                .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
-                .mapToLong(b -> ((QueueBinding) b).getQueue().getMessageCount())
-                .sum();
+        return subscriptionQueues(clientId).stream().mapToLong(Queue::getMessageCount).sum();
     }
 
     /** The queues of one client's subscriptions (to set messages aside from, in a test, as Artemis does when it gives up). */
-    List<org.apache.activemq.artemis.core.server.Queue> subscriptionQueues(String clientId) {
+    List<Queue> subscriptionQueues(String clientId) {
         return server.getPostOffice().getAllBindings()
                 .filter(b -> b instanceof QueueBinding && b.getUniqueName().toString().startsWith(clientId + "."))
                 .map(b -> ((QueueBinding) b).getQueue())
@@ -488,7 +494,7 @@ public final class ArtemisBroker implements MqttBroker {
 
     /** Records in Artemis's MQTT session-state store (none: subscription persistence is off; a store a 2.38 data directory left is not read). */
     long sessionStoreRecords() {
-        org.apache.activemq.artemis.core.server.Queue store = server.locateQueue(MQTTUtil.MQTT_SESSION_STORE);
+        Queue store = server.locateQueue(MQTTUtil.MQTT_SESSION_STORE);
         return store == null ? 0 : store.getMessageCount();
     }
 

@@ -208,17 +208,16 @@ public final class CaCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List issued certificates.",
             exitCodeListHeading = CliErrors.HEADING, exitCodeList = {CliErrors.EXIT_OK, CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_INTERNAL})
     static final class ListCerts extends WithConfig {
-        /** Terminal columns of the NOT AFTER column: its header with the zone. */
-        private static final int TIME_WIDTH = 26;
+        private static final String NOT_AFTER = "NOT AFTER";
 
         @Override
         Integer execute() throws Exception {
             try (ProvincialCa ca = open()) {
                 System.out.printf("%-42s %-12s %-11s %s %-22s %s%n", "SERIAL", "PROFILE", "UNIT",
-                        TableTime.header("NOT AFTER", TIME_WIDTH), "REVOKED", "SUBJECT");
+                        TableTime.header(NOT_AFTER), "REVOKED", "SUBJECT");
                 for (IssuedCertificate c : ca.certificates()) {
-                    System.out.printf("%-42s %-12s %-11s %-" + TIME_WIDTH + "s %-22s %s%n", c.serial().toString(16).toUpperCase(Locale.ROOT),
-                            c.profile(), c.unit() == null ? "-" : c.unit(), TableTime.of(c.notAfter()), c.revoked() ? c.reason() : "-",
+                    System.out.printf("%-42s %-12s %-11s %s %-22s %s%n", c.serial().toString(16).toUpperCase(Locale.ROOT),
+                            c.profile(), c.unit() == null ? "-" : c.unit(), TableTime.cell(NOT_AFTER, c.notAfter()), c.revoked() ? c.reason() : "-",
                             c.subject());
                 }
             }

@@ -8,6 +8,7 @@ import cn.egov.manager.store.Database;
 import cn.egov.manager.config.ConfigKey;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,8 +22,7 @@ import picocli.CommandLine.Option;
         exitCodeList = {" 0:listed", " 2:bad configuration, or the store cannot be read (one line names it)", CliErrors.EXIT_INTERNAL})
 public final class FleetListCommand implements Callable<Integer> {
 
-    /** Terminal columns of the LAST-SEEN column: its header with the zone. */
-    private static final int TIME_WIDTH = 26;
+    private static final String LAST_SEEN = "LAST-SEEN";
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The manager's configuration file.")
     Path config;
@@ -38,10 +38,10 @@ public final class FleetListCommand implements Callable<Integer> {
         boxes = boxes.stream().sorted(Comparator.comparing((BoxState b) -> b.place().cityCode())
                 .thenComparing(b -> b.place().countyCode()).thenComparing(BoxState::clientId)).toList();
         System.out.printf("%-6s %-8s %-12s %-13s %s %s%n", "CITY", "COUNTY", "CLIENT-ID", "STATUS",
-                TableTime.header("LAST-SEEN", TIME_WIDTH), "NAME");
+                TableTime.header(LAST_SEEN), "NAME");
         for (BoxState b : boxes) {
-            System.out.printf("%-6s %-8s %-12s %-13s %-" + TIME_WIDTH + "s %s%n", b.place().cityCode(), b.place().countyCode(), b.clientId(),
-                    b.status(), TableTime.ofMillis(b.lastSeen()), b.displayName());
+            System.out.printf("%-6s %-8s %-12s %-13s %s %s%n", b.place().cityCode(), b.place().countyCode(), b.clientId(),
+                    b.status(), TableTime.cell(LAST_SEEN, Instant.ofEpochMilli(b.lastSeen())), b.displayName());
         }
         System.out.println(boxes.size() + " box(es)");
         return 0;

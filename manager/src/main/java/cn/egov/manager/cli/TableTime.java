@@ -27,17 +27,17 @@ final class TableTime {
     }
 
     /**
-     * The header of a time column, {@code LAST-SEEN (北京时间 UTC+8)}, padded with blanks to
-     * {@code width} terminal columns: the zone's Chinese characters take two each, so
-     * {@code %-Ns} would leave the next headers out of line with their rows.
+     * A time as the cell of column {@code column} when more columns follow: padded with blanks to the
+     * terminal width of the column's header, whose Chinese characters take two columns each (so
+     * {@code %-Ns} on the header would leave the next headers out of line with their rows).
      */
-    static String header(String column, int width) {
-        String h = header(column);
-        int shown = h.codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN ? 2 : 1).sum();
-        return h + " ".repeat(Math.max(0, width - shown));
+    static String cell(String column, Instant t) {
+        int width = header(column).codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN ? 2 : 1).sum();
+        String time = of(t);
+        return time + " ".repeat(Math.max(0, width - time.length()));
     }
 
-    /** The header of a time column in the last place (nothing to line up after it). */
+    /** The header of a time column, {@code LAST-SEEN (北京时间 UTC+8)}. */
     static String header(String column) {
         return column + " " + ZONE;
     }
