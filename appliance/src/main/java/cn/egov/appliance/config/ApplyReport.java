@@ -1,5 +1,6 @@
 package cn.egov.appliance.config;
 
+import cn.egov.api.launcher.BoxLauncher.ConfigRefusal;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * @param removed   configurations deleted because their file is gone
  * @param problems  files not applied (their previous configuration, if any, stays in force)
  */
-public record ApplyReport(int files, int changed, int unchanged, int removed, List<ConfigProblem> problems) {
+public record ApplyReport(int files, int changed, int unchanged, int removed, List<ConfigRefusal> problems) {
 
     public ApplyReport {
         problems = List.copyOf(problems);

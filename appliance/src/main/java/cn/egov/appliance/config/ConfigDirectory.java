@@ -1,5 +1,6 @@
 package cn.egov.appliance.config;
 
+import cn.egov.api.launcher.BoxLauncher.ConfigRefusal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ public final class ConfigDirectory {
     private final ActivationCheck activation;
     private final ConfigFileParser parser;
     private final ConfigTyping typing = new ConfigTyping();
-    private volatile List<ConfigProblem> problems = List.of();
+    private volatile List<ConfigRefusal> problems = List.of();
     /** Files whose content a component refused, by revision: not applied again until they change. */
     private final Map<Path, ConfigFileException> refused = new java.util.HashMap<>();
 
@@ -52,7 +53,7 @@ public final class ConfigDirectory {
     }
 
     /** The files rejected by the last {@link #apply()}. */
-    public List<ConfigProblem> problems() {
+    public List<ConfigRefusal> problems() {
         return problems;
     }
 
@@ -60,7 +61,7 @@ public final class ConfigDirectory {
         List<Path> files = configFiles();
         int changed = 0;
         int unchanged = 0;
-        List<ConfigProblem> rejected = new ArrayList<>();
+        List<ConfigRefusal> rejected = new ArrayList<>();
         for (Path file : files) {
             try {
                 ConfigFile parsed = parser.parse(file);
@@ -83,7 +84,7 @@ public final class ConfigDirectory {
             } catch (ConfigFileException e) {
                 rejected.add(e.problem());
             } catch (IOException e) {
-                rejected.add(ConfigProblem.of(file, 0, "无法读取：" + e.getMessage(), "cannot be read: " + e.getMessage()));
+                rejected.add(ConfigRefusal.of(file, 0, "无法读取：" + e.getMessage(), "cannot be read: " + e.getMessage()));
             }
         }
         int removed = deleteOrphans(files);
@@ -116,7 +117,7 @@ public final class ConfigDirectory {
         }
         Optional<ConfigEntry> named = file.entries().stream().filter(e -> namesOption(failure.get(), e.key())).findFirst();
         // the component's own reason is English only: the Chinese says who refused and quotes it
-        ConfigFileException refusal = new ConfigFileException(new ConfigProblem(file.file(),
+        ConfigFileException refusal = new ConfigFileException(new ConfigRefusal(file.file(),
                 named.map(ConfigEntry::line).orElse(0), named.map(ConfigEntry::key).orElse(""),
                 "组件拒绝了此设置：" + failure.get(), "refused by the component: " + failure.get() + revisionTag(revision)));
         refused.put(file.file(), refusal);

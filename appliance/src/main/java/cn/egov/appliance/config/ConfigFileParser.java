@@ -1,5 +1,6 @@
 package cn.egov.appliance.config;
 
+import cn.egov.api.launcher.BoxLauncher.ConfigRefusal;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -42,20 +43,20 @@ public final class ConfigFileParser {
     public ConfigFile parse(Path file) throws ConfigFileException, IOException {
         String name = file.getFileName().toString();
         if (!name.endsWith(EXTENSION)) {
-            throw new ConfigFileException(ConfigProblem.of(file, 0, "文件名须以 " + EXTENSION + " 结尾", "name must end with " + EXTENSION));
+            throw new ConfigFileException(ConfigRefusal.of(file, 0, "文件名须以 " + EXTENSION + " 结尾", "name must end with " + EXTENSION));
         }
         String stem = name.substring(0, name.length() - EXTENSION.length());
         int tilde = stem.indexOf(FACTORY_SEPARATOR);
         String pid = tilde < 0 ? stem : stem.substring(0, tilde);
         Optional<String> instance = tilde < 0 ? Optional.empty() : Optional.of(stem.substring(tilde + 1));
         if (!PID.matcher(pid).matches()) {
-            throw new ConfigFileException(ConfigProblem.of(file, 0, "文件名须为 <pid>" + EXTENSION + " 或 <factory-pid>~<name>"
+            throw new ConfigFileException(ConfigRefusal.of(file, 0, "文件名须为 <pid>" + EXTENSION + " 或 <factory-pid>~<name>"
                     + EXTENSION + "，PID 形如 cn.egov.identity；实为 '" + name + "'",
                     "file name must be <pid>" + EXTENSION + " or <factory-pid>~<name>"
                     + EXTENSION + ", with a PID like cn.egov.identity; got '" + name + "'"));
         }
         if (instance.isPresent() && !INSTANCE.matcher(instance.get()).matches()) {
-            throw new ConfigFileException(ConfigProblem.of(file, 0,
+            throw new ConfigFileException(ConfigRefusal.of(file, 0,
                     "实例名 '" + instance.get() + "' 只能含字母、数字、'.'、'_' 或 '-'",
                     "instance name '" + instance.get() + "' must be letters, digits, '.', '_' or '-'"));
         }
@@ -67,7 +68,7 @@ public final class ConfigFileParser {
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new ConfigFileException(ConfigProblem.of(file, 0, "不是有效的 UTF-8 文本", "is not valid UTF-8 text"));
+            throw new ConfigFileException(ConfigRefusal.of(file, 0, "不是有效的 UTF-8 文本", "is not valid UTF-8 text"));
         }
     }
 
@@ -83,18 +84,18 @@ public final class ConfigFileParser {
             }
             int eq = line.indexOf('=');
             if (eq < 0) {
-                throw new ConfigFileException(ConfigProblem.of(file, lineNo, "应为 'key = value'，实为 '" + line + "'",
+                throw new ConfigFileException(ConfigRefusal.of(file, lineNo, "应为 'key = value'，实为 '" + line + "'",
                         "expected 'key = value', got '" + line + "'"));
             }
             String key = line.substring(0, eq).strip();
             String value = substitute(file, lineNo, line.substring(eq + 1).strip());
             if (!KEY.matcher(key).matches()) {
-                throw new ConfigFileException(ConfigProblem.of(file, lineNo, "选项名 '" + key + "' 只能含字母、数字、'.'、'_' 或 '-'",
+                throw new ConfigFileException(ConfigRefusal.of(file, lineNo, "选项名 '" + key + "' 只能含字母、数字、'.'、'_' 或 '-'",
                         "option name '" + key + "' must be letters, digits, '.', '_' or '-'"));
             }
             Integer first = seen.putIfAbsent(key, lineNo);
             if (first != null) {
-                throw new ConfigFileException(new ConfigProblem(file, lineNo, key, "已在第 " + first + " 行设置过",
+                throw new ConfigFileException(new ConfigRefusal(file, lineNo, key, "已在第 " + first + " 行设置过",
                         "option '" + key + "' is already set on line " + first));
             }
             entries.add(new ConfigEntry(key, value, lineNo));
@@ -109,7 +110,7 @@ public final class ConfigFileParser {
             String replacement = variables.get(m.group(1));
             if (replacement == null) {
                 String known = String.join(", ", variables.keySet().stream().sorted().map(v -> "${" + v + "}").toList());
-                throw new ConfigFileException(ConfigProblem.of(file, lineNo,
+                throw new ConfigFileException(ConfigRefusal.of(file, lineNo,
                         "未知的变量 ${" + m.group(1) + "}；可用：" + known,
                         "unknown variable ${" + m.group(1) + "}; known: " + known));
             }

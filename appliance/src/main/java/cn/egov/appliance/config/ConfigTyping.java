@@ -1,5 +1,6 @@
 package cn.egov.appliance.config;
 
+import cn.egov.api.launcher.BoxLauncher.ConfigRefusal;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +74,7 @@ public final class ConfigTyping {
             }
             if (ad == null) {
                 String known = String.join(", ", byId.keySet());
-                throw new ConfigFileException(ConfigProblem.of(file.file(), entry.line(),
+                throw new ConfigFileException(ConfigRefusal.of(file.file(), entry.line(),
                         "未知的选项 '" + entry.key() + "'（" + ocd.getID() + "）；可用的选项：" + known,
                         "unknown option '" + entry.key() + "' for " + ocd.getID() + " (" + ocd.getName()
                                 + "); known options: " + known));
@@ -83,7 +84,7 @@ public final class ConfigTyping {
         for (AttributeDefinition ad : attributes(ocd, ObjectClassDefinition.REQUIRED).values()) {
             boolean hasDefault = ad.getDefaultValue() != null && ad.getDefaultValue().length > 0;
             if (!out.containsKey(ad.getID()) && !hasDefault) {
-                throw new ConfigFileException(new ConfigProblem(file.file(), 0, ad.getID(), "必填，但未填写",
+                throw new ConfigFileException(new ConfigRefusal(file.file(), 0, ad.getID(), "必填，但未填写",
                         "required option '" + ad.getID() + "' (" + ad.getName() + ") is missing"));
             }
         }
@@ -149,7 +150,7 @@ public final class ConfigTyping {
     }
 
     private static ConfigFileException error(ConfigFile file, ConfigEntry entry, String chinese, String english) {
-        return new ConfigFileException(ConfigProblem.ofOption(file.file(), entry.line(), entry.key(), chinese, english));
+        return new ConfigFileException(ConfigRefusal.ofOption(file.file(), entry.line(), entry.key(), chinese, english));
     }
 
     @SuppressWarnings("deprecation")

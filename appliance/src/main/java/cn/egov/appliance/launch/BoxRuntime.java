@@ -1,11 +1,11 @@
 package cn.egov.appliance.launch;
 
 import cn.egov.api.launcher.BoxLauncher;
+import cn.egov.api.launcher.BoxLauncher.ConfigRefusal;
 import cn.egov.api.launcher.BoxUpdates;
 import cn.egov.appliance.config.ApplyReport;
 import cn.egov.appliance.config.ConfigDirectory;
 import cn.egov.appliance.config.ConfigDirectoryWatcher;
-import cn.egov.appliance.config.ConfigProblem;
 import cn.egov.appliance.config.MetatypeSchemas;
 import cn.egov.appliance.update.UpdateService;
 import java.io.IOException;
@@ -204,7 +204,7 @@ public final class BoxRuntime implements AutoCloseable {
 
     private static void log(ApplyReport report) {
         LOG.info("{}", report);
-        for (ConfigProblem problem : report.problems()) {
+        for (ConfigRefusal problem : report.problems()) {
             LOG.error("{} -- not applied; the previous configuration stays in force", problem);
         }
     }

@@ -3,7 +3,6 @@ package cn.egov.appliance.launch;
 import cn.egov.api.launcher.BoxLauncher;
 import cn.egov.appliance.config.ApplyReport;
 import cn.egov.appliance.config.ConfigDirectory;
-import cn.egov.appliance.config.ConfigProblem;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -37,16 +36,12 @@ final class LauncherService implements BoxLauncher {
     public List<ConfigRefusal> applyConfiguration() throws IOException {
         ApplyReport report = directory.apply();
         log.accept(report);
-        return refusals(report.problems());
+        return report.problems();
     }
 
     @Override
     public List<ConfigRefusal> refusedFiles() {
-        return refusals(directory.problems());
-    }
-
-    private static List<ConfigRefusal> refusals(List<ConfigProblem> problems) {
-        return problems.stream().map(p -> new ConfigRefusal(p.file(), p.line(), p.option(), p.chinese(), p.message())).toList();
+        return directory.problems();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package cn.egov.appliance.config;
 
+import cn.egov.api.launcher.BoxLauncher.ConfigRefusal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,13 +56,13 @@ class ConfigTypingTest {
 
     @Test
     void saysWhyInChineseAndNamesTheOptionForTheConsole() {
-        ConfigProblem p = problem(new ConfigEntry("port", "eighty", 7));
+        ConfigRefusal p = problem(new ConfigEntry("port", "eighty", 7));
         assertEquals("port", p.option(), "the console labels the field from it");
         assertEquals("'eighty' 不是允许范围内的整数", p.chinese());
         assertEquals("option 'port': 'eighty' is not a whole number in range", p.message(), "the English stays for the CLI");
         assertEquals("'OFF' 不是可选值之一：FULL, NORMAL", problem(new ConfigEntry("sync", "OFF", 3)).chinese());
         assertEquals("最多 3 个值，实为 4 个", problem(new ConfigEntry("hosts", "a,b,c,d", 4)).chinese());
-        ConfigProblem unknown = problem(new ConfigEntry("prot", "1", 9));
+        ConfigRefusal unknown = problem(new ConfigEntry("prot", "1", 9));
         assertEquals("未知的选项 'prot'（cn.egov.test）；可用的选项：name, port, on, hosts, sync", unknown.chinese());
         assertEquals("", unknown.option(), "no field on the form to name");
     }
@@ -84,7 +85,7 @@ class ConfigTypingTest {
         assertTrue(e.getMessage().contains(fragment), e.getMessage());
     }
 
-    private ConfigProblem problem(ConfigEntry bad) {
+    private ConfigRefusal problem(ConfigEntry bad) {
         return assertThrows(ConfigFileException.class,
                 () -> typing.toProperties(file(new ConfigEntry("name", "x", 1), bad), Optional.of(schema))).problem();
     }

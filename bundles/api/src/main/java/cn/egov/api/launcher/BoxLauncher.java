@@ -45,6 +45,22 @@ public interface BoxLauncher {
      * @param message why, in English (with the option), as the log prints it after file:line
      */
     record ConfigRefusal(Path file, int line, String option, String chinese, String message) {
+        public ConfigRefusal {
+            java.util.Objects.requireNonNull(option, "option");
+            java.util.Objects.requireNonNull(chinese, "chinese");
+            java.util.Objects.requireNonNull(message, "message");
+        }
+
+        /** A problem of the file as a whole, or of a line that is not one option's. */
+        public static ConfigRefusal of(Path file, int line, String chinese, String english) {
+            return new ConfigRefusal(file, line, "", chinese, english);
+        }
+
+        /** A problem of one option's value: the English reads "option 'key': why". */
+        public static ConfigRefusal ofOption(Path file, int line, String option, String chinese, String english) {
+            return new ConfigRefusal(file, line, option, chinese, "option '" + option + "': " + english);
+        }
+
         @Override
         public String toString() {
             return line > 0 ? file + ":" + line + ": " + message : file + ": " + message;
