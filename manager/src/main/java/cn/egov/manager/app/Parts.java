@@ -135,11 +135,7 @@ public final class Parts {
             if (p.keys().isEmpty()) {
                 continue;
             }
-            sb.append("\n# Part '").append(p.name()).append("' (keys ").append(p.name()).append(".*)\n");
-            for (KeySpec k : p.keys()) {
-                sb.append("\n# ").append(k.description()).append('\n').append('#').append(k.key()).append(" = ")
-                        .append(k.defaultValue()).append('\n');
-            }
+            sb.append('\n').append(KeySpec.sample("Part '" + p.name() + "' (keys " + p.name() + ".*)", p.keys()));
         }
         return sb.toString();
     }

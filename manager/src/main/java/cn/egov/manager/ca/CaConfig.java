@@ -2,14 +2,13 @@ package cn.egov.manager.ca;
 
 import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.config.PartValues;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The CA's part of the manager configuration, validated: every error names the file and key.
@@ -35,90 +34,47 @@ public record CaConfig(Path dir, Path passphraseFile, String bind, int estPort, 
     }
 
     public static CaConfig from(ManagerConfig config) {
-        Map<String, String> raw = config.extension("ca");
-        for (String k : raw.keySet()) {
-            if (Arrays.stream(CaConfigKey.values()).noneMatch(c -> c.shortKey().equals(k))) {
-                throw new ConfigException(config.source() + ": unknown key 'ca." + k + "' (see 'manager ca config-keys')");
-            }
+        PartValues v = PartValues.of(config, CaConfigKey.values());
+        Path dir = v.text(CaConfigKey.DIR).isEmpty() ? config.dataDir().resolve("ca") : Path.of(v.text(CaConfigKey.DIR));
+        if (v.text(CaConfigKey.PASSPHRASE_FILE).isEmpty()) {
+            throw v.refuse(CaConfigKey.PASSPHRASE_FILE, "is required (a file holding the CA key store passphrase)");
         }
-        Map<CaConfigKey, String> v = new EnumMap<>(CaConfigKey.class);
-        for (CaConfigKey k : CaConfigKey.values()) {
-            v.put(k, raw.getOrDefault(k.shortKey(), k.defaultValue));
-        }
-        String src = config.source();
-        Path dir = v.get(CaConfigKey.DIR).isBlank() ? config.dataDir().resolve("ca") : Path.of(v.get(CaConfigKey.DIR));
-        if (v.get(CaConfigKey.PASSPHRASE_FILE).isBlank()) {
-            throw new ConfigException(src + ": key '" + CaConfigKey.PASSPHRASE_FILE.key + "' is required (a file holding the CA key store passphrase)");
-        }
-        String bind = v.get(CaConfigKey.BIND);
-        int estPort = port(src, CaConfigKey.EST_PORT, v, true);
-        int httpPort = port(src, CaConfigKey.HTTP_PORT, v, false);
-        String publicUrl = v.get(CaConfigKey.PUBLIC_URL).isBlank() ? "http://" + bind + ":" + httpPort : v.get(CaConfigKey.PUBLIC_URL);
-        if (!publicUrl.startsWith("http://")) {
-            throw new ConfigException(src + ": key '" + CaConfigKey.PUBLIC_URL.key + "' must be an http:// URL (CRLs and OCSP answers are signed), got '" + publicUrl + "'");
-        }
+        String bind = v.text(CaConfigKey.BIND);
+        int httpPort = v.integer(CaConfigKey.HTTP_PORT);
+        String publicUrl = v.text(CaConfigKey.PUBLIC_URL).isEmpty() ? "http://" + bind + ":" + httpPort : v.text(CaConfigKey.PUBLIC_URL);
         CaSettings settings = CaSettings.defaults(publicUrl)
-                .withBoxLifetime(Duration.ofDays(positive(src, CaConfigKey.BOX_LIFETIME_DAYS, v)));
+                .withBoxLifetime(Duration.ofDays(v.number(CaConfigKey.BOX_LIFETIME_DAYS)));
         settings = new CaSettings(settings.organisation(), settings.country(), settings.boxLifetime(), settings.hubLifetime(),
-                settings.signingLifetime(), Duration.ofSeconds(positive(src, CaConfigKey.CRL_INTERVAL_S, v)), settings.crlUrl(), settings.ocspUrl());
+                settings.signingLifetime(), Duration.ofSeconds(v.number(CaConfigKey.CRL_INTERVAL_S)), settings.crlUrl(), settings.ocspUrl());
         CrlPublication crls = new CrlPublication(dir.resolve("crl"),
-                list(v.get(CaConfigKey.CRL_COPY_DIRS)).stream().map(Path::of).toList(),
-                Arrays.stream(v.get(CaConfigKey.CRL_RELOAD_COMMAND).strip().split("\\s+")).filter(x -> !x.isEmpty()).toList(),
-                Duration.ofSeconds(positive(src, CaConfigKey.CRL_RELOAD_TIMEOUT_S, v)),
-                Duration.ofMillis(positive(src, CaConfigKey.REVOCATION_CHECK_MS, v)));
-        return new CaConfig(dir, Path.of(v.get(CaConfigKey.PASSPHRASE_FILE)), bind, estPort, httpPort, settings,
-                list(v.get(CaConfigKey.EST_DNS_NAMES)), list(v.get(CaConfigKey.EST_IPS)),
-                Duration.ofHours(positive(src, CaConfigKey.TOKEN_TTL_HOURS, v)), crls);
+                v.list(CaConfigKey.CRL_COPY_DIRS).stream().map(Path::of).toList(),
+                Arrays.stream(v.text(CaConfigKey.CRL_RELOAD_COMMAND).split("\\s+")).filter(x -> !x.isEmpty()).toList(),
+                Duration.ofSeconds(v.number(CaConfigKey.CRL_RELOAD_TIMEOUT_S)),
+                Duration.ofMillis(v.number(CaConfigKey.REVOCATION_CHECK_MS)));
+        return new CaConfig(dir, Path.of(v.text(CaConfigKey.PASSPHRASE_FILE)), bind, v.integer(CaConfigKey.EST_PORT), httpPort, settings,
+                v.list(CaConfigKey.EST_DNS_NAMES), v.list(CaConfigKey.EST_IPS), Duration.ofHours(v.number(CaConfigKey.TOKEN_TTL_HOURS)), crls);
     }
 
     /** Reads the passphrase: the file's first line; refused when the file is readable by others. */
     public char[] passphrase() {
         try {
             if (!Files.exists(passphraseFile)) {
-                throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key + ": file " + passphraseFile + " does not exist");
+                throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key() + ": file " + passphraseFile + " does not exist");
             }
             var perms = Files.getPosixFilePermissions(passphraseFile);
             if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
                     || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)) {
-                throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key + ": " + passphraseFile
+                throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key() + ": " + passphraseFile
                         + " is readable by group or others; chmod 600 it");
             }
             String first = Files.readAllLines(passphraseFile).stream().findFirst().orElse("").strip();
             if (first.isEmpty()) {
-                throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key + ": " + passphraseFile + " is empty");
+                throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key() + ": " + passphraseFile + " is empty");
             }
             return first.toCharArray();
         } catch (IOException e) {
-            throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key + ": cannot read " + passphraseFile
+            throw new ConfigException(CaConfigKey.PASSPHRASE_FILE.key() + ": cannot read " + passphraseFile
                     + (e instanceof java.nio.file.AccessDeniedException ? ": permission denied" : Files.isDirectory(passphraseFile) ? ": it is a folder" : ""));
         }
-    }
-
-    private static int port(String src, CaConfigKey k, Map<CaConfigKey, String> v, boolean zeroAllowed) {
-        int p = integer(src, k, v);
-        if (p < (zeroAllowed ? 0 : 1) || p > 65535) {
-            throw new ConfigException(src + ": key '" + k.key + "' must be a port " + (zeroAllowed ? "0" : "1") + "..65535, got " + p);
-        }
-        return p;
-    }
-
-    private static long positive(String src, CaConfigKey k, Map<CaConfigKey, String> v) {
-        int n = integer(src, k, v);
-        if (n <= 0) {
-            throw new ConfigException(src + ": key '" + k.key + "' must be positive, got " + n);
-        }
-        return n;
-    }
-
-    private static int integer(String src, CaConfigKey k, Map<CaConfigKey, String> v) {
-        try {
-            return Integer.parseInt(v.get(k).strip());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(src + ": key '" + k.key + "' must be a whole number, got '" + v.get(k) + "'");
-        }
-    }
-
-    private static List<String> list(String s) {
-        return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 }

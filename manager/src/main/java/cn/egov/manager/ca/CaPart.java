@@ -3,7 +3,6 @@ package cn.egov.manager.ca;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.part.PartContext;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,7 +27,7 @@ public final class CaPart implements ManagerPart {
 
     @Override
     public List<KeySpec> keys() {
-        return Arrays.stream(CaConfigKey.values()).map(k -> new KeySpec(k.key, k.defaultValue, k.description)).toList();
+        return CaConfigKey.specs();
     }
 
     @Override

@@ -22,8 +22,8 @@ public record CrlPublication(Path dir, List<Path> copyDirs, List<String> reloadC
                              Duration revocationCheck) {
 
     /** The defaults of {@code ca.crl-reload-timeout-s} and {@code ca.revocation-check-ms}, from their schema. */
-    public static final Duration DEFAULT_RELOAD_TIMEOUT = Duration.ofSeconds(Long.parseLong(CaConfigKey.CRL_RELOAD_TIMEOUT_S.defaultValue));
-    public static final Duration DEFAULT_REVOCATION_CHECK = Duration.ofMillis(Long.parseLong(CaConfigKey.REVOCATION_CHECK_MS.defaultValue));
+    public static final Duration DEFAULT_RELOAD_TIMEOUT = Duration.ofSeconds(Long.parseLong(CaConfigKey.CRL_RELOAD_TIMEOUT_S.defaultValue()));
+    public static final Duration DEFAULT_REVOCATION_CHECK = Duration.ofMillis(Long.parseLong(CaConfigKey.REVOCATION_CHECK_MS.defaultValue()));
 
     public CrlPublication {
         Objects.requireNonNull(dir, "dir");

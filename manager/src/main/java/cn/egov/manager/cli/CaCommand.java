@@ -11,6 +11,7 @@ import cn.egov.manager.ca.PemFiles;
 import cn.egov.manager.ca.PlanUnitNames;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.ca.RevocationReason;
+import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.evidence.Times;
 import cn.egov.rules.plan.Divisions;
@@ -82,7 +83,7 @@ public final class CaCommand implements Runnable {
 
         CaConfig caConfig() {
             if (!CaConfig.configured(managerConfig())) {
-                throw UserError.badInput(config + ": " + CaConfigKey.PASSPHRASE_FILE.key + " is not set, so this configuration has no CA");
+                throw UserError.badInput(config + ": " + CaConfigKey.PASSPHRASE_FILE.key() + " is not set, so this configuration has no CA");
             }
             return CaConfig.from(managerConfig());
         }
@@ -392,7 +393,7 @@ public final class CaCommand implements Runnable {
     static final class Keys implements Callable<Integer> {
         @Override
         public Integer call() {
-            System.out.print(CaConfigKey.sample());
+            System.out.print(KeySpec.sample("Provincial CA (see manager/docs/ca.md)", CaConfigKey.specs()));
             return CliErrors.OK;
         }
     }

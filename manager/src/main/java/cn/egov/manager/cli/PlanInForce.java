@@ -48,7 +48,7 @@ final class PlanInForce implements Supplier<PlanUnitNames.Lookup> {
         }
         String dir = config.extension("plan").getOrDefault(PlanConfigKey.DIR.shortKey(), "");
         if (dir.isBlank()) {
-            return PlanUnitNames.Lookup.absent("no plan was imported into the manager, and " + PlanConfigKey.DIR.key
+            return PlanUnitNames.Lookup.absent("no plan was imported into the manager, and " + PlanConfigKey.DIR.key()
                     + " is not set in " + config.source());
         }
         try {
@@ -57,12 +57,12 @@ final class PlanInForce implements Supplier<PlanUnitNames.Lookup> {
             findings.addAll(new PlanValidator().validate(r.plan()));
             long errors = findings.stream().filter(f -> f.severity() == PlanFinding.Severity.ERROR).count();
             if (errors > 0) {
-                return PlanUnitNames.Lookup.absent("the plan in " + dir + " (" + PlanConfigKey.DIR.key + ") has " + errors
+                return PlanUnitNames.Lookup.absent("the plan in " + dir + " (" + PlanConfigKey.DIR.key() + ") has " + errors
                         + " error(s); see 'manager plan check " + dir + "'");
             }
             return PlanUnitNames.Lookup.of(r.plan());
         } catch (IOException | RuntimeException e) {
-            return PlanUnitNames.Lookup.absent("the plan in " + dir + " (" + PlanConfigKey.DIR.key + ") cannot be read");
+            return PlanUnitNames.Lookup.absent("the plan in " + dir + " (" + PlanConfigKey.DIR.key() + ") cannot be read");
         }
     }
 }

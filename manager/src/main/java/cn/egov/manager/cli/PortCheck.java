@@ -52,8 +52,8 @@ final class PortCheck {
 
     /** The CA's listeners alone ({@code manager ca serve}). */
     static List<Listener> ofCa(CaConfig ca) {
-        return List.of(new Listener(CaConfigKey.EST_PORT.key, CaConfigKey.BIND.key, ca.bind(), ca.estPort()),
-                new Listener(CaConfigKey.HTTP_PORT.key, CaConfigKey.BIND.key, ca.bind(), ca.httpPort()));
+        return List.of(new Listener(CaConfigKey.EST_PORT.key(), CaConfigKey.BIND.key(), ca.bind(), ca.estPort()),
+                new Listener(CaConfigKey.HTTP_PORT.key(), CaConfigKey.BIND.key(), ca.bind(), ca.httpPort()));
     }
 
     /** Throws a {@link UserError} (exit 3) naming the first listener that cannot bind. */

@@ -63,6 +63,36 @@ public record KeySpec(String key, String defaultValue, String description, Check
         };
     }
 
+    /** A whole number from {@code min} to {@code max} (empty allowed when {@code optional}). */
+    public static Check between(long min, long max, boolean optional) {
+        return v -> {
+            if (v.isEmpty() && optional) {
+                return null;
+            }
+            String bad = "must be a whole number from " + min + " to " + max + ", got '" + v + "'";
+            try {
+                long n = Long.parseLong(v);
+                return n < min || n > max ? bad : null;
+            } catch (NumberFormatException e) {
+                return bad;
+            }
+        };
+    }
+
+    /** A whole number from {@code min} to {@code max}. */
+    public static Check between(long min, long max) {
+        return between(min, max, false);
+    }
+
+    /** Documented sample lines of a part's keys for the configuration file, under a heading. */
+    public static String sample(String heading, java.util.Collection<KeySpec> keys) {
+        StringBuilder sb = new StringBuilder("# ").append(heading).append('\n');
+        for (KeySpec k : keys) {
+            sb.append("\n# ").append(k.description()).append('\n').append('#').append(k.key()).append(" = ").append(k.defaultValue()).append('\n');
+        }
+        return sb.toString();
+    }
+
     /** {@code true} or {@code false}. */
     public static final Check FLAG = v -> v.equals("true") || v.equals("false") ? null : "must be true or false, got '" + v + "'";
 

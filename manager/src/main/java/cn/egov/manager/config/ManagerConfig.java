@@ -310,6 +310,17 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
      * Values set in code ({@link #extensions()}) that the schema refuses are refused here, naming the source.
      */
     public Map<String, String> part(Collection<KeySpec> schema) {
+        Set<String> known = new java.util.HashSet<>();
+        Set<String> prefixes = new java.util.HashSet<>();
+        schema.forEach(k -> {
+            known.add(k.key());
+            prefixes.add(k.prefix());
+        });
+        for (String key : extensions.keySet()) {
+            if (!known.contains(key) && prefixes.stream().anyMatch(key::startsWith)) {
+                throw new ConfigException(source + ": unknown key '" + key + "' (see 'manager config-keys')");
+            }
+        }
         Map<String, String> m = new LinkedHashMap<>();
         for (KeySpec k : schema) {
             String v = extensions.getOrDefault(k.key(), k.defaultValue());

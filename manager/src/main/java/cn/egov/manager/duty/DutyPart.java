@@ -73,7 +73,7 @@ public final class DutyPart implements ManagerPart {
 
     @Override
     public List<KeySpec> keys() {
-        return java.util.Arrays.stream(DutyConfigKey.values()).map(k -> new KeySpec(k.key, k.defaultValue, k.description)).toList();
+        return DutyConfigKey.specs();
     }
 
     @Override

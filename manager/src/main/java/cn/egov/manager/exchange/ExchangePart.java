@@ -71,13 +71,13 @@ public final class ExchangePart implements ManagerPart {
 
     @Override
     public void start(PartContext ctx) throws Exception {
-        HubSettings settings = ExchangeConfigKey.settings(ctx.keys());
+        HubSettings settings = ExchangeConfigKey.settings(ctx.values());
         TrustAnchors trust = trust(ctx);
         HubStore store = new HubStore(ctx.database());
         // the manager's one MQTT session, whatever the broker: ingest hands the hub its messages and
         // publishes what the hub sends (an external Mosquitto gives the manager's user one client id)
         HubInbox mqtt = new HubInbox(ctx.messenger(), ctx.account(), settings.queueCapacity(), settings.batch(),
-                ExchangeConfigKey.sendsWaiting(ctx.keys()),
+                ctx.values().integer(ExchangeConfigKey.SENDS_WAITING),
                 sender -> new ExchangeHub(store, settings, trust, sender, box -> ctx.fleet().list().stream()
                         .anyMatch(b -> b.clientId().equals(box) && b.status() != BoxStatus.DISCONNECTED), Clock.systemUTC()));
         hub = mqtt.hub();
@@ -85,13 +85,13 @@ public final class ExchangePart implements ManagerPart {
         running.add(store); // closed after the hub's threads (the list is closed last first)
         running.add(mqtt);
         ctx.listeners().receive(ExchangeWire.APP_ID, mqtt);
-        DocumentServerSettings server = ExchangeConfigKey.server(ctx.keys());
+        DocumentServerSettings server = ExchangeConfigKey.server(ctx.values());
         if (server == null) {
-            LOG.warn("exchange: no document server ({} is not set): boxes can neither upload nor fetch documents", ExchangeConfigKey.PORT.key);
+            LOG.warn("exchange: no document server ({} is not set): boxes can neither upload nor fetch documents", ExchangeConfigKey.PORT.key());
         } else if (ca == null) {
             LOG.warn("exchange: no document server without the provincial CA (ca.passphrase-file): boxes can neither upload nor fetch documents");
         } else {
-            documents = new DocumentServer(server, ca, mqtt, hub, settings.maxDocumentBytes(), ExchangeConfigKey.commitWait(ctx.keys()));
+            documents = new DocumentServer(server, ca, mqtt, hub, settings.maxDocumentBytes(), Duration.ofSeconds(ctx.values().number(ExchangeConfigKey.COMMIT_WAIT_S)));
             running.add(documents);
             LOG.info("exchange document server for boxes at {} (box certificates only)", documents.url());
         }
@@ -112,7 +112,7 @@ public final class ExchangePart implements ManagerPart {
             }
         });
         // both bounded queues of the hub: an alarm for the NOC before one is full (the receiver waits, sends are read back)
-        double ratio = ExchangeConfigKey.queueAlarmRatio(ctx.keys());
+        double ratio = ctx.values().ratio(ExchangeConfigKey.QUEUE_ALARM_RATIO);
         BacklogAlarm inboxAlarm = new BacklogAlarm("exchange.backlog", "the exchange hub's queue of box messages", mqtt::depth,
                 mqtt.capacity(), ratio, ctx.alarms());
         BacklogAlarm sendsAlarm = new BacklogAlarm("exchange.sends.backlog", "the exchange hub's sends waiting for its sender",
@@ -155,7 +155,7 @@ public final class ExchangePart implements ManagerPart {
     }
 
     private static TrustAnchors trust(PartContext ctx) {
-        String file = ExchangeConfigKey.text(ctx.keys(), ExchangeConfigKey.TRUST_FILE);
+        String file = ctx.values().text(ExchangeConfigKey.TRUST_FILE);
         if (file.isEmpty()) {
             return null;
         }
@@ -167,11 +167,11 @@ public final class ExchangePart implements ManagerPart {
                 (x.getSubjectX500Principal().equals(x.getIssuerX500Principal()) ? roots : cas).add(x);
             }
         } catch (Exception e) {
-            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key + " '" + file
+            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key() + " '" + file
                     + "' cannot be read as PEM certificates: " + e.getMessage());
         }
         if (roots.isEmpty()) {
-            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key + " '" + file + "' holds no root certificate");
+            throw new ConfigException(ctx.config().source() + ": " + ExchangeConfigKey.TRUST_FILE.key() + " '" + file + "' holds no root certificate");
         }
         return new TrustAnchors(roots, cas, Clock.systemUTC());
     }

@@ -1,14 +1,14 @@
 package cn.egov.manager.noc;
 
 import cn.egov.manager.config.KeySpec;
-import java.util.Arrays;
+import cn.egov.manager.config.PartKey;
 import java.util.List;
 
 /**
  * The NOC part's keys (prefix {@code noc.}): the health series' metrics, retention and queue, and
  * how far back the overview and the alarm list look. {@code manager config-keys} prints them.
  */
-enum NocConfigKey {
+enum NocConfigKey implements PartKey {
     SERIES_ENABLED("series.enabled", "true", "false: no health graphs are fed from ingestion (the overview, unit pages and alarms work;"
             + " the graphs show what is stored already).", KeySpec.oneOf("true", "false")),
     SERIES_METRICS("series.metrics", "cpu_load,heap_used_bytes,disk_free_bytes,outbox_depth",
@@ -18,31 +18,28 @@ enum NocConfigKey {
     SERIES_HOUR_DAYS("series.hour-retention-days", "90", "Days the 1-hour buckets are kept.", KeySpec.atLeast(1, false)),
     SERIES_QUEUE("series.queue", "20000",
             "Bound of the health samples waiting to be bucketed; when full, samples are dropped from the series (counted, alarmed"
-                    + " noc.series.dropped), never from the store.", KeySpec.atLeast(1, false)),
-    SERIES_BATCH("series.batch", "2000", "Most samples bucketed in one transaction.", KeySpec.atLeast(1, false)),
+                    + " noc.series.dropped), never from the store.", KeySpec.between(1, Integer.MAX_VALUE)),
+    SERIES_BATCH("series.batch", "2000", "Most samples bucketed in one transaction.", KeySpec.between(1, Integer.MAX_VALUE)),
     SERIES_REPLAY_PAGE("series.replay-page", "5000",
             "Health messages read per page when the start replays what was stored but not yet bucketed; each page is its own short"
                     + " read and write transaction (an SQLite WAL can be checkpointed between pages), and a stop resumes after the last"
-                    + " page written.", KeySpec.atLeast(1, false)),
+                    + " page written.", KeySpec.between(1, Integer.MAX_VALUE)),
     SERIES_TRIM_PERIOD_S("series.trim-period-s", "300", "How often buckets past their retention are deleted.", KeySpec.atLeast(1, false)),
     ALARM_INTERVAL_S("alarm-interval-s", "300", "The noc.series.dropped alarm is raised at most once in this time.", KeySpec.atLeast(1, false)),
     ALARM_DAYS("alarm-days", "7", "Days of alarms the overview counts and the alarm list shows by default.", KeySpec.atLeast(1, false));
 
-    static final String PREFIX = "noc.";
-
-    final String shortKey;
-    final String defaultValue;
-    final String description;
-    final KeySpec.Check check;
+    private final KeySpec spec;
 
     NocConfigKey(String shortKey, String defaultValue, String description, KeySpec.Check check) {
-        this.shortKey = shortKey;
-        this.defaultValue = defaultValue;
-        this.description = description;
-        this.check = check;
+        this.spec = new KeySpec("noc." + shortKey, defaultValue, description, check);
+    }
+
+    @Override
+    public KeySpec spec() {
+        return spec;
     }
 
     static List<KeySpec> specs() {
-        return Arrays.stream(values()).map(k -> new KeySpec(PREFIX + k.shortKey, k.defaultValue, k.description, k.check)).toList();
+        return PartKey.specs(values());
     }
 }

@@ -102,7 +102,7 @@ public final class NocPart implements ManagerPart {
 
     @Override
     public void start(PartContext ctx) throws Exception {
-        SeriesSettings settings = SeriesSettings.from(ctx.keys());
+        SeriesSettings settings = SeriesSettings.from(ctx.values());
         SeriesStore series = new SeriesStore(ctx.database());
         AlarmBook book = new AlarmBook(ctx.database());
         downsampler = new Downsampler(series, ctx.database(), settings, ctx.alarms(), clock);
@@ -114,7 +114,7 @@ public final class NocPart implements ManagerPart {
         ctx.listeners().add(reports); // before the load: a report stored meanwhile is not missed (the newer one wins)
         reports.load(ctx.database());
 
-        Duration window = Duration.ofDays(Long.parseLong(ctx.key(NocConfigKey.ALARM_DAYS.shortKey)));
+        Duration window = Duration.ofDays(ctx.values().number(NocConfigKey.ALARM_DAYS));
         fleet = ctx.fleet();
         NocState state = new NocState(ctx.fleet(), plan, reports, book, revocations(), window, clock);
         SeriesQuery graphs = new SeriesQuery(series, settings);

@@ -1,9 +1,8 @@
 package cn.egov.manager.noc;
 
+import cn.egov.manager.config.PartValues;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The health series' settings, read from the part's keys (checked when the file was loaded).
@@ -26,15 +25,15 @@ record SeriesSettings(boolean enabled, List<String> metrics, Duration minuteRete
         metrics = List.copyOf(metrics);
     }
 
-    static SeriesSettings from(Map<String, String> keys) {
-        return new SeriesSettings(Boolean.parseBoolean(keys.get(NocConfigKey.SERIES_ENABLED.shortKey)), Arrays.stream(keys.get(NocConfigKey.SERIES_METRICS.shortKey).split(",")).map(String::strip).toList(),
-                Duration.ofHours(Long.parseLong(keys.get(NocConfigKey.SERIES_MINUTE_HOURS.shortKey))),
-                Duration.ofDays(Long.parseLong(keys.get(NocConfigKey.SERIES_HOUR_DAYS.shortKey))),
-                Integer.parseInt(keys.get(NocConfigKey.SERIES_QUEUE.shortKey)),
-                Integer.parseInt(keys.get(NocConfigKey.SERIES_BATCH.shortKey)),
-                Integer.parseInt(keys.get(NocConfigKey.SERIES_REPLAY_PAGE.shortKey)),
-                Duration.ofSeconds(Long.parseLong(keys.get(NocConfigKey.SERIES_TRIM_PERIOD_S.shortKey))),
-                Duration.ofSeconds(Long.parseLong(keys.get(NocConfigKey.ALARM_INTERVAL_S.shortKey))));
+    static SeriesSettings from(PartValues v) {
+        return new SeriesSettings(v.flag(NocConfigKey.SERIES_ENABLED), v.list(NocConfigKey.SERIES_METRICS),
+                Duration.ofHours(v.number(NocConfigKey.SERIES_MINUTE_HOURS)),
+                Duration.ofDays(v.number(NocConfigKey.SERIES_HOUR_DAYS)),
+                v.integer(NocConfigKey.SERIES_QUEUE),
+                v.integer(NocConfigKey.SERIES_BATCH),
+                v.integer(NocConfigKey.SERIES_REPLAY_PAGE),
+                Duration.ofSeconds(v.number(NocConfigKey.SERIES_TRIM_PERIOD_S)),
+                Duration.ofSeconds(v.number(NocConfigKey.ALARM_INTERVAL_S)));
     }
 
     /** The retention of {@code r}'s buckets. */

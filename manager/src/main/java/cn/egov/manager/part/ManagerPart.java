@@ -25,7 +25,7 @@ import java.util.List;
  *     public List<KeySpec> keys() { return DutyConfigKey.specs(); }            // duty.* keys
  *     public List<String> migrations() { return List.of(DutyOfficeStore.TABLES); }
  *     public void start(PartContext ctx) throws Exception {
- *         DutyOfficeSettings settings = DutyOfficeSettings.from(ctx.keys());
+ *         DutyOfficeSettings settings = DutyOfficeSettings.from(ctx.values());
  *         ctx.listeners().add(new DutyIntake(...));
  *         ctx.meters().counter("duty.reports.accepted", "reports taken in", office.accepted::sum);
  *         ctx.routes().page("/duty", "值班 Duty", Set.of(Role.DUTY_OFFICER, Role.NOC), new DutyPageHandler(...));

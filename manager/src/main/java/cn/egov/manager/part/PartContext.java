@@ -4,6 +4,7 @@ import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.cluster.Leadership;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.config.PartValues;
 import cn.egov.manager.fleet.FleetRegistry;
 import cn.egov.manager.ingest.BoxMessenger;
 import cn.egov.manager.ingest.BrokerLogin;
@@ -43,6 +44,11 @@ public record PartContext(Map<String, String> keys, ManagerConfig config, Databa
     /** The Kura account (first topic level) of this manager's boxes. */
     public String account() {
         return config.get(ConfigKey.ACCOUNT);
+    }
+
+    /** The part's keys for typed reads (their checks passed when the configuration was loaded). */
+    public PartValues values() {
+        return new PartValues(config.source(), keys);
     }
 
     /** One of the part's keys (short name), its default when the file does not set it. */

@@ -68,7 +68,7 @@ public final class PortalPart implements ManagerPart {
 
     @Override
     public List<KeySpec> keys() {
-        return java.util.Arrays.stream(PortalConfigKey.values()).map(k -> new KeySpec(k.key, k.defaultValue, k.description)).toList();
+        return PortalConfigKey.specs();
     }
 
     @Override
@@ -96,7 +96,7 @@ public final class PortalPart implements ManagerPart {
         if (ca == null) {
             LOG.warn("portal: no provincial CA (ca.passphrase-file): sites are neither signed nor served to boxes");
         } else if (settings.port() == PortalSettings.NO_SERVER) {
-            LOG.info("portal: no content server ({} is not set): sites can be published, boxes cannot fetch them", PortalConfigKey.PORT.key);
+            LOG.info("portal: no content server ({} is not set): sites can be published, boxes cannot fetch them", PortalConfigKey.PORT.key());
         } else {
             server = new ContentServer(settings, ca, store, blobs, notifier);
             running.add(server);

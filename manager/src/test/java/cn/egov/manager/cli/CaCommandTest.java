@@ -56,8 +56,8 @@ class CaCommandTest {
     void configKeysPrintsEveryKeyOfEveryPartAndTheSampleLoads() throws Exception {
         Run r = run("config-keys");
         assertEquals(0, r.exit());
-        List<String> keys = Stream.of(Stream.of(ConfigKey.values()).map(k -> k.key), Stream.of(CaConfigKey.values()).map(k -> k.key),
-                Stream.of(PlanConfigKey.values()).map(k -> k.key)).flatMap(s -> s).toList();
+        List<String> keys = Stream.of(Stream.of(ConfigKey.values()).map(k -> k.key), Stream.of(CaConfigKey.values()).map(k -> k.key()),
+                Stream.of(PlanConfigKey.values()).map(k -> k.key())).flatMap(s -> s).toList();
         for (String k : keys) {
             assertTrue(r.out().contains("\n#" + k + " = "), k + " in:\n" + r.out());
         }

@@ -98,7 +98,7 @@ class ManagerConfigTest {
         assertTrue(ratio.getMessage().endsWith(":1: ingest.queue.alarm-ratio must be a number in (0, 1], got '2'"), ratio.getMessage());
         ConfigException queue = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.queue.capacity = 0\n"),
                 cn.egov.manager.app.Parts.schema()));
-        assertTrue(queue.getMessage().endsWith(":1: ingest.queue.capacity must be a positive whole number up to 2147483647, got 0"),
+        assertTrue(queue.getMessage().endsWith(":1: ingest.queue.capacity must be a whole number from 1 to 2147483647, got '0'"),
                 queue.getMessage());
         ConfigException inVm = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("ingest.in-vm = yes\n"),
                 cn.egov.manager.app.Parts.schema()));

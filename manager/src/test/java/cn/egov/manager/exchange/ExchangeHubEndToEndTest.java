@@ -135,8 +135,8 @@ class ExchangeHubEndToEndTest {
     /** The manager's configuration with the hub's trust anchors and its document server on {@code port}. */
     static ManagerConfig withHub(ManagerConfig base, Path trust, int port) {
         Map<String, String> ext = new HashMap<>(base.extensions());
-        ext.put(ExchangeConfigKey.TRUST_FILE.key, trust.toString());
-        ext.put(ExchangeConfigKey.PORT.key, Integer.toString(port));
+        ext.put(ExchangeConfigKey.TRUST_FILE.key(), trust.toString());
+        ext.put(ExchangeConfigKey.PORT.key(), Integer.toString(port));
         return new ManagerConfig(base.source(), base.values(), ext);
     }
 

@@ -102,32 +102,32 @@ public final class IngestPart implements ManagerPart {
 
     /** The client id of the manager's subscription, from the part's keys (the embedded broker reserves it). */
     public static String clientId(Map<String, String> keys) {
-        return keys.get(IngestConfigKey.CLIENT_ID.shortKey);
+        return keys.get(IngestConfigKey.CLIENT_ID.shortKey());
     }
 
     /** The quorum queue of {@code broker.mode = rabbitmq} ({@code ingest.amqp.queue}): RabbitMQ's auth endpoint grants it. */
     public static String amqpQueue(Map<String, String> keys) {
-        return keys.get(IngestConfigKey.AMQP_QUEUE.shortKey);
+        return keys.get(IngestConfigKey.AMQP_QUEUE.shortKey());
     }
 
     @Override
     public void start(PartContext ctx) throws Exception {
         Map<String, String> keys = ctx.keys();
-        IngestQueue queue = new IngestQueue(Integer.parseInt(keys.get(IngestConfigKey.QUEUE_CAPACITY.shortKey)), metrics);
+        IngestQueue queue = new IngestQueue(Integer.parseInt(keys.get(IngestConfigKey.QUEUE_CAPACITY.shortKey())), metrics);
         ThrottledAlarms unknownUnitAlarms = new ThrottledAlarms(ctx.alarms(),
                 TimeUnit.SECONDS.toMillis(ctx.config().integer(ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S)), MAX_PENDING_ALARMS);
         client = session(ctx, keys, queue);
         sqlStore = new SqlBatchStore(ctx.database(), ctx.fleet());
         BatchStore store = storeDecorator.apply(sqlStore);
-        feed = new ListenerFeed(ctx.listeners(), Integer.parseInt(keys.get(IngestConfigKey.LISTENERS_QUEUE_BATCHES.shortKey)), metrics,
+        feed = new ListenerFeed(ctx.listeners(), Integer.parseInt(keys.get(IngestConfigKey.LISTENERS_QUEUE_BATCHES.shortKey())), metrics,
                 "ingest-listeners");
-        writer = new IngestWriter(queue, new MessageDecoder(ctx.account(), Integer.parseInt(keys.get(IngestConfigKey.MAX_PAYLOAD_BYTES.shortKey))),
+        writer = new IngestWriter(queue, new MessageDecoder(ctx.account(), Integer.parseInt(keys.get(IngestConfigKey.MAX_PAYLOAD_BYTES.shortKey()))),
                 unitFilter(unknownUnitAlarms), store, client, feed, metrics,
-                Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey)));
+                Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey())));
         writerThread = new Thread(writer, "ingest-writer");
         writerThread.start();
 
-        double alarmRatio = Double.parseDouble(keys.get(IngestConfigKey.QUEUE_ALARM_RATIO.shortKey));
+        double alarmRatio = Double.parseDouble(keys.get(IngestConfigKey.QUEUE_ALARM_RATIO.shortKey()));
         BacklogAlarm backlog = new BacklogAlarm("ingest.backlog", "the ingest queue", queue::depth, queue.capacity(), alarmRatio, ctx.alarms());
         BacklogAlarm listenerBacklog = new BacklogAlarm("ingest.listeners.backlog", "the stored batches waiting for the listeners",
                 feed::depth, feed.capacity(), alarmRatio, ctx.alarms());
@@ -151,9 +151,9 @@ public final class IngestPart implements ManagerPart {
         BrokerLogin login = ctx.broker();
         if (!"rabbitmq".equals(ctx.config().get(ConfigKey.BROKER_MODE))) {
             InVmIngestClient.Subscriber broker = embedded;
-            if (broker != null && Boolean.parseBoolean(keys.get(IngestConfigKey.IN_VM.shortKey))) {
+            if (broker != null && Boolean.parseBoolean(keys.get(IngestConfigKey.IN_VM.shortKey()))) {
                 // one batch being stored while the next arrives, as the MQTT subscriber's window
-                int window = (int) Math.min(2L * Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey)), Integer.MAX_VALUE);
+                int window = (int) Math.min(2L * Integer.parseInt(keys.get(IngestConfigKey.BATCH_SIZE.shortKey())), Integer.MAX_VALUE);
                 return new InVmIngestClient(login, clientId(keys), ctx.account(), broker, window, queue, metrics, ctx.listeners());
             }
             return new MqttIngestClient(login.url(), clientId(keys), login.username(), login.password(), ctx.account(), queue, metrics,
@@ -163,8 +163,8 @@ public final class IngestPart implements ManagerPart {
                 .map(h -> new Address(h.host(), h.port())).toList();
         String node = ctx.config().get(ConfigKey.CLUSTER_NODE);
         AmqpIngestClient.Settings settings = new AmqpIngestClient.Settings(nodes, ctx.config().get(ConfigKey.BROKER_AMQP_VHOST),
-                login.username(), login.password(), keys.get(IngestConfigKey.AMQP_QUEUE.shortKey),
-                Integer.parseInt(keys.get(IngestConfigKey.AMQP_PREFETCH.shortKey)),
+                login.username(), login.password(), keys.get(IngestConfigKey.AMQP_QUEUE.shortKey()),
+                Integer.parseInt(keys.get(IngestConfigKey.AMQP_PREFETCH.shortKey())),
                 "egov-manager ingest " + (node.isEmpty() ? ProcessHandle.current().pid() : node));
         return new AmqpIngestClient(settings, ctx.account(), queue, metrics, ctx.listeners());
     }
