@@ -261,7 +261,7 @@ public final class ManagerAssembly implements AutoCloseable {
             timer.scheduleWithFixedDelay(brokerAlarm::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
             for (ArtemisBroker.SetAside where : ArtemisBroker.SetAside.values()) {
                 // ratio 0: any message set aside is something an operator must look at
-                BacklogAlarm setAside = new BacklogAlarm("broker." + where.label, "the embedded broker's " + where.label
+                BacklogAlarm setAside = new BacklogAlarm(where.alarmKind(), "the embedded broker's " + where.label
                         + " queue (messages; which boxes and topics: GET " + SetAsideHandler.PATH + ", then purge it there)",
                         () -> broker.setAside(where).held(), ArtemisBroker.SET_ASIDE_BOUND, 0, alarms);
                 meters.flag("broker." + where.label + ".alarm", "1 while the broker." + where.label + " alarm is raised", setAside::isRaised);

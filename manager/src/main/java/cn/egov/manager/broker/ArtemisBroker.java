@@ -421,6 +421,11 @@ public final class ArtemisBroker implements MqttBroker {
             this.address = address;
             this.label = label;
         }
+
+        /** The kind of the alarm raised while messages are held here: {@code broker.dead-letter}, {@code broker.expired}. */
+        public String alarmKind() {
+            return "broker." + label;
+        }
     }
 
     /** What a set-aside queue holds now, and how many older messages newer ones replaced at its bound. */

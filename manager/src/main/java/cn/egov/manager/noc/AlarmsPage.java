@@ -1,5 +1,6 @@
 package cn.egov.manager.noc;
 
+import cn.egov.api.telemetry.AlarmCatalogue;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.noc.store.AlarmQuery;
 import cn.egov.manager.noc.store.AlarmRef;
@@ -73,7 +74,7 @@ final class AlarmsPage implements Request.Handler {
             return Json.error(response, callback, 404, "no such alarm among those you may see");
         }
         NocAlarm a = alarm.get();
-        Frame frame = Pages.frame(request, routes, "告警 Alarm " + a.alarm().kind()).still();
+        Frame frame = Pages.frame(request, routes, "告警 Alarm " + AlarmCatalogue.of(a.alarm().kind()).label()).still();
         boolean canAct = caller.role() == Role.NOC && frame.session();
         List<NocAlarm.Comment> comments = state.alarms().comments(a.ref());
         return Pages.render(response, callback, 200, out -> JtealarmGenerated.render(out, null, frame, a, comments, canAct));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
 import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.telemetry.AlarmCatalogue;
 import cn.egov.api.telemetry.BoxMetrics;
 import cn.egov.api.telemetry.MessageId;
 import cn.egov.api.topic.KuraTopic;
@@ -116,6 +117,9 @@ class NocBrowserTest {
         assertEquals(Boolean.TRUE, browser.executeScript("return window.pwned === undefined"));
         assertTrue(browser.findElements(By.xpath("//script[contains(., 'pwned')]")).isEmpty());
         assertTrue(browser.findElements(By.cssSelector("#alarms img")).isEmpty());
+        // the alarm's kind with its Chinese name, for the operator who does not read outbox.eviction
+        assertTrue(browser.findElement(By.id("alarms")).getText().contains("上报队列已满 outbox.eviction"),
+                browser.findElement(By.id("alarms")).getText());
 
         // the graph: ECharts drew the 40 points of the last hours on a canvas
         WebElement chart = browser.findElement(By.id("chart-cpu_load"));
@@ -150,6 +154,8 @@ class NocBrowserTest {
         click(browser.findElement(By.cssSelector("#alarm-" + id + " a[href='/noc/alarms/" + id + "']")));
         await("the alarm's page", () -> !browser.findElements(By.id("comment-text")).isEmpty());
         assertTrue(browser.findElement(By.id("alarm-ack")).getText().contains("noc-wang"));
+        assertEquals("上报队列已满 outbox.eviction", browser.findElement(By.id("alarm-kind")).getText());
+        assertEquals(AlarmCatalogue.of("outbox.eviction").advice(), browser.findElement(By.id("alarm-advice")).getText());
         browser.findElement(By.id("comment-text")).sendKeys("已电话通知竞秀区技术员 <b>call back</b>");
         click(browser.findElement(By.cssSelector("#comment-form button[type=submit]")));
         await("the comment shown", () -> {
@@ -164,6 +170,7 @@ class NocBrowserTest {
         // and the alarm list shows it acknowledged by whom
         browser.get(m.webUrl() + "/noc/alarms?state=acknowledged");
         assertTrue(browser.findElement(By.id("alarm-" + id)).getText().contains("noc-wang"));
+        assertTrue(browser.findElement(By.cssSelector("#alarm-" + id + " td.kind")).getText().equals("上报队列已满 outbox.eviction"));
         List<String> csp = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
                 .filter(msg -> msg.contains("Content Security Policy") || msg.contains("Refused")).toList();
         assertEquals(List.of(), csp);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.telemetry.AlarmCatalogue;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.audit.AuditEntry;
@@ -293,6 +294,21 @@ class NocWebTest {
         assertEquals(200, ok.statusCode(), ok.body());
         assertTrue(new AuditLog(m.database()).newest(100).stream().anyMatch(e -> e.actor().equals("noc-li")
                 && e.outcome() == AuditEntry.Outcome.REFUSED && e.detail().contains("CSRF")));
+    }
+
+    @Test
+    void theAlarmListNamesEachKindInChineseAndTheAlarmsPageSaysWhatToDo() throws Exception {
+        String noc = "Bearer " + ManagerFixture.NOC_TOKEN;
+        HttpResponse<String> list = get("/noc/alarms?state=all", noc);
+        assertEquals(200, list.statusCode(), list.body());
+        assertTrue(list.body().contains("<td class=\"kind\">违规外联 isolation.outbound</td>")
+                && list.body().contains("<td class=\"kind\">隧道中断 vpn.down</td>"), list.body());
+        String id = alarmId("isolation.outbound");
+        HttpResponse<String> detail = get("/noc/alarms/" + id, noc);
+        assertEquals(200, detail.statusCode(), detail.body());
+        assertTrue(detail.body().contains("<td id=\"alarm-kind\">违规外联 isolation.outbound</td>")
+                && detail.body().contains("<td id=\"alarm-advice\">" + AlarmCatalogue.of("isolation.outbound").advice() + "</td>")
+                && detail.body().contains("an internal host reached the Internet"), "the Chinese beside the box's own sentence: " + detail.body());
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.util.Map;
  * {@code severity}, {@code message}, {@code source} and one {@code evidence.<key>} metric per
  * evidence item (strings).
  *
- * @param kind     stable machine name, e.g. {@code outbox.eviction}, {@code isolation.outbound}
+ * @param kind     stable machine name, e.g. {@code outbox.eviction}, {@code isolation.outbound}; its Chinese
+ *                 name and what to do are in {@link AlarmCatalogue} (every kind raised has an entry)
  * @param severity {@link Severity}
  * @param source   the capability that raised it, e.g. {@code telemetry}, {@code isolation}
  * @param message  one sentence a technician or auditor understands

@@ -2,6 +2,8 @@ package cn.egov.console.status;
 
 import cn.egov.api.launcher.StandingAlarms;
 import cn.egov.api.selftest.SelfTest;
+import cn.egov.api.telemetry.AlarmCatalogue;
+import cn.egov.api.telemetry.AlarmKind;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -9,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * The self-test line for the box's standing conditions (telemetry's {@link StandingAlarms}): FAIL
  * while a MAJOR or CRITICAL one stands (as {@code appliance status} then says unhealthy), WARN for
- * the lesser ones, with each condition's own sentence.
+ * the lesser ones, with each condition's own sentence; the Chinese line names each kind and says
+ * what to do ({@link AlarmCatalogue}).
  */
 public final class StandingAlarmsCheck implements SelfTest {
     private final Supplier<Optional<StandingAlarms>> alarms;
@@ -38,8 +41,16 @@ public final class StandingAlarmsCheck implements SelfTest {
             return Result.ok("没有未解除的告警。", "No alarm stands.");
         }
         String all = String.join("; ", standing.stream().map(a -> a.severity() + " " + a.kind() + ": " + a.message()).toList());
-        // each condition's sentence is its bundle's (English); the Chinese line says what the list is
-        String chinese = "未解除的告警：" + all;
+        // each condition's sentence is its bundle's (English, with the figures); the Chinese line
+        // names each kind and says what to do, from the catalogue, and keeps the sentence after it
+        String chinese = "未解除的告警：" + String.join("；", standing.stream().map(StandingAlarmsCheck::chinese).toList());
         return standing.stream().anyMatch(StandingAlarms.Standing::blocksHealth) ? Result.fail(chinese, all) : Result.warn(chinese, all);
+    }
+
+    private static String chinese(StandingAlarms.Standing a) {
+        AlarmKind k = AlarmCatalogue.of(a.kind());
+        return k.known()
+                ? a.severity() + " " + k.label() + "：" + k.advice() + "（" + a.message() + "）"
+                : a.severity() + " " + a.kind() + ": " + a.message();
     }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.launcher.BoxLauncher;
+import cn.egov.api.launcher.StandingAlarms;
 import cn.egov.api.selftest.SelfTest;
+import cn.egov.api.telemetry.AlarmCatalogue;
 import cn.egov.console.api.ConsoleUser;
 import cn.egov.console.api.Role;
 import cn.egov.console.config.ConfigSaver;
@@ -16,10 +18,12 @@ import cn.egov.console.pages.jte.JtelogsGenerated;
 import cn.egov.console.pages.jte.JteselftestGenerated;
 import cn.egov.console.status.BoxStatus;
 import cn.egov.console.status.BuiltInChecks;
+import cn.egov.console.status.StandingAlarmsCheck;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,16 @@ class TechnicianPagesRenderTest {
         String page = render(out -> JteselftestGenerated.render(out, null, FRAME, List.of(new BuiltInChecks.Row("注册 Enrolment", r)), true));
         assertTrue(page.contains("<td class=\"advice\">本机尚未注册：运行 'appliance setup'。 "
                 + "<span class=\"en\">The box is not enrolled yet: run 'appliance setup'.</span></td>"), page);
+    }
+
+    @Test
+    void aStandingAlarmShowsItsChineseNameAndWhatToDoWithTheBoxsSentenceEscaped() {
+        StandingAlarms board = () -> List.of(new StandingAlarms.Standing("vpn.down", "MAJOR", "vpn", "tunnel down: <b>no answer</b> from hub", 1),
+                new StandingAlarms.Standing("x.from-a-newer-box", "WARNING", "x", "new", 2));
+        SelfTest.Result r = new StandingAlarmsCheck(() -> Optional.of(board)).run();
+        String page = render(out -> JteselftestGenerated.render(out, null, FRAME, List.of(new BuiltInChecks.Row("告警 Standing alarms", r)), true));
+        assertTrue(page.contains("<td class=\"advice\">未解除的告警：MAJOR 隧道中断 vpn.down：" + AlarmCatalogue.of("vpn.down").advice()
+                + "（tunnel down: &lt;b&gt;no answer&lt;/b&gt; from hub）；WARNING x.from-a-newer-box: new "), page);
     }
 
     @Test
