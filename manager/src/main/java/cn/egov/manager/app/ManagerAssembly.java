@@ -347,12 +347,16 @@ public final class ManagerAssembly implements AutoCloseable {
                 config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_PORT),
                 RabbitMqAuthTls.serverContext(ca, csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_DNS_NAMES)),
                         csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_IPS))),
-                leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer, this::alarmRabbitMqDenial);
+                leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer, this::alarmRabbitMqDenial,
+                config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE), this::alarmRabbitMqAuthBusy);
         server.start();
         closeables.add(server);
         for (String path : RabbitMqAuthServer.PATHS) {
             meters.counter("rabbitmq.auth.denied", "path", path, "questions of RabbitMQ's auth backend answered deny", () -> server.denied(path));
         }
+        meters.counter("rabbitmq.auth.busy", "questions of RabbitMQ's auth backend refused unanswered: broker.rabbitmq.auth.queue were waiting",
+                server::busy);
+        meters.gauge("rabbitmq.auth.queue.depth", "questions of RabbitMQ's auth backend waiting for a thread", server::waiting);
         meters.counter("rabbitmq.auth.refused-callers", "callers of the RabbitMQ auth endpoint without an allowed certificate (403)",
                 server::refusedCallers);
         LOG.info("RabbitMQ auth endpoint on https://{}:{}/auth/ (user, vhost, resource, topic) for {}",
@@ -464,6 +468,18 @@ public final class ManagerAssembly implements AutoCloseable {
                 (login ? "refused MQTT connection of user '" + user + "' (client id '" + client + "') at RabbitMQ: "
                         : "refused " + d.path() + " access of user '" + user + "' at RabbitMQ: ") + LogSafe.of(d.why()),
                 evidence, System.currentTimeMillis()));
+    }
+
+    /**
+     * Called on the auth endpoint's accepting thread for each question refused because its queue was full: the logins
+     * of that moment fail and the boxes come back after their back-off; one alarm per interval says how many.
+     */
+    private void alarmRabbitMqAuthBusy(long refusedSoFar) {
+        int queue = config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE);
+        refusalAlarms.note("rabbitmq/auth-busy", new Alarm("broker.auth-busy", Alarm.Severity.MAJOR, "broker",
+                "the RabbitMQ auth endpoint refused a question unanswered: " + queue + " (" + ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE.key
+                        + ") were already waiting; those logins failed and the boxes retry after their back-off",
+                Map.of("queue", Integer.toString(queue), "refused_so_far", Long.toString(refusedSoFar)), System.currentTimeMillis()));
     }
 
     /** The TLS listener when {@code broker.tls.port} is set (certificates of the provincial CA only), else null. */

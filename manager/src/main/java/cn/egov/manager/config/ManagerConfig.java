@@ -175,7 +175,8 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
         }
         for (ConfigKey k : List.of(ConfigKey.DB_POOL_SIZE, ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
                 ConfigKey.FLEET_CHECK_PERIOD_MS, ConfigKey.FLEET_SYNC_PERIOD_MS, ConfigKey.FLEET_CLOCK_SKEW_MS,
-                ConfigKey.CLUSTER_LEADER_RETRY_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES, ConfigKey.BROKER_CREDENTIAL_CHECK_MS)) {
+                ConfigKey.CLUSTER_LEADER_RETRY_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES, ConfigKey.BROKER_CREDENTIAL_CHECK_MS,
+                ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE)) {
             long n = number(k, where);
             if (n <= 0 || k != ConfigKey.BROKER_QUEUE_MAX_BYTES && n > Integer.MAX_VALUE) {
                 throw new ConfigException(where.apply(k) + ": " + k.key + " must be a positive whole number"
