@@ -1,5 +1,6 @@
 package cn.egov.manager.config;
 
+import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.store.Database;
 
 /**
@@ -49,6 +50,8 @@ public enum ConfigKey {
     BROKER_QUEUE_MAX_BYTES("broker.queue.max-bytes", "2147483648",
             "Embedded broker: bytes of undelivered messages kept (memory, then paged to disk) before publishes are refused. The no-loss bound."),
     BROKER_QUEUE_ALARM_RATIO("broker.queue.alarm-ratio", "0.8", "Raise the broker.backlog alarm when the backlog passes this share of broker.queue.max-bytes."),
+    BROKER_MAX_PACKET_BYTES("broker.max-packet-bytes", Integer.toString(ArtemisBroker.DEFAULT_MAX_PACKET_BYTES),
+            "Embedded broker: largest MQTT packet (topic and payload) a box or NOC client may send. A larger one is not read: its connection is closed, counted (broker_packets_too_large_total) and alarmed (broker.packet-too-large). Keep it above ingest.max-payload-bytes. Also bounds in bytes what the set-aside queues can hold (" + ArtemisBroker.SET_ASIDE_BOUND + " messages each). At most " + ArtemisBroker.MQTT_MAX_PACKET_BYTES + "."),
     BROKER_TLS_PORT("broker.tls.port", "",
             "Embedded broker: port of the MQTT-over-TLS listener for boxes (client certificate of the provincial CA required; needs ca.passphrase-file); empty = no TLS listener, 0 = a free port."),
     BROKER_TLS_DNS_NAMES("broker.tls.dns-names", "localhost", "Comma-separated DNS names in the TLS listener's certificate (issued by the provincial CA at each start)."),

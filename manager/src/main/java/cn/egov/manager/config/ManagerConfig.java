@@ -1,5 +1,6 @@
 package cn.egov.manager.config;
 
+import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.store.Database;
 import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
@@ -182,6 +183,12 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
                 throw new ConfigException(where.apply(k) + ": " + k.key + " must be a positive whole number"
                         + (k == ConfigKey.BROKER_QUEUE_MAX_BYTES ? "" : " up to " + Integer.MAX_VALUE) + ", got " + get(k));
             }
+        }
+        long maxPacket = number(ConfigKey.BROKER_MAX_PACKET_BYTES, where);
+        if (maxPacket <= 0 || maxPacket > ArtemisBroker.MQTT_MAX_PACKET_BYTES) {
+            throw new ConfigException(where.apply(ConfigKey.BROKER_MAX_PACKET_BYTES) + ": " + ConfigKey.BROKER_MAX_PACKET_BYTES.key
+                    + " must be a whole number of bytes from 1 to " + ArtemisBroker.MQTT_MAX_PACKET_BYTES + ", got "
+                    + get(ConfigKey.BROKER_MAX_PACKET_BYTES));
         }
         for (ConfigKey k : List.of(ConfigKey.BROKER_QUEUE_ALARM_RATIO)) {
             double r;
