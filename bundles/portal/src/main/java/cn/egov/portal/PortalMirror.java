@@ -106,6 +106,10 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
     private final PortalServer server;
     private final SiteProbe probe;
     private final ScheduledExecutorService worker;
+    /** Repairs asked for by the server on finding a tampered file: one waits at most, it repairs all pending. */
+    private final Newest<Boolean> repairs;
+    /** Index notifications from the manager: only the newest waits (it lists every version). */
+    private final Newest<byte[]> indexes;
     private final AtomicReference<ClientFor> client = new AtomicReference<>();
     private ControlChannel.Subscription subscription;
     private final List<SyncOutcome> lastOutcomes = new ArrayList<>();
@@ -144,11 +148,14 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
         });
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.worker = executor;
+        // the worker's queue is unbounded: what web requests and MQTT messages hand it is coalesced (one run waits at most)
+        this.repairs = new Newest<>(executor, tampered -> repairPending());
+        this.indexes = new Newest<>(executor, this::onIndex);
         String token = HexFormat.of().formatHex(random(TOKEN_BYTES));
         this.server = new PortalServer(settings.server(), store, blobs, served, notices,
                 (snap, file) -> {
                     guard.tampered(snap, file);
-                    worker.execute(this::repairPending);
+                    repairs.offer(Boolean.TRUE);
                 }, this, token, clock);
         String probeHost = settings.server().httpBind().equals("0.0.0.0") ? "127.0.0.1" : settings.server().httpBind();
         this.probe = new SiteProbe(served, probeHost, server::httpPort, settings.staleAfter(), settings.fetchTimeout(), telemetry, clock);
@@ -190,7 +197,7 @@ public final class PortalMirror implements PortalAdmin, AutoCloseable {
             }
         }), settings.scanInterval().toMillis(), settings.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
         if (control != null) {
-            subscription = control.subscribe(PortalSigning.APP_ID, PortalSigning.INDEX_RESOURCE, (topic, payload) -> worker.execute(() -> onIndex(payload)));
+            subscription = control.subscribe(PortalSigning.APP_ID, PortalSigning.INDEX_RESOURCE, (topic, payload) -> indexes.offer(payload));
         }
     }
 

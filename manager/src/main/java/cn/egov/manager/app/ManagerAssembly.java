@@ -8,6 +8,7 @@ import cn.egov.manager.broker.CredentialWatch;
 import cn.egov.manager.broker.IdentityGate;
 import cn.egov.manager.broker.InternalClientGate;
 import cn.egov.manager.broker.PasswordFile;
+import cn.egov.manager.broker.OversizePacket;
 import cn.egov.manager.broker.RefusalLog;
 import cn.egov.manager.broker.SetAsideHandler;
 import cn.egov.manager.broker.TlsAcceptor;
@@ -309,7 +310,7 @@ public final class ManagerAssembly implements AutoCloseable {
         RefusalLog refusals = new RefusalLog(this::alarmRefusedConnection);
         IdentityGate gate = new IdentityGate(clientId, internal, tls == null ? null : tls.certificates(), lab, noc, admission(known));
         ArtemisBroker artemis = new ArtemisBroker(config.dataDir(), config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES),
-                new TopicAcl(account), gate, refusals);
+                new TopicAcl(account), gate, refusals).maxPacketBytes(config.integer(ConfigKey.BROKER_MAX_PACKET_BYTES), this::alarmOversizePacket);
         if (lab != null) {
             artemis.listenPlain(bind, config.integer(ConfigKey.BROKER_PORT));
         }
@@ -347,12 +348,16 @@ public final class ManagerAssembly implements AutoCloseable {
                 config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_PORT),
                 RabbitMqAuthTls.serverContext(ca, csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_DNS_NAMES)),
                         csv(config.get(ConfigKey.BROKER_RABBITMQ_AUTH_IPS))),
-                leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer, this::alarmRabbitMqDenial);
+                leaf -> RabbitMqAuthTls.refusal(ca, callers, leaf), authorizer, this::alarmRabbitMqDenial,
+                config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE), this::alarmRabbitMqAuthBusy);
         server.start();
         closeables.add(server);
         for (String path : RabbitMqAuthServer.PATHS) {
             meters.counter("rabbitmq.auth.denied", "path", path, "questions of RabbitMQ's auth backend answered deny", () -> server.denied(path));
         }
+        meters.counter("rabbitmq.auth.busy", "questions of RabbitMQ's auth backend refused unanswered: broker.rabbitmq.auth.queue were waiting",
+                server::busy);
+        meters.gauge("rabbitmq.auth.queue.depth", "questions of RabbitMQ's auth backend waiting for a thread", server::waiting);
         meters.counter("rabbitmq.auth.refused-callers", "callers of the RabbitMQ auth endpoint without an allowed certificate (403)",
                 server::refusedCallers);
         LOG.info("RabbitMQ auth endpoint on https://{}:{}/auth/ (user, vhost, resource, topic) for {}",
@@ -444,6 +449,23 @@ public final class ManagerAssembly implements AutoCloseable {
     }
 
     /**
+     * Called on a broker thread for each packet refused for its size: one alarm per listener and address in the interval
+     * (the address without its port: a client comes back from another port after each closed connection).
+     */
+    private void alarmOversizePacket(OversizePacket p) {
+        String host = p.remote().replaceFirst(":\\d+$", "");
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("listener", p.listener());
+        evidence.put("remote", LogSafe.of(p.remote()));
+        evidence.put("limit_bytes", config.get(ConfigKey.BROKER_MAX_PACKET_BYTES));
+        evidence.put("detail", LogSafe.of(p.detail()));
+        refusalAlarms.note("broker/packet-too-large/" + p.listener() + "/" + host, new Alarm("broker.packet-too-large",
+                Alarm.Severity.MAJOR, "broker", "closed the MQTT connection from " + LogSafe.of(p.remote()) + " on the " + p.listener()
+                + " listener: a packet larger than " + ConfigKey.BROKER_MAX_PACKET_BYTES.key + " (" + LogSafe.of(p.detail()) + ")",
+                evidence, System.currentTimeMillis()));
+    }
+
+    /**
      * Called on an auth-endpoint thread for each question RabbitMQ got "deny" for: a refused login (user, vhost) is a
      * refused connection as on the embedded broker; a refused topic or queue is a box reaching beyond its own.
      */
@@ -464,6 +486,18 @@ public final class ManagerAssembly implements AutoCloseable {
                 (login ? "refused MQTT connection of user '" + user + "' (client id '" + client + "') at RabbitMQ: "
                         : "refused " + d.path() + " access of user '" + user + "' at RabbitMQ: ") + LogSafe.of(d.why()),
                 evidence, System.currentTimeMillis()));
+    }
+
+    /**
+     * Called on the auth endpoint's accepting thread for each question refused because its queue was full: the logins
+     * of that moment fail and the boxes come back after their back-off; one alarm per interval says how many.
+     */
+    private void alarmRabbitMqAuthBusy(long refusedSoFar) {
+        int queue = config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE);
+        refusalAlarms.note("rabbitmq/auth-busy", new Alarm("broker.auth-busy", Alarm.Severity.MAJOR, "broker",
+                "the RabbitMQ auth endpoint refused a question unanswered: " + queue + " (" + ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE.key
+                        + ") were already waiting; those logins failed and the boxes retry after their back-off",
+                Map.of("queue", Integer.toString(queue), "refused_so_far", Long.toString(refusedSoFar)), System.currentTimeMillis()));
     }
 
     /** The TLS listener when {@code broker.tls.port} is set (certificates of the provincial CA only), else null. */
@@ -522,6 +556,8 @@ public final class ManagerAssembly implements AutoCloseable {
             meters.gauge("broker.backlog.bytes", "bytes of undelivered messages in the embedded broker", broker::backlogBytes);
             meters.gauge("broker.backlog.messages", "undelivered messages in the embedded broker", broker::backlogMessages);
             meters.gauge("broker.backlog.bound-bytes", "broker.queue.max-bytes", () -> config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES));
+            meters.counter("broker.packets.too-large", "MQTT packets over broker.max-packet-bytes, refused unread (connection closed)",
+                    broker::oversizePackets);
             meters.counter("broker.acl-refusals", "publishes and subscriptions refused by the topic ACL", broker::aclRefusals);
             meters.gauge("broker.dead-letter.messages", "messages the embedded broker gave up delivering, kept (the newest "
                     + ArtemisBroker.SET_ASIDE_BOUND + ")", () -> broker.setAside(ArtemisBroker.SetAside.DEAD_LETTER).held());

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.Message;
@@ -144,6 +145,14 @@ public final class ArtemisBroker implements MqttBroker {
      * without letting a broken consumer fill the disk with the same failure.
      */
     public static final long SET_ASIDE_BOUND = 1_000;
+    /**
+     * Largest MQTT packet (after its fixed header: topic and payload) a box or NOC client may send
+     * ({@code broker.max-packet-bytes}): the ingest's largest payload ({@code ingest.max-payload-bytes},
+     * 4 MiB) and room for the topic. Artemis's own bound is MQTT's, 256 MB, buffered in memory.
+     */
+    /** MQTT's own bound on a packet's remaining length (a four-byte variable-length integer). */
+    public static final int MQTT_MAX_PACKET_BYTES = 268_435_455;
+    public static final int DEFAULT_MAX_PACKET_BYTES = 4 * 1024 * 1024 + 64 * 1024;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int CLUSTER_SECRET_BYTES = 32;
 
@@ -162,6 +171,9 @@ public final class ArtemisBroker implements MqttBroker {
     /** Read on Netty threads while {@link #open()} adds to it. */
     private final Map<Listener, Integer> ports = new ConcurrentHashMap<>();
     private JournalSettings journal = JournalSettings.DEFAULT;
+    private int maxPacketBytes = DEFAULT_MAX_PACKET_BYTES;
+    private final LongAdder oversize = new LongAdder();
+    private Consumer<OversizePacket> onOversize = p -> { };
     private ActiveMQServer server;
 
     /**
@@ -184,6 +196,22 @@ public final class ArtemisBroker implements MqttBroker {
     public ArtemisBroker journal(JournalSettings settings) {
         this.journal = settings;
         return this;
+    }
+
+    /**
+     * Sets the largest packet a client of a listener other than the internal one may send (the
+     * manager's own publishes, policy bundles among them, are not bounded here), and who is told
+     * of each refused one; call before {@link #start()}.
+     */
+    public ArtemisBroker maxPacketBytes(int bytes, Consumer<OversizePacket> refused) {
+        this.maxPacketBytes = bytes;
+        this.onOversize = refused;
+        return this;
+    }
+
+    /** Packets refused unread for their size ({@link #maxPacketBytes}), their connections closed. */
+    public long oversizePackets() {
+        return oversize.sum();
     }
 
     /**
@@ -278,6 +306,12 @@ public final class ArtemisBroker implements MqttBroker {
         }
         cfg.registerBrokerPlugin(new PublishOrderPlugin()); // per-client publish order
         server = ActiveMQServers.newActiveMQServer(cfg, null, new SecurityBridge(), true);
+        server.addProtocolManagerFactory(new MqttPacketLimit(p -> {
+            oversize.increment();
+            LOG.warn("broker: closed the connection from {} on the {} listener: {} (broker.max-packet-bytes = {})",
+                    p.remote(), p.listener(), p.detail(), maxPacketBytes);
+            onOversize.accept(p);
+        }));
         server.start();
         if (!server.isActive()) {
             throw new IllegalStateException("Artemis did not become active; see the log");
@@ -318,7 +352,7 @@ public final class ArtemisBroker implements MqttBroker {
         ports.put(l, a.getActualPort());
     }
 
-    private static TransportConfiguration acceptor(Listener listener, Endpoint e) {
+    private TransportConfiguration acceptor(Listener listener, Endpoint e) {
         Map<String, Object> p = new HashMap<>();
         p.put(TransportConstants.HOST_PROP_NAME, e.host());
         p.put(TransportConstants.PORT_PROP_NAME, e.port());
@@ -329,6 +363,9 @@ public final class ArtemisBroker implements MqttBroker {
         p.put("securityDomain", listener.domain);
         if (listener == Listener.INTERNAL) {
             p.put("defaultMaximumInFlightPublishMessages", SUBSCRIBER_WINDOW);
+        } else {
+            // Artemis's own property (announced to MQTT 5 clients); MqttPacketLimit makes its decoder keep it for 3.1.1
+            p.put("maximumPacketSize", maxPacketBytes);
         }
         TlsAcceptor t = e.tls();
         if (t != null) {

@@ -1,5 +1,6 @@
 package cn.egov.manager.config;
 
+import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.store.Database;
 
 /**
@@ -37,6 +38,8 @@ public enum ConfigKey {
     BROKER_RABBITMQ_AUTH_IPS("broker.rabbitmq.auth.ips", "127.0.0.1", "broker.mode=rabbitmq: IP addresses in that certificate (comma-separated)."),
     BROKER_RABBITMQ_AUTH_CLIENTS("broker.rabbitmq.auth.clients", "",
             "broker.mode=rabbitmq: CNs of the certificates the RabbitMQ nodes present to the endpoint (HUB certificates of the provincial CA, manager ca issue-hub; comma-separated). Required with broker.rabbitmq.auth.port; any other caller gets 403."),
+    BROKER_RABBITMQ_AUTH_QUEUE("broker.rabbitmq.auth.queue", "1000",
+            "broker.mode=rabbitmq: questions of RabbitMQ's auth backend that may wait for the endpoint's threads (a few per CONNECT); one more, in a reconnect storm, is refused unanswered (RabbitMQ refuses that login, the box retries after its back-off), counted (rabbitmq_auth_busy_total) and alarmed (broker.auth-busy)."),
     BROKER_RABBITMQ_MANAGEMENT_URLS("broker.rabbitmq.management.urls", "",
             "broker.mode=rabbitmq: base URLs of the nodes' management API (https://mq1:15671,...; tried in order). The node holding the singleton closes there, within broker.credential-check-ms, the connections of a box whose certificate was revoked. Required with broker.rabbitmq.auth.port."),
     BROKER_RABBITMQ_MANAGEMENT_USERNAME("broker.rabbitmq.management.username", "",
@@ -47,6 +50,8 @@ public enum ConfigKey {
     BROKER_QUEUE_MAX_BYTES("broker.queue.max-bytes", "2147483648",
             "Embedded broker: bytes of undelivered messages kept (memory, then paged to disk) before publishes are refused. The no-loss bound."),
     BROKER_QUEUE_ALARM_RATIO("broker.queue.alarm-ratio", "0.8", "Raise the broker.backlog alarm when the backlog passes this share of broker.queue.max-bytes."),
+    BROKER_MAX_PACKET_BYTES("broker.max-packet-bytes", Integer.toString(ArtemisBroker.DEFAULT_MAX_PACKET_BYTES),
+            "Embedded broker: largest MQTT packet (topic and payload) a box or NOC client may send. A larger one is not read: its connection is closed, counted (broker_packets_too_large_total) and alarmed (broker.packet-too-large). Keep it above ingest.max-payload-bytes. Also bounds in bytes what the set-aside queues can hold (" + ArtemisBroker.SET_ASIDE_BOUND + " messages each). At most " + ArtemisBroker.MQTT_MAX_PACKET_BYTES + "."),
     BROKER_TLS_PORT("broker.tls.port", "",
             "Embedded broker: port of the MQTT-over-TLS listener for boxes (client certificate of the provincial CA required; needs ca.passphrase-file); empty = no TLS listener, 0 = a free port."),
     BROKER_TLS_DNS_NAMES("broker.tls.dns-names", "localhost", "Comma-separated DNS names in the TLS listener's certificate (issued by the provincial CA at each start)."),

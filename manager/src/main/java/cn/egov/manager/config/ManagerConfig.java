@@ -1,5 +1,6 @@
 package cn.egov.manager.config;
 
+import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.store.Database;
 import cn.egov.rules.unit.UnitCode;
 import java.io.IOException;
@@ -175,12 +176,19 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
         }
         for (ConfigKey k : List.of(ConfigKey.DB_POOL_SIZE, ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
                 ConfigKey.FLEET_CHECK_PERIOD_MS, ConfigKey.FLEET_SYNC_PERIOD_MS, ConfigKey.FLEET_CLOCK_SKEW_MS,
-                ConfigKey.CLUSTER_LEADER_RETRY_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES, ConfigKey.BROKER_CREDENTIAL_CHECK_MS)) {
+                ConfigKey.CLUSTER_LEADER_RETRY_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES, ConfigKey.BROKER_CREDENTIAL_CHECK_MS,
+                ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE)) {
             long n = number(k, where);
             if (n <= 0 || k != ConfigKey.BROKER_QUEUE_MAX_BYTES && n > Integer.MAX_VALUE) {
                 throw new ConfigException(where.apply(k) + ": " + k.key + " must be a positive whole number"
                         + (k == ConfigKey.BROKER_QUEUE_MAX_BYTES ? "" : " up to " + Integer.MAX_VALUE) + ", got " + get(k));
             }
+        }
+        long maxPacket = number(ConfigKey.BROKER_MAX_PACKET_BYTES, where);
+        if (maxPacket <= 0 || maxPacket > ArtemisBroker.MQTT_MAX_PACKET_BYTES) {
+            throw new ConfigException(where.apply(ConfigKey.BROKER_MAX_PACKET_BYTES) + ": " + ConfigKey.BROKER_MAX_PACKET_BYTES.key
+                    + " must be a whole number of bytes from 1 to " + ArtemisBroker.MQTT_MAX_PACKET_BYTES + ", got "
+                    + get(ConfigKey.BROKER_MAX_PACKET_BYTES));
         }
         for (ConfigKey k : List.of(ConfigKey.BROKER_QUEUE_ALARM_RATIO)) {
             double r;

@@ -2,6 +2,7 @@ package cn.egov.manager.broker;
 
 import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -22,8 +23,13 @@ final class PlainLabBroker {
 
     /** Started and open, its data under {@code dir}. */
     static ArtemisBroker start(Path dir) throws Exception {
-        ArtemisBroker b = new ArtemisBroker(dir, 64L << 20, new TopicAcl("hebei"), PlainLabBroker::gate, new RefusalLog(r -> { }))
-                .listenPlain("127.0.0.1", 0);
+        return start(dir, b -> b);
+    }
+
+    /** Started and open, its data under {@code dir}, with {@code settings} applied before it starts. */
+    static ArtemisBroker start(Path dir, UnaryOperator<ArtemisBroker> settings) throws Exception {
+        ArtemisBroker b = settings.apply(new ArtemisBroker(dir, 64L << 20, new TopicAcl("hebei"), PlainLabBroker::gate,
+                new RefusalLog(r -> { })).listenPlain("127.0.0.1", 0));
         b.start();
         b.open();
         return b;

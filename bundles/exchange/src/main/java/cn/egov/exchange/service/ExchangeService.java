@@ -150,6 +150,7 @@ public final class ExchangeService implements AutoCloseable {
         this.inbound = new ArrayBlockingQueue<>(settings.inboundCapacity());
         this.worker = new Thread(this::work, "exchange-" + box);
         this.worker.setDaemon(true);
+        // bounded by its one submitter: uploadDue (run by the uploader thread) hands it uploadParallel tasks and waits for them
         this.uploaders = Executors.newFixedThreadPool(settings.uploadParallel(), daemon("exchange-upload-" + box));
         this.uploader = new Thread(this::uploadLoop, "exchange-uploads-" + box);
         this.uploader.setDaemon(true);

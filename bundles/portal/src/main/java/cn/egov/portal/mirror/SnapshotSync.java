@@ -115,6 +115,8 @@ public final class SnapshotSync implements AutoCloseable {
         this.limits = limits;
         this.telemetry = telemetry;
         this.clock = clock;
+        // both queues are bounded by their one submitter: sync and syncAll run on the mirror's one worker thread, submit
+        // at most one task per file of one manifest (PortalManifest.MAX_FILES) and wait for all of them before returning
         this.fetchers = Executors.newFixedThreadPool(limits.parallelism(), r -> {
             Thread t = new Thread(r, "portal-fetch");
             t.setDaemon(true);

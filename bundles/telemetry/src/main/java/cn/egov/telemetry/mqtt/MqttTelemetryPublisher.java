@@ -339,6 +339,7 @@ public final class MqttTelemetryPublisher implements TelemetryPublisher, Control
         int window = settings.maxInflight();
         Semaphore slots = new Semaphore(window);
         Set<Long> onWire = ConcurrentHashMap.newKeySet(); // published, not yet deleted from the outbox
+        // bounded by the window: a sequence number is queued here only once its publish held one of the slots
         ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
         try {
             while (running && client.isConnected()) {

@@ -59,6 +59,7 @@ public final class DurableOutbox implements AutoCloseable {
     private final String epoch;
     private final Object dbLock = new Object();
     private final Object workSignal = new Object();
+    /** Group commit; bounded by the callers: each adds one entry and waits in enqueueAll until it is written. */
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     /** Messages committed since the outbox opened, per priority: the sender compares two readings to see an urgent arrival. */
     private final AtomicLongArray queuedByPriority = new AtomicLongArray(Priority.LOWEST + 1);

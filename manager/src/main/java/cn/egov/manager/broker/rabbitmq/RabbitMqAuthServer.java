@@ -18,8 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -34,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * GET or POST, answers {@code allow} or {@code deny}). HTTPS only, and the caller must present a client
  * certificate that {@code callers} accepts (a RabbitMQ node's); any other caller gets no answer (no
  * certificate: the handshake fails; another certificate: 403), so nobody can probe who may connect.
+ *
+ * <p>Questions wait for one of a few threads in a queue of {@code queue} entries. A question that
+ * does not fit (a reconnect storm of the whole fleet) is not queued: its connection is closed
+ * unanswered, counted ({@link #busy()}) and told to {@code onBusy}. RabbitMQ's HTTP backend takes
+ * any answer other than a 2xx, and a closed connection, as an error: the login is refused and the
+ * box connects again after its back-off, when the storm has passed.
  */
 public final class RabbitMqAuthServer implements AutoCloseable {
 
@@ -47,7 +55,8 @@ public final class RabbitMqAuthServer implements AutoCloseable {
     public static final List<String> PATHS = List.of("user", "vhost", "resource", "topic");
 
     private final HttpsServer server;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
+    private final LongAdder busy = new LongAdder();
     private final Map<String, LongAdder> denied = new HashMap<>();
     private final LongAdder refusedCallers = new LongAdder();
 
@@ -60,9 +69,12 @@ public final class RabbitMqAuthServer implements AutoCloseable {
     /**
      * @param callers  why a caller's leaf certificate may not ask, or empty when it may
      * @param onDenied told of each deny, on the answering thread (it must return at once: a throttled alarm queue)
+     * @param queue    questions that may wait for a thread; more are refused
+     * @param onBusy   told of each refused question with its count so far, on the accepting thread (it must return at once)
      */
     public RabbitMqAuthServer(String bind, int port, SSLContext tls, Function<X509Certificate, Optional<String>> callers,
-                              RabbitMqAuthorizer authorizer, Consumer<Denial> onDenied) throws IOException {
+                              RabbitMqAuthorizer authorizer, Consumer<Denial> onDenied, int queue, Consumer<Long> onBusy)
+            throws IOException {
         this.onDenied = onDenied;
         server = HttpsServer.create(new InetSocketAddress(bind, port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
@@ -84,10 +96,15 @@ public final class RabbitMqAuthServer implements AutoCloseable {
                 LOG.warn("rabbitmq auth: {} failed: {}", ex.getRequestURI().getPath(), e.toString());
             }
         });
-        workers = Executors.newFixedThreadPool(THREADS, r -> {
+        workers = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue), r -> {
             Thread t = new Thread(r, "rabbitmq-auth");
             t.setDaemon(true);
             return t;
+        }, (r, pool) -> {
+            busy.increment();
+            onBusy.accept(busy.sum());
+            // the JDK server closes the connection of a question its executor refuses
+            throw new RejectedExecutionException("rabbitmq auth: " + queue + " questions already wait");
         });
         server.setExecutor(workers);
     }
@@ -104,6 +121,16 @@ public final class RabbitMqAuthServer implements AutoCloseable {
     /** Answers {@code deny} on one of {@link #PATHS}. */
     public long denied(String path) {
         return denied.get("/auth/" + path).sum();
+    }
+
+    /** Questions refused unanswered because {@code queue} questions already waited. */
+    public long busy() {
+        return busy.sum();
+    }
+
+    /** Questions waiting for a thread. */
+    public int waiting() {
+        return workers.getQueue().size();
     }
 
     /** Callers without an allowed client certificate (answered 403; a caller with none fails the handshake first). */
