@@ -201,6 +201,22 @@ class TaskbookWebTest {
     }
 
     @Test
+    void everyTimeAnAuditorFilesOrReadsNamesBeijingTime() throws Exception {
+        // before: "数据采集时间 Data collected,2026-12-06 23:42:58" and the audit log's "时间 Time", no zone named
+        for (String csv : List.of("/api/report/csv?scope=130602", "/api/taskbook/csv?scope=130602")) {
+            HttpResponse<String> r = get(csv, "aud-zhao");
+            assertEquals(200, r.statusCode(), csv);
+            assertTrue(r.body().lines().anyMatch(l -> l.startsWith("数据采集时间（北京时间 UTC+8，下同）Data collected (Beijing time UTC+8 here and below),")),
+                    csv + ": " + r.body());
+        }
+        for (String page : List.of("/report?scope=130602", "/taskbook?scope=130602")) {
+            String body = get(page, "aud-zhao").body();
+            assertTrue(body.matches("(?s).*数据采集 collected \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\(北京时间\\).*"), page + ": " + body);
+        }
+        assertTrue(get("/audit", "aud-zhao").body().contains("<th>时间 Time (北京时间)</th>"), "the audit log's time column");
+    }
+
+    @Test
     void badEntriesAreRefusedAndAudited() throws Exception {
         HttpResponse<String> derived = enter("noc-wang", "130602-001", "BACKBONE", "done", "我说接通了");
         assertEquals(400, derived.statusCode());
