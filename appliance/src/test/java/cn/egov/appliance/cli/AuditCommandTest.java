@@ -188,8 +188,11 @@ class AuditCommandTest {
         while (m.find()) {
             starts.add(m.start());
         }
-        assertEquals(List.of("#", "rule", "time", "interface", "vlan", "proto", "source", "destination", "mac", "packets"),
+        assertEquals(List.of("#", "rule", "time(UTC+8)", "interface", "vlan", "proto", "source", "destination", "mac", "packets"),
                 List.of(head.trim().split(" +")));
+        // the capture's 2025-11-27T08:00:00Z as an auditor's watch shows it, the zone in the header (before: ISO UTC, unnamed for people)
+        assertTrue(lines.get(header + 1).contains(" 2025-11-27 16:00:00.00"), lines.get(header + 1));
+        assertTrue(r.out().lines().noneMatch(l -> l.contains("T08:00:00")), r.out());
         for (String row : lines.subList(header + 1, lines.indexOf(""))) {
             for (int c = 1; c < starts.size(); c++) {
                 assertEquals(' ', row.charAt(starts.get(c) - 1), row);

@@ -11,6 +11,12 @@ import cn.egov.rules.unit.UnitCode;
  */
 public record Scope(String code) {
 
+    /**
+     * The answer to a scope that does not exist and to one the caller may not see, alike: a technician
+     * learns nothing about other counties from it.
+     */
+    public static final String UNKNOWN = "no such scope";
+
     /** The province this manager serves. */
     public static final String PROVINCE = "13";
 

@@ -30,19 +30,19 @@ public final class UnitDirectory {
         this.names = names;
     }
 
+    /**
+     * Whether {@code scope} exists: the province always, a city, county or unit when the plan in force
+     * or the fleet has a unit in it (a mistyped {@code 130602-999} must not give a signed report on
+     * no units that reads like an inspection).
+     */
+    public boolean knows(Scope scope) {
+        return scope.isProvince() || codes(new java.util.HashMap<>()).keySet().stream().anyMatch(scope::covers);
+    }
+
     /** The units in {@code scope} that {@code visible} admits (a technician's counties), in code order. */
     public List<UnitRef> units(Scope scope, Predicate<String> visible) {
-        Map<String, String> found = new TreeMap<>();
         Map<String, Boolean> boxes = new java.util.HashMap<>();
-        plan.get().ifPresent(p -> {
-            for (PlanUnit u : p.units().values()) {
-                found.put(u.owner().code(), u.name());
-            }
-        });
-        for (BoxState b : fleet.list()) {
-            boxes.put(b.clientId(), true);
-            found.putIfAbsent(b.clientId(), b.displayName());
-        }
+        Map<String, String> found = codes(boxes);
         List<UnitRef> out = new ArrayList<>();
         found.forEach((code, name) -> {
             if (!UnitCode.isValid(code) || !scope.covers(code) || !visible.test(code)) {
@@ -53,6 +53,21 @@ public final class UnitDirectory {
                     u.countyCode(), name(u.countyCode()), boxes.containsKey(code)));
         });
         return out;
+    }
+
+    /** Every unit code of the plan and the fleet with its name; the fleet's codes also go into {@code boxes}. */
+    private Map<String, String> codes(Map<String, Boolean> boxes) {
+        Map<String, String> found = new TreeMap<>();
+        plan.get().ifPresent(p -> {
+            for (PlanUnit u : p.units().values()) {
+                found.put(u.owner().code(), u.name());
+            }
+        });
+        for (BoxState b : fleet.list()) {
+            boxes.put(b.clientId(), true);
+            found.putIfAbsent(b.clientId(), b.displayName());
+        }
+        return found;
     }
 
     private String name(String code) {

@@ -1,5 +1,6 @@
 package cn.egov.manager.report;
 
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
 import java.util.LinkedHashMap;
@@ -25,11 +26,11 @@ final class ReportApiHandler implements Request.Handler {
         Caller caller = Caller.of(request);
         ReportQuery q;
         try {
-            q = ReportQuery.of(request, caller, service.today(), service.maxDays());
+            q = ReportQuery.of(request, caller, service.today(), service.maxDays(), service::knows);
         } catch (IllegalArgumentException e) {
             return Json.error(response, callback, 400, e.getMessage());
         } catch (ReportQuery.NotVisible e) {
-            return Json.error(response, callback, 404, "no such scope");
+            return Json.error(response, callback, 404, Scope.UNKNOWN);
         }
         ExportedReport x = service.collect(q, caller);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -49,6 +49,11 @@ public final class ReportBuilder {
         this.bound = bound;
     }
 
+    /** Whether {@code scope} exists (the province, or a division or unit with a unit of the plan or the fleet in it). */
+    public boolean knows(Scope scope) {
+        return directory.knows(scope);
+    }
+
     /** The report on the units of {@code scope} that {@code visible} admits, for {@code period}. */
     public AuditReport build(Scope scope, Predicate<String> visible, Period period) throws SQLException {
         List<UnitRef> units = directory.units(scope, visible);

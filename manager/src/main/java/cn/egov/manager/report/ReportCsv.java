@@ -19,7 +19,7 @@ public final class ReportCsv {
                 .row("审计报告 Audit report")
                 .row("范围 Scope", r.scope(), r.scopeName())
                 .row("期间 Period", r.from(), r.to(), "北京时间，按管理端收到时间 Beijing time, by receipt at the manager")
-                .row("数据采集时间 Data collected", Times.format(x.collectedAt()))
+                .row(Times.COLLECTED, Times.format(x.collectedAt()))
                 .row("证据 SHA-256 Evidence SHA-256", x.digest().sha256())
                 .row("导出人 Exported by", x.exportedBy())
                 .row()

@@ -4,6 +4,7 @@ import cn.egov.api.text.LogSafe;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.audit.AuditLog;
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.WebAudit;
@@ -68,13 +69,13 @@ final class ReportExportHandler implements Request.Handler {
         }
         ReportQuery q;
         try {
-            q = ReportQuery.of(request, caller, service.today(), service.maxDays());
+            q = ReportQuery.of(request, caller, service.today(), service.maxDays(), service::knows);
         } catch (IllegalArgumentException e) {
             audit.record(WebAudit.entry(request, ACTION, target, AuditEntry.Outcome.REFUSED, e.getMessage()));
             return Json.error(response, callback, 400, e.getMessage());
         } catch (ReportQuery.NotVisible e) {
-            audit.record(WebAudit.entry(request, ACTION, target, AuditEntry.Outcome.REFUSED, "no such scope"));
-            return Json.error(response, callback, 404, "no such scope");
+            audit.record(WebAudit.entry(request, ACTION, target, AuditEntry.Outcome.REFUSED, Scope.UNKNOWN));
+            return Json.error(response, callback, 404, Scope.UNKNOWN);
         }
         target = what + " " + q.scope().code() + " " + q.period().from() + ".." + q.period().to();
         String problem = format == Format.PDF ? service.documents().pdfProblem() : null;

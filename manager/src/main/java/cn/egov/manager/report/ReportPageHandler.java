@@ -1,9 +1,9 @@
 package cn.egov.manager.report;
 
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.evidence.Times;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Frame;
-import cn.egov.manager.web.Json;
 import cn.egov.manager.web.Pages;
 import cn.egov.manager.web.WebRoutes;
 import java.util.ArrayList;
@@ -59,14 +59,15 @@ final class ReportPageHandler implements Request.Handler {
         List<String> items = java.util.Arrays.stream(ReportItem.values()).map(ReportItem::title).toList();
         ReportQuery q;
         try {
-            q = ReportQuery.of(request, caller, service.today(), service.maxDays());
-        } catch (IllegalArgumentException e) {
+            q = ReportQuery.of(request, caller, service.today(), service.maxDays(), service::knows);
+        } catch (IllegalArgumentException | ReportQuery.NotVisible e) {
+            // the page again with the reason above the form as typed: a mistyped unit is not a JSON body
+            boolean missing = e instanceof ReportQuery.NotVisible;
             var f = Request.extractQueryParameters(request);
-            Model m = new Model(value(f.getValue("scope")), value(f.getValue("from")), value(f.getValue("to")), e.getMessage(), exporter, "", "", "",
+            Model m = new Model(value(f.getValue("scope")), value(f.getValue("from")), value(f.getValue("to")),
+                    missing ? "没有这个范围 " + Scope.UNKNOWN + ": " + f.getValue("scope") : e.getMessage(), exporter, "", "", "",
                     "", 0, verdicts, items, List.of(), List.of(), List.of(), null);
-            return Pages.render(response, callback, 400, out -> JtereportGenerated.render(out, null, frame, m));
-        } catch (ReportQuery.NotVisible e) {
-            return Json.error(response, callback, 404, "no such scope");
+            return Pages.render(response, callback, missing ? 404 : 400, out -> JtereportGenerated.render(out, null, frame, m));
         }
         ExportedReport x = service.collect(q, caller);
         AuditReport r = x.report();

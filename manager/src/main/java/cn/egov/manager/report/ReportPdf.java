@@ -33,7 +33,7 @@ public final class ReportPdf {
             pdf.facts(List.of(
                     new String[]{"范围 Scope", r.scopeName() + " (" + r.scope() + "), " + r.units().size() + " 个单位 units"},
                     new String[]{"期间 Period", r.from() + " 至 " + r.to() + "（北京时间，按管理端收到证据的时间 Beijing time, by receipt at the manager）"},
-                    new String[]{"数据采集时间 Data collected", Times.format(x.collectedAt())},
+                    new String[]{Times.COLLECTED, Times.format(x.collectedAt())},
                     new String[]{"证据 SHA-256 Evidence", sha + "（附件 attached: evidence.json）"},
                     new String[]{"签名 Signed by", signer.certificate().getSubjectX500Principal().getName() + ", serial "
                             + signer.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)},

@@ -1,5 +1,6 @@
 package cn.egov.manager.report;
 
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.export.DocumentKit;
 import cn.egov.manager.web.Caller;
 import java.sql.SQLException;
@@ -24,6 +25,11 @@ final class ReportService {
         long now = clock.millis();
         AuditReport report = builder.build(q.scope(), caller::sees, q.period());
         return ExportedReport.of(report, now, caller.name() + " (" + caller.role().label + ")");
+    }
+
+    /** Whether {@code scope} exists; a report on a scope that does not is refused, not signed empty. */
+    boolean knows(Scope scope) {
+        return builder.knows(scope);
     }
 
     DocumentKit documents() {

@@ -1,5 +1,6 @@
 package cn.egov.manager.taskbook;
 
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
 import java.util.LinkedHashMap;
@@ -21,11 +22,11 @@ final class TaskbookApiHandler implements Request.Handler {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         TaskbookQuery q;
         try {
-            q = TaskbookQuery.of(Request.extractQueryParameters(request), Caller.of(request), service.currentYear());
+            q = TaskbookQuery.of(Request.extractQueryParameters(request), Caller.of(request), service.currentYear(), service::knows);
         } catch (IllegalArgumentException e) {
             return Json.error(response, callback, 400, e.getMessage());
         } catch (TaskbookQuery.NotVisible e) {
-            return Json.error(response, callback, 404, "no such scope");
+            return Json.error(response, callback, 404, Scope.UNKNOWN);
         }
         ExportedTaskbook x = service.collect(q, Caller.of(request));
         Map<String, Object> out = new LinkedHashMap<>();

@@ -47,6 +47,11 @@ public final class TaskbookBuilder {
         this.entries = entries;
     }
 
+    /** Whether {@code scope} exists (the province, or a division or unit with a unit of the plan or the fleet in it). */
+    public boolean knows(Scope scope) {
+        return directory.knows(scope);
+    }
+
     /** What one unit's box showed in the year. */
     private static final class Shown {
         int tunnelReports;

@@ -20,7 +20,7 @@ public final class TaskbookCsv {
         CsvTable t = new CsvTable()
                 .row("年度建设任务书 Annual task book", b.year())
                 .row("范围 Scope", b.scope(), x.scopeName())
-                .row("数据采集时间 Data collected", Times.format(x.collectedAt()))
+                .row(Times.COLLECTED, Times.format(x.collectedAt()))
                 .row("证据 SHA-256 Evidence SHA-256", x.digest().sha256())
                 .row("导出人 Exported by", x.exportedBy())
                 .row();

@@ -4,6 +4,7 @@ import cn.egov.api.text.LogSafe;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.audit.AuditLog;
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.export.DocumentKit;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
@@ -48,13 +49,13 @@ final class TaskbookExportHandler implements Request.Handler {
         }
         TaskbookQuery q;
         try {
-            q = TaskbookQuery.of(Request.extractQueryParameters(request), caller, service.currentYear());
+            q = TaskbookQuery.of(Request.extractQueryParameters(request), caller, service.currentYear(), service::knows);
         } catch (IllegalArgumentException e) {
             audit.record(WebAudit.entry(request, ACTION, target, AuditEntry.Outcome.REFUSED, e.getMessage()));
             return Json.error(response, callback, 400, e.getMessage());
         } catch (TaskbookQuery.NotVisible e) {
-            audit.record(WebAudit.entry(request, ACTION, target, AuditEntry.Outcome.REFUSED, "no such scope"));
-            return Json.error(response, callback, 404, "no such scope");
+            audit.record(WebAudit.entry(request, ACTION, target, AuditEntry.Outcome.REFUSED, Scope.UNKNOWN));
+            return Json.error(response, callback, 404, Scope.UNKNOWN);
         }
         target = format + " " + q.year() + " " + q.scope().code();
         DocumentKit docs = service.documents();

@@ -1,10 +1,10 @@
 package cn.egov.manager.taskbook;
 
 import cn.egov.manager.account.Role;
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.evidence.Times;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Frame;
-import cn.egov.manager.web.Json;
 import cn.egov.manager.web.Pages;
 import cn.egov.manager.web.WebRoutes;
 import java.util.Arrays;
@@ -75,14 +75,17 @@ final class TaskbookPageHandler implements Request.Handler {
         String problem = error;
         int code = status;
         try {
-            query = TaskbookQuery.of(q, caller, service.currentYear());
+            query = TaskbookQuery.of(q, caller, service.currentYear(), service::knows);
         } catch (IllegalArgumentException e) {
             // a mistyped year or scope: the page again (the caller's default book) with the reason on top, not a JSON body
-            query = TaskbookQuery.of(new Fields(), caller, service.currentYear());
+            query = TaskbookQuery.of(new Fields(), caller, service.currentYear(), service::knows);
             problem = e.getMessage();
             code = 400;
         } catch (TaskbookQuery.NotVisible e) {
-            return Json.error(response, callback, 404, "no such scope");
+            // as a mistyped scope: the caller's default book with the reason on top, status 404
+            query = TaskbookQuery.of(new Fields(), caller, service.currentYear(), service::knows);
+            problem = "没有这个范围 " + Scope.UNKNOWN + ": " + q.getValue("scope");
+            code = 404;
         }
         ExportedTaskbook x = service.collect(query, caller);
         Taskbook book = x.book();

@@ -27,7 +27,7 @@ public final class TaskbookPdf {
             pdf.facts(List.of(
                     new String[]{"范围 Scope", x.scopeName() + " (" + b.scope() + "), " + b.units().size() + " 个单位 units"},
                     new String[]{"年度 Year", b.year() + "（北京时间 Beijing time）"},
-                    new String[]{"数据采集时间 Data collected", Times.format(x.collectedAt())},
+                    new String[]{Times.COLLECTED, Times.format(x.collectedAt())},
                     new String[]{"证据 SHA-256 Evidence", sha + "（附件 attached: evidence.json）"},
                     new String[]{"签名 Signed by", signer.certificate().getSubjectX500Principal().getName()},
                     new String[]{"导出人 Exported by", x.exportedBy()}));

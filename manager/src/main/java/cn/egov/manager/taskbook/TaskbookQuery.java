@@ -3,6 +3,7 @@ package cn.egov.manager.taskbook;
 import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.QueryFilters;
+import java.util.function.Predicate;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -15,12 +16,13 @@ record TaskbookQuery(int year, Scope scope) {
     /** The first year a task book can be asked for. */
     static final int FIRST_YEAR = 2004;
 
-    /** A scope the caller may not see: answered as if it did not exist. */
+    /** A scope the caller may not see, or one that does not exist: both answered {@code no such scope}. */
     static final class NotVisible extends Exception {
         private static final long serialVersionUID = 1L;
     }
 
-    static TaskbookQuery of(Fields q, Caller caller, int currentYear) throws NotVisible {
+    /** Reads the query; a scope {@code known} does not admit (no unit of the plan or the fleet in it) is {@link NotVisible}. */
+    static TaskbookQuery of(Fields q, Caller caller, int currentYear, Predicate<Scope> known) throws NotVisible {
         String y = q.getValue("year");
         int year;
         try {
@@ -34,6 +36,9 @@ record TaskbookQuery(int year, Scope scope) {
         String s = q.getValue("scope");
         Scope scope = s == null || s.isBlank() ? new Scope(caller.provinceWide() ? Scope.PROVINCE : caller.counties().first()) : Scope.parse(s);
         if (!caller.provinceWide() && (scope.code().length() < 6 || !caller.sees(scope.code()))) {
+            throw new NotVisible();
+        }
+        if (s != null && !s.isBlank() && !known.test(scope)) {
             throw new NotVisible();
         }
         return new TaskbookQuery(year, scope);

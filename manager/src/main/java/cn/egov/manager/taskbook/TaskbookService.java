@@ -1,6 +1,7 @@
 package cn.egov.manager.taskbook;
 
 import cn.egov.api.time.BeijingTime;
+import cn.egov.manager.evidence.Scope;
 import cn.egov.manager.export.DocumentKit;
 import cn.egov.manager.export.EvidenceDigest;
 import cn.egov.manager.fleet.PlaceNames;
@@ -29,6 +30,11 @@ final class TaskbookService {
         long now = clock.millis();
         Taskbook book = builder.build(q.year(), q.scope(), caller::sees, now);
         return new ExportedTaskbook(book, name(q.scope().code()), now, EvidenceDigest.of(book), caller.name() + " (" + caller.role().label + ")");
+    }
+
+    /** Whether {@code scope} exists; a task book of a scope that does not is refused, not signed empty. */
+    boolean knows(Scope scope) {
+        return builder.knows(scope);
     }
 
     static String name(String code) {

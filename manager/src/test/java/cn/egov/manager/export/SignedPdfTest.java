@@ -9,11 +9,15 @@ import cn.egov.manager.ca.CaSettings;
 import cn.egov.manager.ca.PemFiles;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.support.Cli;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * back by poppler's own tools: {@code pdftotext} gives the Chinese text, {@code pdfdetach} the
  * attached evidence whose SHA-256 the page states, {@code pdfsig} says the signature is valid and,
  * with the province's root in an NSS database, the certificate trusted; one changed byte in the
- * signed range and {@code pdfsig} reports the mismatch.
+ * signed range and {@code pdfsig} reports the mismatch. The README's commands for auditors (an NSS
+ * database with the root and {@code pdfsig}; {@code openssl cms} alone) run as written and say the same.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SignedPdfTest {
@@ -120,6 +125,48 @@ class SignedPdfTest {
         Cli.Result r = Cli.run(dir, List.of("pdfsig", "-no-ocsp", "changed.pdf"));
         assertTrue(r.output().contains("Signature Validation: Digest Mismatch."), r.output());
         assertFalse(r.output().contains("Signature is Valid"), r.output());
+    }
+
+    @Test
+    void theReadmesCommandsVerifyTheSignatureAgainstTheRootAsWritten() throws Exception {
+        List<String> blocks = readmeBlocks();
+        assertEquals(2, blocks.size(), "the README's pdfsig and openssl blocks: " + blocks);
+        Path good = Files.createDirectories(dir.resolve("readme-good"));
+        Files.write(good.resolve("report.pdf"), signed);
+        Files.copy(dir.resolve("root.pem"), good.resolve("root.pem"));
+        Cli.Result nss = Cli.bash(good, "set -e\n" + blocks.get(0));
+        assertEquals(0, nss.exit(), nss.output());
+        assertTrue(nss.output().contains("Signature is Valid.") && nss.output().contains("Certificate is Trusted."), nss.output());
+        Cli.Result openssl = Cli.bash(good, "set -e\n" + blocks.get(1));
+        assertEquals(0, openssl.exit(), openssl.output());
+        assertTrue(openssl.output().contains("the whole file is signed, but for the signature"), openssl.output());
+        assertTrue(openssl.output().contains("CMS Verification successful"), openssl.output());
+        assertTrue(openssl.output().contains("OU = report-signing"), openssl.output());
+
+        Path bad = Files.createDirectories(dir.resolve("readme-changed"));
+        byte[] changed = signed.clone();
+        int comment = new String(signed, StandardCharsets.ISO_8859_1).indexOf("\n%") + 2;
+        changed[comment] ^= 0x01; // inside the first signed range (see oneChangedByteBreaksTheSignature)
+        Files.write(bad.resolve("report.pdf"), changed);
+        Files.copy(dir.resolve("root.pem"), bad.resolve("root.pem"));
+        Cli.Result refused = Cli.bash(bad, "set -e\n" + blocks.get(1));
+        assertTrue(refused.exit() != 0 && refused.output().contains("Verification failure"), refused.output());
+    }
+
+    /** The shell blocks after the README's marker for this test, up to the next heading. */
+    private static List<String> readmeBlocks() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int from = readme.indexOf("<!-- SignedPdfTest runs each block below");
+        assertTrue(from > 0, "manager/README.md marks the auditor's verification commands for this test");
+        String rest = readme.substring(from);
+        int end = rest.indexOf("\n#");
+        rest = end < 0 ? rest : rest.substring(0, end);
+        List<String> blocks = new ArrayList<>();
+        Matcher m = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(rest);
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        return blocks;
     }
 
     @Test

@@ -179,6 +179,44 @@ class TaskbookWebTest {
     }
 
     @Test
+    void aScopeWithNoUnitIsNoSuchScopeNotASignedEmptyReport() throws Exception {
+        // a mistyped unit, county or city: before, 200 and an export stating "0 units" for a unit that does not exist
+        for (String scope : List.of("130602-999", "130699", "1399")) {
+            for (String path : List.of("/api/report?scope=", "/api/report/csv?scope=", "/api/taskbook?scope=", "/api/taskbook/csv?scope=")) {
+                HttpResponse<String> r = get(path + scope, "aud-zhao");
+                assertEquals(404, r.statusCode(), path + scope + ": " + r.body());
+                assertEquals("{\"error\":\"no such scope\"}", r.body(), path + scope);
+            }
+            for (String page : List.of("/report?scope=", "/taskbook?scope=")) {
+                HttpResponse<String> r = get(page + scope, "aud-zhao");
+                assertEquals(404, r.statusCode(), page + scope);
+                assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), "the page, not a JSON body: " + page);
+                assertTrue(r.body().contains("没有这个范围 no such scope: " + scope), page + scope + ": " + r.body());
+            }
+        }
+        assertTrue(audited("report.export").stream().anyMatch(e -> e.outcome() == AuditEntry.Outcome.REFUSED && e.target().contains("130602-999")
+                && e.detail().equals("no such scope")), "the refused export is audited");
+        assertEquals(200, get("/api/report?scope=130602-001", "aud-zhao").statusCode(), "a unit of the plan, no box yet");
+        assertEquals(200, get("/api/taskbook?scope=1306", "aud-zhao").statusCode(), "a city of the plan");
+    }
+
+    @Test
+    void everyTimeAnAuditorFilesOrReadsNamesBeijingTime() throws Exception {
+        // before: "数据采集时间 Data collected,2026-12-06 23:42:58" and the audit log's "时间 Time", no zone named
+        for (String csv : List.of("/api/report/csv?scope=130602", "/api/taskbook/csv?scope=130602")) {
+            HttpResponse<String> r = get(csv, "aud-zhao");
+            assertEquals(200, r.statusCode(), csv);
+            assertTrue(r.body().lines().anyMatch(l -> l.startsWith("数据采集时间（北京时间 UTC+8，下同）Data collected (Beijing time UTC+8 here and below),")),
+                    csv + ": " + r.body());
+        }
+        for (String page : List.of("/report?scope=130602", "/taskbook?scope=130602")) {
+            String body = get(page, "aud-zhao").body();
+            assertTrue(body.matches("(?s).*数据采集 collected \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\(北京时间\\).*"), page + ": " + body);
+        }
+        assertTrue(get("/audit", "aud-zhao").body().contains("<th>时间 Time (北京时间)</th>"), "the audit log's time column");
+    }
+
+    @Test
     void badEntriesAreRefusedAndAudited() throws Exception {
         HttpResponse<String> derived = enter("noc-wang", "130602-001", "BACKBONE", "done", "我说接通了");
         assertEquals(400, derived.statusCode());

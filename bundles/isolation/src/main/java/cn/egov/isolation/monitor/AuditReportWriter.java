@@ -1,6 +1,9 @@
 package cn.egov.isolation.monitor;
 
+import cn.egov.api.time.BeijingTime;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +11,13 @@ import java.util.Map;
 /** Prints an {@link AuditReport} as an aligned table for people or as JSON for tools. */
 public final class AuditReportWriter {
 
-    private static final String[] COLUMNS = {"#", "rule", "time", "interface", "vlan", "proto", "source", "destination", "mac", "packets"};
+    /**
+     * The capture times in the table: Beijing time to the millisecond, the zone named once in the
+     * header (no blank in it, so the columns stay one word each); the JSON keeps ISO UTC instants.
+     */
+    static final String TIME_COLUMN = "time(UTC+8)";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS").withZone(BeijingTime.ZONE);
+    private static final String[] COLUMNS = {"#", "rule", TIME_COLUMN, "interface", "vlan", "proto", "source", "destination", "mac", "packets"};
 
     private AuditReportWriter() {
     }
@@ -44,7 +53,7 @@ public final class AuditReportWriter {
         for (AuditReport.Entry e : r.findings()) {
             Map<String, String> ev = e.finding().evidence();
             rows.add(new String[] {Integer.toString(n++), e.finding().rule().alarmKind().replace("isolation.", ""),
-                    ev.get("time"), ev.getOrDefault("interface", "-"), ev.getOrDefault("vlan", "-"),
+                    TIME.format(Instant.ofEpochSecond(0, e.finding().timeNanos())), ev.getOrDefault("interface", "-"), ev.getOrDefault("vlan", "-"),
                     ev.getOrDefault("proto", "-"), endpoint(ev.get("src"), ev.get("sport")),
                     endpoint(ev.get("dst"), ev.get("dport")), ev.getOrDefault("mac", "-"), Long.toString(e.packets())});
         }
