@@ -162,7 +162,7 @@ class AuditCommandTest {
         assertEquals((long) clean.size(), withUnit.json().get("frames"));
         Run withoutUnit = audit("--policy", policy.toString(), "--pcap", ng.toString());
         assertEquals(0, withoutUnit.exit(), withoutUnit.out());
-        assertTrue(withoutUnit.out().contains("no violations"), withoutUnit.out());
+        assertTrue(withoutUnit.out().contains("未发现违规 no violations"), withoutUnit.out());
         Path pcap = dir.resolve("clean.pcap");
         PlantedCapture.writePcap(pcap, clean, f -> true, PcapWriter.Format.PCAP_MICROS, ByteOrder.LITTLE_ENDIAN);
         Run plain = audit("--policy", policy.toString(), "--pcap", pcap.toString(), "--unit", PlantedCapture.UNIT, "--json");

@@ -1,5 +1,6 @@
 package cn.egov.isolation.monitor;
 
+import cn.egov.api.telemetry.AlarmCatalogue;
 import cn.egov.api.time.BeijingTime;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -43,7 +44,7 @@ public final class AuditReportWriter {
                     + " times; some hosts are listed twice");
         }
         if (r.clean()) {
-            out.println("no violations");
+            out.println("未发现违规 no violations");
             out.flush();
             return;
         }
@@ -78,10 +79,12 @@ public final class AuditReportWriter {
         n = 1;
         for (AuditReport.Entry e : r.findings()) {
             Finding f = e.finding();
-            out.println(n++ + ". " + f.rule().description() + ": " + f.policyRule() + (f.seen() == null ? "" : " (seen: " + f.seen() + ")"));
+            out.println(n++ + ". " + AlarmCatalogue.of(f.rule().alarmKind()).label() + ": " + f.rule().description() + ": " + f.policyRule()
+                    + (f.seen() == null ? "" : " (seen: " + f.seen() + ")"));
         }
         long hosts = r.findings().stream().filter(e -> e.finding().rule() == FindingRule.UNPLANNED_HOST).count();
-        out.println(r.findings().size() - hosts + " violating flows, " + hosts + " unplanned hosts");
+        long flows = r.findings().size() - hosts;
+        out.println("违规流量 " + flows + " 条，私接设备 " + hosts + " 台 (" + flows + " violating flows, " + hosts + " unplanned hosts)");
         out.flush();
     }
 

@@ -286,5 +286,8 @@ class UnplannedHostsTest {
         assertTrue(text.toString().contains("unplanned hosts: unit 130602-001; internal 10.1.0.0/24"), text.toString());
         assertTrue(text.toString().contains("(seen: ARP sender)") && text.toString().contains("0 violating flows, 1 unplanned hosts"),
                 text.toString());
+        // the technician's words first: the finding's Chinese name, and the totals in Chinese
+        assertTrue(text.toString().contains("1. 私接设备 isolation.unplanned-host: ") && text.toString().contains("违规流量 0 条，私接设备 1 台"),
+                text.toString());
     }
 }
