@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +139,14 @@ final class RouteDispatcher extends Handler.Abstract {
                 request.setAttribute(Session.ATTRIBUTE, session);
             }
         }
+        String ambiguous = queryRefusal(request);
+        if (ambiguous != null) {
+            if (!write && wantsPage(request)) {
+                return refusedPage(request, response, callback, 400, "地址有误 Bad address", "地址中的查询参数有误：" + ambiguous + "。 "
+                        + "The address's query is refused: " + ambiguous + ".");
+            }
+            return Json.error(response, callback, 400, ambiguous);
+        }
         if (write) {
             String refusal = crossSiteRefusal(request, route);
             if (refusal != null) {
@@ -174,6 +183,32 @@ final class RouteDispatcher extends Handler.Abstract {
             LOG.warn("handler of {} failed on {}: {}", route.path(), LogSafe.of(path), LogSafe.of(e.toString()), e);
             return Json.error(response, callback, 500, "internal error");
         }
+    }
+
+    /**
+     * Why the query string cannot be read one way only, or null: a parameter given twice
+     * ({@code ?scope=13&scope=1306} would otherwise be read as its first value by one handler and
+     * could be its last by another), or one that is not URL-encoded UTF-8 (which the handlers'
+     * parsing would throw on, as a 500).
+     */
+    private static String queryRefusal(Request request) {
+        if (request.getHttpURI().getQuery() == null) {
+            return null;
+        }
+        Fields q;
+        try {
+            q = Request.extractQueryParameters(request);
+        } catch (RuntimeException e) {
+            return "the query string is not URL-encoded UTF-8";
+        }
+        for (Fields.Field f : q) {
+            if (f.getValues().size() > 1) {
+                String name = f.getName().length() > QueryFilters.MAX_ECHO_CHARS ? f.getName().substring(0, QueryFilters.MAX_ECHO_CHARS) + "…"
+                        : f.getName();
+                return "parameter '" + LogSafe.of(name) + "' is given " + f.getValues().size() + " times; give it once";
+            }
+        }
+        return null;
     }
 
     /** A browser navigating to a page (it accepts HTML), not a script or an API client. */

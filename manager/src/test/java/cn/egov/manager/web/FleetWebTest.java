@@ -190,6 +190,20 @@ class FleetWebTest {
     }
 
     @Test
+    void aParameterGivenTwiceOrNotUtf8IsRefusedNotReadOneWay() throws Exception {
+        HttpResponse<String> twice = get("/api/boxes?county=130602&county=130603", "noc", ManagerFixture.NOC_TOKEN);
+        assertEquals(400, twice.statusCode(), twice.body());
+        assertEquals("parameter 'county' is given 2 times; give it once", json.readTree(twice.body()).get("error").asText());
+        HttpResponse<String> page = get("/fleet?county=130602&county=130603", "noc", ManagerFixture.NOC_TOKEN, "text/html");
+        assertEquals(400, page.statusCode());
+        assertTrue(page.body().contains("parameter &#39;county&#39; is given 2 times") || page.body().contains("parameter 'county' is given 2 times"),
+                page.body());
+        HttpResponse<String> notUtf8 = get("/api/boxes?county=%FF%FE", "noc", ManagerFixture.NOC_TOKEN);
+        assertEquals(400, notUtf8.statusCode(), notUtf8.body());
+        assertEquals(200, get("/api/boxes?county=130602", "noc", ManagerFixture.NOC_TOKEN).statusCode(), "once is fine");
+    }
+
+    @Test
     void aMalformedAuditLimitIsRefusedNamingItNotReadAsTheDefault() throws Exception {
         assertEquals(200, get("/api/audit?limit=5", "auditor", ManagerFixture.AUDITOR_TOKEN).statusCode());
         for (String[] c : new String[][] {{"limit=abc", "limit must be a whole number from 1 to 10000, got 'abc'"},
