@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.Server;
 /**
  * One manager HTTP server's bound on open connections ({@link ConnectionCap}: its thread pool's queue grows with them) and
  * where reaching it shows: the gauge {@code <meterPrefix>.connections.open}, the counter
- * {@code <meterPrefix>.connections.limit-reached} and the {@value #CONNECTION_LIMIT_ALARM} alarm, queued without blocking
+ * {@code <meterPrefix>.connections.limit-reached} and the {@value ConnectionCap#CONNECTION_LIMIT_ALARM} alarm, queued without blocking
  * Jetty's accepting thread and stored at most once per interval of {@code alarms}.
  *
  * @param server      the server's name in the alarm, e.g. "web", "portal content"
@@ -22,9 +22,6 @@ import org.eclipse.jetty.server.Server;
  */
 public record ConnectionLimit(String server, String key, int max, Meters meters, String meterPrefix, ThrottledAlarms alarms) {
 
-    /** Alarm: an HTTP server reached its connection limit and accepts no more until one closes. */
-    public static final String CONNECTION_LIMIT_ALARM = "http.connection-limit";
-
     /** Bounds {@code jetty}'s connectors (added before) and registers the meters. */
     public ConnectionCap applyTo(Server jetty) {
         ConnectionCap cap = ConnectionCap.on(jetty, max, this::alarm);
@@ -35,7 +32,7 @@ public record ConnectionLimit(String server, String key, int max, Meters meters,
     }
 
     private void alarm(int atMax) {
-        alarms.note("connection-limit/" + server, new Alarm(CONNECTION_LIMIT_ALARM, Alarm.Severity.MAJOR, "manager",
+        alarms.note("connection-limit/" + server, new Alarm(ConnectionCap.CONNECTION_LIMIT_ALARM, Alarm.Severity.MAJOR, "manager",
                 "the " + server + " server has " + atMax + " connections open (" + key + ") and accepts no more until one closes",
                 Map.of("server", server, "max_connections", Integer.toString(atMax)), System.currentTimeMillis()));
     }

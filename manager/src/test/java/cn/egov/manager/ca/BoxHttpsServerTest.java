@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.web.ConnectionCap;
 import cn.egov.manager.metrics.Meters;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.store.Database;
@@ -123,8 +124,9 @@ class BoxHttpsServerTest {
                 HeldConnection extra = open(box, server);
                 held.add(extra);
                 // the alarm is queued at the limit (stored as the manager's at its next periodic flush, as here)
+                Poll.until("the alarm queued", GENEROUS_MS, () -> alarms.pending() > 0);
                 List<Alarm> stored = alarms.flush(System.currentTimeMillis());
-                assertEquals(List.of(ConnectionLimit.CONNECTION_LIMIT_ALARM), stored.stream().map(Alarm::kind).toList());
+                assertEquals(List.of(ConnectionCap.CONNECTION_LIMIT_ALARM), stored.stream().map(Alarm::kind).toList());
                 assertEquals("test", stored.get(0).evidence().get("server"));
                 assertEquals(1, store.latest(AlarmStore.MANAGER_CLIENT_ID, 10).size());
                 assertTrue(server.connections().atLimit(), "the server stopped accepting");

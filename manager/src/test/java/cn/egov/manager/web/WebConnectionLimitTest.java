@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.web.ConnectionCap;
 import cn.egov.manager.app.ManagerAssembly;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
@@ -85,7 +86,7 @@ class WebConnectionLimitTest {
     private static List<Alarm> limitAlarms(ManagerAssembly m) {
         try {
             return new AlarmStore(m.database()).latest(AlarmStore.MANAGER_CLIENT_ID, 200).stream().map(AlarmStore.StoredAlarm::alarm)
-                    .filter(a -> a.kind().equals(ConnectionLimit.CONNECTION_LIMIT_ALARM)).toList();
+                    .filter(a -> a.kind().equals(ConnectionCap.CONNECTION_LIMIT_ALARM)).toList();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -24,6 +24,9 @@ public final class ConnectionCap extends NetworkConnectionLimit {
         void limitReached(int max);
     }
 
+    /** Alarm: an HTTP server (the manager's or the box's) reached its connection limit and accepts no more until one closes. */
+    public static final String CONNECTION_LIMIT_ALARM = "http.connection-limit";
+
     private final int max;
     private final Listener listener;
     private final LongAdder reached = new LongAdder();
