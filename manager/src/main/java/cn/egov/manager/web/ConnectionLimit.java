@@ -25,13 +25,19 @@ public record ConnectionLimit(String server, String key, int max, Meters meters,
     /** Bounds {@code jetty}'s connectors (added before) and registers the meters. */
     public ConnectionCap applyTo(Server jetty) {
         ConnectionCap cap = ConnectionCap.on(jetty, max, this::alarm);
-        meters.gauge(meterPrefix + ".connections.open", "connections the " + server + " server holds open", cap::open);
-        meters.counter(meterPrefix + ".connections.limit-reached", "times the " + server + " server reached " + key
-                + " and stopped accepting", cap::timesReached);
+        report(cap);
         return cap;
     }
 
-    private void alarm(int atMax) {
+    /** Registers the meters of a cap made before the manager's meters and alarms were there (the CA's server). */
+    public void report(ConnectionCap cap) {
+        meters.gauge(meterPrefix + ".connections.open", "connections the " + server + " server holds open", cap::open);
+        meters.counter(meterPrefix + ".connections.limit-reached", "times the " + server + " server reached " + key
+                + " and stopped accepting", cap::timesReached);
+    }
+
+    /** Queues the alarm; returns at once (Jetty's accepting thread calls it). */
+    public void alarm(int atMax) {
         alarms.note("connection-limit/" + server, new Alarm(ConnectionCap.CONNECTION_LIMIT_ALARM, Alarm.Severity.MAJOR, "manager",
                 "the " + server + " server has " + atMax + " connections open (" + key + ") and accepts no more until one closes",
                 Map.of("server", server, "max_connections", Integer.toString(atMax)), System.currentTimeMillis()));
