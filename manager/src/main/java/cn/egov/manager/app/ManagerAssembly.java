@@ -45,6 +45,7 @@ import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.fleet.BoxStore;
 import cn.egov.manager.store.Database;
 import cn.egov.manager.store.ThrottledAlarms;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.manager.web.OperationsRoutes;
 import cn.egov.manager.web.WebMetrics;
 import cn.egov.manager.web.WebRoutes;
@@ -228,7 +229,8 @@ public final class ManagerAssembly implements AutoCloseable {
         }
         OperationsRoutes.add(routes, meters, database, parts::subscribed, Parts.openApi(parts.all()));
         SetAsideHandler.add(routes, broker, audit);
-        web = WebPart.build(config, options.tlsCa(), routes, database, audit, webMetrics);
+        web = WebPart.build(config, options.tlsCa(), routes, database, audit, webMetrics, new ConnectionLimit("web",
+                ConfigKey.WEB_MAX_CONNECTIONS.key, config.integer(ConfigKey.WEB_MAX_CONNECTIONS), meters, "web", refusalAlarms));
         web.start();
         closeables.add(web);
 
@@ -520,7 +522,8 @@ public final class ManagerAssembly implements AutoCloseable {
 
     private PartContext context(Map<String, String> keys, AlarmStore alarms, TelemetryListeners listeners, BrokerLogin login,
                                 AuditLog audit) {
-        return new PartContext(keys, config, database, fleet, alarms, parts.messenger(), login, listeners, meters, routes, audit, leadership);
+        return new PartContext(keys, config, database, fleet, alarms, refusalAlarms, parts.messenger(), login, listeners, meters, routes,
+                audit, leadership);
     }
 
     /**

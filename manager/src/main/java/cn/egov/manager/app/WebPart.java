@@ -10,6 +10,7 @@ import cn.egov.manager.config.ConfigException;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.store.Database;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.manager.web.Sessions;
 import cn.egov.manager.web.WebAuthenticator;
 import cn.egov.manager.web.WebMetrics;
@@ -67,6 +68,7 @@ final class WebPart {
         positive(config, ConfigKey.AUTH_THROTTLE_WINDOW_S);
         positive(config, ConfigKey.WEB_SESSION_IDLE_MIN);
         positive(config, ConfigKey.WEB_SESSION_MAX);
+        positive(config, ConfigKey.WEB_MAX_CONNECTIONS);
         if (config.integer(ConfigKey.WEB_SESSION_MAX_HOURS) * 60L < config.integer(ConfigKey.WEB_SESSION_IDLE_MIN)) {
             throw new ConfigException(config.source() + ": " + ConfigKey.WEB_SESSION_MAX_HOURS.key + " must be at least "
                     + ConfigKey.WEB_SESSION_IDLE_MIN.key + " (a session cannot end of age before it could end idle)");
@@ -86,7 +88,7 @@ final class WebPart {
     }
 
     static WebServer build(ManagerConfig config, ProvincialCa ca, WebRoutes routes, Database database, AuditLog audit,
-                           WebMetrics metrics) throws Exception {
+                           WebMetrics metrics, ConnectionLimit connectionLimit) throws Exception {
         check(config, ca);
         Map<Role, String> tokens = tokens(config);
         WebAuthenticator auth = new WebAuthenticator(tokens, new AccountStore(database), new PasswordHasher(),
@@ -107,7 +109,7 @@ final class WebPart {
         Sessions sessions = new Sessions(Clock.systemUTC(), Duration.ofMinutes(config.integer(ConfigKey.WEB_SESSION_IDLE_MIN)),
                 Duration.ofHours(config.integer(ConfigKey.WEB_SESSION_MAX_HOURS)), config.integer(ConfigKey.WEB_SESSION_MAX));
         return new WebServer(new WebServer.Settings(bind, port, identity == null ? null : identity.keyStore(),
-                identity == null ? null : identity.password(), origin), routes, auth, sessions, metrics, audit);
+                identity == null ? null : identity.password(), origin), routes, auth, sessions, metrics, audit, connectionLimit);
     }
 
     /**

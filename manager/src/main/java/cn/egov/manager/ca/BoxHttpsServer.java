@@ -1,6 +1,8 @@
 package cn.egov.manager.ca;
 
 import cn.egov.api.text.LogSafe;
+import cn.egov.api.web.ConnectionCap;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.JsonErrorHandler;
 import cn.egov.rules.unit.UnitCode;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * certificate the provincial CA issues at each start, mutual TLS against the CA's roots, and at every request the
  * box's identity from its certificate ({@link BoxCertificateCheck}). A request without a good box certificate never
  * reaches the server's own {@link BoxHandler}: it is refused with 403, one log line and a count. The server's errors
- * are the manager's one-line JSON ones, without Jetty's page naming itself and its version.
+ * are the manager's one-line JSON ones, without Jetty's page naming itself and its version. Its open connections are
+ * bounded ({@link ConnectionLimit}).
  */
 public final class BoxHttpsServer implements AutoCloseable {
 
@@ -66,13 +69,16 @@ public final class BoxHttpsServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ConnectionCap connections;
 
     /** Starts the server; {@code threads} null for Jetty's default pool. */
-    public BoxHttpsServer(ProvincialCa ca, Listen listen, ThreadPool threads, Refusals refusals, BoxHandler handler) throws Exception {
+    public BoxHttpsServer(ProvincialCa ca, Listen listen, ThreadPool threads, Refusals refusals, ConnectionLimit connectionLimit,
+                          BoxHandler handler) throws Exception {
         server = threads == null ? new Server() : new Server(threads);
         server.setErrorHandler(new JsonErrorHandler());
         connector = connector(server, ca, listen);
         server.addConnector(connector);
+        connections = connectionLimit.applyTo(server);
         BoxCertificateCheck boxes = new BoxCertificateCheck(ca);
         server.setHandler(new Handler.Abstract() {
             @Override
@@ -114,6 +120,11 @@ public final class BoxHttpsServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The bound on open connections, with their count and the times it was reached. */
+    public ConnectionCap connections() {
+        return connections;
     }
 
     public String url() {

@@ -18,13 +18,14 @@ import java.util.List;
  * @param bind           address of both connectors
  * @param estPort        HTTPS (EST) port
  * @param httpPort       HTTP (CRL, OCSP) port
+ * @param maxConnections most connections both connectors hold open at once
  * @param settings       what goes into certificates
  * @param estDnsNames    EST TLS certificate DNS names
  * @param estIps         EST TLS certificate IP addresses
  * @param tokenTtl       default enrolment token lifetime
  * @param crls           where CRLs go besides HTTP, and how often revocations by other processes are looked for
  */
-public record CaConfig(Path dir, Path passphraseFile, String bind, int estPort, int httpPort, CaSettings settings,
+public record CaConfig(Path dir, Path passphraseFile, String bind, int estPort, int httpPort, int maxConnections, CaSettings settings,
                        List<String> estDnsNames, List<String> estIps, Duration tokenTtl, CrlPublication crls) {
 
     /** True when the file configures a CA (a passphrase file is named): {@code manager run} then starts it. */
@@ -51,7 +52,8 @@ public record CaConfig(Path dir, Path passphraseFile, String bind, int estPort, 
                 Arrays.stream(v.text(CaConfigKey.CRL_RELOAD_COMMAND).split("\\s+")).filter(x -> !x.isEmpty()).toList(),
                 Duration.ofSeconds(v.number(CaConfigKey.CRL_RELOAD_TIMEOUT_S)),
                 Duration.ofMillis(v.number(CaConfigKey.REVOCATION_CHECK_MS)));
-        return new CaConfig(dir, Path.of(v.text(CaConfigKey.PASSPHRASE_FILE)), bind, v.integer(CaConfigKey.EST_PORT), httpPort, settings,
+        return new CaConfig(dir, Path.of(v.text(CaConfigKey.PASSPHRASE_FILE)), bind, v.integer(CaConfigKey.EST_PORT), httpPort,
+                v.integer(CaConfigKey.MAX_CONNECTIONS), settings,
                 v.list(CaConfigKey.EST_DNS_NAMES), v.list(CaConfigKey.EST_IPS), Duration.ofHours(v.number(CaConfigKey.TOKEN_TTL_HOURS)), crls);
     }
 

@@ -14,6 +14,7 @@ public enum CaConfigKey implements PartKey {
     BIND("ca.bind", "127.0.0.1", "Address of the CA's HTTPS (EST) and HTTP (CRL, OCSP) connectors.", KeySpec.TEXT),
     EST_PORT("ca.est-port", "8443", "HTTPS port of EST (/.well-known/est/...); 0 picks a free port.", KeySpec.port(false)),
     HTTP_PORT("ca.http-port", "8081", "HTTP port of the CRLs (/crl/issuing.crl, /crl/root.crl) and OCSP (/ocsp); 0 is not allowed: the URL goes into every certificate.", KeySpec.between(1, 65535)),
+    MAX_CONNECTIONS("ca.max-connections", "512", "Most connections the CA's two connectors (EST, CRL/OCSP) hold open at once; at the limit they stop accepting (further clients wait unserved until one closes) and the http.connection-limit alarm is raised.", KeySpec.between(1, 1_000_000)),
     PUBLIC_URL("ca.public-url", "", "Base URL of the HTTP connector as boxes reach it, written into certificates (CRL DP, OCSP). Empty means http://<ca.bind>:<ca.http-port>.", CaConfigKey::httpUrl),
     EST_DNS_NAMES("ca.est-dns-names", "localhost", "Comma-separated DNS names in the EST server's TLS certificate.", KeySpec.TEXT),
     EST_IPS("ca.est-ips", "127.0.0.1", "Comma-separated IP addresses in the EST server's TLS certificate.", KeySpec.TEXT),

@@ -1,5 +1,7 @@
 package cn.egov.manager.ca;
 
+import cn.egov.api.web.ConnectionCap;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.manager.web.JsonErrorHandler;
 import java.security.KeyStore;
 import org.eclipse.jetty.http.UriCompliance;
@@ -11,12 +13,15 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CA's own Jetty server, separate from the manager's web UI because EST needs TLS with
  * optional client certificates from the provincial CA: an HTTPS connector for EST and a plain
  * HTTP connector for CRLs and OCSP. Ports come from the manager configuration
- * ({@code ca.est_port}, {@code ca.http_port}); 0 picks a free port (tests).
+ * ({@code ca.est_port}, {@code ca.http_port}); 0 picks a free port (tests). Their open connections together are bounded
+ * ({@code ca.max-connections}, {@link ConnectionCap}).
  *
  * <pre>{@code
  * CrlPublisher crls = new CrlPublisher(ca, caDir.resolve("crl"));
@@ -27,18 +32,26 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class CaHttpServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CaHttpServer.class);
+
     private final Server server;
     private final ServerConnector https;
     private final ServerConnector http;
+    private final ConnectionCap connections;
+    /** Until the manager's alarms are there ({@link #report}), or alone ({@code manager ca serve}): a log line. */
+    private volatile ConnectionCap.Listener atLimit = max -> LOG.warn("the CA's server has {} connections open ({}) and accepts no"
+            + " more until one closes", max, CaConfigKey.MAX_CONNECTIONS.key());
 
-    private CaHttpServer(Server server, ServerConnector https, ServerConnector http) {
+    private CaHttpServer(Server server, ServerConnector https, ServerConnector http, int maxConnections) {
         this.server = server;
         this.https = https;
         this.http = http;
+        this.connections = ConnectionCap.on(server, maxConnections, max -> atLimit.limitReached(max));
     }
 
+    /** @param maxConnections most connections both connectors hold open at once */
     public static CaHttpServer start(ProvincialCa ca, CrlPublisher crls, KeyStore tlsKeyStore, char[] tlsPassphrase,
-                                     String host, int httpsPort, int httpPort) throws Exception {
+                                     String host, int httpsPort, int httpPort, int maxConnections) throws Exception {
         Server server = new Server();
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -72,13 +85,25 @@ public final class CaHttpServer implements AutoCloseable {
 
         server.setErrorHandler(new JsonErrorHandler()); // not Jetty's page naming itself and its version
         server.setHandler(new Handler.Sequence(new EstHandler(ca), new CrlAndOcspHandler(crls, new OcspResponder(ca))));
+        CaHttpServer started = new CaHttpServer(server, httpsConnector, httpConnector, maxConnections);
         try {
             server.start();
         } catch (Exception e) {
             server.stop(); // a port in use: release the threads and the other connector
             throw e;
         }
-        return new CaHttpServer(server, httpsConnector, httpConnector);
+        return started;
+    }
+
+    /** Reports the connections through the manager's meters and alarms from now on ({@code limit}'s max is this server's). */
+    public void report(ConnectionLimit limit) {
+        limit.report(connections);
+        atLimit = limit::alarm;
+    }
+
+    /** The bound on open connections, with their count and the times it was reached. */
+    public ConnectionCap connections() {
+        return connections;
     }
 
     public int httpsPort() {

@@ -1,5 +1,6 @@
 package cn.egov.manager.ca;
 
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.manager.config.KeySpec;
 import cn.egov.manager.part.ManagerPart;
 import cn.egov.manager.part.PartContext;
@@ -36,6 +37,9 @@ public final class CaPart implements ManagerPart {
         if (service == null) {
             return;
         }
+        CaHttpServer server = service.server();
+        server.report(new ConnectionLimit("CA", CaConfigKey.MAX_CONNECTIONS.key(), server.connections().max(), ctx.meters(), "ca",
+                ctx.hotAlarms()));
         CrlPublisher crls = service.crls();
         crls.scheduleUnder(ctx.leadership());
         ctx.meters().gauge("ca.revocations", "revocations in the CRLs published last",

@@ -49,7 +49,8 @@ public final class CaService implements AutoCloseable {
                     crls.publishNow();
                 }
                 KeyStore tls = EstTlsIdentity.loadOrIssue(ca, config.dir(), pass, config.estDnsNames(), config.estIps());
-                CaHttpServer server = CaHttpServer.start(ca, crls, tls, pass, config.bind(), config.estPort(), config.httpPort());
+                CaHttpServer server = CaHttpServer.start(ca, crls, tls, pass, config.bind(), config.estPort(), config.httpPort(),
+                        config.maxConnections());
                 return new CaService(ca, crls, server);
             } catch (Exception | Error e) {
                 crls.close();
@@ -75,6 +76,11 @@ public final class CaService implements AutoCloseable {
 
     public int httpPort() {
         return server.httpPort();
+    }
+
+    /** The HTTP server's connection limit and its use. */
+    public CaHttpServer server() {
+        return server;
     }
 
     @Override

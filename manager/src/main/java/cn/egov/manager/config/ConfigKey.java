@@ -91,7 +91,9 @@ public enum ConfigKey {
     AUTH_THROTTLE_WINDOW_S("auth.throttle.window-s", "60", "Sliding window of the login throttle, in seconds."),
     WEB_SESSION_IDLE_MIN("web.session.idle-min", "30", "A browser's session (log-in form) ends when unused this many minutes."),
     WEB_SESSION_MAX_HOURS("web.session.max-hours", "8", "A browser's session ends this many hours after its log-in, used or not."),
-    WEB_SESSION_MAX("web.session.max", "1000", "Most sessions at once; beyond, the one unused the longest ends.");
+    WEB_SESSION_MAX("web.session.max", "1000", "Most sessions at once; beyond, the one unused the longest ends."),
+    WEB_MAX_CONNECTIONS("web.max-connections", "256",
+            "Most connections the web UI and REST API hold open at once; at the limit it stops accepting (further clients wait unserved until one closes) and raises the http.connection-limit alarm.");
 
     /**
      * Key prefixes of the manager's parts, for {@link ManagerConfig#load(java.nio.file.Path)} without

@@ -1,5 +1,8 @@
 package cn.egov.manager.exchange;
 
+import cn.egov.manager.metrics.Meters;
+import cn.egov.manager.store.ThrottledAlarms;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.api.exchange.ExchangeWire;
 import cn.egov.api.payload.KuraPayload;
 import cn.egov.api.payload.KuraPayloadCodec;
@@ -55,11 +58,12 @@ final class DocumentServer implements AutoCloseable {
     final BoxHttpsServer.Refusals refusals = new BoxHttpsServer.Refusals("exchange document server");
 
     DocumentServer(DocumentServerSettings settings, ProvincialCa ca, HubInbox inbox, ExchangeHub hub, long maxDocumentBytes,
-                   Duration commitWait) throws Exception {
+                   Duration commitWait, Meters meters, ThrottledAlarms alarms) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(THREADS, 2);
         threads.setName("exchange-documents");
         http = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("exchange", settings.bind(), settings.port(), settings.dnsNames(),
-                settings.ips()), threads, refusals, new Documents(inbox, hub, maxDocumentBytes, commitWait));
+                settings.ips()), threads, refusals, new ConnectionLimit("exchange document", ExchangeConfigKey.MAX_CONNECTIONS.key(),
+                settings.maxConnections(), meters, "exchange.documents", alarms), new Documents(inbox, hub, maxDocumentBytes, commitWait));
     }
 
     int port() {

@@ -36,6 +36,8 @@ public enum ExchangeConfigKey implements PartKey {
             KeySpec.TEXT),
     PORT("exchange.port", "", "Port of the document server (0: a free port). Empty: no document server, and no document can be exchanged "
             + "(it also needs the provincial CA, ca.passphrase-file).", KeySpec.port(true)),
+    MAX_CONNECTIONS("exchange.max-connections", "512", "Most connections the document server holds open at once; at the limit it stops accepting (further boxes wait unserved until one closes) and raises the http.connection-limit alarm.",
+            KeySpec.between(1, 1_000_000)),
     TLS_DNS_NAMES("exchange.tls.dns-names", "localhost", "DNS names in the document server's certificate (the host of the boxes' hub.url), "
             + "comma-separated.", KeySpec.TEXT),
     TLS_IPS("exchange.tls.ips", "127.0.0.1", "IP addresses in the document server's certificate, comma-separated.", KeySpec.TEXT),
@@ -70,6 +72,6 @@ public enum ExchangeConfigKey implements PartKey {
         if (v.text(PORT).isEmpty()) {
             return null;
         }
-        return new DocumentServerSettings(v.text(BIND), v.integer(PORT), v.list(TLS_DNS_NAMES), v.list(TLS_IPS));
+        return new DocumentServerSettings(v.text(BIND), v.integer(PORT), v.integer(MAX_CONNECTIONS), v.list(TLS_DNS_NAMES), v.list(TLS_IPS));
     }
 }

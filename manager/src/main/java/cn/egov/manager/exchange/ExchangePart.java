@@ -91,7 +91,8 @@ public final class ExchangePart implements ManagerPart {
         } else if (ca == null) {
             LOG.warn("exchange: no document server without the provincial CA (ca.passphrase-file): boxes can neither upload nor fetch documents");
         } else {
-            documents = new DocumentServer(server, ca, mqtt, hub, settings.maxDocumentBytes(), Duration.ofSeconds(ctx.values().number(ExchangeConfigKey.COMMIT_WAIT_S)));
+            documents = new DocumentServer(server, ca, mqtt, hub, settings.maxDocumentBytes(), Duration.ofSeconds(ctx.values().number(ExchangeConfigKey.COMMIT_WAIT_S)),
+                    ctx.meters(), ctx.hotAlarms());
             running.add(documents);
             LOG.info("exchange document server for boxes at {} (box certificates only)", documents.url());
         }

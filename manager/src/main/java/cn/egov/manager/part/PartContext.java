@@ -12,6 +12,7 @@ import cn.egov.manager.ingest.TelemetryListeners;
 import cn.egov.manager.metrics.Meters;
 import cn.egov.manager.store.AlarmStore;
 import cn.egov.manager.store.Database;
+import cn.egov.manager.store.ThrottledAlarms;
 import cn.egov.manager.web.WebRoutes;
 import java.util.Map;
 
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param database  the store (SQLite or PostgreSQL); open a connection per unit of work
  * @param fleet     the fleet registry (status, place and last health of each box)
  * @param alarms    records alarms the manager raises (shown beside the boxes' alarms)
+ * @param hotAlarms alarms raised on threads that must not wait for the database (Jetty's accepting thread): queued,
+ *                  stored by the manager's periodic check, one per key and interval
  * @param messenger publishes to boxes as the manager's own MQTT client
  * @param broker    how a part opens an MQTT connection of its own to the manager's broker
  * @param listeners register here to see every stored message (after its commit)
@@ -33,7 +36,7 @@ import java.util.Map;
  * @param leadership runs the part's province-wide singletons on one node only ({@link Leadership#every})
  */
 public record PartContext(Map<String, String> keys, ManagerConfig config, Database database, FleetRegistry fleet,
-                          AlarmStore alarms, BoxMessenger messenger, BrokerLogin broker, TelemetryListeners listeners,
+                          AlarmStore alarms, ThrottledAlarms hotAlarms, BoxMessenger messenger, BrokerLogin broker, TelemetryListeners listeners,
                           Meters meters, WebRoutes routes, AuditLog audit,
                           Leadership leadership) {
 

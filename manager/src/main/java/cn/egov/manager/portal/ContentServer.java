@@ -1,5 +1,8 @@
 package cn.egov.manager.portal;
 
+import cn.egov.manager.metrics.Meters;
+import cn.egov.manager.store.ThrottledAlarms;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.api.portal.PortalSigning;
 import cn.egov.manager.ca.BoxCertificateCheck;
 import cn.egov.manager.ca.BoxHttpsServer;
@@ -34,9 +37,11 @@ final class ContentServer implements AutoCloseable {
     final LongAdder served = new LongAdder();
     final BoxHttpsServer.Refusals refusals = new BoxHttpsServer.Refusals("portal content server");
 
-    ContentServer(PortalSettings settings, ProvincialCa ca, PortalStore store, BlobStore blobs, IndexNotifier index) throws Exception {
+    ContentServer(PortalSettings settings, ProvincialCa ca, PortalStore store, BlobStore blobs, IndexNotifier index, Meters meters,
+                  ThrottledAlarms alarms) throws Exception {
         http = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("portal", settings.bind(), settings.port(), settings.tlsDnsNames(),
-                settings.tlsIps()), null, refusals, new BoxApi(store, blobs, index));
+                settings.tlsIps()), null, refusals, new ConnectionLimit("portal content", PortalConfigKey.MAX_CONNECTIONS.key(),
+                settings.maxConnections(), meters, "portal.content", alarms), new BoxApi(store, blobs, index));
     }
 
     int port() {

@@ -12,6 +12,7 @@ public enum PortalConfigKey implements PartKey {
     DIR("portal.dir", "", "Folder of the sites' content (blobs/<aa>/<sha256>, one file per distinct content). Empty means <data.dir>/portal.", KeySpec.TEXT),
     BIND("portal.bind", "127.0.0.1", "Address of the content server boxes fetch snapshots from (HTTPS, box certificate required).", KeySpec.TEXT),
     PORT("portal.port", "", "Port of the content server boxes fetch from (HTTPS, box certificate required; needs ca.passphrase-file); empty = no content server (boxes cannot fetch), 0 = a free port (printed at start). The boxes' manager.url names it (8444 in the examples).", KeySpec.port(true)),
+    MAX_CONNECTIONS("portal.max-connections", "512", "Most connections the content server holds open at once; at the limit it stops accepting (further boxes wait unserved until one closes) and raises the http.connection-limit alarm.", KeySpec.between(1, 1_000_000)),
     TLS_DNS_NAMES("portal.tls.dns-names", "localhost", "Comma-separated DNS names in the content server's certificate (issued by the provincial CA at each start).", KeySpec.TEXT),
     TLS_IPS("portal.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the content server's certificate.", KeySpec.TEXT),
     VALIDITY_DAYS("portal.validity-days", "30", "A snapshot's expires_at is this many days after it is signed; boxes warn after it and keep serving.", KeySpec.between(1, 3650)),

@@ -98,7 +98,7 @@ public final class PortalPart implements ManagerPart {
         } else if (settings.port() == PortalSettings.NO_SERVER) {
             LOG.info("portal: no content server ({} is not set): sites can be published, boxes cannot fetch them", PortalConfigKey.PORT.key());
         } else {
-            server = new ContentServer(settings, ca, store, blobs, notifier);
+            server = new ContentServer(settings, ca, store, blobs, notifier, ctx.meters(), ctx.hotAlarms());
             running.add(server);
             LOG.info("portal content server for boxes at {} (box certificates only)", server.url());
         }

@@ -22,7 +22,7 @@ import java.util.List;
  * @param checkPeriod    period of the stale/unreachable check
  * @param queue          bound of the part's work queue
  */
-public record PortalSettings(Path dir, String bind, int port, List<String> tlsDnsNames, List<String> tlsIps, Duration validity,
+public record PortalSettings(Path dir, String bind, int port, int maxConnections, List<String> tlsDnsNames, List<String> tlsIps, Duration validity,
                              Duration staleAfter, long maxFileBytes, int keepVersions, String frameAncestors, Duration checkPeriod,
                              int queue) {
 
@@ -39,7 +39,7 @@ public record PortalSettings(Path dir, String bind, int port, List<String> tlsDn
             throw v.refuse(PortalConfigKey.TLS_DNS_NAMES, "and " + PortalConfigKey.TLS_IPS.key()
                     + " are both empty: the content server's certificate needs a name boxes use");
         }
-        return new PortalSettings(dir, v.text(PortalConfigKey.BIND), port, dns, ips,
+        return new PortalSettings(dir, v.text(PortalConfigKey.BIND), port, v.integer(PortalConfigKey.MAX_CONNECTIONS), dns, ips,
                 Duration.ofDays(v.number(PortalConfigKey.VALIDITY_DAYS)),
                 Duration.ofDays(v.number(PortalConfigKey.STALE_DAYS)),
                 v.number(PortalConfigKey.MAX_FILE_BYTES),

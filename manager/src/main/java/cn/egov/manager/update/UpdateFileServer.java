@@ -1,5 +1,6 @@
 package cn.egov.manager.update;
 
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.api.policy.PolicyScope;
 import cn.egov.manager.ca.BoxCertificateCheck;
 import cn.egov.manager.ca.BoxHttpsServer;
@@ -7,7 +8,6 @@ import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.rules.unit.UnitCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,10 +34,9 @@ final class UpdateFileServer implements AutoCloseable {
     final LongAdder served = new LongAdder();
     final BoxHttpsServer.Refusals refusals = new BoxHttpsServer.Refusals("update download server");
 
-    UpdateFileServer(String bind, int port, List<String> dnsNames, List<String> ips, ProvincialCa ca, BoxUpdateSigner updates,
+    UpdateFileServer(BoxHttpsServer.Listen listen, ConnectionLimit connectionLimit, ProvincialCa ca, BoxUpdateSigner updates,
                      UpdatePushes pushes, UpdateFiles files) throws Exception {
-        http = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("update", bind, port, dnsNames, ips), null, refusals,
-                new FileHandler(updates, pushes, files));
+        http = new BoxHttpsServer(ca, listen, null, refusals, connectionLimit, new FileHandler(updates, pushes, files));
     }
 
     int port() {

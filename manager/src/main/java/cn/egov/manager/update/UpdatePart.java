@@ -1,5 +1,7 @@
 package cn.egov.manager.update;
 
+import cn.egov.manager.ca.BoxHttpsServer;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.api.text.LogSafe;
 import cn.egov.api.update.UpdateWire;
 import cn.egov.manager.account.Role;
@@ -42,6 +44,8 @@ public final class UpdatePart implements ManagerPart {
             new KeySpec("update.url", "", "The download server as boxes reach it (https://host:port, through the tunnel); empty = "
                     + "https://<first of update.tls.dns-names, else of update.tls.ips>:<port>.", v -> v.isEmpty() || v.startsWith("https://")
                     ? null : "must be an https:// URL, got '" + v + "'"),
+            new KeySpec("update.max-connections", "512", "Most connections the download server holds open at once; at the limit it stops accepting (further boxes wait unserved until one closes) and raises the http.connection-limit alarm.",
+                    KeySpec.between(1, 1_000_000)),
             new KeySpec("update.tls.dns-names", "localhost", "Comma-separated DNS names in the download server's certificate (issued by the "
                     + "provincial CA at each start).", KeySpec.TEXT),
             new KeySpec("update.tls.ips", "127.0.0.1", "Comma-separated IP addresses in the download server's certificate.", KeySpec.TEXT));
@@ -105,7 +109,9 @@ public final class UpdatePart implements ManagerPart {
         } else {
             List<String> dns = list(ctx.key("tls.dns-names"));
             List<String> ips = list(ctx.key("tls.ips"));
-            server = new UpdateFileServer(ctx.key("bind"), Integer.parseInt(ctx.key("port")), dns, ips, ca, updates, pushes, files);
+            server = new UpdateFileServer(new BoxHttpsServer.Listen("update", ctx.key("bind"), Integer.parseInt(ctx.key("port")), dns, ips),
+                    new ConnectionLimit("update download", "update.max-connections", Integer.parseInt(ctx.key("max-connections")),
+                            ctx.meters(), "update.downloads", ctx.hotAlarms()), ca, updates, pushes, files);
             base = URI.create(ctx.key("url").isEmpty() ? "https://" + (dns.isEmpty() ? ips.get(0) : dns.get(0)) + ":" + server.port()
                     : ctx.key("url"));
             LOG.info("update download server for boxes on port {}, as {} (box certificates only)", server.port(), base);

@@ -1,5 +1,6 @@
 package cn.egov.manager.web;
 
+import cn.egov.api.web.ConnectionCap;
 import cn.egov.manager.audit.AuditLog;
 import java.net.InetAddress;
 import java.net.URI;
@@ -21,7 +22,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * ({@link JsonErrorHandler}), and refuses to start on an address other machines can reach without
  * TLS, where passwords and session cookies would cross the network in clear text. It adds the
  * shell's own routes (the log-in form, log-out, {@code /}) to the parts'; routes are fixed once it
- * has started.
+ * has started. Its open connections are bounded ({@link ConnectionLimit}).
  */
 public final class WebServer implements AutoCloseable {
 
@@ -44,9 +45,10 @@ public final class WebServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final Settings settings;
+    private final ConnectionCap connections;
 
     public WebServer(Settings settings, WebRoutes routes, WebAuthenticator authenticator, Sessions sessions, WebMetrics metrics,
-                     AuditLog audit) {
+                     AuditLog audit, ConnectionLimit connectionLimit) {
         if (settings.tls() == null && !isLoopback(settings.bind())) {
             throw new IllegalArgumentException("web.bind = " + settings.bind() + " is reachable from other machines but web.tls is off:"
                     + " passwords would cross the network in clear text; set web.tls = ca or bind 127.0.0.1");
@@ -70,6 +72,7 @@ public final class WebServer implements AutoCloseable {
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
         server.addConnector(connector);
+        connections = connectionLimit.applyTo(server);
         server.setErrorHandler(new JsonErrorHandler());
         // the shell's own routes: log-in and log-out, and the way in
         routes.add(new WebRoute(LoginHandler.PATH, Set.of(), null, new WebRoute.Writes(Set.of(), LOGIN_FORM_BYTES, true),
@@ -89,6 +92,11 @@ public final class WebServer implements AutoCloseable {
     /** The bound port (useful with port 0). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The bound on open connections, with their count and the times it was reached. */
+    public ConnectionCap connections() {
+        return connections;
     }
 
     public boolean tls() {

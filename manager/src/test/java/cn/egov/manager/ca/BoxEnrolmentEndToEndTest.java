@@ -64,7 +64,7 @@ class BoxEnrolmentEndToEndTest {
         crls = new CrlPublisher(ca, caDir.resolve("crl"));
         crls.start();
         KeyStore tls = EstTlsIdentity.loadOrIssue(ca, caDir, PASS, List.of("localhost"), List.of("127.0.0.1"));
-        server = CaHttpServer.start(ca, crls, tls, PASS, "127.0.0.1", 0, httpPort);
+        server = CaHttpServer.start(ca, crls, tls, PASS, "127.0.0.1", 0, httpPort, 64);
         est = URI.create("https://127.0.0.1:" + server.httpsPort());
     }
 

@@ -1,15 +1,27 @@
 package cn.egov.manager.ca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.api.telemetry.Alarm;
+import cn.egov.api.web.ConnectionCap;
+import cn.egov.manager.metrics.Meters;
+import cn.egov.manager.store.AlarmStore;
+import cn.egov.manager.store.Database;
+import cn.egov.manager.store.ThrottledAlarms;
+import cn.egov.manager.support.HeldConnection;
+import cn.egov.manager.support.Poll;
+import cn.egov.manager.support.StoreKind;
 import cn.egov.manager.support.TlsBox;
+import cn.egov.manager.web.ConnectionLimit;
 import cn.egov.manager.web.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server the portal's content, the exchange's documents and box updates share: a box gets to the server's own
  * handler as the unit of its certificate, and a revoked certificate is refused at its next request, on the same
- * connection, before the handler runs.
+ * connection, before the handler runs; and its open connections are bounded.
  */
 class BoxHttpsServerTest {
 
@@ -32,7 +44,7 @@ class BoxHttpsServerTest {
             AtomicInteger handled = new AtomicInteger();
             BoxHttpsServer.Refusals refusals = new BoxHttpsServer.Refusals("test server");
             try (BoxHttpsServer server = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("test", "127.0.0.1", 0, List.of("localhost"),
-                    List.of("127.0.0.1")), null, refusals, (box, path, request, response, callback) -> {
+                    List.of("127.0.0.1")), null, refusals, limit(16), (box, path, request, response, callback) -> {
                         handled.incrementAndGet();
                         return Json.write(response, callback, 200, Map.of("unit", box.toString(), "path", path));
                     })) {
@@ -59,7 +71,7 @@ class BoxHttpsServerTest {
         try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "box server test".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"))) {
             AtomicInteger handled = new AtomicInteger();
             try (BoxHttpsServer server = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("test", "127.0.0.1", 0, List.of("localhost"),
-                    List.of("127.0.0.1")), null, new BoxHttpsServer.Refusals("test server"), (box, path, request, response, callback) -> {
+                    List.of("127.0.0.1")), null, new BoxHttpsServer.Refusals("test server"), limit(16), (box, path, request, response, callback) -> {
                         handled.incrementAndGet();
                         return Json.write(response, callback, 200, Map.of("unit", box.toString()));
                     })) {
@@ -85,6 +97,67 @@ class BoxHttpsServerTest {
                 assertEquals(0, handled.get(), "no certificate but a box's reaches the handler");
             }
         }
+    }
+
+    @Test
+    void oneConnectionOverTheLimitWaitsUntilOneClosesAndIsAlarmed() throws Exception {
+        int max = 2;
+        try (ProvincialCa ca = ProvincialCa.create(dir.resolve("ca"), "box server test".toCharArray(), CaSettings.defaults("http://127.0.0.1:1"));
+             Database db = StoreKind.SQLITE.open(dir)) {
+            AlarmStore store = new AlarmStore(db);
+            ThrottledAlarms alarms = new ThrottledAlarms(store, 60_000, 16);
+            Meters meters = new Meters();
+            List<HeldConnection> held = new ArrayList<>();
+            try (BoxHttpsServer server = new BoxHttpsServer(ca, new BoxHttpsServer.Listen("test", "127.0.0.1", 0, List.of("localhost"),
+                    List.of("127.0.0.1")), null, new BoxHttpsServer.Refusals("test server"),
+                    new ConnectionLimit("test", "test.max-connections", max, meters, "test", alarms),
+                    (box, path, request, response, callback) -> Json.write(response, callback, 200, Map.of("unit", box.toString())))) {
+                TlsBox box = TlsBox.issue(ca, "130602-001", dir.resolve("tls"));
+                for (int i = 0; i < max; i++) {
+                    HeldConnection c = open(box, server);
+                    held.add(c);
+                    Poll.until("connection " + (i + 1) + " answered", GENEROUS_MS, c::answered);
+                    assertEquals("HTTP/1.1 200 OK", c.statusLine());
+                }
+                Poll.until("the open-connections gauge at the limit", GENEROUS_MS, () -> meter(meters, "test.connections.open"), v -> v == max);
+                assertTrue(meter(meters, "test.connections.limit-reached") >= 1, "the limit-reached counter moved");
+                HeldConnection extra = open(box, server);
+                held.add(extra);
+                // the alarm is queued at the limit (stored as the manager's at its next periodic flush, as here)
+                Poll.until("the alarm queued", GENEROUS_MS, () -> alarms.pending() > 0);
+                List<Alarm> stored = alarms.flush(System.currentTimeMillis());
+                assertEquals(List.of(ConnectionCap.CONNECTION_LIMIT_ALARM), stored.stream().map(Alarm::kind).toList());
+                assertEquals("test", stored.get(0).evidence().get("server"));
+                assertEquals(1, store.latest(AlarmStore.MANAGER_CLIENT_ID, 10).size());
+                assertTrue(server.connections().atLimit(), "the server stopped accepting");
+                assertFalse(extra.answered(), "the connection over the limit was served: " + extra.statusLine());
+                assertEquals(max, meter(meters, "test.connections.open"));
+
+                held.get(0).close();
+                Poll.until("the connection over the limit served once one closed", GENEROUS_MS, extra::answered);
+                assertEquals("HTTP/1.1 200 OK", extra.statusLine());
+            } finally {
+                for (HeldConnection c : held) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    private static final long GENEROUS_MS = 60_000;
+
+    private static HeldConnection open(TlsBox box, BoxHttpsServer server) throws Exception {
+        URI url = URI.create(server.url());
+        return new HeldConnection(box.socketFactory().createSocket(url.getHost(), url.getPort()), url.getAuthority(), "/any");
+    }
+
+    private static long meter(Meters meters, String name) {
+        return ((Number) meters.snapshot().get(name)).longValue();
+    }
+
+    /** A limit that the tests of other behaviour do not reach. */
+    private ConnectionLimit limit(int max) {
+        return new ConnectionLimit("test", "test.max-connections", max, new Meters(), "test", new ThrottledAlarms(null, 60_000, 16));
     }
 
     private interface Issue {

@@ -146,6 +146,8 @@ public final class AlarmCatalogue {
                     "有设备发来的报文超过 broker.max-packet-bytes，未读取即断开了连接；请按告警中的地址查明该设备为何发送超长报文。"),
             new AlarmKind("broker.auth-busy", "认证请求过多",
                     "RabbitMQ 的登录认证请求超过了排队上限，多出的登录被拒绝，设备会稍后重连；持续出现时请检查管理端负载或调大 broker.rabbitmq.auth.queue。"),
+            new AlarmKind("http.connection-limit", "连接数已满",
+                    "网页或数据服务打开的连接达到了上限，新的连接要等已有连接关闭才会被接受；持续出现时请查明是否有异常客户端大量占用连接，必要时调大告警中的连接上限。"),
             new AlarmKind("ingest.backlog", "数据入库积压",
                     "待入库的设备数据接近队列上限；请检查管理端数据库是否变慢。"),
             new AlarmKind("ingest.listeners.backlog", "数据处理积压",

@@ -74,6 +74,9 @@ public final class ConsoleComponent {
     /** How often expired audit entries are removed. */
     static final Duration PRUNE_PERIOD = Duration.ofHours(1);
     static final String ALARM_AUDIT_BOUND = "console.audit-bound";
+    /** Least time between two connection-limit alarms. */
+    static final Duration CONNECTION_ALARM_INTERVAL = Duration.ofMinutes(10);
+    private final java.util.concurrent.atomic.AtomicLong lastConnectionAlarm = new java.util.concurrent.atomic.AtomicLong();
 
     @Reference
     private ServiceComponentRuntime scr;
@@ -140,7 +143,8 @@ public final class ConsoleComponent {
                     return all;
                 }, schemas, new ConfigSaver(PID), () -> Optional.ofNullable(launcher), tls, this::unit, config.log_lines());
         server = new ConsoleServer(new ConsoleServer.Settings(config.console_bind(), config.console_port(),
-                config.console_threads(), Duration.ofSeconds(30).toMillis()), tls, new ConsoleHandler(services));
+                config.console_threads(), Duration.ofSeconds(30).toMillis(), config.console_max_connections()), tls,
+                new ConsoleHandler(services), this::alarmConnectionLimit);
         try {
             server.start();
         } catch (IOException e) {
@@ -180,6 +184,29 @@ public final class ConsoleComponent {
         if (accounts.list().isEmpty()) {
             LOG.warn("console: no accounts yet; add a technician on the box: appliance account add NAME --roles technician --data {}",
                     data);
+        }
+    }
+
+    /**
+     * Takes the connection-limit alarm on Jetty's accepting thread: published from the maintenance thread (the outbox
+     * writes to disk), at most once per {@link #CONNECTION_ALARM_INTERVAL} (a client opening connections without end
+     * would otherwise fill the outbox; the alarm says how many times the limit was reached).
+     */
+    private void alarmConnectionLimit(Alarm alarm) {
+        long now = System.currentTimeMillis();
+        long last = lastConnectionAlarm.get();
+        if (now - last < CONNECTION_ALARM_INTERVAL.toMillis() && last != 0 || !lastConnectionAlarm.compareAndSet(last, now)) {
+            return;
+        }
+        LOG.error("console: {}", alarm.message());
+        ScheduledExecutorService s = timer;
+        TelemetryPublisher t = telemetry;
+        if (s != null && t != null) {
+            try {
+                s.execute(() -> t.alarm(alarm));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+            }
         }
     }
 

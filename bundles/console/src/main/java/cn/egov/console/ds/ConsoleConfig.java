@@ -18,6 +18,10 @@ public @interface ConsoleConfig {
             description = "%console_threads.description")
     int console_threads() default 8;
 
+    @AttributeDefinition(name = "%console_max_connections.name", min = "2", max = "1024",
+            description = "%console_max_connections.description")
+    int console_max_connections() default 32;
+
     @AttributeDefinition(name = "%session_idle_min.name", min = "1", max = "240")
     int session_idle_min() default 15;
 

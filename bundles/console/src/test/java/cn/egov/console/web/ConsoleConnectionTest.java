@@ -83,7 +83,8 @@ class ConsoleConnectionTest {
                     throw new IllegalStateException("no status in this test");
                 }, List::of, Optional.empty(), new ConfigSaver(ConsoleComponent.PID), Optional::empty, tls, () -> UNIT, 100);
         sections.add(new RefusingSection());
-        server = new ConsoleServer(new ConsoleServer.Settings("127.0.0.1", 0, 8, 30_000), tls, new ConsoleHandler(services));
+        server = new ConsoleServer(new ConsoleServer.Settings("127.0.0.1", 0, 8, 30_000, 16), tls, new ConsoleHandler(services),
+                alarm -> { });
         server.start();
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
