@@ -145,13 +145,13 @@ public final class ArtemisBroker implements MqttBroker {
      * without letting a broken consumer fill the disk with the same failure.
      */
     public static final long SET_ASIDE_BOUND = 1_000;
+    /** MQTT's own bound on a packet's remaining length (a four-byte variable-length integer). */
+    public static final int MQTT_MAX_PACKET_BYTES = 268_435_455;
     /**
      * Largest MQTT packet (after its fixed header: topic and payload) a box or NOC client may send
      * ({@code broker.max-packet-bytes}): the ingest's largest payload ({@code ingest.max-payload-bytes},
      * 4 MiB) and room for the topic. Artemis's own bound is MQTT's, 256 MB, buffered in memory.
      */
-    /** MQTT's own bound on a packet's remaining length (a four-byte variable-length integer). */
-    public static final int MQTT_MAX_PACKET_BYTES = 268_435_455;
     public static final int DEFAULT_MAX_PACKET_BYTES = 4 * 1024 * 1024 + 64 * 1024;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int CLUSTER_SECRET_BYTES = 32;

@@ -48,19 +48,14 @@ public record KeySpec(String key, String defaultValue, String description, Check
     /** Any text. */
     public static final Check TEXT = v -> null;
 
-    /** A whole number of at least {@code min} (empty allowed when {@code optional}). */
+    /**
+     * A whole number of at least {@code min} (empty allowed when {@code optional}), and at most
+     * {@link Integer#MAX_VALUE}: the parts read such a number as a count ({@link PartValues#integer})
+     * or a duration ({@code Duration.ofDays}), and a larger one would overflow there, after the file
+     * was accepted, instead of being refused here with its file and line.
+     */
     public static Check atLeast(long min, boolean optional) {
-        return v -> {
-            if (v.isEmpty() && optional) {
-                return null;
-            }
-            try {
-                long n = Long.parseLong(v);
-                return n < min ? "must be at least " + min + ", got " + v : null;
-            } catch (NumberFormatException e) {
-                return "must be a whole number, got '" + v + "'";
-            }
-        };
+        return between(min, Integer.MAX_VALUE, optional);
     }
 
     /** A whole number from {@code min} to {@code max} (empty allowed when {@code optional}). */

@@ -159,11 +159,12 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
                 throw new ConfigException(where.apply(k) + ": " + k.key + " must be a port 0..65535, got " + get(k));
             }
         }
-        if (!get(ConfigKey.BROKER_TLS_PORT).isBlank()) {
-            long p = number(ConfigKey.BROKER_TLS_PORT, where);
-            if (p < 0 || p > 65535) {
-                throw new ConfigException(where.apply(ConfigKey.BROKER_TLS_PORT) + ": " + ConfigKey.BROKER_TLS_PORT.key
-                        + " must be empty (no TLS listener) or a port 0..65535, got " + get(ConfigKey.BROKER_TLS_PORT));
+        for (ConfigKey k : List.of(ConfigKey.BROKER_TLS_PORT, ConfigKey.BROKER_NOC_PORT)) {
+            if (!get(k).isBlank()) {
+                long p = number(k, where);
+                if (p < 0 || p > 65535) {
+                    throw new ConfigException(where.apply(k) + ": " + k.key + " must be empty (no listener) or a port 0..65535, got " + get(k));
+                }
             }
         }
         for (ConfigKey k : List.of(ConfigKey.DB_POOL_TIMEOUT_MS, ConfigKey.DB_POOL_IDLE_MS)) {
@@ -177,7 +178,8 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
         for (ConfigKey k : List.of(ConfigKey.DB_POOL_SIZE, ConfigKey.FLEET_MISSING_FACTOR, ConfigKey.FLEET_DEFAULT_HEALTH_INTERVAL_S,
                 ConfigKey.FLEET_CHECK_PERIOD_MS, ConfigKey.FLEET_SYNC_PERIOD_MS, ConfigKey.FLEET_CLOCK_SKEW_MS,
                 ConfigKey.CLUSTER_LEADER_RETRY_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES, ConfigKey.BROKER_CREDENTIAL_CHECK_MS,
-                ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE)) {
+                ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE, ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S, ConfigKey.AUTH_THROTTLE_MAX_FAILURES,
+                ConfigKey.AUTH_THROTTLE_WINDOW_S, ConfigKey.WEB_SESSION_IDLE_MIN, ConfigKey.WEB_SESSION_MAX_HOURS, ConfigKey.WEB_SESSION_MAX)) {
             long n = number(k, where);
             if (n <= 0 || k != ConfigKey.BROKER_QUEUE_MAX_BYTES && n > Integer.MAX_VALUE) {
                 throw new ConfigException(where.apply(k) + ": " + k.key + " must be a positive whole number"

@@ -76,6 +76,10 @@ class ManagerCliErrorsTest {
         oneLine(List.of("run", "-c", duty.toString()), 2, "bad-duty.properties:2: duty.escalation.repeat must be a whole number from 0 to 100, got '1000'");
         Path portal = write("bad-portal.properties", "data.dir = " + dir.resolve("b"), "portal.keep-versions = many");
         oneLine(List.of("run", "-c", portal.toString()), 2, "bad-portal.properties:2: portal.keep-versions must be a whole number from 1 to 10000, got 'many'");
+        // a number of days too large for a Duration ended the run as an internal error after the broker had started
+        Path noc = write("bad-noc.properties", "data.dir = " + dir.resolve("b"), "noc.series.hour-retention-days = 9223372036854775807");
+        oneLine(List.of("run", "-c", noc.toString()), 2,
+                "bad-noc.properties:2: noc.series.hour-retention-days must be a whole number from 1 to 2147483647, got '9223372036854775807'");
     }
 
     @Test
