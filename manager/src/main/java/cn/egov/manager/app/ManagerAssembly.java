@@ -357,7 +357,7 @@ public final class ManagerAssembly implements AutoCloseable {
         for (String path : RabbitMqAuthServer.PATHS) {
             meters.counter("rabbitmq.auth.denied", "path", path, "questions of RabbitMQ's auth backend answered deny", () -> server.denied(path));
         }
-        meters.counter("rabbitmq.auth.busy", "questions of RabbitMQ's auth backend refused unanswered: broker.rabbitmq.auth.queue were waiting",
+        meters.counter("rabbitmq.auth.busy", "questions of RabbitMQ's auth backend answered 503: broker.rabbitmq.auth.queue were waiting",
                 server::busy);
         meters.gauge("rabbitmq.auth.queue.depth", "questions of RabbitMQ's auth backend waiting for a thread", server::waiting);
         meters.counter("rabbitmq.auth.refused-callers", "callers of the RabbitMQ auth endpoint without an allowed certificate (403)",
@@ -497,7 +497,7 @@ public final class ManagerAssembly implements AutoCloseable {
     private void alarmRabbitMqAuthBusy(long refusedSoFar) {
         int queue = config.integer(ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE);
         refusalAlarms.note("rabbitmq/auth-busy", new Alarm("broker.auth-busy", Alarm.Severity.MAJOR, "broker",
-                "the RabbitMQ auth endpoint refused a question unanswered: " + queue + " (" + ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE.key
+                "the RabbitMQ auth endpoint refused a question (503): " + queue + " (" + ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE.key
                         + ") were already waiting; those logins failed and the boxes retry after their back-off",
                 Map.of("queue", Integer.toString(queue), "refused_so_far", Long.toString(refusedSoFar)), System.currentTimeMillis()));
     }

@@ -39,7 +39,7 @@ public enum ConfigKey {
     BROKER_RABBITMQ_AUTH_CLIENTS("broker.rabbitmq.auth.clients", "",
             "broker.mode=rabbitmq: CNs of the certificates the RabbitMQ nodes present to the endpoint (HUB certificates of the provincial CA, manager ca issue-hub; comma-separated). Required with broker.rabbitmq.auth.port; any other caller gets 403."),
     BROKER_RABBITMQ_AUTH_QUEUE("broker.rabbitmq.auth.queue", "1000",
-            "broker.mode=rabbitmq: questions of RabbitMQ's auth backend that may wait for the endpoint's threads (a few per CONNECT); one more, in a reconnect storm, is refused unanswered (RabbitMQ refuses that login, the box retries after its back-off), counted (rabbitmq_auth_busy_total) and alarmed (broker.auth-busy)."),
+            "broker.mode=rabbitmq: questions of RabbitMQ's auth backend that may wait for the endpoint's threads (a few per CONNECT); one more, in a reconnect storm, is answered 503 (RabbitMQ refuses that login, the box retries after its back-off), counted (rabbitmq_auth_busy_total) and alarmed (broker.auth-busy)."),
     BROKER_RABBITMQ_MANAGEMENT_URLS("broker.rabbitmq.management.urls", "",
             "broker.mode=rabbitmq: base URLs of the nodes' management API (https://mq1:15671,...; tried in order). The node holding the singleton closes there, within broker.credential-check-ms, the connections of a box whose certificate was revoked. Required with broker.rabbitmq.auth.port."),
     BROKER_RABBITMQ_MANAGEMENT_USERNAME("broker.rabbitmq.management.username", "",
