@@ -18,13 +18,13 @@ public enum CaConfigKey implements PartKey {
     PUBLIC_URL("ca.public-url", "", "Base URL of the HTTP connector as boxes reach it, written into certificates (CRL DP, OCSP). Empty means http://<ca.bind>:<ca.http-port>.", CaConfigKey::httpUrl),
     EST_DNS_NAMES("ca.est-dns-names", "localhost", "Comma-separated DNS names in the EST server's TLS certificate.", KeySpec.TEXT),
     EST_IPS("ca.est-ips", "127.0.0.1", "Comma-separated IP addresses in the EST server's TLS certificate.", KeySpec.TEXT),
-    BOX_LIFETIME_DAYS("ca.box-lifetime-days", "90", "Validity of box certificates in days; boxes renew at two thirds of it.", KeySpec.between(1, Integer.MAX_VALUE)),
-    CRL_INTERVAL_S("ca.crl-interval-s", "3600", "Seconds between CRL publications; each CRL is valid for two intervals.", KeySpec.between(1, Integer.MAX_VALUE)),
-    TOKEN_TTL_HOURS("ca.token-ttl-hours", "72", "Default lifetime of an enrolment token in hours.", KeySpec.between(1, Integer.MAX_VALUE)),
-    REVOCATION_CHECK_MS("ca.revocation-check-ms", "1000", "How often the serving CA looks for revocations made by another process (manager ca revoke) and then publishes fresh CRLs. OCSP answers from the register at once.", KeySpec.between(1, Integer.MAX_VALUE)),
+    BOX_LIFETIME_DAYS("ca.box-lifetime-days", "90", "Validity of box certificates in days; boxes renew at two thirds of it.", KeySpec.between(1, 3650)),
+    CRL_INTERVAL_S("ca.crl-interval-s", "3600", "Seconds between CRL publications; each CRL is valid for two intervals.", KeySpec.between(1, 7 * 86_400)),
+    TOKEN_TTL_HOURS("ca.token-ttl-hours", "72", "Default lifetime of an enrolment token in hours.", KeySpec.between(1, 8760)),
+    REVOCATION_CHECK_MS("ca.revocation-check-ms", "1000", "How often the serving CA looks for revocations made by another process (manager ca revoke) and then publishes fresh CRLs. OCSP answers from the register at once.", KeySpec.between(1, 3_600_000)),
     CRL_COPY_DIRS("ca.crl-copy-dirs", "", "Comma-separated folders that receive issuing.crl.pem and root.crl.pem at every publication, each file replaced atomically: /etc/swanctl/x509crl of a hub on this host, the folder of Mosquitto's crlfile. Empty: only <ca.dir>/crl/.", KeySpec.TEXT),
     CRL_RELOAD_COMMAND("ca.crl-reload-command", "", "Command run after every CRL publication, split on blanks, no shell, e.g. 'systemctl reload mosquitto' (Mosquitto 2.0 rereads crlfile on SIGHUP) or 'swanctl --load-creds'. Empty: none.", KeySpec.TEXT),
-    CRL_RELOAD_TIMEOUT_S("ca.crl-reload-timeout-s", "60", "Seconds a CRL reload command may run before it is killed and reported as failed.", KeySpec.between(1, Integer.MAX_VALUE));
+    CRL_RELOAD_TIMEOUT_S("ca.crl-reload-timeout-s", "60", "Seconds a CRL reload command may run before it is killed and reported as failed.", KeySpec.between(1, 3600));
 
     private final KeySpec spec;
 

@@ -71,7 +71,7 @@ class ManagerCliErrorsTest {
         Path ca = write("bad-ca.properties", "data.dir = " + dir.resolve("b"), "ca.passphrase-file = " + dir.resolve("ca.pass"),
                 "ca.token-ttl-hours = 0");
         // every part's values are checked when the file is loaded, so the error names the line
-        oneLine(List.of("run", "-c", ca.toString()), 2, "bad-ca.properties:3: ca.token-ttl-hours must be a whole number from 1 to 2147483647, got '0'");
+        oneLine(List.of("run", "-c", ca.toString()), 2, "bad-ca.properties:3: ca.token-ttl-hours must be a whole number from 1 to 8760, got '0'");
         Path duty = write("bad-duty.properties", "data.dir = " + dir.resolve("b"), "duty.escalation.repeat = 1000");
         oneLine(List.of("run", "-c", duty.toString()), 2, "bad-duty.properties:2: duty.escalation.repeat must be a whole number from 0 to 100, got '1000'");
         Path portal = write("bad-portal.properties", "data.dir = " + dir.resolve("b"), "portal.keep-versions = many");

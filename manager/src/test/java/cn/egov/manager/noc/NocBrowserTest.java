@@ -174,6 +174,19 @@ class NocBrowserTest {
         List<String> csp = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
                 .filter(msg -> msg.contains("Content Security Policy") || msg.contains("Refused")).toList();
         assertEquals(List.of(), csp);
+
+        // a box's kind and message without a blank, as long as a payload allows, wrap inside the table:
+        // the alarm list stays as wide as the 1366-pixel window, its other columns readable
+        String longKind = "x".repeat(600);
+        NocBoxes.alarm(box, new Alarm(longKind, Alarm.Severity.MINOR, "telemetry", "y".repeat(2000), Map.of(), System.currentTimeMillis()));
+        box.flush();
+        await("the long alarm listed", () -> {
+            browser.get(m.webUrl() + "/noc/alarms");
+            return browser.getPageSource().contains(longKind);
+        });
+        Object widths = browser.executeScript("return [document.documentElement.scrollWidth, window.innerWidth];");
+        List<?> w = (List<?>) widths;
+        assertTrue(((Number) w.get(0)).intValue() <= ((Number) w.get(1)).intValue(), "page width, window width: " + w);
     }
 
     /**
