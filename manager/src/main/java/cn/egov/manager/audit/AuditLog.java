@@ -69,18 +69,46 @@ public final class AuditLog {
 
     /** The newest entries first, at most {@code limit}. */
     public List<AuditEntry> newest(int limit) throws SQLException {
+        return find(AuditQuery.newest(limit)).entries();
+    }
+
+    /**
+     * The entries {@code q} asks for, newest written first (by id: the order they were written in,
+     * so a cursor pages without gaps or repeats while entries are added).
+     */
+    public AuditPage find(AuditQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id, ts, actor, role, action, target, outcome, detail, source FROM audit_log"
+                + " WHERE ts >= ? AND ts < ? AND id < ?");
+        List<Object> args = new ArrayList<>(List.of(q.from(), q.to(), q.before()));
+        if (q.actor() != null) {
+            sql.append(" AND actor = ?");
+            args.add(q.actor());
+        }
+        if (q.action() != null) {
+            sql.append(" AND action = ?");
+            args.add(q.action());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(q.limit() + 1); // one more tells whether there is a next page
         List<AuditEntry> out = new ArrayList<>();
-        try (Connection c = database.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT ts, actor, role, action, target, outcome, detail, source FROM audit_log"
-                     + " ORDER BY ts DESC, id DESC LIMIT ?")) {
-            ps.setInt(1, limit);
+        Long next = null;
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
+                long lastId = 0;
                 while (rs.next()) {
-                    out.add(new AuditEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            AuditEntry.Outcome.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8)));
+                    if (out.size() == q.limit()) {
+                        next = lastId;
+                        break;
+                    }
+                    lastId = rs.getLong(1);
+                    out.add(new AuditEntry(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            AuditEntry.Outcome.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9)));
                 }
             }
         }
-        return out;
+        return new AuditPage(out, next);
     }
 }

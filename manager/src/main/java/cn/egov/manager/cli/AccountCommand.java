@@ -5,7 +5,6 @@ import cn.egov.manager.account.AccountStore;
 import cn.egov.manager.account.PasswordHasher;
 import cn.egov.manager.account.Role;
 import cn.egov.manager.audit.AuditEntry;
-import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.store.Database;
@@ -65,8 +64,7 @@ public final class AccountCommand implements Runnable {
         }
 
         static void audit(Database db, String action, String target, AuditEntry.Outcome outcome, String detail) throws SQLException {
-            new AuditLog(db).record(new AuditEntry(System.currentTimeMillis(), "cli:" + System.getProperty("user.name"), "cli", action,
-                    target, outcome, detail, "local"));
+            CliAudit.record(db, action, target, outcome, detail);
         }
     }
 

@@ -66,13 +66,46 @@ public final class CaCommand implements Runnable {
         Path config;
 
         private ManagerConfig managerConfig;
+        /** What the audit entry says of a success; {@link #execute()} sets it (never a secret: a token is not written). */
+        String auditDetail = "done";
 
+        /**
+         * Runs the command and, when it changes the CA, writes one audit entry for it: done, refused
+         * (bad input, the CA's rules) or failed, with the line the operator saw.
+         */
         @Override
         public final Integer call() throws Exception {
-            return execute();
+            if (auditAction() == null) {
+                return execute();
+            }
+            int code;
+            try {
+                code = execute();
+            } catch (Exception e) {
+                try {
+                    CliAudit.record(managerConfig(), auditAction(), auditTarget(), CliAudit.outcomeOf(CliErrors.exitCode(e)),
+                            CliErrors.message(e));
+                } catch (Exception auditFailed) {
+                    // a configuration that does not load names no store to write to; the operator sees the first error
+                    e.addSuppressed(auditFailed);
+                }
+                throw e;
+            }
+            CliAudit.record(managerConfig(), auditAction(), auditTarget(), CliAudit.outcomeOf(code), auditDetail);
+            return code;
         }
 
         abstract Integer execute() throws Exception;
+
+        /** The audit action ({@code ca.revoke}), or null for a command that changes nothing (list, export, serve). */
+        String auditAction() {
+            return null;
+        }
+
+        /** What the command acts on, as given on the command line (so a refused attempt names it too). */
+        String auditTarget() {
+            return "";
+        }
 
         ManagerConfig managerConfig() {
             if (managerConfig == null) {
@@ -110,6 +143,8 @@ public final class CaCommand implements Runnable {
             if (p.reload() != null) {
                 System.out.println("reload command '" + String.join(" ", c.crls().reloadCommand()) + "': " + p.reload());
             }
+            auditDetail = (auditDetail.equals("done") ? "" : auditDetail + "; ") + "CRLs published, " + p.revocations()
+                    + " revocation(s) in the register" + (p.reloaded() ? "" : "; the reload command failed (" + p.reload() + ")");
             if (!p.reloaded()) {
                 System.err.println("manager ca: warning: the CRL reload command '" + String.join(" ", c.crls().reloadCommand())
                         + "' failed (" + p.reload() + "); Mosquitto or strongSwan may still hold the old CRL");
@@ -124,10 +159,16 @@ public final class CaCommand implements Runnable {
             exitCodeList = {" 0:created", " 2:bad configuration, or a CA already exists in ca.dir", CliErrors.EXIT_INTERNAL})
     static final class Init extends WithConfig {
         @Override
+        String auditAction() {
+            return "ca.init";
+        }
+
+        @Override
         Integer execute() throws Exception {
             CaConfig c = caConfig();
             char[] pass = c.passphrase();
             try (ProvincialCa ca = ProvincialCa.create(c.dir(), pass, c.settings())) {
+                auditDetail = "created in " + c.dir() + ", root SHA-256 " + fingerprint(ca.rootCertificate());
                 System.out.println("created CA in " + c.dir());
                 System.out.println("root: " + ca.rootCertificate().getSubjectX500Principal().getName());
                 System.out.println("root SHA-256 fingerprint (technicians confirm it at enrolment): " + fingerprint(ca.rootCertificate()));
@@ -155,6 +196,16 @@ public final class CaCommand implements Runnable {
         Integer ttlHours;
 
         @Override
+        String auditAction() {
+            return "ca.token";
+        }
+
+        @Override
+        String auditTarget() {
+            return CliErrors.oneLine(unit);
+        }
+
+        @Override
         Integer execute() throws Exception {
             UnitCode u = unitCode(unit);
             if (ttlHours != null && ttlHours < 1) {
@@ -163,6 +214,8 @@ public final class CaCommand implements Runnable {
             CaConfig c = caConfig();
             try (ProvincialCa ca = open()) {
                 EnrolmentToken t = ca.newToken(u, domain, ttlHours == null ? c.tokenTtl() : Duration.ofHours(ttlHours));
+                auditDetail = "enrolment token" + (t.domain() == null ? "" : " for domain " + t.domain()) + ", expires "
+                        + Times.format(t.expiresAt().toEpochMilli()) + " (Beijing time)";
                 System.out.println("token: " + t.secret());
                 System.out.println("unit: " + t.unit() + (t.domain() == null ? "" : "  domain: " + t.domain()));
                 // read out to the technician in the county: Beijing time, to the second
@@ -190,6 +243,16 @@ public final class CaCommand implements Runnable {
         String reason;
 
         @Override
+        String auditAction() {
+            return "ca.revoke";
+        }
+
+        @Override
+        String auditTarget() {
+            return CliErrors.oneLine(serial);
+        }
+
+        @Override
         Integer execute() throws Exception {
             String hex = serial.strip().replace(":", "");
             hex = hex.regionMatches(true, 0, "0x", 0, 2) ? hex.substring(2) : hex;
@@ -200,6 +263,7 @@ public final class CaCommand implements Runnable {
             RevocationReason why = RevocationReason.parse(reason);
             try (ProvincialCa ca = open()) {
                 ca.revoke(new BigInteger(hex, 16), why);
+                auditDetail = "revoked (" + why + ")";
                 System.out.println("revoked " + hex.toUpperCase(Locale.ROOT) + " (" + why + ")");
                 return publish(ca);
             }
@@ -231,6 +295,11 @@ public final class CaCommand implements Runnable {
             exitCodeListHeading = CliErrors.HEADING,
             exitCodeList = {" 0:published (a failing reload command is reported on stderr)", CliErrors.EXIT_BAD_INPUT, CliErrors.EXIT_INTERNAL})
     static final class Crl extends WithConfig {
+        @Override
+        String auditAction() {
+            return "ca.crl";
+        }
+
         @Override
         Integer execute() throws Exception {
             try (ProvincialCa ca = open()) {
@@ -271,6 +340,16 @@ public final class CaCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "PEM", description = "Certificate + issuing CA.") Path out;
 
         @Override
+        String auditAction() {
+            return "ca.issue-hub";
+        }
+
+        @Override
+        String auditTarget() {
+            return CliErrors.oneLine(name);
+        }
+
+        @Override
         Integer execute() throws Exception {
             PublicKey key;
             try (PEMParser p = new PEMParser(Files.newBufferedReader(publicKey))) {
@@ -282,6 +361,7 @@ public final class CaCommand implements Runnable {
             }
             try (ProvincialCa ca = open()) {
                 X509Certificate c = ca.issueHub(key, name, dns, ips);
+                auditDetail = "issued serial " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
                 PemFiles.write(out, c, ca.issuingCertificate());
                 System.out.println("issued " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT) + " to " + out);
             }
@@ -308,6 +388,16 @@ public final class CaCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "PEM", description = "Where to write the certificate and its CA.") Path out;
 
         @Override
+        String auditAction() {
+            return "ca.issue-signing";
+        }
+
+        @Override
+        String auditTarget() {
+            return CliErrors.oneLine(unit);
+        }
+
+        @Override
         Integer execute() throws Exception {
             UnitCode u = unitCode(unit);
             byte[] request = Files.readAllBytes(csr);
@@ -319,6 +409,7 @@ public final class CaCommand implements Runnable {
                             + ", not the --algorithm " + algorithm + " asked for");
                 }
                 X509Certificate c = ca.issueSigning(key, u);
+                auditDetail = "issued " + algorithm + " signing certificate serial " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
                 PemFiles.write(out, c, sm2 ? ca.sm2SigningCaCertificate() : ca.issuingCertificate());
                 System.out.println("issued " + algorithm + " signing certificate " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)
                         + " for " + u + " to " + out);
@@ -342,6 +433,16 @@ public final class CaCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "PEM", description = "Where to write the certificate and its CA.") Path out;
 
         @Override
+        String auditAction() {
+            return "ca.issue-encryption";
+        }
+
+        @Override
+        String auditTarget() {
+            return CliErrors.oneLine(unit);
+        }
+
+        @Override
         Integer execute() throws Exception {
             UnitCode u = unitCode(unit);
             byte[] request = Files.readAllBytes(csr);
@@ -352,6 +453,7 @@ public final class CaCommand implements Runnable {
                             + "; a document-encryption key is ECDSA P-256");
                 }
                 X509Certificate c = ca.issueEncryption(key, u);
+                auditDetail = "issued encryption certificate serial " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
                 PemFiles.write(out, c, ca.issuingCertificate());
                 System.out.println("issued encryption certificate " + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)
                         + " for " + u + " to " + out);

@@ -62,6 +62,16 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
     private record Outcome(int code, String message) {
     }
 
+    /** The exit code a command ends with on {@code ex}. */
+    static int exitCode(Throwable ex) {
+        return outcome(ex).code();
+    }
+
+    /** The one line a command prints for {@code ex} (as on stderr, without the command's name). */
+    static String message(Throwable ex) {
+        return oneLine(outcome(ex).message());
+    }
+
     private static Outcome outcome(Throwable ex) {
         if (ex instanceof UserError u) {
             return new Outcome(u.exitCode(), u.getMessage());

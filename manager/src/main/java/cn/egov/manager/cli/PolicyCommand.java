@@ -7,6 +7,7 @@ import cn.egov.api.policy.PolicyManifest;
 import cn.egov.api.policy.PolicyScope;
 import cn.egov.api.policy.SignedPolicyBundle;
 import cn.egov.api.time.BeijingTime;
+import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.ca.CaConfig;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
@@ -118,9 +119,10 @@ public final class PolicyCommand {
              @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Policy directory") Path dir,
              @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "unit:CODE[,CODE], county:CODE, city:CODE or province:CODE") String scope,
              @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the signed bundle") Path out) {
+        ManagerConfig cfg = null;
         try {
             PolicyScope s = PolicyScope.parse(scope);
-            ManagerConfig cfg = ConfigParts.load(config);
+            cfg = ConfigParts.load(config);
             if (!CaConfig.configured(cfg)) {
                 System.err.println(config + " names no CA (ca.passphrase-file): nothing to sign with");
                 return BAD_INPUT;
@@ -135,6 +137,8 @@ public final class PolicyCommand {
                 }, List::of, cfg.get(ConfigKey.ACCOUNT), Clock.systemUTC());
                 IssuedBundle b = d.sign(files(dir), s, "cli");
                 Files.write(out, b.envelope());
+                CliAudit.record(db, AUDIT_SIGN, scope, AuditEntry.Outcome.SUCCESS, "signed serial " + b.serial() + " ("
+                        + b.policyName() + " " + b.policyVersion() + ") sha256 " + b.sha256());
                 System.out.println("signed serial " + b.serial() + " (" + b.policyName() + " " + b.policyVersion() + ", " + b.scope()
                         + ") sha256 " + b.sha256() + " -> " + out);
                 return OK;
@@ -142,10 +146,28 @@ public final class PolicyCommand {
         } catch (PolicyRefusedException e) {
             System.err.println(e.getMessage());
             e.findings().forEach(f -> System.err.println("  " + f));
+            // the first finding names file and line: what the auditor needs to see why it was refused
+            auditRefusal(cfg, scope, e.getMessage() + (e.findings().isEmpty() ? "" : ": " + e.findings().get(0)));
             return REFUSED;
         } catch (Exception e) {
             System.err.println("cannot sign: " + e.getMessage());
+            auditRefusal(cfg, scope, "cannot sign: " + e.getMessage());
             return BAD_INPUT;
+        }
+    }
+
+    /** The audit action of {@code policy sign} (the web's publish is {@code policy.publish}). */
+    static final String AUDIT_SIGN = "policy.sign";
+
+    /** Records a refused {@code policy sign}; without a loaded configuration there is no store to write to. */
+    private static void auditRefusal(ManagerConfig cfg, String scope, String why) {
+        if (cfg == null) {
+            return;
+        }
+        try {
+            CliAudit.record(cfg, AUDIT_SIGN, CliErrors.oneLine(scope), AuditEntry.Outcome.REFUSED, CliErrors.oneLine(why));
+        } catch (java.sql.SQLException e) {
+            System.err.println("manager policy sign: the refusal was not written to the audit log (" + CliErrors.oneLine(e.getMessage()) + ")");
         }
     }
 

@@ -2,6 +2,7 @@ package cn.egov.manager.cli;
 
 import cn.egov.api.policy.PolicyScope;
 import cn.egov.api.update.UpdateManifest;
+import cn.egov.manager.audit.AuditEntry;
 import cn.egov.manager.ca.CaConfig;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.config.ConfigKey;
@@ -56,6 +57,7 @@ public final class UpdateCommand {
              @Option(names = "--deb", required = true, paramLabel = "FILE", description = "The egov-box package") Path deb,
              @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "unit:CODE[,CODE], county:CODE, city:CODE or province:CODE") String scope,
              @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the update") Path out) {
+        ManagerConfig cfg = null;
         try {
             PolicyScope s = PolicyScope.parse(scope);
             // the version the box will wait for is the package's own (a different one given here would
@@ -66,7 +68,7 @@ public final class UpdateCommand {
                 return BAD_INPUT;
             }
             String version = control(deb, "Version");
-            ManagerConfig cfg = ConfigParts.load(config);
+            cfg = ConfigParts.load(config);
             if (!CaConfig.configured(cfg)) {
                 System.err.println("manager update sign: " + config + " names no CA (ca.passphrase-file): nothing to sign with");
                 return BAD_INPUT;
@@ -82,15 +84,28 @@ public final class UpdateCommand {
                 String dir = cfg.extension("update").getOrDefault("dir", "");
                 Path kept = new UpdateFiles(dir.isEmpty() ? UpdatePart.filesDir(cfg.dataDir()) : Path.of(dir))
                         .store(signed.manifest().serial(), signed.update());
+                CliAudit.record(db, AUDIT_SIGN, scope, AuditEntry.Outcome.SUCCESS, "signed update serial " + signed.manifest().serial()
+                        + " (egov-box " + version + ") package sha256 " + signed.manifest().sha256());
                 System.out.println("signed update serial " + signed.manifest().serial() + " (egov-box " + version + ", " + s
                         + ") package sha256 " + signed.manifest().sha256() + " -> " + out + " (kept for pushing: " + kept + ")");
                 return OK;
             }
         } catch (Exception e) {
             System.err.println("manager update sign: cannot sign: " + e.getMessage());
+            if (cfg != null) { // without a loaded configuration there is no store to write to
+                try {
+                    CliAudit.record(cfg, AUDIT_SIGN, CliErrors.oneLine(scope), AuditEntry.Outcome.REFUSED, "cannot sign: " + CliErrors.oneLine(e.getMessage()));
+                } catch (java.sql.SQLException notAudited) {
+                    System.err.println("manager update sign: the refusal was not written to the audit log ("
+                            + CliErrors.oneLine(notAudited.getMessage()) + ")");
+                }
+            }
             return BAD_INPUT;
         }
     }
+
+    /** The audit action of {@code update sign} (the web's push is audited by the manager). */
+    static final String AUDIT_SIGN = "update.sign";
 
     @Command(name = "push", mixinStandardHelpOptions = true,
             description = "Push a signed update over MQTT to the boxes of SCOPE (default: the update's signed scope) through the running manager "

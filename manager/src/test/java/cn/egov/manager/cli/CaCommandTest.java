@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.egov.manager.audit.AuditEntry;
+import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.ca.CaConfigKey;
 import cn.egov.manager.ca.HebeiPlan;
 import cn.egov.manager.config.ConfigKey;
 import cn.egov.manager.config.ManagerConfig;
 import cn.egov.manager.plan.PlanConfigKey;
+import cn.egov.manager.store.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -160,6 +163,46 @@ class CaCommandTest {
         assertTrue(text.contains("Serial Number: " + serial), text);
         assertNotEquals(before, sh("openssl crl -in " + issuing + " -noout -crlnumber"), "a new CRL, not the old file");
         assertTrue(Files.exists(dir.resolve("m/ca/crl/root.crl.pem")) && Files.exists(dir.resolve("m/ca/crl/sm2.crl.pem")));
+    }
+
+    @Test
+    void revokeTokenAndCrlLeaveAnAuditEntryNamingTheOsUserAlsoWhenRefused() throws Exception {
+        sh("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout audit-test.key -subj /CN=130602-001 -out audit-test.csr");
+        assertEquals(0, run("ca", "issue-signing", "-c", config.toString(), "--unit", "130602-001", "--algorithm", "p256",
+                "--csr", "audit-test.csr", "--out", "audit-test.pem").exit());
+        String serial = sh("openssl x509 -in audit-test.pem -noout -serial").strip().substring("serial=".length());
+        assertEquals(0, run("ca", "revoke", "-c", config.toString(), serial, "--reason", "keyCompromise").exit());
+        assertEquals(1, run("ca", "revoke", "-c", config.toString(), "ABCDEF0123").exit(), "unknown serial");
+        assertEquals(0, run("ca", "token", "-c", config.toString(), "--unit", "130602-001", "--ttl-hours", "2").exit());
+        assertEquals(1, run("ca", "token", "-c", config.toString(), "--unit", "130602-009").exit(), "not in the plan");
+        assertEquals(0, run("ca", "crl", "-c", config.toString()).exit());
+
+        List<AuditEntry> audit;
+        try (Database db = Database.open(ConfigParts.load(config).jdbcUrl())) {
+            audit = new AuditLog(db).newest(1000);
+        }
+        assertTrue(audit.stream().anyMatch(e -> e.action().equals("ca.issue-signing") && e.target().equals("130602-001")
+                && e.outcome() == AuditEntry.Outcome.SUCCESS && e.detail().contains(serial)), "issue-signing of " + serial + " in " + audit);
+        AuditEntry revoked = entry(audit, "ca.revoke", serial, AuditEntry.Outcome.SUCCESS);
+        assertEquals("cli:" + System.getProperty("user.name"), revoked.actor());
+        assertEquals("cli", revoked.role());
+        assertEquals("local", revoked.source());
+        assertTrue(revoked.detail().contains("keyCompromise") && revoked.detail().contains("CRLs published"), revoked.detail());
+        assertTrue(entry(audit, "ca.revoke", "ABCDEF0123", AuditEntry.Outcome.REFUSED).detail().contains("ABCDEF0123"));
+        AuditEntry token = entry(audit, "ca.token", "130602-001", AuditEntry.Outcome.SUCCESS);
+        assertTrue(token.detail().contains("expires"), token.detail());
+        String secret = run("ca", "token", "-c", config.toString(), "--unit", "130602-001").out().lines()
+                .filter(l -> l.startsWith("token: ")).findFirst().orElseThrow().substring("token: ".length());
+        try (Database db = Database.open(ConfigParts.load(config).jdbcUrl())) {
+            assertTrue(new AuditLog(db).newest(1000).stream().noneMatch(e -> e.detail().contains(secret)), "the token secret is never audited");
+        }
+        assertTrue(entry(audit, "ca.token", "130602-009", AuditEntry.Outcome.REFUSED).detail().contains("not in the address plan"));
+        entry(audit, "ca.crl", "", AuditEntry.Outcome.SUCCESS);
+    }
+
+    private static AuditEntry entry(List<AuditEntry> audit, String action, String target, AuditEntry.Outcome outcome) {
+        return audit.stream().filter(e -> e.action().equals(action) && e.target().equals(target) && e.outcome() == outcome).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + action + " " + target + " " + outcome + " in " + audit));
     }
 
     private Run run(String... args) {

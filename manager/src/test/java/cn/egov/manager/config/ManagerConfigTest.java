@@ -116,15 +116,15 @@ class ManagerConfigTest {
         assertTrue(twice.getMessage().endsWith(":2: key 'plan.dir' is set twice"), twice.getMessage());
         // a part's schema checks values too, naming file and line
         java.util.List<KeySpec> schema = java.util.List.of(new KeySpec("plan.max-drop-ratio", "0.2", "share", KeySpec.RATIO),
-                new KeySpec("console.audit-retention-days", "190", "days", KeySpec.atLeast(183, false)));
+                new KeySpec("console.audit-retention-days", "400", "days", KeySpec.atLeast(366, false)));
         ConfigException ratio2 = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("\nplan.max-drop-ratio = 2\n"), schema));
         assertTrue(ratio2.getMessage().endsWith(":2: plan.max-drop-ratio must be a number in (0, 1], got '2'"), ratio2.getMessage());
         ConfigException days = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("console.audit-retention-days = 30\n"), schema));
-        assertTrue(days.getMessage().endsWith(":1: console.audit-retention-days must be a whole number from 183 to 2147483647, got '30'"), days.getMessage());
+        assertTrue(days.getMessage().endsWith(":1: console.audit-retention-days must be a whole number from 366 to 2147483647, got '30'"), days.getMessage());
         ConfigException typo = assertThrows(ConfigException.class, () -> ManagerConfig.load(write("console.audit-retention = 200\n"), schema));
         assertTrue(typo.getMessage().endsWith(":1: unknown key 'console.audit-retention' (see 'manager config-keys')"), typo.getMessage());
-        ManagerConfig ok = ManagerConfig.load(write("console.audit-retention-days = 200\n"), schema);
-        assertEquals(java.util.Map.of("max-drop-ratio", "0.2", "audit-retention-days", "200"), ok.part(schema).entrySet().stream()
+        ManagerConfig ok = ManagerConfig.load(write("console.audit-retention-days = 500\n"), schema);
+        assertEquals(java.util.Map.of("max-drop-ratio", "0.2", "audit-retention-days", "500"), ok.part(schema).entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
         ConfigException missing = assertThrows(ConfigException.class, () -> ManagerConfig.load(dir.resolve("absent.properties")));
         assertTrue(missing.getMessage().startsWith(dir.resolve("absent.properties") + ": no such configuration file"), missing.getMessage());

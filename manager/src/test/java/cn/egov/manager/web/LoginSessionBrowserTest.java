@@ -151,7 +151,7 @@ class LoginSessionBrowserTest {
         assertTrue(table.contains("aud-zhao") && table.contains("/api/plan/rollback") && table.contains("REFUSED"), table);
         assertTrue(table.contains("login") && table.contains("SUCCESS"), "log-ins are audited too: " + table);
         browser.get(m.webUrl() + "/api/audit?limit=5");
-        assertTrue(browser.findElement(By.tagName("body")).getText().contains("\"retentionDays\":190"));
+        assertTrue(browser.findElement(By.tagName("body")).getText().contains("\"retentionDays\":400"));
     }
 
     @Test

@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.egov.manager.app.ManagerAssembly;
+import cn.egov.manager.audit.AuditEntry;
+import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.ca.CaConfig;
 import cn.egov.manager.ca.PemFiles;
 import cn.egov.manager.ca.ProvincialCa;
 import cn.egov.manager.cli.ManagerCommand;
 import cn.egov.manager.config.ManagerConfig;
+import cn.egov.manager.store.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +87,15 @@ class PolicyCommandTest {
                 "--out", bundle.toString());
         assertEquals(0, signed.exit(), signed.err());
         assertTrue(signed.out().contains("signed serial 1"), signed.out());
+        // both attempts are on the audit log under the OS user, as the web's publish is under its account
+        try (Database db = Database.open(cfg.jdbcUrl())) {
+            List<AuditEntry> audit = new AuditLog(db).newest(10);
+            assertEquals(List.of("policy.sign SUCCESS county:130602", "policy.sign REFUSED county:130602"),
+                    audit.stream().map(e -> e.action() + " " + e.outcome() + " " + e.target()).toList());
+            assertEquals("cli:" + System.getProperty("user.name"), audit.get(0).actor());
+            assertTrue(audit.get(0).detail().contains("signed serial 1"), audit.get(0).detail());
+            assertTrue(audit.get(1).detail().contains("30-rules.policy:"), audit.get(1).detail());
+        }
 
         Run ok = run("policy", "verify", "--bundle", bundle.toString(), "--trust", root.toString(), "--unit", "130602-001");
         assertEquals(0, ok.exit(), ok.err());
