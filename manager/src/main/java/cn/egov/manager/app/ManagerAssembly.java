@@ -6,6 +6,7 @@ import cn.egov.manager.broker.ArtemisBroker;
 import cn.egov.manager.broker.ConnectRefusal;
 import cn.egov.manager.broker.CredentialWatch;
 import cn.egov.manager.broker.IdentityGate;
+import cn.egov.manager.broker.Listener;
 import cn.egov.manager.broker.InternalClientGate;
 import cn.egov.manager.broker.PasswordFile;
 import cn.egov.manager.broker.OversizePacket;
@@ -85,6 +86,11 @@ public final class ManagerAssembly implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagerAssembly.class);
     private static final long ALARM_CHECK_MS = 1000;
+    /** Alarm kinds of a broker listener near its connection bound (broker.max-connections, broker.noc.max-connections). */
+    private static final String BOX_CONNECTIONS_ALARM = "broker.connection-limit";
+    private static final String NOC_CONNECTIONS_ALARM = "broker.noc.connection-limit";
+    /** Raised above this share of the bound: the next reconnect wave would be refused. */
+    private static final double CONNECTIONS_ALARM_RATIO = 0.9;
     /** Distinct refusal alarms waiting for the next check (one a second); beyond, counted as dropped. */
     private static final int MAX_PENDING_ALARMS = 1000;
 
@@ -270,6 +276,18 @@ public final class ManagerAssembly implements AutoCloseable {
                 meters.flag("broker." + where.label + ".alarm", "1 while the broker." + where.label + " alarm is raised", setAside::isRaised);
                 timer.scheduleWithFixedDelay(setAside::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
             }
+            for (Listener l : List.of(Listener.TLS, Listener.NOC)) {
+                if (!broker.listens(l)) {
+                    continue;
+                }
+                BacklogAlarm full = new BacklogAlarm(l == Listener.NOC ? NOC_CONNECTIONS_ALARM : BOX_CONNECTIONS_ALARM,
+                        "the embedded broker's " + l.domain + " listener (open connections)", () -> broker.connections(l),
+                        broker.maxConnections(l), CONNECTIONS_ALARM_RATIO, alarms);
+                meters.gauge("broker.connections." + l.domain, "open connections of the " + l.domain + " listener", () -> broker.connections(l));
+                meters.flag("broker.connections." + l.domain + ".alarm", "1 while the " + l.domain + " listener is near its connection bound",
+                        full::isRaised);
+                timer.scheduleWithFixedDelay(full::check, ALARM_CHECK_MS, ALARM_CHECK_MS, TimeUnit.MILLISECONDS);
+            }
             long every = config.longValue(ConfigKey.BROKER_CREDENTIAL_CHECK_MS);
             timer.scheduleWithFixedDelay(new CredentialWatch(credentialStamp(options.tlsCa()), broker::closeWithdrawn), every, every,
                     TimeUnit.MILLISECONDS);
@@ -312,7 +330,8 @@ public final class ManagerAssembly implements AutoCloseable {
         RefusalLog refusals = new RefusalLog(this::alarmRefusedConnection);
         IdentityGate gate = new IdentityGate(clientId, internal, tls == null ? null : tls.certificates(), lab, noc, admission(known));
         ArtemisBroker artemis = new ArtemisBroker(config.dataDir(), config.longValue(ConfigKey.BROKER_QUEUE_MAX_BYTES),
-                new TopicAcl(account), gate, refusals).maxPacketBytes(config.integer(ConfigKey.BROKER_MAX_PACKET_BYTES), this::alarmOversizePacket);
+                new TopicAcl(account), gate, refusals).maxPacketBytes(config.integer(ConfigKey.BROKER_MAX_PACKET_BYTES), this::alarmOversizePacket)
+                .maxConnections(config.integer(ConfigKey.BROKER_MAX_CONNECTIONS), config.integer(ConfigKey.BROKER_NOC_MAX_CONNECTIONS));
         if (lab != null) {
             artemis.listenPlain(bind, config.integer(ConfigKey.BROKER_PORT));
         }

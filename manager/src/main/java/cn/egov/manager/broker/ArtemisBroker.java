@@ -153,6 +153,10 @@ public final class ArtemisBroker implements MqttBroker {
      * 4 MiB) and room for the topic. Artemis's own bound is MQTT's, 256 MB, buffered in memory.
      */
     public static final int DEFAULT_MAX_PACKET_BYTES = 4 * 1024 * 1024 + 64 * 1024;
+    /** Connections the boxes' listener holds by default: a province's 10,000 boxes twice over (reconnects overlap). */
+    public static final int DEFAULT_MAX_BOX_CONNECTIONS = 20_000;
+    /** Connections the NOC's listener holds by default: its operators' consoles and tools. */
+    public static final int DEFAULT_MAX_NOC_CONNECTIONS = 64;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int CLUSTER_SECRET_BYTES = 32;
 
@@ -172,6 +176,8 @@ public final class ArtemisBroker implements MqttBroker {
     private final Map<Listener, Integer> ports = new ConcurrentHashMap<>();
     private JournalSettings journal = JournalSettings.DEFAULT;
     private int maxPacketBytes = DEFAULT_MAX_PACKET_BYTES;
+    private int maxBoxConnections = DEFAULT_MAX_BOX_CONNECTIONS;
+    private int maxNocConnections = DEFAULT_MAX_NOC_CONNECTIONS;
     private final LongAdder oversize = new LongAdder();
     private Consumer<OversizePacket> onOversize = p -> { };
     private ActiveMQServer server;
@@ -207,6 +213,40 @@ public final class ArtemisBroker implements MqttBroker {
         this.maxPacketBytes = bytes;
         this.onOversize = refused;
         return this;
+    }
+
+    /**
+     * Sets how many connections the boxes' listeners (TLS, and the lab's plain one) and the NOC's
+     * listener each hold at most; Artemis closes a further one at once (acceptor parameter
+     * {@code connectionsAllowed}), before it is read, so a flood of sockets or half-sent CONNECTs
+     * holds bounded memory. The internal listener is the manager's own. Call before {@link #start()}.
+     */
+    public ArtemisBroker maxConnections(int boxes, int noc) {
+        this.maxBoxConnections = boxes;
+        this.maxNocConnections = noc;
+        return this;
+    }
+
+    /** The bound on {@code l}'s open connections (none for the internal listener: -1). */
+    public int maxConnections(Listener l) {
+        return switch (l) {
+            case INTERNAL -> -1;
+            case NOC -> maxNocConnections;
+            case TLS, PLAIN -> maxBoxConnections;
+        };
+    }
+
+    /** Open connections of one listener (0 when it does not listen). */
+    public int connections(Listener l) {
+        if (server == null || !endpoints.containsKey(l) || server.getRemotingService().getAcceptor(l.domain) == null) {
+            return 0;
+        }
+        return ((NettyAcceptor) server.getRemotingService().getAcceptor(l.domain)).getConnections().size();
+    }
+
+    /** True when {@code l} was configured ({@link #listenTls}, {@link #listenNoc}, {@link #listenPlain}). */
+    public boolean listens(Listener l) {
+        return endpoints.containsKey(l);
     }
 
     /** Packets refused unread for their size ({@link #maxPacketBytes}), their connections closed. */
@@ -366,6 +406,7 @@ public final class ArtemisBroker implements MqttBroker {
         } else {
             // Artemis's own property (announced to MQTT 5 clients); MqttPacketLimit makes its decoder keep it for 3.1.1
             p.put("maximumPacketSize", maxPacketBytes);
+            p.put(TransportConstants.CONNECTIONS_ALLOWED, maxConnections(listener));
         }
         TlsAcceptor t = e.tls();
         if (t != null) {

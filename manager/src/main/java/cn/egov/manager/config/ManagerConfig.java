@@ -179,7 +179,8 @@ public record ManagerConfig(String source, Map<ConfigKey, String> values, Map<St
                 ConfigKey.FLEET_CHECK_PERIOD_MS, ConfigKey.FLEET_SYNC_PERIOD_MS, ConfigKey.FLEET_CLOCK_SKEW_MS,
                 ConfigKey.CLUSTER_LEADER_RETRY_MS, ConfigKey.BROKER_QUEUE_MAX_BYTES, ConfigKey.BROKER_CREDENTIAL_CHECK_MS,
                 ConfigKey.BROKER_RABBITMQ_AUTH_QUEUE, ConfigKey.BROKER_REFUSAL_ALARM_INTERVAL_S, ConfigKey.AUTH_THROTTLE_MAX_FAILURES,
-                ConfigKey.AUTH_THROTTLE_WINDOW_S, ConfigKey.WEB_SESSION_IDLE_MIN, ConfigKey.WEB_SESSION_MAX_HOURS, ConfigKey.WEB_SESSION_MAX)) {
+                ConfigKey.AUTH_THROTTLE_WINDOW_S, ConfigKey.WEB_SESSION_IDLE_MIN, ConfigKey.WEB_SESSION_MAX_HOURS, ConfigKey.WEB_SESSION_MAX,
+                ConfigKey.BROKER_MAX_CONNECTIONS, ConfigKey.BROKER_NOC_MAX_CONNECTIONS)) {
             long n = number(k, where);
             if (n <= 0 || k != ConfigKey.BROKER_QUEUE_MAX_BYTES && n > Integer.MAX_VALUE) {
                 throw new ConfigException(where.apply(k) + ": " + k.key + " must be a positive whole number"
