@@ -38,6 +38,22 @@ final class CliAudit {
         }
     }
 
+    /**
+     * Records a refused attempt of {@code command} (e.g. {@code manager policy sign}) when its configuration was loaded
+     * ({@code cfg} null: there is no store to write to); a store that cannot be written is said on stderr, and the
+     * refusal the operator already saw stands.
+     */
+    static void recordRefusal(ManagerConfig cfg, String command, String action, String target, String why) {
+        if (cfg == null) {
+            return;
+        }
+        try {
+            record(cfg, action, CliErrors.oneLine(target), AuditEntry.Outcome.REFUSED, CliErrors.oneLine(why));
+        } catch (SQLException e) {
+            System.err.println(command + ": the refusal was not written to the audit log (" + CliErrors.oneLine(e.getMessage()) + ")");
+        }
+    }
+
     /** The audit outcome of a command's exit code: the user's mistake or a rule is a refusal, the rest a failure. */
     static AuditEntry.Outcome outcomeOf(int exitCode) {
         return switch (exitCode) {

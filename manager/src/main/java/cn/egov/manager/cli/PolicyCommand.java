@@ -147,29 +147,17 @@ public final class PolicyCommand {
             System.err.println(e.getMessage());
             e.findings().forEach(f -> System.err.println("  " + f));
             // the first finding names file and line: what the auditor needs to see why it was refused
-            auditRefusal(cfg, scope, e.getMessage() + (e.findings().isEmpty() ? "" : ": " + e.findings().get(0)));
+            CliAudit.recordRefusal(cfg, "manager policy sign", AUDIT_SIGN, scope, e.getMessage() + (e.findings().isEmpty() ? "" : ": " + e.findings().get(0)));
             return REFUSED;
         } catch (Exception e) {
             System.err.println("cannot sign: " + e.getMessage());
-            auditRefusal(cfg, scope, "cannot sign: " + e.getMessage());
+            CliAudit.recordRefusal(cfg, "manager policy sign", AUDIT_SIGN, scope, "cannot sign: " + e.getMessage());
             return BAD_INPUT;
         }
     }
 
     /** The audit action of {@code policy sign} (the web's publish is {@code policy.publish}). */
     static final String AUDIT_SIGN = "policy.sign";
-
-    /** Records a refused {@code policy sign}; without a loaded configuration there is no store to write to. */
-    private static void auditRefusal(ManagerConfig cfg, String scope, String why) {
-        if (cfg == null) {
-            return;
-        }
-        try {
-            CliAudit.record(cfg, AUDIT_SIGN, CliErrors.oneLine(scope), AuditEntry.Outcome.REFUSED, CliErrors.oneLine(why));
-        } catch (java.sql.SQLException e) {
-            System.err.println("manager policy sign: the refusal was not written to the audit log (" + CliErrors.oneLine(e.getMessage()) + ")");
-        }
-    }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Run the box's checks on a signed bundle file and print its manifest.",

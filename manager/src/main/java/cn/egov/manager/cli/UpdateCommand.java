@@ -92,14 +92,7 @@ public final class UpdateCommand {
             }
         } catch (Exception e) {
             System.err.println("manager update sign: cannot sign: " + e.getMessage());
-            if (cfg != null) { // without a loaded configuration there is no store to write to
-                try {
-                    CliAudit.record(cfg, AUDIT_SIGN, CliErrors.oneLine(scope), AuditEntry.Outcome.REFUSED, "cannot sign: " + CliErrors.oneLine(e.getMessage()));
-                } catch (java.sql.SQLException notAudited) {
-                    System.err.println("manager update sign: the refusal was not written to the audit log ("
-                            + CliErrors.oneLine(notAudited.getMessage()) + ")");
-                }
-            }
+            CliAudit.recordRefusal(cfg, "manager update sign", AUDIT_SIGN, scope, "cannot sign: " + e.getMessage());
             return BAD_INPUT;
         }
     }

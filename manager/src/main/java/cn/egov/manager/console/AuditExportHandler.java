@@ -8,14 +8,13 @@ import cn.egov.manager.audit.AuditLog;
 import cn.egov.manager.audit.AuditPage;
 import cn.egov.manager.audit.AuditQuery;
 import cn.egov.manager.export.CsvTable;
+import cn.egov.manager.export.EvidenceDigest;
 import cn.egov.manager.web.Caller;
 import cn.egov.manager.web.Json;
 import cn.egov.manager.web.WebAudit;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.function.IntSupplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -78,7 +77,7 @@ final class AuditExportHandler implements Request.Handler {
             }
         }
         byte[] body = csv.bytes();
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        String sha256 = EvidenceDigest.sha256(body);
         audit.record(WebAudit.entry(request, ACTION, "csv " + f.label(), AuditEntry.Outcome.SUCCESS,
                 rows + " entries, " + body.length + " bytes, SHA-256 " + sha256));
         response.setStatus(200);
